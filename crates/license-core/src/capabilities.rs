@@ -1,0 +1,34 @@
+//! What a provider can do.
+
+/// Which operations a provider supports and how its answers can be trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Capabilities {
+    /// `validate` works.
+    pub validate: bool,
+    /// `activate` works.
+    pub activate: bool,
+    /// `deactivate` works.
+    pub deactivate: bool,
+    /// `get` works.
+    pub get: bool,
+    /// `list` works.
+    pub list: bool,
+    /// `create` works.
+    pub create: bool,
+    /// `update` works.
+    pub update: bool,
+    /// `instances` works.
+    pub instances: bool,
+    /// Answers are cryptographically signed and verified.
+    pub signed: bool,
+    /// A verified answer can be checked again later without the network.
+    pub offline: bool,
+}
+
+impl Capabilities {
+    /// No operation supported; switch on what the provider has.
+    pub fn none() -> Self {
+        Self::default()
+    }
+}

@@ -1,0 +1,39 @@
+//! Provider-neutral licensing types: the [`LicenseKey`] model, [`LicenseStatus`],
+//! [`ValidationOutcome`], the opaque [`LicenseError`], secret newtypes, an injectable [`Clock`]
+//! and the [`LicenseProvider`] trait. No HTTP lives here.
+//!
+//! ```
+//! use license_core::{InvalidReason, ValidationOutcome};
+//!
+//! let outcome = ValidationOutcome::invalid(InvalidReason::Expired, None);
+//! assert!(!outcome.is_valid());
+//! assert_eq!(outcome.reason().map(ToString::to_string).as_deref(), Some("license has expired"));
+//! ```
+#![deny(missing_docs)]
+
+mod capabilities;
+mod clock;
+mod error;
+mod json;
+mod model;
+mod page;
+mod patch;
+mod provider;
+mod secret;
+mod status;
+mod validation;
+
+pub use capabilities::Capabilities;
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use json::decode_json;
+pub use error::{ErrorKind, HttpDetails, LicenseError, kind_for_status};
+pub use model::{Customer, Instance, LicenseKey, ProductRef, Provider, PurchaseRefs};
+pub use page::{Page, PageToken};
+pub use patch::Patch;
+pub use provider::{
+    ActivateRequest, ActivationOutcome, CreateRequest, DeactivateRequest, InstancesRequest,
+    LicenseProvider, ListRequest, UpdateRequest, ValidateRequest,
+};
+pub use secret::{ApiKey, SecretLicenseKey, constant_time_eq};
+pub use status::LicenseStatus;
+pub use validation::{InvalidReason, ValidationOutcome};

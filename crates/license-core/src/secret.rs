@@ -1,0 +1,148 @@
+//! Secret newtypes: values that must never appear in `Debug`, `Display`, errors or logs.
+
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::LicenseError;
+
+/// A provider API key or bearer token.
+///
+/// `Debug` prints `ApiKey(<redacted>)`; there is no `Display`. Read the value only where it is
+/// sent, with [`ApiKey::expose`].
+#[derive(Clone)]
+pub struct ApiKey(SecretString);
+
+impl ApiKey {
+    /// Wraps an API key. Leading and trailing whitespace is trimmed (a common copy-paste slip);
+    /// an empty key is a configuration error.
+    pub fn new(value: impl Into<String>) -> Result<Self, LicenseError> {
+        let value: String = value.into();
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            return Err(LicenseError::config("the API key is empty"));
+        }
+        if trimmed.chars().any(char::is_control) {
+            return Err(LicenseError::config(
+                "the API key contains control characters",
+            ));
+        }
+        Ok(Self(SecretString::from(trimmed.to_owned())))
+    }
+
+    /// The key itself, for the one place that puts it on the wire.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+/// A license key as the end user types it.
+///
+/// `Debug` shows only its last four characters (`SecretLicenseKey(…WXYZ)`), enough to tell keys
+/// apart in a log without making them usable. There is no `Display`.
+#[derive(Clone)]
+pub struct SecretLicenseKey(SecretString);
+
+impl SecretLicenseKey {
+    /// Wraps a license key; surrounding whitespace is trimmed.
+    pub fn new(value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        Self(SecretString::from(value.trim().to_owned()))
+    }
+
+    /// The key itself, for the one place that puts it on the wire.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+
+    /// Whether the key is empty (an empty key is never sent to a provider).
+    pub fn is_empty(&self) -> bool {
+        self.expose().is_empty()
+    }
+
+    /// The last four characters, as shown by `Debug` (fewer if the key is shorter than eight).
+    pub fn last4(&self) -> String {
+        let chars: Vec<char> = self.expose().chars().collect();
+        // Short keys show nothing at all: four characters of a six-character key is most of it.
+        if chars.len() < 8 {
+            return String::new();
+        }
+        chars[chars.len() - 4..].iter().collect()
+    }
+}
+
+impl PartialEq for SecretLicenseKey {
+    fn eq(&self, other: &Self) -> bool {
+        constant_time_eq(self.expose().as_bytes(), other.expose().as_bytes())
+    }
+}
+
+impl Eq for SecretLicenseKey {}
+
+impl From<&str> for SecretLicenseKey {
+    fn from(value: &str) -> Self {
+        Self::new(value)
+    }
+}
+
+impl From<String> for SecretLicenseKey {
+    fn from(value: String) -> Self {
+        Self::new(value)
+    }
+}
+
+impl fmt::Debug for SecretLicenseKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretLicenseKey(…{})", self.last4())
+    }
+}
+
+/// Compares two byte strings in time that depends only on their lengths.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CANARY: &str = "canary-7f3a9c-SECRET-XYZW";
+
+    #[test]
+    fn api_key_debug_hides_the_value() {
+        let key = ApiKey::new(CANARY).unwrap();
+        assert!(!format!("{key:?}").contains("canary"));
+        assert_eq!(key.expose(), CANARY);
+    }
+
+    #[test]
+    fn api_key_rejects_empty_and_control_characters() {
+        assert!(ApiKey::new("   ").unwrap_err().is_config());
+        assert!(ApiKey::new("ab\ncd").unwrap_err().is_config());
+    }
+
+    #[test]
+    fn license_key_debug_shows_only_last_four() {
+        let key = SecretLicenseKey::new(CANARY);
+        let shown = format!("{key:?}");
+        assert_eq!(shown, "SecretLicenseKey(…XYZW)");
+        assert!(!shown.contains("canary"));
+        assert_eq!(format!("{:?}", SecretLicenseKey::new("short")), "SecretLicenseKey(…)");
+    }
+
+    #[test]
+    fn constant_time_eq_compares() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

@@ -1,0 +1,107 @@
+//! The answer to "is this license good?".
+
+use std::fmt;
+
+use crate::{Instance, LicenseKey};
+
+/// Why a license is not valid. An invalid license is an answer, not an error.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InvalidReason {
+    /// The provider does not know the key.
+    NotFound,
+    /// The license has expired.
+    Expired,
+    /// The seller disabled the license.
+    Disabled,
+    /// The seller revoked the license.
+    Revoked,
+    /// The license is suspended.
+    Suspended,
+    /// All activations are in use.
+    LimitReached,
+    /// The license is for another store, product or variant than this client expects.
+    ProductMismatch,
+    /// The instance (activation) is unknown or belongs to another license.
+    InstanceMismatch,
+    /// The license has not been paid for.
+    NotPaid,
+    /// Any other reason, in the provider's words.
+    Other(String),
+}
+
+impl fmt::Display for InvalidReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotFound => f.write_str("license key not found"),
+            Self::Expired => f.write_str("license has expired"),
+            Self::Disabled => f.write_str("license is disabled"),
+            Self::Revoked => f.write_str("license has been revoked"),
+            Self::Suspended => f.write_str("license is suspended"),
+            Self::LimitReached => f.write_str("activation limit reached"),
+            Self::ProductMismatch => f.write_str("license is for another product"),
+            Self::InstanceMismatch => f.write_str("instance does not belong to this license"),
+            Self::NotPaid => f.write_str("license has not been paid for"),
+            Self::Other(other) => f.write_str(other),
+        }
+    }
+}
+
+/// The outcome of a validation: `Ok(Valid)` or `Ok(Invalid)`; `Err` means the answer could not be
+/// obtained.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ValidationOutcome {
+    /// The license may be used.
+    Valid {
+        /// The license, as far as the provider described it.
+        license: Option<Box<LicenseKey>>,
+        /// The instance the validation was for, when one was given and the provider echoed it.
+        instance: Option<Instance>,
+    },
+    /// The license may not be used, and why.
+    Invalid {
+        /// Why not.
+        reason: InvalidReason,
+        /// The license, when the provider described it despite refusing it.
+        license: Option<Box<LicenseKey>>,
+    },
+}
+
+impl ValidationOutcome {
+    /// A valid outcome.
+    pub fn valid(license: Option<LicenseKey>, instance: Option<Instance>) -> Self {
+        Self::Valid {
+            license: license.map(Box::new),
+            instance,
+        }
+    }
+
+    /// An invalid outcome.
+    pub fn invalid(reason: InvalidReason, license: Option<LicenseKey>) -> Self {
+        Self::Invalid {
+            reason,
+            license: license.map(Box::new),
+        }
+    }
+
+    /// Whether the license may be used.
+    pub fn is_valid(&self) -> bool {
+        matches!(self, Self::Valid { .. })
+    }
+
+    /// Why the license may not be used, if it may not.
+    pub fn reason(&self) -> Option<&InvalidReason> {
+        match self {
+            Self::Valid { .. } => None,
+            Self::Invalid { reason, .. } => Some(reason),
+        }
+    }
+
+    /// The license, when the provider described it.
+    pub fn license(&self) -> Option<&LicenseKey> {
+        match self {
+            Self::Valid { license, .. } | Self::Invalid { license, .. } => license.as_deref(),
+        }
+    }
+}
