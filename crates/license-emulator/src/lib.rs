@@ -1,0 +1,5 @@
+//! Stateful local fakes of the licensing providers, on wiremock: for this workspace's tests, the
+//! demo, and your own tests. Each runs on a loopback port and keeps its state in memory.
+#![deny(missing_docs)]
+
+pub mod support;

@@ -1,0 +1,396 @@
+//! The client: builds the URL, sends attempts, retries what is safe, reads the body up to the cap.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+use bytes::{Bytes, BytesMut};
+use license_core::{ErrorKind, LicenseError};
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+use url::Url;
+
+use crate::options::HttpOptions;
+use crate::request::{Auth, Body, Request};
+use crate::response::Response;
+use crate::retry::{Attempt, may_have_been_applied, retry_after, should_retry};
+
+/// Reads a provider's error body into `(code, message)`.
+pub type ProviderErrorParser = dyn Fn(&[u8]) -> (Option<String>, Option<String>) + Send + Sync;
+
+/// Who is calling: the provider name for errors and traces, and the crate for the User-Agent.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIdentity {
+    /// The provider (`"dodo"`), used in errors and traces.
+    pub provider: &'static str,
+    /// The calling crate's name, for the User-Agent.
+    pub crate_name: &'static str,
+    /// The calling crate's version, for the User-Agent.
+    pub crate_version: &'static str,
+}
+
+/// The shared HTTP transport. Cheap to clone.
+#[derive(Clone)]
+pub struct HttpClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    identity: ClientIdentity,
+    base_url: Url,
+    options: HttpOptions,
+    client: reqwest::Client,
+    error_parser: Arc<ProviderErrorParser>,
+}
+
+impl fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpClient")
+            .field("provider", &self.inner.identity.provider)
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("options", &self.inner.options)
+            .finish()
+    }
+}
+
+impl HttpClient {
+    /// Builds a client for `base_url`, checking everything once: the URL must be `https`
+    /// (plain `http` only to loopback, unless allowed), carry no credentials, query or fragment,
+    /// and every timeout must be positive.
+    pub fn new(
+        identity: ClientIdentity,
+        base_url: &str,
+        options: HttpOptions,
+    ) -> Result<Self, LicenseError> {
+        let tag = |e: LicenseError| e.with_provider(identity.provider);
+        options.validate().map_err(tag)?;
+        let base_url = validate_base_url(base_url, options.allow_insecure_http).map_err(tag)?;
+        let client = match &options.client {
+            Some(client) => client.clone(),
+            None => reqwest::Client::builder()
+                .user_agent(format!("{}/{}", identity.crate_name, identity.crate_version))
+                .connect_timeout(options.connect_timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| {
+                    tag(LicenseError::config("the HTTP client could not be built")
+                        .with_source(e.without_url()))
+                })?,
+        };
+        Ok(Self {
+            inner: Arc::new(Inner {
+                identity,
+                base_url,
+                options,
+                client,
+                error_parser: Arc::new(|_: &[u8]| (None, None)),
+            }),
+        })
+    }
+
+    /// Sets how this provider's error bodies are read into a code and a message.
+    #[must_use]
+    pub fn with_error_parser(
+        self,
+        parser: impl Fn(&[u8]) -> (Option<String>, Option<String>) + Send + Sync + 'static,
+    ) -> Self {
+        let inner = &self.inner;
+        Self {
+            inner: Arc::new(Inner {
+                identity: inner.identity,
+                base_url: inner.base_url.clone(),
+                options: inner.options.clone(),
+                client: inner.client.clone(),
+                error_parser: Arc::new(parser),
+            }),
+        }
+    }
+
+    /// The base URL requests are sent under.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// The provider name.
+    pub fn provider(&self) -> &'static str {
+        self.inner.identity.provider
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &HttpOptions {
+        &self.inner.options
+    }
+
+    /// Sends a request, retrying what is safe, and returns the final response whatever its
+    /// status. `Err` means no usable response arrived.
+    pub async fn send(&self, request: Request) -> Result<Response, LicenseError> {
+        let span = tracing::info_span!(
+            "license_http.request",
+            provider = self.inner.identity.provider,
+            operation = request.operation,
+            method = %request.method,
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        self.send_with_retries(request).instrument(span).await
+    }
+
+    /// Sends a request and decodes a 2xx JSON body; any other status is an error.
+    pub async fn send_json<T: DeserializeOwned>(&self, request: Request) -> Result<T, LicenseError> {
+        self.send(request).await?.error_for_status()?.json()
+    }
+
+    /// Sends a request whose 2xx answer has no body worth reading.
+    pub async fn send_empty(&self, request: Request) -> Result<(), LicenseError> {
+        self.send(request).await?.error_for_status().map(drop)
+    }
+
+    async fn send_with_retries(&self, request: Request) -> Result<Response, LicenseError> {
+        let options = &self.inner.options;
+        let started = Instant::now();
+        let url = self.url_for(&request)?;
+        let mut backoff = backoff_delays(options);
+        let mut attempts: u32 = 0;
+        loop {
+            attempts += 1;
+            let remaining = options.deadline.saturating_sub(started.elapsed());
+            if remaining.is_zero() {
+                return Err(self.fail(&request, ErrorKind::Timeout, "the deadline passed", attempts - 1, Attempt::NoAnswer));
+            }
+            let attempt_started = Instant::now();
+            let budget = options.attempt_timeout.min(remaining);
+            let outcome = tokio::time::timeout(budget, self.attempt(&request, &url)).await;
+            let (attempt, result) = match outcome {
+                Err(_elapsed) => (
+                    Attempt::NoAnswer,
+                    Err(self.fail(
+                        &request,
+                        ErrorKind::Timeout,
+                        &format!("no complete answer within {} ms", budget.as_millis()),
+                        attempts,
+                        Attempt::NoAnswer,
+                    )),
+                ),
+                Ok(Err(AttemptError::Transport { not_sent, error })) => {
+                    let attempt = if not_sent { Attempt::NotSent } else { Attempt::NoAnswer };
+                    let kind = if error.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Network };
+                    let message = if not_sent { "could not connect" } else { "the connection failed before a complete answer" };
+                    (attempt, Err(self.fail(&request, kind, message, attempts, attempt).with_source(error)))
+                }
+                Ok(Err(AttemptError::Fatal(error))) => {
+                    return Err(self.tag(&request, error, attempts));
+                }
+                Ok(Ok((status, headers, body))) => {
+                    let retry_after = retry_after(&headers, options.clock.now());
+                    let attempt = Attempt::Status { status, has_retry_after: retry_after.is_some() };
+                    let response = Response {
+                        status,
+                        headers,
+                        body,
+                        retry_after,
+                        may_have_been_applied: may_have_been_applied(request.idempotency, attempt),
+                        attempts,
+                        provider: self.inner.identity.provider,
+                        operation: request.operation,
+                        redactor: request.redactor.clone(),
+                        error_parser: self.inner.error_parser.clone(),
+                    };
+                    (attempt, Ok(response))
+                }
+            };
+            let latency = attempt_started.elapsed();
+            let span = tracing::Span::current();
+            span.record("attempts", attempts);
+            span.record("latency_ms", latency.as_millis() as u64);
+            if let Attempt::Status { status, .. } = attempt {
+                span.record("status", status);
+            }
+            tracing::debug!(attempt = attempts, ?attempt, latency_ms = latency.as_millis() as u64, "attempt finished");
+
+            let succeeded = matches!(&result, Ok(r) if r.is_success());
+            if succeeded || !should_retry(request.idempotency, attempt) {
+                return result;
+            }
+            let Some(backoff_delay) = backoff.next() else {
+                return result;
+            };
+            let asked = result.as_ref().ok().and_then(Response::retry_after);
+            let delay = match asked {
+                Some(asked) => asked.min(options.retry.max_retry_after),
+                None => backoff_delay,
+            };
+            if started.elapsed() + delay >= options.deadline {
+                return result;
+            }
+            tracing::debug!(delay_ms = delay.as_millis() as u64, "retrying");
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    async fn attempt(
+        &self,
+        request: &Request,
+        url: &Url,
+    ) -> Result<(u16, http::HeaderMap, Bytes), AttemptError> {
+        let mut builder = self.inner.client.request(request.method.clone(), url.clone());
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
+        }
+        match &request.auth {
+            Some(Auth::Bearer(key)) => {
+                let mut value = http::HeaderValue::from_str(&format!("Bearer {}", key.expose()))
+                    .map_err(|_| AttemptError::Fatal(LicenseError::config("the API key cannot be sent in a header")))?;
+                value.set_sensitive(true);
+                builder = builder.header(http::header::AUTHORIZATION, value);
+            }
+            Some(Auth::Header(name, key)) => {
+                let mut value = http::HeaderValue::from_str(key.expose())
+                    .map_err(|_| AttemptError::Fatal(LicenseError::config("the API key cannot be sent in a header")))?;
+                value.set_sensitive(true);
+                builder = builder.header(name, value);
+            }
+            None => {}
+        }
+        if let Body::Bytes { content_type, bytes } = &request.body {
+            builder = builder
+                .header(http::header::CONTENT_TYPE, *content_type)
+                .body(bytes.clone());
+        }
+        let mut response = builder.send().await.map_err(AttemptError::transport)?;
+        let status = response.status().as_u16();
+        let headers = std::mem::take(response.headers_mut());
+        let cap = self.inner.options.max_body_bytes;
+        if response.content_length().is_some_and(|len| len > cap as u64) {
+            return Err(AttemptError::Fatal(body_too_large(cap, status)));
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = response.chunk().await.map_err(AttemptError::transport)? {
+            if body.len() + chunk.len() > cap {
+                return Err(AttemptError::Fatal(body_too_large(cap, status)));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok((status, headers, body.freeze()))
+    }
+
+    fn url_for(&self, request: &Request) -> Result<Url, LicenseError> {
+        let mut url = self.inner.base_url.clone();
+        {
+            let mut path = url.path_segments_mut().map_err(|()| {
+                LicenseError::config("the base URL cannot take a path").with_provider(self.provider())
+            })?;
+            path.pop_if_empty();
+            path.extend(&request.segments);
+        }
+        if !request.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&request.query);
+        }
+        Ok(url)
+    }
+
+    fn fail(&self, request: &Request, kind: ErrorKind, message: &str, attempts: u32, attempt: Attempt) -> LicenseError {
+        self.tag(request, LicenseError::new(kind, message), attempts)
+            .with_may_have_been_applied(may_have_been_applied(request.idempotency, attempt))
+    }
+
+    fn tag(&self, request: &Request, error: LicenseError, attempts: u32) -> LicenseError {
+        error
+            .with_provider(self.inner.identity.provider)
+            .with_operation(request.operation)
+            .with_attempts(attempts)
+    }
+}
+
+enum AttemptError {
+    /// A failure of the connection; `not_sent` when it failed before the request could leave.
+    Transport { not_sent: bool, error: reqwest::Error },
+    /// A failure that retrying cannot mend.
+    Fatal(LicenseError),
+}
+
+impl AttemptError {
+    fn transport(error: reqwest::Error) -> Self {
+        // The URL may carry secrets in its query: drop it from the error.
+        Self::Transport {
+            not_sent: error.is_connect(),
+            error: error.without_url(),
+        }
+    }
+}
+
+fn body_too_large(cap: usize, status: u16) -> LicenseError {
+    LicenseError::new(
+        ErrorKind::BodyTooLarge,
+        format!("the response body (HTTP {status}) is larger than the {cap}-byte cap"),
+    )
+}
+
+fn backoff_delays(options: &HttpOptions) -> impl Iterator<Item = Duration> {
+    let policy = &options.retry;
+    let mut builder = ExponentialBuilder::default()
+        .with_min_delay(policy.initial_delay)
+        .with_max_delay(policy.max_delay)
+        .with_factor(2.0)
+        .with_max_times(policy.max_retries as usize);
+    if policy.jitter {
+        builder = builder.with_jitter();
+    }
+    builder.build()
+}
+
+fn validate_base_url(raw: &str, allow_insecure_http: bool) -> Result<Url, LicenseError> {
+    let url = Url::parse(raw.trim())
+        .map_err(|e| LicenseError::config(format!("the base URL is not a valid URL: {e}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(LicenseError::config(
+            "the base URL must not contain credentials; configure the API key instead",
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(LicenseError::config("the base URL must not have a query or fragment"));
+    }
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if allow_insecure_http || is_loopback(&url) => Ok(url),
+        "http" => Err(LicenseError::config(format!(
+            "the base URL uses plain http to {}; use https (http is allowed only to loopback, \
+             or with allow_insecure_http)",
+            url.host_str().unwrap_or("?")
+        ))),
+        other => Err(LicenseError::config(format!(
+            "the base URL scheme `{other}` is not http or https"
+        ))),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_rules() {
+        assert!(validate_base_url("https://api.example.com/v1/", false).is_ok());
+        assert!(validate_base_url("http://127.0.0.1:8080", false).is_ok());
+        assert!(validate_base_url("http://localhost:1", false).is_ok());
+        assert!(validate_base_url("http://[::1]:1", false).is_ok());
+        let err = validate_base_url("http://api.example.com", false).unwrap_err();
+        assert!(err.is_config() && err.to_string().contains("https"), "{err}");
+        assert!(validate_base_url("http://api.example.com", true).is_ok());
+        assert!(validate_base_url("ftp://x", false).is_err());
+        assert!(validate_base_url("https://user:pw@x.com", false).is_err());
+        assert!(validate_base_url("https://x.com/?a=1", false).is_err());
+        assert!(validate_base_url("not a url", false).is_err());
+    }
+}

@@ -1,0 +1,42 @@
+//! The one HTTP transport shared by the licensing clients.
+//!
+//! - a base URL that is always overridable, `https` required except to loopback;
+//! - connect, per-attempt and overall timeouts;
+//! - retries that are safe: idempotent requests retry transient failures with exponential
+//!   backoff and jitter; activations and other non-idempotent requests retry only when they
+//!   provably never left, or when the provider asked for a retry with `Retry-After`;
+//! - `Retry-After` (seconds or HTTP date) and `retry-after-ms`, capped;
+//! - a response body cap;
+//! - errors that keep status, request id, retry delay and a redacted body, and say whether a
+//!   request may have been applied;
+//! - a tracing span per request (provider, operation, attempts, status, latency), never bodies or
+//!   secrets.
+//!
+//! ```no_run
+//! use license_http::{ClientIdentity, HttpClient, HttpOptions, Request};
+//! use license_core::ApiKey;
+//!
+//! # async fn run() -> Result<(), license_core::LicenseError> {
+//! let identity = ClientIdentity { provider: "example", crate_name: "example", crate_version: "0.1.0" };
+//! let http = HttpClient::new(identity, "https://api.example.com/v1/", HttpOptions::new())?;
+//! let key = ApiKey::new("sk_test_123")?;
+//! let body: serde_json::Value = http
+//!     .send_json(Request::get("list things", ["things"])?.bearer(&key))
+//!     .await?;
+//! # let _ = body; Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+mod client;
+mod options;
+mod redact;
+mod request;
+mod response;
+mod retry;
+
+pub use client::{ClientIdentity, HttpClient, ProviderErrorParser};
+pub use options::{HttpOptions, RetryPolicy};
+pub use redact::{MAX_ERROR_BODY_CHARS, REDACTED, Redactor, is_secret_field, redact_fields};
+pub use request::{Idempotency, Request};
+pub use response::Response;
+pub use retry::retry_after;

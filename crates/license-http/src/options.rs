@@ -1,0 +1,227 @@
+//! Client options: timeouts, retries, body cap, TLS client.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use license_core::{Clock, LicenseError, SystemClock};
+
+/// How failed attempts are retried.
+///
+/// Idempotent requests retry connect errors, timeouts, 408, 429 and 5xx. Non-idempotent requests
+/// (activate, deactivate, create) retry only when the request provably never left (the connection
+/// could not be made) or on a 429/503 that carries `Retry-After`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (default 2).
+    pub max_retries: u32,
+    /// The first backoff delay (default 0.5 s); it doubles each retry, with jitter.
+    pub initial_delay: Duration,
+    /// The largest backoff delay (default 8 s).
+    pub max_delay: Duration,
+    /// The longest `Retry-After` that is waited for (default 30 s); a longer one is cut to this.
+    pub max_retry_after: Duration,
+    /// Whether backoff delays are jittered (default true).
+    pub jitter: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            initial_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(30),
+            jitter: true,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> Self {
+        Self {
+            max_retries: 0,
+            ..Self::default()
+        }
+    }
+
+    /// Retry up to `max_retries` times, other settings default.
+    pub fn retries(max_retries: u32) -> Self {
+        Self {
+            max_retries,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the backoff range.
+    #[must_use]
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_delay = initial;
+        self.max_delay = max;
+        self
+    }
+
+    /// Sets the longest `Retry-After` that is waited for.
+    #[must_use]
+    pub fn max_retry_after(mut self, max: Duration) -> Self {
+        self.max_retry_after = max;
+        self
+    }
+
+    /// Turns jitter on or off.
+    #[must_use]
+    pub fn jitter(mut self, on: bool) -> Self {
+        self.jitter = on;
+        self
+    }
+}
+
+/// Transport options shared by every provider client. Build once; each provider's builder takes
+/// them with `.http_options(..)`.
+///
+/// ```
+/// use std::time::Duration;
+/// use license_http::{HttpOptions, RetryPolicy};
+///
+/// let options = HttpOptions::new()
+///     .attempt_timeout(Duration::from_secs(10))
+///     .retry(RetryPolicy::retries(3));
+/// # let _ = options;
+/// ```
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct HttpOptions {
+    /// Time allowed to open a connection (default 10 s). Ignored with an injected client.
+    pub connect_timeout: Duration,
+    /// Time allowed for one attempt, body included (default 30 s).
+    pub attempt_timeout: Duration,
+    /// Time allowed for the whole call, retries and waits included (default 60 s).
+    pub deadline: Duration,
+    /// How failures are retried.
+    pub retry: RetryPolicy,
+    /// The largest response body read (default 4 MiB).
+    pub max_body_bytes: usize,
+    /// Allow `http://` to hosts other than loopback (default false).
+    pub allow_insecure_http: bool,
+    /// A `reqwest::Client` to use instead of building one (proxies, custom TLS roots).
+    pub client: Option<reqwest::Client>,
+    /// The clock used to read `Retry-After` dates.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            attempt_timeout: Duration::from_secs(30),
+            deadline: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
+            max_body_bytes: 4 * 1024 * 1024,
+            allow_insecure_http: false,
+            client: None,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+impl HttpOptions {
+    /// The defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the connect timeout.
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sets the per-attempt timeout.
+    #[must_use]
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = timeout;
+        self
+    }
+
+    /// Sets the overall deadline of a call.
+    #[must_use]
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Sets the retry policy.
+    #[must_use]
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Sets the response body cap.
+    #[must_use]
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// Allows plain `http://` to non-loopback hosts (never do this in production).
+    #[must_use]
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Uses this `reqwest::Client`.
+    #[must_use]
+    pub fn client(mut self, client: reqwest::Client) -> Self {
+        self.client = Some(client);
+        self
+    }
+
+    /// Uses this clock.
+    #[must_use]
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Checks the options; called when a client is built.
+    pub(crate) fn validate(&self) -> Result<(), LicenseError> {
+        let zero = |name: &str| LicenseError::config(format!("the {name} must be greater than zero"));
+        if self.connect_timeout.is_zero() {
+            return Err(zero("connect timeout"));
+        }
+        if self.attempt_timeout.is_zero() {
+            return Err(zero("attempt timeout"));
+        }
+        if self.deadline.is_zero() {
+            return Err(zero("deadline"));
+        }
+        if self.max_body_bytes == 0 {
+            return Err(zero("response body cap"));
+        }
+        if self.retry.initial_delay > self.retry.max_delay {
+            return Err(LicenseError::config(
+                "the retry policy's initial delay is longer than its maximum delay",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for HttpOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpOptions")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("deadline", &self.deadline)
+            .field("retry", &self.retry)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("client", &self.client.as_ref().map(|_| "custom"))
+            .finish_non_exhaustive()
+    }
+}

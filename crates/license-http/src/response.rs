@@ -1,0 +1,136 @@
+//! A response, read whole (up to the cap), with ways to decode it or turn it into an error.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::HeaderMap;
+use license_core::{HttpDetails, LicenseError, decode_json};
+use serde::de::DeserializeOwned;
+
+use crate::client::ProviderErrorParser;
+use crate::redact::Redactor;
+
+/// Headers that carry a request id, in the order they are looked for.
+const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "request-id", "x-amzn-requestid", "cf-ray"];
+
+/// A complete HTTP response.
+#[derive(Clone)]
+pub struct Response {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    pub(crate) retry_after: Option<Duration>,
+    pub(crate) may_have_been_applied: bool,
+    pub(crate) attempts: u32,
+    pub(crate) provider: &'static str,
+    pub(crate) operation: &'static str,
+    pub(crate) redactor: Redactor,
+    pub(crate) error_parser: Arc<ProviderErrorParser>,
+}
+
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The body may echo secrets: only its length is shown.
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("body_bytes", &self.body.len())
+            .field("request_id", &self.request_id())
+            .field("attempts", &self.attempts)
+            .field("provider", &self.provider)
+            .field("operation", &self.operation)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Response {
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body bytes (the exact bytes received: verify signatures over these).
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The provider's request id, if it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        REQUEST_ID_HEADERS
+            .iter()
+            .find_map(|name| self.headers.get(*name).and_then(|v| v.to_str().ok()))
+    }
+
+    /// The delay the provider asked for, as sent.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// How many attempts it took.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Decodes the body as JSON; a failure names the JSON path and shows a redacted snippet.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, LicenseError> {
+        decode_json(&self.body, |s| self.redactor.redact(s)).map_err(|e| self.tag(e))
+    }
+
+    /// Redacts this request's secrets from `text`.
+    pub fn redact(&self, text: &str) -> String {
+        self.redactor.redact(text)
+    }
+
+    /// Tags an error with this call's provider, operation and attempts.
+    pub fn tag(&self, error: LicenseError) -> LicenseError {
+        error
+            .with_provider(self.provider)
+            .with_operation(self.operation)
+            .with_attempts(self.attempts)
+    }
+
+    /// The HTTP details of this response: status, request id, retry delay, redacted body and the
+    /// provider's error code and message when its error body has them.
+    pub fn details(&self) -> HttpDetails {
+        let mut details = HttpDetails::new(self.status);
+        details.request_id = self.request_id().map(str::to_owned);
+        details.retry_after = self.retry_after;
+        if !self.body.is_empty() {
+            details.body = Some(self.redactor.redact_body(&self.body));
+        }
+        let (code, message) = (self.error_parser)(&self.body);
+        details.provider_code = code.map(|c| self.redactor.redact(&c));
+        details.provider_message = message.map(|m| self.redactor.redact(&m));
+        details
+    }
+
+    /// This response as an error, its kind chosen from the status.
+    pub fn into_error(self) -> LicenseError {
+        let details = self.details();
+        let message = match &details.provider_message {
+            Some(m) => m.clone(),
+            None => format!("unexpected HTTP status {}", self.status),
+        };
+        self.tag(LicenseError::from_http(details, message))
+            .with_may_have_been_applied(self.may_have_been_applied)
+    }
+
+    /// `Ok(self)` for a 2xx status, the error otherwise.
+    pub fn error_for_status(self) -> Result<Self, LicenseError> {
+        if self.is_success() {
+            Ok(self)
+        } else {
+            Err(self.into_error())
+        }
+    }
+}
