@@ -20,10 +20,9 @@ pub fn decode_json<T: DeserializeOwned>(
         ));
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let result: Result<T, (String, serde_json::Error)> =
-        serde_path_to_error::deserialize(&mut de)
-            .map_err(|err| (err.path().to_string(), err.into_inner()))
-            .and_then(|value| de.end().map(|()| value).map_err(|e| (String::new(), e)));
+    let result: Result<T, (String, serde_json::Error)> = serde_path_to_error::deserialize(&mut de)
+        .map_err(|err| (err.path().to_string(), err.into_inner()))
+        .and_then(|value| de.end().map(|()| value).map_err(|e| (String::new(), e)));
     result.map_err(|(path, inner)| {
         let text = String::from_utf8_lossy(bytes);
         let snippet = snippet_at(&text, inner.line(), inner.column());
@@ -115,6 +114,9 @@ mod tests {
     #[test]
     fn trailing_garbage_is_an_error() {
         assert!(decode_json::<Inner>(br#"{"count":1} x"#, same).is_err());
-        assert_eq!(decode_json::<Inner>(br#"{"count":1}"#, same).unwrap().count, 1);
+        assert_eq!(
+            decode_json::<Inner>(br#"{"count":1}"#, same).unwrap().count,
+            1
+        );
     }
 }

@@ -25,8 +25,8 @@ mod validation;
 
 pub use capabilities::Capabilities;
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use json::decode_json;
 pub use error::{ErrorKind, HttpDetails, LicenseError, kind_for_status};
+pub use json::decode_json;
 pub use model::{Customer, Instance, LicenseKey, ProductRef, Provider, PurchaseRefs};
 pub use page::{Page, PageToken};
 pub use patch::Patch;

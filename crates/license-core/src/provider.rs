@@ -290,19 +290,28 @@ pub trait LicenseProvider: Send + Sync + Debug {
     /// Checks a key. An invalid key is `Ok(Invalid { .. })`.
     async fn validate(&self, request: ValidateRequest) -> Result<ValidationOutcome, LicenseError> {
         let _ = request;
-        Err(LicenseError::unsupported(self.provider().as_str(), "validate"))
+        Err(LicenseError::unsupported(
+            self.provider().as_str(),
+            "validate",
+        ))
     }
 
     /// Activates a key. A refusal (limit reached, disabled) is `Ok(Refused { .. })`.
     async fn activate(&self, request: ActivateRequest) -> Result<ActivationOutcome, LicenseError> {
         let _ = request;
-        Err(LicenseError::unsupported(self.provider().as_str(), "activate"))
+        Err(LicenseError::unsupported(
+            self.provider().as_str(),
+            "activate",
+        ))
     }
 
     /// Frees an activation.
     async fn deactivate(&self, request: DeactivateRequest) -> Result<(), LicenseError> {
         let _ = request;
-        Err(LicenseError::unsupported(self.provider().as_str(), "deactivate"))
+        Err(LicenseError::unsupported(
+            self.provider().as_str(),
+            "deactivate",
+        ))
     }
 
     /// Fetches one license by the provider's id.
@@ -320,18 +329,27 @@ pub trait LicenseProvider: Send + Sync + Debug {
     /// Creates or imports a license.
     async fn create(&self, request: CreateRequest) -> Result<LicenseKey, LicenseError> {
         let _ = request;
-        Err(LicenseError::unsupported(self.provider().as_str(), "create"))
+        Err(LicenseError::unsupported(
+            self.provider().as_str(),
+            "create",
+        ))
     }
 
     /// Changes a license.
     async fn update(&self, request: UpdateRequest) -> Result<LicenseKey, LicenseError> {
         let _ = request;
-        Err(LicenseError::unsupported(self.provider().as_str(), "update"))
+        Err(LicenseError::unsupported(
+            self.provider().as_str(),
+            "update",
+        ))
     }
 
     /// Lists a license's activations.
     async fn instances(&self, request: InstancesRequest) -> Result<Page<Instance>, LicenseError> {
         let _ = request;
-        Err(LicenseError::unsupported(self.provider().as_str(), "instances"))
+        Err(LicenseError::unsupported(
+            self.provider().as_str(),
+            "instances",
+        ))
     }
 }

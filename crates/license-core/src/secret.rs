@@ -136,7 +136,10 @@ mod tests {
         let shown = format!("{key:?}");
         assert_eq!(shown, "SecretLicenseKey(…XYZW)");
         assert!(!shown.contains("canary"));
-        assert_eq!(format!("{:?}", SecretLicenseKey::new("short")), "SecretLicenseKey(…)");
+        assert_eq!(
+            format!("{:?}", SecretLicenseKey::new("short")),
+            "SecretLicenseKey(…)"
+        );
     }
 
     #[test]

@@ -70,6 +70,9 @@ mod tests {
             LicenseStatus::parse("on_hold"),
             LicenseStatus::Other("on_hold".into())
         );
-        assert_eq!(LicenseStatus::Other("on_hold".into()).to_string(), "on_hold");
+        assert_eq!(
+            LicenseStatus::Other("on_hold".into()).to_string(),
+            "on_hold"
+        );
     }
 }

@@ -70,7 +70,10 @@ impl HttpClient {
         let client = match &options.client {
             Some(client) => client.clone(),
             None => reqwest::Client::builder()
-                .user_agent(format!("{}/{}", identity.crate_name, identity.crate_version))
+                .user_agent(format!(
+                    "{}/{}",
+                    identity.crate_name, identity.crate_version
+                ))
                 .connect_timeout(options.connect_timeout)
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
@@ -139,7 +142,10 @@ impl HttpClient {
     }
 
     /// Sends a request and decodes a 2xx JSON body; any other status is an error.
-    pub async fn send_json<T: DeserializeOwned>(&self, request: Request) -> Result<T, LicenseError> {
+    pub async fn send_json<T: DeserializeOwned>(
+        &self,
+        request: Request,
+    ) -> Result<T, LicenseError> {
         self.send(request).await?.error_for_status()?.json()
     }
 
@@ -158,7 +164,13 @@ impl HttpClient {
             attempts += 1;
             let remaining = options.deadline.saturating_sub(started.elapsed());
             if remaining.is_zero() {
-                return Err(self.fail(&request, ErrorKind::Timeout, "the deadline passed", attempts - 1, Attempt::NoAnswer));
+                return Err(self.fail(
+                    &request,
+                    ErrorKind::Timeout,
+                    "the deadline passed",
+                    attempts - 1,
+                    Attempt::NoAnswer,
+                ));
             }
             let attempt_started = Instant::now();
             let budget = options.attempt_timeout.min(remaining);
@@ -175,17 +187,37 @@ impl HttpClient {
                     )),
                 ),
                 Ok(Err(AttemptError::Transport { not_sent, error })) => {
-                    let attempt = if not_sent { Attempt::NotSent } else { Attempt::NoAnswer };
-                    let kind = if error.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Network };
-                    let message = if not_sent { "could not connect" } else { "the connection failed before a complete answer" };
-                    (attempt, Err(self.fail(&request, kind, message, attempts, attempt).with_source(error)))
+                    let attempt = if not_sent {
+                        Attempt::NotSent
+                    } else {
+                        Attempt::NoAnswer
+                    };
+                    let kind = if error.is_timeout() {
+                        ErrorKind::Timeout
+                    } else {
+                        ErrorKind::Network
+                    };
+                    let message = if not_sent {
+                        "could not connect"
+                    } else {
+                        "the connection failed before a complete answer"
+                    };
+                    (
+                        attempt,
+                        Err(self
+                            .fail(&request, kind, message, attempts, attempt)
+                            .with_source(error)),
+                    )
                 }
                 Ok(Err(AttemptError::Fatal(error))) => {
                     return Err(self.tag(&request, error, attempts));
                 }
                 Ok(Ok((status, headers, body))) => {
                     let retry_after = retry_after(&headers, options.clock.now());
-                    let attempt = Attempt::Status { status, has_retry_after: retry_after.is_some() };
+                    let attempt = Attempt::Status {
+                        status,
+                        has_retry_after: retry_after.is_some(),
+                    };
                     let response = Response {
                         status,
                         headers,
@@ -208,7 +240,7 @@ impl HttpClient {
             if let Attempt::Status { status, .. } = attempt {
                 span.record("status", status);
             }
-            tracing::debug!(attempt = attempts, ?attempt, latency_ms = latency.as_millis() as u64, "attempt finished");
+            tracing::debug!(attempt = attempts, outcome = ?attempt, latency_ms = latency.as_millis() as u64, "attempt finished");
 
             let succeeded = matches!(&result, Ok(r) if r.is_success());
             if succeeded || !should_retry(request.idempotency, attempt) {
@@ -235,26 +267,40 @@ impl HttpClient {
         request: &Request,
         url: &Url,
     ) -> Result<(u16, http::HeaderMap, Bytes), AttemptError> {
-        let mut builder = self.inner.client.request(request.method.clone(), url.clone());
+        let mut builder = self
+            .inner
+            .client
+            .request(request.method.clone(), url.clone());
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }
         match &request.auth {
             Some(Auth::Bearer(key)) => {
                 let mut value = http::HeaderValue::from_str(&format!("Bearer {}", key.expose()))
-                    .map_err(|_| AttemptError::Fatal(LicenseError::config("the API key cannot be sent in a header")))?;
+                    .map_err(|_| {
+                        AttemptError::Fatal(LicenseError::config(
+                            "the API key cannot be sent in a header",
+                        ))
+                    })?;
                 value.set_sensitive(true);
                 builder = builder.header(http::header::AUTHORIZATION, value);
             }
             Some(Auth::Header(name, key)) => {
-                let mut value = http::HeaderValue::from_str(key.expose())
-                    .map_err(|_| AttemptError::Fatal(LicenseError::config("the API key cannot be sent in a header")))?;
+                let mut value = http::HeaderValue::from_str(key.expose()).map_err(|_| {
+                    AttemptError::Fatal(LicenseError::config(
+                        "the API key cannot be sent in a header",
+                    ))
+                })?;
                 value.set_sensitive(true);
                 builder = builder.header(name, value);
             }
             None => {}
         }
-        if let Body::Bytes { content_type, bytes } = &request.body {
+        if let Body::Bytes {
+            content_type,
+            bytes,
+        } = &request.body
+        {
             builder = builder
                 .header(http::header::CONTENT_TYPE, *content_type)
                 .body(bytes.clone());
@@ -263,7 +309,10 @@ impl HttpClient {
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         let cap = self.inner.options.max_body_bytes;
-        if response.content_length().is_some_and(|len| len > cap as u64) {
+        if response
+            .content_length()
+            .is_some_and(|len| len > cap as u64)
+        {
             return Err(AttemptError::Fatal(body_too_large(cap, status)));
         }
         let mut body = BytesMut::new();
@@ -280,7 +329,8 @@ impl HttpClient {
         let mut url = self.inner.base_url.clone();
         {
             let mut path = url.path_segments_mut().map_err(|()| {
-                LicenseError::config("the base URL cannot take a path").with_provider(self.provider())
+                LicenseError::config("the base URL cannot take a path")
+                    .with_provider(self.provider())
             })?;
             path.pop_if_empty();
             path.extend(&request.segments);
@@ -291,7 +341,14 @@ impl HttpClient {
         Ok(url)
     }
 
-    fn fail(&self, request: &Request, kind: ErrorKind, message: &str, attempts: u32, attempt: Attempt) -> LicenseError {
+    fn fail(
+        &self,
+        request: &Request,
+        kind: ErrorKind,
+        message: &str,
+        attempts: u32,
+        attempt: Attempt,
+    ) -> LicenseError {
         self.tag(request, LicenseError::new(kind, message), attempts)
             .with_may_have_been_applied(may_have_been_applied(request.idempotency, attempt))
     }
@@ -306,7 +363,10 @@ impl HttpClient {
 
 enum AttemptError {
     /// A failure of the connection; `not_sent` when it failed before the request could leave.
-    Transport { not_sent: bool, error: reqwest::Error },
+    Transport {
+        not_sent: bool,
+        error: reqwest::Error,
+    },
     /// A failure that retrying cannot mend.
     Fatal(LicenseError),
 }
@@ -350,7 +410,9 @@ fn validate_base_url(raw: &str, allow_insecure_http: bool) -> Result<Url, Licens
         ));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(LicenseError::config("the base URL must not have a query or fragment"));
+        return Err(LicenseError::config(
+            "the base URL must not have a query or fragment",
+        ));
     }
     match url.scheme() {
         "https" => Ok(url),
@@ -386,7 +448,10 @@ mod tests {
         assert!(validate_base_url("http://localhost:1", false).is_ok());
         assert!(validate_base_url("http://[::1]:1", false).is_ok());
         let err = validate_base_url("http://api.example.com", false).unwrap_err();
-        assert!(err.is_config() && err.to_string().contains("https"), "{err}");
+        assert!(
+            err.is_config() && err.to_string().contains("https"),
+            "{err}"
+        );
         assert!(validate_base_url("http://api.example.com", true).is_ok());
         assert!(validate_base_url("ftp://x", false).is_err());
         assert!(validate_base_url("https://user:pw@x.com", false).is_err());

@@ -190,7 +190,8 @@ impl HttpOptions {
 
     /// Checks the options; called when a client is built.
     pub(crate) fn validate(&self) -> Result<(), LicenseError> {
-        let zero = |name: &str| LicenseError::config(format!("the {name} must be greater than zero"));
+        let zero =
+            |name: &str| LicenseError::config(format!("the {name} must be greater than zero"));
         if self.connect_timeout.is_zero() {
             return Err(zero("connect timeout"));
         }

@@ -117,13 +117,20 @@ mod tests {
         assert!(!out.contains("canary-secret-123"), "{out}");
         assert!(!out.contains("AAAA-BBBB"), "{out}");
         assert!(!out.contains("sk_live"), "{out}");
-        assert!(out.contains("XXXX-BBBB") && out.contains("\"id\":7"), "{out}");
+        assert!(
+            out.contains("XXXX-BBBB") && out.contains("\"id\":7"),
+            "{out}"
+        );
     }
 
     #[test]
     fn long_bodies_are_cut() {
         let body = "x".repeat(10_000);
         let out = Redactor::default().redact_body(body.as_bytes());
-        assert!(out.len() < 2100 && out.ends_with("(10000 bytes in all)"), "{}", out.len());
+        assert!(
+            out.len() < 2100 && out.ends_with("(10000 bytes in all)"),
+            "{}",
+            out.len()
+        );
     }
 }

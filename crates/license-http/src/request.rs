@@ -63,13 +63,23 @@ impl Request {
     /// A request with this method; GET, HEAD, PUT and DELETE are idempotent, POST and PATCH not.
     ///
     /// Fails when a segment is empty, `.` or `..`.
-    pub fn new<I, S>(method: Method, operation: &'static str, segments: I) -> Result<Self, LicenseError>
+    pub fn new<I, S>(
+        method: Method,
+        operation: &'static str,
+        segments: I,
+    ) -> Result<Self, LicenseError>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let segments: Vec<String> = segments.into_iter().map(|s| s.as_ref().to_owned()).collect();
-        if let Some(bad) = segments.iter().find(|s| s.is_empty() || *s == "." || *s == "..") {
+        let segments: Vec<String> = segments
+            .into_iter()
+            .map(|s| s.as_ref().to_owned())
+            .collect();
+        if let Some(bad) = segments
+            .iter()
+            .find(|s| s.is_empty() || *s == "." || *s == "..")
+        {
             return Err(LicenseError::invalid_input(format!(
                 "{operation}: path segment {bad:?} is not allowed (empty ids cannot be sent)"
             )));
@@ -181,7 +191,10 @@ impl Request {
     /// Adds a header. Fails on a value that is not a valid header value.
     pub fn header(mut self, name: &'static str, value: &str) -> Result<Self, LicenseError> {
         let value = HeaderValue::from_str(value).map_err(|_| {
-            LicenseError::invalid_input(format!("{}: invalid value for header {name}", self.operation))
+            LicenseError::invalid_input(format!(
+                "{}: invalid value for header {name}",
+                self.operation
+            ))
         })?;
         self.headers.push((HeaderName::from_static(name), value));
         Ok(self)
@@ -241,7 +254,10 @@ impl Request {
         body: &T,
     ) -> Result<Self, LicenseError> {
         let bytes = serde_json::to_vec(body).map_err(|e| {
-            LicenseError::invalid_input(format!("{}: the body cannot be encoded: {e}", self.operation))
+            LicenseError::invalid_input(format!(
+                "{}: the body cannot be encoded: {e}",
+                self.operation
+            ))
         })?;
         self.body = Body::Bytes {
             content_type,
@@ -253,7 +269,10 @@ impl Request {
     /// A form body (`application/x-www-form-urlencoded`).
     pub fn form<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self, LicenseError> {
         let text = serde_urlencoded::to_string(body).map_err(|e| {
-            LicenseError::invalid_input(format!("{}: the form cannot be encoded: {e}", self.operation))
+            LicenseError::invalid_input(format!(
+                "{}: the form cannot be encoded: {e}",
+                self.operation
+            ))
         })?;
         self.body = Body::Bytes {
             content_type: "application/x-www-form-urlencoded",
@@ -274,7 +293,10 @@ impl fmt::Debug for Request {
             .field("method", &self.method)
             .field("operation", &self.operation)
             .field("segments", &self.segments)
-            .field("query", &self.query.iter().map(|(k, _)| k).collect::<Vec<_>>())
+            .field(
+                "query",
+                &self.query.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
             .field("idempotency", &self.idempotency)
             .finish_non_exhaustive()
     }

@@ -59,11 +59,12 @@ pub(crate) fn may_have_been_applied(idempotency: Idempotency, attempt: Attempt) 
 /// The delay a response asks for: `retry-after-ms`, then `Retry-After` in seconds or as an HTTP
 /// date. `None` when absent or unreadable.
 pub fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
-    if let Some(ms) = header_str(headers, "retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok())
+    let ms = header_str(headers, "retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok());
+    if let Some(ms) = ms
+        && ms.is_finite()
+        && ms >= 0.0
     {
-        if ms.is_finite() && ms >= 0.0 {
-            return Some(Duration::from_secs_f64(ms / 1000.0));
-        }
+        return Some(Duration::from_secs_f64(ms / 1000.0));
     }
     let value = header_str(headers, "retry-after")?.trim();
     if let Ok(seconds) = value.parse::<u64>() {
@@ -72,7 +73,9 @@ pub fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> 
     if let Ok(seconds) = value.parse::<f64>() {
         return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
     }
-    let at = DateTime::parse_from_rfc2822(value).ok()?.with_timezone(&Utc);
+    let at = DateTime::parse_from_rfc2822(value)
+        .ok()?
+        .with_timezone(&Utc);
     Some((at - now).to_std().unwrap_or(Duration::ZERO))
 }
 
@@ -93,18 +96,29 @@ mod tests {
 
     #[test]
     fn retry_after_forms() {
-        let now = DateTime::parse_from_rfc3339("2015-10-21T07:27:00Z").unwrap().to_utc();
-        assert_eq!(retry_after(&headers("retry-after", "7"), now), Some(Duration::from_secs(7)));
+        let now = DateTime::parse_from_rfc3339("2015-10-21T07:27:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(
+            retry_after(&headers("retry-after", "7"), now),
+            Some(Duration::from_secs(7))
+        );
         assert_eq!(
             retry_after(&headers("retry-after-ms", "1500"), now),
             Some(Duration::from_millis(1500))
         );
         assert_eq!(
-            retry_after(&headers("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT"), now),
+            retry_after(
+                &headers("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT"),
+                now
+            ),
             Some(Duration::from_secs(60))
         );
         assert_eq!(
-            retry_after(&headers("retry-after", "Wed, 21 Oct 2015 07:00:00 GMT"), now),
+            retry_after(
+                &headers("retry-after", "Wed, 21 Oct 2015 07:00:00 GMT"),
+                now
+            ),
             Some(Duration::ZERO)
         );
         assert_eq!(retry_after(&headers("retry-after", "soon"), now), None);
@@ -116,7 +130,10 @@ mod tests {
         let post = Idempotency::NonIdempotent;
         assert!(should_retry(post, Attempt::NotSent));
         assert!(!should_retry(post, Attempt::NoAnswer));
-        let status = |status, has_retry_after| Attempt::Status { status, has_retry_after };
+        let status = |status, has_retry_after| Attempt::Status {
+            status,
+            has_retry_after,
+        };
         assert!(!should_retry(post, status(500, false)));
         assert!(!should_retry(post, status(429, false)));
         assert!(should_retry(post, status(429, true)));
@@ -132,10 +149,22 @@ mod tests {
     fn idempotent_retries_transient_failures() {
         let get = Idempotency::Idempotent;
         for s in [408, 429, 500, 502, 503, 504] {
-            assert!(should_retry(get, Attempt::Status { status: s, has_retry_after: false }));
+            assert!(should_retry(
+                get,
+                Attempt::Status {
+                    status: s,
+                    has_retry_after: false
+                }
+            ));
         }
         for s in [400, 401, 403, 404, 409, 422] {
-            assert!(!should_retry(get, Attempt::Status { status: s, has_retry_after: false }));
+            assert!(!should_retry(
+                get,
+                Attempt::Status {
+                    status: s,
+                    has_retry_after: false
+                }
+            ));
         }
         assert!(should_retry(get, Attempt::NoAnswer));
         assert!(!may_have_been_applied(get, Attempt::NoAnswer));
