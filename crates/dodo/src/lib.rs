@@ -1,0 +1,48 @@
+//! A client for the license-key API of [Dodo Payments](https://dodopayments.com).
+//!
+//! - public endpoints, no API key sent: [`Licenses::activate`], [`Licenses::validate`],
+//!   [`Licenses::deactivate`];
+//! - admin endpoints (bearer API key): [`LicenseKeys`] (create/import, retrieve, list, update) and
+//!   [`LicenseKeyInstances`] (retrieve, list, rename), with explicit page-number pagination and a
+//!   stream over every page;
+//! - [`webhooks`]: Standard Webhooks signature verification and the `license_key.created` event.
+//!
+//! Errors are [`license_core::LicenseError`]; [`DodoErrorExt`] adds Dodo's error code and
+//! predicates such as [`is_activation_limit_reached`](DodoErrorExt::is_activation_limit_reached).
+//! An invalid license is `Ok(Validation { valid: false })`, not an error.
+//!
+//! ```no_run
+//! use dodo::{Client, Environment};
+//! use license_core::SecretLicenseKey;
+//!
+//! # async fn run() -> Result<(), license_core::LicenseError> {
+//! let client = Client::builder().environment(Environment::TestMode).build()?;
+//! let key = SecretLicenseKey::new("2b1f8e2d-c41e-4e8f-b2d3-d9fd61c38f43");
+//! let instance = client.licenses().activate(&key, "Ada's laptop").await?;
+//! assert!(client.licenses().validate(&key, Some(&instance.id)).await?.valid);
+//! client.licenses().deactivate(&key, &instance.id).await?;
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+mod client;
+mod error;
+mod license_key_instances;
+mod license_keys;
+mod licenses;
+pub mod models;
+mod pagination;
+mod params;
+pub mod webhooks;
+
+pub use client::{API_KEY_ENV, Client, ClientBuilder, Environment};
+pub use error::{DodoErrorExt, ErrorCode};
+pub use license_key_instances::LicenseKeyInstances;
+pub use license_keys::LicenseKeys;
+pub use licenses::Licenses;
+pub use models::{
+    Activation, ActivationCustomer, ActivationProduct, LicenseKey, LicenseKeyInstance,
+    LicenseKeySource, LicenseKeyStatus, Validation,
+};
+pub use pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page};
+pub use params::{CreateLicenseKey, ListInstances, ListLicenseKeys, UpdateLicenseKey};

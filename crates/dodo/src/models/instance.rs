@@ -1,0 +1,20 @@
+//! `LicenseKeyInstanceResponse`.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+/// One activation (a device or installation) of a license key.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct LicenseKeyInstance {
+    /// The instance id (`lki_…`): keep it to deactivate or validate this device.
+    pub id: String,
+    /// The merchant's business (`bus_…`).
+    pub business_id: String,
+    /// When it was activated.
+    pub created_at: DateTime<Utc>,
+    /// The license key it belongs to (`lic_…`).
+    pub license_key_id: String,
+    /// The name given at activation (or renamed since).
+    pub name: String,
+}

@@ -1,0 +1,19 @@
+//! The shapes Dodo sends and receives for license keys, exactly as its API names them.
+//!
+//! Every model decodes leniently: unknown fields are ignored, enums are open (`Other(String)`),
+//! fields that newer API versions added (`brand_id`, `source`) or made optional (`payment_id`)
+//! are `Option`s, and counts are `i64` so that any int32 the API sends (negative included) decodes.
+
+mod activation;
+mod enums;
+mod instance;
+mod license_key;
+mod list;
+mod secret;
+
+pub use activation::{Activation, ActivationCustomer, ActivationProduct, Validation};
+pub use enums::{LicenseKeySource, LicenseKeyStatus};
+pub use instance::LicenseKeyInstance;
+pub use license_key::LicenseKey;
+pub(crate) use list::ListEnvelope;
+pub(crate) use secret::deserialize_secret_key;
