@@ -1,0 +1,211 @@
+//! Pinned public keys: PEM parsing, size checks, the product/global [`KeySet`].
+
+use std::fmt;
+
+use aws_lc_rs::signature::{self, RsaParameters, RsaSubjectPublicKey, UnparsedPublicKey};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+use crate::error::KeyError;
+
+/// The smallest RSA modulus accepted, in bits.
+pub const MIN_RSA_BITS: u32 = 2048;
+/// The largest RSA modulus accepted, in bits.
+pub const MAX_RSA_BITS: u32 = 4096;
+
+/// The signature algorithm a key is used with. It comes from configuration, never from a
+/// response (the server's product page offers "RSA-SHA256" and "RSA-SHA512").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Algorithm {
+    /// RSASSA-PKCS1-v1_5 with SHA-256: what every documented response uses.
+    #[default]
+    RsaPkcs1Sha256,
+    /// RSASSA-PKCS1-v1_5 with SHA-512, for products configured "RSA-SHA512".
+    RsaPkcs1Sha512,
+}
+
+impl Algorithm {
+    fn params(self) -> &'static RsaParameters {
+        match self {
+            Self::RsaPkcs1Sha256 => &signature::RSA_PKCS1_2048_8192_SHA256,
+            Self::RsaPkcs1Sha512 => &signature::RSA_PKCS1_2048_8192_SHA512,
+        }
+    }
+}
+
+/// Which server key a public key stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeyRole {
+    /// A per-product key (current or archived after a rotation).
+    Product,
+    /// The install-wide "global" key.
+    Global,
+}
+
+/// One pinned RSA public key with an id of your choice.
+#[derive(Clone)]
+pub struct PublicKey {
+    id: String,
+    pkcs1_der: Vec<u8>,
+    bits: u32,
+    algorithm: Algorithm,
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PublicKey")
+            .field("id", &self.id)
+            .field("bits", &self.bits)
+            .field("algorithm", &self.algorithm)
+            .finish()
+    }
+}
+
+impl PublicKey {
+    /// Parses a PEM key: SPKI (`BEGIN PUBLIC KEY`) or PKCS#1 (`BEGIN RSA PUBLIC KEY`). The key
+    /// is used with RSA-SHA256; see [`with_algorithm`](Self::with_algorithm).
+    pub fn from_pem(id: impl Into<String>, pem: &str) -> Result<Self, KeyError> {
+        Self::from_der(id, &pem_to_der(pem)?)
+    }
+
+    /// Parses a DER key, SPKI or PKCS#1. Keys outside 2048–4096 bits are refused.
+    pub fn from_der(id: impl Into<String>, der: &[u8]) -> Result<Self, KeyError> {
+        let key = RsaSubjectPublicKey::from_der(der).map_err(|_| KeyError::NotRsa)?;
+        let pkcs1_der = key.as_ref().to_vec();
+        let bits = RsaParameters::public_modulus_len(&pkcs1_der).map_err(|_| KeyError::NotRsa)?;
+        if !(MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
+            return Err(KeyError::Size(bits));
+        }
+        Ok(Self {
+            id: id.into(),
+            pkcs1_der,
+            bits,
+            algorithm: Algorithm::default(),
+        })
+    }
+
+    /// Uses this key with another algorithm (as configured on the product page).
+    #[must_use]
+    pub fn with_algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.algorithm = algorithm;
+        self
+    }
+
+    /// The id given when the key was loaded.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The modulus size in bits.
+    pub fn bits(&self) -> u32 {
+        self.bits
+    }
+
+    /// The algorithm the key is used with.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// Whether `signature` is this key's signature over `message`.
+    pub(crate) fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
+        let params = self.algorithm.params();
+        // The size was checked on load; the length check keeps a truncated signature out.
+        if signature.len() != (self.bits as usize).div_ceil(8) {
+            return false;
+        }
+        UnparsedPublicKey::new(params, &self.pkcs1_der)
+            .verify(message, signature)
+            .is_ok()
+    }
+}
+
+/// Decodes the base64 between the first PEM armour lines.
+fn pem_to_der(pem: &str) -> Result<Vec<u8>, KeyError> {
+    let mut inside = false;
+    let mut label_ok = false;
+    let mut body = String::new();
+    for line in pem.lines().map(str::trim) {
+        if let Some(rest) = line.strip_prefix("-----BEGIN ") {
+            inside = true;
+            label_ok = matches!(rest, "PUBLIC KEY-----" | "RSA PUBLIC KEY-----");
+            continue;
+        }
+        if line.starts_with("-----END ") {
+            break;
+        }
+        if inside {
+            body.push_str(line);
+        }
+    }
+    if !inside {
+        return Err(KeyError::NotPem);
+    }
+    if !label_ok {
+        return Err(KeyError::Label);
+    }
+    STANDARD.decode(body.as_bytes()).map_err(|_| KeyError::NotPem)
+}
+
+/// The keys responses are verified with: product keys (the current one first, then archived ones
+/// kept for a rotation's grace period) and an optional install-wide global key.
+#[derive(Debug, Clone)]
+pub struct KeySet {
+    product: Vec<PublicKey>,
+    global: Option<PublicKey>,
+}
+
+impl KeySet {
+    /// A set with the current product key.
+    pub fn new(product: PublicKey) -> Self {
+        Self {
+            product: vec![product],
+            global: None,
+        }
+    }
+
+    /// Adds an archived product key (still trusted after a rotation).
+    #[must_use]
+    pub fn with_archived_product_key(mut self, key: PublicKey) -> Self {
+        self.product.push(key);
+        self
+    }
+
+    /// Sets the global key.
+    #[must_use]
+    pub fn with_global_key(mut self, key: PublicKey) -> Self {
+        self.global = Some(key);
+        self
+    }
+
+    /// The product keys, current first.
+    pub fn product_keys(&self) -> &[PublicKey] {
+        &self.product
+    }
+
+    /// The global key, if configured.
+    pub fn global_key(&self) -> Option<&PublicKey> {
+        self.global.as_ref()
+    }
+
+    /// The keys to try, in order: `prefer_global` (from the unsigned `private_key_used` hint)
+    /// only moves the global key to the front; `allow_global` decides whether it is tried at all.
+    pub(crate) fn candidates(
+        &self,
+        allow_global: bool,
+        prefer_global: bool,
+    ) -> Vec<(&PublicKey, KeyRole)> {
+        let products = self.product.iter().map(|k| (k, KeyRole::Product));
+        let global = self
+            .global
+            .iter()
+            .filter(|_| allow_global)
+            .map(|k| (k, KeyRole::Global));
+        if prefer_global {
+            global.chain(products).collect()
+        } else {
+            products.chain(global).collect()
+        }
+    }
+}

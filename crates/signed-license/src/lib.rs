@@ -1,0 +1,43 @@
+//! A GetKeyManager ("signed-license") client whose every answer is verified.
+//!
+//! GetKeyManager signs each answer: `signature` is RSASSA-PKCS1-v1_5 with SHA-256 over the exact
+//! characters of `response_base64`. This crate checks that signature with keys you pin, then
+//! reads only the signed payload, rejects stale, future and rolled-back answers, and checks what
+//! the payload echoes of the request. The unsigned `response` copy is never read.
+//!
+//! ```
+//! use chrono::DateTime;
+//! use signed_license::{KeySet, Policy, PublicKey, ResponseCode, verify};
+//!
+//! let pem = include_str!("../../../fixtures/signed-license/docs-demo-signing-key.pub.pem");
+//! let keys = KeySet::new(PublicKey::from_pem("docs-demo", pem)?);
+//! let body = include_bytes!("../../../fixtures/signed-license/activate.300.json");
+//! let now = DateTime::from_timestamp(1_708_999_680, 0).unwrap();
+//! let verified = verify(body, &keys, &Policy::new(), now)?;
+//! assert_eq!(verified.value().code(), ResponseCode::LicenseKeyActivated);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+/// The provider name used in errors.
+pub const PROVIDER: &str = "signed-license";
+
+mod binding;
+mod code;
+mod error;
+mod keys;
+pub mod offline;
+mod payload;
+mod replay;
+mod verifier;
+mod verify;
+
+pub use binding::{Expected, check_echoes};
+pub use code::{CodeClass, ResponseCode};
+pub use error::{KeyError, UnsignedReason, VerifyError};
+pub use keys::{Algorithm, KeyRole, KeySet, MAX_RSA_BITS, MIN_RSA_BITS, PublicKey};
+pub use offline::OfflineCheck;
+pub use payload::{Payload, SignedEnvelope, Verified};
+pub use replay::{FileStateStore, MemoryStateStore, Seen, StateStore, slot};
+pub use verifier::{Call, Verifier};
+pub use verify::{KeyScope, Policy, UNSIGNED_SENTINEL, verify};

@@ -1,0 +1,195 @@
+//! The signed payload, and the [`Verified`] wrapper that only verification can build.
+
+use chrono::{DateTime, Utc};
+use license_core::{LicenseError, decode_json};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::code::ResponseCode;
+use crate::keys::KeyRole;
+
+/// The decoded `response_base64`: code, message, the call's fields and the server timestamp.
+/// Everything here was covered by the signature.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Payload {
+    code: ResponseCode,
+    message: String,
+    timestamp: i64,
+    fields: Map<String, Value>,
+    json: String,
+}
+
+impl Payload {
+    /// Reads the signed JSON text (called only after the signature verified).
+    pub(crate) fn parse(json: String) -> Result<Self, String> {
+        let value: Value = serde_json::from_str(&json).map_err(|e| format!("not JSON: {e}"))?;
+        let Value::Object(mut fields) = value else {
+            return Err(String::from("not a JSON object"));
+        };
+        let code = fields.remove("code").ok_or("no `code`")?;
+        let code = ResponseCode::deserialize(code).map_err(|e| format!("`code`: {e}"))?;
+        let timestamp = match fields.remove("timestamp") {
+            Some(Value::Number(n)) => n.as_i64().ok_or("`timestamp` is not an integer")?,
+            Some(Value::String(s)) => s.trim().parse().map_err(|_| "`timestamp` is not a number")?,
+            _ => return Err(String::from("no integer `timestamp`")),
+        };
+        let message = match fields.remove("message") {
+            Some(Value::String(s)) => s,
+            _ => String::new(),
+        };
+        Ok(Self {
+            code,
+            message,
+            timestamp,
+            fields,
+            json,
+        })
+    }
+
+    /// The response code.
+    pub fn code(&self) -> ResponseCode {
+        self.code
+    }
+
+    /// The server's message (fixed English text per code; do not branch on it).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The server timestamp, Unix seconds.
+    pub fn timestamp(&self) -> i64 {
+        self.timestamp
+    }
+
+    /// The server timestamp as a date, if representable.
+    pub fn signed_at(&self) -> Option<DateTime<Utc>> {
+        DateTime::from_timestamp(self.timestamp, 0)
+    }
+
+    /// The fields beyond `code`, `message` and `timestamp`.
+    pub fn fields(&self) -> &Map<String, Value> {
+        &self.fields
+    }
+
+    /// The exact signed JSON text.
+    pub fn json(&self) -> &str {
+        &self.json
+    }
+
+    /// Decodes one field; `Ok(None)` when it is absent. A decode error names the path.
+    pub fn field<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, LicenseError> {
+        match self.fields.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => {
+                let text = value.to_string();
+                decode_json(text.as_bytes(), |s| s.to_owned())
+                    .map(Some)
+                    .map_err(|e| {
+                        LicenseError::decode(format!("field `{name}`: {}", e.message()))
+                            .with_provider(crate::PROVIDER)
+                    })
+            }
+        }
+    }
+
+    /// Decodes the whole signed JSON into `T`.
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, LicenseError> {
+        decode_json(self.json.as_bytes(), |s| s.to_owned())
+            .map_err(|e| e.with_provider(crate::PROVIDER))
+    }
+}
+
+/// The signed part of an envelope, as received: enough to re-verify it later, offline.
+/// Serialises to a valid envelope (without the unsigned `response` copy).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedEnvelope {
+    /// The signed base64 text.
+    pub response_base64: String,
+    /// The base64 signature.
+    pub signature: String,
+    /// The server's unsigned hint of which key signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_key_used: Option<String>,
+}
+
+/// A value that came out of a verified response. Only this crate's verification builds one.
+#[derive(Debug, Clone)]
+pub struct Verified<T> {
+    pub(crate) value: T,
+    pub(crate) key_id: String,
+    pub(crate) key_role: KeyRole,
+    pub(crate) timestamp: i64,
+    pub(crate) envelope: SignedEnvelope,
+    pub(crate) plain_copy_matches: Option<bool>,
+}
+
+impl<T> Verified<T> {
+    /// The verified value.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// The verified value, owned.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+
+    /// The id of the key whose signature verified.
+    pub fn key_id(&self) -> &str {
+        &self.key_id
+    }
+
+    /// Whether a product key or the global key signed.
+    pub fn key_role(&self) -> KeyRole {
+        self.key_role
+    }
+
+    /// The signed server timestamp, Unix seconds.
+    pub fn timestamp(&self) -> i64 {
+        self.timestamp
+    }
+
+    /// The signed part of the envelope, to save for offline re-verification.
+    pub fn envelope(&self) -> &SignedEnvelope {
+        &self.envelope
+    }
+
+    /// Diagnostic only: whether the unsigned `response` copy equals the signed payload
+    /// (`None` when the envelope had no copy). Nothing is ever read from the copy.
+    pub fn plain_copy_matches(&self) -> Option<bool> {
+        self.plain_copy_matches
+    }
+
+    /// Transforms the value, keeping the verification facts.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Verified<U> {
+        Verified {
+            value: f(self.value),
+            key_id: self.key_id,
+            key_role: self.key_role,
+            timestamp: self.timestamp,
+            envelope: self.envelope,
+            plain_copy_matches: self.plain_copy_matches,
+        }
+    }
+
+    /// Transforms the value with a fallible function.
+    pub fn try_map<U, E>(self, f: impl FnOnce(T) -> Result<U, E>) -> Result<Verified<U>, E> {
+        let Self {
+            value,
+            key_id,
+            key_role,
+            timestamp,
+            envelope,
+            plain_copy_matches,
+        } = self;
+        Ok(Verified {
+            value: f(value)?,
+            key_id,
+            key_role,
+            timestamp,
+            envelope,
+            plain_copy_matches,
+        })
+    }
+}

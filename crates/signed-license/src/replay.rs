@@ -1,0 +1,146 @@
+//! Rollback protection: the newest accepted timestamp per (license key, identifier, operation),
+//! kept in a pluggable [`StateStore`].
+
+use std::collections::HashMap;
+use std::fmt::Debug;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use aws_lc_rs::digest::{SHA256, digest};
+use license_core::SecretLicenseKey;
+use serde::{Deserialize, Serialize};
+
+/// What was last accepted in one slot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seen {
+    /// The signed timestamp, Unix seconds.
+    pub timestamp: i64,
+    /// Hex SHA-256 of the signed `response_base64` text.
+    pub digest: String,
+}
+
+/// Where accepted timestamps are kept. Slots are opaque hex digests: no license key is stored.
+pub trait StateStore: Send + Sync + Debug {
+    /// The last accepted entry of a slot.
+    fn load(&self, slot: &str) -> Result<Option<Seen>, String>;
+    /// Records an accepted entry.
+    fn store(&self, slot: &str, seen: Seen) -> Result<(), String>;
+    /// The newest timestamp accepted in any slot (for clock-tampering checks).
+    fn newest(&self) -> Result<Option<i64>, String>;
+}
+
+/// The slot of a (license key, identifier, operation) triple: a hex SHA-256, so the store never
+/// holds a license key.
+pub fn slot(license_key: &SecretLicenseKey, identifier: &str, operation: &str) -> String {
+    let mut input = Vec::new();
+    for part in [license_key.expose(), identifier, operation] {
+        input.extend_from_slice(&(part.len() as u64).to_be_bytes());
+        input.extend_from_slice(part.as_bytes());
+    }
+    hex::encode(digest(&SHA256, &input))
+}
+
+/// Hex SHA-256 of a signed text.
+pub(crate) fn text_digest(text: &str) -> String {
+    hex::encode(digest(&SHA256, text.as_bytes()))
+}
+
+/// Whether `seen` may follow `last`: strictly newer, or the very same signed text again
+/// (a re-delivery of an identical answer carries nothing an attacker could use).
+pub(crate) fn is_acceptable(last: Option<&Seen>, seen: &Seen) -> bool {
+    match last {
+        None => true,
+        Some(last) => {
+            seen.timestamp > last.timestamp
+                || (seen.timestamp == last.timestamp && seen.digest == last.digest)
+        }
+    }
+}
+
+/// A store in memory: forgets everything when the process ends.
+#[derive(Debug, Default)]
+pub struct MemoryStateStore {
+    slots: Mutex<HashMap<String, Seen>>,
+}
+
+impl MemoryStateStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl StateStore for MemoryStateStore {
+    fn load(&self, slot: &str) -> Result<Option<Seen>, String> {
+        let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(slots.get(slot).cloned())
+    }
+
+    fn store(&self, slot: &str, seen: Seen) -> Result<(), String> {
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        slots.insert(slot.to_owned(), seen);
+        Ok(())
+    }
+
+    fn newest(&self) -> Result<Option<i64>, String> {
+        let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(slots.values().map(|s| s.timestamp).max())
+    }
+}
+
+/// A store in one JSON file, rewritten atomically (temporary file + rename) on every change, so
+/// a rollback cannot be made by restarting the application.
+#[derive(Debug)]
+pub struct FileStateStore {
+    path: PathBuf,
+    slots: Mutex<HashMap<String, Seen>>,
+}
+
+impl FileStateStore {
+    /// Opens (or starts) the store at `path`. A missing file is an empty store; a file that is
+    /// not a store is an error (it is never silently replaced).
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, String> {
+        let path = path.as_ref().to_path_buf();
+        let slots = match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map_err(|e| format!("{} is not a state file: {e}", path.display()))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => HashMap::new(),
+            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        };
+        Ok(Self {
+            path,
+            slots: Mutex::new(slots),
+        })
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn write(&self, slots: &HashMap<String, Seen>) -> Result<(), String> {
+        let bytes = serde_json::to_vec(slots).map_err(|e| e.to_string())?;
+        let mut tmp = self.path.clone().into_os_string();
+        tmp.push(".tmp");
+        std::fs::write(&tmp, bytes).map_err(|e| format!("cannot write state: {e}"))?;
+        std::fs::rename(&tmp, &self.path).map_err(|e| format!("cannot replace state: {e}"))
+    }
+}
+
+impl StateStore for FileStateStore {
+    fn load(&self, slot: &str) -> Result<Option<Seen>, String> {
+        let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(slots.get(slot).cloned())
+    }
+
+    fn store(&self, slot: &str, seen: Seen) -> Result<(), String> {
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        slots.insert(slot.to_owned(), seen);
+        self.write(&slots)
+    }
+
+    fn newest(&self) -> Result<Option<i64>, String> {
+        let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(slots.values().map(|s| s.timestamp).max())
+    }
+}

@@ -1,0 +1,144 @@
+//! [`Verifier`]: the verification core plus a clock, echo checks and the replay store, as the
+//! client uses it for every answer.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use chrono::Duration;
+use license_core::{Clock, SystemClock};
+
+use crate::binding::{Expected, check_echoes};
+use crate::error::VerifyError;
+use crate::keys::KeySet;
+use crate::offline::{self, OfflineCheck};
+use crate::payload::{Payload, Verified};
+use crate::replay::{self, MemoryStateStore, Seen, StateStore};
+use crate::verify::{KeyScope, Policy, verify};
+
+/// One call's context: its name, whether it is about a license's state, and what it sent.
+#[derive(Debug, Clone, Copy)]
+pub struct Call<'a> {
+    /// The operation (`"verify"`, `"activate"`, …): part of the replay slot.
+    pub operation: &'static str,
+    /// Whether this is a license-state call (verify, activate, deactivate, details,
+    /// downloadables, license meta), which accepts only product keys unless configured otherwise.
+    pub license_call: bool,
+    /// What the request sent, for echo checks and the replay slot.
+    pub expected: Expected<'a>,
+}
+
+/// Verifies answers with pinned keys, a policy, an injected clock and a replay store.
+pub struct Verifier {
+    keys: KeySet,
+    policy: Policy,
+    clock: Arc<dyn Clock>,
+    store: Arc<dyn StateStore>,
+    gate: Mutex<()>,
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("keys", &self.keys)
+            .field("policy", &self.policy)
+            .field("store", &self.store)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Verifier {
+    /// A verifier with the system clock and an in-memory replay store.
+    pub fn new(keys: KeySet, policy: Policy) -> Self {
+        Self {
+            keys,
+            policy,
+            clock: Arc::new(SystemClock),
+            store: Arc::new(MemoryStateStore::new()),
+            gate: Mutex::new(()),
+        }
+    }
+
+    /// Uses this clock.
+    #[must_use]
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Uses this replay store (for example a [`FileStateStore`](crate::FileStateStore)).
+    #[must_use]
+    pub fn with_store(mut self, store: Arc<dyn StateStore>) -> Self {
+        self.store = store;
+        self
+    }
+
+    /// The keys.
+    pub fn keys(&self) -> &KeySet {
+        &self.keys
+    }
+
+    /// The policy (its key scope applies to license-state calls).
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Verifies a live answer: signature with the keys the call accepts, freshness, echoes, and
+    /// for license-state calls a timestamp newer than the last one accepted for the same
+    /// (license key, identifier, operation).
+    pub fn check(&self, body: &[u8], call: &Call<'_>) -> Result<Verified<Payload>, VerifyError> {
+        let scope = if call.license_call {
+            self.policy.key_scope
+        } else {
+            KeyScope::ProductOrGlobal
+        };
+        let policy = self.policy.clone().key_scope(scope);
+        let verified = verify(body, &self.keys, &policy, self.clock.now())?;
+        check_echoes(verified.value(), &call.expected)?;
+        if call.license_call
+            && let Some(key) = call.expected.license_key
+        {
+            let slot = replay::slot(
+                key,
+                call.expected.identifier.unwrap_or_default(),
+                call.operation,
+            );
+            let seen = Seen {
+                timestamp: verified.timestamp(),
+                digest: replay::text_digest(&verified.envelope().response_base64),
+            };
+            let _gate = self.gate.lock().unwrap_or_else(|p| p.into_inner());
+            let last = self.store.load(&slot).map_err(VerifyError::StateStore)?;
+            if !replay::is_acceptable(last.as_ref(), &seen) {
+                return Err(VerifyError::Replay {
+                    timestamp: seen.timestamp,
+                    newest: last.map_or(seen.timestamp, |l| l.timestamp),
+                });
+            }
+            self.store
+                .store(&slot, seen)
+                .map_err(VerifyError::StateStore)?;
+        }
+        Ok(verified)
+    }
+
+    /// Re-verifies a saved envelope (see [`offline::save`]) with an explicit grace period; the
+    /// result says whether the clock looks set back.
+    pub fn check_saved(
+        &self,
+        path: impl AsRef<Path>,
+        grace: Duration,
+    ) -> Result<OfflineCheck, VerifyError> {
+        let body = std::fs::read(path).map_err(|e| VerifyError::StateStore(e.to_string()))?;
+        let newest = self.store.newest().map_err(VerifyError::StateStore)?;
+        offline::verify_offline(
+            &body,
+            &self.keys,
+            self.policy.key_scope,
+            grace,
+            self.policy.max_skew,
+            self.clock.now(),
+            newest,
+        )
+    }
+}

@@ -1,0 +1,194 @@
+//! The verification core: envelope → signature over the exact `response_base64` text → payload
+//! → freshness. Pure: no clock, disk or network.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, Duration, Utc};
+use serde_json::Value;
+
+use crate::error::{UnsignedReason, VerifyError};
+use crate::keys::{KeyRole, KeySet};
+use crate::payload::{Payload, SignedEnvelope, Verified};
+
+/// The text the server puts in `signature` when it has no private key.
+pub const UNSIGNED_SENTINEL: &str = "Private key not set";
+
+/// Which keys a call accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum KeyScope {
+    /// Only product keys (current or archived): the default for license-state calls.
+    #[default]
+    ProductOnly,
+    /// Product keys and the global key.
+    ProductOrGlobal,
+}
+
+/// What verification requires beyond a good signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Policy {
+    /// The oldest a signed timestamp may be (default 5 minutes).
+    pub max_age: Duration,
+    /// How far in the future a signed timestamp may be (default 60 seconds).
+    pub max_skew: Duration,
+    /// Which keys are accepted (default product keys only).
+    pub key_scope: KeyScope,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            max_age: Duration::minutes(5),
+            max_skew: Duration::seconds(60),
+            key_scope: KeyScope::ProductOnly,
+        }
+    }
+}
+
+impl Policy {
+    /// The defaults: 5 minutes old at most, 60 s ahead at most, product keys only.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the largest accepted age.
+    #[must_use]
+    pub fn max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = max_age;
+        self
+    }
+
+    /// Sets the largest accepted clock skew into the future.
+    #[must_use]
+    pub fn max_skew(mut self, max_skew: Duration) -> Self {
+        self.max_skew = max_skew;
+        self
+    }
+
+    /// Sets which keys are accepted.
+    #[must_use]
+    pub fn key_scope(mut self, scope: KeyScope) -> Self {
+        self.key_scope = scope;
+        self
+    }
+}
+
+/// Verifies a response body: the signature over the exact `response_base64` text with the
+/// configured keys, then the payload, then its freshness against `now`.
+///
+/// The unsigned `response` copy is never read, except to report
+/// [`plain_copy_matches`](Verified::plain_copy_matches).
+pub fn verify(
+    body: &[u8],
+    keys: &KeySet,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Result<Verified<Payload>, VerifyError> {
+    let verified = authenticate(body, keys, policy.key_scope)?;
+    check_freshness(verified.timestamp, policy, now)?;
+    Ok(verified)
+}
+
+/// Rejects a timestamp older than `max_age` or further ahead than `max_skew`.
+pub(crate) fn check_freshness(
+    timestamp: i64,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Result<(), VerifyError> {
+    let age = now.timestamp().saturating_sub(timestamp);
+    if age > policy.max_age.num_seconds() {
+        return Err(VerifyError::Stale { age_secs: age });
+    }
+    if -age > policy.max_skew.num_seconds() {
+        return Err(VerifyError::FromFuture {
+            ahead_secs: age.saturating_neg(),
+        });
+    }
+    Ok(())
+}
+
+/// Signature and payload checks, without freshness.
+pub(crate) fn authenticate(
+    body: &[u8],
+    keys: &KeySet,
+    scope: KeyScope,
+) -> Result<Verified<Payload>, VerifyError> {
+    let Ok(Value::Object(mut outer)) = serde_json::from_slice::<Value>(body) else {
+        return Err(VerifyError::NotJson);
+    };
+    let Some(Value::String(response_base64)) = outer.remove("response_base64") else {
+        return Err(VerifyError::MissingPayload);
+    };
+    let signature_text = match outer.remove("signature") {
+        Some(Value::String(s)) => s,
+        Some(_) => return Err(VerifyError::Unsigned(UnsignedReason::NotBase64)),
+        None => return Err(VerifyError::Unsigned(UnsignedReason::Missing)),
+    };
+    if signature_text == UNSIGNED_SENTINEL {
+        return Err(VerifyError::Unsigned(UnsignedReason::PrivateKeyNotSet));
+    }
+    if signature_text.is_empty() {
+        return Err(VerifyError::Unsigned(UnsignedReason::Empty));
+    }
+    let signature = STANDARD
+        .decode(signature_text.as_bytes())
+        .map_err(|_| VerifyError::Unsigned(UnsignedReason::NotBase64))?;
+    let hint = match outer.remove("private_key_used") {
+        Some(Value::String(s)) => Some(s),
+        _ => None,
+    };
+    let prefer_global = hint.as_deref() == Some("global");
+    let allow_global = scope == KeyScope::ProductOrGlobal;
+
+    let message = response_base64.as_bytes();
+    let candidates = keys.candidates(allow_global, prefer_global);
+    let Some((key, role)) = candidates
+        .iter()
+        .find(|(key, _)| key.verifies(message, &signature))
+    else {
+        if !allow_global
+            && keys
+                .global_key()
+                .is_some_and(|g| g.verifies(message, &signature))
+        {
+            return Err(VerifyError::GlobalKeyRefused);
+        }
+        return Err(VerifyError::BadSignature {
+            tried: candidates.len(),
+        });
+    };
+
+    // Only now is the signed text decoded.
+    let decoded = STANDARD
+        .decode(message)
+        .map_err(|_| VerifyError::MalformedPayload(String::from("not standard base64")))?;
+    let json = String::from_utf8(decoded)
+        .map_err(|_| VerifyError::MalformedPayload(String::from("not UTF-8")))?;
+    let plain_copy_matches = outer.remove("response").map(|plain| {
+        serde_json::from_str::<Value>(&json).is_ok_and(|signed| signed == plain)
+    });
+    if plain_copy_matches == Some(false) {
+        tracing::debug!("the unsigned `response` copy differs from the signed payload; ignored");
+    }
+    let payload = Payload::parse(json).map_err(VerifyError::MalformedPayload)?;
+    Ok(Verified {
+        timestamp: payload.timestamp(),
+        value: payload,
+        key_id: key.id().to_owned(),
+        key_role: *role,
+        envelope: SignedEnvelope {
+            response_base64,
+            signature: signature_text,
+            private_key_used: hint,
+        },
+        plain_copy_matches,
+    })
+}
+
+impl KeyRole {
+    /// Whether a product key signed.
+    pub fn is_product(self) -> bool {
+        self == Self::Product
+    }
+}
