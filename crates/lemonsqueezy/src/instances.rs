@@ -1,0 +1,108 @@
+//! `GET /v1/license-key-instances`: retrieve and list. Instances are created and removed only
+//! through the License API.
+
+use futures_core::Stream;
+use license_core::LicenseError;
+use license_http::Request;
+
+use crate::client::LemonSqueezy;
+use crate::ids::{LicenseKeyId, LicenseKeyInstanceId};
+use crate::models::{Document, LicenseKeyInstance, ListPage};
+use crate::pagination::{ListQuery, fetch_page, items, pages};
+
+const PATH: &str = "license-key-instances";
+
+/// The `license-key-instances` resource.
+#[derive(Debug, Clone, Copy)]
+pub struct LicenseKeyInstances<'a> {
+    client: &'a LemonSqueezy,
+}
+
+impl<'a> LicenseKeyInstances<'a> {
+    pub(crate) fn new(client: &'a LemonSqueezy) -> Self {
+        Self { client }
+    }
+
+    /// `GET /v1/license-key-instances/{id}` (the numeric id, not the UUID).
+    pub async fn retrieve(
+        &self,
+        id: LicenseKeyInstanceId,
+    ) -> Result<Document<LicenseKeyInstance>, LicenseError> {
+        self.retrieve_including(id, &[]).await
+    }
+
+    /// `GET /v1/license-key-instances/{id}?include=license-key`.
+    pub async fn retrieve_including(
+        &self,
+        id: LicenseKeyInstanceId,
+        include: &[&str],
+    ) -> Result<Document<LicenseKeyInstance>, LicenseError> {
+        let mut request =
+            Request::get("retrieve license key instance", ["v1", PATH, &id.to_string()])?;
+        if !include.is_empty() {
+            request = request.query("include", include.join(","));
+        }
+        let request = self.client.json_api(request, false)?;
+        self.client.http().send_json(request).await
+    }
+
+    /// `GET /v1/license-key-instances`: finish with `.send()` or `.stream()`.
+    pub fn list(&self) -> ListLicenseKeyInstances {
+        ListLicenseKeyInstances {
+            client: self.client.clone(),
+            query: ListQuery::default(),
+        }
+    }
+}
+
+/// An instance listing being set up.
+#[derive(Debug, Clone)]
+#[must_use = "a listing does nothing until `.send()` or `.stream()`"]
+pub struct ListLicenseKeyInstances {
+    client: LemonSqueezy,
+    query: ListQuery,
+}
+
+impl ListLicenseKeyInstances {
+    /// `filter[license_key_id]`: only this key's instances.
+    pub fn license_key_id(mut self, id: impl Into<LicenseKeyId>) -> Self {
+        self.query.filter("license_key_id", id.into());
+        self
+    }
+
+    /// `page[number]` (1-based).
+    pub fn page(mut self, number: u32) -> Self {
+        self.query.page_number = Some(number);
+        self
+    }
+
+    /// `page[size]`.
+    pub fn per_page(mut self, size: u32) -> Self {
+        self.query.page_size = Some(size);
+        self
+    }
+
+    /// `include=license-key`.
+    pub fn include(mut self, related: &str) -> Self {
+        self.query.include.push(related.to_owned());
+        self
+    }
+
+    /// Fetches one page.
+    pub async fn send(self) -> Result<ListPage<LicenseKeyInstance>, LicenseError> {
+        let number = self.query.page_number;
+        fetch_page(&self.client, "list license key instances", PATH, &self.query, number).await
+    }
+
+    /// Every page, until the last.
+    pub fn pages(
+        self,
+    ) -> impl Stream<Item = Result<ListPage<LicenseKeyInstance>, LicenseError>> + Send + 'static {
+        pages(self.client, "list license key instances", PATH, self.query)
+    }
+
+    /// Every instance of every page, until the last page.
+    pub fn stream(self) -> impl Stream<Item = Result<LicenseKeyInstance, LicenseError>> + Send + 'static {
+        items(self.client, "list license key instances", PATH, self.query)
+    }
+}

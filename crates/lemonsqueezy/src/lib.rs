@@ -1,0 +1,51 @@
+//! Lemon Squeezy license keys: the JSON:API resources `license-keys` and
+//! `license-key-instances` (bearer API key), the public License API (activate, validate,
+//! deactivate; no key), and the `license_key_*` webhooks.
+//!
+//! Built for what the live API sends: `disabled` as a boolean or `0/1`, ids as strings or
+//! numbers, `null` limits and counts, `test_mode`. A refused license is an answer
+//! ([`LicenseAnswer`] with a [`Refusal`]), not an error; `Err` means no verdict was obtained.
+//!
+//! ```no_run
+//! use lemonsqueezy::{LemonSqueezy, SecretLicenseKey};
+//!
+//! # async fn run() -> Result<(), license_core::LicenseError> {
+//! // Keys of any other product are refused even when Lemon Squeezy says they are valid.
+//! let client = LemonSqueezy::builder().expect_store(1).expect_product(4).build()?;
+//! let key = SecretLicenseKey::new("38b1460a-5104-4067-a91d-77b872934d51");
+//!
+//! let activation = client.licenses().activate(&key, "build-server-7").await?;
+//! if let Some(refusal) = activation.refusal() {
+//!     eprintln!("not activated: {refusal}");
+//!     return Ok(());
+//! }
+//! let instance = activation.instance_id().cloned().expect("activate returns an instance");
+//! let check = client.licenses().validate(&key, Some(&instance)).await?;
+//! assert!(check.is_accepted());
+//! client.licenses().deactivate(&key, &instance).await?;
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+mod client;
+pub mod error;
+mod ids;
+mod instances;
+mod license_keys;
+mod licenses;
+pub mod models;
+mod pagination;
+pub mod webhooks;
+
+pub use client::{
+    API_KEY_ENV, DEFAULT_BASE_URL, JSON_API, LemonSqueezy, LemonSqueezyBuilder, ProductBinding,
+};
+pub use ids::{
+    CustomerId, InstanceId, LicenseKeyId, LicenseKeyInstanceId, OrderId, OrderItemId, ProductId,
+    StoreId, VariantId,
+};
+pub use instances::{LicenseKeyInstances, ListLicenseKeyInstances};
+pub use license_core::{ApiKey, LicenseError, Patch, SecretLicenseKey};
+pub use license_keys::{LicenseKeys, ListLicenseKeys};
+pub use licenses::Licenses;
+pub use models::{LicenseAnswer, Refusal};

@@ -1,0 +1,141 @@
+//! `GET/PATCH /v1/license-keys`: retrieve, list, update.
+
+use futures_core::Stream;
+use license_core::LicenseError;
+use license_http::{Idempotency, Request};
+
+use crate::client::{JSON_API, LemonSqueezy};
+use crate::ids::{LicenseKeyId, OrderId, OrderItemId, ProductId, StoreId};
+use crate::models::{Document, KeyStatus, LicenseKey, ListPage, UpdateLicenseKey};
+use crate::pagination::{ListQuery, fetch_page, items, pages};
+
+const PATH: &str = "license-keys";
+
+/// The `license-keys` resource. Keys are created by orders: there is no create or delete.
+#[derive(Debug, Clone, Copy)]
+pub struct LicenseKeys<'a> {
+    client: &'a LemonSqueezy,
+}
+
+impl<'a> LicenseKeys<'a> {
+    pub(crate) fn new(client: &'a LemonSqueezy) -> Self {
+        Self { client }
+    }
+
+    /// `GET /v1/license-keys/{id}`.
+    pub async fn retrieve(&self, id: LicenseKeyId) -> Result<Document<LicenseKey>, LicenseError> {
+        self.retrieve_including(id, &[]).await
+    }
+
+    /// `GET /v1/license-keys/{id}?include=…` (`store`, `customer`, `order`, `order-item`,
+    /// `product`, `license-key-instances`); the related resources land in `included`.
+    pub async fn retrieve_including(
+        &self,
+        id: LicenseKeyId,
+        include: &[&str],
+    ) -> Result<Document<LicenseKey>, LicenseError> {
+        let mut request = Request::get("retrieve license key", ["v1", PATH, &id.to_string()])?;
+        if !include.is_empty() {
+            request = request.query("include", include.join(","));
+        }
+        let request = self.client.json_api(request, false)?;
+        self.client.http().send_json(request).await
+    }
+
+    /// `GET /v1/license-keys` with filters and pages: finish with `.send()` or `.stream()`.
+    pub fn list(&self) -> ListLicenseKeys {
+        ListLicenseKeys {
+            client: self.client.clone(),
+            query: ListQuery::default(),
+        }
+    }
+
+    /// `PATCH /v1/license-keys/{id}`: sends only the fields `update` sets.
+    ///
+    /// Retried like an idempotent call: it sets absolute values, so repeating it is harmless.
+    pub async fn update(
+        &self,
+        id: LicenseKeyId,
+        update: &UpdateLicenseKey,
+    ) -> Result<Document<LicenseKey>, LicenseError> {
+        let request = Request::patch("update license key", ["v1", PATH, &id.to_string()])?
+            .idempotency_override(Idempotency::Idempotent)
+            .json_as(JSON_API, &update.to_document(id))?;
+        let request = self.client.json_api(request, true)?;
+        self.client.http().send_json(request).await
+    }
+}
+
+/// A license-key listing being set up.
+#[derive(Debug, Clone)]
+#[must_use = "a listing does nothing until `.send()` or `.stream()`"]
+pub struct ListLicenseKeys {
+    client: LemonSqueezy,
+    query: ListQuery,
+}
+
+impl ListLicenseKeys {
+    /// `filter[store_id]`.
+    pub fn store_id(mut self, id: impl Into<StoreId>) -> Self {
+        self.query.filter("store_id", id.into());
+        self
+    }
+
+    /// `filter[order_id]`.
+    pub fn order_id(mut self, id: impl Into<OrderId>) -> Self {
+        self.query.filter("order_id", id.into());
+        self
+    }
+
+    /// `filter[order_item_id]`.
+    pub fn order_item_id(mut self, id: impl Into<OrderItemId>) -> Self {
+        self.query.filter("order_item_id", id.into());
+        self
+    }
+
+    /// `filter[product_id]`.
+    pub fn product_id(mut self, id: impl Into<ProductId>) -> Self {
+        self.query.filter("product_id", id.into());
+        self
+    }
+
+    /// `filter[status]`.
+    pub fn status(mut self, status: KeyStatus) -> Self {
+        self.query.filter("status", status);
+        self
+    }
+
+    /// `page[number]` (1-based): the page `.send()` fetches, or where `.stream()` starts.
+    pub fn page(mut self, number: u32) -> Self {
+        self.query.page_number = Some(number);
+        self
+    }
+
+    /// `page[size]` (default 10 on the server).
+    pub fn per_page(mut self, size: u32) -> Self {
+        self.query.page_size = Some(size);
+        self
+    }
+
+    /// `include=…`: related resources to return in `included`.
+    pub fn include(mut self, related: &str) -> Self {
+        self.query.include.push(related.to_owned());
+        self
+    }
+
+    /// Fetches one page.
+    pub async fn send(self) -> Result<ListPage<LicenseKey>, LicenseError> {
+        let number = self.query.page_number;
+        fetch_page(&self.client, "list license keys", PATH, &self.query, number).await
+    }
+
+    /// Every page, one request each, until the last.
+    pub fn pages(self) -> impl Stream<Item = Result<ListPage<LicenseKey>, LicenseError>> + Send + 'static {
+        pages(self.client, "list license keys", PATH, self.query)
+    }
+
+    /// Every key of every page, until the last page.
+    pub fn stream(self) -> impl Stream<Item = Result<LicenseKey, LicenseError>> + Send + 'static {
+        items(self.client, "list license keys", PATH, self.query)
+    }
+}

@@ -1,0 +1,101 @@
+//! Listing: query parameters shared by both lists, one page, and a stream over every page.
+
+use futures_core::Stream;
+use futures_util::{StreamExt, TryStreamExt, stream};
+use license_core::LicenseError;
+use license_http::Request;
+use serde::de::DeserializeOwned;
+
+use crate::client::LemonSqueezy;
+use crate::models::ListPage;
+
+/// Filters, page and include of one list call.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ListQuery {
+    pub(crate) filters: Vec<(&'static str, String)>,
+    pub(crate) page_number: Option<u32>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) include: Vec<String>,
+}
+
+impl ListQuery {
+    pub(crate) fn filter(&mut self, name: &'static str, value: impl ToString) {
+        self.filters.retain(|(n, _)| *n != name);
+        self.filters.push((name, value.to_string()));
+    }
+}
+
+/// Fetches one page of `path` (`license-keys`).
+pub(crate) async fn fetch_page<T: DeserializeOwned>(
+    client: &LemonSqueezy,
+    operation: &'static str,
+    path: &'static str,
+    query: &ListQuery,
+    page_number: Option<u32>,
+) -> Result<ListPage<T>, LicenseError> {
+    if query.page_size == Some(0) || page_number == Some(0) {
+        return Err(LicenseError::invalid_input(format!(
+            "{operation}: page numbers and sizes start at 1"
+        )));
+    }
+    let mut request = Request::get(operation, ["v1", path])?;
+    for (name, value) in &query.filters {
+        request = request.query(format!("filter[{name}]"), value.clone());
+    }
+    request = request
+        .query_opt("page[number]", page_number)
+        .query_opt("page[size]", query.page_size);
+    if !query.include.is_empty() {
+        request = request.query("include", query.include.join(","));
+    }
+    let request = client.json_api(request, false)?;
+    client.http().send_json(request).await
+}
+
+/// Every page from `query.page_number` (default 1) to the last, one request per page.
+///
+/// Walks by `page[number]` rather than following `links.next` (those links name the production
+/// host even behind a base-URL override), and stops at the last page, on an empty page, or when
+/// the server answers with another page than the one asked for.
+pub(crate) fn pages<T: DeserializeOwned + Send + 'static>(
+    client: LemonSqueezy,
+    operation: &'static str,
+    path: &'static str,
+    query: ListQuery,
+) -> impl Stream<Item = Result<ListPage<T>, LicenseError>> + Send + 'static {
+    let first = query.page_number.unwrap_or(1);
+    stream::try_unfold(Some(first), move |next| {
+        let client = client.clone();
+        let query = query.clone();
+        async move {
+            let Some(number) = next else {
+                return Ok(None);
+            };
+            let page: ListPage<T> = fetch_page(&client, operation, path, &query, Some(number)).await?;
+            if let Some(current) = page.page.current_page {
+                if current != number {
+                    return Err(LicenseError::decode(format!(
+                        "asked for page {number} but the answer is page {current}"
+                    ))
+                    .with_provider("lemonsqueezy")
+                    .with_operation(operation));
+                }
+            }
+            let following = if page.has_next() { number.checked_add(1) } else { None };
+            Ok(Some((page, following)))
+        }
+    })
+}
+
+/// Every item of every page.
+pub(crate) fn items<T: DeserializeOwned + Send + 'static>(
+    client: LemonSqueezy,
+    operation: &'static str,
+    path: &'static str,
+    query: ListQuery,
+) -> impl Stream<Item = Result<T, LicenseError>> + Send + 'static {
+    pages::<T>(client, operation, path, query)
+        .map_ok(|page| stream::iter(page.data.into_iter().map(Ok)))
+        .try_flatten()
+        .boxed()
+}
