@@ -1,0 +1,98 @@
+//! The domains of a project: list, create, show, delete. All need the API key.
+//!
+//! Path quirk kept from the API: list, create and delete use `/project/{p}/domains`, show uses
+//! `/project/{p}/domain/{d}` (singular).
+
+use license_core::{LicenseError, Page};
+use license_http::Request;
+use serde_json::Value;
+
+use crate::client::{DevPayrClient, require_data};
+use crate::error::Call;
+use crate::licenses::{MAX_PER_PAGE, RecordStream, paging, to_page, walk};
+use crate::models::{ActionOutcome, CursorPage, Domain, Envelope, NewDomain};
+
+/// The domains of one project; from [`DevPayrClient::domains`].
+#[derive(Debug, Clone)]
+pub struct Domains {
+    client: DevPayrClient,
+    project: String,
+}
+
+impl Domains {
+    pub(crate) fn new(client: DevPayrClient, project_id: u64) -> Self {
+        Self {
+            client,
+            project: project_id.to_string(),
+        }
+    }
+
+    /// One page: `GET /project/{project}/domains` (DevPayr's default page size is 50).
+    pub async fn list(
+        &self,
+        per_page: Option<u32>,
+        cursor: Option<String>,
+    ) -> Result<Page<Domain>, LicenseError> {
+        let request = Request::get(
+            "list domains",
+            ["project", self.project.as_str(), "domains"],
+        )?;
+        let request = self
+            .client
+            .api_request(paging(request, per_page, cursor)?)?;
+        let envelope: Envelope<CursorPage<Domain>> =
+            self.client.execute(request, Call::Other).await?;
+        Ok(to_page(require_data(envelope, "list domains")?))
+    }
+
+    /// Every domain, walking the pages.
+    pub fn stream(&self) -> RecordStream<Domain> {
+        let domains = self.clone();
+        walk(move |cursor| {
+            let domains = domains.clone();
+            async move { domains.list(Some(MAX_PER_PAGE), cursor).await }
+        })
+    }
+
+    /// Adds a domain (201): `POST /project/{project}/domains`. A duplicate is a rejected error
+    /// with field errors; a plan's domain limit is a 403.
+    pub async fn create(&self, domain: &NewDomain) -> Result<Domain, LicenseError> {
+        if domain.domain.trim().is_empty() {
+            return Err(LicenseError::invalid_input(
+                "create domain: the domain is empty",
+            ));
+        }
+        let request = Request::post(
+            "create domain",
+            ["project", self.project.as_str(), "domains"],
+        )?
+        .json(domain)?;
+        let request = self.client.api_request(request)?;
+        let envelope: Envelope<Domain> = self.client.execute(request, Call::Other).await?;
+        require_data(envelope, "create domain")
+    }
+
+    /// One domain: `GET /project/{project}/domain/{domain}` (cached by DevPayr for 15 minutes).
+    pub async fn show(&self, domain_id: u64) -> Result<Domain, LicenseError> {
+        let id = domain_id.to_string();
+        let request = Request::get(
+            "show domain",
+            ["project", self.project.as_str(), "domain", &id],
+        )?;
+        let request = self.client.api_request(request)?;
+        let envelope: Envelope<Domain> = self.client.execute(request, Call::Other).await?;
+        require_data(envelope, "show domain")
+    }
+
+    /// Deletes a domain: `DELETE /project/{project}/domains/{domain}`.
+    pub async fn delete(&self, domain_id: u64) -> Result<ActionOutcome, LicenseError> {
+        let id = domain_id.to_string();
+        let request = Request::delete(
+            "delete domain",
+            ["project", self.project.as_str(), "domains", &id],
+        )?;
+        let request = self.client.api_request(request)?;
+        let envelope: Envelope<Value> = self.client.execute(request, Call::Other).await?;
+        Ok(ActionOutcome::from_envelope(envelope))
+    }
+}

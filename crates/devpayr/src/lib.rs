@@ -1,0 +1,48 @@
+//! A client for the [DevPayr](https://devpayr.dev) license API: runtime has-paid validation with
+//! a license key, license and domain management with an API key, and the injectable
+//! cryptography (AES-256-CBC ciphertext, HMAC-SHA256 signature).
+//!
+//! Every call goes through the shared `license-http` transport (timeouts, safe retries,
+//! redaction). DevPayr's envelope `{status, message, data, errors}` is decoded in one place;
+//! failures are [`LicenseError`](license_core::LicenseError)s whose DevPayr details
+//! ([`ErrorReason`], message, field errors) come from [`devpayr_error`].
+//!
+//! ```no_run
+//! use devpayr::{DevPayrClient, models::{LicenseCheck, NewLicense}};
+//! use license_core::SecretLicenseKey;
+//!
+//! # async fn run() -> Result<(), license_core::LicenseError> {
+//! let client = DevPayrClient::builder().api_key("gk_1_...").build()?;
+//!
+//! // At runtime: is this installation licensed and paid?
+//! let key = SecretLicenseKey::new("019ae9f4-18b2-706b-b728-3f77c6bd9217");
+//! match client.has_paid(&key).domain("app.example.com").send().await? {
+//!     LicenseCheck::Paid(_) => println!("paid"),
+//!     LicenseCheck::Unpaid(_) => println!("not paid yet"),
+//!     LicenseCheck::Denied(denial) => println!("refused: {:?}", denial.reason),
+//!     _ => {}
+//! }
+//!
+//! // Managing licenses of project 2.
+//! let license = client.licenses(2).create(&NewLicense::new("ClientApp")).await?;
+//! client.licenses(2).revoke(license.id).await?;
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+mod client;
+pub mod crypto;
+mod domains;
+mod error;
+mod has_paid;
+mod injectables;
+mod licenses;
+pub mod models;
+
+pub use client::{API_KEY_ENV, DEFAULT_BASE_URL, DevPayrClient, DevPayrClientBuilder};
+pub use crypto::InjectableSecret;
+pub use domains::Domains;
+pub use error::{DevPayrError, ErrorReason, devpayr_error, error_reason};
+pub use has_paid::{HasPaidCheck, ProjectHasPaid};
+pub use injectables::InjectablePage;
+pub use licenses::{DEFAULT_PER_PAGE, Licenses, ListLicenses, MAX_PER_PAGE, RecordStream};

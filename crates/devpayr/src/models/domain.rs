@@ -1,0 +1,143 @@
+//! Project domains: the record and the body that creates one.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::lenient::{opt_bool, opt_datetime, opt_u64, u64_id};
+
+string_enum! {
+    /// The environment a domain serves.
+    Environment {
+        /// Production.
+        Production => "production",
+        /// Staging.
+        Staging => "staging",
+        /// Development.
+        Development => "development",
+    }
+}
+
+/// A domain of a project. The list endpoint returns only `id`, `project_id`, `domain`,
+/// `has_paid`, `is_active`, `is_primary` and the timestamps; show and create may send more.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Domain {
+    /// The record id (used in paths).
+    #[serde(deserialize_with = "u64_id")]
+    pub id: u64,
+    /// The owning project.
+    #[serde(default, deserialize_with = "opt_u64")]
+    pub project_id: Option<u64>,
+    /// The host name, `localhost[:port]`, IP or device identifier.
+    pub domain: String,
+    /// Whether this domain is paid for.
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub has_paid: Option<bool>,
+    /// Whether the domain is active.
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub is_active: Option<bool>,
+    /// Whether this is the project's primary domain.
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub is_primary: Option<bool>,
+    /// The environment (not on list answers).
+    #[serde(default)]
+    pub environment: Option<Environment>,
+    /// Whether the domain was verified (not on list answers).
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub is_verified: Option<bool>,
+    /// Whether the domain is locked (not on list answers).
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub is_locked: Option<bool>,
+    /// When the record was created.
+    #[serde(default, deserialize_with = "opt_datetime")]
+    pub created_at: Option<DateTime<Utc>>,
+    /// When the record was last changed.
+    #[serde(default, deserialize_with = "opt_datetime")]
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The body of `POST /project/{project}/domains`.
+///
+/// ```
+/// use devpayr::models::{Environment, NewDomain};
+///
+/// let body = NewDomain::new("app.example.com", Environment::Production).primary(true).paid(true);
+/// # let _ = body;
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct NewDomain {
+    /// The host name (unique in the project).
+    pub domain: String,
+    /// The environment it serves.
+    pub environment: Environment,
+    /// Makes it the primary domain (the current primary is demoted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_primary: Option<bool>,
+    /// Marks it verified (default false).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_verified: Option<bool>,
+    /// Locks it (default false).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_locked: Option<bool>,
+    /// Marks it paid (default false).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_paid: Option<bool>,
+    /// Activates it (default true).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_active: Option<bool>,
+}
+
+impl NewDomain {
+    /// A domain with the server's defaults for every flag.
+    pub fn new(domain: impl Into<String>, environment: Environment) -> Self {
+        Self {
+            domain: domain.into(),
+            environment,
+            is_primary: None,
+            is_verified: None,
+            is_locked: None,
+            has_paid: None,
+            is_active: None,
+        }
+    }
+
+    /// Sets `is_primary`.
+    #[must_use]
+    pub fn primary(mut self, primary: bool) -> Self {
+        self.is_primary = Some(primary);
+        self
+    }
+
+    /// Sets `is_verified`.
+    #[must_use]
+    pub fn verified(mut self, verified: bool) -> Self {
+        self.is_verified = Some(verified);
+        self
+    }
+
+    /// Sets `is_locked`.
+    #[must_use]
+    pub fn locked(mut self, locked: bool) -> Self {
+        self.is_locked = Some(locked);
+        self
+    }
+
+    /// Sets `has_paid`.
+    #[must_use]
+    pub fn paid(mut self, paid: bool) -> Self {
+        self.has_paid = Some(paid);
+        self
+    }
+
+    /// Sets `is_active`.
+    #[must_use]
+    pub fn active(mut self, active: bool) -> Self {
+        self.is_active = Some(active);
+        self
+    }
+}
