@@ -42,6 +42,7 @@ struct Inner {
     base_url: Url,
     options: HttpOptions,
     client: reqwest::Client,
+    user_agent: String,
     error_parser: Arc<ProviderErrorParser>,
 }
 
@@ -67,13 +68,10 @@ impl HttpClient {
         let tag = |e: LicenseError| e.with_provider(identity.provider);
         options.validate().map_err(tag)?;
         let base_url = validate_base_url(base_url, options.allow_insecure_http).map_err(tag)?;
+        let user_agent = format!("{}/{}", identity.crate_name, identity.crate_version);
         let client = match &options.client {
             Some(client) => client.clone(),
             None => reqwest::Client::builder()
-                .user_agent(format!(
-                    "{}/{}",
-                    identity.crate_name, identity.crate_version
-                ))
                 .connect_timeout(options.connect_timeout)
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
@@ -88,6 +86,7 @@ impl HttpClient {
                 base_url,
                 options,
                 client,
+                user_agent,
                 error_parser: Arc::new(|_: &[u8]| (None, None)),
             }),
         })
@@ -106,6 +105,7 @@ impl HttpClient {
                 base_url: inner.base_url.clone(),
                 options: inner.options.clone(),
                 client: inner.client.clone(),
+                user_agent: inner.user_agent.clone(),
                 error_parser: Arc::new(parser),
             }),
         }
@@ -267,10 +267,12 @@ impl HttpClient {
         request: &Request,
         url: &Url,
     ) -> Result<(u16, http::HeaderMap, Bytes), AttemptError> {
+        // Set per request so that an injected client sends it too.
         let mut builder = self
             .inner
             .client
-            .request(request.method.clone(), url.clone());
+            .request(request.method.clone(), url.clone())
+            .header(http::header::USER_AGENT, &self.inner.user_agent);
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }

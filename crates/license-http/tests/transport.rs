@@ -555,3 +555,17 @@ fn bad_configuration_is_rejected_at_build_time() {
     assert!(Request::get("x", ["licenses", ""]).unwrap_err().is_config());
     assert!(Request::get("x", [".."]).unwrap_err().is_config());
 }
+
+#[tokio::test]
+async fn an_injected_client_is_used_and_still_sends_our_user_agent() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header("user-agent", "license-http-test/9.9.9"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let injected = reqwest::Client::builder().build().unwrap();
+    let http = client(&server, fast_options().client(injected));
+    http.send_empty(get()).await.unwrap();
+}
