@@ -1,0 +1,436 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The admin endpoints against wiremock, with the bodies in `fixtures/dodo/`.
+
+mod common;
+
+use chrono::{TimeZone, Utc};
+use common::{ExactQuery, NoQuery, TOKEN, client, fixture_json, respond, server};
+use dodo::{
+    Client, CreateLicenseKey, DodoErrorExt, ErrorCode, LicenseKeySource, LicenseKeyStatus,
+    ListInstances, ListLicenseKeys, UpdateLicenseKey,
+};
+use futures_util::{StreamExt, TryStreamExt};
+use license_core::{ErrorKind, SecretLicenseKey};
+use serde_json::json;
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+const BEARER: &str = "Bearer sk_test_canary_TOKEN_9c1d";
+
+#[tokio::test]
+async fn create_imports_a_key() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path("/license_keys"))
+        .and(NoQuery)
+        .and(header("authorization", BEARER))
+        .and(header("content-type", "application/json"))
+        .and(body_json(json!({
+            "key": "LEGACY-7F3K-9QXM-2WZR",
+            "customer_id": "cus_TV52uJWWXt2yIoBBxpjaa",
+            "product_id": "pdt_R8AWMPiV8RyJElcCKvAID",
+            "activations_limit": 3,
+            "expires_at": "2027-07-01T00:00:00Z"
+        })))
+        .respond_with(respond(201, "create_license_key.201.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let params = CreateLicenseKey::new(
+        SecretLicenseKey::new("LEGACY-7F3K-9QXM-2WZR"),
+        "cus_TV52uJWWXt2yIoBBxpjaa",
+        "pdt_R8AWMPiV8RyJElcCKvAID",
+    )
+    .activations_limit(3)
+    .expires_at(Utc.with_ymd_and_hms(2027, 7, 1, 0, 0, 0).unwrap());
+    let key = client(&server).license_keys().import(&params).await.unwrap();
+    assert_eq!(key.source, Some(LicenseKeySource::Import));
+    assert_eq!(key.payment_id, None);
+    assert_eq!(key.activations_left(), Some(3));
+    assert_eq!(key.key.expose(), "LEGACY-7F3K-9QXM-2WZR");
+    assert!(!format!("{key:?}").contains("LEGACY-7F3K"), "Debug hides the key");
+}
+
+#[tokio::test]
+async fn create_errors_are_typed() {
+    let server = server().await;
+    let cases = [
+        ("dup", 409, "create_license_key.409.json"),
+        ("nocust", 404, "error.404.json"),
+        ("bad", 422, "error.404.json"),
+    ];
+    for (key, status, fixture) in cases {
+        Mock::given(method("POST"))
+            .and(path("/license_keys"))
+            .and(body_json(json!({"key": format!("{key}-key"), "customer_id": "cus_1", "product_id": "pdt_1"})))
+            .respond_with(respond(status, fixture))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let client = client(&server);
+    let create = |key: &str| {
+        CreateLicenseKey::new(SecretLicenseKey::new(format!("{key}-key")), "cus_1", "pdt_1")
+    };
+    let dup = client.license_keys().create(&create("dup")).await.unwrap_err();
+    assert!(dup.is_conflict());
+    assert_eq!(dup.dodo_code(), Some(ErrorCode::Other("LICENSE_KEY_ALREADY_EXISTS".into())));
+    assert!(!dup.to_string().contains("dup-key"));
+    let missing = client.license_keys().create(&create("nocust")).await.unwrap_err();
+    assert!(missing.is_not_found());
+    let bad = client.license_keys().create(&create("bad")).await.unwrap_err();
+    assert_eq!(bad.kind(), ErrorKind::Rejected);
+}
+
+#[tokio::test]
+async fn retrieve_a_key_and_its_errors() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/license_keys/lic_7namTC0VcgrnzrF3GTSwB"))
+        .and(NoQuery)
+        .and(header("authorization", BEARER))
+        .respond_with(respond(200, "get_license_key.200.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/license_keys/lic_missing"))
+        .respond_with(respond(404, "error.404.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/license_keys/lic_denied"))
+        .respond_with(respond(401, "error.401.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let key = client.license_keys().retrieve("lic_7namTC0VcgrnzrF3GTSwB").await.unwrap();
+    assert_eq!(key.status, LicenseKeyStatus::Active);
+    assert_eq!(key.instances_count, 2);
+    assert_eq!(key.brand_id.as_deref(), Some("brnd_8dFiAW42v28JzhlVSocjq"));
+    assert_eq!(key.activations_left(), Some(3));
+    let missing = client.license_keys().retrieve("lic_missing").await.unwrap_err();
+    assert!(missing.is_not_found());
+    assert_eq!(missing.dodo_code(), Some(ErrorCode::NotFound));
+    let denied = client.license_keys().retrieve("lic_denied").await.unwrap_err();
+    assert!(denied.is_unauthorized());
+    assert_eq!(denied.dodo_code(), Some(ErrorCode::Unauthorized));
+    assert!(!format!("{denied} {denied:?}").contains(TOKEN));
+    assert!(client.license_keys().retrieve("").await.unwrap_err().is_config());
+}
+
+#[tokio::test]
+async fn ids_are_percent_encoded_as_one_segment() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/license_keys/lic%2F..%2Fx"))
+        .respond_with(respond(200, "get_license_key.200.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server).license_keys().retrieve("lic/../x").await.unwrap();
+}
+
+#[tokio::test]
+async fn list_sends_every_filter_and_explicit_paging() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/license_keys"))
+        .and(header("authorization", BEARER))
+        .and(ExactQuery(vec![
+            ("page_size", "25".into()),
+            ("page_number", "2".into()),
+            ("customer_id", "cus_1".into()),
+            ("product_id", "pdt_1".into()),
+            ("status", "expired".into()),
+            ("source", "manual".into()),
+            ("created_at_gte", "2026-01-01T00:00:00Z".into()),
+            ("created_at_lte", "2026-06-30T23:59:59.500Z".into()),
+        ]))
+        .respond_with(respond(200, "list_license_keys.200.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let params = ListLicenseKeys::new()
+        .page_size(25)
+        .page_number(2)
+        .customer_id("cus_1")
+        .product_id("pdt_1")
+        .status(LicenseKeyStatus::Expired)
+        .source(LicenseKeySource::Manual)
+        .created_at_gte(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap())
+        .created_at_lte(
+            Utc.with_ymd_and_hms(2026, 6, 30, 23, 59, 59).unwrap()
+                + chrono::Duration::milliseconds(500),
+        );
+    let page = client(&server).license_keys().list(&params).await.unwrap();
+    assert_eq!(page.items.len(), 3);
+    assert_eq!(page.page_number, 2);
+    assert!(page.is_last(), "3 items on a page of 25 is the last page");
+    let third = &page.items[2];
+    assert_eq!(third.payment_id, None);
+    assert_eq!(third.subscription_id, None);
+    assert_eq!(third.status, LicenseKeyStatus::Expired);
+    assert_eq!(page.items[1].activations_limit, None);
+}
+
+#[tokio::test]
+async fn default_list_sends_page_zero_explicitly() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/license_keys"))
+        .and(ExactQuery(vec![("page_size", "10".into()), ("page_number", "0".into())]))
+        .respond_with(respond(200, "list_license_keys.200.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server).license_keys().list(&ListLicenseKeys::new()).await.unwrap();
+}
+
+fn keys_page(ids: &[&str]) -> serde_json::Value {
+    let template = fixture_json("get_license_key.200.json");
+    let items: Vec<_> = ids
+        .iter()
+        .map(|id| {
+            let mut item = template.clone();
+            item["id"] = json!(id);
+            item
+        })
+        .collect();
+    json!({ "items": items })
+}
+
+#[tokio::test]
+async fn list_all_walks_every_page_and_stops_on_a_short_one() {
+    let server = server().await;
+    for (number, ids) in [("0", vec!["lic_a", "lic_b"]), ("1", vec!["lic_c", "lic_d"]), ("2", vec!["lic_e"])] {
+        Mock::given(method("GET"))
+            .and(path("/license_keys"))
+            .and(ExactQuery(vec![
+                ("page_size", "2".into()),
+                ("page_number", number.into()),
+                ("status", "active".into()),
+            ]))
+            .respond_with(ResponseTemplate::new(200).set_body_json(keys_page(&ids)))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let params = ListLicenseKeys::new().page_size(2).status(LicenseKeyStatus::Active);
+    let keys: Vec<_> = client(&server).license_keys().list_all(params).try_collect().await.unwrap();
+    let ids: Vec<_> = keys.iter().map(|k| k.id.as_str()).collect();
+    assert_eq!(ids, ["lic_a", "lic_b", "lic_c", "lic_d", "lic_e"]);
+}
+
+#[tokio::test]
+async fn list_all_stops_on_an_empty_page_and_on_errors() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/license_keys"))
+        .and(ExactQuery(vec![("page_size", "2".into()), ("page_number", "0".into())]))
+        .respond_with(ResponseTemplate::new(200).set_body_json(keys_page(&["lic_a", "lic_b"])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/license_keys"))
+        .and(ExactQuery(vec![("page_size", "2".into()), ("page_number", "1".into())]))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"items": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let all: Vec<_> =
+        client.license_keys().list_all(ListLicenseKeys::new().page_size(2)).try_collect().await.unwrap();
+    assert_eq!(all.len(), 2);
+
+    // An error ends the stream after being yielded once.
+    let failing = common::server().await;
+    Mock::given(method("GET"))
+        .and(path("/license_keys"))
+        .respond_with(respond(401, "error.401.json"))
+        .expect(1)
+        .mount(&failing)
+        .await;
+    let items: Vec<_> = common::client(&failing)
+        .license_keys()
+        .list_all(ListLicenseKeys::new())
+        .collect()
+        .await;
+    assert_eq!(items.len(), 1);
+    assert!(items[0].as_ref().unwrap_err().is_unauthorized());
+}
+
+#[tokio::test]
+async fn update_sends_three_state_fields() {
+    let server = server().await;
+    Mock::given(method("PATCH"))
+        .and(path("/license_keys/lic_7namTC0VcgrnzrF3GTSwB"))
+        .and(header("authorization", BEARER))
+        .and(body_json(json!({"activations_limit": 10, "disabled": true, "expires_at": "2027-03-14T00:00:00Z"})))
+        .respond_with(respond(200, "update_license_key.200.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/license_keys/lic_clear"))
+        .and(body_json(json!({"activations_limit": null, "expires_at": null, "disabled": false})))
+        .respond_with(respond(200, "update_license_key.200.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/license_keys/lic_keep"))
+        .and(body_json(json!({})))
+        .respond_with(respond(200, "update_license_key.200.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let update = UpdateLicenseKey::new()
+        .activations_limit(10)
+        .disabled(true)
+        .expires_at(Utc.with_ymd_and_hms(2027, 3, 14, 0, 0, 0).unwrap());
+    let key = client.license_keys().update("lic_7namTC0VcgrnzrF3GTSwB", &update).await.unwrap();
+    assert_eq!(key.status, LicenseKeyStatus::Disabled);
+    assert_eq!(key.activations_limit, Some(10));
+    let clear = UpdateLicenseKey::new().unlimited_activations().never_expires().disabled(false);
+    client.license_keys().update("lic_clear", &clear).await.unwrap();
+    client.license_keys().update("lic_keep", &UpdateLicenseKey::new()).await.unwrap();
+    let too_big = UpdateLicenseKey::new().activations_limit(u32::MAX);
+    assert!(client.license_keys().update("lic_keep", &too_big).await.unwrap_err().is_config());
+}
+
+#[tokio::test]
+async fn update_errors_are_typed() {
+    let server = server().await;
+    for (id, status, fixture) in [
+        ("lic_sub", 400, "update_license_key.400.json"),
+        ("lic_low", 422, "update_license_key.422.json"),
+        ("lic_none", 404, "error.404.json"),
+    ] {
+        Mock::given(method("PATCH"))
+            .and(path(format!("/license_keys/{id}")))
+            .respond_with(respond(status, fixture))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let client = client(&server);
+    let update = UpdateLicenseKey::new().activations_limit(1);
+    let sub = client.license_keys().update("lic_sub", &update).await.unwrap_err();
+    assert_eq!(sub.kind(), ErrorKind::Rejected);
+    assert_eq!(sub.dodo_code(), Some(ErrorCode::NoExpiryOnSubscriptionLicenseKeys));
+    let low = client.license_keys().update("lic_low", &update).await.unwrap_err();
+    assert!(low.is_conflict());
+    assert_eq!(low.dodo_code(), Some(ErrorCode::ActivationLimitLessThanCurrentAmount));
+    assert!(!low.is_activation_limit_reached());
+    let none = client.license_keys().update("lic_none", &update).await.unwrap_err();
+    assert!(none.is_not_found());
+}
+
+#[tokio::test]
+async fn instances_retrieve_list_and_rename() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/license_key_instances/lki_EeWORStkMc7z0KycI31VS"))
+        .and(header("authorization", BEARER))
+        .respond_with(respond(200, "get_license_key_instance.200.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/license_key_instances"))
+        .and(header("authorization", BEARER))
+        .and(ExactQuery(vec![
+            ("page_size", "100".into()),
+            ("page_number", "0".into()),
+            ("license_key_id", "lic_7namTC0VcgrnzrF3GTSwB".into()),
+            ("grant_id", "entg_1".into()),
+        ]))
+        .respond_with(respond(200, "list_license_key_instances.200.json"))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/license_key_instances/lki_EeWORStkMc7z0KycI31VS"))
+        .and(header("authorization", BEARER))
+        .and(body_json(json!({"name": "Ada's MacBook Pro (work)"})))
+        .respond_with(respond(200, "update_license_key_instance.200.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/license_key_instances/lki_missing"))
+        .respond_with(respond(404, "error.404.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/license_key_instances/lki_missing"))
+        .respond_with(respond(404, "error.404.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let instances = client.license_key_instances();
+    let one = instances.retrieve("lki_EeWORStkMc7z0KycI31VS").await.unwrap();
+    assert_eq!(one.name, "Ada's MacBook Pro");
+    let params = ListInstances::new()
+        .page_size(500)
+        .license_key_id("lic_7namTC0VcgrnzrF3GTSwB")
+        .grant_id("entg_1");
+    let page = instances.list(&params).await.unwrap();
+    assert_eq!(page.items.len(), 2);
+    assert!(page.is_last());
+    let all: Vec<_> = instances.list_all(params).try_collect().await.unwrap();
+    assert_eq!(all.len(), 2);
+    let renamed = instances
+        .update("lki_EeWORStkMc7z0KycI31VS", "Ada's MacBook Pro (work)")
+        .await
+        .unwrap();
+    assert_eq!(renamed.name, "Ada's MacBook Pro (work)");
+    assert!(instances.retrieve("lki_missing").await.unwrap_err().is_not_found());
+    assert!(instances.update("lki_missing", "x").await.unwrap_err().is_not_found());
+    assert!(instances.update("lki_missing", " ").await.unwrap_err().is_config());
+}
+
+#[tokio::test]
+async fn admin_calls_without_a_token_are_refused_before_sending() {
+    let server = server().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let err = client.license_keys().retrieve("lic_1").await.unwrap_err();
+    assert!(err.is_config() && err.to_string().contains("API key"), "{err}");
+    assert!(client.license_key_instances().list(&ListInstances::new()).await.unwrap_err().is_config());
+}
+
+#[tokio::test]
+async fn server_errors_and_rate_limits_are_typed() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/license_keys/lic_500"))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"code": "INTERNAL_SERVER_ERROR"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/license_keys/lic_429"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "7"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client.license_keys().retrieve("lic_500").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Server);
+    assert_eq!(err.dodo_code(), Some(ErrorCode::InternalServerError));
+    let err = client.license_keys().retrieve("lic_429").await.unwrap_err();
+    assert!(err.is_rate_limited());
+    assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(7)));
+}
