@@ -1,0 +1,115 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Project domains against wiremock.
+
+mod common;
+
+use common::{API_KEY, client, respond, server};
+use devpayr::models::{Environment, NewDomain};
+use devpayr::{ErrorReason, devpayr_error};
+use futures_util::TryStreamExt as _;
+use serde_json::Value;
+use wiremock::Mock;
+use wiremock::matchers::{body_json, header, method, path, query_param};
+
+#[tokio::test]
+async fn list_and_stream() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/project/2/domains"))
+        .and(header("x-api-key", API_KEY))
+        .respond_with(respond(200, fixture!("domains.list.200.json")))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let domains = client(&server).domains(2);
+    let page = domains.list(None, None).await.unwrap();
+    assert!(page.is_last());
+    let domain = &page.items[0];
+    assert_eq!((domain.id, domain.domain.as_str()), (3, "app.example.com"));
+    assert_eq!(domain.has_paid, Some(true));
+    assert_eq!(domain.environment, None);
+    let all: Vec<_> = domains.stream().try_collect().await.unwrap();
+    assert_eq!(all.len(), 1);
+}
+
+#[tokio::test]
+async fn list_sends_paging() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/project/2/domains"))
+        .and(query_param("per_page", "10"))
+        .and(query_param("cursor", "abc"))
+        .respond_with(respond(200, fixture!("domains.list.200.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server)
+        .domains(2)
+        .list(Some(10), Some("abc".into()))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn create_sends_the_documented_body() {
+    let server = server().await;
+    let request: Value = serde_json::from_str(fixture!("domains.create.request.json")).unwrap();
+    Mock::given(method("POST"))
+        .and(path("/api/v1/project/2/domains"))
+        .and(header("x-api-key", API_KEY))
+        .and(body_json(&request))
+        .respond_with(respond(201, fixture!("domains.create.201.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let body = NewDomain::new("app.example.com", Environment::Production)
+        .primary(true)
+        .paid(true)
+        .active(true);
+    let domain = client(&server).domains(2).create(&body).await.unwrap();
+    assert_eq!(domain.environment, Some(Environment::Production));
+    assert_eq!(domain.is_verified, Some(false));
+}
+
+#[tokio::test]
+async fn duplicate_domain_is_a_validation_error() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/project/2/domains"))
+        .respond_with(respond(422, fixture!("domains.create.422.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let body = NewDomain::new("app.example.com", Environment::Staging);
+    let err = client(&server).domains(2).create(&body).await.unwrap_err();
+    let details = devpayr_error(&err).unwrap();
+    assert_eq!(details.reason, ErrorReason::Validation);
+    assert!(details.field_errors.contains_key("domain"));
+}
+
+#[tokio::test]
+async fn show_uses_the_singular_path_and_delete_the_plural() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/project/2/domain/3"))
+        .and(header("x-api-key", API_KEY))
+        .respond_with(respond(200, fixture!("domains.show.200.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/api/v1/project/2/domains/3"))
+        .and(header("x-api-key", API_KEY))
+        .respond_with(respond(200, fixture!("domains.delete.200.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let domains = client(&server).domains(2);
+    let domain = domains.show(3).await.unwrap();
+    assert_eq!(domain.is_locked, Some(false));
+    let done = domains.delete(3).await.unwrap();
+    assert_eq!(
+        done.message.as_deref(),
+        Some("Domain deleted successfully.")
+    );
+}
