@@ -52,7 +52,10 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("http", &self.inner.http)
-            .field("api_key", &self.inner.api_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "api_key",
+                &self.inner.api_key.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }
@@ -200,8 +203,8 @@ impl ClientBuilder {
             crate_name: env!("CARGO_PKG_NAME"),
             crate_version: env!("CARGO_PKG_VERSION"),
         };
-        let http = HttpClient::new(identity, &base_url, self.options)?
-            .with_error_parser(parse_error_body);
+        let http =
+            HttpClient::new(identity, &base_url, self.options)?.with_error_parser(parse_error_body);
         Ok(Client {
             inner: Arc::new(Inner { http, api_key }),
         })
@@ -218,7 +221,10 @@ mod tests {
     fn environments_and_override() {
         let c = Client::builder().build().unwrap();
         assert_eq!(c.base_url(), "https://live.dodopayments.com/");
-        let c = Client::builder().environment(Environment::TestMode).build().unwrap();
+        let c = Client::builder()
+            .environment(Environment::TestMode)
+            .build()
+            .unwrap();
         assert_eq!(c.base_url(), "https://test.dodopayments.com/");
         let c = Client::builder()
             .environment(Environment::TestMode)
@@ -226,7 +232,13 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(c.base_url(), "http://127.0.0.1:9/");
-        assert!(Client::builder().base_url("http://example.com").build().unwrap_err().is_config());
+        assert!(
+            Client::builder()
+                .base_url("http://example.com")
+                .build()
+                .unwrap_err()
+                .is_config()
+        );
     }
 
     #[test]
@@ -247,8 +259,16 @@ mod tests {
         assert!(ok.inner.api_key.is_some());
         let missing = Client::builder().from_env_with(|_| None).unwrap_err();
         assert!(missing.is_config() && missing.to_string().contains(API_KEY_ENV));
-        let empty = Client::builder().from_env_with(|_| Some("  ".into())).unwrap_err();
+        let empty = Client::builder()
+            .from_env_with(|_| Some("  ".into()))
+            .unwrap_err();
         assert!(empty.is_config());
-        assert!(Client::builder().bearer_token("").build().unwrap_err().is_config());
+        assert!(
+            Client::builder()
+                .bearer_token("")
+                .build()
+                .unwrap_err()
+                .is_config()
+        );
     }
 }

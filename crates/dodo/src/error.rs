@@ -194,6 +194,9 @@ mod tests {
         );
         assert_eq!(parse_error_body(b"<html>bad gateway</html>"), (None, None));
         assert_eq!(parse_error_body(b""), (None, None));
-        assert_eq!(ErrorCode::parse("NEW_CODE"), ErrorCode::Other("NEW_CODE".into()));
+        assert_eq!(
+            ErrorCode::parse("NEW_CODE"),
+            ErrorCode::Other("NEW_CODE".into())
+        );
     }
 }

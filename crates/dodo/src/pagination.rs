@@ -104,12 +104,20 @@ mod tests {
 
     #[test]
     fn last_page_rules() {
-        let page = |n: usize| Page { items: vec![0; n], page_number: 3, page_size: 2 };
+        let page = |n: usize| Page {
+            items: vec![0; n],
+            page_number: 3,
+            page_size: 2,
+        };
         assert_eq!(page(2).next_page_number(), Some(4));
         assert_eq!(page(3).next_page_number(), Some(4));
         assert!(page(1).is_last());
         assert!(page(0).is_last());
-        let end = Page { items: vec![0], page_number: u32::MAX, page_size: 1 };
+        let end = Page {
+            items: vec![0],
+            page_number: u32::MAX,
+            page_size: 1,
+        };
         assert!(end.is_last());
         assert_eq!(clamp_page_size(0), 1);
         assert_eq!(clamp_page_size(500), 100);

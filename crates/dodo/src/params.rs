@@ -104,8 +104,14 @@ impl ListLicenseKeys {
             .query_opt("product_id", self.product_id.as_deref())
             .query_opt("status", self.status.as_ref().map(LicenseKeyStatus::as_str))
             .query_opt("source", self.source.as_ref().map(LicenseKeySource::as_str))
-            .query_opt("created_at_gte", self.created_at_gte.as_ref().map(timestamp))
-            .query_opt("created_at_lte", self.created_at_lte.as_ref().map(timestamp))
+            .query_opt(
+                "created_at_gte",
+                self.created_at_gte.as_ref().map(timestamp),
+            )
+            .query_opt(
+                "created_at_lte",
+                self.created_at_lte.as_ref().map(timestamp),
+            )
     }
 }
 
@@ -229,7 +235,10 @@ impl CreateLicenseKey {
             return Err(invalid(operation, "the license key is empty"));
         }
         if self.customer_id.trim().is_empty() || self.product_id.trim().is_empty() {
-            return Err(invalid(operation, "the customer id and product id are required"));
+            return Err(invalid(
+                operation,
+                "the customer id and product id are required",
+            ));
         }
         check_limit(operation, self.activations_limit)?;
         Ok(CreateBody {

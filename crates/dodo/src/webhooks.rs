@@ -113,11 +113,10 @@ impl WebhookVerifier {
 
     /// Checks the signature and timestamp of `body` (the exact bytes received).
     pub fn verify(&self, headers: &WebhookHeaders<'_>, body: &[u8]) -> Result<(), LicenseError> {
-        let timestamp: i64 = headers
-            .timestamp
-            .trim()
-            .parse()
-            .map_err(|_| signature_error("the `webhook-timestamp` header is not Unix seconds"))?;
+        let timestamp: i64 =
+            headers.timestamp.trim().parse().map_err(|_| {
+                signature_error("the `webhook-timestamp` header is not Unix seconds")
+            })?;
         let sent = DateTime::<Utc>::from_timestamp(timestamp, 0)
             .ok_or_else(|| signature_error("the `webhook-timestamp` is out of range"))?;
         let now = self.clock.now();
@@ -127,7 +126,8 @@ impl WebhookVerifier {
         if sent.signed_duration_since(now) > self.tolerance {
             return Err(signature_error("the webhook timestamp is too new"));
         }
-        let mut signed = Vec::with_capacity(headers.id.len() + headers.timestamp.len() + body.len() + 2);
+        let mut signed =
+            Vec::with_capacity(headers.id.len() + headers.timestamp.len() + body.len() + 2);
         signed.extend_from_slice(headers.id.as_bytes());
         signed.push(b'.');
         signed.extend_from_slice(headers.timestamp.as_bytes());
@@ -181,7 +181,7 @@ pub struct WebhookEnvelope<T> {
 pub enum WebhookEvent {
     /// `license_key.created` (a legacy event that still fires; Dodo recommends the
     /// `entitlement_grant.*` events for new integrations).
-    LicenseKeyCreated(WebhookEnvelope<LicenseKey>),
+    LicenseKeyCreated(Box<WebhookEnvelope<LicenseKey>>),
     /// Any other event, its data kept as JSON (`Debug` does not print it: it may hold keys).
     Other(WebhookEnvelope<Value>),
 }
@@ -221,14 +221,14 @@ impl WebhookEvent {
         let raw: RawEnvelope = decode_json(body, redact).map_err(|e| e.with_provider(PROVIDER))?;
         if raw.event_type == "license_key.created" {
             let text = raw.data.to_string();
-            let data: LicenseKey = decode_json(text.as_bytes(), redact)
-                .map_err(|e| e.with_provider(PROVIDER))?;
-            return Ok(Self::LicenseKeyCreated(WebhookEnvelope {
+            let data: LicenseKey =
+                decode_json(text.as_bytes(), redact).map_err(|e| e.with_provider(PROVIDER))?;
+            return Ok(Self::LicenseKeyCreated(Box::new(WebhookEnvelope {
                 business_id: raw.business_id,
                 event_type: raw.event_type,
                 timestamp: raw.timestamp,
                 data,
-            }));
+            })));
         }
         Ok(Self::Other(WebhookEnvelope {
             business_id: raw.business_id,
@@ -250,9 +250,5 @@ impl WebhookEvent {
 /// The license key string of a payload, so decode errors can redact it.
 fn secret_of(body: &[u8]) -> Option<String> {
     let value: Value = serde_json::from_slice(body).ok()?;
-    value
-        .get("data")?
-        .get("key")?
-        .as_str()
-        .map(str::to_owned)
+    value.get("data")?.get("key")?.as_str().map(str::to_owned)
 }

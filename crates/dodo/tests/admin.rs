@@ -43,12 +43,19 @@ async fn create_imports_a_key() {
     )
     .activations_limit(3)
     .expires_at(Utc.with_ymd_and_hms(2027, 7, 1, 0, 0, 0).unwrap());
-    let key = client(&server).license_keys().import(&params).await.unwrap();
+    let key = client(&server)
+        .license_keys()
+        .import(&params)
+        .await
+        .unwrap();
     assert_eq!(key.source, Some(LicenseKeySource::Import));
     assert_eq!(key.payment_id, None);
     assert_eq!(key.activations_left(), Some(3));
     assert_eq!(key.key.expose(), "LEGACY-7F3K-9QXM-2WZR");
-    assert!(!format!("{key:?}").contains("LEGACY-7F3K"), "Debug hides the key");
+    assert!(
+        !format!("{key:?}").contains("LEGACY-7F3K"),
+        "Debug hides the key"
+    );
 }
 
 #[tokio::test]
@@ -62,7 +69,9 @@ async fn create_errors_are_typed() {
     for (key, status, fixture) in cases {
         Mock::given(method("POST"))
             .and(path("/license_keys"))
-            .and(body_json(json!({"key": format!("{key}-key"), "customer_id": "cus_1", "product_id": "pdt_1"})))
+            .and(body_json(
+                json!({"key": format!("{key}-key"), "customer_id": "cus_1", "product_id": "pdt_1"}),
+            ))
             .respond_with(respond(status, fixture))
             .expect(1)
             .mount(&server)
@@ -70,15 +79,34 @@ async fn create_errors_are_typed() {
     }
     let client = client(&server);
     let create = |key: &str| {
-        CreateLicenseKey::new(SecretLicenseKey::new(format!("{key}-key")), "cus_1", "pdt_1")
+        CreateLicenseKey::new(
+            SecretLicenseKey::new(format!("{key}-key")),
+            "cus_1",
+            "pdt_1",
+        )
     };
-    let dup = client.license_keys().create(&create("dup")).await.unwrap_err();
+    let dup = client
+        .license_keys()
+        .create(&create("dup"))
+        .await
+        .unwrap_err();
     assert!(dup.is_conflict());
-    assert_eq!(dup.dodo_code(), Some(ErrorCode::Other("LICENSE_KEY_ALREADY_EXISTS".into())));
+    assert_eq!(
+        dup.dodo_code(),
+        Some(ErrorCode::Other("LICENSE_KEY_ALREADY_EXISTS".into()))
+    );
     assert!(!dup.to_string().contains("dup-key"));
-    let missing = client.license_keys().create(&create("nocust")).await.unwrap_err();
+    let missing = client
+        .license_keys()
+        .create(&create("nocust"))
+        .await
+        .unwrap_err();
     assert!(missing.is_not_found());
-    let bad = client.license_keys().create(&create("bad")).await.unwrap_err();
+    let bad = client
+        .license_keys()
+        .create(&create("bad"))
+        .await
+        .unwrap_err();
     assert_eq!(bad.kind(), ErrorKind::Rejected);
 }
 
@@ -106,19 +134,38 @@ async fn retrieve_a_key_and_its_errors() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let key = client.license_keys().retrieve("lic_7namTC0VcgrnzrF3GTSwB").await.unwrap();
+    let key = client
+        .license_keys()
+        .retrieve("lic_7namTC0VcgrnzrF3GTSwB")
+        .await
+        .unwrap();
     assert_eq!(key.status, LicenseKeyStatus::Active);
     assert_eq!(key.instances_count, 2);
     assert_eq!(key.brand_id.as_deref(), Some("brnd_8dFiAW42v28JzhlVSocjq"));
     assert_eq!(key.activations_left(), Some(3));
-    let missing = client.license_keys().retrieve("lic_missing").await.unwrap_err();
+    let missing = client
+        .license_keys()
+        .retrieve("lic_missing")
+        .await
+        .unwrap_err();
     assert!(missing.is_not_found());
     assert_eq!(missing.dodo_code(), Some(ErrorCode::NotFound));
-    let denied = client.license_keys().retrieve("lic_denied").await.unwrap_err();
+    let denied = client
+        .license_keys()
+        .retrieve("lic_denied")
+        .await
+        .unwrap_err();
     assert!(denied.is_unauthorized());
     assert_eq!(denied.dodo_code(), Some(ErrorCode::Unauthorized));
     assert!(!format!("{denied} {denied:?}").contains(TOKEN));
-    assert!(client.license_keys().retrieve("").await.unwrap_err().is_config());
+    assert!(
+        client
+            .license_keys()
+            .retrieve("")
+            .await
+            .unwrap_err()
+            .is_config()
+    );
 }
 
 #[tokio::test]
@@ -130,7 +177,11 @@ async fn ids_are_percent_encoded_as_one_segment() {
         .expect(1)
         .mount(&server)
         .await;
-    client(&server).license_keys().retrieve("lic/../x").await.unwrap();
+    client(&server)
+        .license_keys()
+        .retrieve("lic/../x")
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -181,12 +232,19 @@ async fn default_list_sends_page_zero_explicitly() {
     let server = server().await;
     Mock::given(method("GET"))
         .and(path("/license_keys"))
-        .and(ExactQuery(vec![("page_size", "10".into()), ("page_number", "0".into())]))
+        .and(ExactQuery(vec![
+            ("page_size", "10".into()),
+            ("page_number", "0".into()),
+        ]))
         .respond_with(respond(200, "list_license_keys.200.json"))
         .expect(1)
         .mount(&server)
         .await;
-    client(&server).license_keys().list(&ListLicenseKeys::new()).await.unwrap();
+    client(&server)
+        .license_keys()
+        .list(&ListLicenseKeys::new())
+        .await
+        .unwrap();
 }
 
 fn keys_page(ids: &[&str]) -> serde_json::Value {
@@ -205,7 +263,11 @@ fn keys_page(ids: &[&str]) -> serde_json::Value {
 #[tokio::test]
 async fn list_all_walks_every_page_and_stops_on_a_short_one() {
     let server = server().await;
-    for (number, ids) in [("0", vec!["lic_a", "lic_b"]), ("1", vec!["lic_c", "lic_d"]), ("2", vec!["lic_e"])] {
+    for (number, ids) in [
+        ("0", vec!["lic_a", "lic_b"]),
+        ("1", vec!["lic_c", "lic_d"]),
+        ("2", vec!["lic_e"]),
+    ] {
         Mock::given(method("GET"))
             .and(path("/license_keys"))
             .and(ExactQuery(vec![
@@ -218,8 +280,15 @@ async fn list_all_walks_every_page_and_stops_on_a_short_one() {
             .mount(&server)
             .await;
     }
-    let params = ListLicenseKeys::new().page_size(2).status(LicenseKeyStatus::Active);
-    let keys: Vec<_> = client(&server).license_keys().list_all(params).try_collect().await.unwrap();
+    let params = ListLicenseKeys::new()
+        .page_size(2)
+        .status(LicenseKeyStatus::Active);
+    let keys: Vec<_> = client(&server)
+        .license_keys()
+        .list_all(params)
+        .try_collect()
+        .await
+        .unwrap();
     let ids: Vec<_> = keys.iter().map(|k| k.id.as_str()).collect();
     assert_eq!(ids, ["lic_a", "lic_b", "lic_c", "lic_d", "lic_e"]);
 }
@@ -229,21 +298,31 @@ async fn list_all_stops_on_an_empty_page_and_on_errors() {
     let server = server().await;
     Mock::given(method("GET"))
         .and(path("/license_keys"))
-        .and(ExactQuery(vec![("page_size", "2".into()), ("page_number", "0".into())]))
+        .and(ExactQuery(vec![
+            ("page_size", "2".into()),
+            ("page_number", "0".into()),
+        ]))
         .respond_with(ResponseTemplate::new(200).set_body_json(keys_page(&["lic_a", "lic_b"])))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path("/license_keys"))
-        .and(ExactQuery(vec![("page_size", "2".into()), ("page_number", "1".into())]))
+        .and(ExactQuery(vec![
+            ("page_size", "2".into()),
+            ("page_number", "1".into()),
+        ]))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"items": []})))
         .expect(1)
         .mount(&server)
         .await;
     let client = client(&server);
-    let all: Vec<_> =
-        client.license_keys().list_all(ListLicenseKeys::new().page_size(2)).try_collect().await.unwrap();
+    let all: Vec<_> = client
+        .license_keys()
+        .list_all(ListLicenseKeys::new().page_size(2))
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(all.len(), 2);
 
     // An error ends the stream after being yielded once.
@@ -276,7 +355,9 @@ async fn update_sends_three_state_fields() {
         .await;
     Mock::given(method("PATCH"))
         .and(path("/license_keys/lic_clear"))
-        .and(body_json(json!({"activations_limit": null, "expires_at": null, "disabled": false})))
+        .and(body_json(
+            json!({"activations_limit": null, "expires_at": null, "disabled": false}),
+        ))
         .respond_with(respond(200, "update_license_key.200.json"))
         .expect(1)
         .mount(&server)
@@ -293,14 +374,36 @@ async fn update_sends_three_state_fields() {
         .activations_limit(10)
         .disabled(true)
         .expires_at(Utc.with_ymd_and_hms(2027, 3, 14, 0, 0, 0).unwrap());
-    let key = client.license_keys().update("lic_7namTC0VcgrnzrF3GTSwB", &update).await.unwrap();
+    let key = client
+        .license_keys()
+        .update("lic_7namTC0VcgrnzrF3GTSwB", &update)
+        .await
+        .unwrap();
     assert_eq!(key.status, LicenseKeyStatus::Disabled);
     assert_eq!(key.activations_limit, Some(10));
-    let clear = UpdateLicenseKey::new().unlimited_activations().never_expires().disabled(false);
-    client.license_keys().update("lic_clear", &clear).await.unwrap();
-    client.license_keys().update("lic_keep", &UpdateLicenseKey::new()).await.unwrap();
+    let clear = UpdateLicenseKey::new()
+        .unlimited_activations()
+        .never_expires()
+        .disabled(false);
+    client
+        .license_keys()
+        .update("lic_clear", &clear)
+        .await
+        .unwrap();
+    client
+        .license_keys()
+        .update("lic_keep", &UpdateLicenseKey::new())
+        .await
+        .unwrap();
     let too_big = UpdateLicenseKey::new().activations_limit(u32::MAX);
-    assert!(client.license_keys().update("lic_keep", &too_big).await.unwrap_err().is_config());
+    assert!(
+        client
+            .license_keys()
+            .update("lic_keep", &too_big)
+            .await
+            .unwrap_err()
+            .is_config()
+    );
 }
 
 #[tokio::test]
@@ -320,14 +423,32 @@ async fn update_errors_are_typed() {
     }
     let client = client(&server);
     let update = UpdateLicenseKey::new().activations_limit(1);
-    let sub = client.license_keys().update("lic_sub", &update).await.unwrap_err();
+    let sub = client
+        .license_keys()
+        .update("lic_sub", &update)
+        .await
+        .unwrap_err();
     assert_eq!(sub.kind(), ErrorKind::Rejected);
-    assert_eq!(sub.dodo_code(), Some(ErrorCode::NoExpiryOnSubscriptionLicenseKeys));
-    let low = client.license_keys().update("lic_low", &update).await.unwrap_err();
+    assert_eq!(
+        sub.dodo_code(),
+        Some(ErrorCode::NoExpiryOnSubscriptionLicenseKeys)
+    );
+    let low = client
+        .license_keys()
+        .update("lic_low", &update)
+        .await
+        .unwrap_err();
     assert!(low.is_conflict());
-    assert_eq!(low.dodo_code(), Some(ErrorCode::ActivationLimitLessThanCurrentAmount));
+    assert_eq!(
+        low.dodo_code(),
+        Some(ErrorCode::ActivationLimitLessThanCurrentAmount)
+    );
     assert!(!low.is_activation_limit_reached());
-    let none = client.license_keys().update("lic_none", &update).await.unwrap_err();
+    let none = client
+        .license_keys()
+        .update("lic_none", &update)
+        .await
+        .unwrap_err();
     assert!(none.is_not_found());
 }
 
@@ -376,7 +497,10 @@ async fn instances_retrieve_list_and_rename() {
         .await;
     let client = client(&server);
     let instances = client.license_key_instances();
-    let one = instances.retrieve("lki_EeWORStkMc7z0KycI31VS").await.unwrap();
+    let one = instances
+        .retrieve("lki_EeWORStkMc7z0KycI31VS")
+        .await
+        .unwrap();
     assert_eq!(one.name, "Ada's MacBook Pro");
     let params = ListInstances::new()
         .page_size(500)
@@ -392,9 +516,27 @@ async fn instances_retrieve_list_and_rename() {
         .await
         .unwrap();
     assert_eq!(renamed.name, "Ada's MacBook Pro (work)");
-    assert!(instances.retrieve("lki_missing").await.unwrap_err().is_not_found());
-    assert!(instances.update("lki_missing", "x").await.unwrap_err().is_not_found());
-    assert!(instances.update("lki_missing", " ").await.unwrap_err().is_config());
+    assert!(
+        instances
+            .retrieve("lki_missing")
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+    assert!(
+        instances
+            .update("lki_missing", "x")
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+    assert!(
+        instances
+            .update("lki_missing", " ")
+            .await
+            .unwrap_err()
+            .is_config()
+    );
 }
 
 #[tokio::test]
@@ -407,8 +549,18 @@ async fn admin_calls_without_a_token_are_refused_before_sending() {
         .await;
     let client = Client::builder().base_url(server.uri()).build().unwrap();
     let err = client.license_keys().retrieve("lic_1").await.unwrap_err();
-    assert!(err.is_config() && err.to_string().contains("API key"), "{err}");
-    assert!(client.license_key_instances().list(&ListInstances::new()).await.unwrap_err().is_config());
+    assert!(
+        err.is_config() && err.to_string().contains("API key"),
+        "{err}"
+    );
+    assert!(
+        client
+            .license_key_instances()
+            .list(&ListInstances::new())
+            .await
+            .unwrap_err()
+            .is_config()
+    );
 }
 
 #[tokio::test]
@@ -416,7 +568,9 @@ async fn server_errors_and_rate_limits_are_typed() {
     let server = server().await;
     Mock::given(method("GET"))
         .and(path("/license_keys/lic_500"))
-        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"code": "INTERNAL_SERVER_ERROR"})))
+        .respond_with(
+            ResponseTemplate::new(500).set_body_json(json!({"code": "INTERNAL_SERVER_ERROR"})),
+        )
         .expect(1)
         .mount(&server)
         .await;

@@ -25,7 +25,9 @@ async fn activate_sends_no_token_and_decodes_the_instance() {
         .and(NoAuthorization)
         .and(header("content-type", "application/json"))
         .and(header("accept", "application/json"))
-        .and(body_json(json!({"license_key": KEY, "name": "Ada's Linux workstation"})))
+        .and(body_json(
+            json!({"license_key": KEY, "name": "Ada's Linux workstation"}),
+        ))
         .respond_with(respond(201, "activate_license.201.json"))
         .expect(1)
         .mount(&server)
@@ -50,7 +52,9 @@ async fn validate_with_and_without_instance() {
     Mock::given(method("POST"))
         .and(path("/licenses/validate"))
         .and(NoAuthorization)
-        .and(body_json(json!({"license_key": KEY, "license_key_instance_id": "lki_1"})))
+        .and(body_json(
+            json!({"license_key": KEY, "license_key_instance_id": "lki_1"}),
+        ))
         .respond_with(respond(200, "validate_license.200.json"))
         .expect(1)
         .mount(&server)
@@ -64,7 +68,14 @@ async fn validate_with_and_without_instance() {
         .mount(&server)
         .await;
     let client = client(&server);
-    assert!(client.licenses().validate(&key(), Some("lki_1")).await.unwrap().is_valid());
+    assert!(
+        client
+            .licenses()
+            .validate(&key(), Some("lki_1"))
+            .await
+            .unwrap()
+            .is_valid()
+    );
     let invalid = client.licenses().validate(&key(), None).await.unwrap();
     assert!(!invalid.valid, "an invalid key is an answer, not an error");
 }
@@ -76,12 +87,21 @@ async fn deactivate_accepts_an_empty_body() {
         .and(path("/licenses/deactivate"))
         .and(NoAuthorization)
         .and(header("accept", "*/*"))
-        .and(body_json(json!({"license_key": KEY, "license_key_instance_id": "lki_1"})))
-        .respond_with(ResponseTemplate::new(200).set_body_bytes(common::fixture("deactivate_license.200.empty")))
+        .and(body_json(
+            json!({"license_key": KEY, "license_key_instance_id": "lki_1"}),
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_bytes(common::fixture("deactivate_license.200.empty")),
+        )
         .expect(1)
         .mount(&server)
         .await;
-    client(&server).licenses().deactivate(&key(), "lki_1").await.unwrap();
+    client(&server)
+        .licenses()
+        .deactivate(&key(), "lki_1")
+        .await
+        .unwrap();
 }
 
 async fn activate_error(status: u16, fixture: &str) -> license_core::LicenseError {
@@ -92,7 +112,11 @@ async fn activate_error(status: u16, fixture: &str) -> license_core::LicenseErro
         .expect(1)
         .mount(&server)
         .await;
-    client(&server).licenses().activate(&key(), "box").await.unwrap_err()
+    client(&server)
+        .licenses()
+        .activate(&key(), "box")
+        .await
+        .unwrap_err()
 }
 
 #[tokio::test]
@@ -101,13 +125,19 @@ async fn activate_errors_are_typed() {
     assert!(limit.is_activation_limit_reached());
     assert!(limit.is_conflict());
     assert_eq!(limit.dodo_code(), Some(ErrorCode::LicenseKeyLimitReached));
-    assert_eq!(limit.dodo_message(), Some("License key activation limit reached"));
+    assert_eq!(
+        limit.dodo_message(),
+        Some("License key activation limit reached")
+    );
     assert!(!limit.may_have_been_applied());
 
     let inactive = activate_error(403, "activate_license.403.json").await;
     assert!(inactive.is_inactive_license());
     assert_eq!(inactive.kind(), ErrorKind::Conflict);
-    assert!(!inactive.is_unauthorized(), "a 403 here is a state rule, not bad credentials");
+    assert!(
+        !inactive.is_unauthorized(),
+        "a 403 here is a state rule, not bad credentials"
+    );
     assert_eq!(inactive.dodo_code(), Some(ErrorCode::InactiveLicenseKey));
 
     let unknown = activate_error(404, "activate_license.404.json").await;
@@ -122,10 +152,17 @@ async fn activate_errors_are_typed() {
             .expect(1)
             .mount(&server)
             .await;
-        client(&server).licenses().activate(&key(), "box").await.unwrap_err()
+        client(&server)
+            .licenses()
+            .activate(&key(), "box")
+            .await
+            .unwrap_err()
     };
     assert_eq!(server_error.kind(), ErrorKind::Server);
-    assert!(server_error.may_have_been_applied(), "a 500 on activate may have spent an activation");
+    assert!(
+        server_error.may_have_been_applied(),
+        "a 500 on activate may have spent an activation"
+    );
     for error in [&limit, &inactive, &unknown, &server_error] {
         let shown = format!("{error} {error:?}");
         assert!(!shown.contains(KEY) && !shown.contains(TOKEN), "{shown}");
@@ -137,14 +174,18 @@ async fn deactivate_and_validate_errors_are_typed() {
     let server = server().await;
     Mock::given(method("POST"))
         .and(path("/licenses/deactivate"))
-        .and(body_json(json!({"license_key": KEY, "license_key_instance_id": "lki_other"})))
+        .and(body_json(
+            json!({"license_key": KEY, "license_key_instance_id": "lki_other"}),
+        ))
         .respond_with(respond(403, "deactivate_license.403.json"))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(path("/licenses/deactivate"))
-        .and(body_json(json!({"license_key": KEY, "license_key_instance_id": "lki_gone"})))
+        .and(body_json(
+            json!({"license_key": KEY, "license_key_instance_id": "lki_gone"}),
+        ))
         .respond_with(respond(404, "error.404.json"))
         .expect(1)
         .mount(&server)
@@ -158,11 +199,19 @@ async fn deactivate_and_validate_errors_are_typed() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let other = client.licenses().deactivate(&key(), "lki_other").await.unwrap_err();
+    let other = client
+        .licenses()
+        .deactivate(&key(), "lki_other")
+        .await
+        .unwrap_err();
     assert!(other.is_not_found());
     assert_eq!(other.status(), Some(403));
     assert_eq!(other.dodo_code(), Some(ErrorCode::LicenseKeyNotFound));
-    let gone = client.licenses().deactivate(&key(), "lki_gone").await.unwrap_err();
+    let gone = client
+        .licenses()
+        .deactivate(&key(), "lki_gone")
+        .await
+        .unwrap_err();
     assert!(gone.is_not_found());
     let rejected = client.licenses().validate(&key(), None).await.unwrap_err();
     assert_eq!(rejected.kind(), ErrorKind::Rejected);
@@ -179,11 +228,46 @@ async fn empty_input_is_refused_before_sending() {
         .await;
     let client = client(&server);
     let empty = SecretLicenseKey::new("  ");
-    assert!(client.licenses().activate(&empty, "box").await.unwrap_err().is_config());
-    assert!(client.licenses().activate(&key(), " ").await.unwrap_err().is_config());
-    assert!(client.licenses().validate(&empty, None).await.unwrap_err().is_config());
-    assert!(client.licenses().validate(&key(), Some("")).await.unwrap_err().is_config());
-    assert!(client.licenses().deactivate(&key(), "").await.unwrap_err().is_config());
+    assert!(
+        client
+            .licenses()
+            .activate(&empty, "box")
+            .await
+            .unwrap_err()
+            .is_config()
+    );
+    assert!(
+        client
+            .licenses()
+            .activate(&key(), " ")
+            .await
+            .unwrap_err()
+            .is_config()
+    );
+    assert!(
+        client
+            .licenses()
+            .validate(&empty, None)
+            .await
+            .unwrap_err()
+            .is_config()
+    );
+    assert!(
+        client
+            .licenses()
+            .validate(&key(), Some(""))
+            .await
+            .unwrap_err()
+            .is_config()
+    );
+    assert!(
+        client
+            .licenses()
+            .deactivate(&key(), "")
+            .await
+            .unwrap_err()
+            .is_config()
+    );
 }
 
 #[tokio::test]
@@ -194,7 +278,11 @@ async fn a_key_echoed_in_a_decode_error_is_redacted() {
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": KEY})))
         .mount(&server)
         .await;
-    let err = client(&server).licenses().activate(&key(), "box").await.unwrap_err();
+    let err = client(&server)
+        .licenses()
+        .activate(&key(), "box")
+        .await
+        .unwrap_err();
     assert!(err.is_decode());
     assert!(!err.to_string().contains(KEY), "{err}");
     let _ = LicenseKeyStatus::Active;

@@ -13,7 +13,11 @@ fn decode_key(value: serde_json::Value) -> Result<LicenseKey, serde_json::Error>
 
 #[test]
 fn every_fixture_decodes() {
-    for name in ["get_license_key.200.json", "update_license_key.200.json", "create_license_key.201.json"] {
+    for name in [
+        "get_license_key.200.json",
+        "update_license_key.200.json",
+        "create_license_key.201.json",
+    ] {
         decode_key(fixture_json(name)).unwrap();
     }
     let list = fixture_json("list_license_keys.200.json");
@@ -49,7 +53,12 @@ fn older_and_newer_servers_decode() {
 
 #[test]
 fn extreme_counts_decode_without_panicking() {
-    for (count, limit) in [(-1_i64, 5_i64), (2_147_483_647, 1), (-2_147_483_648, -3), (0, i64::from(i32::MIN))] {
+    for (count, limit) in [
+        (-1_i64, 5_i64),
+        (2_147_483_647, 1),
+        (-2_147_483_648, -3),
+        (0, i64::from(i32::MIN)),
+    ] {
         let mut value = fixture_json("get_license_key.200.json");
         value["instances_count"] = json!(count);
         value["activations_limit"] = json!(limit);
@@ -63,7 +72,10 @@ fn extreme_counts_decode_without_panicking() {
     assert!(decode_key(huge).is_ok());
     let mut float = fixture_json("get_license_key.200.json");
     float["instances_count"] = json!(1e300);
-    assert!(decode_key(float).is_err(), "a non-integer count is a decode error, not a panic");
+    assert!(
+        decode_key(float).is_err(),
+        "a non-integer count is a decode error, not a panic"
+    );
 }
 
 #[test]
@@ -85,5 +97,8 @@ fn timestamps_keep_fractions_and_offsets() {
     let mut value = fixture_json("get_license_key.200.json");
     value["created_at"] = json!("2026-03-14T11:21:07.482913+02:00");
     let key = decode_key(value).unwrap();
-    assert_eq!(key.created_at.to_rfc3339(), "2026-03-14T09:21:07.482913+00:00");
+    assert_eq!(
+        key.created_at.to_rfc3339(),
+        "2026-03-14T09:21:07.482913+00:00"
+    );
 }

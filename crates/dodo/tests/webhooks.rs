@@ -41,7 +41,11 @@ fn verifier(v: &Vector, now: i64) -> WebhookVerifier {
 }
 
 fn headers<'a>(v: &'a Vector, signature: &'a str) -> WebhookHeaders<'a> {
-    WebhookHeaders { id: &v.id, timestamp: &v.timestamp, signature }
+    WebhookHeaders {
+        id: &v.id,
+        timestamp: &v.timestamp,
+        signature,
+    }
 }
 
 #[test]
@@ -51,40 +55,76 @@ fn the_test_vector_verifies_and_decodes() {
         .verify_event(&headers(&v, &v.signature), v.body.as_bytes())
         .unwrap();
     assert_eq!(event.event_type(), "license_key.created");
-    let WebhookEvent::LicenseKeyCreated(created) = &event else { panic!("{event:?}") };
+    let WebhookEvent::LicenseKeyCreated(created) = &event else {
+        panic!("{event:?}")
+    };
     assert_eq!(created.business_id, "bus_P3SXLcppjXgagmHS");
     assert_eq!(created.data.id, "lic_7namTC0VcgrnzrF3GTSwB");
     assert_eq!(created.data.status, LicenseKeyStatus::Active);
     assert_eq!(created.data.activations_limit, Some(5));
-    assert!(!format!("{event:?}").contains("2b1f8e2d-c41e"), "Debug hides the key");
+    assert!(
+        !format!("{event:?}").contains("2b1f8e2d-c41e"),
+        "Debug hides the key"
+    );
 }
 
 #[test]
 fn tampering_is_refused() {
     let v = vector();
     let verifier = verifier(&v, v.now);
-    let err = verifier.verify(&headers(&v, &v.tampered), v.body.as_bytes()).unwrap_err();
+    let err = verifier
+        .verify(&headers(&v, &v.tampered), v.body.as_bytes())
+        .unwrap_err();
     assert!(err.is_signature());
-    let altered = v.body.replace("\"status\": \"active\"", "\"status\": \"disabled\"");
+    let altered = v
+        .body
+        .replace("\"status\": \"active\"", "\"status\": \"disabled\"");
     assert_ne!(altered, v.body);
-    assert!(verifier.verify(&headers(&v, &v.signature), altered.as_bytes()).is_err());
-    let other_id = WebhookHeaders { id: "msg_other", ..headers(&v, &v.signature) };
+    assert!(
+        verifier
+            .verify(&headers(&v, &v.signature), altered.as_bytes())
+            .is_err()
+    );
+    let other_id = WebhookHeaders {
+        id: "msg_other",
+        ..headers(&v, &v.signature)
+    };
     assert!(verifier.verify(&other_id, v.body.as_bytes()).is_err());
-    assert!(verifier.verify(&headers(&v, "v1,not base64!"), v.body.as_bytes()).is_err());
-    assert!(verifier.verify(&headers(&v, ""), v.body.as_bytes()).is_err());
+    assert!(
+        verifier
+            .verify(&headers(&v, "v1,not base64!"), v.body.as_bytes())
+            .is_err()
+    );
+    assert!(
+        verifier
+            .verify(&headers(&v, ""), v.body.as_bytes())
+            .is_err()
+    );
     let v2_only = v.signature.replace("v1,", "v2,");
-    assert!(verifier.verify(&headers(&v, &v2_only), v.body.as_bytes()).is_err());
+    assert!(
+        verifier
+            .verify(&headers(&v, &v2_only), v.body.as_bytes())
+            .is_err()
+    );
     let wrong_secret = WebhookVerifier::new("whsec_d3Jvbmctc2VjcmV0")
         .unwrap()
-        .with_clock(Arc::new(FixedClock::new(DateTime::from_timestamp(v.now, 0).unwrap())));
-    assert!(wrong_secret.verify(&headers(&v, &v.signature), v.body.as_bytes()).is_err());
+        .with_clock(Arc::new(FixedClock::new(
+            DateTime::from_timestamp(v.now, 0).unwrap(),
+        )));
+    assert!(
+        wrong_secret
+            .verify(&headers(&v, &v.signature), v.body.as_bytes())
+            .is_err()
+    );
 }
 
 #[test]
 fn any_of_several_signatures_may_match() {
     let v = vector();
     let several = format!("{} v1,bm9wZQ== {}", v.tampered, v.signature);
-    verifier(&v, v.now).verify(&headers(&v, &several), v.body.as_bytes()).unwrap();
+    verifier(&v, v.now)
+        .verify(&headers(&v, &several), v.body.as_bytes())
+        .unwrap();
 }
 
 #[test]
@@ -92,16 +132,27 @@ fn the_timestamp_must_be_within_five_minutes() {
     let v = vector();
     let sent: i64 = v.timestamp.parse().unwrap();
     for now in [sent - 300, sent, sent + 300] {
-        verifier(&v, now).verify(&headers(&v, &v.signature), v.body.as_bytes()).unwrap();
+        verifier(&v, now)
+            .verify(&headers(&v, &v.signature), v.body.as_bytes())
+            .unwrap();
     }
     let old = verifier(&v, sent + 301).verify(&headers(&v, &v.signature), v.body.as_bytes());
     assert!(old.unwrap_err().to_string().contains("too old"));
     let new = verifier(&v, sent - 301).verify(&headers(&v, &v.signature), v.body.as_bytes());
     assert!(new.unwrap_err().to_string().contains("too new"));
     let wide = verifier(&v, sent + 3600).with_tolerance(Duration::hours(2));
-    wide.verify(&headers(&v, &v.signature), v.body.as_bytes()).unwrap();
-    let bad_ts = WebhookHeaders { timestamp: "soon", ..headers(&v, &v.signature) };
-    assert!(verifier(&v, v.now).verify(&bad_ts, v.body.as_bytes()).unwrap_err().is_signature());
+    wide.verify(&headers(&v, &v.signature), v.body.as_bytes())
+        .unwrap();
+    let bad_ts = WebhookHeaders {
+        timestamp: "soon",
+        ..headers(&v, &v.signature)
+    };
+    assert!(
+        verifier(&v, v.now)
+            .verify(&bad_ts, v.body.as_bytes())
+            .unwrap_err()
+            .is_signature()
+    );
 }
 
 #[test]
@@ -110,7 +161,11 @@ fn headers_come_from_a_header_map() {
     let mut map = http::HeaderMap::new();
     map.insert("webhook-id", v.id.parse().unwrap());
     map.insert("webhook-timestamp", v.timestamp.parse().unwrap());
-    assert!(WebhookHeaders::from_header_map(&map).unwrap_err().is_signature());
+    assert!(
+        WebhookHeaders::from_header_map(&map)
+            .unwrap_err()
+            .is_signature()
+    );
     map.insert("webhook-signature", v.signature.parse().unwrap());
     let h = WebhookHeaders::from_header_map(&map).unwrap();
     verifier(&v, v.now).verify(&h, v.body.as_bytes()).unwrap();
@@ -132,10 +187,15 @@ fn the_secret_is_checked_and_never_shown() {
 fn other_events_are_kept_as_json() {
     let body = br#"{"business_id":"bus_1","type":"entitlement_grant.created","timestamp":"2026-01-01T00:00:00Z","data":{"license_key":{"key":"SECRET-KEY-123"}}}"#;
     let event = WebhookEvent::parse(body).unwrap();
-    let WebhookEvent::Other(other) = &event else { panic!() };
+    let WebhookEvent::Other(other) = &event else {
+        panic!()
+    };
     assert_eq!(other.data["license_key"]["key"], "SECRET-KEY-123");
     assert!(!format!("{event:?}").contains("SECRET-KEY"));
     let bad = br#"{"business_id":"bus_1","type":"license_key.created","timestamp":"2026-01-01T00:00:00Z","data":{"key":"SECRET-KEY-123","id":5}}"#;
     let err = WebhookEvent::parse(bad).unwrap_err();
-    assert!(err.is_decode() && !err.to_string().contains("SECRET-KEY-123"), "{err}");
+    assert!(
+        err.is_decode() && !err.to_string().contains("SECRET-KEY-123"),
+        "{err}"
+    );
 }

@@ -89,6 +89,9 @@ mod tests {
         assert_eq!(status.as_str(), "suspended");
         let source: LicenseKeySource = serde_json::from_str(r#""manual""#).unwrap();
         assert_eq!(source, LicenseKeySource::Manual);
-        assert_eq!(serde_json::to_string(&LicenseKeyStatus::Disabled).unwrap(), r#""disabled""#);
+        assert_eq!(
+            serde_json::to_string(&LicenseKeyStatus::Disabled).unwrap(),
+            r#""disabled""#
+        );
     }
 }

@@ -1,5 +1,11 @@
 //! Shared helpers of the dodo integration tests.
-#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 use std::collections::BTreeSet;
 
@@ -63,8 +69,11 @@ pub struct ExactQuery(pub Vec<(&'static str, String)>);
 impl Match for ExactQuery {
     fn matches(&self, request: &Request) -> bool {
         let got: BTreeSet<(String, String)> = request.url.query_pairs().into_owned().collect();
-        let want: BTreeSet<(String, String)> =
-            self.0.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
+        let want: BTreeSet<(String, String)> = self
+            .0
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect();
         got == want
     }
 }
