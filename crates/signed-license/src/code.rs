@@ -235,7 +235,10 @@ mod tests {
 
     #[test]
     fn codes_round_trip_and_classify() {
-        assert_eq!(ResponseCode::from_u32(400), ResponseCode::LicenseKeyDeactivated);
+        assert_eq!(
+            ResponseCode::from_u32(400),
+            ResponseCode::LicenseKeyDeactivated
+        );
         assert_eq!(ResponseCode::from_u32(4242), ResponseCode::Unknown(4242));
         assert_eq!(ResponseCode::Unknown(4242).as_u32(), 4242);
         assert_eq!(ResponseCode::InvalidLicenseKey.class(), CodeClass::Refusal);

@@ -145,7 +145,9 @@ fn pem_to_der(pem: &str) -> Result<Vec<u8>, KeyError> {
     if !label_ok {
         return Err(KeyError::Label);
     }
-    STANDARD.decode(body.as_bytes()).map_err(|_| KeyError::NotPem)
+    STANDARD
+        .decode(body.as_bytes())
+        .map_err(|_| KeyError::NotPem)
 }
 
 /// The keys responses are verified with: product keys (the current one first, then archived ones

@@ -23,9 +23,12 @@
 pub const PROVIDER: &str = "signed-license";
 
 mod binding;
+mod client;
 mod code;
+mod de;
 mod error;
 mod keys;
+pub mod models;
 pub mod offline;
 mod payload;
 mod replay;
@@ -33,6 +36,7 @@ mod verifier;
 mod verify;
 
 pub use binding::{Expected, check_echoes};
+pub use client::{SignedLicenseClient, SignedLicenseClientBuilder};
 pub use code::{CodeClass, ResponseCode};
 pub use error::{KeyError, UnsignedReason, VerifyError};
 pub use keys::{Algorithm, KeyRole, KeySet, MAX_RSA_BITS, MIN_RSA_BITS, PublicKey};

@@ -31,7 +31,10 @@ impl Payload {
         let code = ResponseCode::deserialize(code).map_err(|e| format!("`code`: {e}"))?;
         let timestamp = match fields.remove("timestamp") {
             Some(Value::Number(n)) => n.as_i64().ok_or("`timestamp` is not an integer")?,
-            Some(Value::String(s)) => s.trim().parse().map_err(|_| "`timestamp` is not a number")?,
+            Some(Value::String(s)) => s
+                .trim()
+                .parse()
+                .map_err(|_| "`timestamp` is not a number")?,
             _ => return Err(String::from("no integer `timestamp`")),
         };
         let message = match fields.remove("message") {

@@ -165,9 +165,9 @@ pub(crate) fn authenticate(
         .map_err(|_| VerifyError::MalformedPayload(String::from("not standard base64")))?;
     let json = String::from_utf8(decoded)
         .map_err(|_| VerifyError::MalformedPayload(String::from("not UTF-8")))?;
-    let plain_copy_matches = outer.remove("response").map(|plain| {
-        serde_json::from_str::<Value>(&json).is_ok_and(|signed| signed == plain)
-    });
+    let plain_copy_matches = outer
+        .remove("response")
+        .map(|plain| serde_json::from_str::<Value>(&json).is_ok_and(|signed| signed == plain));
     if plain_copy_matches == Some(false) {
         tracing::debug!("the unsigned `response` copy differs from the signed payload; ignored");
     }

@@ -4,9 +4,7 @@
 mod common;
 
 use common::*;
-use signed_license::{
-    KeyScope, KeySet, Policy, ResponseCode, UnsignedReason, VerifyError, verify,
-};
+use signed_license::{KeyScope, KeySet, Policy, ResponseCode, UnsignedReason, VerifyError, verify};
 
 #[test]
 fn the_59_examples_classify_exactly_as_documented() {
@@ -50,12 +48,33 @@ fn the_59_examples_classify_exactly_as_documented() {
 fn string_code_and_empty_list_and_escaped_slash_decode() {
     let keys = KeySet::new(demo_key());
     let policy = Policy::new().key_scope(KeyScope::ProductOnly);
-    let v = verify(fixture("deactivate.400.json").as_bytes(), &keys, &policy, at(1_709_000_050)).unwrap();
+    let v = verify(
+        fixture("deactivate.400.json").as_bytes(),
+        &keys,
+        &policy,
+        at(1_709_000_050),
+    )
+    .unwrap();
     assert_eq!(v.value().code(), ResponseCode::LicenseKeyDeactivated);
-    let v = verify(fixture("send-telemetry-data.830.json").as_bytes(), &keys, &policy, at(1_708_999_150)).unwrap();
+    let v = verify(
+        fixture("send-telemetry-data.830.json").as_bytes(),
+        &keys,
+        &policy,
+        at(1_708_999_150),
+    )
+    .unwrap();
     assert_eq!(v.value().fields()["errors"], serde_json::json!([]));
-    let v = verify(fixture("get-license-key-details.202.json").as_bytes(), &keys, &policy, at(1_709_000_150)).unwrap();
-    assert_eq!(v.value().message(), "No activation found for this license key/identifier combination");
+    let v = verify(
+        fixture("get-license-key-details.202.json").as_bytes(),
+        &keys,
+        &policy,
+        at(1_709_000_150),
+    )
+    .unwrap();
+    assert_eq!(
+        v.value().message(),
+        "No activation found for this license key/identifier combination"
+    );
     assert!(v.value().json().contains("key\\/identifier"));
     assert_eq!(v.plain_copy_matches(), Some(true));
 }
@@ -75,6 +94,12 @@ fn signed_401_and_403_bodies_verify() {
 #[test]
 fn the_dates_matter_without_an_injected_clock_they_are_stale() {
     let keys = KeySet::new(demo_key());
-    let err = verify(fixture("activate.300.json").as_bytes(), &keys, &Policy::new(), at(1_764_000_000)).unwrap_err();
+    let err = verify(
+        fixture("activate.300.json").as_bytes(),
+        &keys,
+        &Policy::new(),
+        at(1_764_000_000),
+    )
+    .unwrap_err();
     assert!(matches!(err, VerifyError::Stale { .. }));
 }

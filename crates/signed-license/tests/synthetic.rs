@@ -47,7 +47,11 @@ fn sha1_over_the_same_text_is_refused() {
 fn sha256_over_the_decoded_json_is_refused() {
     let json = valid_json(TS);
     let b64 = STANDARD.encode(&json);
-    let sig = sign_with(&signing_key("product-2048"), &RSA_PKCS1_SHA256, json.as_bytes());
+    let sig = sign_with(
+        &signing_key("product-2048"),
+        &RSA_PKCS1_SHA256,
+        json.as_bytes(),
+    );
     let body = serde_json::json!({"response_base64": b64, "signature": sig}).to_string();
     let err = verify(body.as_bytes(), &test_keys(), &product_only(), at(TS)).unwrap_err();
     assert!(matches!(err, VerifyError::BadSignature { .. }));
@@ -56,7 +60,11 @@ fn sha256_over_the_decoded_json_is_refused() {
 #[test]
 fn a_truncated_signature_is_refused() {
     let b64 = STANDARD.encode(valid_json(TS));
-    let sig = sign_with(&signing_key("product-2048"), &RSA_PKCS1_SHA256, b64.as_bytes());
+    let sig = sign_with(
+        &signing_key("product-2048"),
+        &RSA_PKCS1_SHA256,
+        b64.as_bytes(),
+    );
     let raw = STANDARD.decode(&sig).unwrap();
     let short = STANDARD.encode(&raw[..raw.len() - 1]);
     let body = serde_json::json!({"response_base64": b64, "signature": short}).to_string();
@@ -96,19 +104,36 @@ fn a_4096_bit_key_verifies_and_a_1024_bit_key_is_refused() {
 fn pkcs1_pem_and_spki_pem_are_the_same_key() {
     let pkcs1 = public_key("p1", "test-keys/product-2048.pkcs1.pub.pem");
     let body = envelope(&signing_key("product-2048"), &valid_json(TS), "product");
-    verify(body.as_bytes(), &KeySet::new(pkcs1), &product_only(), at(TS)).unwrap();
-    assert_eq!(PublicKey::from_pem("x", "not a key").unwrap_err(), KeyError::NotPem);
+    verify(
+        body.as_bytes(),
+        &KeySet::new(pkcs1),
+        &product_only(),
+        at(TS),
+    )
+    .unwrap();
+    assert_eq!(
+        PublicKey::from_pem("x", "not a key").unwrap_err(),
+        KeyError::NotPem
+    );
     let private = fixture("test-keys/product-2048.TEST-ONLY.pkcs8.pem");
-    assert_eq!(PublicKey::from_pem("x", &private).unwrap_err(), KeyError::Label);
+    assert_eq!(
+        PublicKey::from_pem("x", &private).unwrap_err(),
+        KeyError::Label
+    );
 }
 
 #[test]
 fn sha512_only_when_configured() {
     let b64 = STANDARD.encode(valid_json(TS));
-    let sig = sign_with(&signing_key("product-2048"), &RSA_PKCS1_SHA512, b64.as_bytes());
+    let sig = sign_with(
+        &signing_key("product-2048"),
+        &RSA_PKCS1_SHA512,
+        b64.as_bytes(),
+    );
     let body = serde_json::json!({"response_base64": b64, "signature": sig}).to_string();
     assert!(verify(body.as_bytes(), &test_keys(), &product_only(), at(TS)).is_err());
-    let keys = KeySet::new(test_public_key("product-2048").with_algorithm(Algorithm::RsaPkcs1Sha512));
+    let keys =
+        KeySet::new(test_public_key("product-2048").with_algorithm(Algorithm::RsaPkcs1Sha512));
     verify(body.as_bytes(), &keys, &product_only(), at(TS)).unwrap();
 }
 
@@ -138,7 +163,11 @@ fn a_rollback_to_an_older_timestamp_is_refused() {
     let call = Call {
         operation: "verify",
         license_call: true,
-        expected: Expected { license_key: Some(&license), identifier: Some("host-a"), product_id: None },
+        expected: Expected {
+            license_key: Some(&license),
+            identifier: Some("host-a"),
+            product_id: None,
+        },
     };
     let newer = envelope(&key, &valid_json(TS + 5), "product");
     let older = envelope(&key, &valid_json(TS), "product");
@@ -147,13 +176,29 @@ fn a_rollback_to_an_older_timestamp_is_refused() {
     verifier.check(newer.as_bytes(), &call).unwrap();
     assert_eq!(
         verifier.check(older.as_bytes(), &call).unwrap_err(),
-        VerifyError::Replay { timestamp: TS, newest: TS + 5 }
+        VerifyError::Replay {
+            timestamp: TS,
+            newest: TS + 5
+        }
     );
     // Same second, different content: also refused.
-    let other = envelope(&key, r#"{"code":210,"message":"Invalid license key","timestamp":1764000005}"#, "product");
-    assert!(matches!(verifier.check(other.as_bytes(), &call), Err(VerifyError::Replay { .. })));
+    let other = envelope(
+        &key,
+        r#"{"code":210,"message":"Invalid license key","timestamp":1764000005}"#,
+        "product",
+    );
+    assert!(matches!(
+        verifier.check(other.as_bytes(), &call),
+        Err(VerifyError::Replay { .. })
+    ));
     // Another identifier is another slot.
-    let call_b = Call { expected: Expected { identifier: Some("host-b"), ..call.expected }, ..call };
+    let call_b = Call {
+        expected: Expected {
+            identifier: Some("host-b"),
+            ..call.expected
+        },
+        ..call
+    };
     verifier.check(older.as_bytes(), &call_b).unwrap();
 }
 
@@ -168,20 +213,34 @@ fn the_file_store_keeps_the_newest_timestamp_across_restarts() {
     let call = Call {
         operation: "verify",
         license_call: true,
-        expected: Expected { license_key: Some(&license), identifier: Some("h"), product_id: None },
+        expected: Expected {
+            license_key: Some(&license),
+            identifier: Some("h"),
+            product_id: None,
+        },
     };
     let clock = Arc::new(FixedClock::new(at(TS + 10)));
     let first = Verifier::new(test_keys(), Policy::new())
         .with_clock(clock.clone())
         .with_store(Arc::new(FileStateStore::open(&path).unwrap()));
-    first.check(envelope(&key, &valid_json(TS + 5), "product").as_bytes(), &call).unwrap();
+    first
+        .check(
+            envelope(&key, &valid_json(TS + 5), "product").as_bytes(),
+            &call,
+        )
+        .unwrap();
     drop(first);
     let stored = std::fs::read_to_string(&path).unwrap();
-    assert!(!stored.contains("canary"), "the store must not hold the license key");
+    assert!(
+        !stored.contains("canary"),
+        "the store must not hold the license key"
+    );
     let second = Verifier::new(test_keys(), Policy::new())
         .with_clock(clock)
         .with_store(Arc::new(FileStateStore::open(&path).unwrap()));
-    let err = second.check(envelope(&key, &valid_json(TS), "product").as_bytes(), &call).unwrap_err();
+    let err = second
+        .check(envelope(&key, &valid_json(TS), "product").as_bytes(), &call)
+        .unwrap_err();
     assert!(matches!(err, VerifyError::Replay { .. }));
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -194,7 +253,13 @@ fn a_global_key_signature_is_refused_under_the_product_only_policy() {
         verify(body.as_bytes(), &keys, &product_only(), at(TS)).unwrap_err(),
         VerifyError::GlobalKeyRefused
     );
-    let v = verify(body.as_bytes(), &keys, &product_only().key_scope(KeyScope::ProductOrGlobal), at(TS)).unwrap();
+    let v = verify(
+        body.as_bytes(),
+        &keys,
+        &product_only().key_scope(KeyScope::ProductOrGlobal),
+        at(TS),
+    )
+    .unwrap();
     assert_eq!(v.key_role(), KeyRole::Global);
 }
 
@@ -218,23 +283,42 @@ fn a_payload_echoing_another_license_key_is_refused() {
         r#"{{"code":500,"message":"Active license key found","licenseKey":{{"id":1,"license_key":"OTHER-KEY","meta_data":[],"expires_at":false}},"product":{{"id":1}},"timestamp":{TS}}}"#
     );
     let body = envelope(&signing_key("product-2048"), &json, "product");
-    let verifier = Verifier::new(test_keys(), Policy::new())
-        .with_clock(Arc::new(FixedClock::new(at(TS))));
+    let verifier =
+        Verifier::new(test_keys(), Policy::new()).with_clock(Arc::new(FixedClock::new(at(TS))));
     let mine = SecretLicenseKey::new("MY-KEY");
     let call = |product_id| Call {
         operation: "get-license-key-details",
         license_call: true,
-        expected: Expected { license_key: Some(&mine), identifier: Some("h"), product_id },
+        expected: Expected {
+            license_key: Some(&mine),
+            identifier: Some("h"),
+            product_id,
+        },
     };
     assert_eq!(
         verifier.check(body.as_bytes(), &call(None)).unwrap_err(),
         VerifyError::EchoMismatch("license_key")
     );
     let other = SecretLicenseKey::new("OTHER-KEY");
-    let ok = Call { expected: Expected { license_key: Some(&other), ..call(Some(1)).expected }, ..call(None) };
+    let ok = Call {
+        expected: Expected {
+            license_key: Some(&other),
+            ..call(Some(1)).expected
+        },
+        ..call(None)
+    };
     verifier.check(body.as_bytes(), &ok).unwrap();
-    let wrong_product = Call { expected: Expected { product_id: Some(2), ..ok.expected }, ..ok };
-    assert!(matches!(verifier.check(body.as_bytes(), &wrong_product), Err(VerifyError::EchoMismatch(_))));
+    let wrong_product = Call {
+        expected: Expected {
+            product_id: Some(2),
+            ..ok.expected
+        },
+        ..ok
+    };
+    assert!(matches!(
+        verifier.check(body.as_bytes(), &wrong_product),
+        Err(VerifyError::EchoMismatch(_))
+    ));
 }
 
 #[test]
@@ -246,19 +330,35 @@ fn unsigned_and_malformed_envelopes() {
         serde_json::json!({"response_base64": b64, "signature": sig}).to_string()
     };
     let check = |body: String| verify(body.as_bytes(), &keys, &p, at(TS)).unwrap_err();
-    assert_eq!(check(with_sig("".into())), VerifyError::Unsigned(UnsignedReason::Empty));
-    assert_eq!(check(with_sig("!!not base64!!".into())), VerifyError::Unsigned(UnsignedReason::NotBase64));
-    assert_eq!(check(with_sig(serde_json::Value::Null)), VerifyError::Unsigned(UnsignedReason::NotBase64));
+    assert_eq!(
+        check(with_sig("".into())),
+        VerifyError::Unsigned(UnsignedReason::Empty)
+    );
+    assert_eq!(
+        check(with_sig("!!not base64!!".into())),
+        VerifyError::Unsigned(UnsignedReason::NotBase64)
+    );
+    assert_eq!(
+        check(with_sig(serde_json::Value::Null)),
+        VerifyError::Unsigned(UnsignedReason::NotBase64)
+    );
     assert_eq!(
         check(serde_json::json!({"response_base64": b64}).to_string()),
         VerifyError::Unsigned(UnsignedReason::Missing)
     );
-    assert_eq!(check("<html>502 Bad Gateway</html>".into()), VerifyError::NotJson);
+    assert_eq!(
+        check("<html>502 Bad Gateway</html>".into()),
+        VerifyError::NotJson
+    );
     assert_eq!(check("{}".into()), VerifyError::MissingPayload);
     // Signed text that is not a JSON object: refused after the signature check.
     let body = {
         let b64 = STANDARD.encode("[1,2]");
-        let sig = sign_with(&signing_key("product-2048"), &RSA_PKCS1_SHA256, b64.as_bytes());
+        let sig = sign_with(
+            &signing_key("product-2048"),
+            &RSA_PKCS1_SHA256,
+            b64.as_bytes(),
+        );
         serde_json::json!({"response_base64": b64, "signature": sig}).to_string()
     };
     assert!(matches!(check(body), VerifyError::MalformedPayload(_)));
@@ -268,8 +368,13 @@ fn unsigned_and_malformed_envelopes() {
 
 #[test]
 fn the_plain_copy_is_never_read() {
-    let b64 = STANDARD.encode(r#"{"code":210,"message":"Invalid license key","timestamp":1764000000}"#);
-    let sig = sign_with(&signing_key("product-2048"), &RSA_PKCS1_SHA256, b64.as_bytes());
+    let b64 =
+        STANDARD.encode(r#"{"code":210,"message":"Invalid license key","timestamp":1764000000}"#);
+    let sig = sign_with(
+        &signing_key("product-2048"),
+        &RSA_PKCS1_SHA256,
+        b64.as_bytes(),
+    );
     let body = serde_json::json!({
         "response": {"code": 200, "message": "Valid license key", "timestamp": TS},
         "response_base64": b64, "private_key_used": "product", "signature": sig
@@ -286,8 +391,18 @@ fn a_saved_envelope_reverifies_offline_within_its_grace_and_flags_a_set_back_clo
     let clock = Arc::new(FixedClock::new(at(TS + 1)));
     let verifier = Verifier::new(test_keys(), Policy::new()).with_clock(clock.clone());
     let license = SecretLicenseKey::new("LK-OFFLINE");
-    let call = Call { operation: "verify", license_call: true, expected: Expected { license_key: Some(&license), identifier: Some("h"), product_id: None } };
-    let live = verifier.check(envelope(&key, &valid_json(TS), "product").as_bytes(), &call).unwrap();
+    let call = Call {
+        operation: "verify",
+        license_call: true,
+        expected: Expected {
+            license_key: Some(&license),
+            identifier: Some("h"),
+            product_id: None,
+        },
+    };
+    let live = verifier
+        .check(envelope(&key, &valid_json(TS), "product").as_bytes(), &call)
+        .unwrap();
     let dir = std::env::temp_dir().join(format!("signed-license-offline-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("license.json");
@@ -300,7 +415,10 @@ fn a_saved_envelope_reverifies_offline_within_its_grace_and_flags_a_set_back_clo
     assert_eq!(check.age, Duration::days(3));
 
     clock.set(at(TS + 8 * 86_400));
-    assert!(matches!(verifier.check_saved(&path, Duration::days(7)), Err(VerifyError::Stale { .. })));
+    assert!(matches!(
+        verifier.check_saved(&path, Duration::days(7)),
+        Err(VerifyError::Stale { .. })
+    ));
 
     clock.set(at(TS - 86_400));
     let check = verifier.check_saved(&path, Duration::days(7)).unwrap();
@@ -311,7 +429,10 @@ fn a_saved_envelope_reverifies_offline_within_its_grace_and_flags_a_set_back_clo
     let mut env: serde_json::Value = serde_json::from_str(&text).unwrap();
     env["response_base64"] = STANDARD.encode(valid_json(TS + 86_400 * 365)).into();
     std::fs::write(&path, env.to_string()).unwrap();
-    assert!(matches!(verifier.check_saved(&path, Duration::days(7)), Err(VerifyError::BadSignature { .. })));
+    assert!(matches!(
+        verifier.check_saved(&path, Duration::days(7)),
+        Err(VerifyError::BadSignature { .. })
+    ));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -44,7 +44,8 @@ pub fn test_keys() -> KeySet {
 
 pub fn sign_with(key: &RsaKeyPair, alg: &'static dyn RsaEncoding, message: &[u8]) -> String {
     let mut sig = vec![0; key.public_modulus_len()];
-    key.sign(alg, &SystemRandom::new(), message, &mut sig).unwrap();
+    key.sign(alg, &SystemRandom::new(), message, &mut sig)
+        .unwrap();
     STANDARD.encode(sig)
 }
 

@@ -1,0 +1,402 @@
+//! The client: form-encoded calls to `<base>/api/v1/<endpoint>`, every answer verified.
+
+mod contracts;
+mod license_keys;
+mod licensing;
+mod products;
+
+use std::fmt;
+use std::sync::Arc;
+
+use license_core::{ApiKey, Clock, ErrorKind, LicenseError, SecretLicenseKey, SystemClock};
+use license_http::{ClientIdentity, HttpClient, HttpOptions, Idempotency, Request, Response};
+
+use crate::binding::Expected;
+use crate::code::{CodeClass, ResponseCode};
+use crate::error::VerifyError;
+use crate::keys::KeySet;
+use crate::models::{Answer, Refusal, Reply};
+use crate::payload::{Payload, Verified};
+use crate::replay::StateStore;
+use crate::verifier::{Call, Verifier};
+use crate::verify::{KeyScope, Policy};
+
+/// A GetKeyManager client. Cheap to clone. Every answer is verified before it is returned.
+#[derive(Clone)]
+pub struct SignedLicenseClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: HttpClient,
+    api_key: ApiKey,
+    verifier: Verifier,
+    product_id: Option<u64>,
+}
+
+impl fmt::Debug for SignedLicenseClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignedLicenseClient")
+            .field("http", &self.inner.http)
+            .field("api_key", &self.inner.api_key)
+            .field("verifier", &self.inner.verifier)
+            .field("product_id", &self.inner.product_id)
+            .finish()
+    }
+}
+
+impl SignedLicenseClient {
+    /// A builder. The base URL (your install), the API key and the pinned keys are required.
+    pub fn builder() -> SignedLicenseClientBuilder {
+        SignedLicenseClientBuilder::default()
+    }
+
+    /// The verifier in use (for re-verifying saved envelopes).
+    pub fn verifier(&self) -> &Verifier {
+        &self.inner.verifier
+    }
+}
+
+/// Builds a [`SignedLicenseClient`], checking everything once.
+#[derive(Default)]
+pub struct SignedLicenseClientBuilder {
+    base_url: Option<String>,
+    api_key: Option<ApiKey>,
+    keys: Option<KeySet>,
+    policy: Policy,
+    accept_global: bool,
+    product_id: Option<u64>,
+    clock: Option<Arc<dyn Clock>>,
+    store: Option<Arc<dyn StateStore>>,
+    http_options: HttpOptions,
+}
+
+impl fmt::Debug for SignedLicenseClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignedLicenseClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key)
+            .field("keys", &self.keys)
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SignedLicenseClientBuilder {
+    /// The install's root URL (`https://licenses.example.com`); calls go to `<base>/api/v1/…`.
+    #[must_use]
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The API key (sent as the `api_key` field and as a bearer token).
+    #[must_use]
+    pub fn api_key(mut self, key: ApiKey) -> Self {
+        self.api_key = Some(key);
+        self
+    }
+
+    /// The pinned public keys (at least the product key).
+    #[must_use]
+    pub fn keys(mut self, keys: KeySet) -> Self {
+        self.keys = Some(keys);
+        self
+    }
+
+    /// Freshness limits (its key scope is replaced by
+    /// [`accept_global_key_for_license_calls`](Self::accept_global_key_for_license_calls)).
+    #[must_use]
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Lets license-state calls accept the global key (off by default: a global-key answer can
+    /// be replayed across products of the same install).
+    #[must_use]
+    pub fn accept_global_key_for_license_calls(mut self, accept: bool) -> Self {
+        self.accept_global = accept;
+        self
+    }
+
+    /// The product this client is for: echoed product ids must match it.
+    #[must_use]
+    pub fn product_id(mut self, product_id: u64) -> Self {
+        self.product_id = Some(product_id);
+        self
+    }
+
+    /// The clock freshness is judged by (default: the system clock).
+    #[must_use]
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Where accepted timestamps are kept (default: in memory; use a
+    /// [`FileStateStore`](crate::FileStateStore) to survive restarts).
+    #[must_use]
+    pub fn state_store(mut self, store: Arc<dyn StateStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Transport options (timeouts, retries, body cap).
+    #[must_use]
+    pub fn http_options(mut self, options: HttpOptions) -> Self {
+        self.http_options = options;
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<SignedLicenseClient, LicenseError> {
+        let config = |m: &str| LicenseError::config(m).with_provider(crate::PROVIDER);
+        let base_url = self
+            .base_url
+            .ok_or_else(|| config("the base URL of your install is required (self-hosted)"))?;
+        let api_key = self
+            .api_key
+            .ok_or_else(|| config("the API key is required"))?;
+        let keys = self
+            .keys
+            .ok_or_else(|| config("a pinned product public key is required"))?;
+        let identity = ClientIdentity {
+            provider: crate::PROVIDER,
+            crate_name: env!("CARGO_PKG_NAME"),
+            crate_version: env!("CARGO_PKG_VERSION"),
+        };
+        let http = HttpClient::new(identity, &base_url, self.http_options)?;
+        let scope = if self.accept_global {
+            KeyScope::ProductOrGlobal
+        } else {
+            KeyScope::ProductOnly
+        };
+        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let mut verifier = Verifier::new(keys, self.policy.key_scope(scope)).with_clock(clock);
+        if let Some(store) = self.store {
+            verifier = verifier.with_store(store);
+        }
+        Ok(SignedLicenseClient {
+            inner: Arc::new(Inner {
+                http,
+                api_key,
+                verifier,
+                product_id: self.product_id,
+            }),
+        })
+    }
+}
+
+/// One call, described for [`SignedLicenseClient::call`].
+pub(crate) struct Op<'a> {
+    pub(crate) operation: &'static str,
+    pub(crate) endpoint: &'static str,
+    pub(crate) get: bool,
+    pub(crate) read_only: bool,
+    pub(crate) fields: Vec<(&'static str, String)>,
+    pub(crate) secrets: Vec<&'a str>,
+    pub(crate) license_key: Option<&'a SecretLicenseKey>,
+    pub(crate) identifier: Option<&'a str>,
+    pub(crate) license_call: bool,
+    pub(crate) product_id: Option<u64>,
+}
+
+impl<'a> Op<'a> {
+    /// A POST call.
+    pub(crate) fn post(operation: &'static str, endpoint: &'static str) -> Self {
+        Self {
+            operation,
+            endpoint,
+            get: false,
+            read_only: false,
+            fields: Vec::new(),
+            secrets: Vec::new(),
+            license_key: None,
+            identifier: None,
+            license_call: false,
+            product_id: None,
+        }
+    }
+
+    /// A GET call (read-only).
+    pub(crate) fn get(operation: &'static str, endpoint: &'static str) -> Self {
+        Self {
+            get: true,
+            read_only: true,
+            ..Self::post(operation, endpoint)
+        }
+    }
+
+    /// A license-state call about `key` on `identifier`.
+    pub(crate) fn license(mut self, key: &'a SecretLicenseKey, identifier: &'a str) -> Self {
+        self.license_call = true;
+        self.license_key = Some(key);
+        self.identifier = Some(identifier);
+        self.fields.push(("license_key", key.expose().to_owned()));
+        self.fields.push(("identifier", identifier.to_owned()));
+        self
+    }
+
+    pub(crate) fn field(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.fields.push((name, value.into()));
+        self
+    }
+
+    pub(crate) fn fields(mut self, fields: Vec<(&'static str, String)>) -> Self {
+        self.fields.extend(fields);
+        self
+    }
+
+    pub(crate) fn secret(mut self, secret: &'a str) -> Self {
+        self.secrets.push(secret);
+        self
+    }
+
+    pub(crate) fn read_only(mut self) -> Self {
+        self.read_only = true;
+        self
+    }
+}
+
+impl SignedLicenseClient {
+    /// Sends a call and verifies the answer. Error-class codes become errors; success and
+    /// refusal codes come back verified.
+    pub(crate) async fn call(&self, op: Op<'_>) -> Result<(Verified<Payload>, u16), LicenseError> {
+        if op.license_key.is_some_and(SecretLicenseKey::is_empty) {
+            return Err(LicenseError::invalid_input("the license key is empty")
+                .with_provider(crate::PROVIDER)
+                .with_operation(op.operation));
+        }
+        let key = &self.inner.api_key;
+        let segments = ["api", "v1", op.endpoint];
+        let mut request = if op.get {
+            let mut r = Request::get(op.operation, segments)?.secret_query("api_key", key.expose());
+            for (name, value) in &op.fields {
+                r = r.query(*name, value.clone());
+            }
+            r
+        } else {
+            let mut fields = vec![("api_key", key.expose().to_owned())];
+            fields.extend(op.fields.iter().cloned());
+            Request::post(op.operation, segments)?.form(&fields)?
+        };
+        request = request.bearer(key).accept("application/json")?;
+        if let Some(license) = op.license_key {
+            request = request.redact(license.expose());
+        }
+        for secret in &op.secrets {
+            request = request.redact(secret);
+        }
+        if op.read_only {
+            request = request.idempotency_override(Idempotency::Idempotent);
+        }
+        let response = self.inner.http.send(request).await?;
+        let call = Call {
+            operation: op.operation,
+            license_call: op.license_call,
+            expected: Expected {
+                license_key: op.license_key,
+                identifier: op.identifier,
+                product_id: op.product_id.or(if op.license_call {
+                    self.inner.product_id
+                } else {
+                    None
+                }),
+            },
+        };
+        let verified = match self.inner.verifier.check(response.body(), &call) {
+            Ok(v) => v,
+            Err(e) => return Err(verify_failure(response, e)),
+        };
+        let payload = verified.value();
+        if payload.code().class() == CodeClass::Error {
+            return Err(code_error(&response, payload));
+        }
+        Ok((verified, response.status()))
+    }
+
+    /// A call whose answer is done when `done` returns `Some`, refused otherwise.
+    pub(crate) async fn reply<T>(
+        &self,
+        op: Op<'_>,
+        done: impl FnOnce(&Payload) -> Result<Option<T>, LicenseError>,
+    ) -> Result<Reply<T>, LicenseError> {
+        let operation = op.operation;
+        let (verified, http_status) = self.call(op).await?;
+        let payload = verified.value();
+        let answer = match done(payload).map_err(|e| e.with_operation(operation))? {
+            Some(t) => Answer::Done(t),
+            None => Answer::Refused(Refusal {
+                code: payload.code(),
+                message: payload.message().to_owned(),
+            }),
+        };
+        Ok(Reply {
+            answer,
+            verified,
+            http_status,
+        })
+    }
+}
+
+/// Done on one of `codes`, with no data.
+pub(crate) fn unit_on(
+    codes: &'static [u32],
+) -> impl FnOnce(&Payload) -> Result<Option<()>, LicenseError> {
+    move |p| Ok(codes.contains(&p.code().as_u32()).then_some(()))
+}
+
+/// Done on `code`, with a required field decoded.
+pub(crate) fn field_on<T: serde::de::DeserializeOwned>(
+    code: u32,
+    name: &'static str,
+) -> impl FnOnce(&Payload) -> Result<Option<T>, LicenseError> {
+    move |p| {
+        if p.code().as_u32() != code {
+            return Ok(None);
+        }
+        p.field(name)?.map(Some).ok_or_else(|| {
+            LicenseError::decode(format!("the signed payload has no `{name}`"))
+                .with_provider(crate::PROVIDER)
+        })
+    }
+}
+
+fn verify_failure(response: Response, error: VerifyError) -> LicenseError {
+    match error {
+        VerifyError::NotJson | VerifyError::MissingPayload if !response.is_success() => {
+            response.into_error()
+        }
+        error => {
+            let kind = match error {
+                VerifyError::NotJson
+                | VerifyError::MissingPayload
+                | VerifyError::MalformedPayload(_) => ErrorKind::Decode,
+                _ => ErrorKind::Signature,
+            };
+            let message = error.to_string();
+            response.tag(
+                LicenseError::from_http(response.details(), message)
+                    .with_kind(kind)
+                    .with_source(error),
+            )
+        }
+    }
+}
+
+fn code_error(response: &Response, payload: &Payload) -> LicenseError {
+    let code = payload.code();
+    let kind = match code.as_u32() {
+        100..=103 | 150 => ErrorKind::Unauthorized,
+        274 | 374 | 483 | 740 | 805 | 806 | 1202 | 1203 => ErrorKind::NotFound,
+        633 | 1601 | 1602 => ErrorKind::Unsupported,
+        _ if matches!(code, ResponseCode::Unknown(_)) => ErrorKind::Http,
+        _ => ErrorKind::Rejected,
+    };
+    response.tag(
+        LicenseError::from_http(response.details(), payload.message())
+            .with_kind(kind)
+            .with_provider_error(Some(code.to_string()), Some(payload.message().to_owned())),
+    )
+}
