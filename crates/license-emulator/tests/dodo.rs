@@ -1,0 +1,184 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The Dodo emulator over raw HTTP: routes, auth, error bodies, paging.
+
+use license_emulator::dodo::{DEFAULT_API_KEY, DodoEmulator, KeySpec};
+use serde_json::{Value, json};
+
+async fn send(
+    dodo: &DodoEmulator,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, String) {
+    let client = reqwest::Client::new();
+    let mut request = client.request(method, format!("{}{path}", dodo.uri()));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+fn parse(text: &str) -> Value {
+    serde_json::from_str(text).unwrap()
+}
+
+#[tokio::test]
+async fn unknown_routes_answer_dodo_404() {
+    let dodo = DodoEmulator::start().await;
+    for path in ["/nope", "/licenses/renew", "/license_keys/a/b"] {
+        let (status, body) = send(
+            &dodo,
+            reqwest::Method::POST,
+            path,
+            Some(DEFAULT_API_KEY),
+            Some(json!({})),
+        )
+        .await;
+        assert_eq!(status, 404, "{path}");
+        assert_eq!(
+            parse(&body),
+            json!({"code": "NOT_FOUND", "message": "Item not found"})
+        );
+    }
+}
+
+#[tokio::test]
+async fn admin_routes_need_the_bearer_token() {
+    let dodo = DodoEmulator::start_with_api_key("custom-token").await;
+    for token in [None, Some("wrong"), Some(DEFAULT_API_KEY)] {
+        let (status, body) = send(&dodo, reqwest::Method::GET, "/license_keys", token, None).await;
+        assert_eq!(status, 401);
+        assert_eq!(parse(&body)["code"], "UNAUTHORIZED");
+    }
+    let (status, body) = send(
+        &dodo,
+        reqwest::Method::GET,
+        "/license_keys",
+        Some("custom-token"),
+        None,
+    )
+    .await;
+    assert_eq!((status, parse(&body)), (200, json!({"items": []})));
+}
+
+#[tokio::test]
+async fn public_routes_ignore_the_token_and_check_the_body() {
+    let dodo = DodoEmulator::start().await;
+    dodo.add_key(KeySpec::new("RAW-KEY-0001").activations_limit(1));
+    let (status, body) = send(
+        &dodo,
+        reqwest::Method::POST,
+        "/licenses/activate",
+        Some("garbage"),
+        Some(json!({"license_key": "RAW-KEY-0001", "name": "box"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let instance = parse(&body);
+    assert!(instance["id"].as_str().unwrap().starts_with("lki_"));
+    let (status, body) = send(
+        &dodo,
+        reqwest::Method::POST,
+        "/licenses/activate",
+        None,
+        Some(json!({"license_key": "RAW-KEY-0001", "name": "again"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(parse(&body)["code"], "LICENSE_KEY_LIMIT_REACHED");
+    let (status, body) = send(
+        &dodo,
+        reqwest::Method::POST,
+        "/licenses/deactivate",
+        None,
+        Some(json!({"license_key": "RAW-KEY-0001", "license_key_instance_id": instance["id"]})),
+    )
+    .await;
+    assert_eq!(
+        (status, body.as_str()),
+        (200, ""),
+        "deactivate answers an empty body"
+    );
+    let (status, body) = send(
+        &dodo,
+        reqwest::Method::POST,
+        "/licenses/validate",
+        None,
+        Some(json!({"name": "x"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(parse(&body)["code"], "INVALID_REQUEST_BODY");
+    let (status, _) = send(
+        &dodo,
+        reqwest::Method::POST,
+        "/licenses/activate",
+        None,
+        Some(json!({"license_key": "RAW-KEY-0001"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+}
+
+#[tokio::test]
+async fn lists_page_from_zero_with_a_default_of_ten() {
+    let dodo = DodoEmulator::start().await;
+    for n in 0..12 {
+        dodo.add_key(KeySpec::new(format!("PAGE-KEY-{n:04}")));
+    }
+    let get = |q: &'static str| {
+        let dodo = &dodo;
+        async move {
+            let (status, body) = send(
+                dodo,
+                reqwest::Method::GET,
+                &format!("/license_keys{q}"),
+                Some(DEFAULT_API_KEY),
+                None,
+            )
+            .await;
+            assert_eq!(status, 200);
+            parse(&body)["items"].as_array().unwrap().len()
+        }
+    };
+    assert_eq!(get("").await, 10);
+    assert_eq!(get("?page_number=1").await, 2);
+    assert_eq!(get("?page_size=5&page_number=2").await, 2);
+    assert_eq!(get("?page_size=500").await, 12);
+    assert_eq!(get("?status=disabled").await, 0);
+    let (status, _) = send(
+        &dodo,
+        reqwest::Method::GET,
+        "/license_keys?page_size=-1",
+        Some(DEFAULT_API_KEY),
+        None,
+    )
+    .await;
+    assert_eq!(status, 422);
+}
+
+#[tokio::test]
+async fn seeding_from_fixture_bodies() {
+    let dodo = DodoEmulator::start().await;
+    let dir = format!("{}/../../fixtures/dodo", env!("CARGO_MANIFEST_DIR"));
+    assert_eq!(dodo.seed_from_dir(&dir).unwrap(), (3, 2));
+    assert_eq!(
+        dodo.seed_from_dir(&dir).unwrap(),
+        (0, 0),
+        "seeding twice adds nothing"
+    );
+    let key = dodo.key("lic_7namTC0VcgrnzrF3GTSwB").unwrap();
+    assert_eq!(key["instances_count"], 2);
+    assert_eq!(key["status"], "active");
+    assert_eq!(
+        dodo.key("lic_Qm3kV8xPzL1aR5tYw9NcE").unwrap()["status"],
+        "disabled"
+    );
+    assert!(dodo.seed_json("{}", None).is_err());
+    assert!(dodo.seed_from_dir("/nonexistent").is_err());
+}
