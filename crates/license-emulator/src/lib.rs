@@ -2,5 +2,6 @@
 //! demo, and your own tests. Each runs on a loopback port and keeps its state in memory.
 #![deny(missing_docs)]
 
+pub mod devpayr;
 pub mod dodo;
 pub mod support;

@@ -1,0 +1,136 @@
+//! The project-domain endpoints.
+
+use serde_json::{Value, json};
+use wiremock::{Request, ResponseTemplate};
+
+use super::routes::{authorize, fail, invalid, ok, paginate};
+use super::state::{DomainRec, State};
+use crate::support;
+
+const ENVIRONMENTS: [&str; 3] = ["production", "staging", "development"];
+
+/// `GET /project/{p}/domains`: the limited fields, 50 a page by default.
+pub(crate) fn list(state: &mut State, request: &Request, project: u64) -> ResponseTemplate {
+    let result = authorize(state, request, project).and_then(|()| {
+        let items = state
+            .domains
+            .values()
+            .filter(|d| d.project_id == project)
+            .map(|d| (d.id, d.to_list_json()))
+            .collect();
+        paginate(request, items, "project_domains.id", 50)
+    });
+    match result {
+        Ok(page) => ok(200, "Success", page),
+        Err(e) => e,
+    }
+}
+
+/// `POST /project/{p}/domains`: unique per project; `is_primary` demotes the current primary.
+pub(crate) fn create(state: &mut State, request: &Request, project: u64) -> ResponseTemplate {
+    if let Err(e) = authorize(state, request, project) {
+        return e;
+    }
+    let body = support::json_body(request);
+    let text = |k: &str| {
+        body.get(k)
+            .and_then(Value::as_str)
+            .map(|s| s.trim().to_owned())
+    };
+    let flag = |k: &str, default: bool| match body.get(k) {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => matches!(s.as_str(), "1" | "true"),
+        Some(Value::Number(n)) => n.as_u64() == Some(1),
+        _ => default,
+    };
+    let mut errors = Vec::new();
+    let domain = text("domain").unwrap_or_default().to_ascii_lowercase();
+    if domain.is_empty() {
+        errors.push(("domain", "The domain field is required.".to_owned()));
+    } else if state
+        .domains
+        .values()
+        .any(|d| d.project_id == project && d.domain == domain)
+    {
+        errors.push(("domain", "The domain has already been taken.".to_owned()));
+    }
+    let environment = text("environment").unwrap_or_default();
+    if !ENVIRONMENTS.contains(&environment.as_str()) {
+        errors.push((
+            "environment",
+            "The selected environment is invalid.".to_owned(),
+        ));
+    }
+    if !errors.is_empty() {
+        return invalid(errors);
+    }
+    let is_primary = flag("is_primary", false);
+    if is_primary {
+        for other in state
+            .domains
+            .values_mut()
+            .filter(|d| d.project_id == project)
+        {
+            other.is_primary = false;
+        }
+    }
+    let now = state.now();
+    let id = state.next_id();
+    let record = DomainRec {
+        id,
+        project_id: project,
+        domain,
+        environment,
+        has_paid: flag("has_paid", false),
+        is_active: flag("is_active", true),
+        is_primary,
+        is_verified: flag("is_verified", false),
+        is_locked: flag("is_locked", false),
+        created_at: now,
+        updated_at: now,
+    };
+    let body = record.to_json();
+    state.domains.insert(id, record);
+    ok(201, "Domain created successfully.", body)
+}
+
+/// `GET /project/{p}/domain/{d}` (singular): a domain of another project is a 403.
+pub(crate) fn show(
+    state: &mut State,
+    request: &Request,
+    project: u64,
+    domain: u64,
+) -> ResponseTemplate {
+    if let Err(e) = authorize(state, request, project) {
+        return e;
+    }
+    match state.domains.get(&domain) {
+        None => fail(404, "Domain not found."),
+        Some(d) if d.project_id != project => {
+            fail(403, "This domain does not belong to the specified project.")
+        }
+        Some(d) => ok(200, "Domain successfully loaded.", d.to_json()),
+    }
+}
+
+/// `DELETE /project/{p}/domains/{d}`.
+pub(crate) fn delete(
+    state: &mut State,
+    request: &Request,
+    project: u64,
+    domain: u64,
+) -> ResponseTemplate {
+    if let Err(e) = authorize(state, request, project) {
+        return e;
+    }
+    if state
+        .domains
+        .get(&domain)
+        .is_none_or(|d| d.project_id != project)
+    {
+        return fail(404, "Domain not found.");
+    }
+    // Licenses pinned to it stay pinned (and are refused at runtime from now on).
+    state.domains.remove(&domain);
+    ok(200, "Domain deleted successfully.", json!(null))
+}
