@@ -90,3 +90,32 @@ pub fn index() -> Vec<(String, String, u32, i64, String)> {
         })
         .collect()
 }
+
+/// A fixture body ready to serve, with its timestamp and HTTP status: documented `valid` ones
+/// verbatim (docs demo key), the others re-signed with the TEST-ONLY `product-2048` key.
+pub fn served(file: &str) -> (String, i64, u16) {
+    let index: serde_json::Value = serde_json::from_str(&fixture("index.json")).unwrap();
+    let entry = index["fixtures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["file"] == file)
+        .unwrap_or_else(|| panic!("no fixture {file}"));
+    let decoded = entry["decoded_response_base64"].as_str().unwrap();
+    let ts = serde_json::from_str::<serde_json::Value>(decoded).unwrap()["timestamp"]
+        .as_i64()
+        .unwrap();
+    let status: u16 = entry["http_status"].as_str().unwrap()[..3].parse().unwrap();
+    let body = if entry["signature_check"] == "valid" {
+        fixture(file)
+    } else {
+        let hint = entry["private_key_used"].as_str().unwrap();
+        envelope(&signing_key("product-2048"), decoded, hint)
+    };
+    (body, ts, status)
+}
+
+/// Keys for served fixtures: the docs demo key (current) and the test key (archived).
+pub fn served_keys() -> KeySet {
+    KeySet::new(demo_key()).with_archived_product_key(test_public_key("product-2048"))
+}
