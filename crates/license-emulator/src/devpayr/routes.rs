@@ -225,10 +225,9 @@ pub(crate) fn paginate(
 }
 
 fn encode_cursor(column: &str, id: u64) -> String {
-    let mut map = Map::new();
-    map.insert(column.to_owned(), json!(id));
-    map.insert("_pointsToNextItems".to_owned(), json!(true));
-    URL_SAFE_NO_PAD.encode(Value::Object(map).to_string())
+    // Laravel's key order: the column first, then `_pointsToNextItems`.
+    let text = format!("{{{}:{id},\"_pointsToNextItems\":true}}", json!(column));
+    URL_SAFE_NO_PAD.encode(text)
 }
 
 /// A cursor the emulator handed out; anything else is ignored (Laravel starts over).
