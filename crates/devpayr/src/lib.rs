@@ -46,3 +46,8 @@ pub use error::{DevPayrError, ErrorReason, devpayr_error, error_reason};
 pub use has_paid::{HasPaidCheck, ProjectHasPaid};
 pub use injectables::InjectablePage;
 pub use licenses::{DEFAULT_PER_PAGE, Licenses, ListLicenses, MAX_PER_PAGE, RecordStream};
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
