@@ -4,4 +4,5 @@
 
 pub mod devpayr;
 pub mod dodo;
+pub mod signed_license;
 pub mod support;
