@@ -374,3 +374,24 @@ fn builder_rejects_bad_config() {
     );
     assert!(DevPayrClient::builder().build().is_ok());
 }
+
+#[tokio::test]
+async fn a_decode_error_never_shows_a_license_key() {
+    let server = server().await;
+    let body = fixture!("licenses.show.200.json")
+        .replace("\"project_id\": 2", "\"project_id\": \"two\"")
+        .replace('\n', "");
+    Mock::given(method("GET"))
+        .and(path("/api/v1/project/2/licenses/5"))
+        .respond_with(respond(200, &body))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&server).licenses(2).show(5).await.unwrap_err();
+    assert!(err.is_decode());
+    assert!(err.to_string().contains("project_id"), "{err}");
+    // The snippet around the failure would show the key right before it.
+    assert!(err.to_string().contains("[redacted]"), "{err}");
+    assert!(!err.to_string().contains(LICENSE_KEY), "{err}");
+    assert!(!format!("{err:?}").contains(LICENSE_KEY));
+}
