@@ -24,6 +24,10 @@ pub struct Call<'a> {
     /// Whether this is a license-state call (verify, activate, deactivate, details,
     /// downloadables, license meta), which accepts only product keys unless configured otherwise.
     pub license_call: bool,
+    /// Whether to refuse an answer not newer than the last one accepted for the same
+    /// (license key, identifier, operation): on for verify, activate, deactivate, details and
+    /// downloadables; off for writes whose replay gains nothing (meta).
+    pub replay_guard: bool,
     /// What the request sent, for echo checks and the replay slot.
     pub expected: Expected<'a>,
 }
@@ -95,7 +99,7 @@ impl Verifier {
         let policy = self.policy.clone().key_scope(scope);
         let verified = verify(body, &self.keys, &policy, self.clock.now())?;
         check_echoes(verified.value(), &call.expected)?;
-        if call.license_call
+        if call.replay_guard
             && let Some(key) = call.expected.license_key
         {
             let slot = replay::slot(

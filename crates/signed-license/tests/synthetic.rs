@@ -163,6 +163,7 @@ fn a_rollback_to_an_older_timestamp_is_refused() {
     let call = Call {
         operation: "verify",
         license_call: true,
+        replay_guard: true,
         expected: Expected {
             license_key: Some(&license),
             identifier: Some("host-a"),
@@ -213,6 +214,7 @@ fn the_file_store_keeps_the_newest_timestamp_across_restarts() {
     let call = Call {
         operation: "verify",
         license_call: true,
+        replay_guard: true,
         expected: Expected {
             license_key: Some(&license),
             identifier: Some("h"),
@@ -289,6 +291,7 @@ fn a_payload_echoing_another_license_key_is_refused() {
     let call = |product_id| Call {
         operation: "get-license-key-details",
         license_call: true,
+        replay_guard: true,
         expected: Expected {
             license_key: Some(&mine),
             identifier: Some("h"),
@@ -394,6 +397,7 @@ fn a_saved_envelope_reverifies_offline_within_its_grace_and_flags_a_set_back_clo
     let call = Call {
         operation: "verify",
         license_call: true,
+        replay_guard: true,
         expected: Expected {
             license_key: Some(&license),
             identifier: Some("h"),

@@ -113,6 +113,7 @@ impl SignedLicenseClient {
     ) -> Result<Reply<u64>, LicenseError> {
         let op = Op::post("create license key meta", "create-license-key-meta")
             .license(license_key, identifier)
+            .no_replay_guard()
             .field("key", key)
             .field("value", value);
         self.reply(op, field_on(453, "meta_id")).await
@@ -128,6 +129,7 @@ impl SignedLicenseClient {
     ) -> Result<Reply<u64>, LicenseError> {
         let op = Op::post("update license key meta", "update-license-key-meta")
             .license(license_key, identifier)
+            .no_replay_guard()
             .field("key", key)
             .field("value", value);
         self.reply(op, field_on(353, "meta_id")).await
@@ -142,6 +144,7 @@ impl SignedLicenseClient {
     ) -> Result<Reply<()>, LicenseError> {
         let op = Op::post("delete license key meta", "delete-license-key-meta")
             .license(license_key, identifier)
+            .no_replay_guard()
             .field("key", key);
         self.reply(op, unit_on(&[252])).await
     }

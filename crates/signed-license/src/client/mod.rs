@@ -199,6 +199,7 @@ pub(crate) struct Op<'a> {
     pub(crate) license_key: Option<&'a SecretLicenseKey>,
     pub(crate) identifier: Option<&'a str>,
     pub(crate) license_call: bool,
+    pub(crate) replay_guard: bool,
     pub(crate) product_id: Option<u64>,
 }
 
@@ -215,6 +216,7 @@ impl<'a> Op<'a> {
             license_key: None,
             identifier: None,
             license_call: false,
+            replay_guard: false,
             product_id: None,
         }
     }
@@ -231,6 +233,7 @@ impl<'a> Op<'a> {
     /// A license-state call about `key` on `identifier`.
     pub(crate) fn license(mut self, key: &'a SecretLicenseKey, identifier: &'a str) -> Self {
         self.license_call = true;
+        self.replay_guard = true;
         self.license_key = Some(key);
         self.identifier = Some(identifier);
         self.fields.push(("license_key", key.expose().to_owned()));
@@ -250,6 +253,12 @@ impl<'a> Op<'a> {
 
     pub(crate) fn secret(mut self, secret: &'a str) -> Self {
         self.secrets.push(secret);
+        self
+    }
+
+    /// Turns the replay guard off (writes whose replay gains nothing).
+    pub(crate) fn no_replay_guard(mut self) -> Self {
+        self.replay_guard = false;
         self
     }
 
@@ -295,6 +304,7 @@ impl SignedLicenseClient {
         let call = Call {
             operation: op.operation,
             license_call: op.license_call,
+            replay_guard: op.replay_guard,
             expected: Expected {
                 license_key: op.license_key,
                 identifier: op.identifier,
