@@ -395,3 +395,18 @@ async fn a_decode_error_never_shows_a_license_key() {
     assert!(!err.to_string().contains(LICENSE_KEY), "{err}");
     assert!(!format!("{err:?}").contains(LICENSE_KEY));
 }
+
+#[tokio::test]
+async fn ping_reads_the_root_without_credentials() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1"))
+        .and(no_header("x-api-key"))
+        .and(no_header("x-license-key"))
+        .respond_with(respond(200, fixture!("root.200.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let message = client(&server).ping().await.unwrap();
+    assert_eq!(message.as_deref(), Some("Welcome to DevPayr api endpoint"));
+}
