@@ -116,7 +116,7 @@ impl SignedLicenseClient {
     }
 
     /// `GET /get-available-license-keys-count` (741). The product selector is undocumented:
-    /// `product_id` is sent when given [guess].
+    /// `product_id` is sent when given (a guess).
     pub async fn available_license_keys_count(
         &self,
         product_id: Option<u64>,
