@@ -142,3 +142,38 @@ impl Denial {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::DenialReason::{self, *};
+
+    #[test]
+    fn reasons_are_read_from_messages() {
+        for (message, reason) in [
+            (
+                "This license is not authorized for the current domain.",
+                DomainNotAuthorized,
+            ),
+            ("This license has been revoked.", Revoked),
+            ("License is inactive.", Revoked),
+            ("This license has expired.", Expired),
+            ("Invalid license key.", UnknownLicense),
+            ("Your IP is not allowed.", IpNotAllowed),
+            (
+                "Requests from your country are not allowed.",
+                CountryNotAllowed,
+            ),
+            (
+                "Daily usage limit reached for this license.",
+                UsageLimitReached,
+            ),
+            (
+                "A production license cannot be used on a development domain.",
+                WrongEnvironment,
+            ),
+            ("Something else.", Other),
+        ] {
+            assert_eq!(DenialReason::from_message(message), reason, "{message}");
+        }
+    }
+}
