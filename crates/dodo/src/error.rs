@@ -144,8 +144,8 @@ pub(crate) fn parse_error_body(body: &[u8]) -> (Option<String>, Option<String>) 
 /// 400/422 rejected, 429 rate limited, 5xx server). The body's code and message are kept.
 pub(crate) fn into_error(response: Response) -> LicenseError {
     let status = response.status();
-    let operation = response_operation(&response);
     let error = response.into_error();
+    let operation = error.operation().unwrap_or("");
     let code = error.dodo_code();
     let kind = match (operation, status, &code) {
         (op::ACTIVATE, 403, _) | (_, _, Some(ErrorCode::InactiveLicenseKey)) => {
@@ -163,14 +163,6 @@ pub(crate) fn into_error(response: Response) -> LicenseError {
         Some(kind) => error.with_kind(kind),
         None => error,
     }
-}
-
-fn response_operation(response: &Response) -> &'static str {
-    // The response carries its operation only through `tag`; read it back from a tagged error.
-    response
-        .tag(LicenseError::new(ErrorKind::Http, ""))
-        .operation()
-        .unwrap_or("")
 }
 
 /// `Ok(response)` for 2xx, the typed error otherwise.

@@ -46,3 +46,8 @@ pub use models::{
 };
 pub use pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page};
 pub use params::{CreateLicenseKey, ListInstances, ListLicenseKeys, UpdateLicenseKey};
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
