@@ -1,5 +1,7 @@
 //! The signed payload, and the [`Verified`] wrapper that only verification can build.
 
+use std::fmt;
+
 use chrono::{DateTime, Utc};
 use license_core::{LicenseError, decode_json};
 use serde::de::DeserializeOwned;
@@ -10,14 +12,26 @@ use crate::code::ResponseCode;
 use crate::keys::KeyRole;
 
 /// The decoded `response_base64`: code, message, the call's fields and the server timestamp.
-/// Everything here was covered by the signature.
-#[derive(Debug, Clone, PartialEq)]
+/// Everything here was covered by the signature. `Debug` shows code, message, timestamp and the
+/// field names only: payloads can hold license keys and URLs that embed the API key.
+#[derive(Clone, PartialEq)]
 pub struct Payload {
     code: ResponseCode,
     message: String,
     timestamp: i64,
     fields: Map<String, Value>,
     json: String,
+}
+
+impl fmt::Debug for Payload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Payload")
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("timestamp", &self.timestamp)
+            .field("fields", &self.fields.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Payload {
@@ -104,8 +118,9 @@ impl Payload {
 }
 
 /// The signed part of an envelope, as received: enough to re-verify it later, offline.
-/// Serialises to a valid envelope (without the unsigned `response` copy).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Serialises to a valid envelope (without the unsigned `response` copy). `Debug` shows lengths
+/// only (the base64 text can carry secrets).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedEnvelope {
     /// The signed base64 text.
     pub response_base64: String,
@@ -114,6 +129,16 @@ pub struct SignedEnvelope {
     /// The server's unsigned hint of which key signed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key_used: Option<String>,
+}
+
+impl fmt::Debug for SignedEnvelope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignedEnvelope")
+            .field("response_base64_chars", &self.response_base64.len())
+            .field("signature_chars", &self.signature.len())
+            .field("private_key_used", &self.private_key_used)
+            .finish()
+    }
 }
 
 /// A value that came out of a verified response. Only this crate's verification builds one.

@@ -191,6 +191,10 @@ async fn details_and_downloadables_check_their_echoes() {
         (1_034_773, 1, None)
     );
     assert!(!format!("{d:?}").contains("3a343c8a"));
+    assert!(
+        !format!("{r:?}").contains("3a343c8a"),
+        "no license key in a reply's Debug"
+    );
     let (_s, c) = serve(
         "get-license-key-details.500.json",
         "POST",

@@ -387,7 +387,7 @@ fn verify_failure(response: Response, error: VerifyError) -> LicenseError {
             };
             let message = error.to_string();
             response.tag(
-                LicenseError::from_http(response.details(), message)
+                LicenseError::from_http(details_without_body(&response), message)
                     .with_kind(kind)
                     .with_source(error),
             )
@@ -405,8 +405,16 @@ fn code_error(response: &Response, payload: &Payload) -> LicenseError {
         _ => ErrorKind::Rejected,
     };
     response.tag(
-        LicenseError::from_http(response.details(), payload.message())
+        LicenseError::from_http(details_without_body(&response), payload.message())
             .with_kind(kind)
             .with_provider_error(Some(code.to_string()), Some(payload.message().to_owned())),
     )
+}
+
+/// The HTTP details without the body: an envelope's base64 text can carry secrets that the
+/// redactor cannot see (license keys, URLs with the API key).
+fn details_without_body(response: &Response) -> license_core::HttpDetails {
+    let mut details = response.details();
+    details.body = None;
+    details
 }
