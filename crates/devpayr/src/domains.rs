@@ -28,21 +28,12 @@ impl Domains {
     }
 
     /// One page: `GET /project/{project}/domains` (DevPayr's default page size is 50).
-    pub async fn list(
-        &self,
-        per_page: Option<u32>,
-        cursor: Option<String>,
-    ) -> Result<Page<Domain>, LicenseError> {
-        let request = Request::get(
-            "list domains",
-            ["project", self.project.as_str(), "domains"],
-        )?;
-        let request = self
-            .client
-            .api_request(paging(request, per_page, cursor)?)?;
-        let envelope: Envelope<CursorPage<Domain>> =
-            self.client.execute(request, Call::Other).await?;
-        Ok(to_page(require_data(envelope, "list domains")?))
+    pub fn list(&self) -> ListDomains {
+        ListDomains {
+            domains: self.clone(),
+            per_page: None,
+            cursor: None,
+        }
     }
 
     /// Every domain, walking the pages.
@@ -50,7 +41,11 @@ impl Domains {
         let domains = self.clone();
         walk(move |cursor| {
             let domains = domains.clone();
-            async move { domains.list(Some(MAX_PER_PAGE), cursor).await }
+            async move {
+                let mut list = domains.list().per_page(MAX_PER_PAGE);
+                list.cursor = cursor;
+                list.send().await
+            }
         })
     }
 
@@ -94,5 +89,40 @@ impl Domains {
         let request = self.client.api_request(request)?;
         let envelope: Envelope<Value> = self.client.execute(request, Call::Other).await?;
         Ok(ActionOutcome::from_envelope(envelope))
+    }
+}
+
+/// A request for one page of domains; finish with [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "call .send() to fetch the page"]
+pub struct ListDomains {
+    domains: Domains,
+    per_page: Option<u32>,
+    cursor: Option<String>,
+}
+
+impl ListDomains {
+    /// Sets the page size (1 to 50; DevPayr's default is 50).
+    pub fn per_page(mut self, per_page: u32) -> Self {
+        self.per_page = Some(per_page);
+        self
+    }
+
+    /// Starts at this cursor (a previous page's `next`).
+    pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
+        self.cursor = Some(cursor.into());
+        self
+    }
+
+    /// Fetches the page.
+    pub async fn send(self) -> Result<Page<Domain>, LicenseError> {
+        let client = &self.domains.client;
+        let request = Request::get(
+            "list domains",
+            ["project", self.domains.project.as_str(), "domains"],
+        )?;
+        let request = client.api_request(paging(request, self.per_page, self.cursor)?)?;
+        let envelope: Envelope<CursorPage<Domain>> = client.execute(request, Call::Other).await?;
+        Ok(to_page(require_data(envelope, "list domains")?))
     }
 }

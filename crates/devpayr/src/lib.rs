@@ -41,7 +41,7 @@ pub mod models;
 
 pub use client::{API_KEY_ENV, DEFAULT_BASE_URL, DevPayrClient, DevPayrClientBuilder};
 pub use crypto::InjectableSecret;
-pub use domains::Domains;
+pub use domains::{Domains, ListDomains};
 pub use error::{DevPayrError, ErrorReason, devpayr_error, error_reason};
 pub use has_paid::{HasPaidCheck, ProjectHasPaid};
 pub use injectables::InjectablePage;

@@ -22,7 +22,7 @@ async fn list_and_stream() {
         .mount(&server)
         .await;
     let domains = client(&server).domains(2);
-    let page = domains.list(None, None).await.unwrap();
+    let page = domains.list().send().await.unwrap();
     assert!(page.is_last());
     let domain = &page.items[0];
     assert_eq!((domain.id, domain.domain.as_str()), (3, "app.example.com"));
@@ -45,7 +45,10 @@ async fn list_sends_paging() {
         .await;
     client(&server)
         .domains(2)
-        .list(Some(10), Some("abc".into()))
+        .list()
+        .per_page(10)
+        .cursor("abc")
+        .send()
         .await
         .unwrap();
 }
