@@ -405,7 +405,7 @@ fn code_error(response: &Response, payload: &Payload) -> LicenseError {
         _ => ErrorKind::Rejected,
     };
     response.tag(
-        LicenseError::from_http(details_without_body(&response), payload.message())
+        LicenseError::from_http(details_without_body(response), payload.message())
             .with_kind(kind)
             .with_provider_error(Some(code.to_string()), Some(payload.message().to_owned())),
     )
