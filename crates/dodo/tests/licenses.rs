@@ -287,3 +287,72 @@ async fn a_key_echoed_in_a_decode_error_is_redacted() {
     assert!(!err.to_string().contains(KEY), "{err}");
     let _ = LicenseKeyStatus::Active;
 }
+
+fn retrying_client(server: &wiremock::MockServer) -> dodo::Client {
+    let retry = license_http::RetryPolicy::retries(2)
+        .backoff(
+            std::time::Duration::from_millis(1),
+            std::time::Duration::from_millis(2),
+        )
+        .jitter(false);
+    dodo::Client::builder()
+        .base_url(server.uri())
+        .http_options(license_http::HttpOptions::new().retry(retry))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn activate_is_never_repeated_after_a_500_but_validate_is() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path("/licenses/activate"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/licenses/validate"))
+        .respond_with(ResponseTemplate::new(502))
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/licenses/validate"))
+        .respond_with(respond(200, "validate_license.200.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = retrying_client(&server);
+    let err = client.licenses().activate(&key(), "box").await.unwrap_err();
+    assert!(err.may_have_been_applied());
+    assert!(
+        client
+            .licenses()
+            .validate(&key(), None)
+            .await
+            .unwrap()
+            .valid
+    );
+}
+
+#[tokio::test]
+async fn the_user_agent_names_this_crate() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path("/licenses/validate"))
+        .and(header(
+            "user-agent",
+            concat!("dodo/", env!("CARGO_PKG_VERSION")),
+        ))
+        .respond_with(respond(200, "validate_license.200.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server)
+        .licenses()
+        .validate(&key(), None)
+        .await
+        .unwrap();
+}
