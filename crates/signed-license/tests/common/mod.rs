@@ -1,6 +1,8 @@
 //! Test helpers: fixtures, TEST-ONLY signing keys, envelopes.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod wire;
+
 use std::path::PathBuf;
 
 use aws_lc_rs::rand::SystemRandom;
