@@ -149,3 +149,58 @@ async fn server_errors_and_rate_limits_are_typed() {
     assert!(err.is_rate_limited());
     assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(7)));
 }
+
+#[tokio::test]
+async fn garbage_bodies_are_decode_errors_never_panics() {
+    let bodies: [&[u8]; 7] = [
+        b"",
+        b"null",
+        b"[]",
+        b"{}",
+        b"{\"items\": {}}",
+        b"<html>502 Bad Gateway</html>",
+        b"{\"id\": \"lic_1\", \"instances_count\": 99999999999999999999999}",
+    ];
+    for body in bodies {
+        let server = server().await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(ResponseTemplate::new(200).set_body_bytes(body.to_vec()))
+            .mount(&server)
+            .await;
+        let client = client(&server);
+        let key = license_core::SecretLicenseKey::new("GARBAGE-KEY-0001");
+        let shown = String::from_utf8_lossy(body).into_owned();
+        let err = client.licenses().activate(&key, "box").await.unwrap_err();
+        assert!(err.is_decode(), "{shown}: {err}");
+        assert!(
+            client
+                .licenses()
+                .validate(&key, None)
+                .await
+                .unwrap_err()
+                .is_decode(),
+            "{shown}"
+        );
+        assert!(
+            client
+                .license_keys()
+                .retrieve("lic_1")
+                .await
+                .unwrap_err()
+                .is_decode(),
+            "{shown}"
+        );
+        let list = client
+            .license_keys()
+            .list(&dodo::ListLicenseKeys::new())
+            .await;
+        assert!(list.unwrap_err().is_decode(), "{shown}");
+        let list = client
+            .license_key_instances()
+            .list(&ListInstances::new())
+            .await;
+        assert!(list.unwrap_err().is_decode(), "{shown}");
+        let one = client.license_key_instances().retrieve("lki_1").await;
+        assert!(one.unwrap_err().is_decode(), "{shown}");
+    }
+}
