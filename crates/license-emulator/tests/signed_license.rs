@@ -1,0 +1,127 @@
+//! The signed-license emulator over raw HTTP: the envelope is exactly the server's.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use aws_lc_rs::signature::{RSA_PKCS1_2048_8192_SHA256, RsaSubjectPublicKey, UnparsedPublicKey};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use license_emulator::signed_license::{
+    DEFAULT_API_KEY, LicenseSpec, SignedLicenseEmulator, SigningMode,
+};
+use serde_json::Value;
+
+async fn post(
+    gkm: &SignedLicenseEmulator,
+    endpoint: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v1/{endpoint}", gkm.uri()))
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// Verifies the signature over the base64 text; returns the decoded payload text.
+fn verified_payload(gkm: &SignedLicenseEmulator, body: &str) -> Option<String> {
+    let envelope: Value = serde_json::from_str(body).unwrap();
+    let b64 = envelope["response_base64"].as_str().unwrap();
+    let signature = STANDARD
+        .decode(envelope["signature"].as_str().unwrap())
+        .ok()?;
+    let pem: String = gkm
+        .public_key_pem()
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let key = RsaSubjectPublicKey::from_der(&STANDARD.decode(pem).unwrap()).unwrap();
+    UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, key.as_ref())
+        .verify(b64.as_bytes(), &signature)
+        .ok()?;
+    Some(String::from_utf8(STANDARD.decode(b64).unwrap()).unwrap())
+}
+
+#[tokio::test]
+async fn answers_are_signed_over_the_base64_text_in_php_order() {
+    let gkm = SignedLicenseEmulator::start().await;
+    gkm.set_now(1_764_000_000);
+    gkm.add_license(LicenseSpec::assigned("KEY-1"));
+    let auth = [
+        ("api_key", DEFAULT_API_KEY),
+        ("license_key", "KEY-1"),
+        ("identifier", "a/b"),
+    ];
+    let (status, body) = post(&gkm, "activate", &auth).await;
+    assert_eq!(status, 200);
+    // Laravel escapes '/' in every outer string.
+    assert!(
+        body.match_indices('/')
+            .all(|(i, _)| body[..i].ends_with('\\')),
+        "{body}"
+    );
+    let text = verified_payload(&gkm, &body).unwrap();
+    assert_eq!(
+        text,
+        r#"{"code":300,"message":"License key activated","timestamp":1764000000}"#
+    );
+    let envelope: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(envelope["private_key_used"], "product");
+    assert_eq!(envelope["response"]["code"], 300);
+
+    let (_, body) = post(&gkm, "deactivate", &auth).await;
+    let text = verified_payload(&gkm, &body).unwrap();
+    assert!(
+        text.starts_with(r#"{"code":"400","message":"License key deactivated""#),
+        "{text}"
+    );
+    assert_eq!(gkm.activations("KEY-1"), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_wrong_api_key_is_a_signed_401_and_unknown_routes_are_html_404() {
+    let gkm = SignedLicenseEmulator::start().await;
+    let (status, body) = post(&gkm, "verify", &[("api_key", "nope")]).await;
+    assert_eq!(status, 401);
+    assert!(
+        verified_payload(&gkm, &body)
+            .unwrap()
+            .starts_with(r#"{"code":100,"#)
+    );
+    let (status, body) = post(&gkm, "no-such-endpoint", &[("api_key", DEFAULT_API_KEY)]).await;
+    assert_eq!(status, 404);
+    assert!(body.starts_with("<!DOCTYPE html>"));
+}
+
+#[tokio::test]
+async fn the_knobs_break_exactly_what_they_say() {
+    let gkm = SignedLicenseEmulator::start().await;
+    gkm.set_now(1_764_000_000);
+    let fields = [
+        ("api_key", DEFAULT_API_KEY),
+        ("license_key", "none"),
+        ("identifier", "h"),
+    ];
+
+    gkm.set_mode(SigningMode::Unsigned);
+    let (_, body) = post(&gkm, "verify", &fields).await;
+    let envelope: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(envelope["signature"], "Private key not set");
+
+    gkm.set_mode(SigningMode::Tampered);
+    let (_, body) = post(&gkm, "verify", &fields).await;
+    assert!(verified_payload(&gkm, &body).is_none());
+
+    gkm.set_mode(SigningMode::OtherKey);
+    let (_, body) = post(&gkm, "verify", &fields).await;
+    assert!(verified_payload(&gkm, &body).is_none());
+    assert!(body.contains(r#""private_key_used":"global""#));
+
+    gkm.set_mode(SigningMode::Stale(600));
+    let (_, body) = post(&gkm, "verify", &fields).await;
+    assert!(
+        verified_payload(&gkm, &body)
+            .unwrap()
+            .ends_with(r#""timestamp":1763999400}"#)
+    );
+}
