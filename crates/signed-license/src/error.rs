@@ -88,6 +88,9 @@ pub enum VerifyError {
     /// The payload echoes a value that differs from the request.
     #[error("the signed payload's `{0}` does not match the request")]
     EchoMismatch(&'static str),
+    /// A saved envelope could not be read.
+    #[error("the saved envelope cannot be read: {0}")]
+    Unreadable(String),
     /// The replay state could not be read or written.
     #[error("the replay state store failed: {0}")]
     StateStore(String),

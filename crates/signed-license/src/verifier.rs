@@ -133,7 +133,7 @@ impl Verifier {
         path: impl AsRef<Path>,
         grace: Duration,
     ) -> Result<OfflineCheck, VerifyError> {
-        let body = std::fs::read(path).map_err(|e| VerifyError::StateStore(e.to_string()))?;
+        let body = std::fs::read(path).map_err(|e| VerifyError::Unreadable(e.to_string()))?;
         let newest = self.store.newest().map_err(VerifyError::StateStore)?;
         offline::verify_offline(
             &body,

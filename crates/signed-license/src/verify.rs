@@ -100,7 +100,7 @@ pub(crate) fn check_freshness(
     if age > policy.max_age.num_seconds() {
         return Err(VerifyError::Stale { age_secs: age });
     }
-    if -age > policy.max_skew.num_seconds() {
+    if age.saturating_neg() > policy.max_skew.num_seconds() {
         return Err(VerifyError::FromFuture {
             ahead_secs: age.saturating_neg(),
         });

@@ -447,3 +447,51 @@ fn debug_output_shows_no_key_material() {
     assert!(shown.contains("product-2048") && shown.contains("2048"));
     assert!(!shown.contains("MII"));
 }
+
+#[test]
+fn no_input_panics() {
+    let good = envelope(&signing_key("product-2048"), &valid_json(TS), "product");
+    let keys = test_keys();
+    let policy = product_only().key_scope(KeyScope::ProductOrGlobal);
+    let mut inputs: Vec<Vec<u8>> = vec![
+        b"".to_vec(),
+        b"null".to_vec(),
+        b"[]".to_vec(),
+        b"{\"response_base64\":1,\"signature\":2}".to_vec(),
+        "{\"response_base64\":\"\u{0}\",\"signature\":\"AAAA\"}"
+            .as_bytes()
+            .to_vec(),
+        vec![b'['; 10_000],
+    ];
+    // Deterministic byte flips and truncations of a good envelope.
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..300 {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let mut bytes = good.clone().into_bytes();
+        let at = (seed >> 33) as usize % bytes.len();
+        if seed % 3 == 0 {
+            bytes.truncate(at);
+        } else {
+            bytes[at] ^= (seed >> 8) as u8 | 1;
+        }
+        inputs.push(bytes);
+    }
+    for input in inputs {
+        let _ = verify(&input, &keys, &policy, at(TS));
+    }
+    // Signed payloads with odd codes and timestamps are refused cleanly, never a panic.
+    for json in [
+        r#"{"code":-1,"timestamp":1}"#,
+        r#"{"code":"4x","timestamp":1}"#,
+        r#"{"code":99999999999,"timestamp":1}"#,
+        r#"{"code":200,"timestamp":1.5}"#,
+        r#"{"code":200,"timestamp":-9223372036854775808}"#,
+        r#"{"code":200}"#,
+    ] {
+        let body = envelope(&signing_key("product-2048"), json, "product");
+        assert!(
+            verify(body.as_bytes(), &keys, &policy, at(TS)).is_err(),
+            "{json}"
+        );
+    }
+}
