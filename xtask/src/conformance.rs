@@ -29,13 +29,8 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
-fn workspace_root() -> PathBuf {
-    let xtask = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    xtask.parent().map(Path::to_path_buf).unwrap_or(xtask)
-}
-
 fn dodo() -> Result<(), String> {
-    let root = workspace_root();
+    let root = crate::workspace_root();
     let prism_dir = root.join("target").join("prism");
     let prism = ensure_prism(&prism_dir)?;
     let spec = dodo_spec(&root, &prism_dir)?;

@@ -2,10 +2,13 @@
 
 use std::process::{Command, ExitCode};
 
+mod conformance;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("conformance") => conformance::run(&args[1..]),
         Some("demo") => Err(String::from(
             "the demo is not built yet: it arrives with the provider clients and emulators (issues 3-6)",
         )),
@@ -27,7 +30,9 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  ci     format check, clippy (warnings denied), every test, docs (warnings denied)";
+  ci               format check, clippy (warnings denied), every test, docs (warnings denied),
+                   and the Dodo client against Dodo's OpenAPI (Prism)
+  conformance dodo the Dodo client against Dodo's own OpenAPI document, served by Prism";
 
 /// Everything CI checks, in the order that fails fastest.
 fn ci() -> Result<(), String> {
@@ -51,6 +56,7 @@ fn ci() -> Result<(), String> {
         &["doc", "--workspace", "--no-deps", "--all-features"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
+    conformance::run(&[String::from("dodo")])?;
     println!("xtask ci: all checks passed");
     Ok(())
 }
@@ -72,7 +78,7 @@ fn run(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String>
 }
 
 /// The workspace root (the parent of this crate's folder).
-fn workspace_root() -> std::path::PathBuf {
+pub(crate) fn workspace_root() -> std::path::PathBuf {
     let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
