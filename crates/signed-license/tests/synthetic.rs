@@ -469,7 +469,7 @@ fn no_input_panics() {
         seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
         let mut bytes = good.clone().into_bytes();
         let at = (seed >> 33) as usize % bytes.len();
-        if seed % 3 == 0 {
+        if seed.is_multiple_of(3) {
             bytes.truncate(at);
         } else {
             bytes[at] ^= (seed >> 8) as u8 | 1;
