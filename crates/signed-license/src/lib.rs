@@ -19,6 +19,10 @@
 //! ```
 #![deny(missing_docs)]
 
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 /// The provider name used in errors.
 pub const PROVIDER: &str = "signed-license";
 

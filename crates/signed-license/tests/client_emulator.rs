@@ -195,6 +195,13 @@ async fn assign_and_activate_then_details_meta_and_downloadables() {
     assert!(s.gkm.meta("KEY-BBBB-0002").is_empty());
 
     let list = s.client.downloadables(&key, "h").await.unwrap();
+    s.tick(1);
+    assert!(s.gkm.unassign("KEY-BBBB-0002"));
+    let r = s.client.verify(&key, "h").await.unwrap();
+    assert_eq!(
+        r.answer().refusal().unwrap().code,
+        ResponseCode::LicenseKeyNotAssigned
+    );
     let list = list.done().unwrap();
     assert_eq!((list.len(), list[0].version.as_str()), (1, "1.0.2"));
 }

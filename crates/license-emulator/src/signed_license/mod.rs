@@ -207,6 +207,23 @@ impl SignedLicenseEmulator {
         }
     }
 
+    /// Returns a key to `available` (owner and activations cleared), as the admin UI's unassign
+    /// does; `false` when the key is unknown.
+    pub fn unassign(&self, key: &str) -> bool {
+        let mut shared = self.lock();
+        match shared.state.licenses.iter_mut().find(|l| l.key == key) {
+            Some(l) => {
+                l.status = String::from("available");
+                l.owner_name = None;
+                l.owner_email = None;
+                l.assigned_at = None;
+                l.activations.clear();
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The identifiers a key is activated on.
     pub fn activations(&self, key: &str) -> Vec<String> {
         let shared = self.lock();
