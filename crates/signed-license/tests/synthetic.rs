@@ -495,3 +495,15 @@ fn no_input_panics() {
         );
     }
 }
+
+#[test]
+fn a_corrupt_state_file_is_an_error_and_is_never_replaced() {
+    let path = std::env::temp_dir().join(format!(
+        "signed-license-corrupt-{}.json",
+        std::process::id()
+    ));
+    std::fs::write(&path, "not json").unwrap();
+    assert!(FileStateStore::open(&path).is_err());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "not json");
+    std::fs::remove_file(&path).unwrap();
+}

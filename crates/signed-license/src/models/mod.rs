@@ -94,6 +94,11 @@ impl<T> Reply<T> {
         self.answer.is_done()
     }
 
+    /// The refusal, if the server said no.
+    pub fn refusal(&self) -> Option<&Refusal> {
+        self.answer.refusal()
+    }
+
     /// The signed response code.
     pub fn code(&self) -> ResponseCode {
         self.verified.value().code()
