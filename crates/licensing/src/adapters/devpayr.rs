@@ -1,0 +1,1 @@
+//! The devpayr adapter (being written).

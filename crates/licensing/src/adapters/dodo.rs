@@ -1,0 +1,1 @@
+//! The dodo adapter (being written).

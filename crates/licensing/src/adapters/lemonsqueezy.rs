@@ -1,0 +1,1 @@
+//! The lemonsqueezy adapter (being written).

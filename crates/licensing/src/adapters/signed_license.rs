@@ -1,0 +1,1 @@
+//! The signed_license adapter (being written).
