@@ -1,6 +1,7 @@
 //! One adapter per provider: a `LicenseProvider` implementation and the mapping of the provider's
 //! models into the neutral ones.
 
+mod common;
 #[cfg(feature = "devpayr")]
 mod devpayr;
 #[cfg(feature = "dodo")]

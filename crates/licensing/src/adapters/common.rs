@@ -1,0 +1,56 @@
+//! Mapping helpers shared by the adapters. Each adapter uses some of them, depending on the
+//! enabled features, hence the `dead_code` allowance.
+#![allow(dead_code)]
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use license_core::{InvalidReason, LicenseError, LicenseStatus, Provider};
+use serde_json::Value;
+
+/// A provider count as a `u32`; negative or huge values become `None` instead of wrapping.
+pub(crate) fn count_i64(value: i64) -> Option<u32> {
+    u32::try_from(value).ok()
+}
+
+/// A provider count as a `u32`; huge values become `None` instead of wrapping.
+pub(crate) fn count_u64(value: u64) -> Option<u32> {
+    u32::try_from(value).ok()
+}
+
+/// A timestamp as RFC 3339 text (UTC, `Z`, as many fraction digits as needed), for rebuilt raw
+/// JSON.
+pub(crate) fn timestamp(at: &DateTime<Utc>) -> Value {
+    Value::String(at.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+}
+
+/// Why a license in `status` may not be used; `None` when the status allows use.
+pub(crate) fn reason_for_status(status: &LicenseStatus) -> Option<InvalidReason> {
+    match status {
+        LicenseStatus::Active | LicenseStatus::Inactive => None,
+        LicenseStatus::Expired => Some(InvalidReason::Expired),
+        LicenseStatus::Disabled => Some(InvalidReason::Disabled),
+        LicenseStatus::Revoked => Some(InvalidReason::Revoked),
+        LicenseStatus::Suspended => Some(InvalidReason::Suspended),
+        LicenseStatus::Other(other) => Some(InvalidReason::Other(other.clone())),
+        _ => Some(InvalidReason::Other(status.as_str().to_owned())),
+    }
+}
+
+/// An input the provider cannot take, reported before anything is sent.
+pub(crate) fn unsupported_input(
+    provider: Provider,
+    operation: &'static str,
+    message: impl Into<String>,
+) -> LicenseError {
+    LicenseError::invalid_input(message)
+        .with_provider(provider.as_str())
+        .with_operation(operation)
+}
+
+/// Whether a `metadata` value carries nothing (`null` or `{}`).
+pub(crate) fn is_empty_metadata(metadata: &Value) -> bool {
+    match metadata {
+        Value::Null => true,
+        Value::Object(map) => map.is_empty(),
+        _ => false,
+    }
+}

@@ -1,1 +1,0 @@
-//! The devpayr adapter (being written).

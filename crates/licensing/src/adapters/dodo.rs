@@ -1,1 +1,0 @@
-//! The dodo adapter (being written).

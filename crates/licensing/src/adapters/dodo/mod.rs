@@ -1,0 +1,310 @@
+//! Dodo Payments behind [`LicenseProvider`]: the public activate / validate / deactivate
+//! endpoints and the admin license-key and instance endpoints of the `dodo` crate.
+
+mod mapping;
+
+use async_trait::async_trait;
+use dodo::{
+    CreateLicenseKey, DodoErrorExt, Environment, ListInstances, ListLicenseKeys,
+    LicenseKeyStatus, UpdateLicenseKey,
+};
+use license_core::{
+    ActivateRequest, ActivationOutcome, Capabilities, CreateRequest, DeactivateRequest, Instance,
+    InstancesRequest, InvalidReason, LicenseError, LicenseKey, LicenseProvider, LicenseStatus,
+    ListRequest, Page, PageToken, Patch, Provider, UpdateRequest, ValidateRequest,
+    ValidationOutcome,
+};
+
+pub use self::mapping::{dodo_activation, dodo_instance, dodo_license_key, dodo_status};
+use crate::adapters::common::{is_empty_metadata, unsupported_input};
+
+/// Dodo Payments as a [`LicenseProvider`].
+///
+/// Validate, activate and deactivate use Dodo's public endpoints (no API key needed); get, list,
+/// create, update and instances use the admin endpoints and need a client built with an API key.
+/// Page tokens are 1-based [`PageToken::Number`]s (Dodo's `page_number` is 0-based: page 1 is
+/// Dodo's page 0).
+///
+/// ```no_run
+/// use licensing::{DodoProvider, LicenseProvider, ValidateRequest};
+///
+/// # async fn run() -> Result<(), licensing::LicenseError> {
+/// let client = dodo::Client::builder()
+///     .environment(dodo::Environment::TestMode)
+///     .bearer_token("sk_test_…")
+///     .build()?;
+/// let provider: Box<dyn LicenseProvider> = Box::new(DodoProvider::new(client));
+/// let outcome = provider.validate(ValidateRequest::new("2b1f8e2d-c41e-4e8f")).await?;
+/// println!("valid: {}", outcome.is_valid());
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct DodoProvider {
+    client: dodo::Client,
+    test_mode: Option<bool>,
+}
+
+impl DodoProvider {
+    /// A provider over `client`. Licenses say `test_mode` when the client talks to Dodo's test or
+    /// live environment, and leave it unknown for any other base URL.
+    pub fn new(client: dodo::Client) -> Self {
+        let base = client.base_url().trim_end_matches('/');
+        let test_mode = if base == Environment::TestMode.base_url() {
+            Some(true)
+        } else if base == Environment::LiveMode.base_url() {
+            Some(false)
+        } else {
+            None
+        };
+        Self { client, test_mode }
+    }
+
+    /// The client this provider uses, for Dodo-specific calls.
+    pub fn client(&self) -> &dodo::Client {
+        &self.client
+    }
+}
+
+const PROVIDER: Provider = Provider::Dodo;
+
+#[async_trait]
+impl LicenseProvider for DodoProvider {
+    fn provider(&self) -> Provider {
+        PROVIDER
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        let mut caps = Capabilities::none();
+        caps.validate = true;
+        caps.activate = true;
+        caps.deactivate = true;
+        caps.get = true;
+        caps.list = true;
+        caps.create = true;
+        caps.update = true;
+        caps.instances = true;
+        caps
+    }
+
+    /// `POST /licenses/validate`. Dodo answers only `{"valid": bool}`, so an invalid key's reason
+    /// is [`InvalidReason::Other`] (unknown, disabled or expired: Dodo does not say which), except
+    /// that with an instance id the key is checked again alone, and a key that is valid alone
+    /// gives [`InvalidReason::InstanceMismatch`]. A 404 (should Dodo answer one for an unknown
+    /// key) is [`InvalidReason::NotFound`].
+    async fn validate(&self, request: ValidateRequest) -> Result<ValidationOutcome, LicenseError> {
+        let licenses = self.client.licenses();
+        let instance_id = request.instance_id.as_deref();
+        let answer = match licenses.validate(&request.key, instance_id).await {
+            Ok(answer) => answer,
+            Err(e) if e.is_not_found() => {
+                return Ok(ValidationOutcome::invalid(InvalidReason::NotFound, None));
+            }
+            Err(e) => return Err(e),
+        };
+        if answer.valid {
+            return Ok(ValidationOutcome::valid(None, None));
+        }
+        if instance_id.is_some() && licenses.validate(&request.key, None).await?.valid {
+            return Ok(ValidationOutcome::invalid(
+                InvalidReason::InstanceMismatch,
+                None,
+            ));
+        }
+        Ok(ValidationOutcome::invalid(
+            InvalidReason::Other(NOT_VALID.to_owned()),
+            None,
+        ))
+    }
+
+    /// `POST /licenses/activate`. Refusals are answers: 422 (every activation in use) is
+    /// [`InvalidReason::LimitReached`], 404 (unknown key) [`InvalidReason::NotFound`], 403
+    /// (disabled or expired key: Dodo does not say which) [`InvalidReason::Other`] with Dodo's
+    /// message.
+    async fn activate(&self, request: ActivateRequest) -> Result<ActivationOutcome, LicenseError> {
+        let activated = self
+            .client
+            .licenses()
+            .activate(&request.key, &request.instance_name)
+            .await;
+        match activated {
+            Ok(activation) => {
+                let (instance, license) =
+                    dodo_activation(&activation, &request.key, self.test_mode);
+                Ok(ActivationOutcome::Activated {
+                    instance,
+                    license: Some(Box::new(license)),
+                })
+            }
+            Err(e) => refusal(&e).map_or(Err(e), |reason| {
+                Ok(ActivationOutcome::Refused {
+                    reason,
+                    license: None,
+                })
+            }),
+        }
+    }
+
+    /// `POST /licenses/deactivate`. An instance that is not on the key is `is_not_found()`.
+    async fn deactivate(&self, request: DeactivateRequest) -> Result<(), LicenseError> {
+        self.client
+            .licenses()
+            .deactivate(&request.key, &request.instance_id)
+            .await
+    }
+
+    /// `GET /license_keys/{id}` (deprecated by Dodo, still served).
+    async fn get(&self, id: &str) -> Result<LicenseKey, LicenseError> {
+        let key = self.client.license_keys().retrieve(id).await?;
+        Ok(dodo_license_key(&key, self.test_mode))
+    }
+
+    /// `GET /license_keys` (deprecated by Dodo, still served): filters by status (`active`,
+    /// `expired`, `disabled`), product and customer. Dodo sends no total; the next page is offered
+    /// while pages are full.
+    async fn list(&self, request: ListRequest) -> Result<Page<LicenseKey>, LicenseError> {
+        let number = page_number(request.page.as_ref(), "list")?;
+        let mut params = ListLicenseKeys::new().page_number(number);
+        if let Some(size) = request.page_size {
+            params = params.page_size(size);
+        }
+        if let Some(status) = &request.status {
+            params = params.status(status_filter(status)?);
+        }
+        if let Some(product) = request.product_id {
+            params = params.product_id(product);
+        }
+        if let Some(customer) = request.customer_id {
+            params = params.customer_id(customer);
+        }
+        let page = self.client.license_keys().list(&params).await?;
+        let next = next_token(page.next_page_number());
+        let items = page
+            .items
+            .iter()
+            .map(|key| dodo_license_key(key, self.test_mode))
+            .collect();
+        Ok(Page::new(items, next))
+    }
+
+    /// `POST /license_keys`: imports a key. Dodo needs the key string, the customer and the
+    /// product, and has no title or license metadata (those are refused before sending).
+    async fn create(&self, request: CreateRequest) -> Result<LicenseKey, LicenseError> {
+        const OP: &str = "create";
+        let missing = |what: &str| {
+            unsupported_input(PROVIDER, OP, format!("dodo needs {what} to create a key"))
+        };
+        let key = request.key.ok_or_else(|| missing("the key string (it imports keys)"))?;
+        let customer = request.customer_id.ok_or_else(|| missing("a customer id"))?;
+        let product = request.product_id.ok_or_else(|| missing("a product id"))?;
+        if request.title.is_some() {
+            return Err(unsupported_input(PROVIDER, OP, "dodo keys have no title"));
+        }
+        if !is_empty_metadata(&request.metadata) {
+            return Err(unsupported_input(
+                PROVIDER,
+                OP,
+                "dodo keys have no metadata",
+            ));
+        }
+        let mut params = CreateLicenseKey::new(key, customer, product);
+        if let Some(limit) = request.activation_limit {
+            params = params.activations_limit(limit);
+        }
+        if let Some(at) = request.expires_at {
+            params = params.expires_at(at);
+        }
+        let created = self.client.license_keys().create(&params).await?;
+        Ok(dodo_license_key(&created, self.test_mode))
+    }
+
+    /// `PATCH /license_keys/{id}` (deprecated by Dodo, still served): limit and expiry are
+    /// three-state (`Clear` = unlimited / never), `disabled` disables or re-enables.
+    async fn update(&self, request: UpdateRequest) -> Result<LicenseKey, LicenseError> {
+        let mut update = UpdateLicenseKey::new();
+        match request.activation_limit {
+            Patch::Set(limit) => update = update.activations_limit(limit),
+            Patch::Clear => update = update.unlimited_activations(),
+            _ => {}
+        }
+        match request.expires_at {
+            Patch::Set(at) => update = update.expires_at(at),
+            Patch::Clear => update = update.never_expires(),
+            _ => {}
+        }
+        if let Some(disabled) = request.disabled {
+            update = update.disabled(disabled);
+        }
+        let key = self
+            .client
+            .license_keys()
+            .update(&request.id, &update)
+            .await?;
+        Ok(dodo_license_key(&key, self.test_mode))
+    }
+
+    /// `GET /license_key_instances?license_key_id=…`.
+    async fn instances(&self, request: InstancesRequest) -> Result<Page<Instance>, LicenseError> {
+        let number = page_number(request.page.as_ref(), "instances")?;
+        let mut params = ListInstances::new()
+            .license_key_id(request.license_id)
+            .page_number(number);
+        if let Some(size) = request.page_size {
+            params = params.page_size(size);
+        }
+        let page = self.client.license_key_instances().list(&params).await?;
+        let next = next_token(page.next_page_number());
+        Ok(Page::new(page.items.iter().map(dodo_instance).collect(), next))
+    }
+}
+
+/// The reason given when Dodo's validate answers `{"valid": false}`.
+const NOT_VALID: &str = "not valid (Dodo does not say whether unknown, disabled or expired)";
+
+/// The refusal an activation error stands for, or `None` for a real error.
+fn refusal(error: &LicenseError) -> Option<InvalidReason> {
+    if error.is_activation_limit_reached() {
+        Some(InvalidReason::LimitReached)
+    } else if error.is_inactive_license() {
+        let words = error
+            .dodo_message()
+            .unwrap_or("license key is not active (disabled or expired)");
+        Some(InvalidReason::Other(words.to_owned()))
+    } else if error.is_not_found() {
+        Some(InvalidReason::NotFound)
+    } else {
+        None
+    }
+}
+
+/// Dodo's 0-based page number for a 1-based token.
+fn page_number(token: Option<&PageToken>, operation: &'static str) -> Result<u32, LicenseError> {
+    match token {
+        None => Ok(0),
+        Some(PageToken::Number(n)) => Ok(n.saturating_sub(1)),
+        Some(_) => Err(unsupported_input(
+            PROVIDER,
+            operation,
+            "dodo pages by number, not by cursor",
+        )),
+    }
+}
+
+/// The 1-based token of Dodo's next 0-based page.
+fn next_token(next: Option<u32>) -> Option<PageToken> {
+    next.and_then(|n| n.checked_add(1)).map(PageToken::Number)
+}
+
+/// A neutral status as a Dodo list filter; statuses Dodo does not have are refused.
+fn status_filter(status: &LicenseStatus) -> Result<LicenseKeyStatus, LicenseError> {
+    match status {
+        LicenseStatus::Active => Ok(LicenseKeyStatus::Active),
+        LicenseStatus::Expired => Ok(LicenseKeyStatus::Expired),
+        LicenseStatus::Disabled => Ok(LicenseKeyStatus::Disabled),
+        LicenseStatus::Other(other) => Ok(LicenseKeyStatus::parse(other)),
+        other => Err(unsupported_input(
+            PROVIDER,
+            "list",
+            format!("dodo has no `{other}` status to filter by"),
+        )),
+    }
+}
