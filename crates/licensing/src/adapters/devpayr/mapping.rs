@@ -30,9 +30,10 @@ pub fn devpayr_status(state: &LicenseState) -> LicenseStatus {
 /// the decoded fields plus every unknown field (the client does not keep the body): it holds the
 /// key.
 pub fn devpayr_license_key(license: &License, now: DateTime<Utc>) -> LicenseKey {
-    let status = license
-        .state(now)
-        .map_or_else(|| LicenseStatus::Other("unknown".into()), |s| devpayr_status(&s));
+    let status = license.state(now).map_or_else(
+        || LicenseStatus::Other("unknown".into()),
+        |s| devpayr_status(&s),
+    );
     let mut out = LicenseKey::new(Provider::DevPayr, license.id.to_string(), status);
     out.key = Some(license.uuid.clone());
     out.product.id = license.project_id.map(|p| p.to_string());

@@ -5,8 +5,8 @@ mod mapping;
 
 use async_trait::async_trait;
 use dodo::{
-    CreateLicenseKey, DodoErrorExt, Environment, ListInstances, ListLicenseKeys,
-    LicenseKeyStatus, UpdateLicenseKey,
+    CreateLicenseKey, DodoErrorExt, Environment, LicenseKeyStatus, ListInstances, ListLicenseKeys,
+    UpdateLicenseKey,
 };
 use license_core::{
     ActivateRequest, ActivationOutcome, Capabilities, CreateRequest, DeactivateRequest, Instance,
@@ -193,8 +193,12 @@ impl LicenseProvider for DodoProvider {
         let missing = |what: &str| {
             unsupported_input(PROVIDER, OP, format!("dodo needs {what} to create a key"))
         };
-        let key = request.key.ok_or_else(|| missing("the key string (it imports keys)"))?;
-        let customer = request.customer_id.ok_or_else(|| missing("a customer id"))?;
+        let key = request
+            .key
+            .ok_or_else(|| missing("the key string (it imports keys)"))?;
+        let customer = request
+            .customer_id
+            .ok_or_else(|| missing("a customer id"))?;
         let product = request.product_id.ok_or_else(|| missing("a product id"))?;
         if request.title.is_some() {
             return Err(unsupported_input(PROVIDER, OP, "dodo keys have no title"));
@@ -253,7 +257,10 @@ impl LicenseProvider for DodoProvider {
         }
         let page = self.client.license_key_instances().list(&params).await?;
         let next = next_token(page.next_page_number());
-        Ok(Page::new(page.items.iter().map(dodo_instance).collect(), next))
+        Ok(Page::new(
+            page.items.iter().map(dodo_instance).collect(),
+            next,
+        ))
     }
 }
 

@@ -1,0 +1,465 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The Dodo adapter: mapping of the fixture bodies, then flows through `Box<dyn LicenseProvider>`
+//! against the Dodo emulator.
+#![cfg(feature = "dodo")]
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use license_emulator::dodo::{DodoEmulator, KeySpec};
+use licensing::{
+    ActivateRequest, ActivationOutcome, CreateRequest, DeactivateRequest, DodoProvider,
+    InstancesRequest, InvalidReason, LicenseProvider, LicenseStatus, ListRequest, PageToken, Patch,
+    Provider, SecretLicenseKey, UpdateRequest, ValidateRequest, dodo_activation, dodo_instance,
+    dodo_license_key, dodo_status,
+};
+use serde_json::Value;
+
+fn fixture(name: &str) -> String {
+    let path = format!("{}/../../fixtures/dodo/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    text.parse().unwrap()
+}
+
+// ---- mapping ---------------------------------------------------------------------------------
+
+#[test]
+fn license_key_fixture_maps_every_field() {
+    let body = fixture("get_license_key.200.json");
+    let key: dodo::LicenseKey = serde_json::from_str(&body).unwrap();
+    let license = dodo_license_key(&key, Some(true));
+
+    assert_eq!(license.provider, Provider::Dodo);
+    assert_eq!(license.id, "lic_7namTC0VcgrnzrF3GTSwB");
+    assert_eq!(
+        license.key.as_ref().unwrap().expose(),
+        "2b1f8e2d-c41e-4e8f-b2d3-d9fd61c38f43"
+    );
+    assert_eq!(license.status, LicenseStatus::Active);
+    assert_eq!(
+        license.customer.id.as_deref(),
+        Some("cus_TV52uJWWXt2yIoBBxpjaa")
+    );
+    assert_eq!(license.customer.email, None);
+    assert_eq!(
+        license.product.id.as_deref(),
+        Some("pdt_R8AWMPiV8RyJElcCKvAID")
+    );
+    assert_eq!(
+        license.product.store_id.as_deref(),
+        Some("brnd_8dFiAW42v28JzhlVSocjq")
+    );
+    assert_eq!(
+        license.purchase.payment_id.as_deref(),
+        Some("pay_gr4RizvMOXFJ6xca3y2tU")
+    );
+    assert_eq!(license.purchase.subscription_id, None);
+    assert_eq!(license.purchase.order_id, None);
+    assert_eq!(license.activation_limit, Some(5));
+    assert_eq!(license.activations, Some(2));
+    assert_eq!(license.expires_at, None, "null expiry = never");
+    assert_eq!(license.created_at, Some(at("2026-03-14T09:21:07.482913Z")));
+    assert_eq!(license.updated_at, None);
+    assert_eq!(license.test_mode, Some(true));
+    assert_eq!(license.metadata, Value::Null);
+    // The rebuilt raw JSON is the body as Dodo sent it.
+    let sent: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(license.raw, sent);
+}
+
+#[test]
+fn list_fixture_maps_statuses_limits_and_expiry() {
+    let body: Value = serde_json::from_str(&fixture("list_license_keys.200.json")).unwrap();
+    let keys: Vec<dodo::LicenseKey> = serde_json::from_value(body["items"].clone()).unwrap();
+    let licenses: Vec<_> = keys.iter().map(|k| dodo_license_key(k, None)).collect();
+
+    assert_eq!(licenses.len(), 3);
+    assert_eq!(licenses[1].status, LicenseStatus::Disabled);
+    assert_eq!(licenses[1].activation_limit, None, "null limit = unlimited");
+    assert_eq!(licenses[1].activations, Some(0));
+    assert_eq!(
+        licenses[1].purchase.subscription_id.as_deref(),
+        Some("sub_Iuaq622bbmmfOGrVTqdXv")
+    );
+    assert_eq!(licenses[2].status, LicenseStatus::Expired);
+    assert_eq!(licenses[2].expires_at, Some(at("2026-06-30T23:59:59Z")));
+    assert_eq!(licenses[2].purchase.payment_id, None);
+    assert_eq!(
+        licenses[2].key.as_ref().unwrap().expose(),
+        "LEGACY-7F3K-9QXM-2WZR"
+    );
+    assert_eq!(licenses[2].raw["source"], "import");
+    assert_eq!(licenses[0].test_mode, None);
+}
+
+#[test]
+fn odd_counts_and_unknown_status_do_not_break_the_mapping() {
+    let mut body: Value = serde_json::from_str(&fixture("get_license_key.200.json")).unwrap();
+    body["instances_count"] = Value::from(-3);
+    body["activations_limit"] = Value::from(5_000_000_000_i64);
+    body["status"] = Value::from("suspended_for_review");
+    let key: dodo::LicenseKey = serde_json::from_value(body).unwrap();
+    let license = dodo_license_key(&key, None);
+    assert_eq!(license.activations, None);
+    assert_eq!(license.activation_limit, None);
+    assert_eq!(
+        license.status,
+        LicenseStatus::Other("suspended_for_review".into())
+    );
+    assert_eq!(
+        dodo_status(&dodo::LicenseKeyStatus::Disabled),
+        LicenseStatus::Disabled
+    );
+}
+
+#[test]
+fn activation_fixture_maps_instance_and_partial_license() {
+    let activation: dodo::Activation =
+        serde_json::from_str(&fixture("activate_license.201.json")).unwrap();
+    let key = SecretLicenseKey::new("2b1f8e2d-c41e-4e8f-b2d3-d9fd61c38f43");
+    let (instance, license) = dodo_activation(&activation, &key, Some(false));
+
+    assert_eq!(instance.id, "lki_9sDfG2hJk4LzX6cV8bNmQ");
+    assert_eq!(instance.name.as_deref(), Some("Ada's Linux workstation"));
+    assert_eq!(
+        instance.license_id.as_deref(),
+        Some("lic_7namTC0VcgrnzrF3GTSwB")
+    );
+    assert_eq!(instance.created_at, Some(at("2026-08-10T07:14:55.318406Z")));
+    let sent: Value = serde_json::from_str(&fixture("activate_license.201.json")).unwrap();
+    assert_eq!(instance.raw, sent);
+
+    assert_eq!(license.id, "lic_7namTC0VcgrnzrF3GTSwB");
+    assert_eq!(license.status, LicenseStatus::Active);
+    assert_eq!(license.customer.name.as_deref(), Some("Ada Lovelace"));
+    assert_eq!(license.customer.email.as_deref(), Some("ada@example.com"));
+    assert_eq!(
+        license.product.name.as_deref(),
+        Some("Analytical Engine Pro")
+    );
+    assert_eq!(license.key.as_ref().unwrap().expose(), key.expose());
+    assert_eq!(license.test_mode, Some(false));
+}
+
+#[test]
+fn instance_fixture_maps() {
+    let body = fixture("get_license_key_instance.200.json");
+    let instance: dodo::LicenseKeyInstance = serde_json::from_str(&body).unwrap();
+    let mapped = dodo_instance(&instance);
+    assert_eq!(mapped.id, "lki_EeWORStkMc7z0KycI31VS");
+    assert_eq!(mapped.name.as_deref(), Some("Ada's MacBook Pro"));
+    assert_eq!(
+        mapped.license_id.as_deref(),
+        Some("lic_7namTC0VcgrnzrF3GTSwB")
+    );
+    assert_eq!(mapped.created_at, Some(at("2026-03-14T09:25:31.903118Z")));
+    assert_eq!(mapped.raw, serde_json::from_str::<Value>(&body).unwrap());
+}
+
+// ---- flows against the emulator ---------------------------------------------------------------
+
+fn provider(dodo: &DodoEmulator) -> Box<dyn LicenseProvider> {
+    let client = dodo::Client::builder()
+        .base_url(dodo.uri())
+        .bearer_token(dodo.api_key())
+        .build()
+        .unwrap();
+    Box::new(DodoProvider::new(client))
+}
+
+const KEY: &str = "EMU-KEY-0001-AAAA";
+
+fn seed(dodo: &DodoEmulator) -> String {
+    dodo.add_key(
+        KeySpec::new(KEY)
+            .activations_limit(2)
+            .customer("cus_ada", "ada@example.com", "Ada Lovelace")
+            .product("pdt_engine", Some("Analytical Engine")),
+    )
+}
+
+#[tokio::test]
+async fn capabilities_say_everything_but_signatures() {
+    let dodo = DodoEmulator::start().await;
+    let caps = provider(&dodo).capabilities();
+    assert!(caps.validate && caps.activate && caps.deactivate && caps.get && caps.list);
+    assert!(caps.create && caps.update && caps.instances);
+    assert!(!caps.signed && !caps.offline);
+    assert_eq!(provider(&dodo).provider(), Provider::Dodo);
+}
+
+#[tokio::test]
+async fn activate_until_the_limit_then_deactivate_frees_a_slot() {
+    let dodo = DodoEmulator::start().await;
+    let key_id = seed(&dodo);
+    let p = provider(&dodo);
+
+    let first = p
+        .activate(ActivateRequest::new(KEY, "laptop"))
+        .await
+        .unwrap();
+    let ActivationOutcome::Activated { instance, license } = first else {
+        panic!("refused: {first:?}")
+    };
+    assert_eq!(instance.name.as_deref(), Some("laptop"));
+    assert_eq!(instance.license_id.as_deref(), Some(key_id.as_str()));
+    let license = license.unwrap();
+    assert_eq!(license.customer.email.as_deref(), Some("ada@example.com"));
+    assert_eq!(license.product.id.as_deref(), Some("pdt_engine"));
+    assert_eq!(
+        license.test_mode, None,
+        "emulator URL is neither test nor live"
+    );
+
+    let second = p
+        .activate(ActivateRequest::new(KEY, "desktop"))
+        .await
+        .unwrap();
+    assert!(second.instance().is_some());
+    let third = p
+        .activate(ActivateRequest::new(KEY, "tablet"))
+        .await
+        .unwrap();
+    match third {
+        ActivationOutcome::Refused { reason, .. } => {
+            assert_eq!(reason, InvalidReason::LimitReached)
+        }
+        other => panic!("expected a refusal: {other:?}"),
+    }
+    assert_eq!(dodo.instances_count(&key_id), 2);
+
+    p.deactivate(DeactivateRequest::new(KEY, instance.id.clone()))
+        .await
+        .unwrap();
+    assert_eq!(dodo.instances_count(&key_id), 1);
+    let again = p
+        .activate(ActivateRequest::new(KEY, "tablet"))
+        .await
+        .unwrap();
+    assert!(again.instance().is_some(), "the freed slot is usable");
+
+    // Deactivating it twice: the instance is gone, an error (not an answer).
+    let err = p
+        .deactivate(DeactivateRequest::new(KEY, instance.id))
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+
+    // What was sent: the public endpoint, with the key and the name in the body.
+    let requests = dodo.received_requests().await;
+    let activate = requests
+        .iter()
+        .find(|r| r.url.path() == "/licenses/activate")
+        .unwrap();
+    assert_eq!(activate.method.as_str(), "POST");
+    let body: Value = serde_json::from_slice(&activate.body).unwrap();
+    assert_eq!(body["license_key"], KEY);
+    assert_eq!(body["name"], "laptop");
+    assert!(activate.headers.get("authorization").is_none());
+}
+
+#[tokio::test]
+async fn refusals_are_answers_with_reasons() {
+    let dodo = DodoEmulator::start().await;
+    dodo.add_key(KeySpec::new("EMU-DISABLED-0001").disabled());
+    let p = provider(&dodo);
+
+    let unknown = p
+        .activate(ActivateRequest::new("NO-SUCH-KEY-0000", "x"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        unknown,
+        ActivationOutcome::Refused {
+            reason: InvalidReason::NotFound,
+            ..
+        }
+    ));
+    let disabled = p
+        .activate(ActivateRequest::new("EMU-DISABLED-0001", "x"))
+        .await
+        .unwrap();
+    match disabled {
+        ActivationOutcome::Refused {
+            reason: InvalidReason::Other(words),
+            ..
+        } => {
+            assert_eq!(words, "License key is not active");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn validate_valid_invalid_and_instance_mismatch() {
+    let dodo = DodoEmulator::start().await;
+    seed(&dodo);
+    let now = Utc.with_ymd_and_hms(2026, 9, 1, 12, 0, 0).unwrap();
+    dodo.set_now(Some(now));
+    dodo.add_key(KeySpec::new("EMU-EXPIRED-0001").expires_at(now - Duration::days(1)));
+    dodo.add_key(KeySpec::new("EMU-DISABLED-0001").disabled());
+    let p = provider(&dodo);
+
+    assert!(
+        p.validate(ValidateRequest::new(KEY))
+            .await
+            .unwrap()
+            .is_valid()
+    );
+    let instance = p
+        .activate(ActivateRequest::new(KEY, "laptop"))
+        .await
+        .unwrap()
+        .instance()
+        .cloned()
+        .unwrap();
+    let on_instance = ValidateRequest::new(KEY).instance_id(instance.id.clone());
+    assert!(p.validate(on_instance.clone()).await.unwrap().is_valid());
+
+    p.deactivate(DeactivateRequest::new(KEY, instance.id))
+        .await
+        .unwrap();
+    let gone = p.validate(on_instance).await.unwrap();
+    assert_eq!(gone.reason(), Some(&InvalidReason::InstanceMismatch));
+
+    for key in ["EMU-EXPIRED-0001", "EMU-DISABLED-0001", "NO-SUCH-KEY-0000"] {
+        let outcome = p.validate(ValidateRequest::new(key)).await.unwrap();
+        // Dodo answers only `valid: false`: the reason cannot be more precise.
+        assert!(
+            matches!(outcome.reason(), Some(InvalidReason::Other(_))),
+            "{key}: {outcome:?}"
+        );
+        assert!(outcome.license().is_none());
+    }
+}
+
+#[tokio::test]
+async fn get_list_update_create_and_instances() {
+    let dodo = DodoEmulator::start().await;
+    let key_id = seed(&dodo);
+    dodo.add_key(KeySpec::new("EMU-KEY-0002-BBBB").disabled());
+    let p = provider(&dodo);
+
+    let got = p.get(&key_id).await.unwrap();
+    assert_eq!(got.id, key_id);
+    assert_eq!(got.key.as_ref().unwrap().expose(), KEY);
+    assert_eq!(got.activation_limit, Some(2));
+    assert_eq!(got.activations, Some(0));
+    assert_eq!(got.product.id.as_deref(), Some("pdt_engine"));
+    assert_eq!(got.customer.id.as_deref(), Some("cus_ada"));
+    assert!(p.get("lic_missing").await.unwrap_err().is_not_found());
+
+    // Pages: 1-based tokens over Dodo's 0-based numbers.
+    let first = p.list(ListRequest::new().page_size(1)).await.unwrap();
+    assert_eq!(first.items.len(), 1);
+    assert_eq!(first.next, Some(PageToken::Number(2)));
+    let second = p
+        .list(ListRequest::new().page_size(1).page(PageToken::Number(2)))
+        .await
+        .unwrap();
+    assert_eq!(second.items.len(), 1);
+    assert_ne!(second.items[0].id, first.items[0].id);
+    let disabled = p
+        .list(ListRequest::new().status(LicenseStatus::Disabled))
+        .await
+        .unwrap();
+    assert_eq!(disabled.items.len(), 1);
+    assert_eq!(disabled.items[0].status, LicenseStatus::Disabled);
+    assert!(disabled.is_last());
+    let requests = dodo.received_requests().await;
+    let page_two = requests
+        .iter()
+        .find(|r| {
+            r.url.path() == "/license_keys" && r.url.query().unwrap_or("").contains("page_number=1")
+        })
+        .expect("page 2 is Dodo's page_number=1");
+    assert!(page_two.url.query().unwrap().contains("page_size=1"));
+    let cursor = p
+        .list(ListRequest::new().page(PageToken::Cursor("abc".into())))
+        .await
+        .unwrap_err();
+    assert!(!cursor.is_unsupported());
+
+    // Update: three-state fields.
+    let mut update = UpdateRequest::new(key_id.clone());
+    update.activation_limit = Patch::Clear;
+    update.disabled = Some(true);
+    let updated = p.update(update).await.unwrap();
+    assert_eq!(updated.activation_limit, None);
+    assert_eq!(updated.status, LicenseStatus::Disabled);
+    let requests = dodo.received_requests().await;
+    let patch = requests
+        .iter()
+        .find(|r| r.method.as_str() == "PATCH")
+        .unwrap();
+    assert_eq!(patch.url.path(), format!("/license_keys/{key_id}"));
+    let body: Value = serde_json::from_slice(&patch.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"activations_limit": null, "disabled": true})
+    );
+
+    // Create imports a key.
+    let mut create = CreateRequest::for_product("pdt_engine");
+    create.customer_id = Some("cus_ada".into());
+    create.key = Some(SecretLicenseKey::new("IMPORTED-KEY-0001"));
+    create.activation_limit = Some(3);
+    let created = p.create(create).await.unwrap();
+    assert_eq!(created.activation_limit, Some(3));
+    assert_eq!(created.raw["source"], "import");
+    let mut no_key = CreateRequest::for_product("pdt_engine");
+    no_key.customer_id = Some("cus_ada".into());
+    assert!(p.create(no_key).await.is_err());
+
+    // Instances of a key.
+    let mut update = UpdateRequest::new(key_id.clone());
+    update.disabled = Some(false);
+    p.update(update).await.unwrap();
+    p.activate(ActivateRequest::new(KEY, "laptop"))
+        .await
+        .unwrap();
+    let instances = p
+        .instances(InstancesRequest::new(key_id.clone()))
+        .await
+        .unwrap();
+    assert_eq!(instances.items.len(), 1);
+    assert_eq!(instances.items[0].name.as_deref(), Some("laptop"));
+    assert_eq!(
+        instances.items[0].license_id.as_deref(),
+        Some(key_id.as_str())
+    );
+}
+
+#[tokio::test]
+async fn secrets_stay_out_of_debug_and_errors() {
+    const API_KEY: &str = "sk_canary_DODO_API_KEY_0123456789";
+    const LICENSE: &str = "CANARY-LICENSE-KEY-DODO-9876";
+    let dodo = DodoEmulator::start().await;
+    let client = dodo::Client::builder()
+        .base_url(dodo.uri())
+        .bearer_token(API_KEY)
+        .build()
+        .unwrap();
+    let p: Box<dyn LicenseProvider> = Box::new(DodoProvider::new(client));
+    let shown = format!("{p:?}");
+    assert!(!shown.contains(API_KEY), "{shown}");
+
+    let unauthorized = p.get("lic_any").await.unwrap_err();
+    assert!(unauthorized.is_unauthorized(), "{unauthorized}");
+    let not_found = p
+        .deactivate(DeactivateRequest::new(LICENSE, "lki_none"))
+        .await
+        .unwrap_err();
+    for err in [unauthorized, not_found] {
+        for text in [format!("{err}"), format!("{err:?}")] {
+            assert!(!text.contains(API_KEY), "{text}");
+            assert!(!text.contains(LICENSE), "{text}");
+        }
+    }
+    let unsupported_input = p
+        .list(ListRequest::new().status(LicenseStatus::Revoked))
+        .await
+        .unwrap_err();
+    assert!(!format!("{unsupported_input:?}").contains(API_KEY));
+}
