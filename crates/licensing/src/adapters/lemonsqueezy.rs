@@ -1,1 +1,0 @@
-//! The lemonsqueezy adapter (being written).

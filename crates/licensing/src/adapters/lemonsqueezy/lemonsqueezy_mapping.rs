@@ -1,0 +1,289 @@
+//! Pure mappings from Lemon Squeezy's models to the neutral ones.
+
+use ::lemonsqueezy::models::{
+    KeyStatus, LicenseAnswer, LicenseApiInstance, LicenseApiKey, LicenseApiMeta,
+    LicenseKey as LsLicenseKey, LicenseKeyInstance, Refusal,
+};
+use license_core::{
+    ActivationOutcome, Instance, InvalidReason, LicenseError, LicenseKey, LicenseStatus, Provider,
+    SecretLicenseKey, ValidationOutcome, decode_json,
+};
+use serde_json::{Map, Value, json};
+
+use super::super::common::timestamp;
+
+const PROVIDER: Provider = Provider::LemonSqueezy;
+
+/// A JSON:API `license-keys` resource (from retrieve, list, update or a `license_key_*` webhook's
+/// `data`) as a neutral license. `raw` is rebuilt from the typed resource (type, id, attributes,
+/// link), because the client does not keep the bytes; use [`license_from_json`] to keep them.
+pub fn license_from_resource(resource: &LsLicenseKey) -> LicenseKey {
+    let mut license = map_resource(resource);
+    license.raw = rebuild_resource(resource);
+    license
+}
+
+/// A `license-keys` resource given as JSON (a fixture, a stored body, a webhook's `data`): decoded
+/// with the client's tolerant models, `raw` kept exactly as given.
+pub fn license_from_json(resource: &Value) -> Result<LicenseKey, LicenseError> {
+    // Decode a copy without the key, so that no decode-error snippet can show it (a snippet may
+    // cut the key short, where a text replacement would miss it).
+    let key = resource
+        .pointer("/attributes/key")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let mut copy = resource.clone();
+    if let Some(slot) = copy.pointer_mut("/attributes/key") {
+        *slot = Value::from("<redacted>");
+    }
+    let text = copy.to_string();
+    let mut typed: LsLicenseKey = decode_json(text.as_bytes(), |s| s.to_owned())
+        .map_err(|e| e.with_provider(PROVIDER.as_str()))?;
+    if let Some(key) = key {
+        typed.attributes.key = SecretLicenseKey::new(key);
+    }
+    let mut license = map_resource(&typed);
+    license.raw = resource.clone();
+    Ok(license)
+}
+
+fn map_resource(resource: &LsLicenseKey) -> LicenseKey {
+    let a = &resource.attributes;
+    let mut license = LicenseKey::new(PROVIDER, resource.id.to_string(), status(&a.status));
+    license.key = Some(a.key.clone());
+    license.customer.id = a.customer_id.map(|id| id.to_string());
+    license.customer.name = non_empty(&a.user_name);
+    license.customer.email = non_empty(&a.user_email);
+    license.product.id = Some(a.product_id.to_string());
+    license.product.store_id = Some(a.store_id.to_string());
+    license.purchase.order_id = Some(a.order_id.to_string());
+    license.purchase.order_item_id = Some(a.order_item_id.to_string());
+    license.activation_limit = a.activation_limit;
+    license.activations = a.instances_count;
+    license.expires_at = a.expires_at;
+    license.created_at = Some(a.created_at);
+    license.updated_at = Some(a.updated_at);
+    license.test_mode = Some(a.test_mode);
+    license
+}
+
+fn rebuild_resource(resource: &LsLicenseKey) -> Value {
+    let a = &resource.attributes;
+    let mut value = json!({
+        "type": resource.resource_type,
+        "id": resource.id.to_string(),
+        "attributes": {
+            "store_id": a.store_id.get(),
+            "customer_id": a.customer_id.map(|id| id.get()),
+            "order_id": a.order_id.get(),
+            "order_item_id": a.order_item_id.get(),
+            "product_id": a.product_id.get(),
+            "user_name": a.user_name,
+            "user_email": a.user_email,
+            "key": a.key.expose(),
+            "key_short": a.key_short,
+            "activation_limit": a.activation_limit,
+            "instances_count": a.instances_count,
+            "disabled": a.disabled,
+            "status": a.status.as_str(),
+            "status_formatted": a.status_formatted,
+            "expires_at": a.expires_at.as_ref().map(timestamp),
+            "created_at": timestamp(&a.created_at),
+            "updated_at": timestamp(&a.updated_at),
+            "test_mode": a.test_mode,
+        },
+    });
+    if let (Some(link), Value::Object(map)) = (
+        resource.links.as_ref().and_then(|l| l.self_link.clone()),
+        &mut value,
+    ) {
+        map.insert(String::from("links"), json!({ "self": link }));
+    }
+    value
+}
+
+/// The license a License API answer describes (`license_key` and `meta`); `None` when the answer
+/// left them out (a 404). `raw` is rebuilt as `{"license_key": {…}, "meta": {…}}`.
+pub fn license_from_answer(answer: &LicenseAnswer) -> Option<LicenseKey> {
+    let key = answer.license_key.as_ref()?;
+    Some(license_from_api_key(key, answer.meta.as_ref()))
+}
+
+/// A License API `license_key` object and its `meta` as a neutral license.
+pub fn license_from_api_key(key: &LicenseApiKey, meta: Option<&LicenseApiMeta>) -> LicenseKey {
+    let mut license = LicenseKey::new(PROVIDER, key.id.to_string(), status(&key.status));
+    license.key = Some(key.key.clone());
+    license.activation_limit = key.activation_limit;
+    license.activations = Some(key.activation_usage);
+    license.expires_at = key.expires_at;
+    license.created_at = key.created_at;
+    license.test_mode = Some(key.test_mode);
+    if let Some(m) = meta {
+        license.customer.id = m.customer_id.map(|id| id.to_string());
+        license.customer.name = m.customer_name.clone();
+        license.customer.email = m.customer_email.clone();
+        license.product.id = m.product_id.map(|id| id.to_string());
+        license.product.name = m.product_name.clone();
+        license.product.variant_id = m.variant_id.map(|id| id.to_string());
+        license.product.variant_name = m.variant_name.clone();
+        license.product.store_id = m.store_id.map(|id| id.to_string());
+        license.purchase.order_id = m.order_id.map(|id| id.to_string());
+        license.purchase.order_item_id = m.order_item_id.map(|id| id.to_string());
+    }
+    let mut raw = Map::new();
+    raw.insert(
+        String::from("license_key"),
+        json!({
+            "id": key.id.get(),
+            "status": key.status.as_str(),
+            "key": key.key.expose(),
+            "activation_limit": key.activation_limit,
+            "activation_usage": key.activation_usage,
+            "created_at": key.created_at.as_ref().map(timestamp),
+            "expires_at": key.expires_at.as_ref().map(timestamp),
+            "test_mode": key.test_mode,
+        }),
+    );
+    if let Some(m) = meta {
+        raw.insert(
+            String::from("meta"),
+            json!({
+                "store_id": m.store_id.map(|id| id.get()),
+                "order_id": m.order_id.map(|id| id.get()),
+                "order_item_id": m.order_item_id.map(|id| id.get()),
+                "product_id": m.product_id.map(|id| id.get()),
+                "product_name": m.product_name,
+                "variant_id": m.variant_id.map(|id| id.get()),
+                "variant_name": m.variant_name,
+                "customer_id": m.customer_id.map(|id| id.get()),
+                "customer_name": m.customer_name,
+                "customer_email": m.customer_email,
+            }),
+        );
+    }
+    license.raw = Value::Object(raw);
+    license
+}
+
+/// A `license-key-instances` resource as a neutral instance. Its `id` is the UUID
+/// (`identifier`) that validate and deactivate take, not the numeric resource id (kept in `raw`).
+pub fn instance_from_resource(resource: &LicenseKeyInstance) -> Instance {
+    let a = &resource.attributes;
+    let mut instance = Instance::new(a.identifier.as_str());
+    instance.name = non_empty(&a.name);
+    instance.license_id = Some(a.license_key_id.to_string());
+    instance.created_at = Some(a.created_at);
+    instance.raw = json!({
+        "type": resource.resource_type,
+        "id": resource.id.to_string(),
+        "attributes": {
+            "license_key_id": a.license_key_id.get(),
+            "identifier": a.identifier.as_str(),
+            "name": a.name,
+            "created_at": timestamp(&a.created_at),
+            "updated_at": timestamp(&a.updated_at),
+        },
+    });
+    instance
+}
+
+/// A License API `instance` object as a neutral instance of license `license_id`.
+pub fn instance_from_answer(instance: &LicenseApiInstance, license_id: Option<String>) -> Instance {
+    let mut mapped = Instance::new(instance.id.as_str());
+    mapped.name = instance.name.clone();
+    mapped.license_id = license_id;
+    mapped.created_at = instance.created_at;
+    mapped.raw = json!({
+        "id": instance.id.as_str(),
+        "name": instance.name,
+        "created_at": instance.created_at.as_ref().map(timestamp),
+    });
+    mapped
+}
+
+/// A validate answer as an outcome: accepted is `Valid`, refused (by Lemon Squeezy or by the
+/// client's product binding) is `Invalid` with the most precise reason.
+pub fn validation_outcome(answer: &LicenseAnswer) -> ValidationOutcome {
+    let license = license_from_answer(answer);
+    if answer.is_accepted() {
+        let license_id = license.as_ref().map(|l| l.id.clone());
+        let instance = answer
+            .instance
+            .as_ref()
+            .map(|i| instance_from_answer(i, license_id));
+        ValidationOutcome::valid(license, instance)
+    } else {
+        ValidationOutcome::invalid(refusal_reason(answer), license)
+    }
+}
+
+/// An activate answer as an outcome. An accepted answer without an `instance` is a decode error
+/// (the instance id is what the caller must keep).
+pub fn activation_outcome(answer: &LicenseAnswer) -> Result<ActivationOutcome, LicenseError> {
+    let license = license_from_answer(answer);
+    if !answer.is_accepted() {
+        return Ok(ActivationOutcome::Refused {
+            reason: refusal_reason(answer),
+            license: license.map(Box::new),
+        });
+    }
+    let Some(instance) = answer.instance.as_ref() else {
+        return Err(
+            LicenseError::decode("the activation answer has no `instance`")
+                .with_provider(PROVIDER.as_str())
+                .with_operation("activate"),
+        );
+    };
+    let instance = instance_from_answer(instance, license.as_ref().map(|l| l.id.clone()));
+    Ok(ActivationOutcome::Activated {
+        instance,
+        license: license.map(Box::new),
+    })
+}
+
+/// Why an answer was refused, in neutral terms.
+pub fn refusal_reason(answer: &LicenseAnswer) -> InvalidReason {
+    match answer.refusal() {
+        Some(refusal) => reason(refusal),
+        None => InvalidReason::Other(
+            answer
+                .error
+                .clone()
+                .unwrap_or_else(|| String::from("refused without a reason")),
+        ),
+    }
+}
+
+/// A client refusal in neutral terms.
+pub fn reason(refusal: &Refusal) -> InvalidReason {
+    refusal.to_invalid_reason()
+}
+
+/// A Lemon Squeezy key status in neutral terms (`inactive`: valid, never activated; unknown
+/// values kept as `Other`).
+pub fn status(status: &KeyStatus) -> LicenseStatus {
+    match status {
+        KeyStatus::Active => LicenseStatus::Active,
+        KeyStatus::Inactive => LicenseStatus::Inactive,
+        KeyStatus::Expired => LicenseStatus::Expired,
+        KeyStatus::Disabled => LicenseStatus::Disabled,
+        other => LicenseStatus::Other(other.as_str().to_owned()),
+    }
+}
+
+/// The Lemon Squeezy status a neutral status filters on; `None` when Lemon Squeezy has no such
+/// status (revoked, suspended).
+pub fn key_status_filter(status: &LicenseStatus) -> Option<KeyStatus> {
+    match status {
+        LicenseStatus::Active => Some(KeyStatus::Active),
+        LicenseStatus::Inactive => Some(KeyStatus::Inactive),
+        LicenseStatus::Expired => Some(KeyStatus::Expired),
+        LicenseStatus::Disabled => Some(KeyStatus::Disabled),
+        LicenseStatus::Other(other) => Some(KeyStatus::parse(other)),
+        _ => None,
+    }
+}
+
+fn non_empty(text: &str) -> Option<String> {
+    (!text.trim().is_empty()).then(|| text.to_owned())
+}
