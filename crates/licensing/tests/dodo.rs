@@ -317,11 +317,24 @@ async fn validate_valid_invalid_and_instance_mismatch() {
     let on_instance = ValidateRequest::new(KEY).instance_id(instance.id.clone());
     assert!(p.validate(on_instance.clone()).await.unwrap().is_valid());
 
+    let instance_id = instance.id.clone();
     p.deactivate(DeactivateRequest::new(KEY, instance.id))
         .await
         .unwrap();
     let gone = p.validate(on_instance).await.unwrap();
     assert_eq!(gone.reason(), Some(&InvalidReason::InstanceMismatch));
+    // The instance check, then the key alone.
+    let requests = dodo.received_requests().await;
+    let sent: Vec<Value> = requests[requests.len() - 2..]
+        .iter()
+        .map(|r| {
+            assert_eq!(r.url.path(), "/licenses/validate");
+            serde_json::from_slice(&r.body).unwrap()
+        })
+        .collect();
+    assert_eq!(sent[0]["license_key"], KEY);
+    assert_eq!(sent[0]["license_key_instance_id"], instance_id.as_str());
+    assert!(sent[1].get("license_key_instance_id").is_none());
 
     for key in ["EMU-EXPIRED-0001", "EMU-DISABLED-0001", "NO-SUCH-KEY-0000"] {
         let outcome = p.validate(ValidateRequest::new(key)).await.unwrap();

@@ -104,7 +104,13 @@ impl LicenseProvider for DodoProvider {
         if answer.valid {
             return Ok(ValidationOutcome::valid(None, None));
         }
-        if instance_id.is_some() && licenses.validate(&request.key, None).await?.valid {
+        // Only a refinement of the reason: if this second check fails, the answer stands.
+        let key_alone_valid = instance_id.is_some()
+            && licenses
+                .validate(&request.key, None)
+                .await
+                .is_ok_and(|alone| alone.valid);
+        if key_alone_valid {
             return Ok(ValidationOutcome::invalid(
                 InvalidReason::InstanceMismatch,
                 None,
