@@ -348,6 +348,51 @@ async fn validate_valid_invalid_and_instance_mismatch() {
 }
 
 #[tokio::test]
+async fn validate_on_an_instance_tells_disabled_and_expired_with_admin_access() {
+    let dodo = DodoEmulator::start().await;
+    let now = Utc.with_ymd_and_hms(2026, 9, 1, 12, 0, 0).unwrap();
+    dodo.set_now(Some(now));
+    let key_id = seed(&dodo);
+    let p = provider(&dodo);
+    let instance = p
+        .activate(ActivateRequest::new(KEY, "laptop"))
+        .await
+        .unwrap()
+        .instance()
+        .cloned()
+        .unwrap();
+    let on_instance = ValidateRequest::new(KEY).instance_id(instance.id.clone());
+
+    let mut disable = UpdateRequest::new(key_id.clone());
+    disable.disabled = Some(true);
+    p.update(disable).await.unwrap();
+    let disabled = p.validate(on_instance.clone()).await.unwrap();
+    assert_eq!(disabled.reason(), Some(&InvalidReason::Disabled));
+    assert_eq!(disabled.license().unwrap().id, key_id);
+
+    // Without an API key the reason cannot be found out.
+    let public = dodo::Client::builder()
+        .base_url(dodo.uri())
+        .build()
+        .unwrap();
+    let public = DodoProvider::new(public);
+    let outcome = public.validate(on_instance.clone()).await.unwrap();
+    assert!(matches!(outcome.reason(), Some(InvalidReason::Other(_))));
+    assert!(outcome.license().is_none());
+
+    let mut expire = UpdateRequest::new(key_id.clone());
+    expire.disabled = Some(false);
+    expire.expires_at = Patch::Set(now - Duration::hours(1));
+    p.update(expire).await.unwrap();
+    let expired = p.validate(on_instance).await.unwrap();
+    assert_eq!(expired.reason(), Some(&InvalidReason::Expired));
+    assert_eq!(
+        expired.license().unwrap().expires_at,
+        Some(now - Duration::hours(1))
+    );
+}
+
+#[tokio::test]
 async fn get_list_update_create_and_instances() {
     let dodo = DodoEmulator::start().await;
     let key_id = seed(&dodo);

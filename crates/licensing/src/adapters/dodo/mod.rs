@@ -11,12 +11,12 @@ use dodo::{
 use license_core::{
     ActivateRequest, ActivationOutcome, Capabilities, CreateRequest, DeactivateRequest, Instance,
     InstancesRequest, InvalidReason, LicenseError, LicenseKey, LicenseProvider, LicenseStatus,
-    ListRequest, Page, PageToken, Patch, Provider, UpdateRequest, ValidateRequest,
-    ValidationOutcome,
+    ListRequest, Page, PageToken, Patch, Provider, SecretLicenseKey, UpdateRequest,
+    ValidateRequest, ValidationOutcome, constant_time_eq,
 };
 
 pub use self::mapping::{dodo_activation, dodo_instance, dodo_license_key, dodo_status};
-use crate::adapters::common::{is_empty_metadata, unsupported_input};
+use crate::adapters::common::{is_empty_metadata, reason_for_status, unsupported_input};
 
 /// Dodo Payments as a [`LicenseProvider`].
 ///
@@ -63,6 +63,30 @@ impl DodoProvider {
     pub fn client(&self) -> &dodo::Client {
         &self.client
     }
+
+    /// With admin access, the license of an instance, when it is the key being validated (the
+    /// key strings are compared in constant time). Any failure gives `None`: this only refines
+    /// the reason of an answer already given.
+    async fn license_of_instance(
+        &self,
+        key: &SecretLicenseKey,
+        instance_id: &str,
+    ) -> Option<LicenseKey> {
+        let instance = self
+            .client
+            .license_key_instances()
+            .retrieve(instance_id)
+            .await
+            .ok()?;
+        let license = self
+            .client
+            .license_keys()
+            .retrieve(&instance.license_key_id)
+            .await
+            .ok()?;
+        constant_time_eq(license.key.expose().as_bytes(), key.expose().as_bytes())
+            .then(|| dodo_license_key(&license, self.test_mode))
+    }
 }
 
 const PROVIDER: Provider = Provider::Dodo;
@@ -88,9 +112,12 @@ impl LicenseProvider for DodoProvider {
 
     /// `POST /licenses/validate`. Dodo answers only `{"valid": bool}`, so an invalid key's reason
     /// is [`InvalidReason::Other`] (unknown, disabled or expired: Dodo does not say which), except
-    /// that with an instance id the key is checked again alone, and a key that is valid alone
-    /// gives [`InvalidReason::InstanceMismatch`]. A 404 (should Dodo answer one for an unknown
-    /// key) is [`InvalidReason::NotFound`].
+    /// with an instance id: the key is checked again alone, and a key valid alone gives
+    /// [`InvalidReason::InstanceMismatch`]; otherwise, when the client has an API key, the
+    /// instance's license is fetched (`GET /license_key_instances/{id}`, `GET /license_keys/{id}`)
+    /// and, if it is this key, its status gives the reason (`Disabled`, `Expired`) and the
+    /// license comes with the answer. A 404 (should Dodo answer one for an unknown key) is
+    /// [`InvalidReason::NotFound`].
     async fn validate(&self, request: ValidateRequest) -> Result<ValidationOutcome, LicenseError> {
         let licenses = self.client.licenses();
         let instance_id = request.instance_id.as_deref();
@@ -115,6 +142,12 @@ impl LicenseProvider for DodoProvider {
                 InvalidReason::InstanceMismatch,
                 None,
             ));
+        }
+        if let Some(id) = instance_id
+            && let Some(license) = self.license_of_instance(&request.key, id).await
+            && let Some(reason) = reason_for_status(&license.status)
+        {
+            return Ok(ValidationOutcome::invalid(reason, Some(license)));
         }
         Ok(ValidationOutcome::invalid(
             InvalidReason::Other(NOT_VALID.to_owned()),
