@@ -84,7 +84,11 @@ impl LemonSqueezy {
 
     /// Adds the bearer key and JSON:API headers; `Content-Type` only when there is no body (a
     /// body sets its own).
-    pub(crate) fn json_api(&self, request: Request, with_body: bool) -> Result<Request, LicenseError> {
+    pub(crate) fn json_api(
+        &self,
+        request: Request,
+        with_body: bool,
+    ) -> Result<Request, LicenseError> {
         let Some(key) = &self.inner.api_key else {
             return Err(LicenseError::config(
                 "the JSON:API needs an API key: set one with `LemonSqueezyBuilder::api_key`",
@@ -238,9 +242,21 @@ impl ProductBinding {
     /// expectation: an answer that does not say whose key it is is not trusted.
     pub fn check(&self, meta: Option<&LicenseApiMeta>) -> Option<ProductMismatch> {
         let checks = [
-            ("store_id", self.store_id.map(StoreId::get), meta.and_then(|m| m.store_id).map(StoreId::get)),
-            ("product_id", self.product_id.map(ProductId::get), meta.and_then(|m| m.product_id).map(ProductId::get)),
-            ("variant_id", self.variant_id.map(VariantId::get), meta.and_then(|m| m.variant_id).map(VariantId::get)),
+            (
+                "store_id",
+                self.store_id.map(StoreId::get),
+                meta.and_then(|m| m.store_id).map(StoreId::get),
+            ),
+            (
+                "product_id",
+                self.product_id.map(ProductId::get),
+                meta.and_then(|m| m.product_id).map(ProductId::get),
+            ),
+            (
+                "variant_id",
+                self.variant_id.map(VariantId::get),
+                meta.and_then(|m| m.variant_id).map(VariantId::get),
+            ),
         ];
         checks.into_iter().find_map(|(field, expected, actual)| {
             let expected = expected?;

@@ -28,9 +28,7 @@ pub fn json_api_errors(error: &LicenseError) -> Vec<JsonApiError> {
 pub fn license_api_error_body(error: &LicenseError) -> Option<LicenseApiErrorBody> {
     let body = error.http()?.body.as_deref()?;
     let value: Value = serde_json::from_str(body).ok()?;
-    if value.get("message").is_none() {
-        return None;
-    }
+    value.get("message")?;
     serde_json::from_value(value).ok()
 }
 
@@ -61,7 +59,10 @@ pub(crate) fn parse_error_body(body: &[u8]) -> (Option<String>, Option<String>) 
             .and_then(|m| m.keys().next().cloned());
         return (code, Some(message.to_owned()));
     }
-    let message = value.get("error").and_then(Value::as_str).map(str::to_owned);
+    let message = value
+        .get("error")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     (None, message)
 }
 
@@ -75,14 +76,24 @@ mod tests {
             br#"{"errors":[{"detail":"The activation limit field must be an integer.","source":{"pointer":"/data/attributes/activation_limit"},"status":"422","title":"Unprocessable Entity"}]}"#,
         );
         assert_eq!(code.as_deref(), Some("/data/attributes/activation_limit"));
-        assert_eq!(message.as_deref(), Some("The activation limit field must be an integer."));
+        assert_eq!(
+            message.as_deref(),
+            Some("The activation limit field must be an integer.")
+        );
         let (code, message) = parse_error_body(
             br#"{"message":"The instance id field is required.","errors":{"instance_id":["x"]}}"#,
         );
         assert_eq!(code.as_deref(), Some("instance_id"));
-        assert_eq!(message.as_deref(), Some("The instance id field is required."));
-        let (code, message) = parse_error_body(br#"{"valid":false,"error":"license_key not found."}"#);
-        assert_eq!((code, message.as_deref()), (None, Some("license_key not found.")));
+        assert_eq!(
+            message.as_deref(),
+            Some("The instance id field is required.")
+        );
+        let (code, message) =
+            parse_error_body(br#"{"valid":false,"error":"license_key not found."}"#);
+        assert_eq!(
+            (code, message.as_deref()),
+            (None, Some("license_key not found."))
+        );
         assert_eq!(parse_error_body(b"<html>"), (None, None));
     }
 }

@@ -37,8 +37,10 @@ impl<'a> LicenseKeyInstances<'a> {
         id: LicenseKeyInstanceId,
         include: &[&str],
     ) -> Result<Document<LicenseKeyInstance>, LicenseError> {
-        let mut request =
-            Request::get("retrieve license key instance", ["v1", PATH, &id.to_string()])?;
+        let mut request = Request::get(
+            "retrieve license key instance",
+            ["v1", PATH, &id.to_string()],
+        )?;
         if !include.is_empty() {
             request = request.query("include", include.join(","));
         }
@@ -91,18 +93,28 @@ impl ListLicenseKeyInstances {
     /// Fetches one page.
     pub async fn send(self) -> Result<ListPage<LicenseKeyInstance>, LicenseError> {
         let number = self.query.page_number;
-        fetch_page(&self.client, "list license key instances", PATH, &self.query, number).await
+        fetch_page(
+            &self.client,
+            "list license key instances",
+            PATH,
+            &self.query,
+            number,
+        )
+        .await
     }
 
     /// Every page, until the last.
     pub fn pages(
         self,
-    ) -> impl Stream<Item = Result<ListPage<LicenseKeyInstance>, LicenseError>> + Send + 'static {
+    ) -> impl Stream<Item = Result<ListPage<LicenseKeyInstance>, LicenseError>> + Send + 'static
+    {
         pages(self.client, "list license key instances", PATH, self.query)
     }
 
     /// Every instance of every page, until the last page.
-    pub fn stream(self) -> impl Stream<Item = Result<LicenseKeyInstance, LicenseError>> + Send + 'static {
+    pub fn stream(
+        self,
+    ) -> impl Stream<Item = Result<LicenseKeyInstance, LicenseError>> + Send + 'static {
         items(self.client, "list license key instances", PATH, self.query)
     }
 }

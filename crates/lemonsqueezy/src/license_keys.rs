@@ -130,7 +130,9 @@ impl ListLicenseKeys {
     }
 
     /// Every page, one request each, until the last.
-    pub fn pages(self) -> impl Stream<Item = Result<ListPage<LicenseKey>, LicenseError>> + Send + 'static {
+    pub fn pages(
+        self,
+    ) -> impl Stream<Item = Result<ListPage<LicenseKey>, LicenseError>> + Send + 'static {
         pages(self.client, "list license keys", PATH, self.query)
     }
 

@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use crate::client::LemonSqueezy;
 use crate::ids::InstanceId;
-use crate::models::{KeyStatus, LicenseAnswer, LicenseVerb, Refusal};
 use crate::models::license_api::RawAnswer;
+use crate::models::{KeyStatus, LicenseAnswer, LicenseVerb, Refusal};
 
 /// The License API.
 #[derive(Debug, Clone, Copy)]
@@ -42,15 +42,23 @@ impl<'a> Licenses<'a> {
         instance_name: &str,
     ) -> Result<LicenseAnswer, LicenseError> {
         if instance_name.trim().is_empty() {
-            return Err(LicenseError::invalid_input("activate: the instance name is empty")
-                .with_provider("lemonsqueezy"));
+            return Err(
+                LicenseError::invalid_input("activate: the instance name is empty")
+                    .with_provider("lemonsqueezy"),
+            );
         }
         let form = Form {
             license_key: key.expose(),
             instance_name: Some(instance_name),
             instance_id: None,
         };
-        self.call(LicenseVerb::Activate, key, &form, Idempotency::NonIdempotent).await
+        self.call(
+            LicenseVerb::Activate,
+            key,
+            &form,
+            Idempotency::NonIdempotent,
+        )
+        .await
     }
 
     /// Validates `key`, and the activation `instance_id` when given. Without an instance id it
@@ -65,7 +73,8 @@ impl<'a> Licenses<'a> {
             instance_name: None,
             instance_id: instance_id.map(InstanceId::as_str),
         };
-        self.call(LicenseVerb::Validate, key, &form, Idempotency::Idempotent).await
+        self.call(LicenseVerb::Validate, key, &form, Idempotency::Idempotent)
+            .await
     }
 
     /// Deactivates the activation `instance_id` of `key`, freeing its slot. The product binding
@@ -76,15 +85,23 @@ impl<'a> Licenses<'a> {
         instance_id: &InstanceId,
     ) -> Result<LicenseAnswer, LicenseError> {
         if instance_id.as_str().trim().is_empty() {
-            return Err(LicenseError::invalid_input("deactivate: the instance id is empty")
-                .with_provider("lemonsqueezy"));
+            return Err(
+                LicenseError::invalid_input("deactivate: the instance id is empty")
+                    .with_provider("lemonsqueezy"),
+            );
         }
         let form = Form {
             license_key: key.expose(),
             instance_name: None,
             instance_id: Some(instance_id.as_str()),
         };
-        self.call(LicenseVerb::Deactivate, key, &form, Idempotency::NonIdempotent).await
+        self.call(
+            LicenseVerb::Deactivate,
+            key,
+            &form,
+            Idempotency::NonIdempotent,
+        )
+        .await
     }
 
     async fn call(
@@ -100,8 +117,10 @@ impl<'a> Licenses<'a> {
             LicenseVerb::Deactivate => "deactivate license",
         };
         if key.is_empty() {
-            return Err(LicenseError::invalid_input(format!("{operation}: the license key is empty"))
-                .with_provider("lemonsqueezy"));
+            return Err(LicenseError::invalid_input(format!(
+                "{operation}: the license key is empty"
+            ))
+            .with_provider("lemonsqueezy"));
         }
         let request = Request::post(operation, ["v1", "licenses", verb.path()])?
             .idempotency_override(idempotency)
@@ -110,10 +129,12 @@ impl<'a> Licenses<'a> {
             .form(form)?;
         let response = self.client.http().send(request).await?;
         let mut answer = read_answer(verb, response)?;
-        if answer.confirmed && verb != LicenseVerb::Deactivate {
-            if let Some(mismatch) = self.client.binding().check(answer.meta.as_ref()) {
-                answer.refusal = Some(Refusal::ProductMismatch(mismatch));
-            }
+        let bound = answer.confirmed && verb != LicenseVerb::Deactivate;
+        if let Some(mismatch) = bound
+            .then(|| self.client.binding().check(answer.meta.as_ref()))
+            .flatten()
+        {
+            answer.refusal = Some(Refusal::ProductMismatch(mismatch));
         }
         Ok(answer)
     }

@@ -71,17 +71,17 @@ pub(crate) fn pages<T: DeserializeOwned + Send + 'static>(
             let Some(number) = next else {
                 return Ok(None);
             };
-            let page: ListPage<T> = fetch_page(&client, operation, path, &query, Some(number)).await?;
-            if let Some(current) = page.page.current_page {
-                if current != number {
-                    return Err(LicenseError::decode(format!(
-                        "asked for page {number} but the answer is page {current}"
-                    ))
-                    .with_provider("lemonsqueezy")
-                    .with_operation(operation));
-                }
+            let page: ListPage<T> =
+                fetch_page(&client, operation, path, &query, Some(number)).await?;
+            if let Some(current) = page.page.current_page.filter(|c| *c != number) {
+                return Err(LicenseError::decode(format!(
+                    "asked for page {number} but the answer is page {current}"
+                ))
+                .with_provider("lemonsqueezy")
+                .with_operation(operation));
             }
-            let following = if page.has_next() { number.checked_add(1) } else { None };
+            // Only ever forward: a server that points back would loop for ever.
+            let following = page.next_page_number().filter(|n| *n > number);
             Ok(Some((page, following)))
         }
     })

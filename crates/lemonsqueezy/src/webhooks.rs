@@ -61,8 +61,8 @@ pub fn verify_signature(
     if signature.is_empty() {
         return Err(webhook_error("the X-Signature header is missing or empty"));
     }
-    let tag = hex::decode(signature)
-        .map_err(|_| webhook_error("the X-Signature header is not hex"))?;
+    let tag =
+        hex::decode(signature).map_err(|_| webhook_error("the X-Signature header is not hex"))?;
     hmac::verify(&secret.key(), body, &tag)
         .map_err(|_| webhook_error("the X-Signature does not match the body"))
 }
@@ -175,9 +175,7 @@ fn redact_keys(text: &str) -> String {
     while let Some(at) = rest.find("\"key\"") {
         let (head, tail) = rest.split_at(at + 5);
         out.push_str(head);
-        let value_end = tail
-            .find([',', '}'])
-            .unwrap_or(tail.len());
+        let value_end = tail.find([',', '}']).unwrap_or(tail.len());
         out.push_str(":\"[redacted]\"");
         rest = tail.get(value_end..).unwrap_or("");
     }

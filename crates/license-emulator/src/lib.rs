@@ -4,5 +4,6 @@
 
 pub mod devpayr;
 pub mod dodo;
+pub mod lemonsqueezy;
 pub mod signed_license;
 pub mod support;

@@ -101,6 +101,8 @@ pub(crate) fn u32_or_null<'de, D: Deserializer<'de>>(deserializer: D) -> Result<
 }
 
 /// A string that may be `null`; `null` reads as empty.
-pub(crate) fn string_or_null<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+pub(crate) fn string_or_null<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<String, D::Error> {
     <Option<String> as serde::Deserialize>::deserialize(deserializer).map(Option::unwrap_or_default)
 }

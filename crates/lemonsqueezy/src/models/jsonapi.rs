@@ -33,7 +33,7 @@ pub struct ListPage<T> {
     /// The resources on this page.
     pub data: Vec<T>,
     /// Where this page sits (`meta.page`).
-    #[serde(default, deserialize_with = "page_meta")]
+    #[serde(default, rename = "meta", deserialize_with = "page_meta")]
     pub page: PageMeta,
     /// Links to the first, last, next and previous pages.
     #[serde(default)]
@@ -44,24 +44,39 @@ pub struct ListPage<T> {
 }
 
 impl<T> ListPage<T> {
-    /// Whether a page follows this one: `links.next` is present, or `currentPage < lastPage`.
+    /// Whether a page follows this one.
     pub fn has_next(&self) -> bool {
-        if self.data.is_empty() {
-            return false;
-        }
-        match (self.page.current_page, self.page.last_page) {
-            (Some(current), Some(last)) => current < last,
-            _ => self.links.next.is_some(),
-        }
+        self.next_page_number().is_some()
     }
 
-    /// The number of the page after this one, when there is one.
+    /// The number of the page after this one: `currentPage + 1` while below `lastPage`, else
+    /// the `page[number]` of `links.next`. `None` on the last page and on an empty page.
     pub fn next_page_number(&self) -> Option<u32> {
-        if !self.has_next() {
+        if self.data.is_empty() {
             return None;
         }
-        self.page.current_page.and_then(|n| n.checked_add(1))
+        match (self.page.current_page, self.page.last_page) {
+            (Some(current), Some(last)) => {
+                (current < last).then(|| current.checked_add(1)).flatten()
+            }
+            _ => self.links.next.as_deref().and_then(page_number_in_link),
+        }
     }
+}
+
+/// The `page[number]` of a page link (`…?page%5Bnumber%5D=2&…`).
+fn page_number_in_link(link: &str) -> Option<u32> {
+    ["page%5Bnumber%5D=", "page[number]="]
+        .iter()
+        .find_map(|marker| {
+            let start = link.find(marker)? + marker.len();
+            let digits: String = link
+                .get(start..)?
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse().ok()
+        })
 }
 
 fn page_meta<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<PageMeta, D::Error> {
@@ -193,13 +208,25 @@ pub(crate) type Relationships = BTreeMap<String, Relationship>;
 #[non_exhaustive]
 pub struct JsonApiError {
     /// A unique id for this occurrence.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_text")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_text"
+    )]
     pub id: Option<String>,
     /// The HTTP status, as a string (`"422"`).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_text")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_text"
+    )]
     pub status: Option<String>,
     /// An application-specific code.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_text")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_text"
+    )]
     pub code: Option<String>,
     /// A short summary (`"Unprocessable Entity"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -74,7 +74,8 @@ pub struct LicenseApiKey {
 }
 
 fn secret_key<'de, D: Deserializer<'de>>(deserializer: D) -> Result<SecretLicenseKey, D::Error> {
-    Option::<String>::deserialize(deserializer).map(|k| SecretLicenseKey::new(k.unwrap_or_default()))
+    Option::<String>::deserialize(deserializer)
+        .map(|k| SecretLicenseKey::new(k.unwrap_or_default()))
 }
 
 /// The `instance` object: the activation the answer is about.
