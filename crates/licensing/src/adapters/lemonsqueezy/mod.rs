@@ -149,12 +149,12 @@ impl LicenseProvider for LemonSqueezyProvider {
         let answer = licenses
             .activate(&request.key, &request.instance_name)
             .await?;
-        if answer.is_product_mismatch() {
-            if let Some(instance) = answer.instance_id() {
-                // The slot must not stay used by a key this client refuses; a failure here leaves
-                // it for the seller to free, and the answer is still a refusal.
-                let _ = licenses.deactivate(&request.key, instance).await;
-            }
+        if answer.is_product_mismatch()
+            && let Some(instance) = answer.instance_id()
+        {
+            // The slot must not stay used by a key this client refuses; a failure here leaves it
+            // for the seller to free, and the answer is still a refusal.
+            let _ = licenses.deactivate(&request.key, instance).await;
         }
         map::activation_outcome(&answer)
     }

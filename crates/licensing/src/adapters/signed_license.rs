@@ -1,1 +1,0 @@
-//! The signed_license adapter (being written).

@@ -1,0 +1,174 @@
+//! Pure mappings from GetKeyManager's signed payloads to the neutral models.
+//!
+//! They take the JSON of a **verified** payload (`Reply::verified().value()`); never feed them
+//! the unsigned `response` copy of an envelope outside tests.
+
+use ::signed_license::ResponseCode;
+use ::signed_license::models::{LicenseDetails, LicenseKeyRecord, LicenseKeyStatus, MetaEntry};
+use chrono::{DateTime, Days, NaiveDateTime, Utc};
+use license_core::{
+    InvalidReason, LicenseError, LicenseKey, LicenseStatus, Provider, SecretLicenseKey, decode_json,
+};
+use serde_json::{Map, Value};
+
+use super::super::common::count_u64;
+
+const PROVIDER: Provider = Provider::SignedLicense;
+
+/// A license key as `get-license-keys` (730) or `random-assign-license-keys` (803) lists it.
+///
+/// `activation_limit` 0 is unlimited (`None`); `expires_at` is `assigned_at` + `validity` days
+/// when both are known (validity 0 = never; an unassigned key has not started its validity and
+/// has no expiry yet); `meta_data` entries become `metadata` `{key: value}`; `raw` is `item`.
+pub fn license_from_record(item: &Value) -> Result<LicenseKey, LicenseError> {
+    let (text, key) = without_key(item, "/license_key");
+    let record = decode_record(&text)?;
+    let mut license = LicenseKey::new(PROVIDER, record.id.to_string(), status(&record.status));
+    license.key = key.map(SecretLicenseKey::new);
+    license.customer.name = record.owner_name.clone();
+    license.customer.email = record.owner_email.clone();
+    license.product.id = record.product_id.map(|id| id.to_string());
+    license.activation_limit = activation_limit(record.activation_limit);
+    license.expires_at = expiry(record.assigned_at.as_deref(), record.validity);
+    license.created_at = record.created_at.as_deref().and_then(parse_time);
+    license.updated_at = record.updated_at.as_deref().and_then(parse_time);
+    license.metadata = metadata(item.get("meta_data"));
+    license.raw = item.clone();
+    Ok(license)
+}
+
+/// The answer of `get-license-key-details` (500: "Active license key found"): the whole signed
+/// payload (`licenseKey` and `product`). Its status is `Active` (that is what 500 says); `raw`
+/// is `payload`.
+pub fn license_from_details(payload: &Value) -> Result<LicenseKey, LicenseError> {
+    let (text, key) = without_key(payload, "/licenseKey/license_key");
+    let details = decode_details(&text)?;
+    let info = &details.license_key;
+    let mut license = LicenseKey::new(PROVIDER, info.id.to_string(), LicenseStatus::Active);
+    license.key = key.map(SecretLicenseKey::new);
+    license.customer.name = info.owner_name.clone();
+    license.customer.email = info.owner_email.clone();
+    license.product.id = Some(details.product.id.to_string());
+    license.product.name = Some(details.product.name.clone()).filter(|n| !n.is_empty());
+    license.activation_limit = activation_limit(info.activation_limit);
+    license.expires_at = match info.expires_at.as_deref() {
+        Some(text) => parse_time(text),
+        None => expiry(info.assigned_at.as_deref(), info.validity),
+    };
+    license.metadata = entries(&info.meta_data);
+    license.raw = payload.clone();
+    Ok(license)
+}
+
+/// A GetKeyManager key status in neutral terms: `available` is issued but not in use
+/// (`Inactive`), `assigned` is sold to an owner (`Active`), `blocked` is `Disabled`; anything
+/// else (`reserved`) is kept as `Other`.
+pub fn status(status: &LicenseKeyStatus) -> LicenseStatus {
+    match status {
+        LicenseKeyStatus::Available => LicenseStatus::Inactive,
+        LicenseKeyStatus::Assigned => LicenseStatus::Active,
+        LicenseKeyStatus::Blocked => LicenseStatus::Disabled,
+        other => LicenseStatus::Other(other.as_str().to_owned()),
+    }
+}
+
+/// The GetKeyManager statuses a neutral status matches (for filtering a listing).
+pub fn status_matches(wanted: &LicenseStatus, actual: &LicenseKeyStatus) -> bool {
+    status(actual) == *wanted
+}
+
+/// Why a refusal code refuses a license, in neutral terms; the server's message is kept for the
+/// codes no neutral reason fits.
+pub fn reason(code: ResponseCode, message: &str) -> InvalidReason {
+    match code {
+        ResponseCode::InvalidLicenseKey
+        | ResponseCode::LicenseKeyNotFound
+        | ResponseCode::LicenseKeyNotFoundOnDelete
+        | ResponseCode::LicenseKeyNotFoundOnUpdate => InvalidReason::NotFound,
+        ResponseCode::LicenseKeyExpired => InvalidReason::Expired,
+        ResponseCode::LicenseKeyBlocked => InvalidReason::Disabled,
+        ResponseCode::ActivationLimitReached => InvalidReason::LimitReached,
+        ResponseCode::NoActivation | ResponseCode::LicenseKeyAlreadyInactive => {
+            InvalidReason::InstanceMismatch
+        }
+        _ => InvalidReason::Other(if message.is_empty() {
+            format!("refused with code {code}")
+        } else {
+            message.to_owned()
+        }),
+    }
+}
+
+/// A GetKeyManager time: RFC 3339 (`2024-02-24T21:21:24.000000Z`) or `Y-m-d H:i:s`, read as UTC
+/// (the server's zone is not stated).
+pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Some(at.with_timezone(&Utc));
+    }
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
+        .ok()
+        .map(|at| at.and_utc())
+}
+
+fn activation_limit(limit: Option<u64>) -> Option<u32> {
+    match limit {
+        None | Some(0) => None,
+        Some(n) => count_u64(n),
+    }
+}
+
+fn expiry(assigned_at: Option<&str>, validity_days: Option<u64>) -> Option<DateTime<Utc>> {
+    let days = validity_days.filter(|d| *d > 0)?;
+    let start = parse_time(assigned_at?)?;
+    start.checked_add_days(Days::new(days))
+}
+
+fn metadata(meta_data: Option<&Value>) -> Value {
+    let entries: Vec<MetaEntry> = meta_data
+        .cloned()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
+    entries_value(&entries)
+}
+
+fn entries(entries: &[MetaEntry]) -> Value {
+    entries_value(entries)
+}
+
+fn entries_value(entries: &[MetaEntry]) -> Value {
+    if entries.is_empty() {
+        return Value::Null;
+    }
+    let map: Map<String, Value> = entries
+        .iter()
+        .map(|e| {
+            let value = e.value.clone().map_or(Value::Null, Value::String);
+            (e.key.clone(), value)
+        })
+        .collect();
+    Value::Object(map)
+}
+
+/// `value` as JSON text with the license key at `pointer` blanked, so that no decode-error
+/// snippet can show it (a snippet may cut the key short, where a text replacement would miss it),
+/// and the key apart.
+fn without_key(value: &Value, pointer: &str) -> (String, Option<String>) {
+    let key = value
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let mut copy = value.clone();
+    if let Some(slot) = copy.pointer_mut(pointer) {
+        *slot = Value::from("<redacted>");
+    }
+    (copy.to_string(), key)
+}
+
+fn decode_record(text: &str) -> Result<LicenseKeyRecord, LicenseError> {
+    decode_json(text.as_bytes(), |s| s.to_owned()).map_err(|e| e.with_provider(PROVIDER.as_str()))
+}
+
+fn decode_details(text: &str) -> Result<LicenseDetails, LicenseError> {
+    decode_json(text.as_bytes(), |s| s.to_owned()).map_err(|e| e.with_provider(PROVIDER.as_str()))
+}

@@ -1,0 +1,508 @@
+//! The GetKeyManager (signed-license) adapter: mappings on verified fixture payloads, flows
+//! through `Box<dyn LicenseProvider>` against the signing emulator, and fail-closed signatures.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg(feature = "signed-license")]
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use license_emulator::signed_license::{LicenseSpec, SignedLicenseEmulator, SigningMode};
+use licensing::signed_license_mapping as map;
+use licensing::{
+    ActivateRequest, ActivationOutcome, ApiKey, CreateRequest, DeactivateRequest, FixedClock,
+    InstancesRequest, InvalidReason, LicenseProvider, LicenseStatus, ListRequest, Patch, Provider,
+    SignedLicenseProvider, UpdateRequest, ValidateRequest,
+};
+use serde_json::Value;
+use signed_license::models::LicenseKeyStatus;
+use signed_license::{KeySet, PublicKey, ResponseCode, SignedLicenseClient};
+use wiremock::matchers::{body_string, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn fixture(name: &str) -> String {
+    let path = format!(
+        "{}/../../fixtures/signed-license/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    text.parse().unwrap()
+}
+
+/// A TEST-ONLY key pair of `fixtures/signed-license/test-keys/`.
+fn test_key(name: &str) -> (aws_lc_rs::signature::RsaKeyPair, PublicKey) {
+    use base64::Engine as _;
+    let pem = fixture(&format!("test-keys/{name}.TEST-ONLY.pkcs8.pem"));
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap();
+    let pair = aws_lc_rs::signature::RsaKeyPair::from_pkcs8(&der).unwrap();
+    let public = PublicKey::from_pem(name, &fixture(&format!("test-keys/{name}.pub.pem"))).unwrap();
+    (pair, public)
+}
+
+/// An envelope as GetKeyManager signs it: RSASSA-PKCS1-v1_5 SHA-256 over the base64 text of the
+/// payload JSON.
+fn envelope(key: &aws_lc_rs::signature::RsaKeyPair, payload: &Value) -> String {
+    use base64::Engine as _;
+    let text = base64::engine::general_purpose::STANDARD.encode(payload.to_string());
+    let mut signature = vec![0; key.public_modulus_len()];
+    key.sign(
+        &aws_lc_rs::signature::RSA_PKCS1_SHA256,
+        &aws_lc_rs::rand::SystemRandom::new(),
+        text.as_bytes(),
+        &mut signature,
+    )
+    .unwrap();
+    let signature = base64::engine::general_purpose::STANDARD.encode(signature);
+    serde_json::json!({
+        "response": payload,
+        "response_base64": text,
+        "private_key_used": "product",
+        "signature": signature,
+    })
+    .to_string()
+}
+
+/// The plain `response` copy of a documented envelope. The mapped examples cannot be verified
+/// (730 was edited after signing, 500 is signed by an unpublished key, 803 is unsigned), so their
+/// plain copies stand in for verified payloads.
+fn plain_response(name: &str) -> Value {
+    let envelope: Value = serde_json::from_str(&fixture(name)).unwrap();
+    envelope["response"].clone()
+}
+
+// ---------------------------------------------------------------- mappings on fixtures
+
+#[test]
+fn listed_key_maps_every_field() {
+    let payload = plain_response("get-license-keys.730.json");
+    let item = &payload["license_keys"][0];
+    let license = map::license_from_record(item).unwrap();
+    assert_eq!(license.provider, Provider::SignedLicense);
+    assert_eq!(license.id, "944516");
+    assert_eq!(
+        license.key.as_ref().unwrap().expose(),
+        "2f09f12d-7040-4bc6-a506-23f372d09a25"
+    );
+    assert_eq!(license.status, LicenseStatus::Inactive, "available");
+    assert_eq!(license.product.id.as_deref(), Some("1"));
+    assert_eq!(license.customer.name, None);
+    assert_eq!(license.customer.email, None);
+    assert_eq!(license.activation_limit, Some(1));
+    assert_eq!(license.activations, None);
+    assert_eq!(license.expires_at, None, "validity starts at assignment");
+    assert_eq!(license.created_at, Some(at("2024-02-24T21:21:24Z")));
+    assert_eq!(license.updated_at, Some(at("2024-02-24T21:21:24Z")));
+    assert_eq!(license.test_mode, None);
+    assert_eq!(license.metadata, Value::Null);
+    assert_eq!(&license.raw, item);
+    let all: Vec<_> = payload["license_keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| map::license_from_record(i).unwrap())
+        .collect();
+    assert_eq!(all.len(), 10);
+}
+
+#[test]
+fn assigned_key_gets_owner_and_expiry_from_validity() {
+    // An unsigned ("Private key not set") documented body: only its plain copy exists.
+    let payload = plain_response("random-assign-license-keys.803.json");
+    let license = map::license_from_record(&payload["license_keys"][0]).unwrap();
+    assert_eq!(license.id, "213");
+    assert_eq!(license.status, LicenseStatus::Active, "assigned");
+    assert_eq!(license.customer.name.as_deref(), Some("Test User"));
+    assert_eq!(license.customer.email.as_deref(), Some("email@domain.ltd"));
+    assert_eq!(
+        license.expires_at,
+        Some(at("2025-11-23T19:02:08.829115Z")),
+        "assigned_at + 365 days"
+    );
+    assert_eq!(license.metadata, Value::Null, "empty meta_data");
+}
+
+#[test]
+fn details_map_product_owner_meta_and_unlimited() {
+    // Signed by a product key the docs never published: the plain copy stands in.
+    let payload = plain_response("get-license-key-details.500.json");
+    let license = map::license_from_details(&payload).unwrap();
+    assert_eq!(license.id, "1034773");
+    assert_eq!(
+        license.key.as_ref().unwrap().expose(),
+        "3a343c8a-38fe-4b6e-ad77-2222222"
+    );
+    assert_eq!(license.status, LicenseStatus::Active);
+    assert_eq!(license.customer.name.as_deref(), Some("Test User"));
+    assert_eq!(license.product.id.as_deref(), Some("1"));
+    assert_eq!(license.product.name.as_deref(), Some("Test Product"));
+    assert_eq!(license.activation_limit, None, "0 = unlimited");
+    assert_eq!(license.expires_at, None, "`false` = never");
+    assert_eq!(license.metadata["test-key"], "test value y");
+    assert_eq!(license.metadata["test-key-2"], "test value y2");
+    assert_eq!(license.raw, payload);
+}
+
+#[test]
+fn odd_values_are_none_or_errors_never_panics_or_leaks() {
+    let payload = plain_response("get-license-keys.730.json");
+    let mut item = payload["license_keys"][0].clone();
+    item["activation_limit"] = Value::from(1_u64 << 40);
+    item["status"] = Value::from("reserved");
+    let license = map::license_from_record(&item).unwrap();
+    assert_eq!(license.activation_limit, None, "huge limit is not wrapped");
+    assert_eq!(license.status, LicenseStatus::Other("reserved".into()));
+
+    let mut bad = payload["license_keys"][0].clone();
+    bad["id"] = Value::from("not-a-number");
+    let err = map::license_from_record(&bad).unwrap_err();
+    assert!(err.is_decode());
+    assert!(!format!("{err} {err:?}").contains("2f09f12d"), "{err}");
+    let _ = map::license_from_record(&Value::Null).unwrap_err();
+}
+
+#[test]
+fn refusal_codes_map_to_precise_reasons() {
+    for (code, reason) in [
+        (210, InvalidReason::NotFound),
+        (501, InvalidReason::NotFound),
+        (205, InvalidReason::Expired),
+        (204, InvalidReason::Disabled),
+        (302, InvalidReason::LimitReached),
+        (202, InvalidReason::InstanceMismatch),
+    ] {
+        assert_eq!(
+            map::reason(ResponseCode::from_u32(code), "x"),
+            reason,
+            "{code}"
+        );
+    }
+    assert_eq!(
+        map::reason(
+            ResponseCode::from_u32(201),
+            "This license key is not assigned"
+        ),
+        InvalidReason::Other("This license key is not assigned".into())
+    );
+    assert_eq!(
+        map::status(&LicenseKeyStatus::Blocked),
+        LicenseStatus::Disabled
+    );
+    assert_eq!(
+        map::parse_time("2024-02-27 03:05:31"),
+        Some(at("2024-02-27T03:05:31Z"))
+    );
+    assert_eq!(map::parse_time("false"), None);
+}
+
+// ---------------------------------------------------------------- flows against the emulator
+
+const KEY: &str = "3a343c8a-38fe-4b6e-ad77-canary00001";
+
+fn client(gkm: &SignedLicenseEmulator) -> SignedLicenseClient {
+    SignedLicenseClient::builder()
+        .base_url(gkm.uri())
+        .api_key(ApiKey::new(gkm.api_key()).unwrap())
+        .keys(KeySet::new(
+            PublicKey::from_pem("emulator", gkm.public_key_pem()).unwrap(),
+        ))
+        .product_id(1)
+        .http_options(license_http::HttpOptions::new().retry(license_http::RetryPolicy::none()))
+        .build()
+        .unwrap()
+}
+
+fn provider(gkm: &SignedLicenseEmulator) -> Box<dyn LicenseProvider> {
+    Box::new(SignedLicenseProvider::new(client(gkm)).with_product_id(1))
+}
+
+fn refused(outcome: ActivationOutcome) -> InvalidReason {
+    match outcome {
+        ActivationOutcome::Refused { reason, .. } => reason,
+        other => panic!("refused expected, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn activate_until_the_limit_then_deactivate_frees_a_slot() {
+    let gkm = SignedLicenseEmulator::start().await;
+    gkm.add_license(LicenseSpec::assigned(KEY).activation_limit(2));
+    let provider = provider(&gkm);
+
+    for host in ["host-1", "host-2"] {
+        let outcome = provider
+            .activate(ActivateRequest::new(KEY, host))
+            .await
+            .unwrap();
+        let instance = outcome.instance().expect("activated");
+        assert_eq!(instance.id, host);
+    }
+    let outcome = provider
+        .activate(ActivateRequest::new(KEY, "host-3"))
+        .await
+        .unwrap();
+    assert_eq!(refused(outcome), InvalidReason::LimitReached);
+    assert_eq!(gkm.activations(KEY), vec!["host-1", "host-2"]);
+
+    // Activating an identifier again is not a second slot (301, already active). The clock moves
+    // on: an answer with the same timestamp for the same call would be refused as a replay.
+    gkm.advance(1);
+    let again = provider
+        .activate(ActivateRequest::new(KEY, "host-2"))
+        .await
+        .unwrap();
+    assert!(again.instance().is_some());
+
+    provider
+        .deactivate(DeactivateRequest::new(KEY, "host-1"))
+        .await
+        .unwrap();
+    gkm.advance(1);
+    let outcome = provider
+        .activate(ActivateRequest::new(KEY, "host-3"))
+        .await
+        .unwrap();
+    assert_eq!(outcome.instance().unwrap().id, "host-3");
+    assert_eq!(gkm.activations(KEY), vec!["host-2", "host-3"]);
+
+    let valid = provider
+        .validate(ValidateRequest::new(KEY).instance_id("host-3"))
+        .await
+        .unwrap();
+    assert!(valid.is_valid());
+    let licensing::ValidationOutcome::Valid { instance, .. } = valid else {
+        panic!("valid")
+    };
+    assert_eq!(instance.unwrap().id, "host-3");
+    let gone = provider
+        .validate(ValidateRequest::new(KEY).instance_name("host-1"))
+        .await
+        .unwrap();
+    assert_eq!(gone.reason(), Some(&InvalidReason::InstanceMismatch));
+}
+
+#[tokio::test]
+async fn invalid_keys_answer_with_the_right_reason() {
+    let gkm = SignedLicenseEmulator::start().await;
+    gkm.add_license(LicenseSpec::assigned("BLOCKED-KEY-0001").blocked());
+    gkm.add_license(LicenseSpec::assigned("EXPIRED-KEY-0001").expires_at(1_000_000_000));
+    gkm.add_license(LicenseSpec::available("UNASSIGNED-KEY-01"));
+    let provider = provider(&gkm);
+    for (key, reason) in [
+        ("BLOCKED-KEY-0001", InvalidReason::Disabled),
+        ("EXPIRED-KEY-0001", InvalidReason::Expired),
+        ("UNKNOWN-KEY-00001", InvalidReason::NotFound),
+        (
+            "UNASSIGNED-KEY-01",
+            InvalidReason::Other("This license key is not assigned".into()),
+        ),
+    ] {
+        let outcome = provider
+            .validate(ValidateRequest::new(key).instance_name("example.com"))
+            .await
+            .unwrap();
+        assert_eq!(outcome.reason(), Some(&reason), "{key}");
+        let outcome = provider
+            .activate(ActivateRequest::new(key, "example.com"))
+            .await
+            .unwrap();
+        assert_eq!(refused(outcome), reason, "{key}");
+    }
+    let err = provider
+        .deactivate(DeactivateRequest::new("UNKNOWN-KEY-00001", "example.com"))
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    assert!(!format!("{err:?}").contains("UNKNOWN-KEY-00001"));
+    // No identifier: GetKeyManager cannot verify.
+    let err = provider
+        .validate(ValidateRequest::new(KEY))
+        .await
+        .unwrap_err();
+    assert!(err.is_config());
+}
+
+#[tokio::test]
+async fn signature_failures_stay_errors() {
+    let gkm = SignedLicenseEmulator::start().await;
+    gkm.add_license(LicenseSpec::assigned(KEY));
+    let provider = provider(&gkm);
+    provider
+        .activate(ActivateRequest::new(KEY, "host-1"))
+        .await
+        .unwrap();
+    for mode in [
+        SigningMode::Tampered,
+        SigningMode::Unsigned,
+        SigningMode::OtherKey,
+        SigningMode::Stale(3600),
+    ] {
+        gkm.set_mode(mode);
+        let err = provider
+            .validate(ValidateRequest::new(KEY).instance_id("host-1"))
+            .await
+            .unwrap_err();
+        assert!(err.is_signature(), "{mode:?}: {err}");
+        assert!(!format!("{err} {err:?}").contains(KEY));
+        let err = provider
+            .activate(ActivateRequest::new(KEY, "host-2"))
+            .await
+            .unwrap_err();
+        assert!(err.is_signature(), "{mode:?}: {err}");
+    }
+}
+
+#[tokio::test]
+async fn get_list_and_create_read_the_key_store() {
+    let gkm = SignedLicenseEmulator::start().await;
+    let id = gkm.add_license(LicenseSpec::assigned(KEY).activation_limit(3));
+    gkm.add_license(LicenseSpec::available("OTHER-PRODUCT-KEY").product(2));
+    let provider = provider(&gkm);
+
+    let license = provider.get(&id.to_string()).await.unwrap();
+    assert_eq!(license.key.as_ref().unwrap().expose(), KEY);
+    assert_eq!(license.status, LicenseStatus::Active);
+    assert_eq!(license.activation_limit, Some(3));
+    assert_eq!(license.customer.name.as_deref(), Some("Test User"));
+    assert!(provider.get("999999").await.unwrap_err().is_not_found());
+
+    let all = provider.list(ListRequest::new()).await.unwrap();
+    assert_eq!(all.items.len(), 2);
+    assert!(all.is_last());
+    let product_2 = provider
+        .list(ListRequest::new().product_id("2"))
+        .await
+        .unwrap();
+    assert_eq!(product_2.items.len(), 1);
+    assert_eq!(product_2.items[0].status, LicenseStatus::Inactive);
+    let active = provider
+        .list(ListRequest::new().status(LicenseStatus::Active))
+        .await
+        .unwrap();
+    assert_eq!(active.items.len(), 1);
+    assert!(
+        provider
+            .list(ListRequest::new().customer_id("c"))
+            .await
+            .unwrap_err()
+            .is_config()
+    );
+
+    let mut create = CreateRequest::for_product("1");
+    create.key = Some("IMPORTED-KEY-0001".into());
+    create.activation_limit = Some(5);
+    let created = provider.create(create.clone()).await.unwrap();
+    assert_eq!(created.key.as_ref().unwrap().expose(), "IMPORTED-KEY-0001");
+    assert_eq!(created.status, LicenseStatus::Inactive);
+    assert_eq!(created.activation_limit, Some(5));
+    assert_eq!(created.product.id.as_deref(), Some("1"));
+    let err = provider.create(create).await.unwrap_err();
+    assert!(err.is_conflict(), "{err}");
+    assert!(!format!("{err:?}").contains("IMPORTED-KEY-0001"));
+    let mut no_key = CreateRequest::for_product("1");
+    no_key.expires_at = Some(Utc::now());
+    assert!(provider.create(no_key).await.unwrap_err().is_config());
+}
+
+#[tokio::test]
+async fn unsupported_operation_and_capabilities() {
+    let gkm = SignedLicenseEmulator::start().await;
+    let provider = provider(&gkm);
+    assert_eq!(provider.provider(), Provider::SignedLicense);
+    let caps = provider.capabilities();
+    assert!(caps.signed && caps.offline);
+    assert!(caps.validate && caps.activate && caps.deactivate);
+    assert!(caps.get && caps.list && caps.create && caps.update);
+    assert!(!caps.instances);
+    let err = provider
+        .instances(InstancesRequest::new("1"))
+        .await
+        .unwrap_err();
+    assert!(err.is_unsupported());
+}
+
+#[tokio::test]
+async fn debug_and_errors_never_show_the_api_key_or_license_key() {
+    let gkm = SignedLicenseEmulator::start().await;
+    let api_key = gkm.api_key();
+    let provider = SignedLicenseProvider::new(client(&gkm));
+    let debug = format!("{provider:?}");
+    assert!(!debug.contains(&api_key), "{debug}");
+    gkm.set_mode(SigningMode::Tampered);
+    let boxed: Box<dyn LicenseProvider> = Box::new(provider);
+    let err = boxed
+        .activate(ActivateRequest::new(KEY, "host-1"))
+        .await
+        .unwrap_err();
+    for text in [format!("{err}"), format!("{err:?}")] {
+        assert!(!text.contains(KEY), "{text}");
+        assert!(!text.contains(&api_key), "{text}");
+    }
+}
+
+// ---------------------------------------------------------------- update over wiremock
+
+/// `update-license-key` is not emulated: the documented payloads (730, 950) are served, signed
+/// with a TEST-ONLY key.
+#[tokio::test]
+async fn update_reads_the_key_and_sends_it_back_whole() {
+    let (pair, public) = test_key("product-2048");
+    let now = 1_709_003_450;
+    let mut listed = plain_response("get-license-keys.730.json");
+    listed["timestamp"] = Value::from(now - 5);
+    let mut updated = plain_response("update-license-key.950.json");
+    updated["timestamp"] = Value::from(now - 3);
+    let server = MockServer::start().await;
+    let api_key = "00000000-0000-0000-0000-canary000001";
+    Mock::given(method("GET"))
+        .and(path("/api/v1/get-license-keys"))
+        .and(query_param("api_key", api_key))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(envelope(&pair, &listed), "application/json"),
+        )
+        .expect(3)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/update-license-key"))
+        .and(body_string(format!(
+            "api_key={api_key}&license_key=2f09f12d-7040-4bc6-a506-23f372d09a25\
+             &product_id=1&activation_limit=0&validity=365&status=blocked"
+        )))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(envelope(&pair, &updated), "application/json"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let clock = Arc::new(FixedClock::new(DateTime::from_timestamp(now, 0).unwrap()));
+    let client = SignedLicenseClient::builder()
+        .base_url(server.uri())
+        .api_key(ApiKey::new(api_key).unwrap())
+        .keys(KeySet::new(public))
+        .clock(clock)
+        .http_options(license_http::HttpOptions::new().retry(license_http::RetryPolicy::none()))
+        .build()
+        .unwrap();
+    let provider: Box<dyn LicenseProvider> = Box::new(SignedLicenseProvider::new(client));
+    let mut update = UpdateRequest::new("944516");
+    update.activation_limit = Patch::Clear;
+    update.disabled = Some(true);
+    let license = provider.update(update).await.unwrap();
+    assert_eq!(license.id, "944516");
+
+    let mut dated = UpdateRequest::new("944516");
+    dated.expires_at = Patch::Set(Utc::now());
+    assert!(provider.update(dated).await.unwrap_err().is_config());
+    assert!(
+        provider
+            .update(UpdateRequest::new("1"))
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+}
