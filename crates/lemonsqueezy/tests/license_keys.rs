@@ -395,3 +395,57 @@ fn debug_never_shows_the_api_key() {
             .is_config()
     );
 }
+
+#[tokio::test]
+async fn live_type_variants_decode() {
+    let body = r#"{"data":{"type":"license-keys","id":7,"attributes":{"store_id":"1","customer_id":null,"order_id":"2","order_item_id":3,"product_id":"4","user_name":null,"user_email":"a@example.com","key":"K-1234-5678-9999","key_short":"XXXX-5678-9999","activation_limit":null,"instances_count":null,"disabled":1,"status":"suspended_for_review","status_formatted":"?","expires_at":"2025-01-01T00:00:00.000000Z","created_at":"2024-05-24T14:15:07.123456Z","updated_at":"2024-05-24T14:15:07Z","test_mode":true,"variant_id":9}}}"#;
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/license-keys/7"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(body))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let key = client(&server)
+        .license_keys()
+        .retrieve(LicenseKeyId(7))
+        .await
+        .unwrap()
+        .data;
+    let a = &key.attributes;
+    assert_eq!(key.id, LicenseKeyId(7));
+    assert_eq!(
+        (a.store_id.get(), a.order_id.get(), a.product_id.get()),
+        (1, 2, 4)
+    );
+    assert_eq!(a.customer_id, None);
+    assert_eq!(a.user_name, "");
+    assert!(a.disabled);
+    assert_eq!((a.activation_limit, a.instances_count), (None, None));
+    assert_eq!(a.status, KeyStatus::Unknown("suspended_for_review".into()));
+    assert_eq!(a.created_at.timestamp_subsec_micros(), 123_456);
+    assert!(a.test_mode);
+}
+
+#[tokio::test]
+async fn decode_errors_name_the_path() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/license-keys/1"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(
+            r#"{"data":{"type":"license-keys","id":"1","attributes":{"store_id":true}}}"#,
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .license_keys()
+        .retrieve(LicenseKeyId(1))
+        .await
+        .unwrap_err();
+    assert!(err.is_decode());
+    assert!(
+        err.to_string().contains("data.attributes.store_id"),
+        "{err}"
+    );
+}

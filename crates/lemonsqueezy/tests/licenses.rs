@@ -374,3 +374,56 @@ async fn empty_input_is_refused_before_sending() {
     assert!(server.received_requests().await.unwrap().is_empty());
     let _ = API_KEY;
 }
+
+#[tokio::test]
+async fn license_api_ids_as_strings_and_null_usage_decode() {
+    let server = common::server().await;
+    let body = r#"{"valid":true,"error":null,"license_key":{"id":"1","status":"active","key":"k","activation_limit":"3","activation_usage":null,"created_at":"2024-01-24T14:15:07.000000Z","expires_at":null},"instance":null,"meta":{"store_id":"1","product_id":4,"variant_id":"5","extra":"ignored"}}"#;
+    Mock::given(method("POST"))
+        .and(path("/v1/licenses/validate"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(body))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let answer = bound(&server, 1, 4, Some(5))
+        .licenses()
+        .validate(&key(), None)
+        .await
+        .unwrap();
+    assert!(answer.is_accepted());
+    let lk = answer.license_key.unwrap();
+    assert_eq!(
+        (
+            lk.id.get(),
+            lk.activation_limit,
+            lk.activation_usage,
+            lk.test_mode
+        ),
+        (1, Some(3), 0, false)
+    );
+}
+
+#[tokio::test]
+async fn a_server_error_echoing_the_key_does_not_leak_it() {
+    let server = common::server().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/licenses/activate"))
+        .respond_with(
+            ResponseTemplate::new(500).set_body_string(format!("boom: license {KEY} failed")),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .licenses()
+        .activate(&key(), "Test")
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(500));
+    assert!(
+        err.may_have_been_applied(),
+        "a 500 on activate may have used a slot"
+    );
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains(KEY), "{shown}");
+}

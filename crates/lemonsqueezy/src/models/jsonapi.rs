@@ -276,3 +276,26 @@ fn opt_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<
         _ => None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_page_comes_from_meta_or_the_next_link() {
+        let mut page: ListPage<Value> = serde_json::from_str(
+            r#"{"meta":{"page":{"currentPage":2,"lastPage":3}},"links":{},"data":[1]}"#,
+        )
+        .unwrap();
+        assert_eq!(page.next_page_number(), Some(3));
+        page.page = PageMeta::default();
+        assert_eq!(page.next_page_number(), None);
+        page.links.next =
+            Some("https://x/v1/license-keys?page%5Bnumber%5D=12&page%5Bsize%5D=2".into());
+        assert_eq!(page.next_page_number(), Some(12));
+        page.links.next = Some("https://x/v1/license-keys?page[number]=4".into());
+        assert_eq!(page.next_page_number(), Some(4));
+        page.data.clear();
+        assert!(!page.has_next());
+    }
+}
