@@ -77,8 +77,8 @@ pub enum VerifyError {
         /// Seconds the timestamp is ahead of now.
         ahead_secs: i64,
     },
-    /// The timestamp is not newer than one already accepted for this license and call.
-    #[error("replayed response: timestamp {timestamp} is not newer than {newest}")]
+    /// The timestamp is older than one already accepted for this license and call (a rollback).
+    #[error("replayed response: timestamp {timestamp} is older than {newest}, already accepted")]
     Replay {
         /// The response's signed timestamp.
         timestamp: i64,

@@ -45,16 +45,12 @@ pub(crate) fn text_digest(text: &str) -> String {
     hex::encode(digest(&SHA256, text.as_bytes()))
 }
 
-/// Whether `seen` may follow `last`: strictly newer, or the very same signed text again
-/// (a re-delivery of an identical answer carries nothing an attacker could use).
+/// Whether `seen` may follow `last`: not older. Signed timestamps have one-second resolution, so
+/// two answers of the same second cannot be ordered: refusing the second would break legitimate
+/// sequences (a refused activation, a deactivation, the activation again, all within a second).
+/// An older answer is a rollback and is refused.
 pub(crate) fn is_acceptable(last: Option<&Seen>, seen: &Seen) -> bool {
-    match last {
-        None => true,
-        Some(last) => {
-            seen.timestamp > last.timestamp
-                || (seen.timestamp == last.timestamp && seen.digest == last.digest)
-        }
-    }
+    last.is_none_or(|last| seen.timestamp >= last.timestamp)
 }
 
 /// A store in memory: forgets everything when the process ends.

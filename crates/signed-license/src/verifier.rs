@@ -24,7 +24,7 @@ pub struct Call<'a> {
     /// Whether this is a license-state call (verify, activate, deactivate, details,
     /// downloadables, license meta), which accepts only product keys unless configured otherwise.
     pub license_call: bool,
-    /// Whether to refuse an answer not newer than the last one accepted for the same
+    /// Whether to refuse an answer older than the last one accepted for the same
     /// (license key, identifier, operation): on for verify, activate, deactivate, details and
     /// downloadables; off for writes whose replay gains nothing (meta).
     pub replay_guard: bool,
