@@ -427,3 +427,45 @@ async fn a_server_error_echoing_the_key_does_not_leak_it() {
     let shown = format!("{err} {err:?}");
     assert!(!shown.contains(KEY), "{shown}");
 }
+
+fn retrying(server: &MockServer) -> LemonSqueezy {
+    let retry = license_http::RetryPolicy::retries(2).backoff(
+        std::time::Duration::from_millis(1),
+        std::time::Duration::from_millis(2),
+    );
+    LemonSqueezy::builder()
+        .base_url(server.uri())
+        .http_options(options().retry(retry))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn validate_is_retried_but_activate_is_not() {
+    let server = common::server().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/licenses/validate"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    mount(&server, "validate", 200, "licenses.validate.200.json").await;
+    Mock::given(method("POST"))
+        .and(path("/v1/licenses/activate"))
+        .respond_with(ResponseTemplate::new(502))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = retrying(&server);
+    assert!(
+        c.licenses()
+            .validate(&key(), None)
+            .await
+            .unwrap()
+            .is_accepted()
+    );
+    let err = c.licenses().activate(&key(), "Test").await.unwrap_err();
+    assert!(err.may_have_been_applied());
+}
