@@ -2,11 +2,12 @@
 //! through the License API.
 
 use futures_core::Stream;
+use futures_util::TryStreamExt;
 use license_core::LicenseError;
 use license_http::Request;
 
 use crate::client::LemonSqueezy;
-use crate::ids::{LicenseKeyId, LicenseKeyInstanceId};
+use crate::ids::{InstanceId, LicenseKeyId, LicenseKeyInstanceId};
 use crate::models::{Document, LicenseKeyInstance, ListPage};
 use crate::pagination::{ListQuery, fetch_page, items, pages};
 
@@ -46,6 +47,27 @@ impl<'a> LicenseKeyInstances<'a> {
         }
         let request = self.client.json_api(request, false)?;
         self.client.http().send_json(request).await
+    }
+
+    /// The instance of key `license_key_id` whose `identifier` is `instance_id` (the UUID the
+    /// License API hands out). There is no lookup by UUID: this walks the key's instances.
+    pub async fn find_by_identifier(
+        &self,
+        license_key_id: LicenseKeyId,
+        instance_id: &InstanceId,
+    ) -> Result<Option<LicenseKeyInstance>, LicenseError> {
+        let mut instances = std::pin::pin!(
+            self.list()
+                .license_key_id(license_key_id)
+                .per_page(100)
+                .stream()
+        );
+        while let Some(instance) = instances.try_next().await? {
+            if instance.attributes.identifier == *instance_id {
+                return Ok(Some(instance));
+            }
+        }
+        Ok(None)
     }
 
     /// `GET /v1/license-key-instances`: finish with `.send()` or `.stream()`.

@@ -103,3 +103,33 @@ async fn list_filters_by_license_key_and_streams() {
     let names: Vec<_> = all.iter().map(|i| i.attributes.name.as_str()).collect();
     assert_eq!(names, ["Jane-MacBook", "Jane-Desktop"]);
 }
+
+#[tokio::test]
+async fn find_by_identifier_walks_the_key_instances() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/license-key-instances"))
+        .and(query_param("filter[license_key_id]", "2"))
+        .and(query_param("page[size]", "100"))
+        .respond_with(jsonapi(200, "license_key_instances.list.200.json"))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let found = c
+        .license_key_instances()
+        .find_by_identifier(
+            LicenseKeyId(2),
+            &InstanceId::new("f90ec370-fd83-46a5-8bbd-44a241e78665"),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.id, LicenseKeyInstanceId(3));
+    let missing = c
+        .license_key_instances()
+        .find_by_identifier(LicenseKeyId(2), &InstanceId::new("nope"))
+        .await
+        .unwrap();
+    assert!(missing.is_none());
+}

@@ -24,6 +24,20 @@ impl<T> Document<T> {
     pub fn into_data(self) -> T {
         self.data
     }
+
+    /// The included resources of one `type` (`"license-keys"`), decoded; those that do not
+    /// decode are skipped.
+    pub fn included_of<R: serde::de::DeserializeOwned>(&self, resource_type: &str) -> Vec<R> {
+        included_of(&self.included, resource_type)
+    }
+}
+
+fn included_of<R: serde::de::DeserializeOwned>(included: &[Value], resource_type: &str) -> Vec<R> {
+    included
+        .iter()
+        .filter(|v| v.get("type").and_then(Value::as_str) == Some(resource_type))
+        .filter_map(|v| serde_json::from_value(v.clone()).ok())
+        .collect()
 }
 
 /// One page of a listing.
@@ -44,6 +58,11 @@ pub struct ListPage<T> {
 }
 
 impl<T> ListPage<T> {
+    /// The included resources of one `type`, decoded; those that do not decode are skipped.
+    pub fn included_of<R: serde::de::DeserializeOwned>(&self, resource_type: &str) -> Vec<R> {
+        included_of(&self.included, resource_type)
+    }
+
     /// Whether a page follows this one.
     pub fn has_next(&self) -> bool {
         self.next_page_number().is_some()
