@@ -99,13 +99,13 @@ fn deactivation_error(refusal: Option<&Refusal>, error: Option<&str>, key: &str)
         Some(Refusal::Disabled | Refusal::Expired) => ErrorKind::Conflict,
         _ => ErrorKind::Rejected,
     };
-    let text = error
-        .map(|e| e.replace(key, "<redacted>"))
-        .unwrap_or_else(|| String::from("refused without a reason"));
-    let message = match refusal {
-        Some(r) => format!("deactivation refused: {r}"),
-        None => String::from("deactivation refused"),
+    let text = match (refusal, error) {
+        (_, Some(error)) if !key.is_empty() => error.replace(key, "<redacted>"),
+        (_, Some(error)) => error.to_owned(),
+        (Some(refusal), None) => refusal.to_string(),
+        (None, None) => String::from("refused without a reason"),
     };
+    let message = format!("deactivation refused: {text}");
     LicenseError::new(kind, message)
         .with_provider(PROVIDER.as_str())
         .with_operation("deactivate")
