@@ -9,9 +9,11 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("conformance") => conformance::run(&args[1..]),
-        Some("demo") => Err(String::from(
-            "the demo is not built yet: it arrives with the provider clients and emulators (issues 3-6)",
-        )),
+        Some("demo") => run(
+            "cargo",
+            &["run", "--quiet", "--package", "licensectl", "--", "demo"],
+            &[],
+        ),
         Some("help") | Some("--help") | Some("-h") | None => {
             println!("{USAGE}");
             Ok(())
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
+  demo             every provider's emulator on loopback, one licensing flow through one interface
   ci               format check, clippy (warnings denied), every test, docs (warnings denied),
                    and the Dodo client against Dodo's OpenAPI (Prism)
   conformance dodo the Dodo client against Dodo's own OpenAPI document, served by Prism";

@@ -1,0 +1,93 @@
+//! Building the chosen provider from the command line and the environment. Credentials come only
+//! from the environment, so they never show in a process list or a shell history.
+
+use license_core::{ApiKey, LicenseError, LicenseProvider};
+use licensing::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
+use signed_license::{KeySet, PublicKey, SignedLicenseClient};
+
+use crate::cli::{Cli, ProviderName};
+
+/// The chosen provider, ready to call.
+pub(crate) fn from_cli(cli: &Cli) -> Result<Box<dyn LicenseProvider>, LicenseError> {
+    let Some(name) = cli.provider else {
+        return Err(LicenseError::config(
+            "choose a provider with --provider (or LICENSECTL_PROVIDER): dodo, lemonsqueezy, \
+             devpayr or signed-license",
+        ));
+    };
+    let base_url = cli.base_url.as_deref();
+    Ok(match name {
+        ProviderName::Dodo => {
+            let mut builder = dodo::Client::builder();
+            if env("DODO_PAYMENTS_ENVIRONMENT").as_deref() == Some("test_mode") {
+                builder = builder.environment(dodo::Environment::TestMode);
+            }
+            if let Some(url) = base_url {
+                builder = builder.base_url(url);
+            }
+            if let Some(key) = env(dodo::API_KEY_ENV) {
+                builder = builder.api_key(ApiKey::new(key)?);
+            }
+            Box::new(DodoProvider::new(builder.build()?))
+        }
+        ProviderName::Lemonsqueezy => {
+            let mut builder = lemonsqueezy::LemonSqueezy::builder();
+            if let Some(url) = base_url {
+                builder = builder.base_url(url);
+            }
+            if let Some(key) = env("LEMONSQUEEZY_API_KEY") {
+                builder = builder.api_key(key);
+            }
+            Box::new(LemonSqueezyProvider::new(builder.build()?))
+        }
+        ProviderName::Devpayr => {
+            let project = cli.project.ok_or_else(|| {
+                LicenseError::config("DevPayr needs --project (or DEVPAYR_PROJECT_ID)")
+            })?;
+            let mut builder = devpayr::DevPayrClient::builder();
+            if let Some(url) = base_url {
+                builder = builder.base_url(url);
+            }
+            if let Some(key) = env(devpayr::API_KEY_ENV) {
+                builder = builder.api_key(key);
+            }
+            Box::new(DevPayrProvider::new(builder.build()?, project))
+        }
+        ProviderName::SignedLicense => {
+            let url = base_url.ok_or_else(|| {
+                LicenseError::config(
+                    "GetKeyManager is self-hosted: give its address with --base-url",
+                )
+            })?;
+            let api_key = env("GETKEYMANAGER_API_KEY")
+                .ok_or_else(|| LicenseError::config("set GETKEYMANAGER_API_KEY"))?;
+            let pem_path = env("GETKEYMANAGER_PUBLIC_KEY_FILE").ok_or_else(|| {
+                LicenseError::config(
+                    "set GETKEYMANAGER_PUBLIC_KEY_FILE to your product's public key (PEM): \
+                     answers are verified against it",
+                )
+            })?;
+            let pem = std::fs::read_to_string(&pem_path).map_err(|e| {
+                LicenseError::config(format!("could not read {pem_path}")).with_source(e)
+            })?;
+            let key = PublicKey::from_pem("product", &pem)
+                .map_err(|e| LicenseError::config(format!("{pem_path}: {e}")))?;
+            let mut builder = SignedLicenseClient::builder()
+                .base_url(url)
+                .api_key(ApiKey::new(api_key)?)
+                .keys(KeySet::new(key));
+            if let Some(product) = env("GETKEYMANAGER_PRODUCT_ID") {
+                let product = product.parse().map_err(|_| {
+                    LicenseError::config("GETKEYMANAGER_PRODUCT_ID is not a number")
+                })?;
+                builder = builder.product_id(product);
+            }
+            Box::new(SignedLicenseProvider::new(builder.build()?))
+        }
+    })
+}
+
+/// A non-empty environment variable.
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
