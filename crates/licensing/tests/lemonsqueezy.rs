@@ -844,3 +844,31 @@ async fn emulated_rate_limit_is_an_error() {
     assert!(err.is_rate_limited(), "{err}");
     assert!(!format!("{err} {err:?}").contains(KEY));
 }
+
+#[tokio::test]
+async fn emulated_json_api_needs_the_api_key() {
+    let emulator = LemonSqueezyEmulator::start().await;
+    let id = emulator.add_key(KeySeed::new(KEY).store(1).product(4, 5));
+    let no_key = LemonSqueezy::builder()
+        .base_url(emulator.uri())
+        .http_options(license_options())
+        .build()
+        .unwrap();
+    let provider: Box<dyn LicenseProvider> = Box::new(LemonSqueezyProvider::new(no_key));
+    assert!(provider.get(&id.to_string()).await.unwrap_err().is_config());
+    // The License API needs none.
+    assert!(
+        provider
+            .validate(ValidateRequest::new(KEY))
+            .await
+            .unwrap()
+            .is_valid()
+    );
+
+    let provider = emulated(&emulator);
+    let old_key = emulator.api_key();
+    emulator.set_api_key("another-key");
+    let err = provider.get(&id.to_string()).await.unwrap_err();
+    assert!(err.is_unauthorized(), "{err}");
+    assert!(!format!("{err:?}").contains(&old_key));
+}

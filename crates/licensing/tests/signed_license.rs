@@ -357,6 +357,38 @@ async fn signature_failures_stay_errors() {
 }
 
 #[tokio::test]
+async fn a_wrong_api_key_is_an_error_not_an_answer() {
+    let gkm = SignedLicenseEmulator::start().await;
+    gkm.add_license(LicenseSpec::assigned(KEY));
+    let wrong = "11111111-wrong-api-key-canary";
+    let client = SignedLicenseClient::builder()
+        .base_url(gkm.uri())
+        .api_key(ApiKey::new(wrong).unwrap())
+        .keys(KeySet::new(
+            PublicKey::from_pem("emulator", gkm.public_key_pem()).unwrap(),
+        ))
+        .http_options(license_http::HttpOptions::new().retry(license_http::RetryPolicy::none()))
+        .build()
+        .unwrap();
+    let provider: Box<dyn LicenseProvider> = Box::new(SignedLicenseProvider::new(client));
+    let err = provider
+        .validate(ValidateRequest::new(KEY).instance_name("example.com"))
+        .await
+        .unwrap_err();
+    assert!(err.is_unauthorized(), "{err}");
+    let err = provider.list(ListRequest::new()).await.unwrap_err();
+    assert!(err.is_unauthorized(), "{err}");
+    for text in [
+        format!("{err}"),
+        format!("{err:?}"),
+        format!("{provider:?}"),
+    ] {
+        assert!(!text.contains(wrong), "{text}");
+        assert!(!text.contains(KEY), "{text}");
+    }
+}
+
+#[tokio::test]
 async fn get_list_and_create_read_the_key_store() {
     let gkm = SignedLicenseEmulator::start().await;
     let id = gkm.add_license(LicenseSpec::assigned(KEY).activation_limit(3));
