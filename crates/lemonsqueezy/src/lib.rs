@@ -35,6 +35,7 @@ mod license_keys;
 mod licenses;
 pub mod models;
 mod pagination;
+mod redact;
 pub mod webhooks;
 
 pub use client::{

@@ -433,7 +433,7 @@ async fn decode_errors_name_the_path() {
     Mock::given(method("GET"))
         .and(path("/v1/license-keys/1"))
         .respond_with(ResponseTemplate::new(200).set_body_string(
-            r#"{"data":{"type":"license-keys","id":"1","attributes":{"store_id":true}}}"#,
+            r#"{"data":{"type":"license-keys","id":"1","attributes":{"key":"CANARY-LISTED-KEY","store_id":true}}}"#,
         ))
         .expect(1)
         .mount(&server)
