@@ -100,7 +100,7 @@ impl Payload {
             None | Some(Value::Null) => Ok(None),
             Some(value) => {
                 let text = value.to_string();
-                decode_json(text.as_bytes(), |s| s.to_owned())
+                decode_json(text.as_bytes(), without_values)
                     .map(Some)
                     .map_err(|e| {
                         LicenseError::decode(format!("field `{name}`: {}", e.message()))
@@ -110,11 +110,28 @@ impl Payload {
         }
     }
 
-    /// Decodes the whole signed JSON into `T`.
+    /// Decodes the whole signed JSON into `T`. A decode error names the path.
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, LicenseError> {
-        decode_json(self.json.as_bytes(), |s| s.to_owned())
+        decode_json(self.json.as_bytes(), without_values)
             .map_err(|e| e.with_provider(crate::PROVIDER))
     }
+}
+
+/// A decode error's message without any value of the payload: signed payloads carry license
+/// keys, e-mail addresses and URLs that embed the API key, none of which a redactor knows. The
+/// snippet of the body is cut off and every double-quoted value serde quotes is masked; the
+/// path (in backticks) and the reason stay.
+fn without_values(message: &str) -> String {
+    let message = message.split("; near `").next().unwrap_or_default();
+    let mut out = String::with_capacity(message.len());
+    for (i, part) in message.split('"').enumerate() {
+        if i % 2 == 0 {
+            out.push_str(part);
+        } else {
+            out.push_str("\"…\"");
+        }
+    }
+    out
 }
 
 /// The signed part of an envelope, as received: enough to re-verify it later, offline.
