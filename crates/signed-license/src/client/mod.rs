@@ -161,6 +161,13 @@ impl SignedLicenseClientBuilder {
         let keys = self
             .keys
             .ok_or_else(|| config("a pinned product public key is required"))?;
+        if self.policy.max_age < chrono::Duration::zero()
+            || self.policy.max_skew < chrono::Duration::zero()
+        {
+            return Err(config(
+                "the policy's max_age and max_skew must not be negative (every answer would be refused)",
+            ));
+        }
         let identity = ClientIdentity {
             provider: crate::PROVIDER,
             crate_name: env!("CARGO_PKG_NAME"),
