@@ -36,7 +36,10 @@ mod retry;
 
 pub use client::{ClientIdentity, HttpClient, ProviderErrorParser};
 pub use options::{HttpOptions, RetryPolicy};
-pub use redact::{MAX_ERROR_BODY_CHARS, REDACTED, Redactor, is_secret_field, redact_fields};
+pub use redact::{
+    MAX_ERROR_BODY_CHARS, REDACTED, Redactor, blank_secret_values, decode_json_redacted,
+    is_secret_field, redact_fields,
+};
 pub use request::{Idempotency, Request};
 pub use response::Response;
 pub use retry::retry_after;

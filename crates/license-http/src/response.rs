@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::HeaderMap;
-use license_core::{HttpDetails, LicenseError, decode_json};
+use license_core::{HttpDetails, LicenseError};
 use serde::de::DeserializeOwned;
 
 use crate::client::ProviderErrorParser;
-use crate::redact::Redactor;
+use crate::redact::{Redactor, decode_json_redacted};
 
 /// Headers that carry a request id, in the order they are looked for.
 const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "request-id", "x-amzn-requestid", "cf-ray"];
@@ -81,9 +81,10 @@ impl Response {
         self.attempts
     }
 
-    /// Decodes the body as JSON; a failure names the JSON path and shows a redacted snippet.
+    /// Decodes the body as JSON; a failure names the JSON path and shows a snippet redacted of
+    /// this request's secrets and of every secret-looking field of the body.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, LicenseError> {
-        decode_json(&self.body, |s| self.redactor.redact(s)).map_err(|e| self.tag(e))
+        decode_json_redacted(&self.body, |s| self.redactor.redact(s)).map_err(|e| self.tag(e))
     }
 
     /// Redacts this request's secrets from `text`.
