@@ -10,7 +10,6 @@ use crate::client::LemonSqueezy;
 use crate::ids::{InstanceId, LicenseKeyId, LicenseKeyInstanceId};
 use crate::models::{Document, LicenseKeyInstance, ListPage};
 use crate::pagination::{ListQuery, fetch_page, items, pages};
-use crate::redact::decode_success;
 
 const PATH: &str = "license-key-instances";
 
@@ -47,7 +46,7 @@ impl<'a> LicenseKeyInstances<'a> {
             request = request.query("include", include.join(","));
         }
         let request = self.client.json_api(request, false)?;
-        decode_success(self.client.http().send(request).await?)
+        self.client.http().send_json(request).await
     }
 
     /// The instance of key `license_key_id` whose `identifier` is `instance_id` (the UUID the

@@ -35,7 +35,6 @@ mod license_keys;
 mod licenses;
 pub mod models;
 mod pagination;
-mod redact;
 pub mod webhooks;
 
 pub use client::{

@@ -8,7 +8,6 @@ use crate::client::{JSON_API, LemonSqueezy};
 use crate::ids::{LicenseKeyId, OrderId, OrderItemId, ProductId, StoreId};
 use crate::models::{Document, KeyStatus, LicenseKey, ListPage, UpdateLicenseKey};
 use crate::pagination::{ListQuery, fetch_page, items, pages};
-use crate::redact::decode_success;
 
 const PATH: &str = "license-keys";
 
@@ -40,7 +39,7 @@ impl<'a> LicenseKeys<'a> {
             request = request.query("include", include.join(","));
         }
         let request = self.client.json_api(request, false)?;
-        decode_success(self.client.http().send(request).await?)
+        self.client.http().send_json(request).await
     }
 
     /// `GET /v1/license-keys` with filters and pages: finish with `.send()` or `.stream()`.
@@ -63,7 +62,7 @@ impl<'a> LicenseKeys<'a> {
             .idempotency_override(Idempotency::Idempotent)
             .json_as(JSON_API, &update.to_document(id))?;
         let request = self.client.json_api(request, true)?;
-        decode_success(self.client.http().send(request).await?)
+        self.client.http().send_json(request).await
     }
 }
 

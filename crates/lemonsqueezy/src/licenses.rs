@@ -10,7 +10,6 @@ use crate::client::LemonSqueezy;
 use crate::ids::InstanceId;
 use crate::models::license_api::RawAnswer;
 use crate::models::{KeyStatus, LicenseAnswer, LicenseVerb, Refusal};
-use crate::redact::decode_body;
 
 /// The License API.
 #[derive(Debug, Clone, Copy)]
@@ -145,8 +144,8 @@ impl<'a> Licenses<'a> {
 fn read_answer(verb: LicenseVerb, response: Response) -> Result<LicenseAnswer, LicenseError> {
     let status = response.status();
     let raw: RawAnswer = match status {
-        200..=299 => decode_body(&response)?,
-        400 | 404 => match decode_body::<RawAnswer>(&response) {
+        200..=299 => response.json()?,
+        400 | 404 => match response.json::<RawAnswer>() {
             Ok(raw) if raw.verdict(verb).is_some() => raw,
             _ => return Err(response.into_error()),
         },

@@ -8,7 +8,6 @@ use serde::de::DeserializeOwned;
 
 use crate::client::LemonSqueezy;
 use crate::models::ListPage;
-use crate::redact::decode_success;
 
 /// Filters, page and include of one list call.
 #[derive(Debug, Clone, Default)]
@@ -50,7 +49,7 @@ pub(crate) async fn fetch_page<T: DeserializeOwned>(
         request = request.query("include", query.include.join(","));
     }
     let request = client.json_api(request, false)?;
-    decode_success(client.http().send(request).await?)
+    client.http().send_json(request).await
 }
 
 /// Every page from `query.page_number` (default 1) to the last, one request per page.

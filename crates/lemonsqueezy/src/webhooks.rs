@@ -7,13 +7,13 @@
 use std::fmt;
 
 use aws_lc_rs::hmac;
-use license_core::{LicenseError, decode_json};
+use license_core::LicenseError;
+use license_http::decode_json_redacted;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::models::LicenseKey;
-use crate::redact::redact_keys;
 
 /// The header carrying the signature.
 pub const SIGNATURE_HEADER: &str = "X-Signature";
@@ -139,10 +139,10 @@ impl WebhookEvent {
     /// Parses a body **without** checking its signature: use [`verify_and_parse`] on anything
     /// that came over the network.
     pub fn parse_unverified(body: &[u8]) -> Result<Self, LicenseError> {
-        let raw: RawEvent = decode_json(body, redact_keys)?;
+        let raw: RawEvent = decode_json_redacted(body, str::to_owned)?;
         let kind = match raw.meta.event_name.as_str() {
             "license_key_created" | "license_key_updated" => {
-                let event: LicenseKeyEvent = decode_json(body, redact_keys)?;
+                let event: LicenseKeyEvent = decode_json_redacted(body, str::to_owned)?;
                 let key = Box::new(event.data);
                 if raw.meta.event_name == "license_key_created" {
                     WebhookKind::LicenseKeyCreated(key)

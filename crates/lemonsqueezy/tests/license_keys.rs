@@ -449,3 +449,28 @@ async fn decode_errors_name_the_path() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn a_decode_error_never_shows_part_of_a_key() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/license-keys/1"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(
+            r#"{"data":{"type":"license-keys","id":"1","attributes":{"key":"38b1460a-5104-4067-a91d-77b872934d51-CANARYTAIL","store_id":true}}}"#,
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .license_keys()
+        .retrieve(LicenseKeyId(1))
+        .await
+        .unwrap_err();
+    assert!(err.is_decode());
+    let text = format!("{err} {err:?}");
+    assert!(text.contains("data.attributes.store_id"), "{text}");
+    assert!(
+        !text.contains("CANARY") && !text.contains("77b872934d51"),
+        "{text}"
+    );
+}
