@@ -12,7 +12,8 @@ use aws_lc_rs::hmac;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration, Utc};
-use license_core::{Clock, LicenseError, SystemClock, decode_json};
+use license_core::{Clock, LicenseError, SystemClock};
+use license_http::decode_json_redacted;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -213,16 +214,13 @@ impl WebhookEvent {
     /// Decodes a body **without** checking its signature: call it only on verified bodies (or
     /// use [`WebhookVerifier::verify_event`]).
     pub fn parse(body: &[u8]) -> Result<Self, LicenseError> {
-        let secret = secret_of(body);
-        let redact = |text: &str| match &secret {
-            Some(s) if s.len() >= 4 => text.replace(s.as_str(), "[redacted]"),
-            _ => text.to_owned(),
-        };
-        let raw: RawEnvelope = decode_json(body, redact).map_err(|e| e.with_provider(PROVIDER))?;
+        // Decode errors never show a secret field of the body (`data.key`, say).
+        let raw: RawEnvelope =
+            decode_json_redacted(body, str::to_owned).map_err(|e| e.with_provider(PROVIDER))?;
         if raw.event_type == "license_key.created" {
             let text = raw.data.to_string();
-            let data: LicenseKey =
-                decode_json(text.as_bytes(), redact).map_err(|e| e.with_provider(PROVIDER))?;
+            let data: LicenseKey = decode_json_redacted(text.as_bytes(), str::to_owned)
+                .map_err(|e| e.with_provider(PROVIDER))?;
             return Ok(Self::LicenseKeyCreated(Box::new(WebhookEnvelope {
                 business_id: raw.business_id,
                 event_type: raw.event_type,
@@ -245,10 +243,4 @@ impl WebhookEvent {
             Self::Other(e) => &e.event_type,
         }
     }
-}
-
-/// The license key string of a payload, so decode errors can redact it.
-fn secret_of(body: &[u8]) -> Option<String> {
-    let value: Value = serde_json::from_slice(body).ok()?;
-    value.get("data")?.get("key")?.as_str().map(str::to_owned)
 }

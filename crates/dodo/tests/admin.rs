@@ -451,3 +451,30 @@ async fn update_errors_are_typed() {
         .unwrap_err();
     assert!(none.is_not_found());
 }
+
+#[tokio::test]
+async fn a_listed_key_never_reaches_a_decode_error() {
+    const LISTED: &str = "CANARY-LISTED-KEY-0f3e9a7d";
+    let server = server().await;
+    let body = format!(
+        r#"{{"items":[{{"id":"lic_1","business_id":"bus_1","created_at":"2024-01-01T00:00:00Z","customer_id":"cus_1","instances_count":0,"key":"{LISTED}","product_id":"pdt_1","status":7}}]}}"#
+    );
+    Mock::given(method("GET"))
+        .and(path("/license_keys"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(body))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .license_keys()
+        .list(&ListLicenseKeys::new())
+        .await
+        .unwrap_err();
+    assert!(err.is_decode());
+    let text = format!("{err} {err:?}");
+    assert!(text.contains("items[0].status"), "{text}");
+    assert!(
+        !text.contains("CANARY") && !text.contains("0f3e9a7d"),
+        "{text}"
+    );
+}

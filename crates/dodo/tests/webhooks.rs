@@ -199,3 +199,21 @@ fn other_events_are_kept_as_json() {
         "{err}"
     );
 }
+
+#[test]
+fn decode_errors_of_any_event_never_show_a_key() {
+    let created = br#"{"business_id":"bus_1","type":"license_key.created","timestamp":"2026-01-01T00:00:00Z","data":{"id":"lic_1","business_id":"bus_1","created_at":"2026-01-01T00:00:00Z","customer_id":"cus_1","instances_count":0,"key":"CANARY-WEBHOOK-KEY-1","product_id":"pdt_1","status":7}}"#;
+    let err = dodo::webhooks::WebhookEvent::parse(created).unwrap_err();
+    assert!(
+        err.is_decode() && err.to_string().contains("status"),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("CANARY"), "{err}");
+    let grant = br#"{"business_id":"bus_1","type":"entitlement_grant.delivered","data":{"license_key":{"key":"CANARY-GRANT-KEY-2"}},"timestamp":7}"#;
+    let err = dodo::webhooks::WebhookEvent::parse(grant).unwrap_err();
+    assert!(
+        err.is_decode() && err.to_string().contains("timestamp"),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("CANARY"), "{err}");
+}
