@@ -65,8 +65,9 @@ pub struct License {
     #[serde(default, deserialize_with = "opt_bool")]
     pub allow_configs: Option<bool>,
     /// The active/revoked state, when the server sends it as `status` (a guess; see
-    /// [`License::state`]).
-    #[serde(default)]
+    /// [`License::state`]). A number or boolean (a Laravel column without a cast) is kept as
+    /// `Other("1")`, `Other("true")`: the record still decodes.
+    #[serde(default, deserialize_with = "opt_state")]
     pub status: Option<LicenseState>,
     /// When the record was created.
     #[serde(default, deserialize_with = "opt_datetime")]
@@ -81,6 +82,16 @@ pub struct License {
 
 fn secret_key<'de, D: Deserializer<'de>>(d: D) -> Result<SecretLicenseKey, D::Error> {
     String::deserialize(d).map(SecretLicenseKey::new)
+}
+
+/// `status` as any JSON scalar: the SPEC only guesses the column, so a number or boolean must
+/// not fail the whole record.
+fn opt_state<'de, D: Deserializer<'de>>(d: D) -> Result<Option<LicenseState>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Null => None,
+        Value::String(text) => Some(LicenseState::from(text.as_str())),
+        other => Some(LicenseState::Other(other.to_string())),
+    })
 }
 
 impl License {
@@ -256,4 +267,36 @@ fn join<I: IntoIterator<Item = S>, S: AsRef<str>>(items: I) -> String {
         .map(|s| s.as_ref().trim().to_owned())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_sent_as_a_number_or_boolean_still_decodes() {
+        let record = |status: &str| {
+            let json = format!(
+                r#"{{"id":5,"uuid":"019ae9f4-18b2-706b-b728-3f77c6bd9217","status":{status}}}"#
+            );
+            serde_json::from_str::<License>(&json).map(|l| l.status)
+        };
+        assert_eq!(
+            record("1").ok(),
+            Some(Some(LicenseState::Other("1".into())))
+        );
+        assert_eq!(
+            record("false").ok(),
+            Some(Some(LicenseState::Other("false".into())))
+        );
+        assert_eq!(
+            record(r#""revoked""#).ok(),
+            Some(Some(LicenseState::Revoked))
+        );
+        assert_eq!(
+            record(r#""suspended""#).ok(),
+            Some(Some(LicenseState::Other("suspended".into())))
+        );
+        assert_eq!(record("null").ok(), Some(None));
+    }
 }
