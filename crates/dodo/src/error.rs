@@ -90,13 +90,32 @@ impl DodoErrorExt for LicenseError {
     }
 
     fn is_activation_limit_reached(&self) -> bool {
-        self.dodo_code() == Some(ErrorCode::LicenseKeyLimitReached)
-            || (self.operation() == Some(op::ACTIVATE) && self.status() == Some(422))
+        refusal(self.operation(), self.status(), self.dodo_code().as_ref())
+            == Some(ErrorCode::LicenseKeyLimitReached)
     }
 
     fn is_inactive_license(&self) -> bool {
-        self.dodo_code() == Some(ErrorCode::InactiveLicenseKey)
-            || (self.operation() == Some(op::ACTIVATE) && self.status() == Some(403))
+        refusal(self.operation(), self.status(), self.dodo_code().as_ref())
+            == Some(ErrorCode::InactiveLicenseKey)
+    }
+}
+
+/// The activation refusal an error stands for: its code when Dodo sent one, else the status
+/// activate documents for it (403 inactive, 422 limit). A 422 with another code (a malformed
+/// body, say) is no refusal.
+fn refusal(
+    operation: Option<&str>,
+    status: Option<u16>,
+    code: Option<&ErrorCode>,
+) -> Option<ErrorCode> {
+    match (code, operation, status) {
+        (Some(code @ (ErrorCode::LicenseKeyLimitReached | ErrorCode::InactiveLicenseKey)), ..) => {
+            Some(code.clone())
+        }
+        (Some(_), ..) => None,
+        (None, Some(op::ACTIVATE), Some(422)) => Some(ErrorCode::LicenseKeyLimitReached),
+        (None, Some(op::ACTIVATE), Some(403)) => Some(ErrorCode::InactiveLicenseKey),
+        _ => None,
     }
 }
 
@@ -140,6 +159,7 @@ pub(crate) fn parse_error_body(body: &[u8]) -> (Option<String>, Option<String>) 
 /// | deactivate | 403 (instance not on this key) | `NotFound` |
 /// | update key | 422 (limit below instances) | `Conflict` |
 ///
+/// A 422 or 403 whose body names another code (`INVALID_REQUEST_BODY`) keeps its status's kind.
 /// Everything else keeps the status's kind (401 unauthorized, 404 not found, 409 conflict,
 /// 400/422 rejected, 429 rate limited, 5xx server). The body's code and message are kept.
 pub(crate) fn into_error(response: Response) -> LicenseError {
@@ -148,14 +168,11 @@ pub(crate) fn into_error(response: Response) -> LicenseError {
     let operation = error.operation().unwrap_or("");
     let code = error.dodo_code();
     let kind = match (operation, status, &code) {
-        (op::ACTIVATE, 403, _) | (_, _, Some(ErrorCode::InactiveLicenseKey)) => {
+        _ if refusal(Some(operation), Some(status), code.as_ref()).is_some() => {
             Some(ErrorKind::Conflict)
         }
-        (op::ACTIVATE, 422, _) | (_, _, Some(ErrorCode::LicenseKeyLimitReached)) => {
-            Some(ErrorKind::Conflict)
-        }
-        (_, _, Some(ErrorCode::ActivationLimitLessThanCurrentAmount)) => Some(ErrorKind::Conflict),
-        (op::UPDATE_KEY, 422, _) => Some(ErrorKind::Conflict),
+        (_, _, Some(ErrorCode::ActivationLimitLessThanCurrentAmount))
+        | (op::UPDATE_KEY, 422, None) => Some(ErrorKind::Conflict),
         (op::DEACTIVATE, 403, _) => Some(ErrorKind::NotFound),
         _ => None,
     };

@@ -163,6 +163,43 @@ async fn activate_errors_are_typed() {
         server_error.may_have_been_applied(),
         "a 500 on activate may have spent an activation"
     );
+    // A 422 that names another code is a malformed request, not a full key.
+    let malformed = {
+        let server = server().await;
+        Mock::given(method("POST"))
+            .and(path("/licenses/activate"))
+            .respond_with(ResponseTemplate::new(422).set_body_json(json!({
+                "code": "INVALID_REQUEST_BODY",
+                "message": "Your request body is invalid. Please check your request headers and object."
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+        client(&server)
+            .licenses()
+            .activate(&key(), "box")
+            .await
+            .unwrap_err()
+    };
+    assert!(!malformed.is_activation_limit_reached(), "{malformed}");
+    assert_ne!(malformed.kind(), ErrorKind::Conflict);
+    assert_eq!(malformed.dodo_code(), Some(ErrorCode::InvalidRequestBody));
+    // A 422 without a code body still reads as the documented limit refusal.
+    let bare = {
+        let server = server().await;
+        Mock::given(method("POST"))
+            .and(path("/licenses/activate"))
+            .respond_with(ResponseTemplate::new(422))
+            .expect(1)
+            .mount(&server)
+            .await;
+        client(&server)
+            .licenses()
+            .activate(&key(), "box")
+            .await
+            .unwrap_err()
+    };
+    assert!(bare.is_activation_limit_reached() && bare.is_conflict());
     for error in [&limit, &inactive, &unknown, &server_error] {
         let shown = format!("{error} {error:?}");
         assert!(!shown.contains(KEY) && !shown.contains(TOKEN), "{shown}");
