@@ -3,14 +3,17 @@
 //! Path quirk kept from the API: list, create and delete use `/project/{p}/domains`, show uses
 //! `/project/{p}/domain/{d}` (singular).
 
-use license_core::{LicenseError, Page};
+use license_core::LicenseError;
 use license_http::Request;
 use serde_json::Value;
 
 use crate::client::{DevPayrClient, require_data};
 use crate::error::Call;
-use crate::licenses::{MAX_PER_PAGE, RecordStream, paging, to_page, walk};
-use crate::models::{ActionOutcome, CursorPage, Domain, Envelope, NewDomain};
+use crate::models::{ActionOutcome, Domain, Envelope, NewDomain};
+use crate::pages::{ListPage, RecordStream};
+
+/// A request for one page of domains; finish with [`ListPage::send`].
+pub type ListDomains = ListPage<Domain>;
 
 /// The domains of one project; from [`DevPayrClient::domains`].
 #[derive(Debug, Clone)]
@@ -29,24 +32,17 @@ impl Domains {
 
     /// One page: `GET /project/{project}/domains` (DevPayr's default page size is 50).
     pub fn list(&self) -> ListDomains {
-        ListDomains {
-            domains: self.clone(),
-            per_page: None,
-            cursor: None,
-        }
+        ListPage::new(
+            self.client.clone(),
+            "list domains",
+            &self.project,
+            "domains",
+        )
     }
 
-    /// Every domain, walking the pages.
+    /// Every domain, walking the pages (50 at a time).
     pub fn stream(&self) -> RecordStream<Domain> {
-        let domains = self.clone();
-        walk(move |cursor| {
-            let domains = domains.clone();
-            async move {
-                let mut list = domains.list().per_page(MAX_PER_PAGE);
-                list.cursor = cursor;
-                list.send().await
-            }
-        })
+        self.list().into_stream()
     }
 
     /// Adds a domain (201): `POST /project/{project}/domains`. A duplicate is a rejected error
@@ -89,40 +85,5 @@ impl Domains {
         let request = self.client.api_request(request)?;
         let envelope: Envelope<Value> = self.client.execute(request, Call::Other).await?;
         Ok(ActionOutcome::from_envelope(envelope))
-    }
-}
-
-/// A request for one page of domains; finish with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "call .send() to fetch the page"]
-pub struct ListDomains {
-    domains: Domains,
-    per_page: Option<u32>,
-    cursor: Option<String>,
-}
-
-impl ListDomains {
-    /// Sets the page size (1 to 50; DevPayr's default is 50).
-    pub fn per_page(mut self, per_page: u32) -> Self {
-        self.per_page = Some(per_page);
-        self
-    }
-
-    /// Starts at this cursor (a previous page's `next`).
-    pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
-        self.cursor = Some(cursor.into());
-        self
-    }
-
-    /// Fetches the page.
-    pub async fn send(self) -> Result<Page<Domain>, LicenseError> {
-        let client = &self.domains.client;
-        let request = Request::get(
-            "list domains",
-            ["project", self.domains.project.as_str(), "domains"],
-        )?;
-        let request = client.api_request(paging(request, self.per_page, self.cursor)?)?;
-        let envelope: Envelope<CursorPage<Domain>> = client.execute(request, Call::Other).await?;
-        Ok(to_page(require_data(envelope, "list domains")?))
     }
 }

@@ -7,8 +7,8 @@ use serde_json::{Map, Value};
 
 use crate::client::{DevPayrClient, require_data};
 use crate::error::Call;
-use crate::licenses::paging;
 use crate::models::{Envelope, Injectable};
+use crate::pages::paging;
 
 /// One page of the injectable stream.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

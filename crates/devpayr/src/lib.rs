@@ -38,6 +38,7 @@ mod has_paid;
 mod injectables;
 mod licenses;
 pub mod models;
+mod pages;
 
 pub use client::{API_KEY_ENV, DEFAULT_BASE_URL, DevPayrClient, DevPayrClientBuilder};
 pub use crypto::InjectableSecret;
@@ -45,7 +46,8 @@ pub use domains::{Domains, ListDomains};
 pub use error::{DevPayrError, ErrorReason, devpayr_error, error_reason};
 pub use has_paid::{HasPaidCheck, ProjectHasPaid};
 pub use injectables::InjectablePage;
-pub use licenses::{DEFAULT_PER_PAGE, Licenses, ListLicenses, MAX_PER_PAGE, RecordStream};
+pub use licenses::{DEFAULT_PER_PAGE, Licenses, ListLicenses};
+pub use pages::{ListPage, MAX_PER_PAGE, RecordStream};
 
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]

@@ -1,25 +1,20 @@
 //! The licenses of a project: list (cursor pages, or a stream of all), show, create, revoke,
 //! reactivate, delete. All need the API key.
 
-use std::pin::Pin;
-
-use futures_core::Stream;
-use futures_util::{StreamExt as _, TryStreamExt as _, stream};
-use license_core::{LicenseError, Page, PageToken};
+use license_core::LicenseError;
 use license_http::Request;
 use serde_json::Value;
 
 use crate::client::{DevPayrClient, require_data};
 use crate::error::Call;
-use crate::models::{ActionOutcome, CursorPage, Envelope, License, NewLicense};
+use crate::models::{ActionOutcome, Envelope, License, NewLicense};
+use crate::pages::{ListPage, RecordStream};
 
 /// The default page size of the license list.
 pub const DEFAULT_PER_PAGE: u32 = 20;
-/// The largest page size DevPayr accepts.
-pub const MAX_PER_PAGE: u32 = 50;
 
-/// A stream of records that walks every page.
-pub type RecordStream<T> = Pin<Box<dyn Stream<Item = Result<T, LicenseError>> + Send + 'static>>;
+/// A request for one page of licenses; finish with [`ListPage::send`].
+pub type ListLicenses = ListPage<License>;
 
 /// The licenses of one project; from [`DevPayrClient::licenses`].
 #[derive(Debug, Clone)]
@@ -38,24 +33,17 @@ impl Licenses {
 
     /// One page, newest first: `GET /project/{project}/licenses`.
     pub fn list(&self) -> ListLicenses {
-        ListLicenses {
-            licenses: self.clone(),
-            per_page: None,
-            cursor: None,
-        }
+        ListPage::new(
+            self.client.clone(),
+            "list licenses",
+            &self.project,
+            "licenses",
+        )
     }
 
     /// Every license, walking the pages (50 at a time).
     pub fn stream(&self) -> RecordStream<License> {
-        let licenses = self.clone();
-        walk(move |cursor| {
-            let licenses = licenses.clone();
-            async move {
-                let mut list = licenses.list().per_page(MAX_PER_PAGE);
-                list.cursor = cursor;
-                list.send().await
-            }
-        })
+        self.list().into_stream()
     }
 
     /// One license by record id: `GET /project/{project}/licenses/{license}`. A license of
@@ -132,102 +120,4 @@ impl Licenses {
         let envelope: Envelope<Value> = self.client.execute(request, call).await?;
         Ok(ActionOutcome::from_envelope(envelope))
     }
-}
-
-/// A request for one page of licenses; finish with [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "call .send() to fetch the page"]
-pub struct ListLicenses {
-    licenses: Licenses,
-    per_page: Option<u32>,
-    cursor: Option<String>,
-}
-
-impl ListLicenses {
-    /// Sets the page size (1 to 50; DevPayr's default is 20).
-    pub fn per_page(mut self, per_page: u32) -> Self {
-        self.per_page = Some(per_page);
-        self
-    }
-
-    /// Starts at this cursor (a previous page's `next`).
-    pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
-        self.cursor = Some(cursor.into());
-        self
-    }
-
-    /// Fetches the page.
-    pub async fn send(self) -> Result<Page<License>, LicenseError> {
-        let client = &self.licenses.client;
-        let request = Request::get(
-            "list licenses",
-            ["project", self.licenses.project.as_str(), "licenses"],
-        )?;
-        let request = paging(request, self.per_page, self.cursor)?;
-        let request = client.api_request(request)?;
-        let envelope: Envelope<CursorPage<License>> = client.execute(request, Call::Other).await?;
-        Ok(to_page(require_data(envelope, "list licenses")?))
-    }
-}
-
-/// Adds `per_page` (checked against 1..=50) and `cursor` to a list request.
-pub(crate) fn paging(
-    request: Request,
-    per_page: Option<u32>,
-    cursor: Option<String>,
-) -> Result<Request, LicenseError> {
-    if let Some(n) = per_page
-        && !(1..=MAX_PER_PAGE).contains(&n)
-    {
-        return Err(LicenseError::invalid_input(format!(
-            "{}: per_page must be between 1 and {MAX_PER_PAGE}, not {n}",
-            request.operation()
-        )));
-    }
-    Ok(request
-        .query_opt("per_page", per_page)
-        .query_opt("cursor", cursor))
-}
-
-/// A cursor page as a [`Page`]; an empty cursor counts as the end.
-pub(crate) fn to_page<T>(page: CursorPage<T>) -> Page<T> {
-    let next = page
-        .next_cursor
-        .filter(|c| !c.is_empty())
-        .map(PageToken::Cursor);
-    Page::new(page.data, next)
-}
-
-/// Walks cursor pages with `fetch(cursor)`, stopping at the last page or when the server hands
-/// back the cursor it was just given (which would loop forever).
-pub(crate) fn walk<T, F, Fut>(fetch: F) -> RecordStream<T>
-where
-    T: Send + 'static,
-    F: Fn(Option<String>) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<Page<T>, LicenseError>> + Send + 'static,
-{
-    let pages = stream::try_unfold(Some(None::<String>), move |state| {
-        let asked = state.clone().flatten();
-        let fetched = state.map(&fetch);
-        async move {
-            let Some(fetched) = fetched else {
-                return Ok(None);
-            };
-            let page = fetched.await?;
-            let next = match page.next {
-                Some(PageToken::Cursor(c)) if Some(&c) == asked.as_ref() => {
-                    return Err(LicenseError::decode(
-                        "the server returned the same cursor again; stopping",
-                    ));
-                }
-                Some(PageToken::Cursor(c)) => Some(Some(c)),
-                _ => None,
-            };
-            Ok(Some((page.items, next)))
-        }
-    });
-    pages
-        .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
-        .try_flatten()
-        .boxed()
 }
