@@ -34,6 +34,30 @@ impl Switches {
     }
 }
 
+/// The setters of the switches, the same on both checks.
+macro_rules! switch_setters {
+    () => {
+        /// The runtime identifier sent as `X-Devpayr-Domain` (a host name or a stable device
+        /// id). Effectively required unless [`check_project`](Self::check_project) is set.
+        pub fn domain(mut self, domain: impl Into<String>) -> Self {
+            self.switches.domain = Some(domain.into());
+            self
+        }
+
+        /// `action=check_project`: check the project's paid flag only; the domain is ignored.
+        pub fn check_project(mut self, on: bool) -> Self {
+            self.switches.check_project = on;
+            self
+        }
+
+        /// `include=injectables`: deliver the paid-only injectables with a paid answer.
+        pub fn include_injectables(mut self, on: bool) -> Self {
+            self.switches.include_injectables = on;
+            self
+        }
+    };
+}
+
 /// `POST /project/has-paid` with `X-LICENSE-KEY`; from [`DevPayrClient::has_paid`].
 ///
 /// Paid, unpaid and refused (401/403) are all answers ([`LicenseCheck`]); a 400 because the
@@ -55,24 +79,7 @@ impl HasPaidCheck {
         }
     }
 
-    /// The runtime identifier sent as `X-Devpayr-Domain` (a host name or a stable device id).
-    /// Effectively required unless [`check_project`](Self::check_project) is set.
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.switches.domain = Some(domain.into());
-        self
-    }
-
-    /// `action=check_project`: check the project's paid flag only; the domain is ignored.
-    pub fn check_project(mut self, on: bool) -> Self {
-        self.switches.check_project = on;
-        self
-    }
-
-    /// `include=injectables`: deliver the paid-only injectables with a paid answer.
-    pub fn include_injectables(mut self, on: bool) -> Self {
-        self.switches.include_injectables = on;
-        self
-    }
+    switch_setters!();
 
     /// Runs the check.
     pub async fn send(self) -> Result<LicenseCheck, LicenseError> {
@@ -127,23 +134,7 @@ impl ProjectHasPaid {
         }
     }
 
-    /// The domain to check under the project, sent as `X-Devpayr-Domain`.
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.switches.domain = Some(domain.into());
-        self
-    }
-
-    /// `action=check_project`: check the project's paid flag only.
-    pub fn check_project(mut self, on: bool) -> Self {
-        self.switches.check_project = on;
-        self
-    }
-
-    /// `include=injectables`: deliver the paid-only injectables with a paid answer.
-    pub fn include_injectables(mut self, on: bool) -> Self {
-        self.switches.include_injectables = on;
-        self
-    }
+    switch_setters!();
 
     /// Runs the check. A domain not registered under the project is a rejected error
     /// ([`crate::ErrorReason::DomainNotRegistered`]).
