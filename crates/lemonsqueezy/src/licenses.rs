@@ -42,10 +42,7 @@ impl<'a> Licenses<'a> {
         instance_name: &str,
     ) -> Result<LicenseAnswer, LicenseError> {
         if instance_name.trim().is_empty() {
-            return Err(
-                LicenseError::invalid_input("activate: the instance name is empty")
-                    .with_provider("lemonsqueezy"),
-            );
+            return Err(invalid(LicenseVerb::Activate, "the instance name is empty"));
         }
         let form = Form {
             license_key: key.expose(),
@@ -68,6 +65,9 @@ impl<'a> Licenses<'a> {
         key: &SecretLicenseKey,
         instance_id: Option<&InstanceId>,
     ) -> Result<LicenseAnswer, LicenseError> {
+        if instance_id.is_some_and(|id| id.as_str().trim().is_empty()) {
+            return Err(invalid(LicenseVerb::Validate, "the instance id is empty"));
+        }
         let form = Form {
             license_key: key.expose(),
             instance_name: None,
@@ -85,10 +85,7 @@ impl<'a> Licenses<'a> {
         instance_id: &InstanceId,
     ) -> Result<LicenseAnswer, LicenseError> {
         if instance_id.as_str().trim().is_empty() {
-            return Err(
-                LicenseError::invalid_input("deactivate: the instance id is empty")
-                    .with_provider("lemonsqueezy"),
-            );
+            return Err(invalid(LicenseVerb::Deactivate, "the instance id is empty"));
         }
         let form = Form {
             license_key: key.expose(),
@@ -111,16 +108,9 @@ impl<'a> Licenses<'a> {
         form: &Form<'_>,
         idempotency: Idempotency,
     ) -> Result<LicenseAnswer, LicenseError> {
-        let operation = match verb {
-            LicenseVerb::Activate => "activate license",
-            LicenseVerb::Validate => "validate license",
-            LicenseVerb::Deactivate => "deactivate license",
-        };
+        let operation = operation(verb);
         if key.is_empty() {
-            return Err(LicenseError::invalid_input(format!(
-                "{operation}: the license key is empty"
-            ))
-            .with_provider("lemonsqueezy"));
+            return Err(invalid(verb, "the license key is empty"));
         }
         let request = Request::post(operation, ["v1", "licenses", verb.path()])?
             .idempotency_override(idempotency)
@@ -138,6 +128,22 @@ impl<'a> Licenses<'a> {
         }
         Ok(answer)
     }
+}
+
+/// The operation name used in errors and traces.
+fn operation(verb: LicenseVerb) -> &'static str {
+    match verb {
+        LicenseVerb::Activate => "activate license",
+        LicenseVerb::Validate => "validate license",
+        LicenseVerb::Deactivate => "deactivate license",
+    }
+}
+
+/// Input refused before anything is sent.
+fn invalid(verb: LicenseVerb, message: &str) -> LicenseError {
+    LicenseError::invalid_input(message)
+        .with_provider("lemonsqueezy")
+        .with_operation(operation(verb))
 }
 
 /// Turns a 200/400/404 verdict body into an answer; anything else is an error.

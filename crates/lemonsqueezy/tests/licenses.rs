@@ -371,6 +371,13 @@ async fn empty_input_is_refused_before_sending() {
             .unwrap_err()
             .is_config()
     );
+    let blank_instance = c
+        .licenses()
+        .validate(&key(), Some(&InstanceId::new(" ")))
+        .await
+        .unwrap_err();
+    assert!(blank_instance.is_config(), "{blank_instance}");
+    assert_eq!(blank_instance.operation(), Some("validate license"));
     assert!(server.received_requests().await.unwrap().is_empty());
     let _ = API_KEY;
 }
