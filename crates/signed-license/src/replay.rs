@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::fmt::Debug;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use aws_lc_rs::digest::{SHA256, digest};
 use license_core::SecretLicenseKey;
@@ -64,23 +64,24 @@ impl MemoryStateStore {
     pub fn new() -> Self {
         Self::default()
     }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Seen>> {
+        self.slots.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 impl StateStore for MemoryStateStore {
     fn load(&self, slot: &str) -> Result<Option<Seen>, String> {
-        let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(slots.get(slot).cloned())
+        Ok(self.lock().get(slot).cloned())
     }
 
     fn store(&self, slot: &str, seen: Seen) -> Result<(), String> {
-        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
-        slots.insert(slot.to_owned(), seen);
+        self.lock().insert(slot.to_owned(), seen);
         Ok(())
     }
 
     fn newest(&self) -> Result<Option<i64>, String> {
-        let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(slots.values().map(|s| s.timestamp).max())
+        Ok(self.lock().values().map(|s| s.timestamp).max())
     }
 }
 
@@ -89,7 +90,7 @@ impl StateStore for MemoryStateStore {
 #[derive(Debug)]
 pub struct FileStateStore {
     path: PathBuf,
-    slots: Mutex<HashMap<String, Seen>>,
+    memory: MemoryStateStore,
 }
 
 impl FileStateStore {
@@ -105,7 +106,9 @@ impl FileStateStore {
         };
         Ok(Self {
             path,
-            slots: Mutex::new(slots),
+            memory: MemoryStateStore {
+                slots: Mutex::new(slots),
+            },
         })
     }
 
@@ -125,18 +128,17 @@ impl FileStateStore {
 
 impl StateStore for FileStateStore {
     fn load(&self, slot: &str) -> Result<Option<Seen>, String> {
-        let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(slots.get(slot).cloned())
+        self.memory.load(slot)
     }
 
     fn store(&self, slot: &str, seen: Seen) -> Result<(), String> {
-        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        // One lock over the change and the write, so the file never lags behind memory.
+        let mut slots = self.memory.lock();
         slots.insert(slot.to_owned(), seen);
         self.write(&slots)
     }
 
     fn newest(&self) -> Result<Option<i64>, String> {
-        let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(slots.values().map(|s| s.timestamp).max())
+        self.memory.newest()
     }
 }

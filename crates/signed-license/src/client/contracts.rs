@@ -4,28 +4,13 @@ use license_core::LicenseError;
 
 use super::{Op, SignedLicenseClient, field_on, unit_on};
 use crate::models::{Contract, ContractSpec, Reply, TelemetryRecord};
-use crate::payload::Payload;
-
-fn contract_on(
-    codes: &'static [u32],
-) -> impl FnOnce(&Payload) -> Result<Option<Contract>, LicenseError> {
-    move |p| {
-        if !codes.contains(&p.code().as_u32()) {
-            return Ok(None);
-        }
-        p.field("contract")?.map(Some).ok_or_else(|| {
-            LicenseError::decode("the signed payload has no `contract`")
-                .with_provider(crate::PROVIDER)
-        })
-    }
-}
 
 impl SignedLicenseClient {
     /// `GET /get-all-contracts` (846).
     pub async fn contracts(&self) -> Result<Reply<Vec<Contract>>, LicenseError> {
         self.reply(
             Op::get("get all contracts", "get-all-contracts"),
-            field_on(846, "contracts"),
+            field_on(&[846], "contracts"),
         )
         .await
     }
@@ -36,7 +21,7 @@ impl SignedLicenseClient {
         contract: &ContractSpec,
     ) -> Result<Reply<Contract>, LicenseError> {
         let op = Op::post("create contract", "create-contract").fields(contract.fields());
-        self.reply(op, contract_on(&[841])).await
+        self.reply(op, field_on(&[841], "contract")).await
     }
 
     /// `POST /update-contract` (842; the documented example signs 841, accepted too).
@@ -48,7 +33,7 @@ impl SignedLicenseClient {
         let op = Op::post("update contract", "update-contract")
             .field("contract_id", contract_id.to_string())
             .fields(contract.fields());
-        self.reply(op, contract_on(&[842, 841])).await
+        self.reply(op, field_on(&[842, 841], "contract")).await
     }
 
     /// `POST /delete-contract` (843; 844 when not found).
@@ -62,7 +47,7 @@ impl SignedLicenseClient {
     pub async fn telemetry_data(&self) -> Result<Reply<Vec<TelemetryRecord>>, LicenseError> {
         self.reply(
             Op::get("get telemetry data", "get-telemetry-data"),
-            field_on(970, "data"),
+            field_on(&[970], "data"),
         )
         .await
     }

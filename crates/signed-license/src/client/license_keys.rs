@@ -34,7 +34,7 @@ impl SignedLicenseClient {
     ) -> Result<Reply<Vec<AssignedLicenseKey>>, LicenseError> {
         let op = Op::post("random assign license keys", "random-assign-license-keys")
             .fields(request.fields());
-        self.reply(op, field_on(803, "license_keys")).await
+        self.reply(op, field_on(&[803], "license_keys")).await
     }
 
     /// `POST /random-assign-license-keys-queued` (807): the keys are sent to `webhook_url` later,
@@ -110,7 +110,7 @@ impl SignedLicenseClient {
     pub async fn license_keys(&self) -> Result<Reply<Vec<LicenseKeyRecord>>, LicenseError> {
         self.reply(
             Op::get("get license keys", "get-license-keys"),
-            field_on(730, "license_keys"),
+            field_on(&[730], "license_keys"),
         )
         .await
     }
@@ -128,7 +128,7 @@ impl SignedLicenseClient {
         if let Some(id) = product_id {
             op = op.field("product_id", id.to_string());
         }
-        self.reply(op, field_on(741, "count")).await
+        self.reply(op, field_on(&[741], "count")).await
     }
 
     /// `POST /generate` (815 with the new keys).

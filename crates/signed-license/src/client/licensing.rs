@@ -100,7 +100,7 @@ impl SignedLicenseClient {
         let op = Op::post("access downloadables", "access-downloadables")
             .license(license_key, identifier)
             .read_only();
-        self.reply(op, field_on(600, "downloadables")).await
+        self.reply(op, field_on(&[600], "downloadables")).await
     }
 
     /// `POST /create-license-key-meta` (453 with the meta id).
@@ -116,7 +116,7 @@ impl SignedLicenseClient {
             .no_replay_guard()
             .field("key", key)
             .field("value", value);
-        self.reply(op, field_on(453, "meta_id")).await
+        self.reply(op, field_on(&[453], "meta_id")).await
     }
 
     /// `POST /update-license-key-meta` (353 with the meta id).
@@ -132,7 +132,7 @@ impl SignedLicenseClient {
             .no_replay_guard()
             .field("key", key)
             .field("value", value);
-        self.reply(op, field_on(353, "meta_id")).await
+        self.reply(op, field_on(&[353], "meta_id")).await
     }
 
     /// `POST /delete-license-key-meta` (252).

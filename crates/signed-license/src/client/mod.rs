@@ -364,13 +364,13 @@ pub(crate) fn unit_on(
     move |p| Ok(codes.contains(&p.code().as_u32()).then_some(()))
 }
 
-/// Done on `code`, with a required field decoded.
+/// Done on one of `codes`, with a required field decoded.
 pub(crate) fn field_on<T: serde::de::DeserializeOwned>(
-    code: u32,
+    codes: &'static [u32],
     name: &'static str,
 ) -> impl FnOnce(&Payload) -> Result<Option<T>, LicenseError> {
     move |p| {
-        if p.code().as_u32() != code {
+        if !codes.contains(&p.code().as_u32()) {
             return Ok(None);
         }
         p.field(name)?.map(Some).ok_or_else(|| {

@@ -10,7 +10,7 @@ impl SignedLicenseClient {
     pub async fn products(&self) -> Result<Reply<Vec<Product>>, LicenseError> {
         self.reply(
             Op::get("get all products", "get-all-products"),
-            field_on(810, "products"),
+            field_on(&[810], "products"),
         )
         .await
     }
@@ -18,7 +18,7 @@ impl SignedLicenseClient {
     /// `POST /create-product` (750 with the new id).
     pub async fn create_product(&self, product: &NewProduct) -> Result<Reply<u64>, LicenseError> {
         let op = Op::post("create product", "create-product").fields(product.fields());
-        self.reply(op, field_on(750, "product_id")).await
+        self.reply(op, field_on(&[750], "product_id")).await
     }
 
     /// `POST /update-product` (650).
@@ -84,7 +84,7 @@ impl SignedLicenseClient {
     pub async fn generators(&self) -> Result<Reply<Vec<Generator>>, LicenseError> {
         self.reply(
             Op::get("get all generators", "get-all-generators"),
-            field_on(820, "products"),
+            field_on(&[820], "products"),
         )
         .await
     }
