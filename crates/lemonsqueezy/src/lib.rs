@@ -49,3 +49,8 @@ pub use license_core::{ApiKey, LicenseError, Patch, SecretLicenseKey};
 pub use license_keys::{LicenseKeys, ListLicenseKeys};
 pub use licenses::Licenses;
 pub use models::{LicenseAnswer, Refusal};
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
