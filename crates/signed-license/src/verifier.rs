@@ -22,7 +22,8 @@ pub struct Call<'a> {
     /// The operation (`"verify"`, `"activate"`, …): part of the replay slot.
     pub operation: &'static str,
     /// Whether this is a license-state call (verify, activate, deactivate, details,
-    /// downloadables, license meta), which accepts only product keys unless configured otherwise.
+    /// downloadables, license meta), whose successes are accepted only from product keys unless
+    /// configured otherwise (refusals and errors signed by the global key are accepted).
     pub license_call: bool,
     /// Whether to refuse an answer older than the last one accepted for the same
     /// (license key, identifier, operation): on for verify, activate, deactivate, details and
@@ -97,7 +98,21 @@ impl Verifier {
             KeyScope::ProductOrGlobal
         };
         let policy = self.policy.clone().key_scope(scope);
-        let verified = verify(body, &self.keys, &policy, self.clock.now())?;
+        let now = self.clock.now();
+        let verified = match verify(body, &self.keys, &policy, now) {
+            // The server signs answers with no product in context (an unknown license key, a
+            // bad API key) with the global key. A "no" cannot unlock anything, so it is taken as
+            // the answer it is; a success stays refused (the cross-product replay guarded here).
+            Err(VerifyError::GlobalKeyRefused) => {
+                let any = policy.key_scope(KeyScope::ProductOrGlobal);
+                let verified = verify(body, &self.keys, &any, now)?;
+                if verified.value().code().is_success() {
+                    return Err(VerifyError::GlobalKeyRefused);
+                }
+                verified
+            }
+            other => other?,
+        };
         check_echoes(verified.value(), &call.expected)?;
         if call.replay_guard
             && let Some(key) = call.expected.license_key
