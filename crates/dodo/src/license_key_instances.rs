@@ -8,8 +8,8 @@ use serde::Serialize;
 use crate::client::Client;
 use crate::error::{check, op};
 use crate::licenses::invalid;
-use crate::models::{LicenseKeyInstance, ListEnvelope};
-use crate::pagination::{Page, walk};
+use crate::models::LicenseKeyInstance;
+use crate::pagination::{Listing, Page, fetch_all, fetch_page};
 use crate::params::ListInstances;
 
 /// The instance admin endpoints; from [`Client::license_key_instances`].
@@ -39,7 +39,7 @@ impl<'a> LicenseKeyInstances<'a> {
         &self,
         params: &ListInstances,
     ) -> Result<Page<LicenseKeyInstance>, LicenseError> {
-        list_page(self.client, params, params.page_number).await
+        fetch_page(self.client, params, params.paging().number).await
     }
 
     /// Every instance matching `params`, page after page, stopping after the last page or at the
@@ -48,13 +48,7 @@ impl<'a> LicenseKeyInstances<'a> {
         &self,
         params: ListInstances,
     ) -> impl Stream<Item = Result<LicenseKeyInstance, LicenseError>> + Send + 'static {
-        let client = self.client.clone();
-        let first = params.page_number;
-        walk(first, move |number| {
-            let client = client.clone();
-            let params = params.clone();
-            async move { list_page(&client, &params, number).await }
-        })
+        fetch_all(self.client, params)
     }
 
     /// `PATCH /license_key_instances/{id}`: renames the instance. Errors: 404.
@@ -67,22 +61,4 @@ impl<'a> LicenseKeyInstances<'a> {
             .json(&RenameBody { name })?;
         check(self.client.send_admin(request).await?)?.json()
     }
-}
-
-async fn list_page(
-    client: &Client,
-    params: &ListInstances,
-    page_number: u32,
-) -> Result<Page<LicenseKeyInstance>, LicenseError> {
-    let request = params.apply(
-        Request::get(op::LIST_INSTANCES, ["license_key_instances"])?,
-        page_number,
-    );
-    let envelope: ListEnvelope<LicenseKeyInstance> =
-        check(client.send_admin(request).await?)?.json()?;
-    Ok(Page {
-        items: envelope.items,
-        page_number,
-        page_size: params.page_size,
-    })
 }

@@ -10,8 +10,8 @@ use license_http::{Idempotency, Request};
 
 use crate::client::Client;
 use crate::error::{check, op};
-use crate::models::{LicenseKey, ListEnvelope};
-use crate::pagination::{Page, walk};
+use crate::models::LicenseKey;
+use crate::pagination::{Listing, Page, fetch_all, fetch_page};
 use crate::params::{CreateLicenseKey, ListLicenseKeys, UpdateLicenseKey};
 
 /// The license-key admin endpoints; from [`Client::license_keys`].
@@ -51,7 +51,7 @@ impl<'a> LicenseKeys<'a> {
     /// `GET /license_keys` (**deprecated** by Dodo, still served): one page, with
     /// `page_size` and `page_number` always sent.
     pub async fn list(&self, params: &ListLicenseKeys) -> Result<Page<LicenseKey>, LicenseError> {
-        list_page(self.client, params, params.page_number).await
+        fetch_page(self.client, params, params.paging().number).await
     }
 
     /// Every key matching `params`, page after page from `params`' page number, stopping after
@@ -61,13 +61,7 @@ impl<'a> LicenseKeys<'a> {
         &self,
         params: ListLicenseKeys,
     ) -> impl Stream<Item = Result<LicenseKey, LicenseError>> + Send + 'static {
-        let client = self.client.clone();
-        let first = params.page_number;
-        walk(first, move |number| {
-            let client = client.clone();
-            let params = params.clone();
-            async move { list_page(&client, &params, number).await }
-        })
+        fetch_all(self.client, params)
     }
 
     /// `PATCH /license_keys/{id}` (**deprecated** by Dodo, still served): changes the limit, the
@@ -88,18 +82,4 @@ impl<'a> LicenseKeys<'a> {
             .json(update)?;
         check(self.client.send_admin(request).await?)?.json()
     }
-}
-
-async fn list_page(
-    client: &Client,
-    params: &ListLicenseKeys,
-    page_number: u32,
-) -> Result<Page<LicenseKey>, LicenseError> {
-    let request = params.apply(Request::get(op::LIST_KEYS, ["license_keys"])?, page_number);
-    let envelope: ListEnvelope<LicenseKey> = check(client.send_admin(request).await?)?.json()?;
-    Ok(Page {
-        items: envelope.items,
-        page_number,
-        page_size: params.page_size,
-    })
 }

@@ -12,6 +12,13 @@ use std::future::Future;
 use futures_core::Stream;
 use futures_util::stream;
 use license_core::LicenseError;
+use license_http::Request;
+use serde::de::DeserializeOwned;
+
+use crate::client::Client;
+use crate::error::check;
+use crate::models::ListEnvelope;
+use crate::params::Paging;
 
 /// The page size Dodo uses when none is sent.
 pub const DEFAULT_PAGE_SIZE: u32 = 10;
@@ -62,8 +69,54 @@ pub(crate) fn clamp_page_size(size: u32) -> u32 {
     size.clamp(1, MAX_PAGE_SIZE)
 }
 
+/// The parameters of one listing endpoint: where it is, its filters, its paging.
+pub(crate) trait Listing: Clone + Send + Sync + 'static {
+    /// What the listing's `items` hold.
+    type Item: DeserializeOwned + Send + 'static;
+    /// The operation name used in errors and traces.
+    const OPERATION: &'static str;
+    /// The endpoint's path segment.
+    const PATH: &'static str;
+    /// The page size, and the page a walk starts at.
+    fn paging(&self) -> Paging;
+    /// Adds the filters to the request.
+    fn filters(&self, request: Request) -> Request;
+}
+
+/// Fetches page `page_number` of a listing, sending `page_size` and `page_number` explicitly.
+pub(crate) async fn fetch_page<L: Listing>(
+    client: &Client,
+    params: &L,
+    page_number: u32,
+) -> Result<Page<L::Item>, LicenseError> {
+    let page_size = params.paging().size;
+    let request = Request::get(L::OPERATION, [L::PATH])?
+        .query("page_size", page_size.to_string())
+        .query("page_number", page_number.to_string());
+    let request = params.filters(request);
+    let envelope: ListEnvelope<L::Item> = check(client.send_admin(request).await?)?.json()?;
+    Ok(Page {
+        items: envelope.items,
+        page_number,
+        page_size,
+    })
+}
+
+/// Every item of a listing, page after page from its page number.
+pub(crate) fn fetch_all<L: Listing>(
+    client: &Client,
+    params: L,
+) -> impl Stream<Item = Result<L::Item, LicenseError>> + Send + 'static {
+    let client = client.clone();
+    walk(params.paging().number, move |number| {
+        let client = client.clone();
+        let params = params.clone();
+        async move { fetch_page(&client, &params, number).await }
+    })
+}
+
 /// Walks every page from `first`, yielding items; stops after the last page or the first error.
-pub(crate) fn walk<T, F, Fut>(first: u32, fetch: F) -> impl Stream<Item = Result<T, LicenseError>>
+fn walk<T, F, Fut>(first: u32, fetch: F) -> impl Stream<Item = Result<T, LicenseError>>
 where
     F: FnMut(u32) -> Fut,
     Fut: Future<Output = Result<Page<T>, LicenseError>>,

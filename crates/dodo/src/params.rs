@@ -5,41 +5,42 @@ use license_core::{LicenseError, Patch, SecretLicenseKey};
 use license_http::Request;
 use serde::Serialize;
 
+use crate::error::op;
 use crate::licenses::invalid;
-use crate::models::{LicenseKeySource, LicenseKeyStatus};
-use crate::pagination::{DEFAULT_PAGE_SIZE, clamp_page_size};
+use crate::models::{LicenseKey, LicenseKeyInstance, LicenseKeySource, LicenseKeyStatus};
+use crate::pagination::{DEFAULT_PAGE_SIZE, Listing, clamp_page_size};
 
 fn timestamp(at: &DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
+/// The page size and the page a listing starts at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Paging {
+    pub(crate) size: u32,
+    pub(crate) number: u32,
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Self {
+            size: DEFAULT_PAGE_SIZE,
+            number: 0,
+        }
+    }
+}
+
 /// Filters and paging of `GET /license_keys`. Every documented filter is here.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[must_use]
 pub struct ListLicenseKeys {
-    pub(crate) page_size: u32,
-    pub(crate) page_number: u32,
+    paging: Paging,
     customer_id: Option<String>,
     product_id: Option<String>,
     status: Option<LicenseKeyStatus>,
     source: Option<LicenseKeySource>,
     created_at_gte: Option<DateTime<Utc>>,
     created_at_lte: Option<DateTime<Utc>>,
-}
-
-impl Default for ListLicenseKeys {
-    fn default() -> Self {
-        Self {
-            page_size: DEFAULT_PAGE_SIZE,
-            page_number: 0,
-            customer_id: None,
-            product_id: None,
-            status: None,
-            source: None,
-            created_at_gte: None,
-            created_at_lte: None,
-        }
-    }
 }
 
 impl ListLicenseKeys {
@@ -50,13 +51,13 @@ impl ListLicenseKeys {
 
     /// Items per page, 1 to 100 (clamped).
     pub fn page_size(mut self, size: u32) -> Self {
-        self.page_size = clamp_page_size(size);
+        self.paging.size = clamp_page_size(size);
         self
     }
 
     /// The page to fetch (0-based, as Dodo's default); where a walk starts.
     pub fn page_number(mut self, number: u32) -> Self {
-        self.page_number = number;
+        self.paging.number = number;
         self
     }
 
@@ -95,11 +96,19 @@ impl ListLicenseKeys {
         self.created_at_lte = Some(at);
         self
     }
+}
 
-    pub(crate) fn apply(&self, request: Request, page_number: u32) -> Request {
+impl Listing for ListLicenseKeys {
+    type Item = LicenseKey;
+    const OPERATION: &'static str = op::LIST_KEYS;
+    const PATH: &'static str = "license_keys";
+
+    fn paging(&self) -> Paging {
+        self.paging
+    }
+
+    fn filters(&self, request: Request) -> Request {
         request
-            .query("page_size", self.page_size.to_string())
-            .query("page_number", page_number.to_string())
             .query_opt("customer_id", self.customer_id.as_deref())
             .query_opt("product_id", self.product_id.as_deref())
             .query_opt("status", self.status.as_ref().map(LicenseKeyStatus::as_str))
@@ -116,24 +125,12 @@ impl ListLicenseKeys {
 }
 
 /// Filters and paging of `GET /license_key_instances`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[must_use]
 pub struct ListInstances {
-    pub(crate) page_size: u32,
-    pub(crate) page_number: u32,
+    paging: Paging,
     license_key_id: Option<String>,
     grant_id: Option<String>,
-}
-
-impl Default for ListInstances {
-    fn default() -> Self {
-        Self {
-            page_size: DEFAULT_PAGE_SIZE,
-            page_number: 0,
-            license_key_id: None,
-            grant_id: None,
-        }
-    }
 }
 
 impl ListInstances {
@@ -144,13 +141,13 @@ impl ListInstances {
 
     /// Items per page, 1 to 100 (clamped).
     pub fn page_size(mut self, size: u32) -> Self {
-        self.page_size = clamp_page_size(size);
+        self.paging.size = clamp_page_size(size);
         self
     }
 
     /// The page to fetch (0-based); where a walk starts.
     pub fn page_number(mut self, number: u32) -> Self {
-        self.page_number = number;
+        self.paging.number = number;
         self
     }
 
@@ -165,11 +162,19 @@ impl ListInstances {
         self.grant_id = Some(id.into());
         self
     }
+}
 
-    pub(crate) fn apply(&self, request: Request, page_number: u32) -> Request {
+impl Listing for ListInstances {
+    type Item = LicenseKeyInstance;
+    const OPERATION: &'static str = op::LIST_INSTANCES;
+    const PATH: &'static str = "license_key_instances";
+
+    fn paging(&self) -> Paging {
+        self.paging
+    }
+
+    fn filters(&self, request: Request) -> Request {
         request
-            .query("page_size", self.page_size.to_string())
-            .query("page_number", page_number.to_string())
             .query_opt("license_key_id", self.license_key_id.as_deref())
             .query_opt("grant_id", self.grant_id.as_deref())
     }
