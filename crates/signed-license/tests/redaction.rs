@@ -84,3 +84,16 @@ fn a_negative_freshness_window_is_a_configuration_error() {
     );
     assert!(build(Policy::new()).is_ok());
 }
+
+#[test]
+fn debug_hides_contract_keys() {
+    let secret = "6dabe9fa-3512-49b4-beb5-canary";
+    let spec = signed_license::models::ContractSpec::new(secret, "Reseller", 1, 10);
+    assert!(!format!("{spec:?}").contains(secret));
+    let contract: signed_license::models::Contract = serde_json::from_str(&format!(
+        r#"{{"id":1,"name":"Reseller","contract_key":"{secret}"}}"#
+    ))
+    .unwrap();
+    assert!(!format!("{contract:?}").contains(secret));
+    assert_eq!(contract.contract_key, secret);
+}

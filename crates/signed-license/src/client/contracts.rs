@@ -20,7 +20,9 @@ impl SignedLicenseClient {
         &self,
         contract: &ContractSpec,
     ) -> Result<Reply<Contract>, LicenseError> {
-        let op = Op::post("create contract", "create-contract").fields(contract.fields());
+        let op = Op::post("create contract", "create-contract")
+            .fields(contract.fields())
+            .secret(&contract.contract_key);
         self.reply(op, field_on(&[841], "contract")).await
     }
 
@@ -32,7 +34,8 @@ impl SignedLicenseClient {
     ) -> Result<Reply<Contract>, LicenseError> {
         let op = Op::post("update contract", "update-contract")
             .field("contract_id", contract_id.to_string())
-            .fields(contract.fields());
+            .fields(contract.fields())
+            .secret(&contract.contract_key);
         self.reply(op, field_on(&[842, 841], "contract")).await
     }
 

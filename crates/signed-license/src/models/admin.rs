@@ -1,5 +1,7 @@
 //! Data of the key-management, product and contract calls.
 
+use std::fmt;
+
 use license_core::SecretLicenseKey;
 use serde::Deserialize;
 
@@ -135,8 +137,8 @@ pub struct Product {
     pub meta_data: Vec<MetaEntry>,
 }
 
-/// A contract (numbers may arrive as strings).
-#[derive(Debug, Clone, Deserialize)]
+/// A contract (numbers may arrive as strings). `Debug` hides the contract key.
+#[derive(Clone, Deserialize)]
 #[non_exhaustive]
 pub struct Contract {
     /// The id.
@@ -148,7 +150,7 @@ pub struct Contract {
     /// Free text.
     #[serde(deserialize_with = "de::opt_string", default)]
     pub information: Option<String>,
-    /// The contract key.
+    /// The contract key: the credential a contract holder uses, so treat it as a secret.
     #[serde(default)]
     pub contract_key: String,
     /// Keys the contract may generate.
@@ -181,6 +183,19 @@ pub struct Contract {
     /// Updated at.
     #[serde(deserialize_with = "de::opt_string", default)]
     pub updated_at: Option<String>,
+}
+
+impl fmt::Debug for Contract {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Contract")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("contract_key", &"<redacted>")
+            .field("product_id", &self.product_id)
+            .field("status", &self.status)
+            .field("license_keys_count", &self.license_keys_count)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A license-key generator (`get-all-generators`, listed under `products`).

@@ -269,10 +269,10 @@ impl NewProduct {
     }
 }
 
-/// The fields of `create-contract` and `update-contract`.
-#[derive(Debug, Clone)]
+/// The fields of `create-contract` and `update-contract`. `Debug` hides the contract key.
+#[derive(Clone)]
 pub struct ContractSpec {
-    /// A unique contract key.
+    /// A unique contract key: the credential a contract holder uses, so treat it as a secret.
     pub contract_key: String,
     /// The name.
     pub name: String,
@@ -292,6 +292,18 @@ pub struct ContractSpec {
     pub can_destroy: bool,
     /// May destroy all keys.
     pub can_destroy_all: bool,
+}
+
+impl fmt::Debug for ContractSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ContractSpec")
+            .field("contract_key", &"<redacted>")
+            .field("name", &self.name)
+            .field("product_id", &self.product_id)
+            .field("license_keys_quantity", &self.license_keys_quantity)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ContractSpec {
