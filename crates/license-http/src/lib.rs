@@ -27,6 +27,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod base_url;
 mod client;
 mod options;
 mod redact;

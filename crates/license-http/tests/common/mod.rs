@@ -1,0 +1,37 @@
+//! Helpers shared by the transport tests.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::time::Duration;
+
+use license_http::{ClientIdentity, HttpClient, HttpOptions, Request, RetryPolicy};
+use wiremock::MockServer;
+
+pub(crate) const CANARY: &str = "canary-9d2f-SECRET-TOKEN";
+
+pub(crate) fn identity() -> ClientIdentity {
+    ClientIdentity {
+        provider: "test",
+        crate_name: "license-http-test",
+        crate_version: "9.9.9",
+    }
+}
+
+/// Fast retries so tests spend milliseconds, not seconds, waiting.
+pub(crate) fn fast_options() -> HttpOptions {
+    HttpOptions::new()
+        .attempt_timeout(Duration::from_millis(500))
+        .deadline(Duration::from_secs(10))
+        .retry(RetryPolicy::retries(2).backoff(Duration::from_millis(5), Duration::from_millis(20)))
+}
+
+pub(crate) fn client(server: &MockServer, options: HttpOptions) -> HttpClient {
+    HttpClient::new(identity(), &server.uri(), options).unwrap()
+}
+
+pub(crate) fn get() -> Request {
+    Request::get("read thing", ["things", "1"]).unwrap()
+}
+
+pub(crate) fn post() -> Request {
+    Request::post("activate", ["licenses", "activate"]).unwrap()
+}

@@ -1,0 +1,277 @@
+//! Retry rules: what is retried, how often, how long it waits, and what never is.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{client, fast_options, get, identity, post};
+use license_http::{HttpClient, HttpOptions, Request, RetryPolicy};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[tokio::test]
+async fn idempotent_requests_retry_5xx_then_succeed() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(502))
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = client(&server, fast_options()).send(get()).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.attempts(), 3);
+}
+
+#[tokio::test]
+async fn idempotent_retries_stop_after_the_policy_allows() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503).set_body_string(r#"{"message":"down"}"#))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let err = client(&server, fast_options())
+        .send_json::<serde_json::Value>(get())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(err.attempts(), 3);
+    assert!(!err.may_have_been_applied(), "a GET is never 'applied'");
+}
+
+#[tokio::test]
+async fn idempotent_requests_retry_408_and_429_but_not_4xx() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/slow"))
+        .respond_with(ResponseTemplate::new(408))
+        .expect(3)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/limited"))
+        .respond_with(ResponseTemplate::new(429))
+        .expect(3)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/missing"))
+        .respond_with(ResponseTemplate::new(404))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let http = client(&server, fast_options());
+    let e = http
+        .send_empty(Request::get("x", ["slow"]).unwrap())
+        .await
+        .unwrap_err();
+    assert!(e.is_timeout());
+    let e = http
+        .send_empty(Request::get("x", ["limited"]).unwrap())
+        .await
+        .unwrap_err();
+    assert!(e.is_rate_limited());
+    assert_eq!(e.retry_after(), None);
+    let e = http
+        .send_empty(Request::get("x", ["missing"]).unwrap())
+        .await
+        .unwrap_err();
+    assert!(e.is_not_found());
+}
+
+#[tokio::test]
+async fn non_idempotent_request_is_not_retried_on_5xx_and_may_have_been_applied() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&server, fast_options())
+        .send_empty(post())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(500));
+    assert!(err.may_have_been_applied());
+}
+
+#[tokio::test]
+async fn an_activation_that_times_out_is_not_sent_twice() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_delay(Duration::from_millis(1500)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let options = fast_options().attempt_timeout(Duration::from_millis(200));
+    let err = client(&server, options)
+        .send_empty(post())
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err}");
+    assert!(err.may_have_been_applied());
+    assert_eq!(err.attempts(), 1);
+}
+
+#[tokio::test]
+async fn an_idempotent_request_that_times_out_is_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(1500)))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let options = fast_options().attempt_timeout(Duration::from_millis(200));
+    let response = client(&server, options).send(get()).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.attempts(), 2);
+}
+
+#[tokio::test]
+async fn non_idempotent_429_with_retry_after_is_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after-ms", "20"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_string("{}"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = client(&server, fast_options()).send(post()).await.unwrap();
+    assert_eq!(response.status(), 201);
+    assert_eq!(response.attempts(), 2);
+}
+
+#[tokio::test]
+async fn non_idempotent_503_with_retry_after_is_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "0"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = client(&server, fast_options()).send(post()).await.unwrap();
+    assert_eq!(response.status(), 201);
+}
+
+#[tokio::test]
+async fn non_idempotent_429_without_retry_after_is_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&server, fast_options())
+        .send_empty(post())
+        .await
+        .unwrap_err();
+    assert!(err.is_rate_limited());
+    assert_eq!(err.retry_after(), None);
+    assert!(!err.may_have_been_applied());
+}
+
+#[tokio::test]
+async fn retry_after_beyond_the_deadline_is_reported_not_waited_for() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3600"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // The wait is capped at 30 s, which is still past this 2 s deadline: give up at once.
+    let options = fast_options().deadline(Duration::from_secs(2));
+    let err = client(&server, options)
+        .send_empty(get())
+        .await
+        .unwrap_err();
+    assert!(err.is_rate_limited());
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
+}
+
+#[tokio::test]
+async fn retry_after_is_capped_by_the_policy() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "3600"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // An hour is asked for; the policy's cap (10 ms here) is what is waited.
+    let options = fast_options().retry(
+        RetryPolicy::retries(1)
+            .backoff(Duration::from_millis(5), Duration::from_millis(5))
+            .max_retry_after(Duration::from_millis(10)),
+    );
+    let response = client(&server, options).send(get()).await.unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_network_error_never_applied_and_retried() {
+    // Bind then drop a listener: its port now refuses connections.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let http = HttpClient::new(
+        identity(),
+        &format!("http://127.0.0.1:{port}"),
+        fast_options(),
+    )
+    .unwrap();
+    let err = http.send_empty(post()).await.unwrap_err();
+    assert!(err.is_network(), "{err:?}");
+    assert!(!err.may_have_been_applied());
+    assert_eq!(
+        err.attempts(),
+        3,
+        "a request that never left is retried even when non-idempotent"
+    );
+}
+
+#[tokio::test]
+async fn the_overall_deadline_ends_retries() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(400)))
+        .mount(&server)
+        .await;
+    let options = HttpOptions::new()
+        .attempt_timeout(Duration::from_millis(300))
+        .deadline(Duration::from_millis(500))
+        .retry(
+            RetryPolicy::retries(10).backoff(Duration::from_millis(1), Duration::from_millis(1)),
+        );
+    let err = client(&server, options).send(get()).await.unwrap_err();
+    assert!(err.is_timeout());
+    assert!(err.attempts() <= 2, "attempts: {}", err.attempts());
+}
