@@ -1,15 +1,14 @@
 //! `GET /v1/license-key-instances`: retrieve and list. Instances are created and removed only
 //! through the License API.
 
-use futures_core::Stream;
 use futures_util::TryStreamExt;
 use license_core::LicenseError;
 use license_http::Request;
 
 use crate::client::LemonSqueezy;
 use crate::ids::{InstanceId, LicenseKeyId, LicenseKeyInstanceId};
-use crate::models::{Document, LicenseKeyInstance, ListPage};
-use crate::pagination::{ListQuery, fetch_page, items, pages};
+use crate::models::{Document, LicenseKeyInstance};
+use crate::pagination::Listing;
 
 const PATH: &str = "license-key-instances";
 
@@ -72,71 +71,17 @@ impl<'a> LicenseKeyInstances<'a> {
 
     /// `GET /v1/license-key-instances`: finish with `.send()` or `.stream()`.
     pub fn list(&self) -> ListLicenseKeyInstances {
-        ListLicenseKeyInstances {
-            client: self.client.clone(),
-            query: ListQuery::default(),
-        }
+        Listing::new(self.client, "list license key instances", PATH)
     }
 }
 
-/// An instance listing being set up.
-#[derive(Debug, Clone)]
-#[must_use = "a listing does nothing until `.send()` or `.stream()`"]
-pub struct ListLicenseKeyInstances {
-    client: LemonSqueezy,
-    query: ListQuery,
-}
+/// An instance listing being set up: the filter here, paging and sending on [`Listing`].
+pub type ListLicenseKeyInstances = Listing<LicenseKeyInstance>;
 
-impl ListLicenseKeyInstances {
+impl Listing<LicenseKeyInstance> {
     /// `filter[license_key_id]`: only this key's instances.
     pub fn license_key_id(mut self, id: impl Into<LicenseKeyId>) -> Self {
         self.query.filter("license_key_id", id.into());
         self
-    }
-
-    /// `page[number]` (1-based).
-    pub fn page(mut self, number: u32) -> Self {
-        self.query.page_number = Some(number);
-        self
-    }
-
-    /// `page[size]`.
-    pub fn per_page(mut self, size: u32) -> Self {
-        self.query.page_size = Some(size);
-        self
-    }
-
-    /// `include=license-key`.
-    pub fn include(mut self, related: &str) -> Self {
-        self.query.include.push(related.to_owned());
-        self
-    }
-
-    /// Fetches one page.
-    pub async fn send(self) -> Result<ListPage<LicenseKeyInstance>, LicenseError> {
-        let number = self.query.page_number;
-        fetch_page(
-            &self.client,
-            "list license key instances",
-            PATH,
-            &self.query,
-            number,
-        )
-        .await
-    }
-
-    /// Every page, until the last.
-    pub fn pages(
-        self,
-    ) -> impl Stream<Item = Result<ListPage<LicenseKeyInstance>, LicenseError>> + Send + 'static
-    {
-        pages(self.client, "list license key instances", PATH, self.query)
-    }
-
-    /// Every instance of every page, until the last page.
-    pub fn stream(
-        self,
-    ) -> impl Stream<Item = Result<LicenseKeyInstance, LicenseError>> + Send + 'static {
-        items(self.client, "list license key instances", PATH, self.query)
     }
 }

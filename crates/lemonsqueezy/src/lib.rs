@@ -49,6 +49,7 @@ pub use license_core::{ApiKey, LicenseError, Patch, SecretLicenseKey};
 pub use license_keys::{LicenseKeys, ListLicenseKeys};
 pub use licenses::Licenses;
 pub use models::{LicenseAnswer, Refusal};
+pub use pagination::Listing;
 
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]

@@ -1,13 +1,12 @@
 //! `GET/PATCH /v1/license-keys`: retrieve, list, update.
 
-use futures_core::Stream;
 use license_core::LicenseError;
 use license_http::{Idempotency, Request};
 
 use crate::client::{JSON_API, LemonSqueezy};
 use crate::ids::{LicenseKeyId, OrderId, OrderItemId, ProductId, StoreId};
-use crate::models::{Document, KeyStatus, LicenseKey, ListPage, UpdateLicenseKey};
-use crate::pagination::{ListQuery, fetch_page, items, pages};
+use crate::models::{Document, KeyStatus, LicenseKey, UpdateLicenseKey};
+use crate::pagination::Listing;
 
 const PATH: &str = "license-keys";
 
@@ -44,10 +43,7 @@ impl<'a> LicenseKeys<'a> {
 
     /// `GET /v1/license-keys` with filters and pages: finish with `.send()` or `.stream()`.
     pub fn list(&self) -> ListLicenseKeys {
-        ListLicenseKeys {
-            client: self.client.clone(),
-            query: ListQuery::default(),
-        }
+        Listing::new(self.client, "list license keys", PATH)
     }
 
     /// `PATCH /v1/license-keys/{id}`: sends only the fields `update` sets.
@@ -66,15 +62,10 @@ impl<'a> LicenseKeys<'a> {
     }
 }
 
-/// A license-key listing being set up.
-#[derive(Debug, Clone)]
-#[must_use = "a listing does nothing until `.send()` or `.stream()`"]
-pub struct ListLicenseKeys {
-    client: LemonSqueezy,
-    query: ListQuery,
-}
+/// A license-key listing being set up: filters here, paging and sending on [`Listing`].
+pub type ListLicenseKeys = Listing<LicenseKey>;
 
-impl ListLicenseKeys {
+impl Listing<LicenseKey> {
     /// `filter[store_id]`.
     pub fn store_id(mut self, id: impl Into<StoreId>) -> Self {
         self.query.filter("store_id", id.into());
@@ -103,41 +94,5 @@ impl ListLicenseKeys {
     pub fn status(mut self, status: KeyStatus) -> Self {
         self.query.filter("status", status);
         self
-    }
-
-    /// `page[number]` (1-based): the page `.send()` fetches, or where `.stream()` starts.
-    pub fn page(mut self, number: u32) -> Self {
-        self.query.page_number = Some(number);
-        self
-    }
-
-    /// `page[size]` (default 10 on the server).
-    pub fn per_page(mut self, size: u32) -> Self {
-        self.query.page_size = Some(size);
-        self
-    }
-
-    /// `include=…`: related resources to return in `included`.
-    pub fn include(mut self, related: &str) -> Self {
-        self.query.include.push(related.to_owned());
-        self
-    }
-
-    /// Fetches one page.
-    pub async fn send(self) -> Result<ListPage<LicenseKey>, LicenseError> {
-        let number = self.query.page_number;
-        fetch_page(&self.client, "list license keys", PATH, &self.query, number).await
-    }
-
-    /// Every page, one request each, until the last.
-    pub fn pages(
-        self,
-    ) -> impl Stream<Item = Result<ListPage<LicenseKey>, LicenseError>> + Send + 'static {
-        pages(self.client, "list license keys", PATH, self.query)
-    }
-
-    /// Every key of every page, until the last page.
-    pub fn stream(self) -> impl Stream<Item = Result<LicenseKey, LicenseError>> + Send + 'static {
-        items(self.client, "list license keys", PATH, self.query)
     }
 }

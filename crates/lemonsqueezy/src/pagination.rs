@@ -1,5 +1,8 @@
 //! Listing: query parameters shared by both lists, one page, and a stream over every page.
 
+use std::fmt;
+use std::marker::PhantomData;
+
 use futures_core::Stream;
 use futures_util::{StreamExt, TryStreamExt, stream};
 use license_core::LicenseError;
@@ -8,6 +11,85 @@ use serde::de::DeserializeOwned;
 
 use crate::client::LemonSqueezy;
 use crate::models::ListPage;
+
+/// A listing being set up (filters, page, size, include): finish with [`send`](Self::send) for
+/// one page, [`pages`](Self::pages) or [`stream`](Self::stream) for all of them.
+#[must_use = "a listing does nothing until `.send()` or `.stream()`"]
+pub struct Listing<T> {
+    client: LemonSqueezy,
+    operation: &'static str,
+    path: &'static str,
+    pub(crate) query: ListQuery,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Listing<T> {
+    fn clone(&self) -> Self {
+        Self {
+            client: self.client.clone(),
+            operation: self.operation,
+            path: self.path,
+            query: self.query.clone(),
+            item: PhantomData,
+        }
+    }
+}
+
+impl<T> fmt::Debug for Listing<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Listing")
+            .field("client", &self.client)
+            .field("operation", &self.operation)
+            .field("query", &self.query)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Listing<T> {
+    pub(crate) fn new(client: &LemonSqueezy, operation: &'static str, path: &'static str) -> Self {
+        Self {
+            client: client.clone(),
+            operation,
+            path,
+            query: ListQuery::default(),
+            item: PhantomData,
+        }
+    }
+
+    /// `page[number]` (1-based): the page `.send()` fetches, or where `.stream()` starts.
+    pub fn page(mut self, number: u32) -> Self {
+        self.query.page_number = Some(number);
+        self
+    }
+
+    /// `page[size]` (default 10 on the server).
+    pub fn per_page(mut self, size: u32) -> Self {
+        self.query.page_size = Some(size);
+        self
+    }
+
+    /// `include=…`: related resources to return in `included`.
+    pub fn include(mut self, related: &str) -> Self {
+        self.query.include.push(related.to_owned());
+        self
+    }
+
+    /// Fetches one page.
+    pub async fn send(self) -> Result<ListPage<T>, LicenseError> {
+        let number = self.query.page_number;
+        fetch_page(&self.client, self.operation, self.path, &self.query, number).await
+    }
+
+    /// Every page, one request each, until the last.
+    pub fn pages(self) -> impl Stream<Item = Result<ListPage<T>, LicenseError>> + Send + 'static {
+        pages(self.client, self.operation, self.path, self.query)
+    }
+
+    /// Every item of every page, until the last page.
+    pub fn stream(self) -> impl Stream<Item = Result<T, LicenseError>> + Send + 'static {
+        items(self.client, self.operation, self.path, self.query)
+    }
+}
 
 /// Filters, page and include of one list call.
 #[derive(Debug, Clone, Default)]
@@ -26,7 +108,7 @@ impl ListQuery {
 }
 
 /// Fetches one page of `path` (`license-keys`).
-pub(crate) async fn fetch_page<T: DeserializeOwned>(
+async fn fetch_page<T: DeserializeOwned>(
     client: &LemonSqueezy,
     operation: &'static str,
     path: &'static str,
@@ -57,7 +139,7 @@ pub(crate) async fn fetch_page<T: DeserializeOwned>(
 /// Walks by `page[number]` rather than following `links.next` (those links name the production
 /// host even behind a base-URL override), and stops at the last page, on an empty page, or when
 /// the server answers with another page than the one asked for.
-pub(crate) fn pages<T: DeserializeOwned + Send + 'static>(
+fn pages<T: DeserializeOwned + Send + 'static>(
     client: LemonSqueezy,
     operation: &'static str,
     path: &'static str,
@@ -88,7 +170,7 @@ pub(crate) fn pages<T: DeserializeOwned + Send + 'static>(
 }
 
 /// Every item of every page.
-pub(crate) fn items<T: DeserializeOwned + Send + 'static>(
+fn items<T: DeserializeOwned + Send + 'static>(
     client: LemonSqueezy,
     operation: &'static str,
     path: &'static str,
