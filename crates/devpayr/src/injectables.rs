@@ -15,7 +15,7 @@ use crate::pages::paging;
 #[non_exhaustive]
 pub struct InjectablePage {
     /// The injectables on this page (paid-only ones only for paid projects).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::lenient::vec_or_null")]
     pub injectables: Vec<Injectable>,
     /// The cursor of the next page.
     #[serde(default)]

@@ -222,6 +222,38 @@ async fn a_missing_has_paid_is_a_decode_error() {
 }
 
 #[tokio::test]
+async fn null_lists_decode_as_empty() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/project/has-paid"))
+        .respond_with(respond(
+            200,
+            r#"{"status":"success","message":"Success","data":{"has_paid":false,"injectables":null},"errors":null}"#,
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/project/2/licenses"))
+        .respond_with(respond(
+            200,
+            r#"{"status":"success","data":{"data":null,"next_cursor":null}}"#,
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let check = license_client(&server)
+        .has_paid(&key())
+        .domain("a.b")
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(check, LicenseCheck::Unpaid(ref s) if s.injectables.is_empty()));
+    let page = client(&server).licenses(2).list().send().await.unwrap();
+    assert!(page.items.is_empty() && page.next.is_none());
+}
+
+#[tokio::test]
 async fn project_check_uses_the_api_key() {
     let server = server().await;
     Mock::given(method("GET"))

@@ -31,7 +31,11 @@ fn none<T>() -> Option<T> {
 #[non_exhaustive]
 pub struct CursorPage<T> {
     /// The records on this page.
-    #[serde(default = "Vec::new")]
+    #[serde(
+        default = "Vec::new",
+        deserialize_with = "super::lenient::vec_or_null",
+        bound(deserialize = "T: Deserialize<'de>")
+    )]
     pub data: Vec<T>,
     /// The cursor of the next page; `None` on the last page.
     #[serde(default)]

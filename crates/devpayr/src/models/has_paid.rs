@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::Injectable;
-use super::lenient::opt_bool;
+use super::lenient::{opt_bool, vec_or_null};
 
 /// `data` of a has-paid answer.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -15,7 +15,7 @@ pub struct PaymentStatus {
     #[serde(default, deserialize_with = "opt_bool")]
     pub has_paid: Option<bool>,
     /// Paid-only injectables, sent with `include=injectables` when `has_paid` is true.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vec_or_null")]
     pub injectables: Vec<Injectable>,
     /// Every other field (metadata, restrictions), as sent.
     #[serde(flatten)]

@@ -31,6 +31,15 @@ pub(crate) fn bool_or_false<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::
     opt_bool(d).map(Option::unwrap_or_default)
 }
 
+/// A list where `null` (or absence, with `#[serde(default)]`) means empty.
+pub(crate) fn vec_or_null<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<Vec<T>>::deserialize(d).map(Option::unwrap_or_default)
+}
+
 /// An unsigned integer sent as a number or a numeric string; `null` is `None`.
 pub(crate) fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     let value = Value::deserialize(d)?;
