@@ -116,9 +116,11 @@ async fn fetch_page<T: DeserializeOwned>(
     page_number: Option<u32>,
 ) -> Result<ListPage<T>, LicenseError> {
     if query.page_size == Some(0) || page_number == Some(0) {
-        return Err(LicenseError::invalid_input(format!(
-            "{operation}: page numbers and sizes start at 1"
-        )));
+        return Err(
+            LicenseError::invalid_input("page numbers and sizes start at 1")
+                .with_provider("lemonsqueezy")
+                .with_operation(operation),
+        );
     }
     let mut request = Request::get(operation, ["v1", path])?;
     for (name, value) in &query.filters {

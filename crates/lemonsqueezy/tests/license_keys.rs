@@ -474,3 +474,23 @@ async fn a_decode_error_never_shows_part_of_a_key() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn page_zero_is_refused_before_sending() {
+    let server = server().await;
+    let c = client(&server);
+    for err in [
+        c.license_keys().list().page(0).send().await.unwrap_err(),
+        c.license_keys()
+            .list()
+            .per_page(0)
+            .send()
+            .await
+            .unwrap_err(),
+    ] {
+        assert!(err.is_config(), "{err}");
+        assert_eq!(err.provider(), Some("lemonsqueezy"));
+        assert_eq!(err.operation(), Some("list license keys"));
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
