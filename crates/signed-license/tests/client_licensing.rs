@@ -62,9 +62,10 @@ async fn activate_and_deactivate() {
         c.activate(&lk("k-1"), "h").await.unwrap().done(),
         Some(&Activation::AlreadyActive)
     );
+    // An empty identifier is refused before sending; the server's own 215 is a rejected error.
     let (_s, c) = serve("activate.215.json", "POST", "activate").await;
     assert_eq!(
-        c.activate(&lk("k-1"), "").await.unwrap_err().kind(),
+        c.activate(&lk("k-1"), "h").await.unwrap_err().kind(),
         ErrorKind::Rejected
     );
     let (_s, c) = serve("deactivate.400.json", "POST", "deactivate").await;
@@ -373,4 +374,14 @@ fn the_builder_requires_base_url_api_key_and_keys_and_hides_the_api_key() {
         .build()
         .unwrap();
     assert!(!format!("{c:?}").contains(API_KEY));
+}
+
+#[tokio::test]
+async fn an_empty_license_key_or_identifier_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    let c = client(&server, served_keys(), 0);
+    let e = c.verify(&lk("key-123456"), " ").await.unwrap_err();
+    assert!(e.is_config(), "{e}");
+    assert!(c.activate(&lk(""), "host").await.unwrap_err().is_config());
+    assert!(server.received_requests().await.unwrap().is_empty());
 }

@@ -279,8 +279,15 @@ impl SignedLicenseClient {
     /// Sends a call and verifies the answer. Error-class codes become errors; success and
     /// refusal codes come back verified.
     pub(crate) async fn call(&self, op: Op<'_>) -> Result<(Verified<Payload>, u16), LicenseError> {
-        if op.license_key.is_some_and(SecretLicenseKey::is_empty) {
-            return Err(LicenseError::invalid_input("the license key is empty")
+        let empty = if op.license_key.is_some_and(SecretLicenseKey::is_empty) {
+            Some("the license key is empty")
+        } else if op.identifier.is_some_and(|i| i.trim().is_empty()) {
+            Some("the identifier (domain or hardware id) is empty")
+        } else {
+            None
+        };
+        if let Some(message) = empty {
+            return Err(LicenseError::invalid_input(message)
                 .with_provider(crate::PROVIDER)
                 .with_operation(op.operation));
         }
