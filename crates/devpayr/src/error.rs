@@ -41,6 +41,11 @@ pub enum ErrorReason {
     DomainUndetermined,
     /// 403 on the API-key has-paid: the domain is not registered under the project.
     DomainNotRegistered,
+    /// 401 on a license-key call: no license key reached DevPayr.
+    MissingLicenseKey,
+    /// 403 on a license-key call (the injectable stream): the license is unknown, revoked,
+    /// expired or not allowed here. (The has-paid check answers this as a denial instead.)
+    LicenseRefused,
     /// 429: rate limited.
     RateLimited,
     /// Anything else (see the status and message).
@@ -97,6 +102,8 @@ pub(crate) enum Call {
     Delete,
     HasPaid,
     ProjectHasPaid,
+    /// Another call authenticated with the license key (the injectable stream).
+    LicenseKey,
 }
 
 /// The optional members of any DevPayr error body.
@@ -176,6 +183,8 @@ pub(crate) fn from_response(response: Response, call: Call) -> LicenseError {
     let text = message.as_deref().unwrap_or("");
     let auth = is_auth_message(text);
     let (reason, kind) = match (status, call) {
+        (401, Call::HasPaid | Call::LicenseKey) => (ErrorReason::MissingLicenseKey, None),
+        (403, Call::HasPaid | Call::LicenseKey) => (ErrorReason::LicenseRefused, None),
         (401, _) => (ErrorReason::MissingApiKey, None),
         (403, _)
             if text

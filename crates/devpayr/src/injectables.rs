@@ -48,7 +48,7 @@ impl DevPayrClient {
             .license_key_header("x-license-key", license_key)?
             .accept("application/json")?;
         let request = paging(request, per_page, cursor)?;
-        let envelope: Envelope<InjectablePage> = self.execute(request, Call::Other).await?;
+        let envelope: Envelope<InjectablePage> = self.execute(request, Call::LicenseKey).await?;
         require_data(envelope, OPERATION)
     }
 }

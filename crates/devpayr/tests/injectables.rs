@@ -110,3 +110,26 @@ async fn stream_endpoint_pages_and_verifies() {
             .is_signature()
     );
 }
+
+#[tokio::test]
+async fn a_refused_license_on_the_stream_has_a_license_reason() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/injectable/stream"))
+        .respond_with(respond(
+            403,
+            r#"{"message":"This license has been revoked."}"#,
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = license_client(&server)
+        .injectable_stream(&SecretLicenseKey::new(LICENSE_KEY), None, None)
+        .await
+        .unwrap_err();
+    assert!(err.is_unauthorized(), "{err}");
+    assert_eq!(
+        devpayr::error_reason(&err),
+        Some(devpayr::ErrorReason::LicenseRefused)
+    );
+}
