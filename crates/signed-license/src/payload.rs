@@ -124,14 +124,40 @@ impl Payload {
 fn without_values(message: &str) -> String {
     let message = message.split("; near `").next().unwrap_or_default();
     let mut out = String::with_capacity(message.len());
-    for (i, part) in message.split('"').enumerate() {
-        if i % 2 == 0 {
-            out.push_str(part);
-        } else {
-            out.push_str("\"…\"");
+    let (mut quoted, mut escaped) = (false, false);
+    for c in message.chars() {
+        match (quoted, escaped, c) {
+            (true, true, _) => escaped = false,
+            (true, false, '\\') => escaped = true,
+            (true, false, '"') => {
+                quoted = false;
+                out.push_str("…\"");
+            }
+            (true, false, _) => {}
+            (false, _, '"') => {
+                quoted = true;
+                out.push('"');
+            }
+            (false, _, c) => out.push(c),
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_values;
+
+    #[test]
+    fn values_and_the_snippet_are_masked_but_the_path_stays() {
+        assert_eq!(
+            without_values(
+                r#"invalid type: string "KEY\"-1", expected u64 at `a.b`; near `{"k":"KEY"}`"#
+            ),
+            r#"invalid type: string "…", expected u64 at `a.b`"#
+        );
+        assert_eq!(without_values(r#"open "KEY"#), r#"open ""#);
+    }
 }
 
 /// The signed part of an envelope, as received: enough to re-verify it later, offline.
