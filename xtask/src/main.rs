@@ -8,6 +8,11 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("bench") => run(
+            "cargo",
+            &["run", "--quiet", "--release", "--package", "license-bench"],
+            &[],
+        ),
         Some("conformance") => conformance::run(&args[1..]),
         Some("demo") => run(
             "cargo",
@@ -32,6 +37,7 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
+  bench            measure signature verification, redaction and validate round trips (release build)
   demo             every provider's emulator on loopback, one licensing flow through one interface
   ci               format check, clippy (warnings denied), every test, docs (warnings denied),
                    and the Dodo client against Dodo's OpenAPI (Prism)
