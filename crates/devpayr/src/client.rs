@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use license_core::{ApiKey, LicenseError};
+use license_core::{ApiKey, IntoApiKey, LicenseError};
 use license_http::{ClientIdentity, HttpClient, HttpOptions, Request};
 use serde::de::DeserializeOwned;
 
@@ -17,7 +17,7 @@ use license_core::SecretLicenseKey;
 /// The default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.devpayr.dev/api/v1/";
 
-/// The environment variable [`DevPayrClientBuilder::from_env`] reads the API key from.
+/// The environment variable [`ClientBuilder::from_env`] reads the API key from.
 pub const API_KEY_ENV: &str = "DEVPAYR_API_KEY";
 
 const PROVIDER: &str = "devpayr";
@@ -27,7 +27,7 @@ const PROVIDER: &str = "devpayr";
 /// Management calls (licenses, domains, the project has-paid check) need an API key
 /// (`X-API-KEY`); the runtime has-paid check needs only a license key (`X-LICENSE-KEY`).
 #[derive(Clone)]
-pub struct DevPayrClient {
+pub struct Client {
     inner: Arc<Inner>,
 }
 
@@ -36,9 +36,9 @@ struct Inner {
     api_key: Option<ApiKey>,
 }
 
-impl fmt::Debug for DevPayrClient {
+impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DevPayrClient")
+        f.debug_struct("Client")
             .field("base_url", &self.inner.http.base_url().as_str())
             .field(
                 "api_key",
@@ -48,17 +48,17 @@ impl fmt::Debug for DevPayrClient {
     }
 }
 
-/// Builds a [`DevPayrClient`]; everything is checked once, in [`build`](Self::build).
+/// Builds a [`Client`]; everything is checked once, in [`build`](Self::build).
 #[derive(Default)]
-pub struct DevPayrClientBuilder {
+pub struct ClientBuilder {
     base_url: Option<String>,
     api_key: Option<Result<ApiKey, LicenseError>>,
     options: HttpOptions,
 }
 
-impl fmt::Debug for DevPayrClientBuilder {
+impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DevPayrClientBuilder")
+        f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("options", &self.options)
@@ -66,7 +66,7 @@ impl fmt::Debug for DevPayrClientBuilder {
     }
 }
 
-impl DevPayrClientBuilder {
+impl ClientBuilder {
     /// A builder with the default base URL and no API key.
     pub fn new() -> Self {
         Self::default()
@@ -91,15 +91,8 @@ impl DevPayrClientBuilder {
 
     /// Sets the API key, sent as `X-API-KEY` on management calls.
     #[must_use]
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(ApiKey::new(key));
-        self
-    }
-
-    /// Sets the API key from an [`ApiKey`].
-    #[must_use]
-    pub fn api_key_secret(mut self, key: ApiKey) -> Self {
-        self.api_key = Some(Ok(key));
+    pub fn api_key(mut self, key: impl IntoApiKey) -> Self {
+        self.api_key = Some(key.into_api_key());
         self
     }
 
@@ -111,7 +104,7 @@ impl DevPayrClientBuilder {
     }
 
     /// Builds the client, checking the base URL, the API key and the options.
-    pub fn build(self) -> Result<DevPayrClient, LicenseError> {
+    pub fn build(self) -> Result<Client, LicenseError> {
         let api_key = self
             .api_key
             .transpose()
@@ -130,21 +123,21 @@ impl DevPayrClientBuilder {
         };
         let http = HttpClient::new(identity, &base_url, self.options)?
             .with_error_parser(error::parse_error_body);
-        Ok(DevPayrClient {
+        Ok(Client {
             inner: Arc::new(Inner { http, api_key }),
         })
     }
 }
 
-impl DevPayrClient {
+impl Client {
     /// A builder.
-    pub fn builder() -> DevPayrClientBuilder {
-        DevPayrClientBuilder::new()
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
     }
 
     /// A client with the default base URL and the API key from `DEVPAYR_API_KEY`.
     pub fn from_env() -> Result<Self, LicenseError> {
-        DevPayrClientBuilder::from_env()?.build()
+        ClientBuilder::from_env()?.build()
     }
 
     /// The licenses of a project.

@@ -7,7 +7,7 @@ use license_core::LicenseError;
 use license_http::Request;
 use serde_json::Value;
 
-use crate::client::{DevPayrClient, require_data};
+use crate::client::{Client, require_data};
 use crate::error::Call;
 use crate::models::{ActionOutcome, Domain, Envelope, NewDomain};
 use crate::pages::{ListPage, RecordStream};
@@ -15,15 +15,15 @@ use crate::pages::{ListPage, RecordStream};
 /// A request for one page of domains; finish with [`ListPage::send`].
 pub type ListDomains = ListPage<Domain>;
 
-/// The domains of one project; from [`DevPayrClient::domains`].
+/// The domains of one project; from [`Client::domains`].
 #[derive(Debug, Clone)]
 pub struct Domains {
-    client: DevPayrClient,
+    client: Client,
     project: String,
 }
 
 impl Domains {
-    pub(crate) fn new(client: DevPayrClient, project_id: u64) -> Self {
+    pub(crate) fn new(client: Client, project_id: u64) -> Self {
         Self {
             client,
             project: project_id.to_string(),

@@ -3,7 +3,7 @@
 use license_core::{LicenseError, SecretLicenseKey};
 use license_http::{Idempotency, Request};
 
-use crate::client::{DevPayrClient, decode, require_data};
+use crate::client::{Client, decode, require_data};
 use crate::error::Call;
 use crate::models::{Denial, Envelope, LicenseCheck, PaymentStatus};
 
@@ -58,20 +58,20 @@ macro_rules! switch_setters {
     };
 }
 
-/// `POST /project/has-paid` with `X-LICENSE-KEY`; from [`DevPayrClient::has_paid`].
+/// `POST /project/has-paid` with `X-LICENSE-KEY`; from [`Client::has_paid`].
 ///
 /// Paid, unpaid and refused (401/403) are all answers ([`LicenseCheck`]); a 400 because the
 /// domain could not be worked out is an error with [`crate::ErrorReason::DomainUndetermined`].
 #[derive(Debug, Clone)]
 #[must_use = "call .send() to run the check"]
 pub struct HasPaidCheck {
-    client: DevPayrClient,
+    client: Client,
     license_key: SecretLicenseKey,
     switches: Switches,
 }
 
 impl HasPaidCheck {
-    pub(crate) fn new(client: DevPayrClient, license_key: SecretLicenseKey) -> Self {
+    pub(crate) fn new(client: Client, license_key: SecretLicenseKey) -> Self {
         Self {
             client,
             license_key,
@@ -116,17 +116,17 @@ impl HasPaidCheck {
     }
 }
 
-/// `GET /project/{project}/has-paid` with `X-API-KEY`; from [`DevPayrClient::project_has_paid`].
+/// `GET /project/{project}/has-paid` with `X-API-KEY`; from [`Client::project_has_paid`].
 #[derive(Debug, Clone)]
 #[must_use = "call .send() to run the check"]
 pub struct ProjectHasPaid {
-    client: DevPayrClient,
+    client: Client,
     project: String,
     switches: Switches,
 }
 
 impl ProjectHasPaid {
-    pub(crate) fn new(client: DevPayrClient, project_id: u64) -> Self {
+    pub(crate) fn new(client: Client, project_id: u64) -> Self {
         Self {
             client,
             project: project_id.to_string(),

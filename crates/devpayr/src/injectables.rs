@@ -5,7 +5,7 @@ use license_http::Request;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::client::{DevPayrClient, require_data};
+use crate::client::{Client, require_data};
 use crate::error::Call;
 use crate::models::{Envelope, Injectable};
 use crate::pages::paging;
@@ -28,7 +28,7 @@ pub struct InjectablePage {
     pub extra: Map<String, Value>,
 }
 
-impl DevPayrClient {
+impl Client {
     /// One page of `GET /injectable/stream` (per page 1 to 50, default 50), authenticated with
     /// the license key. Decrypt each with
     /// [`Injectable::verify_and_decrypt`](crate::models::Injectable::verify_and_decrypt).

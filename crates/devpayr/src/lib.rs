@@ -8,11 +8,11 @@
 //! ([`ErrorReason`], message, field errors) come from [`devpayr_error`].
 //!
 //! ```no_run
-//! use devpayr::{DevPayrClient, models::{LicenseCheck, NewLicense}};
+//! use devpayr::{Client, models::{LicenseCheck, NewLicense}};
 //! use license_core::SecretLicenseKey;
 //!
 //! # async fn run() -> Result<(), license_core::LicenseError> {
-//! let client = DevPayrClient::builder().api_key("gk_1_...").build()?;
+//! let client = Client::builder().api_key("gk_1_...").build()?;
 //!
 //! // At runtime: is this installation licensed and paid?
 //! let key = SecretLicenseKey::new("019ae9f4-18b2-706b-b728-3f77c6bd9217");
@@ -40,7 +40,7 @@ mod licenses;
 pub mod models;
 mod pages;
 
-pub use client::{API_KEY_ENV, DEFAULT_BASE_URL, DevPayrClient, DevPayrClientBuilder};
+pub use client::{API_KEY_ENV, Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use crypto::InjectableSecret;
 pub use domains::{Domains, ListDomains};
 pub use error::{DevPayrError, ErrorReason, devpayr_error, error_reason};

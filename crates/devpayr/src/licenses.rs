@@ -5,7 +5,7 @@ use license_core::LicenseError;
 use license_http::Request;
 use serde_json::Value;
 
-use crate::client::{DevPayrClient, require_data};
+use crate::client::{Client, require_data};
 use crate::error::Call;
 use crate::models::{ActionOutcome, Envelope, License, NewLicense};
 use crate::pages::{ListPage, RecordStream};
@@ -16,15 +16,15 @@ pub const DEFAULT_PER_PAGE: u32 = 20;
 /// A request for one page of licenses; finish with [`ListPage::send`].
 pub type ListLicenses = ListPage<License>;
 
-/// The licenses of one project; from [`DevPayrClient::licenses`].
+/// The licenses of one project; from [`Client::licenses`].
 #[derive(Debug, Clone)]
 pub struct Licenses {
-    client: DevPayrClient,
+    client: Client,
     project: String,
 }
 
 impl Licenses {
-    pub(crate) fn new(client: DevPayrClient, project_id: u64) -> Self {
+    pub(crate) fn new(client: Client, project_id: u64) -> Self {
         Self {
             client,
             project: project_id.to_string(),

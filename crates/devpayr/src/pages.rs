@@ -11,7 +11,7 @@ use license_core::{LicenseError, Page, PageToken};
 use license_http::Request;
 use serde::de::DeserializeOwned;
 
-use crate::client::{DevPayrClient, require_data};
+use crate::client::{Client, require_data};
 use crate::error::Call;
 use crate::models::{CursorPage, Envelope};
 
@@ -25,7 +25,7 @@ pub type RecordStream<T> = Pin<Box<dyn Stream<Item = Result<T, LicenseError>> + 
 /// finish with [`send`](Self::send).
 #[must_use = "call .send() to fetch the page"]
 pub struct ListPage<T> {
-    client: DevPayrClient,
+    client: Client,
     operation: &'static str,
     project: String,
     collection: &'static str,
@@ -61,7 +61,7 @@ impl<T> fmt::Debug for ListPage<T> {
 
 impl<T: DeserializeOwned + Send + 'static> ListPage<T> {
     pub(crate) fn new(
-        client: DevPayrClient,
+        client: Client,
         operation: &'static str,
         project: &str,
         collection: &'static str,

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use devpayr::models::{
     DenialReason, Environment, LicenseCheck, LicenseState, NewDomain, NewLicense,
 };
-use devpayr::{DevPayrClient, ErrorReason, InjectableSecret, devpayr_error, error_reason};
+use devpayr::{Client, ErrorReason, InjectableSecret, devpayr_error, error_reason};
 use futures_util::TryStreamExt as _;
 use license_core::{PageToken, SecretLicenseKey};
 use license_emulator::devpayr::{
@@ -27,8 +27,8 @@ async fn emulator() -> DevPayrEmulator {
     emulator
 }
 
-fn client_with(emulator: &DevPayrEmulator, key: &str) -> DevPayrClient {
-    DevPayrClient::builder()
+fn client_with(emulator: &DevPayrEmulator, key: &str) -> Client {
+    Client::builder()
         .base_url(emulator.uri())
         .api_key(key)
         .http_options(common::no_retries())
@@ -36,7 +36,7 @@ fn client_with(emulator: &DevPayrEmulator, key: &str) -> DevPayrClient {
         .unwrap()
 }
 
-fn client(emulator: &DevPayrEmulator) -> DevPayrClient {
+fn client(emulator: &DevPayrEmulator) -> Client {
     client_with(emulator, GLOBAL_KEY)
 }
 
@@ -176,7 +176,7 @@ async fn api_key_scoping_and_project_boundaries() {
 #[tokio::test]
 async fn has_paid_by_license_key_and_domain() {
     let emulator = emulator().await;
-    let runtime = DevPayrClient::builder()
+    let runtime = Client::builder()
         .base_url(emulator.uri())
         .http_options(common::no_retries())
         .build()

@@ -5,7 +5,7 @@ mod common;
 
 use common::{API_KEY, LICENSE_KEY, client, no_header, respond, server};
 use devpayr::models::{LicenseState, NewLicense};
-use devpayr::{DevPayrClient, ErrorReason, devpayr_error, error_reason};
+use devpayr::{Client, ErrorReason, devpayr_error, error_reason};
 use futures_util::TryStreamExt as _;
 use license_core::PageToken;
 use serde_json::Value;
@@ -349,7 +349,7 @@ async fn the_api_key_never_leaks_into_debug_or_errors() {
         .await;
     let client = client(&server);
     assert!(!format!("{client:?}").contains(API_KEY));
-    let builder = DevPayrClient::builder().api_key(API_KEY);
+    let builder = Client::builder().api_key(API_KEY);
     assert!(!format!("{builder:?}").contains(API_KEY));
     let err = client.licenses(2).show(5).await.unwrap_err();
     assert!(!format!("{err:?}").contains(API_KEY));
@@ -359,20 +359,20 @@ async fn the_api_key_never_leaks_into_debug_or_errors() {
 #[test]
 fn builder_rejects_bad_config() {
     assert!(
-        DevPayrClient::builder()
+        Client::builder()
             .api_key("  ")
             .build()
             .unwrap_err()
             .is_config()
     );
     assert!(
-        DevPayrClient::builder()
+        Client::builder()
             .base_url("http://api.devpayr.example/api/v1/")
             .build()
             .unwrap_err()
             .is_config()
     );
-    assert!(DevPayrClient::builder().build().is_ok());
+    assert!(Client::builder().build().is_ok());
 }
 
 #[tokio::test]

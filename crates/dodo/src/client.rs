@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use license_core::{ApiKey, LicenseError};
+use license_core::{ApiKey, IntoApiKey, LicenseError};
 use license_http::{ClientIdentity, HttpClient, HttpOptions, Request, Response};
 
 use crate::error::parse_error_body;
@@ -100,7 +100,7 @@ impl Client {
     pub(crate) async fn send_admin(&self, request: Request) -> Result<Response, LicenseError> {
         let key = self.inner.api_key.as_ref().ok_or_else(|| {
             LicenseError::config(
-                "this endpoint needs a Dodo API key: set one with ClientBuilder::bearer_token \
+                "this endpoint needs a Dodo API key: set one with ClientBuilder::api_key \
                  or DODO_PAYMENTS_API_KEY",
             )
             .with_provider(PROVIDER)
@@ -147,16 +147,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the API key sent as `Authorization: Bearer …` on admin endpoints. An empty key is
-    /// reported by [`build`](Self::build).
-    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.api_key = Some(ApiKey::new(token));
-        self
-    }
-
-    /// Sets the API key from an [`ApiKey`].
-    pub fn api_key(mut self, key: ApiKey) -> Self {
-        self.api_key = Some(Ok(key));
+    /// Sets the API key (the bearer token of the admin endpoints): an [`ApiKey`] or its text,
+    /// checked by [`build`](Self::build).
+    pub fn api_key(mut self, key: impl IntoApiKey) -> Self {
+        self.api_key = Some(key.into_api_key());
         self
     }
 
@@ -243,7 +237,7 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_key() {
-        let builder = Client::builder().bearer_token(CANARY);
+        let builder = Client::builder().api_key(CANARY);
         assert!(!format!("{builder:?}").contains("canary"));
         let client = builder.build().unwrap();
         assert!(!format!("{client:?}").contains("canary"));
@@ -265,7 +259,7 @@ mod tests {
         assert!(empty.is_config());
         assert!(
             Client::builder()
-                .bearer_token("")
+                .api_key("")
                 .build()
                 .unwrap_err()
                 .is_config()

@@ -65,7 +65,7 @@ async fn every_endpoint_conforms_to_dodo_openapi() {
 
     let client = Client::builder()
         .base_url(&url)
-        .bearer_token("sk_conformance_token")
+        .api_key("sk_conformance_token")
         .http_options(options())
         .build()
         .unwrap();

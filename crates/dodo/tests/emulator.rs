@@ -15,7 +15,7 @@ use license_http::{HttpOptions, RetryPolicy};
 fn client(dodo: &DodoEmulator) -> Client {
     Client::builder()
         .base_url(dodo.uri())
-        .bearer_token(dodo.api_key())
+        .api_key(dodo.api_key())
         .http_options(HttpOptions::new().retry(RetryPolicy::none()))
         .build()
         .unwrap()
@@ -283,7 +283,7 @@ async fn admin_routes_need_the_token_public_ones_do_not() {
     dodo.add_key(KeySpec::new("EMU-PUBLIC-0001"));
     let wrong = Client::builder()
         .base_url(dodo.uri())
-        .bearer_token("not-the-token")
+        .api_key("not-the-token")
         .build()
         .unwrap();
     let err = wrong

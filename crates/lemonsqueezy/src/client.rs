@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use license_core::{ApiKey, LicenseError};
+use license_core::{ApiKey, IntoApiKey, LicenseError};
 use license_http::{ClientIdentity, HttpClient, HttpOptions, Request};
 
 use crate::error::parse_error_body;
@@ -16,7 +16,7 @@ use crate::models::{LicenseApiMeta, ProductMismatch};
 /// The production API host.
 pub const DEFAULT_BASE_URL: &str = "https://api.lemonsqueezy.com";
 
-/// The environment variable [`LemonSqueezy::from_env`] reads the API key from.
+/// The environment variable [`Client::from_env`] reads the API key from.
 pub const API_KEY_ENV: &str = "LEMONSQUEEZY_API_KEY";
 
 /// The JSON:API media type, sent as `Accept` and `Content-Type` on the JSON:API routes.
@@ -27,7 +27,7 @@ const PROVIDER: &str = "lemonsqueezy";
 /// A Lemon Squeezy client: the JSON:API resources (with an API key) and the public License API
 /// (without one). Cheap to clone.
 #[derive(Clone)]
-pub struct LemonSqueezy {
+pub struct Client {
     inner: Arc<Inner>,
 }
 
@@ -37,9 +37,9 @@ struct Inner {
     binding: ProductBinding,
 }
 
-impl fmt::Debug for LemonSqueezy {
+impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LemonSqueezy")
+        f.debug_struct("Client")
             .field("http", &self.inner.http)
             .field("api_key", &self.inner.api_key)
             .field("binding", &self.inner.binding)
@@ -47,10 +47,10 @@ impl fmt::Debug for LemonSqueezy {
     }
 }
 
-impl LemonSqueezy {
+impl Client {
     /// A builder: base URL, API key, transport options, product binding.
-    pub fn builder() -> LemonSqueezyBuilder {
-        LemonSqueezyBuilder::default()
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
     }
 
     /// A client for the production API with the API key from `LEMONSQUEEZY_API_KEY`.
@@ -91,7 +91,7 @@ impl LemonSqueezy {
     ) -> Result<Request, LicenseError> {
         let Some(key) = &self.inner.api_key else {
             return Err(LicenseError::config(
-                "the JSON:API needs an API key: set one with `LemonSqueezyBuilder::api_key`",
+                "the JSON:API needs an API key: set one with `ClientBuilder::api_key`",
             )
             .with_provider(PROVIDER)
             .with_operation(request.operation()));
@@ -105,15 +105,15 @@ impl LemonSqueezy {
     }
 }
 
-/// Builds a [`LemonSqueezy`] client; everything is checked once, in [`build`](Self::build).
-pub struct LemonSqueezyBuilder {
+/// Builds a [`Client`] client; everything is checked once, in [`build`](Self::build).
+pub struct ClientBuilder {
     base_url: String,
     api_key: Option<Result<ApiKey, LicenseError>>,
     options: HttpOptions,
     binding: ProductBinding,
 }
 
-impl Default for LemonSqueezyBuilder {
+impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
             base_url: DEFAULT_BASE_URL.to_owned(),
@@ -124,9 +124,9 @@ impl Default for LemonSqueezyBuilder {
     }
 }
 
-impl fmt::Debug for LemonSqueezyBuilder {
+impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LemonSqueezyBuilder")
+        f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("options", &self.options)
@@ -135,7 +135,7 @@ impl fmt::Debug for LemonSqueezyBuilder {
     }
 }
 
-impl LemonSqueezyBuilder {
+impl ClientBuilder {
     /// Sends requests to this host instead of `https://api.lemonsqueezy.com` (an emulator, a
     /// proxy). Paths (`/v1/...`) are added to it.
     #[must_use]
@@ -146,15 +146,8 @@ impl LemonSqueezyBuilder {
 
     /// The API key for the JSON:API routes (not needed for the License API).
     #[must_use]
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(ApiKey::new(key));
-        self
-    }
-
-    /// The API key, already wrapped.
-    #[must_use]
-    pub fn api_key_secret(mut self, key: ApiKey) -> Self {
-        self.api_key = Some(Ok(key));
+    pub fn api_key(mut self, key: impl IntoApiKey) -> Self {
+        self.api_key = Some(key.into_api_key());
         self
     }
 
@@ -197,7 +190,7 @@ impl LemonSqueezyBuilder {
     }
 
     /// Checks the configuration and builds the client.
-    pub fn build(self) -> Result<LemonSqueezy, LicenseError> {
+    pub fn build(self) -> Result<Client, LicenseError> {
         let api_key = self
             .api_key
             .transpose()
@@ -209,7 +202,7 @@ impl LemonSqueezyBuilder {
         };
         let http = HttpClient::new(identity, &self.base_url, self.options)?
             .with_error_parser(parse_error_body);
-        Ok(LemonSqueezy {
+        Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 api_key,

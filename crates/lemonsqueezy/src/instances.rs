@@ -5,7 +5,7 @@ use futures_util::TryStreamExt;
 use license_core::LicenseError;
 use license_http::Request;
 
-use crate::client::LemonSqueezy;
+use crate::client::Client;
 use crate::ids::{InstanceId, LicenseKeyId, LicenseKeyInstanceId};
 use crate::models::{Document, LicenseKeyInstance};
 use crate::pagination::Listing;
@@ -15,11 +15,11 @@ const PATH: &str = "license-key-instances";
 /// The `license-key-instances` resource.
 #[derive(Debug, Clone, Copy)]
 pub struct LicenseKeyInstances<'a> {
-    client: &'a LemonSqueezy,
+    client: &'a Client,
 }
 
 impl<'a> LicenseKeyInstances<'a> {
-    pub(crate) fn new(client: &'a LemonSqueezy) -> Self {
+    pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
 

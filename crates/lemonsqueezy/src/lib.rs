@@ -7,11 +7,11 @@
 //! ([`LicenseAnswer`] with a [`Refusal`]), not an error; `Err` means no verdict was obtained.
 //!
 //! ```no_run
-//! use lemonsqueezy::{LemonSqueezy, SecretLicenseKey};
+//! use lemonsqueezy::{Client, SecretLicenseKey};
 //!
 //! # async fn run() -> Result<(), license_core::LicenseError> {
 //! // Keys of any other product are refused even when Lemon Squeezy says they are valid.
-//! let client = LemonSqueezy::builder().expect_store(1).expect_product(4).build()?;
+//! let client = Client::builder().expect_store(1).expect_product(4).build()?;
 //! let key = SecretLicenseKey::new("38b1460a-5104-4067-a91d-77b872934d51");
 //!
 //! let activation = client.licenses().activate(&key, "build-server-7").await?;
@@ -37,9 +37,7 @@ pub mod models;
 mod pagination;
 pub mod webhooks;
 
-pub use client::{
-    API_KEY_ENV, DEFAULT_BASE_URL, JSON_API, LemonSqueezy, LemonSqueezyBuilder, ProductBinding,
-};
+pub use client::{API_KEY_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, JSON_API, ProductBinding};
 pub use ids::{
     CustomerId, InstanceId, LicenseKeyId, LicenseKeyInstanceId, OrderId, OrderItemId, ProductId,
     StoreId, VariantId,

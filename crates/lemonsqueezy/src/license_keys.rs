@@ -3,7 +3,7 @@
 use license_core::LicenseError;
 use license_http::{Idempotency, Request};
 
-use crate::client::{JSON_API, LemonSqueezy};
+use crate::client::{Client, JSON_API};
 use crate::ids::{LicenseKeyId, OrderId, OrderItemId, ProductId, StoreId};
 use crate::models::{Document, KeyStatus, LicenseKey, UpdateLicenseKey};
 use crate::pagination::Listing;
@@ -13,11 +13,11 @@ const PATH: &str = "license-keys";
 /// The `license-keys` resource. Keys are created by orders: there is no create or delete.
 #[derive(Debug, Clone, Copy)]
 pub struct LicenseKeys<'a> {
-    client: &'a LemonSqueezy,
+    client: &'a Client,
 }
 
 impl<'a> LicenseKeys<'a> {
-    pub(crate) fn new(client: &'a LemonSqueezy) -> Self {
+    pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
 

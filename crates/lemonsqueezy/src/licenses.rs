@@ -6,7 +6,7 @@ use license_core::{LicenseError, SecretLicenseKey};
 use license_http::{Idempotency, Request, Response};
 use serde::Serialize;
 
-use crate::client::LemonSqueezy;
+use crate::client::Client;
 use crate::ids::InstanceId;
 use crate::models::license_api::RawAnswer;
 use crate::models::{KeyStatus, LicenseAnswer, LicenseVerb, Refusal};
@@ -14,7 +14,7 @@ use crate::models::{KeyStatus, LicenseAnswer, LicenseVerb, Refusal};
 /// The License API.
 #[derive(Debug, Clone, Copy)]
 pub struct Licenses<'a> {
-    client: &'a LemonSqueezy,
+    client: &'a Client,
 }
 
 #[derive(Serialize)]
@@ -27,7 +27,7 @@ struct Form<'a> {
 }
 
 impl<'a> Licenses<'a> {
-    pub(crate) fn new(client: &'a LemonSqueezy) -> Self {
+    pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
 

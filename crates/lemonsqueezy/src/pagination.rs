@@ -9,14 +9,14 @@ use license_core::LicenseError;
 use license_http::Request;
 use serde::de::DeserializeOwned;
 
-use crate::client::LemonSqueezy;
+use crate::client::Client;
 use crate::models::ListPage;
 
 /// A listing being set up (filters, page, size, include): finish with [`send`](Self::send) for
 /// one page, [`pages`](Self::pages) or [`stream`](Self::stream) for all of them.
 #[must_use = "a listing does nothing until `.send()` or `.stream()`"]
 pub struct Listing<T> {
-    client: LemonSqueezy,
+    client: Client,
     operation: &'static str,
     path: &'static str,
     pub(crate) query: ListQuery,
@@ -46,7 +46,7 @@ impl<T> fmt::Debug for Listing<T> {
 }
 
 impl<T: DeserializeOwned + Send + 'static> Listing<T> {
-    pub(crate) fn new(client: &LemonSqueezy, operation: &'static str, path: &'static str) -> Self {
+    pub(crate) fn new(client: &Client, operation: &'static str, path: &'static str) -> Self {
         Self {
             client: client.clone(),
             operation,
@@ -109,7 +109,7 @@ impl ListQuery {
 
 /// Fetches one page of `path` (`license-keys`).
 async fn fetch_page<T: DeserializeOwned>(
-    client: &LemonSqueezy,
+    client: &Client,
     operation: &'static str,
     path: &'static str,
     query: &ListQuery,
@@ -142,7 +142,7 @@ async fn fetch_page<T: DeserializeOwned>(
 /// host even behind a base-URL override), and stops at the last page, on an empty page, or when
 /// the server answers with another page than the one asked for.
 fn pages<T: DeserializeOwned + Send + 'static>(
-    client: LemonSqueezy,
+    client: Client,
     operation: &'static str,
     path: &'static str,
     query: ListQuery,
@@ -173,7 +173,7 @@ fn pages<T: DeserializeOwned + Send + 'static>(
 
 /// Every item of every page.
 fn items<T: DeserializeOwned + Send + 'static>(
-    client: LemonSqueezy,
+    client: Client,
     operation: &'static str,
     path: &'static str,
     query: ListQuery,

@@ -7,12 +7,12 @@ use common::options;
 use futures_util::TryStreamExt;
 use lemonsqueezy::models::{KeyStatus, UpdateLicenseKey};
 use lemonsqueezy::{
-    InstanceId, LemonSqueezy, LicenseKeyId, LicenseKeyInstanceId, Patch, Refusal, SecretLicenseKey,
+    Client, InstanceId, LicenseKeyId, LicenseKeyInstanceId, Patch, Refusal, SecretLicenseKey,
 };
 use license_emulator::lemonsqueezy::{KeySeed, LemonSqueezyEmulator};
 
-fn client(emulator: &LemonSqueezyEmulator) -> LemonSqueezy {
-    LemonSqueezy::builder()
+fn client(emulator: &LemonSqueezyEmulator) -> Client {
+    Client::builder()
         .base_url(emulator.uri())
         .api_key(emulator.api_key())
         .http_options(options())
@@ -114,7 +114,7 @@ async fn unknown_disabled_and_expired_keys_are_refused() {
 async fn product_mismatch_against_the_emulator() {
     let emulator = LemonSqueezyEmulator::start().await;
     emulator.add_key(KeySeed::new("KEY-OTHER-PRODUCT").store(1).product(77, 770));
-    let bound = LemonSqueezy::builder()
+    let bound = Client::builder()
         .base_url(emulator.uri())
         .http_options(options())
         .expect_store(1)
@@ -298,7 +298,7 @@ async fn listing_pages_filters_and_errors() {
         .unwrap_err();
     assert!(missing.is_not_found());
 
-    let stranger = LemonSqueezy::builder()
+    let stranger = Client::builder()
         .base_url(emulator.uri())
         .api_key("wrong-key-123")
         .http_options(options())

@@ -7,7 +7,7 @@ use chrono::{TimeZone, Utc};
 use common::{API_KEY, client, fixture, jsonapi, server};
 use futures_util::TryStreamExt;
 use lemonsqueezy::models::{KeyStatus, UpdateLicenseKey};
-use lemonsqueezy::{LemonSqueezy, LicenseKeyId, Patch};
+use lemonsqueezy::{Client, LicenseKeyId, Patch};
 use wiremock::matchers::{body_json, body_string, header, method, path, query_param};
 use wiremock::{Mock, ResponseTemplate};
 
@@ -361,10 +361,7 @@ async fn unauthorized_and_rate_limited() {
 #[tokio::test]
 async fn json_api_without_an_api_key_is_a_config_error() {
     let server = server().await;
-    let c = LemonSqueezy::builder()
-        .base_url(server.uri())
-        .build()
-        .unwrap();
+    let c = Client::builder().base_url(server.uri()).build().unwrap();
     let err = c
         .license_keys()
         .retrieve(LicenseKeyId(1))
@@ -376,19 +373,19 @@ async fn json_api_without_an_api_key_is_a_config_error() {
 
 #[test]
 fn debug_never_shows_the_api_key() {
-    let c = LemonSqueezy::builder().api_key(API_KEY).build().unwrap();
+    let c = Client::builder().api_key(API_KEY).build().unwrap();
     assert!(!format!("{c:?}").contains(API_KEY));
-    let b = LemonSqueezy::builder().api_key(API_KEY);
+    let b = Client::builder().api_key(API_KEY);
     assert!(!format!("{b:?}").contains(API_KEY));
     assert!(
-        LemonSqueezy::builder()
+        Client::builder()
             .api_key("  ")
             .build()
             .unwrap_err()
             .is_config()
     );
     assert!(
-        LemonSqueezy::builder()
+        Client::builder()
             .base_url("http://example.com")
             .build()
             .unwrap_err()

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use common::{API_KEY, client, options, plain};
 use lemonsqueezy::models::{KeyStatus, LicenseVerb};
-use lemonsqueezy::{InstanceId, LemonSqueezy, Refusal, SecretLicenseKey};
+use lemonsqueezy::{Client, InstanceId, Refusal, SecretLicenseKey};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -267,8 +267,8 @@ async fn deactivate_answers() {
     }
 }
 
-fn bound(server: &MockServer, store: u64, product: u64, variant: Option<u64>) -> LemonSqueezy {
-    let mut builder = LemonSqueezy::builder()
+fn bound(server: &MockServer, store: u64, product: u64, variant: Option<u64>) -> Client {
+    let mut builder = Client::builder()
         .base_url(server.uri())
         .http_options(options())
         .expect_store(store)
@@ -435,12 +435,12 @@ async fn a_server_error_echoing_the_key_does_not_leak_it() {
     assert!(!shown.contains(KEY), "{shown}");
 }
 
-fn retrying(server: &MockServer) -> LemonSqueezy {
+fn retrying(server: &MockServer) -> Client {
     let retry = license_http::RetryPolicy::retries(2).backoff(
         std::time::Duration::from_millis(1),
         std::time::Duration::from_millis(2),
     );
-    LemonSqueezy::builder()
+    Client::builder()
         .base_url(server.uri())
         .http_options(options().retry(retry))
         .build()

@@ -16,7 +16,7 @@ use license_emulator::lemonsqueezy::{KeySeed, LemonSqueezyEmulator};
 use license_emulator::signed_license::{LicenseSpec, SignedLicenseEmulator};
 use license_http::Redactor;
 use licensing::{DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
-use signed_license::{KeyScope, KeySet, Policy, PublicKey, SignedLicenseClient, verify};
+use signed_license::{KeyScope, KeySet, Policy, PublicKey, verify};
 
 const KEY: &str = "BENCH-7F3A-41C2-9B8E-5D60";
 
@@ -133,7 +133,7 @@ async fn round_trips() -> Result<(), String> {
 
     let ls = LemonSqueezyEmulator::start().await;
     ls.add_key(KeySeed::new(KEY));
-    let client = lemonsqueezy::LemonSqueezy::builder()
+    let client = lemonsqueezy::Client::builder()
         .base_url(ls.uri())
         .build()
         .map_err(|e| e.to_string())?;
@@ -146,7 +146,7 @@ async fn round_trips() -> Result<(), String> {
     let gkm = SignedLicenseEmulator::start().await;
     gkm.add_license(LicenseSpec::assigned(KEY));
     let key = PublicKey::from_pem("emulator", gkm.public_key_pem()).map_err(|e| e.to_string())?;
-    let client = SignedLicenseClient::builder()
+    let client = signed_license::Client::builder()
         .base_url(gkm.uri())
         .api_key(ApiKey::new(gkm.api_key()).map_err(|e| e.to_string())?)
         .keys(KeySet::new(key))

@@ -34,6 +34,6 @@ pub use provider::{
     ActivateRequest, ActivationOutcome, CreateRequest, DeactivateRequest, InstancesRequest,
     LicenseProvider, ListRequest, UpdateRequest, ValidateRequest,
 };
-pub use secret::{ApiKey, SecretLicenseKey, constant_time_eq};
+pub use secret::{ApiKey, IntoApiKey, SecretLicenseKey, constant_time_eq};
 pub use status::LicenseStatus;
 pub use validation::{InvalidReason, ValidationOutcome};

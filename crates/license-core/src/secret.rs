@@ -42,6 +42,37 @@ impl fmt::Debug for ApiKey {
     }
 }
 
+/// What a client builder takes as an API key: an [`ApiKey`], or its text (checked when the
+/// client is built, so a builder chain never needs `?` in the middle).
+pub trait IntoApiKey {
+    /// The key, or a configuration error (empty, control characters).
+    fn into_api_key(self) -> Result<ApiKey, LicenseError>;
+}
+
+impl IntoApiKey for ApiKey {
+    fn into_api_key(self) -> Result<ApiKey, LicenseError> {
+        Ok(self)
+    }
+}
+
+impl IntoApiKey for String {
+    fn into_api_key(self) -> Result<ApiKey, LicenseError> {
+        ApiKey::new(self)
+    }
+}
+
+impl IntoApiKey for &str {
+    fn into_api_key(self) -> Result<ApiKey, LicenseError> {
+        ApiKey::new(self)
+    }
+}
+
+impl IntoApiKey for &String {
+    fn into_api_key(self) -> Result<ApiKey, LicenseError> {
+        ApiKey::new(self.as_str())
+    }
+}
+
 /// A license key as the end user types it.
 ///
 /// `Debug` shows only its last four characters (`SecretLicenseKey(…WXYZ)`), enough to tell keys
@@ -128,6 +159,18 @@ mod tests {
     fn api_key_rejects_empty_and_control_characters() {
         assert!(ApiKey::new("   ").unwrap_err().is_config());
         assert!(ApiKey::new("ab\ncd").unwrap_err().is_config());
+    }
+
+    #[test]
+    fn builders_take_a_key_or_its_text() {
+        assert_eq!("abcd".into_api_key().unwrap().expose(), "abcd");
+        assert_eq!(
+            String::from(" abcd ").into_api_key().unwrap().expose(),
+            "abcd"
+        );
+        let key = ApiKey::new("wxyz").unwrap();
+        assert_eq!(key.into_api_key().unwrap().expose(), "wxyz");
+        assert!("".into_api_key().unwrap_err().is_config());
     }
 
     #[test]

@@ -5,7 +5,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use devpayr::DevPayrClient;
 use devpayr::models::NewLicense;
 use license_core::{ApiKey, LicenseError, LicenseProvider, SecretLicenseKey};
 use license_emulator::devpayr::{DevPayrEmulator, GLOBAL_KEY, SEED_PROJECT};
@@ -13,7 +12,7 @@ use license_emulator::dodo::{DodoEmulator, KeySpec};
 use license_emulator::lemonsqueezy::{KeySeed, LemonSqueezyEmulator};
 use license_emulator::signed_license::{LicenseSpec, SignedLicenseEmulator, SigningMode};
 use licensing::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
-use signed_license::{KeySet, PublicKey, SignedLicenseClient};
+use signed_license::{KeySet, PublicKey};
 
 /// A provider ready for the demo, with its emulator kept alive beside it.
 pub(crate) struct DemoProvider {
@@ -70,7 +69,7 @@ async fn dodo() -> Result<DemoProvider, LicenseError> {
 async fn lemonsqueezy() -> Result<DemoProvider, LicenseError> {
     let emulator = LemonSqueezyEmulator::start().await;
     let id = emulator.add_key(KeySeed::new(DEMO_KEY).activation_limit(Some(2)));
-    let client = lemonsqueezy::LemonSqueezy::builder()
+    let client = lemonsqueezy::Client::builder()
         .base_url(emulator.uri())
         .api_key(emulator.api_key())
         .build()?;
@@ -88,7 +87,7 @@ async fn lemonsqueezy() -> Result<DemoProvider, LicenseError> {
 
 async fn devpayr() -> Result<DemoProvider, LicenseError> {
     let emulator = DevPayrEmulator::start_seeded().await;
-    let client = DevPayrClient::builder()
+    let client = devpayr::Client::builder()
         .base_url(emulator.uri())
         .api_key(GLOBAL_KEY)
         .build()?;
@@ -114,7 +113,7 @@ async fn signed_license() -> Result<DemoProvider, LicenseError> {
     emulator.add_license(LicenseSpec::assigned(DEMO_KEY).activation_limit(2));
     let pinned = PublicKey::from_pem("emulator-test-key", emulator.public_key_pem())
         .map_err(|e| LicenseError::config(format!("the emulator's public key: {e}")))?;
-    let client = SignedLicenseClient::builder()
+    let client = signed_license::Client::builder()
         .base_url(emulator.uri())
         .api_key(ApiKey::new(emulator.api_key())?)
         .keys(KeySet::new(pinned))

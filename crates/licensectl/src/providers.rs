@@ -3,7 +3,7 @@
 
 use license_core::{ApiKey, LicenseError, LicenseProvider};
 use licensing::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
-use signed_license::{KeySet, PublicKey, SignedLicenseClient};
+use signed_license::{KeySet, PublicKey};
 
 use crate::cli::{Cli, ProviderName};
 
@@ -31,7 +31,7 @@ pub(crate) fn from_cli(cli: &Cli) -> Result<Box<dyn LicenseProvider>, LicenseErr
             Box::new(DodoProvider::new(builder.build()?))
         }
         ProviderName::Lemonsqueezy => {
-            let mut builder = lemonsqueezy::LemonSqueezy::builder();
+            let mut builder = lemonsqueezy::Client::builder();
             if let Some(url) = base_url {
                 builder = builder.base_url(url);
             }
@@ -44,7 +44,7 @@ pub(crate) fn from_cli(cli: &Cli) -> Result<Box<dyn LicenseProvider>, LicenseErr
             let project = cli.project.ok_or_else(|| {
                 LicenseError::config("DevPayr needs --project (or DEVPAYR_PROJECT_ID)")
             })?;
-            let mut builder = devpayr::DevPayrClient::builder();
+            let mut builder = devpayr::Client::builder();
             if let Some(url) = base_url {
                 builder = builder.base_url(url);
             }
@@ -72,7 +72,7 @@ pub(crate) fn from_cli(cli: &Cli) -> Result<Box<dyn LicenseProvider>, LicenseErr
             })?;
             let key = PublicKey::from_pem("product", &pem)
                 .map_err(|e| LicenseError::config(format!("{pem_path}: {e}")))?;
-            let mut builder = SignedLicenseClient::builder()
+            let mut builder = signed_license::Client::builder()
                 .base_url(url)
                 .api_key(ApiKey::new(api_key)?)
                 .keys(KeySet::new(key));

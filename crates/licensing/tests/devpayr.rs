@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use devpayr::DevPayrClient;
 use devpayr::models::{Denial, Envelope, License};
 use license_emulator::devpayr::{DevPayrEmulator, DomainMode, GLOBAL_KEY, SEED_PROJECT};
 use licensing::{
@@ -145,8 +144,8 @@ async fn emulator() -> DevPayrEmulator {
     emulator
 }
 
-fn client(emulator: &DevPayrEmulator, api_key: &str) -> DevPayrClient {
-    DevPayrClient::builder()
+fn client(emulator: &DevPayrEmulator, api_key: &str) -> devpayr::Client {
+    devpayr::Client::builder()
         .base_url(emulator.uri())
         .api_key(api_key)
         .build()
@@ -413,7 +412,7 @@ async fn secrets_stay_out_of_debug_and_errors() {
 
 #[tokio::test]
 async fn transport_failures_stay_errors() {
-    let client = DevPayrClient::builder()
+    let client = devpayr::Client::builder()
         .base_url(format!("{}/api/v1/", closed_port()))
         .build()
         .unwrap();

@@ -29,7 +29,7 @@ mod mapping;
 fn provider(dodo: &DodoEmulator) -> Box<dyn LicenseProvider> {
     let client = dodo::Client::builder()
         .base_url(dodo.uri())
-        .bearer_token(dodo.api_key())
+        .api_key(dodo.api_key())
         .build()
         .unwrap();
     Box::new(DodoProvider::new(client))
@@ -363,7 +363,7 @@ async fn secrets_stay_out_of_debug_and_errors() {
     let dodo = DodoEmulator::start().await;
     let client = dodo::Client::builder()
         .base_url(dodo.uri())
-        .bearer_token(API_KEY)
+        .api_key(API_KEY)
         .build()
         .unwrap();
     let p: Box<dyn LicenseProvider> = Box::new(DodoProvider::new(client));
@@ -393,7 +393,7 @@ async fn secrets_stay_out_of_debug_and_errors() {
 async fn transport_failures_stay_errors() {
     let client = dodo::Client::builder()
         .base_url(closed_port())
-        .bearer_token("sk_test")
+        .api_key("sk_test")
         .build()
         .unwrap();
     let p: Box<dyn LicenseProvider> = Box::new(DodoProvider::new(client));

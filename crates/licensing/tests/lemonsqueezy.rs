@@ -4,7 +4,6 @@
 #![cfg(feature = "lemonsqueezy")]
 
 use chrono::{DateTime, Utc};
-use lemonsqueezy::LemonSqueezy;
 use lemonsqueezy::models::{
     Document, KeyStatus, LicenseApiKey, LicenseApiMeta, LicenseKey as LsLicenseKey,
     LicenseKeyInstance, ListPage,
@@ -65,8 +64,8 @@ async fn mock_server() -> MockServer {
     server
 }
 
-fn client(server: &MockServer) -> LemonSqueezy {
-    LemonSqueezy::builder()
+fn client(server: &MockServer) -> lemonsqueezy::Client {
+    lemonsqueezy::Client::builder()
         .base_url(server.uri())
         .api_key(API_KEY)
         .http_options(license_options())
@@ -263,7 +262,7 @@ async fn product_mismatch_is_refused_and_the_slot_released() {
         "licenses.deactivate.200.json",
     )
     .await;
-    let client = LemonSqueezy::builder()
+    let client = lemonsqueezy::Client::builder()
         .base_url(server.uri())
         .expect_product(99)
         .http_options(license_options())

@@ -15,7 +15,7 @@ use licensing::{
 };
 use serde_json::Value;
 use signed_license::models::LicenseKeyStatus;
-use signed_license::{KeySet, PublicKey, ResponseCode, SignedLicenseClient};
+use signed_license::{KeySet, PublicKey, ResponseCode};
 use wiremock::matchers::{body_string, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -84,8 +84,8 @@ mod update;
 
 const KEY: &str = "3a343c8a-38fe-4b6e-ad77-canary00001";
 
-fn client(gkm: &SignedLicenseEmulator) -> SignedLicenseClient {
-    SignedLicenseClient::builder()
+fn client(gkm: &SignedLicenseEmulator) -> signed_license::Client {
+    signed_license::Client::builder()
         .base_url(gkm.uri())
         .api_key(ApiKey::new(gkm.api_key()).unwrap())
         .keys(KeySet::new(
@@ -242,7 +242,7 @@ async fn a_wrong_api_key_is_an_error_not_an_answer() {
     let gkm = SignedLicenseEmulator::start().await;
     gkm.add_license(LicenseSpec::assigned(KEY));
     let wrong = "11111111-wrong-api-key-canary";
-    let client = SignedLicenseClient::builder()
+    let client = signed_license::Client::builder()
         .base_url(gkm.uri())
         .api_key(ApiKey::new(wrong).unwrap())
         .keys(KeySet::new(

@@ -40,7 +40,7 @@ mod verifier;
 mod verify;
 
 pub use binding::{Expected, check_echoes};
-pub use client::{SignedLicenseClient, SignedLicenseClientBuilder};
+pub use client::{Client, ClientBuilder};
 pub use code::{CodeClass, ResponseCode};
 pub use error::{KeyError, UnsignedReason, VerifyError};
 pub use keys::{Algorithm, KeyRole, KeySet, MAX_RSA_BITS, MIN_RSA_BITS, PublicKey};

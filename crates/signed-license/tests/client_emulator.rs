@@ -8,14 +8,14 @@ use chrono::DateTime;
 use license_core::{ApiKey, FixedClock, SecretLicenseKey};
 use license_emulator::signed_license::{LicenseSpec, SignedLicenseEmulator, SigningMode};
 use signed_license::models::{Activation, Deactivation};
-use signed_license::{KeySet, PublicKey, ResponseCode, SignedLicenseClient, offline};
+use signed_license::{Client, KeySet, PublicKey, ResponseCode, offline};
 
 const T0: i64 = 1_764_000_000;
 
 struct Setup {
     gkm: SignedLicenseEmulator,
     clock: Arc<FixedClock>,
-    client: SignedLicenseClient,
+    client: Client,
 }
 
 async fn setup() -> Setup {
@@ -23,7 +23,7 @@ async fn setup() -> Setup {
     gkm.set_now(T0);
     let clock = Arc::new(FixedClock::new(DateTime::from_timestamp(T0, 0).unwrap()));
     let key = PublicKey::from_pem("emulator", gkm.public_key_pem()).unwrap();
-    let client = SignedLicenseClient::builder()
+    let client = Client::builder()
         .base_url(gkm.uri())
         .api_key(ApiKey::new(gkm.api_key()).unwrap())
         .keys(KeySet::new(key))
@@ -296,7 +296,7 @@ async fn the_refusal_knobs_are_refused() {
 async fn a_wrong_api_key_is_a_signed_401_and_unknown_routes_are_html() {
     let s = setup().await;
     let key = PublicKey::from_pem("emulator", s.gkm.public_key_pem()).unwrap();
-    let client = SignedLicenseClient::builder()
+    let client = Client::builder()
         .base_url(s.gkm.uri())
         .api_key(ApiKey::new("wrong-key").unwrap())
         .keys(KeySet::new(key))

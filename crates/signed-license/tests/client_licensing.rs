@@ -11,7 +11,7 @@ use common::*;
 use license_core::{ApiKey, ErrorKind, FixedClock};
 use signed_license::ResponseCode;
 use signed_license::models::*;
-use signed_license::{KeySet, SignedLicenseClient};
+use signed_license::{Client, KeySet};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -285,7 +285,7 @@ async fn telemetry() {
     sent(&server).await;
 }
 
-async fn raw(status: u16, body: &str, ts: i64, keys: KeySet) -> (MockServer, SignedLicenseClient) {
+async fn raw(status: u16, body: &str, ts: i64, keys: KeySet) -> (MockServer, Client) {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(status).set_body_raw(body.to_owned(), "text/html"))
@@ -334,7 +334,7 @@ async fn license_calls_refuse_the_global_key_unless_opted_in() {
         .expect(1)
         .mount(&server)
         .await;
-    let c = SignedLicenseClient::builder()
+    let c = Client::builder()
         .base_url(server.uri())
         .api_key(ApiKey::new(API_KEY).unwrap())
         .keys(test_keys())
@@ -348,13 +348,13 @@ async fn license_calls_refuse_the_global_key_unless_opted_in() {
 #[test]
 fn the_builder_requires_base_url_api_key_and_keys_and_hides_the_api_key() {
     let b = || {
-        SignedLicenseClient::builder()
+        Client::builder()
             .api_key(ApiKey::new(API_KEY).unwrap())
             .keys(test_keys())
     };
     assert!(b().build().unwrap_err().is_config());
     assert!(
-        SignedLicenseClient::builder()
+        Client::builder()
             .base_url("https://x.test")
             .keys(test_keys())
             .build()
@@ -362,7 +362,7 @@ fn the_builder_requires_base_url_api_key_and_keys_and_hides_the_api_key() {
             .is_config()
     );
     assert!(
-        SignedLicenseClient::builder()
+        Client::builder()
             .base_url("https://x.test")
             .api_key(ApiKey::new("a").unwrap())
             .build()

@@ -9,7 +9,7 @@ use chrono::Duration;
 use common::wire::{API_KEY, client, lk, no_secret};
 use common::{at, envelope, signing_key, test_keys};
 use license_core::{ApiKey, FixedClock};
-use signed_license::{Policy, SignedLicenseClient};
+use signed_license::{Client, Policy};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -64,7 +64,7 @@ async fn a_decode_error_in_license_details_shows_no_license_key() {
 #[test]
 fn a_negative_freshness_window_is_a_configuration_error() {
     let build = |policy: Policy| {
-        SignedLicenseClient::builder()
+        Client::builder()
             .base_url("https://licenses.example.test")
             .api_key(ApiKey::new(API_KEY).unwrap())
             .keys(test_keys())

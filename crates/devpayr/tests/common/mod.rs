@@ -7,7 +7,7 @@
     clippy::panic
 )]
 
-use devpayr::DevPayrClient;
+use devpayr::Client;
 use license_http::{HttpOptions, RetryPolicy};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -46,8 +46,8 @@ pub fn no_retries() -> HttpOptions {
 }
 
 /// A client with the API key, pointed at `server` under `/api/v1/`.
-pub fn client(server: &MockServer) -> DevPayrClient {
-    DevPayrClient::builder()
+pub fn client(server: &MockServer) -> Client {
+    Client::builder()
         .base_url(format!("{}/api/v1/", server.uri()))
         .api_key(API_KEY)
         .http_options(no_retries())
@@ -56,8 +56,8 @@ pub fn client(server: &MockServer) -> DevPayrClient {
 }
 
 /// A client without an API key (runtime checks only).
-pub fn license_client(server: &MockServer) -> DevPayrClient {
-    DevPayrClient::builder()
+pub fn license_client(server: &MockServer) -> Client {
+    Client::builder()
         .base_url(format!("{}/api/v1", server.uri()))
         .http_options(no_retries())
         .build()

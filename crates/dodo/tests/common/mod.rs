@@ -48,7 +48,7 @@ pub async fn server() -> MockServer {
 pub fn client(server: &MockServer) -> Client {
     Client::builder()
         .base_url(server.uri())
-        .bearer_token(TOKEN)
+        .api_key(TOKEN)
         .http_options(HttpOptions::new().retry(RetryPolicy::none()))
         .build()
         .unwrap()

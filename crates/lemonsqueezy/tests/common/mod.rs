@@ -7,7 +7,7 @@
     clippy::panic
 )]
 
-use lemonsqueezy::LemonSqueezy;
+use lemonsqueezy::Client;
 use license_http::{HttpOptions, RetryPolicy};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -46,8 +46,8 @@ pub(crate) fn options() -> HttpOptions {
     HttpOptions::new().retry(RetryPolicy::none())
 }
 
-pub(crate) fn client(server: &MockServer) -> LemonSqueezy {
-    LemonSqueezy::builder()
+pub(crate) fn client(server: &MockServer) -> Client {
+    Client::builder()
         .base_url(server.uri())
         .api_key(API_KEY)
         .http_options(options())

@@ -3,7 +3,7 @@
 use super::*;
 
 fn emulated(emulator: &LemonSqueezyEmulator) -> Box<dyn LicenseProvider> {
-    let client = LemonSqueezy::builder()
+    let client = lemonsqueezy::Client::builder()
         .base_url(emulator.uri())
         .api_key(emulator.api_key())
         .expect_store(1)
@@ -202,7 +202,7 @@ async fn emulated_rate_limit_is_an_error() {
 async fn emulated_json_api_needs_the_api_key() {
     let emulator = LemonSqueezyEmulator::start().await;
     let id = emulator.add_key(KeySeed::new(KEY).store(1).product(4, 5));
-    let no_key = LemonSqueezy::builder()
+    let no_key = lemonsqueezy::Client::builder()
         .base_url(emulator.uri())
         .http_options(license_options())
         .build()

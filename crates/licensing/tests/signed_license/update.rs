@@ -36,7 +36,7 @@ async fn update_reads_the_key_and_sends_it_back_whole() {
         .mount(&server)
         .await;
     let clock = Arc::new(FixedClock::new(DateTime::from_timestamp(now, 0).unwrap()));
-    let client = SignedLicenseClient::builder()
+    let client = signed_license::Client::builder()
         .base_url(server.uri())
         .api_key(ApiKey::new(api_key).unwrap())
         .keys(KeySet::new(public))

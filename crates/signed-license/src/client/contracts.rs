@@ -2,10 +2,10 @@
 
 use license_core::LicenseError;
 
-use super::{Op, SignedLicenseClient, field_on, unit_on};
+use super::{Client, Op, field_on, unit_on};
 use crate::models::{Contract, ContractSpec, Reply, TelemetryRecord};
 
-impl SignedLicenseClient {
+impl Client {
     /// `GET /get-all-contracts` (846).
     pub async fn contracts(&self) -> Result<Reply<Vec<Contract>>, LicenseError> {
         self.reply(

@@ -2,12 +2,12 @@
 
 use license_core::{LicenseError, SecretLicenseKey};
 
-use super::{Op, SignedLicenseClient, field_on, unit_on};
+use super::{Client, Op, field_on, unit_on};
 use crate::models::{
     AssignedLicenseKey, CreatedLicenseKeys, LicenseKeyRecord, LicenseKeySpec, RandomAssign, Reply,
 };
 
-impl SignedLicenseClient {
+impl Client {
     /// `POST /assign-license-key` (800; 801 when invalid or already assigned).
     pub async fn assign_license_key(
         &self,

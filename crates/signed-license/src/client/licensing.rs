@@ -2,7 +2,7 @@
 
 use license_core::{LicenseError, SecretLicenseKey};
 
-use super::{Op, SignedLicenseClient, field_on, unit_on};
+use super::{Client, Op, field_on, unit_on};
 use crate::models::{
     Activation, Deactivation, Downloadable, LicenseDetails, Reply, Telemetry, TelemetrySaved,
 };
@@ -16,7 +16,7 @@ fn activation(p: &Payload) -> Result<Option<Activation>, LicenseError> {
     })
 }
 
-impl SignedLicenseClient {
+impl Client {
     /// `POST /verify`: whether `license_key` is valid for `identifier` (domain or hardware id).
     /// Done on 200; refused with the reason otherwise (not assigned, invalid, expired, …).
     pub async fn verify(

@@ -8,7 +8,9 @@ mod products;
 use std::fmt;
 use std::sync::Arc;
 
-use license_core::{ApiKey, Clock, ErrorKind, LicenseError, SecretLicenseKey, SystemClock};
+use license_core::{
+    ApiKey, Clock, ErrorKind, IntoApiKey, LicenseError, SecretLicenseKey, SystemClock,
+};
 use license_http::{ClientIdentity, HttpClient, HttpOptions, Idempotency, Request, Response};
 
 use crate::binding::Expected;
@@ -23,7 +25,7 @@ use crate::verify::{KeyScope, Policy};
 
 /// A GetKeyManager client. Cheap to clone. Every answer is verified before it is returned.
 #[derive(Clone)]
-pub struct SignedLicenseClient {
+pub struct Client {
     inner: Arc<Inner>,
 }
 
@@ -34,9 +36,9 @@ struct Inner {
     product_id: Option<u64>,
 }
 
-impl fmt::Debug for SignedLicenseClient {
+impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SignedLicenseClient")
+        f.debug_struct("Client")
             .field("http", &self.inner.http)
             .field("api_key", &self.inner.api_key)
             .field("verifier", &self.inner.verifier)
@@ -45,10 +47,10 @@ impl fmt::Debug for SignedLicenseClient {
     }
 }
 
-impl SignedLicenseClient {
+impl Client {
     /// A builder. The base URL (your install), the API key and the pinned keys are required.
-    pub fn builder() -> SignedLicenseClientBuilder {
-        SignedLicenseClientBuilder::default()
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
     }
 
     /// The verifier in use (for re-verifying saved envelopes).
@@ -57,11 +59,11 @@ impl SignedLicenseClient {
     }
 }
 
-/// Builds a [`SignedLicenseClient`], checking everything once.
+/// Builds a [`Client`], checking everything once.
 #[derive(Default)]
-pub struct SignedLicenseClientBuilder {
+pub struct ClientBuilder {
     base_url: Option<String>,
-    api_key: Option<ApiKey>,
+    api_key: Option<Result<ApiKey, LicenseError>>,
     keys: Option<KeySet>,
     policy: Policy,
     accept_global: bool,
@@ -71,9 +73,9 @@ pub struct SignedLicenseClientBuilder {
     http_options: HttpOptions,
 }
 
-impl fmt::Debug for SignedLicenseClientBuilder {
+impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SignedLicenseClientBuilder")
+        f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("api_key", &self.api_key)
             .field("keys", &self.keys)
@@ -82,7 +84,7 @@ impl fmt::Debug for SignedLicenseClientBuilder {
     }
 }
 
-impl SignedLicenseClientBuilder {
+impl ClientBuilder {
     /// The install's root URL (`https://licenses.example.com`); calls go to `<base>/api/v1/…`.
     #[must_use]
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
@@ -92,8 +94,8 @@ impl SignedLicenseClientBuilder {
 
     /// The API key (sent as the `api_key` field and as a bearer token).
     #[must_use]
-    pub fn api_key(mut self, key: ApiKey) -> Self {
-        self.api_key = Some(key);
+    pub fn api_key(mut self, key: impl IntoApiKey) -> Self {
+        self.api_key = Some(key.into_api_key());
         self
     }
 
@@ -150,14 +152,15 @@ impl SignedLicenseClientBuilder {
     }
 
     /// Builds the client.
-    pub fn build(self) -> Result<SignedLicenseClient, LicenseError> {
+    pub fn build(self) -> Result<Client, LicenseError> {
         let config = |m: &str| LicenseError::config(m).with_provider(crate::PROVIDER);
         let base_url = self
             .base_url
             .ok_or_else(|| config("the base URL of your install is required (self-hosted)"))?;
         let api_key = self
             .api_key
-            .ok_or_else(|| config("the API key is required"))?;
+            .ok_or_else(|| config("the API key is required"))?
+            .map_err(|e| e.with_provider(crate::PROVIDER))?;
         let keys = self
             .keys
             .ok_or_else(|| config("a pinned product public key is required"))?;
@@ -184,7 +187,7 @@ impl SignedLicenseClientBuilder {
         if let Some(store) = self.store {
             verifier = verifier.with_store(store);
         }
-        Ok(SignedLicenseClient {
+        Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 api_key,
@@ -195,7 +198,7 @@ impl SignedLicenseClientBuilder {
     }
 }
 
-/// One call, described for [`SignedLicenseClient::call`].
+/// One call, described for [`Client::call`].
 pub(crate) struct Op<'a> {
     pub(crate) operation: &'static str,
     pub(crate) endpoint: &'static str,
@@ -275,7 +278,7 @@ impl<'a> Op<'a> {
     }
 }
 
-impl SignedLicenseClient {
+impl Client {
     /// Sends a call and verifies the answer. Error-class codes become errors; success and
     /// refusal codes come back verified.
     pub(crate) async fn call(&self, op: Op<'_>) -> Result<(Verified<Payload>, u16), LicenseError> {

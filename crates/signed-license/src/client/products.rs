@@ -2,10 +2,10 @@
 
 use license_core::LicenseError;
 
-use super::{Op, SignedLicenseClient, field_on, unit_on};
+use super::{Client, Op, field_on, unit_on};
 use crate::models::{Generator, NewProduct, Product, Reply};
 
-impl SignedLicenseClient {
+impl Client {
     /// `GET /get-all-products` (810).
     pub async fn products(&self) -> Result<Reply<Vec<Product>>, LicenseError> {
         self.reply(

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use license_core::{ApiKey, FixedClock, LicenseError, SecretLicenseKey};
 use license_http::{HttpOptions, RetryPolicy};
 use signed_license::models::{Answer, Reply};
-use signed_license::{KeySet, ResponseCode, SignedLicenseClient};
+use signed_license::{Client, KeySet, ResponseCode};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -14,8 +14,8 @@ use super::{at, served, served_keys};
 
 pub const API_KEY: &str = "api-canary-5d1f0e7a";
 
-pub fn client(server: &MockServer, keys: KeySet, ts: i64) -> SignedLicenseClient {
-    SignedLicenseClient::builder()
+pub fn client(server: &MockServer, keys: KeySet, ts: i64) -> Client {
+    Client::builder()
         .base_url(server.uri())
         .api_key(ApiKey::new(API_KEY).unwrap())
         .keys(keys)
@@ -27,7 +27,7 @@ pub fn client(server: &MockServer, keys: KeySet, ts: i64) -> SignedLicenseClient
 }
 
 /// Serves `file` once at `verb /api/v1/<endpoint>`, checking the credentials are sent.
-pub async fn serve(file: &str, verb: &str, endpoint: &str) -> (MockServer, SignedLicenseClient) {
+pub async fn serve(file: &str, verb: &str, endpoint: &str) -> (MockServer, Client) {
     let server = MockServer::start().await;
     let (body, ts, status) = served(file);
     Mock::given(method(verb))

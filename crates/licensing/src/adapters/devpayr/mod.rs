@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use devpayr::models::{LicenseCheck, NewLicense};
-use devpayr::{DevPayrClient, ErrorReason, MAX_PER_PAGE, error_reason};
+use devpayr::{ErrorReason, MAX_PER_PAGE, error_reason};
 use license_core::{
     Capabilities, Clock, CreateRequest, LicenseError, LicenseKey, LicenseProvider, LicenseStatus,
     ListRequest, Page, PageToken, Provider, SystemClock, UpdateRequest, ValidateRequest,
@@ -31,7 +31,7 @@ use crate::adapters::common::{is_empty_metadata, unsupported_input};
 /// use licensing::{DevPayrProvider, LicenseProvider, ValidateRequest};
 ///
 /// # async fn run() -> Result<(), licensing::LicenseError> {
-/// let client = devpayr::DevPayrClient::builder().api_key("gk_1_…").build()?;
+/// let client = devpayr::Client::builder().api_key("gk_1_…").build()?;
 /// let provider: Box<dyn LicenseProvider> =
 ///     Box::new(DevPayrProvider::new(client, 2).domain("app.example.com"));
 /// let outcome = provider
@@ -42,7 +42,7 @@ use crate::adapters::common::{is_empty_metadata, unsupported_input};
 /// ```
 #[derive(Clone, Debug)]
 pub struct DevPayrProvider {
-    client: DevPayrClient,
+    client: devpayr::Client,
     project_id: u64,
     domain: Option<String>,
     check_project: bool,
@@ -52,7 +52,7 @@ pub struct DevPayrProvider {
 impl DevPayrProvider {
     /// A provider for the licenses of project `project_id`, on the system clock, with no default
     /// domain.
-    pub fn new(client: DevPayrClient, project_id: u64) -> Self {
+    pub fn new(client: devpayr::Client, project_id: u64) -> Self {
         Self {
             client,
             project_id,
@@ -86,7 +86,7 @@ impl DevPayrProvider {
     }
 
     /// The client this provider uses, for DevPayr-specific calls.
-    pub fn client(&self) -> &DevPayrClient {
+    pub fn client(&self) -> &devpayr::Client {
         &self.client
     }
 

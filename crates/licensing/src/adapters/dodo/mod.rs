@@ -31,7 +31,7 @@ use crate::adapters::common::{is_empty_metadata, reason_for_status, unsupported_
 /// # async fn run() -> Result<(), licensing::LicenseError> {
 /// let client = dodo::Client::builder()
 ///     .environment(dodo::Environment::TestMode)
-///     .bearer_token("sk_test_…")
+///     .api_key("sk_test_…")
 ///     .build()?;
 /// let provider: Box<dyn LicenseProvider> = Box::new(DodoProvider::new(client));
 /// let outcome = provider.validate(ValidateRequest::new("2b1f8e2d-c41e-4e8f")).await?;

@@ -4,7 +4,7 @@
 pub mod lemonsqueezy_mapping;
 
 use ::lemonsqueezy::models::{ListPage, Refusal, UpdateLicenseKey};
-use ::lemonsqueezy::{InstanceId, LemonSqueezy, LicenseKeyId, ProductId};
+use ::lemonsqueezy::{InstanceId, LicenseKeyId, ProductId};
 use async_trait::async_trait;
 use license_core::{
     ActivateRequest, ActivationOutcome, Capabilities, DeactivateRequest, ErrorKind, Instance,
@@ -19,7 +19,7 @@ const PROVIDER: Provider = Provider::LemonSqueezy;
 
 /// Lemon Squeezy as a [`LicenseProvider`].
 ///
-/// Built from a [`LemonSqueezy`] client. Bind the client to your store/product/variant
+/// Built from a [`lemonsqueezy::Client`] client. Bind the client to your store/product/variant
 /// (`expect_store`, `expect_product`, `expect_variant`): Lemon Squeezy validates keys of any
 /// product, and a key of another product then answers `Invalid { ProductMismatch }`. The
 /// License API calls need no API key; `get`, `list`, `update` and `instances` do.
@@ -28,7 +28,7 @@ const PROVIDER: Provider = Provider::LemonSqueezy;
 /// use licensing::{LemonSqueezyProvider, LicenseProvider, ValidateRequest};
 ///
 /// # async fn run() -> Result<(), licensing::LicenseError> {
-/// let client = lemonsqueezy::LemonSqueezy::builder()
+/// let client = lemonsqueezy::Client::builder()
 ///     .api_key_from_env()
 ///     .expect_store(1)
 ///     .expect_product(4)
@@ -40,17 +40,17 @@ const PROVIDER: Provider = Provider::LemonSqueezy;
 /// ```
 #[derive(Clone, Debug)]
 pub struct LemonSqueezyProvider {
-    client: LemonSqueezy,
+    client: lemonsqueezy::Client,
 }
 
 impl LemonSqueezyProvider {
     /// A provider over `client` (its `Debug` redacts the API key).
-    pub fn new(client: LemonSqueezy) -> Self {
+    pub fn new(client: lemonsqueezy::Client) -> Self {
         Self { client }
     }
 
     /// The underlying client, for what the trait does not cover (webhooks, streams, includes).
-    pub fn client(&self) -> &LemonSqueezy {
+    pub fn client(&self) -> &lemonsqueezy::Client {
         &self.client
     }
 }

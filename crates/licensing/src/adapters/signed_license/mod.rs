@@ -3,7 +3,6 @@
 
 pub mod signed_license_mapping;
 
-use ::signed_license::SignedLicenseClient;
 use ::signed_license::models::{Activation, Answer, LicenseKeySpec, LicenseKeyStatus, Refusal};
 use async_trait::async_trait;
 use license_core::{
@@ -21,18 +20,18 @@ const PROVIDER: Provider = Provider::SignedLicense;
 
 /// A GetKeyManager install as a [`LicenseProvider`].
 ///
-/// Built from a [`SignedLicenseClient`] (base URL, API key, **pinned product public key**).
+/// Built from a [`signed_license::Client`] (base URL, API key, **pinned product public key**).
 /// Activations are bound to an *identifier* (a domain or hardware id): `instance_name` when
 /// activating, and the same text as `instance_id` when validating or deactivating. Set the
 /// product with [`with_product_id`](Self::with_product_id) to `create` keys without naming it.
 ///
 /// ```no_run
 /// use licensing::{ActivateRequest, LicenseProvider, SignedLicenseProvider};
-/// use signed_license::{KeySet, PublicKey, SignedLicenseClient};
+/// use signed_license::{KeySet, PublicKey};
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let pem = std::fs::read_to_string("product-1.pub.pem")?;
-/// let client = SignedLicenseClient::builder()
+/// let client = signed_license::Client::builder()
 ///     .base_url("https://licenses.example.com")
 ///     .api_key(licensing::ApiKey::new("00000000-0000-0000-0000-000000000000")?)
 ///     .keys(KeySet::new(PublicKey::from_pem("product-1", &pem)?))
@@ -48,13 +47,13 @@ const PROVIDER: Provider = Provider::SignedLicense;
 /// ```
 #[derive(Clone, Debug)]
 pub struct SignedLicenseProvider {
-    client: SignedLicenseClient,
+    client: signed_license::Client,
     product_id: Option<u64>,
 }
 
 impl SignedLicenseProvider {
     /// A provider over `client` (its `Debug` redacts the API key).
-    pub fn new(client: SignedLicenseClient) -> Self {
+    pub fn new(client: signed_license::Client) -> Self {
         Self {
             client,
             product_id: None,
@@ -69,7 +68,7 @@ impl SignedLicenseProvider {
     }
 
     /// The underlying client: offline envelopes, meta, downloadables, telemetry, products.
-    pub fn client(&self) -> &SignedLicenseClient {
+    pub fn client(&self) -> &signed_license::Client {
         &self.client
     }
 
