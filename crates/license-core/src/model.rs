@@ -1,5 +1,7 @@
 //! The provider-neutral license model.
 
+use std::fmt;
+
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
@@ -74,7 +76,10 @@ pub struct PurchaseRefs {
 }
 
 /// A license key, as any provider describes it.
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows the key as its last four characters and leaves `raw` out (the provider's JSON
+/// holds the key in full).
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct LicenseKey {
     /// Which provider holds it.
@@ -105,7 +110,7 @@ pub struct LicenseKey {
     pub test_mode: Option<bool>,
     /// Provider metadata attached to the license.
     pub metadata: Value,
-    /// The provider's JSON as received (secrets included: do not log it).
+    /// The provider's JSON as received (secrets included: do not log it; `Debug` leaves it out).
     pub raw: Value,
 }
 
@@ -137,8 +142,44 @@ impl LicenseKey {
     }
 }
 
+impl fmt::Debug for LicenseKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LicenseKey")
+            .field("provider", &self.provider)
+            .field("id", &self.id)
+            .field("key", &self.key)
+            .field("status", &self.status)
+            .field("customer", &self.customer)
+            .field("product", &self.product)
+            .field("purchase", &self.purchase)
+            .field("activation_limit", &self.activation_limit)
+            .field("activations", &self.activations)
+            .field("expires_at", &self.expires_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("test_mode", &self.test_mode)
+            .field("metadata", &self.metadata)
+            .field("raw", &RawNotShown(&self.raw))
+            .finish()
+    }
+}
+
+/// Stands in for provider JSON in `Debug`: it may hold a license key, so only its kind shows.
+struct RawNotShown<'a>(&'a Value);
+
+impl fmt::Debug for RawNotShown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Value::Null => f.write_str("null"),
+            _ => f.write_str("<provider JSON, not shown>"),
+        }
+    }
+}
+
 /// One activation of a license on a machine, domain or installation.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// `Debug` leaves `raw` out, like [`LicenseKey`]'s.
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Instance {
     /// The provider's id for the activation.
@@ -153,6 +194,18 @@ pub struct Instance {
     pub raw: Value,
 }
 
+impl fmt::Debug for Instance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Instance")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("license_id", &self.license_id)
+            .field("created_at", &self.created_at)
+            .field("raw", &RawNotShown(&self.raw))
+            .finish()
+    }
+}
+
 impl Instance {
     /// An instance with only its id set.
     pub fn new(id: impl Into<String>) -> Self {
@@ -163,5 +216,36 @@ impl Instance {
             created_at: None,
             raw: Value::Null,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{InvalidReason, ValidationOutcome};
+
+    const CANARY: &str = "CANARY-1f6e-4c2a-9d8b-LICENSE-KEY-WXYZ";
+
+    #[test]
+    fn debug_never_shows_the_key_held_in_raw() {
+        let mut license = LicenseKey::new(Provider::Dodo, "lic_1", LicenseStatus::Disabled);
+        license.key = Some(SecretLicenseKey::new(CANARY));
+        license.raw = serde_json::json!({ "id": "lic_1", "key": CANARY });
+        let mut instance = Instance::new("lki_1");
+        instance.raw = serde_json::json!({ "license_key": CANARY });
+        let outcome = ValidationOutcome::invalid(InvalidReason::Disabled, Some(license.clone()));
+        for shown in [
+            format!("{license:?}"),
+            format!("{license:#?}"),
+            format!("{instance:?}"),
+            format!("{outcome:?}"),
+        ] {
+            assert!(!shown.contains("CANARY"), "{shown}");
+        }
+        let shown = format!("{license:?}");
+        assert!(
+            shown.contains("lic_1") && shown.contains("…WXYZ") && shown.contains("not shown"),
+            "{shown}"
+        );
     }
 }
