@@ -236,11 +236,12 @@ impl HttpClient {
             let latency = attempt_started.elapsed();
             let span = tracing::Span::current();
             span.record("attempts", attempts);
-            span.record("latency_ms", latency.as_millis() as u64);
+            let latency_ms = millis(latency);
+            span.record("latency_ms", latency_ms);
             if let Attempt::Status { status, .. } = attempt {
                 span.record("status", status);
             }
-            tracing::debug!(attempt = attempts, outcome = ?attempt, latency_ms = latency.as_millis() as u64, "attempt finished");
+            tracing::debug!(attempt = attempts, outcome = ?attempt, latency_ms, "attempt finished");
 
             let succeeded = matches!(&result, Ok(r) if r.is_success());
             if succeeded || !should_retry(request.idempotency, attempt) {
@@ -254,10 +255,10 @@ impl HttpClient {
                 Some(asked) => asked.min(options.retry.max_retry_after),
                 None => backoff_delay,
             };
-            if started.elapsed() + delay >= options.deadline {
+            if started.elapsed().saturating_add(delay) >= options.deadline {
                 return result;
             }
-            tracing::debug!(delay_ms = delay.as_millis() as u64, "retrying");
+            tracing::debug!(delay_ms = millis(delay), "retrying");
             tokio::time::sleep(delay).await;
         }
     }
@@ -313,7 +314,7 @@ impl HttpClient {
         let cap = self.inner.options.max_body_bytes;
         if response
             .content_length()
-            .is_some_and(|len| len > cap as u64)
+            .is_some_and(|len| u64::try_from(cap).is_ok_and(|cap| len > cap))
         {
             return Err(AttemptError::Fatal(body_too_large(cap, status)));
         }
@@ -383,6 +384,11 @@ impl AttemptError {
     }
 }
 
+/// Whole milliseconds, for traces (saturating rather than truncating).
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
 fn body_too_large(cap: usize, status: u16) -> LicenseError {
     LicenseError::new(
         ErrorKind::BodyTooLarge,
@@ -396,7 +402,7 @@ fn backoff_delays(options: &HttpOptions) -> impl Iterator<Item = Duration> {
         .with_min_delay(policy.initial_delay)
         .with_max_delay(policy.max_delay)
         .with_factor(2.0)
-        .with_max_times(policy.max_retries as usize);
+        .with_max_times(usize::try_from(policy.max_retries).unwrap_or(usize::MAX));
     if policy.jitter {
         builder = builder.with_jitter();
     }

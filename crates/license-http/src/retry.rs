@@ -59,19 +59,18 @@ pub(crate) fn may_have_been_applied(idempotency: Idempotency, attempt: Attempt) 
 /// The delay a response asks for: `retry-after-ms`, then `Retry-After` in seconds or as an HTTP
 /// date. `None` when absent or unreadable.
 pub fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
+    // A delay too long for a `Duration` (a hostile `Retry-After: 1e300`) is unreadable, never a
+    // panic; any readable delay is capped by the retry policy anyway.
     let ms = header_str(headers, "retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok());
-    if let Some(ms) = ms
-        && ms.is_finite()
-        && ms >= 0.0
-    {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+    if let Some(delay) = ms.and_then(|ms| Duration::try_from_secs_f64(ms / 1000.0).ok()) {
+        return Some(delay);
     }
     let value = header_str(headers, "retry-after")?.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
     if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+        return Duration::try_from_secs_f64(seconds).ok();
     }
     let at = DateTime::parse_from_rfc2822(value)
         .ok()?
@@ -122,6 +121,14 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(retry_after(&headers("retry-after", "soon"), now), None);
+        assert_eq!(
+            retry_after(&headers("retry-after", "2.5"), now),
+            Some(Duration::from_millis(2500))
+        );
+        for hostile in ["1e300", "99999999999999999999999", "-3", "NaN", "inf"] {
+            assert_eq!(retry_after(&headers("retry-after", hostile), now), None);
+            assert_eq!(retry_after(&headers("retry-after-ms", hostile), now), None);
+        }
         assert_eq!(retry_after(&HeaderMap::new(), now), None);
     }
 

@@ -237,6 +237,34 @@ async fn retry_after_is_capped_by_the_policy() {
 }
 
 #[tokio::test]
+async fn a_hostile_retry_after_is_ignored_never_a_panic() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "1e300")
+                .insert_header("retry-after-ms", "99999999999999999999999"),
+        )
+        .expect(3)
+        .mount(&server)
+        .await;
+    // Unreadable delays fall back to the backoff; an unbounded cap never overflows the deadline
+    // arithmetic.
+    let options = fast_options().retry(
+        RetryPolicy::retries(2)
+            .backoff(Duration::from_millis(5), Duration::from_millis(5))
+            .max_retry_after(Duration::MAX),
+    );
+    let err = client(&server, options)
+        .send_empty(get())
+        .await
+        .unwrap_err();
+    assert!(err.is_rate_limited(), "{err}");
+    assert_eq!(err.retry_after(), None);
+    assert_eq!(err.attempts(), 3);
+}
+
+#[tokio::test]
 async fn connection_refused_is_a_network_error_never_applied_and_retried() {
     // Bind then drop a listener: its port now refuses connections.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
