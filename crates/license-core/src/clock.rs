@@ -40,10 +40,16 @@ impl FixedClock {
         *self.now.lock().unwrap_or_else(|p| p.into_inner()) = now;
     }
 
-    /// Moves the time forward (or back, with a negative duration).
+    /// Moves the time forward (or back, with a negative duration); a move past the end of
+    /// time stops there instead of panicking.
     pub fn advance(&self, by: Duration) {
         let mut now = self.now.lock().unwrap_or_else(|p| p.into_inner());
-        *now += by;
+        let limit = if by < Duration::zero() {
+            DateTime::<Utc>::MIN_UTC
+        } else {
+            DateTime::<Utc>::MAX_UTC
+        };
+        *now = now.checked_add_signed(by).unwrap_or(limit);
     }
 }
 
@@ -66,5 +72,7 @@ mod tests {
         assert_eq!(clock.now(), start + Duration::seconds(90));
         clock.set(start);
         assert_eq!(clock.now(), start);
+        clock.advance(Duration::MAX);
+        assert_eq!(clock.now(), DateTime::<Utc>::MAX_UTC);
     }
 }

@@ -266,6 +266,12 @@ impl LicenseError {
         matches!(self.inner.kind, ErrorKind::Config | ErrorKind::InvalidInput)
     }
 
+    /// The call's input could not be sent (an empty key, a filter the provider lacks); nothing
+    /// was sent. [`is_config`](Self::is_config) is true for these too.
+    pub fn is_invalid_input(&self) -> bool {
+        self.inner.kind == ErrorKind::InvalidInput
+    }
+
     /// A signature could not be trusted.
     pub fn is_signature(&self) -> bool {
         self.inner.kind == ErrorKind::Signature
@@ -378,6 +384,9 @@ mod tests {
         assert!(LicenseError::from_http(HttpDetails::new(401), "no").is_unauthorized());
         assert!(LicenseError::from_http(HttpDetails::new(408), "slow").is_timeout());
         assert_eq!(kind_for_status(503), ErrorKind::Server);
+        let input = LicenseError::invalid_input("empty key");
+        assert!(input.is_invalid_input() && input.is_config());
+        assert!(!LicenseError::config("no key").is_invalid_input());
     }
 
     #[test]

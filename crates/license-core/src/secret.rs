@@ -97,7 +97,8 @@ impl SecretLicenseKey {
         self.expose().is_empty()
     }
 
-    /// The last four characters, as shown by `Debug` (fewer if the key is shorter than eight).
+    /// The last four characters, as shown by `Debug`; nothing at all for a key shorter than
+    /// eight characters (four would be most of it).
     pub fn last4(&self) -> String {
         let chars: Vec<char> = self.expose().chars().collect();
         // Short keys show nothing at all: four characters of a six-character key is most of it.
