@@ -19,8 +19,15 @@ pub(crate) fn from_cli(cli: &Cli) -> Result<Box<dyn LicenseProvider>, LicenseErr
     Ok(match name {
         ProviderName::Dodo => {
             let mut builder = dodo::Client::builder();
-            if env("DODO_PAYMENTS_ENVIRONMENT").as_deref() == Some("test_mode") {
-                builder = builder.environment(dodo::Environment::TestMode);
+            // A misspelt environment must not quietly mean live mode.
+            match env("DODO_PAYMENTS_ENVIRONMENT").as_deref().map(str::trim) {
+                None | Some("live_mode") => {}
+                Some("test_mode") => builder = builder.environment(dodo::Environment::TestMode),
+                Some(other) => {
+                    return Err(LicenseError::config(format!(
+                        "DODO_PAYMENTS_ENVIRONMENT is `{other}`: use test_mode or live_mode"
+                    )));
+                }
             }
             if let Some(url) = base_url {
                 builder = builder.base_url(url);

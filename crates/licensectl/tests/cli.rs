@@ -17,9 +17,11 @@ async fn licensectl(
     tokio::task::spawn_blocking(move || {
         let mut child = Command::new(env!("CARGO_BIN_EXE_licensectl"))
             .args(&args)
-            .envs(envs)
             .env_remove("LICENSECTL_PROVIDER")
             .env_remove("LICENSECTL_BASE_URL")
+            .env_remove("DODO_PAYMENTS_ENVIRONMENT")
+            .env_remove("DODO_PAYMENTS_API_KEY")
+            .envs(envs)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -148,6 +150,23 @@ async fn configuration_mistakes_are_explained_with_exit_code_2() {
     .await;
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("--project"), "{}", text(&out));
+
+    // A misspelt environment is refused rather than taken for live mode.
+    let out = licensectl(
+        args(&[
+            "--provider",
+            "dodo",
+            "--base-url",
+            "http://127.0.0.1:9",
+            "validate",
+            KEY,
+        ]),
+        vec![("DODO_PAYMENTS_ENVIRONMENT", String::from("test"))],
+        None,
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("test_mode"), "{}", text(&out));
 
     let out = licensectl(
         args(&[
