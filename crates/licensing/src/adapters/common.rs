@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use license_core::{InvalidReason, LicenseError, LicenseStatus, Provider};
+use license_core::{ErrorKind, InvalidReason, LicenseError, LicenseStatus, Provider};
 use serde_json::Value;
 
 /// A provider count as a `u32`; negative or huge values become `None` instead of wrapping.
@@ -53,4 +53,26 @@ pub(crate) fn is_empty_metadata(metadata: &Value) -> bool {
         Value::Object(map) => map.is_empty(),
         _ => false,
     }
+}
+
+/// A provider's refusal of an operation that has no "answer" to return (deactivate, create,
+/// update) as an error: an unknown key or instance is `is_not_found()`, a disabled or expired key
+/// `is_conflict()`, anything else a rejection. `text` is the provider's words (no secret), `code`
+/// its code.
+pub(crate) fn refusal_error(
+    provider: Provider,
+    operation: &'static str,
+    reason: &InvalidReason,
+    text: String,
+    code: Option<String>,
+) -> LicenseError {
+    let kind = match reason {
+        InvalidReason::NotFound | InvalidReason::InstanceMismatch => ErrorKind::NotFound,
+        InvalidReason::Expired | InvalidReason::Disabled => ErrorKind::Conflict,
+        _ => ErrorKind::Rejected,
+    };
+    LicenseError::new(kind, format!("refused: {text}"))
+        .with_provider(provider.as_str())
+        .with_operation(operation)
+        .with_provider_error(code, Some(text))
 }

@@ -7,13 +7,13 @@ use ::lemonsqueezy::models::{ListPage, Refusal, UpdateLicenseKey};
 use ::lemonsqueezy::{InstanceId, LicenseKeyId, ProductId};
 use async_trait::async_trait;
 use license_core::{
-    ActivateRequest, ActivationOutcome, Capabilities, DeactivateRequest, ErrorKind, Instance,
-    InstancesRequest, LicenseError, LicenseKey, LicenseProvider, ListRequest, Page, PageToken,
-    Provider, UpdateRequest, ValidateRequest, ValidationOutcome,
+    ActivateRequest, ActivationOutcome, Capabilities, DeactivateRequest, Instance,
+    InstancesRequest, InvalidReason, LicenseError, LicenseKey, LicenseProvider, ListRequest, Page,
+    PageToken, Provider, UpdateRequest, ValidateRequest, ValidationOutcome,
 };
 
 use self::lemonsqueezy_mapping as map;
-use super::common::unsupported_input;
+use super::common::{refusal_error, unsupported_input};
 
 const PROVIDER: Provider = Provider::LemonSqueezy;
 
@@ -94,22 +94,17 @@ fn next_page<T>(page: &ListPage<T>, asked: Option<u32>) -> Option<PageToken> {
 
 /// A refused deactivation as an error: deactivate has no "answer" to return.
 fn deactivation_error(refusal: Option<&Refusal>, error: Option<&str>, key: &str) -> LicenseError {
-    let kind = match refusal {
-        Some(Refusal::NotFound | Refusal::InstanceNotFound) => ErrorKind::NotFound,
-        Some(Refusal::Disabled | Refusal::Expired) => ErrorKind::Conflict,
-        _ => ErrorKind::Rejected,
-    };
     let text = match (refusal, error) {
         (_, Some(error)) if !key.is_empty() => error.replace(key, "<redacted>"),
         (_, Some(error)) => error.to_owned(),
         (Some(refusal), None) => refusal.to_string(),
         (None, None) => String::from("refused without a reason"),
     };
-    let message = format!("deactivation refused: {text}");
-    LicenseError::new(kind, message)
-        .with_provider(PROVIDER.as_str())
-        .with_operation("deactivate")
-        .with_provider_error(None, Some(text))
+    let reason = refusal.map_or_else(
+        || InvalidReason::Other(text.clone()),
+        Refusal::to_invalid_reason,
+    );
+    refusal_error(PROVIDER, "deactivate", &reason, text, None)
 }
 
 #[async_trait]

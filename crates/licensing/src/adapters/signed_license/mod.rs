@@ -14,7 +14,7 @@ use license_core::{
 use serde_json::Value;
 
 use self::signed_license_mapping as map;
-use super::common::{is_empty_metadata, unsupported_input};
+use super::common::{self, is_empty_metadata, unsupported_input};
 
 const PROVIDER: Provider = Provider::SignedLicense;
 
@@ -138,22 +138,13 @@ fn not_found(operation: &'static str, message: &str) -> LicenseError {
 
 /// A signed refusal of an operation that has no "answer" to return (deactivate, create, update).
 fn refusal_error(refusal: &Refusal, operation: &'static str) -> LicenseError {
-    let kind = match map::reason(refusal.code, &refusal.message) {
-        license_core::InvalidReason::NotFound | license_core::InvalidReason::InstanceMismatch => {
-            ErrorKind::NotFound
-        }
-        license_core::InvalidReason::Expired | license_core::InvalidReason::Disabled => {
-            ErrorKind::Conflict
-        }
-        _ => ErrorKind::Rejected,
-    };
-    LicenseError::new(kind, format!("refused: {}", refusal.message))
-        .with_provider(PROVIDER.as_str())
-        .with_operation(operation)
-        .with_provider_error(
-            Some(refusal.code.to_string()),
-            Some(refusal.message.clone()),
-        )
+    common::refusal_error(
+        PROVIDER,
+        operation,
+        &map::reason(refusal.code, &refusal.message),
+        refusal.message.clone(),
+        Some(refusal.code.to_string()),
+    )
 }
 
 fn parse_product(id: &str, operation: &'static str) -> Result<u64, LicenseError> {
