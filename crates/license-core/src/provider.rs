@@ -109,11 +109,31 @@ pub enum ActivationOutcome {
 }
 
 impl ActivationOutcome {
+    /// Whether the key is now active on the instance.
+    pub fn is_activated(&self) -> bool {
+        matches!(self, Self::Activated { .. })
+    }
+
     /// The new instance, if activated.
     pub fn instance(&self) -> Option<&Instance> {
         match self {
             Self::Activated { instance, .. } => Some(instance),
             Self::Refused { .. } => None,
+        }
+    }
+
+    /// Why the activation was refused, if it was.
+    pub fn reason(&self) -> Option<&InvalidReason> {
+        match self {
+            Self::Activated { .. } => None,
+            Self::Refused { reason, .. } => Some(reason),
+        }
+    }
+
+    /// The license, when the provider described it.
+    pub fn license(&self) -> Option<&LicenseKey> {
+        match self {
+            Self::Activated { license, .. } | Self::Refused { license, .. } => license.as_deref(),
         }
     }
 }
@@ -351,5 +371,31 @@ pub trait LicenseProvider: Send + Sync + Debug {
             self.provider().as_str(),
             "instances",
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn activation_outcome_answers_like_a_validation() {
+        let refused = ActivationOutcome::Refused {
+            reason: InvalidReason::LimitReached,
+            license: Some(Box::new(LicenseKey::new(
+                Provider::Dodo,
+                "lic_1",
+                LicenseStatus::Active,
+            ))),
+        };
+        assert!(!refused.is_activated() && refused.instance().is_none());
+        assert_eq!(refused.reason(), Some(&InvalidReason::LimitReached));
+        assert_eq!(refused.license().map(|l| l.id.as_str()), Some("lic_1"));
+        let activated = ActivationOutcome::Activated {
+            instance: Instance::new("lki_1"),
+            license: None,
+        };
+        assert!(activated.is_activated() && activated.reason().is_none());
+        assert_eq!(activated.instance().map(|i| i.id.as_str()), Some("lki_1"));
     }
 }
