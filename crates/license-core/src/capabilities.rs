@@ -31,4 +31,21 @@ impl Capabilities {
     pub fn none() -> Self {
         Self::default()
     }
+
+    /// Every operation of the trait supported, answers unsigned; switch off what the provider
+    /// lacks.
+    pub fn all_operations() -> Self {
+        Self {
+            validate: true,
+            activate: true,
+            deactivate: true,
+            get: true,
+            list: true,
+            create: true,
+            update: true,
+            instances: true,
+            signed: false,
+            offline: false,
+        }
+    }
 }

@@ -98,16 +98,7 @@ impl LicenseProvider for DodoProvider {
     }
 
     fn capabilities(&self) -> Capabilities {
-        let mut caps = Capabilities::none();
-        caps.validate = true;
-        caps.activate = true;
-        caps.deactivate = true;
-        caps.get = true;
-        caps.list = true;
-        caps.create = true;
-        caps.update = true;
-        caps.instances = true;
-        caps
+        Capabilities::all_operations()
     }
 
     /// `POST /licenses/validate`. Dodo answers only `{"valid": bool}`, so an invalid key's reason

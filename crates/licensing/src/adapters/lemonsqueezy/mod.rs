@@ -114,14 +114,8 @@ impl LicenseProvider for LemonSqueezyProvider {
     }
 
     fn capabilities(&self) -> Capabilities {
-        let mut c = Capabilities::none();
-        c.validate = true;
-        c.activate = true;
-        c.deactivate = true;
-        c.get = true;
-        c.list = true;
-        c.update = true;
-        c.instances = true;
+        let mut c = Capabilities::all_operations();
+        c.create = false;
         c
     }
 

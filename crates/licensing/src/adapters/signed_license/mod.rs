@@ -164,14 +164,8 @@ impl LicenseProvider for SignedLicenseProvider {
     }
 
     fn capabilities(&self) -> Capabilities {
-        let mut c = Capabilities::none();
-        c.validate = true;
-        c.activate = true;
-        c.deactivate = true;
-        c.get = true;
-        c.list = true;
-        c.create = true;
-        c.update = true;
+        let mut c = Capabilities::all_operations();
+        c.instances = false;
         c.signed = true;
         c.offline = true;
         c
