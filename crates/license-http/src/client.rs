@@ -157,6 +157,9 @@ impl HttpClient {
     async fn send_with_retries(&self, request: Request) -> Result<Response, LicenseError> {
         let options = &self.inner.options;
         let started = Instant::now();
+        if let Some(why) = &request.unsendable {
+            return Err(self.tag(&request, LicenseError::invalid_input(why.as_str()), 0));
+        }
         let url = self.url_for(&request)?;
         let mut backoff = backoff_delays(options);
         let mut attempts: u32 = 0;

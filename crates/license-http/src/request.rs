@@ -57,6 +57,9 @@ pub struct Request {
     pub(crate) auth: Option<Auth>,
     pub(crate) idempotency: Idempotency,
     pub(crate) redactor: Redactor,
+    /// Why the request cannot be sent (a bad header name given to a builder step that cannot
+    /// fail); reported by `send` before anything leaves.
+    pub(crate) unsendable: Option<String>,
 }
 
 impl Request {
@@ -99,6 +102,7 @@ impl Request {
             auth: None,
             idempotency,
             redactor: Redactor::default(),
+            unsendable: None,
         })
     }
 
@@ -188,16 +192,28 @@ impl Request {
         self.query(name, value)
     }
 
-    /// Adds a header. Fails on a value that is not a valid header value.
+    /// Adds a header (any case: `X-Devpayr-Domain` is sent as `x-devpayr-domain`). Fails on a
+    /// name or value that is not valid in a header.
     pub fn header(mut self, name: &'static str, value: &str) -> Result<Self, LicenseError> {
+        let name = self.header_name(name)?;
         let value = HeaderValue::from_str(value).map_err(|_| {
             LicenseError::invalid_input(format!(
                 "{}: invalid value for header {name}",
                 self.operation
             ))
         })?;
-        self.headers.push((HeaderName::from_static(name), value));
+        self.headers.push((name, value));
         Ok(self)
+    }
+
+    /// A header name in any case; an invalid one is an input error, never a panic.
+    fn header_name(&self, name: &str) -> Result<HeaderName, LicenseError> {
+        HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            LicenseError::invalid_input(format!(
+                "{}: {name:?} is not a valid header name",
+                self.operation
+            ))
+        })
     }
 
     /// Adds a header that carries a license key (`X-LICENSE-KEY`); never logged, redacted from
@@ -208,6 +224,7 @@ impl Request {
         key: &SecretLicenseKey,
     ) -> Result<Self, LicenseError> {
         self.redactor.add(key.expose());
+        let name = self.header_name(name)?;
         let mut value = HeaderValue::from_str(key.expose()).map_err(|_| {
             LicenseError::invalid_input(format!(
                 "{}: the license key cannot be sent in a header",
@@ -215,7 +232,7 @@ impl Request {
             ))
         })?;
         value.set_sensitive(true);
-        self.headers.push((HeaderName::from_static(name), value));
+        self.headers.push((name, value));
         Ok(self)
     }
 
@@ -227,11 +244,15 @@ impl Request {
         self
     }
 
-    /// Sends the API key in a header of its own (`X-API-KEY`).
+    /// Sends the API key in a header of its own (`X-API-KEY`, any case). An invalid name makes
+    /// [`send`](crate::HttpClient::send) fail with an input error before anything is sent.
     #[must_use]
     pub fn api_key_header(mut self, name: &'static str, key: &ApiKey) -> Self {
         self.redactor.add(key.expose());
-        self.auth = Some(Auth::Header(HeaderName::from_static(name), key.clone()));
+        match self.header_name(name) {
+            Ok(name) => self.auth = Some(Auth::Header(name, key.clone())),
+            Err(e) => self.unsendable = Some(e.message().to_owned()),
+        }
         self
     }
 

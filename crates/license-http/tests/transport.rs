@@ -38,6 +38,49 @@ async fn sends_path_query_headers_user_agent_and_bearer() {
 }
 
 #[tokio::test]
+async fn header_names_in_any_case_are_sent_and_bad_ones_are_input_errors() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header("x-license-key", "LICENSE-KEY-1234"))
+        .and(header("x-api-key", CANARY))
+        .and(header("x-devpayr-domain", "app.example.com"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let http = client(&server, fast_options());
+    let key = ApiKey::new(CANARY).unwrap();
+    let license = license_core::SecretLicenseKey::new("LICENSE-KEY-1234");
+    let request = get()
+        .license_key_header("X-LICENSE-KEY", &license)
+        .unwrap()
+        .api_key_header("X-API-KEY", &key)
+        .header("X-Devpayr-Domain", "app.example.com")
+        .unwrap();
+    http.send_empty(request).await.unwrap();
+
+    assert!(
+        get()
+            .header("bad name", "v")
+            .unwrap_err()
+            .is_invalid_input()
+    );
+    assert!(
+        get()
+            .license_key_header("bad name", &license)
+            .unwrap_err()
+            .is_invalid_input()
+    );
+    // Nothing is sent for a request whose API-key header name is invalid.
+    let err = http
+        .send(get().api_key_header("bad name", &key))
+        .await
+        .unwrap_err();
+    assert!(err.is_invalid_input() && err.attempts() == 0, "{err}");
+    assert!(!format!("{err:?}").contains(CANARY));
+}
+
+#[tokio::test]
 async fn form_and_json_bodies_carry_their_content_type() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
