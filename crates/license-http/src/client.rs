@@ -379,6 +379,14 @@ enum AttemptError {
 
 impl AttemptError {
     fn transport(error: reqwest::Error) -> Self {
+        // A request reqwest could not even build (a bad content type, say) never left: it is an
+        // input error, neither retried nor "maybe applied".
+        if error.is_builder() {
+            return Self::Fatal(
+                LicenseError::invalid_input("the request could not be built")
+                    .with_source(error.without_url()),
+            );
+        }
         // The URL may carry secrets in its query: drop it from the error.
         Self::Transport {
             not_sent: error.is_connect(),

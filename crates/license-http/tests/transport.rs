@@ -81,6 +81,26 @@ async fn header_names_in_any_case_are_sent_and_bad_ones_are_input_errors() {
 }
 
 #[tokio::test]
+async fn a_request_that_cannot_be_built_is_an_input_error_never_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let request = post()
+        .json_as("application/json\nx-injected: 1", &serde_json::json!({}))
+        .unwrap();
+    let err = client(&server, fast_options())
+        .send(request)
+        .await
+        .unwrap_err();
+    assert!(err.is_invalid_input(), "{err}");
+    assert!(!err.may_have_been_applied(), "{err}");
+    assert_eq!(err.attempts(), 1);
+}
+
+#[tokio::test]
 async fn form_and_json_bodies_carry_their_content_type() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
