@@ -3,7 +3,9 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use license_core::{ErrorKind, InvalidReason, LicenseError, LicenseStatus, Provider};
+use license_core::{
+    ErrorKind, InvalidReason, LicenseError, LicenseStatus, Provider, SecretLicenseKey,
+};
 use serde_json::Value;
 
 /// A provider count as a `u32`; negative or huge values become `None` instead of wrapping.
@@ -75,4 +77,19 @@ pub(crate) fn refusal_error(
         .with_provider(provider.as_str())
         .with_operation(operation)
         .with_provider_error(code, Some(text))
+}
+
+/// `value` as JSON text with the license key at `pointer` blanked, and the key apart: decode the
+/// text, so that no decode-error snippet can show the key (a snippet may cut the key short, where
+/// a text replacement would miss it), then put the key in place.
+pub(crate) fn without_key(value: &Value, pointer: &str) -> (String, Option<SecretLicenseKey>) {
+    let key = value
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .map(SecretLicenseKey::new);
+    let mut copy = value.clone();
+    if let Some(slot) = copy.pointer_mut(pointer) {
+        *slot = Value::from("<redacted>");
+    }
+    (copy.to_string(), key)
 }

@@ -6,11 +6,11 @@ use ::lemonsqueezy::models::{
 };
 use license_core::{
     ActivationOutcome, Instance, InvalidReason, LicenseError, LicenseKey, LicenseStatus, Provider,
-    SecretLicenseKey, ValidationOutcome, decode_json,
+    ValidationOutcome, decode_json,
 };
 use serde_json::{Map, Value, json};
 
-use super::super::common::timestamp;
+use super::super::common::{timestamp, without_key};
 
 const PROVIDER: Provider = Provider::LemonSqueezy;
 
@@ -26,21 +26,11 @@ pub fn license_from_resource(resource: &LsLicenseKey) -> LicenseKey {
 /// A `license-keys` resource given as JSON (a fixture, a stored body, a webhook's `data`): decoded
 /// with the client's tolerant models, `raw` kept exactly as given.
 pub fn license_from_json(resource: &Value) -> Result<LicenseKey, LicenseError> {
-    // Decode a copy without the key, so that no decode-error snippet can show it (a snippet may
-    // cut the key short, where a text replacement would miss it).
-    let key = resource
-        .pointer("/attributes/key")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let mut copy = resource.clone();
-    if let Some(slot) = copy.pointer_mut("/attributes/key") {
-        *slot = Value::from("<redacted>");
-    }
-    let text = copy.to_string();
-    let mut typed: LsLicenseKey = decode_json(text.as_bytes(), |s| s.to_owned())
+    let (text, key) = without_key(resource, "/attributes/key");
+    let mut typed: LsLicenseKey = decode_json(text.as_bytes(), str::to_owned)
         .map_err(|e| e.with_provider(PROVIDER.as_str()))?;
     if let Some(key) = key {
-        typed.attributes.key = SecretLicenseKey::new(key);
+        typed.attributes.key = key;
     }
     let mut license = map_resource(&typed);
     license.raw = resource.clone();

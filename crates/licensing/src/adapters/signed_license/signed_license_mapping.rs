@@ -6,12 +6,10 @@
 use ::signed_license::ResponseCode;
 use ::signed_license::models::{LicenseDetails, LicenseKeyRecord, LicenseKeyStatus, MetaEntry};
 use chrono::{DateTime, Days, NaiveDateTime, Utc};
-use license_core::{
-    InvalidReason, LicenseError, LicenseKey, LicenseStatus, Provider, SecretLicenseKey, decode_json,
-};
+use license_core::{InvalidReason, LicenseError, LicenseKey, LicenseStatus, Provider, decode_json};
 use serde_json::{Map, Value};
 
-use super::super::common::count_u64;
+use super::super::common::{count_u64, without_key};
 
 const PROVIDER: Provider = Provider::SignedLicense;
 
@@ -22,9 +20,10 @@ const PROVIDER: Provider = Provider::SignedLicense;
 /// has no expiry yet); `meta_data` entries become `metadata` `{key: value}`; `raw` is `item`.
 pub fn license_from_record(item: &Value) -> Result<LicenseKey, LicenseError> {
     let (text, key) = without_key(item, "/license_key");
-    let record = decode_record(&text)?;
+    let record: LicenseKeyRecord = decode_json(text.as_bytes(), str::to_owned)
+        .map_err(|e| e.with_provider(PROVIDER.as_str()))?;
     let mut license = LicenseKey::new(PROVIDER, record.id.to_string(), status(&record.status));
-    license.key = key.map(SecretLicenseKey::new);
+    license.key = key;
     license.customer.name = record.owner_name.clone();
     license.customer.email = record.owner_email.clone();
     license.product.id = record.product_id.map(|id| id.to_string());
@@ -42,10 +41,11 @@ pub fn license_from_record(item: &Value) -> Result<LicenseKey, LicenseError> {
 /// is `payload`.
 pub fn license_from_details(payload: &Value) -> Result<LicenseKey, LicenseError> {
     let (text, key) = without_key(payload, "/licenseKey/license_key");
-    let details = decode_details(&text)?;
+    let details: LicenseDetails = decode_json(text.as_bytes(), str::to_owned)
+        .map_err(|e| e.with_provider(PROVIDER.as_str()))?;
     let info = &details.license_key;
     let mut license = LicenseKey::new(PROVIDER, info.id.to_string(), LicenseStatus::Active);
-    license.key = key.map(SecretLicenseKey::new);
+    license.key = key;
     license.customer.name = info.owner_name.clone();
     license.customer.email = info.owner_email.clone();
     license.product.id = Some(details.product.id.to_string());
@@ -148,27 +148,4 @@ fn entries_value(entries: &[MetaEntry]) -> Value {
         })
         .collect();
     Value::Object(map)
-}
-
-/// `value` as JSON text with the license key at `pointer` blanked, so that no decode-error
-/// snippet can show it (a snippet may cut the key short, where a text replacement would miss it),
-/// and the key apart.
-fn without_key(value: &Value, pointer: &str) -> (String, Option<String>) {
-    let key = value
-        .pointer(pointer)
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let mut copy = value.clone();
-    if let Some(slot) = copy.pointer_mut(pointer) {
-        *slot = Value::from("<redacted>");
-    }
-    (copy.to_string(), key)
-}
-
-fn decode_record(text: &str) -> Result<LicenseKeyRecord, LicenseError> {
-    decode_json(text.as_bytes(), |s| s.to_owned()).map_err(|e| e.with_provider(PROVIDER.as_str()))
-}
-
-fn decode_details(text: &str) -> Result<LicenseDetails, LicenseError> {
-    decode_json(text.as_bytes(), |s| s.to_owned()).map_err(|e| e.with_provider(PROVIDER.as_str()))
 }
