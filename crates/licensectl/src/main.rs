@@ -1,6 +1,7 @@
 //! `licensectl`: license keys at Dodo Payments, Lemon Squeezy, DevPayr or a GetKeyManager server,
 //! through one interface; `licensectl demo` runs the whole flow against local emulators.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -25,11 +26,11 @@ async fn main() -> ExitCode {
     if matches!(cli.command, Command::Demo) {
         return match demo::run().await {
             Ok(report) => {
-                println!("{report}");
+                out(&report);
                 ExitCode::SUCCESS
             }
             Err(report) => {
-                eprintln!("{report}");
+                err(&report);
                 ExitCode::from(EXIT_ERROR)
             }
         };
@@ -37,13 +38,13 @@ async fn main() -> ExitCode {
     let provider = match providers::from_cli(&cli) {
         Ok(provider) => provider,
         Err(e) => {
-            eprintln!("licensectl: {e}");
+            err(&format!("licensectl: {e}"));
             return ExitCode::from(EXIT_ERROR);
         }
     };
     match commands::run(provider.as_ref(), cli.command, cli.json).await {
         Ok(outcome) => {
-            println!("{}", outcome.text);
+            out(&outcome.text);
             if outcome.affirmative {
                 ExitCode::SUCCESS
             } else {
@@ -51,8 +52,19 @@ async fn main() -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("licensectl: {e}");
+            err(&format!("licensectl: {e}"));
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// Prints a line to standard output. A closed pipe (`licensectl list | head -1`) is not a
+/// reason to panic and lose the exit code: the reader has seen what it wanted.
+fn out(text: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
+}
+
+/// Prints a line to standard error, like [`out`].
+fn err(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }

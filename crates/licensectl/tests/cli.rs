@@ -184,3 +184,24 @@ async fn configuration_mistakes_are_explained_with_exit_code_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("https"), "{}", text(&out));
 }
+
+#[test]
+fn a_closed_stdout_keeps_the_exit_code() {
+    // The reader of the pipe is gone before licensectl writes (`licensectl … | head -0`).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_licensectl"))
+        .args(["--provider", "dodo", "capabilities"])
+        .env_remove("LICENSECTL_BASE_URL")
+        .env_remove("DODO_PAYMENTS_ENVIRONMENT")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
