@@ -56,7 +56,8 @@ pub(crate) enum Command {
     Capabilities,
     /// Check a license key. Exit code 0 when valid, 1 when invalid.
     Validate {
-        /// The license key (`-` reads it from standard input).
+        /// The license key; `-` reads it from standard input, which keeps it out of the process
+        /// list and the shell history.
         key: String,
         /// The activation to check against.
         #[arg(long)]
@@ -67,14 +68,16 @@ pub(crate) enum Command {
     },
     /// Activate a license key on a machine. Exit code 0 when activated, 1 when refused.
     Activate {
-        /// The license key (`-` reads it from standard input).
+        /// The license key; `-` reads it from standard input, which keeps it out of the process
+        /// list and the shell history.
         key: String,
         /// A name for this activation (machine name, domain).
         instance_name: String,
     },
     /// Free an activation.
     Deactivate {
-        /// The license key (`-` reads it from standard input).
+        /// The license key; `-` reads it from standard input, which keeps it out of the process
+        /// list and the shell history.
         key: String,
         /// The activation to free.
         instance_id: String,
