@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{client, fast_options, get, identity, post};
+use common::{answer, answer_then, client, fast_options, get, identity, post};
 use license_http::{HttpClient, HttpOptions, Request, RetryPolicy};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -13,17 +13,14 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 #[tokio::test]
 async fn idempotent_requests_retry_5xx_then_succeed() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(502))
-        .up_to_n_times(2)
-        .expect(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer_then(
+        &server,
+        "GET",
+        ResponseTemplate::new(502),
+        2,
+        ResponseTemplate::new(200).set_body_string("{}"),
+    )
+    .await;
     let response = client(&server, fast_options()).send(get()).await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.attempts(), 3);
@@ -32,11 +29,13 @@ async fn idempotent_requests_retry_5xx_then_succeed() {
 #[tokio::test]
 async fn idempotent_retries_stop_after_the_policy_allows() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503).set_body_string(r#"{"message":"down"}"#))
-        .expect(3)
-        .mount(&server)
-        .await;
+    answer(
+        &server,
+        "GET",
+        ResponseTemplate::new(503).set_body_string(r#"{"message":"down"}"#),
+        3,
+    )
+    .await;
     let err = client(&server, fast_options())
         .send_json::<serde_json::Value>(get())
         .await
@@ -89,11 +88,7 @@ async fn idempotent_requests_retry_408_and_429_but_not_4xx() {
 #[tokio::test]
 async fn non_idempotent_request_is_not_retried_on_5xx_and_may_have_been_applied() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(500))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer(&server, "POST", ResponseTemplate::new(500), 1).await;
     let err = client(&server, fast_options())
         .send_empty(post())
         .await
@@ -105,11 +100,13 @@ async fn non_idempotent_request_is_not_retried_on_5xx_and_may_have_been_applied(
 #[tokio::test]
 async fn an_activation_that_times_out_is_not_sent_twice() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201).set_delay(Duration::from_millis(1500)))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer(
+        &server,
+        "POST",
+        ResponseTemplate::new(201).set_delay(Duration::from_millis(1500)),
+        1,
+    )
+    .await;
     let options = fast_options().attempt_timeout(Duration::from_millis(200));
     let err = client(&server, options)
         .send_empty(post())
@@ -123,17 +120,14 @@ async fn an_activation_that_times_out_is_not_sent_twice() {
 #[tokio::test]
 async fn an_idempotent_request_that_times_out_is_retried() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(1500)))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer_then(
+        &server,
+        "GET",
+        ResponseTemplate::new(200).set_delay(Duration::from_millis(1500)),
+        1,
+        ResponseTemplate::new(200).set_body_string("{}"),
+    )
+    .await;
     let options = fast_options().attempt_timeout(Duration::from_millis(200));
     let response = client(&server, options).send(get()).await.unwrap();
     assert_eq!(response.status(), 200);
@@ -143,17 +137,14 @@ async fn an_idempotent_request_that_times_out_is_retried() {
 #[tokio::test]
 async fn non_idempotent_429_with_retry_after_is_retried() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after-ms", "20"))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201).set_body_string("{}"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer_then(
+        &server,
+        "POST",
+        ResponseTemplate::new(429).insert_header("retry-after-ms", "20"),
+        1,
+        ResponseTemplate::new(201).set_body_string("{}"),
+    )
+    .await;
     let response = client(&server, fast_options()).send(post()).await.unwrap();
     assert_eq!(response.status(), 201);
     assert_eq!(response.attempts(), 2);
@@ -162,17 +153,14 @@ async fn non_idempotent_429_with_retry_after_is_retried() {
 #[tokio::test]
 async fn non_idempotent_503_with_retry_after_is_retried() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "0"))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer_then(
+        &server,
+        "POST",
+        ResponseTemplate::new(503).insert_header("retry-after", "0"),
+        1,
+        ResponseTemplate::new(201),
+    )
+    .await;
     let response = client(&server, fast_options()).send(post()).await.unwrap();
     assert_eq!(response.status(), 201);
 }
@@ -180,11 +168,7 @@ async fn non_idempotent_503_with_retry_after_is_retried() {
 #[tokio::test]
 async fn non_idempotent_429_without_retry_after_is_not_retried() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(429))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer(&server, "POST", ResponseTemplate::new(429), 1).await;
     let err = client(&server, fast_options())
         .send_empty(post())
         .await
@@ -197,11 +181,13 @@ async fn non_idempotent_429_without_retry_after_is_not_retried() {
 #[tokio::test]
 async fn retry_after_beyond_the_deadline_is_reported_not_waited_for() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3600"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer(
+        &server,
+        "GET",
+        ResponseTemplate::new(429).insert_header("retry-after", "3600"),
+        1,
+    )
+    .await;
     // The wait is capped at 30 s, which is still past this 2 s deadline: give up at once.
     let options = fast_options().deadline(Duration::from_secs(2));
     let err = client(&server, options)
@@ -215,17 +201,14 @@ async fn retry_after_beyond_the_deadline_is_reported_not_waited_for() {
 #[tokio::test]
 async fn retry_after_is_capped_by_the_policy() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "3600"))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer_then(
+        &server,
+        "GET",
+        ResponseTemplate::new(503).insert_header("retry-after", "3600"),
+        1,
+        ResponseTemplate::new(200),
+    )
+    .await;
     // An hour is asked for; the policy's cap (10 ms here) is what is waited.
     let options = fast_options().retry(
         RetryPolicy::retries(1)
@@ -239,15 +222,10 @@ async fn retry_after_is_capped_by_the_policy() {
 #[tokio::test]
 async fn a_hostile_retry_after_is_ignored_never_a_panic() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("retry-after", "1e300")
-                .insert_header("retry-after-ms", "99999999999999999999999"),
-        )
-        .expect(3)
-        .mount(&server)
-        .await;
+    let hostile = ResponseTemplate::new(429)
+        .insert_header("retry-after", "1e300")
+        .insert_header("retry-after-ms", "99999999999999999999999");
+    answer(&server, "GET", hostile, 3).await;
     // Unreadable delays fall back to the backoff; an unbounded cap never overflows the deadline
     // arithmetic.
     let options = fast_options().retry(

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use license_http::{ClientIdentity, HttpClient, HttpOptions, Request, RetryPolicy};
-use wiremock::MockServer;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 pub(crate) const CANARY: &str = "canary-9d2f-SECRET-TOKEN";
 
@@ -34,4 +35,30 @@ pub(crate) fn get() -> Request {
 
 pub(crate) fn post() -> Request {
     Request::post("activate", ["licenses", "activate"]).unwrap()
+}
+
+/// Every `verb` request gets `reply`, and exactly `times` such requests must arrive.
+pub(crate) async fn answer(server: &MockServer, verb: &str, reply: ResponseTemplate, times: u64) {
+    Mock::given(method(verb))
+        .respond_with(reply)
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
+/// The first `times` `verb` requests get `first`, then exactly one more gets `then`.
+pub(crate) async fn answer_then(
+    server: &MockServer,
+    verb: &str,
+    first: ResponseTemplate,
+    times: u64,
+    then: ResponseTemplate,
+) {
+    Mock::given(method(verb))
+        .respond_with(first)
+        .up_to_n_times(times)
+        .expect(times)
+        .mount(server)
+        .await;
+    answer(server, verb, then, 1).await;
 }
