@@ -12,8 +12,8 @@ use license_emulator::lemonsqueezy::{KeySeed, LemonSqueezyEmulator};
 use licensing::lemonsqueezy_mapping as map;
 use licensing::{
     ActivateRequest, ActivationOutcome, DeactivateRequest, InstancesRequest, InvalidReason,
-    LemonSqueezyProvider, LicenseProvider, LicenseStatus, ListRequest, PageToken, Patch, Provider,
-    UpdateRequest, ValidateRequest,
+    LemonSqueezyProvider, LicenseError, LicenseProvider, LicenseStatus, ListRequest, PageToken,
+    Patch, Provider, UpdateRequest, ValidateRequest,
 };
 use serde_json::Value;
 use wiremock::matchers::{body_string, header, method, path, query_param};
@@ -281,50 +281,29 @@ async fn product_mismatch_is_refused_and_the_slot_released() {
     // `.expect(1)` on the deactivate mock is checked when the server drops.
 }
 
-#[tokio::test]
-async fn deactivate_maps_refusals_to_typed_errors() {
+/// Deactivates `KEY`/`INSTANCE` against a server answering `status` with `fixture`.
+async fn deactivate_answered(status: u16, fixture: &str) -> Result<(), LicenseError> {
     let form = format!("license_key={KEY}&instance_id={INSTANCE}");
     let server = mock_server().await;
-    mount(
-        &server,
-        "deactivate",
-        &form,
-        200,
-        "licenses.deactivate.200.json",
-    )
-    .await;
+    mount(&server, "deactivate", &form, status, fixture).await;
     provider(&server)
         .deactivate(DeactivateRequest::new(KEY, INSTANCE))
         .await
+}
+
+#[tokio::test]
+async fn deactivate_maps_refusals_to_typed_errors() {
+    deactivate_answered(200, "licenses.deactivate.200.json")
+        .await
         .unwrap();
 
-    let server = mock_server().await;
-    mount(
-        &server,
-        "deactivate",
-        &form,
-        404,
-        "licenses.deactivate.404.json",
-    )
-    .await;
-    let err = provider(&server)
-        .deactivate(DeactivateRequest::new(KEY, INSTANCE))
+    let err = deactivate_answered(404, "licenses.deactivate.404.json")
         .await
         .unwrap_err();
     assert!(err.is_not_found(), "{err}");
     assert!(!format!("{err:?}").contains(KEY));
 
-    let server = mock_server().await;
-    mount(
-        &server,
-        "deactivate",
-        &form,
-        400,
-        "licenses.deactivate.400.json",
-    )
-    .await;
-    let err = provider(&server)
-        .deactivate(DeactivateRequest::new(KEY, INSTANCE))
+    let err = deactivate_answered(400, "licenses.deactivate.400.json")
         .await
         .unwrap_err();
     assert!(err.is_conflict(), "{err}");
