@@ -226,3 +226,26 @@ impl fmt::Debug for HttpOptions {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The defaults the README's table promises.
+    #[test]
+    fn defaults_match_the_readme() {
+        let options = HttpOptions::new();
+        assert_eq!(options.connect_timeout, Duration::from_secs(10));
+        assert_eq!(options.attempt_timeout, Duration::from_secs(30));
+        assert_eq!(options.deadline, Duration::from_secs(60));
+        assert_eq!(options.max_body_bytes, 4 * 1024 * 1024);
+        assert!(!options.allow_insecure_http);
+        let retry = options.retry;
+        assert_eq!(retry.max_retries, 2);
+        assert_eq!(retry.initial_delay, Duration::from_millis(500));
+        assert_eq!(retry.max_delay, Duration::from_secs(8));
+        assert_eq!(retry.max_retry_after, Duration::from_secs(30));
+        assert!(retry.jitter);
+        assert!(HttpOptions::new().validate().is_ok());
+    }
+}
