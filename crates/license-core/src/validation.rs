@@ -98,10 +98,33 @@ impl ValidationOutcome {
         }
     }
 
+    /// The instance the validation was for, when valid and the provider echoed it.
+    pub fn instance(&self) -> Option<&Instance> {
+        match self {
+            Self::Valid { instance, .. } => instance.as_ref(),
+            Self::Invalid { .. } => None,
+        }
+    }
+
     /// The license, when the provider described it.
     pub fn license(&self) -> Option<&LicenseKey> {
         match self {
             Self::Valid { license, .. } | Self::Invalid { license, .. } => license.as_deref(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accessors_answer_for_both_outcomes() {
+        let valid = ValidationOutcome::valid(None, Some(Instance::new("lki_1")));
+        assert!(valid.is_valid() && valid.reason().is_none());
+        assert_eq!(valid.instance().map(|i| i.id.as_str()), Some("lki_1"));
+        let invalid = ValidationOutcome::invalid(InvalidReason::NotPaid, None);
+        assert_eq!(invalid.reason(), Some(&InvalidReason::NotPaid));
+        assert!(invalid.instance().is_none() && invalid.license().is_none());
     }
 }
