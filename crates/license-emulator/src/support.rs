@@ -1,6 +1,7 @@
 //! Small helpers the provider emulators share: reading requests, writing JSON answers.
 
 use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use serde_json::Value;
 use wiremock::{Request, ResponseTemplate};
@@ -26,6 +27,37 @@ pub fn form(request: &Request) -> HashMap<String, String> {
 /// The query parameters (last value wins).
 pub fn query(request: &Request) -> HashMap<String, String> {
     request.url.query_pairs().into_owned().collect()
+}
+
+/// Laravel's merged input (`$request->input()`): the query, overlaid by the JSON body when the
+/// content type says JSON (strings as sent, numbers and booleans as their JSON text, `null`s
+/// dropped), else by the form body. Blank values are dropped, as Laravel's `ConvertEmptyStringsToNull`
+/// makes them absent for `required`.
+pub fn laravel_input(request: &Request) -> HashMap<String, String> {
+    let mut input = query(request);
+    let is_json = header(request, "content-type").is_some_and(|c| c.contains("json"));
+    if is_json {
+        if let Value::Object(map) = json_body(request) {
+            for (name, value) in map {
+                let text = match value {
+                    Value::String(s) => s,
+                    Value::Null => continue,
+                    other => other.to_string(),
+                };
+                input.insert(name, text);
+            }
+        }
+    } else {
+        input.extend(form(request));
+    }
+    input.retain(|_, v| !v.trim().is_empty());
+    input
+}
+
+/// Locks an emulator's state; a panic elsewhere while it was held does not poison it for later
+/// requests.
+pub(crate) fn lock<T>(state: &Mutex<T>) -> MutexGuard<'_, T> {
+    state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The JSON body, or `Null` when it is not JSON.

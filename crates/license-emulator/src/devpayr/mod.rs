@@ -22,7 +22,7 @@ mod routes;
 mod runtime;
 mod state;
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -108,7 +108,7 @@ impl DevPayrEmulator {
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        crate::support::lock(&self.state)
     }
 
     /// Adds (or replaces) a project, in `project_domains` mode.

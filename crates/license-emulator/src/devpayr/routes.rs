@@ -1,7 +1,7 @@
 //! Routing and the pieces every handler shares: answers in DevPayr's shapes, API-key checks and
 //! cursor pagination.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -19,7 +19,7 @@ pub(crate) struct Handler {
 
 impl Respond for Handler {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut state = support::lock(&self.state);
         state.requests += 1;
         if state.rate_limited > 0 {
             state.rate_limited -= 1;

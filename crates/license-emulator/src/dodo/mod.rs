@@ -35,7 +35,8 @@ use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer};
 
-use routes::{Router, lock};
+use crate::support::lock;
+use routes::Router;
 use state::{CustomerRecord, InstanceRecord, KeyRecord, State, new_id, parse_time};
 
 /// The bearer token [`DodoEmulator::start`] accepts on admin routes.

@@ -1,22 +1,16 @@
 //! HTTP routing of the emulated Dodo: turns wiremock requests into state calls and answers.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 use wiremock::{Request, Respond, ResponseTemplate};
 
 use super::state::{Failure, KeyRecord, State, invalid_body, new_id, parse_time};
-use crate::support::{bearer, json as json_response, json_body, query, segments};
+use crate::support::{bearer, json as json_response, json_body, lock, query, segments};
 
 /// Answers every request from the shared state.
 pub(crate) struct Router {
     pub(crate) state: Arc<Mutex<State>>,
-}
-
-pub(crate) fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
-    state
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn error(failure: Failure) -> ResponseTemplate {

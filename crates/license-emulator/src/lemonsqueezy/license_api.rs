@@ -14,24 +14,7 @@ fn answer(status: u16, body: Value) -> ResponseTemplate {
 
 /// Laravel merges query, form and JSON input; so does the emulator.
 fn params(request: &Request) -> HashMap<String, String> {
-    let mut params = support::query(request);
-    let is_json = support::header(request, "content-type").is_some_and(|c| c.contains("json"));
-    if is_json {
-        if let Value::Object(map) = support::json_body(request) {
-            for (k, v) in map {
-                let text = match v {
-                    Value::String(s) => s,
-                    Value::Null => continue,
-                    other => other.to_string(),
-                };
-                params.insert(k, text);
-            }
-        }
-    } else {
-        params.extend(support::form(request));
-    }
-    params.retain(|_, v| !v.trim().is_empty());
-    params
+    support::laravel_input(request)
 }
 
 /// Laravel's 422 for missing fields: `{message, errors: {field: [..]}}`.

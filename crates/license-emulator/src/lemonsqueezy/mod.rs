@@ -18,7 +18,7 @@ mod seed;
 mod state;
 
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -29,7 +29,7 @@ pub use seed::KeySeed;
 use state::State;
 pub use state::{InstanceRecord, KeyRecord};
 
-use crate::support;
+use crate::support::{self, lock};
 
 /// The API key the JSON:API routes accept unless another is set.
 pub const DEFAULT_API_KEY: &str = "ls_emulator_api_key";
@@ -43,12 +43,6 @@ pub struct LemonSqueezyEmulator {
 
 struct Responder {
     state: Arc<Mutex<State>>,
-}
-
-fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
-    state
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Respond for Responder {
