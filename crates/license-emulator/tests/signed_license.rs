@@ -125,3 +125,76 @@ async fn the_knobs_break_exactly_what_they_say() {
             .ends_with(r#""timestamp":1763999400}"#)
     );
 }
+
+#[tokio::test]
+async fn json_bodies_and_query_fields_are_read_like_laravel_input() {
+    let gkm = SignedLicenseEmulator::start().await;
+    gkm.set_now(1_764_000_000);
+    gkm.add_license(LicenseSpec::assigned("KEY-J").activation_limit(2));
+    // The v3 PHP SDK posts JSON.
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v1/activate", gkm.uri()))
+        .json(&serde_json::json!({
+            "api_key": DEFAULT_API_KEY, "license_key": "KEY-J", "identifier": "host-1"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let body = response.text().await.unwrap();
+    assert!(
+        verified_payload(&gkm, &body)
+            .unwrap()
+            .starts_with(r#"{"code":300,"#),
+        "{body}"
+    );
+    // The API key in the query of a form POST.
+    let response = reqwest::Client::new()
+        .post(format!(
+            "{}/api/v1/activate?api_key={DEFAULT_API_KEY}",
+            gkm.uri()
+        ))
+        .form(&[("license_key", "KEY-J"), ("identifier", "host-2")])
+        .send()
+        .await
+        .unwrap();
+    let body = response.text().await.unwrap();
+    assert!(
+        verified_payload(&gkm, &body)
+            .unwrap()
+            .starts_with(r#"{"code":300,"#),
+        "{body}"
+    );
+    assert_eq!(gkm.activations("KEY-J"), ["host-1", "host-2"]);
+}
+
+#[tokio::test]
+async fn extreme_clock_knobs_saturate_instead_of_killing_the_server() {
+    let gkm = SignedLicenseEmulator::start().await;
+    let fields = [("api_key", DEFAULT_API_KEY), ("license_key", "none")];
+    gkm.set_now(-10);
+    gkm.set_mode(SigningMode::Stale(i64::MAX));
+    let (status, body) = post(&gkm, "verify", &fields).await;
+    assert_eq!(status, 200);
+    assert!(
+        verified_payload(&gkm, &body)
+            .unwrap()
+            .ends_with(&format!(r#""timestamp":{}}}"#, i64::MIN))
+    );
+    gkm.set_now(10);
+    gkm.set_mode(SigningMode::FutureDated(i64::MAX));
+    let (_, body) = post(&gkm, "verify", &fields).await;
+    assert!(
+        verified_payload(&gkm, &body)
+            .unwrap()
+            .ends_with(&format!(r#""timestamp":{}}}"#, i64::MAX))
+    );
+    gkm.advance(i64::MAX);
+    gkm.set_mode(SigningMode::Signed);
+    let (_, body) = post(&gkm, "verify", &fields).await;
+    assert!(
+        verified_payload(&gkm, &body)
+            .unwrap()
+            .ends_with(&format!(r#""timestamp":{}}}"#, i64::MAX))
+    );
+}

@@ -166,7 +166,7 @@ impl SignedLicenseEmulator {
     }
 
     fn lock(&self) -> MutexGuard<'_, Shared> {
-        self.shared.lock().unwrap_or_else(|p| p.into_inner())
+        support::lock(&self.shared)
     }
 
     /// The install's root URL (the client appends `/api/v1/…`).
@@ -272,7 +272,7 @@ impl SignedLicenseEmulator {
     pub fn advance(&self, seconds: i64) {
         let mut shared = self.lock();
         let now = shared.now.unwrap_or_else(|| chrono::Utc::now().timestamp());
-        shared.now = Some(now + seconds);
+        shared.now = Some(now.saturating_add(seconds));
     }
 }
 
@@ -289,12 +289,9 @@ impl Respond for Signer {
             [api, v1, endpoint] if api == "api" && v1 == "v1" => endpoint.clone(),
             _ => return not_found(),
         };
-        let fields = if request.method.as_str() == "GET" {
-            support::query(request)
-        } else {
-            support::form(request)
-        };
-        let mut shared = self.shared.lock().unwrap_or_else(|p| p.into_inner());
+        // Laravel merges the query with a form or JSON body (the v3 PHP SDK posts JSON).
+        let fields = support::laravel_input(request);
+        let mut shared = support::lock(&self.shared);
         let now = shared.now.unwrap_or_else(|| chrono::Utc::now().timestamp());
         let sent_key = fields
             .get("api_key")
@@ -322,8 +319,8 @@ impl Respond for Signer {
         let label = shared.key_label.clone();
         drop(shared);
         let timestamp = match mode {
-            SigningMode::Stale(s) => now - s,
-            SigningMode::FutureDated(s) => now + s,
+            SigningMode::Stale(s) => now.saturating_sub(s),
+            SigningMode::FutureDated(s) => now.saturating_add(s),
             _ => now,
         };
         let text = sign::payload_text(&answer.code, answer.message, &answer.fields, timestamp);
