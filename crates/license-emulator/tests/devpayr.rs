@@ -144,3 +144,44 @@ async fn has_paid_takes_the_key_from_header_query_or_body() {
     assert_eq!(status, 401);
     assert_eq!(emulator.usage_today(5), 3);
 }
+
+#[tokio::test]
+async fn a_seeded_maximum_id_is_a_500_not_a_dead_server() {
+    let emulator = seeded().await;
+    emulator
+        .seed_licenses(
+            SEED_PROJECT,
+            &json!({"id": u64::MAX, "uuid": "2f1c8a36-0000-4000-8000-000000000000"}).to_string(),
+        )
+        .unwrap();
+    let key = [("x-api-key", GLOBAL_KEY)];
+    let (status, body) = send(
+        &emulator,
+        reqwest::Method::POST,
+        &format!("project/{SEED_PROJECT}/licenses"),
+        &key,
+        Some(json!({"title": "one more"})),
+    )
+    .await;
+    assert_eq!(status, 500, "{body}");
+    let (status, body) = send(
+        &emulator,
+        reqwest::Method::POST,
+        &format!("project/{SEED_PROJECT}/domains"),
+        &key,
+        Some(json!({"domain": "new.example.com", "environment": "production", "is_primary": true})),
+    )
+    .await;
+    assert_eq!(status, 500, "{body}");
+    // A refused create changes nothing: the seeded primary domain stays primary.
+    let (_, body) = send(
+        &emulator,
+        reqwest::Method::GET,
+        &format!("project/{SEED_PROJECT}/domains"),
+        &key,
+        None,
+    )
+    .await;
+    assert_eq!(body["data"]["data"].as_array().unwrap().len(), 1);
+    assert_eq!(body["data"]["data"][0]["is_primary"], true);
+}

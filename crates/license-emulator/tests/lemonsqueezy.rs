@@ -281,3 +281,30 @@ async fn seeds_from_the_fixtures_and_rate_limits() {
     assert_eq!(body["message"], "Too Many Attempts.");
     assert_eq!(emulator.request_count(), 2);
 }
+
+#[tokio::test]
+async fn a_seeded_maximum_id_never_panics_the_server() {
+    let emulator = LemonSqueezyEmulator::start().await;
+    emulator
+        .seed_json(
+            &json!({"data": [
+                {"type": "license-keys", "id": u64::MAX.to_string(),
+                 "attributes": {"key": "MAX-KEY", "activation_limit": null}},
+                {"type": "license-key-instances", "id": u64::MAX.to_string(),
+                 "attributes": {"license_key_id": u64::MAX, "name": "seeded"}},
+            ]})
+            .to_string(),
+        )
+        .unwrap();
+    let (status, body) = post_form(
+        &emulator,
+        "activate",
+        &[("license_key", "MAX-KEY"), ("instance_name", "next")],
+    )
+    .await;
+    assert_eq!(status, 500);
+    assert_eq!(body["message"], "Server Error");
+    assert_eq!(emulator.instances(u64::MAX).len(), 1);
+    // Key and instance ids chosen after the maximum saturate instead of overflowing.
+    assert_eq!(emulator.add_key(KeySeed::new("NEXT")), u64::MAX);
+}

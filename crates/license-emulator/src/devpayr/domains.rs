@@ -64,6 +64,9 @@ pub(crate) fn create(state: &mut State, request: &Request, project: u64) -> Resp
     if !errors.is_empty() {
         return invalid(errors);
     }
+    let Some(id) = state.next_id() else {
+        return fail(500, "Server Error");
+    };
     let is_primary = flag("is_primary", false);
     if is_primary {
         for other in state
@@ -75,7 +78,6 @@ pub(crate) fn create(state: &mut State, request: &Request, project: u64) -> Resp
         }
     }
     let now = state.now();
-    let id = state.next_id();
     let record = DomainRec {
         id,
         project_id: project,

@@ -133,7 +133,7 @@ pub(crate) fn create(state: &mut State, request: &Request, project: u64) -> Resp
         if !errors.is_empty() {
             return Err(invalid(errors));
         }
-        let id = state.next_id();
+        let id = state.next_id().ok_or_else(|| fail(500, "Server Error"))?;
         let flag = |k: &str| body.get(k).and_then(Value::as_bool).unwrap_or(false);
         let record = LicenseRec {
             id,

@@ -20,7 +20,7 @@ pub(crate) struct Handler {
 impl Respond for Handler {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let mut state = support::lock(&self.state);
-        state.requests += 1;
+        state.requests = state.requests.saturating_add(1);
         if state.rate_limited > 0 {
             state.rate_limited -= 1;
             return bare(429, "Too Many Attempts.")

@@ -90,8 +90,9 @@ impl State {
         self.now.unwrap_or_else(Utc::now)
     }
 
-    /// A fresh record id, above every id seen so far.
-    pub(crate) fn next_id(&mut self) -> u64 {
+    /// A fresh record id, above every id seen so far; `None` once ids are used up (only after
+    /// seeding an id of `u64::MAX`).
+    pub(crate) fn next_id(&mut self) -> Option<u64> {
         let highest = [
             self.licenses.keys().next_back(),
             self.domains.keys().next_back(),
@@ -101,8 +102,8 @@ impl State {
         .copied()
         .max()
         .unwrap_or(0);
-        self.next_id = self.next_id.max(highest) + 1;
-        self.next_id
+        self.next_id = self.next_id.max(highest).checked_add(1)?;
+        Some(self.next_id)
     }
 
     pub(crate) fn license_by_key(&self, key: &str) -> Option<&LicenseRec> {

@@ -122,9 +122,13 @@ pub(crate) fn activate(state: &mut State, request: &Request) -> ResponseTemplate
             false,
         );
     }
-    state.next_instance_id += 1;
+    let Some(id) = state.next_instance_id.checked_add(1) else {
+        // Only a seeded instance id of u64::MAX gets here; Laravel's answer to an exception.
+        return answer(500, json!({ "message": "Server Error" }));
+    };
+    state.next_instance_id = id;
     let instance = InstanceRecord {
-        id: state.next_instance_id,
+        id,
         license_key_id: key_id,
         identifier: uuid::Uuid::new_v4().to_string(),
         name,

@@ -105,9 +105,10 @@ impl KeySeed {
 /// Adds (or replaces, by id) a key; returns its id.
 pub(crate) fn insert_key(state: &mut State, seed: KeySeed) -> u64 {
     let mut record = seed.record;
-    record.id = seed
-        .id
-        .unwrap_or_else(|| state.keys.iter().map(|k| k.id).max().unwrap_or(0) + 1);
+    record.id = seed.id.unwrap_or_else(|| {
+        let highest = state.keys.iter().map(|k| k.id).max().unwrap_or(0);
+        highest.saturating_add(1)
+    });
     let id = record.id;
     state.keys.retain(|k| k.id != id);
     state.keys.push(record);
@@ -123,7 +124,7 @@ pub(crate) fn insert_instance(
     name: &str,
 ) -> Option<String> {
     state.key_by_id(key_id)?;
-    let id = id.unwrap_or(state.next_instance_id + 1);
+    let id = id.unwrap_or(state.next_instance_id.saturating_add(1));
     state.next_instance_id = state.next_instance_id.max(id);
     let identifier = identifier.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     state.instances.retain(|i| i.id != id);
