@@ -35,10 +35,18 @@ use crate::support::{self, lock};
 pub const DEFAULT_API_KEY: &str = "ls_emulator_api_key";
 
 /// A Lemon Squeezy emulator on a loopback port.
-#[derive(Debug)]
 pub struct LemonSqueezyEmulator {
     server: MockServer,
     state: Arc<Mutex<State>>,
+}
+
+/// Only the address: the state holds the API key and every license key.
+impl std::fmt::Debug for LemonSqueezyEmulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LemonSqueezyEmulator")
+            .field("uri", &self.server.uri())
+            .finish_non_exhaustive()
+    }
 }
 
 struct Responder {
