@@ -7,3 +7,8 @@ pub mod dodo;
 pub mod lemonsqueezy;
 pub mod signed_license;
 pub mod support;
+
+// The README's examples compile as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
