@@ -107,6 +107,11 @@ impl DevPayrEmulator {
         &self.server
     }
 
+    /// The requests received so far.
+    pub async fn received_requests(&self) -> Vec<wiremock::Request> {
+        self.server.received_requests().await.unwrap_or_default()
+    }
+
     fn state(&self) -> MutexGuard<'_, State> {
         crate::support::lock(&self.state)
     }

@@ -171,6 +171,11 @@ impl DodoEmulator {
         lock(&self.state).api_key.clone()
     }
 
+    /// Changes the admin bearer token.
+    pub fn set_api_key(&self, api_key: impl Into<String>) {
+        lock(&self.state).api_key = api_key.into();
+    }
+
     /// The requests received so far.
     pub async fn received_requests(&self) -> Vec<wiremock::Request> {
         self.server.received_requests().await.unwrap_or_default()

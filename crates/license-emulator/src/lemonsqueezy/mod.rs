@@ -143,6 +143,11 @@ impl LemonSqueezyEmulator {
         lock(&self.state).api_key = key.into();
     }
 
+    /// The requests received so far.
+    pub async fn received_requests(&self) -> Vec<Request> {
+        self.server.received_requests().await.unwrap_or_default()
+    }
+
     /// Adds a license key and returns its id.
     pub fn add_key(&self, seed: KeySeed) -> u64 {
         let mut state = lock(&self.state);

@@ -179,6 +179,16 @@ impl SignedLicenseEmulator {
         self.lock().api_key.clone()
     }
 
+    /// Changes the accepted API key.
+    pub fn set_api_key(&self, api_key: impl Into<String>) {
+        self.lock().api_key = api_key.into();
+    }
+
+    /// The requests received so far.
+    pub async fn received_requests(&self) -> Vec<Request> {
+        self.server.received_requests().await.unwrap_or_default()
+    }
+
     /// The PEM (SPKI) public key to pin in the client. TEST ONLY.
     pub fn public_key_pem(&self) -> &'static str {
         sign::TEST_ONLY_PUBLIC_KEY_PEM
