@@ -180,5 +180,33 @@ async fn seeding_from_fixture_bodies() {
         "disabled"
     );
     assert!(dodo.seed_json("{}", None).is_err());
+
+    // Records without `created_at` were created at the emulator's (pinned) time.
+    let pinned = chrono::DateTime::parse_from_rfc3339("2024-03-01T12:00:00Z")
+        .unwrap()
+        .to_utc();
+    dodo.set_now(Some(pinned));
+    let keys = json!({"items": [{"id": "lic_seeded", "key": "SEEDED", "customer_id": "cus_1",
+        "product_id": "pdt_1"}]});
+    let instances = json!({"items": [{"id": "lki_seeded", "license_key_id": "lic_seeded",
+        "name": "box"}]});
+    let added = dodo.seed_json(&keys.to_string(), Some(&instances.to_string()));
+    assert_eq!(added.unwrap(), (1, 1));
+    assert_eq!(
+        dodo.key("lic_seeded").unwrap()["created_at"],
+        "2024-03-01T12:00:00.000000Z"
+    );
+    let (_, body) = send(
+        &dodo,
+        reqwest::Method::GET,
+        "/license_key_instances?license_key_id=lic_seeded",
+        Some(DEFAULT_API_KEY),
+        None,
+    )
+    .await;
+    assert_eq!(
+        parse(&body)["items"][0]["created_at"],
+        "2024-03-01T12:00:00.000000Z"
+    );
     assert!(dodo.seed_from_dir("/nonexistent").is_err());
 }

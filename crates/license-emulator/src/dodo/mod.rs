@@ -227,9 +227,10 @@ impl DodoEmulator {
     pub fn seed_json(&self, keys: &str, instances: Option<&str>) -> Result<(usize, usize), String> {
         let keys: Value = serde_json::from_str(keys).map_err(|e| format!("keys: {e}"))?;
         let mut state = lock(&self.state);
+        let now = state.now();
         let mut added = (0, 0);
         for item in items(&keys)? {
-            let record = key_from_json(item)?;
+            let record = key_from_json(item, now)?;
             if state
                 .keys
                 .iter()
@@ -251,10 +252,7 @@ impl DodoEmulator {
                 };
                 let instance = InstanceRecord {
                     id: text("id")?,
-                    created_at: item
-                        .get("created_at")
-                        .and_then(parse_time)
-                        .unwrap_or_else(Utc::now),
+                    created_at: item.get("created_at").and_then(parse_time).unwrap_or(now),
                     license_key_id: text("license_key_id")?,
                     name: text("name")?,
                 };
@@ -296,7 +294,8 @@ fn items(body: &Value) -> Result<&Vec<Value>, String> {
         .ok_or_else(|| "expected {\"items\": [...]}".to_owned())
 }
 
-fn key_from_json(item: &Value) -> Result<KeyRecord, String> {
+/// A key of a list body; a missing `created_at` is `now` on the emulator's clock.
+fn key_from_json(item: &Value, now: DateTime<Utc>) -> Result<KeyRecord, String> {
     let text = |name: &str| item.get(name).and_then(Value::as_str).map(str::to_owned);
     let required = |name: &str| text(name).ok_or_else(|| format!("license key without `{name}`"));
     let status = text("status").unwrap_or_else(|| "active".to_owned());
@@ -305,10 +304,7 @@ fn key_from_json(item: &Value) -> Result<KeyRecord, String> {
         id: required("id")?,
         key: required("key")?,
         brand_id: text("brand_id").unwrap_or_else(|| "brnd_emulator".to_owned()),
-        created_at: item
-            .get("created_at")
-            .and_then(parse_time)
-            .unwrap_or_else(Utc::now),
+        created_at: item.get("created_at").and_then(parse_time).unwrap_or(now),
         customer_id: required("customer_id")?,
         product_id: required("product_id")?,
         source: text("source").unwrap_or_else(|| "auto".to_owned()),
