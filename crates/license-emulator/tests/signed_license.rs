@@ -198,3 +198,39 @@ async fn extreme_clock_knobs_saturate_instead_of_killing_the_server() {
             .ends_with(&format!(r#""timestamp":{}}}"#, i64::MAX))
     );
 }
+
+#[tokio::test]
+async fn routing_comes_before_the_api_key_as_in_laravel() {
+    let gkm = SignedLicenseEmulator::start().await;
+    // An unknown path is the HTML 404 page even with a wrong key (not a signed 100).
+    let (status, body) = post(&gkm, "no-such-endpoint", &[("api_key", "wrong")]).await;
+    assert_eq!(status, 404);
+    assert!(body.starts_with("<!DOCTYPE html>"), "{body}");
+    // The wrong method is the HTML 405 page.
+    let response = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/verify?api_key={DEFAULT_API_KEY}&license_key=K&identifier=h",
+            gkm.uri()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 405);
+    let (status, _) = post(&gkm, "get-license-keys", &[("api_key", DEFAULT_API_KEY)]).await;
+    assert_eq!(status, 405);
+    let response = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/get-license-keys?api_key={DEFAULT_API_KEY}",
+            gkm.uri()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let body = response.text().await.unwrap();
+    assert!(
+        verified_payload(&gkm, &body)
+            .unwrap()
+            .starts_with(r#"{"code":730,"#)
+    );
+}

@@ -299,6 +299,13 @@ impl Respond for Signer {
             [api, v1, endpoint] if api == "api" && v1 == "v1" => endpoint.clone(),
             _ => return not_found(),
         };
+        // Laravel routes before any middleware: an unknown path is its 404 page, a known one
+        // asked with the wrong method its 405 page (neither signed).
+        match state::route_method(&endpoint) {
+            None => return not_found(),
+            Some(method) if method != request.method.as_str() => return method_not_allowed(),
+            Some(_) => {}
+        }
         // Laravel merges the query with a form or JSON body (the v3 PHP SDK posts JSON).
         let fields = support::laravel_input(request);
         let mut shared = support::lock(&self.shared);
@@ -362,8 +369,17 @@ impl Respond for Signer {
 
 /// Laravel's HTML 404 page.
 fn not_found() -> ResponseTemplate {
-    ResponseTemplate::new(404).set_body_raw(
-        b"<!DOCTYPE html><html><head><title>Not Found</title></head><body>404 | Not Found</body></html>".to_vec(),
-        "text/html; charset=UTF-8",
-    )
+    html_error(404, "Not Found")
+}
+
+/// Laravel's HTML 405 page.
+fn method_not_allowed() -> ResponseTemplate {
+    html_error(405, "Method Not Allowed")
+}
+
+fn html_error(status: u16, title: &str) -> ResponseTemplate {
+    let page = format!(
+        "<!DOCTYPE html><html><head><title>{title}</title></head><body>{status} | {title}</body></html>"
+    );
+    ResponseTemplate::new(status).set_body_raw(page.into_bytes(), "text/html; charset=UTF-8")
 }

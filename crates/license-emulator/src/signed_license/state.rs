@@ -64,6 +64,27 @@ pub(crate) struct State {
 
 type Fields = HashMap<String, String>;
 
+/// The method the server routes an emulated endpoint with; `None` for an endpoint not emulated.
+pub(crate) fn route_method(endpoint: &str) -> Option<&'static str> {
+    match endpoint {
+        "get-license-keys" | "get-available-license-keys-count" => Some("GET"),
+        "verify"
+        | "activate"
+        | "deactivate"
+        | "get-license-key-details"
+        | "access-downloadables"
+        | "create-license-key-meta"
+        | "update-license-key-meta"
+        | "delete-license-key-meta"
+        | "assign-and-activate-license-key"
+        | "assign-license-key"
+        | "create-license-keys"
+        | "delete-license-key"
+        | "send-telemetry-data" => Some("POST"),
+        _ => None,
+    }
+}
+
 fn get<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
     f.get(name).map(String::as_str).filter(|s| !s.is_empty())
 }
