@@ -146,6 +146,22 @@ async fn has_paid_takes_the_key_from_header_query_or_body() {
 }
 
 #[tokio::test]
+async fn a_bad_seed_record_is_named_without_quoting_its_key() {
+    let emulator = DevPayrEmulator::start().await;
+    let error = emulator
+        .seed_licenses(1, &json!({"uuid": "SECRET-LICENSE-UUID"}).to_string())
+        .unwrap_err();
+    assert_eq!(
+        error,
+        "license record 0: needs a numeric `id` and a string `uuid`"
+    );
+    let error = emulator
+        .seed_domains(1, &json!([]).to_string())
+        .unwrap_err();
+    assert!(error.starts_with("domain record 0:"), "{error}");
+}
+
+#[tokio::test]
 async fn a_seeded_maximum_id_is_a_500_not_a_dead_server() {
     let emulator = seeded().await;
     emulator

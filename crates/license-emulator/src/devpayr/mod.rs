@@ -166,9 +166,11 @@ impl DevPayrEmulator {
         let mut state = self.state();
         let now = state.now();
         let mut added = 0;
-        for value in &records {
-            let record = LicenseRec::from_json(value, project, now)
-                .ok_or_else(|| format!("not a license record: {value}"))?;
+        for (index, value) in records.iter().enumerate() {
+            // The record is not quoted: its `uuid` is a license key.
+            let record = LicenseRec::from_json(value, project, now).ok_or_else(|| {
+                format!("license record {index}: needs a numeric `id` and a string `uuid`")
+            })?;
             state.licenses.insert(record.id, record);
             added += 1;
         }
@@ -181,9 +183,10 @@ impl DevPayrEmulator {
         let mut state = self.state();
         let now = state.now();
         let mut added = 0;
-        for value in &records {
-            let record = DomainRec::from_json(value, project, now)
-                .ok_or_else(|| format!("not a domain record: {value}"))?;
+        for (index, value) in records.iter().enumerate() {
+            let record = DomainRec::from_json(value, project, now).ok_or_else(|| {
+                format!("domain record {index}: needs a numeric `id` and a string `domain`")
+            })?;
             state.domains.insert(record.id, record);
             added += 1;
         }
