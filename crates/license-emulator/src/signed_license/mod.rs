@@ -236,31 +236,28 @@ impl SignedLicenseEmulator {
 
     /// The identifiers a key is activated on.
     pub fn activations(&self, key: &str) -> Vec<String> {
-        let shared = self.lock();
-        shared
-            .state
-            .licenses
-            .iter()
-            .find(|l| l.key == key)
-            .map(|l| l.activations.clone())
+        self.read_license(key, |l| l.activations.clone())
             .unwrap_or_default()
     }
 
     /// A key's meta entries (key, value).
     pub fn meta(&self, key: &str) -> Vec<(String, String)> {
-        let shared = self.lock();
-        shared
+        self.read_license(key, |l| {
+            l.meta
+                .iter()
+                .map(|(_, k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
+    fn read_license<T>(&self, key: &str, read: impl FnOnce(&LicenseRecord) -> T) -> Option<T> {
+        self.lock()
             .state
             .licenses
             .iter()
             .find(|l| l.key == key)
-            .map(|l| {
-                l.meta
-                    .iter()
-                    .map(|(_, k, v)| (k.clone(), v.clone()))
-                    .collect()
-            })
-            .unwrap_or_default()
+            .map(read)
     }
 
     /// Sets how answers are signed.
