@@ -308,3 +308,21 @@ async fn a_seeded_maximum_id_never_panics_the_server() {
     // Key and instance ids chosen after the maximum saturate instead of overflowing.
     assert_eq!(emulator.add_key(KeySeed::new("NEXT")), u64::MAX);
 }
+
+#[tokio::test]
+async fn added_keys_are_created_on_the_emulators_clock() {
+    let emulator = LemonSqueezyEmulator::start().await;
+    emulator.set_now(Some("2024-07-01T00:00:00Z".parse().unwrap()));
+    emulator.add_key(KeySeed::new("CLOCKED"));
+    let (status, body) = post_form(&emulator, "validate", &[("license_key", "CLOCKED")]).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["license_key"]["created_at"],
+        "2024-07-01T00:00:00.000000Z"
+    );
+    let (_, body) = json_api(&emulator, reqwest::Method::GET, "/v1/license-keys/1", None).await;
+    assert_eq!(
+        body["data"]["attributes"]["updated_at"],
+        "2024-07-01T00:00:00.000000Z"
+    );
+}

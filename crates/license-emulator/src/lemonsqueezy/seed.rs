@@ -10,15 +10,19 @@ use super::state::{InstanceRecord, KeyRecord, State};
 pub struct KeySeed {
     record: KeyRecord,
     id: Option<u64>,
+    /// Whether `created_at` / `updated_at` were given; if not, the emulator's clock stamps them.
+    stamped: (bool, bool),
 }
 
 impl KeySeed {
     /// A key with this value: store 1, product 1 ("Example Product"), variant 1 ("Default"),
-    /// limit 5, not disabled, never expires, live mode.
+    /// limit 5, not disabled, never expires, live mode; created when added, on the emulator's
+    /// clock.
     pub fn new(key: impl Into<String>) -> Self {
         let now = Utc::now();
         Self {
             id: None,
+            stamped: (false, false),
             record: KeyRecord {
                 id: 0,
                 key: key.into(),
@@ -105,6 +109,13 @@ impl KeySeed {
 /// Adds (or replaces, by id) a key; returns its id.
 pub(crate) fn insert_key(state: &mut State, seed: KeySeed) -> u64 {
     let mut record = seed.record;
+    let now = state.now();
+    if !seed.stamped.0 {
+        record.created_at = now;
+    }
+    if !seed.stamped.1 {
+        record.updated_at = record.created_at;
+    }
     record.id = seed.id.unwrap_or_else(|| {
         let highest = state.keys.iter().map(|k| k.id).max().unwrap_or(0);
         highest.saturating_add(1)
@@ -191,9 +202,11 @@ pub(crate) fn seed_document(state: &mut State, body: &str) -> Result<usize, Stri
         r.test_mode = attrs["test_mode"].as_bool().unwrap_or(false);
         if let Some(t) = time(attrs, "created_at") {
             r.created_at = t;
+            seed.stamped.0 = true;
         }
         if let Some(t) = time(attrs, "updated_at") {
             r.updated_at = t;
+            seed.stamped.1 = true;
         }
         insert_key(state, seed);
         added += 1;
