@@ -210,3 +210,24 @@ async fn seeding_from_fixture_bodies() {
     );
     assert!(dodo.seed_from_dir("/nonexistent").is_err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_activations_never_pass_the_limit() {
+    let dodo = DodoEmulator::start().await;
+    let id = dodo.add_key(KeySpec::new("RACE").activations_limit(3));
+    let client = reqwest::Client::new();
+    let url = format!("{}/licenses/activate", dodo.uri());
+    let attempts = (0..20).map(|n| {
+        let request = client
+            .post(&url)
+            .json(&json!({"license_key": "RACE", "name": format!("device {n}")}));
+        async move { request.send().await.unwrap().status().as_u16() }
+    });
+    let mut statuses = Vec::new();
+    for handle in attempts.map(tokio::spawn).collect::<Vec<_>>() {
+        statuses.push(handle.await.unwrap());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 3);
+    assert_eq!(statuses.iter().filter(|s| **s == 422).count(), 17);
+    assert_eq!(dodo.instances_count(&id), 3);
+}
