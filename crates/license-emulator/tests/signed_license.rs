@@ -23,6 +23,17 @@ async fn post(
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
+/// A GET of `endpoint` (with its query) and the right API key.
+async fn get(gkm: &SignedLicenseEmulator, endpoint: &str) -> (u16, String) {
+    let separator = if endpoint.contains('?') { '&' } else { '?' };
+    let url = format!(
+        "{}/api/v1/{endpoint}{separator}api_key={DEFAULT_API_KEY}",
+        gkm.uri()
+    );
+    let response = reqwest::get(url).await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
 /// Verifies the signature over the base64 text; returns the decoded payload text.
 fn verified_payload(gkm: &SignedLicenseEmulator, body: &str) -> Option<String> {
     let envelope: Value = serde_json::from_str(body).unwrap();
@@ -207,27 +218,13 @@ async fn routing_comes_before_the_api_key_as_in_laravel() {
     assert_eq!(status, 404);
     assert!(body.starts_with("<!DOCTYPE html>"), "{body}");
     // The wrong method is the HTML 405 page.
-    let response = reqwest::Client::new()
-        .get(format!(
-            "{}/api/v1/verify?api_key={DEFAULT_API_KEY}&license_key=K&identifier=h",
-            gkm.uri()
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 405);
+    let (status, body) = get(&gkm, "verify?license_key=K&identifier=h").await;
+    assert_eq!(status, 405);
+    assert!(body.starts_with("<!DOCTYPE html>"), "{body}");
     let (status, _) = post(&gkm, "get-license-keys", &[("api_key", DEFAULT_API_KEY)]).await;
     assert_eq!(status, 405);
-    let response = reqwest::Client::new()
-        .get(format!(
-            "{}/api/v1/get-license-keys?api_key={DEFAULT_API_KEY}",
-            gkm.uri()
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 200);
-    let body = response.text().await.unwrap();
+    let (status, body) = get(&gkm, "get-license-keys").await;
+    assert_eq!(status, 200);
     assert!(
         verified_payload(&gkm, &body)
             .unwrap()
