@@ -326,3 +326,22 @@ async fn added_keys_are_created_on_the_emulators_clock() {
         "2024-07-01T00:00:00.000000Z"
     );
 }
+
+#[tokio::test]
+async fn license_api_routes_answer_405_to_other_methods() {
+    let emulator = LemonSqueezyEmulator::start().await;
+    emulator.add_key(KeySeed::new("K"));
+    let response = reqwest::get(format!(
+        "{}/v1/licenses/validate?license_key=K",
+        emulator.uri()
+    ))
+    .await
+    .unwrap();
+    assert_eq!(response.status().as_u16(), 405);
+    assert_eq!(response.headers()["allow"], "POST");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        body["message"],
+        "The GET method is not supported for route v1/licenses/validate. Supported methods: POST."
+    );
+}

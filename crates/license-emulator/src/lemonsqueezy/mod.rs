@@ -84,6 +84,16 @@ fn route(state: &mut State, request: &Request) -> ResponseTemplate {
             ("POST", [_, _, "activate"]) => license_api::activate(state, request),
             ("POST", [_, _, "validate"]) => license_api::validate(state, request),
             ("POST", [_, _, "deactivate"]) => license_api::deactivate(state, request),
+            // Laravel's answer to a known route asked with another method.
+            (_, [_, _, verb @ ("activate" | "validate" | "deactivate")]) => support::json_as(
+                405,
+                "application/json",
+                &json!({ "message": format!(
+                    "The {method} method is not supported for route v1/licenses/{verb}. \
+                     Supported methods: POST."
+                ) }),
+            )
+            .insert_header("allow", "POST"),
             _ => support::json_as(404, "application/json", &json!({ "message": "Not Found" })),
         };
     }
