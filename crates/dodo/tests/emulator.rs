@@ -89,7 +89,7 @@ async fn activation_limit_and_deactivate_frees_a_slot() {
 async fn disabled_expired_and_unknown_keys_are_not_valid() {
     let dodo = DodoEmulator::start().await;
     let now = Utc::now();
-    dodo.set_now(Some(now));
+    dodo.set_now(now);
     dodo.add_key(KeySpec::new("EMU-DISABLED-0001").disabled());
     let expiring =
         dodo.add_key(KeySpec::new("EMU-EXPIRING-0001").expires_at(now + Duration::hours(1)));
@@ -117,7 +117,7 @@ async fn disabled_expired_and_unknown_keys_are_not_valid() {
             .valid
     );
 
-    dodo.set_now(Some(now + Duration::hours(2)));
+    dodo.set_now(now + Duration::hours(2));
     assert!(!licenses.validate(&expiring_key, None).await.unwrap().valid);
     let err = licenses.activate(&expiring_key, "late").await.unwrap_err();
     assert!(

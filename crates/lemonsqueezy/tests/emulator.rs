@@ -145,7 +145,7 @@ async fn json_api_over_the_same_state_seeded_from_fixtures() {
         .await
         .unwrap();
     // Key 2 of the fixture expires on 2025-05-24: pin the clock before that.
-    emulator.set_now(Some("2024-07-01T00:00:00Z".parse().unwrap()));
+    emulator.set_now("2024-07-01T00:00:00Z".parse().unwrap());
     let c = client(&emulator);
 
     let key2 = c

@@ -3,8 +3,21 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 use wiremock::{Request, ResponseTemplate};
+
+/// A clock moved by `by`, starting from the system time when it was not pinned; it stops at the
+/// ends of representable time instead of overflowing.
+pub(crate) fn advanced(now: Option<DateTime<Utc>>, by: Duration) -> DateTime<Utc> {
+    let from = now.unwrap_or_else(Utc::now);
+    from.checked_add_signed(by)
+        .unwrap_or(if by < Duration::zero() {
+            DateTime::<Utc>::MIN_UTC
+        } else {
+            DateTime::<Utc>::MAX_UTC
+        })
+}
 
 /// A JSON response with `status`.
 pub fn json(status: u16, body: Value) -> ResponseTemplate {

@@ -185,7 +185,7 @@ async fn seeding_from_fixture_bodies() {
     let pinned = chrono::DateTime::parse_from_rfc3339("2024-03-01T12:00:00Z")
         .unwrap()
         .to_utc();
-    dodo.set_now(Some(pinned));
+    dodo.set_now(pinned);
     let keys = json!({"items": [{"id": "lic_seeded", "key": "SEEDED", "customer_id": "cus_1",
         "product_id": "pdt_1"}]});
     let instances = json!({"items": [{"id": "lki_seeded", "license_key_id": "lic_seeded",

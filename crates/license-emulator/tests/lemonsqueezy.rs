@@ -312,7 +312,7 @@ async fn a_seeded_maximum_id_never_panics_the_server() {
 #[tokio::test]
 async fn added_keys_are_created_on_the_emulators_clock() {
     let emulator = LemonSqueezyEmulator::start().await;
-    emulator.set_now(Some("2024-07-01T00:00:00Z".parse().unwrap()));
+    emulator.set_now("2024-07-01T00:00:00Z".parse().unwrap());
     emulator.add_key(KeySeed::new("CLOCKED"));
     let (status, body) = post_form(&emulator, "validate", &[("license_key", "CLOCKED")]).await;
     assert_eq!(status, 200);

@@ -56,7 +56,7 @@ fn verified_payload(gkm: &SignedLicenseEmulator, body: &str) -> Option<String> {
 #[tokio::test]
 async fn answers_are_signed_over_the_base64_text_in_php_order() {
     let gkm = SignedLicenseEmulator::start().await;
-    gkm.set_now(1_764_000_000);
+    gkm.set_now(at(1_764_000_000));
     gkm.add_license(LicenseSpec::assigned("KEY-1"));
     let auth = [
         ("api_key", DEFAULT_API_KEY),
@@ -107,7 +107,7 @@ async fn a_wrong_api_key_is_a_signed_401_and_unknown_routes_are_html_404() {
 #[tokio::test]
 async fn the_knobs_break_exactly_what_they_say() {
     let gkm = SignedLicenseEmulator::start().await;
-    gkm.set_now(1_764_000_000);
+    gkm.set_now(at(1_764_000_000));
     let fields = [
         ("api_key", DEFAULT_API_KEY),
         ("license_key", "none"),
@@ -140,7 +140,7 @@ async fn the_knobs_break_exactly_what_they_say() {
 #[tokio::test]
 async fn json_bodies_and_query_fields_are_read_like_laravel_input() {
     let gkm = SignedLicenseEmulator::start().await;
-    gkm.set_now(1_764_000_000);
+    gkm.set_now(at(1_764_000_000));
     gkm.add_license(LicenseSpec::assigned("KEY-J").activation_limit(2));
     // The v3 PHP SDK posts JSON.
     let response = reqwest::Client::new()
@@ -183,7 +183,7 @@ async fn json_bodies_and_query_fields_are_read_like_laravel_input() {
 async fn extreme_clock_knobs_saturate_instead_of_killing_the_server() {
     let gkm = SignedLicenseEmulator::start().await;
     let fields = [("api_key", DEFAULT_API_KEY), ("license_key", "none")];
-    gkm.set_now(-10);
+    gkm.set_now(at(-10));
     gkm.set_mode(SigningMode::Stale(i64::MAX));
     let (status, body) = post(&gkm, "verify", &fields).await;
     assert_eq!(status, 200);
@@ -192,7 +192,7 @@ async fn extreme_clock_knobs_saturate_instead_of_killing_the_server() {
             .unwrap()
             .ends_with(&format!(r#""timestamp":{}}}"#, i64::MIN))
     );
-    gkm.set_now(10);
+    gkm.set_now(at(10));
     gkm.set_mode(SigningMode::FutureDated(i64::MAX));
     let (_, body) = post(&gkm, "verify", &fields).await;
     assert!(
@@ -200,13 +200,15 @@ async fn extreme_clock_knobs_saturate_instead_of_killing_the_server() {
             .unwrap()
             .ends_with(&format!(r#""timestamp":{}}}"#, i64::MAX))
     );
-    gkm.advance(i64::MAX);
+    // The largest step there is moves the clock without overflowing.
+    gkm.advance(chrono::Duration::MAX);
     gkm.set_mode(SigningMode::Signed);
     let (_, body) = post(&gkm, "verify", &fields).await;
+    let expected = 10 + chrono::Duration::MAX.num_seconds();
     assert!(
         verified_payload(&gkm, &body)
             .unwrap()
-            .ends_with(&format!(r#""timestamp":{}}}"#, i64::MAX))
+            .ends_with(&format!(r#""timestamp":{expected}}}"#))
     );
 }
 
@@ -230,4 +232,9 @@ async fn routing_comes_before_the_api_key_as_in_laravel() {
             .unwrap()
             .starts_with(r#"{"code":730,"#)
     );
+}
+
+/// A Unix time as a UTC date-time.
+fn at(ts: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(ts, 0).unwrap()
 }

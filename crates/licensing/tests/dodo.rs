@@ -163,7 +163,7 @@ async fn validate_valid_invalid_and_instance_mismatch() {
     let dodo = DodoEmulator::start().await;
     seed(&dodo);
     let now = Utc.with_ymd_and_hms(2026, 9, 1, 12, 0, 0).unwrap();
-    dodo.set_now(Some(now));
+    dodo.set_now(now);
     dodo.add_key(KeySpec::new("EMU-EXPIRED-0001").expires_at(now - Duration::days(1)));
     dodo.add_key(KeySpec::new("EMU-DISABLED-0001").disabled());
     let p = provider(&dodo);
@@ -218,7 +218,7 @@ async fn validate_valid_invalid_and_instance_mismatch() {
 async fn validate_on_an_instance_tells_disabled_and_expired_with_admin_access() {
     let dodo = DodoEmulator::start().await;
     let now = Utc.with_ymd_and_hms(2026, 9, 1, 12, 0, 0).unwrap();
-    dodo.set_now(Some(now));
+    dodo.set_now(now);
     let key_id = seed(&dodo);
     let p = provider(&dodo);
     let instance = p

@@ -131,7 +131,7 @@ async fn activate_until_the_limit_then_deactivate_frees_a_slot() {
 
     // Activating an identifier again is not a second slot (301, already active). The clock moves
     // on: an answer with the same timestamp for the same call would be refused as a replay.
-    gkm.advance(1);
+    gkm.advance(chrono::Duration::seconds(1));
     let again = provider
         .activate(ActivateRequest::new(KEY, "host-2"))
         .await
@@ -142,7 +142,7 @@ async fn activate_until_the_limit_then_deactivate_frees_a_slot() {
         .deactivate(DeactivateRequest::new(KEY, "host-1"))
         .await
         .unwrap();
-    gkm.advance(1);
+    gkm.advance(chrono::Duration::seconds(1));
     let outcome = provider
         .activate(ActivateRequest::new(KEY, "host-3"))
         .await

@@ -20,7 +20,7 @@ struct Setup {
 
 async fn setup() -> Setup {
     let gkm = SignedLicenseEmulator::start().await;
-    gkm.set_now(T0);
+    gkm.set_now(at(T0));
     let clock = Arc::new(FixedClock::new(DateTime::from_timestamp(T0, 0).unwrap()));
     let key = PublicKey::from_pem("emulator", gkm.public_key_pem()).unwrap();
     let client = Client::builder()
@@ -37,7 +37,7 @@ async fn setup() -> Setup {
 impl Setup {
     /// Moves both clocks on, as time passes between calls.
     fn tick(&self, seconds: i64) {
-        self.gkm.advance(seconds);
+        self.gkm.advance(chrono::Duration::seconds(seconds));
         self.clock.advance(chrono::Duration::seconds(seconds));
     }
 }
@@ -342,10 +342,15 @@ async fn a_rolled_back_answer_is_refused_by_the_replay_guard() {
     s.tick(5);
     assert!(s.client.verify(&key, "h").await.unwrap().is_done());
     // The server (or an attacker replaying its older answers) goes back in time.
-    s.gkm.set_now(T0 + 2);
+    s.gkm.set_now(at(T0 + 2));
     let e = s.client.verify(&key, "h").await.unwrap_err();
     assert!(
         e.is_signature() && e.to_string().contains("replayed"),
         "{e}"
     );
+}
+
+/// A Unix time as a UTC date-time.
+fn at(ts: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(ts, 0).unwrap()
 }

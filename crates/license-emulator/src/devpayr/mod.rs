@@ -238,9 +238,20 @@ impl DevPayrEmulator {
             .unwrap_or(0)
     }
 
-    /// Fixes the emulator's clock (expiry, "expires_at must be after now", daily usage).
+    /// Pins the emulator's clock at `now` (expiry, "expires_at must be after now", daily usage).
     pub fn set_now(&self, now: DateTime<Utc>) {
         self.state().now = Some(now);
+    }
+
+    /// Moves the pinned clock by `by` (pinning it at the system time first if it was free).
+    pub fn advance(&self, by: chrono::Duration) {
+        let mut state = self.state();
+        state.now = Some(crate::support::advanced(state.now, by));
+    }
+
+    /// Lets the clock follow the system time again.
+    pub fn use_system_clock(&self) {
+        self.state().now = None;
     }
 
     /// Answers the next `n` requests with 429 `Too Many Attempts.` and `Retry-After: 1`.

@@ -35,7 +35,7 @@ use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer};
 
-use crate::support::lock;
+use crate::support::{self, lock};
 use routes::Router;
 use state::{CustomerRecord, InstanceRecord, KeyRecord, State, new_id, parse_time};
 
@@ -181,9 +181,20 @@ impl DodoEmulator {
         self.server.received_requests().await.unwrap_or_default()
     }
 
-    /// Fixes the emulator's clock (expiry checks, `created_at`); `None` follows the system clock.
-    pub fn set_now(&self, now: Option<DateTime<Utc>>) {
-        lock(&self.state).now = now;
+    /// Pins the emulator's clock at `now` (expiry checks, `created_at`).
+    pub fn set_now(&self, now: DateTime<Utc>) {
+        lock(&self.state).now = Some(now);
+    }
+
+    /// Moves the pinned clock by `by` (pinning it at the system time first if it was free).
+    pub fn advance(&self, by: chrono::Duration) {
+        let mut state = lock(&self.state);
+        state.now = Some(support::advanced(state.now, by));
+    }
+
+    /// Lets the clock follow the system time again.
+    pub fn use_system_clock(&self) {
+        lock(&self.state).now = None;
     }
 
     /// Adds a license key and returns its id (`lic_…`). Adding a key string that exists already

@@ -223,9 +223,20 @@ impl LemonSqueezyEmulator {
         }
     }
 
-    /// Pins the emulator's clock (expiry decisions, timestamps); `None` follows the system clock.
-    pub fn set_now(&self, now: Option<DateTime<Utc>>) {
-        lock(&self.state).now = now;
+    /// Pins the emulator's clock at `now` (expiry decisions, timestamps).
+    pub fn set_now(&self, now: DateTime<Utc>) {
+        lock(&self.state).now = Some(now);
+    }
+
+    /// Moves the pinned clock by `by` (pinning it at the system time first if it was free).
+    pub fn advance(&self, by: chrono::Duration) {
+        let mut state = lock(&self.state);
+        state.now = Some(support::advanced(state.now, by));
+    }
+
+    /// Lets the clock follow the system time again.
+    pub fn use_system_clock(&self) {
+        lock(&self.state).now = None;
     }
 
     /// Answers 429 (with `Retry-After`) to every request after the first `limit` ones counted

@@ -270,16 +270,22 @@ impl SignedLicenseEmulator {
         self.lock().key_label = label.to_owned();
     }
 
-    /// Stops the clock at this Unix time (the signed `timestamp` of later answers).
-    pub fn set_now(&self, unix_seconds: i64) {
-        self.lock().now = Some(unix_seconds);
+    /// Pins the emulator's clock at `now` (the signed `timestamp` of later answers, in whole
+    /// seconds).
+    pub fn set_now(&self, now: chrono::DateTime<chrono::Utc>) {
+        self.lock().now = Some(now.timestamp());
     }
 
-    /// Moves a stopped clock forward (starting it at the system time if it was running).
-    pub fn advance(&self, seconds: i64) {
+    /// Moves the pinned clock by `by` (pinning it at the system time first if it was free).
+    pub fn advance(&self, by: chrono::Duration) {
         let mut shared = self.lock();
         let now = shared.now.unwrap_or_else(|| chrono::Utc::now().timestamp());
-        shared.now = Some(now.saturating_add(seconds));
+        shared.now = Some(now.saturating_add(by.num_seconds()));
+    }
+
+    /// Lets the clock follow the system time again.
+    pub fn use_system_clock(&self) {
+        self.lock().now = None;
     }
 }
 
