@@ -2,26 +2,13 @@
 //! tracing subscriber is per thread and other tests would race its callsite cache.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::time::Duration;
+mod common;
 
+use common::{CANARY, client, fast_options};
 use license_core::ApiKey;
-use license_http::{ClientIdentity, HttpClient, HttpOptions, Request, RetryPolicy};
+use license_http::Request;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-const CANARY: &str = "canary-9d2f-SECRET-TOKEN";
-
-fn client(server: &MockServer) -> HttpClient {
-    let identity = ClientIdentity {
-        provider: "test",
-        crate_name: "t",
-        crate_version: "1",
-    };
-    let options = HttpOptions::new().retry(
-        RetryPolicy::retries(2).backoff(Duration::from_millis(5), Duration::from_millis(20)),
-    );
-    HttpClient::new(identity, &server.uri(), options).unwrap()
-}
 
 #[tokio::test]
 async fn traces_carry_no_secret() {
@@ -57,7 +44,7 @@ async fn traces_carry_no_secret() {
         .unwrap()
         .bearer(&key)
         .secret_query("key", CANARY);
-    let _ = client(&server).send(request).await;
+    let _ = client(&server, fast_options()).send(request).await;
     let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     assert!(
         logs.contains("operation=\"activate\"") || logs.contains("operation=activate"),
