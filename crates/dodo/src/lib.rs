@@ -27,17 +27,18 @@
 
 mod client;
 mod error;
-mod license_key_instances;
+mod instances;
 mod license_keys;
 mod licenses;
 pub mod models;
 mod pagination;
-mod params;
 pub mod webhooks;
 
-pub use client::{API_KEY_ENV, Client, ClientBuilder, Environment};
+pub use client::{API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, Environment};
+pub use license_core::{ApiKey, LicenseError, SecretLicenseKey};
+pub use license_http::{HttpOptions, RetryPolicy};
 pub use error::{DodoErrorExt, ErrorCode};
-pub use license_key_instances::LicenseKeyInstances;
+pub use instances::LicenseKeyInstances;
 pub use license_keys::LicenseKeys;
 pub use licenses::Licenses;
 pub use models::{
@@ -45,7 +46,7 @@ pub use models::{
     LicenseKeySource, LicenseKeyStatus, Validation,
 };
 pub use pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page};
-pub use params::{CreateLicenseKey, ListInstances, ListLicenseKeys, UpdateLicenseKey};
+pub use models::{CreateLicenseKey, ListInstances, ListLicenseKeys, UpdateLicenseKey};
 
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]

@@ -12,16 +12,16 @@ use crate::client::Client;
 use crate::error::{check, op};
 use crate::models::LicenseKey;
 use crate::pagination::{Listing, Page, fetch_all, fetch_page};
-use crate::params::{CreateLicenseKey, ListLicenseKeys, UpdateLicenseKey};
+use crate::models::{CreateLicenseKey, ListLicenseKeys, UpdateLicenseKey};
 
 /// The license-key admin endpoints; from [`Client::license_keys`].
-#[derive(Debug, Clone, Copy)]
-pub struct LicenseKeys<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct LicenseKeys {
+    client: Client,
 }
 
-impl<'a> LicenseKeys<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl LicenseKeys {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
 
@@ -34,7 +34,7 @@ impl<'a> LicenseKeys<'a> {
         let request = Request::post(op::CREATE_KEY, ["license_keys"])?
             .redact(params.key().expose())
             .json(&body)?;
-        check(self.client.send_admin(request).await?)?.json()
+        check(self.client.send_admin(request).await?)?.model()
     }
 
     /// Same as [`create`](Self::create): Dodo calls importing and creating the same thing.
@@ -45,13 +45,13 @@ impl<'a> LicenseKeys<'a> {
     /// `GET /license_keys/{id}` (**deprecated** by Dodo, still served). Errors: 404.
     pub async fn retrieve(&self, id: &str) -> Result<LicenseKey, LicenseError> {
         let request = Request::get(op::GET_KEY, ["license_keys", id])?;
-        check(self.client.send_admin(request).await?)?.json()
+        check(self.client.send_admin(request).await?)?.model()
     }
 
     /// `GET /license_keys` (**deprecated** by Dodo, still served): one page, with
     /// `page_size` and `page_number` always sent.
     pub async fn list(&self, params: &ListLicenseKeys) -> Result<Page<LicenseKey>, LicenseError> {
-        fetch_page(self.client, params, params.paging().number).await
+        fetch_page(&self.client, params, params.paging().number).await
     }
 
     /// Every key matching `params`, page after page from `params`' page number, stopping after
@@ -61,7 +61,7 @@ impl<'a> LicenseKeys<'a> {
         &self,
         params: ListLicenseKeys,
     ) -> impl Stream<Item = Result<LicenseKey, LicenseError>> + Send + 'static {
-        fetch_all(self.client, params)
+        fetch_all(&self.client, params)
     }
 
     /// `PATCH /license_keys/{id}` (**deprecated** by Dodo, still served): changes the limit, the
@@ -80,6 +80,6 @@ impl<'a> LicenseKeys<'a> {
         let request = Request::patch(op::UPDATE_KEY, ["license_keys", id])?
             .idempotency_override(Idempotency::Idempotent)
             .json(update)?;
-        check(self.client.send_admin(request).await?)?.json()
+        check(self.client.send_admin(request).await?)?.model()
     }
 }

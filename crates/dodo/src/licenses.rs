@@ -10,9 +10,9 @@ use crate::error::{check, op};
 use crate::models::{Activation, Validation};
 
 /// The public license endpoints; from [`Client::licenses`].
-#[derive(Debug, Clone, Copy)]
-pub struct Licenses<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct Licenses {
+    client: Client,
 }
 
 #[derive(Serialize)]
@@ -34,8 +34,8 @@ struct DeactivateBody<'a> {
     license_key_instance_id: &'a str,
 }
 
-impl<'a> Licenses<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl Licenses {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
 
@@ -65,7 +65,7 @@ impl<'a> Licenses<'a> {
                 name: instance_name,
             })?;
         let response = check(self.client.send_public(request).await?)?;
-        response.json()
+        response.model()
     }
 
     /// `POST /licenses/validate`: whether the key is active and unexpired, and, with an instance

@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use crate::client::Client;
 use crate::error::check;
 use crate::models::ListEnvelope;
-use crate::params::Paging;
+use crate::models::Paging;
 
 /// The page size Dodo uses when none is sent.
 pub const DEFAULT_PAGE_SIZE: u32 = 10;
@@ -72,7 +72,7 @@ pub(crate) fn clamp_page_size(size: u32) -> u32 {
 /// The parameters of one listing endpoint: where it is, its filters, its paging.
 pub(crate) trait Listing: Clone + Send + Sync + 'static {
     /// What the listing's `items` hold.
-    type Item: DeserializeOwned + Send + 'static;
+    type Item: DeserializeOwned + license_core::AttachRaw + Send + 'static;
     /// The operation name used in errors and traces.
     const OPERATION: &'static str;
     /// The endpoint's path segment.
@@ -94,7 +94,7 @@ pub(crate) async fn fetch_page<L: Listing>(
         .query("page_size", page_size.to_string())
         .query("page_number", page_number.to_string());
     let request = params.filters(request);
-    let envelope: ListEnvelope<L::Item> = check(client.send_admin(request).await?)?.json()?;
+    let envelope: ListEnvelope<L::Item> = check(client.send_admin(request).await?)?.model()?;
     Ok(Page {
         items: envelope.items,
         page_number,

@@ -13,6 +13,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration, Utc};
 use license_core::{Clock, LicenseError, SystemClock};
+use license_core::{AttachRaw, RawJson};
 use license_http::decode_json_redacted;
 use serde::Deserialize;
 use serde_json::Value;
@@ -219,8 +220,9 @@ impl WebhookEvent {
             decode_json_redacted(body, str::to_owned).map_err(|e| e.with_provider(PROVIDER))?;
         if raw.event_type == "license_key.created" {
             let text = raw.data.to_string();
-            let data: LicenseKey = decode_json_redacted(text.as_bytes(), str::to_owned)
+            let mut data: LicenseKey = decode_json_redacted(text.as_bytes(), str::to_owned)
                 .map_err(|e| e.with_provider(PROVIDER))?;
+            data.attach_raw(RawJson::from_value(raw.data));
             return Ok(Self::LicenseKeyCreated(Box::new(WebhookEnvelope {
                 business_id: raw.business_id,
                 event_type: raw.event_type,

@@ -13,12 +13,14 @@
 
 mod capabilities;
 mod clock;
+pub mod de;
 mod error;
 mod json;
 mod model;
 mod page;
 mod patch;
 mod provider;
+mod raw;
 mod secret;
 mod status;
 mod validation;
@@ -30,6 +32,7 @@ pub use json::decode_json;
 pub use model::{Customer, Instance, LicenseKey, ProductRef, Provider, PurchaseRefs};
 pub use page::{Page, PageToken};
 pub use patch::Patch;
+pub use raw::{AttachRaw, RawJson};
 pub use provider::{
     ActivateRequest, ActivationOutcome, CreateRequest, DeactivateRequest, InstancesRequest,
     LicenseProvider, ListRequest, UpdateRequest, ValidateRequest,

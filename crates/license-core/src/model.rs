@@ -5,7 +5,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::{LicenseStatus, SecretLicenseKey};
+use crate::{LicenseStatus, RawJson, SecretLicenseKey};
 
 /// Which provider a value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -19,6 +19,10 @@ pub enum Provider {
     DevPayr,
     /// A GetKeyManager server (RSA-signed envelopes).
     SignedLicense,
+    /// A provider implemented outside this workspace, by its short name (`"keygen"`): implement
+    /// [`LicenseProvider`](crate::LicenseProvider) for it and answer `Provider::Custom("keygen")`
+    /// from [`LicenseProvider::provider`](crate::LicenseProvider::provider).
+    Custom(&'static str),
 }
 
 impl Provider {
@@ -29,7 +33,14 @@ impl Provider {
             Self::LemonSqueezy => "lemonsqueezy",
             Self::DevPayr => "devpayr",
             Self::SignedLicense => "signed-license",
+            Self::Custom(name) => name,
         }
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -111,7 +122,7 @@ pub struct LicenseKey {
     /// Provider metadata attached to the license.
     pub metadata: Value,
     /// The provider's JSON as received (secrets included: do not log it; `Debug` leaves it out).
-    pub raw: Value,
+    pub raw: RawJson,
 }
 
 impl LicenseKey {
@@ -132,7 +143,7 @@ impl LicenseKey {
             updated_at: None,
             test_mode: None,
             metadata: Value::Null,
-            raw: Value::Null,
+            raw: RawJson::default(),
         }
     }
 
@@ -159,20 +170,8 @@ impl fmt::Debug for LicenseKey {
             .field("updated_at", &self.updated_at)
             .field("test_mode", &self.test_mode)
             .field("metadata", &self.metadata)
-            .field("raw", &RawNotShown(&self.raw))
+            .field("raw", &self.raw)
             .finish()
-    }
-}
-
-/// Stands in for provider JSON in `Debug`: it may hold a license key, so only its kind shows.
-struct RawNotShown<'a>(&'a Value);
-
-impl fmt::Debug for RawNotShown<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Value::Null => f.write_str("null"),
-            _ => f.write_str("<provider JSON, not shown>"),
-        }
     }
 }
 
@@ -191,7 +190,7 @@ pub struct Instance {
     /// When it was created.
     pub created_at: Option<DateTime<Utc>>,
     /// The provider's JSON as received.
-    pub raw: Value,
+    pub raw: RawJson,
 }
 
 impl fmt::Debug for Instance {
@@ -201,7 +200,7 @@ impl fmt::Debug for Instance {
             .field("name", &self.name)
             .field("license_id", &self.license_id)
             .field("created_at", &self.created_at)
-            .field("raw", &RawNotShown(&self.raw))
+            .field("raw", &self.raw)
             .finish()
     }
 }
@@ -214,7 +213,7 @@ impl Instance {
             name: None,
             license_id: None,
             created_at: None,
-            raw: Value::Null,
+            raw: RawJson::default(),
         }
     }
 }
@@ -230,9 +229,9 @@ mod tests {
     fn debug_never_shows_the_key_held_in_raw() {
         let mut license = LicenseKey::new(Provider::Dodo, "lic_1", LicenseStatus::Disabled);
         license.key = Some(SecretLicenseKey::new(CANARY));
-        license.raw = serde_json::json!({ "id": "lic_1", "key": CANARY });
+        license.raw = serde_json::json!({ "id": "lic_1", "key": CANARY }).into();
         let mut instance = Instance::new("lki_1");
-        instance.raw = serde_json::json!({ "license_key": CANARY });
+        instance.raw = serde_json::json!({ "license_key": CANARY }).into();
         let outcome = ValidationOutcome::invalid(InvalidReason::Disabled, Some(license.clone()));
         for shown in [
             format!("{license:?}"),

@@ -109,6 +109,15 @@ impl SecretLicenseKey {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for SecretLicenseKey {
+    /// Reads a license key string from a provider's answer (trimmed), so it never shows in
+    /// `Debug`. There is no `Serialize`: a key is written out only through
+    /// [`expose`](Self::expose), on purpose.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Self::new)
+    }
+}
+
 impl PartialEq for SecretLicenseKey {
     fn eq(&self, other: &Self) -> bool {
         constant_time_eq(self.expose().as_bytes(), other.expose().as_bytes())

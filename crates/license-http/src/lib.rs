@@ -34,6 +34,7 @@ mod redact;
 mod request;
 mod response;
 mod retry;
+mod scaffold;
 
 pub use client::{ClientIdentity, HttpClient, ProviderErrorParser};
 pub use options::{HttpOptions, RetryPolicy};
@@ -44,3 +45,4 @@ pub use redact::{
 pub use request::{Idempotency, Request};
 pub use response::Response;
 pub use retry::retry_after;
+pub use scaffold::{ClientSettings, ProviderClient, ProviderProfile};

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::HeaderMap;
-use license_core::{HttpDetails, LicenseError};
+use license_core::{AttachRaw, HttpDetails, LicenseError, RawJson};
 use serde::de::DeserializeOwned;
 
 use crate::client::ProviderErrorParser;
@@ -85,6 +85,14 @@ impl Response {
     /// this request's secrets and of every secret-looking field of the body.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, LicenseError> {
         decode_json_redacted(&self.body, |s| self.redactor.redact(s)).map_err(|e| self.tag(e))
+    }
+
+    /// Decodes the body as a provider model that keeps what was received: one decode, then the
+    /// body (shared, not copied) attached as the model's [`RawJson`]. Errors as [`json`](Self::json).
+    pub fn model<T: DeserializeOwned + AttachRaw>(&self) -> Result<T, LicenseError> {
+        let mut model: T = self.json()?;
+        model.attach_raw(RawJson::from_body(self.body.clone()));
+        Ok(model)
     }
 
     /// Redacts this request's secrets from `text`.

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
+use license_core::RawJson;
 
 /// The instance an activation created, with the customer and product it is for.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -26,7 +27,12 @@ pub struct Activation {
     /// product, so it may be missing or `null`.
     #[serde(default)]
     pub product: Option<ActivationProduct>,
+    /// The JSON Dodo sent for this activation, as received (it may hold secrets: never log it).
+    #[serde(skip)]
+    pub raw: RawJson,
 }
+
+license_core::attach_raw!(Activation);
 
 /// `CustomerLimitedDetails`: the little the public activate endpoint tells about the customer.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -39,7 +45,7 @@ pub struct ActivationCustomer {
     /// The customer's name.
     pub name: String,
     /// Merchant metadata (string, number or boolean values); empty when absent.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "license_core::de::null_as_default")]
     pub metadata: BTreeMap<String, Value>,
     /// The customer's phone number, if known.
     #[serde(default)]
@@ -70,12 +76,4 @@ impl Validation {
     pub fn is_valid(&self) -> bool {
         self.valid
     }
-}
-
-fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }

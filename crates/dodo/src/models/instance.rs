@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use license_core::RawJson;
 
 /// One activation (a device or installation) of a license key.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -17,4 +18,9 @@ pub struct LicenseKeyInstance {
     pub license_key_id: String,
     /// The name given at activation (or renamed since).
     pub name: String,
+    /// The JSON Dodo sent for this instance, as received (it may hold secrets: never log it).
+    #[serde(skip)]
+    pub raw: RawJson,
 }
+
+license_core::attach_raw!(LicenseKeyInstance);

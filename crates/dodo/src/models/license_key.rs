@@ -1,10 +1,10 @@
 //! `LicenseKeyResponse`.
 
 use chrono::{DateTime, Utc};
-use license_core::SecretLicenseKey;
+use license_core::{RawJson, SecretLicenseKey};
 use serde::Deserialize;
 
-use super::{LicenseKeySource, LicenseKeyStatus, deserialize_secret_key};
+use super::{LicenseKeySource, LicenseKeyStatus};
 
 /// A license key as the admin endpoints (and the `license_key.created` webhook) describe it.
 ///
@@ -26,8 +26,7 @@ pub struct LicenseKey {
     /// How many instances are activated now. An int32 in the API; kept wide so no value fails.
     pub instances_count: i64,
     /// The license key string itself: a secret.
-    #[serde(deserialize_with = "deserialize_secret_key")]
-    pub key: SecretLicenseKey,
+        pub key: SecretLicenseKey,
     /// The product (`pdt_…`).
     pub product_id: String,
     /// Where the key came from; absent on servers older than 2026-04.
@@ -47,7 +46,12 @@ pub struct LicenseKey {
     /// The subscription behind the key, if any.
     #[serde(default)]
     pub subscription_id: Option<String>,
+    /// The JSON Dodo sent for this key, as received (holds secrets: never logged).
+    #[serde(skip)]
+    pub raw: RawJson,
 }
+
+license_core::attach_raw!(LicenseKey);
 
 impl LicenseKey {
     /// Activations still free, or `None` when unlimited (never negative).

@@ -9,11 +9,12 @@ mod enums;
 mod instance;
 mod license_key;
 mod list;
-mod secret;
+mod requests;
 
 pub use activation::{Activation, ActivationCustomer, ActivationProduct, Validation};
 pub use enums::{LicenseKeySource, LicenseKeyStatus};
 pub use instance::LicenseKeyInstance;
 pub use license_key::LicenseKey;
 pub(crate) use list::ListEnvelope;
-pub(crate) use secret::deserialize_secret_key;
+pub(crate) use requests::Paging;
+pub use requests::{CreateLicenseKey, ListInstances, ListLicenseKeys, UpdateLicenseKey};

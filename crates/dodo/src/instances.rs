@@ -10,12 +10,12 @@ use crate::error::{check, op};
 use crate::licenses::invalid;
 use crate::models::LicenseKeyInstance;
 use crate::pagination::{Listing, Page, fetch_all, fetch_page};
-use crate::params::ListInstances;
+use crate::models::ListInstances;
 
 /// The instance admin endpoints; from [`Client::license_key_instances`].
-#[derive(Debug, Clone, Copy)]
-pub struct LicenseKeyInstances<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct LicenseKeyInstances {
+    client: Client,
 }
 
 #[derive(Serialize)]
@@ -23,15 +23,15 @@ struct RenameBody<'a> {
     name: &'a str,
 }
 
-impl<'a> LicenseKeyInstances<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl LicenseKeyInstances {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
 
     /// `GET /license_key_instances/{id}`. Errors: 404.
     pub async fn retrieve(&self, id: &str) -> Result<LicenseKeyInstance, LicenseError> {
         let request = Request::get(op::GET_INSTANCE, ["license_key_instances", id])?;
-        check(self.client.send_admin(request).await?)?.json()
+        check(self.client.send_admin(request).await?)?.model()
     }
 
     /// `GET /license_key_instances`: one page, `page_size` and `page_number` always sent.
@@ -39,7 +39,7 @@ impl<'a> LicenseKeyInstances<'a> {
         &self,
         params: &ListInstances,
     ) -> Result<Page<LicenseKeyInstance>, LicenseError> {
-        fetch_page(self.client, params, params.paging().number).await
+        fetch_page(&self.client, params, params.paging().number).await
     }
 
     /// Every instance matching `params`, page after page, stopping after the last page or at the
@@ -48,7 +48,7 @@ impl<'a> LicenseKeyInstances<'a> {
         &self,
         params: ListInstances,
     ) -> impl Stream<Item = Result<LicenseKeyInstance, LicenseError>> + Send + 'static {
-        fetch_all(self.client, params)
+        fetch_all(&self.client, params)
     }
 
     /// `PATCH /license_key_instances/{id}`: renames the instance. Errors: 404.
@@ -59,6 +59,6 @@ impl<'a> LicenseKeyInstances<'a> {
         let request = Request::patch(op::UPDATE_INSTANCE, ["license_key_instances", id])?
             .idempotency_override(Idempotency::Idempotent)
             .json(&RenameBody { name })?;
-        check(self.client.send_admin(request).await?)?.json()
+        check(self.client.send_admin(request).await?)?.model()
     }
 }
