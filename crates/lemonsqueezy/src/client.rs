@@ -1,10 +1,12 @@
 //! The client, its builder, and the product it may be bound to.
 
-use std::fmt;
 use std::sync::Arc;
 
-use license_core::{ApiKey, IntoApiKey, LicenseError};
-use license_http::{ClientIdentity, HttpClient, HttpOptions, Request};
+use license_core::{AttachRaw, LicenseError};
+use license_http::{
+    ClientIdentity, ClientSettings, HttpClient, ProviderClient, ProviderProfile, Request,
+};
+use serde::de::DeserializeOwned;
 
 use crate::error::parse_error_body;
 use crate::ids::{ProductId, StoreId, VariantId};
@@ -22,64 +24,76 @@ pub const API_KEY_ENV: &str = "LEMONSQUEEZY_API_KEY";
 /// The JSON:API media type, sent as `Accept` and `Content-Type` on the JSON:API routes.
 pub const JSON_API: &str = "application/vnd.api+json";
 
+/// The environment variable [`ClientBuilder::from_env`] reads a base URL override from.
+pub const BASE_URL_ENV: &str = "LEMONSQUEEZY_BASE_URL";
+
 const PROVIDER: &str = "lemonsqueezy";
 
+/// What the shared client scaffold needs to know about Lemon Squeezy.
+const PROFILE: ProviderProfile = ProviderProfile {
+    identity: ClientIdentity {
+        provider: PROVIDER,
+        crate_name: env!("CARGO_PKG_NAME"),
+        crate_version: env!("CARGO_PKG_VERSION"),
+    },
+    default_base_url: DEFAULT_BASE_URL,
+    api_key_env: API_KEY_ENV,
+    base_url_env: BASE_URL_ENV,
+    error_parser: parse_error_body,
+};
+
 /// A Lemon Squeezy client: the JSON:API resources (with an API key) and the public License API
-/// (without one). Cheap to clone.
-#[derive(Clone)]
+/// (without one). Cheap to clone; `Debug` never shows the API key.
+#[derive(Debug, Clone)]
 pub struct Client {
     inner: Arc<Inner>,
 }
 
+#[derive(Debug)]
 struct Inner {
-    http: HttpClient,
-    api_key: Option<ApiKey>,
+    base: ProviderClient,
     binding: ProductBinding,
 }
 
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("http", &self.inner.http)
-            .field("api_key", &self.inner.api_key)
-            .field("binding", &self.inner.binding)
-            .finish()
-    }
-}
-
 impl Client {
-    /// A builder: base URL, API key, transport options, product binding.
+    /// A builder: the production host, no API key, no product binding.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
 
-    /// A client for the production API with the API key from `LEMONSQUEEZY_API_KEY`.
+    /// A client with the API key from `LEMONSQUEEZY_API_KEY` (and the host from
+    /// `LEMONSQUEEZY_BASE_URL` when set).
     pub fn from_env() -> Result<Self, LicenseError> {
-        Self::builder().api_key_from_env().build()
+        Self::builder().from_env()?.build()
     }
 
-    /// The `license-keys` JSON:API resource (needs an API key).
-    pub fn license_keys(&self) -> LicenseKeys<'_> {
-        LicenseKeys::new(self)
+    /// The JSON:API `license-keys` resource (API key needed).
+    pub fn license_keys(&self) -> LicenseKeys {
+        LicenseKeys::new(self.clone())
     }
 
-    /// The `license-key-instances` JSON:API resource (needs an API key).
-    pub fn license_key_instances(&self) -> LicenseKeyInstances<'_> {
-        LicenseKeyInstances::new(self)
+    /// The JSON:API `license-key-instances` resource (API key needed).
+    pub fn license_key_instances(&self) -> LicenseKeyInstances {
+        LicenseKeyInstances::new(self.clone())
     }
 
-    /// The public License API: activate, validate, deactivate (no API key is sent).
-    pub fn licenses(&self) -> Licenses<'_> {
-        Licenses::new(self)
+    /// The License API: activate, validate, deactivate (no API key).
+    pub fn licenses(&self) -> Licenses {
+        Licenses::new(self.clone())
     }
 
-    /// The product this client expects License API answers to be for.
+    /// The product binding License API answers are checked against.
     pub fn binding(&self) -> &ProductBinding {
         &self.inner.binding
     }
 
+    /// The host requests go to.
+    pub fn base_url(&self) -> &str {
+        self.inner.base.base_url()
+    }
+
     pub(crate) fn http(&self) -> &HttpClient {
-        &self.inner.http
+        self.inner.base.http()
     }
 
     /// Adds the bearer key and JSON:API headers; `Content-Type` only when there is no body (a
@@ -89,13 +103,7 @@ impl Client {
         request: Request,
         with_body: bool,
     ) -> Result<Request, LicenseError> {
-        let Some(key) = &self.inner.api_key else {
-            return Err(LicenseError::config(
-                "the JSON:API needs an API key: set one with `ClientBuilder::api_key`",
-            )
-            .with_provider(PROVIDER)
-            .with_operation(request.operation()));
-        };
+        let key = self.inner.base.require_api_key(request.operation())?;
         let request = request.bearer(key).accept(JSON_API)?;
         if with_body {
             Ok(request)
@@ -103,87 +111,40 @@ impl Client {
             request.header("content-type", JSON_API)
         }
     }
+
+    /// Sends a JSON:API request and decodes its 2xx document, keeping the body received.
+    pub(crate) async fn send_document<T: DeserializeOwned + AttachRaw>(
+        &self,
+        request: Request,
+    ) -> Result<T, LicenseError> {
+        self.http().send(request).await?.error_for_status()?.model()
+    }
 }
 
-/// Builds a [`Client`] client; everything is checked once, in [`build`](Self::build).
+/// Builds a [`Client`]; everything is checked once, in [`build`](Self::build).
+#[derive(Debug, Default)]
+#[must_use]
 pub struct ClientBuilder {
-    base_url: String,
-    api_key: Option<Result<ApiKey, LicenseError>>,
-    options: HttpOptions,
+    settings: ClientSettings,
     binding: ProductBinding,
 }
 
-impl Default for ClientBuilder {
-    fn default() -> Self {
-        Self {
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            api_key: None,
-            options: HttpOptions::default(),
-            binding: ProductBinding::default(),
-        }
-    }
-}
-
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
-            .field("options", &self.options)
-            .field("binding", &self.binding)
-            .finish()
-    }
-}
-
 impl ClientBuilder {
-    /// Sends requests to this host instead of `https://api.lemonsqueezy.com` (an emulator, a
-    /// proxy). Paths (`/v1/...`) are added to it.
-    #[must_use]
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
-        self
-    }
-
-    /// The API key for the JSON:API routes (not needed for the License API).
-    #[must_use]
-    pub fn api_key(mut self, key: impl IntoApiKey) -> Self {
-        self.api_key = Some(key.into_api_key());
-        self
-    }
-
-    /// Reads the API key from `LEMONSQUEEZY_API_KEY`; a missing or empty variable fails `build`.
-    #[must_use]
-    pub fn api_key_from_env(mut self) -> Self {
-        self.api_key = Some(match std::env::var(API_KEY_ENV) {
-            Ok(value) => ApiKey::new(value),
-            Err(_) => Err(LicenseError::config(format!("{API_KEY_ENV} is not set"))),
-        });
-        self
-    }
-
-    /// Transport options: timeouts, retries, body cap, TLS client.
-    #[must_use]
-    pub fn http_options(mut self, options: HttpOptions) -> Self {
-        self.options = options;
-        self
-    }
+    license_http::client_builder_methods!();
 
     /// Expects License API answers to be for this store.
-    #[must_use]
     pub fn expect_store(mut self, store: impl Into<StoreId>) -> Self {
         self.binding.store_id = Some(store.into());
         self
     }
 
     /// Expects License API answers to be for this product.
-    #[must_use]
     pub fn expect_product(mut self, product: impl Into<ProductId>) -> Self {
         self.binding.product_id = Some(product.into());
         self
     }
 
     /// Expects License API answers to be for this variant.
-    #[must_use]
     pub fn expect_variant(mut self, variant: impl Into<VariantId>) -> Self {
         self.binding.variant_id = Some(variant.into());
         self
@@ -191,21 +152,10 @@ impl ClientBuilder {
 
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, LicenseError> {
-        let api_key = self
-            .api_key
-            .transpose()
-            .map_err(|e| e.with_provider(PROVIDER))?;
-        let identity = ClientIdentity {
-            provider: PROVIDER,
-            crate_name: env!("CARGO_PKG_NAME"),
-            crate_version: env!("CARGO_PKG_VERSION"),
-        };
-        let http = HttpClient::new(identity, &self.base_url, self.options)?
-            .with_error_parser(parse_error_body);
+        let base = self.settings.build(&PROFILE, DEFAULT_BASE_URL)?;
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
-                api_key,
+                base,
                 binding: self.binding,
             }),
         })

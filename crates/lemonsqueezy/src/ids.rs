@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::Deserializer;
 use serde::{Deserialize, Serialize, Serializer};
 
 macro_rules! numeric_id {
@@ -50,7 +50,7 @@ macro_rules! numeric_id {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserialize_u64(deserializer).map(Self)
+                license_core::de::uint(deserializer).map(Self)
             }
         }
     };
@@ -126,43 +126,6 @@ impl From<String> for InstanceId {
     fn from(value: String) -> Self {
         Self(value)
     }
-}
-
-/// Reads a `u64` from a JSON number or a string of digits.
-pub(crate) fn deserialize_u64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
-    struct U64Visitor;
-
-    impl Visitor<'_> for U64Visitor {
-        type Value = u64;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a non-negative integer or a string of digits")
-        }
-
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
-            Ok(v)
-        }
-
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<u64, E> {
-            u64::try_from(v).map_err(|_| E::custom(format!("negative id {v}")))
-        }
-
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<u64, E> {
-            if v.fract() == 0.0 && v >= 0.0 && v < u64::MAX as f64 {
-                Ok(v as u64)
-            } else {
-                Err(E::custom(format!("{v} is not an id")))
-            }
-        }
-
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<u64, E> {
-            v.trim()
-                .parse()
-                .map_err(|_| E::custom(format!("{v:?} is not a numeric id")))
-        }
-    }
-
-    deserializer.deserialize_any(U64Visitor)
 }
 
 #[cfg(test)]

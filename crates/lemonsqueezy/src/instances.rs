@@ -13,13 +13,13 @@ use crate::pagination::Listing;
 const PATH: &str = "license-key-instances";
 
 /// The `license-key-instances` resource.
-#[derive(Debug, Clone, Copy)]
-pub struct LicenseKeyInstances<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct LicenseKeyInstances {
+    client: Client,
 }
 
-impl<'a> LicenseKeyInstances<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl LicenseKeyInstances {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
 
@@ -45,7 +45,7 @@ impl<'a> LicenseKeyInstances<'a> {
             request = request.query("include", include.join(","));
         }
         let request = self.client.json_api(request, false)?;
-        self.client.http().send_json(request).await
+        self.client.send_document(request).await
     }
 
     /// The instance of key `license_key_id` whose `identifier` is `instance_id` (the UUID the
@@ -71,7 +71,7 @@ impl<'a> LicenseKeyInstances<'a> {
 
     /// `GET /v1/license-key-instances`: finish with `.send()` or `.stream()`.
     pub fn list(&self) -> ListLicenseKeyInstances {
-        Listing::new(self.client, "list license key instances", PATH)
+        Listing::new(&self.client, "list license key instances", PATH)
     }
 }
 

@@ -37,13 +37,16 @@ pub mod models;
 mod pagination;
 pub mod webhooks;
 
-pub use client::{API_KEY_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, JSON_API, ProductBinding};
+pub use client::{
+    API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, JSON_API, ProductBinding,
+};
 pub use ids::{
     CustomerId, InstanceId, LicenseKeyId, LicenseKeyInstanceId, OrderId, OrderItemId, ProductId,
     StoreId, VariantId,
 };
 pub use instances::{LicenseKeyInstances, ListLicenseKeyInstances};
 pub use license_core::{ApiKey, LicenseError, Patch, SecretLicenseKey};
+pub use license_http::{HttpOptions, RetryPolicy};
 pub use license_keys::{LicenseKeys, ListLicenseKeys};
 pub use licenses::Licenses;
 pub use models::{LicenseAnswer, Refusal};

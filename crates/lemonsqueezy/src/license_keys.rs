@@ -11,13 +11,13 @@ use crate::pagination::Listing;
 const PATH: &str = "license-keys";
 
 /// The `license-keys` resource. Keys are created by orders: there is no create or delete.
-#[derive(Debug, Clone, Copy)]
-pub struct LicenseKeys<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct LicenseKeys {
+    client: Client,
 }
 
-impl<'a> LicenseKeys<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl LicenseKeys {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
 
@@ -38,12 +38,12 @@ impl<'a> LicenseKeys<'a> {
             request = request.query("include", include.join(","));
         }
         let request = self.client.json_api(request, false)?;
-        self.client.http().send_json(request).await
+        self.client.send_document(request).await
     }
 
     /// `GET /v1/license-keys` with filters and pages: finish with `.send()` or `.stream()`.
     pub fn list(&self) -> ListLicenseKeys {
-        Listing::new(self.client, "list license keys", PATH)
+        Listing::new(&self.client, "list license keys", PATH)
     }
 
     /// `PATCH /v1/license-keys/{id}`: sends only the fields `update` sets.
@@ -58,7 +58,7 @@ impl<'a> LicenseKeys<'a> {
             .idempotency_override(Idempotency::Idempotent)
             .json_as(JSON_API, &update.to_document(id))?;
         let request = self.client.json_api(request, true)?;
-        self.client.http().send_json(request).await
+        self.client.send_document(request).await
     }
 }
 

@@ -2,7 +2,7 @@
 //! without an API key. A refused key is an `Ok` answer; `Err` means no verdict was obtained
 //! (422 bad input, 429 rate limit, 5xx, network).
 
-use license_core::{LicenseError, SecretLicenseKey};
+use license_core::{AttachRaw, LicenseError, RawJson, SecretLicenseKey};
 use license_http::{Idempotency, Request, Response};
 use serde::Serialize;
 
@@ -12,9 +12,9 @@ use crate::models::license_api::RawAnswer;
 use crate::models::{KeyStatus, LicenseAnswer, LicenseVerb, Refusal};
 
 /// The License API.
-#[derive(Debug, Clone, Copy)]
-pub struct Licenses<'a> {
-    client: &'a Client,
+#[derive(Debug, Clone)]
+pub struct Licenses {
+    client: Client,
 }
 
 #[derive(Serialize)]
@@ -26,8 +26,8 @@ struct Form<'a> {
     instance_id: Option<&'a str>,
 }
 
-impl<'a> Licenses<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+impl Licenses {
+    pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
 
@@ -164,15 +164,21 @@ fn read_answer(verb: LicenseVerb, response: Response) -> Result<LicenseAnswer, L
         ))));
     };
     let refusal = (!confirmed).then(|| classify(status, &raw));
+    let received = RawJson::from_body(response.body().clone());
+    let mut license_key = raw.license_key;
+    license_key.attach_raw(received.at("/license_key"));
+    let mut instance = raw.instance;
+    instance.attach_raw(received.at("/instance"));
     Ok(LicenseAnswer {
         verb,
         http_status: status,
         confirmed,
         error: raw.error,
-        license_key: raw.license_key,
-        instance: raw.instance,
+        license_key,
+        instance,
         meta: raw.meta,
         refusal,
+        raw: received,
     })
 }
 

@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 
 use futures_core::Stream;
 use futures_util::{StreamExt, TryStreamExt, stream};
-use license_core::LicenseError;
+use license_core::{AttachRaw, LicenseError};
 use license_http::Request;
 use serde::de::DeserializeOwned;
 
@@ -45,7 +45,7 @@ impl<T> fmt::Debug for Listing<T> {
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> Listing<T> {
+impl<T: DeserializeOwned + AttachRaw + Send + 'static> Listing<T> {
     pub(crate) fn new(client: &Client, operation: &'static str, path: &'static str) -> Self {
         Self {
             client: client.clone(),
@@ -108,7 +108,7 @@ impl ListQuery {
 }
 
 /// Fetches one page of `path` (`license-keys`).
-async fn fetch_page<T: DeserializeOwned>(
+async fn fetch_page<T: DeserializeOwned + AttachRaw>(
     client: &Client,
     operation: &'static str,
     path: &'static str,
@@ -133,7 +133,7 @@ async fn fetch_page<T: DeserializeOwned>(
         request = request.query("include", query.include.join(","));
     }
     let request = client.json_api(request, false)?;
-    client.http().send_json(request).await
+    client.send_document(request).await
 }
 
 /// Every page from `query.page_number` (default 1) to the last, one request per page.
@@ -141,7 +141,7 @@ async fn fetch_page<T: DeserializeOwned>(
 /// Walks by `page[number]` rather than following `links.next` (those links name the production
 /// host even behind a base-URL override), and stops at the last page, on an empty page, or when
 /// the server answers with another page than the one asked for.
-fn pages<T: DeserializeOwned + Send + 'static>(
+fn pages<T: DeserializeOwned + AttachRaw + Send + 'static>(
     client: Client,
     operation: &'static str,
     path: &'static str,
@@ -172,7 +172,7 @@ fn pages<T: DeserializeOwned + Send + 'static>(
 }
 
 /// Every item of every page.
-fn items<T: DeserializeOwned + Send + 'static>(
+fn items<T: DeserializeOwned + AttachRaw + Send + 'static>(
     client: Client,
     operation: &'static str,
     path: &'static str,

@@ -7,7 +7,7 @@
 use std::fmt;
 
 use aws_lc_rs::hmac;
-use license_core::LicenseError;
+use license_core::{AttachRaw, LicenseError, RawJson};
 use license_http::decode_json_redacted;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -143,7 +143,8 @@ impl WebhookEvent {
         let kind = match raw.meta.event_name.as_str() {
             "license_key_created" | "license_key_updated" => {
                 let event: LicenseKeyEvent = decode_json_redacted(body, str::to_owned)?;
-                let key = Box::new(event.data);
+                let mut key = Box::new(event.data);
+                key.attach_raw(RawJson::from_value(raw.data));
                 if raw.meta.event_name == "license_key_created" {
                     WebhookKind::LicenseKeyCreated(key)
                 } else {

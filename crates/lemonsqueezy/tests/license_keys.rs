@@ -419,7 +419,7 @@ async fn live_type_variants_decode() {
     assert_eq!(a.user_name, "");
     assert!(a.disabled);
     assert_eq!((a.activation_limit, a.instances_count), (None, None));
-    assert_eq!(a.status, KeyStatus::Unknown("suspended_for_review".into()));
+    assert_eq!(a.status, KeyStatus::Other("suspended_for_review".into()));
     assert_eq!(a.created_at.timestamp_subsec_micros(), 123_456);
     assert!(a.test_mode);
 }

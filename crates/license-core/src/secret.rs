@@ -109,6 +109,13 @@ impl SecretLicenseKey {
     }
 }
 
+impl Default for SecretLicenseKey {
+    /// The empty key (what a provider's `null` key reads as); it is never sent.
+    fn default() -> Self {
+        Self::new("")
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for SecretLicenseKey {
     /// Reads a license key string from a provider's answer (trimmed), so it never shows in
     /// `Debug`. There is no `Serialize`: a key is written out only through

@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::de::string_or_null;
 use super::jsonapi::{Relationships, ResourceLinks};
 use crate::ids::{InstanceId, LicenseKeyId, LicenseKeyInstanceId};
+use license_core::RawJson;
 
 /// A `license-key-instances` resource.
 #[derive(Debug, Clone, Deserialize)]
@@ -24,7 +24,12 @@ pub struct LicenseKeyInstance {
     /// The resource's own link.
     #[serde(default)]
     pub links: Option<ResourceLinks>,
+    /// The JSON Lemon Squeezy sent for this license-key-instances resource, as received (it may hold secrets: never log it).
+    #[serde(skip)]
+    pub raw: RawJson,
 }
+
+license_core::attach_raw!(LicenseKeyInstance);
 
 /// The attributes of an instance (exactly five live; no `test_mode`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -35,7 +40,7 @@ pub struct LicenseKeyInstanceAttributes {
     /// The UUID the License API calls `instance_id`.
     pub identifier: InstanceId,
     /// The `instance_name` sent at activation.
-    #[serde(default, deserialize_with = "string_or_null")]
+    #[serde(default, deserialize_with = "license_core::de::string_or_empty")]
     pub name: String,
     /// When it was created.
     pub created_at: DateTime<Utc>,

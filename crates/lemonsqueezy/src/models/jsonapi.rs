@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use license_core::{AttachRaw, RawJson};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -17,6 +18,18 @@ pub struct Document<T> {
     /// Related resources asked for with `include`, as sent (their `type` tells them apart).
     #[serde(default)]
     pub included: Vec<Value>,
+}
+
+impl<T: AttachRaw> AttachRaw for Document<T> {
+    fn attach_raw(&mut self, raw: RawJson) {
+        self.data.attach_raw(raw.at("/data"));
+    }
+}
+
+impl<T: AttachRaw> AttachRaw for ListPage<T> {
+    fn attach_raw(&mut self, raw: RawJson) {
+        self.data.attach_raw(raw.at("/data"));
+    }
 }
 
 impl<T> Document<T> {
@@ -195,16 +208,8 @@ pub struct ResourceIdentifier {
     #[serde(rename = "type")]
     pub resource_type: String,
     /// The resource id, as sent (a string of digits).
-    #[serde(deserialize_with = "id_text")]
+    #[serde(deserialize_with = "license_core::de::string")]
     pub id: String,
-}
-
-fn id_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    match Value::deserialize(deserializer)? {
-        Value::String(s) => Ok(s),
-        Value::Number(n) => Ok(n.to_string()),
-        other => Err(serde::de::Error::custom(format!("{other} is not an id"))),
-    }
 }
 
 /// The `related` and `self` URLs of a relationship.
@@ -230,21 +235,21 @@ pub struct JsonApiError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "opt_text"
+        deserialize_with = "license_core::de::opt_string"
     )]
     pub id: Option<String>,
     /// The HTTP status, as a string (`"422"`).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "opt_text"
+        deserialize_with = "license_core::de::opt_string"
     )]
     pub status: Option<String>,
     /// An application-specific code.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "opt_text"
+        deserialize_with = "license_core::de::opt_string"
     )]
     pub code: Option<String>,
     /// A short summary (`"Unprocessable Entity"`).
@@ -286,14 +291,6 @@ pub struct ErrorSource {
     /// The query parameter at fault.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
-}
-
-fn opt_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    Ok(match Option::<Value>::deserialize(deserializer)? {
-        Some(Value::String(s)) => Some(s),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    })
 }
 
 #[cfg(test)]

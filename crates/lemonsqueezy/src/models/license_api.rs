@@ -5,13 +5,13 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use license_core::{InvalidReason, SecretLicenseKey};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
-use super::de::{opt_u32, u32_or_null};
 use super::license_key::KeyStatus;
 use crate::ids::{
     CustomerId, InstanceId, LicenseKeyId, OrderId, OrderItemId, ProductId, StoreId, VariantId,
 };
+use license_core::RawJson;
 
 /// Which License API call an answer is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -54,13 +54,13 @@ pub struct LicenseApiKey {
     /// Where the key stands.
     pub status: KeyStatus,
     /// The key itself; never printed by `Debug`.
-    #[serde(deserialize_with = "secret_key")]
+    #[serde(deserialize_with = "license_core::de::null_as_default")]
     pub key: SecretLicenseKey,
     /// How many activations are allowed; `None` means unlimited.
-    #[serde(default, deserialize_with = "opt_u32")]
+    #[serde(default, deserialize_with = "license_core::de::opt_uint")]
     pub activation_limit: Option<u32>,
     /// How many activations exist now.
-    #[serde(default, deserialize_with = "u32_or_null")]
+    #[serde(default, deserialize_with = "license_core::de::uint_or_zero")]
     pub activation_usage: u32,
     /// When the key was created.
     #[serde(default)]
@@ -71,12 +71,12 @@ pub struct LicenseApiKey {
     /// Whether it belongs to test mode (missing from the docs, present live).
     #[serde(default)]
     pub test_mode: bool,
+    /// The JSON Lemon Squeezy sent for this key, as received (it may hold secrets: never log it).
+    #[serde(skip)]
+    pub raw: RawJson,
 }
 
-fn secret_key<'de, D: Deserializer<'de>>(deserializer: D) -> Result<SecretLicenseKey, D::Error> {
-    Option::<String>::deserialize(deserializer)
-        .map(|k| SecretLicenseKey::new(k.unwrap_or_default()))
-}
+license_core::attach_raw!(LicenseApiKey);
 
 /// The `instance` object: the activation the answer is about.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -90,7 +90,12 @@ pub struct LicenseApiInstance {
     /// When it was created.
     #[serde(default)]
     pub created_at: Option<DateTime<Utc>>,
+    /// The JSON Lemon Squeezy sent for this activation, as received (it may hold secrets: never log it).
+    #[serde(skip)]
+    pub raw: RawJson,
 }
+
+license_core::attach_raw!(LicenseApiInstance);
 
 /// The `meta` object: whose key it is. Check it (or bind the client to a product) before
 /// trusting a `valid: true`: a key of another store or product validates too.
@@ -275,6 +280,9 @@ pub struct LicenseAnswer {
     pub meta: Option<LicenseApiMeta>,
     /// Why the key was refused, by Lemon Squeezy or by the product binding.
     pub refusal: Option<Refusal>,
+    /// The whole answer as received: `{valid|activated|deactivated, error, license_key,
+    /// instance, meta}` (holds the key: never log it).
+    pub raw: RawJson,
 }
 
 impl LicenseAnswer {

@@ -4,11 +4,11 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use license_core::{LicenseStatus, Patch, SecretLicenseKey};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
-use super::de::{bool_or_int, opt_u32, string_or_null};
 use super::jsonapi::{Relationships, ResourceLinks};
 use crate::ids::{CustomerId, LicenseKeyId, OrderId, OrderItemId, ProductId, StoreId};
+use license_core::RawJson;
 
 /// A `license-keys` resource (also the `data` of the `license_key_*` webhooks).
 #[derive(Debug, Clone, Deserialize)]
@@ -27,7 +27,12 @@ pub struct LicenseKey {
     /// The resource's own link.
     #[serde(default)]
     pub links: Option<ResourceLinks>,
+    /// The JSON Lemon Squeezy sent for this license-keys resource, as received (it may hold secrets: never log it).
+    #[serde(skip)]
+    pub raw: RawJson,
 }
+
+license_core::attach_raw!(LicenseKey);
 
 /// The attributes of a license key, typed for what the live API sends.
 #[derive(Clone, Deserialize)]
@@ -45,30 +50,29 @@ pub struct LicenseKeyAttributes {
     /// The product.
     pub product_id: ProductId,
     /// The customer's name.
-    #[serde(default, deserialize_with = "string_or_null")]
+    #[serde(default, deserialize_with = "license_core::de::string_or_empty")]
     pub user_name: String,
     /// The customer's e-mail address.
-    #[serde(default, deserialize_with = "string_or_null")]
+    #[serde(default, deserialize_with = "license_core::de::string_or_empty")]
     pub user_email: String,
     /// The key itself; never printed by `Debug`.
-    #[serde(deserialize_with = "secret_key")]
     pub key: SecretLicenseKey,
     /// `"XXXX-"` and the last 12 characters of the key: safe to show.
-    #[serde(default, deserialize_with = "string_or_null")]
+    #[serde(default, deserialize_with = "license_core::de::string_or_empty")]
     pub key_short: String,
     /// How many activations are allowed; `None` means unlimited.
-    #[serde(default, deserialize_with = "opt_u32")]
+    #[serde(default, deserialize_with = "license_core::de::opt_uint")]
     pub activation_limit: Option<u32>,
     /// How many activations exist; `None` when the provider sent `null` (new keys in webhooks).
-    #[serde(default, deserialize_with = "opt_u32")]
+    #[serde(default, deserialize_with = "license_core::de::opt_uint")]
     pub instances_count: Option<u32>,
     /// Whether the seller turned the key off (`true`/`false` live, `0`/`1` in the docs).
-    #[serde(default, deserialize_with = "bool_or_int")]
+    #[serde(default, deserialize_with = "license_core::de::bool_or_false")]
     pub disabled: bool,
     /// Where the key stands.
     pub status: KeyStatus,
     /// The status as shown in the dashboard (`"Active"`).
-    #[serde(default, deserialize_with = "string_or_null")]
+    #[serde(default, deserialize_with = "license_core::de::string_or_empty")]
     pub status_formatted: String,
     /// When it expires; `None` means never.
     #[serde(default)]
@@ -80,10 +84,6 @@ pub struct LicenseKeyAttributes {
     /// Whether it belongs to test mode (left out of the docs, present live).
     #[serde(default)]
     pub test_mode: bool,
-}
-
-fn secret_key<'de, D: Deserializer<'de>>(deserializer: D) -> Result<SecretLicenseKey, D::Error> {
-    String::deserialize(deserializer).map(SecretLicenseKey::new)
 }
 
 impl fmt::Debug for LicenseKeyAttributes {
@@ -108,66 +108,24 @@ impl fmt::Debug for LicenseKeyAttributes {
     }
 }
 
-/// The status of a license key. `inactive` means valid but never activated, not revoked.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum KeyStatus {
-    /// Valid, no activations yet.
-    Inactive,
-    /// One or more activations.
-    Active,
-    /// Past `expires_at`, or its subscription ended.
-    Expired,
-    /// Turned off by the seller.
-    Disabled,
-    /// A value this crate does not know, as sent.
-    Unknown(String),
-}
+license_core::open_enum!(
+    /// The status of a license key. `inactive` means valid but never activated, not revoked.
+    KeyStatus {
+        /// Valid, no activations yet.
+        Inactive => "inactive",
+        /// One or more activations.
+        Active => "active",
+        /// Past `expires_at`, or its subscription ended.
+        Expired => "expired",
+        /// Turned off by the seller.
+        Disabled => "disabled",
+    }
+);
 
 impl KeyStatus {
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "inactive",
-            Self::Active => "active",
-            Self::Expired => "expired",
-            Self::Disabled => "disabled",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// Parses a wire value; unknown values are kept.
-    pub fn parse(value: &str) -> Self {
-        match value {
-            "inactive" => Self::Inactive,
-            "active" => Self::Active,
-            "expired" => Self::Expired,
-            "disabled" => Self::Disabled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
     /// The provider-neutral status.
     pub fn to_license_status(&self) -> LicenseStatus {
         LicenseStatus::parse(self.as_str())
-    }
-}
-
-impl fmt::Display for KeyStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for KeyStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(|s| Self::parse(&s))
-    }
-}
-
-impl Serialize for KeyStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
     }
 }
 

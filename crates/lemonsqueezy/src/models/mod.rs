@@ -1,6 +1,5 @@
 //! The shapes Lemon Squeezy sends and takes, tolerant of what the live API really does.
 
-mod de;
 mod instance;
 mod jsonapi;
 pub(crate) mod license_api;
