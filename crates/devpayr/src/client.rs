@@ -1,10 +1,9 @@
 //! The client and its builder; the one place requests are sent and envelopes decoded.
 
-use std::fmt;
 use std::sync::Arc;
 
-use license_core::{ApiKey, IntoApiKey, LicenseError};
-use license_http::{ClientIdentity, HttpClient, HttpOptions, Request};
+use license_core::{AttachRaw, LicenseError};
+use license_http::{ClientIdentity, ClientSettings, HttpClient, ProviderClient, ProviderProfile, Request};
 use serde::de::DeserializeOwned;
 
 use crate::domains::Domains;
@@ -20,124 +19,64 @@ pub const DEFAULT_BASE_URL: &str = "https://api.devpayr.dev/api/v1/";
 /// The environment variable [`ClientBuilder::from_env`] reads the API key from.
 pub const API_KEY_ENV: &str = "DEVPAYR_API_KEY";
 
+/// The environment variable [`ClientBuilder::from_env`] reads a base URL override from.
+pub const BASE_URL_ENV: &str = "DEVPAYR_BASE_URL";
+
 const PROVIDER: &str = "devpayr";
 
+/// What the shared client scaffold needs to know about DevPayr.
+const PROFILE: ProviderProfile = ProviderProfile {
+    identity: ClientIdentity {
+        provider: PROVIDER,
+        crate_name: env!("CARGO_PKG_NAME"),
+        crate_version: env!("CARGO_PKG_VERSION"),
+    },
+    default_base_url: DEFAULT_BASE_URL,
+    api_key_env: API_KEY_ENV,
+    base_url_env: BASE_URL_ENV,
+    error_parser: error::parse_error_body,
+};
+
 /// A DevPayr client. Cheap to clone; `Debug` never shows the API key.
-///
-/// Management calls (licenses, domains, the project has-paid check) need an API key
-/// (`X-API-KEY`); the runtime has-paid check needs only a license key (`X-LICENSE-KEY`).
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    http: HttpClient,
-    api_key: Option<ApiKey>,
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("base_url", &self.inner.http.base_url().as_str())
-            .field(
-                "api_key",
-                &self.inner.api_key.as_ref().map(|_| "<redacted>"),
-            )
-            .finish()
-    }
+    inner: Arc<ProviderClient>,
 }
 
 /// Builds a [`Client`]; everything is checked once, in [`build`](Self::build).
-#[derive(Default)]
+#[derive(Debug, Default)]
+#[must_use]
 pub struct ClientBuilder {
-    base_url: Option<String>,
-    api_key: Option<Result<ApiKey, LicenseError>>,
-    options: HttpOptions,
-}
-
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
-            .field("options", &self.options)
-            .finish()
-    }
+    settings: ClientSettings,
 }
 
 impl ClientBuilder {
-    /// A builder with the default base URL and no API key.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// A builder whose API key is read from `DEVPAYR_API_KEY`; a missing or empty variable is a
-    /// configuration error.
-    pub fn from_env() -> Result<Self, LicenseError> {
-        let value = std::env::var(API_KEY_ENV).map_err(|_| {
-            LicenseError::config(format!("{API_KEY_ENV} is not set (or not UTF-8)"))
-                .with_provider(PROVIDER)
-        })?;
-        Ok(Self::new().api_key(value))
-    }
-
-    /// Overrides the base URL (tests, the emulator). Endpoint paths are appended to it.
-    #[must_use]
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
-
-    /// Sets the API key, sent as `X-API-KEY` on management calls.
-    #[must_use]
-    pub fn api_key(mut self, key: impl IntoApiKey) -> Self {
-        self.api_key = Some(key.into_api_key());
-        self
-    }
-
-    /// Sets the transport options (timeouts, retries, body cap).
-    #[must_use]
-    pub fn http_options(mut self, options: HttpOptions) -> Self {
-        self.options = options;
-        self
-    }
+    license_http::client_builder_methods!();
 
     /// Builds the client, checking the base URL, the API key and the options.
     pub fn build(self) -> Result<Client, LicenseError> {
-        let api_key = self
-            .api_key
-            .transpose()
-            .map_err(|e| e.with_provider(PROVIDER))?;
-        let identity = ClientIdentity {
-            provider: PROVIDER,
-            crate_name: env!("CARGO_PKG_NAME"),
-            crate_version: env!("CARGO_PKG_VERSION"),
-        };
-        let base_url = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
-        // Paths are appended to the base URL's path: make sure it ends in `/`.
-        let base_url = if base_url.ends_with('/') {
-            base_url.to_owned()
-        } else {
-            format!("{base_url}/")
-        };
-        let http = HttpClient::new(identity, &base_url, self.options)?
-            .with_error_parser(error::parse_error_body);
+        let inner = self.settings.build(&PROFILE, DEFAULT_BASE_URL)?;
         Ok(Client {
-            inner: Arc::new(Inner { http, api_key }),
+            inner: Arc::new(inner),
         })
     }
 }
 
 impl Client {
-    /// A builder.
+    /// A builder: the production base URL, no API key, default transport options.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
+        ClientBuilder::default()
     }
 
-    /// A client with the default base URL and the API key from `DEVPAYR_API_KEY`.
+    /// A client with the API key from `DEVPAYR_API_KEY` (and the base URL from
+    /// `DEVPAYR_BASE_URL` when set).
     pub fn from_env() -> Result<Self, LicenseError> {
-        ClientBuilder::from_env()?.build()
+        Self::builder().from_env()?.build()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url()
     }
 
     /// The licenses of a project.
@@ -170,39 +109,35 @@ impl Client {
 
     /// A request authenticated with the API key; a configuration error without one.
     pub(crate) fn api_request(&self, request: Request) -> Result<Request, LicenseError> {
-        let key = self.inner.api_key.as_ref().ok_or_else(|| {
-            LicenseError::config("this call needs an API key: set one on the builder")
-                .with_provider(PROVIDER)
-                .with_operation(request.operation())
-        })?;
+        let key = self.inner.require_api_key(request.operation())?;
         request
             .api_key_header("x-api-key", key)
             .accept("application/json")
     }
 
     /// Sends a request and decodes its envelope; a non-2xx status is the typed error.
-    pub(crate) async fn execute<T: DeserializeOwned>(
+    pub(crate) async fn execute<T: DeserializeOwned + AttachRaw>(
         &self,
         request: Request,
         call: Call,
     ) -> Result<Envelope<T>, LicenseError> {
-        let response = self.inner.http.send(request).await?;
+        let response = self.inner.send(request).await?;
         decode(response, call)
     }
 
     pub(crate) fn http(&self) -> &HttpClient {
-        &self.inner.http
+        self.inner.http()
     }
 }
 
 /// Decodes a response: the envelope on 2xx, the typed error otherwise.
-pub(crate) fn decode<T: DeserializeOwned>(
+pub(crate) fn decode<T: DeserializeOwned + AttachRaw>(
     response: license_http::Response,
     call: Call,
 ) -> Result<Envelope<T>, LicenseError> {
     if response.is_success() {
         let redact = |text: &str| response.redact(text);
-        license_core::decode_json(response.body(), redact).map_err(|_| {
+        response.model().map_err(|_| {
             // License records carry their keys (`uuid`), and a decode error shows a snippet of
             // the body: explain the failure from a copy with every UUID masked.
             let masked = redact_uuids(&String::from_utf8_lossy(response.body()));

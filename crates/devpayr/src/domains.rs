@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::client::{Client, require_data};
 use crate::error::Call;
 use crate::models::{ActionOutcome, Domain, Envelope, NewDomain};
-use crate::pages::{ListPage, RecordStream};
+use crate::pagination::{ListPage, RecordStream};
 
 /// A request for one page of domains; finish with [`ListPage::send`].
 pub type ListDomains = ListPage<Domain>;

@@ -8,25 +8,31 @@ use serde_json::{Map, Value};
 use crate::client::{Client, require_data};
 use crate::error::Call;
 use crate::models::{Envelope, Injectable};
-use crate::pages::paging;
+use crate::pagination::paging;
+use license_core::RawJson;
 
 /// One page of the injectable stream.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct InjectablePage {
     /// The injectables on this page (paid-only ones only for paid projects).
-    #[serde(default, deserialize_with = "crate::models::lenient::vec_or_null")]
+    #[serde(default, deserialize_with = "license_core::de::null_as_default")]
     pub injectables: Vec<Injectable>,
     /// The cursor of the next page.
     #[serde(default)]
     pub next_cursor: Option<String>,
     /// Whether more pages follow.
-    #[serde(default, deserialize_with = "crate::models::lenient::bool_or_false")]
+    #[serde(default, deserialize_with = "license_core::de::bool_or_false")]
     pub has_more: bool,
     /// Every other field, as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+    /// The JSON DevPayr sent for this page, as received (it may hold secrets: never log it).
+    #[serde(skip)]
+    pub raw: RawJson,
 }
+
+license_core::attach_raw!(InjectablePage);
 
 impl Client {
     /// One page of `GET /injectable/stream` (per page 1 to 50, default 50), authenticated with

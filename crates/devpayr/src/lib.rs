@@ -38,16 +38,18 @@ mod has_paid;
 mod injectables;
 mod licenses;
 pub mod models;
-mod pages;
+mod pagination;
 
-pub use client::{API_KEY_ENV, Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use client::{API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use license_core::{ApiKey, LicenseError, SecretLicenseKey};
+pub use license_http::{HttpOptions, RetryPolicy};
 pub use crypto::InjectableSecret;
 pub use domains::{Domains, ListDomains};
 pub use error::{DevPayrError, ErrorReason, devpayr_error, error_reason};
 pub use has_paid::{HasPaidCheck, ProjectHasPaid};
 pub use injectables::InjectablePage;
 pub use licenses::{DEFAULT_PER_PAGE, Licenses, ListLicenses};
-pub use pages::{ListPage, MAX_PER_PAGE, RecordStream};
+pub use pagination::{ListPage, MAX_PER_PAGE, RecordStream};
 
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]

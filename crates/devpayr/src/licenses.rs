@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::client::{Client, require_data};
 use crate::error::Call;
 use crate::models::{ActionOutcome, Envelope, License, NewLicense};
-use crate::pages::{ListPage, RecordStream};
+use crate::pagination::{ListPage, RecordStream};
 
 /// The default page size of the license list.
 pub const DEFAULT_PER_PAGE: u32 = 20;

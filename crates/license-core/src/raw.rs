@@ -149,6 +149,11 @@ impl<T: AttachRaw> AttachRaw for Vec<T> {
     }
 }
 
+impl AttachRaw for Value {
+    /// A `Value` is the received JSON already: nothing to keep beside it.
+    fn attach_raw(&mut self, _raw: RawJson) {}
+}
+
 impl<T: AttachRaw> AttachRaw for Option<T> {
     fn attach_raw(&mut self, raw: RawJson) {
         if let Some(inner) = self {

@@ -3,10 +3,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use license_core::RawJson;
 
-use super::lenient::{opt_bool, opt_datetime, opt_u64, u64_id};
 
-string_enum! {
+license_core::open_enum! {
     /// The environment a domain serves.
     Environment {
         /// Production.
@@ -24,41 +24,46 @@ string_enum! {
 #[non_exhaustive]
 pub struct Domain {
     /// The record id (used in paths).
-    #[serde(deserialize_with = "u64_id")]
+    #[serde(deserialize_with = "license_core::de::uint")]
     pub id: u64,
     /// The owning project.
-    #[serde(default, deserialize_with = "opt_u64")]
+    #[serde(default, deserialize_with = "license_core::de::opt_uint")]
     pub project_id: Option<u64>,
     /// The host name, `localhost[:port]`, IP or device identifier.
     pub domain: String,
     /// Whether this domain is paid for.
-    #[serde(default, deserialize_with = "opt_bool")]
+    #[serde(default, deserialize_with = "license_core::de::opt_bool")]
     pub has_paid: Option<bool>,
     /// Whether the domain is active.
-    #[serde(default, deserialize_with = "opt_bool")]
+    #[serde(default, deserialize_with = "license_core::de::opt_bool")]
     pub is_active: Option<bool>,
     /// Whether this is the project's primary domain.
-    #[serde(default, deserialize_with = "opt_bool")]
+    #[serde(default, deserialize_with = "license_core::de::opt_bool")]
     pub is_primary: Option<bool>,
     /// The environment (not on list answers).
     #[serde(default)]
     pub environment: Option<Environment>,
     /// Whether the domain was verified (not on list answers).
-    #[serde(default, deserialize_with = "opt_bool")]
+    #[serde(default, deserialize_with = "license_core::de::opt_bool")]
     pub is_verified: Option<bool>,
     /// Whether the domain is locked (not on list answers).
-    #[serde(default, deserialize_with = "opt_bool")]
+    #[serde(default, deserialize_with = "license_core::de::opt_bool")]
     pub is_locked: Option<bool>,
     /// When the record was created.
-    #[serde(default, deserialize_with = "opt_datetime")]
+    #[serde(default, deserialize_with = "license_core::de::opt_timestamp")]
     pub created_at: Option<DateTime<Utc>>,
     /// When the record was last changed.
-    #[serde(default, deserialize_with = "opt_datetime")]
+    #[serde(default, deserialize_with = "license_core::de::opt_timestamp")]
     pub updated_at: Option<DateTime<Utc>>,
     /// Every other field, as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+    /// The JSON DevPayr sent for this domain, as received (it may hold secrets: never log it).
+    #[serde(skip)]
+    pub raw: RawJson,
 }
+
+license_core::attach_raw!(Domain);
 
 /// The body of `POST /project/{project}/domains`.
 ///

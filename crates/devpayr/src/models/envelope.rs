@@ -1,5 +1,6 @@
 //! DevPayr's standard response envelope `{status, message, data, errors}` and its list page.
 
+use license_core::{AttachRaw, RawJson};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -22,6 +23,18 @@ pub struct Envelope<T> {
     pub errors: Option<Value>,
 }
 
+impl<T: AttachRaw> AttachRaw for Envelope<T> {
+    fn attach_raw(&mut self, raw: RawJson) {
+        self.data.attach_raw(raw.at("/data"));
+    }
+}
+
+impl<T: AttachRaw> AttachRaw for CursorPage<T> {
+    fn attach_raw(&mut self, raw: RawJson) {
+        self.data.attach_raw(raw.at("/data"));
+    }
+}
+
 fn none<T>() -> Option<T> {
     None
 }
@@ -33,7 +46,7 @@ pub struct CursorPage<T> {
     /// The records on this page.
     #[serde(
         default = "Vec::new",
-        deserialize_with = "super::lenient::vec_or_null",
+        deserialize_with = "license_core::de::null_as_default",
         bound(deserialize = "T: Deserialize<'de>")
     )]
     pub data: Vec<T>,

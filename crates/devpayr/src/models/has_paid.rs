@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::Injectable;
-use super::lenient::{opt_bool, vec_or_null};
+use license_core::RawJson;
 
 /// `data` of a has-paid answer.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -12,15 +12,20 @@ use super::lenient::{opt_bool, vec_or_null};
 pub struct PaymentStatus {
     /// Whether the project (or domain) is paid; `None` only if the server left it out, which
     /// the client reports as a decode error.
-    #[serde(default, deserialize_with = "opt_bool")]
+    #[serde(default, deserialize_with = "license_core::de::opt_bool")]
     pub has_paid: Option<bool>,
     /// Paid-only injectables, sent with `include=injectables` when `has_paid` is true.
-    #[serde(default, deserialize_with = "vec_or_null")]
+    #[serde(default, deserialize_with = "license_core::de::null_as_default")]
     pub injectables: Vec<Injectable>,
     /// Every other field (metadata, restrictions), as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+    /// The JSON DevPayr sent for this answer, as received (it may hold secrets: never log it).
+    #[serde(skip)]
+    pub raw: RawJson,
 }
+
+license_core::attach_raw!(PaymentStatus);
 
 impl PaymentStatus {
     /// Whether the answer is "paid".

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::crypto::{self, InjectableSecret};
 
-string_enum! {
+license_core::open_enum! {
     /// What an injectable holds.
     InjectableType {
         /// A file.
@@ -37,7 +37,7 @@ string_enum! {
     }
 }
 
-string_enum! {
+license_core::open_enum! {
     /// How an injectable is applied to its target.
     InjectableMode {
         /// Inject.

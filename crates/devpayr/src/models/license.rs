@@ -4,10 +4,10 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use license_core::SecretLicenseKey;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
+use license_core::RawJson;
 
-use super::lenient::{opt_bool, opt_datetime, opt_list, opt_u64, u64_id};
 
-string_enum! {
+license_core::open_enum! {
     /// Whether a license is usable. The field name (`status`) and its values are a guess of the
     /// SPEC: DevPayr documents that the state exists but not how it is sent.
     LicenseState {
@@ -26,43 +26,42 @@ string_enum! {
 #[non_exhaustive]
 pub struct License {
     /// The record id (used in paths).
-    #[serde(deserialize_with = "u64_id")]
+    #[serde(deserialize_with = "license_core::de::uint")]
     pub id: u64,
     /// The license key to give to the customer. `Debug` shows only its last four characters.
-    #[serde(deserialize_with = "secret_key")]
     pub uuid: SecretLicenseKey,
     /// The owning project.
-    #[serde(default, deserialize_with = "opt_u64")]
+    #[serde(default, deserialize_with = "license_core::de::opt_uint")]
     pub project_id: Option<u64>,
     /// The label, unique within the project.
     #[serde(default)]
     pub title: Option<String>,
     /// The project domain the license is pinned to.
-    #[serde(default, deserialize_with = "opt_u64")]
+    #[serde(default, deserialize_with = "license_core::de::opt_uint")]
     pub domain_id: Option<u64>,
     /// When the license expires; `None` is a lifetime license.
-    #[serde(default, deserialize_with = "opt_datetime")]
+    #[serde(default, deserialize_with = "license_core::de::opt_timestamp")]
     pub expires_at: Option<DateTime<Utc>>,
     /// The cap on domains (`license_domains` mode).
-    #[serde(default, deserialize_with = "opt_u64")]
+    #[serde(default, deserialize_with = "license_core::de::opt_uint")]
     pub max_domains: Option<u64>,
     /// The cap on subdomains per base domain.
-    #[serde(default, deserialize_with = "opt_u64")]
+    #[serde(default, deserialize_with = "license_core::de::opt_uint")]
     pub max_subdomains_per_domain: Option<u64>,
     /// The cap on validations per day.
-    #[serde(default, deserialize_with = "opt_u64")]
+    #[serde(default, deserialize_with = "license_core::de::opt_uint")]
     pub max_usage_per_day: Option<u64>,
     /// Allowed client IPs (sent as a comma-separated string or a list).
-    #[serde(default, deserialize_with = "opt_list")]
+    #[serde(default, deserialize_with = "license_core::de::opt_list")]
     pub allowed_ips: Option<Vec<String>>,
     /// Allowed ISO-3166 alpha-2 countries (sent as a comma-separated string or a list).
-    #[serde(default, deserialize_with = "opt_list")]
+    #[serde(default, deserialize_with = "license_core::de::opt_list")]
     pub allowed_countries: Option<Vec<String>>,
     /// A test license works only on `localhost`, `127.0.0.1` and `*.test`.
-    #[serde(default, deserialize_with = "opt_bool")]
+    #[serde(default, deserialize_with = "license_core::de::opt_bool")]
     pub is_test_license: Option<bool>,
     /// Whether the license may accept runtime configuration.
-    #[serde(default, deserialize_with = "opt_bool")]
+    #[serde(default, deserialize_with = "license_core::de::opt_bool")]
     pub allow_configs: Option<bool>,
     /// The active/revoked state, when the server sends it as `status` (a guess; see
     /// [`License::state`]). A number or boolean (a Laravel column without a cast) is kept as
@@ -70,19 +69,20 @@ pub struct License {
     #[serde(default, deserialize_with = "opt_state")]
     pub status: Option<LicenseState>,
     /// When the record was created.
-    #[serde(default, deserialize_with = "opt_datetime")]
+    #[serde(default, deserialize_with = "license_core::de::opt_timestamp")]
     pub created_at: Option<DateTime<Utc>>,
     /// When the record was last changed.
-    #[serde(default, deserialize_with = "opt_datetime")]
+    #[serde(default, deserialize_with = "license_core::de::opt_timestamp")]
     pub updated_at: Option<DateTime<Utc>>,
     /// Every other field, as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+    /// The JSON DevPayr sent for this license, as received (it may hold secrets: never log it).
+    #[serde(skip)]
+    pub raw: RawJson,
 }
 
-fn secret_key<'de, D: Deserializer<'de>>(d: D) -> Result<SecretLicenseKey, D::Error> {
-    String::deserialize(d).map(SecretLicenseKey::new)
-}
+license_core::attach_raw!(License);
 
 /// `status` as any JSON scalar: the SPEC only guesses the column, so a number or boolean must
 /// not fail the whole record.

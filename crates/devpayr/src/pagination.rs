@@ -59,7 +59,7 @@ impl<T> fmt::Debug for ListPage<T> {
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> ListPage<T> {
+impl<T: DeserializeOwned + license_core::AttachRaw + Send + 'static> ListPage<T> {
     pub(crate) fn new(
         client: Client,
         operation: &'static str,
