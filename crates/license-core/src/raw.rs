@@ -34,6 +34,11 @@ impl RawJson {
         })
     }
 
+    /// A whole JSON document held as text (a verified signed payload).
+    pub fn from_text(text: String) -> Self {
+        Self::from_body(Bytes::from(text))
+    }
+
     /// JSON that was parsed already.
     pub fn from_value(value: Value) -> Self {
         Self(Repr::Value(Arc::new(value)))

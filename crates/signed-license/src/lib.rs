@@ -29,18 +29,25 @@ pub const PROVIDER: &str = "signed-license";
 mod binding;
 mod client;
 mod code;
-mod de;
+mod contracts;
 mod error;
 mod keys;
+mod license_keys;
+mod licenses;
 pub mod models;
 pub mod offline;
 mod payload;
+mod products;
 mod replay;
 mod verifier;
 mod verify;
 
 pub use binding::{Expected, check_echoes};
-pub use client::{Client, ClientBuilder};
+pub use client::{
+    API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, PRODUCT_ID_ENV, PUBLIC_KEY_FILE_ENV,
+};
+pub use license_core::{ApiKey, LicenseError, SecretLicenseKey};
+pub use license_http::{HttpOptions, RetryPolicy};
 pub use code::{CodeClass, ResponseCode};
 pub use error::{KeyError, UnsignedReason, VerifyError};
 pub use keys::{Algorithm, KeyRole, KeySet, MAX_RSA_BITS, MIN_RSA_BITS, PublicKey};

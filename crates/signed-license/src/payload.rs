@@ -3,7 +3,7 @@
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use license_core::{LicenseError, decode_json};
+use license_core::{LicenseError, RawJson, decode_json};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -92,6 +92,11 @@ impl Payload {
     /// The exact signed JSON text.
     pub fn json(&self) -> &str {
         &self.json
+    }
+
+    /// The signed JSON as received (verified), for models to keep: `raw().at("/license_keys/0")`.
+    pub fn raw(&self) -> RawJson {
+        RawJson::from_text(self.json.clone())
     }
 
     /// Decodes one field; `Ok(None)` when it is absent. A decode error names the path.

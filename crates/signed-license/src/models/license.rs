@@ -5,7 +5,6 @@ use std::fmt;
 use license_core::SecretLicenseKey;
 use serde::Deserialize;
 
-use crate::de;
 
 /// What `activate` (and assign-and-activate) did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,7 +33,7 @@ pub struct MetaEntry {
     /// The meta key.
     pub key: String,
     /// The value (numbers are kept as text).
-    #[serde(deserialize_with = "de::opt_string", default)]
+    #[serde(deserialize_with = "license_core::de::opt_string", default)]
     pub value: Option<String>,
 }
 
@@ -54,31 +53,30 @@ pub struct LicenseDetails {
 #[non_exhaustive]
 pub struct LicenseKeyInfo {
     /// The server's id.
-    #[serde(deserialize_with = "de::u64_flex")]
+    #[serde(deserialize_with = "license_core::de::uint")]
     pub id: u64,
     /// The key (its `Debug` shows only the last four characters).
-    #[serde(deserialize_with = "de::secret_key")]
     pub license_key: SecretLicenseKey,
     /// The owner's name.
-    #[serde(deserialize_with = "de::opt_string", default)]
+    #[serde(deserialize_with = "license_core::de::opt_string", default)]
     pub owner_name: Option<String>,
     /// The owner's email.
-    #[serde(deserialize_with = "de::opt_string", default)]
+    #[serde(deserialize_with = "license_core::de::opt_string", default)]
     pub owner_email: Option<String>,
     /// How many activations are allowed (0 = unlimited).
-    #[serde(deserialize_with = "de::opt_u64_flex", default)]
+    #[serde(deserialize_with = "license_core::de::opt_uint", default)]
     pub activation_limit: Option<u64>,
     /// Validity in days (0 = unlimited).
-    #[serde(deserialize_with = "de::opt_u64_flex", default)]
+    #[serde(deserialize_with = "license_core::de::opt_uint", default)]
     pub validity: Option<u64>,
     /// When it was assigned (`Y-m-d H:i:s`).
-    #[serde(deserialize_with = "de::opt_string", default)]
+    #[serde(deserialize_with = "license_core::de::opt_string", default)]
     pub assigned_at: Option<String>,
     /// Its meta data.
     #[serde(default)]
     pub meta_data: Vec<MetaEntry>,
     /// When it expires; `None` when the server says `false` (never).
-    #[serde(deserialize_with = "de::opt_string", default)]
+    #[serde(deserialize_with = "license_core::de::opt_string", default)]
     pub expires_at: Option<String>,
 }
 
@@ -87,22 +85,22 @@ pub struct LicenseKeyInfo {
 #[non_exhaustive]
 pub struct ProductInfo {
     /// The product id.
-    #[serde(deserialize_with = "de::u64_flex")]
+    #[serde(deserialize_with = "license_core::de::uint")]
     pub id: u64,
     /// External reference (Envato item id), if any.
-    #[serde(deserialize_with = "de::opt_string", default)]
+    #[serde(deserialize_with = "license_core::de::opt_string", default)]
     pub external_reference: Option<String>,
     /// `internal` or `envato`.
-    #[serde(deserialize_with = "de::opt_string", default)]
+    #[serde(deserialize_with = "license_core::de::opt_string", default)]
     pub source: Option<String>,
     /// The name.
     #[serde(default)]
     pub name: String,
     /// The product's post URL.
-    #[serde(deserialize_with = "de::opt_string", default)]
+    #[serde(deserialize_with = "license_core::de::opt_string", default)]
     pub post_url: Option<String>,
     /// The description.
-    #[serde(deserialize_with = "de::opt_string", default)]
+    #[serde(deserialize_with = "license_core::de::opt_string", default)]
     pub description: Option<String>,
     /// Its meta data.
     #[serde(default)]
@@ -114,31 +112,31 @@ pub struct ProductInfo {
 #[non_exhaustive]
 pub struct Downloadable {
     /// The release id.
-    #[serde(deserialize_with = "de::u64_flex")]
+    #[serde(deserialize_with = "license_core::de::uint")]
     pub id: u64,
     /// The product id.
-    #[serde(deserialize_with = "de::u64_flex")]
+    #[serde(deserialize_with = "license_core::de::uint")]
     pub product_id: u64,
     /// The version as a number (`102`).
-    #[serde(deserialize_with = "de::u64_flex")]
+    #[serde(deserialize_with = "license_core::de::uint")]
     pub numeric_version: u64,
     /// The version text (`1.0.2`).
     #[serde(default)]
     pub version: String,
     /// A summary.
-    #[serde(deserialize_with = "de::opt_string", default)]
+    #[serde(deserialize_with = "license_core::de::opt_string", default)]
     pub update_summary: Option<String>,
     /// The changelog.
-    #[serde(deserialize_with = "de::opt_string", default)]
+    #[serde(deserialize_with = "license_core::de::opt_string", default)]
     pub changelog: Option<String>,
     /// Whether it is published.
-    #[serde(deserialize_with = "de::bool_flex", default)]
+    #[serde(deserialize_with = "license_core::de::bool_or_false", default)]
     pub published: bool,
     /// Release date (`Y-m-d H:i:s`).
-    #[serde(deserialize_with = "de::opt_string", default)]
+    #[serde(deserialize_with = "license_core::de::opt_string", default)]
     pub release_date: Option<String>,
     /// Download count.
-    #[serde(deserialize_with = "de::opt_u64_flex", default)]
+    #[serde(deserialize_with = "license_core::de::opt_uint", default)]
     pub download_counter: Option<u64>,
     /// The download URL. It embeds the API key and the license key: treat it as a secret
     /// (`Debug` hides it).

@@ -3,7 +3,6 @@
 use std::fmt;
 
 use license_core::SecretLicenseKey;
-use serde::{Deserialize, Deserializer};
 
 /// Form fields: name and value.
 pub(crate) type Fields = Vec<(&'static str, String)>;
@@ -18,61 +17,17 @@ fn flag(b: bool) -> String {
     String::from(if b { "1" } else { "0" })
 }
 
-macro_rules! text_enum {
-    ($(#[$m:meta])* $name:ident { $( $(#[$vm:meta])* $variant:ident = $text:literal, )* }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum $name {
-            $( $(#[$vm])* $variant, )*
-            /// A value this crate does not know.
-            Other(String),
-        }
-
-        impl $name {
-            /// The wire text.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( Self::$variant => $text, )*
-                    Self::Other(s) => s,
-                }
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(s: &str) -> Self {
-                match s {
-                    $( $text => Self::$variant, )*
-                    other => Self::Other(other.to_owned()),
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                String::deserialize(d).map(|s| Self::from(s.as_str()))
-            }
-        }
-    };
-}
-
-text_enum!(
+license_core::open_enum!(
     /// A license key's status.
     LicenseKeyStatus {
         /// Not yet assigned.
-        Available = "available",
+        Available => "available",
         /// Assigned to an owner.
-        Assigned = "assigned",
+        Assigned => "assigned",
         /// Held back.
-        Reserved = "reserved",
+        Reserved => "reserved",
         /// Blocked.
-        Blocked = "blocked",
+        Blocked => "blocked",
     }
 );
 
@@ -82,23 +37,23 @@ impl Default for LicenseKeyStatus {
     }
 }
 
-text_enum!(
+license_core::open_enum!(
     /// Where a product comes from.
     ProductSource {
         /// Sold by you.
-        Internal = "internal",
+        Internal => "internal",
         /// Sold on Envato.
-        Envato = "envato",
+        Envato => "envato",
     }
 );
 
-text_enum!(
+license_core::open_enum!(
     /// A product's or contract's status.
     ProductStatus {
         /// Active.
-        Active = "active",
+        Active => "active",
         /// Inactive.
-        Inactive = "inactive",
+        Inactive => "inactive",
     }
 );
 

@@ -1,136 +1,161 @@
 //! The client: form-encoded calls to `<base>/api/v1/<endpoint>`, every answer verified.
 
-mod contracts;
-mod license_keys;
-mod licensing;
-mod products;
-
-use std::fmt;
 use std::sync::Arc;
 
-use license_core::{
-    ApiKey, Clock, ErrorKind, IntoApiKey, LicenseError, SecretLicenseKey, SystemClock,
+use license_core::{Clock, ErrorKind, LicenseError, SecretLicenseKey, SystemClock};
+use license_http::{
+    ClientIdentity, ClientSettings, Idempotency, ProviderClient, ProviderProfile, Request,
+    Response,
 };
-use license_http::{ClientIdentity, HttpClient, HttpOptions, Idempotency, Request, Response};
 
 use crate::binding::Expected;
 use crate::code::{CodeClass, ResponseCode};
 use crate::error::VerifyError;
-use crate::keys::KeySet;
+use crate::keys::{KeySet, PublicKey};
 use crate::models::{Answer, Refusal, Reply};
 use crate::payload::{Payload, Verified};
 use crate::replay::StateStore;
 use crate::verifier::{Call, Verifier};
 use crate::verify::{KeyScope, Policy};
 
-/// A GetKeyManager client. Cheap to clone. Every answer is verified before it is returned.
-#[derive(Clone)]
+/// The environment variable holding the API key.
+pub const API_KEY_ENV: &str = "GETKEYMANAGER_API_KEY";
+
+/// The environment variable holding the base URL of your install (it is self-hosted).
+pub const BASE_URL_ENV: &str = "GETKEYMANAGER_BASE_URL";
+
+/// The environment variable [`Client::from_env`] reads the product's public key (a PEM file
+/// path) from.
+pub const PUBLIC_KEY_FILE_ENV: &str = "GETKEYMANAGER_PUBLIC_KEY_FILE";
+
+/// The environment variable [`Client::from_env`] reads the product id from, when set.
+pub const PRODUCT_ID_ENV: &str = "GETKEYMANAGER_PRODUCT_ID";
+
+/// What the shared client scaffold needs to know about GetKeyManager.
+const PROFILE: ProviderProfile = ProviderProfile {
+    identity: ClientIdentity {
+        provider: crate::PROVIDER,
+        crate_name: env!("CARGO_PKG_NAME"),
+        crate_version: env!("CARGO_PKG_VERSION"),
+    },
+    // Self-hosted: there is no default; `build` refuses a builder without a base URL.
+    default_base_url: "",
+    api_key_env: API_KEY_ENV,
+    base_url_env: BASE_URL_ENV,
+    error_parser: |_| (None, None),
+};
+
+/// A GetKeyManager client. Cheap to clone; `Debug` never shows the API key. Every answer is
+/// verified before it is returned.
+#[derive(Debug, Clone)]
 pub struct Client {
     inner: Arc<Inner>,
 }
 
+#[derive(Debug)]
 struct Inner {
-    http: HttpClient,
-    api_key: ApiKey,
+    base: ProviderClient,
     verifier: Verifier,
     product_id: Option<u64>,
 }
 
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("http", &self.inner.http)
-            .field("api_key", &self.inner.api_key)
-            .field("verifier", &self.inner.verifier)
-            .field("product_id", &self.inner.product_id)
-            .finish()
-    }
-}
-
 impl Client {
-    /// A builder. The base URL (your install), the API key and the pinned keys are required.
+    /// A builder. The base URL, the API key and the pinned public keys are required.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
 
-    /// The verifier in use (for re-verifying saved envelopes).
+    /// A client from the environment: `GETKEYMANAGER_BASE_URL`, `GETKEYMANAGER_API_KEY`,
+    /// `GETKEYMANAGER_PUBLIC_KEY_FILE` (the product's public key, PEM) and, when set,
+    /// `GETKEYMANAGER_PRODUCT_ID`. Anything missing or unreadable is a configuration error
+    /// naming the variable.
+    pub fn from_env() -> Result<Self, LicenseError> {
+        Self::builder().from_env()?.keys_from_env()?.build()
+    }
+
+    /// The verifier every answer goes through (for offline checks of saved envelopes).
     pub fn verifier(&self) -> &Verifier {
         &self.inner.verifier
     }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.inner.base.base_url()
+    }
 }
 
-/// Builds a [`Client`], checking everything once.
-#[derive(Default)]
+/// Builds a [`Client`]; everything is checked once, in [`build`](Self::build).
+#[derive(Debug, Default)]
+#[must_use]
 pub struct ClientBuilder {
-    base_url: Option<String>,
-    api_key: Option<Result<ApiKey, LicenseError>>,
+    settings: ClientSettings,
     keys: Option<KeySet>,
     policy: Policy,
     accept_global: bool,
     product_id: Option<u64>,
     clock: Option<Arc<dyn Clock>>,
     store: Option<Arc<dyn StateStore>>,
-    http_options: HttpOptions,
-}
-
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("api_key", &self.api_key)
-            .field("keys", &self.keys)
-            .field("policy", &self.policy)
-            .finish_non_exhaustive()
-    }
 }
 
 impl ClientBuilder {
-    /// The install's root URL (`https://licenses.example.com`); calls go to `<base>/api/v1/…`.
-    #[must_use]
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
+    license_http::client_builder_methods!();
 
-    /// The API key (sent as the `api_key` field and as a bearer token).
-    #[must_use]
-    pub fn api_key(mut self, key: impl IntoApiKey) -> Self {
-        self.api_key = Some(key.into_api_key());
-        self
-    }
-
-    /// The pinned public keys (at least the product key).
-    #[must_use]
+    /// The pinned public keys answers must be signed with (required).
     pub fn keys(mut self, keys: KeySet) -> Self {
         self.keys = Some(keys);
         self
     }
 
-    /// Freshness limits (its key scope is replaced by
-    /// [`accept_global_key_for_license_calls`](Self::accept_global_key_for_license_calls)).
-    #[must_use]
+    /// Reads the product's public key from the PEM file `GETKEYMANAGER_PUBLIC_KEY_FILE` names,
+    /// and the product id from `GETKEYMANAGER_PRODUCT_ID` when set.
+    pub fn keys_from_env(self) -> Result<Self, LicenseError> {
+        self.keys_from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`keys_from_env`](Self::keys_from_env), reading variables through `lookup`.
+    pub fn keys_from_env_with(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, LicenseError> {
+        let config = |m: String| LicenseError::config(m).with_provider(crate::PROVIDER);
+        let path = lookup(PUBLIC_KEY_FILE_ENV)
+            .filter(|p| !p.trim().is_empty())
+            .ok_or_else(|| config(format!("{PUBLIC_KEY_FILE_ENV} is not set")))?;
+        let pem = std::fs::read_to_string(&path)
+            .map_err(|e| config(format!("could not read {PUBLIC_KEY_FILE_ENV}")).with_source(e))?;
+        let key = PublicKey::from_pem("product", &pem)
+            .map_err(|e| config(format!("{PUBLIC_KEY_FILE_ENV}: {e}")))?;
+        self.keys = Some(KeySet::new(key));
+        if let Some(product) = lookup(PRODUCT_ID_ENV).filter(|p| !p.trim().is_empty()) {
+            let product = product
+                .trim()
+                .parse()
+                .map_err(|_| config(format!("{PRODUCT_ID_ENV} is not a number")))?;
+            self.product_id = Some(product);
+        }
+        Ok(self)
+    }
+
+    /// How fresh answers must be, and which keys may sign them.
     pub fn policy(mut self, policy: Policy) -> Self {
         self.policy = policy;
         self
     }
 
-    /// Lets license-state calls accept the global key (off by default: a global-key answer can
-    /// be replayed across products of the same install).
-    #[must_use]
+    /// Accepts successes signed with the global key on license calls too (default: refused;
+    /// refusals and errors signed with it are always accepted).
     pub fn accept_global_key_for_license_calls(mut self, accept: bool) -> Self {
         self.accept_global = accept;
         self
     }
 
     /// The product this client is for: echoed product ids must match it.
-    #[must_use]
     pub fn product_id(mut self, product_id: u64) -> Self {
         self.product_id = Some(product_id);
         self
     }
 
     /// The clock freshness is judged by (default: the system clock).
-    #[must_use]
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = Some(clock);
         self
@@ -138,29 +163,19 @@ impl ClientBuilder {
 
     /// Where accepted timestamps are kept (default: in memory; use a
     /// [`FileStateStore`](crate::FileStateStore) to survive restarts).
-    #[must_use]
     pub fn state_store(mut self, store: Arc<dyn StateStore>) -> Self {
         self.store = Some(store);
-        self
-    }
-
-    /// Transport options (timeouts, retries, body cap).
-    #[must_use]
-    pub fn http_options(mut self, options: HttpOptions) -> Self {
-        self.http_options = options;
         self
     }
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, LicenseError> {
         let config = |m: &str| LicenseError::config(m).with_provider(crate::PROVIDER);
-        let base_url = self
-            .base_url
-            .ok_or_else(|| config("the base URL of your install is required (self-hosted)"))?;
-        let api_key = self
-            .api_key
-            .ok_or_else(|| config("the API key is required"))?
-            .map_err(|e| e.with_provider(crate::PROVIDER))?;
+        if self.settings.base_url().is_none() {
+            return Err(config(
+                "the base URL of your install is required (self-hosted)",
+            ));
+        }
         let keys = self
             .keys
             .ok_or_else(|| config("a pinned product public key is required"))?;
@@ -171,12 +186,10 @@ impl ClientBuilder {
                 "the policy's max_age and max_skew must not be negative (every answer would be refused)",
             ));
         }
-        let identity = ClientIdentity {
-            provider: crate::PROVIDER,
-            crate_name: env!("CARGO_PKG_NAME"),
-            crate_version: env!("CARGO_PKG_VERSION"),
-        };
-        let http = HttpClient::new(identity, &base_url, self.http_options)?;
+        let base = self.settings.build(&PROFILE, PROFILE.default_base_url)?;
+        if base.api_key().is_none() {
+            return Err(config("the API key is required"));
+        }
         let scope = if self.accept_global {
             KeyScope::ProductOrGlobal
         } else {
@@ -189,8 +202,7 @@ impl ClientBuilder {
         }
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
-                api_key,
+                base,
                 verifier,
                 product_id: self.product_id,
             }),
@@ -294,7 +306,7 @@ impl Client {
                 .with_provider(crate::PROVIDER)
                 .with_operation(op.operation));
         }
-        let key = &self.inner.api_key;
+        let key = self.inner.base.require_api_key(op.operation)?;
         let segments = ["api", "v1", op.endpoint];
         let mut request = if op.get {
             let mut r = Request::get(op.operation, segments)?.secret_query("api_key", key.expose());
@@ -317,7 +329,7 @@ impl Client {
         if op.read_only {
             request = request.idempotency_override(Idempotency::Idempotent);
         }
-        let response = self.inner.http.send(request).await?;
+        let response = self.inner.base.send(request).await?;
         let call = Call {
             operation: op.operation,
             license_call: op.license_call,

@@ -2,7 +2,7 @@
 
 use license_core::{LicenseError, SecretLicenseKey};
 
-use super::{Client, Op, field_on, unit_on};
+use crate::client::{Client, Op, field_on, unit_on};
 use crate::models::{
     Activation, Deactivation, Downloadable, LicenseDetails, Reply, Telemetry, TelemetrySaved,
 };

@@ -2,7 +2,7 @@
 
 use license_core::LicenseError;
 
-use super::{Client, Op, field_on, unit_on};
+use crate::client::{Client, Op, field_on, unit_on};
 use crate::models::{Contract, ContractSpec, Reply, TelemetryRecord};
 
 impl Client {
