@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use license_core::{AttachRaw, LicenseError};
-use license_http::{ClientIdentity, ClientSettings, HttpClient, ProviderClient, ProviderProfile, Request};
+use license_http::{
+    ClientIdentity, ClientSettings, HttpClient, ProviderClient, ProviderProfile, Request,
+};
 use serde::de::DeserializeOwned;
 
 use crate::domains::Domains;
@@ -34,7 +36,7 @@ const PROFILE: ProviderProfile = ProviderProfile {
     default_base_url: DEFAULT_BASE_URL,
     api_key_env: API_KEY_ENV,
     base_url_env: BASE_URL_ENV,
-    error_parser: error::parse_error_body,
+    error_parser: &error::parse_error_body,
 };
 
 /// A DevPayr client. Cheap to clone; `Debug` never shows the API key.

@@ -41,13 +41,13 @@ pub mod models;
 mod pagination;
 
 pub use client::{API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL};
-pub use license_core::{ApiKey, LicenseError, SecretLicenseKey};
-pub use license_http::{HttpOptions, RetryPolicy};
 pub use crypto::InjectableSecret;
 pub use domains::{Domains, ListDomains};
 pub use error::{DevPayrError, ErrorReason, devpayr_error, error_reason};
 pub use has_paid::{HasPaidCheck, ProjectHasPaid};
 pub use injectables::InjectablePage;
+pub use license_core::{ApiKey, LicenseError, SecretLicenseKey};
+pub use license_http::{HttpOptions, RetryPolicy};
 pub use licenses::{DEFAULT_PER_PAGE, Licenses, ListLicenses};
 pub use pagination::{ListPage, MAX_PER_PAGE, RecordStream};
 

@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use license_core::LicenseError;
-use license_http::{ClientIdentity, ClientSettings, ProviderClient, ProviderProfile, Request, Response};
+use license_http::{
+    ClientIdentity, ClientSettings, ProviderClient, ProviderProfile, Request, Response,
+};
 
 use crate::error::parse_error_body;
 use crate::instances::LicenseKeyInstances;
@@ -51,7 +53,7 @@ const PROFILE: ProviderProfile = ProviderProfile {
     default_base_url: "https://live.dodopayments.com",
     api_key_env: API_KEY_ENV,
     base_url_env: BASE_URL_ENV,
-    error_parser: parse_error_body,
+    error_parser: &parse_error_body,
 };
 
 /// A Dodo Payments license-key client. Cheap to clone (an `Arc` inside); `Debug` never shows the

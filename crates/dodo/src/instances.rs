@@ -9,8 +9,8 @@ use crate::client::Client;
 use crate::error::{check, op};
 use crate::licenses::invalid;
 use crate::models::LicenseKeyInstance;
-use crate::pagination::{Listing, Page, fetch_all, fetch_page};
 use crate::models::ListInstances;
+use crate::pagination::{Listing, Page, fetch_all, fetch_page};
 
 /// The instance admin endpoints; from [`Client::license_key_instances`].
 #[derive(Debug, Clone)]

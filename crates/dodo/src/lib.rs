@@ -35,18 +35,18 @@ mod pagination;
 pub mod webhooks;
 
 pub use client::{API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, Environment};
-pub use license_core::{ApiKey, LicenseError, SecretLicenseKey};
-pub use license_http::{HttpOptions, RetryPolicy};
 pub use error::{DodoErrorExt, ErrorCode};
 pub use instances::LicenseKeyInstances;
+pub use license_core::{ApiKey, LicenseError, SecretLicenseKey};
+pub use license_http::{HttpOptions, RetryPolicy};
 pub use license_keys::LicenseKeys;
 pub use licenses::Licenses;
 pub use models::{
     Activation, ActivationCustomer, ActivationProduct, LicenseKey, LicenseKeyInstance,
     LicenseKeySource, LicenseKeyStatus, Validation,
 };
-pub use pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page};
 pub use models::{CreateLicenseKey, ListInstances, ListLicenseKeys, UpdateLicenseKey};
+pub use pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page};
 
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]

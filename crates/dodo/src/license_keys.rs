@@ -11,8 +11,8 @@ use license_http::{Idempotency, Request};
 use crate::client::Client;
 use crate::error::{check, op};
 use crate::models::LicenseKey;
-use crate::pagination::{Listing, Page, fetch_all, fetch_page};
 use crate::models::{CreateLicenseKey, ListLicenseKeys, UpdateLicenseKey};
+use crate::pagination::{Listing, Page, fetch_all, fetch_page};
 
 /// The license-key admin endpoints; from [`Client::license_keys`].
 #[derive(Debug, Clone)]

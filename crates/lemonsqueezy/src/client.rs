@@ -39,7 +39,7 @@ const PROFILE: ProviderProfile = ProviderProfile {
     default_base_url: DEFAULT_BASE_URL,
     api_key_env: API_KEY_ENV,
     base_url_env: BASE_URL_ENV,
-    error_parser: parse_error_body,
+    error_parser: &parse_error_body,
 };
 
 /// A Lemon Squeezy client: the JSON:API resources (with an API key) and the public License API

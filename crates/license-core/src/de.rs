@@ -13,8 +13,8 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
 
 /// What a flexible scalar turned out to be.
 enum Flex<T> {
@@ -103,7 +103,8 @@ where
     D: Deserializer<'de>,
     T: TryFrom<u64>,
 {
-    d.deserialize_any(UintVisitor(PhantomData)).map(Flex::into_option)
+    d.deserialize_any(UintVisitor(PhantomData))
+        .map(Flex::into_option)
 }
 
 /// A required unsigned integer (an id), sent as a number or a string of digits.
@@ -278,7 +279,9 @@ pub fn opt_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, 
                 .map(str::to_owned)
                 .collect(),
         ),
-        Some(Listed::Items(items)) => Some(items.into_iter().map(|i| i.trim().to_owned()).collect()),
+        Some(Listed::Items(items)) => {
+            Some(items.into_iter().map(|i| i.trim().to_owned()).collect())
+        }
     })
 }
 
@@ -403,6 +406,7 @@ where
 }
 
 #[cfg(test)]
+#[allow(unreachable_pub)]
 mod tests {
     use super::*;
     use serde::Deserialize;

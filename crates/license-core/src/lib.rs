@@ -32,11 +32,11 @@ pub use json::decode_json;
 pub use model::{Customer, Instance, LicenseKey, ProductRef, Provider, PurchaseRefs};
 pub use page::{Page, PageToken};
 pub use patch::Patch;
-pub use raw::{AttachRaw, RawJson};
 pub use provider::{
     ActivateRequest, ActivationOutcome, CreateRequest, DeactivateRequest, InstancesRequest,
     LicenseProvider, ListRequest, UpdateRequest, ValidateRequest,
 };
+pub use raw::{AttachRaw, RawJson};
 pub use secret::{ApiKey, IntoApiKey, SecretLicenseKey, constant_time_eq};
 pub use status::LicenseStatus;
 pub use validation::{InvalidReason, ValidationOutcome};

@@ -48,13 +48,16 @@ impl RawJson {
     pub fn at(&self, pointer: &str) -> Self {
         match &self.0 {
             Repr::Empty => Self::default(),
-            Repr::Body { body, pointer: base } => Self(Repr::Body {
+            Repr::Body {
+                body,
+                pointer: base,
+            } => Self(Repr::Body {
                 body: body.clone(),
                 pointer: Arc::from(format!("{base}{pointer}")),
             }),
-            Repr::Value(value) => {
-                Self(Repr::Value(Arc::new(value.pointer(pointer).cloned().unwrap_or(Value::Null))))
-            }
+            Repr::Value(value) => Self(Repr::Value(Arc::new(
+                value.pointer(pointer).cloned().unwrap_or(Value::Null),
+            ))),
         }
     }
 
@@ -75,7 +78,10 @@ impl RawJson {
                 if pointer.is_empty() {
                     whole
                 } else {
-                    whole.pointer_mut(pointer).map(Value::take).unwrap_or(Value::Null)
+                    whole
+                        .pointer_mut(pointer)
+                        .map(Value::take)
+                        .unwrap_or(Value::Null)
                 }
             }
         }

@@ -6,13 +6,13 @@ use std::fmt;
 
 use license_core::{ApiKey, IntoApiKey, LicenseError};
 
-use crate::client::{ClientIdentity, HttpClient};
+use crate::client::{ClientIdentity, HttpClient, ProviderErrorParser};
 use crate::options::HttpOptions;
 use crate::request::Request;
 use crate::response::Response;
 
 /// What a provider crate tells the scaffold about itself.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct ProviderProfile {
     /// Who is calling: provider name for errors and traces, crate for the User-Agent.
     pub identity: ClientIdentity,
@@ -23,7 +23,18 @@ pub struct ProviderProfile {
     /// The environment variable that overrides the base URL (`DODO_PAYMENTS_BASE_URL`).
     pub base_url_env: &'static str,
     /// Reads the provider's error bodies into a code and a message.
-    pub error_parser: fn(&[u8]) -> (Option<String>, Option<String>),
+    pub error_parser: &'static ProviderErrorParser,
+}
+
+impl fmt::Debug for ProviderProfile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProviderProfile")
+            .field("identity", &self.identity)
+            .field("default_base_url", &self.default_base_url)
+            .field("api_key_env", &self.api_key_env)
+            .field("base_url_env", &self.base_url_env)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The settings every provider's `ClientBuilder` collects; checked once, by
@@ -240,7 +251,7 @@ mod tests {
         default_base_url: "https://api.example.com/v1",
         api_key_env: "EXAMPLE_API_KEY",
         base_url_env: "EXAMPLE_BASE_URL",
-        error_parser: |_| (None, None),
+        error_parser: &|_| (None, None),
     };
 
     #[test]
@@ -271,7 +282,12 @@ mod tests {
         assert!(empty.is_config());
         let mut settings = ClientSettings::default();
         settings.set_api_key("");
-        assert!(settings.build(&PROFILE, "https://x.test").unwrap_err().is_config());
+        assert!(
+            settings
+                .build(&PROFILE, "https://x.test")
+                .unwrap_err()
+                .is_config()
+        );
     }
 
     #[test]

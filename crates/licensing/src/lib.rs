@@ -10,6 +10,20 @@
 mod adapters;
 
 pub use adapters::*;
+
+/// Each provider's models mapped into the neutral ones: pure functions, no I/O, the same names
+/// in every provider (`license`, `instance`, `status`, …). The providers use them; they are
+/// public for apps that decode a provider's JSON themselves (a webhook, a stored body).
+pub mod mapping {
+    #[cfg(feature = "devpayr")]
+    pub use crate::adapters::devpayr::mapping as devpayr;
+    #[cfg(feature = "dodo")]
+    pub use crate::adapters::dodo::mapping as dodo;
+    #[cfg(feature = "lemonsqueezy")]
+    pub use crate::adapters::lemonsqueezy::mapping as lemonsqueezy;
+    #[cfg(feature = "signed-license")]
+    pub use crate::adapters::signed_license::mapping as signed_license;
+}
 pub use license_core::{
     ActivateRequest, ActivationOutcome, ApiKey, Capabilities, Clock, CreateRequest, Customer,
     DeactivateRequest, ErrorKind, FixedClock, Instance, InstancesRequest, InvalidReason,

@@ -8,12 +8,16 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use devpayr::models::{Denial, Envelope, License};
 use license_emulator::devpayr::{DevPayrEmulator, DomainMode, GLOBAL_KEY, SEED_PROJECT};
+use licensing::mapping::devpayr as map;
 use licensing::{
     ActivateRequest, CreateRequest, DeactivateRequest, DevPayrProvider, FixedClock,
     InstancesRequest, InvalidReason, LicenseProvider, LicenseStatus, ListRequest, PageToken, Patch,
-    Provider, UpdateRequest, ValidateRequest, devpayr_denial_reason, devpayr_license_key,
+    Provider, UpdateRequest, ValidateRequest,
 };
 use serde_json::Value;
+use support::received;
+
+mod support;
 
 fn fixture(name: &str) -> String {
     let path = format!(
@@ -36,8 +40,8 @@ fn now() -> DateTime<Utc> {
 #[test]
 fn show_fixture_maps_every_field() {
     let body: Value = serde_json::from_str(&fixture("licenses.show.200.json")).unwrap();
-    let envelope: Envelope<License> = serde_json::from_value(body.clone()).unwrap();
-    let license = devpayr_license_key(envelope.data.as_ref().unwrap(), now());
+    let envelope: Envelope<License> = received(&fixture("licenses.show.200.json"));
+    let license = map::license(envelope.data.as_ref().unwrap(), now());
 
     assert_eq!(license.provider, Provider::DevPayr);
     assert_eq!(license.id, "5");
@@ -62,15 +66,15 @@ fn show_fixture_maps_every_field() {
 #[test]
 fn list_fixture_maps_lifetime_unlimited_test_licenses() {
     let body: Value = serde_json::from_str(&fixture("licenses.list.200.json")).unwrap();
-    let records: Vec<License> = serde_json::from_value(body["data"]["data"].clone()).unwrap();
-    let license = devpayr_license_key(&records[1], now());
+    let records: Vec<License> = received(&body["data"]["data"].to_string());
+    let license = map::license(&records[1], now());
     assert_eq!(license.id, "4");
     assert_eq!(license.expires_at, None, "lifetime");
     assert_eq!(license.activation_limit, None, "no domain cap");
     assert_eq!(license.test_mode, Some(true));
     assert_eq!(license.raw, body["data"]["data"][1]);
     // Past its expiry the first one is expired, whatever `status` says.
-    let later = devpayr_license_key(&records[0], at("2027-01-01T00:00:00Z"));
+    let later = map::license(&records[0], at("2027-01-01T00:00:00Z"));
     assert_eq!(later.status, LicenseStatus::Expired);
 }
 
@@ -81,24 +85,21 @@ fn unknown_states_and_huge_limits_do_not_break_the_mapping() {
     record["status"] = Value::from("on_hold");
     record["max_domains"] = Value::from(10_000_000_000_u64);
     record["brand_new_column"] = Value::from("kept");
-    let license: License = serde_json::from_value(record).unwrap();
-    let mapped = devpayr_license_key(&license, now());
+    let license: License = received(&record.to_string());
+    let mapped = map::license(&license, now());
     assert_eq!(mapped.status, LicenseStatus::Other("on_hold".into()));
     assert_eq!(mapped.activation_limit, None);
-    assert_eq!(mapped.raw["brand_new_column"], "kept");
+    assert_eq!(mapped.raw.to_value()["brand_new_column"], "kept");
 
     let mut record = body["data"].clone();
     record["status"] = Value::from("revoked");
     let license: License = serde_json::from_value(record).unwrap();
-    assert_eq!(
-        devpayr_license_key(&license, now()).status,
-        LicenseStatus::Revoked
-    );
+    assert_eq!(map::license(&license, now()).status, LicenseStatus::Revoked);
     let mut record = body["data"].clone();
     record.as_object_mut().unwrap().remove("status");
     let license: License = serde_json::from_value(record).unwrap();
     assert_eq!(
-        devpayr_license_key(&license, now()).status,
+        map::license(&license, now()).status,
         LicenseStatus::Other("unknown".into())
     );
 }
@@ -109,7 +110,7 @@ fn denials_map_to_reasons() {
         serde_json::from_str(&fixture("has-paid.license.403.domain-not-authorized.json")).unwrap();
     let message = body["message"].as_str().unwrap().to_owned();
     let reason = |status: u16, message: &str| {
-        devpayr_denial_reason(&Denial::new(status, Some(message.to_owned())))
+        map::denial_reason(&Denial::new(status, Some(message.to_owned())))
     };
     assert_eq!(reason(403, &message), InvalidReason::InstanceMismatch);
     assert_eq!(
@@ -131,7 +132,7 @@ fn denials_map_to_reasons() {
         InvalidReason::Other("Daily usage limit reached for this license.".into())
     );
     assert_eq!(
-        devpayr_denial_reason(&Denial::new(403, None)),
+        map::denial_reason(&Denial::new(403, None)),
         InvalidReason::Other("refused by DevPayr (HTTP 403)".into())
     );
 }
@@ -298,7 +299,7 @@ async fn domain_cap_is_the_activation_limit() {
     let created = p.create(create).await.unwrap();
     assert_eq!(created.activation_limit, Some(1));
     assert_eq!(created.status, LicenseStatus::Active);
-    assert_eq!(created.raw["title"], "One domain");
+    assert_eq!(created.raw.to_value()["title"], "One domain");
     let requests = emulator.server().received_requests().await.unwrap();
     let post = requests.last().unwrap();
     assert_eq!(post.url.path(), "/api/v1/project/2/licenses");

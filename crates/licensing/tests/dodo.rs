@@ -23,6 +23,7 @@ fn at(text: &str) -> DateTime<Utc> {
 
 #[path = "dodo/mapping.rs"]
 mod mapping;
+mod support;
 
 // ---- flows against the emulator (the mapping tests are in `dodo/mapping.rs`) ------------------
 
@@ -332,7 +333,7 @@ async fn get_list_update_create_and_instances() {
     create.activation_limit = Some(3);
     let created = p.create(create).await.unwrap();
     assert_eq!(created.activation_limit, Some(3));
-    assert_eq!(created.raw["source"], "import");
+    assert_eq!(created.raw.to_value()["source"], "import");
     let mut no_key = CreateRequest::for_product("pdt_engine");
     no_key.customer_id = Some("cus_ada".into());
     assert!(p.create(no_key).await.is_err());

@@ -9,13 +9,14 @@ use lemonsqueezy::models::{
     LicenseKeyInstance, ListPage,
 };
 use license_emulator::lemonsqueezy::{KeySeed, LemonSqueezyEmulator};
-use licensing::lemonsqueezy_mapping as map;
+use licensing::mapping::lemonsqueezy as map;
 use licensing::{
     ActivateRequest, ActivationOutcome, DeactivateRequest, InstancesRequest, InvalidReason,
     LemonSqueezyProvider, LicenseError, LicenseProvider, LicenseStatus, ListRequest, PageToken,
     Patch, Provider, UpdateRequest, ValidateRequest,
 };
 use serde_json::Value;
+use support::received;
 use wiremock::matchers::{body_string, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -42,10 +43,17 @@ fn at(text: &str) -> DateTime<Utc> {
 fn answer_parts(name: &str) -> (LicenseApiKey, LicenseApiMeta) {
     let body = json(name);
     (
-        serde_json::from_value(body["license_key"].clone()).unwrap(),
+        received(&body["license_key"].to_string()),
         serde_json::from_value(body["meta"].clone()).unwrap(),
     )
 }
+
+/// A `license-keys` resource as the client hands it over (the document's `data`, with its JSON).
+fn resource(body: &Value) -> LsLicenseKey {
+    received::<Document<LsLicenseKey>>(&body.to_string()).data
+}
+
+mod support;
 
 #[path = "lemonsqueezy/emulator.rs"]
 mod emulator;
@@ -241,9 +249,88 @@ async fn activate_refusals_and_success() {
     assert_eq!(license.unwrap().activation_limit, Some(3));
 }
 
+/// A provider bound to product `product` on `server`.
+fn bound_provider(server: &MockServer, product: u64) -> Box<dyn LicenseProvider> {
+    let client = lemonsqueezy::Client::builder()
+        .base_url(server.uri())
+        .expect_product(product)
+        .http_options(license_options())
+        .build()
+        .unwrap();
+    Box::new(LemonSqueezyProvider::new(client))
+}
+
 #[tokio::test]
-async fn product_mismatch_is_refused_and_the_slot_released() {
+async fn a_key_of_another_product_is_refused_before_a_slot_is_spent() {
     let server = mock_server().await;
+    let check = format!("license_key={KEY}");
+    mount(
+        &server,
+        "validate",
+        &check,
+        200,
+        "licenses.validate.200.no_instance.json",
+    )
+    .await;
+    // No activation may reach Lemon Squeezy.
+    Mock::given(path("/v1/licenses/activate"))
+        .respond_with(reply(200, "licenses.activate.200.json"))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let outcome = bound_provider(&server, 99)
+        .activate(ActivateRequest::new(KEY, "build-7"))
+        .await
+        .unwrap();
+    let ActivationOutcome::Refused { reason, license } = outcome else {
+        panic!("refused expected")
+    };
+    assert_eq!(reason, InvalidReason::ProductMismatch);
+    let license = license.unwrap();
+    assert_eq!(license.product.id.as_deref(), Some("4"));
+    assert_eq!(license.raw, json("licenses.validate.200.no_instance.json"));
+}
+
+#[tokio::test]
+async fn a_key_of_the_bound_product_is_validated_then_activated() {
+    let server = mock_server().await;
+    let check = format!("license_key={KEY}");
+    mount(
+        &server,
+        "validate",
+        &check,
+        200,
+        "licenses.validate.200.no_instance.json",
+    )
+    .await;
+    let form = format!("license_key={KEY}&instance_name=build-7");
+    mount(
+        &server,
+        "activate",
+        &form,
+        200,
+        "licenses.activate.200.json",
+    )
+    .await;
+    let outcome = bound_provider(&server, 4)
+        .activate(ActivateRequest::new(KEY, "build-7"))
+        .await
+        .unwrap();
+    assert!(outcome.is_activated(), "{outcome:?}");
+}
+
+#[tokio::test]
+async fn a_product_that_changes_between_check_and_activation_releases_the_slot() {
+    let server = mock_server().await;
+    // The check sees the bound product; the activation answers for another one (a race).
+    let mut checked = json("licenses.validate.200.no_instance.json");
+    checked["meta"]["product_id"] = Value::from(99);
+    Mock::given(method("POST"))
+        .and(path("/v1/licenses/validate"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(checked))
+        .expect(1)
+        .mount(&server)
+        .await;
     let form = format!("license_key={KEY}&instance_name=build-7");
     mount(
         &server,
@@ -262,14 +349,7 @@ async fn product_mismatch_is_refused_and_the_slot_released() {
         "licenses.deactivate.200.json",
     )
     .await;
-    let client = lemonsqueezy::Client::builder()
-        .base_url(server.uri())
-        .expect_product(99)
-        .http_options(license_options())
-        .build()
-        .unwrap();
-    let provider: Box<dyn LicenseProvider> = Box::new(LemonSqueezyProvider::new(client));
-    let outcome = provider
+    let outcome = bound_provider(&server, 99)
         .activate(ActivateRequest::new(KEY, "build-7"))
         .await
         .unwrap();

@@ -7,14 +7,14 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use license_emulator::signed_license::{LicenseSpec, SignedLicenseEmulator, SigningMode};
-use licensing::signed_license_mapping as map;
+use licensing::mapping::signed_license as map;
 use licensing::{
     ActivateRequest, ActivationOutcome, ApiKey, CreateRequest, DeactivateRequest, FixedClock,
     InstancesRequest, InvalidReason, LicenseProvider, LicenseStatus, ListRequest, Patch, Provider,
     SignedLicenseProvider, UpdateRequest, ValidateRequest,
 };
 use serde_json::Value;
-use signed_license::models::LicenseKeyStatus;
+use signed_license::models::{LicenseDetails, LicenseKeyRecord, LicenseKeyStatus};
 use signed_license::{KeySet, PublicKey, ResponseCode};
 use wiremock::matchers::{body_string, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -77,6 +77,7 @@ fn plain_response(name: &str) -> Value {
 
 #[path = "signed_license/mapping.rs"]
 mod mapping;
+mod support;
 #[path = "signed_license/update.rs"]
 mod update;
 

@@ -2,10 +2,9 @@
 
 use std::sync::Arc;
 
-use license_core::{Clock, ErrorKind, LicenseError, SecretLicenseKey, SystemClock};
+use license_core::{AttachRaw, Clock, ErrorKind, LicenseError, SecretLicenseKey, SystemClock};
 use license_http::{
-    ClientIdentity, ClientSettings, Idempotency, ProviderClient, ProviderProfile, Request,
-    Response,
+    ClientIdentity, ClientSettings, Idempotency, ProviderClient, ProviderProfile, Request, Response,
 };
 
 use crate::binding::Expected;
@@ -42,7 +41,7 @@ const PROFILE: ProviderProfile = ProviderProfile {
     default_base_url: "",
     api_key_env: API_KEY_ENV,
     base_url_env: BASE_URL_ENV,
-    error_parser: |_| (None, None),
+    error_parser: &|_| (None, None),
 };
 
 /// A GetKeyManager client. Cheap to clone; `Debug` never shows the API key. Every answer is
@@ -399,6 +398,18 @@ pub(crate) fn field_on<T: serde::de::DeserializeOwned>(
             LicenseError::decode(format!("the signed payload has no `{name}`"))
                 .with_provider(crate::PROVIDER)
         })
+    }
+}
+
+/// Like [`field_on`], for a model that keeps its part of the verified payload as `raw`.
+pub(crate) fn model_on<T: serde::de::DeserializeOwned + AttachRaw>(
+    codes: &'static [u32],
+    name: &'static str,
+) -> impl FnOnce(&Payload) -> Result<Option<T>, LicenseError> {
+    move |p| {
+        let mut model = field_on::<T>(codes, name)(p)?;
+        model.attach_raw(p.raw().at(&format!("/{name}")));
+        Ok(model)
     }
 }
 

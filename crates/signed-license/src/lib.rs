@@ -46,11 +46,11 @@ pub use binding::{Expected, check_echoes};
 pub use client::{
     API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, PRODUCT_ID_ENV, PUBLIC_KEY_FILE_ENV,
 };
-pub use license_core::{ApiKey, LicenseError, SecretLicenseKey};
-pub use license_http::{HttpOptions, RetryPolicy};
 pub use code::{CodeClass, ResponseCode};
 pub use error::{KeyError, UnsignedReason, VerifyError};
 pub use keys::{Algorithm, KeyRole, KeySet, MAX_RSA_BITS, MIN_RSA_BITS, PublicKey};
+pub use license_core::{ApiKey, LicenseError, SecretLicenseKey};
+pub use license_http::{HttpOptions, RetryPolicy};
 pub use offline::OfflineCheck;
 pub use payload::{Payload, SignedEnvelope, Verified};
 pub use replay::{FileStateStore, MemoryStateStore, Seen, StateStore, slot};

@@ -2,7 +2,7 @@
 
 use license_core::{LicenseError, SecretLicenseKey};
 
-use crate::client::{Client, Op, field_on, unit_on};
+use crate::client::{Client, Op, field_on, model_on, unit_on};
 use crate::models::{
     AssignedLicenseKey, CreatedLicenseKeys, LicenseKeyRecord, LicenseKeySpec, RandomAssign, Reply,
 };
@@ -110,7 +110,7 @@ impl Client {
     pub async fn license_keys(&self) -> Result<Reply<Vec<LicenseKeyRecord>>, LicenseError> {
         self.reply(
             Op::get("get license keys", "get-license-keys"),
-            field_on(&[730], "license_keys"),
+            model_on(&[730], "license_keys"),
         )
         .await
     }

@@ -1,6 +1,6 @@
 //! The licensing (client-facing) calls of SPEC §5.1.
 
-use license_core::{LicenseError, SecretLicenseKey};
+use license_core::{AttachRaw, LicenseError, SecretLicenseKey};
 
 use crate::client::{Client, Op, field_on, unit_on};
 use crate::models::{
@@ -83,7 +83,9 @@ impl Client {
             .read_only();
         self.reply(op, |p| {
             if p.code().as_u32() == 500 {
-                p.decode().map(Some)
+                let mut details: LicenseDetails = p.decode()?;
+                details.attach_raw(p.raw());
+                Ok(Some(details))
             } else {
                 Ok(None)
             }

@@ -1,10 +1,9 @@
 //! Project domains: the record and the body that creates one.
 
 use chrono::{DateTime, Utc};
+use license_core::RawJson;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use license_core::RawJson;
-
 
 license_core::open_enum! {
     /// The environment a domain serves.

@@ -1,11 +1,10 @@
 //! The license record and the body that creates one.
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use license_core::RawJson;
 use license_core::SecretLicenseKey;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
-use license_core::RawJson;
-
 
 license_core::open_enum! {
     /// Whether a license is usable. The field name (`status`) and its values are a guess of the

@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use license_core::RawJson;
 use serde::Deserialize;
 use serde_json::Value;
-use license_core::RawJson;
 
 /// The instance an activation created, with the customer and product it is for.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -1,8 +1,8 @@
 //! `LicenseKeyInstanceResponse`.
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use license_core::RawJson;
+use serde::Deserialize;
 
 /// One activation (a device or installation) of a license key.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

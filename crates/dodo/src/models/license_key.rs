@@ -26,7 +26,7 @@ pub struct LicenseKey {
     /// How many instances are activated now. An int32 in the API; kept wide so no value fails.
     pub instances_count: i64,
     /// The license key string itself: a secret.
-        pub key: SecretLicenseKey,
+    pub key: SecretLicenseKey,
     /// The product (`pdt_…`).
     pub product_id: String,
     /// Where the key came from; absent on servers older than 2026-04.

@@ -2,10 +2,7 @@
 //! enabled features, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use license_core::{
-    ErrorKind, InvalidReason, LicenseError, LicenseStatus, Provider, SecretLicenseKey,
-};
+use license_core::{ErrorKind, InvalidReason, LicenseError, LicenseStatus, Provider};
 use serde_json::Value;
 
 /// A provider count as a `u32`; negative or huge values become `None` instead of wrapping.
@@ -16,12 +13,6 @@ pub(crate) fn count_i64(value: i64) -> Option<u32> {
 /// A provider count as a `u32`; huge values become `None` instead of wrapping.
 pub(crate) fn count_u64(value: u64) -> Option<u32> {
     u32::try_from(value).ok()
-}
-
-/// A timestamp as RFC 3339 text (UTC, `Z`, as many fraction digits as needed), for rebuilt raw
-/// JSON.
-pub(crate) fn timestamp(at: &DateTime<Utc>) -> Value {
-    Value::String(at.to_rfc3339_opts(SecondsFormat::AutoSi, true))
 }
 
 /// Why a license in `status` may not be used; `None` when the status allows use.
@@ -77,19 +68,4 @@ pub(crate) fn refusal_error(
         .with_provider(provider.as_str())
         .with_operation(operation)
         .with_provider_error(code, Some(text))
-}
-
-/// `value` as JSON text with the license key at `pointer` blanked, and the key apart: decode the
-/// text, so that no decode-error snippet can show the key (a snippet may cut the key short, where
-/// a text replacement would miss it), then put the key in place.
-pub(crate) fn without_key(value: &Value, pointer: &str) -> (String, Option<SecretLicenseKey>) {
-    let key = value
-        .pointer(pointer)
-        .and_then(Value::as_str)
-        .map(SecretLicenseKey::new);
-    let mut copy = value.clone();
-    if let Some(slot) = copy.pointer_mut(pointer) {
-        *slot = Value::from("<redacted>");
-    }
-    (copy.to_string(), key)
 }

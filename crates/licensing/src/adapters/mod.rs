@@ -3,19 +3,19 @@
 
 mod common;
 #[cfg(feature = "devpayr")]
-mod devpayr;
+pub(crate) mod devpayr;
 #[cfg(feature = "dodo")]
-mod dodo;
+pub(crate) mod dodo;
 #[cfg(feature = "lemonsqueezy")]
-mod lemonsqueezy;
+pub(crate) mod lemonsqueezy;
 #[cfg(feature = "signed-license")]
-mod signed_license;
+pub(crate) mod signed_license;
 
 #[cfg(feature = "devpayr")]
-pub use self::devpayr::*;
+pub use self::devpayr::DevPayrProvider;
 #[cfg(feature = "dodo")]
-pub use self::dodo::*;
+pub use self::dodo::DodoProvider;
 #[cfg(feature = "lemonsqueezy")]
-pub use self::lemonsqueezy::*;
+pub use self::lemonsqueezy::LemonSqueezyProvider;
 #[cfg(feature = "signed-license")]
-pub use self::signed_license::*;
+pub use self::signed_license::SignedLicenseProvider;

@@ -1,18 +1,17 @@
 //! Mapping of Dodo's fixture bodies into the neutral model (pure functions, no server).
 
-use licensing::{
-    LicenseStatus, Provider, SecretLicenseKey, dodo_activation, dodo_instance, dodo_license_key,
-    dodo_status,
-};
+use licensing::mapping::dodo as map;
+use licensing::{LicenseStatus, Provider, SecretLicenseKey};
 use serde_json::Value;
 
+use super::support::received;
 use super::{at, fixture};
 
 #[test]
 fn license_key_fixture_maps_every_field() {
     let body = fixture("get_license_key.200.json");
-    let key: dodo::LicenseKey = serde_json::from_str(&body).unwrap();
-    let license = dodo_license_key(&key, Some(true));
+    let key: dodo::LicenseKey = received(&body);
+    let license = map::license(&key, Some(true));
 
     assert_eq!(license.provider, Provider::Dodo);
     assert_eq!(license.id, "lic_7namTC0VcgrnzrF3GTSwB");
@@ -47,7 +46,7 @@ fn license_key_fixture_maps_every_field() {
     assert_eq!(license.updated_at, None);
     assert_eq!(license.test_mode, Some(true));
     assert_eq!(license.metadata, Value::Null);
-    // The rebuilt raw JSON is the body as Dodo sent it.
+    // raw is the body as Dodo sent it.
     let sent: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(license.raw, sent);
 }
@@ -55,8 +54,8 @@ fn license_key_fixture_maps_every_field() {
 #[test]
 fn list_fixture_maps_statuses_limits_and_expiry() {
     let body: Value = serde_json::from_str(&fixture("list_license_keys.200.json")).unwrap();
-    let keys: Vec<dodo::LicenseKey> = serde_json::from_value(body["items"].clone()).unwrap();
-    let licenses: Vec<_> = keys.iter().map(|k| dodo_license_key(k, None)).collect();
+    let keys: Vec<dodo::LicenseKey> = received(&body["items"].to_string());
+    let licenses: Vec<_> = keys.iter().map(|k| map::license(k, None)).collect();
 
     assert_eq!(licenses.len(), 3);
     assert_eq!(licenses[1].status, LicenseStatus::Disabled);
@@ -73,7 +72,7 @@ fn list_fixture_maps_statuses_limits_and_expiry() {
         licenses[2].key.as_ref().unwrap().expose(),
         "LEGACY-7F3K-9QXM-2WZR"
     );
-    assert_eq!(licenses[2].raw["source"], "import");
+    assert_eq!(licenses[2].raw.to_value()["source"], "import");
     assert_eq!(licenses[0].test_mode, None);
 }
 
@@ -83,8 +82,8 @@ fn odd_counts_and_unknown_status_do_not_break_the_mapping() {
     body["instances_count"] = Value::from(-3);
     body["activations_limit"] = Value::from(5_000_000_000_i64);
     body["status"] = Value::from("suspended_for_review");
-    let key: dodo::LicenseKey = serde_json::from_value(body).unwrap();
-    let license = dodo_license_key(&key, None);
+    let key: dodo::LicenseKey = received(&body.to_string());
+    let license = map::license(&key, None);
     assert_eq!(license.activations, None);
     assert_eq!(license.activation_limit, None);
     assert_eq!(
@@ -92,17 +91,16 @@ fn odd_counts_and_unknown_status_do_not_break_the_mapping() {
         LicenseStatus::Other("suspended_for_review".into())
     );
     assert_eq!(
-        dodo_status(&dodo::LicenseKeyStatus::Disabled),
+        map::status(&dodo::LicenseKeyStatus::Disabled),
         LicenseStatus::Disabled
     );
 }
 
 #[test]
 fn activation_fixture_maps_instance_and_partial_license() {
-    let activation: dodo::Activation =
-        serde_json::from_str(&fixture("activate_license.201.json")).unwrap();
+    let activation: dodo::Activation = received(&fixture("activate_license.201.json"));
     let key = SecretLicenseKey::new("2b1f8e2d-c41e-4e8f-b2d3-d9fd61c38f43");
-    let (instance, license) = dodo_activation(&activation, &key, Some(false));
+    let (instance, license) = map::activation(&activation, &key, Some(false));
 
     assert_eq!(instance.id, "lki_9sDfG2hJk4LzX6cV8bNmQ");
     assert_eq!(instance.name.as_deref(), Some("Ada's Linux workstation"));
@@ -129,8 +127,8 @@ fn activation_fixture_maps_instance_and_partial_license() {
 #[test]
 fn instance_fixture_maps() {
     let body = fixture("get_license_key_instance.200.json");
-    let instance: dodo::LicenseKeyInstance = serde_json::from_str(&body).unwrap();
-    let mapped = dodo_instance(&instance);
+    let instance: dodo::LicenseKeyInstance = received(&body);
+    let mapped = map::instance(&instance);
     assert_eq!(mapped.id, "lki_EeWORStkMc7z0KycI31VS");
     assert_eq!(mapped.name.as_deref(), Some("Ada's MacBook Pro"));
     assert_eq!(

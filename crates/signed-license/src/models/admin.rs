@@ -6,6 +6,7 @@ use license_core::SecretLicenseKey;
 use serde::Deserialize;
 
 use super::license::MetaEntry;
+use license_core::RawJson;
 
 /// A license key as `get-license-keys` lists it.
 #[derive(Debug, Clone, Deserialize)]
@@ -43,7 +44,12 @@ pub struct LicenseKeyRecord {
     /// Updated at (ISO-8601).
     #[serde(deserialize_with = "license_core::de::opt_string", default)]
     pub updated_at: Option<String>,
+    /// The JSON GetKeyManager sent for this key (its part of the verified payload), as received (it may hold secrets: never log it).
+    #[serde(skip)]
+    pub raw: RawJson,
 }
+
+license_core::attach_raw!(LicenseKeyRecord);
 
 /// A license key assigned by `random-assign-license-keys` (code 803).
 #[derive(Debug, Clone, Deserialize)]

@@ -2,9 +2,9 @@
 
 use std::fmt;
 
+use license_core::RawJson;
 use license_core::SecretLicenseKey;
 use serde::Deserialize;
-
 
 /// What `activate` (and assign-and-activate) did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +46,12 @@ pub struct LicenseDetails {
     pub license_key: LicenseKeyInfo,
     /// Its product.
     pub product: ProductInfo,
+    /// The JSON GetKeyManager sent for this answer (the verified payload), as received (it may hold secrets: never log it).
+    #[serde(skip)]
+    pub raw: RawJson,
 }
+
+license_core::attach_raw!(LicenseDetails);
 
 /// A license key as `get-license-key-details` describes it.
 #[derive(Debug, Clone, Deserialize)]

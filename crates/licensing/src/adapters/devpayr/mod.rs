@@ -1,7 +1,8 @@
 //! DevPayr behind [`LicenseProvider`]: the runtime has-paid check and the license management
 //! endpoints of one project, through the `devpayr` crate.
 
-mod mapping;
+pub mod mapping;
+use self::mapping as map;
 
 use std::sync::Arc;
 
@@ -14,7 +15,6 @@ use license_core::{
     ValidationOutcome,
 };
 
-pub use self::mapping::{devpayr_denial_reason, devpayr_license_key, devpayr_status};
 use crate::adapters::common::{is_empty_metadata, unsupported_input};
 
 /// DevPayr as a [`LicenseProvider`], for the licenses of one project.
@@ -102,7 +102,7 @@ impl DevPayrProvider {
 
     async fn show(&self, id: u64) -> Result<LicenseKey, LicenseError> {
         let license = self.client.licenses(self.project_id).show(id).await?;
-        Ok(devpayr_license_key(&license, self.clock.now()))
+        Ok(map::license(&license, self.clock.now()))
     }
 }
 
@@ -125,7 +125,7 @@ impl LicenseProvider for DevPayrProvider {
     }
 
     /// `POST /project/has-paid`. Paid is `Valid`; unpaid is `Invalid(NotPaid)`; a refusal (401/403)
-    /// is `Invalid` with [`devpayr_denial_reason`]. DevPayr does not describe the license here, so
+    /// is `Invalid` with [`map::denial_reason`]. DevPayr does not describe the license here, so
     /// no license comes back. A domain DevPayr cannot work out (400) stays an error.
     async fn validate(&self, request: ValidateRequest) -> Result<ValidationOutcome, LicenseError> {
         let mut check = self
@@ -145,7 +145,7 @@ impl LicenseProvider for DevPayrProvider {
                 ValidationOutcome::invalid(license_core::InvalidReason::NotPaid, None)
             }
             LicenseCheck::Denied(denial) => {
-                ValidationOutcome::invalid(devpayr_denial_reason(&denial), None)
+                ValidationOutcome::invalid(map::denial_reason(&denial), None)
             }
             _ => ValidationOutcome::invalid(
                 license_core::InvalidReason::Other("unknown DevPayr answer".into()),
@@ -200,7 +200,7 @@ impl LicenseProvider for DevPayrProvider {
         Ok(call
             .send()
             .await?
-            .map(|license| devpayr_license_key(&license, now)))
+            .map(|license| map::license(&license, now)))
     }
 
     /// `POST /project/{project}/licenses`: DevPayr generates the key. `title` is required; the
@@ -236,7 +236,7 @@ impl LicenseProvider for DevPayrProvider {
             body = body.expires_at(at);
         }
         let created = self.client.licenses(self.project_id).create(&body).await?;
-        Ok(devpayr_license_key(&created, self.clock.now()))
+        Ok(map::license(&created, self.clock.now()))
     }
 
     /// Revoke (`disabled: Some(true)`, `POST …/revoke`) or reactivate (`Some(false)`,

@@ -1,7 +1,8 @@
 //! Dodo Payments behind [`LicenseProvider`]: the public activate / validate / deactivate
 //! endpoints and the admin license-key and instance endpoints of the `dodo` crate.
 
-mod mapping;
+pub mod mapping;
+use self::mapping as map;
 
 use async_trait::async_trait;
 use dodo::{
@@ -15,7 +16,6 @@ use license_core::{
     ValidateRequest, ValidationOutcome, constant_time_eq,
 };
 
-pub use self::mapping::{dodo_activation, dodo_instance, dodo_license_key, dodo_status};
 use crate::adapters::common::{is_empty_metadata, reason_for_status, unsupported_input};
 
 /// Dodo Payments as a [`LicenseProvider`].
@@ -85,7 +85,7 @@ impl DodoProvider {
             .await
             .ok()?;
         constant_time_eq(license.key.expose().as_bytes(), key.expose().as_bytes())
-            .then(|| dodo_license_key(&license, self.test_mode))
+            .then(|| map::license(&license, self.test_mode))
     }
 }
 
@@ -159,7 +159,7 @@ impl LicenseProvider for DodoProvider {
         match activated {
             Ok(activation) => {
                 let (instance, license) =
-                    dodo_activation(&activation, &request.key, self.test_mode);
+                    map::activation(&activation, &request.key, self.test_mode);
                 Ok(ActivationOutcome::Activated {
                     instance,
                     license: Some(Box::new(license)),
@@ -185,7 +185,7 @@ impl LicenseProvider for DodoProvider {
     /// `GET /license_keys/{id}` (deprecated by Dodo, still served).
     async fn get(&self, id: &str) -> Result<LicenseKey, LicenseError> {
         let key = self.client.license_keys().retrieve(id).await?;
-        Ok(dodo_license_key(&key, self.test_mode))
+        Ok(map::license(&key, self.test_mode))
     }
 
     /// `GET /license_keys` (deprecated by Dodo, still served): filters by status (`active`,
@@ -211,7 +211,7 @@ impl LicenseProvider for DodoProvider {
         let items = page
             .items
             .iter()
-            .map(|key| dodo_license_key(key, self.test_mode))
+            .map(|key| map::license(key, self.test_mode))
             .collect();
         Ok(Page::new(items, next))
     }
@@ -248,7 +248,7 @@ impl LicenseProvider for DodoProvider {
             params = params.expires_at(at);
         }
         let created = self.client.license_keys().create(&params).await?;
-        Ok(dodo_license_key(&created, self.test_mode))
+        Ok(map::license(&created, self.test_mode))
     }
 
     /// `PATCH /license_keys/{id}` (deprecated by Dodo, still served): limit and expiry are
@@ -273,7 +273,7 @@ impl LicenseProvider for DodoProvider {
             .license_keys()
             .update(&request.id, &update)
             .await?;
-        Ok(dodo_license_key(&key, self.test_mode))
+        Ok(map::license(&key, self.test_mode))
     }
 
     /// `GET /license_key_instances?license_key_id=…`.
@@ -288,7 +288,7 @@ impl LicenseProvider for DodoProvider {
         let page = self.client.license_key_instances().list(&params).await?;
         let next = next_token(page.next_page_number());
         Ok(Page::new(
-            page.items.iter().map(dodo_instance).collect(),
+            page.items.iter().map(map::instance).collect(),
             next,
         ))
     }
@@ -337,7 +337,7 @@ fn status_filter(status: &LicenseStatus) -> Result<LicenseKeyStatus, LicenseErro
         LicenseStatus::Active => Ok(LicenseKeyStatus::Active),
         LicenseStatus::Expired => Ok(LicenseKeyStatus::Expired),
         LicenseStatus::Disabled => Ok(LicenseKeyStatus::Disabled),
-        LicenseStatus::Other(other) => Ok(LicenseKeyStatus::parse(other)),
+        LicenseStatus::Other(other) => Ok(LicenseKeyStatus::from(other.as_str())),
         other => Err(unsupported_input(
             PROVIDER,
             "list",

@@ -1,7 +1,7 @@
 //! Lemon Squeezy behind [`LicenseProvider`]: the License API for validate, activate and
 //! deactivate; the JSON:API (with an API key) for get, list, update and instances.
 
-pub mod lemonsqueezy_mapping;
+pub mod mapping;
 
 use ::lemonsqueezy::models::{ListPage, Refusal, UpdateLicenseKey};
 use ::lemonsqueezy::{InstanceId, LicenseKeyId, ProductId};
@@ -12,7 +12,7 @@ use license_core::{
     PageToken, Provider, UpdateRequest, ValidateRequest, ValidationOutcome,
 };
 
-use self::lemonsqueezy_mapping as map;
+use self::mapping as map;
 use super::common::{refusal_error, unsupported_input};
 
 const PROVIDER: Provider = Provider::LemonSqueezy;
@@ -29,7 +29,7 @@ const PROVIDER: Provider = Provider::LemonSqueezy;
 ///
 /// # async fn run() -> Result<(), licensing::LicenseError> {
 /// let client = lemonsqueezy::Client::builder()
-///     .api_key_from_env()
+///     .from_env()?
 ///     .expect_store(1)
 ///     .expect_product(4)
 ///     .build()?;
@@ -131,10 +131,22 @@ impl LicenseProvider for LemonSqueezyProvider {
         Ok(map::validation_outcome(&answer))
     }
 
-    /// `POST /v1/licenses/activate`. When the product binding refuses a key Lemon Squeezy did
-    /// activate, the new activation is released again (best effort) before answering `Refused`.
+    /// `POST /v1/licenses/activate`. With a product binding set, the key is validated first
+    /// (`meta` names its store, product and variant) and a key of another product is refused
+    /// without spending a slot. Should the product still differ in the activation's answer (the
+    /// key changed in between), the new activation is released again (best effort) before
+    /// answering `Refused`.
     async fn activate(&self, request: ActivateRequest) -> Result<ActivationOutcome, LicenseError> {
         let licenses = self.client.licenses();
+        if self.client.binding().is_set() {
+            let check = licenses.validate(&request.key, None).await?;
+            if check.is_product_mismatch() {
+                return Ok(ActivationOutcome::Refused {
+                    reason: map::refusal_reason(&check),
+                    license: map::license_from_answer(&check).map(Box::new),
+                });
+            }
+        }
         let answer = licenses
             .activate(&request.key, &request.instance_name)
             .await?;
@@ -173,7 +185,7 @@ impl LicenseProvider for LemonSqueezyProvider {
     async fn get(&self, id: &str) -> Result<LicenseKey, LicenseError> {
         let id = license_key_id(id, "get")?;
         let document = self.client.license_keys().retrieve(id).await?;
-        Ok(map::license_from_resource(&document.data))
+        Ok(map::license(&document.data))
     }
 
     /// `GET /v1/license-keys` with `filter[product_id]`, `filter[status]`, `page[number]`,
@@ -213,7 +225,7 @@ impl LicenseProvider for LemonSqueezyProvider {
         }
         let page = list.send().await?;
         let next = next_page(&page, number);
-        let items = page.data.iter().map(map::license_from_resource).collect();
+        let items = page.data.iter().map(map::license).collect();
         Ok(Page::new(items, next).with_total(page.page.total))
     }
 
@@ -231,7 +243,7 @@ impl LicenseProvider for LemonSqueezyProvider {
             return self.get(&request.id).await;
         }
         let document = self.client.license_keys().update(id, &update).await?;
-        Ok(map::license_from_resource(&document.data))
+        Ok(map::license(&document.data))
     }
 
     /// `GET /v1/license-key-instances?filter[license_key_id]=…`. Instance ids are the UUIDs
@@ -252,7 +264,7 @@ impl LicenseProvider for LemonSqueezyProvider {
         }
         let page = list.send().await?;
         let next = next_page(&page, number);
-        let items = page.data.iter().map(map::instance_from_resource).collect();
+        let items = page.data.iter().map(map::instance).collect();
         Ok(Page::new(items, next).with_total(page.page.total))
     }
 }

@@ -1,9 +1,11 @@
 //! GetKeyManager ("signed-license") behind [`LicenseProvider`]: every answer is RSA-verified by
 //! the client before it is mapped; a verification failure stays an error (fail closed).
 
-pub mod signed_license_mapping;
+pub mod mapping;
 
-use ::signed_license::models::{Activation, Answer, LicenseKeySpec, LicenseKeyStatus, Refusal};
+use ::signed_license::models::{
+    Activation, Answer, LicenseKeyRecord, LicenseKeySpec, LicenseKeyStatus, Refusal,
+};
 use async_trait::async_trait;
 use license_core::{
     ActivateRequest, ActivationOutcome, Capabilities, CreateRequest, DeactivateRequest, ErrorKind,
@@ -11,9 +13,8 @@ use license_core::{
     Provider, SecretLicenseKey, UpdateRequest, ValidateRequest, ValidationOutcome,
     constant_time_eq,
 };
-use serde_json::Value;
 
-use self::signed_license_mapping as map;
+use self::mapping as map;
 use super::common::{self, is_empty_metadata, unsupported_input};
 
 const PROVIDER: Provider = Provider::SignedLicense;
@@ -72,31 +73,53 @@ impl SignedLicenseProvider {
         &self.client
     }
 
-    /// Every license key of the install (`get-license-keys`, 730), from the verified payload.
-    async fn all_licenses(&self) -> Result<Vec<LicenseKey>, LicenseError> {
+    /// Every license key of the install (`get-license-keys`, 730), as the verified payload
+    /// lists them.
+    async fn all_records(
+        &self,
+        operation: &'static str,
+    ) -> Result<Vec<LicenseKeyRecord>, LicenseError> {
         let reply = self.client.license_keys().await?;
-        if let Some(refusal) = reply.refusal() {
-            return Err(refusal_error(refusal, "list"));
-        }
-        match reply.verified().value().fields().get("license_keys") {
-            Some(Value::Array(items)) => items.iter().map(map::license_from_record).collect(),
-            None | Some(Value::Null) => Ok(Vec::new()),
-            Some(_) => Err(LicenseError::decode("`license_keys` is not a list")
+        match reply.answer() {
+            Answer::Done(records) => Ok(records.clone()),
+            Answer::Refused(refusal) => Err(refusal_error(refusal, operation)),
+            _ => Err(LicenseError::decode("unexpected answer")
                 .with_provider(PROVIDER.as_str())
-                .with_operation("list")),
+                .with_operation(operation)),
         }
     }
 
-    async fn find(&self, id: &str, operation: &'static str) -> Result<LicenseKey, LicenseError> {
-        self.all_licenses()
+    /// Every license key of the install, as neutral licenses.
+    async fn all_licenses(&self, operation: &'static str) -> Result<Vec<LicenseKey>, LicenseError> {
+        Ok(self
+            .all_records(operation)
+            .await?
+            .iter()
+            .map(map::license)
+            .collect())
+    }
+
+    /// The listed record with the neutral id `id`.
+    async fn find_record(
+        &self,
+        id: &str,
+        operation: &'static str,
+    ) -> Result<LicenseKeyRecord, LicenseError> {
+        self.all_records(operation)
             .await?
             .into_iter()
-            .find(|l| l.id == id)
+            .find(|r| r.id.to_string() == id)
             .ok_or_else(|| not_found(operation, "no license key has this id"))
     }
 
+    async fn find(&self, id: &str, operation: &'static str) -> Result<LicenseKey, LicenseError> {
+        self.find_record(id, operation)
+            .await
+            .map(|r| map::license(&r))
+    }
+
     async fn find_key(&self, key: &SecretLicenseKey) -> Result<LicenseKey, LicenseError> {
-        self.all_licenses()
+        self.all_licenses("create")
             .await?
             .into_iter()
             .find(|l| {
@@ -240,7 +263,7 @@ impl LicenseProvider for SignedLicenseProvider {
             None | Some(PageToken::Number(1)) => {}
             Some(_) => return Ok(Page::new(Vec::new(), None).with_total(None)),
         }
-        let licenses = self.all_licenses().await?;
+        let licenses = self.all_licenses("list").await?;
         let items: Vec<LicenseKey> = licenses
             .into_iter()
             .filter(|l| {
@@ -321,48 +344,42 @@ impl LicenseProvider for SignedLicenseProvider {
                 "GetKeyManager sets a validity in days from assignment, not an expiry date",
             ));
         }
-        let current = self.find(&request.id, "update").await?;
-        let Some(key) = current.key.clone() else {
-            return Err(LicenseError::decode("the listed key has no `license_key`")
-                .with_provider(PROVIDER.as_str())
-                .with_operation("update"));
-        };
-        let raw = &current.raw;
-        let number = |name: &str| raw.get(name).and_then(Value::as_u64);
-        let text = |name: &str| raw.get(name).and_then(Value::as_str).map(str::to_owned);
-        let product_id = number("product_id").ok_or_else(|| {
+        let current = self.find_record(&request.id, "update").await?;
+        let product_id = current.product_id.ok_or_else(|| {
             LicenseError::decode("the listed key has no `product_id`")
                 .with_provider(PROVIDER.as_str())
                 .with_operation("update")
         })?;
         let limit = match request.activation_limit {
-            Patch::Keep => number("activation_limit").unwrap_or(0),
+            Patch::Keep => current.activation_limit.unwrap_or(0),
             Patch::Clear => 0,
             Patch::Set(n) => u64::from(n),
         };
         let validity = match request.expires_at {
             Patch::Clear => 0,
-            _ => number("validity").unwrap_or(0),
+            _ => current.validity.unwrap_or(0),
         };
-        let current_status = LicenseKeyStatus::from(text("status").unwrap_or_default().as_str());
-        let owner_name = text("owner_name");
-        let owner_email = text("owner_email");
+        let owner_name = current.owner_name.clone();
+        let owner_email = current.owner_email.clone();
         let status = match request.disabled {
             Some(true) => LicenseKeyStatus::Blocked,
-            Some(false) if current_status == LicenseKeyStatus::Blocked => {
+            Some(false) if current.status == LicenseKeyStatus::Blocked => {
                 if owner_name.is_some() || owner_email.is_some() {
                     LicenseKeyStatus::Assigned
                 } else {
                     LicenseKeyStatus::Available
                 }
             }
-            _ => current_status,
+            _ => current.status.clone(),
         };
         let mut spec = LicenseKeySpec::new(product_id, limit, validity, status);
         spec.owner_name = owner_name;
         spec.owner_email = owner_email;
-        spec.assigned_at = text("assigned_at");
-        let reply = self.client.update_license_key(&key, &spec).await?;
+        spec.assigned_at = current.assigned_at.clone();
+        let reply = self
+            .client
+            .update_license_key(&current.license_key, &spec)
+            .await?;
         if let Some(refusal) = reply.refusal() {
             return Err(refusal_error(refusal, "update"));
         }

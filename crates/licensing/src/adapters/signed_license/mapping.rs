@@ -5,59 +5,54 @@
 
 use ::signed_license::ResponseCode;
 use ::signed_license::models::{LicenseDetails, LicenseKeyRecord, LicenseKeyStatus, MetaEntry};
-use chrono::{DateTime, Days, NaiveDateTime, Utc};
-use license_core::{InvalidReason, LicenseError, LicenseKey, LicenseStatus, Provider, decode_json};
+use chrono::{DateTime, Days, Utc};
+use license_core::de::parse_timestamp;
+use license_core::{InvalidReason, LicenseKey, LicenseStatus, Provider};
 use serde_json::{Map, Value};
 
-use super::super::common::{count_u64, without_key};
+use super::super::common::count_u64;
 
 const PROVIDER: Provider = Provider::SignedLicense;
 
-/// A license key as `get-license-keys` (730) or `random-assign-license-keys` (803) lists it.
+/// A license key as `get-license-keys` (730) lists it.
 ///
 /// `activation_limit` 0 is unlimited (`None`); `expires_at` is `assigned_at` + `validity` days
 /// when both are known (validity 0 = never; an unassigned key has not started its validity and
-/// has no expiry yet); `meta_data` entries become `metadata` `{key: value}`; `raw` is `item`.
-pub fn license_from_record(item: &Value) -> Result<LicenseKey, LicenseError> {
-    let (text, key) = without_key(item, "/license_key");
-    let record: LicenseKeyRecord = decode_json(text.as_bytes(), str::to_owned)
-        .map_err(|e| e.with_provider(PROVIDER.as_str()))?;
+/// has no expiry yet); `meta_data` entries become `metadata` `{key: value}`; `raw` is the record's
+/// part of the verified payload.
+pub fn license(record: &LicenseKeyRecord) -> LicenseKey {
     let mut license = LicenseKey::new(PROVIDER, record.id.to_string(), status(&record.status));
-    license.key = key;
+    license.key = Some(record.license_key.clone());
     license.customer.name = record.owner_name.clone();
     license.customer.email = record.owner_email.clone();
     license.product.id = record.product_id.map(|id| id.to_string());
     license.activation_limit = activation_limit(record.activation_limit);
     license.expires_at = expiry(record.assigned_at.as_deref(), record.validity);
-    license.created_at = record.created_at.as_deref().and_then(parse_time);
-    license.updated_at = record.updated_at.as_deref().and_then(parse_time);
-    license.metadata = metadata(item.get("meta_data"));
-    license.raw = item.clone();
-    Ok(license)
+    license.created_at = record.created_at.as_deref().and_then(parse_timestamp);
+    license.updated_at = record.updated_at.as_deref().and_then(parse_timestamp);
+    license.metadata = metadata(&record.raw.at("/meta_data").to_value());
+    license.raw = record.raw.clone();
+    license
 }
 
-/// The answer of `get-license-key-details` (500: "Active license key found"): the whole signed
-/// payload (`licenseKey` and `product`). Its status is `Active` (that is what 500 says); `raw`
-/// is `payload`.
-pub fn license_from_details(payload: &Value) -> Result<LicenseKey, LicenseError> {
-    let (text, key) = without_key(payload, "/licenseKey/license_key");
-    let details: LicenseDetails = decode_json(text.as_bytes(), str::to_owned)
-        .map_err(|e| e.with_provider(PROVIDER.as_str()))?;
+/// The answer of `get-license-key-details` (500: "Active license key found"): `licenseKey` and
+/// `product`. Its status is `Active` (that is what 500 says); `raw` is the verified payload.
+pub fn license_from_details(details: &LicenseDetails) -> LicenseKey {
     let info = &details.license_key;
     let mut license = LicenseKey::new(PROVIDER, info.id.to_string(), LicenseStatus::Active);
-    license.key = key;
+    license.key = Some(info.license_key.clone());
     license.customer.name = info.owner_name.clone();
     license.customer.email = info.owner_email.clone();
     license.product.id = Some(details.product.id.to_string());
     license.product.name = Some(details.product.name.clone()).filter(|n| !n.is_empty());
     license.activation_limit = activation_limit(info.activation_limit);
     license.expires_at = match info.expires_at.as_deref() {
-        Some(text) => parse_time(text),
+        Some(text) => parse_timestamp(text),
         None => expiry(info.assigned_at.as_deref(), info.validity),
     };
-    license.metadata = entries(&info.meta_data);
-    license.raw = payload.clone();
-    Ok(license)
+    license.metadata = entries_value(&info.meta_data);
+    license.raw = details.raw.clone();
+    license
 }
 
 /// A GetKeyManager key status in neutral terms: `available` is issued but not in use
@@ -99,18 +94,6 @@ pub fn reason(code: ResponseCode, message: &str) -> InvalidReason {
     }
 }
 
-/// A GetKeyManager time: RFC 3339 (`2024-02-24T21:21:24.000000Z`) or `Y-m-d H:i:s`, read as UTC
-/// (the server's zone is not stated).
-pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
-    let text = text.trim();
-    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
-        return Some(at.with_timezone(&Utc));
-    }
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
-        .ok()
-        .map(|at| at.and_utc())
-}
-
 fn activation_limit(limit: Option<u64>) -> Option<u32> {
     match limit {
         None | Some(0) => None,
@@ -120,20 +103,14 @@ fn activation_limit(limit: Option<u64>) -> Option<u32> {
 
 fn expiry(assigned_at: Option<&str>, validity_days: Option<u64>) -> Option<DateTime<Utc>> {
     let days = validity_days.filter(|d| *d > 0)?;
-    let start = parse_time(assigned_at?)?;
+    let start = parse_timestamp(assigned_at?)?;
     start.checked_add_days(Days::new(days))
 }
 
-fn metadata(meta_data: Option<&Value>) -> Value {
-    let entries: Vec<MetaEntry> = meta_data
-        .cloned()
-        .and_then(|v| serde_json::from_value(v).ok())
-        .unwrap_or_default();
+/// `meta_data` as listed; a shape other than a list of entries is no metadata.
+fn metadata(meta_data: &Value) -> Value {
+    let entries: Vec<MetaEntry> = serde_json::from_value(meta_data.clone()).unwrap_or_default();
     entries_value(&entries)
-}
-
-fn entries(entries: &[MetaEntry]) -> Value {
-    entries_value(entries)
 }
 
 fn entries_value(entries: &[MetaEntry]) -> Value {

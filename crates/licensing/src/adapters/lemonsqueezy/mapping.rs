@@ -6,38 +6,14 @@ use ::lemonsqueezy::models::{
 };
 use license_core::{
     ActivationOutcome, Instance, InvalidReason, LicenseError, LicenseKey, LicenseStatus, Provider,
-    ValidationOutcome, decode_json,
+    ValidationOutcome,
 };
-use serde_json::{Map, Value, json};
-
-use super::super::common::{timestamp, without_key};
 
 const PROVIDER: Provider = Provider::LemonSqueezy;
 
 /// A JSON:API `license-keys` resource (from retrieve, list, update or a `license_key_*` webhook's
-/// `data`) as a neutral license. `raw` is rebuilt from the typed resource (type, id, attributes,
-/// link), because the client does not keep the bytes; use [`license_from_json`] to keep them.
-pub fn license_from_resource(resource: &LsLicenseKey) -> LicenseKey {
-    let mut license = map_resource(resource);
-    license.raw = rebuild_resource(resource);
-    license
-}
-
-/// A `license-keys` resource given as JSON (a fixture, a stored body, a webhook's `data`): decoded
-/// with the client's tolerant models, `raw` kept exactly as given.
-pub fn license_from_json(resource: &Value) -> Result<LicenseKey, LicenseError> {
-    let (text, key) = without_key(resource, "/attributes/key");
-    let mut typed: LsLicenseKey = decode_json(text.as_bytes(), str::to_owned)
-        .map_err(|e| e.with_provider(PROVIDER.as_str()))?;
-    if let Some(key) = key {
-        typed.attributes.key = key;
-    }
-    let mut license = map_resource(&typed);
-    license.raw = resource.clone();
-    Ok(license)
-}
-
-fn map_resource(resource: &LsLicenseKey) -> LicenseKey {
+/// `data`) as a neutral license; `raw` is the resource as Lemon Squeezy sent it.
+pub fn license(resource: &LsLicenseKey) -> LicenseKey {
     let a = &resource.attributes;
     let mut license = LicenseKey::new(PROVIDER, resource.id.to_string(), status(&a.status));
     license.key = Some(a.key.clone());
@@ -54,49 +30,18 @@ fn map_resource(resource: &LsLicenseKey) -> LicenseKey {
     license.created_at = Some(a.created_at);
     license.updated_at = Some(a.updated_at);
     license.test_mode = Some(a.test_mode);
+    license.raw = resource.raw.clone();
     license
 }
 
-fn rebuild_resource(resource: &LsLicenseKey) -> Value {
-    let a = &resource.attributes;
-    let mut value = json!({
-        "type": resource.resource_type,
-        "id": resource.id.to_string(),
-        "attributes": {
-            "store_id": a.store_id.get(),
-            "customer_id": a.customer_id.map(|id| id.get()),
-            "order_id": a.order_id.get(),
-            "order_item_id": a.order_item_id.get(),
-            "product_id": a.product_id.get(),
-            "user_name": a.user_name,
-            "user_email": a.user_email,
-            "key": a.key.expose(),
-            "key_short": a.key_short,
-            "activation_limit": a.activation_limit,
-            "instances_count": a.instances_count,
-            "disabled": a.disabled,
-            "status": a.status.as_str(),
-            "status_formatted": a.status_formatted,
-            "expires_at": a.expires_at.as_ref().map(timestamp),
-            "created_at": timestamp(&a.created_at),
-            "updated_at": timestamp(&a.updated_at),
-            "test_mode": a.test_mode,
-        },
-    });
-    if let (Some(link), Value::Object(map)) = (
-        resource.links.as_ref().and_then(|l| l.self_link.clone()),
-        &mut value,
-    ) {
-        map.insert(String::from("links"), json!({ "self": link }));
-    }
-    value
-}
-
 /// The license a License API answer describes (`license_key` and `meta`); `None` when the answer
-/// left them out (a 404). `raw` is rebuilt as `{"license_key": {…}, "meta": {…}}`.
+/// left them out (a 404). `raw` is the whole answer as Lemon Squeezy sent it (`valid`, `error`,
+/// `license_key`, `instance`, `meta`).
 pub fn license_from_answer(answer: &LicenseAnswer) -> Option<LicenseKey> {
     let key = answer.license_key.as_ref()?;
-    Some(license_from_api_key(key, answer.meta.as_ref()))
+    let mut license = license_from_api_key(key, answer.meta.as_ref());
+    license.raw = answer.raw.clone();
+    Some(license)
 }
 
 /// A License API `license_key` object and its `meta` as a neutral license.
@@ -120,60 +65,19 @@ pub fn license_from_api_key(key: &LicenseApiKey, meta: Option<&LicenseApiMeta>) 
         license.purchase.order_id = m.order_id.map(|id| id.to_string());
         license.purchase.order_item_id = m.order_item_id.map(|id| id.to_string());
     }
-    let mut raw = Map::new();
-    raw.insert(
-        String::from("license_key"),
-        json!({
-            "id": key.id.get(),
-            "status": key.status.as_str(),
-            "key": key.key.expose(),
-            "activation_limit": key.activation_limit,
-            "activation_usage": key.activation_usage,
-            "created_at": key.created_at.as_ref().map(timestamp),
-            "expires_at": key.expires_at.as_ref().map(timestamp),
-            "test_mode": key.test_mode,
-        }),
-    );
-    if let Some(m) = meta {
-        raw.insert(
-            String::from("meta"),
-            json!({
-                "store_id": m.store_id.map(|id| id.get()),
-                "order_id": m.order_id.map(|id| id.get()),
-                "order_item_id": m.order_item_id.map(|id| id.get()),
-                "product_id": m.product_id.map(|id| id.get()),
-                "product_name": m.product_name,
-                "variant_id": m.variant_id.map(|id| id.get()),
-                "variant_name": m.variant_name,
-                "customer_id": m.customer_id.map(|id| id.get()),
-                "customer_name": m.customer_name,
-                "customer_email": m.customer_email,
-            }),
-        );
-    }
-    license.raw = Value::Object(raw);
+    license.raw = key.raw.clone();
     license
 }
 
 /// A `license-key-instances` resource as a neutral instance. Its `id` is the UUID
 /// (`identifier`) that validate and deactivate take, not the numeric resource id (kept in `raw`).
-pub fn instance_from_resource(resource: &LicenseKeyInstance) -> Instance {
+pub fn instance(resource: &LicenseKeyInstance) -> Instance {
     let a = &resource.attributes;
     let mut instance = Instance::new(a.identifier.as_str());
     instance.name = non_empty(&a.name);
     instance.license_id = Some(a.license_key_id.to_string());
     instance.created_at = Some(a.created_at);
-    instance.raw = json!({
-        "type": resource.resource_type,
-        "id": resource.id.to_string(),
-        "attributes": {
-            "license_key_id": a.license_key_id.get(),
-            "identifier": a.identifier.as_str(),
-            "name": a.name,
-            "created_at": timestamp(&a.created_at),
-            "updated_at": timestamp(&a.updated_at),
-        },
-    });
+    instance.raw = resource.raw.clone();
     instance
 }
 
@@ -183,11 +87,7 @@ pub fn instance_from_answer(instance: &LicenseApiInstance, license_id: Option<St
     mapped.name = instance.name.clone();
     mapped.license_id = license_id;
     mapped.created_at = instance.created_at;
-    mapped.raw = json!({
-        "id": instance.id.as_str(),
-        "name": instance.name,
-        "created_at": instance.created_at.as_ref().map(timestamp),
-    });
+    mapped.raw = instance.raw.clone();
     mapped
 }
 
@@ -269,7 +169,7 @@ pub fn key_status_filter(status: &LicenseStatus) -> Option<KeyStatus> {
         LicenseStatus::Inactive => Some(KeyStatus::Inactive),
         LicenseStatus::Expired => Some(KeyStatus::Expired),
         LicenseStatus::Disabled => Some(KeyStatus::Disabled),
-        LicenseStatus::Other(other) => Some(KeyStatus::parse(other)),
+        LicenseStatus::Other(other) => Some(KeyStatus::from(other.as_str())),
         _ => None,
     }
 }
