@@ -8,8 +8,12 @@
 #![deny(missing_docs)]
 
 mod adapters;
+#[cfg(feature = "guard")]
+pub mod guard;
 
 pub use adapters::*;
+#[cfg(feature = "guard")]
+pub use guard::{Guard, Verdict};
 pub use license_core::{
     ActivateRequest, ActivationOutcome, ApiKey, Capabilities, Clock, CreateRequest, Customer,
     DeactivateRequest, ErrorKind, FixedClock, Instance, InstancesRequest, InvalidReason,
