@@ -35,7 +35,7 @@ pub enum StateChange {
     Keep,
     /// Replace it with this state. Its `provider` and `key_hash` are copied from the stored
     /// state when there was one; the guard sets them to its own before sealing.
-    Write(StoredState),
+    Write(Box<StoredState>),
     /// Remove it: the license has ended.
     Wipe,
 }
@@ -108,7 +108,7 @@ pub fn decide(
                     license: state.license.clone(),
                     flags,
                 },
-                state: StateChange::Write(state),
+                state: StateChange::Write(Box::new(state)),
             }
         }
         Fresh::Invalid(reason) => Decision {
@@ -181,7 +181,7 @@ fn offline(
     let change = if seen > state.latest_seen_at {
         let mut updated = state.clone();
         updated.latest_seen_at = seen;
-        StateChange::Write(updated)
+        StateChange::Write(Box::new(updated))
     } else {
         StateChange::Keep
     };

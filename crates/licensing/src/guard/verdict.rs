@@ -154,7 +154,7 @@ impl fmt::Display for Verdict {
                     }
                     _ => write!(
                         f,
-                        "Licensed (last checked online {}).",
+                        "Licensed (last checked online on {}).",
                         minute(grace.last_online_check)
                     )?,
                 }
@@ -167,7 +167,7 @@ impl fmt::Display for Verdict {
             }
             Standing::GraceEnded { ended_at, .. } => write!(
                 f,
-                "Not licensed: the offline period ended {}. Connect to the internet so the \
+                "Not licensed: the offline period ended on {}. Connect to the internet so the \
                  license can be checked again.",
                 minute(*ended_at)
             )?,
@@ -191,15 +191,9 @@ impl Verdict {
 
 fn deny(f: &mut fmt::Formatter<'_>, reason: &DenyReason) -> fmt::Result {
     match reason {
-        DenyReason::Invalid(reason) => {
-            let mut text = reason.to_string();
-            if let Some(first) = text.get(..1) {
-                text.replace_range(..1, &first.to_uppercase());
-            }
-            write!(f, "Not licensed: {text}.")
-        }
+        DenyReason::Invalid(reason) => write!(f, "Not licensed: {reason}."),
         DenyReason::Expired { at } => {
-            write!(f, "Not licensed: the license expired {}.", minute(*at))
+            write!(f, "Not licensed: the license expired on {}.", minute(*at))
         }
         DenyReason::NeverChecked => f.write_str(
             "Not licensed: the license server could not be reached and this license has not \
@@ -224,7 +218,7 @@ fn day(at: DateTime<Utc>) -> String {
 }
 
 fn minute(at: DateTime<Utc>) -> String {
-    format!("on {} UTC", at.format("%Y-%m-%d %H:%M"))
+    format!("{} UTC", at.format("%Y-%m-%d %H:%M"))
 }
 
 /// "6 days 23 hours", "5 hours 3 minutes", "12 minutes", "less than a minute".
