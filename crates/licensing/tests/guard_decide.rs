@@ -564,7 +564,7 @@ fn verdicts_read_as_sentences() {
             http(503),
             "2026-03-02T11:00:00Z"
         ),
-        "Licensed, offline: the license server could not be reached. It keeps working offline \
+        "Licensed, offline: the license server could not be reached or did not answer. It keeps working offline \
          for 6 days 1 hour more (until 2026-03-08 12:00 UTC)."
     );
     assert_eq!(

@@ -72,6 +72,7 @@ impl fmt::Display for Unsealed {
 pub(crate) struct Sealer {
     key: hmac::Key,
     key_hash: String,
+    file_id: String,
     provider: &'static str,
 }
 
@@ -88,9 +89,17 @@ impl Sealer {
         let derived = hmac::sign(&master, &seal_input);
         let mut key_input = format!("license-key\0{provider}\0").into_bytes();
         key_input.extend_from_slice(license_key.expose().as_bytes());
+        let key_hash = hex::encode(hmac::sign(&master, &key_input).as_ref());
+        // The file name depends on the machine too, so machines sharing a home directory (a
+        // roaming profile, NFS) keep one file each instead of overwriting each other's.
+        let mut file_input = b"file\0".to_vec();
+        file_input.extend_from_slice(fingerprint.seal_input());
+        file_input.extend_from_slice(key_hash.as_bytes());
+        let file_id = hex::encode(&hmac::sign(&master, &file_input).as_ref()[..16]);
         Self {
             key: hmac::Key::new(hmac::HMAC_SHA256, derived.as_ref()),
-            key_hash: hex::encode(hmac::sign(&master, &key_input).as_ref()),
+            key_hash,
+            file_id,
             provider,
         }
     }
@@ -98,6 +107,11 @@ impl Sealer {
     /// The keyed hash of the license key (hex): names the file, never reveals the key.
     pub(crate) fn key_hash(&self) -> &str {
         &self.key_hash
+    }
+
+    /// Names the file: keyed by the app secret, the machine and the license key; reveals none.
+    pub(crate) fn file_id(&self) -> &str {
+        &self.file_id
     }
 
     pub(crate) fn provider(&self) -> &'static str {

@@ -21,8 +21,7 @@ pub(crate) struct StateFile {
 
 impl StateFile {
     pub(crate) fn new(dir: &Path, sealer: Sealer) -> Self {
-        // The key hash is keyed by the app secret: the name says nothing about the key.
-        let name = format!("{}-{}.state", sealer.provider(), &sealer.key_hash()[..32]);
+        let name = format!("{}-{}.state", sealer.provider(), sealer.file_id());
         Self {
             dir: dir.to_path_buf(),
             path: dir.join(name),

@@ -150,7 +150,7 @@ impl fmt::Display for Verdict {
             Standing::Licensed { grace: Some(grace) } => {
                 match self.source {
                     Source::Unreachable { .. } => {
-                        f.write_str("Licensed, offline: the license server could not be reached.")?
+                        f.write_str("Licensed, offline: the license server could not be reached or did not answer.")?
                     }
                     _ => write!(
                         f,

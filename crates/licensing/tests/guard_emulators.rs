@@ -1,0 +1,273 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The guard against all four emulators: online, offline within and past grace, authoritative
+//! answers during grace, which errors earn grace, refused state files, clock rollback.
+#![cfg(all(
+    feature = "guard",
+    feature = "dodo",
+    feature = "lemonsqueezy",
+    feature = "devpayr",
+    feature = "signed-license"
+))]
+
+mod guard_support;
+
+use std::sync::Arc;
+
+use chrono::TimeDelta;
+use license_core::FixedClock;
+use licensing::InvalidReason;
+use licensing::guard::{DenyReason, Policy, Source, Standing, Unsealed};
+
+use guard_support::{ALL, Kind, MACHINE, Rig, answering, files_in, start_time, temp_dir};
+
+#[tokio::test]
+async fn online_then_offline_within_grace_then_past_it_then_online_again() {
+    for kind in ALL {
+        let rig = Rig::start(kind).await;
+        let dir = temp_dir("grace");
+        let clock = Arc::new(FixedClock::new(start_time()));
+        let online = rig.guard(rig.online.clone(), &dir, &clock);
+        let offline = rig.guard(rig.offline(), &dir, &clock);
+
+        let v = online.check().await;
+        assert_eq!(
+            v.standing,
+            Standing::Licensed { grace: None },
+            "{kind:?}: {v}"
+        );
+        assert_eq!(v.source, Source::Online, "{kind:?}");
+        let state = online.stored_state().unwrap();
+        assert_eq!(state.provider, rig.online.provider().as_str());
+        if rig.online.capabilities().activate {
+            assert!(
+                state.instance_id.is_some(),
+                "{kind:?}: the activation is stored"
+            );
+        }
+
+        clock.advance(TimeDelta::days(3));
+        let v = offline.check().await;
+        assert!(v.is_licensed(), "{kind:?}: {v}");
+        assert!(matches!(v.source, Source::Unreachable { .. }), "{kind:?}");
+        assert_eq!(v.grace_left(), Some(TimeDelta::days(4)), "{kind:?}");
+        assert!(v.to_string().contains("4 days"), "{v}");
+
+        clock.advance(TimeDelta::days(5));
+        let v = offline.check().await;
+        assert!(
+            matches!(v.standing, Standing::GraceEnded { .. }),
+            "{kind:?}: {v}"
+        );
+
+        let requests = rig.requests().await;
+        let v = online.check().await;
+        assert_eq!(
+            v.standing,
+            Standing::Licensed { grace: None },
+            "{kind:?}: {v}"
+        );
+        if rig.online.capabilities().activate {
+            // Back online, the stored activation is reused: validate only, no second slot.
+            assert_eq!(rig.requests().await, requests + 1, "{kind:?}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[tokio::test]
+async fn an_authoritative_refusal_during_grace_ends_the_license_and_wipes_the_state() {
+    for kind in ALL {
+        let rig = Rig::start(kind).await;
+        let dir = temp_dir("wipe");
+        let clock = Arc::new(FixedClock::new(start_time()));
+        let online = rig.guard(rig.online.clone(), &dir, &clock);
+        let offline = rig.guard(rig.offline(), &dir, &clock);
+        assert!(online.check().await.is_licensed(), "{kind:?}");
+        clock.advance(TimeDelta::days(1));
+        assert!(offline.check().await.is_licensed(), "{kind:?}");
+
+        rig.end_license().await;
+        let v = online.check().await;
+        assert!(
+            matches!(v.standing, Standing::NotLicensed(DenyReason::Invalid(_))),
+            "{kind:?}: {v}"
+        );
+        assert!(!online.state_path().exists(), "{kind:?}: state wiped");
+        assert_eq!(online.stored_state(), Err(Unsealed::Missing));
+        let v = offline.check().await;
+        assert_eq!(
+            v.standing,
+            Standing::NotLicensed(DenyReason::NeverChecked),
+            "{kind:?}: no grace after the license ended"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[tokio::test]
+async fn rate_limits_and_server_errors_earn_grace_auth_and_not_found_do_not() {
+    for kind in ALL {
+        for status in [429, 500, 502, 503, 401, 403, 404] {
+            // A fresh license each time: a refusal wipes the state, and activating again would
+            // spend the next slot.
+            let rig = Rig::start(kind).await;
+            let dir = temp_dir("status");
+            let clock = Arc::new(FixedClock::new(start_time()));
+            let online = rig.guard(rig.online.clone(), &dir, &clock);
+            assert!(online.check().await.is_licensed(), "{kind:?}");
+            clock.advance(TimeDelta::hours(5));
+            let server = answering(status).await;
+            let v = rig.guard(rig.at(&server.uri()), &dir, &clock).check().await;
+            if matches!(status, 429 | 500..=599) {
+                assert!(v.is_licensed(), "{kind:?} {status}: {v}");
+                assert!(
+                    matches!(v.source, Source::Unreachable { status: Some(s), .. } if s == status),
+                    "{kind:?} {status}: {:?}",
+                    v.source
+                );
+            } else {
+                assert!(!v.is_licensed(), "{kind:?} {status}: {v}");
+                assert!(v.grace_left().is_none(), "{kind:?} {status}");
+            }
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+}
+
+#[tokio::test]
+async fn tampered_copied_and_truncated_state_files_are_no_state() {
+    for kind in ALL {
+        let rig = Rig::start(kind).await;
+        let dir = temp_dir("refused");
+        let clock = Arc::new(FixedClock::new(start_time()));
+        let online = rig.guard(rig.online.clone(), &dir, &clock);
+        let offline = rig.guard(rig.offline(), &dir, &clock);
+        assert!(online.check().await.is_licensed(), "{kind:?}");
+        let path = online.state_path().to_path_buf();
+        let good = std::fs::read(&path).unwrap();
+        let never = Standing::NotLicensed(DenyReason::NeverChecked);
+
+        // Edited: push the last online check a year ahead.
+        let text = String::from_utf8(good.clone()).unwrap();
+        let year = start_time().format("%Y").to_string();
+        let next = (year.parse::<i32>().unwrap() + 1).to_string();
+        std::fs::write(
+            &path,
+            text.replacen(
+                &format!("\"checked_at\":\"{year}"),
+                &format!("\"checked_at\":\"{next}"),
+                1,
+            ),
+        )
+        .unwrap();
+        assert_ne!(
+            std::fs::read(&path).unwrap(),
+            good,
+            "{kind:?}: the edit took"
+        );
+        assert_eq!(offline.stored_state(), Err(Unsealed::BadSeal), "{kind:?}");
+        assert_eq!(offline.check().await.standing, never, "{kind:?}");
+
+        // Truncated.
+        std::fs::write(&path, &good[..good.len() / 2]).unwrap();
+        assert!(offline.stored_state().is_err(), "{kind:?}");
+        assert_eq!(offline.check().await.standing, never, "{kind:?}");
+        std::fs::write(&path, b"").unwrap();
+        assert_eq!(offline.stored_state(), Err(Unsealed::Malformed), "{kind:?}");
+
+        // Copied to another machine (same app, same key, another fingerprint), under the name
+        // that machine looks for.
+        let other_dir = temp_dir("copied");
+        let elsewhere = rig.guard_on(
+            rig.offline(),
+            &other_dir,
+            &clock,
+            "ANOTHER-MACHINE-0001",
+            Policy::default(),
+        );
+        assert_ne!(
+            elsewhere.state_path().file_name(),
+            path.file_name(),
+            "{kind:?}"
+        );
+        std::fs::write(elsewhere.state_path(), &good).unwrap();
+        assert_eq!(elsewhere.stored_state(), Err(Unsealed::BadSeal), "{kind:?}");
+        assert_eq!(elsewhere.check().await.standing, never, "{kind:?}");
+
+        // The intact file still works on its own machine.
+        std::fs::write(&path, &good).unwrap();
+        assert!(offline.check().await.is_licensed(), "{kind:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(&other_dir);
+    }
+}
+
+#[tokio::test]
+async fn a_rolled_back_clock_is_flagged_and_gains_nothing() {
+    for kind in ALL {
+        let rig = Rig::start(kind).await;
+        let dir = temp_dir("rollback");
+        let t0 = start_time();
+        let clock = Arc::new(FixedClock::new(t0));
+        let online = rig.guard(rig.online.clone(), &dir, &clock);
+        let offline = rig.guard(rig.offline(), &dir, &clock);
+        assert!(online.check().await.is_licensed(), "{kind:?}");
+        clock.set(t0 + TimeDelta::days(5));
+        assert_eq!(offline.check().await.grace_left(), Some(TimeDelta::days(2)));
+
+        clock.set(t0 + TimeDelta::days(1));
+        let v = offline.check().await;
+        assert!(v.flags.clock_rolled_back, "{kind:?}: {v}");
+        assert_eq!(
+            v.grace_left(),
+            Some(TimeDelta::days(2)),
+            "{kind:?}: counted on the latest time seen"
+        );
+        assert!(v.to_string().contains("set back"), "{v}");
+
+        let deny = Policy::default().on_rollback(licensing::guard::OnRollback::Deny);
+        let strict = rig.guard_on(rig.offline(), &dir, &clock, MACHINE, deny);
+        let v = strict.check().await;
+        assert_eq!(
+            v.standing,
+            Standing::NotLicensed(DenyReason::ClockRolledBack),
+            "{kind:?}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[tokio::test]
+async fn an_activation_refused_at_the_limit_is_not_licensed() {
+    // Two other machines take both slots; a third is refused (for providers with activations).
+    for kind in [Kind::Dodo, Kind::LemonSqueezy, Kind::SignedLicense] {
+        let rig = Rig::start(kind).await;
+        let dir = temp_dir("limit");
+        let clock = Arc::new(FixedClock::new(start_time()));
+        for machine in ["machine-one", "machine-two"] {
+            let guard = rig.guard_on(rig.online.clone(), &dir, &clock, machine, Policy::default());
+            assert!(guard.check().await.is_licensed(), "{kind:?} {machine}");
+            // Checking again on the same machine reuses its slot.
+            assert!(guard.check().await.is_licensed(), "{kind:?} {machine}");
+        }
+        let third = rig.guard_on(
+            rig.online.clone(),
+            &dir,
+            &clock,
+            "machine-three",
+            Policy::default(),
+        );
+        let v = third.check().await;
+        assert_eq!(
+            v.standing,
+            Standing::NotLicensed(DenyReason::Invalid(InvalidReason::LimitReached)),
+            "{kind:?}: {v}"
+        );
+        assert_eq!(
+            files_in(&dir).len(),
+            2,
+            "{kind:?}: one file per machine's fingerprint"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
