@@ -69,6 +69,9 @@ struct Inner {
     policy: Policy,
     clock: Arc<dyn Clock>,
     validate_name: Option<String>,
+    /// One check at a time per guard: a second caller waits and then sees the first one's
+    /// state (so two first checks never activate twice).
+    checking: tokio::sync::Mutex<()>,
 }
 
 impl Guard {
@@ -92,6 +95,7 @@ impl Guard {
     /// Asks the provider (activating this machine once if the provider has activations), then
     /// decides and stores the answer. Never fails: an unreachable provider is a verdict too.
     pub async fn check(&self) -> Verdict {
+        let _one_at_a_time = self.inner.checking.lock().await;
         let stored = self.load();
         let fresh = self.question().ask(stored.as_ref()).await;
         self.settle(stored.as_ref(), &fresh)
@@ -106,6 +110,7 @@ impl Guard {
     /// [`check`](Self::check) when the last online check is older than the policy's
     /// `revalidate_every` (or there is none), else [`verdict`](Self::verdict): for app start.
     pub async fn check_if_due(&self) -> Verdict {
+        let _one_at_a_time = self.inner.checking.lock().await;
         let stored = self.load();
         let now = self.inner.clock.now();
         let tolerance = self.inner.policy.clock_tolerance;
@@ -285,6 +290,7 @@ impl GuardBuilder {
                 policy: self.policy,
                 clock: self.clock,
                 validate_name: self.validate_name,
+                checking: tokio::sync::Mutex::new(()),
             }),
         })
     }

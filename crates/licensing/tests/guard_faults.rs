@@ -1,0 +1,104 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The guard's faults on all four emulators: concurrent checks, a disk that cannot be written,
+//! owner-only permissions.
+#![cfg(all(
+    feature = "guard",
+    feature = "dodo",
+    feature = "lemonsqueezy",
+    feature = "devpayr",
+    feature = "signed-license"
+))]
+
+mod guard_support;
+
+use std::sync::Arc;
+
+use chrono::TimeDelta;
+use license_core::FixedClock;
+use licensing::guard::{Source, Standing};
+
+use guard_support::{ALL, Rig, files_in, start_time, temp_dir};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_checks_by_two_guards_leave_one_valid_file() {
+    for kind in ALL {
+        let rig = Rig::start(kind).await;
+        let dir = temp_dir("concurrent");
+        let clock = Arc::new(FixedClock::new(start_time()));
+        let first = rig.guard(rig.online.clone(), &dir, &clock);
+        let second = rig.guard(rig.online.clone(), &dir, &clock);
+        let third = rig.guard(rig.offline(), &dir, &clock);
+        assert!(first.check().await.is_licensed(), "{kind:?}");
+
+        let mut tasks = Vec::new();
+        for round in 0..8 {
+            for guard in [&first, &second, &third] {
+                let guard = guard.clone();
+                let clock = clock.clone();
+                tasks.push(tokio::spawn(async move {
+                    if round % 2 == 0 {
+                        clock.advance(TimeDelta::seconds(1));
+                    }
+                    guard.check().await
+                }));
+            }
+        }
+        for task in tasks {
+            assert!(task.await.unwrap().is_licensed(), "{kind:?}");
+        }
+        assert_eq!(
+            files_in(&dir),
+            vec![first.state_path().to_path_buf()],
+            "{kind:?}: no temp files left"
+        );
+        let state = first.stored_state().unwrap();
+        assert!(state.latest_seen_at >= state.checked_at, "{kind:?}");
+        assert!(third.verdict().is_licensed(), "{kind:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[tokio::test]
+async fn a_disk_that_cannot_be_written_leaves_the_online_verdict_and_says_so() {
+    for kind in ALL {
+        let rig = Rig::start(kind).await;
+        let dir = temp_dir("unwritable");
+        let not_a_dir = dir.join("a-file");
+        std::fs::write(&not_a_dir, b"in the way").unwrap();
+        let clock = Arc::new(FixedClock::new(start_time()));
+        let v = rig
+            .guard(rig.online.clone(), &not_a_dir, &clock)
+            .check()
+            .await;
+        assert_eq!(
+            v.standing,
+            Standing::Licensed { grace: None },
+            "{kind:?}: {v}"
+        );
+        assert_eq!(v.source, Source::Online);
+        assert!(v.flags.state_not_saved, "{kind:?}");
+        assert!(
+            v.to_string()
+                .ends_with("This result could not be saved for offline use."),
+            "{v}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_state_file_is_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let rig = Rig::start(guard_support::Kind::Dodo).await;
+    let dir = temp_dir("perms");
+    let clock = Arc::new(FixedClock::new(start_time()));
+    let guard = rig.guard(rig.online.clone(), &dir, &clock);
+    assert!(guard.check().await.is_licensed());
+    let mode = std::fs::metadata(guard.state_path())
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let _ = std::fs::remove_dir_all(&dir);
+}
