@@ -10,16 +10,17 @@
     feature = "signed-license"
 ))]
 
-mod guard_support;
+#[path = "guard/support.rs"]
+#[allow(dead_code, unreachable_pub)]
+mod support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use chrono::TimeDelta;
-use license_core::FixedClock;
 use licensing::guard::{AppSecret, Fingerprint, Guard};
 
-use guard_support::{ALL, KEY, MACHINE, Rig, SECRET, answering, start_time, temp_dir};
+use support::{ALL, KEY, MACHINE, Rig, SECRET, answering};
 
 /// Everything written by a `tracing` subscriber at TRACE level.
 #[derive(Clone, Default)]
@@ -50,9 +51,7 @@ async fn the_key_the_app_secret_and_the_machine_id_appear_nowhere() {
     for kind in ALL {
         let rig = Rig::start(kind).await;
         keys.push(rig.key.clone());
-        let dir = temp_dir("canary");
-        let clock = Arc::new(FixedClock::new(start_time()));
-        let online = rig.guard(rig.online.clone(), &dir, &clock);
+        let online = rig.guard(rig.online.clone());
         let mut shown = vec![format!("{online:?}")];
         let v = online.check().await;
         assert!(v.is_licensed(), "{kind:?}");
@@ -60,8 +59,8 @@ async fn the_key_the_app_secret_and_the_machine_id_appear_nowhere() {
         shown.push(format!("{:?}", online.stored_state()));
         let server = answering(503).await;
         for provider in [rig.offline(), rig.at(&server.uri()), rig.online.clone()] {
-            let guard = rig.guard(provider, &dir, &clock);
-            clock.advance(TimeDelta::hours(1));
+            let guard = rig.guard(provider);
+            rig.clock.advance(TimeDelta::hours(1));
             let v = guard.check().await;
             shown.push(format!("{v} {v:?} {guard:?}"));
             let background = guard.revalidate();
@@ -69,10 +68,7 @@ async fn the_key_the_app_secret_and_the_machine_id_appear_nowhere() {
         }
         shown.push(std::fs::read_to_string(online.state_path()).unwrap());
         let refused = answering(401).await;
-        let v = rig
-            .guard(rig.at(&refused.uri()), &dir, &clock)
-            .check()
-            .await;
+        let v = rig.guard(rig.at(&refused.uri())).check().await;
         shown.push(format!("{v} {v:?}"));
         rig.end_license().await;
         let v = online.check().await;
@@ -82,11 +78,10 @@ async fn the_key_the_app_secret_and_the_machine_id_appear_nowhere() {
                 assert!(!text.contains(secret), "{kind:?}: {text}");
             }
         }
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     // Errors and builder output.
-    let rig = Rig::start(guard_support::Kind::Dodo).await;
+    let rig = Rig::start(support::Kind::Dodo).await;
     let builder = Guard::builder(rig.offline(), KEY);
     let shown = format!("{builder:?}");
     let short = format!("{:?}", AppSecret::new("CANARY-short").unwrap_err());

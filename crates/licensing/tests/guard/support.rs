@@ -1,7 +1,6 @@
 //! One rig per provider for the guard tests: the emulator with a license, a provider pointed at
 //! it, a provider pointed at a closed loopback port (offline), and providers pointed at a
 //! wiremock server answering one status to everything.
-#![allow(dead_code, unreachable_pub)]
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -45,13 +44,17 @@ enum Emulator {
     SignedLicense(SignedLicenseEmulator),
 }
 
-/// A provider's emulator with one license (limit 2), and the means to reach it or not.
+/// A provider's emulator with one license (limit 2), the means to reach it or not, and the
+/// guards' clock (starting now) and state directory.
 pub struct Rig {
     pub kind: Kind,
     pub key: String,
     pub license_id: String,
     pub validate_name: Option<String>,
     pub online: Arc<dyn LicenseProvider>,
+    pub t0: DateTime<Utc>,
+    pub clock: Arc<FixedClock>,
+    pub dir: TempDir,
     emulator: Emulator,
 }
 
@@ -137,12 +140,16 @@ impl Rig {
         online: Arc<dyn LicenseProvider>,
         emulator: Emulator,
     ) -> Self {
+        let t0 = Utc::now();
         Self {
             kind,
             key,
             license_id,
             validate_name,
             online,
+            t0,
+            clock: Arc::new(FixedClock::new(t0)),
+            dir: TempDir::new(&format!("{kind:?}")),
             emulator,
         }
     }
@@ -185,13 +192,11 @@ impl Rig {
         }
     }
 
-    /// A guard over `provider` for this rig's key, sharing `dir`, `clock` and the fingerprint
-    /// of `machine`.
-    pub fn guard_on(
+    /// A guard over `provider` for this rig's key, on machine `machine`, in `dir`.
+    pub fn guard_in(
         &self,
         provider: Arc<dyn LicenseProvider>,
         dir: &Path,
-        clock: &Arc<FixedClock>,
         machine: &str,
         policy: Policy,
     ) -> Guard {
@@ -201,20 +206,31 @@ impl Rig {
             .fingerprint(Fingerprint::from_id(machine, SALT).unwrap())
             .state_dir(dir)
             .policy(policy)
-            .clock(clock.clone());
+            .clock(self.clock.clone());
         if let Some(name) = &self.validate_name {
             builder = builder.validate_name(name.clone());
         }
         builder.build().unwrap()
     }
 
-    pub fn guard(
+    /// A guard on `machine` in the rig's directory.
+    pub fn guard_on(
         &self,
         provider: Arc<dyn LicenseProvider>,
-        dir: &Path,
-        clock: &Arc<FixedClock>,
+        machine: &str,
+        policy: Policy,
     ) -> Guard {
-        self.guard_on(provider, dir, clock, MACHINE, Policy::default())
+        self.guard_in(provider, self.dir.path(), machine, policy)
+    }
+
+    /// A guard on the test machine in the rig's directory, default policy.
+    pub fn guard(&self, provider: Arc<dyn LicenseProvider>) -> Guard {
+        self.guard_on(provider, MACHINE, Policy::default())
+    }
+
+    /// The guard that reaches the emulator and the one that reaches nothing, sharing state.
+    pub fn guards(&self) -> (Guard, Guard) {
+        (self.guard(self.online.clone()), self.guard(self.offline()))
     }
 }
 
@@ -280,26 +296,32 @@ pub async fn answering(status: u16) -> MockServer {
     server
 }
 
-/// A fresh directory under the target dir's tmp, removed by the caller's test end (best effort).
-pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "licensing-guard-{name}-{}-{}",
-        std::process::id(),
-        uuid_like()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh directory under the system's temporary directory, removed when dropped.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> Self {
+        use std::hash::{BuildHasher, Hasher};
+        let mut unique = std::collections::hash_map::RandomState::new().build_hasher();
+        unique.write_u8(0);
+        let dir = std::env::temp_dir().join(format!(
+            "licensing-guard-{name}-{}-{:x}",
+            std::process::id(),
+            unique.finish()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
 }
 
-fn uuid_like() -> u128 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u8(0);
-    u128::from(h.finish())
-}
-
-pub fn start_time() -> DateTime<Utc> {
-    Utc::now()
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 pub fn files_in(dir: &Path) -> Vec<PathBuf> {

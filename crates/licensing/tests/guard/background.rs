@@ -1,15 +1,5 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Background revalidation: interval, offline backoff, verdict changes, stop on drop — with a
 //! scripted provider on paused time, and against all four emulators.
-#![cfg(all(
-    feature = "guard",
-    feature = "dodo",
-    feature = "lemonsqueezy",
-    feature = "devpayr",
-    feature = "signed-license"
-))]
-
-mod guard_support;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -24,7 +14,7 @@ use license_core::{
 use licensing::guard::{DenyReason, Fingerprint, Guard, Policy, Source, Standing};
 use tokio::time::Instant;
 
-use guard_support::{ALL, Rig, start_time, temp_dir};
+use super::support::{ALL, Rig, TempDir};
 
 #[derive(Debug, Clone)]
 enum Answer {
@@ -86,14 +76,14 @@ impl LicenseProvider for Scripted {
     }
 }
 
-fn guard(provider: Arc<Scripted>, dir: &std::path::Path, policy: Policy) -> Guard {
+fn guard(provider: Arc<Scripted>, dir: &TempDir, policy: Policy) -> Guard {
     Guard::builder(provider, "SCRIPTED-KEY-0001")
         .app_secret("scripted-app-secret-0001")
         .unwrap()
         .fingerprint(Fingerprint::from_id("scripted-machine", "tests").unwrap())
-        .state_dir(dir)
+        .state_dir(dir.path())
         .policy(policy)
-        .clock(Arc::new(FixedClock::new(start_time())))
+        .clock(Arc::new(FixedClock::new(chrono::Utc::now())))
         .build()
         .unwrap()
 }
@@ -114,7 +104,7 @@ async fn rechecks_on_the_interval_backs_off_while_offline_and_publishes_changes(
         Answer::Valid,
         Answer::Invalid(InvalidReason::Revoked),
     ]);
-    let dir = temp_dir("backoff");
+    let dir = TempDir::new("backoff");
     let g = guard(script.clone(), &dir, Policy::default().jitter_percent(0));
     assert!(g.check().await.is_licensed());
 
@@ -154,16 +144,15 @@ async fn rechecks_on_the_interval_backs_off_while_offline_and_publishes_changes(
         [day, minute, 2 * minute, 4 * minute, 8 * minute, day, day]
     );
     assert!(!g.state_path().exists(), "the revocation wiped the state");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(start_paused = true)]
 async fn stops_when_the_handle_is_dropped() {
     let script = Scripted::new(&[Answer::Valid]);
-    let dir = temp_dir("drop");
     let policy = Policy::default()
         .jitter_percent(0)
         .revalidate_every(TimeDelta::minutes(1));
+    let dir = TempDir::new("drop");
     let g = guard(script.clone(), &dir, policy);
     let background = g.revalidate();
     tokio::time::sleep(Duration::from_secs(5 * 60 + 30)).await;
@@ -177,25 +166,16 @@ async fn stops_when_the_handle_is_dropped() {
         receiver.has_changed().is_err(),
         "the task ended and closed the channel"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]
 async fn on_every_emulator_revalidation_sees_a_revocation_and_stops_when_dropped() {
     for kind in ALL {
         let rig = Rig::start(kind).await;
-        let dir = temp_dir("background");
-        let clock = Arc::new(FixedClock::new(start_time()));
         let policy = Policy::default()
             .jitter_percent(0)
             .revalidate_every(TimeDelta::milliseconds(30));
-        let g = rig.guard_on(
-            rig.online.clone(),
-            &dir,
-            &clock,
-            guard_support::MACHINE,
-            policy,
-        );
+        let g = rig.guard_on(rig.online.clone(), super::support::MACHINE, policy);
         assert!(g.check().await.is_licensed(), "{kind:?}");
 
         let background = g.revalidate();
@@ -221,6 +201,5 @@ async fn on_every_emulator_revalidation_sees_a_revocation_and_stops_when_dropped
         let after_drop = rig.requests().await;
         tokio::time::sleep(Duration::from_millis(300)).await;
         assert_eq!(rig.requests().await, after_drop, "{kind:?}: stopped");
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -1,33 +1,19 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The guard's faults on all four emulators: concurrent checks, a disk that cannot be written,
 //! owner-only permissions.
-#![cfg(all(
-    feature = "guard",
-    feature = "dodo",
-    feature = "lemonsqueezy",
-    feature = "devpayr",
-    feature = "signed-license"
-))]
-
-mod guard_support;
-
-use std::sync::Arc;
 
 use chrono::TimeDelta;
-use license_core::FixedClock;
-use licensing::guard::{Source, Standing};
+use licensing::guard::{Policy, Source, Standing};
 
-use guard_support::{ALL, Rig, files_in, start_time, temp_dir};
+use super::support::{ALL, MACHINE, Rig, files_in};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_checks_by_two_guards_leave_one_valid_file() {
     for kind in ALL {
         let rig = Rig::start(kind).await;
-        let dir = temp_dir("concurrent");
-        let clock = Arc::new(FixedClock::new(start_time()));
-        let first = rig.guard(rig.online.clone(), &dir, &clock);
-        let second = rig.guard(rig.online.clone(), &dir, &clock);
-        let third = rig.guard(rig.offline(), &dir, &clock);
+        let clock = &rig.clock;
+        let first = rig.guard(rig.online.clone());
+        let second = rig.guard(rig.online.clone());
+        let third = rig.guard(rig.offline());
         assert!(first.check().await.is_licensed(), "{kind:?}");
 
         let mut tasks = Vec::new();
@@ -47,14 +33,13 @@ async fn concurrent_checks_by_two_guards_leave_one_valid_file() {
             assert!(task.await.unwrap().is_licensed(), "{kind:?}");
         }
         assert_eq!(
-            files_in(&dir),
+            files_in(rig.dir.path()),
             vec![first.state_path().to_path_buf()],
             "{kind:?}: no temp files left"
         );
         let state = first.stored_state().unwrap();
         assert!(state.latest_seen_at >= state.checked_at, "{kind:?}");
         assert!(third.verdict().is_licensed(), "{kind:?}");
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 
@@ -62,14 +47,10 @@ async fn concurrent_checks_by_two_guards_leave_one_valid_file() {
 async fn a_disk_that_cannot_be_written_leaves_the_online_verdict_and_says_so() {
     for kind in ALL {
         let rig = Rig::start(kind).await;
-        let dir = temp_dir("unwritable");
-        let not_a_dir = dir.join("a-file");
+        let not_a_dir = rig.dir.path().join("a-file");
         std::fs::write(&not_a_dir, b"in the way").unwrap();
-        let clock = Arc::new(FixedClock::new(start_time()));
-        let v = rig
-            .guard(rig.online.clone(), &not_a_dir, &clock)
-            .check()
-            .await;
+        let guard = rig.guard_in(rig.online.clone(), &not_a_dir, MACHINE, Policy::default());
+        let v = guard.check().await;
         assert_eq!(
             v.standing,
             Standing::Licensed { grace: None },
@@ -82,7 +63,6 @@ async fn a_disk_that_cannot_be_written_leaves_the_online_verdict_and_says_so() {
                 .ends_with("This result could not be saved for offline use."),
             "{v}"
         );
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 
@@ -90,15 +70,12 @@ async fn a_disk_that_cannot_be_written_leaves_the_online_verdict_and_says_so() {
 #[tokio::test]
 async fn the_state_file_is_owner_only() {
     use std::os::unix::fs::PermissionsExt;
-    let rig = Rig::start(guard_support::Kind::Dodo).await;
-    let dir = temp_dir("perms");
-    let clock = Arc::new(FixedClock::new(start_time()));
-    let guard = rig.guard(rig.online.clone(), &dir, &clock);
+    let rig = Rig::start(super::support::Kind::Dodo).await;
+    let guard = rig.guard(rig.online.clone());
     assert!(guard.check().await.is_licensed());
     let mode = std::fs::metadata(guard.state_path())
         .unwrap()
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o600);
-    let _ = std::fs::remove_dir_all(&dir);
 }

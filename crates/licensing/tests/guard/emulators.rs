@@ -1,33 +1,18 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The guard against all four emulators: online, offline within and past grace, authoritative
 //! answers during grace, which errors earn grace, refused state files, clock rollback.
-#![cfg(all(
-    feature = "guard",
-    feature = "dodo",
-    feature = "lemonsqueezy",
-    feature = "devpayr",
-    feature = "signed-license"
-))]
-
-mod guard_support;
-
-use std::sync::Arc;
 
 use chrono::TimeDelta;
-use license_core::FixedClock;
 use licensing::InvalidReason;
 use licensing::guard::{DenyReason, Policy, Source, Standing, Unsealed};
 
-use guard_support::{ALL, Kind, MACHINE, Rig, answering, files_in, start_time, temp_dir};
+use super::support::{ALL, Kind, MACHINE, Rig, TempDir, answering, files_in};
 
 #[tokio::test]
 async fn online_then_offline_within_grace_then_past_it_then_online_again() {
     for kind in ALL {
         let rig = Rig::start(kind).await;
-        let dir = temp_dir("grace");
-        let clock = Arc::new(FixedClock::new(start_time()));
-        let online = rig.guard(rig.online.clone(), &dir, &clock);
-        let offline = rig.guard(rig.offline(), &dir, &clock);
+        let clock = &rig.clock;
+        let (online, offline) = rig.guards();
 
         let v = online.check().await;
         assert_eq!(
@@ -70,7 +55,6 @@ async fn online_then_offline_within_grace_then_past_it_then_online_again() {
             // Back online, the stored activation is reused: validate only, no second slot.
             assert_eq!(rig.requests().await, requests + 1, "{kind:?}");
         }
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 
@@ -78,10 +62,8 @@ async fn online_then_offline_within_grace_then_past_it_then_online_again() {
 async fn an_authoritative_refusal_during_grace_ends_the_license_and_wipes_the_state() {
     for kind in ALL {
         let rig = Rig::start(kind).await;
-        let dir = temp_dir("wipe");
-        let clock = Arc::new(FixedClock::new(start_time()));
-        let online = rig.guard(rig.online.clone(), &dir, &clock);
-        let offline = rig.guard(rig.offline(), &dir, &clock);
+        let clock = &rig.clock;
+        let (online, offline) = rig.guards();
         assert!(online.check().await.is_licensed(), "{kind:?}");
         clock.advance(TimeDelta::days(1));
         assert!(offline.check().await.is_licensed(), "{kind:?}");
@@ -100,7 +82,6 @@ async fn an_authoritative_refusal_during_grace_ends_the_license_and_wipes_the_st
             Standing::NotLicensed(DenyReason::NeverChecked),
             "{kind:?}: no grace after the license ended"
         );
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 
@@ -111,13 +92,12 @@ async fn rate_limits_and_server_errors_earn_grace_auth_and_not_found_do_not() {
             // A fresh license each time: a refusal wipes the state, and activating again would
             // spend the next slot.
             let rig = Rig::start(kind).await;
-            let dir = temp_dir("status");
-            let clock = Arc::new(FixedClock::new(start_time()));
-            let online = rig.guard(rig.online.clone(), &dir, &clock);
+            let clock = &rig.clock;
+            let online = rig.guard(rig.online.clone());
             assert!(online.check().await.is_licensed(), "{kind:?}");
             clock.advance(TimeDelta::hours(5));
             let server = answering(status).await;
-            let v = rig.guard(rig.at(&server.uri()), &dir, &clock).check().await;
+            let v = rig.guard(rig.at(&server.uri())).check().await;
             if matches!(status, 429 | 500..=599) {
                 assert!(v.is_licensed(), "{kind:?} {status}: {v}");
                 assert!(
@@ -129,7 +109,6 @@ async fn rate_limits_and_server_errors_earn_grace_auth_and_not_found_do_not() {
                 assert!(!v.is_licensed(), "{kind:?} {status}: {v}");
                 assert!(v.grace_left().is_none(), "{kind:?} {status}");
             }
-            let _ = std::fs::remove_dir_all(&dir);
         }
     }
 }
@@ -138,10 +117,7 @@ async fn rate_limits_and_server_errors_earn_grace_auth_and_not_found_do_not() {
 async fn tampered_copied_and_truncated_state_files_are_no_state() {
     for kind in ALL {
         let rig = Rig::start(kind).await;
-        let dir = temp_dir("refused");
-        let clock = Arc::new(FixedClock::new(start_time()));
-        let online = rig.guard(rig.online.clone(), &dir, &clock);
-        let offline = rig.guard(rig.offline(), &dir, &clock);
+        let (online, offline) = rig.guards();
         assert!(online.check().await.is_licensed(), "{kind:?}");
         let path = online.state_path().to_path_buf();
         let good = std::fs::read(&path).unwrap();
@@ -149,7 +125,7 @@ async fn tampered_copied_and_truncated_state_files_are_no_state() {
 
         // Edited: push the last online check a year ahead.
         let text = String::from_utf8(good.clone()).unwrap();
-        let year = start_time().format("%Y").to_string();
+        let year = rig.t0.format("%Y").to_string();
         let next = (year.parse::<i32>().unwrap() + 1).to_string();
         std::fs::write(
             &path,
@@ -177,11 +153,10 @@ async fn tampered_copied_and_truncated_state_files_are_no_state() {
 
         // Copied to another machine (same app, same key, another fingerprint), under the name
         // that machine looks for.
-        let other_dir = temp_dir("copied");
-        let elsewhere = rig.guard_on(
+        let other_dir = TempDir::new("copied");
+        let elsewhere = rig.guard_in(
             rig.offline(),
-            &other_dir,
-            &clock,
+            other_dir.path(),
             "ANOTHER-MACHINE-0001",
             Policy::default(),
         );
@@ -197,8 +172,6 @@ async fn tampered_copied_and_truncated_state_files_are_no_state() {
         // The intact file still works on its own machine.
         std::fs::write(&path, &good).unwrap();
         assert!(offline.check().await.is_licensed(), "{kind:?}");
-        let _ = std::fs::remove_dir_all(&dir);
-        let _ = std::fs::remove_dir_all(&other_dir);
     }
 }
 
@@ -206,11 +179,8 @@ async fn tampered_copied_and_truncated_state_files_are_no_state() {
 async fn a_rolled_back_clock_is_flagged_and_gains_nothing() {
     for kind in ALL {
         let rig = Rig::start(kind).await;
-        let dir = temp_dir("rollback");
-        let t0 = start_time();
-        let clock = Arc::new(FixedClock::new(t0));
-        let online = rig.guard(rig.online.clone(), &dir, &clock);
-        let offline = rig.guard(rig.offline(), &dir, &clock);
+        let (t0, clock) = (rig.t0, &rig.clock);
+        let (online, offline) = rig.guards();
         assert!(online.check().await.is_licensed(), "{kind:?}");
         clock.set(t0 + TimeDelta::days(5));
         assert_eq!(offline.check().await.grace_left(), Some(TimeDelta::days(2)));
@@ -226,14 +196,13 @@ async fn a_rolled_back_clock_is_flagged_and_gains_nothing() {
         assert!(v.to_string().contains("set back"), "{v}");
 
         let deny = Policy::default().on_rollback(licensing::guard::OnRollback::Deny);
-        let strict = rig.guard_on(rig.offline(), &dir, &clock, MACHINE, deny);
+        let strict = rig.guard_on(rig.offline(), MACHINE, deny);
         let v = strict.check().await;
         assert_eq!(
             v.standing,
             Standing::NotLicensed(DenyReason::ClockRolledBack),
             "{kind:?}"
         );
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 
@@ -242,21 +211,13 @@ async fn an_activation_refused_at_the_limit_is_not_licensed() {
     // Two other machines take both slots; a third is refused (for providers with activations).
     for kind in [Kind::Dodo, Kind::LemonSqueezy, Kind::SignedLicense] {
         let rig = Rig::start(kind).await;
-        let dir = temp_dir("limit");
-        let clock = Arc::new(FixedClock::new(start_time()));
         for machine in ["machine-one", "machine-two"] {
-            let guard = rig.guard_on(rig.online.clone(), &dir, &clock, machine, Policy::default());
+            let guard = rig.guard_on(rig.online.clone(), machine, Policy::default());
             assert!(guard.check().await.is_licensed(), "{kind:?} {machine}");
             // Checking again on the same machine reuses its slot.
             assert!(guard.check().await.is_licensed(), "{kind:?} {machine}");
         }
-        let third = rig.guard_on(
-            rig.online.clone(),
-            &dir,
-            &clock,
-            "machine-three",
-            Policy::default(),
-        );
+        let third = rig.guard_on(rig.online.clone(), "machine-three", Policy::default());
         let v = third.check().await;
         assert_eq!(
             v.standing,
@@ -264,10 +225,9 @@ async fn an_activation_refused_at_the_limit_is_not_licensed() {
             "{kind:?}: {v}"
         );
         assert_eq!(
-            files_in(&dir).len(),
+            files_in(rig.dir.path()).len(),
             2,
             "{kind:?}: one file per machine's fingerprint"
         );
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
