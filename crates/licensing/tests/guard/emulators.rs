@@ -2,8 +2,8 @@
 //! answers during grace, which errors earn grace, refused state files, clock rollback.
 
 use chrono::TimeDelta;
-use licensing::InvalidReason;
 use licensing::guard::{DenyReason, Policy, Source, Standing, Unsealed};
+use licensing::{InvalidReason, Patch, UpdateRequest};
 
 use super::support::{ALL, Kind, MACHINE, Rig, TempDir, answering, files_in};
 
@@ -230,4 +230,43 @@ async fn an_activation_refused_at_the_limit_is_not_licensed() {
             "{kind:?}: one file per machine's fingerprint"
         );
     }
+}
+
+#[tokio::test]
+async fn an_expiry_date_passes_offline_too() {
+    // Lemon Squeezy's validate answer carries the expiry date; Dodo's validate and activate
+    // answers and GetKeyManager's verify do not, and DevPayr sets none here, so for them the
+    // guard knows no expiry offline (grace still ends).
+    let kind = Kind::LemonSqueezy;
+    let rig = Rig::start(kind).await;
+    let expires = rig.t0 + TimeDelta::days(3);
+    let mut update = UpdateRequest::new(rig.license_id.clone());
+    update.expires_at = Patch::Set(expires);
+    rig.online.update(update).await.unwrap();
+    let (online, offline) = rig.guards();
+    let v = online.check().await;
+    assert!(v.is_licensed(), "{kind:?}: {v}");
+    let known = v.license.as_ref().and_then(|l| l.expires_at);
+    assert_eq!(
+        known.map(|at| at.timestamp()),
+        Some(expires.timestamp()),
+        "{kind:?}"
+    );
+
+    rig.clock.advance(TimeDelta::days(2));
+    assert!(offline.check().await.is_licensed(), "{kind:?}");
+    rig.clock.advance(TimeDelta::days(2));
+    let v = offline.check().await;
+    assert!(
+        matches!(
+            v.standing,
+            Standing::NotLicensed(DenyReason::Expired { .. })
+        ),
+        "{kind:?}: {v}"
+    );
+    assert!(
+        v.to_string()
+            .starts_with("Not licensed: the license expired on"),
+        "{v}"
+    );
 }
