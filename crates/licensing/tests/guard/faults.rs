@@ -1,13 +1,16 @@
 //! The guard's faults on all four emulators: concurrent checks, a disk that cannot be written,
 //! owner-only permissions.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use chrono::TimeDelta;
 use licensing::guard::{Policy, Source, Standing};
 
 use super::support::{ALL, MACHINE, Rig, files_in};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_checks_by_two_guards_leave_one_valid_file() {
+async fn concurrent_checks_by_three_guards_leave_one_whole_file_at_every_moment() {
     for kind in ALL {
         let rig = Rig::start(kind).await;
         let clock = &rig.clock;
@@ -16,6 +19,19 @@ async fn concurrent_checks_by_two_guards_leave_one_valid_file() {
         let third = rig.guard(rig.offline());
         assert!(first.check().await.is_licensed(), "{kind:?}");
 
+        // A reader on another thread sees a whole file at every moment of the writing.
+        let done = Arc::new(AtomicBool::new(false));
+        let reader = {
+            let (guard, done) = (first.clone(), done.clone());
+            std::thread::spawn(move || {
+                let mut reads = 0u32;
+                while !done.load(Ordering::Relaxed) {
+                    guard.stored_state().unwrap();
+                    reads += 1;
+                }
+                reads
+            })
+        };
         let mut tasks = Vec::new();
         for round in 0..8 {
             for guard in [&first, &second, &third] {
@@ -32,6 +48,8 @@ async fn concurrent_checks_by_two_guards_leave_one_valid_file() {
         for task in tasks {
             assert!(task.await.unwrap().is_licensed(), "{kind:?}");
         }
+        done.store(true, Ordering::Relaxed);
+        assert!(reader.join().unwrap() > 0, "{kind:?}");
         assert_eq!(
             files_in(rig.dir.path()),
             vec![first.state_path().to_path_buf()],
