@@ -1,10 +1,15 @@
 //! The demo: each provider's emulator on loopback, one licensing flow through the one
 //! `LicenseProvider` interface. No account, no network.
 
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{TimeDelta, Utc};
 use license_core::{
-    ActivateRequest, DeactivateRequest, LicenseError, LicenseProvider, ListRequest,
+    ActivateRequest, DeactivateRequest, FixedClock, LicenseError, LicenseProvider, ListRequest,
     SecretLicenseKey, UpdateRequest, ValidateRequest,
 };
+use licensing::guard::{Fingerprint, Guard, Source, Standing, Unsealed};
 
 use crate::demo_setup::{self, DemoProvider};
 use crate::output;
@@ -142,6 +147,8 @@ async fn scenario(demo: &DemoProvider, lines: &mut Vec<String>) -> Result<(), Li
         expect(!outcome.is_valid(), "a disabled key still validated")?;
     }
 
+    guard_step(demo, lines).await?;
+
     if let Some(tamper) = &demo.tamper {
         tamper();
         let result = provider
@@ -161,6 +168,104 @@ async fn scenario(demo: &DemoProvider, lines: &mut Vec<String>) -> Result<(), Li
         )?;
     }
     Ok(())
+}
+
+/// The app secret the demo's guard seals its state with (an app compiles in its own).
+const GUARD_SECRET: &str = "licensectl-demo-guard-secret";
+
+/// The offline-first guard over a second license: checked online; offline from the sealed state
+/// with the grace left; the clock moved past the grace; online again; and the state file copied
+/// to another machine (another fingerprint), refused.
+async fn guard_step(demo: &DemoProvider, lines: &mut Vec<String>) -> Result<(), LicenseError> {
+    let key = (demo.add_guard_license)().await?;
+    let here = StateDir::new(demo.title, "here")?;
+    let elsewhere_dir = StateDir::new(demo.title, "elsewhere")?;
+    let clock = Arc::new(FixedClock::new(Utc::now()));
+    let guard = |provider: &Arc<dyn LicenseProvider>, machine: &str, dir: &Path| {
+        // A fixed machine id, as in a container: the demo must not depend on this machine's.
+        let mut builder = Guard::builder(Arc::clone(provider), key.clone())
+            .app_secret(GUARD_SECRET)?
+            .fingerprint(Fingerprint::from_id(machine, "licensectl-demo")?)
+            .state_dir(dir)
+            .clock(clock.clone());
+        if let (false, Some(name)) = (provider.capabilities().activate, &demo.instance_name) {
+            builder = builder.validate_name(name.clone());
+        }
+        builder.build()
+    };
+    let online = guard(&demo.provider, "demo-machine-1", here.path())?;
+    let offline = guard(&demo.offline, "demo-machine-1", here.path())?;
+
+    let verdict = online.check().await;
+    lines.push(step("guard: check online", &verdict));
+    expect(
+        verdict.is_licensed() && verdict.source == Source::Online,
+        "the guard's online check did not license",
+    )?;
+
+    clock.advance(TimeDelta::days(2));
+    let verdict = offline.check().await;
+    lines.push(step("guard: offline 2 days later", &verdict));
+    expect(
+        verdict.grace_left().is_some(),
+        "the guard did not license from its sealed state while offline",
+    )?;
+
+    clock.advance(TimeDelta::days(6));
+    let verdict = offline.check().await;
+    lines.push(step("guard: still offline, 8 days on", &verdict));
+    expect(
+        matches!(verdict.standing, Standing::GraceEnded { .. }),
+        "the grace did not end",
+    )?;
+
+    let verdict = online.check().await;
+    lines.push(step("guard: back online", &verdict));
+    expect(
+        verdict.is_licensed() && verdict.source == Source::Online,
+        "the guard did not license once back online",
+    )?;
+
+    let elsewhere = guard(&demo.offline, "demo-machine-2", elsewhere_dir.path())?;
+    std::fs::copy(online.state_path(), elsewhere.state_path())
+        .map_err(|e| LicenseError::config(format!("could not copy the state file: {e}")))?;
+    let refusal = elsewhere.stored_state().err();
+    let verdict = elsewhere.check().await;
+    let shown = match refusal {
+        Some(why) if !verdict.is_licensed() => format!("refused: {why}"),
+        _ => format!("accepted: {verdict}"),
+    };
+    lines.push(step("guard: state copied elsewhere", shown));
+    expect(
+        refusal == Some(Unsealed::BadSeal) && !verdict.is_licensed(),
+        "a state file copied to another machine was accepted",
+    )
+}
+
+/// A temporary state directory, removed when dropped.
+struct StateDir(PathBuf);
+
+impl StateDir {
+    fn new(title: &str, which: &str) -> Result<Self, LicenseError> {
+        let slug: String = title.chars().filter(char::is_ascii_alphanumeric).collect();
+        let dir = std::env::temp_dir().join(format!(
+            "licensectl-demo-{}-{slug}-{which}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| LicenseError::config(format!("no state directory: {e}")))?;
+        Ok(Self(dir))
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for StateDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// Adds the demo's instance name (DevPayr validates per domain).

@@ -11,6 +11,7 @@ use license_emulator::devpayr::{DevPayrEmulator, GLOBAL_KEY, SEED_PROJECT};
 use license_emulator::dodo::{DodoEmulator, KeySpec};
 use license_emulator::lemonsqueezy::{KeySeed, LemonSqueezyEmulator};
 use license_emulator::signed_license::{LicenseSpec, SignedLicenseEmulator, SigningMode};
+use license_http::{HttpOptions, RetryPolicy};
 use licensing::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
 use signed_license::{KeySet, PublicKey};
 
@@ -21,7 +22,11 @@ pub(crate) struct DemoProvider {
     /// Where its emulator listens.
     pub base_url: String,
     /// The provider, behind the one interface.
-    pub provider: Box<dyn LicenseProvider>,
+    pub provider: Arc<dyn LicenseProvider>,
+    /// The same provider pointed at a loopback port nobody listens on: offline, for the guard.
+    pub offline: Arc<dyn LicenseProvider>,
+    /// Adds a second license (activation limit 1) for the guard's step, when the step comes.
+    pub add_guard_license: AddLicense,
     /// A license key with an activation limit of 2.
     pub key: SecretLicenseKey,
     /// The provider's id of that license, for `update`.
@@ -33,6 +38,13 @@ pub(crate) struct DemoProvider {
     /// The emulator; stops when dropped.
     pub _emulator: Box<dyn Any + Send + Sync>,
 }
+
+/// Adds a license to a running emulator and returns its key.
+pub(crate) type AddLicense = Box<
+    dyn Fn() -> Pin<Box<dyn Future<Output = Result<SecretLicenseKey, LicenseError>> + Send>>
+        + Send
+        + Sync,
+>;
 
 type Setup = fn() -> Pin<Box<dyn Future<Output = Result<DemoProvider, LicenseError>> + Send>>;
 
@@ -46,18 +58,54 @@ pub(crate) const ALL: [Setup; 4] = [
 
 /// The key every demo license is issued as (DevPayr makes its own).
 const DEMO_KEY: &str = "DEMO-7F3A-41C2-9B8E-5D60";
+/// The key of the guard's license (DevPayr makes its own).
+pub(crate) const GUARD_KEY: &str = "DEMO-GUARD-0C4D-8E21-B7A9";
+
+/// A loopback URL nobody listens on: connections are refused at once, as on a plane.
+fn dead_url() -> Result<String, LicenseError> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")
+        .map_err(|e| LicenseError::config(format!("no loopback port: {e}")))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| LicenseError::config(format!("no loopback port: {e}")))?
+        .port();
+    drop(listener);
+    Ok(format!("http://127.0.0.1:{port}"))
+}
+
+/// No retries for the offline provider: a refused connection is the answer.
+fn offline_options() -> HttpOptions {
+    HttpOptions::new().retry(RetryPolicy::none())
+}
+
+/// An [`AddLicense`] for an emulator that adds keys synchronously.
+fn add_with<E: Send + Sync + 'static>(emulator: &Arc<E>, add: fn(&E)) -> AddLicense {
+    let emulator = Arc::clone(emulator);
+    Box::new(move || {
+        add(&emulator);
+        Box::pin(async { Ok(SecretLicenseKey::new(GUARD_KEY)) })
+    })
+}
 
 async fn dodo() -> Result<DemoProvider, LicenseError> {
-    let emulator = DodoEmulator::start().await;
+    let emulator = Arc::new(DodoEmulator::start().await);
     let id = emulator.add_key(KeySpec::new(DEMO_KEY).activations_limit(2));
     let client = dodo::Client::builder()
         .base_url(emulator.uri())
         .api_key(ApiKey::new(emulator.api_key())?)
         .build()?;
+    let offline = dodo::Client::builder()
+        .base_url(dead_url()?)
+        .http_options(offline_options())
+        .build()?;
     Ok(DemoProvider {
         title: "Dodo Payments",
         base_url: emulator.uri(),
-        provider: Box::new(DodoProvider::new(client)),
+        provider: Arc::new(DodoProvider::new(client)),
+        offline: Arc::new(DodoProvider::new(offline)),
+        add_guard_license: add_with(&emulator, |e| {
+            e.add_key(KeySpec::new(GUARD_KEY).activations_limit(1));
+        }),
         key: SecretLicenseKey::new(DEMO_KEY),
         license_id: Some(id),
         instance_name: None,
@@ -67,16 +115,24 @@ async fn dodo() -> Result<DemoProvider, LicenseError> {
 }
 
 async fn lemonsqueezy() -> Result<DemoProvider, LicenseError> {
-    let emulator = LemonSqueezyEmulator::start().await;
+    let emulator = Arc::new(LemonSqueezyEmulator::start().await);
     let id = emulator.add_key(KeySeed::new(DEMO_KEY).activation_limit(Some(2)));
     let client = lemonsqueezy::Client::builder()
         .base_url(emulator.uri())
         .api_key(emulator.api_key())
         .build()?;
+    let offline = lemonsqueezy::Client::builder()
+        .base_url(dead_url()?)
+        .http_options(offline_options())
+        .build()?;
     Ok(DemoProvider {
         title: "Lemon Squeezy",
         base_url: emulator.uri(),
-        provider: Box::new(LemonSqueezyProvider::new(client)),
+        provider: Arc::new(LemonSqueezyProvider::new(client)),
+        offline: Arc::new(LemonSqueezyProvider::new(offline)),
+        add_guard_license: add_with(&emulator, |e| {
+            e.add_key(KeySeed::new(GUARD_KEY).activation_limit(Some(1)));
+        }),
         key: SecretLicenseKey::new(DEMO_KEY),
         license_id: Some(id.to_string()),
         instance_name: None,
@@ -96,10 +152,28 @@ async fn devpayr() -> Result<DemoProvider, LicenseError> {
         .licenses(SEED_PROJECT)
         .create(&NewLicense::new("Demo license"))
         .await?;
+    let offline = devpayr::Client::builder()
+        .base_url(dead_url()?)
+        .api_key(GLOBAL_KEY)
+        .http_options(offline_options())
+        .build()?;
+    let creator = client.clone();
+    let add_guard_license: AddLicense = Box::new(move || {
+        let creator = creator.clone();
+        Box::pin(async move {
+            let license = creator
+                .licenses(SEED_PROJECT)
+                .create(&NewLicense::new("Demo guard license"))
+                .await?;
+            Ok(license.uuid)
+        })
+    });
     Ok(DemoProvider {
         title: "DevPayr",
         base_url: emulator.uri(),
-        provider: Box::new(DevPayrProvider::new(client, SEED_PROJECT)),
+        provider: Arc::new(DevPayrProvider::new(client, SEED_PROJECT)),
+        offline: Arc::new(DevPayrProvider::new(offline, SEED_PROJECT)),
+        add_guard_license,
         key: license.uuid.clone(),
         license_id: Some(license.id.to_string()),
         instance_name: Some(String::from("app.example.com")),
@@ -116,14 +190,25 @@ async fn signed_license() -> Result<DemoProvider, LicenseError> {
     let client = signed_license::Client::builder()
         .base_url(emulator.uri())
         .api_key(ApiKey::new(emulator.api_key())?)
+        .keys(KeySet::new(pinned.clone()))
+        .product_id(1)
+        .build()?;
+    let offline = signed_license::Client::builder()
+        .base_url(dead_url()?)
+        .api_key(ApiKey::new(emulator.api_key())?)
         .keys(KeySet::new(pinned))
         .product_id(1)
+        .http_options(offline_options())
         .build()?;
     let tampering = Arc::clone(&emulator);
     Ok(DemoProvider {
         title: "GetKeyManager (signed answers)",
         base_url: emulator.uri(),
-        provider: Box::new(SignedLicenseProvider::new(client)),
+        provider: Arc::new(SignedLicenseProvider::new(client)),
+        offline: Arc::new(SignedLicenseProvider::new(offline)),
+        add_guard_license: add_with(&emulator, |e| {
+            e.add_license(LicenseSpec::assigned(GUARD_KEY).activation_limit(1));
+        }),
         key: SecretLicenseKey::new(DEMO_KEY),
         license_id: None,
         instance_name: Some(String::from("laptop")),

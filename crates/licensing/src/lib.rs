@@ -8,8 +8,12 @@
 #![deny(missing_docs)]
 
 mod adapters;
+#[cfg(feature = "guard")]
+pub mod guard;
 
 pub use adapters::*;
+#[cfg(feature = "guard")]
+pub use guard::{Guard, Verdict};
 
 /// Each provider's models mapped into the neutral ones: pure functions, no I/O, the same names
 /// in every provider (`license`, `instance`, `status`, …). The providers use them; they are
@@ -24,6 +28,7 @@ pub mod mapping {
     #[cfg(feature = "signed-license")]
     pub use crate::adapters::signed_license::mapping as signed_license;
 }
+
 pub use license_core::{
     ActivateRequest, ActivationOutcome, ApiKey, Capabilities, Clock, CreateRequest, Customer,
     DeactivateRequest, ErrorKind, FixedClock, Instance, InstancesRequest, InvalidReason,
