@@ -284,19 +284,25 @@ impl InstancesRequest {
 /// ```
 /// use license_core::{Capabilities, LicenseProvider, Provider, ValidateRequest};
 ///
+/// // A provider of your own, outside this workspace, under its own name.
 /// #[derive(Debug)]
 /// struct Nothing;
 ///
 /// #[async_trait::async_trait]
 /// impl LicenseProvider for Nothing {
-///     fn provider(&self) -> Provider { Provider::Dodo }
+///     fn provider(&self) -> Provider { Provider::Custom("nothing") }
 ///     fn capabilities(&self) -> Capabilities { Capabilities::none() }
 /// }
 ///
-/// # async fn run() {
+/// # tokio_test_block_on(async {
 /// let provider: Box<dyn LicenseProvider> = Box::new(Nothing);
+/// assert_eq!(provider.provider().to_string(), "nothing");
 /// let err = provider.validate(ValidateRequest::new("KEY")).await.unwrap_err();
 /// assert!(err.is_unsupported());
+/// assert_eq!(err.provider(), Some("nothing"));
+/// # });
+/// # fn tokio_test_block_on(f: impl std::future::Future<Output = ()>) {
+/// #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
 /// # }
 /// ```
 #[async_trait]

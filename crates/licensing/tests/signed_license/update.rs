@@ -20,7 +20,7 @@ async fn update_reads_the_key_and_sends_it_back_whole() {
         .respond_with(
             ResponseTemplate::new(200).set_body_raw(envelope(&pair, &listed), "application/json"),
         )
-        .expect(3)
+        .expect(4)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
@@ -50,6 +50,13 @@ async fn update_reads_the_key_and_sends_it_back_whole() {
     update.disabled = Some(true);
     let license = provider.update(update).await.unwrap();
     assert_eq!(license.id, "944516");
+    // raw is the key's part of the verified payload, as the server signed it.
+    assert_eq!(license.raw, listed["license_keys"][0]);
+    let page = provider.list(ListRequest::new()).await.unwrap();
+    assert_eq!(page.items.len(), 10);
+    for (i, item) in page.items.iter().enumerate() {
+        assert_eq!(item.raw, listed["license_keys"][i], "item {i}");
+    }
 
     let mut dated = UpdateRequest::new("944516");
     dated.expires_at = Patch::Set(Utc::now());
