@@ -60,7 +60,7 @@ fn dodo() -> Result<(), String> {
         .args([
             "test",
             "-p",
-            "dodo",
+            "keyward-dodo",
             "--test",
             "conformance",
             "--",

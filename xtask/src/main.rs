@@ -16,7 +16,7 @@ fn main() -> ExitCode {
         Some("conformance") => conformance::run(&args[1..]),
         Some("demo") => run(
             "cargo",
-            &["run", "--quiet", "--package", "licensectl", "--", "demo"],
+            &["run", "--quiet", "--package", "keyward-cli", "--", "demo"],
             &[],
         ),
         Some("help") | Some("--help") | Some("-h") | None => {

@@ -381,7 +381,7 @@ async fn the_user_agent_names_this_crate() {
         .and(path("/licenses/validate"))
         .and(header(
             "user-agent",
-            concat!("dodo/", env!("CARGO_PKG_VERSION")),
+            concat!("keyward-dodo/", env!("CARGO_PKG_VERSION")),
         ))
         .respond_with(respond(200, "validate_license.200.json"))
         .expect(1)
