@@ -8,9 +8,11 @@ use std::sync::Arc;
 use devpayr::models::NewLicense;
 use license_core::{ApiKey, LicenseError, LicenseProvider, SecretLicenseKey};
 use license_emulator::devpayr::{DevPayrEmulator, GLOBAL_KEY, SEED_PROJECT};
-use license_emulator::dodo::{DodoEmulator, KeySpec};
-use license_emulator::lemonsqueezy::{KeySeed, LemonSqueezyEmulator};
-use license_emulator::signed_license::{LicenseSpec, SignedLicenseEmulator, SigningMode};
+use license_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
+use license_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
+use license_emulator::signed_license::{
+    LicenseSeed as GkmSeed, SignedLicenseEmulator, SigningMode,
+};
 use licensing::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
 use signed_license::{KeySet, PublicKey};
 
@@ -49,7 +51,7 @@ const DEMO_KEY: &str = "DEMO-7F3A-41C2-9B8E-5D60";
 
 async fn dodo() -> Result<DemoProvider, LicenseError> {
     let emulator = DodoEmulator::start().await;
-    let id = emulator.add_key(KeySpec::new(DEMO_KEY).activations_limit(2));
+    let id = emulator.add_license(DodoSeed::new(DEMO_KEY).activation_limit(2));
     let client = dodo::Client::builder()
         .base_url(emulator.uri())
         .api_key(ApiKey::new(emulator.api_key())?)
@@ -68,7 +70,7 @@ async fn dodo() -> Result<DemoProvider, LicenseError> {
 
 async fn lemonsqueezy() -> Result<DemoProvider, LicenseError> {
     let emulator = LemonSqueezyEmulator::start().await;
-    let id = emulator.add_key(KeySeed::new(DEMO_KEY).activation_limit(Some(2)));
+    let id = emulator.add_license(LemonSeed::new(DEMO_KEY).activation_limit(2));
     let client = lemonsqueezy::Client::builder()
         .base_url(emulator.uri())
         .api_key(emulator.api_key())
@@ -110,7 +112,7 @@ async fn devpayr() -> Result<DemoProvider, LicenseError> {
 
 async fn signed_license() -> Result<DemoProvider, LicenseError> {
     let emulator = Arc::new(SignedLicenseEmulator::start().await);
-    emulator.add_license(LicenseSpec::assigned(DEMO_KEY).activation_limit(2));
+    emulator.add_license(GkmSeed::new(DEMO_KEY).activation_limit(2));
     let pinned = PublicKey::from_pem("emulator-test-key", emulator.public_key_pem())
         .map_err(|e| LicenseError::config(format!("the emulator's public key: {e}")))?;
     let client = signed_license::Client::builder()

@@ -8,7 +8,7 @@ use lemonsqueezy::models::{
     Document, KeyStatus, LicenseApiKey, LicenseApiMeta, LicenseKey as LsLicenseKey,
     LicenseKeyInstance, ListPage,
 };
-use license_emulator::lemonsqueezy::{KeySeed, LemonSqueezyEmulator};
+use license_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed};
 use licensing::lemonsqueezy_mapping as map;
 use licensing::{
     ActivateRequest, ActivationOutcome, DeactivateRequest, InstancesRequest, InvalidReason,

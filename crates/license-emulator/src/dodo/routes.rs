@@ -1,17 +1,10 @@
 //! HTTP routing of the emulated Dodo: turns wiremock requests into state calls and answers.
 
-use std::sync::{Arc, Mutex};
-
 use serde_json::{Value, json};
-use wiremock::{Request, Respond, ResponseTemplate};
+use wiremock::{Request, ResponseTemplate};
 
 use super::state::{Failure, KeyRecord, State, invalid_body, new_id, parse_time};
-use crate::support::{bearer, json as json_response, json_body, lock, query, segments};
-
-/// Answers every request from the shared state.
-pub(crate) struct Router {
-    pub(crate) state: Arc<Mutex<State>>,
-}
+use crate::support::{bearer, json as json_response, json_body, query, segments};
 
 fn error(failure: Failure) -> ResponseTemplate {
     let (status, code, message) = failure;
@@ -35,65 +28,61 @@ fn string_field<'a>(body: &'a Value, name: &str) -> Result<&'a str, Failure> {
         .ok_or_else(|| invalid_body(&format!("missing string field `{name}`")))
 }
 
-impl Respond for Router {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let segments = segments(request);
-        let parts: Vec<&str> = segments.iter().map(String::as_str).collect();
-        let method = request.method.as_str();
-        let mut state = lock(&self.state);
-        if let ["licenses", action] = parts.as_slice() {
-            // Public endpoints: the token, if any, is ignored.
-            if method != "POST" {
-                return not_found();
-            }
-            return public(&mut state, action, &json_body(request));
-        }
-        let known = matches!(
-            parts.as_slice(),
-            ["license_keys"]
-                | ["license_keys", _]
-                | ["license_key_instances"]
-                | ["license_key_instances", _]
-        );
-        if !known {
+/// Answers a request from the state.
+pub(crate) fn respond(state: &mut State, request: &Request) -> ResponseTemplate {
+    let segments = segments(request);
+    let parts: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let method = request.method.as_str();
+    if let ["licenses", action] = parts.as_slice() {
+        // Public endpoints: the token, if any, is ignored.
+        if method != "POST" {
             return not_found();
         }
-        if bearer(request) != Some(state.api_key.as_str()) {
-            return error((
-                401,
-                "UNAUTHORIZED",
-                "You are not authorised to perform this action".to_owned(),
-            ));
+        return public(state, action, &json_body(request));
+    }
+    let known = matches!(
+        parts.as_slice(),
+        ["license_keys"]
+            | ["license_keys", _]
+            | ["license_key_instances"]
+            | ["license_key_instances", _]
+    );
+    if !known {
+        return not_found();
+    }
+    if bearer(request) != Some(state.api_key.as_str()) {
+        return error((
+            401,
+            "UNAUTHORIZED",
+            "You are not authorised to perform this action".to_owned(),
+        ));
+    }
+    match (method, parts.as_slice()) {
+        ("GET", ["license_keys"]) => list_keys(state, request),
+        ("POST", ["license_keys"]) => answer(create_key(state, &json_body(request)), 201),
+        ("GET", ["license_keys", id]) => match state.key_by_id(id) {
+            Some(key) => json_response(200, state.key_json(key)),
+            None => error((404, "NOT_FOUND", "License key not found".to_owned())),
+        },
+        ("PATCH", ["license_keys", id]) => answer(state.update_key(id, &json_body(request)), 200),
+        ("GET", ["license_key_instances"]) => list_instances(state, request),
+        ("GET", ["license_key_instances", id]) => {
+            match state.instances.iter().find(|i| i.id == *id) {
+                Some(instance) => json_response(200, state.instance_json(instance)),
+                None => error((
+                    404,
+                    "NOT_FOUND",
+                    "License key instance not found".to_owned(),
+                )),
+            }
         }
-        match (method, parts.as_slice()) {
-            ("GET", ["license_keys"]) => list_keys(&state, request),
-            ("POST", ["license_keys"]) => answer(create_key(&mut state, &json_body(request)), 201),
-            ("GET", ["license_keys", id]) => match state.key_by_id(id) {
-                Some(key) => json_response(200, state.key_json(key)),
-                None => error((404, "NOT_FOUND", "License key not found".to_owned())),
-            },
-            ("PATCH", ["license_keys", id]) => {
-                answer(state.update_key(id, &json_body(request)), 200)
-            }
-            ("GET", ["license_key_instances"]) => list_instances(&state, request),
-            ("GET", ["license_key_instances", id]) => {
-                match state.instances.iter().find(|i| i.id == *id) {
-                    Some(instance) => json_response(200, state.instance_json(instance)),
-                    None => error((
-                        404,
-                        "NOT_FOUND",
-                        "License key instance not found".to_owned(),
-                    )),
-                }
-            }
-            ("PATCH", ["license_key_instances", id]) => {
-                let body = json_body(request);
-                let result =
-                    string_field(&body, "name").and_then(|name| state.rename_instance(id, name));
-                answer(result, 200)
-            }
-            _ => not_found(),
+        ("PATCH", ["license_key_instances", id]) => {
+            let body = json_body(request);
+            let result =
+                string_field(&body, "name").and_then(|name| state.rename_instance(id, name));
+            answer(result, 200)
         }
+        _ => not_found(),
     }
 }
 

@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+
+use crate::shell::Clock;
 use serde_json::{Value, json};
 
 /// An error answer: status, Dodo `code`, `message`.
@@ -58,12 +60,12 @@ pub(crate) struct CustomerRecord {
     pub(crate) name: String,
 }
 
-/// Everything the emulated Dodo holds.
-#[derive(Debug)]
-pub(crate) struct State {
+/// Everything an emulated Dodo holds (read it through [`DodoEmulator`](super::DodoEmulator)).
+#[derive(Debug, Clone)]
+pub struct State {
     pub(crate) api_key: String,
     pub(crate) business_id: String,
-    pub(crate) now: Option<DateTime<Utc>>,
+    pub(crate) clock: Clock,
     pub(crate) keys: Vec<KeyRecord>,
     pub(crate) instances: Vec<InstanceRecord>,
     pub(crate) customers: HashMap<String, CustomerRecord>,
@@ -84,7 +86,7 @@ impl State {
         Self {
             api_key: api_key.to_owned(),
             business_id: "bus_emulator".to_owned(),
-            now: None,
+            clock: Clock::default(),
             keys: Vec::new(),
             instances: Vec::new(),
             customers: HashMap::new(),
@@ -93,7 +95,7 @@ impl State {
     }
 
     pub(crate) fn now(&self) -> DateTime<Utc> {
-        self.now.unwrap_or_else(Utc::now)
+        self.clock.now()
     }
 
     pub(crate) fn instances_count(&self, key_id: &str) -> i64 {
