@@ -24,6 +24,8 @@
 //!   at most 100) and 0-based `page_number`.
 //! - unknown routes answer 404 `{"code": "NOT_FOUND", "message": "Item not found"}`.
 
+mod entitlements;
+mod grants;
 mod routes;
 mod seed;
 mod state;
@@ -35,7 +37,7 @@ use wiremock::{Request, ResponseTemplate};
 
 use crate::SeedError;
 use crate::shell::{Clock, Emulator, Keyed, Provider};
-pub use seed::LicenseSeed;
+pub use seed::{EntitlementSeed, GrantSeed, LicenseSeed};
 pub use state::State;
 
 /// The bearer token [`DodoEmulator::start`] accepts on admin routes.
@@ -62,7 +64,22 @@ impl Provider for State {
             .iter()
             .map(|i| self.instance_json(i))
             .collect();
-        serde_json::json!({"license_keys": keys, "license_key_instances": instances})
+        let entitlements: Vec<Value> = self
+            .entitlements
+            .iter()
+            .map(|e| self.entitlement_json(e))
+            .collect();
+        let grants: Vec<Value> = self
+            .grants
+            .iter()
+            .map(|g| self.grant_json(g, false))
+            .collect();
+        serde_json::json!({
+            "license_keys": keys,
+            "license_key_instances": instances,
+            "entitlements": entitlements,
+            "entitlement_grants": grants,
+        })
     }
 }
 
@@ -108,6 +125,26 @@ impl Emulator<State> {
         let keys = SeedError::read(dir.join("list_license_keys.200.json"))?;
         let instances = SeedError::read(dir.join("list_license_key_instances.200.json")).ok();
         self.seed_json(&keys, instances.as_deref())
+    }
+
+    /// Adds an entitlement of type `license_key`; returns its id (`ent_…`).
+    pub fn add_entitlement(&self, seed: EntitlementSeed) -> String {
+        self.write(|state| seed::insert_entitlement(state, seed))
+    }
+
+    /// Grants an entitlement to a customer, as a purchase does: with automatic fulfilment the
+    /// grant is `Delivered` with a new license key, with manual fulfilment it is `Pending` until
+    /// `POST /grants/{id}/license-key`. Returns the grant's id (`entg_…`).
+    pub fn add_grant(&self, seed: GrantSeed) -> Result<String, SeedError> {
+        self.write(|state| seed::insert_grant(state, seed))
+    }
+
+    /// A grant as `GET /entitlements/{id}/grants` lists it, if it exists.
+    pub fn grant(&self, id: &str) -> Option<Value> {
+        self.read(|state| {
+            let grant = state.grants.iter().find(|g| g.id == id);
+            grant.map(|g| state.grant_json(g, false))
+        })
     }
 
     /// A key as Dodo would return it (`GET /license_keys/{id}`), if it exists.

@@ -3,19 +3,20 @@
 use serde_json::{Value, json};
 use wiremock::{Request, ResponseTemplate};
 
+use super::entitlements;
 use super::state::{Failure, KeyRecord, State, invalid_body, new_id, parse_time};
 use crate::support::{bearer, json as json_response, json_body, query, segments};
 
-fn error(failure: Failure) -> ResponseTemplate {
+pub(super) fn error(failure: Failure) -> ResponseTemplate {
     let (status, code, message) = failure;
     json_response(status, json!({"code": code, "message": message}))
 }
 
-fn not_found() -> ResponseTemplate {
+pub(super) fn not_found() -> ResponseTemplate {
     error((404, "NOT_FOUND", "Item not found".to_owned()))
 }
 
-fn answer(result: Result<Value, Failure>, status: u16) -> ResponseTemplate {
+pub(super) fn answer(result: Result<Value, Failure>, status: u16) -> ResponseTemplate {
     match result {
         Ok(body) => json_response(status, body),
         Err(failure) => error(failure),
@@ -46,7 +47,7 @@ pub(crate) fn respond(state: &mut State, request: &Request) -> ResponseTemplate 
             | ["license_keys", _]
             | ["license_key_instances"]
             | ["license_key_instances", _]
-    );
+    ) || entitlements::handles(&parts);
     if !known {
         return not_found();
     }
@@ -56,6 +57,9 @@ pub(crate) fn respond(state: &mut State, request: &Request) -> ResponseTemplate 
             "UNAUTHORIZED",
             "You are not authorised to perform this action".to_owned(),
         ));
+    }
+    if entitlements::handles(&parts) {
+        return entitlements::respond(state, method, &parts, request);
     }
     match (method, parts.as_slice()) {
         ("GET", ["license_keys"]) => list_keys(state, request),
@@ -156,7 +160,9 @@ fn create_key(state: &mut State, body: &Value) -> Result<Value, Failure> {
 }
 
 /// Reads `page_size` (default 10, at most 100) and `page_number` (default 0).
-fn paging(params: &std::collections::HashMap<String, String>) -> Result<(usize, usize), Failure> {
+pub(super) fn paging(
+    params: &std::collections::HashMap<String, String>,
+) -> Result<(usize, usize), Failure> {
     let read = |name: &str, default: usize| match params.get(name) {
         None => Ok(default),
         Some(v) => v
@@ -166,7 +172,7 @@ fn paging(params: &std::collections::HashMap<String, String>) -> Result<(usize, 
     Ok((read("page_size", 10)?.min(100), read("page_number", 0)?))
 }
 
-fn page<T: Clone>(items: Vec<T>, size: usize, number: usize) -> Vec<T> {
+pub(super) fn page<T: Clone>(items: Vec<T>, size: usize, number: usize) -> Vec<T> {
     items
         .into_iter()
         .skip(size.saturating_mul(number))
@@ -206,12 +212,19 @@ fn list_instances(state: &State, request: &Request) -> ResponseTemplate {
         Ok(p) => p,
         Err(failure) => return error(failure),
     };
-    // The emulator has no entitlement grants: a `grant_id` filter matches nothing.
-    let grant = params.contains_key("grant_id");
+    // `grant_id`: the instances of that grant's license key (none for an unknown grant).
+    let grant_key = params.get("grant_id").map(|id| {
+        let grant = state.grants.iter().find(|g| g.id == *id);
+        grant.and_then(|g| g.license_key_id.clone())
+    });
     let matching: Vec<Value> = state
         .instances
         .iter()
-        .filter(|_| !grant)
+        .filter(|i| {
+            grant_key
+                .as_ref()
+                .is_none_or(|k| k.as_ref() == Some(&i.license_key_id))
+        })
         .filter(|i| {
             params
                 .get("license_key_id")

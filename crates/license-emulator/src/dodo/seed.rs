@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use super::grants::{EntitlementRecord, Fulfilment};
 use super::state::{CustomerRecord, InstanceRecord, KeyRecord, State, new_id, parse_time};
 use crate::SeedError;
 
@@ -91,6 +92,133 @@ impl LicenseSeed {
         self.source = source.into();
         self
     }
+}
+
+/// An entitlement of type `license_key` to add with
+/// [`DodoEmulator::add_entitlement`](super::DodoEmulator::add_entitlement).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct EntitlementSeed {
+    name: String,
+    product_id: String,
+    activation_limit: Option<i64>,
+    duration: Option<(u32, String)>,
+    manual: bool,
+    activation_message: Option<String>,
+}
+
+impl EntitlementSeed {
+    /// An entitlement named so, of product `pdt_emulator`: automatic fulfilment, keys without
+    /// an activation limit that never expire.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            product_id: "pdt_emulator".to_owned(),
+            activation_limit: None,
+            duration: None,
+            manual: false,
+            activation_message: None,
+        }
+    }
+
+    /// Keys allow at most this many activations.
+    pub fn activation_limit(mut self, limit: u32) -> Self {
+        self.activation_limit = Some(i64::from(limit));
+        self
+    }
+
+    /// Keys expire `count` `interval`s (`Day`, `Week`, `Month`, `Year`) after delivery.
+    pub fn duration(mut self, count: u32, interval: impl Into<String>) -> Self {
+        self.duration = Some((count, interval.into()));
+        self
+    }
+
+    /// Manual fulfilment: grants start `Pending` until a key is delivered to them.
+    pub fn manual(mut self) -> Self {
+        self.manual = true;
+        self
+    }
+
+    /// For this product (the keys' `product_id`).
+    pub fn product(mut self, id: impl Into<String>) -> Self {
+        self.product_id = id.into();
+        self
+    }
+
+    /// The message shown on activation.
+    pub fn activation_message(mut self, message: impl Into<String>) -> Self {
+        self.activation_message = Some(message.into());
+        self
+    }
+}
+
+/// Adds an entitlement; returns its id (`ent_…`).
+pub(crate) fn insert_entitlement(state: &mut State, seed: EntitlementSeed) -> String {
+    let id = new_id("ent");
+    let record = EntitlementRecord {
+        id: id.clone(),
+        name: seed.name,
+        product_id: seed.product_id,
+        created_at: state.now(),
+        activations_limit: seed.activation_limit,
+        duration: seed.duration,
+        fulfilment: if seed.manual {
+            Fulfilment::Manual
+        } else {
+            Fulfilment::Auto
+        },
+        activation_message: seed.activation_message,
+    };
+    state.entitlements.push(record);
+    id
+}
+
+/// A purchase granting an entitlement to a customer, to add with
+/// [`DodoEmulator::add_grant`](super::DodoEmulator::add_grant).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct GrantSeed {
+    entitlement_id: String,
+    customer_id: String,
+    key: Option<String>,
+}
+
+impl GrantSeed {
+    /// A grant of `entitlement_id` (`ent_…`) to `customer_id`.
+    pub fn new(entitlement_id: impl Into<String>, customer_id: impl Into<String>) -> Self {
+        Self {
+            entitlement_id: entitlement_id.into(),
+            customer_id: customer_id.into(),
+            key: None,
+        }
+    }
+
+    /// The key an automatic fulfilment issues (else a generated one).
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+}
+
+/// Adds a grant (delivered at once for automatic fulfilment, pending for manual); returns its
+/// id (`entg_…`).
+pub(crate) fn insert_grant(state: &mut State, seed: GrantSeed) -> Result<String, SeedError> {
+    state
+        .grant(&seed.entitlement_id, &seed.customer_id, seed.key)
+        .map_err(|(_, code, _)| match code {
+            "NOT_FOUND" => SeedError::Unknown {
+                what: "entitlement",
+                id: seed.entitlement_id.clone(),
+            },
+            "LICENSE_KEY_ALREADY_EXISTS" => SeedError::Exists {
+                what: "license key",
+            },
+            _ => SeedError::Field {
+                record: "grant",
+                index: 0,
+                field: "a non-empty `key`",
+            },
+        })
 }
 
 /// Adds a seed's key and returns its id; a key string that exists already keeps its record.

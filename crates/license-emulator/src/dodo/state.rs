@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
+use super::grants::{EntitlementRecord, GrantRecord};
 use crate::shell::Clock;
 use serde_json::{Value, json};
 
@@ -70,6 +71,8 @@ pub struct State {
     pub(crate) instances: Vec<InstanceRecord>,
     pub(crate) customers: HashMap<String, CustomerRecord>,
     pub(crate) products: HashMap<String, Option<String>>,
+    pub(crate) entitlements: Vec<EntitlementRecord>,
+    pub(crate) grants: Vec<GrantRecord>,
 }
 
 pub(crate) fn new_id(prefix: &str) -> String {
@@ -91,6 +94,8 @@ impl State {
             instances: Vec::new(),
             customers: HashMap::new(),
             products: HashMap::new(),
+            entitlements: Vec::new(),
+            grants: Vec::new(),
         }
     }
 

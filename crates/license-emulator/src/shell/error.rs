@@ -42,6 +42,12 @@ pub enum SeedError {
         /// The field and the type it needs.
         field: &'static str,
     },
+    /// A record would duplicate one the emulator holds (e.g. the same license key text).
+    #[error("a {what} with the same key text exists already")]
+    Exists {
+        /// The kind of record.
+        what: &'static str,
+    },
     /// A record refers to something the emulator does not hold.
     #[error("unknown {what} {id}")]
     Unknown {
