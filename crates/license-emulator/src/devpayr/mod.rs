@@ -56,6 +56,11 @@ impl Provider for State {
     const NAME: &'static str = "DevPayrEmulator";
     const BASE_PATH: &'static str = "/api/v1/";
 
+    /// Empty: no projects, no keys (see `start_seeded`).
+    fn initial(_base_url: &str) -> Self {
+        State::default()
+    }
+
     fn clock(&mut self) -> &mut Clock {
         &mut self.clock
     }
@@ -88,11 +93,6 @@ impl Provider for State {
 }
 
 impl Emulator<State> {
-    /// Starts an empty emulator (no keys, no projects).
-    pub async fn start() -> Self {
-        Self::launch(|_| State::default()).await
-    }
-
     /// Starts an emulator seeded from `fixtures/devpayr/`: project 2 (paid, `project_domains`
     /// mode) with licenses 5 and 4 of `licenses.list.200.json`, domain 3 of
     /// `domains.list.200.json` and the injectable of `injectables.stream.200.json`; project 7

@@ -40,7 +40,7 @@ use crate::shell::{Clock, Emulator, Keyed, Provider};
 pub use seed::{EntitlementSeed, GrantSeed, LicenseSeed};
 pub use state::State;
 
-/// The bearer token [`DodoEmulator::start`] accepts on admin routes.
+/// The bearer token a started Dodo emulator accepts on admin routes.
 pub const DEFAULT_API_KEY: &str = "dodo_emulator_api_key";
 
 /// A running emulated Dodo (the shell's knobs: [`Emulator`]). Dropping it stops the server.
@@ -48,6 +48,11 @@ pub type DodoEmulator = Emulator<State>;
 
 impl Provider for State {
     const NAME: &'static str = "DodoEmulator";
+
+    /// Empty, with the admin token [`DEFAULT_API_KEY`].
+    fn initial(_base_url: &str) -> Self {
+        State::new(DEFAULT_API_KEY)
+    }
 
     fn clock(&mut self) -> &mut Clock {
         &mut self.clock
@@ -90,14 +95,12 @@ impl Keyed for State {
 }
 
 impl Emulator<State> {
-    /// Starts an empty emulator whose admin token is [`DEFAULT_API_KEY`].
-    pub async fn start() -> Self {
-        Self::start_with_api_key(DEFAULT_API_KEY).await
-    }
-
-    /// Starts an empty emulator with this admin token.
+    /// Starts an empty emulator with this admin token (`start()` uses [`DEFAULT_API_KEY`]).
     pub async fn start_with_api_key(api_key: &str) -> Self {
-        Self::launch(|_| State::new(api_key)).await
+        let emulator = Self::start().await;
+        emulator.set_api_key(api_key);
+        emulator.mark_seed();
+        emulator
     }
 
     /// Adds a license key and returns its id (`lic_…`). Adding a key string that exists already

@@ -39,6 +39,16 @@ pub type LemonSqueezyEmulator = Emulator<State>;
 impl Provider for State {
     const NAME: &'static str = "LemonSqueezyEmulator";
 
+    /// Empty, with the API key [`DEFAULT_API_KEY`] and a `Retry-After` of 60 s.
+    fn initial(base_url: &str) -> Self {
+        State {
+            api_key: DEFAULT_API_KEY.to_owned(),
+            retry_after_secs: 60,
+            base_url: base_url.to_owned(),
+            ..State::default()
+        }
+    }
+
     fn clock(&mut self) -> &mut Clock {
         &mut self.clock
     }
@@ -117,17 +127,6 @@ fn route(state: &mut State, request: &Request) -> ResponseTemplate {
 }
 
 impl Emulator<State> {
-    /// Starts an empty emulator.
-    pub async fn start() -> Self {
-        Self::launch(|uri| State {
-            api_key: DEFAULT_API_KEY.to_owned(),
-            retry_after_secs: 60,
-            base_url: uri.to_owned(),
-            ..State::default()
-        })
-        .await
-    }
-
     /// Adds a license key and returns its id.
     pub fn add_license(&self, seed: LicenseSeed) -> u64 {
         self.write(|state| seed::insert_key(state, seed))

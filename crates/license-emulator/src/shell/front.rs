@@ -62,9 +62,9 @@ pub(crate) struct Front {
 }
 
 impl Front {
-    /// Binds a loopback port and starts relaying to `backend`.
-    pub(crate) fn start(backend: SocketAddr) -> io::Result<Self> {
-        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+    /// Binds loopback `port` (0: any free one) and starts relaying to `backend`.
+    pub(crate) fn start(port: u16, backend: SocketAddr) -> io::Result<Self> {
+        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let (mode, watched) = watch::channel((0, Mode::Up));

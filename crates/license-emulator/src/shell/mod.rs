@@ -33,6 +33,8 @@ pub trait Provider: Clone + Send + 'static {
     const NAME: &'static str;
     /// What the base URL adds to the server's root (e.g. `/api/v1/`).
     const BASE_PATH: &'static str = "";
+    /// The state a started emulator holds; `base_url` is its root URL.
+    fn initial(base_url: &str) -> Self;
     /// The state's clock.
     fn clock(&mut self) -> &mut Clock;
     /// Answers a request (the outage and latency knobs come first).
@@ -98,7 +100,8 @@ pub(crate) fn lock<T>(state: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl<P: Provider> Emulator<P> {
-    /// Starts the server; `state` builds the provider's state from the emulator's root URL.
+    /// Starts an emulator on a free loopback port, with the provider's initial state (see each
+    /// provider's module).
     ///
     /// # Panics
     /// When no loopback port can be bound, as wiremock's `MockServer::start` does.
@@ -106,11 +109,23 @@ impl<P: Provider> Emulator<P> {
         clippy::panic,
         reason = "a test server without a port cannot do anything useful"
     )]
-    pub(crate) async fn launch(state: impl FnOnce(&str) -> P) -> Self {
+    pub async fn start() -> Self {
+        Self::launch(0)
+            .await
+            .unwrap_or_else(|e| panic!("license-emulator: no loopback port: {e}"))
+    }
+
+    /// Starts an emulator on this loopback port (`127.0.0.1:port`), e.g. for a long-lived
+    /// server with fixed URLs; `Err` (kind `AddrInUse` when the port is taken) when it cannot be
+    /// bound.
+    pub async fn start_on(port: u16) -> std::io::Result<Self> {
+        Self::launch(port).await
+    }
+
+    async fn launch(port: u16) -> std::io::Result<Self> {
         let server = MockServer::start().await;
-        let front = Front::start(*server.address())
-            .unwrap_or_else(|e| panic!("license-emulator: no loopback port for the front: {e}"));
-        let state = state(&format!("http://{}", front.addr()));
+        let front = Front::start(port, *server.address())?;
+        let state = P::initial(&format!("http://{}", front.addr()));
         let core = Arc::new(Mutex::new(Core {
             seed: state.clone(),
             state,
@@ -121,11 +136,11 @@ impl<P: Provider> Emulator<P> {
             .respond_with(Responder { core: core.clone() })
             .mount(&server)
             .await;
-        Self {
+        Ok(Self {
             front,
             server,
             core,
-        }
+        })
     }
 
     /// Reads the provider's state.

@@ -32,7 +32,7 @@ use crate::support;
 pub use seed::LicenseSeed;
 use state::{Install, LicenseRecord, ProductRecord};
 
-/// The API key [`SignedLicenseEmulator::start`] accepts.
+/// The API key a started GetKeyManager emulator accepts.
 pub const DEFAULT_API_KEY: &str = "6e1c2c0e-gkm-emulator-api-key";
 
 /// How the emulator signs its answers: the knobs that let an app test its refusals.
@@ -79,6 +79,30 @@ pub type SignedLicenseEmulator = Emulator<State>;
 impl Provider for State {
     const NAME: &'static str = "SignedLicenseEmulator";
 
+    /// Product 1 ("Test Product"), no keys, [`DEFAULT_API_KEY`], signed answers.
+    fn initial(_base_url: &str) -> Self {
+        let mut install = Install::default();
+        install.products.push(ProductRecord {
+            id: 1,
+            name: String::from("Test Product"),
+            description: String::from("Emulated product"),
+            meta: Vec::new(),
+            releases: Vec::new(),
+        });
+        let keys = Arc::new(Keys {
+            own: sign::load_key(sign::TEST_ONLY_PRIVATE_KEY_PEM),
+            other: sign::load_key(sign::OTHER_TEST_ONLY_PRIVATE_KEY_PEM),
+        });
+        State {
+            install,
+            api_key: DEFAULT_API_KEY.to_owned(),
+            mode: SigningMode::Signed,
+            clock: Clock::default(),
+            key_label: String::from("product"),
+            keys,
+        }
+    }
+
     fn clock(&mut self) -> &mut Clock {
         &mut self.clock
     }
@@ -124,32 +148,6 @@ impl Keyed for State {
 }
 
 impl Emulator<State> {
-    /// Starts an install with product 1 ("Test Product"), no keys, the system clock and
-    /// [`DEFAULT_API_KEY`].
-    pub async fn start() -> Self {
-        let mut install = Install::default();
-        install.products.push(ProductRecord {
-            id: 1,
-            name: String::from("Test Product"),
-            description: String::from("Emulated product"),
-            meta: Vec::new(),
-            releases: Vec::new(),
-        });
-        let keys = Arc::new(Keys {
-            own: sign::load_key(sign::TEST_ONLY_PRIVATE_KEY_PEM),
-            other: sign::load_key(sign::OTHER_TEST_ONLY_PRIVATE_KEY_PEM),
-        });
-        Self::launch(|_| State {
-            install,
-            api_key: DEFAULT_API_KEY.to_owned(),
-            mode: SigningMode::Signed,
-            clock: Clock::default(),
-            key_label: String::from("product"),
-            keys,
-        })
-        .await
-    }
-
     /// The PEM (SPKI) public key to pin in the client. TEST ONLY.
     pub fn public_key_pem(&self) -> &'static str {
         sign::TEST_ONLY_PUBLIC_KEY_PEM
