@@ -82,3 +82,21 @@ async fn start_with_api_key_keeps_its_key_across_reset() {
     dodo.reset();
     assert_eq!(dodo.api_key(), "dodo-seeded-token");
 }
+
+#[tokio::test]
+async fn dropping_an_emulator_closes_its_port() {
+    let gkm = SignedLicenseEmulator::start().await;
+    let addr = gkm.uri().trim_start_matches("http://").to_owned();
+    assert!(std::net::TcpStream::connect(&addr).is_ok());
+    drop(gkm);
+    // The front's thread ends on its own; give it a moment on a busy machine.
+    let mut refused = false;
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(&addr).is_err() {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(refused, "{addr} still accepts connections");
+}
