@@ -9,7 +9,7 @@ use dodo::{
 };
 use futures_util::TryStreamExt;
 use license_core::{ErrorKind, SecretLicenseKey};
-use license_emulator::dodo::{DodoEmulator, KeySpec};
+use license_emulator::dodo::{DodoEmulator, LicenseSeed};
 use license_http::{HttpOptions, RetryPolicy};
 
 fn client(dodo: &DodoEmulator) -> Client {
@@ -24,9 +24,9 @@ fn client(dodo: &DodoEmulator) -> Client {
 #[tokio::test]
 async fn activation_limit_and_deactivate_frees_a_slot() {
     let dodo = DodoEmulator::start().await;
-    let key_id = dodo.add_key(
-        KeySpec::new("EMU-KEY-0001-AAAA")
-            .activations_limit(2)
+    let key_id = dodo.add_license(
+        LicenseSeed::new("EMU-KEY-0001-AAAA")
+            .activation_limit(2)
             .customer("cus_ada", "ada@example.com", "Ada Lovelace")
             .product("pdt_engine", Some("Analytical Engine")),
     );
@@ -90,9 +90,9 @@ async fn disabled_expired_and_unknown_keys_are_not_valid() {
     let dodo = DodoEmulator::start().await;
     let now = Utc::now();
     dodo.set_now(now);
-    dodo.add_key(KeySpec::new("EMU-DISABLED-0001").disabled());
-    let expiring =
-        dodo.add_key(KeySpec::new("EMU-EXPIRING-0001").expires_at(now + Duration::hours(1)));
+    dodo.add_license(LicenseSeed::new("EMU-DISABLED-0001").disabled());
+    let expiring = dodo
+        .add_license(LicenseSeed::new("EMU-EXPIRING-0001").expires_at(now + Duration::hours(1)));
     let client = client(&dodo);
     let licenses = client.licenses();
     let disabled = SecretLicenseKey::new("EMU-DISABLED-0001");
@@ -264,7 +264,7 @@ async fn admin_create_update_and_list() {
 #[tokio::test]
 async fn subscription_keys_cannot_expire() {
     let dodo = DodoEmulator::start().await;
-    let id = dodo.add_key(KeySpec::new("EMU-SUB-0001").subscription("sub_1"));
+    let id = dodo.add_license(LicenseSeed::new("EMU-SUB-0001").subscription("sub_1"));
     let err = client(&dodo)
         .license_keys()
         .update(&id, &UpdateLicenseKey::new().expires_at(Utc::now()))
@@ -280,7 +280,7 @@ async fn subscription_keys_cannot_expire() {
 #[tokio::test]
 async fn admin_routes_need_the_token_public_ones_do_not() {
     let dodo = DodoEmulator::start().await;
-    dodo.add_key(KeySpec::new("EMU-PUBLIC-0001"));
+    dodo.add_license(LicenseSeed::new("EMU-PUBLIC-0001"));
     let wrong = Client::builder()
         .base_url(dodo.uri())
         .api_key("not-the-token")

@@ -9,7 +9,7 @@ use lemonsqueezy::models::{KeyStatus, UpdateLicenseKey};
 use lemonsqueezy::{
     Client, InstanceId, LicenseKeyId, LicenseKeyInstanceId, Patch, Refusal, SecretLicenseKey,
 };
-use license_emulator::lemonsqueezy::{KeySeed, LemonSqueezyEmulator};
+use license_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed};
 
 fn client(emulator: &LemonSqueezyEmulator) -> Client {
     Client::builder()
@@ -27,7 +27,7 @@ fn fixtures_dir() -> String {
 #[tokio::test]
 async fn limit_reached_then_deactivate_frees_a_slot() {
     let emulator = LemonSqueezyEmulator::start().await;
-    let id = emulator.add_key(KeySeed::new("KEY-LIMIT-TWO-0001").activation_limit(Some(2)));
+    let id = emulator.add_license(LicenseSeed::new("KEY-LIMIT-TWO-0001").activation_limit(2));
     let c = client(&emulator);
     let key = SecretLicenseKey::new("KEY-LIMIT-TWO-0001");
 
@@ -73,9 +73,9 @@ async fn limit_reached_then_deactivate_frees_a_slot() {
 #[tokio::test]
 async fn unknown_disabled_and_expired_keys_are_refused() {
     let emulator = LemonSqueezyEmulator::start().await;
-    let id = emulator.add_key(KeySeed::new("KEY-DISABLED-0001"));
-    emulator.add_key(
-        KeySeed::new("KEY-EXPIRED-00001").expires_at(Some("2020-01-01T00:00:00Z".parse().unwrap())),
+    let id = emulator.add_license(LicenseSeed::new("KEY-DISABLED-0001"));
+    emulator.add_license(
+        LicenseSeed::new("KEY-EXPIRED-00001").expires_at("2020-01-01T00:00:00Z".parse().unwrap()),
     );
     let c = client(&emulator);
 
@@ -113,7 +113,11 @@ async fn unknown_disabled_and_expired_keys_are_refused() {
 #[tokio::test]
 async fn product_mismatch_against_the_emulator() {
     let emulator = LemonSqueezyEmulator::start().await;
-    emulator.add_key(KeySeed::new("KEY-OTHER-PRODUCT").store(1).product(77, 770));
+    emulator.add_license(
+        LicenseSeed::new("KEY-OTHER-PRODUCT")
+            .store(1)
+            .product(77, 770),
+    );
     let bound = Client::builder()
         .base_url(emulator.uri())
         .http_options(options())
@@ -141,9 +145,8 @@ async fn product_mismatch_against_the_emulator() {
 
 #[tokio::test]
 async fn json_api_over_the_same_state_seeded_from_fixtures() {
-    let emulator = LemonSqueezyEmulator::start_with_fixtures(fixtures_dir())
-        .await
-        .unwrap();
+    let emulator = LemonSqueezyEmulator::start().await;
+    emulator.seed_from_dir(fixtures_dir()).unwrap();
     // Key 2 of the fixture expires on 2025-05-24: pin the clock before that.
     emulator.set_now("2024-07-01T00:00:00Z".parse().unwrap());
     let c = client(&emulator);
@@ -246,7 +249,9 @@ async fn json_api_over_the_same_state_seeded_from_fixtures() {
 async fn listing_pages_filters_and_errors() {
     let emulator = LemonSqueezyEmulator::start().await;
     for n in 0..5 {
-        emulator.add_key(KeySeed::new(format!("KEY-PAGE-{n:04}")).store(if n < 4 { 1 } else { 2 }));
+        emulator.add_license(
+            LicenseSeed::new(format!("KEY-PAGE-{n:04}")).store(if n < 4 { 1 } else { 2 }),
+        );
     }
     let c = client(&emulator);
     let page = c
@@ -322,7 +327,7 @@ async fn listing_pages_filters_and_errors() {
 #[tokio::test]
 async fn rate_limit_answers_429_with_retry_after() {
     let emulator = LemonSqueezyEmulator::start().await;
-    emulator.add_key(KeySeed::new("KEY-RATE-LIMITED-1"));
+    emulator.add_license(LicenseSeed::new("KEY-RATE-LIMITED-1"));
     emulator.set_retry_after(7);
     emulator.set_rate_limit(Some(1));
     let c = client(&emulator);

@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use chrono::DateTime;
 use license_core::{ApiKey, LicenseProvider, SecretLicenseKey, ValidateRequest};
-use license_emulator::dodo::{DodoEmulator, KeySpec};
-use license_emulator::lemonsqueezy::{KeySeed, LemonSqueezyEmulator};
-use license_emulator::signed_license::{LicenseSpec, SignedLicenseEmulator};
+use license_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
+use license_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
+use license_emulator::signed_license::{LicenseSeed as GkmSeed, SignedLicenseEmulator};
 use license_http::Redactor;
 use licensing::{DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
 use signed_license::{KeyScope, KeySet, Policy, PublicKey, verify};
@@ -120,7 +120,7 @@ fn redact_bodies() {
 
 async fn round_trips() -> Result<(), String> {
     let dodo = DodoEmulator::start().await;
-    dodo.add_key(KeySpec::new(KEY));
+    dodo.add_license(DodoSeed::new(KEY));
     let client = dodo::Client::builder()
         .base_url(dodo.uri())
         .build()
@@ -132,7 +132,7 @@ async fn round_trips() -> Result<(), String> {
     .await?;
 
     let ls = LemonSqueezyEmulator::start().await;
-    ls.add_key(KeySeed::new(KEY));
+    ls.add_license(LemonSeed::new(KEY));
     let client = lemonsqueezy::Client::builder()
         .base_url(ls.uri())
         .build()
@@ -144,7 +144,7 @@ async fn round_trips() -> Result<(), String> {
     .await?;
 
     let gkm = SignedLicenseEmulator::start().await;
-    gkm.add_license(LicenseSpec::assigned(KEY));
+    gkm.add_license(GkmSeed::new(KEY));
     let key = PublicKey::from_pem("emulator", gkm.public_key_pem()).map_err(|e| e.to_string())?;
     let client = signed_license::Client::builder()
         .base_url(gkm.uri())

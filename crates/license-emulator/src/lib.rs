@@ -5,8 +5,11 @@
 pub mod devpayr;
 pub mod dodo;
 pub mod lemonsqueezy;
+mod shell;
 pub mod signed_license;
 pub mod support;
+
+pub use shell::{Emulator, Keyed, Outage, Provider, SeedError};
 
 // The README's examples compile as doctests.
 #[cfg(doctest)]

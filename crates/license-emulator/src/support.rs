@@ -1,23 +1,9 @@
 //! Small helpers the provider emulators share: reading requests, writing JSON answers.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 use wiremock::{Request, ResponseTemplate};
-
-/// A clock moved by `by`, starting from the system time when it was not pinned; it stops at the
-/// ends of representable time instead of overflowing.
-pub(crate) fn advanced(now: Option<DateTime<Utc>>, by: Duration) -> DateTime<Utc> {
-    let from = now.unwrap_or_else(Utc::now);
-    from.checked_add_signed(by)
-        .unwrap_or(if by < Duration::zero() {
-            DateTime::<Utc>::MIN_UTC
-        } else {
-            DateTime::<Utc>::MAX_UTC
-        })
-}
 
 /// A JSON response with `status`.
 pub fn json(status: u16, body: Value) -> ResponseTemplate {
@@ -65,12 +51,6 @@ pub fn laravel_input(request: &Request) -> HashMap<String, String> {
     }
     input.retain(|_, v| !v.trim().is_empty());
     input
-}
-
-/// Locks an emulator's state; a panic elsewhere while it was held does not poison it for later
-/// requests.
-pub(crate) fn lock<T>(state: &Mutex<T>) -> MutexGuard<'_, T> {
-    state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The JSON body, or `Null` when it is not JSON.

@@ -57,3 +57,46 @@ async fn lemonsqueezy_and_devpayr_record_requests() {
     assert_eq!(get_status(devpayr.uri(), "unused").await, 200);
     assert_eq!(devpayr.received_requests().await.len(), 1);
 }
+
+#[tokio::test]
+async fn start_on_binds_the_port_asked_for_and_says_when_it_is_taken() {
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = free.local_addr().unwrap().port();
+    drop(free);
+    let lemon = LemonSqueezyEmulator::start_on(port).await.unwrap();
+    assert_eq!(lemon.uri(), format!("http://127.0.0.1:{port}"));
+    let url = format!("{}/v1/license-keys", lemon.uri());
+    assert_eq!(get_status(url, &lemon.api_key()).await, 200);
+
+    // The port of a running emulator is taken.
+    let taken = DodoEmulator::start_on(port).await.unwrap_err();
+    assert_eq!(taken.kind(), std::io::ErrorKind::AddrInUse);
+    let devpayr = DevPayrEmulator::start_on(0).await.unwrap();
+    assert!(devpayr.uri().ends_with("/api/v1/"), "{}", devpayr.uri());
+}
+
+#[tokio::test]
+async fn start_with_api_key_keeps_its_key_across_reset() {
+    let dodo = DodoEmulator::start_with_api_key("dodo-seeded-token").await;
+    dodo.set_api_key("changed");
+    dodo.reset();
+    assert_eq!(dodo.api_key(), "dodo-seeded-token");
+}
+
+#[tokio::test]
+async fn dropping_an_emulator_closes_its_port() {
+    let gkm = SignedLicenseEmulator::start().await;
+    let addr = gkm.uri().trim_start_matches("http://").to_owned();
+    assert!(std::net::TcpStream::connect(&addr).is_ok());
+    drop(gkm);
+    // The front's thread ends on its own; give it a moment on a busy machine.
+    let mut refused = false;
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(&addr).is_err() {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(refused, "{addr} still accepts connections");
+}

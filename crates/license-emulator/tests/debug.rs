@@ -2,9 +2,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use license_emulator::devpayr::{DevPayrEmulator, GLOBAL_KEY, PROJECT_KEY};
-use license_emulator::dodo::{DodoEmulator, KeySpec};
-use license_emulator::lemonsqueezy::{KeySeed, LemonSqueezyEmulator};
-use license_emulator::signed_license::{LicenseSpec, SignedLicenseEmulator};
+use license_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
+use license_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
+use license_emulator::signed_license::{LicenseSeed as GkmSeed, SignedLicenseEmulator};
 
 const CANARY: &str = "CANARY-LICENSE-KEY-7f3a";
 
@@ -18,12 +18,12 @@ fn assert_hidden(debug: &str, secrets: &[&str]) {
 #[tokio::test]
 async fn debug_shows_the_address_and_no_key() {
     let dodo = DodoEmulator::start_with_api_key("dodo-canary-api-key").await;
-    dodo.add_key(KeySpec::new(CANARY));
+    dodo.add_license(DodoSeed::new(CANARY));
     assert_hidden(&format!("{dodo:?}"), &["dodo-canary-api-key", CANARY]);
 
     let lemon = LemonSqueezyEmulator::start().await;
     lemon.set_api_key("ls-canary-api-key");
-    lemon.add_key(KeySeed::new(CANARY));
+    lemon.add_license(LemonSeed::new(CANARY));
     assert_hidden(&format!("{lemon:?}"), &["ls-canary-api-key", CANARY]);
 
     let devpayr = DevPayrEmulator::start_seeded().await;
@@ -34,7 +34,7 @@ async fn debug_shows_the_address_and_no_key() {
     );
 
     let gkm = SignedLicenseEmulator::start().await;
-    gkm.add_license(LicenseSpec::assigned(CANARY));
+    gkm.add_license(GkmSeed::new(CANARY));
     let api_key = gkm.api_key();
     assert_hidden(&format!("{gkm:?}"), &[&api_key, CANARY]);
 }

@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The DevPayr emulator over raw HTTP: envelopes, auth bodies, order of checks, cursors.
 
+use license_emulator::SeedError;
 use license_emulator::devpayr::{DevPayrEmulator, GLOBAL_KEY, PROJECT_KEY, SEED_PROJECT};
 use serde_json::{Value, json};
 
@@ -152,13 +153,15 @@ async fn a_bad_seed_record_is_named_without_quoting_its_key() {
         .seed_licenses(1, &json!({"uuid": "SECRET-LICENSE-UUID"}).to_string())
         .unwrap_err();
     assert_eq!(
-        error,
+        error.to_string(),
         "license record 0: needs a numeric `id` and a string `uuid`"
     );
+    assert!(matches!(error, SeedError::Field { index: 0, .. }));
+    assert!(!format!("{error:?}").contains("SECRET-LICENSE-UUID"));
     let error = emulator
         .seed_domains(1, &json!([]).to_string())
         .unwrap_err();
-    assert!(error.starts_with("domain record 0:"), "{error}");
+    assert!(error.to_string().starts_with("domain record 0:"), "{error}");
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The Dodo emulator over raw HTTP: routes, auth, error bodies, paging.
 
-use license_emulator::dodo::{DEFAULT_API_KEY, DodoEmulator, KeySpec};
+use license_emulator::dodo::{DEFAULT_API_KEY, DodoEmulator, LicenseSeed};
 use serde_json::{Value, json};
 
 async fn send(
@@ -69,7 +69,7 @@ async fn admin_routes_need_the_bearer_token() {
 #[tokio::test]
 async fn public_routes_ignore_the_token_and_check_the_body() {
     let dodo = DodoEmulator::start().await;
-    dodo.add_key(KeySpec::new("RAW-KEY-0001").activations_limit(1));
+    dodo.add_license(LicenseSeed::new("RAW-KEY-0001").activation_limit(1));
     let (status, body) = send(
         &dodo,
         reqwest::Method::POST,
@@ -129,7 +129,7 @@ async fn public_routes_ignore_the_token_and_check_the_body() {
 async fn lists_page_from_zero_with_a_default_of_ten() {
     let dodo = DodoEmulator::start().await;
     for n in 0..12 {
-        dodo.add_key(KeySpec::new(format!("PAGE-KEY-{n:04}")));
+        dodo.add_license(LicenseSeed::new(format!("PAGE-KEY-{n:04}")));
     }
     let get = |q: &'static str| {
         let dodo = &dodo;
@@ -214,7 +214,7 @@ async fn seeding_from_fixture_bodies() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_activations_never_pass_the_limit() {
     let dodo = DodoEmulator::start().await;
-    let id = dodo.add_key(KeySpec::new("RACE").activations_limit(3));
+    let id = dodo.add_license(LicenseSeed::new("RACE").activation_limit(3));
     let client = reqwest::Client::new();
     let url = format!("{}/licenses/activate", dodo.uri());
     let attempts = (0..20).map(|n| {

@@ -4,10 +4,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use license_emulator::devpayr::{DevPayrEmulator, GLOBAL_KEY};
-use license_emulator::dodo::{DEFAULT_API_KEY as DODO_KEY, DodoEmulator, KeySpec};
-use license_emulator::lemonsqueezy::{DEFAULT_API_KEY as LS_KEY, KeySeed, LemonSqueezyEmulator};
+use license_emulator::dodo::{DEFAULT_API_KEY as DODO_KEY, DodoEmulator, LicenseSeed as DodoSeed};
+use license_emulator::lemonsqueezy::{
+    DEFAULT_API_KEY as LS_KEY, LemonSqueezyEmulator, LicenseSeed as LemonSeed,
+};
 use license_emulator::signed_license::{
-    DEFAULT_API_KEY as GKM_KEY, LicenseSpec, SignedLicenseEmulator,
+    DEFAULT_API_KEY as GKM_KEY, LicenseSeed as GkmSeed, SignedLicenseEmulator,
 };
 
 const HUGE: &str = "184467440737095516160000";
@@ -62,7 +64,7 @@ async fn hammer(base: &str, paths: &[&str], auth: &[(&str, &str)]) {
 #[tokio::test]
 async fn dodo_survives_hostile_requests() {
     let dodo = DodoEmulator::start().await;
-    let id = dodo.add_key(KeySpec::new("K").activations_limit(1));
+    let id = dodo.add_license(DodoSeed::new("K").activation_limit(1));
     let paths = [
         "/licenses/activate",
         "/licenses/validate",
@@ -85,7 +87,7 @@ async fn dodo_survives_hostile_requests() {
 #[tokio::test]
 async fn lemonsqueezy_survives_hostile_requests() {
     let emulator = LemonSqueezyEmulator::start().await;
-    emulator.add_key(KeySeed::new("K"));
+    emulator.add_license(LemonSeed::new("K"));
     let paths = [
         "/v1/licenses/activate",
         "/v1/licenses/validate?license_key=K&instance_id=%00",
@@ -137,7 +139,7 @@ async fn devpayr_survives_hostile_requests() {
 #[tokio::test]
 async fn signed_license_survives_hostile_requests() {
     let gkm = SignedLicenseEmulator::start().await;
-    gkm.add_license(LicenseSpec::assigned("K").activation_limit(u64::MAX));
+    gkm.add_license(GkmSeed::new("K").activation_limit(u32::MAX));
     let with_key = |endpoint: &str| format!("/api/v1/{endpoint}?api_key={GKM_KEY}");
     let paths = [
         with_key("verify"),

@@ -1,7 +1,7 @@
 //! The Lemon Squeezy emulator's wire shapes, checked with a plain HTTP client.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use license_emulator::lemonsqueezy::{DEFAULT_API_KEY, KeySeed, LemonSqueezyEmulator};
+use license_emulator::lemonsqueezy::{DEFAULT_API_KEY, LemonSqueezyEmulator, LicenseSeed};
 use serde_json::{Value, json};
 
 const JSON_API: &str = "application/vnd.api+json";
@@ -45,9 +45,9 @@ async fn json_api(
 #[tokio::test]
 async fn license_api_bodies_match_lemon_squeezy() {
     let emulator = LemonSqueezyEmulator::start().await;
-    emulator.add_key(
-        KeySeed::new("KEY-ONE-SLOT-0001")
-            .activation_limit(Some(1))
+    emulator.add_license(
+        LicenseSeed::new("KEY-ONE-SLOT-0001")
+            .activation_limit(1)
             .product(4, 5),
     );
 
@@ -137,7 +137,7 @@ async fn license_api_bodies_match_lemon_squeezy() {
 #[tokio::test]
 async fn license_api_accepts_json_bodies_like_the_js_sdk() {
     let emulator = LemonSqueezyEmulator::start().await;
-    emulator.add_key(KeySeed::new("KEY-JSON-BODY-001").disabled(true));
+    emulator.add_license(LicenseSeed::new("KEY-JSON-BODY-001").disabled());
     let response = reqwest::Client::new()
         .post(format!("{}/v1/licenses/validate", emulator.uri()))
         .header("content-type", JSON_API)
@@ -155,7 +155,7 @@ async fn license_api_accepts_json_bodies_like_the_js_sdk() {
 #[tokio::test]
 async fn json_api_needs_the_bearer_and_validates_updates() {
     let emulator = LemonSqueezyEmulator::start().await;
-    let id = emulator.add_key(KeySeed::new("KEY-PATCH-ME-0001"));
+    let id = emulator.add_license(LicenseSeed::new("KEY-PATCH-ME-0001"));
 
     let response = reqwest::get(format!("{}/v1/license-keys/{id}", emulator.uri()))
         .await
@@ -222,7 +222,7 @@ async fn json_api_needs_the_bearer_and_validates_updates() {
 async fn lists_paginate_like_laravel() {
     let emulator = LemonSqueezyEmulator::start().await;
     for n in 0..3 {
-        emulator.add_key(KeySeed::new(format!("KEY-LIST-{n:04}")));
+        emulator.add_license(LicenseSeed::new(format!("KEY-LIST-{n:04}")));
     }
     let (_, body) = json_api(
         &emulator,
@@ -258,9 +258,8 @@ async fn lists_paginate_like_laravel() {
 #[tokio::test]
 async fn seeds_from_the_fixtures_and_rate_limits() {
     let dir = format!("{}/../../fixtures/lemonsqueezy", env!("CARGO_MANIFEST_DIR"));
-    let emulator = LemonSqueezyEmulator::start_with_fixtures(&dir)
-        .await
-        .unwrap();
+    let emulator = LemonSqueezyEmulator::start().await;
+    emulator.seed_from_dir(&dir).unwrap();
     assert_eq!(emulator.instances(2).len(), 2);
     assert_eq!(emulator.key(1).unwrap().activation_limit, Some(5));
     assert_eq!(emulator.key(2).unwrap().activation_limit, None);
@@ -306,14 +305,14 @@ async fn a_seeded_maximum_id_never_panics_the_server() {
     assert_eq!(body["message"], "Server Error");
     assert_eq!(emulator.instances(u64::MAX).len(), 1);
     // Key and instance ids chosen after the maximum saturate instead of overflowing.
-    assert_eq!(emulator.add_key(KeySeed::new("NEXT")), u64::MAX);
+    assert_eq!(emulator.add_license(LicenseSeed::new("NEXT")), u64::MAX);
 }
 
 #[tokio::test]
 async fn added_keys_are_created_on_the_emulators_clock() {
     let emulator = LemonSqueezyEmulator::start().await;
     emulator.set_now("2024-07-01T00:00:00Z".parse().unwrap());
-    emulator.add_key(KeySeed::new("CLOCKED"));
+    emulator.add_license(LicenseSeed::new("CLOCKED"));
     let (status, body) = post_form(&emulator, "validate", &[("license_key", "CLOCKED")]).await;
     assert_eq!(status, 200);
     assert_eq!(
@@ -330,7 +329,7 @@ async fn added_keys_are_created_on_the_emulators_clock() {
 #[tokio::test]
 async fn license_api_routes_answer_405_to_other_methods() {
     let emulator = LemonSqueezyEmulator::start().await;
-    emulator.add_key(KeySeed::new("K"));
+    emulator.add_license(LicenseSeed::new("K"));
     let response = reqwest::get(format!(
         "{}/v1/licenses/validate?license_key=K",
         emulator.uri()

@@ -8,9 +8,11 @@ use std::sync::Arc;
 use devpayr::models::NewLicense;
 use license_core::{ApiKey, LicenseError, LicenseProvider, SecretLicenseKey};
 use license_emulator::devpayr::{DevPayrEmulator, GLOBAL_KEY, SEED_PROJECT};
-use license_emulator::dodo::{DodoEmulator, KeySpec};
-use license_emulator::lemonsqueezy::{KeySeed, LemonSqueezyEmulator};
-use license_emulator::signed_license::{LicenseSpec, SignedLicenseEmulator, SigningMode};
+use license_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
+use license_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
+use license_emulator::signed_license::{
+    LicenseSeed as GkmSeed, SignedLicenseEmulator, SigningMode,
+};
 use license_http::{HttpOptions, RetryPolicy};
 use licensing::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
 use signed_license::{KeySet, PublicKey};
@@ -89,7 +91,7 @@ fn add_with<E: Send + Sync + 'static>(emulator: &Arc<E>, add: fn(&E)) -> AddLice
 
 async fn dodo() -> Result<DemoProvider, LicenseError> {
     let emulator = Arc::new(DodoEmulator::start().await);
-    let id = emulator.add_key(KeySpec::new(DEMO_KEY).activations_limit(2));
+    let id = emulator.add_license(DodoSeed::new(DEMO_KEY).activation_limit(2));
     let client = dodo::Client::builder()
         .base_url(emulator.uri())
         .api_key(ApiKey::new(emulator.api_key())?)
@@ -104,7 +106,7 @@ async fn dodo() -> Result<DemoProvider, LicenseError> {
         provider: Arc::new(DodoProvider::new(client)),
         offline: Arc::new(DodoProvider::new(offline)),
         add_guard_license: add_with(&emulator, |e| {
-            e.add_key(KeySpec::new(GUARD_KEY).activations_limit(1));
+            e.add_license(DodoSeed::new(GUARD_KEY).activation_limit(1));
         }),
         key: SecretLicenseKey::new(DEMO_KEY),
         license_id: Some(id),
@@ -116,7 +118,7 @@ async fn dodo() -> Result<DemoProvider, LicenseError> {
 
 async fn lemonsqueezy() -> Result<DemoProvider, LicenseError> {
     let emulator = Arc::new(LemonSqueezyEmulator::start().await);
-    let id = emulator.add_key(KeySeed::new(DEMO_KEY).activation_limit(Some(2)));
+    let id = emulator.add_license(LemonSeed::new(DEMO_KEY).activation_limit(2));
     let client = lemonsqueezy::Client::builder()
         .base_url(emulator.uri())
         .api_key(emulator.api_key())
@@ -131,7 +133,7 @@ async fn lemonsqueezy() -> Result<DemoProvider, LicenseError> {
         provider: Arc::new(LemonSqueezyProvider::new(client)),
         offline: Arc::new(LemonSqueezyProvider::new(offline)),
         add_guard_license: add_with(&emulator, |e| {
-            e.add_key(KeySeed::new(GUARD_KEY).activation_limit(Some(1)));
+            e.add_license(LemonSeed::new(GUARD_KEY).activation_limit(1));
         }),
         key: SecretLicenseKey::new(DEMO_KEY),
         license_id: Some(id.to_string()),
@@ -184,7 +186,7 @@ async fn devpayr() -> Result<DemoProvider, LicenseError> {
 
 async fn signed_license() -> Result<DemoProvider, LicenseError> {
     let emulator = Arc::new(SignedLicenseEmulator::start().await);
-    emulator.add_license(LicenseSpec::assigned(DEMO_KEY).activation_limit(2));
+    emulator.add_license(GkmSeed::new(DEMO_KEY).activation_limit(2));
     let pinned = PublicKey::from_pem("emulator-test-key", emulator.public_key_pem())
         .map_err(|e| LicenseError::config(format!("the emulator's public key: {e}")))?;
     let client = signed_license::Client::builder()
@@ -207,7 +209,7 @@ async fn signed_license() -> Result<DemoProvider, LicenseError> {
         provider: Arc::new(SignedLicenseProvider::new(client)),
         offline: Arc::new(SignedLicenseProvider::new(offline)),
         add_guard_license: add_with(&emulator, |e| {
-            e.add_license(LicenseSpec::assigned(GUARD_KEY).activation_limit(1));
+            e.add_license(GkmSeed::new(GUARD_KEY).activation_limit(1));
         }),
         key: SecretLicenseKey::new(DEMO_KEY),
         license_id: None,

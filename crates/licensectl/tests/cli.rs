@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use license_emulator::dodo::{DodoEmulator, KeySpec};
+use license_emulator::dodo::{DodoEmulator, LicenseSeed};
 
 const KEY: &str = "CLI-TEST-KEY-0001-WXYZ";
 
@@ -77,7 +77,7 @@ async fn the_demo_runs_every_provider_and_prints_no_key() {
 #[tokio::test(flavor = "multi_thread")]
 async fn validate_activate_and_exit_codes_against_the_dodo_emulator() {
     let dodo = DodoEmulator::start().await;
-    let id = dodo.add_key(KeySpec::new(KEY).activations_limit(1));
+    let id = dodo.add_license(LicenseSeed::new(KEY).activation_limit(1));
     let base = |cmd: &[&str]| {
         let mut a = args(&["--provider", "dodo", "--base-url", &dodo.uri()]);
         a.extend(args(cmd));

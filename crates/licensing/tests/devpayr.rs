@@ -204,7 +204,7 @@ async fn validate_paid_unpaid_and_refused() {
         .await
         .unwrap();
     assert!(ok.is_valid(), "{ok:?}");
-    let requests = emulator.server().received_requests().await.unwrap();
+    let requests = emulator.received_requests().await;
     let check = requests.last().unwrap();
     assert_eq!(check.method.as_str(), "POST");
     assert_eq!(check.url.path(), "/api/v1/project/has-paid");
@@ -300,7 +300,7 @@ async fn domain_cap_is_the_activation_limit() {
     assert_eq!(created.activation_limit, Some(1));
     assert_eq!(created.status, LicenseStatus::Active);
     assert_eq!(created.raw.to_value()["title"], "One domain");
-    let requests = emulator.server().received_requests().await.unwrap();
+    let requests = emulator.received_requests().await;
     let post = requests.last().unwrap();
     assert_eq!(post.url.path(), "/api/v1/project/2/licenses");
     let body: Value = serde_json::from_slice(&post.body).unwrap();
@@ -353,7 +353,7 @@ async fn get_list_and_create_rules() {
         .unwrap();
     assert_eq!(second.items[0].id, "4");
     assert_eq!(second.items[0].test_mode, Some(true));
-    let requests = emulator.server().received_requests().await.unwrap();
+    let requests = emulator.received_requests().await;
     let query = requests.last().unwrap().url.query().unwrap().to_owned();
     assert!(
         query.contains("per_page=1") && query.contains("cursor="),

@@ -4,7 +4,7 @@
 #![cfg(feature = "dodo")]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use license_emulator::dodo::{DodoEmulator, KeySpec};
+use license_emulator::dodo::{DodoEmulator, LicenseSeed};
 use licensing::{
     ActivateRequest, ActivationOutcome, CreateRequest, DeactivateRequest, DodoProvider,
     InstancesRequest, InvalidReason, LicenseProvider, LicenseStatus, ListRequest, PageToken, Patch,
@@ -39,9 +39,9 @@ fn provider(dodo: &DodoEmulator) -> Box<dyn LicenseProvider> {
 const KEY: &str = "EMU-KEY-0001-AAAA";
 
 fn seed(dodo: &DodoEmulator) -> String {
-    dodo.add_key(
-        KeySpec::new(KEY)
-            .activations_limit(2)
+    dodo.add_license(
+        LicenseSeed::new(KEY)
+            .activation_limit(2)
             .customer("cus_ada", "ada@example.com", "Ada Lovelace")
             .product("pdt_engine", Some("Analytical Engine")),
     )
@@ -130,7 +130,7 @@ async fn activate_until_the_limit_then_deactivate_frees_a_slot() {
 #[tokio::test]
 async fn refusals_are_answers_with_reasons() {
     let dodo = DodoEmulator::start().await;
-    dodo.add_key(KeySpec::new("EMU-DISABLED-0001").disabled());
+    dodo.add_license(LicenseSeed::new("EMU-DISABLED-0001").disabled());
     let p = provider(&dodo);
 
     let unknown = p
@@ -165,8 +165,8 @@ async fn validate_valid_invalid_and_instance_mismatch() {
     seed(&dodo);
     let now = Utc.with_ymd_and_hms(2026, 9, 1, 12, 0, 0).unwrap();
     dodo.set_now(now);
-    dodo.add_key(KeySpec::new("EMU-EXPIRED-0001").expires_at(now - Duration::days(1)));
-    dodo.add_key(KeySpec::new("EMU-DISABLED-0001").disabled());
+    dodo.add_license(LicenseSeed::new("EMU-EXPIRED-0001").expires_at(now - Duration::days(1)));
+    dodo.add_license(LicenseSeed::new("EMU-DISABLED-0001").disabled());
     let p = provider(&dodo);
 
     assert!(
@@ -264,7 +264,7 @@ async fn validate_on_an_instance_tells_disabled_and_expired_with_admin_access() 
 async fn get_list_update_create_and_instances() {
     let dodo = DodoEmulator::start().await;
     let key_id = seed(&dodo);
-    dodo.add_key(KeySpec::new("EMU-KEY-0002-BBBB").disabled());
+    dodo.add_license(LicenseSeed::new("EMU-KEY-0002-BBBB").disabled());
     let p = provider(&dodo);
 
     let got = p.get(&key_id).await.unwrap();

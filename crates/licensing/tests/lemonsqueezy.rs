@@ -8,7 +8,7 @@ use lemonsqueezy::models::{
     Document, KeyStatus, LicenseApiKey, LicenseApiMeta, LicenseKey as LsLicenseKey,
     LicenseKeyInstance, ListPage,
 };
-use license_emulator::lemonsqueezy::{KeySeed, LemonSqueezyEmulator};
+use license_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed};
 use licensing::mapping::lemonsqueezy as map;
 use licensing::{
     ActivateRequest, ActivationOutcome, DeactivateRequest, InstancesRequest, InvalidReason,

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use license_emulator::signed_license::{LicenseSpec, SignedLicenseEmulator, SigningMode};
+use license_emulator::signed_license::{LicenseSeed, SignedLicenseEmulator, SigningMode};
 use licensing::mapping::signed_license as map;
 use licensing::{
     ActivateRequest, ActivationOutcome, ApiKey, CreateRequest, DeactivateRequest, FixedClock,
@@ -112,7 +112,7 @@ fn refused(outcome: ActivationOutcome) -> InvalidReason {
 #[tokio::test]
 async fn activate_until_the_limit_then_deactivate_frees_a_slot() {
     let gkm = SignedLicenseEmulator::start().await;
-    gkm.add_license(LicenseSpec::assigned(KEY).activation_limit(2));
+    gkm.add_license(LicenseSeed::new(KEY).activation_limit(2));
     let provider = provider(&gkm);
 
     for host in ["host-1", "host-2"] {
@@ -170,9 +170,12 @@ async fn activate_until_the_limit_then_deactivate_frees_a_slot() {
 #[tokio::test]
 async fn invalid_keys_answer_with_the_right_reason() {
     let gkm = SignedLicenseEmulator::start().await;
-    gkm.add_license(LicenseSpec::assigned("BLOCKED-KEY-0001").blocked());
-    gkm.add_license(LicenseSpec::assigned("EXPIRED-KEY-0001").expires_at(1_000_000_000));
-    gkm.add_license(LicenseSpec::available("UNASSIGNED-KEY-01"));
+    gkm.add_license(LicenseSeed::new("BLOCKED-KEY-0001").disabled());
+    gkm.add_license(
+        LicenseSeed::new("EXPIRED-KEY-0001")
+            .expires_at(chrono::DateTime::from_timestamp(1_000_000_000, 0).unwrap()),
+    );
+    gkm.add_license(LicenseSeed::new("UNASSIGNED-KEY-01").unassigned());
     let provider = provider(&gkm);
     for (key, reason) in [
         ("BLOCKED-KEY-0001", InvalidReason::Disabled),
@@ -211,7 +214,7 @@ async fn invalid_keys_answer_with_the_right_reason() {
 #[tokio::test]
 async fn signature_failures_stay_errors() {
     let gkm = SignedLicenseEmulator::start().await;
-    gkm.add_license(LicenseSpec::assigned(KEY));
+    gkm.add_license(LicenseSeed::new(KEY));
     let provider = provider(&gkm);
     provider
         .activate(ActivateRequest::new(KEY, "host-1"))
@@ -241,7 +244,7 @@ async fn signature_failures_stay_errors() {
 #[tokio::test]
 async fn a_wrong_api_key_is_an_error_not_an_answer() {
     let gkm = SignedLicenseEmulator::start().await;
-    gkm.add_license(LicenseSpec::assigned(KEY));
+    gkm.add_license(LicenseSeed::new(KEY));
     let wrong = "11111111-wrong-api-key-canary";
     let client = signed_license::Client::builder()
         .base_url(gkm.uri())
@@ -273,8 +276,12 @@ async fn a_wrong_api_key_is_an_error_not_an_answer() {
 #[tokio::test]
 async fn get_list_and_create_read_the_key_store() {
     let gkm = SignedLicenseEmulator::start().await;
-    let id = gkm.add_license(LicenseSpec::assigned(KEY).activation_limit(3));
-    gkm.add_license(LicenseSpec::available("OTHER-PRODUCT-KEY").product(2));
+    let id = gkm.add_license(LicenseSeed::new(KEY).activation_limit(3));
+    gkm.add_license(
+        LicenseSeed::new("OTHER-PRODUCT-KEY")
+            .unassigned()
+            .product(2),
+    );
     let provider = provider(&gkm);
 
     let license = provider.get(&id.to_string()).await.unwrap();

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::DateTime;
 use license_core::{ApiKey, FixedClock, SecretLicenseKey};
-use license_emulator::signed_license::{LicenseSpec, SignedLicenseEmulator, SigningMode};
+use license_emulator::signed_license::{LicenseSeed, SignedLicenseEmulator, SigningMode};
 use signed_license::models::{Activation, Deactivation};
 use signed_license::{Client, KeySet, PublicKey, ResponseCode, offline};
 
@@ -50,7 +50,7 @@ fn lk(s: &str) -> SecretLicenseKey {
 async fn activate_verify_deactivate_flow_with_an_activation_limit() {
     let s = setup().await;
     s.gkm
-        .add_license(LicenseSpec::assigned("KEY-AAAA-0001").activation_limit(1));
+        .add_license(LicenseSeed::new("KEY-AAAA-0001").activation_limit(1));
     let key = lk("KEY-AAAA-0001");
 
     let r = s.client.verify(&key, "host-a").await.unwrap();
@@ -119,7 +119,8 @@ async fn activate_verify_deactivate_flow_with_an_activation_limit() {
 #[tokio::test]
 async fn assign_and_activate_then_details_meta_and_downloadables() {
     let s = setup().await;
-    s.gkm.add_license(LicenseSpec::available("KEY-BBBB-0002"));
+    s.gkm
+        .add_license(LicenseSeed::new("KEY-BBBB-0002").unassigned());
     s.gkm.add_release(1, 102, "1.0.2");
     let key = lk("KEY-BBBB-0002");
     assert_eq!(
@@ -272,7 +273,7 @@ async fn key_management_against_the_emulator() {
 #[tokio::test]
 async fn the_refusal_knobs_are_refused() {
     let s = setup().await;
-    s.gkm.add_license(LicenseSpec::assigned("KEY-CCCC-0003"));
+    s.gkm.add_license(LicenseSeed::new("KEY-CCCC-0003"));
     let key = lk("KEY-CCCC-0003");
     s.client.activate(&key, "h").await.unwrap();
     for mode in [
@@ -315,7 +316,7 @@ async fn a_wrong_api_key_is_a_signed_401_and_unknown_routes_are_html() {
 #[tokio::test]
 async fn an_answer_saved_for_offline_use_reverifies() {
     let s = setup().await;
-    s.gkm.add_license(LicenseSpec::assigned("KEY-DDDD-0004"));
+    s.gkm.add_license(LicenseSeed::new("KEY-DDDD-0004"));
     let key = lk("KEY-DDDD-0004");
     s.client.activate(&key, "h").await.unwrap();
     s.tick(1);
@@ -336,7 +337,7 @@ async fn an_answer_saved_for_offline_use_reverifies() {
 #[tokio::test]
 async fn a_rolled_back_answer_is_refused_by_the_replay_guard() {
     let s = setup().await;
-    s.gkm.add_license(LicenseSpec::assigned("KEY-EEEE-0005"));
+    s.gkm.add_license(LicenseSeed::new("KEY-EEEE-0005"));
     let key = lk("KEY-EEEE-0005");
     s.client.activate(&key, "h").await.unwrap();
     s.tick(5);

@@ -1,35 +1,26 @@
 //! Routing and the pieces every handler shares: answers in DevPayr's shapes, API-key checks and
 //! cursor pagination.
 
-use std::sync::{Arc, Mutex};
-
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
-use wiremock::{Request, Respond, ResponseTemplate};
+use wiremock::{Request, ResponseTemplate};
 
 use super::state::{KeyScope, State};
 use super::{domains, licenses, runtime};
 use crate::support;
 
-/// The wiremock responder holding the state.
-pub(crate) struct Handler {
-    pub(crate) state: Arc<Mutex<State>>,
-}
-
-impl Respond for Handler {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let mut state = support::lock(&self.state);
-        state.requests = state.requests.saturating_add(1);
-        if state.rate_limited > 0 {
-            state.rate_limited -= 1;
-            return bare(429, "Too Many Attempts.")
-                .insert_header("retry-after", "1")
-                .insert_header("x-ratelimit-limit", "60")
-                .insert_header("x-ratelimit-remaining", "0");
-        }
-        route(&mut state, request)
+/// Answers a request from the state.
+pub(crate) fn respond(state: &mut State, request: &Request) -> ResponseTemplate {
+    state.requests = state.requests.saturating_add(1);
+    if state.rate_limited > 0 {
+        state.rate_limited -= 1;
+        return bare(429, "Too Many Attempts.")
+            .insert_header("retry-after", "1")
+            .insert_header("x-ratelimit-limit", "60")
+            .insert_header("x-ratelimit-remaining", "0");
     }
+    route(state, request)
 }
 
 fn route(state: &mut State, request: &Request) -> ResponseTemplate {

@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::{Value, json};
 
+use crate::shell::Clock;
+
 /// How a project decides which domains a license may run on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -72,22 +74,23 @@ pub(crate) struct DomainRec {
     pub(crate) updated_at: DateTime<Utc>,
 }
 
-/// Everything the emulator knows.
-#[derive(Debug, Default)]
-pub(crate) struct State {
+/// Everything an emulated DevPayr holds (read it through
+/// [`DevPayrEmulator`](super::DevPayrEmulator)).
+#[derive(Debug, Default, Clone)]
+pub struct State {
     pub(crate) keys: HashMap<String, KeyScope>,
     pub(crate) projects: BTreeMap<u64, Project>,
     pub(crate) licenses: BTreeMap<u64, LicenseRec>,
     pub(crate) domains: BTreeMap<u64, DomainRec>,
     pub(crate) next_id: u64,
-    pub(crate) now: Option<DateTime<Utc>>,
+    pub(crate) clock: Clock,
     pub(crate) rate_limited: u32,
     pub(crate) requests: u64,
 }
 
 impl State {
     pub(crate) fn now(&self) -> DateTime<Utc> {
-        self.now.unwrap_or_else(Utc::now)
+        self.clock.now()
     }
 
     /// A fresh record id, above every id seen so far; `None` once ids are used up (only after

@@ -1,28 +1,22 @@
 //! HTTP routing of the emulated Dodo: turns wiremock requests into state calls and answers.
 
-use std::sync::{Arc, Mutex};
-
 use serde_json::{Value, json};
-use wiremock::{Request, Respond, ResponseTemplate};
+use wiremock::{Request, ResponseTemplate};
 
+use super::entitlements;
 use super::state::{Failure, KeyRecord, State, invalid_body, new_id, parse_time};
-use crate::support::{bearer, json as json_response, json_body, lock, query, segments};
+use crate::support::{bearer, json as json_response, json_body, query, segments};
 
-/// Answers every request from the shared state.
-pub(crate) struct Router {
-    pub(crate) state: Arc<Mutex<State>>,
-}
-
-fn error(failure: Failure) -> ResponseTemplate {
+pub(super) fn error(failure: Failure) -> ResponseTemplate {
     let (status, code, message) = failure;
     json_response(status, json!({"code": code, "message": message}))
 }
 
-fn not_found() -> ResponseTemplate {
+pub(super) fn not_found() -> ResponseTemplate {
     error((404, "NOT_FOUND", "Item not found".to_owned()))
 }
 
-fn answer(result: Result<Value, Failure>, status: u16) -> ResponseTemplate {
+pub(super) fn answer(result: Result<Value, Failure>, status: u16) -> ResponseTemplate {
     match result {
         Ok(body) => json_response(status, body),
         Err(failure) => error(failure),
@@ -35,65 +29,64 @@ fn string_field<'a>(body: &'a Value, name: &str) -> Result<&'a str, Failure> {
         .ok_or_else(|| invalid_body(&format!("missing string field `{name}`")))
 }
 
-impl Respond for Router {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let segments = segments(request);
-        let parts: Vec<&str> = segments.iter().map(String::as_str).collect();
-        let method = request.method.as_str();
-        let mut state = lock(&self.state);
-        if let ["licenses", action] = parts.as_slice() {
-            // Public endpoints: the token, if any, is ignored.
-            if method != "POST" {
-                return not_found();
-            }
-            return public(&mut state, action, &json_body(request));
-        }
-        let known = matches!(
-            parts.as_slice(),
-            ["license_keys"]
-                | ["license_keys", _]
-                | ["license_key_instances"]
-                | ["license_key_instances", _]
-        );
-        if !known {
+/// Answers a request from the state.
+pub(crate) fn respond(state: &mut State, request: &Request) -> ResponseTemplate {
+    let segments = segments(request);
+    let parts: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let method = request.method.as_str();
+    if let ["licenses", action] = parts.as_slice() {
+        // Public endpoints: the token, if any, is ignored.
+        if method != "POST" {
             return not_found();
         }
-        if bearer(request) != Some(state.api_key.as_str()) {
-            return error((
-                401,
-                "UNAUTHORIZED",
-                "You are not authorised to perform this action".to_owned(),
-            ));
+        return public(state, action, &json_body(request));
+    }
+    let known = matches!(
+        parts.as_slice(),
+        ["license_keys"]
+            | ["license_keys", _]
+            | ["license_key_instances"]
+            | ["license_key_instances", _]
+    ) || entitlements::handles(&parts);
+    if !known {
+        return not_found();
+    }
+    if bearer(request) != Some(state.api_key.as_str()) {
+        return error((
+            401,
+            "UNAUTHORIZED",
+            "You are not authorised to perform this action".to_owned(),
+        ));
+    }
+    if entitlements::handles(&parts) {
+        return entitlements::respond(state, method, &parts, request);
+    }
+    match (method, parts.as_slice()) {
+        ("GET", ["license_keys"]) => list_keys(state, request),
+        ("POST", ["license_keys"]) => answer(create_key(state, &json_body(request)), 201),
+        ("GET", ["license_keys", id]) => match state.key_by_id(id) {
+            Some(key) => json_response(200, state.key_json(key)),
+            None => error((404, "NOT_FOUND", "License key not found".to_owned())),
+        },
+        ("PATCH", ["license_keys", id]) => answer(state.update_key(id, &json_body(request)), 200),
+        ("GET", ["license_key_instances"]) => list_instances(state, request),
+        ("GET", ["license_key_instances", id]) => {
+            match state.instances.iter().find(|i| i.id == *id) {
+                Some(instance) => json_response(200, state.instance_json(instance)),
+                None => error((
+                    404,
+                    "NOT_FOUND",
+                    "License key instance not found".to_owned(),
+                )),
+            }
         }
-        match (method, parts.as_slice()) {
-            ("GET", ["license_keys"]) => list_keys(&state, request),
-            ("POST", ["license_keys"]) => answer(create_key(&mut state, &json_body(request)), 201),
-            ("GET", ["license_keys", id]) => match state.key_by_id(id) {
-                Some(key) => json_response(200, state.key_json(key)),
-                None => error((404, "NOT_FOUND", "License key not found".to_owned())),
-            },
-            ("PATCH", ["license_keys", id]) => {
-                answer(state.update_key(id, &json_body(request)), 200)
-            }
-            ("GET", ["license_key_instances"]) => list_instances(&state, request),
-            ("GET", ["license_key_instances", id]) => {
-                match state.instances.iter().find(|i| i.id == *id) {
-                    Some(instance) => json_response(200, state.instance_json(instance)),
-                    None => error((
-                        404,
-                        "NOT_FOUND",
-                        "License key instance not found".to_owned(),
-                    )),
-                }
-            }
-            ("PATCH", ["license_key_instances", id]) => {
-                let body = json_body(request);
-                let result =
-                    string_field(&body, "name").and_then(|name| state.rename_instance(id, name));
-                answer(result, 200)
-            }
-            _ => not_found(),
+        ("PATCH", ["license_key_instances", id]) => {
+            let body = json_body(request);
+            let result =
+                string_field(&body, "name").and_then(|name| state.rename_instance(id, name));
+            answer(result, 200)
         }
+        _ => not_found(),
     }
 }
 
@@ -167,7 +160,9 @@ fn create_key(state: &mut State, body: &Value) -> Result<Value, Failure> {
 }
 
 /// Reads `page_size` (default 10, at most 100) and `page_number` (default 0).
-fn paging(params: &std::collections::HashMap<String, String>) -> Result<(usize, usize), Failure> {
+pub(super) fn paging(
+    params: &std::collections::HashMap<String, String>,
+) -> Result<(usize, usize), Failure> {
     let read = |name: &str, default: usize| match params.get(name) {
         None => Ok(default),
         Some(v) => v
@@ -177,7 +172,7 @@ fn paging(params: &std::collections::HashMap<String, String>) -> Result<(usize, 
     Ok((read("page_size", 10)?.min(100), read("page_number", 0)?))
 }
 
-fn page<T: Clone>(items: Vec<T>, size: usize, number: usize) -> Vec<T> {
+pub(super) fn page<T: Clone>(items: Vec<T>, size: usize, number: usize) -> Vec<T> {
     items
         .into_iter()
         .skip(size.saturating_mul(number))
@@ -217,12 +212,19 @@ fn list_instances(state: &State, request: &Request) -> ResponseTemplate {
         Ok(p) => p,
         Err(failure) => return error(failure),
     };
-    // The emulator has no entitlement grants: a `grant_id` filter matches nothing.
-    let grant = params.contains_key("grant_id");
+    // `grant_id`: the instances of that grant's license key (none for an unknown grant).
+    let grant_key = params.get("grant_id").map(|id| {
+        let grant = state.grants.iter().find(|g| g.id == *id);
+        grant.and_then(|g| g.license_key_id.clone())
+    });
     let matching: Vec<Value> = state
         .instances
         .iter()
-        .filter(|_| !grant)
+        .filter(|i| {
+            grant_key
+                .as_ref()
+                .is_none_or(|k| k.as_ref() == Some(&i.license_key_id))
+        })
         .filter(|i| {
             params
                 .get("license_key_id")

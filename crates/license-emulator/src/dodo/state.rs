@@ -3,6 +3,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+
+use super::grants::{EntitlementRecord, GrantRecord};
+use crate::shell::Clock;
 use serde_json::{Value, json};
 
 /// An error answer: status, Dodo `code`, `message`.
@@ -58,16 +61,18 @@ pub(crate) struct CustomerRecord {
     pub(crate) name: String,
 }
 
-/// Everything the emulated Dodo holds.
-#[derive(Debug)]
-pub(crate) struct State {
+/// Everything an emulated Dodo holds (read it through [`DodoEmulator`](super::DodoEmulator)).
+#[derive(Debug, Clone)]
+pub struct State {
     pub(crate) api_key: String,
     pub(crate) business_id: String,
-    pub(crate) now: Option<DateTime<Utc>>,
+    pub(crate) clock: Clock,
     pub(crate) keys: Vec<KeyRecord>,
     pub(crate) instances: Vec<InstanceRecord>,
     pub(crate) customers: HashMap<String, CustomerRecord>,
     pub(crate) products: HashMap<String, Option<String>>,
+    pub(crate) entitlements: Vec<EntitlementRecord>,
+    pub(crate) grants: Vec<GrantRecord>,
 }
 
 pub(crate) fn new_id(prefix: &str) -> String {
@@ -84,16 +89,18 @@ impl State {
         Self {
             api_key: api_key.to_owned(),
             business_id: "bus_emulator".to_owned(),
-            now: None,
+            clock: Clock::default(),
             keys: Vec::new(),
             instances: Vec::new(),
             customers: HashMap::new(),
             products: HashMap::new(),
+            entitlements: Vec::new(),
+            grants: Vec::new(),
         }
     }
 
     pub(crate) fn now(&self) -> DateTime<Utc> {
-        self.now.unwrap_or_else(Utc::now)
+        self.clock.now()
     }
 
     pub(crate) fn instances_count(&self, key_id: &str) -> i64 {

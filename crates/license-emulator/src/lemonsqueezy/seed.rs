@@ -4,17 +4,18 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::state::{InstanceRecord, KeyRecord, State};
+use crate::SeedError;
 
 /// A license key to add to the emulator. Ids not given are chosen (key id: next free).
 #[derive(Debug, Clone)]
-pub struct KeySeed {
+pub struct LicenseSeed {
     record: KeyRecord,
     id: Option<u64>,
     /// Whether `created_at` / `updated_at` were given; if not, the emulator's clock stamps them.
     stamped: (bool, bool),
 }
 
-impl KeySeed {
+impl LicenseSeed {
     /// A key with this value: store 1, product 1 ("Example Product"), variant 1 ("Default"),
     /// limit 5, not disabled, never expires, live mode; created when added, on the emulator's
     /// clock.
@@ -77,37 +78,44 @@ impl KeySeed {
         self
     }
 
-    /// Sets the activation limit (`None`: unlimited).
+    /// At most this many activations.
     #[must_use]
-    pub fn activation_limit(mut self, limit: Option<u32>) -> Self {
-        self.record.activation_limit = limit;
+    pub fn activation_limit(mut self, limit: u32) -> Self {
+        self.record.activation_limit = Some(limit);
         self
     }
 
-    /// Sets the expiry.
+    /// No activation limit.
     #[must_use]
-    pub fn expires_at(mut self, expires_at: Option<DateTime<Utc>>) -> Self {
-        self.record.expires_at = expires_at;
+    pub fn unlimited(mut self) -> Self {
+        self.record.activation_limit = None;
         self
     }
 
-    /// Disables the key.
+    /// Expires at this time (compared with the emulator's clock).
     #[must_use]
-    pub fn disabled(mut self, disabled: bool) -> Self {
-        self.record.disabled = disabled;
+    pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
+        self.record.expires_at = Some(expires_at);
         self
     }
 
-    /// Marks it as a test-mode key.
+    /// Starts disabled.
     #[must_use]
-    pub fn test_mode(mut self, test_mode: bool) -> Self {
-        self.record.test_mode = test_mode;
+    pub fn disabled(mut self) -> Self {
+        self.record.disabled = true;
+        self
+    }
+
+    /// A test-mode key.
+    #[must_use]
+    pub fn test_mode(mut self) -> Self {
+        self.record.test_mode = true;
         self
     }
 }
 
 /// Adds (or replaces, by id) a key; returns its id.
-pub(crate) fn insert_key(state: &mut State, seed: KeySeed) -> u64 {
+pub(crate) fn insert_key(state: &mut State, seed: LicenseSeed) -> u64 {
     let mut record = seed.record;
     let now = state.now();
     if !seed.stamped.0 {
@@ -170,22 +178,37 @@ fn text(attrs: &Value, name: &str, default: &str) -> String {
 }
 
 /// Adds every `license-keys` resource, then every `license-key-instances` resource, of `body`.
-pub(crate) fn seed_document(state: &mut State, body: &str) -> Result<usize, String> {
-    let doc: Value = serde_json::from_str(body).map_err(|e| format!("not JSON: {e}"))?;
+/// A refused document may leave some resources added: seed a copy of the state.
+pub(crate) fn seed_document(state: &mut State, body: &str) -> Result<usize, SeedError> {
+    const WHAT: &str = "JSON:API document";
+    let doc = SeedError::parse(WHAT, body)?;
     let mut resources: Vec<&Value> = match &doc["data"] {
         Value::Array(items) => items.iter().collect(),
         Value::Object(_) => vec![&doc["data"]],
-        _ => return Err("the document has no `data`".to_owned()),
+        _ => {
+            return Err(SeedError::Shape {
+                what: WHAT,
+                expected: "a `data` object or array",
+            });
+        }
     };
     if let Value::Array(included) = &doc["included"] {
         resources.extend(included.iter());
     }
     let mut added = 0;
-    for resource in resources.iter().filter(|r| r["type"] == "license-keys") {
+    let field = |record, index, field| SeedError::Field {
+        record,
+        index,
+        field,
+    };
+    let keys = resources.iter().filter(|r| r["type"] == "license-keys");
+    for (index, resource) in keys.enumerate() {
         let attrs = &resource["attributes"];
-        let id = num(resource, "id").ok_or("a license key without a numeric id")?;
-        let key = attrs["key"].as_str().ok_or("a license key without `key`")?;
-        let mut seed = KeySeed::new(key).id(id);
+        let id = num(resource, "id").ok_or(field("license key", index, "a numeric `id`"))?;
+        let key = attrs["key"]
+            .as_str()
+            .ok_or(field("license key", index, "a string `key`"))?;
+        let mut seed = LicenseSeed::new(key).id(id);
         let r = &mut seed.record;
         r.store_id = num(attrs, "store_id").unwrap_or(1);
         r.customer_id = num(attrs, "customer_id").unwrap_or(1);
@@ -211,16 +234,24 @@ pub(crate) fn seed_document(state: &mut State, body: &str) -> Result<usize, Stri
         insert_key(state, seed);
         added += 1;
     }
-    for resource in resources
+    let instances = resources
         .iter()
-        .filter(|r| r["type"] == "license-key-instances")
-    {
+        .filter(|r| r["type"] == "license-key-instances");
+    for (index, resource) in instances.enumerate() {
         let attrs = &resource["attributes"];
-        let key_id = num(attrs, "license_key_id").ok_or("an instance without `license_key_id`")?;
+        let key_id = num(attrs, "license_key_id").ok_or(field(
+            "license key instance",
+            index,
+            "a numeric `license_key_id`",
+        ))?;
         let identifier = attrs["identifier"].as_str().map(str::to_owned);
         let name = text(attrs, "name", "");
-        insert_instance(state, key_id, num(resource, "id"), identifier, &name)
-            .ok_or_else(|| format!("instance of unknown license key {key_id}"))?;
+        insert_instance(state, key_id, num(resource, "id"), identifier, &name).ok_or_else(
+            || SeedError::Unknown {
+                what: "license key",
+                id: key_id.to_string(),
+            },
+        )?;
         if let (Some(created), Some(last)) = (time(attrs, "created_at"), state.instances.last_mut())
         {
             last.created_at = created;

@@ -3,6 +3,8 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
+use crate::shell::Clock;
+
 /// One license key as the emulator keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyRecord {
@@ -59,14 +61,15 @@ pub struct InstanceRecord {
     pub created_at: DateTime<Utc>,
 }
 
-/// Everything the emulator knows.
-#[derive(Debug, Default)]
-pub(crate) struct State {
+/// Everything an emulated Lemon Squeezy holds (read it through
+/// [`LemonSqueezyEmulator`](super::LemonSqueezyEmulator)).
+#[derive(Debug, Default, Clone)]
+pub struct State {
     pub(crate) keys: Vec<KeyRecord>,
     pub(crate) instances: Vec<InstanceRecord>,
     pub(crate) next_instance_id: u64,
     pub(crate) api_key: String,
-    pub(crate) now: Option<DateTime<Utc>>,
+    pub(crate) clock: Clock,
     pub(crate) rate_limit: Option<u32>,
     pub(crate) retry_after_secs: u64,
     pub(crate) requests: u32,
@@ -80,7 +83,7 @@ pub(crate) fn ts(t: &DateTime<Utc>) -> String {
 
 impl State {
     pub(crate) fn now(&self) -> DateTime<Utc> {
-        self.now.unwrap_or_else(Utc::now)
+        self.clock.now()
     }
 
     pub(crate) fn usage(&self, key_id: u64) -> u32 {

@@ -53,9 +53,9 @@ impl Answer {
     }
 }
 
-/// The emulated install.
-#[derive(Debug, Default)]
-pub(crate) struct State {
+/// The emulated install's records.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Install {
     pub(crate) licenses: Vec<LicenseRecord>,
     pub(crate) products: Vec<ProductRecord>,
     pub(crate) telemetry: Vec<HashMap<String, String>>,
@@ -89,7 +89,7 @@ fn get<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
     f.get(name).map(String::as_str).filter(|s| !s.is_empty())
 }
 
-impl State {
+impl Install {
     pub(crate) fn new_id(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id

@@ -9,9 +9,9 @@ use chrono::{DateTime, Utc};
 use devpayr::models::NewLicense;
 use license_core::{ApiKey, FixedClock, LicenseProvider, UpdateRequest};
 use license_emulator::devpayr::{DevPayrEmulator, GLOBAL_KEY, SEED_PROJECT};
-use license_emulator::dodo::{DodoEmulator, KeySpec};
-use license_emulator::lemonsqueezy::{KeySeed, LemonSqueezyEmulator};
-use license_emulator::signed_license::{LicenseSpec, SignedLicenseEmulator};
+use license_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
+use license_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
+use license_emulator::signed_license::{LicenseSeed as GkmSeed, SignedLicenseEmulator};
 use licensing::guard::{Fingerprint, Guard, Policy};
 use licensing::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
 use signed_license::{KeySet, PublicKey};
@@ -75,13 +75,13 @@ impl Rig {
         match kind {
             Kind::Dodo => {
                 let emu = DodoEmulator::start().await;
-                let id = emu.add_key(KeySpec::new(KEY).activations_limit(2));
+                let id = emu.add_license(DodoSeed::new(KEY).activation_limit(2));
                 let online = provider(kind, &emu.uri(), &emu.api_key(), None);
                 Self::new(kind, KEY.into(), id, None, online, Emulator::Dodo(emu))
             }
             Kind::LemonSqueezy => {
                 let emu = LemonSqueezyEmulator::start().await;
-                let id = emu.add_key(KeySeed::new(KEY).activation_limit(Some(2)));
+                let id = emu.add_license(LemonSeed::new(KEY).activation_limit(2));
                 let online = provider(kind, &emu.uri(), &emu.api_key(), None);
                 Self::new(
                     kind,
@@ -118,7 +118,7 @@ impl Rig {
             }
             Kind::SignedLicense => {
                 let emu = SignedLicenseEmulator::start().await;
-                let id = emu.add_license(LicenseSpec::assigned(KEY).activation_limit(2));
+                let id = emu.add_license(GkmSeed::new(KEY).activation_limit(2));
                 let online = provider(kind, &emu.uri(), &emu.api_key(), Some(emu.public_key_pem()));
                 Self::new(
                     kind,

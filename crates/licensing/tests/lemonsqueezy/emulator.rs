@@ -34,9 +34,9 @@ fn refusal(outcome: ActivationOutcome) -> InvalidReason {
 #[tokio::test]
 async fn emulated_activation_limit_deactivation_and_validation() {
     let emulator = LemonSqueezyEmulator::start().await;
-    let id = emulator.add_key(
-        KeySeed::new(KEY)
-            .activation_limit(Some(2))
+    let id = emulator.add_license(
+        LicenseSeed::new(KEY)
+            .activation_limit(2)
             .store(1)
             .product(4, 5),
     );
@@ -127,8 +127,12 @@ async fn emulated_activation_limit_deactivation_and_validation() {
 #[tokio::test]
 async fn emulated_get_list_update() {
     let emulator = LemonSqueezyEmulator::start().await;
-    let id = emulator.add_key(KeySeed::new(KEY).store(1).product(4, 5));
-    emulator.add_key(KeySeed::new("OTHER-PRODUCT-KEY-1").store(1).product(9, 1));
+    let id = emulator.add_license(LicenseSeed::new(KEY).store(1).product(4, 5));
+    emulator.add_license(
+        LicenseSeed::new("OTHER-PRODUCT-KEY-1")
+            .store(1)
+            .product(9, 1),
+    );
     let provider = emulated(&emulator);
 
     let license = provider.get(&id.to_string()).await.unwrap();
@@ -170,7 +174,7 @@ async fn emulated_get_list_update() {
 #[tokio::test]
 async fn emulated_product_mismatch_releases_the_slot() {
     let emulator = LemonSqueezyEmulator::start().await;
-    let id = emulator.add_key(KeySeed::new(KEY).store(1).product(9, 1));
+    let id = emulator.add_license(LicenseSeed::new(KEY).store(1).product(9, 1));
     let provider = emulated(&emulator);
     let outcome = provider
         .activate(ActivateRequest::new(KEY, "m1"))
@@ -188,7 +192,7 @@ async fn emulated_product_mismatch_releases_the_slot() {
 #[tokio::test]
 async fn emulated_rate_limit_is_an_error() {
     let emulator = LemonSqueezyEmulator::start().await;
-    emulator.add_key(KeySeed::new(KEY).store(1).product(4, 5));
+    emulator.add_license(LicenseSeed::new(KEY).store(1).product(4, 5));
     emulator.set_rate_limit(Some(0));
     let err = emulated(&emulator)
         .validate(ValidateRequest::new(KEY))
@@ -201,7 +205,7 @@ async fn emulated_rate_limit_is_an_error() {
 #[tokio::test]
 async fn emulated_json_api_needs_the_api_key() {
     let emulator = LemonSqueezyEmulator::start().await;
-    let id = emulator.add_key(KeySeed::new(KEY).store(1).product(4, 5));
+    let id = emulator.add_license(LicenseSeed::new(KEY).store(1).product(4, 5));
     let no_key = lemonsqueezy::Client::builder()
         .base_url(emulator.uri())
         .http_options(license_options())
