@@ -272,3 +272,139 @@ async fn a_target_without_create_is_not_supported() {
         text(&out)
     );
 }
+
+/// A TCP relay to the Dodo emulator that can be cut: every connection is closed and new ones are
+/// refused, as when the network goes away in the middle of a run.
+struct Relay {
+    uri: String,
+    cut: tokio::sync::watch::Sender<bool>,
+}
+
+impl Relay {
+    async fn to(target_uri: &str) -> Self {
+        let target = target_uri.trim_start_matches("http://").to_owned();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let uri = format!("http://{}", listener.local_addr().unwrap());
+        let (cut, watch) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            let mut stop = watch.clone();
+            loop {
+                let (mut inbound, _) = tokio::select! {
+                    accepted = listener.accept() => accepted.unwrap(),
+                    _ = stop.changed() => return, // the listener is dropped: connects are refused
+                };
+                let target = target.clone();
+                let mut stop = watch.clone();
+                tokio::spawn(async move {
+                    let mut outbound = tokio::net::TcpStream::connect(target).await.unwrap();
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        _ = stop.changed() => {}
+                    }
+                });
+            }
+        });
+        Self { uri, cut }
+    }
+
+    fn cut(&self) {
+        self.cut.send_replace(true);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_network_failure_mid_run_leaves_the_journal_consistent_and_the_rerun_finishes() {
+    const KEYS: usize = 300;
+    let rig = Rig::start(KEYS).await;
+    let relay = Relay::to(&rig.dodo.uri()).await;
+    let mut through_relay = rig.args(&["--apply", "--json"]);
+    let to = through_relay
+        .iter()
+        .position(|a| *a == rig.dodo.uri())
+        .unwrap();
+    through_relay[to] = relay.uri.clone();
+
+    let child = support::spawn(&through_relay, &rig.envs());
+    let journal = rig.dir.path("journal.jsonl");
+    while std::fs::read_to_string(&journal).map_or(0, |t| t.lines().count()) < KEYS / 3 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    relay.cut();
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let summary = json(&out);
+    assert!(summary["applied"]["stopped"].is_string(), "{summary}");
+    let failed = summary["applied"]["failed"].as_object().unwrap();
+    assert!(!failed.is_empty());
+    // Every journal line is whole and names each license once.
+    let text_of_journal = std::fs::read_to_string(&journal).unwrap();
+    let mut ids: Vec<String> = text_of_journal
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["source_id"].to_string())
+        .collect();
+    let journalled = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), journalled);
+    assert!(journalled < KEYS);
+
+    // The network is back (straight to the emulator): the rerun finishes the job.
+    let out = run(rig.args(&["--apply", "--json"]), rig.envs(), None).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let applied = json(&out)["applied"].clone();
+    let done = applied["created"].as_u64().unwrap() + applied["exists"].as_u64().unwrap();
+    assert_eq!(done as usize + journalled, KEYS, "{applied}");
+    let dodo = rig.dodo();
+    for i in 0..KEYS {
+        let outcome = dodo.validate(ValidateRequest::new(key(i))).await.unwrap();
+        assert!(outcome.is_valid(), "key {i} is not valid at Dodo");
+    }
+    assert!(!text(&out).contains("SECRET"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_the_target_refuses_is_reported_once_and_not_retried() {
+    use license_emulator::signed_license::SignedLicenseEmulator;
+    // GetKeyManager takes no expiry date: the keys with one (even ones) are refused.
+    let rig = Rig::start(4).await;
+    let gkm = SignedLicenseEmulator::start().await;
+    std::fs::write(rig.dir.path("public.pem"), gkm.public_key_pem()).unwrap();
+    std::fs::write(
+        rig.dir.path("mapping.json"),
+        format!(r#"{{"products": {{"{PRODUCT}": "1"}}}}"#),
+    )
+    .unwrap();
+    let mut a = rig.args(&["--apply", "--json"]);
+    let to = a.iter().position(|s| s == "dodo").unwrap();
+    a[to] = "signed-license".into();
+    let url = a.iter().position(|s| *s == rig.dodo.uri()).unwrap();
+    a[url] = gkm.uri();
+    let mut envs = rig.envs();
+    envs.push(("GETKEYMANAGER_API_KEY".into(), gkm.api_key()));
+    envs.push((
+        "GETKEYMANAGER_PUBLIC_KEY_FILE".into(),
+        rig.dir.path("public.pem"),
+    ));
+
+    let out = run(a.clone(), envs.clone(), None).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let applied = json(&out)["applied"].clone();
+    assert_eq!(applied["created"], 2, "{applied}");
+    let refused = applied["refused"].as_object().unwrap();
+    assert_eq!(refused.len(), 2, "{applied}");
+    assert!(
+        refused
+            .values()
+            .all(|r| r.as_str().unwrap().contains("validity"))
+    );
+
+    // The rerun does not try them again.
+    let out = run(a, envs, None).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let summary = json(&out);
+    assert_eq!(summary["plan"]["create"], 0, "{summary}");
+    assert_eq!(summary["plan"]["already_done"]["refused by the target"], 2);
+    assert!(!text(&out).contains("SECRET"));
+}

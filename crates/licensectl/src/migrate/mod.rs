@@ -132,7 +132,11 @@ async fn apply(
                 applied.exists += 1;
                 transient_in_a_row = 0;
             }
-            Err(e) if e.is_unauthorized() || e.is_config() || e.is_unsupported() => return Err(e),
+            // The credentials or the client are wrong: every key would fail the same way.
+            Err(e) if e.is_unauthorized() || (e.is_config() && !e.is_invalid_input()) => {
+                return Err(e);
+            }
+            Err(e) if e.is_unsupported() => return Err(e),
             Err(e) if is_transient(&e) => {
                 applied
                     .failed
