@@ -9,6 +9,7 @@ use license_core::{LicenseProvider, ListRequest, ValidateRequest};
 use license_emulator::dodo::DodoEmulator;
 use license_emulator::lemonsqueezy::{KeySeed, LemonSqueezyEmulator};
 use licensing::DodoProvider;
+use support::relay::Relay;
 use support::{TempDir, args, json, run, text};
 
 const KEYS: usize = 1000;
@@ -271,45 +272,6 @@ async fn a_target_without_create_is_not_supported() {
         "{}",
         text(&out)
     );
-}
-
-/// A TCP relay to the Dodo emulator that can be cut: every connection is closed and new ones are
-/// refused, as when the network goes away in the middle of a run.
-struct Relay {
-    uri: String,
-    cut: tokio::sync::watch::Sender<bool>,
-}
-
-impl Relay {
-    async fn to(target_uri: &str) -> Self {
-        let target = target_uri.trim_start_matches("http://").to_owned();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let uri = format!("http://{}", listener.local_addr().unwrap());
-        let (cut, watch) = tokio::sync::watch::channel(false);
-        tokio::spawn(async move {
-            let mut stop = watch.clone();
-            loop {
-                let (mut inbound, _) = tokio::select! {
-                    accepted = listener.accept() => accepted.unwrap(),
-                    _ = stop.changed() => return, // the listener is dropped: connects are refused
-                };
-                let target = target.clone();
-                let mut stop = watch.clone();
-                tokio::spawn(async move {
-                    let mut outbound = tokio::net::TcpStream::connect(target).await.unwrap();
-                    tokio::select! {
-                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
-                        _ = stop.changed() => {}
-                    }
-                });
-            }
-        });
-        Self { uri, cut }
-    }
-
-    fn cut(&self) {
-        self.cut.send_replace(true);
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
