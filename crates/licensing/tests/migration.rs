@@ -148,3 +148,12 @@ async fn a_refusal_by_the_new_provider_stands_and_spends_nothing_at_the_old() {
         .unwrap();
     assert!(!refused.is_activated());
 }
+
+#[tokio::test]
+async fn the_window_debug_shows_neither_api_key() {
+    let rig = rig().await;
+    let shown = format!("{:?}", rig.window);
+    assert!(shown.contains("MigrationWindow"), "{shown}");
+    assert!(!shown.contains(&rig.dodo.api_key()), "{shown}");
+    assert!(!shown.contains(&rig.ls.api_key()), "{shown}");
+}
