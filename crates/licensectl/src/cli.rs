@@ -87,18 +87,126 @@ pub(crate) enum Command {
         /// The provider's license id.
         id: String,
     },
-    /// List licenses, one page.
+    /// List licenses, one page (or every page with `--all`).
     List {
         /// The page: a number or the cursor printed by the previous page.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "all")]
         page: Option<String>,
         /// How many per page.
         #[arg(long)]
         page_size: Option<u32>,
+        /// Walk every page (a progress count on standard error when it is a terminal).
+        #[arg(long)]
+        all: bool,
     },
+    /// Create a license. The provider generates the key unless `--key-file` gives one.
+    Create(CreateArgs),
+    /// Import an existing key: like `create`, the key read from `--key-file` (`-` for standard
+    /// input), never from the command line.
+    Import(CreateArgs),
+    /// Change a license's activation limit or expiry.
+    Update {
+        /// The provider's license id.
+        id: String,
+        /// The new activation limit.
+        #[arg(long, conflicts_with = "unlimited")]
+        limit: Option<u32>,
+        /// No activation limit.
+        #[arg(long)]
+        unlimited: bool,
+        /// The new expiry (RFC 3339, e.g. 2027-01-31T00:00:00Z).
+        #[arg(long, conflicts_with = "never_expires")]
+        expires_at: Option<String>,
+        /// No expiry.
+        #[arg(long)]
+        never_expires: bool,
+    },
+    /// Disable a license: it stops validating.
+    Disable {
+        /// The provider's license id.
+        id: String,
+    },
+    /// Enable a disabled license again.
+    Enable {
+        /// The provider's license id.
+        id: String,
+    },
+    /// Every license of the provider, as JSON Lines or CSV on standard output.
+    Export {
+        /// The format.
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: ExportFormat,
+        /// Include the full license keys (a warning goes to standard error).
+        #[arg(long)]
+        include_keys: bool,
+    },
+    /// Copy every license from one provider to another, the same key text, limit and expiry.
+    /// A dry run unless `--apply`.
+    Migrate(MigrateArgs),
     /// List a license's activations.
     Instances {
         /// The provider's license id.
         license_id: String,
     },
+}
+
+/// What `create` and `import` take.
+#[derive(Debug, clap::Args)]
+pub(crate) struct CreateArgs {
+    /// A file holding the key (its first line); `-` reads standard input.
+    #[arg(long)]
+    pub key_file: Option<String>,
+    /// The product the license is for.
+    #[arg(long)]
+    pub product: Option<String>,
+    /// The customer it belongs to (Dodo needs one).
+    #[arg(long)]
+    pub customer: Option<String>,
+    /// A title (DevPayr needs one).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// How many activations; unlimited when absent.
+    #[arg(long)]
+    pub limit: Option<u32>,
+    /// When it expires (RFC 3339); never when absent.
+    #[arg(long)]
+    pub expires_at: Option<String>,
+}
+
+/// The export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExportFormat {
+    /// One JSON object per line.
+    Jsonl,
+    /// Comma-separated values with a header line.
+    Csv,
+}
+
+/// What `migrate` takes.
+#[derive(Debug, clap::Args)]
+pub(crate) struct MigrateArgs {
+    /// The provider the licenses are read from.
+    #[arg(long, value_enum)]
+    pub from: ProviderName,
+    /// The provider the licenses are created at.
+    #[arg(long, value_enum)]
+    pub to: ProviderName,
+    /// The source provider's base URL, if not its default.
+    #[arg(long)]
+    pub from_base_url: Option<String>,
+    /// The target provider's base URL, if not its default.
+    #[arg(long)]
+    pub to_base_url: Option<String>,
+    /// The mapping file (JSON): source product ids to target product ids, and target customers.
+    #[arg(long)]
+    pub mapping: std::path::PathBuf,
+    /// The journal (JSON Lines): what was done, so a rerun skips it.
+    #[arg(long, default_value = "licensectl-migration.jsonl")]
+    pub journal: std::path::PathBuf,
+    /// Do it; without this flag only the plan is printed.
+    #[arg(long)]
+    pub apply: bool,
+    /// Leave licenses of unmapped products behind instead of stopping.
+    #[arg(long)]
+    pub skip_unmapped: bool,
 }

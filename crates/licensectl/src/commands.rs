@@ -3,13 +3,13 @@
 use std::io::BufRead;
 
 use license_core::{
-    ActivateRequest, DeactivateRequest, InstancesRequest, LicenseError, LicenseProvider,
-    ListRequest, PageToken, SecretLicenseKey, ValidateRequest,
+    ActivateRequest, DeactivateRequest, InstancesRequest, LicenseError, LicenseKey,
+    LicenseProvider, ListRequest, PageToken, SecretLicenseKey, ValidateRequest,
 };
 use serde_json::Value;
 
-use crate::cli::Command;
-use crate::output;
+use crate::cli::{Command, ExportFormat};
+use crate::{admin, listing, output};
 
 /// What a command came to: printed output and whether the answer was a "yes".
 pub(crate) struct Outcome {
@@ -20,7 +20,7 @@ pub(crate) struct Outcome {
 }
 
 impl Outcome {
-    fn yes(text: String) -> Self {
+    pub(crate) fn yes(text: String) -> Self {
         Self {
             text,
             affirmative: true,
@@ -103,7 +103,18 @@ pub(crate) async fn run(
                 output::license_line(&license),
             )))
         }
-        Command::List { page, page_size } => {
+        Command::List { all: true, .. } => {
+            let items = listing::all(provider).await?;
+            let value = serde_json::json!({
+                "items": items.iter().map(output::license_json).collect::<Vec<_>>(),
+                "total": items.len(),
+            });
+            let lines: Vec<String> = items.iter().map(output::license_line).collect();
+            Ok(Outcome::yes(render(value, lines.join("\n"))))
+        }
+        Command::List {
+            page, page_size, ..
+        } => {
             let mut request = ListRequest::new();
             if let Some(page) = page {
                 request = request.page(parse_page(&page));
@@ -121,6 +132,56 @@ pub(crate) async fn run(
                 lines.join("\n"),
             )))
         }
+        Command::Create(args) => {
+            license_outcome(admin::create(provider, args, false).await?, &render)
+        }
+        Command::Import(args) => {
+            license_outcome(admin::create(provider, args, true).await?, &render)
+        }
+        Command::Update {
+            id,
+            limit,
+            unlimited,
+            expires_at,
+            never_expires,
+        } => license_outcome(
+            admin::update(provider, id, limit, unlimited, expires_at, never_expires).await?,
+            &render,
+        ),
+        Command::Disable { id } => {
+            license_outcome(admin::set_disabled(provider, id, true).await?, &render)
+        }
+        Command::Enable { id } => {
+            license_outcome(admin::set_disabled(provider, id, false).await?, &render)
+        }
+        Command::Export {
+            format,
+            include_keys,
+        } => {
+            let items = listing::all(provider).await?;
+            if include_keys {
+                crate::err(
+                    "licensectl: warning: the export holds full license keys; keep it as secret \
+                     as the keys themselves",
+                );
+            }
+            let mut lines = Vec::with_capacity(items.len() + 1);
+            match format {
+                ExportFormat::Jsonl => lines.extend(
+                    items
+                        .iter()
+                        .map(|l| listing::export_json(l, include_keys).to_string()),
+                ),
+                ExportFormat::Csv => {
+                    lines.push(listing::csv_header(include_keys));
+                    lines.extend(items.iter().map(|l| listing::csv_row(l, include_keys)));
+                }
+            }
+            Ok(Outcome::yes(lines.join("\n")))
+        }
+        Command::Migrate(_) => Err(LicenseError::invalid_input(
+            "migrate takes --from and --to, not --provider",
+        )),
         Command::Instances { license_id } => {
             let page = provider
                 .instances(InstancesRequest::new(license_id))
@@ -136,6 +197,17 @@ pub(crate) async fn run(
             )))
         }
     }
+}
+
+/// A license as the answer of a command.
+fn license_outcome(
+    license: LicenseKey,
+    render: &impl Fn(Value, String) -> String,
+) -> Result<Outcome, LicenseError> {
+    Ok(Outcome::yes(render(
+        output::license_json(&license),
+        output::license_line(&license),
+    )))
 }
 
 /// A page argument: a number is a page number, anything else a cursor.

@@ -5,11 +5,15 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
+use license_core::LicenseError;
 
+mod admin;
 mod cli;
 mod commands;
 mod demo;
 mod demo_setup;
+mod listing;
+mod migrate;
 mod output;
 mod providers;
 
@@ -35,14 +39,33 @@ async fn main() -> ExitCode {
             }
         };
     }
-    let provider = match providers::from_cli(&cli) {
+    let command = match cli.command {
+        Command::Migrate(args) => {
+            return finish(
+                migrate::run(args, cli.project, cli.json).await,
+                "the target",
+            );
+        }
+        command => command,
+    };
+    let provider = match providers::from_cli(cli.provider, cli.base_url.as_deref(), cli.project) {
         Ok(provider) => provider,
         Err(e) => {
             err(&format!("licensectl: {e}"));
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    match commands::run(provider.as_ref(), cli.command, cli.json).await {
+    let name = provider.provider().as_str();
+    finish(
+        commands::run(provider.as_ref(), command, cli.json).await,
+        name,
+    )
+}
+
+/// Prints a command's outcome and gives its exit code: 0 yes, 1 no, 2 error. An operation the
+/// provider lacks says so in words a script can look for.
+fn finish(result: Result<commands::Outcome, LicenseError>, provider: &str) -> ExitCode {
+    match result {
         Ok(outcome) => {
             out(&outcome.text);
             if outcome.affirmative {
@@ -50,6 +73,11 @@ async fn main() -> ExitCode {
             } else {
                 ExitCode::from(EXIT_NO)
             }
+        }
+        Err(e) if e.is_unsupported() => {
+            let provider = e.provider().unwrap_or(provider);
+            err(&format!("licensectl: not supported by {provider}: {e}"));
+            ExitCode::from(EXIT_ERROR)
         }
         Err(e) => {
             err(&format!("licensectl: {e}"));

@@ -5,17 +5,30 @@ use license_core::{ApiKey, LicenseError, LicenseProvider};
 use licensing::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
 use signed_license::{KeySet, PublicKey};
 
-use crate::cli::{Cli, ProviderName};
+use crate::cli::ProviderName;
 
-/// The chosen provider, ready to call.
-pub(crate) fn from_cli(cli: &Cli) -> Result<Box<dyn LicenseProvider>, LicenseError> {
-    let Some(name) = cli.provider else {
+/// The provider chosen by `--provider` (or `LICENSECTL_PROVIDER`), ready to call.
+pub(crate) fn from_cli(
+    name: Option<ProviderName>,
+    base_url: Option<&str>,
+    project: Option<u64>,
+) -> Result<Box<dyn LicenseProvider>, LicenseError> {
+    let Some(name) = name else {
         return Err(LicenseError::config(
             "choose a provider with --provider (or LICENSECTL_PROVIDER): dodo, lemonsqueezy, \
              devpayr or signed-license",
         ));
     };
-    let base_url = cli.base_url.as_deref();
+    build(name, base_url, project)
+}
+
+/// The provider `name` at `base_url` (its default when `None`), credentials from the
+/// environment; `project` is DevPayr's.
+pub(crate) fn build(
+    name: ProviderName,
+    base_url: Option<&str>,
+    project: Option<u64>,
+) -> Result<Box<dyn LicenseProvider>, LicenseError> {
     Ok(match name {
         ProviderName::Dodo => {
             let mut builder = dodo::Client::builder();
@@ -48,7 +61,7 @@ pub(crate) fn from_cli(cli: &Cli) -> Result<Box<dyn LicenseProvider>, LicenseErr
             Box::new(LemonSqueezyProvider::new(builder.build()?))
         }
         ProviderName::Devpayr => {
-            let project = cli.project.ok_or_else(|| {
+            let project = project.ok_or_else(|| {
                 LicenseError::config("DevPayr needs --project (or DEVPAYR_PROJECT_ID)")
             })?;
             let mut builder = devpayr::Client::builder();
@@ -83,13 +96,21 @@ pub(crate) fn from_cli(cli: &Cli) -> Result<Box<dyn LicenseProvider>, LicenseErr
                 .base_url(url)
                 .api_key(ApiKey::new(api_key)?)
                 .keys(KeySet::new(key));
-            if let Some(product) = env("GETKEYMANAGER_PRODUCT_ID") {
-                let product = product.parse().map_err(|_| {
+            let product = match env("GETKEYMANAGER_PRODUCT_ID") {
+                Some(product) => Some(product.parse().map_err(|_| {
                     LicenseError::config("GETKEYMANAGER_PRODUCT_ID is not a number")
-                })?;
+                })?),
+                None => None,
+            };
+            if let Some(product) = product {
                 builder = builder.product_id(product);
             }
-            Box::new(SignedLicenseProvider::new(builder.build()?))
+            // The product is the client's (activation checks) and the provider's (create).
+            let provider = SignedLicenseProvider::new(builder.build()?);
+            match product {
+                Some(product) => Box::new(provider.with_product_id(product)),
+                None => Box::new(provider),
+            }
         }
     })
 }

@@ -1,10 +1,12 @@
 //! The binary, run as a user runs it, against the emulators.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
+mod support;
+
 use std::process::{Command, Output, Stdio};
 
 use license_emulator::dodo::{DodoEmulator, LicenseSeed};
+use support::{args, run, text};
 
 const KEY: &str = "CLI-TEST-KEY-0001-WXYZ";
 
@@ -14,44 +16,8 @@ async fn licensectl(
     envs: Vec<(&'static str, String)>,
     stdin: Option<&'static str>,
 ) -> Output {
-    tokio::task::spawn_blocking(move || {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_licensectl"))
-            .args(&args)
-            .env_remove("LICENSECTL_PROVIDER")
-            .env_remove("LICENSECTL_BASE_URL")
-            .env_remove("DODO_PAYMENTS_ENVIRONMENT")
-            .env_remove("DODO_PAYMENTS_API_KEY")
-            .envs(envs)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        if let Some(text) = stdin {
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(text.as_bytes())
-                .unwrap();
-        }
-        drop(child.stdin.take());
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap()
-}
-
-fn args(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| (*s).to_owned()).collect()
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    let envs = envs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    run(args, envs, stdin.map(str::to_owned)).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -10,10 +10,12 @@
 mod adapters;
 #[cfg(feature = "guard")]
 pub mod guard;
+pub mod migration;
 
 pub use adapters::*;
 #[cfg(feature = "guard")]
 pub use guard::{Guard, Verdict};
+pub use migration::MigrationWindow;
 
 /// Each provider's models mapped into the neutral ones: pure functions, no I/O, the same names
 /// in every provider (`license`, `instance`, `status`, …). The providers use them; they are

@@ -1,0 +1,116 @@
+//! Running the real `licensectl` binary from the tests, off the async runtime so the emulators in
+//! the test process keep answering.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub(crate) mod relay;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+
+/// The environment the tests must not inherit (a developer's shell may set any of it).
+const CLEARED: [&str; 9] = [
+    "LICENSECTL_PROVIDER",
+    "LICENSECTL_BASE_URL",
+    "DODO_PAYMENTS_ENVIRONMENT",
+    "DODO_PAYMENTS_API_KEY",
+    "LEMONSQUEEZY_API_KEY",
+    "DEVPAYR_API_KEY",
+    "DEVPAYR_PROJECT_ID",
+    "GETKEYMANAGER_API_KEY",
+    "GETKEYMANAGER_PUBLIC_KEY_FILE",
+];
+
+/// `licensectl` with `args` and `envs`, standard streams piped, not yet started.
+pub(crate) fn command(args: &[String], envs: &[(String, String)]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_licensectl"));
+    command.args(args);
+    for name in CLEARED {
+        command.env_remove(name);
+    }
+    command.env_remove("GETKEYMANAGER_PRODUCT_ID");
+    command
+        .envs(envs.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+/// Starts `licensectl` in the background.
+pub(crate) fn spawn(args: &[String], envs: &[(String, String)]) -> Child {
+    command(args, envs).spawn().unwrap()
+}
+
+/// Runs `licensectl` to the end, `stdin` written to its standard input.
+pub(crate) async fn run(
+    args: Vec<String>,
+    envs: Vec<(String, String)>,
+    stdin: Option<String>,
+) -> Output {
+    tokio::task::spawn_blocking(move || {
+        let mut child = spawn(&args, &envs);
+        if let Some(text) = stdin {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(text.as_bytes())
+                .unwrap();
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+/// `list` as owned arguments.
+pub(crate) fn args(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// Standard output and standard error together.
+pub(crate) fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Standard output as JSON.
+pub(crate) fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(output)))
+}
+
+/// A fresh directory for one test, removed when dropped.
+pub(crate) struct TempDir(pub(crate) PathBuf);
+
+impl TempDir {
+    /// A new empty directory named after `name`.
+    pub(crate) fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "licensectl-{name}-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    /// A path inside, as a string.
+    pub(crate) fn path(&self, name: &str) -> String {
+        self.0.join(name).to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
