@@ -185,7 +185,7 @@ fn the_secret_is_checked_and_never_shown() {
 
 #[test]
 fn other_events_are_kept_as_json() {
-    let body = br#"{"business_id":"bus_1","type":"entitlement_grant.created","timestamp":"2026-01-01T00:00:00Z","data":{"license_key":{"key":"SECRET-KEY-123"}}}"#;
+    let body = br#"{"business_id":"bus_1","type":"payment.succeeded","timestamp":"2026-01-01T00:00:00Z","data":{"license_key":{"key":"SECRET-KEY-123"}}}"#;
     let event = WebhookEvent::parse(body).unwrap();
     let WebhookEvent::Other(other) = &event else {
         panic!()

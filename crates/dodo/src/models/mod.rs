@@ -5,14 +5,22 @@
 //! are `Option`s, and counts are `i64` so that any int32 the API sends (negative included) decodes.
 
 mod activation;
+mod entitlement;
 mod enums;
+mod grant;
+mod grant_requests;
 mod instance;
 mod license_key;
 mod list;
 mod requests;
 
 pub use activation::{Activation, ActivationCustomer, ActivationProduct, Validation};
+pub use entitlement::{
+    Entitlement, FulfillmentMode, IntegrationType, LicenseKeyConfig, TimeInterval,
+};
 pub use enums::{LicenseKeySource, LicenseKeyStatus};
+pub use grant::{EntitlementGrant, GrantStatus, LicenseKeyGrant};
+pub use grant_requests::{DeliverLicenseKey, ListCustomerGrants, ListEntitlements, ListGrants};
 pub use instance::LicenseKeyInstance;
 pub use license_key::LicenseKey;
 pub(crate) use list::ListEnvelope;

@@ -101,7 +101,10 @@ impl ListLicenseKeys {
 impl Listing for ListLicenseKeys {
     type Item = LicenseKey;
     const OPERATION: &'static str = op::LIST_KEYS;
-    const PATH: &'static str = "license_keys";
+
+    fn segments(&self) -> Vec<&str> {
+        vec!["license_keys"]
+    }
 
     fn paging(&self) -> Paging {
         self.paging
@@ -167,7 +170,10 @@ impl ListInstances {
 impl Listing for ListInstances {
     type Item = LicenseKeyInstance;
     const OPERATION: &'static str = op::LIST_INSTANCES;
-    const PATH: &'static str = "license_key_instances";
+
+    fn segments(&self) -> Vec<&str> {
+        vec!["license_key_instances"]
+    }
 
     fn paging(&self) -> Paging {
         self.paging

@@ -1,4 +1,5 @@
-//! Webhooks: Standard Webhooks signature verification and the typed `license_key.created` event.
+//! Webhooks: Standard Webhooks signature verification and the typed `license_key.created` and
+//! `entitlement_grant.*` events.
 //!
 //! Dodo signs `"{webhook-id}.{webhook-timestamp}.{raw body}"` with HMAC-SHA256, keyed by the
 //! base64 secret after `whsec_`, and sends `webhook-signature: v1,<base64> [v1,<base64> …]`.
@@ -12,14 +13,13 @@ use aws_lc_rs::hmac;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration, Utc};
-use license_core::{AttachRaw, RawJson};
 use license_core::{Clock, LicenseError, SystemClock};
-use license_http::decode_json_redacted;
-use serde::Deserialize;
-use serde_json::Value;
 
 use crate::client::PROVIDER;
-use crate::models::LicenseKey;
+
+mod events;
+
+pub use events::{WebhookEnvelope, WebhookEvent};
 
 /// How far `webhook-timestamp` may be from now, either way.
 pub const DEFAULT_TOLERANCE_SECONDS: i64 = 300;
@@ -161,88 +161,4 @@ impl WebhookVerifier {
 
 fn signature_error(message: &str) -> LicenseError {
     LicenseError::signature(message).with_provider(PROVIDER)
-}
-
-/// The envelope every Dodo webhook shares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct WebhookEnvelope<T> {
-    /// The merchant's business (`bus_…`).
-    pub business_id: String,
-    /// The event type, e.g. `license_key.created`.
-    pub event_type: String,
-    /// When the event happened (not when it was delivered).
-    pub timestamp: DateTime<Utc>,
-    /// The event's data, as of the delivery attempt.
-    pub data: T,
-}
-
-/// A webhook event.
-#[derive(Clone, PartialEq)]
-#[non_exhaustive]
-pub enum WebhookEvent {
-    /// `license_key.created` (a legacy event that still fires; Dodo recommends the
-    /// `entitlement_grant.*` events for new integrations).
-    LicenseKeyCreated(Box<WebhookEnvelope<LicenseKey>>),
-    /// Any other event, its data kept as JSON (`Debug` does not print it: it may hold keys).
-    Other(WebhookEnvelope<Value>),
-}
-
-impl fmt::Debug for WebhookEvent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::LicenseKeyCreated(e) => f.debug_tuple("LicenseKeyCreated").field(e).finish(),
-            Self::Other(e) => f
-                .debug_struct("Other")
-                .field("business_id", &e.business_id)
-                .field("event_type", &e.event_type)
-                .field("timestamp", &e.timestamp)
-                .finish_non_exhaustive(),
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct RawEnvelope {
-    business_id: String,
-    #[serde(rename = "type")]
-    event_type: String,
-    timestamp: DateTime<Utc>,
-    data: Value,
-}
-
-impl WebhookEvent {
-    /// Decodes a body **without** checking its signature: call it only on verified bodies (or
-    /// use [`WebhookVerifier::verify_event`]).
-    pub fn parse(body: &[u8]) -> Result<Self, LicenseError> {
-        // Decode errors never show a secret field of the body (`data.key`, say).
-        let raw: RawEnvelope =
-            decode_json_redacted(body, str::to_owned).map_err(|e| e.with_provider(PROVIDER))?;
-        if raw.event_type == "license_key.created" {
-            let text = raw.data.to_string();
-            let mut data: LicenseKey = decode_json_redacted(text.as_bytes(), str::to_owned)
-                .map_err(|e| e.with_provider(PROVIDER))?;
-            data.attach_raw(RawJson::from_value(raw.data));
-            return Ok(Self::LicenseKeyCreated(Box::new(WebhookEnvelope {
-                business_id: raw.business_id,
-                event_type: raw.event_type,
-                timestamp: raw.timestamp,
-                data,
-            })));
-        }
-        Ok(Self::Other(WebhookEnvelope {
-            business_id: raw.business_id,
-            event_type: raw.event_type,
-            timestamp: raw.timestamp,
-            data: raw.data,
-        }))
-    }
-
-    /// The event type.
-    pub fn event_type(&self) -> &str {
-        match self {
-            Self::LicenseKeyCreated(e) => &e.event_type,
-            Self::Other(e) => &e.event_type,
-        }
-    }
 }
