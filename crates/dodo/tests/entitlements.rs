@@ -4,7 +4,7 @@
 mod common;
 
 use chrono::{TimeZone, Utc};
-use common::{ExactQuery, NoQuery, TOKEN, client, fixture_json, respond, server};
+use common::{ExactQuery, NoQuery, TOKEN, client, fixture_json, respond, retrying_client, server};
 use dodo::{
     DeliverLicenseKey, DodoErrorExt, ErrorCode, FulfillmentMode, GrantStatus, IntegrationType,
     LicenseKeyStatus, ListCustomerGrants, ListEntitlements, ListGrants, TimeInterval,
@@ -17,21 +17,6 @@ use wiremock::{Mock, ResponseTemplate};
 
 const BEARER: &str = "Bearer sk_test_canary_TOKEN_9c1d";
 const MANUAL_KEY: &str = "ENT-7F3K-9QXM-2WZR";
-
-fn retrying_client(server: &wiremock::MockServer) -> dodo::Client {
-    let retry = license_http::RetryPolicy::retries(2)
-        .backoff(
-            std::time::Duration::from_millis(1),
-            std::time::Duration::from_millis(2),
-        )
-        .jitter(false);
-    dodo::Client::builder()
-        .base_url(server.uri())
-        .api_key(TOKEN)
-        .http_options(license_http::HttpOptions::new().retry(retry))
-        .build()
-        .unwrap()
-}
 
 #[tokio::test]
 async fn list_entitlements_decodes_configs_and_unknown_integrations() {

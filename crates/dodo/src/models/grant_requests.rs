@@ -1,6 +1,6 @@
 //! Request parameters of the entitlement and grant endpoints.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use license_core::{LicenseError, SecretLicenseKey};
 use license_http::Request;
 use serde::Serialize;
@@ -8,23 +8,9 @@ use serde::Serialize;
 use crate::error::op;
 use crate::licenses::invalid;
 use crate::models::{Entitlement, EntitlementGrant, GrantStatus, IntegrationType, Paging};
-use crate::pagination::{Listing, clamp_page_size};
+use crate::pagination::Listing;
 
-macro_rules! paging_methods {
-    () => {
-        /// Items per page, 1 to 100 (clamped).
-        pub fn page_size(mut self, size: u32) -> Self {
-            self.paging.size = clamp_page_size(size);
-            self
-        }
-
-        /// The page to fetch (0-based); where a walk starts.
-        pub fn page_number(mut self, number: u32) -> Self {
-            self.paging.number = number;
-            self
-        }
-    };
-}
+use super::requests::{check_limit, timestamp};
 
 /// Filters and paging of `GET /entitlements`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -232,22 +218,11 @@ impl DeliverLicenseKey {
         if self.key.is_empty() {
             return Err(invalid(operation, "the license key is empty"));
         }
-        if self
-            .activations_limit
-            .is_some_and(|l| i32::try_from(l).is_err())
-        {
-            return Err(invalid(
-                operation,
-                "the activation limit is larger than the API accepts (2147483647)",
-            ));
-        }
+        check_limit(operation, self.activations_limit)?;
         Ok(DeliverBody {
             key: self.key.expose(),
             activations_limit: self.activations_limit,
-            expires_at: self
-                .expires_at
-                .as_ref()
-                .map(|at| at.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+            expires_at: self.expires_at.as_ref().map(timestamp),
         })
     }
 }
