@@ -47,6 +47,11 @@ fn a_signed_grant_delivery_verifies_and_decodes() {
         !format!("{event:?}").contains("ENT-7F3K"),
         "Debug hides the key"
     );
+    assert_eq!(
+        verifier.signature_for(&id, timestamp.parse().unwrap(), body.as_bytes()),
+        signature,
+        "signing and verifying agree"
+    );
     let altered = body.replace("Delivered", "Revoked");
     assert!(
         verifier

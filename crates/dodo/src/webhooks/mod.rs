@@ -38,17 +38,62 @@ pub struct WebhookHeaders<'a> {
 impl<'a> WebhookHeaders<'a> {
     /// Reads the three headers from an HTTP header map; a signature error when one is missing.
     pub fn from_header_map(headers: &'a http::HeaderMap) -> Result<Self, LicenseError> {
-        let get = |name: &str| {
+        Self::read(headers).map_err(Rejection::into_error)
+    }
+
+    /// Reads the three headers; [`Rejection::MissingHeader`] when one is missing or not text.
+    pub fn read(headers: &'a http::HeaderMap) -> Result<Self, Rejection> {
+        let get = |name: &'static str| {
             headers
                 .get(name)
                 .and_then(|v| v.to_str().ok())
-                .ok_or_else(|| signature_error(&format!("the `{name}` header is missing")))
+                .ok_or(Rejection::MissingHeader(name))
         };
         Ok(Self {
             id: get("webhook-id")?,
             timestamp: get("webhook-timestamp")?,
             signature: get("webhook-signature")?,
         })
+    }
+}
+
+/// Why a delivery was refused, each a distinct value (for a handler that answers them apart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// A Standard Webhooks header is missing or not text.
+    MissingHeader(&'static str),
+    /// `webhook-timestamp` is not Unix seconds (or out of range).
+    BadTimestamp,
+    /// The timestamp is older than the tolerance allows.
+    TooOld,
+    /// The timestamp is further in the future than the tolerance allows.
+    TooNew,
+    /// No `v1` signature matches the body for this secret.
+    BadSignature,
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingHeader(name) => write!(f, "the `{name}` header is missing"),
+            Self::BadTimestamp => f.write_str("the `webhook-timestamp` header is not Unix seconds"),
+            Self::TooOld => f.write_str("the webhook timestamp is too old"),
+            Self::TooNew => f.write_str("the webhook timestamp is too new"),
+            Self::BadSignature => f.write_str("no webhook signature matches"),
+        }
+    }
+}
+
+impl Rejection {
+    /// The signature error this rejection stands for.
+    pub fn into_error(self) -> LicenseError {
+        signature_error(&self.to_string())
+    }
+
+    /// Whether the timestamp was outside the tolerance (too old or too new).
+    pub fn is_stale(&self) -> bool {
+        matches!(self, Self::TooOld | Self::TooNew)
     }
 }
 
@@ -115,26 +160,31 @@ impl WebhookVerifier {
 
     /// Checks the signature and timestamp of `body` (the exact bytes received).
     pub fn verify(&self, headers: &WebhookHeaders<'_>, body: &[u8]) -> Result<(), LicenseError> {
-        let timestamp: i64 =
-            headers.timestamp.trim().parse().map_err(|_| {
-                signature_error("the `webhook-timestamp` header is not Unix seconds")
-            })?;
-        let sent = DateTime::<Utc>::from_timestamp(timestamp, 0)
-            .ok_or_else(|| signature_error("the `webhook-timestamp` is out of range"))?;
-        let now = self.clock.now();
+        self.check_at(headers, body, self.clock.now())
+            .map_err(Rejection::into_error)
+    }
+
+    /// Checks the signature and timestamp of `body` against `now`: a pure function of its inputs,
+    /// each refusal a distinct [`Rejection`].
+    pub fn check_at(
+        &self,
+        headers: &WebhookHeaders<'_>,
+        body: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<(), Rejection> {
+        let timestamp: i64 = headers
+            .timestamp
+            .trim()
+            .parse()
+            .map_err(|_| Rejection::BadTimestamp)?;
+        let sent = DateTime::<Utc>::from_timestamp(timestamp, 0).ok_or(Rejection::BadTimestamp)?;
         if now.signed_duration_since(sent) > self.tolerance {
-            return Err(signature_error("the webhook timestamp is too old"));
+            return Err(Rejection::TooOld);
         }
         if sent.signed_duration_since(now) > self.tolerance {
-            return Err(signature_error("the webhook timestamp is too new"));
+            return Err(Rejection::TooNew);
         }
-        let mut signed =
-            Vec::with_capacity(headers.id.len() + headers.timestamp.len() + body.len() + 2);
-        signed.extend_from_slice(headers.id.as_bytes());
-        signed.push(b'.');
-        signed.extend_from_slice(headers.timestamp.as_bytes());
-        signed.push(b'.');
-        signed.extend_from_slice(body);
+        let signed = signed_content(headers.id, headers.timestamp, body);
         let matched = headers
             .signature
             .split_whitespace()
@@ -144,8 +194,23 @@ impl WebhookVerifier {
         if matched {
             Ok(())
         } else {
-            Err(signature_error("no webhook signature matches"))
+            Err(Rejection::BadSignature)
         }
+    }
+
+    /// The `webhook-signature` value Dodo would send for this message (`v1,<base64>`): for tests
+    /// and emulators that deliver signed webhooks.
+    pub fn signature_for(&self, id: &str, timestamp: i64, body: &[u8]) -> String {
+        let signed = signed_content(id, &timestamp.to_string(), body);
+        format!(
+            "v1,{}",
+            STANDARD.encode(hmac::sign(&self.key, &signed).as_ref())
+        )
+    }
+
+    /// The clock this verifier judges timestamps with.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
     }
 
     /// Verifies, then decodes the event.
@@ -157,6 +222,17 @@ impl WebhookVerifier {
         self.verify(headers, body)?;
         WebhookEvent::parse(body)
     }
+}
+
+/// `"{id}.{timestamp}.{body}"`, the bytes Standard Webhooks signs.
+fn signed_content(id: &str, timestamp: &str, body: &[u8]) -> Vec<u8> {
+    let mut signed = Vec::with_capacity(id.len() + timestamp.len() + body.len() + 2);
+    signed.extend_from_slice(id.as_bytes());
+    signed.push(b'.');
+    signed.extend_from_slice(timestamp.as_bytes());
+    signed.push(b'.');
+    signed.extend_from_slice(body);
+    signed
 }
 
 fn signature_error(message: &str) -> LicenseError {
