@@ -8,10 +8,12 @@
 #![deny(missing_docs)]
 
 mod adapters;
+pub mod events;
 #[cfg(feature = "guard")]
 pub mod guard;
 
 pub use adapters::*;
+pub use events::{EventKind, EventRejection, LicenseEvent};
 #[cfg(feature = "guard")]
 pub use guard::{Guard, Verdict};
 
