@@ -57,6 +57,12 @@ impl LemonSqueezyEvents {
         self
     }
 
+    /// Forgets a delivery this verifier returned, so the provider's retry of it is accepted:
+    /// call it when handling the event failed and you answer an error.
+    pub async fn release(&self, event: &LicenseEvent) -> Result<(), LicenseError> {
+        self.store.forget(&event.delivery_id).await
+    }
+
     /// Verifies a delivery (the headers and the exact body bytes received) and turns it into a
     /// [`LicenseEvent`]; every refusal is its own [`EventRejection`].
     pub async fn verify(

@@ -15,6 +15,12 @@ pub trait SeenStore: Send + Sync {
     /// replay. An `Err` means the store could not tell.
     async fn first_seen(&self, delivery_id: &str, now: DateTime<Utc>)
     -> Result<bool, LicenseError>;
+
+    /// Forgets `delivery_id`, so that the provider's next delivery of it is accepted: call it
+    /// (through [`DodoEvents::release`](super::DodoEvents::release) or
+    /// [`LemonSqueezyEvents::release`](super::LemonSqueezyEvents::release)) when handling an
+    /// event failed and you answer an error for the provider to retry.
+    async fn forget(&self, delivery_id: &str) -> Result<(), LicenseError>;
 }
 
 /// The in-memory [`SeenStore`]: remembers at most `capacity` ids, each for `retention`
@@ -107,6 +113,14 @@ impl SeenStore for MemorySeenStore {
         let mut seen = self.lock();
         Ok(self.record(&mut seen, delivery_id, now))
     }
+
+    async fn forget(&self, delivery_id: &str) -> Result<(), LicenseError> {
+        let mut seen = self.lock();
+        if seen.ids.remove(delivery_id) {
+            seen.order.retain(|(_, id)| id != delivery_id);
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -141,6 +155,18 @@ mod tests {
             "d is 60 s old: forgotten"
         );
         assert!(seen.ids.len() <= 3 && seen.order.len() == seen.ids.len());
+    }
+
+    #[tokio::test]
+    async fn a_forgotten_delivery_is_accepted_again() {
+        let store = MemorySeenStore::new(10, Duration::seconds(60));
+        assert!(store.first_seen("a", at(0)).await.unwrap_or(false));
+        assert!(!store.first_seen("a", at(1)).await.unwrap_or(true));
+        store.forget("a").await.unwrap_or(());
+        assert!(store.is_empty());
+        assert!(store.first_seen("a", at(2)).await.unwrap_or(false));
+        store.forget("never-seen").await.unwrap_or(());
+        assert_eq!(store.len(), 1);
     }
 
     #[test]

@@ -174,6 +174,19 @@ async fn a_replay_is_caught_even_across_verifiers_sharing_a_store() {
     assert_eq!(delivery_id, "msg_dup");
     assert_eq!(replay.http_status(), 200);
     assert_eq!(store.len(), 1);
+    let event = events()
+        .with_seen_store(store.clone())
+        .verify(&signed("msg_fail", NOW, body), body)
+        .await
+        .unwrap();
+    first.release(&event).await.unwrap();
+    assert!(
+        second
+            .verify(&signed("msg_fail", NOW, body), body)
+            .await
+            .is_ok(),
+        "a released delivery is accepted when the provider retries it"
+    );
 }
 
 #[tokio::test]
@@ -211,6 +224,10 @@ struct BrokenStore;
 #[async_trait]
 impl SeenStore for BrokenStore {
     async fn first_seen(&self, _: &str, _: DateTime<Utc>) -> Result<bool, LicenseError> {
+        Err(LicenseError::config("the store is down"))
+    }
+
+    async fn forget(&self, _: &str) -> Result<(), LicenseError> {
         Err(LicenseError::config("the store is down"))
     }
 }
