@@ -1,7 +1,7 @@
-//! The domains of a project: list, create, show, delete. All need the API key.
+//! The domains of a project: list, create, show, update, delete. All need the API key.
 //!
 //! Path quirk kept from the API: list, create and delete use `/project/{p}/domains`, show uses
-//! `/project/{p}/domain/{d}` (singular).
+//! `/project/{p}/domain/{d}` (singular), and so does update (`PUT`, as DevPayr's PHP SDK sends it).
 
 use license_core::LicenseError;
 use license_http::Request;
@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::client::{Client, require_data};
 use crate::error::Call;
-use crate::models::{ActionOutcome, Domain, Envelope, NewDomain};
+use crate::models::{ActionOutcome, Domain, DomainUpdate, Envelope, NewDomain};
 use crate::pagination::{ListPage, RecordStream};
 
 /// A request for one page of domains; finish with [`ListPage::send`].
@@ -73,6 +73,34 @@ impl Domains {
         let request = self.client.api_request(request)?;
         let envelope: Envelope<Domain> = self.client.execute(request, Call::Other).await?;
         require_data(envelope, "show domain")
+    }
+
+    /// Changes a domain: `PUT /project/{project}/domain/{domain}` with only the fields set.
+    /// Errors: 404 when the domain is not in this project, 422 a rejected field (a duplicate
+    /// name), 403 a plan limit. Absolute values: safe to retry.
+    pub async fn update(
+        &self,
+        domain_id: u64,
+        update: &DomainUpdate,
+    ) -> Result<Domain, LicenseError> {
+        if update
+            .domain
+            .as_deref()
+            .is_some_and(|d| d.trim().is_empty())
+        {
+            return Err(LicenseError::invalid_input(
+                "update domain: the domain is empty",
+            ));
+        }
+        let id = domain_id.to_string();
+        let request = Request::put(
+            "update domain",
+            ["project", self.project.as_str(), "domain", &id],
+        )?
+        .json(update)?;
+        let request = self.client.api_request(request)?;
+        let envelope: Envelope<Domain> = self.client.execute(request, Call::Other).await?;
+        require_data(envelope, "update domain")
     }
 
     /// Deletes a domain: `DELETE /project/{project}/domains/{domain}`.

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{API_KEY, client, respond, server};
-use devpayr::models::{Environment, NewDomain};
+use devpayr::models::{DomainUpdate, Environment, NewDomain};
 use devpayr::{ErrorReason, devpayr_error};
 use futures_util::TryStreamExt as _;
 use serde_json::Value;
@@ -115,4 +115,108 @@ async fn show_uses_the_singular_path_and_delete_the_plural() {
         done.message.as_deref(),
         Some("Domain deleted successfully.")
     );
+}
+
+#[tokio::test]
+async fn update_puts_only_the_fields_set_on_the_singular_path() {
+    let server = server().await;
+    Mock::given(method("PUT"))
+        .and(path("/api/v1/project/2/domain/3"))
+        .and(header("x-api-key", API_KEY))
+        .and(body_json(serde_json::json!({
+            "environment": "staging",
+            "has_paid": false,
+            "is_active": false
+        })))
+        .respond_with(respond(200, fixture!("domains.update.200.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let update = DomainUpdate::new()
+        .environment(Environment::Staging)
+        .paid(false)
+        .active(false);
+    let domain = client(&server).domains(2).update(3, &update).await.unwrap();
+    assert_eq!(domain.environment, Some(Environment::Staging));
+    assert_eq!(domain.is_active, Some(false), "boolean-like string");
+    assert_eq!(domain.has_paid, Some(false));
+    assert_eq!(
+        domain.raw.to_value()["updated_at"],
+        "2025-12-02T09:30:00.000000Z"
+    );
+}
+
+#[tokio::test]
+async fn update_errors_are_typed() {
+    let server = server().await;
+    Mock::given(method("PUT"))
+        .and(path("/api/v1/project/2/domain/99"))
+        .respond_with(respond(404, fixture!("domains.update.404.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/api/v1/project/2/domain/3"))
+        .respond_with(respond(422, fixture!("domains.update.422.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let domains = client(&server).domains(2);
+    let err = domains
+        .update(99, &DomainUpdate::new().paid(true))
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.status(), Some(404));
+    let err = domains
+        .update(
+            3,
+            &DomainUpdate::new().environment(Environment::Other("qa".into())),
+        )
+        .await
+        .unwrap_err();
+    let details = devpayr_error(&err).unwrap();
+    assert_eq!(details.reason, ErrorReason::Validation);
+    assert!(details.field_errors.contains_key("environment"));
+    let err = domains
+        .update(3, &DomainUpdate::new().domain("  "))
+        .await
+        .unwrap_err();
+    assert!(err.is_invalid_input(), "checked before sending");
+}
+
+#[tokio::test]
+async fn update_is_retried_as_a_put() {
+    let server = server().await;
+    Mock::given(method("PUT"))
+        .and(path("/api/v1/project/2/domain/3"))
+        .respond_with(wiremock::ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/api/v1/project/2/domain/3"))
+        .respond_with(respond(200, fixture!("domains.update.200.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let retry = devpayr::RetryPolicy::retries(1)
+        .backoff(
+            std::time::Duration::from_millis(1),
+            std::time::Duration::from_millis(2),
+        )
+        .jitter(false);
+    let client = devpayr::Client::builder()
+        .base_url(format!("{}/api/v1/", server.uri()))
+        .api_key(API_KEY)
+        .http_options(devpayr::HttpOptions::new().retry(retry))
+        .build()
+        .unwrap();
+    let domain = client
+        .domains(2)
+        .update(3, &DomainUpdate::new().primary(true))
+        .await
+        .unwrap();
+    assert_eq!(domain.id, 3);
 }

@@ -7,7 +7,9 @@ use license_http::{
     ClientIdentity, ClientSettings, ProviderClient, ProviderProfile, Request, Response,
 };
 
+use crate::entitlements::Entitlements;
 use crate::error::parse_error_body;
+use crate::grants::Grants;
 use crate::instances::LicenseKeyInstances;
 use crate::license_keys::LicenseKeys;
 use crate::licenses::Licenses;
@@ -88,6 +90,16 @@ impl Client {
     /// The license-key-instance admin endpoints (bearer API key).
     pub fn license_key_instances(&self) -> LicenseKeyInstances {
         LicenseKeyInstances::new(self.clone())
+    }
+
+    /// The entitlement endpoints (bearer API key): entitlements, their grants, revoking a grant.
+    pub fn entitlements(&self) -> Entitlements {
+        Entitlements::new(self.clone())
+    }
+
+    /// The grant endpoints (bearer API key): delivering a key, a customer's grants.
+    pub fn grants(&self) -> Grants {
+        Grants::new(self.clone())
     }
 
     /// The base URL requests go to.

@@ -131,6 +131,12 @@ pub(crate) mod op {
     pub(crate) const LIST_INSTANCES: &str = "list license key instances";
     pub(crate) const GET_INSTANCE: &str = "retrieve license key instance";
     pub(crate) const UPDATE_INSTANCE: &str = "update license key instance";
+    pub(crate) const LIST_ENTITLEMENTS: &str = "list entitlements";
+    pub(crate) const GET_ENTITLEMENT: &str = "retrieve entitlement";
+    pub(crate) const LIST_GRANTS: &str = "list entitlement grants";
+    pub(crate) const REVOKE_GRANT: &str = "revoke entitlement grant";
+    pub(crate) const DELIVER_KEY: &str = "deliver license key to grant";
+    pub(crate) const LIST_CUSTOMER_GRANTS: &str = "list customer entitlement grants";
 }
 
 #[derive(Deserialize)]

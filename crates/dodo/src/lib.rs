@@ -4,8 +4,12 @@
 //!   [`Licenses::deactivate`];
 //! - admin endpoints (bearer API key): [`LicenseKeys`] (create/import, retrieve, list, update) and
 //!   [`LicenseKeyInstances`] (retrieve, list, rename), with explicit page-number pagination and a
-//!   stream over every page;
-//! - [`webhooks`]: Standard Webhooks signature verification and the `license_key.created` event.
+//!   stream over every page (list, retrieve and update are deprecated by Dodo);
+//! - entitlements (bearer API key), the successor of the deprecated key endpoints:
+//!   [`Entitlements`] (list, retrieve, an entitlement's grants, revoke a grant) and [`Grants`]
+//!   (deliver a key to a pending grant, a customer's grants);
+//! - [`webhooks`]: Standard Webhooks signature verification and the `license_key.created` and
+//!   `entitlement_grant.*` events.
 //!
 //! Errors are [`license_core::LicenseError`]; [`DodoErrorExt`] adds Dodo's error code and
 //! predicates such as [`is_activation_limit_reached`](DodoErrorExt::is_activation_limit_reached).
@@ -26,7 +30,9 @@
 #![deny(missing_docs)]
 
 mod client;
+mod entitlements;
 mod error;
+mod grants;
 mod instances;
 mod license_keys;
 mod licenses;
@@ -35,7 +41,9 @@ mod pagination;
 pub mod webhooks;
 
 pub use client::{API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, Environment};
+pub use entitlements::Entitlements;
 pub use error::{DodoErrorExt, ErrorCode};
+pub use grants::Grants;
 pub use instances::LicenseKeyInstances;
 pub use license_core::{ApiKey, LicenseError, SecretLicenseKey};
 pub use license_http::{HttpOptions, RetryPolicy};
@@ -45,7 +53,14 @@ pub use models::{
     Activation, ActivationCustomer, ActivationProduct, LicenseKey, LicenseKeyInstance,
     LicenseKeySource, LicenseKeyStatus, Validation,
 };
-pub use models::{CreateLicenseKey, ListInstances, ListLicenseKeys, UpdateLicenseKey};
+pub use models::{
+    CreateLicenseKey, DeliverLicenseKey, ListCustomerGrants, ListEntitlements, ListGrants,
+    ListInstances, ListLicenseKeys, UpdateLicenseKey,
+};
+pub use models::{
+    Entitlement, EntitlementGrant, FulfillmentMode, GrantStatus, IntegrationType, LicenseKeyConfig,
+    LicenseKeyGrant, TimeInterval,
+};
 pub use pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page};
 
 /// The README's examples, compiled as doctests.

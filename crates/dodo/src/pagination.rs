@@ -75,8 +75,8 @@ pub(crate) trait Listing: Clone + Send + Sync + 'static {
     type Item: DeserializeOwned + license_core::AttachRaw + Send + 'static;
     /// The operation name used in errors and traces.
     const OPERATION: &'static str;
-    /// The endpoint's path segment.
-    const PATH: &'static str;
+    /// The endpoint's path segments (`["entitlements", id, "grants"]`).
+    fn segments(&self) -> Vec<&str>;
     /// The page size, and the page a walk starts at.
     fn paging(&self) -> Paging;
     /// Adds the filters to the request.
@@ -90,7 +90,7 @@ pub(crate) async fn fetch_page<L: Listing>(
     page_number: u32,
 ) -> Result<Page<L::Item>, LicenseError> {
     let page_size = params.paging().size;
-    let request = Request::get(L::OPERATION, [L::PATH])?
+    let request = Request::get(L::OPERATION, params.segments())?
         .query("page_size", page_size.to_string())
         .query("page_number", page_number.to_string());
     let request = params.filters(request);

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{NoAuthorization, NoQuery, TOKEN, client, respond, server};
+use common::{NoAuthorization, NoQuery, TOKEN, client, respond, retrying_client, server};
 use dodo::{DodoErrorExt, ErrorCode, LicenseKeyStatus};
 use license_core::{ErrorKind, SecretLicenseKey};
 use serde_json::json;
@@ -323,20 +323,6 @@ async fn a_key_echoed_in_a_decode_error_is_redacted() {
     assert!(err.is_decode());
     assert!(!err.to_string().contains(KEY), "{err}");
     let _ = LicenseKeyStatus::Active;
-}
-
-fn retrying_client(server: &wiremock::MockServer) -> dodo::Client {
-    let retry = license_http::RetryPolicy::retries(2)
-        .backoff(
-            std::time::Duration::from_millis(1),
-            std::time::Duration::from_millis(2),
-        )
-        .jitter(false);
-    dodo::Client::builder()
-        .base_url(server.uri())
-        .http_options(license_http::HttpOptions::new().retry(retry))
-        .build()
-        .unwrap()
 }
 
 #[tokio::test]

@@ -185,7 +185,7 @@ fn the_secret_is_checked_and_never_shown() {
 
 #[test]
 fn other_events_are_kept_as_json() {
-    let body = br#"{"business_id":"bus_1","type":"entitlement_grant.created","timestamp":"2026-01-01T00:00:00Z","data":{"license_key":{"key":"SECRET-KEY-123"}}}"#;
+    let body = br#"{"business_id":"bus_1","type":"payment.succeeded","timestamp":"2026-01-01T00:00:00Z","data":{"license_key":{"key":"SECRET-KEY-123"}}}"#;
     let event = WebhookEvent::parse(body).unwrap();
     let WebhookEvent::Other(other) = &event else {
         panic!()
@@ -216,4 +216,51 @@ fn decode_errors_of_any_event_never_show_a_key() {
         "{err}"
     );
     assert!(!err.to_string().contains("CANARY"), "{err}");
+}
+
+#[test]
+fn each_refusal_is_a_distinct_rejection() {
+    use dodo::webhooks::Rejection;
+    let v = vector();
+    let verifier = verifier(&v, v.now);
+    let at = |secs: i64| DateTime::from_timestamp(secs, 0).unwrap();
+    let body = v.body.as_bytes();
+    let good = headers(&v, &v.signature);
+    assert_eq!(verifier.check_at(&good, body, at(v.now)), Ok(()));
+    let sent: i64 = v.timestamp.parse().unwrap();
+    assert_eq!(
+        verifier.check_at(&good, body, at(sent + 301)),
+        Err(Rejection::TooOld)
+    );
+    assert_eq!(
+        verifier.check_at(&good, body, at(sent - 301)),
+        Err(Rejection::TooNew)
+    );
+    assert!(Rejection::TooNew.is_stale() && !Rejection::BadSignature.is_stale());
+    assert_eq!(
+        verifier.check_at(&headers(&v, &v.tampered), body, at(v.now)),
+        Err(Rejection::BadSignature)
+    );
+    let garbled = WebhookHeaders {
+        timestamp: "12:00",
+        ..good
+    };
+    assert_eq!(
+        verifier.check_at(&garbled, body, at(v.now)),
+        Err(Rejection::BadTimestamp)
+    );
+    let huge = WebhookHeaders {
+        timestamp: "99999999999999999",
+        ..good
+    };
+    assert_eq!(
+        verifier.check_at(&huge, body, at(v.now)),
+        Err(Rejection::BadTimestamp)
+    );
+    let mut map = http::HeaderMap::new();
+    map.insert("webhook-id", http::HeaderValue::from_static("msg_1"));
+    assert_eq!(
+        WebhookHeaders::read(&map),
+        Err(Rejection::MissingHeader("webhook-timestamp"))
+    );
 }

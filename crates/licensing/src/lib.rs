@@ -8,11 +8,13 @@
 #![deny(missing_docs)]
 
 mod adapters;
+pub mod events;
 #[cfg(feature = "guard")]
 pub mod guard;
 pub mod migration;
 
 pub use adapters::*;
+pub use events::{EventKind, EventRejection, LicenseEvent};
 #[cfg(feature = "guard")]
 pub use guard::{Guard, Verdict};
 pub use migration::MigrationWindow;

@@ -64,22 +64,11 @@ pub struct Domain {
 
 license_core::attach_raw!(Domain);
 
-/// The body of `POST /project/{project}/domains`.
-///
-/// ```
-/// use devpayr::models::{Environment, NewDomain};
-///
-/// let body = NewDomain::new("app.example.com", Environment::Production).primary(true).paid(true);
-/// # let _ = body;
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The flags a domain is created or updated with; `None` leaves a flag out of the body.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct NewDomain {
-    /// The host name (unique in the project).
-    pub domain: String,
-    /// The environment it serves.
-    pub environment: Environment,
-    /// Makes it the primary domain (the current primary is demoted).
+pub struct DomainFlags {
+    /// Makes it the primary domain (the current primary is demoted), or not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_primary: Option<bool>,
     /// Marks it verified (default false).
@@ -96,52 +85,126 @@ pub struct NewDomain {
     pub is_active: Option<bool>,
 }
 
+/// The flag setters [`NewDomain`] and [`DomainUpdate`] share.
+macro_rules! flag_setters {
+    () => {
+        /// Sets `is_primary`.
+        #[must_use]
+        pub fn primary(mut self, primary: bool) -> Self {
+            self.flags.is_primary = Some(primary);
+            self
+        }
+
+        /// Sets `is_verified`.
+        #[must_use]
+        pub fn verified(mut self, verified: bool) -> Self {
+            self.flags.is_verified = Some(verified);
+            self
+        }
+
+        /// Sets `is_locked`.
+        #[must_use]
+        pub fn locked(mut self, locked: bool) -> Self {
+            self.flags.is_locked = Some(locked);
+            self
+        }
+
+        /// Sets `has_paid`.
+        #[must_use]
+        pub fn paid(mut self, paid: bool) -> Self {
+            self.flags.has_paid = Some(paid);
+            self
+        }
+
+        /// Sets `is_active`.
+        #[must_use]
+        pub fn active(mut self, active: bool) -> Self {
+            self.flags.is_active = Some(active);
+            self
+        }
+    };
+}
+
+/// The body of `POST /project/{project}/domains`.
+///
+/// ```
+/// use devpayr::models::{Environment, NewDomain};
+///
+/// let body = NewDomain::new("app.example.com", Environment::Production).primary(true).paid(true);
+/// # let _ = body;
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct NewDomain {
+    /// The host name (unique in the project).
+    pub domain: String,
+    /// The environment it serves.
+    pub environment: Environment,
+    /// The flags (`is_primary`, `is_verified`, `is_locked`, `has_paid`, `is_active`); the server's
+    /// defaults for those not set.
+    #[serde(flatten)]
+    pub flags: DomainFlags,
+}
+
 impl NewDomain {
     /// A domain with the server's defaults for every flag.
     pub fn new(domain: impl Into<String>, environment: Environment) -> Self {
         Self {
             domain: domain.into(),
             environment,
-            is_primary: None,
-            is_verified: None,
-            is_locked: None,
-            has_paid: None,
-            is_active: None,
+            flags: DomainFlags::default(),
         }
     }
 
-    /// Sets `is_primary`.
+    flag_setters!();
+}
+
+/// The body of `PUT /project/{project}/domain/{domain}`: every field optional, only the ones set
+/// are sent (an empty update is valid and changes nothing).
+///
+/// ```
+/// use devpayr::models::DomainUpdate;
+///
+/// let update = DomainUpdate::new().paid(true).active(false);
+/// assert_eq!(
+///     serde_json::to_string(&update).unwrap(),
+///     r#"{"has_paid":true,"is_active":false}"#
+/// );
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct DomainUpdate {
+    /// A new host name (unique in the project).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// A new environment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<Environment>,
+    /// The flags (`is_primary`, `is_verified`, `is_locked`, `has_paid`, `is_active`); only those
+    /// set are sent.
+    #[serde(flatten)]
+    pub flags: DomainFlags,
+}
+
+impl DomainUpdate {
+    /// Changes nothing.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Renames the domain.
     #[must_use]
-    pub fn primary(mut self, primary: bool) -> Self {
-        self.is_primary = Some(primary);
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.domain = Some(domain.into());
         self
     }
 
-    /// Sets `is_verified`.
+    /// Moves it to another environment.
     #[must_use]
-    pub fn verified(mut self, verified: bool) -> Self {
-        self.is_verified = Some(verified);
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = Some(environment);
         self
     }
 
-    /// Sets `is_locked`.
-    #[must_use]
-    pub fn locked(mut self, locked: bool) -> Self {
-        self.is_locked = Some(locked);
-        self
-    }
-
-    /// Sets `has_paid`.
-    #[must_use]
-    pub fn paid(mut self, paid: bool) -> Self {
-        self.has_paid = Some(paid);
-        self
-    }
-
-    /// Sets `is_active`.
-    #[must_use]
-    pub fn active(mut self, active: bool) -> Self {
-        self.is_active = Some(active);
-        self
-    }
+    flag_setters!();
 }

@@ -7,7 +7,7 @@ mod has_paid;
 mod injectable;
 mod license;
 
-pub use domain::{Domain, Environment, NewDomain};
+pub use domain::{Domain, DomainFlags, DomainUpdate, Environment, NewDomain};
 pub use envelope::{ActionOutcome, CursorPage, Envelope};
 pub use has_paid::{Denial, DenialReason, LicenseCheck, PaymentStatus};
 pub use injectable::{Injectable, InjectableMode, InjectableType};

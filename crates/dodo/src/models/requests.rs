@@ -8,9 +8,9 @@ use serde::Serialize;
 use crate::error::op;
 use crate::licenses::invalid;
 use crate::models::{LicenseKey, LicenseKeyInstance, LicenseKeySource, LicenseKeyStatus};
-use crate::pagination::{DEFAULT_PAGE_SIZE, Listing, clamp_page_size};
+use crate::pagination::{DEFAULT_PAGE_SIZE, Listing};
 
-fn timestamp(at: &DateTime<Utc>) -> String {
+pub(crate) fn timestamp(at: &DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
@@ -49,17 +49,7 @@ impl ListLicenseKeys {
         Self::default()
     }
 
-    /// Items per page, 1 to 100 (clamped).
-    pub fn page_size(mut self, size: u32) -> Self {
-        self.paging.size = clamp_page_size(size);
-        self
-    }
-
-    /// The page to fetch (0-based, as Dodo's default); where a walk starts.
-    pub fn page_number(mut self, number: u32) -> Self {
-        self.paging.number = number;
-        self
-    }
+    paging_methods!();
 
     /// Only keys of this customer.
     pub fn customer_id(mut self, id: impl Into<String>) -> Self {
@@ -101,7 +91,10 @@ impl ListLicenseKeys {
 impl Listing for ListLicenseKeys {
     type Item = LicenseKey;
     const OPERATION: &'static str = op::LIST_KEYS;
-    const PATH: &'static str = "license_keys";
+
+    fn segments(&self) -> Vec<&str> {
+        vec!["license_keys"]
+    }
 
     fn paging(&self) -> Paging {
         self.paging
@@ -139,17 +132,7 @@ impl ListInstances {
         Self::default()
     }
 
-    /// Items per page, 1 to 100 (clamped).
-    pub fn page_size(mut self, size: u32) -> Self {
-        self.paging.size = clamp_page_size(size);
-        self
-    }
-
-    /// The page to fetch (0-based); where a walk starts.
-    pub fn page_number(mut self, number: u32) -> Self {
-        self.paging.number = number;
-        self
-    }
+    paging_methods!();
 
     /// Only instances of this license key (`lic_…`).
     pub fn license_key_id(mut self, id: impl Into<String>) -> Self {
@@ -167,7 +150,10 @@ impl ListInstances {
 impl Listing for ListInstances {
     type Item = LicenseKeyInstance;
     const OPERATION: &'static str = op::LIST_INSTANCES;
-    const PATH: &'static str = "license_key_instances";
+
+    fn segments(&self) -> Vec<&str> {
+        vec!["license_key_instances"]
+    }
 
     fn paging(&self) -> Paging {
         self.paging
@@ -321,7 +307,7 @@ impl UpdateLicenseKey {
 }
 
 /// The API's limit is an int32.
-fn check_limit(operation: &'static str, limit: Option<u32>) -> Result<(), LicenseError> {
+pub(crate) fn check_limit(operation: &'static str, limit: Option<u32>) -> Result<(), LicenseError> {
     match limit {
         Some(limit) if i32::try_from(limit).is_err() => Err(invalid(
             operation,

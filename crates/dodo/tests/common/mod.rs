@@ -54,6 +54,22 @@ pub fn client(server: &MockServer) -> Client {
         .unwrap()
 }
 
+/// A client for `server` with the test token and two fast retries (no jitter).
+pub fn retrying_client(server: &MockServer) -> Client {
+    let retry = RetryPolicy::retries(2)
+        .backoff(
+            std::time::Duration::from_millis(1),
+            std::time::Duration::from_millis(2),
+        )
+        .jitter(false);
+    Client::builder()
+        .base_url(server.uri())
+        .api_key(TOKEN)
+        .http_options(HttpOptions::new().retry(retry))
+        .build()
+        .unwrap()
+}
+
 /// Matches requests without an `Authorization` header.
 pub struct NoAuthorization;
 

@@ -26,8 +26,8 @@ pub struct LicenseKeyRecord {
     /// The owner's email.
     #[serde(deserialize_with = "license_core::de::opt_string", default)]
     pub owner_email: Option<String>,
-    /// Activations allowed.
-    #[serde(deserialize_with = "license_core::de::opt_uint", default)]
+    /// Activations allowed; `None` when unlimited (`-1`, any negative) or not sent.
+    #[serde(deserialize_with = "super::limits::limit_count", default)]
     pub activation_limit: Option<u64>,
     /// Validity in days.
     #[serde(deserialize_with = "license_core::de::opt_uint", default)]
@@ -35,8 +35,9 @@ pub struct LicenseKeyRecord {
     /// When assigned.
     #[serde(deserialize_with = "license_core::de::opt_string", default)]
     pub assigned_at: Option<String>,
-    /// `available`, `assigned`, `reserved`, `blocked`, or another value.
-    #[serde(default)]
+    /// `available`, `assigned`, `reserved`, `blocked`, or another value; `null` or absent reads
+    /// as `Other("")`.
+    #[serde(default, deserialize_with = "license_core::de::null_as_default")]
     pub status: super::LicenseKeyStatus,
     /// Created at (ISO-8601).
     #[serde(deserialize_with = "license_core::de::opt_string", default)]
@@ -63,14 +64,14 @@ pub struct AssignedLicenseKey {
     pub product_id: Option<u64>,
     /// The key.
     pub license_key: SecretLicenseKey,
-    /// Activations allowed.
-    #[serde(deserialize_with = "license_core::de::opt_uint", default)]
+    /// Activations allowed; `None` when unlimited (`-1`, any negative) or not sent.
+    #[serde(deserialize_with = "super::limits::limit_count", default)]
     pub activation_limit: Option<u64>,
     /// Validity in days.
     #[serde(deserialize_with = "license_core::de::opt_uint", default)]
     pub validity: Option<u64>,
     /// The status (`assigned`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "license_core::de::null_as_default")]
     pub status: super::LicenseKeyStatus,
     /// The owner's name.
     #[serde(deserialize_with = "license_core::de::opt_string", default)]
@@ -220,8 +221,8 @@ pub struct Generator {
     /// Chunk length.
     #[serde(deserialize_with = "license_core::de::opt_uint", default)]
     pub chunk_length: Option<u64>,
-    /// Activations allowed for generated keys.
-    #[serde(deserialize_with = "license_core::de::opt_uint", default)]
+    /// Activations allowed for generated keys; `None` when unlimited (negative) or not sent.
+    #[serde(deserialize_with = "super::limits::limit_count", default)]
     pub activation_limit: Option<u64>,
     /// Validity in days.
     #[serde(deserialize_with = "license_core::de::opt_uint", default)]

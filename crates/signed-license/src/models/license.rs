@@ -5,6 +5,7 @@ use std::fmt;
 use license_core::RawJson;
 use license_core::SecretLicenseKey;
 use serde::Deserialize;
+use serde_json::Value;
 
 /// What `activate` (and assign-and-activate) did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,15 +27,42 @@ pub enum Deactivation {
     AlreadyInactive,
 }
 
-/// One `{key, value}` meta entry.
+/// One `{key, value}` meta entry. The admin portal stores any valid JSON as a value, so the value
+/// is kept as JSON ([`json`](Self::json)) beside its text form ([`value`](Self::value)).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "RawMetaEntry")]
 #[non_exhaustive]
 pub struct MetaEntry {
     /// The meta key.
     pub key: String,
-    /// The value (numbers are kept as text).
-    #[serde(deserialize_with = "license_core::de::opt_string", default)]
+    /// The value as text: a string as is, a number or boolean as written, an array or object as
+    /// its JSON; `None` for `null` or a missing value.
     pub value: Option<String>,
+    /// The value as sent, of any JSON type (`Null` when missing).
+    pub json: Value,
+}
+
+#[derive(Deserialize)]
+struct RawMetaEntry {
+    #[serde(deserialize_with = "license_core::de::string")]
+    key: String,
+    #[serde(default)]
+    value: Value,
+}
+
+impl From<RawMetaEntry> for MetaEntry {
+    fn from(raw: RawMetaEntry) -> Self {
+        let value = match &raw.value {
+            Value::Null => None,
+            Value::String(text) => Some(text.clone()),
+            other => Some(other.to_string()),
+        };
+        Self {
+            key: raw.key,
+            value,
+            json: raw.value,
+        }
+    }
 }
 
 /// The answer of `get-license-key-details` (code 500).
@@ -68,8 +96,9 @@ pub struct LicenseKeyInfo {
     /// The owner's email.
     #[serde(deserialize_with = "license_core::de::opt_string", default)]
     pub owner_email: Option<String>,
-    /// How many activations are allowed (0 = unlimited).
-    #[serde(deserialize_with = "license_core::de::opt_uint", default)]
+    /// How many activations are allowed (0 = unlimited); `None` when unlimited (`-1`, any
+    /// negative) or not sent.
+    #[serde(deserialize_with = "super::limits::limit_count", default)]
     pub activation_limit: Option<u64>,
     /// Validity in days (0 = unlimited).
     #[serde(deserialize_with = "license_core::de::opt_uint", default)]

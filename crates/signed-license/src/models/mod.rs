@@ -3,6 +3,7 @@
 
 mod admin;
 mod license;
+mod limits;
 mod requests;
 
 pub use admin::{
@@ -13,6 +14,7 @@ pub use license::{
     Activation, Deactivation, Downloadable, LicenseDetails, LicenseKeyInfo, MetaEntry, ProductInfo,
     TelemetrySaved,
 };
+pub use limits::ActivationLimit;
 pub use requests::{
     ContractSpec, LicenseKeySpec, LicenseKeyStatus, NewProduct, ProductSource, ProductStatus,
     RandomAssign, Telemetry, TelemetryData,

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::ActivationLimit;
 use license_core::SecretLicenseKey;
 
 /// Form fields: name and value.
@@ -62,8 +63,8 @@ license_core::open_enum!(
 pub struct LicenseKeySpec {
     /// The product.
     pub product_id: u64,
-    /// Activations allowed (0 = unlimited).
-    pub activation_limit: u64,
+    /// Activations allowed (`AtMost(0)` is documented as unlimited; `Unlimited` sends `-1`).
+    pub activation_limit: ActivationLimit,
     /// Validity in days (0 = unlimited).
     pub validity: u64,
     /// The status to set.
@@ -86,13 +87,20 @@ impl LicenseKeySpec {
     ) -> Self {
         Self {
             product_id,
-            activation_limit,
+            activation_limit: ActivationLimit::AtMost(activation_limit),
             validity,
             status,
             owner_name: None,
             owner_email: None,
             assigned_at: None,
         }
+    }
+
+    /// Sends `-1`: unlimited activations, as the admin portal documents it.
+    #[must_use]
+    pub fn unlimited_activations(mut self) -> Self {
+        self.activation_limit = ActivationLimit::Unlimited;
+        self
     }
 
     /// Sets the owner.

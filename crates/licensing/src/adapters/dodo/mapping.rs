@@ -1,6 +1,8 @@
 //! Dodo's models mapped into the neutral ones: pure functions, no I/O.
 
-use dodo::models::{Activation, LicenseKeyInstance, LicenseKeyStatus};
+use dodo::models::{
+    Activation, EntitlementGrant, GrantStatus, LicenseKeyInstance, LicenseKeyStatus,
+};
 use license_core::{Instance, LicenseKey, LicenseStatus, Provider, SecretLicenseKey};
 
 use crate::adapters::common::count_i64;
@@ -37,6 +39,45 @@ pub fn license(key: &dodo::LicenseKey, test_mode: Option<bool>) -> LicenseKey {
     license.test_mode = test_mode;
     license.raw = key.raw.clone();
     license
+}
+
+/// The license key an entitlement grant delivered, as a neutral [`LicenseKey`]; `None` when the
+/// grant carries none (pending, failed, or another integration).
+///
+/// The key's own status counts, except that a `Revoked` grant's key is `Disabled` whatever the
+/// payload still says (revoking disables the key). The grant gives the customer, the brand (the
+/// store), the purchase refs and the metadata; the entitlement stands where a product would
+/// (`product.id` is the `ent_…` id: grants do not name the product). `raw` is the grant's
+/// `license_key` object as Dodo sent it.
+pub fn license_from_grant(grant: &EntitlementGrant, test_mode: Option<bool>) -> Option<LicenseKey> {
+    let key = grant.license_key.as_ref()?;
+    let state = match grant.status {
+        GrantStatus::Revoked => LicenseStatus::Disabled,
+        _ => status(&key.status),
+    };
+    let mut license = LicenseKey::new(Provider::Dodo, key.id.clone(), state);
+    license.key = Some(key.key.clone());
+    license.customer.id = Some(grant.customer_id.clone());
+    license.product.id = Some(grant.entitlement_id.clone());
+    license.product.store_id = grant.brand_id.clone();
+    license.purchase.payment_id = grant.payment_id.clone();
+    license.purchase.subscription_id = grant.subscription_id.clone();
+    license.activation_limit = key.activations_limit.and_then(count_i64);
+    license.activations = count_i64(key.activations_used);
+    license.expires_at = key.expires_at;
+    license.updated_at = grant.updated_at;
+    license.test_mode = test_mode;
+    if !grant.metadata.is_empty() {
+        license.metadata = serde_json::Value::Object(
+            grant
+                .metadata
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        );
+    }
+    license.raw = key.raw.clone();
+    Some(license)
 }
 
 /// A Dodo license key instance as a neutral [`Instance`].

@@ -1,13 +1,14 @@
 //! Dodo Payments behind [`LicenseProvider`]: the public activate / validate / deactivate
-//! endpoints and the admin license-key and instance endpoints of the `dodo` crate.
+//! endpoints and the admin license-key and instance endpoints of the `dodo` crate, with
+//! entitlement grants where Dodo removes a deprecated key endpoint.
 
 pub mod mapping;
 use self::mapping as map;
 
 use async_trait::async_trait;
 use dodo::{
-    CreateLicenseKey, DodoErrorExt, Environment, LicenseKeyStatus, ListInstances, ListLicenseKeys,
-    UpdateLicenseKey,
+    CreateLicenseKey, DodoErrorExt, Environment, IntegrationType, LicenseKeyStatus,
+    ListCustomerGrants, ListInstances, ListLicenseKeys, UpdateLicenseKey,
 };
 use license_core::{
     ActivateRequest, ActivationOutcome, Capabilities, CreateRequest, DeactivateRequest, Instance,
@@ -24,6 +25,15 @@ use crate::adapters::common::{is_empty_metadata, reason_for_status, unsupported_
 /// create, update and instances use the admin endpoints and need a client built with an API key.
 /// Page tokens are 1-based [`PageToken::Number`]s (Dodo's `page_number` is 0-based: page 1 is
 /// Dodo's page 0).
+///
+/// Dodo deprecated `GET /license_keys`, `GET /license_keys/{id}` and `PATCH /license_keys/{id}`
+/// (API v1.95.3) in favour of entitlement grants. They are still called first, for accounts that
+/// have them. Where grants can stand in, they do once Dodo answers that a deprecated route is gone
+/// (404 or 410 on the list, which has no id to be unknown): [`list`](LicenseProvider::list) with a
+/// customer reads the customer's `license_key` grants (`GET /customers/{id}/entitlement-grants`).
+/// Grants cannot replace get-by-id or update (no grant route takes a `lic_…` id, and grants
+/// cannot change a limit or expiry); revoking is on [`dodo::Entitlements::revoke_grant`] through
+/// [`client`](Self::client).
 ///
 /// ```no_run
 /// use licensing::{DodoProvider, LicenseProvider, ValidateRequest};
@@ -86,6 +96,57 @@ impl DodoProvider {
             .ok()?;
         constant_time_eq(license.key.expose().as_bytes(), key.expose().as_bytes())
             .then(|| map::license(&license, self.test_mode))
+    }
+
+    /// One page of `GET /license_keys`.
+    async fn list_keys(&self, request: &ListRequest) -> Result<Page<LicenseKey>, LicenseError> {
+        let number = page_number(request.page.as_ref(), "list")?;
+        let mut params = ListLicenseKeys::new().page_number(number);
+        if let Some(size) = request.page_size {
+            params = params.page_size(size);
+        }
+        if let Some(status) = &request.status {
+            params = params.status(status_filter(status)?);
+        }
+        if let Some(product) = &request.product_id {
+            params = params.product_id(product.clone());
+        }
+        if let Some(customer) = &request.customer_id {
+            params = params.customer_id(customer.clone());
+        }
+        let page = self.client.license_keys().list(&params).await?;
+        let next = next_token(page.next_page_number());
+        let items = page
+            .items
+            .iter()
+            .map(|key| map::license(key, self.test_mode))
+            .collect();
+        Ok(Page::new(items, next))
+    }
+
+    /// One page of a customer's `license_key` grants, as licenses (grants without a key left
+    /// out, the status filter applied here).
+    async fn list_from_grants(
+        &self,
+        customer: &str,
+        request: &ListRequest,
+    ) -> Result<Page<LicenseKey>, LicenseError> {
+        let number = page_number(request.page.as_ref(), "list")?;
+        let mut params = ListCustomerGrants::new(customer)
+            .integration_type(IntegrationType::LicenseKey)
+            .page_number(number);
+        if let Some(size) = request.page_size {
+            params = params.page_size(size);
+        }
+        let page = self.client.grants().for_customer(&params).await?;
+        let next = next_token(page.next_page_number());
+        let items = page
+            .items
+            .iter()
+            .filter_map(|grant| map::license_from_grant(grant, self.test_mode))
+            .filter(|license| request.status.as_ref().is_none_or(|s| *s == license.status))
+            .collect();
+        Ok(Page::new(items, next))
     }
 }
 
@@ -190,30 +251,19 @@ impl LicenseProvider for DodoProvider {
 
     /// `GET /license_keys` (deprecated by Dodo, still served): filters by status (`active`,
     /// `expired`, `disabled`), product and customer. Dodo sends no total; the next page is offered
-    /// while pages are full.
+    /// while pages are full. When that route is gone (404 or 410) and a customer is given, the
+    /// customer's `license_key` grants are listed instead (status filtered here, no product
+    /// filter: grants name the entitlement, not the product).
     async fn list(&self, request: ListRequest) -> Result<Page<LicenseKey>, LicenseError> {
-        let number = page_number(request.page.as_ref(), "list")?;
-        let mut params = ListLicenseKeys::new().page_number(number);
-        if let Some(size) = request.page_size {
-            params = params.page_size(size);
+        match self.list_keys(&request).await {
+            Err(error) if matches!(error.status(), Some(404 | 410)) => {
+                match (&request.customer_id, &request.product_id) {
+                    (Some(customer), None) => self.list_from_grants(customer, &request).await,
+                    _ => Err(error),
+                }
+            }
+            other => other,
         }
-        if let Some(status) = &request.status {
-            params = params.status(status_filter(status)?);
-        }
-        if let Some(product) = request.product_id {
-            params = params.product_id(product);
-        }
-        if let Some(customer) = request.customer_id {
-            params = params.customer_id(customer);
-        }
-        let page = self.client.license_keys().list(&params).await?;
-        let next = next_token(page.next_page_number());
-        let items = page
-            .items
-            .iter()
-            .map(|key| map::license(key, self.test_mode))
-            .collect();
-        Ok(Page::new(items, next))
     }
 
     /// `POST /license_keys`: imports a key. Dodo needs the key string, the customer and the

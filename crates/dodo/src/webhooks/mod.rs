@@ -1,4 +1,5 @@
-//! Webhooks: Standard Webhooks signature verification and the typed `license_key.created` event.
+//! Webhooks: Standard Webhooks signature verification and the typed `license_key.created` and
+//! `entitlement_grant.*` events.
 //!
 //! Dodo signs `"{webhook-id}.{webhook-timestamp}.{raw body}"` with HMAC-SHA256, keyed by the
 //! base64 secret after `whsec_`, and sends `webhook-signature: v1,<base64> [v1,<base64> …]`.
@@ -12,14 +13,13 @@ use aws_lc_rs::hmac;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration, Utc};
-use license_core::{AttachRaw, RawJson};
 use license_core::{Clock, LicenseError, SystemClock};
-use license_http::decode_json_redacted;
-use serde::Deserialize;
-use serde_json::Value;
 
 use crate::client::PROVIDER;
-use crate::models::LicenseKey;
+
+mod events;
+
+pub use events::{WebhookEnvelope, WebhookEvent};
 
 /// How far `webhook-timestamp` may be from now, either way.
 pub const DEFAULT_TOLERANCE_SECONDS: i64 = 300;
@@ -38,17 +38,62 @@ pub struct WebhookHeaders<'a> {
 impl<'a> WebhookHeaders<'a> {
     /// Reads the three headers from an HTTP header map; a signature error when one is missing.
     pub fn from_header_map(headers: &'a http::HeaderMap) -> Result<Self, LicenseError> {
-        let get = |name: &str| {
+        Self::read(headers).map_err(Rejection::into_error)
+    }
+
+    /// Reads the three headers; [`Rejection::MissingHeader`] when one is missing or not text.
+    pub fn read(headers: &'a http::HeaderMap) -> Result<Self, Rejection> {
+        let get = |name: &'static str| {
             headers
                 .get(name)
                 .and_then(|v| v.to_str().ok())
-                .ok_or_else(|| signature_error(&format!("the `{name}` header is missing")))
+                .ok_or(Rejection::MissingHeader(name))
         };
         Ok(Self {
             id: get("webhook-id")?,
             timestamp: get("webhook-timestamp")?,
             signature: get("webhook-signature")?,
         })
+    }
+}
+
+/// Why a delivery was refused, each a distinct value (for a handler that answers them apart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// A Standard Webhooks header is missing or not text.
+    MissingHeader(&'static str),
+    /// `webhook-timestamp` is not Unix seconds (or out of range).
+    BadTimestamp,
+    /// The timestamp is older than the tolerance allows.
+    TooOld,
+    /// The timestamp is further in the future than the tolerance allows.
+    TooNew,
+    /// No `v1` signature matches the body for this secret.
+    BadSignature,
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingHeader(name) => write!(f, "the `{name}` header is missing"),
+            Self::BadTimestamp => f.write_str("the `webhook-timestamp` header is not Unix seconds"),
+            Self::TooOld => f.write_str("the webhook timestamp is too old"),
+            Self::TooNew => f.write_str("the webhook timestamp is too new"),
+            Self::BadSignature => f.write_str("no webhook signature matches"),
+        }
+    }
+}
+
+impl Rejection {
+    /// The signature error this rejection stands for.
+    pub fn into_error(self) -> LicenseError {
+        signature_error(&self.to_string())
+    }
+
+    /// Whether the timestamp was outside the tolerance (too old or too new).
+    pub fn is_stale(&self) -> bool {
+        matches!(self, Self::TooOld | Self::TooNew)
     }
 }
 
@@ -115,26 +160,31 @@ impl WebhookVerifier {
 
     /// Checks the signature and timestamp of `body` (the exact bytes received).
     pub fn verify(&self, headers: &WebhookHeaders<'_>, body: &[u8]) -> Result<(), LicenseError> {
-        let timestamp: i64 =
-            headers.timestamp.trim().parse().map_err(|_| {
-                signature_error("the `webhook-timestamp` header is not Unix seconds")
-            })?;
-        let sent = DateTime::<Utc>::from_timestamp(timestamp, 0)
-            .ok_or_else(|| signature_error("the `webhook-timestamp` is out of range"))?;
-        let now = self.clock.now();
+        self.check_at(headers, body, self.clock.now())
+            .map_err(Rejection::into_error)
+    }
+
+    /// Checks the signature and timestamp of `body` against `now`: a pure function of its inputs,
+    /// each refusal a distinct [`Rejection`].
+    pub fn check_at(
+        &self,
+        headers: &WebhookHeaders<'_>,
+        body: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<(), Rejection> {
+        let timestamp: i64 = headers
+            .timestamp
+            .trim()
+            .parse()
+            .map_err(|_| Rejection::BadTimestamp)?;
+        let sent = DateTime::<Utc>::from_timestamp(timestamp, 0).ok_or(Rejection::BadTimestamp)?;
         if now.signed_duration_since(sent) > self.tolerance {
-            return Err(signature_error("the webhook timestamp is too old"));
+            return Err(Rejection::TooOld);
         }
         if sent.signed_duration_since(now) > self.tolerance {
-            return Err(signature_error("the webhook timestamp is too new"));
+            return Err(Rejection::TooNew);
         }
-        let mut signed =
-            Vec::with_capacity(headers.id.len() + headers.timestamp.len() + body.len() + 2);
-        signed.extend_from_slice(headers.id.as_bytes());
-        signed.push(b'.');
-        signed.extend_from_slice(headers.timestamp.as_bytes());
-        signed.push(b'.');
-        signed.extend_from_slice(body);
+        let signed = signed_content(headers.id, headers.timestamp, body);
         let matched = headers
             .signature
             .split_whitespace()
@@ -144,8 +194,23 @@ impl WebhookVerifier {
         if matched {
             Ok(())
         } else {
-            Err(signature_error("no webhook signature matches"))
+            Err(Rejection::BadSignature)
         }
+    }
+
+    /// The `webhook-signature` value Dodo would send for this message (`v1,<base64>`): for tests
+    /// and emulators that deliver signed webhooks.
+    pub fn signature_for(&self, id: &str, timestamp: i64, body: &[u8]) -> String {
+        let signed = signed_content(id, &timestamp.to_string(), body);
+        format!(
+            "v1,{}",
+            STANDARD.encode(hmac::sign(&self.key, &signed).as_ref())
+        )
+    }
+
+    /// The clock this verifier judges timestamps with.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
     }
 
     /// Verifies, then decodes the event.
@@ -159,90 +224,17 @@ impl WebhookVerifier {
     }
 }
 
+/// `"{id}.{timestamp}.{body}"`, the bytes Standard Webhooks signs.
+fn signed_content(id: &str, timestamp: &str, body: &[u8]) -> Vec<u8> {
+    let mut signed = Vec::with_capacity(id.len() + timestamp.len() + body.len() + 2);
+    signed.extend_from_slice(id.as_bytes());
+    signed.push(b'.');
+    signed.extend_from_slice(timestamp.as_bytes());
+    signed.push(b'.');
+    signed.extend_from_slice(body);
+    signed
+}
+
 fn signature_error(message: &str) -> LicenseError {
     LicenseError::signature(message).with_provider(PROVIDER)
-}
-
-/// The envelope every Dodo webhook shares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct WebhookEnvelope<T> {
-    /// The merchant's business (`bus_…`).
-    pub business_id: String,
-    /// The event type, e.g. `license_key.created`.
-    pub event_type: String,
-    /// When the event happened (not when it was delivered).
-    pub timestamp: DateTime<Utc>,
-    /// The event's data, as of the delivery attempt.
-    pub data: T,
-}
-
-/// A webhook event.
-#[derive(Clone, PartialEq)]
-#[non_exhaustive]
-pub enum WebhookEvent {
-    /// `license_key.created` (a legacy event that still fires; Dodo recommends the
-    /// `entitlement_grant.*` events for new integrations).
-    LicenseKeyCreated(Box<WebhookEnvelope<LicenseKey>>),
-    /// Any other event, its data kept as JSON (`Debug` does not print it: it may hold keys).
-    Other(WebhookEnvelope<Value>),
-}
-
-impl fmt::Debug for WebhookEvent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::LicenseKeyCreated(e) => f.debug_tuple("LicenseKeyCreated").field(e).finish(),
-            Self::Other(e) => f
-                .debug_struct("Other")
-                .field("business_id", &e.business_id)
-                .field("event_type", &e.event_type)
-                .field("timestamp", &e.timestamp)
-                .finish_non_exhaustive(),
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct RawEnvelope {
-    business_id: String,
-    #[serde(rename = "type")]
-    event_type: String,
-    timestamp: DateTime<Utc>,
-    data: Value,
-}
-
-impl WebhookEvent {
-    /// Decodes a body **without** checking its signature: call it only on verified bodies (or
-    /// use [`WebhookVerifier::verify_event`]).
-    pub fn parse(body: &[u8]) -> Result<Self, LicenseError> {
-        // Decode errors never show a secret field of the body (`data.key`, say).
-        let raw: RawEnvelope =
-            decode_json_redacted(body, str::to_owned).map_err(|e| e.with_provider(PROVIDER))?;
-        if raw.event_type == "license_key.created" {
-            let text = raw.data.to_string();
-            let mut data: LicenseKey = decode_json_redacted(text.as_bytes(), str::to_owned)
-                .map_err(|e| e.with_provider(PROVIDER))?;
-            data.attach_raw(RawJson::from_value(raw.data));
-            return Ok(Self::LicenseKeyCreated(Box::new(WebhookEnvelope {
-                business_id: raw.business_id,
-                event_type: raw.event_type,
-                timestamp: raw.timestamp,
-                data,
-            })));
-        }
-        Ok(Self::Other(WebhookEnvelope {
-            business_id: raw.business_id,
-            event_type: raw.event_type,
-            timestamp: raw.timestamp,
-            data: raw.data,
-        }))
-    }
-
-    /// The event type.
-    pub fn event_type(&self) -> &str {
-        match self {
-            Self::LicenseKeyCreated(e) => &e.event_type,
-            Self::Other(e) => &e.event_type,
-        }
-    }
 }
