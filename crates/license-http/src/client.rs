@@ -255,7 +255,10 @@ impl HttpClient {
             };
             let asked = result.as_ref().ok().and_then(Response::retry_after);
             let delay = match asked {
-                Some(asked) => asked.min(options.retry.max_retry_after),
+                // Longer than the policy will wait: the caller gets the rate-limited answer now,
+                // with the provider's delay, rather than a call frozen for the cap.
+                Some(asked) if asked > options.retry.max_retry_after => return result,
+                Some(asked) => asked,
                 None => backoff_delay,
             };
             if started.elapsed().saturating_add(delay) >= options.deadline {

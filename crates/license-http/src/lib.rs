@@ -5,7 +5,8 @@
 //! - retries that are safe: idempotent requests retry transient failures with exponential
 //!   backoff and jitter; activations and other non-idempotent requests retry only when they
 //!   provably never left, or when the provider asked for a retry with `Retry-After`;
-//! - `Retry-After` (seconds or HTTP date) and `retry-after-ms`, capped;
+//! - `Retry-After` (seconds or HTTP date) and `retry-after-ms`, waited for up to a cap; a longer
+//!   delay returns the answer at once, with the provider's delay;
 //! - a response body cap;
 //! - errors that keep status, request id, retry delay and a redacted body, and say whether a
 //!   request may have been applied;

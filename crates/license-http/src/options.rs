@@ -20,7 +20,9 @@ pub struct RetryPolicy {
     pub initial_delay: Duration,
     /// The largest backoff delay (default 8 s).
     pub max_delay: Duration,
-    /// The longest `Retry-After` that is waited for (default 30 s); a longer one is cut to this.
+    /// The longest `Retry-After` that is waited for (default 30 s). A longer one is not waited
+    /// for: the call returns at once with the answer (rate limited, say), whose
+    /// [`retry_after`](license_core::LicenseError::retry_after) carries the provider's delay.
     pub max_retry_after: Duration,
     /// Whether backoff delays are jittered (default true).
     pub jitter: bool,

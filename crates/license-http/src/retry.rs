@@ -60,7 +60,7 @@ pub(crate) fn may_have_been_applied(idempotency: Idempotency, attempt: Attempt) 
 /// date. `None` when absent or unreadable.
 pub fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
     // A delay too long for a `Duration` (a hostile `Retry-After: 1e300`) is unreadable, never a
-    // panic; any readable delay is capped by the retry policy anyway.
+    // panic; a readable delay beyond the retry policy's cap is never waited for.
     let ms = header_str(headers, "retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok());
     if let Some(delay) = ms.and_then(|ms| Duration::try_from_secs_f64(ms / 1000.0).ok()) {
         return Some(delay);
