@@ -292,8 +292,10 @@ impl LicenseError {
         self.inner.kind == ErrorKind::Conflict
     }
 
-    /// A non-idempotent request (activate, deactivate, create) may have taken effect even though
-    /// no answer arrived: check state before trying again.
+    /// A non-idempotent request (activate, deactivate, create) may have taken effect: it may
+    /// have reached the server and no answer proves it was not applied (no answer, a 5xx, or a
+    /// 2xx whose body could not be read). Check state before trying again. False for idempotent
+    /// requests and when the answer proves nothing happened (a 4xx, a refusal).
     pub fn may_have_been_applied(&self) -> bool {
         self.inner.may_have_been_applied
     }

@@ -318,16 +318,27 @@ impl HttpClient {
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         let cap = self.inner.options.max_body_bytes;
+        // The status arrived: whether the request took effect is judged from it.
+        let too_large =
+            || {
+                let attempt = Attempt::Status {
+                    status,
+                    has_retry_after: false,
+                };
+                AttemptError::Fatal(body_too_large(cap, status).with_may_have_been_applied(
+                    may_have_been_applied(request.idempotency, attempt),
+                ))
+            };
         if response
             .content_length()
             .is_some_and(|len| u64::try_from(cap).is_ok_and(|cap| len > cap))
         {
-            return Err(AttemptError::Fatal(body_too_large(cap, status)));
+            return Err(too_large());
         }
         let mut body = BytesMut::new();
         while let Some(chunk) = response.chunk().await.map_err(AttemptError::transport)? {
             if body.len() + chunk.len() > cap {
-                return Err(AttemptError::Fatal(body_too_large(cap, status)));
+                return Err(too_large());
             }
             body.extend_from_slice(&chunk);
         }

@@ -92,12 +92,22 @@ impl Response {
         self.redactor.redact(text)
     }
 
-    /// Tags an error with this call's provider, operation and attempts.
+    /// Whether a non-idempotent request may have taken effect, judged from this answer's
+    /// status: true for a 2xx (whatever its body) and a 5xx, false for a 4xx.
+    pub fn may_have_been_applied(&self) -> bool {
+        self.may_have_been_applied
+    }
+
+    /// Tags an error about this response with the call's provider, operation and attempts, and
+    /// with [`may_have_been_applied`](Self::may_have_been_applied) (an activation answered 2xx
+    /// whose body cannot be read still happened). An error that the answer itself proves was
+    /// not applied (a verified refusal) sets it back to false.
     pub fn tag(&self, error: LicenseError) -> LicenseError {
         error
             .with_provider(self.provider)
             .with_operation(self.operation)
             .with_attempts(self.attempts)
+            .with_may_have_been_applied(self.may_have_been_applied)
     }
 
     /// The HTTP details of this response: status, request id, retry delay, redacted body and the
@@ -123,7 +133,6 @@ impl Response {
             None => format!("unexpected HTTP status {}", self.status),
         };
         self.tag(LicenseError::from_http(details, message))
-            .with_may_have_been_applied(self.may_have_been_applied)
     }
 
     /// `Ok(self)` for a 2xx status, the error otherwise.

@@ -58,8 +58,8 @@ fn check_saved_survives_a_far_future_envelope() {
     let path = dir.join("far-future.json");
     let body = envelope(&key, &valid_json(TS + 9_300_000_000_000_000), "product");
     std::fs::write(&path, body).unwrap();
-    let verifier = Verifier::new(test_keys(), Policy::new())
-        .with_clock(Arc::new(FixedClock::new(at(TS))));
+    let verifier =
+        Verifier::new(test_keys(), Policy::new()).with_clock(Arc::new(FixedClock::new(at(TS))));
     let check = verifier.check_saved(&path, Duration::days(7)).unwrap();
     assert!(check.clock_tampered);
     std::fs::remove_dir_all(&dir).unwrap();

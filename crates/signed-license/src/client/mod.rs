@@ -421,11 +421,14 @@ fn code_error(response: &Response, payload: &Payload) -> LicenseError {
         _ if matches!(code, ResponseCode::Unknown(_)) => ErrorKind::Http,
         _ => ErrorKind::Rejected,
     };
-    response.tag(
-        LicenseError::from_http(details_without_body(response), payload.message())
-            .with_kind(kind)
-            .with_provider_error(Some(code.to_string()), Some(payload.message().to_owned())),
-    )
+    response
+        .tag(
+            LicenseError::from_http(details_without_body(response), payload.message())
+                .with_kind(kind)
+                .with_provider_error(Some(code.to_string()), Some(payload.message().to_owned())),
+        )
+        // A verified error answer proves the call was not applied.
+        .with_may_have_been_applied(false)
 }
 
 /// The HTTP details without the body: an envelope's base64 text can carry secrets that the
