@@ -8,6 +8,7 @@ use backon::{BackoffBuilder, ExponentialBuilder};
 use bytes::{Bytes, BytesMut};
 use license_core::{ErrorKind, LicenseError};
 use serde::de::DeserializeOwned;
+use tokio::sync::Semaphore;
 use tracing::Instrument;
 use url::Url;
 
@@ -44,6 +45,8 @@ struct Inner {
     client: reqwest::Client,
     user_agent: String,
     error_parser: Arc<ProviderErrorParser>,
+    /// One permit per request in flight, shared by every clone.
+    in_flight: Arc<Semaphore>,
 }
 
 impl fmt::Debug for HttpClient {
@@ -73,6 +76,7 @@ impl HttpClient {
             Some(client) => client.clone(),
             None => reqwest::Client::builder()
                 .connect_timeout(options.connect_timeout)
+                .pool_max_idle_per_host(options.max_connections)
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| {
@@ -80,6 +84,7 @@ impl HttpClient {
                         .with_source(e.without_url()))
                 })?,
         };
+        let in_flight = Arc::new(Semaphore::new(options.max_connections));
         Ok(Self {
             inner: Arc::new(Inner {
                 identity,
@@ -88,6 +93,7 @@ impl HttpClient {
                 client,
                 user_agent,
                 error_parser: Arc::new(|_: &[u8]| (None, None)),
+                in_flight,
             }),
         })
     }
@@ -107,6 +113,7 @@ impl HttpClient {
                 client: inner.client.clone(),
                 user_agent: inner.user_agent.clone(),
                 error_parser: Arc::new(parser),
+                in_flight: inner.in_flight.clone(),
             }),
         }
     }
@@ -175,9 +182,33 @@ impl HttpClient {
                     Attempt::NoAnswer,
                 ));
             }
+            // Wait for a turn within the deadline; a call that never got one was never sent.
+            let turn =
+                tokio::time::timeout(remaining, self.inner.in_flight.clone().acquire_owned()).await;
+            let remaining = options.deadline.saturating_sub(started.elapsed());
+            let Ok(Ok(permit)) = turn.map(|t| t.ok().filter(|_| !remaining.is_zero()).ok_or(()))
+            else {
+                return Err(self.fail(
+                    &request,
+                    ErrorKind::Timeout,
+                    "the deadline passed while waiting for a free connection",
+                    attempts - 1,
+                    Attempt::NotSent,
+                ));
+            };
             let attempt_started = Instant::now();
             let budget = options.attempt_timeout.min(remaining);
             let outcome = tokio::time::timeout(budget, self.attempt(&request, &url)).await;
+            // The connection goes back to hyper's pool from a task of its own once it is ready
+            // for another request; the turn is handed on a few scheduler turns later, so that
+            // the next caller finds it idle rather than opening another (the caller does not
+            // wait for this).
+            tokio::spawn(async move {
+                for _ in 0..4 {
+                    tokio::task::yield_now().await;
+                }
+                drop(permit);
+            });
             let (attempt, result) = match outcome {
                 Err(_elapsed) => (
                     Attempt::NoAnswer,

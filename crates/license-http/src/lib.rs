@@ -37,7 +37,7 @@ mod response;
 mod retry;
 
 pub use client::{ClientIdentity, HttpClient, ProviderErrorParser};
-pub use options::{HttpOptions, RetryPolicy};
+pub use options::{HttpOptions, MAX_CONNECTIONS, RetryPolicy};
 pub use redact::{
     MAX_ERROR_BODY_CHARS, REDACTED, Redactor, blank_secret_values, decode_json_redacted,
     is_secret_field, redact_fields,

@@ -18,6 +18,12 @@ pub(crate) struct Counters {
     pub(crate) open: AtomicUsize,
     /// The most connections open at once.
     pub(crate) peak: AtomicUsize,
+    /// Connections accepted in all.
+    pub(crate) accepted: AtomicUsize,
+    /// Requests being answered now.
+    pub(crate) busy: AtomicUsize,
+    /// The most requests being answered at once.
+    pub(crate) peak_busy: AtomicUsize,
 }
 
 /// A running server: its base URL and counters.
@@ -39,6 +45,7 @@ pub(crate) async fn serve(answer: Vec<u8>, delay: Duration) -> RawServer {
             let counters = shared.clone();
             let answer = answer.clone();
             tokio::spawn(async move {
+                counters.accepted.fetch_add(1, Ordering::SeqCst);
                 let now = counters.open.fetch_add(1, Ordering::SeqCst) + 1;
                 counters.peak.fetch_max(now, Ordering::SeqCst);
                 connection(stream, &answer, delay, &counters).await;
@@ -77,7 +84,10 @@ async fn connection(mut stream: TcpStream, answer: &[u8], delay: Duration, count
         }
         buffer.drain(..end + length);
         counters.requests.fetch_add(1, Ordering::SeqCst);
+        let now = counters.busy.fetch_add(1, Ordering::SeqCst) + 1;
+        counters.peak_busy.fetch_max(now, Ordering::SeqCst);
         tokio::time::sleep(delay).await;
+        counters.busy.fetch_sub(1, Ordering::SeqCst);
         if stream.write_all(answer).await.is_err() {
             return;
         }
