@@ -46,6 +46,6 @@ pub use error::{KeyError, UnsignedReason, VerifyError};
 pub use keys::{Algorithm, KeyRole, KeySet, MAX_RSA_BITS, MIN_RSA_BITS, PublicKey};
 pub use offline::OfflineCheck;
 pub use payload::{Payload, SignedEnvelope, Verified};
-pub use replay::{FileStateStore, MemoryStateStore, Seen, StateStore, slot};
+pub use replay::{FileStateStore, MemoryStateStore, Seen, StateStore, Watermark, is_replay, slot};
 pub use verifier::{Call, Verifier};
 pub use verify::{KeyScope, Policy, UNSIGNED_SENTINEL, verify};

@@ -317,7 +317,6 @@ impl Client {
         if op.read_only {
             request = request.idempotency_override(Idempotency::Idempotent);
         }
-        let response = self.inner.http.send(request).await?;
         let call = Call {
             operation: op.operation,
             license_call: op.license_call,
@@ -332,7 +331,19 @@ impl Client {
                 }),
             },
         };
-        let verified = match self.inner.verifier.check(response.body(), &call) {
+        // The answer is judged against what was accepted before this request left, never
+        // against answers to calls in flight alongside it.
+        let sent = self
+            .inner
+            .verifier
+            .watermark(&call)
+            .map_err(|e| LicenseError::from(e).with_operation(op.operation))?;
+        let response = self.inner.http.send(request).await?;
+        let verified = match self
+            .inner
+            .verifier
+            .check_answer(response.body(), &call, sent)
+        {
             Ok(v) => v,
             Err(e) => return Err(verify_failure(response, e)),
         };
