@@ -54,7 +54,7 @@ impl fmt::Debug for Client {
             .field("http", &self.inner.http)
             .field(
                 "api_key",
-                &self.inner.api_key.as_ref().map(|_| "<redacted>"),
+                &self.inner.api_key.as_ref().map(|_| license_core::REDACTED),
             )
             .finish()
     }
@@ -128,7 +128,10 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("environment", &self.environment)
             .field("base_url", &self.base_url)
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "api_key",
+                &self.api_key.as_ref().map(|_| license_core::REDACTED),
+            )
             .field("options", &self.options)
             .finish()
     }

@@ -12,8 +12,8 @@ use aws_lc_rs::hmac;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration, Utc};
+use license_core::decode_json;
 use license_core::{Clock, LicenseError, SystemClock};
-use license_http::decode_json_redacted;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -71,7 +71,7 @@ pub struct WebhookVerifier {
 impl fmt::Debug for WebhookVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WebhookVerifier")
-            .field("secret", &"<redacted>")
+            .field("secret", &license_core::REDACTED)
             .field("tolerance", &self.tolerance)
             .field("clock", &self.clock)
             .finish()
@@ -216,10 +216,10 @@ impl WebhookEvent {
     pub fn parse(body: &[u8]) -> Result<Self, LicenseError> {
         // Decode errors never show a secret field of the body (`data.key`, say).
         let raw: RawEnvelope =
-            decode_json_redacted(body, str::to_owned).map_err(|e| e.with_provider(PROVIDER))?;
+            decode_json(body, str::to_owned).map_err(|e| e.with_provider(PROVIDER))?;
         if raw.event_type == "license_key.created" {
             let text = raw.data.to_string();
-            let data: LicenseKey = decode_json_redacted(text.as_bytes(), str::to_owned)
+            let data: LicenseKey = decode_json(text.as_bytes(), str::to_owned)
                 .map_err(|e| e.with_provider(PROVIDER))?;
             return Ok(Self::LicenseKeyCreated(Box::new(WebhookEnvelope {
                 business_id: raw.business_id,

@@ -128,7 +128,10 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "api_key",
+                &self.api_key.as_ref().map(|_| license_core::REDACTED),
+            )
             .field("options", &self.options)
             .field("binding", &self.binding)
             .finish()

@@ -19,6 +19,7 @@ mod model;
 mod page;
 mod patch;
 mod provider;
+mod redact;
 mod secret;
 mod status;
 mod validation;
@@ -33,6 +34,10 @@ pub use patch::Patch;
 pub use provider::{
     ActivateRequest, ActivationOutcome, CreateRequest, DeactivateRequest, InstancesRequest,
     LicenseProvider, ListRequest, UpdateRequest, ValidateRequest,
+};
+pub use redact::{
+    MAX_ERROR_BODY_CHARS, REDACTED, Redactor, blank_secret_values, is_secret_field, mask_uuids,
+    redact_fields, truncate, without_values,
 };
 pub use secret::{ApiKey, IntoApiKey, SecretLicenseKey, constant_time_eq};
 pub use status::LicenseStatus;

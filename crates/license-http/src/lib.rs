@@ -31,17 +31,16 @@
 mod base_url;
 mod client;
 mod options;
-mod redact;
 mod request;
 mod response;
 mod retry;
 
 pub use client::{ClientIdentity, HttpClient, ProviderErrorParser};
-pub use options::{HttpOptions, MAX_CONNECTIONS, RetryPolicy};
-pub use redact::{
-    MAX_ERROR_BODY_CHARS, REDACTED, Redactor, blank_secret_values, decode_json_redacted,
-    is_secret_field, redact_fields,
+/// The redaction path every crate shares (it lives in `license-core`).
+pub use license_core::{
+    MAX_ERROR_BODY_CHARS, REDACTED, Redactor, blank_secret_values, is_secret_field, redact_fields,
 };
+pub use options::{HttpOptions, MAX_CONNECTIONS, RetryPolicy};
 pub use request::{Idempotency, Request};
 pub use response::Response;
 pub use retry::retry_after;

@@ -9,7 +9,7 @@ use license_core::{HttpDetails, LicenseError};
 use serde::de::DeserializeOwned;
 
 use crate::client::ProviderErrorParser;
-use crate::redact::{Redactor, decode_json_redacted};
+use license_core::{Redactor, decode_json};
 
 /// Headers that carry a request id, in the order they are looked for.
 const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "request-id", "x-amzn-requestid", "cf-ray"];
@@ -64,11 +64,13 @@ impl Response {
         &self.body
     }
 
-    /// The provider's request id, if it sent one.
-    pub fn request_id(&self) -> Option<&str> {
+    /// The provider's request id, if it sent one, redacted like a body (a server may echo a
+    /// secret the request carried in it) and cut to 128 characters.
+    pub fn request_id(&self) -> Option<String> {
         REQUEST_ID_HEADERS
             .iter()
             .find_map(|name| self.headers.get(*name).and_then(|v| v.to_str().ok()))
+            .map(|id| license_core::truncate(&self.redactor.redact(id), 128))
     }
 
     /// The delay the provider asked for, as sent.
@@ -82,9 +84,9 @@ impl Response {
     }
 
     /// Decodes the body as JSON; a failure names the JSON path and shows a snippet redacted of
-    /// this request's secrets and of every secret-looking field of the body.
+    /// this request's secrets, of every secret-looking field of the body and of UUIDs.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, LicenseError> {
-        decode_json_redacted(&self.body, |s| self.redactor.redact(s)).map_err(|e| self.tag(e))
+        decode_json(&self.body, |s| self.redactor.redact(s)).map_err(|e| self.tag(e))
     }
 
     /// Redacts this request's secrets from `text`.
@@ -114,7 +116,7 @@ impl Response {
     /// provider's error code and message when its error body has them.
     pub fn details(&self) -> HttpDetails {
         let mut details = HttpDetails::new(self.status);
-        details.request_id = self.request_id().map(str::to_owned);
+        details.request_id = self.request_id();
         details.retry_after = self.retry_after;
         if !self.body.is_empty() {
             details.body = Some(self.redactor.redact_body(&self.body));

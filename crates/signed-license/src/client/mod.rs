@@ -281,7 +281,10 @@ impl<'a> Op<'a> {
 impl Client {
     /// Sends a call and verifies the answer. Error-class codes become errors; success and
     /// refusal codes come back verified.
-    pub(crate) async fn call(&self, op: Op<'_>) -> Result<(Verified<Payload>, u16), LicenseError> {
+    pub(crate) async fn call(
+        &self,
+        op: Op<'_>,
+    ) -> Result<(Verified<Payload>, Response), LicenseError> {
         let empty = if op.license_key.is_some_and(SecretLicenseKey::is_empty) {
             Some("the license key is empty")
         } else if op.identifier.is_some_and(|i| i.trim().is_empty()) {
@@ -351,7 +354,7 @@ impl Client {
         if payload.code().class() == CodeClass::Error {
             return Err(code_error(&response, payload));
         }
-        Ok((verified, response.status()))
+        Ok((verified, response))
     }
 
     /// A call whose answer is done when `done` returns `Some`, refused otherwise.
@@ -361,13 +364,14 @@ impl Client {
         done: impl FnOnce(&Payload) -> Result<Option<T>, LicenseError>,
     ) -> Result<Reply<T>, LicenseError> {
         let operation = op.operation;
-        let (verified, http_status) = self.call(op).await?;
+        let (verified, response) = self.call(op).await?;
+        let http_status = response.status();
         let payload = verified.value();
         let answer = match done(payload).map_err(|e| e.with_operation(operation))? {
             Some(t) => Answer::Done(t),
             None => Answer::Refused(Refusal {
                 code: payload.code(),
-                message: payload.message().to_owned(),
+                message: response.redact(payload.message()),
             }),
         };
         Ok(Reply {
@@ -413,6 +417,7 @@ fn verify_failure(response: Response, error: VerifyError) -> LicenseError {
                 | VerifyError::MalformedPayload(_) => ErrorKind::Decode,
                 _ => ErrorKind::Signature,
             };
+            let error = error.redacted(|text| response.redact(text));
             let message = error.to_string();
             response.tag(
                 LicenseError::from_http(details_without_body(&response), message)
@@ -432,11 +437,12 @@ fn code_error(response: &Response, payload: &Payload) -> LicenseError {
         _ if matches!(code, ResponseCode::Unknown(_)) => ErrorKind::Http,
         _ => ErrorKind::Rejected,
     };
+    let message = response.redact(payload.message());
     response
         .tag(
-            LicenseError::from_http(details_without_body(response), payload.message())
+            LicenseError::from_http(details_without_body(response), message.clone())
                 .with_kind(kind)
-                .with_provider_error(Some(code.to_string()), Some(payload.message().to_owned())),
+                .with_provider_error(Some(code.to_string()), Some(message)),
         )
         // A verified error answer proves the call was not applied.
         .with_may_have_been_applied(false)

@@ -1,13 +1,13 @@
-//! Keeps secrets out of error messages: literal secret values and secret-looking JSON fields.
+//! The one redaction path: every text the workspace keeps or shows from a provider (error
+//! bodies, decode errors, provider messages, request ids) goes through [`Redactor::redact`], and
+//! every removed value becomes [`REDACTED`].
 
-use license_core::{LicenseError, decode_json};
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// Replacement text for a redacted value.
+/// Replacement text for a redacted value, everywhere.
 pub const REDACTED: &str = "[redacted]";
 
-/// How much of an error body is kept.
+/// How much of an error body is shown (after redaction).
 pub const MAX_ERROR_BODY_CHARS: usize = 2048;
 
 /// Field names whose string values are always redacted (matched case-insensitively, on the name
@@ -46,7 +46,9 @@ impl Redactor {
         }
     }
 
-    /// Replaces every known secret in `text`.
+    /// Redacts `text`: every known secret, the string value of every secret-looking JSON field
+    /// ([`blank_secret_values`]) and every UUID-shaped run ([`mask_uuids`]; DevPayr license keys
+    /// are UUIDs).
     pub fn redact(&self, text: &str) -> String {
         let mut out = text.to_owned();
         for secret in &self.secrets {
@@ -54,11 +56,11 @@ impl Redactor {
                 out = out.replace(secret.as_str(), REDACTED);
             }
         }
-        out
+        mask_uuids(&blank_secret_values(&out))
     }
 
-    /// Redacts a response body for keeping on an error: secret JSON fields are blanked, known
-    /// secrets removed, and the result cut to [`MAX_ERROR_BODY_CHARS`].
+    /// Redacts a response body for showing on an error: secret JSON fields blanked, known
+    /// secrets and UUIDs removed, and only then cut to [`MAX_ERROR_BODY_CHARS`].
     pub fn redact_body(&self, body: &[u8]) -> String {
         let text = match serde_json::from_slice::<Value>(body) {
             Ok(mut value) => {
@@ -150,26 +152,75 @@ fn string_len(text: &str) -> usize {
     text.len()
 }
 
-/// Decodes `bytes` like [`decode_json`], but a failure is described over a copy of the body
-/// whose secret fields are blanked ([`blank_secret_values`]), so that the snippet of a decode
-/// error never shows a secret the request did not know about (another license key in a listing,
-/// say). `redact` is applied to the message as well.
-pub fn decode_json_redacted<T: DeserializeOwned>(
-    bytes: &[u8],
-    redact: impl Fn(&str) -> String,
-) -> Result<T, LicenseError> {
-    if let Ok(value) = decode_json::<T>(bytes, &redact) {
-        return Ok(value);
+/// Replaces every UUID-shaped run (`8-4-4-4-12` hex digits) with [`REDACTED`].
+pub fn mask_uuids(text: &str) -> String {
+    const GROUPS: [usize; 5] = [8, 4, 4, 4, 12];
+    let bytes = text.as_bytes();
+    let is_uuid_at = |start: usize| {
+        let mut at = start;
+        for (i, len) in GROUPS.iter().enumerate() {
+            let Some(group) = bytes.get(at..at + len) else {
+                return false;
+            };
+            if !group.iter().all(u8::is_ascii_hexdigit) {
+                return false;
+            }
+            at += len;
+            if i < GROUPS.len() - 1 {
+                if bytes.get(at) != Some(&b'-') {
+                    return false;
+                }
+                at += 1;
+            }
+        }
+        true
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if is_uuid_at(i) {
+            out.push_str(REDACTED);
+            i += 36;
+        } else {
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            out.push(c);
+            i += c.len_utf8();
+        }
     }
-    let blanked = blank_secret_values(&String::from_utf8_lossy(bytes));
-    Err(match decode_json::<T>(blanked.as_bytes(), &redact) {
-        Err(error) => error,
-        // Only the secret field itself was malformed: say so without showing it.
-        Ok(_) => LicenseError::decode("the body does not have the expected shape"),
-    })
+    out
 }
 
-fn truncate(text: &str, max_chars: usize) -> String {
+/// A decode error's message without any quoted value: for payloads whose secrets no redactor
+/// knows (signed payloads carry e-mail addresses and URLs that embed the API key). The snippet of
+/// the body is cut off and every double-quoted value is masked; the path (in backticks) and the
+/// reason stay.
+pub fn without_values(message: &str) -> String {
+    let message = message.split("; near `").next().unwrap_or_default();
+    let mut out = String::with_capacity(message.len());
+    let (mut quoted, mut escaped) = (false, false);
+    for c in message.chars() {
+        match (quoted, escaped, c) {
+            (true, true, _) => escaped = false,
+            (true, false, '\\') => escaped = true,
+            (true, false, '"') => {
+                quoted = false;
+                out.push_str("…\"");
+            }
+            (true, false, _) => {}
+            (false, _, '"') => {
+                quoted = true;
+                out.push('"');
+            }
+            (false, _, c) => out.push(c),
+        }
+    }
+    out
+}
+
+/// `text` cut to `max_chars` characters (after redaction, never before), saying how long it was.
+pub fn truncate(text: &str, max_chars: usize) -> String {
     match text.char_indices().nth(max_chars) {
         Some((cut, _)) => format!("{}… ({} bytes in all)", &text[..cut], text.len()),
         None => text.to_owned(),
@@ -181,14 +232,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn literal_and_field_secrets_are_removed() {
+    fn secrets_fields_and_uuids_are_removed() {
         let mut r = Redactor::default();
         r.add("canary-secret-123");
-        let body = br#"{"error":"bad canary-secret-123","license_key":{"id":7,"key":"AAAA-BBBB","key_short":"XXXX-BBBB"},"api_key":"sk_live"}"#;
-        let out = r.redact_body(body);
+        let text = r#"{"error":"bad canary-secret-123","license_key":{"id":7,"key":"AAAA-BBBB","key_short":"XXXX-BBBB"},"uuid":"019ae9f4-18b2-706b-b728-3f77c6bd9217"}"#;
+        let out = r.redact(text);
         assert!(!out.contains("canary-secret-123"), "{out}");
-        assert!(!out.contains("AAAA-BBBB"), "{out}");
-        assert!(!out.contains("sk_live"), "{out}");
+        assert!(
+            !out.contains("AAAA-BBBB") && !out.contains("3f77c6bd9217"),
+            "{out}"
+        );
         assert!(
             out.contains("XXXX-BBBB") && out.contains("\"id\":7"),
             "{out}"
@@ -214,36 +267,29 @@ mod tests {
     }
 
     #[test]
-    fn decode_errors_never_show_a_secret_field() {
-        #[derive(Debug, serde::Deserialize)]
-        #[allow(dead_code)]
-        struct Item {
-            key: String,
-            count: u32,
-        }
-        let body = br#"[{"key":"38b1460a-5104-4067-a91d-77b872934d51-CANARY","count":"x"}]"#;
-        let err = decode_json_redacted::<Vec<Item>>(body, str::to_owned).unwrap_err();
-        let msg = err.to_string();
-        assert!(err.is_decode() && msg.contains("[0].count"), "{msg}");
-        assert!(
-            !msg.contains("CANARY") && !msg.contains("77b872934d51"),
-            "{msg}"
+    fn uuids_are_masked_and_other_text_kept() {
+        assert_eq!(
+            mask_uuids("key 019ae9f4-18b2-706b-b728-3f77c6bd9217, é ok"),
+            "key [redacted], é ok"
         );
-        let truncated = br#"[{"count":1,"key":"38b1460a-5104-4067-a91d-77b8"#;
-        let err = decode_json_redacted::<Vec<Item>>(truncated, str::to_owned).unwrap_err();
-        assert!(!err.to_string().contains("77b8"), "{err}");
-        let ok = decode_json_redacted::<Vec<Item>>(br#"[{"key":"K","count":1}]"#, str::to_owned);
-        assert_eq!(ok.unwrap()[0].key, "K");
+        assert_eq!(mask_uuids("019ae9f4-18b2"), "019ae9f4-18b2");
+        assert_eq!(mask_uuids(""), "");
     }
 
     #[test]
-    fn long_bodies_are_cut() {
-        let body = "x".repeat(10_000);
-        let out = Redactor::default().redact_body(body.as_bytes());
-        assert!(
-            out.len() < 2100 && out.ends_with("(10000 bytes in all)"),
-            "{}",
-            out.len()
+    fn values_and_the_snippet_are_masked_but_the_path_stays() {
+        assert_eq!(
+            without_values(
+                r#"invalid type: string "KEY\"-1", expected u64 at `a.b`; near `{"k":"KEY"}`"#
+            ),
+            r#"invalid type: string "…", expected u64 at `a.b`"#
         );
+        assert_eq!(without_values(r#"open "KEY"#), r#"open ""#);
+    }
+
+    #[test]
+    fn long_text_is_cut_after_redaction() {
+        let out = truncate(&"x".repeat(10_000), 2048);
+        assert!(out.len() < 2100 && out.ends_with("(10000 bytes in all)"));
     }
 }
