@@ -41,8 +41,9 @@ pub enum ErrorKind {
     Unsupported,
 }
 
-/// What the HTTP exchange said, kept on errors that came from a response.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the HTTP exchange said, kept on errors that came from a response. `Debug` shows the
+/// parsed body's presence only (it can be as large as the body cap).
+#[derive(Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct HttpDetails {
     /// The HTTP status code.
@@ -51,12 +52,29 @@ pub struct HttpDetails {
     pub request_id: Option<String>,
     /// The delay the provider asked for (`Retry-After` / `retry-after-ms`), as sent.
     pub retry_after: Option<Duration>,
-    /// The start of the response body, with known secrets redacted.
+    /// The start of the response body, with known secrets redacted, for display.
     pub body: Option<String>,
+    /// The whole response body (up to the body cap) when it is JSON, parsed, with the same
+    /// secrets redacted: read provider details from this, never from the cut `body` text.
+    pub json: Option<serde_json::Value>,
     /// The provider's machine-readable error code, if its error body has one.
     pub provider_code: Option<String>,
     /// The provider's human-readable error message, if its error body has one.
     pub provider_message: Option<String>,
+}
+
+impl fmt::Debug for HttpDetails {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpDetails")
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("retry_after", &self.retry_after)
+            .field("body", &self.body)
+            .field("json", &self.json.as_ref().map(|_| "…"))
+            .field("provider_code", &self.provider_code)
+            .field("provider_message", &self.provider_message)
+            .finish()
+    }
 }
 
 impl HttpDetails {
@@ -224,6 +242,23 @@ impl LicenseError {
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<u16> {
         self.http().map(|h| h.status)
+    }
+
+    /// The provider's machine-readable error code, when its error body had one (the one way,
+    /// in every crate, to read it; provider crates add typed views of it).
+    pub fn provider_code(&self) -> Option<&str> {
+        self.http().and_then(|h| h.provider_code.as_deref())
+    }
+
+    /// The provider's human-readable error message, when its error body had one (redacted).
+    pub fn provider_message(&self) -> Option<&str> {
+        self.http().and_then(|h| h.provider_message.as_deref())
+    }
+
+    /// The provider's error body, parsed and whole (up to the body cap, never cut to the
+    /// displayed length), with secrets redacted; `None` when no JSON body arrived.
+    pub fn provider_body(&self) -> Option<&serde_json::Value> {
+        self.http().and_then(|h| h.json.as_ref())
     }
 
     /// How many attempts were made (0 when nothing was sent).

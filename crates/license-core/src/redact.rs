@@ -62,14 +62,35 @@ impl Redactor {
     /// Redacts a response body for showing on an error: secret JSON fields blanked, known
     /// secrets and UUIDs removed, and only then cut to [`MAX_ERROR_BODY_CHARS`].
     pub fn redact_body(&self, body: &[u8]) -> String {
-        let text = match serde_json::from_slice::<Value>(body) {
-            Ok(mut value) => {
-                redact_fields(&mut value);
-                value.to_string()
-            }
-            Err(_) => String::from_utf8_lossy(body).into_owned(),
+        let text = match self.redact_json(body) {
+            Some(value) => value.to_string(),
+            None => self.redact(&String::from_utf8_lossy(body)),
         };
-        truncate(&self.redact(&text), MAX_ERROR_BODY_CHARS)
+        truncate(&text, MAX_ERROR_BODY_CHARS)
+    }
+
+    /// A JSON body parsed whole, redacted: secret fields blanked, and every string (keys of
+    /// objects included) passed through [`redact`](Self::redact). `None` when it is not JSON.
+    pub fn redact_json(&self, body: &[u8]) -> Option<Value> {
+        let mut value = serde_json::from_slice::<Value>(body).ok()?;
+        redact_fields(&mut value);
+        self.redact_strings(&mut value);
+        Some(value)
+    }
+
+    fn redact_strings(&self, value: &mut Value) {
+        match value {
+            Value::String(text) => *text = self.redact(text),
+            Value::Array(items) => items.iter_mut().for_each(|v| self.redact_strings(v)),
+            Value::Object(map) => {
+                let old = std::mem::take(map);
+                for (name, mut field) in old {
+                    self.redact_strings(&mut field);
+                    map.insert(self.redact(&name), field);
+                }
+            }
+            _ => {}
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use license_core::{HttpDetails, LicenseError};
 use serde::de::DeserializeOwned;
 
 use crate::client::ProviderErrorParser;
-use license_core::{Redactor, decode_json};
+use license_core::{MAX_ERROR_BODY_CHARS, Redactor, decode_json};
 
 /// Headers that carry a request id, in the order they are looked for.
 const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "request-id", "x-amzn-requestid", "cf-ray"];
@@ -119,7 +119,11 @@ impl Response {
         details.request_id = self.request_id();
         details.retry_after = self.retry_after;
         if !self.body.is_empty() {
-            details.body = Some(self.redactor.redact_body(&self.body));
+            details.json = self.redactor.redact_json(&self.body);
+            details.body = Some(match &details.json {
+                Some(json) => license_core::truncate(&json.to_string(), MAX_ERROR_BODY_CHARS),
+                None => self.redactor.redact_body(&self.body),
+            });
         }
         let (code, message) = (self.error_parser)(&self.body);
         details.provider_code = code.map(|c| self.redactor.redact(&c));

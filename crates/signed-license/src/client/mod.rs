@@ -453,5 +453,6 @@ fn code_error(response: &Response, payload: &Payload) -> LicenseError {
 fn details_without_body(response: &Response) -> license_core::HttpDetails {
     let mut details = response.details();
     details.body = None;
+    details.json = None;
     details
 }
