@@ -202,3 +202,45 @@ async fn concurrent_verifies_straddling_seconds_are_never_refused_as_replays() {
         "{err}"
     );
 }
+
+/// A server answering every POST with `reply`.
+async fn serving(reply: wiremock::ResponseTemplate) -> wiremock::MockServer {
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(reply)
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn activate_on(server: &wiremock::MockServer) -> license_core::LicenseError {
+    common::wire::client(server, test_keys(), TS)
+        .activate(&SecretLicenseKey::new("LK-APPLIED-1"), "box")
+        .await
+        .unwrap_err()
+}
+
+/// An activation answered 2xx with a body that is no envelope happened: the error says so. A
+/// verified refusal proves it did not.
+#[tokio::test]
+async fn an_activation_answered_2xx_with_an_unreadable_body_may_have_been_applied() {
+    for body in [
+        &b""[..],
+        b"<html>OK</html>",
+        br#"{"response_base64":7}"#,
+        b"\xff\xfe",
+    ] {
+        let server = serving(wiremock::ResponseTemplate::new(200).set_body_bytes(body)).await;
+        let err = activate_on(&server).await;
+        assert!(err.may_have_been_applied(), "{err}");
+    }
+    let refusal = format!(r#"{{"code":100,"message":"Invalid API key","timestamp":{TS}}}"#);
+    let body = envelope(&signing_key("product-2048"), &refusal, "product");
+    let server =
+        serving(wiremock::ResponseTemplate::new(200).set_body_raw(body, "application/json")).await;
+    let err = activate_on(&server).await;
+    assert!(
+        err.is_unauthorized() && !err.may_have_been_applied(),
+        "{err}"
+    );
+}
