@@ -16,8 +16,8 @@ const DETAIL_LIMIT: usize = 64 * 1024;
 /// edge of the snippet is redacted whole before the snippet is cut.
 const REDACT_AHEAD: usize = 256;
 
-/// The longest serde message quoted as it is; a longer one (a huge string value) loses its
-/// quoted values.
+/// The longest serde message quoted as it is; a longer one (a huge string value) is told by its
+/// category and position.
 const MAX_MESSAGE: usize = 512;
 
 /// Decodes `bytes` into `T` (as fast as `serde_json::from_slice`: nothing else runs on
@@ -55,13 +55,13 @@ fn decode_error<T: DeserializeOwned>(
         Some(path) => format!("at `{path}`"),
     };
     // serde quotes the offending value: keep it only when short and not under a secret field.
-    let mut message = error.to_string();
+    let mut message = bounded_message(error);
     let secret_place = path.as_deref().is_none_or(|p| {
         p.rsplit(['.', '['])
             .next()
             .is_some_and(|last| is_secret_field(last.trim_end_matches(']')))
     });
-    if message.len() > MAX_MESSAGE || secret_place {
+    if secret_place {
         message = without_values(&message);
     }
     let near = match offset {
@@ -72,6 +72,34 @@ fn decode_error<T: DeserializeOwned>(
         "{what}: {message} {at}"
     ))));
     LicenseError::decode(format!("{text}{near}"))
+}
+
+/// serde's message when it is at most [`MAX_MESSAGE`] bytes; otherwise (a huge quoted value)
+/// its category and position, without ever formatting the whole of it.
+fn bounded_message(error: &serde_json::Error) -> String {
+    use std::fmt::Write as _;
+
+    struct Capped(String);
+    impl std::fmt::Write for Capped {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            if self.0.len() + s.len() > MAX_MESSAGE {
+                return Err(std::fmt::Error);
+            }
+            self.0.push_str(s);
+            Ok(())
+        }
+    }
+    let mut capped = Capped(String::new());
+    if write!(capped, "{error}").is_ok() {
+        return capped.0;
+    }
+    let what = match error.classify() {
+        serde_json::error::Category::Data => "a value of the wrong type or shape",
+        serde_json::error::Category::Syntax => "invalid JSON",
+        serde_json::error::Category::Eof => "unexpected end of the body",
+        serde_json::error::Category::Io => "the body could not be read",
+    };
+    format!("{what} at line {} column {}", error.line(), error.column())
 }
 
 /// The byte offset of serde's (1-based line, 0-based column) position, when it lies within
@@ -117,11 +145,18 @@ fn snippet(bytes: &[u8], offset: usize, redact: &dyn Fn(&str) -> String) -> Stri
         centre -= 1;
     }
     let (before, after) = redacted.split_at(centre);
+    // At most 4 bytes a character: only the end of `before` can be shown.
+    let mut from = before.len().saturating_sub(SNIPPET_SIDE * 4 + 4);
+    while !before.is_char_boundary(from) {
+        from += 1;
+    }
+    let cut_early = from > 0;
+    let before = &before[from..];
     let before_chars = before.chars().count();
     let skip = before_chars.saturating_sub(SNIPPET_SIDE);
     let after_chars = after.chars().count();
     let mut out = String::new();
-    if skip > 0 {
+    if skip > 0 || cut_early {
         out.push('…');
     }
     out.extend(before.chars().skip(skip));
@@ -244,6 +279,16 @@ mod tests {
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
         let err = decode_json::<Outer>(deep.as_bytes(), str::to_owned).unwrap_err();
         assert!(err.is_decode() && err.to_string().len() < 1_000);
+    }
+
+    #[test]
+    fn a_huge_quoted_value_is_never_formatted_whole() {
+        let body = format!(r#"{{"data":{{"count":"{}"}}}}"#, "v".repeat(1 << 20));
+        let msg = decode_json::<Outer>(body.as_bytes(), str::to_owned)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.len() < 1_000, "{}", msg.len());
+        assert!(msg.contains("wrong type"), "{msg}");
     }
 
     #[test]

@@ -161,14 +161,23 @@ pub fn blank_secret_values(text: &str) -> String {
 /// The length of the JSON string at the start of `text` (which starts with `"`), both quotes
 /// included; all of `text` when the string is not closed.
 fn string_len(text: &str) -> usize {
-    let mut escaped = false;
-    for (at, c) in text.char_indices().skip(1) {
-        match (escaped, c) {
-            (true, _) => escaped = false,
-            (false, '\\') => escaped = true,
-            (false, '"') => return at + 1,
-            _ => {}
+    // Quotes and backslashes are ASCII, never inside a multi-byte UTF-8 sequence. A quote ends
+    // the string unless an odd run of backslashes escapes it.
+    let bytes = text.as_bytes();
+    let mut at = 1;
+    while let Some(found) = text.get(at..).and_then(|rest| rest.find('"')) {
+        let quote = at + found;
+        let backslashes = bytes
+            .get(..quote)
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .take_while(|b| **b == b'\\')
+            .count();
+        if backslashes % 2 == 0 {
+            return quote + 1;
         }
+        at = quote + 1;
     }
     text.len()
 }
@@ -178,6 +187,9 @@ pub fn mask_uuids(text: &str) -> String {
     const GROUPS: [usize; 5] = [8, 4, 4, 4, 12];
     let bytes = text.as_bytes();
     let is_uuid_at = |start: usize| {
+        if bytes.get(start + 8) != Some(&b'-') {
+            return false;
+        }
         let mut at = start;
         for (i, len) in GROUPS.iter().enumerate() {
             let Some(group) = bytes.get(at..at + len) else {
@@ -197,19 +209,20 @@ pub fn mask_uuids(text: &str) -> String {
         true
     };
     let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if is_uuid_at(i) {
+    // A UUID's first dash is 8 bytes in: look only there (std's search, not a byte loop).
+    // Matches start on an ASCII byte and span 36 ASCII bytes: every cut is a char boundary.
+    let mut copied = 0;
+    for (dash, _) in text.match_indices('-') {
+        let Some(start) = dash.checked_sub(8).filter(|s| *s >= copied) else {
+            continue;
+        };
+        if is_uuid_at(start) {
+            out.push_str(&text[copied..start]);
             out.push_str(REDACTED);
-            i += 36;
-        } else {
-            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
-                break;
-            };
-            out.push(c);
-            i += c.len_utf8();
+            copied = start + 36;
         }
     }
+    out.push_str(&text[copied..]);
     out
 }
 
