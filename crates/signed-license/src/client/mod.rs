@@ -367,7 +367,9 @@ impl Client {
         let (verified, response) = self.call(op).await?;
         let http_status = response.status();
         let payload = verified.value();
-        let answer = match done(payload).map_err(|e| e.with_operation(operation))? {
+        // A verified answer whose data cannot be read still happened (`tag` says so for a
+        // non-idempotent call).
+        let answer = match done(payload).map_err(|e| response.tag(e.with_operation(operation)))? {
             Some(t) => Answer::Done(t),
             None => Answer::Refused(Refusal {
                 code: payload.code(),
