@@ -14,6 +14,7 @@
 mod capabilities;
 mod clock;
 mod error;
+mod http_details;
 mod json;
 mod model;
 mod page;

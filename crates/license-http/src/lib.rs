@@ -28,6 +28,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod attempt;
 mod base_url;
 mod client;
 mod options;
