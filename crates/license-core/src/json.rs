@@ -292,6 +292,29 @@ mod tests {
     }
 
     #[test]
+    fn a_secret_field_next_to_the_failure_never_shows() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Item {
+            key: String,
+            count: u32,
+        }
+        let body = br#"[{"key":"38b1460a-5104-4067-a91d-77b872934d51-CANARY","count":"x"}]"#;
+        let err = decode_json::<Vec<Item>>(body, str::to_owned).unwrap_err();
+        let msg = err.to_string();
+        assert!(err.is_decode() && msg.contains("[0].count"), "{msg}");
+        assert!(
+            !msg.contains("CANARY") && !msg.contains("77b872934d51"),
+            "{msg}"
+        );
+        let truncated = br#"[{"count":1,"key":"38b1460a-5104-4067-a91d-77b8"#;
+        let err = decode_json::<Vec<Item>>(truncated, str::to_owned).unwrap_err();
+        assert!(!err.to_string().contains("77b8"), "{err}");
+        let ok = decode_json::<Vec<Item>>(br#"[{"key":"K","count":1}]"#, str::to_owned);
+        assert_eq!(ok.unwrap()[0].key, "K");
+    }
+
+    #[test]
     fn trailing_garbage_is_an_error() {
         assert!(decode_json::<Inner>(br#"{"count":1} x"#, same).is_err());
         assert_eq!(
