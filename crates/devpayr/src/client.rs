@@ -138,18 +138,8 @@ pub(crate) fn decode<T: DeserializeOwned + AttachRaw>(
     call: Call,
 ) -> Result<Envelope<T>, LicenseError> {
     if response.is_success() {
-        let redact = |text: &str| response.redact(text);
-        response.model().map_err(|_| {
-            // License records carry their keys (`uuid`), and a decode error shows a snippet of
-            // the body: explain the failure from a copy with every UUID masked.
-            let masked = redact_uuids(&String::from_utf8_lossy(response.body()));
-            let error = license_core::decode_json::<Envelope<T>>(masked.as_bytes(), redact)
-                .err()
-                .unwrap_or_else(|| {
-                    LicenseError::decode("the body does not have the expected shape")
-                });
-            response.tag(error)
-        })
+        // License records carry their keys (`uuid`): the shared redaction masks UUIDs.
+        response.model()
     } else {
         Err(error::from_response(response, call))
     }
@@ -165,60 +155,4 @@ pub(crate) fn require_data<T>(
             .with_provider(PROVIDER)
             .with_operation(operation)
     })
-}
-
-/// Replaces every UUID-shaped run (`8-4-4-4-12` hex digits), which is what DevPayr license keys
-/// look like, with `[redacted]`.
-pub(crate) fn redact_uuids(text: &str) -> String {
-    const GROUPS: [usize; 5] = [8, 4, 4, 4, 12];
-    let bytes = text.as_bytes();
-    let is_uuid_at = |start: usize| {
-        let mut at = start;
-        for (i, len) in GROUPS.iter().enumerate() {
-            let Some(group) = bytes.get(at..at + len) else {
-                return false;
-            };
-            if !group.iter().all(u8::is_ascii_hexdigit) {
-                return false;
-            }
-            at += len;
-            if i < GROUPS.len() - 1 {
-                if bytes.get(at) != Some(&b'-') {
-                    return false;
-                }
-                at += 1;
-            }
-        }
-        true
-    };
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if is_uuid_at(i) {
-            out.push_str(license_http::REDACTED);
-            i += 36;
-        } else {
-            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
-                break;
-            };
-            out.push(c);
-            i += c.len_utf8();
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact_uuids;
-
-    #[test]
-    fn uuids_are_redacted_and_other_text_kept() {
-        assert_eq!(
-            redact_uuids("key 019ae9f4-18b2-706b-b728-3f77c6bd9217, é ok"),
-            "key [redacted], é ok"
-        );
-        assert_eq!(redact_uuids("019ae9f4-18b2"), "019ae9f4-18b2");
-        assert_eq!(redact_uuids(""), "");
-    }
 }

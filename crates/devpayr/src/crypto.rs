@@ -40,7 +40,7 @@ impl InjectableSecret {
 
 impl fmt::Debug for InjectableSecret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("InjectableSecret(<redacted>)")
+        write!(f, "InjectableSecret({})", license_core::REDACTED)
     }
 }
 

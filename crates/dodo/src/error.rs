@@ -67,9 +67,9 @@ impl ErrorCode {
 /// # }
 /// ```
 pub trait DodoErrorExt {
-    /// The `code` of Dodo's error body, if it sent one.
+    /// The `code` of Dodo's error body, typed (a view of [`LicenseError::provider_code`]).
     fn dodo_code(&self) -> Option<ErrorCode>;
-    /// The `message` of Dodo's error body, if it sent one.
+    /// The `message` of Dodo's error body ([`LicenseError::provider_message`]).
     fn dodo_message(&self) -> Option<&str>;
     /// Activation refused because every activation of the key is in use (422
     /// `LICENSE_KEY_LIMIT_REACHED`).
@@ -80,13 +80,11 @@ pub trait DodoErrorExt {
 
 impl DodoErrorExt for LicenseError {
     fn dodo_code(&self) -> Option<ErrorCode> {
-        self.http()
-            .and_then(|h| h.provider_code.as_deref())
-            .map(ErrorCode::parse)
+        self.provider_code().map(ErrorCode::parse)
     }
 
     fn dodo_message(&self) -> Option<&str> {
-        self.http().and_then(|h| h.provider_message.as_deref())
+        self.provider_message()
     }
 
     fn is_activation_limit_reached(&self) -> bool {

@@ -13,23 +13,23 @@ struct JsonApiErrors {
     errors: Vec<JsonApiError>,
 }
 
-/// The JSON:API `errors` array an error's response carried, whole. Empty when the response had
-/// none (a License API error, a gateway page, or no response at all).
+/// The JSON:API `errors` array an error's response carried, whole (a typed view of
+/// [`LicenseError::provider_body`]). Empty when the response had none (a License API error, a
+/// gateway page, or no response at all).
 pub fn json_api_errors(error: &LicenseError) -> Vec<JsonApiError> {
     error
-        .http()
-        .and_then(|h| h.body.as_deref())
-        .and_then(|body| serde_json::from_str::<JsonApiErrors>(body).ok())
+        .provider_body()
+        .and_then(|body| JsonApiErrors::deserialize(body).ok())
         .map(|e| e.errors)
         .unwrap_or_default()
 }
 
-/// The License API's `{message, errors}` body (422 validation, 429 throttle) an error carried.
+/// The License API's `{message, errors}` body (422 validation, 429 throttle) an error carried (a
+/// typed view of [`LicenseError::provider_body`]).
 pub fn license_api_error_body(error: &LicenseError) -> Option<LicenseApiErrorBody> {
-    let body = error.http()?.body.as_deref()?;
-    let value: Value = serde_json::from_str(body).ok()?;
-    value.get("message")?;
-    serde_json::from_value(value).ok()
+    let body = error.provider_body()?;
+    body.get("message")?;
+    LicenseApiErrorBody::deserialize(body).ok()
 }
 
 /// Reads any Lemon Squeezy error body into `(code, message)` for the transport's errors.

@@ -173,7 +173,7 @@ fn read_answer(verb: LicenseVerb, response: Response) -> Result<LicenseAnswer, L
         verb,
         http_status: status,
         confirmed,
-        error: raw.error,
+        error: raw.error.as_deref().map(|e| response.redact(e)),
         license_key,
         instance,
         meta: raw.meta,

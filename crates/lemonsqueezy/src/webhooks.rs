@@ -7,8 +7,7 @@
 use std::fmt;
 
 use aws_lc_rs::hmac;
-use license_core::{AttachRaw, LicenseError, RawJson};
-use license_http::decode_json_redacted;
+use license_core::{AttachRaw, LicenseError, RawJson, decode_json};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::Value;
@@ -42,7 +41,7 @@ impl WebhookSecret {
 
 impl fmt::Debug for WebhookSecret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("WebhookSecret(<redacted>)")
+        write!(f, "WebhookSecret({})", license_core::REDACTED)
     }
 }
 
@@ -139,10 +138,10 @@ impl WebhookEvent {
     /// Parses a body **without** checking its signature: use [`verify_and_parse`] on anything
     /// that came over the network.
     pub fn parse_unverified(body: &[u8]) -> Result<Self, LicenseError> {
-        let raw: RawEvent = decode_json_redacted(body, str::to_owned)?;
+        let raw: RawEvent = decode_json(body, str::to_owned)?;
         let kind = match raw.meta.event_name.as_str() {
             "license_key_created" | "license_key_updated" => {
-                let event: LicenseKeyEvent = decode_json_redacted(body, str::to_owned)?;
+                let event: LicenseKeyEvent = decode_json(body, str::to_owned)?;
                 let mut key = Box::new(event.data);
                 key.attach_raw(RawJson::from_value(raw.data));
                 if raw.meta.event_name == "license_key_created" {

@@ -4,6 +4,8 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
 
+pub use crate::http_details::HttpDetails;
+
 /// What went wrong, broadly. Prefer the `is_*` predicates on [`LicenseError`]; match on the kind
 /// only when you need to tell every case apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,34 +41,6 @@ pub enum ErrorKind {
     Signature,
     /// The provider does not offer this operation.
     Unsupported,
-}
-
-/// What the HTTP exchange said, kept on errors that came from a response.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct HttpDetails {
-    /// The HTTP status code.
-    pub status: u16,
-    /// The provider's request id header, if it sent one.
-    pub request_id: Option<String>,
-    /// The delay the provider asked for (`Retry-After` / `retry-after-ms`), as sent.
-    pub retry_after: Option<Duration>,
-    /// The start of the response body, with known secrets redacted.
-    pub body: Option<String>,
-    /// The provider's machine-readable error code, if its error body has one.
-    pub provider_code: Option<String>,
-    /// The provider's human-readable error message, if its error body has one.
-    pub provider_message: Option<String>,
-}
-
-impl HttpDetails {
-    /// Details for a response with this status.
-    pub fn new(status: u16) -> Self {
-        Self {
-            status,
-            ..Self::default()
-        }
-    }
 }
 
 /// The error of every fallible operation in this workspace.
@@ -226,6 +200,23 @@ impl LicenseError {
         self.http().map(|h| h.status)
     }
 
+    /// The provider's machine-readable error code, when its error body had one (the one way,
+    /// in every crate, to read it; provider crates add typed views of it).
+    pub fn provider_code(&self) -> Option<&str> {
+        self.http().and_then(|h| h.provider_code.as_deref())
+    }
+
+    /// The provider's human-readable error message, when its error body had one (redacted).
+    pub fn provider_message(&self) -> Option<&str> {
+        self.http().and_then(|h| h.provider_message.as_deref())
+    }
+
+    /// The provider's error body, parsed and whole (up to the body cap, never cut to the
+    /// displayed length), with secrets redacted; `None` when no JSON body arrived.
+    pub fn provider_body(&self) -> Option<&serde_json::Value> {
+        self.http().and_then(|h| h.json.as_ref())
+    }
+
     /// How many attempts were made (0 when nothing was sent).
     pub fn attempts(&self) -> u32 {
         self.inner.attempts
@@ -292,8 +283,10 @@ impl LicenseError {
         self.inner.kind == ErrorKind::Conflict
     }
 
-    /// A non-idempotent request (activate, deactivate, create) may have taken effect even though
-    /// no answer arrived: check state before trying again.
+    /// A non-idempotent request (activate, deactivate, create) may have taken effect: it may
+    /// have reached the server and no answer proves it was not applied (no answer, a 5xx, or a
+    /// 2xx whose body could not be read). Check state before trying again. False for idempotent
+    /// requests and when the answer proves nothing happened (a 4xx, a refusal).
     pub fn may_have_been_applied(&self) -> bool {
         self.inner.may_have_been_applied
     }

@@ -15,12 +15,14 @@ mod capabilities;
 mod clock;
 pub mod de;
 mod error;
+mod http_details;
 mod json;
 mod model;
 mod page;
 mod patch;
 mod provider;
 mod raw;
+mod redact;
 mod secret;
 mod status;
 mod validation;
@@ -37,6 +39,10 @@ pub use provider::{
     LicenseProvider, ListRequest, UpdateRequest, ValidateRequest,
 };
 pub use raw::{AttachRaw, RawJson};
+pub use redact::{
+    MAX_ERROR_BODY_CHARS, REDACTED, Redactor, blank_secret_values, is_secret_field, mask_uuids,
+    redact_fields, truncate, without_values,
+};
 pub use secret::{ApiKey, IntoApiKey, SecretLicenseKey, constant_time_eq};
 pub use status::LicenseStatus;
 pub use validation::{InvalidReason, ValidationOutcome};

@@ -8,7 +8,7 @@ use crate::LicenseError;
 
 /// A provider API key or bearer token.
 ///
-/// `Debug` prints `ApiKey(<redacted>)`; there is no `Display`. Read the value only where it is
+/// `Debug` prints `ApiKey([redacted])`; there is no `Display`. Read the value only where it is
 /// sent, with [`ApiKey::expose`].
 #[derive(Clone)]
 pub struct ApiKey(SecretString);
@@ -38,7 +38,7 @@ impl ApiKey {
 
 impl fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ApiKey(<redacted>)")
+        write!(f, "ApiKey({})", crate::REDACTED)
     }
 }
 

@@ -5,15 +5,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use backon::{BackoffBuilder, ExponentialBuilder};
-use bytes::{Bytes, BytesMut};
 use license_core::{ErrorKind, LicenseError};
 use serde::de::DeserializeOwned;
+use tokio::sync::Semaphore;
 use tracing::Instrument;
 use url::Url;
 
+use crate::attempt::AttemptError;
 use crate::base_url::validate_base_url;
 use crate::options::HttpOptions;
-use crate::request::{Auth, Body, Request};
+use crate::request::Request;
 use crate::response::Response;
 use crate::retry::{Attempt, may_have_been_applied, retry_after, should_retry};
 
@@ -34,16 +35,18 @@ pub struct ClientIdentity {
 /// The shared HTTP transport. Cheap to clone.
 #[derive(Clone)]
 pub struct HttpClient {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
-    identity: ClientIdentity,
-    base_url: Url,
-    options: HttpOptions,
-    client: reqwest::Client,
-    user_agent: String,
-    error_parser: Arc<ProviderErrorParser>,
+pub(crate) struct Inner {
+    pub(crate) identity: ClientIdentity,
+    pub(crate) base_url: Url,
+    pub(crate) options: HttpOptions,
+    pub(crate) client: reqwest::Client,
+    pub(crate) user_agent: String,
+    pub(crate) error_parser: Arc<ProviderErrorParser>,
+    /// One permit per request in flight, shared by every clone.
+    pub(crate) in_flight: Arc<Semaphore>,
 }
 
 impl fmt::Debug for HttpClient {
@@ -73,6 +76,7 @@ impl HttpClient {
             Some(client) => client.clone(),
             None => reqwest::Client::builder()
                 .connect_timeout(options.connect_timeout)
+                .pool_max_idle_per_host(options.max_connections)
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| {
@@ -80,6 +84,7 @@ impl HttpClient {
                         .with_source(e.without_url()))
                 })?,
         };
+        let in_flight = Arc::new(Semaphore::new(options.max_connections));
         Ok(Self {
             inner: Arc::new(Inner {
                 identity,
@@ -88,6 +93,7 @@ impl HttpClient {
                 client,
                 user_agent,
                 error_parser: Arc::new(|_: &[u8]| (None, None)),
+                in_flight,
             }),
         })
     }
@@ -107,6 +113,7 @@ impl HttpClient {
                 client: inner.client.clone(),
                 user_agent: inner.user_agent.clone(),
                 error_parser: Arc::new(parser),
+                in_flight: inner.in_flight.clone(),
             }),
         }
     }
@@ -175,9 +182,33 @@ impl HttpClient {
                     Attempt::NoAnswer,
                 ));
             }
+            // Wait for a turn within the deadline; a call that never got one was never sent.
+            let turn =
+                tokio::time::timeout(remaining, self.inner.in_flight.clone().acquire_owned()).await;
+            let remaining = options.deadline.saturating_sub(started.elapsed());
+            let Ok(Ok(permit)) = turn.map(|t| t.ok().filter(|_| !remaining.is_zero()).ok_or(()))
+            else {
+                return Err(self.fail(
+                    &request,
+                    ErrorKind::Timeout,
+                    "the deadline passed while waiting for a free connection",
+                    attempts - 1,
+                    Attempt::NotSent,
+                ));
+            };
             let attempt_started = Instant::now();
             let budget = options.attempt_timeout.min(remaining);
             let outcome = tokio::time::timeout(budget, self.attempt(&request, &url)).await;
+            // The connection goes back to hyper's pool from a task of its own once it is ready
+            // for another request; the turn is handed on a few scheduler turns later, so that
+            // the next caller finds it idle rather than opening another (the caller does not
+            // wait for this).
+            tokio::spawn(async move {
+                for _ in 0..4 {
+                    tokio::task::yield_now().await;
+                }
+                drop(permit);
+            });
             let (attempt, result) = match outcome {
                 Err(_elapsed) => (
                     Attempt::NoAnswer,
@@ -255,7 +286,10 @@ impl HttpClient {
             };
             let asked = result.as_ref().ok().and_then(Response::retry_after);
             let delay = match asked {
-                Some(asked) => asked.min(options.retry.max_retry_after),
+                // Longer than the policy will wait: the caller gets the rate-limited answer now,
+                // with the provider's delay, rather than a call frozen for the cap.
+                Some(asked) if asked > options.retry.max_retry_after => return result,
+                Some(asked) => asked,
                 None => backoff_delay,
             };
             if started.elapsed().saturating_add(delay) >= options.deadline {
@@ -264,71 +298,6 @@ impl HttpClient {
             tracing::debug!(delay_ms = millis(delay), "retrying");
             tokio::time::sleep(delay).await;
         }
-    }
-
-    async fn attempt(
-        &self,
-        request: &Request,
-        url: &Url,
-    ) -> Result<(u16, http::HeaderMap, Bytes), AttemptError> {
-        // Set per request so that an injected client sends it too.
-        let mut builder = self
-            .inner
-            .client
-            .request(request.method.clone(), url.clone())
-            .header(http::header::USER_AGENT, &self.inner.user_agent);
-        for (name, value) in &request.headers {
-            builder = builder.header(name, value);
-        }
-        match &request.auth {
-            Some(Auth::Bearer(key)) => {
-                let mut value = http::HeaderValue::from_str(&format!("Bearer {}", key.expose()))
-                    .map_err(|_| {
-                        AttemptError::Fatal(LicenseError::config(
-                            "the API key cannot be sent in a header",
-                        ))
-                    })?;
-                value.set_sensitive(true);
-                builder = builder.header(http::header::AUTHORIZATION, value);
-            }
-            Some(Auth::Header(name, key)) => {
-                let mut value = http::HeaderValue::from_str(key.expose()).map_err(|_| {
-                    AttemptError::Fatal(LicenseError::config(
-                        "the API key cannot be sent in a header",
-                    ))
-                })?;
-                value.set_sensitive(true);
-                builder = builder.header(name, value);
-            }
-            None => {}
-        }
-        if let Body::Bytes {
-            content_type,
-            bytes,
-        } = &request.body
-        {
-            builder = builder
-                .header(http::header::CONTENT_TYPE, *content_type)
-                .body(bytes.clone());
-        }
-        let mut response = builder.send().await.map_err(AttemptError::transport)?;
-        let status = response.status().as_u16();
-        let headers = std::mem::take(response.headers_mut());
-        let cap = self.inner.options.max_body_bytes;
-        if response
-            .content_length()
-            .is_some_and(|len| u64::try_from(cap).is_ok_and(|cap| len > cap))
-        {
-            return Err(AttemptError::Fatal(body_too_large(cap, status)));
-        }
-        let mut body = BytesMut::new();
-        while let Some(chunk) = response.chunk().await.map_err(AttemptError::transport)? {
-            if body.len() + chunk.len() > cap {
-                return Err(AttemptError::Fatal(body_too_large(cap, status)));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok((status, headers, body.freeze()))
     }
 
     fn url_for(&self, request: &Request) -> Result<Url, LicenseError> {
@@ -367,44 +336,9 @@ impl HttpClient {
     }
 }
 
-enum AttemptError {
-    /// A failure of the connection; `not_sent` when it failed before the request could leave.
-    Transport {
-        not_sent: bool,
-        error: reqwest::Error,
-    },
-    /// A failure that retrying cannot mend.
-    Fatal(LicenseError),
-}
-
-impl AttemptError {
-    fn transport(error: reqwest::Error) -> Self {
-        // A request reqwest could not even build (a bad content type, say) never left: it is an
-        // input error, neither retried nor "maybe applied".
-        if error.is_builder() {
-            return Self::Fatal(
-                LicenseError::invalid_input("the request could not be built")
-                    .with_source(error.without_url()),
-            );
-        }
-        // The URL may carry secrets in its query: drop it from the error.
-        Self::Transport {
-            not_sent: error.is_connect(),
-            error: error.without_url(),
-        }
-    }
-}
-
 /// Whole milliseconds, for traces (saturating rather than truncating).
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
-}
-
-fn body_too_large(cap: usize, status: u16) -> LicenseError {
-    LicenseError::new(
-        ErrorKind::BodyTooLarge,
-        format!("the response body (HTTP {status}) is larger than the {cap}-byte cap"),
-    )
 }
 
 fn backoff_delays(options: &HttpOptions) -> impl Iterator<Item = Duration> {

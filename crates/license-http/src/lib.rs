@@ -5,7 +5,8 @@
 //! - retries that are safe: idempotent requests retry transient failures with exponential
 //!   backoff and jitter; activations and other non-idempotent requests retry only when they
 //!   provably never left, or when the provider asked for a retry with `Retry-After`;
-//! - `Retry-After` (seconds or HTTP date) and `retry-after-ms`, capped;
+//! - `Retry-After` (seconds or HTTP date) and `retry-after-ms`, waited for up to a cap; a longer
+//!   delay returns the answer at once, with the provider's delay;
 //! - a response body cap;
 //! - errors that keep status, request id, retry delay and a redacted body, and say whether a
 //!   request may have been applied;
@@ -27,21 +28,21 @@
 //! ```
 #![deny(missing_docs)]
 
+mod attempt;
 mod base_url;
 mod client;
 mod options;
-mod redact;
 mod request;
 mod response;
 mod retry;
 mod scaffold;
 
 pub use client::{ClientIdentity, HttpClient, ProviderErrorParser};
-pub use options::{HttpOptions, RetryPolicy};
-pub use redact::{
-    MAX_ERROR_BODY_CHARS, REDACTED, Redactor, blank_secret_values, decode_json_redacted,
-    is_secret_field, redact_fields,
+/// The redaction path every crate shares (it lives in `license-core`).
+pub use license_core::{
+    MAX_ERROR_BODY_CHARS, REDACTED, Redactor, blank_secret_values, is_secret_field, redact_fields,
 };
+pub use options::{HttpOptions, MAX_CONNECTIONS, RetryPolicy};
 pub use request::{Idempotency, Request};
 pub use response::Response;
 pub use retry::retry_after;

@@ -6,6 +6,9 @@ use std::time::Duration;
 
 use license_core::{Clock, LicenseError, SystemClock};
 
+/// The largest accepted [`HttpOptions::max_connections`] (a semaphore's permits are bounded).
+pub const MAX_CONNECTIONS: usize = 1 << 16;
+
 /// How failed attempts are retried.
 ///
 /// Idempotent requests retry connect errors, timeouts, 408, 429 and 5xx. Non-idempotent requests
@@ -20,7 +23,9 @@ pub struct RetryPolicy {
     pub initial_delay: Duration,
     /// The largest backoff delay (default 8 s).
     pub max_delay: Duration,
-    /// The longest `Retry-After` that is waited for (default 30 s); a longer one is cut to this.
+    /// The longest `Retry-After` that is waited for (default 30 s). A longer one is not waited
+    /// for: the call returns at once with the answer (rate limited, say), whose
+    /// [`retry_after`](license_core::LicenseError::retry_after) carries the provider's delay.
     pub max_retry_after: Duration,
     /// Whether backoff delays are jittered (default true).
     pub jitter: bool,
@@ -103,6 +108,11 @@ pub struct HttpOptions {
     pub retry: RetryPolicy,
     /// The largest response body read (default 4 MiB).
     pub max_body_bytes: usize,
+    /// The most requests one client (and its clones) has in flight at once, and so the most
+    /// connections it opens (default 32). Further calls wait their turn within their deadline;
+    /// the built client also keeps at most this many idle connections per host. With an
+    /// injected [`client`](Self::client) only the in-flight bound applies.
+    pub max_connections: usize,
     /// Allow `http://` to hosts other than loopback (default false).
     pub allow_insecure_http: bool,
     /// A `reqwest::Client` to use instead of building one (proxies, custom TLS roots).
@@ -119,6 +129,7 @@ impl Default for HttpOptions {
             deadline: Duration::from_secs(60),
             retry: RetryPolicy::default(),
             max_body_bytes: 4 * 1024 * 1024,
+            max_connections: 32,
             allow_insecure_http: false,
             client: None,
             clock: Arc::new(SystemClock),
@@ -167,6 +178,13 @@ impl HttpOptions {
         self
     }
 
+    /// Sets the most requests in flight (and connections open) at once per client.
+    #[must_use]
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections;
+        self
+    }
+
     /// Allows plain `http://` to non-loopback hosts (never do this in production).
     #[must_use]
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
@@ -204,6 +222,14 @@ impl HttpOptions {
         if self.max_body_bytes == 0 {
             return Err(zero("response body cap"));
         }
+        if self.max_connections == 0 {
+            return Err(zero("connection bound (max_connections)"));
+        }
+        if self.max_connections > MAX_CONNECTIONS {
+            return Err(LicenseError::config(format!(
+                "max_connections may be at most {MAX_CONNECTIONS}"
+            )));
+        }
         if self.retry.initial_delay > self.retry.max_delay {
             return Err(LicenseError::config(
                 "the retry policy's initial delay is longer than its maximum delay",
@@ -221,6 +247,7 @@ impl fmt::Debug for HttpOptions {
             .field("deadline", &self.deadline)
             .field("retry", &self.retry)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("max_connections", &self.max_connections)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("client", &self.client.as_ref().map(|_| "custom"))
             .finish_non_exhaustive()
@@ -239,6 +266,7 @@ mod tests {
         assert_eq!(options.attempt_timeout, Duration::from_secs(30));
         assert_eq!(options.deadline, Duration::from_secs(60));
         assert_eq!(options.max_body_bytes, 4 * 1024 * 1024);
+        assert_eq!(options.max_connections, 32);
         assert!(!options.allow_insecure_http);
         let retry = options.retry;
         assert_eq!(retry.max_retries, 2);
@@ -247,5 +275,17 @@ mod tests {
         assert_eq!(retry.max_retry_after, Duration::from_secs(30));
         assert!(retry.jitter);
         assert!(HttpOptions::new().validate().is_ok());
+    }
+
+    #[test]
+    fn the_connection_bound_is_checked() {
+        assert!(HttpOptions::new().max_connections(0).validate().is_err());
+        assert!(
+            HttpOptions::new()
+                .max_connections(MAX_CONNECTIONS + 1)
+                .validate()
+                .is_err()
+        );
+        assert!(HttpOptions::new().max_connections(1).validate().is_ok());
     }
 }

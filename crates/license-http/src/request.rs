@@ -3,10 +3,8 @@
 use std::fmt;
 
 use http::{HeaderName, HeaderValue, Method};
-use license_core::{ApiKey, LicenseError, SecretLicenseKey};
+use license_core::{ApiKey, LicenseError, Redactor, SecretLicenseKey};
 use serde::Serialize;
-
-use crate::redact::Redactor;
 
 /// Whether sending a request twice has the same effect as sending it once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

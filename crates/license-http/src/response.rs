@@ -9,7 +9,7 @@ use license_core::{AttachRaw, HttpDetails, LicenseError, RawJson};
 use serde::de::DeserializeOwned;
 
 use crate::client::ProviderErrorParser;
-use crate::redact::{Redactor, decode_json_redacted};
+use license_core::{MAX_ERROR_BODY_CHARS, Redactor, decode_json};
 
 /// Headers that carry a request id, in the order they are looked for.
 const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "request-id", "x-amzn-requestid", "cf-ray"];
@@ -64,11 +64,13 @@ impl Response {
         &self.body
     }
 
-    /// The provider's request id, if it sent one.
-    pub fn request_id(&self) -> Option<&str> {
+    /// The provider's request id, if it sent one, redacted like a body (a server may echo a
+    /// secret the request carried in it) and cut to 128 characters.
+    pub fn request_id(&self) -> Option<String> {
         REQUEST_ID_HEADERS
             .iter()
             .find_map(|name| self.headers.get(*name).and_then(|v| v.to_str().ok()))
+            .map(|id| license_core::truncate(&self.redactor.redact(id), 128))
     }
 
     /// The delay the provider asked for, as sent.
@@ -82,9 +84,9 @@ impl Response {
     }
 
     /// Decodes the body as JSON; a failure names the JSON path and shows a snippet redacted of
-    /// this request's secrets and of every secret-looking field of the body.
+    /// this request's secrets, of every secret-looking field of the body and of UUIDs.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, LicenseError> {
-        decode_json_redacted(&self.body, |s| self.redactor.redact(s)).map_err(|e| self.tag(e))
+        decode_json(&self.body, |s| self.redactor.redact(s)).map_err(|e| self.tag(e))
     }
 
     /// Decodes the body as a provider model that keeps what was received: one decode, then the
@@ -100,22 +102,36 @@ impl Response {
         self.redactor.redact(text)
     }
 
-    /// Tags an error with this call's provider, operation and attempts.
+    /// Whether a non-idempotent request may have taken effect, judged from this answer's
+    /// status: true for a 2xx (whatever its body) and a 5xx, false for a 4xx.
+    pub fn may_have_been_applied(&self) -> bool {
+        self.may_have_been_applied
+    }
+
+    /// Tags an error about this response with the call's provider, operation and attempts, and
+    /// with [`may_have_been_applied`](Self::may_have_been_applied) (an activation answered 2xx
+    /// whose body cannot be read still happened). An error that the answer itself proves was
+    /// not applied (a verified refusal) sets it back to false.
     pub fn tag(&self, error: LicenseError) -> LicenseError {
         error
             .with_provider(self.provider)
             .with_operation(self.operation)
             .with_attempts(self.attempts)
+            .with_may_have_been_applied(self.may_have_been_applied)
     }
 
     /// The HTTP details of this response: status, request id, retry delay, redacted body and the
     /// provider's error code and message when its error body has them.
     pub fn details(&self) -> HttpDetails {
         let mut details = HttpDetails::new(self.status);
-        details.request_id = self.request_id().map(str::to_owned);
+        details.request_id = self.request_id();
         details.retry_after = self.retry_after;
         if !self.body.is_empty() {
-            details.body = Some(self.redactor.redact_body(&self.body));
+            details.json = self.redactor.redact_json(&self.body);
+            details.body = Some(match &details.json {
+                Some(json) => license_core::truncate(&json.to_string(), MAX_ERROR_BODY_CHARS),
+                None => self.redactor.redact_body(&self.body),
+            });
         }
         let (code, message) = (self.error_parser)(&self.body);
         details.provider_code = code.map(|c| self.redactor.redact(&c));
@@ -131,7 +147,6 @@ impl Response {
             None => format!("unexpected HTTP status {}", self.status),
         };
         self.tag(LicenseError::from_http(details, message))
-            .with_may_have_been_applied(self.may_have_been_applied)
     }
 
     /// `Ok(self)` for a 2xx status, the error otherwise.

@@ -37,7 +37,10 @@ pub(crate) fn should_retry(idempotency: Idempotency, attempt: Attempt) -> bool {
     }
 }
 
-/// Whether a non-idempotent request whose final attempt ended like this may have taken effect.
+/// Whether a non-idempotent request whose final attempt ended like this may have taken effect:
+/// the request may have reached the server and no answer proves it was not applied. A 2xx says
+/// it was (even when its body cannot be read), a 5xx or no answer at all cannot say; only a 4xx,
+/// a 503 asking for a retry, or a connection never made prove that nothing happened.
 pub(crate) fn may_have_been_applied(idempotency: Idempotency, attempt: Attempt) -> bool {
     if idempotency == Idempotency::Idempotent {
         return false;
@@ -49,9 +52,9 @@ pub(crate) fn may_have_been_applied(idempotency: Idempotency, attempt: Attempt) 
             status,
             has_retry_after,
         } => match status {
+            400..=499 => false,
             503 => !has_retry_after,
-            500..=599 => true,
-            _ => false,
+            _ => true,
         },
     }
 }
@@ -60,7 +63,7 @@ pub(crate) fn may_have_been_applied(idempotency: Idempotency, attempt: Attempt) 
 /// date. `None` when absent or unreadable.
 pub fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
     // A delay too long for a `Duration` (a hostile `Retry-After: 1e300`) is unreadable, never a
-    // panic; any readable delay is capped by the retry policy anyway.
+    // panic; a readable delay beyond the retry policy's cap is never waited for.
     let ms = header_str(headers, "retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok());
     if let Some(delay) = ms.and_then(|ms| Duration::try_from_secs_f64(ms / 1000.0).ok()) {
         return Some(delay);
@@ -150,6 +153,11 @@ mod tests {
         assert!(may_have_been_applied(post, status(500, false)));
         assert!(!may_have_been_applied(post, status(503, true)));
         assert!(!may_have_been_applied(post, status(422, false)));
+        assert!(!may_have_been_applied(post, status(429, true)));
+        assert!(may_have_been_applied(post, status(200, false)));
+        assert!(may_have_been_applied(post, status(201, false)));
+        assert!(may_have_been_applied(post, status(302, false)));
+        assert!(!may_have_been_applied(post, Attempt::NotSent));
     }
 
     #[test]

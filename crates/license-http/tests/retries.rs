@@ -199,24 +199,50 @@ async fn retry_after_beyond_the_deadline_is_reported_not_waited_for() {
 }
 
 #[tokio::test]
-async fn retry_after_is_capped_by_the_policy() {
+async fn retry_after_within_the_policy_is_waited_then_retried() {
     let server = MockServer::start().await;
     answer_then(
         &server,
         "GET",
-        ResponseTemplate::new(503).insert_header("retry-after", "3600"),
+        ResponseTemplate::new(503).insert_header("retry-after-ms", "10"),
         1,
         ResponseTemplate::new(200),
     )
     .await;
-    // An hour is asked for; the policy's cap (10 ms here) is what is waited.
     let options = fast_options().retry(
         RetryPolicy::retries(1)
             .backoff(Duration::from_millis(5), Duration::from_millis(5))
-            .max_retry_after(Duration::from_millis(10)),
+            .max_retry_after(Duration::from_millis(50)),
     );
     let response = client(&server, options).send(get()).await.unwrap();
     assert_eq!(response.status(), 200);
+}
+
+/// An absurd `Retry-After` (99,999,999 s) with the default options: no call waits the cap, the
+/// answer comes back at once as rate limited with the provider's delay, and an activation is
+/// never sent twice.
+#[tokio::test]
+async fn retry_after_beyond_the_policy_returns_at_once_as_rate_limited() {
+    for (verb, request) in [("GET", get()), ("POST", post())] {
+        let server = MockServer::start().await;
+        answer(
+            &server,
+            verb,
+            ResponseTemplate::new(429).insert_header("retry-after", "99999999"),
+            1,
+        )
+        .await;
+        let started = std::time::Instant::now();
+        let err = client(&server, HttpOptions::new())
+            .send_empty(request)
+            .await
+            .unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(2), "{verb} waited");
+        assert!(err.is_rate_limited(), "{verb}: {err}");
+        assert_eq!(err.retry_after(), Some(Duration::from_secs(99_999_999)));
+        assert_eq!(err.attempts(), 1, "{verb}");
+        assert!(!err.may_have_been_applied(), "{verb}");
+    }
 }
 
 #[tokio::test]

@@ -292,7 +292,10 @@ impl<'a> Op<'a> {
 impl Client {
     /// Sends a call and verifies the answer. Error-class codes become errors; success and
     /// refusal codes come back verified.
-    pub(crate) async fn call(&self, op: Op<'_>) -> Result<(Verified<Payload>, u16), LicenseError> {
+    pub(crate) async fn call(
+        &self,
+        op: Op<'_>,
+    ) -> Result<(Verified<Payload>, Response), LicenseError> {
         let empty = if op.license_key.is_some_and(SecretLicenseKey::is_empty) {
             Some("the license key is empty")
         } else if op.identifier.is_some_and(|i| i.trim().is_empty()) {
@@ -328,7 +331,6 @@ impl Client {
         if op.read_only {
             request = request.idempotency_override(Idempotency::Idempotent);
         }
-        let response = self.inner.base.send(request).await?;
         let call = Call {
             operation: op.operation,
             license_call: op.license_call,
@@ -343,7 +345,19 @@ impl Client {
                 }),
             },
         };
-        let verified = match self.inner.verifier.check(response.body(), &call) {
+        // The answer is judged against what was accepted before this request left, never
+        // against answers to calls in flight alongside it.
+        let sent = self
+            .inner
+            .verifier
+            .watermark(&call)
+            .map_err(|e| LicenseError::from(e).with_operation(op.operation))?;
+        let response = self.inner.base.send(request).await?;
+        let verified = match self
+            .inner
+            .verifier
+            .check_answer(response.body(), &call, sent)
+        {
             Ok(v) => v,
             Err(e) => return Err(verify_failure(response, e)),
         };
@@ -351,7 +365,7 @@ impl Client {
         if payload.code().class() == CodeClass::Error {
             return Err(code_error(&response, payload));
         }
-        Ok((verified, response.status()))
+        Ok((verified, response))
     }
 
     /// A call whose answer is done when `done` returns `Some`, refused otherwise.
@@ -361,13 +375,16 @@ impl Client {
         done: impl FnOnce(&Payload) -> Result<Option<T>, LicenseError>,
     ) -> Result<Reply<T>, LicenseError> {
         let operation = op.operation;
-        let (verified, http_status) = self.call(op).await?;
+        let (verified, response) = self.call(op).await?;
+        let http_status = response.status();
         let payload = verified.value();
-        let answer = match done(payload).map_err(|e| e.with_operation(operation))? {
+        // A verified answer whose data cannot be read still happened (`tag` says so for a
+        // non-idempotent call).
+        let answer = match done(payload).map_err(|e| response.tag(e.with_operation(operation)))? {
             Some(t) => Answer::Done(t),
             None => Answer::Refused(Refusal {
                 code: payload.code(),
-                message: payload.message().to_owned(),
+                message: response.redact(payload.message()),
             }),
         };
         Ok(Reply {
@@ -425,6 +442,7 @@ fn verify_failure(response: Response, error: VerifyError) -> LicenseError {
                 | VerifyError::MalformedPayload(_) => ErrorKind::Decode,
                 _ => ErrorKind::Signature,
             };
+            let error = error.redacted(|text| response.redact(text));
             let message = error.to_string();
             response.tag(
                 LicenseError::from_http(details_without_body(&response), message)
@@ -444,11 +462,15 @@ fn code_error(response: &Response, payload: &Payload) -> LicenseError {
         _ if matches!(code, ResponseCode::Unknown(_)) => ErrorKind::Http,
         _ => ErrorKind::Rejected,
     };
-    response.tag(
-        LicenseError::from_http(details_without_body(response), payload.message())
-            .with_kind(kind)
-            .with_provider_error(Some(code.to_string()), Some(payload.message().to_owned())),
-    )
+    let message = response.redact(payload.message());
+    response
+        .tag(
+            LicenseError::from_http(details_without_body(response), message.clone())
+                .with_kind(kind)
+                .with_provider_error(Some(code.to_string()), Some(message)),
+        )
+        // A verified error answer proves the call was not applied.
+        .with_may_have_been_applied(false)
 }
 
 /// The HTTP details without the body: an envelope's base64 text can carry secrets that the
@@ -456,5 +478,6 @@ fn code_error(response: &Response, payload: &Payload) -> LicenseError {
 fn details_without_body(response: &Response) -> license_core::HttpDetails {
     let mut details = response.details();
     details.body = None;
+    details.json = None;
     details
 }

@@ -97,6 +97,18 @@ pub enum VerifyError {
 }
 
 impl VerifyError {
+    /// The error with `redact` applied to the texts it carries (a malformed payload's reason,
+    /// an unreadable file's, a store's), before it is shown or kept as a source.
+    #[must_use]
+    pub fn redacted(self, redact: impl Fn(&str) -> String) -> Self {
+        match self {
+            Self::MalformedPayload(text) => Self::MalformedPayload(redact(&text)),
+            Self::Unreadable(text) => Self::Unreadable(redact(&text)),
+            Self::StateStore(text) => Self::StateStore(redact(&text)),
+            other => other,
+        }
+    }
+
     /// The error as the workspace's [`LicenseError`] (kind `Signature`, or `Decode` for a body
     /// that is not an envelope at all).
     pub fn into_license_error(self) -> LicenseError {

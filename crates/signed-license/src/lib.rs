@@ -53,6 +53,6 @@ pub use license_core::{ApiKey, LicenseError, SecretLicenseKey};
 pub use license_http::{HttpOptions, RetryPolicy};
 pub use offline::OfflineCheck;
 pub use payload::{Payload, SignedEnvelope, Verified};
-pub use replay::{FileStateStore, MemoryStateStore, Seen, StateStore, slot};
+pub use replay::{FileStateStore, MemoryStateStore, Seen, StateStore, Watermark, is_replay, slot};
 pub use verifier::{Call, Verifier};
 pub use verify::{KeyScope, Policy, UNSIGNED_SENTINEL, verify};

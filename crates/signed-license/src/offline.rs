@@ -22,10 +22,25 @@ pub struct OfflineCheck {
     pub clock_tampered: bool,
 }
 
-/// Saves the signed part of a verified answer as an envelope file.
+/// `secs` as a duration, saturating at the bounds of `Duration` (a signed timestamp is outside
+/// input: one ~9.2e15 s away must not panic).
+fn seconds(secs: i64) -> Duration {
+    Duration::try_seconds(secs).unwrap_or(if secs < 0 {
+        Duration::MIN
+    } else {
+        Duration::MAX
+    })
+}
+
+/// Saves the signed part of a verified answer as an envelope file, atomically (a temporary file
+/// beside it, then a rename), so a crash never leaves half an envelope.
 pub fn save(path: impl AsRef<Path>, envelope: &SignedEnvelope) -> std::io::Result<()> {
+    let path = path.as_ref();
     let bytes = serde_json::to_vec_pretty(envelope).map_err(std::io::Error::other)?;
-    std::fs::write(path, bytes)
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
 }
 
 /// Re-verifies a saved envelope: signature with the keys of `scope`, then age within `grace`.
@@ -48,7 +63,7 @@ pub fn verify_offline(
     let clock_tampered = now.timestamp().saturating_add(skew.num_seconds()) < newest;
     Ok(OfflineCheck {
         verified,
-        age: Duration::seconds(age),
+        age: seconds(age),
         clock_tampered,
     })
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use license_core::{LicenseError, RawJson, decode_json};
+use license_core::{LicenseError, RawJson, decode_json, without_values};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -12,8 +12,9 @@ use crate::code::ResponseCode;
 use crate::keys::KeyRole;
 
 /// The decoded `response_base64`: code, message, the call's fields and the server timestamp.
-/// Everything here was covered by the signature. `Debug` shows code, message, timestamp and the
-/// field names only: payloads can hold license keys and URLs that embed the API key.
+/// Everything here was covered by the signature. `Debug` shows code, timestamp, the message's
+/// length and the field names only: payloads (their message included, which can echo what the
+/// request sent) can hold license keys and URLs that embed the API key.
 #[derive(Clone, PartialEq)]
 pub struct Payload {
     code: ResponseCode,
@@ -27,7 +28,7 @@ impl fmt::Debug for Payload {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Payload")
             .field("code", &self.code)
-            .field("message", &self.message)
+            .field("message_chars", &self.message.len())
             .field("timestamp", &self.timestamp)
             .field("fields", &self.fields.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
@@ -37,12 +38,16 @@ impl fmt::Debug for Payload {
 impl Payload {
     /// Reads the signed JSON text (called only after the signature verified).
     pub(crate) fn parse(json: String) -> Result<Self, String> {
-        let value: Value = serde_json::from_str(&json).map_err(|e| format!("not JSON: {e}"))?;
+        // serde's messages quote values, and signed payloads carry license keys and URLs that
+        // embed the API key: every message loses its quoted values.
+        let value: Value =
+            serde_json::from_str(&json).map_err(|e| without_values(&format!("not JSON: {e}")))?;
         let Value::Object(mut fields) = value else {
             return Err(String::from("not a JSON object"));
         };
         let code = fields.remove("code").ok_or("no `code`")?;
-        let code = ResponseCode::deserialize(code).map_err(|e| format!("`code`: {e}"))?;
+        let code =
+            ResponseCode::deserialize(code).map_err(|e| without_values(&format!("`code`: {e}")))?;
         let timestamp = match fields.remove("timestamp") {
             Some(Value::Number(n)) => n.as_i64().ok_or("`timestamp` is not an integer")?,
             Some(Value::String(s)) => s
@@ -119,49 +124,6 @@ impl Payload {
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, LicenseError> {
         decode_json(self.json.as_bytes(), without_values)
             .map_err(|e| e.with_provider(crate::PROVIDER))
-    }
-}
-
-/// A decode error's message without any value of the payload: signed payloads carry license
-/// keys, e-mail addresses and URLs that embed the API key, none of which a redactor knows. The
-/// snippet of the body is cut off and every double-quoted value serde quotes is masked; the
-/// path (in backticks) and the reason stay.
-fn without_values(message: &str) -> String {
-    let message = message.split("; near `").next().unwrap_or_default();
-    let mut out = String::with_capacity(message.len());
-    let (mut quoted, mut escaped) = (false, false);
-    for c in message.chars() {
-        match (quoted, escaped, c) {
-            (true, true, _) => escaped = false,
-            (true, false, '\\') => escaped = true,
-            (true, false, '"') => {
-                quoted = false;
-                out.push_str("…\"");
-            }
-            (true, false, _) => {}
-            (false, _, '"') => {
-                quoted = true;
-                out.push('"');
-            }
-            (false, _, c) => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::without_values;
-
-    #[test]
-    fn values_and_the_snippet_are_masked_but_the_path_stays() {
-        assert_eq!(
-            without_values(
-                r#"invalid type: string "KEY\"-1", expected u64 at `a.b`; near `{"k":"KEY"}`"#
-            ),
-            r#"invalid type: string "…", expected u64 at `a.b`"#
-        );
-        assert_eq!(without_values(r#"open "KEY"#), r#"open ""#);
     }
 }
 

@@ -45,12 +45,30 @@ pub(crate) fn text_digest(text: &str) -> String {
     hex::encode(digest(&SHA256, text.as_bytes()))
 }
 
-/// Whether `seen` may follow `last`: not older. Signed timestamps have one-second resolution, so
-/// two answers of the same second cannot be ordered: refusing the second would break legitimate
-/// sequences (a refused activation, a deactivation, the activation again, all within a second).
-/// An older answer is a rollback and is refused.
-pub(crate) fn is_acceptable(last: Option<&Seen>, seen: &Seen) -> bool {
-    last.is_none_or(|last| seen.timestamp >= last.timestamp)
+/// The newest timestamp a slot had accepted when a request was sent: its answer is judged
+/// against this mark, never against answers to requests that were in flight alongside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Watermark(pub Option<i64>);
+
+/// Whether an answer signed at `timestamp` is a replay (a rollback), given the `mark` of its
+/// slot when its request was sent.
+///
+/// The server handled the request after every answer accepted before it was sent, so an honest
+/// answer is never older than the mark. Answers to concurrent requests cannot be ordered: one
+/// that finishes later with an earlier second (two calls straddling a second boundary) is not a
+/// replay. Signed timestamps have one-second resolution, so an answer of the mark's own second
+/// is accepted (a refused activation, a deactivation and the activation again can share one).
+pub fn is_replay(mark: Watermark, timestamp: i64) -> bool {
+    mark.0.is_some_and(|newest| timestamp < newest)
+}
+
+/// What a slot keeps after accepting `seen`: the newer of the two, so a late answer with an
+/// older second never lowers the mark.
+pub(crate) fn newer(last: Option<Seen>, seen: Seen) -> Option<Seen> {
+    match last {
+        Some(last) if last.timestamp > seen.timestamp => None,
+        _ => Some(seen),
+    }
 }
 
 /// A store in memory: forgets everything when the process ends.

@@ -13,7 +13,7 @@ use crate::error::VerifyError;
 use crate::keys::KeySet;
 use crate::offline::{self, OfflineCheck};
 use crate::payload::{Payload, Verified};
-use crate::replay::{self, MemoryStateStore, Seen, StateStore};
+use crate::replay::{self, MemoryStateStore, Seen, StateStore, Watermark};
 use crate::verify::{KeyScope, Policy, verify};
 
 /// One call's context: its name, whether it is about a license's state, and what it sent.
@@ -31,6 +31,16 @@ pub struct Call<'a> {
     pub replay_guard: bool,
     /// What the request sent, for echo checks and the replay slot.
     pub expected: Expected<'a>,
+}
+
+/// The replay slot of a guarded call about a license key.
+fn replay_slot(call: &Call<'_>) -> Option<String> {
+    let key = call.expected.license_key.filter(|_| call.replay_guard)?;
+    Some(replay::slot(
+        key,
+        call.expected.identifier.unwrap_or_default(),
+        call.operation,
+    ))
 }
 
 /// Verifies answers with pinned keys, a policy, an injected clock and a replay store.
@@ -88,10 +98,33 @@ impl Verifier {
         &self.policy
     }
 
-    /// Verifies a live answer: signature with the keys the call accepts, freshness, echoes, and
-    /// for license-state calls a timestamp newer than the last one accepted for the same
-    /// (license key, identifier, operation).
+    /// The replay mark of a call's slot now: take it just before the request is sent and judge
+    /// its answer with [`check_answer`](Self::check_answer). Empty for calls without a guard.
+    pub fn watermark(&self, call: &Call<'_>) -> Result<Watermark, VerifyError> {
+        let Some(slot) = replay_slot(call) else {
+            return Ok(Watermark::default());
+        };
+        let last = self.store.load(&slot).map_err(VerifyError::StateStore)?;
+        Ok(Watermark(last.map(|l| l.timestamp)))
+    }
+
+    /// Verifies a live answer as if its request were sent now (see
+    /// [`check_answer`](Self::check_answer)): for calls made one after another.
     pub fn check(&self, body: &[u8], call: &Call<'_>) -> Result<Verified<Payload>, VerifyError> {
+        let mark = self.watermark(call)?;
+        self.check_answer(body, call, mark)
+    }
+
+    /// Verifies a live answer: signature with the keys the call accepts, freshness, echoes, and
+    /// for guarded calls a timestamp not older than `sent`, the newest one accepted for the same
+    /// (license key, identifier, operation) when the request was sent
+    /// ([`is_replay`](crate::replay::is_replay)).
+    pub fn check_answer(
+        &self,
+        body: &[u8],
+        call: &Call<'_>,
+        sent: Watermark,
+    ) -> Result<Verified<Payload>, VerifyError> {
         let scope = if call.license_call {
             self.policy.key_scope
         } else {
@@ -114,29 +147,24 @@ impl Verifier {
             other => other?,
         };
         check_echoes(verified.value(), &call.expected)?;
-        if call.replay_guard
-            && let Some(key) = call.expected.license_key
-        {
-            let slot = replay::slot(
-                key,
-                call.expected.identifier.unwrap_or_default(),
-                call.operation,
-            );
+        if let Some(slot) = replay_slot(call) {
+            if replay::is_replay(sent, verified.timestamp()) {
+                return Err(VerifyError::Replay {
+                    timestamp: verified.timestamp(),
+                    newest: sent.0.unwrap_or(verified.timestamp()),
+                });
+            }
             let seen = Seen {
                 timestamp: verified.timestamp(),
                 digest: replay::text_digest(&verified.envelope().response_base64),
             };
             let _gate = self.gate.lock().unwrap_or_else(|p| p.into_inner());
             let last = self.store.load(&slot).map_err(VerifyError::StateStore)?;
-            if !replay::is_acceptable(last.as_ref(), &seen) {
-                return Err(VerifyError::Replay {
-                    timestamp: seen.timestamp,
-                    newest: last.map_or(seen.timestamp, |l| l.timestamp),
-                });
+            if let Some(newer) = replay::newer(last, seen) {
+                self.store
+                    .store(&slot, newer)
+                    .map_err(VerifyError::StateStore)?;
             }
-            self.store
-                .store(&slot, seen)
-                .map_err(VerifyError::StateStore)?;
         }
         Ok(verified)
     }

@@ -97,3 +97,30 @@ fn debug_hides_contract_keys() {
     assert!(!format!("{contract:?}").contains(secret));
     assert_eq!(contract.contract_key, secret);
 }
+
+/// The server's own texts echo what the request carried: the error of code 100 and a refusal's
+/// message pass through the same redaction as bodies.
+#[tokio::test]
+async fn error_and_refusal_messages_are_redacted() {
+    let json = format!(r#"{{"code":100,"message":"Invalid API key {API_KEY}","timestamp":{TS}}}"#);
+    let server = serve_signed("verify", "POST", &json).await;
+    let e = client(&server, test_keys(), TS)
+        .verify(&lk(OTHER_KEY), "host")
+        .await
+        .unwrap_err();
+    assert!(e.is_unauthorized(), "{e}");
+    no_secret(&e, &[API_KEY]);
+
+    let json =
+        format!(r#"{{"code":210,"message":"Invalid license key {OTHER_KEY}","timestamp":{TS}}}"#);
+    let server = serve_signed("verify", "POST", &json).await;
+    let reply = client(&server, test_keys(), TS)
+        .verify(&lk(OTHER_KEY), "host")
+        .await
+        .unwrap();
+    let shown = format!("{reply:?}");
+    assert!(
+        shown.contains("Invalid license key") && !shown.contains(OTHER_KEY),
+        "{shown}"
+    );
+}

@@ -4,7 +4,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use license_core::{AttachRaw, LicenseError, RawJson};
-use license_http::decode_json_redacted;
+use license_core::decode_json;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -79,7 +79,7 @@ impl RawEnvelope {
     ) -> Result<Box<WebhookEnvelope<T>>, LicenseError> {
         let text = self.data.to_string();
         // Decode errors never show a secret field of the data (`key`, say).
-        let mut data: T = decode_json_redacted(text.as_bytes(), str::to_owned)
+        let mut data: T = decode_json(text.as_bytes(), str::to_owned)
             .map_err(|e| e.with_provider(PROVIDER))?;
         data.attach_raw(RawJson::from_value(self.data));
         Ok(Box::new(WebhookEnvelope {
@@ -96,7 +96,7 @@ impl WebhookEvent {
     /// use [`WebhookVerifier::verify_event`](super::WebhookVerifier::verify_event)).
     pub fn parse(body: &[u8]) -> Result<Self, LicenseError> {
         let raw: RawEnvelope =
-            decode_json_redacted(body, str::to_owned).map_err(|e| e.with_provider(PROVIDER))?;
+            decode_json(body, str::to_owned).map_err(|e| e.with_provider(PROVIDER))?;
         Ok(match raw.event_type.as_str() {
             "license_key.created" => Self::LicenseKeyCreated(raw.typed()?),
             "entitlement_grant.created" => Self::GrantCreated(raw.typed()?),

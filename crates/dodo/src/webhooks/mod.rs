@@ -117,7 +117,7 @@ pub struct WebhookVerifier {
 impl fmt::Debug for WebhookVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WebhookVerifier")
-            .field("secret", &"<redacted>")
+            .field("secret", &license_core::REDACTED)
             .field("tolerance", &self.tolerance)
             .field("clock", &self.clock)
             .finish()

@@ -60,7 +60,7 @@ impl Fingerprint {
 
 impl fmt::Debug for Fingerprint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Fingerprint(<redacted>)")
+        write!(f, "Fingerprint({})", license_core::REDACTED)
     }
 }
 
@@ -131,7 +131,7 @@ mod tests {
             &hex::decode(&a.instance_name()[8..]).unwrap()[..]
         );
         assert!(!a.instance_name().contains("CANARY"));
-        assert_eq!(format!("{a:?}"), "Fingerprint(<redacted>)");
+        assert_eq!(format!("{a:?}"), "Fingerprint([redacted])");
     }
 
     #[test]

@@ -15,7 +15,7 @@ const MAGIC: &str = "licensing-guard-state-v1 ";
 pub(crate) const MAX_FILE_LEN: u64 = 64 * 1024;
 
 /// The app's secret for sealing state files: compiled into or configured for the app, never
-/// shown. `Debug` prints `AppSecret(<redacted>)`.
+/// shown. `Debug` prints `AppSecret([redacted])`.
 #[derive(Clone)]
 pub struct AppSecret(Vec<u8>);
 
@@ -34,7 +34,7 @@ impl AppSecret {
 
 impl fmt::Debug for AppSecret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AppSecret(<redacted>)")
+        write!(f, "AppSecret({})", license_core::REDACTED)
     }
 }
 
@@ -203,6 +203,6 @@ mod tests {
     fn secrets_are_checked_and_never_shown() {
         assert!(AppSecret::new("short").unwrap_err().is_config());
         let secret = AppSecret::new("CANARY-app-secret-0001").unwrap();
-        assert_eq!(format!("{secret:?}"), "AppSecret(<redacted>)");
+        assert_eq!(format!("{secret:?}"), "AppSecret([redacted])");
     }
 }

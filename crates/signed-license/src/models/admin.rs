@@ -194,7 +194,7 @@ impl fmt::Debug for Contract {
         f.debug_struct("Contract")
             .field("id", &self.id)
             .field("name", &self.name)
-            .field("contract_key", &"<redacted>")
+            .field("contract_key", &license_core::REDACTED)
             .field("product_id", &self.product_id)
             .field("status", &self.status)
             .field("license_keys_count", &self.license_keys_count)

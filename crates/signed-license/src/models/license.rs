@@ -184,7 +184,7 @@ impl fmt::Debug for Downloadable {
             .field("product_id", &self.product_id)
             .field("version", &self.version)
             .field("published", &self.published)
-            .field("url", &"<redacted>")
+            .field("url", &license_core::REDACTED)
             .finish_non_exhaustive()
     }
 }

@@ -260,7 +260,7 @@ pub struct ContractSpec {
 impl fmt::Debug for ContractSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ContractSpec")
-            .field("contract_key", &"<redacted>")
+            .field("contract_key", &license_core::REDACTED)
             .field("name", &self.name)
             .field("product_id", &self.product_id)
             .field("license_keys_quantity", &self.license_keys_quantity)

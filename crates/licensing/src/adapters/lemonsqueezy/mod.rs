@@ -92,10 +92,10 @@ fn next_page<T>(page: &ListPage<T>, asked: Option<u32>) -> Option<PageToken> {
         .map(PageToken::Number)
 }
 
-/// A refused deactivation as an error: deactivate has no "answer" to return.
-fn deactivation_error(refusal: Option<&Refusal>, error: Option<&str>, key: &str) -> LicenseError {
+/// A refused deactivation as an error: deactivate has no "answer" to return. Lemon Squeezy's
+/// text comes redacted by the client (it may echo the key).
+fn deactivation_error(refusal: Option<&Refusal>, error: Option<&str>) -> LicenseError {
     let text = match (refusal, error) {
-        (_, Some(error)) if !key.is_empty() => error.replace(key, "<redacted>"),
         (_, Some(error)) => error.to_owned(),
         (Some(refusal), None) => refusal.to_string(),
         (None, None) => String::from("refused without a reason"),
@@ -173,11 +173,7 @@ impl LicenseProvider for LemonSqueezyProvider {
         if answer.confirmed {
             Ok(())
         } else {
-            Err(deactivation_error(
-                answer.refusal(),
-                answer.error.as_deref(),
-                request.key.expose(),
-            ))
+            Err(deactivation_error(answer.refusal(), answer.error.as_deref()))
         }
     }
 

@@ -1,0 +1,329 @@
+//! The one redaction path: every text the workspace keeps or shows from a provider (error
+//! bodies, decode errors, provider messages, request ids) goes through [`Redactor::redact`], and
+//! every removed value becomes [`REDACTED`].
+
+use serde_json::Value;
+
+/// Replacement text for a redacted value, everywhere.
+pub const REDACTED: &str = "[redacted]";
+
+/// How much of an error body is shown (after redaction).
+pub const MAX_ERROR_BODY_CHARS: usize = 2048;
+
+/// Field names whose string values are always redacted (matched case-insensitively, on the name
+/// or its last `_`-separated words).
+const SECRET_FIELDS: &[&str] = &[
+    "key",
+    "license_key",
+    "licence_key",
+    "api_key",
+    "apikey",
+    "secret",
+    "token",
+    "password",
+    "signature",
+    "authorization",
+    "private_key",
+];
+
+/// The secrets of one request, removed from anything that is kept of its response.
+#[derive(Clone, Default)]
+pub struct Redactor {
+    secrets: Vec<String>,
+}
+
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Redactor({} secrets)", self.secrets.len())
+    }
+}
+
+impl Redactor {
+    /// Adds a secret; values shorter than 4 characters are ignored (they would redact noise).
+    pub fn add(&mut self, secret: &str) {
+        if secret.chars().count() >= 4 && !self.secrets.iter().any(|s| s == secret) {
+            self.secrets.push(secret.to_owned());
+        }
+    }
+
+    /// Redacts `text`: every known secret, the string value of every secret-looking JSON field
+    /// ([`blank_secret_values`]) and every UUID-shaped run ([`mask_uuids`]; DevPayr license keys
+    /// are UUIDs).
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for secret in &self.secrets {
+            if out.contains(secret.as_str()) {
+                out = out.replace(secret.as_str(), REDACTED);
+            }
+        }
+        mask_uuids(&blank_secret_values(&out))
+    }
+
+    /// Redacts a response body for showing on an error: secret JSON fields blanked, known
+    /// secrets and UUIDs removed, and only then cut to [`MAX_ERROR_BODY_CHARS`].
+    pub fn redact_body(&self, body: &[u8]) -> String {
+        let text = match self.redact_json(body) {
+            Some(value) => value.to_string(),
+            None => self.redact(&String::from_utf8_lossy(body)),
+        };
+        truncate(&text, MAX_ERROR_BODY_CHARS)
+    }
+
+    /// A JSON body parsed whole, redacted: secret fields blanked, and every string (keys of
+    /// objects included) passed through [`redact`](Self::redact). `None` when it is not JSON.
+    pub fn redact_json(&self, body: &[u8]) -> Option<Value> {
+        let mut value = serde_json::from_slice::<Value>(body).ok()?;
+        redact_fields(&mut value);
+        self.redact_strings(&mut value);
+        Some(value)
+    }
+
+    fn redact_strings(&self, value: &mut Value) {
+        match value {
+            Value::String(text) => *text = self.redact(text),
+            Value::Array(items) => items.iter_mut().for_each(|v| self.redact_strings(v)),
+            Value::Object(map) => {
+                let old = std::mem::take(map);
+                for (name, mut field) in old {
+                    self.redact_strings(&mut field);
+                    map.insert(self.redact(&name), field);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether a field of this name holds a secret.
+pub fn is_secret_field(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with("_id") || lower == "id" || lower.ends_with("_short") {
+        return false;
+    }
+    SECRET_FIELDS
+        .iter()
+        .any(|f| lower == *f || lower.ends_with(&format!("_{f}")))
+}
+
+/// Blanks the string values of secret fields, recursively.
+pub fn redact_fields(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (name, field) in map.iter_mut() {
+                if is_secret_field(name) && field.is_string() {
+                    *field = Value::String(REDACTED.to_owned());
+                } else {
+                    redact_fields(field);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_fields),
+        _ => {}
+    }
+}
+
+/// Blanks the string value of every secret field in JSON text (`"key":"…"` becomes
+/// `"key":"[redacted]"`), even in text that is not valid or complete JSON. Everything else,
+/// line breaks included, is kept as it was.
+pub fn blank_secret_values(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    // `rest` always starts outside a string.
+    while let Some(open) = rest.find('"') {
+        let (before, from_quote) = rest.split_at(open);
+        out.push_str(before);
+        let (string, after) = from_quote.split_at(string_len(from_quote));
+        out.push_str(string);
+        rest = after;
+        let name = string.get(1..string.len().saturating_sub(1)).unwrap_or("");
+        if !is_secret_field(name) {
+            continue;
+        }
+        let Some(value) = rest
+            .trim_start()
+            .strip_prefix(':')
+            .map(str::trim_start)
+            .filter(|v| v.starts_with('"'))
+        else {
+            continue;
+        };
+        let (separator, _) = rest.split_at(rest.len().saturating_sub(value.len()));
+        out.push_str(separator);
+        out.push('"');
+        out.push_str(REDACTED);
+        out.push('"');
+        rest = value.split_at(string_len(value)).1;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of the JSON string at the start of `text` (which starts with `"`), both quotes
+/// included; all of `text` when the string is not closed.
+fn string_len(text: &str) -> usize {
+    // Quotes and backslashes are ASCII, never inside a multi-byte UTF-8 sequence. A quote ends
+    // the string unless an odd run of backslashes escapes it.
+    let bytes = text.as_bytes();
+    let mut at = 1;
+    while let Some(found) = text.get(at..).and_then(|rest| rest.find('"')) {
+        let quote = at + found;
+        let backslashes = bytes
+            .get(..quote)
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .take_while(|b| **b == b'\\')
+            .count();
+        if backslashes % 2 == 0 {
+            return quote + 1;
+        }
+        at = quote + 1;
+    }
+    text.len()
+}
+
+/// Replaces every UUID-shaped run (`8-4-4-4-12` hex digits) with [`REDACTED`].
+pub fn mask_uuids(text: &str) -> String {
+    const GROUPS: [usize; 5] = [8, 4, 4, 4, 12];
+    let bytes = text.as_bytes();
+    let is_uuid_at = |start: usize| {
+        if bytes.get(start + 8) != Some(&b'-') {
+            return false;
+        }
+        let mut at = start;
+        for (i, len) in GROUPS.iter().enumerate() {
+            let Some(group) = bytes.get(at..at + len) else {
+                return false;
+            };
+            if !group.iter().all(u8::is_ascii_hexdigit) {
+                return false;
+            }
+            at += len;
+            if i < GROUPS.len() - 1 {
+                if bytes.get(at) != Some(&b'-') {
+                    return false;
+                }
+                at += 1;
+            }
+        }
+        true
+    };
+    let mut out = String::with_capacity(text.len());
+    // A UUID's first dash is 8 bytes in: look only there (std's search, not a byte loop).
+    // Matches start on an ASCII byte and span 36 ASCII bytes: every cut is a char boundary.
+    let mut copied = 0;
+    for (dash, _) in text.match_indices('-') {
+        let Some(start) = dash.checked_sub(8).filter(|s| *s >= copied) else {
+            continue;
+        };
+        if is_uuid_at(start) {
+            out.push_str(&text[copied..start]);
+            out.push_str(REDACTED);
+            copied = start + 36;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// A decode error's message without any quoted value: for payloads whose secrets no redactor
+/// knows (signed payloads carry e-mail addresses and URLs that embed the API key). The snippet of
+/// the body is cut off and every double-quoted value is masked; the path (in backticks) and the
+/// reason stay.
+pub fn without_values(message: &str) -> String {
+    let message = message.split("; near `").next().unwrap_or_default();
+    let mut out = String::with_capacity(message.len());
+    let (mut quoted, mut escaped) = (false, false);
+    for c in message.chars() {
+        match (quoted, escaped, c) {
+            (true, true, _) => escaped = false,
+            (true, false, '\\') => escaped = true,
+            (true, false, '"') => {
+                quoted = false;
+                out.push_str("…\"");
+            }
+            (true, false, _) => {}
+            (false, _, '"') => {
+                quoted = true;
+                out.push('"');
+            }
+            (false, _, c) => out.push(c),
+        }
+    }
+    out
+}
+
+/// `text` cut to `max_chars` characters (after redaction, never before), saying how long it was.
+pub fn truncate(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((cut, _)) => format!("{}… ({} bytes in all)", &text[..cut], text.len()),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_fields_and_uuids_are_removed() {
+        let mut r = Redactor::default();
+        r.add("canary-secret-123");
+        let text = r#"{"error":"bad canary-secret-123","license_key":{"id":7,"key":"AAAA-BBBB","key_short":"XXXX-BBBB"},"uuid":"019ae9f4-18b2-706b-b728-3f77c6bd9217"}"#;
+        let out = r.redact(text);
+        assert!(!out.contains("canary-secret-123"), "{out}");
+        assert!(
+            !out.contains("AAAA-BBBB") && !out.contains("3f77c6bd9217"),
+            "{out}"
+        );
+        assert!(
+            out.contains("XXXX-BBBB") && out.contains("\"id\":7"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn secret_values_are_blanked_in_any_text() {
+        let text = r#"{"key" : "SEC\"RET-1","key_short":"XXXX-1","note":"\"key\":\"x\"","license_key":{"key":"SECRET-2"},"n":{"token":7}}"#;
+        let out = blank_secret_values(text);
+        assert!(!out.contains("SEC") && !out.contains("RET"), "{out}");
+        assert!(out.contains(r#""key" : "[redacted]""#), "{out}");
+        assert!(
+            out.contains("XXXX-1") && out.contains(r#""token":7"#),
+            "{out}"
+        );
+        assert!(serde_json::from_str::<Value>(&out).is_ok(), "{out}");
+        assert_eq!(
+            blank_secret_values(r#"{"key":"TRUNCATED-SECR"#),
+            r#"{"key":"[redacted]""#
+        );
+        assert_eq!(blank_secret_values(r#"{"key"#), r#"{"key"#);
+    }
+
+    #[test]
+    fn uuids_are_masked_and_other_text_kept() {
+        assert_eq!(
+            mask_uuids("key 019ae9f4-18b2-706b-b728-3f77c6bd9217, é ok"),
+            "key [redacted], é ok"
+        );
+        assert_eq!(mask_uuids("019ae9f4-18b2"), "019ae9f4-18b2");
+        assert_eq!(mask_uuids(""), "");
+    }
+
+    #[test]
+    fn values_and_the_snippet_are_masked_but_the_path_stays() {
+        assert_eq!(
+            without_values(
+                r#"invalid type: string "KEY\"-1", expected u64 at `a.b`; near `{"k":"KEY"}`"#
+            ),
+            r#"invalid type: string "…", expected u64 at `a.b`"#
+        );
+        assert_eq!(without_values(r#"open "KEY"#), r#"open ""#);
+    }
+
+    #[test]
+    fn long_text_is_cut_after_redaction() {
+        let out = truncate(&"x".repeat(10_000), 2048);
+        assert!(out.len() < 2100 && out.ends_with("(10000 bytes in all)"));
+    }
+}
