@@ -8,11 +8,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
-        Some("bench") => run(
-            "cargo",
-            &["run", "--quiet", "--release", "--package", "license-bench"],
-            &[],
-        ),
+        Some("bench") => bench(),
         Some("conformance") => conformance::run(&args[1..]),
         Some("demo") => run(
             "cargo",
@@ -37,11 +33,33 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  bench            measure signature verification, redaction and validate round trips (release build)
+  bench            ours against a bare reqwest + serde client per call (provider crates and facade),
+                   signed verify against raw aws-lc-rs, peak RSS, redaction, emulator round trips (release)
   demo             every provider's emulator on loopback, one licensing flow through one interface
   ci               format check, clippy (warnings denied), every test, docs (warnings denied),
                    and the Dodo client against Dodo's OpenAPI (Prism)
   conformance dodo the Dodo client against Dodo's own OpenAPI document, served by Prism";
+
+/// The bench binary and the two validate-only children it measures peak RSS of, then the run.
+fn bench() -> Result<(), String> {
+    run(
+        "cargo",
+        &[
+            "build",
+            "--quiet",
+            "--release",
+            "--package",
+            "license-bench",
+            "--bins",
+        ],
+        &[],
+    )?;
+    run(
+        "cargo",
+        &["run", "--quiet", "--release", "--package", "license-bench"],
+        &[],
+    )
+}
 
 /// Everything CI checks, in the order that fails fastest.
 fn ci() -> Result<(), String> {

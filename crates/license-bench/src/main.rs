@@ -1,99 +1,114 @@
 //! `cargo xtask bench`: how fast the hot paths are, measured, never asserted.
 //!
-//! - verifying a GetKeyManager envelope (RSA-2048 PKCS#1 v1.5 SHA-256 over the base64 text, then
-//!   decoding the payload), over the 43 documented examples that verify;
+//! - our clients against a bare reqwest + serde client, per call, on a canned-body loopback
+//!   server (bodies from `fixtures/`): each provider crate and the `licensing` facade;
+//! - `signed_license::verify` of the documented envelopes against a raw aws-lc-rs verify;
+//! - the peak RSS of a validate-only process, ours against bare (`rss-ours`, `rss-bare`);
 //! - redacting an error body before it is kept;
-//! - a `validate` round trip through the `licensing` facade, the shared transport and a loopback
-//!   emulator, per provider (latency percentiles).
+//! - a `validate` round trip through the facade and a loopback emulator, per provider.
+//!
+//! `license-bench profile …` runs one operation for callgrind (see [`license_bench::profile`]).
 
-use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use chrono::DateTime;
+use license_bench::compare::{self, Plan};
+use license_bench::ops::{Clients, Op};
+use license_bench::{profile, rss, signed};
 use license_core::{ApiKey, LicenseProvider, SecretLicenseKey, ValidateRequest};
 use license_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
 use license_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
 use license_emulator::signed_license::{LicenseSeed as GkmSeed, SignedLicenseEmulator};
 use license_http::Redactor;
 use licensing::{DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
-use signed_license::{KeyScope, KeySet, Policy, PublicKey, verify};
+use signed_license::{KeySet, PublicKey};
 
 const KEY: &str = "BENCH-7F3A-41C2-9B8E-5D60";
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    match run().await {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("profile") => profile::run(&args[1..]),
+        None => license_bench::runtime().and_then(|rt| rt.block_on(run())),
+        Some(other) => Err(format!("unknown argument `{other}` (none, or `profile …`)")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("bench: {e}");
-            std::process::ExitCode::FAILURE
+            ExitCode::FAILURE
         }
     }
 }
 
 async fn run() -> Result<(), String> {
+    let clients = Clients::start().await?;
+    let plan = Plan::from_env();
+    let rows = compare::compare(&clients, plan).await?;
+    compare::print(&rows, plan);
+    signed_verify()?;
+    peak_rss().await?;
     println!(
-        "{:<46} {:>12} {:>10} {:>10} {:>10}",
+        "\n{:<46} {:>12} {:>10} {:>10} {:>10}",
         "benchmark", "ops/s", "p50", "p99", "n"
     );
-    verify_envelopes()?;
     redact_bodies();
-    round_trips().await?;
-    Ok(())
+    round_trips().await
 }
 
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/signed-license")
-}
-
-fn read(path: PathBuf) -> Result<String, String> {
-    std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// Each documented example that verifies, with its timestamp.
-fn valid_examples() -> Result<Vec<(String, i64)>, String> {
-    let index: serde_json::Value =
-        serde_json::from_str(&read(fixtures().join("index.json"))?).map_err(|e| e.to_string())?;
-    let entries = index["fixtures"]
-        .as_array()
-        .ok_or("index.json has no fixtures")?;
-    let mut out = Vec::new();
-    for entry in entries {
-        if entry["signature_check"] == "valid" {
-            let file = entry["file"].as_str().ok_or("fixture without file")?;
-            let decoded = entry["decoded_response_base64"].as_str().unwrap_or("{}");
-            let payload: serde_json::Value =
-                serde_json::from_str(decoded).map_err(|e| format!("{file}: {e}"))?;
-            let ts = payload["timestamp"]
-                .as_i64()
-                .ok_or("payload without timestamp")?;
-            out.push((read(fixtures().join(file))?, ts));
-        }
-    }
-    Ok(out)
-}
-
-fn verify_envelopes() -> Result<(), String> {
-    let pem = read(fixtures().join("docs-demo-signing-key.pub.pem"))?;
-    let key = PublicKey::from_pem("docs-demo", &pem).map_err(|e| e.to_string())?;
-    let keys = KeySet::new(key.clone()).with_global_key(key);
-    let policy = Policy::new().key_scope(KeyScope::ProductOrGlobal);
-    let examples = valid_examples()?;
-    let rounds = 40;
-    let mut samples = Vec::with_capacity(examples.len() * rounds);
-    for _ in 0..rounds {
-        for (body, ts) in &examples {
-            let now = DateTime::from_timestamp(ts + 30, 0).ok_or("bad timestamp")?;
-            let started = Instant::now();
-            verify(body.as_bytes(), &keys, &policy, now).map_err(|e| e.to_string())?;
-            samples.push(started.elapsed());
-        }
-    }
-    report(
-        "signed-license verify (RSA-2048, 43 examples)",
-        &mut samples,
+fn signed_verify() -> Result<(), String> {
+    let (ours, raw, n) = signed::compare(15)?;
+    println!(
+        "\nsigned_license::verify / raw aws-lc-rs RSA-2048 verify, {n} documented envelopes: {} / {} = {:.3}x",
+        micros(ours),
+        micros(raw),
+        ours.as_secs_f64() / raw.as_secs_f64()
     );
     Ok(())
+}
+
+/// Peak RSS of the validate-only children, the median of three runs each.
+async fn peak_rss() -> Result<(), String> {
+    let server = license_bench::server::CannedServer::start(license_bench::canned::routes()?)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "\npeak RSS of a validate-only process ({} validates, single-threaded runtime)",
+        rss::CALLS
+    );
+    println!(
+        "{:<24} {:>10} {:>10} {:>10}",
+        "operation", "bare", "ours", "ours-bare"
+    );
+    for op in Op::VALIDATES {
+        let mut kib = [0u64; 2];
+        for (slot, kind) in ["bare", "ours"].into_iter().enumerate() {
+            let mut runs = Vec::new();
+            for _ in 0..3 {
+                let base = server.uri();
+                let child = tokio::task::spawn_blocking(move || rss::run_child(kind, op, &base));
+                runs.push(child.await.map_err(|e| e.to_string())??);
+            }
+            runs.sort_unstable();
+            kib[slot] = runs[1];
+        }
+        println!(
+            "{:<24} {:>10} {:>10} {:>10}",
+            op.name(),
+            mib(kib[0]),
+            mib(kib[1]),
+            format!("{:+.2} MiB", (kib[1] as f64 - kib[0] as f64) / 1024.0)
+        );
+    }
+    Ok(())
+}
+
+fn mib(kib: u64) -> String {
+    format!("{:.2} MiB", kib as f64 / 1024.0)
+}
+
+fn micros(d: Duration) -> String {
+    format!("{:.2} µs", d.as_secs_f64() * 1e6)
 }
 
 fn redact_bodies() {

@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-use aws_lc_rs::signature::{self, RsaParameters, RsaSubjectPublicKey, UnparsedPublicKey};
+use aws_lc_rs::signature::{
+    self, ParsedPublicKey, RsaParameters, RsaSubjectPublicKey, UnparsedPublicKey,
+};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
@@ -44,13 +46,17 @@ pub enum KeyRole {
     Global,
 }
 
-/// One pinned RSA public key with an id of your choice.
+/// One pinned RSA public key with an id of your choice. The key is parsed once, when it is
+/// loaded (or given another algorithm), not on every verification.
 #[derive(Clone)]
 pub struct PublicKey {
     id: String,
     pkcs1_der: Vec<u8>,
     bits: u32,
     algorithm: Algorithm,
+    /// The key parsed for `algorithm`; `None` only if aws-lc-rs refused to parse what it had
+    /// accepted as an RSA key, in which case each verification parses it (as it always did).
+    parsed: Option<ParsedPublicKey>,
 }
 
 impl fmt::Debug for PublicKey {
@@ -78,18 +84,23 @@ impl PublicKey {
         if !(MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
             return Err(KeyError::Size(bits));
         }
+        let algorithm = Algorithm::default();
         Ok(Self {
             id: id.into(),
+            parsed: parse(&pkcs1_der, algorithm),
             pkcs1_der,
             bits,
-            algorithm: Algorithm::default(),
+            algorithm,
         })
     }
 
     /// Uses this key with another algorithm (as configured on the product page).
     #[must_use]
     pub fn with_algorithm(mut self, algorithm: Algorithm) -> Self {
-        self.algorithm = algorithm;
+        if algorithm != self.algorithm {
+            self.parsed = parse(&self.pkcs1_der, algorithm);
+            self.algorithm = algorithm;
+        }
         self
     }
 
@@ -115,10 +126,17 @@ impl PublicKey {
         if signature.len() != (self.bits as usize).div_ceil(8) {
             return false;
         }
-        UnparsedPublicKey::new(params, &self.pkcs1_der)
-            .verify(message, signature)
-            .is_ok()
+        match &self.parsed {
+            Some(parsed) => parsed.verify_sig(message, signature),
+            None => UnparsedPublicKey::new(params, &self.pkcs1_der).verify(message, signature),
+        }
+        .is_ok()
     }
+}
+
+/// The key parsed for `algorithm` (aws-lc-rs binds the digest to the parsed key).
+fn parse(pkcs1_der: &[u8], algorithm: Algorithm) -> Option<ParsedPublicKey> {
+    ParsedPublicKey::new(algorithm.params(), pkcs1_der).ok()
 }
 
 /// Decodes the base64 between the first PEM armour lines.
@@ -209,5 +227,47 @@ impl KeySet {
         } else {
             products.chain(global).collect()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEMO_KEY: &str =
+        include_str!("../../../fixtures/signed-license/docs-demo-signing-key.pub.pem");
+    const ENVELOPE: &str = include_str!("../../../fixtures/signed-license/verify.201.json");
+
+    fn message_and_signature() -> (String, Vec<u8>) {
+        let envelope: serde_json::Value = serde_json::from_str(ENVELOPE).unwrap();
+        let message = envelope["response_base64"].as_str().unwrap().to_owned();
+        let signature = STANDARD
+            .decode(envelope["signature"].as_str().unwrap())
+            .unwrap();
+        (message, signature)
+    }
+
+    #[test]
+    fn a_key_parsed_once_verifies_again_and_follows_its_algorithm() {
+        let key = PublicKey::from_pem("docs-demo", DEMO_KEY).unwrap();
+        assert!(key.parsed.is_some());
+        let (message, signature) = message_and_signature();
+        for _ in 0..2 {
+            assert!(key.verifies(message.as_bytes(), &signature));
+        }
+        assert!(!key.verifies(b"another message", &signature));
+        let sha512 = key.clone().with_algorithm(Algorithm::RsaPkcs1Sha512);
+        assert!(!sha512.verifies(message.as_bytes(), &signature));
+        let back = sha512.with_algorithm(Algorithm::RsaPkcs1Sha256);
+        assert!(back.verifies(message.as_bytes(), &signature));
+    }
+
+    #[test]
+    fn the_unparsed_fallback_verifies_the_same() {
+        let mut key = PublicKey::from_pem("docs-demo", DEMO_KEY).unwrap();
+        key.parsed = None;
+        let (message, signature) = message_and_signature();
+        assert!(key.verifies(message.as_bytes(), &signature));
+        assert!(!key.verifies(b"another message", &signature));
     }
 }
