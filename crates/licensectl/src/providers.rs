@@ -74,11 +74,15 @@ pub(crate) fn build(
             Box::new(DevPayrProvider::new(builder.build()?, project))
         }
         ProviderName::SignedLicense => {
-            let url = base_url.ok_or_else(|| {
-                LicenseError::config(
-                    "GetKeyManager is self-hosted: give its address with --base-url",
-                )
-            })?;
+            let url = base_url
+                .map(str::to_owned)
+                .or_else(|| env("GETKEYMANAGER_BASE_URL"))
+                .ok_or_else(|| {
+                    LicenseError::config(
+                        "GetKeyManager is self-hosted: give its address with --base-url \
+                         (or GETKEYMANAGER_BASE_URL)",
+                    )
+                })?;
             let api_key = env("GETKEYMANAGER_API_KEY")
                 .ok_or_else(|| LicenseError::config("set GETKEYMANAGER_API_KEY"))?;
             let pem_path = env("GETKEYMANAGER_PUBLIC_KEY_FILE").ok_or_else(|| {
