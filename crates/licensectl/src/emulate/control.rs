@@ -95,7 +95,7 @@ struct Clock {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(deny_unknown_fields)]
 struct OutageBody {
     mode: Mode,
     status: Option<u16>,
