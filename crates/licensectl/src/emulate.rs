@@ -4,6 +4,7 @@
 
 mod control;
 mod seed;
+mod seed_file;
 
 use std::fmt::Write as _;
 use std::io::ErrorKind;
@@ -26,7 +27,7 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
     let ports = Ports::from(&args);
     // Read the seed before binding anything: a bad file costs no port.
     let seed = match &args.seed {
-        Some(path) => Some(seed::read(path)?),
+        Some(path) => Some(seed_file::read(path)?),
         None => None,
     };
     let dodo: DodoEmulator = start(ports.dodo, "dodo", "--dodo-port").await?;

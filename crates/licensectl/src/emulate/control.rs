@@ -76,8 +76,11 @@ where
     }
 }
 
+/// One emulator by its `--provider` name.
+pub(crate) type Entry = (&'static str, Arc<dyn Knobs>);
+
 /// The emulators by their `--provider` names.
-pub(crate) type Named = Vec<(&'static str, Arc<dyn Knobs>)>;
+pub(crate) type Named = Vec<Entry>;
 
 /// Answers the control API.
 pub(crate) struct Control {
@@ -118,12 +121,21 @@ struct Latency {
     ms: u64,
 }
 
-fn error(status: u16, message: impl Into<String>) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_json(json!({"error": message.into()}))
+/// A refused control request: its status and why.
+struct Fail {
+    status: u16,
+    message: String,
+}
+
+fn error(status: u16, message: impl Into<String>) -> Fail {
+    Fail {
+        status,
+        message: message.into(),
+    }
 }
 
 /// Reads a JSON body, the error naming the JSON path.
-fn body<T: serde::de::DeserializeOwned>(request: &Request) -> Result<T, ResponseTemplate> {
+fn body<T: serde::de::DeserializeOwned>(request: &Request) -> Result<T, Fail> {
     let bytes: &[u8] = if request.body.is_empty() {
         b"{}"
     } else {
@@ -137,19 +149,22 @@ fn body<T: serde::de::DeserializeOwned>(request: &Request) -> Result<T, Response
 impl Respond for Control {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         match self.answer(request) {
-            Ok(answer) | Err(answer) => answer,
+            Ok(body) => ResponseTemplate::new(200).set_body_json(body),
+            Err(fail) => {
+                ResponseTemplate::new(fail.status).set_body_json(json!({"error": fail.message}))
+            }
         }
     }
 }
 
 impl Control {
-    fn answer(&self, request: &Request) -> Result<ResponseTemplate, ResponseTemplate> {
+    fn answer(&self, request: &Request) -> Result<Value, Fail> {
         let path = request.url.path().trim_end_matches('/');
         let Some(rest) = path.strip_prefix("/_emulator") else {
             return Err(error(404, "the control API is under /_emulator/"));
         };
         let parts: Vec<&str> = rest.split('/').filter(|p| !p.is_empty()).collect();
-        let (targets, knob): (Vec<&(&str, Arc<dyn Knobs>)>, Option<&str>) = match parts[..] {
+        let (targets, knob): (Vec<&Entry>, Option<&str>) = match parts[..] {
             [] => (self.emulators.iter().collect(), None),
             [one] => match self.find(one) {
                 Some(e) => (vec![e], None),
@@ -176,11 +191,11 @@ impl Control {
                     .iter()
                     .map(|(name, e)| ((*name).to_owned(), json!(e.uri())))
                     .collect();
-                return Ok(ok(json!({"providers": providers})));
+                return Ok(json!({"providers": providers}));
             }
             Some("dump") => {
                 want("GET")?;
-                return Ok(ok(dumps(&targets)));
+                return Ok(dumps(&targets));
             }
             Some(_) => want("POST")?,
         }
@@ -204,7 +219,7 @@ impl Control {
                     .iter()
                     .map(|(name, e)| ((*name).to_owned(), e.dump()["now"].clone()))
                     .collect();
-                Ok(ok(json!({"now": now})))
+                Ok(json!({"now": now}))
             }
             Some("outage") => {
                 let o: OutageBody = body(request)?;
@@ -241,12 +256,12 @@ impl Control {
         }
     }
 
-    fn find(&self, name: &str) -> Option<&(&'static str, Arc<dyn Knobs>)> {
+    fn find(&self, name: &str) -> Option<&Entry> {
         self.emulators.iter().find(|(n, _)| *n == name)
     }
 }
 
-fn unknown_provider(name: &str) -> ResponseTemplate {
+fn unknown_provider(name: &str) -> Fail {
     // The name comes from the request path; it holds no secret.
     error(
         404,
@@ -254,16 +269,12 @@ fn unknown_provider(name: &str) -> ResponseTemplate {
     )
 }
 
-fn ok(body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(body)
-}
-
-fn done(targets: &[&(&'static str, Arc<dyn Knobs>)]) -> ResponseTemplate {
+fn done(targets: &[&Entry]) -> Value {
     let names: Vec<&str> = targets.iter().map(|(n, _)| *n).collect();
-    ok(json!({"applied_to": names}))
+    json!({"applied_to": names})
 }
 
-fn dumps(targets: &[&(&'static str, Arc<dyn Knobs>)]) -> Value {
+fn dumps(targets: &[&Entry]) -> Value {
     let map: serde_json::Map<String, Value> = targets
         .iter()
         .map(|(name, e)| ((*name).to_owned(), e.dump()))
