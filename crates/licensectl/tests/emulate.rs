@@ -373,14 +373,20 @@ async fn a_malformed_seed_file_names_the_json_path_and_line() {
 }
 
 #[tokio::test]
-async fn sigterm_stops_it_cleanly() {
+async fn sigterm_and_ctrl_c_stop_it_cleanly() {
+    for signal in ["-TERM", "-INT"] {
+        stops_cleanly(signal).await;
+    }
+}
+
+async fn stops_cleanly(signal: &str) {
     let mut emu = start(&[]);
     let pem = emu.var("GETKEYMANAGER_PUBLIC_KEY_FILE");
     let dodo = emu.var("DODO_PAYMENTS_BASE_URL");
     assert!(std::path::Path::new(&pem).exists());
     let pid = emu.child.id().to_string();
     let killed = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
+        .args([signal, &pid])
         .status()
         .unwrap();
     assert!(killed.success());
@@ -389,7 +395,10 @@ async fn sigterm_stops_it_cleanly() {
         if let Some(status) = emu.child.try_wait().unwrap() {
             break status;
         }
-        assert!(Instant::now() < deadline, "still running 5 s after SIGTERM");
+        assert!(
+            Instant::now() < deadline,
+            "still running 5 s after kill {signal}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     assert_eq!(status.code(), Some(0));
