@@ -52,6 +52,9 @@ pub(crate) enum Command {
     /// Run the demo: every provider's emulator on loopback, the same licensing flow through one
     /// interface. Needs no account and no network.
     Demo,
+    /// Run the four emulators on loopback until Ctrl-C or SIGTERM, for other programs and
+    /// languages to use: prints their URLs, test keys and the environment lines to paste.
+    Emulate(EmulateArgs),
     /// What the provider supports.
     Capabilities,
     /// Check a license key. Exit code 0 when valid, 1 when invalid.
@@ -171,6 +174,37 @@ pub(crate) struct CreateArgs {
     /// When it expires (RFC 3339); never when absent.
     #[arg(long)]
     pub expires_at: Option<String>,
+}
+
+/// What `emulate` takes. Ports left out are free ones chosen at start.
+#[derive(Debug, clap::Args)]
+pub(crate) struct EmulateArgs {
+    /// The first of five consecutive ports: Dodo, Lemon Squeezy, DevPayr, GetKeyManager, then
+    /// the control API (the flags below override one each).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Dodo Payments' port.
+    #[arg(long)]
+    pub dodo_port: Option<u16>,
+    /// Lemon Squeezy's port.
+    #[arg(long)]
+    pub lemonsqueezy_port: Option<u16>,
+    /// DevPayr's port.
+    #[arg(long)]
+    pub devpayr_port: Option<u16>,
+    /// GetKeyManager's port.
+    #[arg(long)]
+    pub signed_license_port: Option<u16>,
+    /// The control API's port (`/_emulator/…`).
+    #[arg(long)]
+    pub control_port: Option<u16>,
+    /// A seed file (JSON): keys, products, limits and expiries per provider; the demo's keys
+    /// when absent.
+    #[arg(long)]
+    pub seed: Option<std::path::PathBuf>,
+    /// Where to write GetKeyManager's public key (PEM); a temporary file when absent.
+    #[arg(long)]
+    pub public_key_file: Option<std::path::PathBuf>,
 }
 
 /// The export formats.

@@ -182,6 +182,9 @@ pub(crate) async fn run(
         Command::Migrate(_) => Err(LicenseError::invalid_input(
             "migrate takes --from and --to, not --provider",
         )),
+        Command::Emulate(_) => Err(LicenseError::invalid_input(
+            "emulate runs every provider's emulator, not --provider",
+        )),
         Command::Instances { license_id } => {
             let page = provider
                 .instances(InstancesRequest::new(license_id))

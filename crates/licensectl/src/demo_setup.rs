@@ -59,7 +59,7 @@ pub(crate) const ALL: [Setup; 4] = [
 ];
 
 /// The key every demo license is issued as (DevPayr makes its own).
-const DEMO_KEY: &str = "DEMO-7F3A-41C2-9B8E-5D60";
+pub(crate) const DEMO_KEY: &str = "DEMO-7F3A-41C2-9B8E-5D60";
 /// The key of the guard's license (DevPayr makes its own).
 pub(crate) const GUARD_KEY: &str = "DEMO-GUARD-0C4D-8E21-B7A9";
 

@@ -12,6 +12,7 @@ mod cli;
 mod commands;
 mod demo;
 mod demo_setup;
+mod emulate;
 mod listing;
 mod migrate;
 mod output;
@@ -40,6 +41,15 @@ async fn main() -> ExitCode {
         };
     }
     let command = match cli.command {
+        Command::Emulate(args) => {
+            return match emulate::run(args, cli.json).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    err(&format!("licensectl emulate: {message}"));
+                    ExitCode::from(EXIT_ERROR)
+                }
+            };
+        }
         Command::Migrate(args) => {
             return finish(
                 migrate::run(args, cli.project, cli.json).await,

@@ -22,13 +22,21 @@ pub(crate) fn from_cli(
     build(name, base_url, project)
 }
 
-/// The provider `name` at `base_url` (its default when `None`), credentials from the
-/// environment; `project` is DevPayr's.
+/// The provider `name` at `base_url` (else the provider's `…_BASE_URL` variable, else its
+/// default), credentials from the environment; `project` is DevPayr's.
 pub(crate) fn build(
     name: ProviderName,
     base_url: Option<&str>,
     project: Option<u64>,
 ) -> Result<Box<dyn LicenseProvider>, LicenseError> {
+    let from_env = match name {
+        ProviderName::Dodo => dodo::BASE_URL_ENV,
+        ProviderName::Lemonsqueezy => lemonsqueezy::BASE_URL_ENV,
+        ProviderName::Devpayr => devpayr::BASE_URL_ENV,
+        ProviderName::SignedLicense => "GETKEYMANAGER_BASE_URL",
+    };
+    let base_url = base_url.map(str::to_owned).or_else(|| env(from_env));
+    let base_url = base_url.as_deref();
     Ok(match name {
         ProviderName::Dodo => {
             let mut builder = dodo::Client::builder();
@@ -76,7 +84,8 @@ pub(crate) fn build(
         ProviderName::SignedLicense => {
             let url = base_url.ok_or_else(|| {
                 LicenseError::config(
-                    "GetKeyManager is self-hosted: give its address with --base-url",
+                    "GetKeyManager is self-hosted: give its address with --base-url \
+                         (or GETKEYMANAGER_BASE_URL)",
                 )
             })?;
             let api_key = env("GETKEYMANAGER_API_KEY")

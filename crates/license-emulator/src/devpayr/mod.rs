@@ -101,6 +101,16 @@ impl Emulator<State> {
     /// returns to.
     pub async fn start_seeded() -> Self {
         let emulator = Self::start().await;
+        emulator.seed_fixtures();
+        emulator
+    }
+
+    /// Adds what [`start_seeded`](Self::start_seeded) starts with (projects, keys, and the
+    /// fixtures' domain, licenses and injectable) and makes it the state
+    /// [`reset`](Self::reset) returns to; for an emulator started elsewhere, e.g. with
+    /// [`start_on`](Self::start_on).
+    pub fn seed_fixtures(&self) {
+        let emulator = self;
         emulator.add_project(SEED_PROJECT, 1, true);
         emulator.add_project(SEED_OTHER_PROJECT, 1, false);
         emulator.add_project(FOREIGN_PROJECT, 2, true);
@@ -112,7 +122,6 @@ impl Emulator<State> {
         let _ = emulator.seed_licenses(SEED_PROJECT, LICENSES);
         let _ = emulator.seed_injectables(SEED_PROJECT, INJECTABLES);
         emulator.mark_seed();
-        emulator
     }
 
     /// Adds (or replaces) a project, in `project_domains` mode.

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 
 /// The environment the tests must not inherit (a developer's shell may set any of it).
-const CLEARED: [&str; 9] = [
+const CLEARED: [&str; 13] = [
     "LICENSECTL_PROVIDER",
     "LICENSECTL_BASE_URL",
     "DODO_PAYMENTS_ENVIRONMENT",
@@ -19,6 +19,10 @@ const CLEARED: [&str; 9] = [
     "DEVPAYR_PROJECT_ID",
     "GETKEYMANAGER_API_KEY",
     "GETKEYMANAGER_PUBLIC_KEY_FILE",
+    "DODO_PAYMENTS_BASE_URL",
+    "LEMONSQUEEZY_BASE_URL",
+    "DEVPAYR_BASE_URL",
+    "GETKEYMANAGER_BASE_URL",
 ];
 
 /// `licensectl` with `args` and `envs`, standard streams piped, not yet started.
