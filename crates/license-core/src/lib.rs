@@ -22,6 +22,7 @@ mod patch;
 mod provider;
 mod raw;
 mod secret;
+mod serde_impls;
 mod status;
 mod validation;
 
@@ -38,5 +39,6 @@ pub use provider::{
 };
 pub use raw::{AttachRaw, RawJson};
 pub use secret::{ApiKey, IntoApiKey, SecretLicenseKey, constant_time_eq};
+pub use serde_impls::{InstanceWithSecrets, LicenseKeyWithSecrets, MAX_CUSTOM_PROVIDERS};
 pub use status::LicenseStatus;
 pub use validation::{InvalidReason, ValidationOutcome};
