@@ -1,8 +1,9 @@
-//! Project automation: `cargo xtask ci | demo | bench | conformance`.
+//! Project automation: `cargo xtask ci | demo | bench | conformance | examples`.
 
 use std::process::{Command, ExitCode};
 
 mod conformance;
+mod examples;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -14,6 +15,7 @@ fn main() -> ExitCode {
             &[],
         ),
         Some("conformance") => conformance::run(&args[1..]),
+        Some("examples") => examples::run_all(),
         Some("demo") => run(
             "cargo",
             &["run", "--quiet", "--package", "keyward-cli", "--", "demo"],
@@ -39,8 +41,10 @@ const USAGE: &str = "usage: cargo xtask <task>
 tasks:
   bench            measure signature verification, redaction and validate round trips (release build)
   demo             every provider's emulator on loopback, one licensing flow through one interface
-  ci               format check, clippy (warnings denied), every test, docs (warnings denied),
-                   and the Dodo client against Dodo's OpenAPI (Prism)
+  ci               format check, clippy (warnings denied), every test, every example (built and
+                   run against the emulators), docs (warnings denied), and the Dodo client
+                   against Dodo's OpenAPI (Prism)
+  examples         build every example, then run each against the emulators (no account)
   conformance dodo the Dodo client against Dodo's own OpenAPI document, served by Prism";
 
 /// Everything CI checks, in the order that fails fastest.
@@ -60,6 +64,7 @@ fn ci() -> Result<(), String> {
         &[],
     )?;
     run("cargo", &["test", "--workspace", "--all-features"], &[])?;
+    examples::run_all()?;
     run(
         "cargo",
         &["doc", "--workspace", "--no-deps", "--all-features"],
