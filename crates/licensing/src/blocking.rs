@@ -29,23 +29,57 @@ use license_core::{
 };
 use tokio::runtime::{Builder, Handle, Runtime};
 
-/// A [`LicenseProvider`] driven to completion on its own current-thread runtime.
-pub struct BlockingProvider {
-    inner: Box<dyn LicenseProvider>,
+/// A small current-thread runtime that refuses to block inside another runtime.
+struct Blocker {
     /// Always `Some` until dropped (taken in `Drop` to shut it down without blocking).
     runtime: Option<Runtime>,
 }
 
-impl BlockingProvider {
-    /// Wraps `inner` with a new current-thread runtime (I/O and timers on).
-    pub fn new(inner: Box<dyn LicenseProvider>) -> Result<Self, LicenseError> {
+impl Blocker {
+    fn new() -> Result<Self, LicenseError> {
         let runtime = Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| LicenseError::config(format!("could not start a runtime: {e}")))?;
         Ok(Self {
-            inner,
             runtime: Some(runtime),
+        })
+    }
+
+    fn run<T>(&self, future: impl Future<Output = T>) -> Result<T, LicenseError> {
+        if Handle::try_current().is_ok() {
+            return Err(LicenseError::config(
+                "the blocking API was called inside an async runtime; await the provider instead",
+            ));
+        }
+        match &self.runtime {
+            Some(runtime) => Ok(runtime.block_on(future)),
+            None => Err(LicenseError::config("the blocking runtime has shut down")),
+        }
+    }
+}
+
+impl Drop for Blocker {
+    /// Shuts the runtime down without blocking, so dropping inside async code does not panic.
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// A [`LicenseProvider`] driven to completion on its own current-thread runtime.
+pub struct BlockingProvider {
+    inner: Box<dyn LicenseProvider>,
+    blocker: Blocker,
+}
+
+impl BlockingProvider {
+    /// Wraps `inner` with a new current-thread runtime (I/O and timers on).
+    pub fn new(inner: Box<dyn LicenseProvider>) -> Result<Self, LicenseError> {
+        Ok(Self {
+            inner,
+            blocker: Blocker::new()?,
         })
     }
 
@@ -108,24 +142,7 @@ impl BlockingProvider {
         &self,
         future: impl Future<Output = Result<T, LicenseError>>,
     ) -> Result<T, LicenseError> {
-        if Handle::try_current().is_ok() {
-            return Err(LicenseError::config(
-                "the blocking API was called inside an async runtime; await the provider instead",
-            ));
-        }
-        match &self.runtime {
-            Some(runtime) => runtime.block_on(future),
-            None => Err(LicenseError::config("the blocking runtime has shut down")),
-        }
-    }
-}
-
-impl Drop for BlockingProvider {
-    /// Shuts the runtime down without blocking, so dropping inside async code does not panic.
-    fn drop(&mut self) {
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
-        }
+        self.blocker.run(future)?
     }
 }
 
@@ -133,6 +150,56 @@ impl fmt::Debug for BlockingProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BlockingProvider")
             .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A [`Guard`](crate::Guard) for apps that are not async: the same checks as plain `fn`s, on
+/// its own current-thread runtime (background revalidation needs an async runtime and is left
+/// out: call [`check_if_due`](Self::check_if_due) at start and now and then). Inside an async
+/// runtime each check answers a `Config` error, like [`BlockingProvider`]'s operations.
+#[cfg(feature = "guard")]
+pub struct BlockingGuard {
+    guard: crate::Guard,
+    blocker: Blocker,
+}
+
+#[cfg(feature = "guard")]
+impl BlockingGuard {
+    /// Wraps `guard` with a new current-thread runtime.
+    pub fn new(guard: crate::Guard) -> Result<Self, LicenseError> {
+        Ok(Self {
+            guard,
+            blocker: Blocker::new()?,
+        })
+    }
+
+    /// The wrapped guard, for async code.
+    pub fn guard(&self) -> &crate::Guard {
+        &self.guard
+    }
+
+    /// [`Guard::check`](crate::Guard::check): asks the provider, decides, stores.
+    pub fn check(&self) -> Result<crate::Verdict, LicenseError> {
+        self.blocker.run(self.guard.check())
+    }
+
+    /// [`Guard::check_if_due`](crate::Guard::check_if_due): online only when due; for app start.
+    pub fn check_if_due(&self) -> Result<crate::Verdict, LicenseError> {
+        self.blocker.run(self.guard.check_if_due())
+    }
+
+    /// [`Guard::verdict`](crate::Guard::verdict): from the stored state, no network, no runtime.
+    pub fn verdict(&self) -> crate::Verdict {
+        self.guard.verdict()
+    }
+}
+
+#[cfg(feature = "guard")]
+impl fmt::Debug for BlockingGuard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BlockingGuard")
+            .field("guard", &self.guard)
             .finish_non_exhaustive()
     }
 }

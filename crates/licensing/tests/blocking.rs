@@ -78,3 +78,42 @@ fn inside_an_async_runtime_it_refuses_and_dropping_it_there_does_not_panic() {
     assert!(p.validate(ValidateRequest::new(KEY)).unwrap().is_valid());
     runtime.block_on(async move { drop(p) });
 }
+
+#[cfg(feature = "guard")]
+#[test]
+fn the_guard_checks_without_an_async_caller() {
+    use licensing::blocking::BlockingGuard;
+    use licensing::guard::{Fingerprint, Guard};
+    use std::sync::Arc;
+
+    let (runtime, dodo) = emulator();
+    let key_id = dodo.add_license(LicenseSeed::new(KEY).activation_limit(1));
+    let client = dodo::Client::builder()
+        .base_url(dodo.uri())
+        .build()
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("keyward-blocking-guard-{}", std::process::id()));
+    let guard = Guard::builder(Arc::new(DodoProvider::new(client)), KEY)
+        .app_secret("blocking-test-app-secret")
+        .unwrap()
+        .fingerprint(Fingerprint::from_id("blocking-test-machine", "com.example.blocking").unwrap())
+        .state_dir(&dir)
+        .build()
+        .unwrap();
+    let guard = BlockingGuard::new(guard).unwrap();
+
+    assert!(!guard.verdict().is_licensed(), "nothing stored yet");
+    assert!(guard.check_if_due().unwrap().is_licensed());
+    assert_eq!(
+        dodo.instances_count(&key_id),
+        1,
+        "activated this machine once"
+    );
+    assert!(guard.verdict().is_licensed(), "the answer was stored");
+    assert!(guard.check().unwrap().is_licensed());
+    assert_eq!(dodo.instances_count(&key_id), 1);
+
+    let err = runtime.block_on(async { guard.check() }).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
