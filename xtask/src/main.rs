@@ -1,8 +1,9 @@
-//! Project automation: `cargo xtask ci | demo | bench | conformance`.
+//! Project automation: `cargo xtask ci | demo | bench | conformance | examples`.
 
 use std::process::{Command, ExitCode};
 
 mod conformance;
+mod examples;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -10,6 +11,7 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("bench") => bench(),
         Some("conformance") => conformance::run(&args[1..]),
+        Some("examples") => examples::run_all(),
         Some("demo") => run(
             "cargo",
             &["run", "--quiet", "--package", "keyward-cli", "--", "demo"],
@@ -36,8 +38,10 @@ tasks:
   bench            ours against a bare reqwest + serde client per call (provider crates and facade),
                    signed verify against raw aws-lc-rs, peak RSS, redaction, emulator round trips (release)
   demo             every provider's emulator on loopback, one licensing flow through one interface
-  ci               format check, clippy (warnings denied), every test, docs (warnings denied),
-                   and the Dodo client against Dodo's OpenAPI (Prism)
+  ci               format check, clippy (warnings denied), every test, every example (built and
+                   run against the emulators), docs (warnings denied), and the Dodo client
+                   against Dodo's OpenAPI (Prism)
+  examples         build every example, then run each against the emulators (no account)
   conformance dodo the Dodo client against Dodo's own OpenAPI document, served by Prism";
 
 /// The bench binary and the two validate-only children it measures peak RSS of, then the run.
@@ -78,6 +82,7 @@ fn ci() -> Result<(), String> {
         &[],
     )?;
     run("cargo", &["test", "--workspace", "--all-features"], &[])?;
+    examples::run_all()?;
     run(
         "cargo",
         &["doc", "--workspace", "--no-deps", "--all-features"],

@@ -24,6 +24,7 @@ mod provider;
 mod raw;
 mod redact;
 mod secret;
+mod serde_impls;
 mod status;
 mod validation;
 
@@ -44,5 +45,6 @@ pub use redact::{
     redact_fields, truncate, without_values,
 };
 pub use secret::{ApiKey, IntoApiKey, SecretLicenseKey, constant_time_eq};
+pub use serde_impls::{InstanceWithSecrets, LicenseKeyWithSecrets, MAX_CUSTOM_PROVIDERS};
 pub use status::LicenseStatus;
 pub use validation::{InvalidReason, ValidationOutcome};

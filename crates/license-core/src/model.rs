@@ -3,6 +3,7 @@
 use std::fmt;
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::{LicenseStatus, RawJson, SecretLicenseKey};
@@ -45,7 +46,8 @@ impl fmt::Display for Provider {
 }
 
 /// The customer a license belongs to.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct Customer {
     /// The provider's customer id.
@@ -57,7 +59,8 @@ pub struct Customer {
 }
 
 /// The product (and variant) a license is for.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ProductRef {
     /// The provider's product id.
@@ -73,7 +76,8 @@ pub struct ProductRef {
 }
 
 /// References to the purchase a license came from.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct PurchaseRefs {
     /// The order id.
@@ -89,8 +93,9 @@ pub struct PurchaseRefs {
 /// A license key, as any provider describes it.
 ///
 /// `Debug` shows the key as its last four characters and leaves `raw` out (the provider's JSON
-/// holds the key in full).
-#[derive(Clone)]
+/// holds the key in full). Serialization leaves both out too; serialize
+/// [`with_secrets`](Self::with_secrets) to keep them. Deserializing accepts both shapes.
+#[derive(Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LicenseKey {
     /// Which provider holds it.
@@ -98,14 +103,18 @@ pub struct LicenseKey {
     /// The provider's id for the license (not the key itself).
     pub id: String,
     /// The key the end user types; never printed.
+    #[serde(skip_serializing, default)]
     pub key: Option<SecretLicenseKey>,
     /// Where it stands.
     pub status: LicenseStatus,
     /// Whom it belongs to.
+    #[serde(default)]
     pub customer: Customer,
     /// What it is for.
+    #[serde(default)]
     pub product: ProductRef,
     /// Where it came from.
+    #[serde(default)]
     pub purchase: PurchaseRefs,
     /// How many activations it allows; `None` means unlimited.
     pub activation_limit: Option<u32>,
@@ -120,8 +129,14 @@ pub struct LicenseKey {
     /// Whether it belongs to the provider's test mode.
     pub test_mode: Option<bool>,
     /// Provider metadata attached to the license.
+    #[serde(default)]
     pub metadata: Value,
     /// The provider's JSON as received (secrets included: do not log it; `Debug` leaves it out).
+    #[serde(
+        skip_serializing,
+        default,
+        deserialize_with = "crate::serde_impls::raw_from"
+    )]
     pub raw: RawJson,
 }
 
@@ -177,8 +192,9 @@ impl fmt::Debug for LicenseKey {
 
 /// One activation of a license on a machine, domain or installation.
 ///
-/// `Debug` leaves `raw` out, like [`LicenseKey`]'s.
-#[derive(Clone, PartialEq)]
+/// `Debug` and serialization leave `raw` out, like [`LicenseKey`]'s (serialize
+/// [`with_secrets`](Self::with_secrets) to keep it).
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Instance {
     /// The provider's id for the activation.
@@ -190,6 +206,11 @@ pub struct Instance {
     /// When it was created.
     pub created_at: Option<DateTime<Utc>>,
     /// The provider's JSON as received.
+    #[serde(
+        skip_serializing,
+        default,
+        deserialize_with = "crate::serde_impls::raw_from"
+    )]
     pub raw: RawJson,
 }
 

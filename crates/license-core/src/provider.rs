@@ -89,7 +89,11 @@ impl DeactivateRequest {
 }
 
 /// The answer to an activation: an instance, or a refusal with its reason.
-#[derive(Debug, Clone)]
+///
+/// Serializes as `{"outcome": "activated" | "refused", …}`, the license without its key or raw
+/// JSON.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ActivationOutcome {
     /// The key is now active on this instance.
@@ -97,6 +101,7 @@ pub enum ActivationOutcome {
         /// The new activation.
         instance: Instance,
         /// The license, when the provider described it.
+        #[serde(default)]
         license: Option<Box<LicenseKey>>,
     },
     /// The provider refused to activate.
@@ -104,6 +109,7 @@ pub enum ActivationOutcome {
         /// Why.
         reason: InvalidReason,
         /// The license, when the provider described it.
+        #[serde(default)]
         license: Option<Box<LicenseKey>>,
     },
 }

@@ -49,14 +49,19 @@ impl fmt::Display for InvalidReason {
 
 /// The outcome of a validation: `Ok(Valid)` or `Ok(Invalid)`; `Err` means the answer could not be
 /// obtained.
-#[derive(Debug, Clone)]
+///
+/// Serializes as `{"outcome": "valid" | "invalid", …}`, the license without its key or raw JSON.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ValidationOutcome {
     /// The license may be used.
     Valid {
         /// The license, as far as the provider described it.
+        #[serde(default)]
         license: Option<Box<LicenseKey>>,
         /// The instance the validation was for, when one was given and the provider echoed it.
+        #[serde(default)]
         instance: Option<Instance>,
     },
     /// The license may not be used, and why.
@@ -64,6 +69,7 @@ pub enum ValidationOutcome {
         /// Why not.
         reason: InvalidReason,
         /// The license, when the provider described it despite refusing it.
+        #[serde(default)]
         license: Option<Box<LicenseKey>>,
     },
 }

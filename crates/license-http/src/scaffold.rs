@@ -50,7 +50,10 @@ impl fmt::Debug for ClientSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientSettings")
             .field("base_url", &self.base_url)
-            .field("api_key", &self.api_key.as_ref().map(|_| license_core::REDACTED))
+            .field(
+                "api_key",
+                &self.api_key.as_ref().map(|_| license_core::REDACTED),
+            )
             .field("options", &self.options)
             .finish()
     }
@@ -142,7 +145,10 @@ impl fmt::Debug for ProviderClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ProviderClient")
             .field("http", &self.http)
-            .field("api_key", &self.api_key.as_ref().map(|_| license_core::REDACTED))
+            .field(
+                "api_key",
+                &self.api_key.as_ref().map(|_| license_core::REDACTED),
+            )
             .finish()
     }
 }

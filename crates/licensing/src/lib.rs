@@ -8,6 +8,8 @@
 #![deny(missing_docs)]
 
 mod adapters;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod events;
 #[cfg(feature = "guard")]
 pub mod guard;

@@ -3,8 +3,8 @@
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use license_core::{AttachRaw, LicenseError, RawJson};
 use license_core::decode_json;
+use license_core::{AttachRaw, LicenseError, RawJson};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -79,8 +79,8 @@ impl RawEnvelope {
     ) -> Result<Box<WebhookEnvelope<T>>, LicenseError> {
         let text = self.data.to_string();
         // Decode errors never show a secret field of the data (`key`, say).
-        let mut data: T = decode_json(text.as_bytes(), str::to_owned)
-            .map_err(|e| e.with_provider(PROVIDER))?;
+        let mut data: T =
+            decode_json(text.as_bytes(), str::to_owned).map_err(|e| e.with_provider(PROVIDER))?;
         data.attach_raw(RawJson::from_value(self.data));
         Ok(Box::new(WebhookEnvelope {
             business_id: self.business_id,

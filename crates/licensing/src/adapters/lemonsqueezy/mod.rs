@@ -173,7 +173,10 @@ impl LicenseProvider for LemonSqueezyProvider {
         if answer.confirmed {
             Ok(())
         } else {
-            Err(deactivation_error(answer.refusal(), answer.error.as_deref()))
+            Err(deactivation_error(
+                answer.refusal(),
+                answer.error.as_deref(),
+            ))
         }
     }
 
