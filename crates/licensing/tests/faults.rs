@@ -12,6 +12,8 @@
 ))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "faults/load.rs"]
+mod load;
 #[path = "faults/providers.rs"]
 mod providers;
 #[path = "faults/server.rs"]
@@ -329,8 +331,27 @@ async fn cell(fault: Fault, call: Call, want: Expect, secrets: &[&str]) -> Resul
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_provider_call_against_every_fault() {
+/// One test at a time in this binary, each on its own runtime: the load tests must not starve
+/// the fault cells' short timeouts.
+pub(crate) fn serial(test: impl std::future::Future<Output = ()>) {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(test);
+}
+
+#[test]
+fn every_provider_call_against_every_fault() {
+    serial(fault_matrix());
+}
+
+async fn fault_matrix() {
     let gate = Arc::new(tokio::sync::Semaphore::new(12));
     let mut cells = tokio::task::JoinSet::new();
     for row in ROWS {
