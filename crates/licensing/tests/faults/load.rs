@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use super::serial;
+use super::{serial, server};
 use license_core::{LicenseError, SecretLicenseKey};
 use license_emulator::{devpayr, dodo, lemonsqueezy, signed_license};
 use licensing::{
@@ -15,6 +15,8 @@ use licensing::{
 
 /// Concurrent callers per client.
 const CALLERS: usize = 1_000;
+/// The default bound on one client's connections.
+const DEFAULT_MAX_CONNECTIONS: usize = 32;
 /// Concurrent signed verifications.
 const SIGNED: usize = 10_000;
 const KEY: &str = "LOAD-KEY-0001-AAAA";
@@ -55,6 +57,17 @@ fn report(what: &str, count: usize, failures: &[String]) {
     );
 }
 
+/// The connections one client (and its clones, and the facade over it) opened at once stayed
+/// within `HttpOptions::max_connections` (default 32).
+fn within_bound(what: &str, proxy: &server::Proxy) {
+    let (peak, accepted) = proxy.connections();
+    println!("load: {what}: peak {peak} connections open at once, {accepted} opened in all");
+    assert!(
+        (1..=DEFAULT_MAX_CONNECTIONS).contains(&peak),
+        "{what}: peak {peak}"
+    );
+}
+
 /// One facade provider, shared by every caller.
 async fn through_facade(what: &str, provider: Arc<dyn LicenseProvider>, request: ValidateRequest) {
     let failures = all(CALLERS, || {
@@ -80,9 +93,9 @@ where
 
 /// A client of `$krate` for an emulator that hands out its API key.
 macro_rules! keyed_client {
-    ($krate:ident, $emulator:expr) => {
+    ($krate:ident, $emulator:expr, $url:expr) => {
         ::$krate::Client::builder()
-            .base_url($emulator.uri())
+            .base_url($url)
             .api_key($emulator.api_key())
             .build()
             .unwrap()
@@ -92,25 +105,29 @@ macro_rules! keyed_client {
 async fn dodo_load() {
     let emulator = dodo::DodoEmulator::start().await;
     emulator.add_license(dodo::LicenseSeed::new(KEY));
-    let client = keyed_client!(dodo, emulator);
+    let proxy = server::proxy(&emulator.uri()).await;
+    let client = keyed_client!(dodo, emulator, proxy.url.clone());
     through_client("dodo validate", &client, |c, k| async move {
         c.licenses().validate(&k, None).await.map(|v| v.valid)
     })
     .await;
     let provider = Arc::new(DodoProvider::new(client));
     through_facade("dodo", provider, ValidateRequest::new(KEY)).await;
+    within_bound("dodo", &proxy);
 }
 
 async fn lemonsqueezy_load() {
     let emulator = lemonsqueezy::LemonSqueezyEmulator::start().await;
     emulator.add_license(lemonsqueezy::LicenseSeed::new(KEY));
-    let client = keyed_client!(lemonsqueezy, emulator);
+    let proxy = server::proxy(&emulator.uri()).await;
+    let client = keyed_client!(lemonsqueezy, emulator, proxy.url.clone());
     through_client("lemonsqueezy validate", &client, |c, k| async move {
         c.licenses().validate(&k, None).await.map(|a| a.confirmed)
     })
     .await;
     let provider = Arc::new(LemonSqueezyProvider::new(client));
     through_facade("lemonsqueezy", provider, ValidateRequest::new(KEY)).await;
+    within_bound("lemonsqueezy", &proxy);
 }
 
 async fn devpayr_load() {
@@ -118,8 +135,9 @@ async fn devpayr_load() {
     emulator
         .add_license(devpayr::LicenseSeed::new(KEY))
         .unwrap();
+    let proxy = server::proxy(&emulator.uri()).await;
     let client = ::devpayr::Client::builder()
-        .base_url(emulator.uri())
+        .base_url(proxy.url.clone())
         .api_key(devpayr::GLOBAL_KEY)
         .build()
         .unwrap();
@@ -133,12 +151,16 @@ async fn devpayr_load() {
     .await;
     let provider = Arc::new(DevPayrProvider::new(client, devpayr::SEED_PROJECT).domain(DOMAIN));
     through_facade("devpayr", provider, ValidateRequest::new(KEY)).await;
+    within_bound("devpayr", &proxy);
 }
 
-fn signed_client(emulator: &signed_license::SignedLicenseEmulator) -> ::signed_license::Client {
+fn signed_client(
+    emulator: &signed_license::SignedLicenseEmulator,
+    url: String,
+) -> ::signed_license::Client {
     let pem = emulator.public_key_pem();
     ::signed_license::Client::builder()
-        .base_url(emulator.uri())
+        .base_url(url)
         .api_key(ApiKey::new(emulator.api_key()).unwrap())
         .keys(::signed_license::KeySet::new(
             ::signed_license::PublicKey::from_pem("emulator", pem).unwrap(),
@@ -167,7 +189,8 @@ async fn verify_all(client: &::signed_license::Client, count: usize) -> Vec<Stri
 async fn signed_load() {
     let emulator = signed_license::SignedLicenseEmulator::start().await;
     emulator.add_license(signed_license::LicenseSeed::new(KEY));
-    let client = signed_client(&emulator);
+    let proxy = server::proxy(&emulator.uri()).await;
+    let client = signed_client(&emulator, proxy.url.clone());
     let provider: Arc<dyn LicenseProvider> =
         Arc::new(SignedLicenseProvider::new(client.clone()).with_product_id(1));
     let activated = provider
@@ -188,6 +211,7 @@ async fn signed_load() {
         "load: getkeymanager: {SIGNED} concurrent signed verifications, {replays} replay refusals"
     );
     report("getkeymanager signed verify", SIGNED, &failures);
+    within_bound("getkeymanager", &proxy);
 }
 
 #[test]

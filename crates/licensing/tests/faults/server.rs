@@ -249,3 +249,61 @@ fn answer(status: u16, headers: &str, body: &[u8], chunked: bool) -> Vec<u8> {
     }
     out
 }
+
+/// A loopback TCP proxy in front of a server, counting the connections open at once.
+pub(crate) struct Proxy {
+    pub(crate) url: String,
+    open: Arc<AtomicUsize>,
+    peak: Arc<AtomicUsize>,
+    accepted: Arc<AtomicUsize>,
+    task: JoinHandle<()>,
+}
+
+impl Proxy {
+    /// The most connections open at once, and connections accepted in all.
+    pub(crate) fn connections(&self) -> (usize, usize) {
+        (
+            self.peak.load(Ordering::SeqCst),
+            self.accepted.load(Ordering::SeqCst),
+        )
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Proxies to `upstream` (`http://127.0.0.1:port/base/path`); the proxy's URL keeps the path.
+pub(crate) async fn proxy(upstream: &str) -> Proxy {
+    let rest = upstream.trim_start_matches("http://");
+    let (target, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let target = target.to_owned();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}{path}", listener.local_addr().unwrap());
+    let (open, peak, accepted) = Default::default();
+    let counts: [&Arc<AtomicUsize>; 3] = [&open, &peak, &accepted];
+    let [o, p, a] = counts.map(Arc::clone);
+    let task = tokio::spawn(async move {
+        while let Ok((mut inbound, _)) = listener.accept().await {
+            let (open, peak, target) = (o.clone(), p.clone(), target.clone());
+            a.fetch_add(1, Ordering::SeqCst);
+            peak.fetch_max(open.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                if let Ok(mut outbound) = TcpStream::connect(&target).await {
+                    let both = tokio::io::copy_bidirectional(&mut inbound, &mut outbound);
+                    let _ = tokio::time::timeout(LIFETIME * 4, both).await;
+                }
+                open.fetch_sub(1, Ordering::SeqCst);
+            });
+        }
+    });
+    Proxy {
+        url,
+        open,
+        peak,
+        accepted,
+        task,
+    }
+}
