@@ -64,7 +64,7 @@ fn report(what: &str, count: usize, failures: &[String]) {
 fn within_bound(what: &str, proxy: &server::Proxy) {
     let (peak, accepted) = proxy.connections();
     println!("load: {what}: peak {peak} connections open at once, {accepted} opened in all");
-    // In-flight requests are bounded exactly, connections nearly: 1 run in 4 here saw 33 open at
+    // In-flight requests are bounded exactly, connections nearly: 3 Dodo runs of 7 here saw 33 open at
     // once (a connection not yet back in the pool when the next caller's turn came, so a new one
     // opened and the surplus was closed). Unbounded would be hundreds (681-991 before the fix).
     let bound = DEFAULT_MAX_CONNECTIONS + TRANSIENT;
