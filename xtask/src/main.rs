@@ -39,8 +39,9 @@ tasks:
                    signed verify against raw aws-lc-rs, peak RSS, redaction, emulator round trips (release)
   demo             every provider's emulator on loopback, one licensing flow through one interface
   ci               format check, clippy (warnings denied), every test, every example (built and
-                   run against the emulators), docs (warnings denied), and the Dodo client
-                   against Dodo's OpenAPI (Prism)
+                   run against the emulators), docs (warnings denied; also as docs.rs builds them),
+                   cargo deny (bans, licenses, sources), cargo package of every published crate,
+                   and the Dodo client against Dodo's OpenAPI (Prism)
   examples         build every example, then run each against the emulators (no account)
   conformance dodo the Dodo client against Dodo's own OpenAPI document, served by Prism";
 
@@ -88,9 +89,54 @@ fn ci() -> Result<(), String> {
         &["doc", "--workspace", "--no-deps", "--all-features"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
+    docs_as_docs_rs()?;
+    run(
+        "cargo",
+        &["deny", "check", "bans", "licenses", "sources"],
+        &[],
+    )?;
+    run(
+        "cargo",
+        &[
+            "package",
+            "--workspace",
+            "--exclude",
+            "license-bench",
+            "--exclude",
+            "xtask",
+            "--allow-dirty",
+        ],
+        &[],
+    )?;
     conformance::run(&[String::from("dodo")])?;
     println!("xtask ci: all checks passed");
     Ok(())
+}
+
+/// The docs as docs.rs builds them (nightly, `--cfg docsrs`, every feature), so feature-gated
+/// items show their feature. Skipped, with a note, where no nightly toolchain is installed.
+fn docs_as_docs_rs() -> Result<(), String> {
+    let nightly = Command::new("rustup")
+        .args(["run", "nightly", "rustc", "--version"])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !nightly {
+        println!("xtask ci: no nightly toolchain: the docs.rs-style docs build is skipped");
+        return Ok(());
+    }
+    run(
+        "cargo",
+        &[
+            "+nightly",
+            "doc",
+            "--workspace",
+            "--no-deps",
+            "--all-features",
+            "--target-dir",
+            "target/docsrs",
+        ],
+        &[("RUSTDOCFLAGS", "--cfg docsrs -D warnings")],
+    )
 }
 
 /// Runs a command in the workspace root, failing on a non-zero exit.

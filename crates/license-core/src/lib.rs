@@ -10,6 +10,7 @@
 //! assert_eq!(outcome.reason().map(ToString::to_string).as_deref(), Some("license has expired"));
 //! ```
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod capabilities;
 mod clock;

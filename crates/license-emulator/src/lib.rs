@@ -1,6 +1,7 @@
 //! Stateful local fakes of the licensing providers, on wiremock: for this workspace's tests, the
 //! demo, and your own tests. Each runs on a loopback port and keeps its state in memory.
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod devpayr;
 pub mod dodo;

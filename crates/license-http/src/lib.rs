@@ -27,6 +27,7 @@
 //! # let _ = body; Ok(()) }
 //! ```
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod attempt;
 mod base_url;

@@ -6,6 +6,7 @@
 //! [`LicenseProvider::capabilities`] what each one can do (an operation a provider lacks answers
 //! [`LicenseError::is_unsupported`]).
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod adapters;
 #[cfg(feature = "blocking")]

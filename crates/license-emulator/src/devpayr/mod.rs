@@ -45,9 +45,9 @@ pub const PROJECT_KEY: &str = "pk_2_1764854584_0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 /// User 2's global API key (may manage project 9 only).
 pub const FOREIGN_KEY: &str = "gk_2_1764854584_aa55aa55aa55aa55aa55aa55aa55aa55";
 
-const LICENSES: &str = include_str!("../../../../fixtures/devpayr/licenses.list.200.json");
-const DOMAINS: &str = include_str!("../../../../fixtures/devpayr/domains.list.200.json");
-const INJECTABLES: &str = include_str!("../../../../fixtures/devpayr/injectables.stream.200.json");
+const LICENSES: &str = include_str!("../../seed/devpayr/licenses.list.200.json");
+const DOMAINS: &str = include_str!("../../seed/devpayr/domains.list.200.json");
+const INJECTABLES: &str = include_str!("../../seed/devpayr/injectables.stream.200.json");
 
 /// The running emulator (the shell's knobs: [`Emulator`]). Dropping it stops the server.
 pub type DevPayrEmulator = Emulator<State>;

@@ -9,13 +9,13 @@ use serde_json::Value;
 
 /// TEST ONLY: the emulator's private key. It is published in this repository; never trust it.
 pub(crate) const TEST_ONLY_PRIVATE_KEY_PEM: &str =
-    include_str!("../../../../fixtures/signed-license/test-keys/emulator-2048.TEST-ONLY.pkcs8.pem");
+    include_str!("../../seed/signed-license/emulator-2048.TEST-ONLY.pkcs8.pem");
 /// The public half of [`TEST_ONLY_PRIVATE_KEY_PEM`].
 pub(crate) const TEST_ONLY_PUBLIC_KEY_PEM: &str =
-    include_str!("../../../../fixtures/signed-license/test-keys/emulator-2048.pub.pem");
+    include_str!("../../seed/signed-license/emulator-2048.pub.pem");
 /// TEST ONLY: a second key, used to sign "with the wrong key".
 pub(crate) const OTHER_TEST_ONLY_PRIVATE_KEY_PEM: &str =
-    include_str!("../../../../fixtures/signed-license/test-keys/global-2048.TEST-ONLY.pkcs8.pem");
+    include_str!("../../seed/signed-license/global-2048.TEST-ONLY.pkcs8.pem");
 
 /// The server's text when it has no private key.
 pub(crate) const SENTINEL: &str = "Private key not set";
