@@ -4,7 +4,7 @@
 //!
 //! Every call goes through the shared `license-http` transport (timeouts, safe retries,
 //! redaction). DevPayr's envelope `{status, message, data, errors}` is decoded in one place;
-//! failures are [`LicenseError`](license_core::LicenseError)s whose DevPayr details
+//! failures are [`LicenseError`]s whose DevPayr details
 //! ([`ErrorReason`], message, field errors) come from [`devpayr_error`].
 //!
 //! ```no_run

@@ -62,7 +62,7 @@ pub(super) struct LemonLicense {
 pub(super) struct DevPayrSection {
     /// A global API key of the projects' owner.
     pub(super) api_key: Option<String>,
-    /// The projects (default: one, [`SEED_PROJECT`], paid).
+    /// The projects (default: one, [`SEED_PROJECT`](license_emulator::devpayr::SEED_PROJECT), paid).
     pub(super) projects: Option<Vec<DevPayrProject>>,
     #[serde(default)]
     pub(super) licenses: Vec<DevPayrLicense>,
