@@ -235,6 +235,108 @@ async fn routing_comes_before_the_api_key_as_in_laravel() {
     );
 }
 
+#[tokio::test]
+async fn update_license_key_replaces_the_fields_and_answers_signed_950_951_952() {
+    let gkm = SignedLicenseEmulator::start().await;
+    gkm.set_now(at(1_764_000_000));
+    gkm.add_license(LicenseSeed::new("KEY-U").activation_limit(1));
+    let activate = |host: &'static str| {
+        [
+            ("api_key", DEFAULT_API_KEY),
+            ("license_key", "KEY-U"),
+            ("identifier", host),
+        ]
+    };
+    let code = |body: &str| -> Value {
+        serde_json::from_str::<Value>(&verified_payload(&gkm, body).unwrap()).unwrap()["code"]
+            .clone()
+    };
+    let (_, body) = post(&gkm, "activate", &activate("host-a")).await;
+    assert_eq!(code(&body), 300);
+    let (_, body) = post(&gkm, "activate", &activate("host-b")).await;
+    assert_eq!(code(&body), 302, "limit 1");
+
+    // Every field, as the client sends them; the base of the validity kept.
+    let update = |limit: &'static str, validity: &'static str, status: &'static str| {
+        vec![
+            ("api_key", DEFAULT_API_KEY),
+            ("license_key", "KEY-U"),
+            ("product_id", "1"),
+            ("activation_limit", limit),
+            ("validity", validity),
+            ("status", status),
+            ("owner_name", "Test User"),
+            ("assigned_at", "2024-02-27 03:05:31"),
+        ]
+    };
+    let (status, body) = post(&gkm, "update-license-key", &update("3", "0", "assigned")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        verified_payload(&gkm, &body).unwrap(),
+        r#"{"code":950,"message":"License keys updated","timestamp":1764000000}"#
+    );
+    let (_, body) = post(&gkm, "activate", &activate("host-b")).await;
+    assert_eq!(code(&body), 300, "limit 3 now");
+    let dumped = &gkm.dump()["state"]["licenses"][0];
+    assert_eq!(dumped["activation_limit"], 3, "{dumped}");
+    // Left out, the e-mail is cleared: the call replaces every field.
+    assert!(dumped["owner_email"].is_null(), "{dumped}");
+    assert_eq!(
+        dumped["activations"],
+        serde_json::json!(["host-a", "host-b"])
+    );
+
+    // 30 days from 2024-02-27 is long past: expired; validity 0 again: never expires.
+    post(&gkm, "update-license-key", &update("-1", "30", "assigned")).await;
+    let dumped = &gkm.dump()["state"]["licenses"][0];
+    assert_eq!(dumped["activation_limit"], 0, "-1 is unlimited");
+    assert_eq!(dumped["expires_at"], 1_709_003_131 + 30 * 86_400);
+    let (_, body) = post(&gkm, "verify", &activate("host-a")).await;
+    assert_eq!(code(&body), 205);
+    post(&gkm, "update-license-key", &update("0", "0", "assigned")).await;
+    let (_, body) = post(&gkm, "verify", &activate("host-a")).await;
+    assert_eq!(code(&body), 200);
+    // Blocked: refused; back to assigned: valid again.
+    post(&gkm, "update-license-key", &update("0", "0", "blocked")).await;
+    let (_, body) = post(&gkm, "verify", &activate("host-a")).await;
+    assert_eq!(code(&body), 204);
+    post(&gkm, "update-license-key", &update("0", "0", "assigned")).await;
+    let (_, body) = post(&gkm, "verify", &activate("host-a")).await;
+    assert_eq!(code(&body), 200);
+
+    // Bad fields: 951 with the validator's errors, nothing changed.
+    let mut bad = update("2", "0", "sold");
+    bad.retain(|(k, _)| *k != "validity");
+    bad.push(("product_id", "99"));
+    let (status, body) = post(&gkm, "update-license-key", &bad).await;
+    assert_eq!(status, 200);
+    let payload: Value = serde_json::from_str(&verified_payload(&gkm, &body).unwrap()).unwrap();
+    assert_eq!(payload["code"], 951);
+    let mut fields: Vec<&str> = payload["errors"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["product_id", "status", "validity"]);
+    assert_eq!(gkm.dump()["state"]["licenses"][0]["status"], "assigned");
+    // An unknown key: 952.
+    let mut unknown = update("2", "0", "assigned");
+    unknown[1] = ("license_key", "NO-SUCH-KEY");
+    let (_, body) = post(&gkm, "update-license-key", &unknown).await;
+    assert_eq!(
+        verified_payload(&gkm, &body).unwrap(),
+        r#"{"code":952,"message":"License key not found","timestamp":1764000000}"#
+    );
+    // The wrong API key: the signed 401 before anything is looked at.
+    let mut wrong = update("2", "0", "blocked");
+    wrong[0] = ("api_key", "wrong");
+    let (status, _) = post(&gkm, "update-license-key", &wrong).await;
+    assert_eq!(status, 401);
+    assert_eq!(gkm.dump()["state"]["licenses"][0]["status"], "assigned");
+}
+
 /// A Unix time as a UTC date-time.
 fn at(ts: i64) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp(ts, 0).unwrap()

@@ -17,6 +17,7 @@
 //! Laravel writes it. The key is a **TEST-ONLY** RSA-2048 key kept in
 //! `fixtures/signed-license/test-keys/` (public knowledge: never trust it outside tests).
 
+mod keys;
 mod seed;
 mod sign;
 mod state;
@@ -125,6 +126,8 @@ impl Provider for State {
                     "owner_name": l.owner_name,
                     "owner_email": l.owner_email,
                     "activation_limit": l.activation_limit,
+                    "validity": l.validity,
+                    "assigned_at": l.assigned_at,
                     "expires_at": l.expires_at,
                     "activations": l.activations,
                     "meta": l.meta.iter().map(|(_, k, v)| json!({"key": k, "value": v})).collect::<Vec<_>>(),

@@ -38,7 +38,7 @@ pub(crate) struct Answer {
     pub(crate) fields: Vec<(&'static str, Value)>,
 }
 
-fn answer(code: u32, message: &'static str) -> Answer {
+pub(crate) fn answer(code: u32, message: &'static str) -> Answer {
     Answer {
         code: json!(code),
         message,
@@ -47,7 +47,7 @@ fn answer(code: u32, message: &'static str) -> Answer {
 }
 
 impl Answer {
-    fn with(mut self, name: &'static str, value: Value) -> Self {
+    pub(crate) fn with(mut self, name: &'static str, value: Value) -> Self {
         self.fields.push((name, value));
         self
     }
@@ -62,7 +62,8 @@ pub(crate) struct Install {
     pub(crate) next_id: u64,
 }
 
-type Fields = HashMap<String, String>;
+/// A request's merged input.
+pub(crate) type Fields = HashMap<String, String>;
 
 /// The method the server routes an emulated endpoint with; `None` for an endpoint not emulated.
 pub(crate) fn route_method(endpoint: &str) -> Option<&'static str> {
@@ -79,13 +80,15 @@ pub(crate) fn route_method(endpoint: &str) -> Option<&'static str> {
         | "assign-and-activate-license-key"
         | "assign-license-key"
         | "create-license-keys"
+        | "update-license-key"
         | "delete-license-key"
         | "send-telemetry-data" => Some("POST"),
         _ => None,
     }
 }
 
-fn get<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
+/// A non-empty field.
+pub(crate) fn get<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
     f.get(name).map(String::as_str).filter(|s| !s.is_empty())
 }
 
@@ -95,7 +98,8 @@ impl Install {
         self.next_id
     }
 
-    fn license_index(&self, f: &Fields) -> Option<usize> {
+    /// The index of the key named by the `license_key` field.
+    pub(crate) fn license_index(&self, f: &Fields) -> Option<usize> {
         let key = get(f, "license_key")?;
         self.licenses.iter().position(|l| l.key == key)
     }
@@ -120,6 +124,7 @@ impl Install {
             "assign-and-activate-license-key" => self.assign_and_activate(f, now, api_key),
             "assign-license-key" => self.assign(f),
             "create-license-keys" => self.create_keys(f),
+            "update-license-key" => self.update_key(f),
             "delete-license-key" => match self.license_index(f) {
                 Some(i) => {
                     self.licenses.remove(i);
@@ -289,46 +294,6 @@ impl Install {
         license.owner_name = get(f, "owner_name").map(str::to_owned);
         license.owner_email = get(f, "email").map(str::to_owned);
         answer(800, "License key assigned")
-    }
-
-    fn create_keys(&mut self, f: &Fields) -> Answer {
-        let keys: Option<Vec<String>> =
-            get(f, "license_keys").and_then(|k| serde_json::from_str(k).ok());
-        let product_id = get(f, "product_id").and_then(|p| p.parse::<u64>().ok());
-        let (Some(keys), Some(product_id)) = (keys, product_id) else {
-            return answer(901, "Incorrect data found");
-        };
-        let (mut created, mut duplicate) = (0, 0);
-        for key in keys {
-            if self.licenses.iter().any(|l| l.key == key) {
-                duplicate += 1;
-                continue;
-            }
-            let id = self.new_id();
-            self.licenses.push(LicenseRecord {
-                id,
-                key,
-                product_id,
-                status: get(f, "status").unwrap_or("available").to_owned(),
-                owner_name: get(f, "owner_name").map(str::to_owned),
-                owner_email: get(f, "owner_email").map(str::to_owned),
-                activation_limit: get(f, "activation_limit")
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(1),
-                validity: get(f, "validity").and_then(|v| v.parse().ok()).unwrap_or(0),
-                assigned_at: get(f, "assigned_at").map(str::to_owned),
-                expires_at: None,
-                activations: Vec::new(),
-                meta: Vec::new(),
-            });
-            created += 1;
-        }
-        if created == 0 && duplicate == 0 {
-            return answer(902, "No license keys created");
-        }
-        answer(900, "License keys creation result")
-            .with("created", json!(created))
-            .with("duplicate", json!(duplicate))
     }
 }
 
