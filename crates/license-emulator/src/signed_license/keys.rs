@@ -11,12 +11,9 @@ use super::state::{Answer, Fields, Install, LicenseRecord, answer, get};
 /// The statuses a key can be given.
 const STATUSES: [&str; 4] = ["available", "assigned", "reserved", "blocked"];
 
-/// An activation limit as sent: a count, `0` or `-1` (both unlimited, stored as 0).
-fn parse_limit(text: &str) -> Option<u64> {
-    match text.trim() {
-        "-1" => Some(0),
-        n => n.parse().ok(),
-    }
+/// An activation limit: a count, or `0` or `-1` for unlimited (kept as sent, and listed so).
+fn parse_limit(text: &str) -> Option<i64> {
+    text.trim().parse().ok().filter(|n| *n >= -1)
 }
 
 /// When a key expires: `assigned_at` plus `validity` days; never for validity 0 or a key not
@@ -34,7 +31,7 @@ fn expiry(assigned_at: Option<&str>, validity: u64) -> Option<i64> {
 /// of the refusal (field → messages).
 struct Spec {
     product_id: u64,
-    activation_limit: u64,
+    activation_limit: i64,
     validity: u64,
     status: String,
     owner_name: Option<String>,
@@ -172,7 +169,8 @@ mod tests {
 
     #[test]
     fn limits_and_expiries() {
-        assert_eq!(parse_limit("-1"), Some(0));
+        assert_eq!(parse_limit("-1"), Some(-1));
+        assert_eq!(parse_limit("-2"), None);
         assert_eq!(parse_limit("3"), Some(3));
         assert_eq!(parse_limit("x"), None);
         assert_eq!(expiry(Some("2024-02-27 03:05:31"), 0), None);

@@ -44,7 +44,7 @@ impl LicenseSeed {
 
     /// At most this many activations.
     pub fn activation_limit(mut self, limit: u32) -> Self {
-        self.record.activation_limit = u64::from(limit);
+        self.record.activation_limit = i64::from(limit);
         self
     }
 

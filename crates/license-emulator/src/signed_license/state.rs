@@ -13,7 +13,8 @@ pub(crate) struct LicenseRecord {
     pub(crate) status: String,
     pub(crate) owner_name: Option<String>,
     pub(crate) owner_email: Option<String>,
-    pub(crate) activation_limit: u64,
+    /// As sent: 0 and -1 are both unlimited.
+    pub(crate) activation_limit: i64,
     pub(crate) validity: u64,
     pub(crate) assigned_at: Option<String>,
     pub(crate) expires_at: Option<i64>,
@@ -190,7 +191,9 @@ impl Install {
             "activate" if active => answer(301, "License key already active"),
             "activate" => {
                 let limit = license.activation_limit;
-                if limit > 0 && license.activations.len() as u64 >= limit {
+                if u64::try_from(limit)
+                    .is_ok_and(|l| l > 0 && license.activations.len() as u64 >= l)
+                {
                     return answer(302, "License key reached activation limit");
                 }
                 license.activations.push(identifier);
