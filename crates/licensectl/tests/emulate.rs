@@ -5,121 +5,13 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Output};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
+use support::emulate::start;
 use support::{TempDir, args, run, text};
 
 const DEMO_KEY: &str = "DEMO-7F3A-41C2-9B8E-5D60";
-
-/// A running `licensectl emulate`, killed when dropped.
-struct Running {
-    child: Child,
-    /// The `export NAME=VALUE` lines it printed.
-    env: Vec<(String, String)>,
-    /// The control API's URL (ends with `/_emulator/`).
-    control: String,
-    /// Everything it printed before it was ready.
-    printed: String,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Running {
-    fn var(&self, name: &str) -> String {
-        self.env
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_else(|| panic!("no {name} in {}", self.printed))
-    }
-
-    /// `licensectl` with the printed environment, `stdin` on standard input.
-    async fn cli(&self, command: &[&str], stdin: Option<&str>) -> Output {
-        run(args(command), self.env.clone(), stdin.map(str::to_owned)).await
-    }
-
-    async fn expect(&self, code: i32, command: &[&str], stdin: Option<&str>) -> Output {
-        let out = self.cli(command, stdin).await;
-        assert_eq!(out.status.code(), Some(code), "{command:?}: {}", text(&out));
-        out
-    }
-
-    async fn control(&self, knob: &str, body: Value) -> Value {
-        let answer = reqwest::Client::new()
-            .post(format!("{}{knob}", self.control))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = answer.status();
-        let body: Value = answer.json().await.unwrap();
-        assert_eq!(status, 200, "{knob}: {body}");
-        body
-    }
-
-    async fn dump(&self) -> Value {
-        let answer = reqwest::get(format!("{}dump", self.control)).await.unwrap();
-        assert_eq!(answer.status(), 200);
-        answer.json().await.unwrap()
-    }
-}
-
-/// Starts `licensectl emulate <extra>` and reads its printout up to the "Ready" line.
-fn start(extra: &[&str]) -> Running {
-    let mut a = vec!["emulate"];
-    a.extend_from_slice(extra);
-    let mut child = support::spawn(&args(&a), &[]);
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut printed = String::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let line = rx
-            .recv_timeout(left)
-            .unwrap_or_else(|e| panic!("not ready ({e}): {printed}"));
-        printed.push_str(&line);
-        printed.push('\n');
-        if line.starts_with("# Ready") {
-            break;
-        }
-    }
-    let env = printed
-        .lines()
-        .filter_map(|l| l.strip_prefix("export "))
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
-    let control = printed
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("control API"))
-        .unwrap()
-        .trim()
-        .to_owned();
-    Running {
-        child,
-        env,
-        control,
-        printed,
-    }
-}
 
 #[tokio::test]
 async fn the_demo_seed_serves_the_cli_on_all_four_providers() {
@@ -384,25 +276,8 @@ async fn stops_cleanly(signal: &str) {
     let pem = emu.var("GETKEYMANAGER_PUBLIC_KEY_FILE");
     let dodo = emu.var("DODO_PAYMENTS_BASE_URL");
     assert!(std::path::Path::new(&pem).exists());
-    let pid = emu.child.id().to_string();
-    let killed = std::process::Command::new("kill")
-        .args([signal, &pid])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let deadline = Instant::now() + Duration::from_secs(5);
-    let status = loop {
-        if let Some(status) = emu.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "still running 5 s after kill {signal}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert_eq!(status.code(), Some(0));
-    // Its temporary public key file is gone and nothing listens any more.
+    emu.stop(signal);
+    // Its temporary public key file is gone.
     assert!(!std::path::Path::new(&pem).exists());
     assert!(reqwest::get(&dodo).await.unwrap_err().is_connect());
 }
