@@ -5,116 +5,12 @@
 
 mod support;
 
-use std::process::Output;
-
 use license_emulator::devpayr::{DevPayrEmulator, GLOBAL_KEY, SEED_PROJECT};
 use license_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
 use license_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
 use license_emulator::signed_license::{LicenseSeed as GkmSeed, SignedLicenseEmulator};
-use support::{TempDir, args, json, run, text};
-
-/// One provider's command line: its flags and environment, and everything it printed.
-struct Cli {
-    flags: Vec<String>,
-    envs: Vec<(String, String)>,
-    printed: String,
-}
-
-impl Cli {
-    fn new(flags: &[&str], envs: &[(&str, String)]) -> Self {
-        Self {
-            flags: args(flags),
-            envs: envs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.clone()))
-                .collect(),
-            printed: String::new(),
-        }
-    }
-
-    async fn run(&mut self, command: &[&str], stdin: Option<&str>) -> Output {
-        let mut a = self.flags.clone();
-        a.extend(args(command));
-        let out = run(a, self.envs.clone(), stdin.map(str::to_owned)).await;
-        self.printed.push_str(&text(&out));
-        out
-    }
-
-    /// Runs `command` and expects exit code `code`.
-    async fn expect(&mut self, code: i32, command: &[&str], stdin: Option<&str>) -> Output {
-        let out = self.run(command, stdin).await;
-        assert_eq!(out.status.code(), Some(code), "{command:?}: {}", text(&out));
-        out
-    }
-
-    /// `--json` `command`, expected to succeed.
-    async fn json(&mut self, command: &[&str], stdin: Option<&str>) -> serde_json::Value {
-        let mut c = vec!["--json"];
-        c.extend_from_slice(command);
-        json(&self.expect(0, &c, stdin).await)
-    }
-
-    /// `list --all --json`: every license.
-    async fn all(&mut self) -> Vec<serde_json::Value> {
-        let listed = self.json(&["list", "--all"], None).await;
-        assert_eq!(
-            listed["total"].as_u64().unwrap() as usize,
-            listed["items"].as_array().unwrap().len()
-        );
-        listed["items"].as_array().unwrap().clone()
-    }
-
-    /// Disables then enables license `id`; `valid` checks the key after each.
-    async fn disable_enable(&mut self, id: &str) {
-        let disabled = self.json(&["disable", id], None).await;
-        let status = disabled["status"].as_str().unwrap().to_owned();
-        assert!(
-            ["disabled", "revoked"].contains(&status.as_str()),
-            "{disabled}"
-        );
-        let enabled = self.json(&["enable", id], None).await;
-        assert_ne!(enabled["status"].as_str().unwrap(), status, "{enabled}");
-    }
-
-    /// `export` in both formats, with and without keys; `secret` is one key of the provider.
-    async fn exports(&mut self, count: usize, secret: &str) {
-        let out = self.expect(0, &["export"], None).await;
-        let stdout = String::from_utf8(out.stdout.clone()).unwrap();
-        assert_eq!(stdout.lines().count(), count, "{stdout}");
-        for line in stdout.lines() {
-            let v: serde_json::Value = serde_json::from_str(line).unwrap();
-            assert!(v["key_last4"].is_string() && v.get("key").is_none(), "{v}");
-        }
-        assert!(!stdout.contains(secret) && out.stderr.is_empty());
-        let out = self.expect(0, &["export", "--format", "csv"], None).await;
-        let stdout = String::from_utf8(out.stdout.clone()).unwrap();
-        assert_eq!(stdout.lines().count(), count + 1);
-        assert!(stdout.starts_with("provider,id,key_last4,status"));
-        assert!(!stdout.contains(secret));
-        // With the keys: they are there, and a warning says so on standard error.
-        let mut a = self.flags.clone();
-        a.extend(args(&["export", "--format", "csv", "--include-keys"]));
-        let out = run(a, self.envs.clone(), None).await;
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-        assert!(String::from_utf8_lossy(&out.stdout).contains(secret));
-        assert!(String::from_utf8_lossy(&out.stderr).contains("warning"));
-    }
-
-    fn assert_no_secret(&self, secrets: &[&str]) {
-        for secret in secrets {
-            assert!(!self.printed.contains(secret), "{secret} was printed");
-        }
-    }
-}
-
-fn not_supported(out: &Output, provider: &str) {
-    assert_eq!(out.status.code(), Some(2), "{}", text(out));
-    assert!(
-        text(out).contains(&format!("not supported by {provider}")),
-        "{}",
-        text(out)
-    );
-}
+use support::admin::{Cli, not_supported};
+use support::{TempDir, text};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn dodo_imports_updates_disables_enables_lists_and_exports() {
@@ -281,7 +177,7 @@ async fn devpayr_creates_disables_enables_lists_and_exports_but_cannot_import_or
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn getkeymanager_imports_lists_and_exports() {
+async fn getkeymanager_imports_updates_disables_enables_lists_and_exports() {
     const KEY: &str = "GKM-IMPORTED-SECRET-7777";
     let gkm = SignedLicenseEmulator::start().await;
     gkm.add_license(
@@ -320,11 +216,16 @@ async fn getkeymanager_imports_lists_and_exports() {
         .await;
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("validity"), "{}", text(&out));
-    // The emulator does not serve `update-license-key` (the facade's update, disable and enable
-    // are tested against the documented signed payloads in crates/licensing/tests), so those
-    // stop here at the HTTP layer: an error, exit code 2, never a false success.
-    let out = cli.run(&["disable", &id], None).await;
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    // The limit and "never expires" (validity 0) go through `update-license-key`, which
+    // replaces the whole key: what was not asked to change stays.
+    let updated = cli.json(&["update", &id, "--limit", "5"], None).await;
+    assert_eq!(updated["activation_limit"], 5);
+    let updated = cli
+        .json(&["update", &id, "--unlimited", "--never-expires"], None)
+        .await;
+    assert!(updated["activation_limit"].is_null() && updated["expires_at"].is_null());
+    assert_eq!(updated["key_last4"], "7777");
+    cli.disable_enable(&id).await;
 
     assert_eq!(cli.all().await.len(), 2);
     cli.exports(2, KEY).await;

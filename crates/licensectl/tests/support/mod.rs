@@ -2,6 +2,7 @@
 //! the test process keep answering.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub(crate) mod admin;
 pub(crate) mod emulate;
 pub(crate) mod relay;
 
