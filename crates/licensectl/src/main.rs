@@ -77,7 +77,10 @@ async fn main() -> ExitCode {
 fn finish(result: Result<commands::Outcome, LicenseError>, provider: &str) -> ExitCode {
     match result {
         Ok(outcome) => {
-            out(&outcome.text);
+            // Nothing to print is no line at all: an empty export is an empty file.
+            if !outcome.text.is_empty() {
+                out(&outcome.text);
+            }
             if outcome.affirmative {
                 ExitCode::SUCCESS
             } else {

@@ -231,3 +231,22 @@ async fn getkeymanager_imports_updates_disables_enables_lists_and_exports() {
     cli.exports(2, KEY).await;
     cli.assert_no_secret(&[&gkm.api_key()]);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_provider_with_no_licenses_exports_nothing_not_a_blank_line() {
+    let ls = LemonSqueezyEmulator::start().await;
+    let mut cli = Cli::new(
+        &["--provider", "lemonsqueezy", "--base-url", &ls.uri()],
+        &[("LEMONSQUEEZY_API_KEY", ls.api_key())],
+    );
+    // JSON Lines: zero lines (a blank line is not a JSON value a reader can parse).
+    let out = cli.expect(0, &["export"], None).await;
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    let out = cli.expect(0, &["export", "--format", "csv"], None).await;
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        1,
+        "the header only"
+    );
+    assert!(cli.all().await.is_empty());
+}
