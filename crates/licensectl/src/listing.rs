@@ -123,39 +123,53 @@ fn csv_cell(cell: &str) -> String {
 }
 
 /// A count on standard error, redrawn in place; silent when standard error is not a terminal.
+/// Its line is ended when it is dropped, so an error that stops a walk is printed on a line of
+/// its own, not glued to the count.
 pub(crate) struct Progress {
-    enabled: bool,
+    sink: Option<Box<dyn Write + Send>>,
     drawn: bool,
 }
 
 impl Progress {
     /// Progress on standard error if it is a terminal.
     pub(crate) fn on_stderr() -> Self {
-        Self {
-            enabled: std::io::stderr().is_terminal(),
-            drawn: false,
-        }
+        let sink: Option<Box<dyn Write + Send>> = if std::io::stderr().is_terminal() {
+            Some(Box::new(std::io::stderr()))
+        } else {
+            None
+        };
+        Self { sink, drawn: false }
     }
 
     /// Shows `done` (of `total`, when known).
     pub(crate) fn show(&mut self, done: usize, total: Option<u64>) {
-        if !self.enabled {
+        let Some(sink) = self.sink.as_mut() else {
             return;
-        }
+        };
         let line = match total {
             Some(total) => format!("\r{done}/{total} licenses"),
             None => format!("\r{done} licenses"),
         };
-        let _ = std::io::stderr().lock().write_all(line.as_bytes());
+        let _ = sink.write_all(line.as_bytes());
+        let _ = sink.flush();
         self.drawn = true;
     }
 
     /// Ends the line.
     pub(crate) fn finish(&mut self) {
-        if self.drawn {
-            let _ = writeln!(std::io::stderr().lock());
+        if self.drawn
+            && let Some(sink) = self.sink.as_mut()
+        {
+            let _ = writeln!(sink);
+            let _ = sink.flush();
             self.drawn = false;
         }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.finish();
     }
 }
 
@@ -163,6 +177,42 @@ impl Progress {
 mod tests {
     use super::*;
     use license_core::{LicenseStatus, Provider, SecretLicenseKey};
+
+    /// A writer into a buffer the test keeps.
+    #[derive(Clone, Default)]
+    struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_walk_stopped_by_an_error_still_ends_the_progress_line() {
+        let buffer = Shared::default();
+        let mut progress = Progress {
+            sink: Some(Box::new(buffer.clone())),
+            drawn: false,
+        };
+        progress.show(100, Some(250));
+        progress.show(200, Some(250));
+        // An error returns early (`?`): the progress is dropped without `finish`.
+        drop(progress);
+        let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(text, "\r100/250 licenses\r200/250 licenses\n");
+        // Silent when not a terminal.
+        let mut silent = Progress {
+            sink: None,
+            drawn: false,
+        };
+        silent.show(1, None);
+        silent.finish();
+    }
 
     #[test]
     fn csv_cells_are_quoted_and_formulas_defused() {
