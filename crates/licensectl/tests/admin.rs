@@ -55,12 +55,7 @@ async fn dodo_imports_updates_disables_enables_lists_and_exports() {
     let out = cli.expect(2, &["create", "--product", "pdt_1"], None).await;
     assert!(text(&out).contains("dodo needs"), "{}", text(&out));
 
-    let updated = cli.json(&["update", &id, "--limit", "5"], None).await;
-    assert_eq!(updated["activation_limit"], 5);
-    let updated = cli
-        .json(&["update", &id, "--unlimited", "--never-expires"], None)
-        .await;
-    assert!(updated["activation_limit"].is_null() && updated["expires_at"].is_null());
+    cli.limit_then_unlimited(&id).await;
     let updated = cli
         .json(
             &["update", &id, "--expires-at", "2031-02-01T00:00:00Z"],
@@ -218,12 +213,7 @@ async fn getkeymanager_imports_updates_disables_enables_lists_and_exports() {
     assert!(text(&out).contains("validity"), "{}", text(&out));
     // The limit and "never expires" (validity 0) go through `update-license-key`, which
     // replaces the whole key: what was not asked to change stays.
-    let updated = cli.json(&["update", &id, "--limit", "5"], None).await;
-    assert_eq!(updated["activation_limit"], 5);
-    let updated = cli
-        .json(&["update", &id, "--unlimited", "--never-expires"], None)
-        .await;
-    assert!(updated["activation_limit"].is_null() && updated["expires_at"].is_null());
+    let updated = cli.limit_then_unlimited(&id).await;
     assert_eq!(updated["key_last4"], "7777");
     cli.disable_enable(&id).await;
 

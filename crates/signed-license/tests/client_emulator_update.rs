@@ -30,6 +30,18 @@ async fn listed(client: &Client, key: &str) -> LicenseKeyRecord {
         .unwrap()
 }
 
+/// `update-license-key`, expected to be done (950).
+async fn update(client: &Client, key: &SecretLicenseKey, spec: &LicenseKeySpec) {
+    let reply = client.update_license_key(key, spec).await.unwrap();
+    assert!(reply.is_done(), "{:?}", reply.answer());
+}
+
+/// The refusal code `verify` answers for `host`.
+async fn refusal(client: &Client, key: &SecretLicenseKey, host: &str) -> ResponseCode {
+    let reply = client.verify(key, host).await.unwrap();
+    reply.refusal().unwrap().code
+}
+
 #[tokio::test]
 async fn create_assign_update_block_and_unblock_through_the_client() {
     let gkm = SignedLicenseEmulator::start().await;
@@ -46,8 +58,7 @@ async fn create_assign_update_block_and_unblock_through_the_client() {
     let mut assigned = LicenseKeySpec::new(1, 2, 0, LicenseKeyStatus::Assigned)
         .owner("Ada", "ada@example.com")
         .assigned_at("2024-02-27 03:05:31");
-    let reply = client.update_license_key(&key, &assigned).await.unwrap();
-    assert!(reply.is_done(), "{:?}", reply.answer());
+    update(&client, &key, &assigned).await;
     let record = listed(&client, "UPD-KEY-0001").await;
     assert_eq!(record.status, LicenseKeyStatus::Assigned);
     assert_eq!(record.activation_limit, Some(2));
@@ -60,27 +71,14 @@ async fn create_assign_update_block_and_unblock_through_the_client() {
     // A validity of 30 days from 2024: expired. Unlimited activations (-1) and no validity:
     // valid again, and a third machine fits.
     assigned.validity = 30;
-    assert!(
-        client
-            .update_license_key(&key, &assigned)
-            .await
-            .unwrap()
-            .is_done()
-    );
-    let refused = client.verify(&key, "host-a").await.unwrap();
+    update(&client, &key, &assigned).await;
     assert_eq!(
-        refused.refusal().unwrap().code,
+        refusal(&client, &key, "host-a").await,
         ResponseCode::LicenseKeyExpired
     );
     assigned.validity = 0;
     let unlimited = assigned.clone().unlimited_activations();
-    assert!(
-        client
-            .update_license_key(&key, &unlimited)
-            .await
-            .unwrap()
-            .is_done()
-    );
+    update(&client, &key, &unlimited).await;
     assert!(client.verify(&key, "host-a").await.unwrap().is_done());
     assert!(client.activate(&key, "host-c").await.unwrap().is_done());
     assert_eq!(listed(&client, "UPD-KEY-0001").await.activation_limit, None);
@@ -90,20 +88,13 @@ async fn create_assign_update_block_and_unblock_through_the_client() {
         status: LicenseKeyStatus::Blocked,
         ..unlimited.clone()
     };
-    assert!(
-        client
-            .update_license_key(&key, &blocked)
-            .await
-            .unwrap()
-            .is_done()
-    );
-    let refused = client.verify(&key, "host-a").await.unwrap();
+    update(&client, &key, &blocked).await;
     assert_eq!(
-        refused.refusal().unwrap().code,
+        refusal(&client, &key, "host-a").await,
         ResponseCode::LicenseKeyBlocked
     );
     assert_eq!(gkm.activations("UPD-KEY-0001").len(), 3);
-    client.update_license_key(&key, &unlimited).await.unwrap();
+    update(&client, &key, &unlimited).await;
     assert!(client.verify(&key, "host-b").await.unwrap().is_done());
 
     // An unknown key is the signed refusal 952; a product that does not exist is 951.

@@ -77,6 +77,20 @@ impl Cli {
         listed["items"].as_array().unwrap().clone()
     }
 
+    /// `update` to a limit of 5, then to no limit and no expiry; the last answer.
+    pub(crate) async fn limit_then_unlimited(&mut self, id: &str) -> serde_json::Value {
+        let updated = self.json(&["update", id, "--limit", "5"], None).await;
+        assert_eq!(updated["activation_limit"], 5, "{updated}");
+        let updated = self
+            .json(&["update", id, "--unlimited", "--never-expires"], None)
+            .await;
+        assert!(
+            updated["activation_limit"].is_null() && updated["expires_at"].is_null(),
+            "{updated}"
+        );
+        updated
+    }
+
     /// Disables then enables license `id`; `valid` checks the key after each.
     pub(crate) async fn disable_enable(&mut self, id: &str) {
         let disabled = self.json(&["disable", id], None).await;
