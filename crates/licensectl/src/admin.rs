@@ -5,8 +5,8 @@ use std::io::{BufRead, Read};
 
 use chrono::{DateTime, Utc};
 use license_core::{
-    CreateRequest, LicenseError, LicenseKey, LicenseProvider, Patch, SecretLicenseKey,
-    UpdateRequest,
+    CreateRequest, ErrorKind, LicenseError, LicenseKey, LicenseProvider, Patch, Provider,
+    SecretLicenseKey, UpdateRequest,
 };
 
 use crate::cli::CreateArgs;
@@ -17,6 +17,9 @@ pub(crate) async fn create(
     args: CreateArgs,
     import: bool,
 ) -> Result<LicenseKey, LicenseError> {
+    if let Some(e) = lacking(provider.provider(), import || args.key_file.is_some()) {
+        return Err(e);
+    }
     let key = match args.key_file.as_deref() {
         Some(path) => Some(read_key_file(path)?),
         None if import => {
@@ -34,6 +37,29 @@ pub(crate) async fn create(
     request.activation_limit = args.limit;
     request.expires_at = args.expires_at.as_deref().map(parse_time).transpose()?;
     provider.create(request).await
+}
+
+/// The command a provider lacks although it can create licenses: DevPayr generates every key and
+/// cannot import one; Dodo and GetKeyManager take only keys given to them and generate none.
+/// Said as "not supported" (exit code 2, in words a script can look for), with what to use instead.
+fn lacking(provider: Provider, with_key: bool) -> Option<LicenseError> {
+    let (operation, message) = match (provider, with_key) {
+        (Provider::DevPayr, true) => (
+            "import",
+            "devpayr generates its license keys and cannot import one: use create without \
+             --key-file",
+        ),
+        (Provider::Dodo | Provider::SignedLicense, false) => (
+            "create",
+            "it creates a license only from a key given to it: use import --key-file",
+        ),
+        _ => return None,
+    };
+    Some(
+        LicenseError::new(ErrorKind::Unsupported, message)
+            .with_provider(provider.as_str())
+            .with_operation(operation),
+    )
 }
 
 /// Changes the limit and expiry of license `id`.
@@ -116,6 +142,22 @@ fn read_key_file(path: &str) -> Result<SecretLicenseKey, LicenseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn commands_a_provider_lacks_are_unsupported() {
+        let e = lacking(Provider::DevPayr, true).unwrap();
+        assert!(
+            e.is_unsupported() && e.to_string().contains("cannot import"),
+            "{e}"
+        );
+        assert!(lacking(Provider::DevPayr, false).is_none());
+        for p in [Provider::Dodo, Provider::SignedLicense] {
+            assert!(lacking(p, false).unwrap().is_unsupported());
+            assert!(lacking(p, true).is_none());
+        }
+        // Lemon Squeezy's facade says itself that it cannot create.
+        assert!(lacking(Provider::LemonSqueezy, false).is_none());
+    }
 
     #[test]
     fn times_are_rfc3339() {
