@@ -48,6 +48,18 @@ fn assert_dodo_signed(request: &Request) {
     assert_eq!(header(request, "webhook-signature"), expected);
 }
 
+/// `POST /license_keys` (an import), expected to answer 201.
+async fn create_key(dodo: &DodoEmulator, key: &str) {
+    let created = reqwest::Client::new()
+        .post(format!("{}/license_keys", dodo.uri()))
+        .bearer_auth(dodo.api_key())
+        .json(&json!({"key": key, "customer_id": "cus_1", "product_id": "pdt_1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+}
+
 async fn receiver(first_status: u16) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -150,14 +162,7 @@ async fn dodo_sends_license_key_created_for_api_and_seeded_keys_only_while_a_tar
     dodo.set_webhooks(fast(hooks.uri(), DODO_SECRET)).unwrap();
     dodo.add_license(LicenseSeed::new("SEEDED-KEY"));
     dodo.add_license(LicenseSeed::new("SEEDED-KEY"));
-    let created = reqwest::Client::new()
-        .post(format!("{}/license_keys", dodo.uri()))
-        .bearer_auth(dodo.api_key())
-        .json(&json!({"key": "API-KEY", "customer_id": "cus_1", "product_id": "pdt_1"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
+    create_key(&dodo, "API-KEY").await;
     let deliveries = dodo.wait_for_webhooks(2, WAIT).await;
     let keys: Vec<String> = deliveries
         .iter()
@@ -260,14 +265,7 @@ async fn an_unreachable_receiver_is_retried_then_given_up_without_blocking_reque
     dodo.set_webhooks(WebhookTarget::new(slow.uri(), DODO_SECRET))
         .unwrap();
     let started = Instant::now();
-    let created = reqwest::Client::new()
-        .post(format!("{}/license_keys", dodo.uri()))
-        .bearer_auth(dodo.api_key())
-        .json(&json!({"key": "FAST", "customer_id": "cus_1", "product_id": "pdt_1"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
+    create_key(&dodo, "FAST").await;
     assert!(
         started.elapsed() < Duration::from_secs(1),
         "{:?}",

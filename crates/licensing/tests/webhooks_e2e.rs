@@ -15,7 +15,7 @@ use dodo::DeliverLicenseKey;
 use license_core::SecretLicenseKey;
 use license_emulator::dodo::{DodoEmulator, EntitlementSeed, GrantSeed};
 use license_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed};
-use license_emulator::{DeliveryState, WebhookDelivery, WebhookTarget};
+use license_emulator::{DeliveryState, Emulator, SendsWebhooks, WebhookDelivery, WebhookTarget};
 use licensing::events::{DodoEvents, EventKind, EventRejection, LemonSqueezyEvents, LicenseEvent};
 use licensing::{FixedClock, LicenseStatus, Provider};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -116,30 +116,33 @@ async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<(http::Heade
     Some((headers, body))
 }
 
-fn dodo_handler(secret: &str, now: DateTime<Utc>, fail_first: usize) -> Arc<Handler> {
-    let events = DodoEvents::new(secret)
-        .unwrap()
-        .with_clock(Arc::new(FixedClock::new(now)));
+/// A handler whose verify-and-parse call is `verify`.
+fn handler(verify: Verify, fail_first: usize) -> Arc<Handler> {
     Arc::new(Handler {
-        verify: Box::new(move |headers, body| {
-            let events = events.clone();
-            Box::pin(async move { events.verify(&headers, &body).await })
-        }),
+        verify,
         fail_first: AtomicUsize::new(fail_first),
         outcomes: Mutex::new(Vec::new()),
     })
 }
 
+fn dodo_handler(secret: &str, now: DateTime<Utc>, fail_first: usize) -> Arc<Handler> {
+    let events = DodoEvents::new(secret)
+        .unwrap()
+        .with_clock(Arc::new(FixedClock::new(now)));
+    let verify: Verify = Box::new(move |headers, body| {
+        let events = events.clone();
+        Box::pin(async move { events.verify(&headers, &body).await })
+    });
+    handler(verify, fail_first)
+}
+
 fn lemon_handler(secret: &str, fail_first: usize) -> Arc<Handler> {
     let events = LemonSqueezyEvents::new(secret).unwrap();
-    Arc::new(Handler {
-        verify: Box::new(move |headers, body| {
-            let events = events.clone();
-            Box::pin(async move { events.verify(&headers, &body).await })
-        }),
-        fail_first: AtomicUsize::new(fail_first),
-        outcomes: Mutex::new(Vec::new()),
-    })
+    let verify: Verify = Box::new(move |headers, body| {
+        let events = events.clone();
+        Box::pin(async move { events.verify(&headers, &body).await })
+    });
+    handler(verify, fail_first)
 }
 
 fn target(url: String, secret: &str) -> WebhookTarget {
@@ -150,6 +153,31 @@ fn target(url: String, secret: &str) -> WebhookTarget {
 
 fn statuses(delivery: &WebhookDelivery) -> Vec<Option<u16>> {
     delivery.attempts.iter().map(|a| a.status).collect()
+}
+
+/// Waits for `count` deliveries, checks each arrived and the first after a retry (the handler
+/// answered 500 first), and returns them with the handler's events.
+async fn delivered_after_a_retry<P: SendsWebhooks>(
+    emulator: &Emulator<P>,
+    handler: &Handler,
+    count: usize,
+) -> (Vec<WebhookDelivery>, Vec<LicenseEvent>) {
+    let deliveries = emulator.wait_for_webhooks(count, WAIT).await;
+    assert_eq!(deliveries.len(), count);
+    assert!(
+        deliveries
+            .iter()
+            .all(|d| d.state == DeliveryState::Delivered)
+    );
+    assert_eq!(statuses(&deliveries[0]), [Some(500), Some(200)], "retried");
+    (deliveries, handler.events())
+}
+
+fn kinds(events: &[LicenseEvent]) -> Vec<(EventKind, &str)> {
+    events
+        .iter()
+        .map(|e| (e.kind, e.event_type.as_str()))
+        .collect()
 }
 
 fn key(event: &LicenseEvent) -> Option<&str> {
@@ -184,20 +212,9 @@ async fn dodo_grant_events_reach_the_handler_as_license_events_after_a_retry() {
         .await
         .unwrap();
 
-    let deliveries = dodo.wait_for_webhooks(4, WAIT).await;
-    assert!(
-        deliveries
-            .iter()
-            .all(|d| d.state == DeliveryState::Delivered)
-    );
-    assert_eq!(statuses(&deliveries[0]), [Some(500), Some(200)], "retried");
-    let events = handler.events();
-    let seen: Vec<(EventKind, &str)> = events
-        .iter()
-        .map(|e| (e.kind, e.event_type.as_str()))
-        .collect();
+    let (deliveries, events) = delivered_after_a_retry(&dodo, &handler, 4).await;
     assert_eq!(
-        seen,
+        kinds(&events),
         [
             (EventKind::Created, "entitlement_grant.created"),
             (EventKind::Created, "license_key.created"),
@@ -250,20 +267,9 @@ async fn lemonsqueezy_key_events_reach_the_handler_as_license_events_after_a_ret
     assert!(answer.instance_id().is_some());
     lemon.set_disabled(id, true);
 
-    let deliveries = lemon.wait_for_webhooks(3, WAIT).await;
-    assert!(
-        deliveries
-            .iter()
-            .all(|d| d.state == DeliveryState::Delivered)
-    );
-    assert_eq!(statuses(&deliveries[0]), [Some(500), Some(200)], "retried");
-    let events = handler.events();
-    let seen: Vec<(EventKind, &str)> = events
-        .iter()
-        .map(|e| (e.kind, e.event_type.as_str()))
-        .collect();
+    let (_, events) = delivered_after_a_retry(&lemon, &handler, 3).await;
     assert_eq!(
-        seen,
+        kinds(&events),
         [
             (EventKind::Created, "license_key_created"),
             (EventKind::Updated, "license_key_updated"),

@@ -64,13 +64,7 @@ pub(crate) fn create(state: &mut State, request: &Request, project: u64) -> Resp
     };
     let is_primary = flag("is_primary", false);
     if is_primary {
-        for other in state
-            .domains
-            .values_mut()
-            .filter(|d| d.project_id == project)
-        {
-            other.is_primary = false;
-        }
+        demote_primary(state, project);
     }
     let now = state.now();
     let record = DomainRec {
@@ -89,6 +83,35 @@ pub(crate) fn create(state: &mut State, request: &Request, project: u64) -> Resp
     let body = record.to_json();
     state.domains.insert(id, record);
     ok(201, "Domain created successfully.", body)
+}
+
+/// Authorizes the API key for `project`, then 404 unless `domain` is one of its domains.
+fn own_domain(
+    state: &State,
+    request: &Request,
+    project: u64,
+    domain: u64,
+) -> Result<(), ResponseTemplate> {
+    authorize(state, request, project)?;
+    if state
+        .domains
+        .get(&domain)
+        .is_none_or(|d| d.project_id != project)
+    {
+        return Err(fail(404, "Domain not found."));
+    }
+    Ok(())
+}
+
+/// No domain of `project` is primary any more (a new primary is about to be set).
+fn demote_primary(state: &mut State, project: u64) {
+    for domain in state
+        .domains
+        .values_mut()
+        .filter(|d| d.project_id == project)
+    {
+        domain.is_primary = false;
+    }
 }
 
 /// A boolean-like value as Laravel's `boolean` rule takes it: `true`/`false`, `1`/`0`, and the
@@ -118,15 +141,8 @@ pub(crate) fn update(
     project: u64,
     domain_id: u64,
 ) -> ResponseTemplate {
-    if let Err(e) = authorize(state, request, project) {
+    if let Err(e) = own_domain(state, request, project, domain_id) {
         return e;
-    }
-    if state
-        .domains
-        .get(&domain_id)
-        .is_none_or(|d| d.project_id != project)
-    {
-        return fail(404, "Domain not found.");
     }
     let body = support::json_body(request);
     let mut errors = Vec::new();
@@ -179,13 +195,7 @@ pub(crate) fn update(
         return invalid(errors);
     }
     if flags.contains(&("is_primary", true)) {
-        for other in state
-            .domains
-            .values_mut()
-            .filter(|d| d.project_id == project)
-        {
-            other.is_primary = false;
-        }
+        demote_primary(state, project);
     }
     let now = state.now();
     let Some(record) = state.domains.get_mut(&domain_id) else {
@@ -237,15 +247,8 @@ pub(crate) fn delete(
     project: u64,
     domain: u64,
 ) -> ResponseTemplate {
-    if let Err(e) = authorize(state, request, project) {
+    if let Err(e) = own_domain(state, request, project, domain) {
         return e;
-    }
-    if state
-        .domains
-        .get(&domain)
-        .is_none_or(|d| d.project_id != project)
-    {
-        return fail(404, "Domain not found.");
     }
     // Licenses pinned to it stay pinned (and are refused at runtime from now on).
     state.domains.remove(&domain);
