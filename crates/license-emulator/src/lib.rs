@@ -10,7 +10,10 @@ mod shell;
 pub mod signed_license;
 pub mod support;
 
-pub use shell::{Emulator, Keyed, Outage, Provider, SeedError};
+pub use shell::{
+    DeliveryState, Emulator, Keyed, Outage, Provider, SeedError, SendsWebhooks, WebhookAttempt,
+    WebhookDelivery, WebhookError, WebhookTarget,
+};
 
 // The README's examples compile as doctests.
 #[cfg(doctest)]

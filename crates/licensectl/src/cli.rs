@@ -205,6 +205,12 @@ pub(crate) struct EmulateArgs {
     /// Where to write GetKeyManager's public key (PEM); a temporary file when absent.
     #[arg(long)]
     pub public_key_file: Option<std::path::PathBuf>,
+    /// POSTs Dodo's webhooks here, signed with the `whsec_…` secret in `DODO_WEBHOOK_SECRET`.
+    #[arg(long)]
+    pub dodo_webhook_url: Option<String>,
+    /// POSTs Lemon Squeezy's webhooks here, signed with `LEMONSQUEEZY_WEBHOOK_SECRET`.
+    #[arg(long)]
+    pub lemonsqueezy_webhook_url: Option<String>,
 }
 
 /// The export formats.

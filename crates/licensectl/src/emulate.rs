@@ -5,6 +5,7 @@
 mod control;
 mod seed;
 mod seed_file;
+mod webhooks;
 
 use std::fmt::Write as _;
 use std::io::ErrorKind;
@@ -55,6 +56,8 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
         }
     };
     write_atomically(&pem_path, signed.public_key_pem())?;
+    // After seeding: the seed's keys are the starting state, not events.
+    let hooks = webhooks::apply(&args, &dodo, &lemonsqueezy, |var| std::env::var(var).ok())?;
 
     let dodo = Arc::new(dodo);
     let lemonsqueezy = Arc::new(lemonsqueezy);
@@ -97,11 +100,12 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
             },
             "control": control_url,
             "keys": seeded.keys,
+            "webhooks": hooks.iter().map(|(p, u)| (p.to_string(), json!(u))).collect::<serde_json::Map<_, _>>(),
             "env": env.iter().map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
         })
         .to_string()
     } else {
-        text(&env, &seeded.keys, &control_url)
+        text(&env, &seeded.keys, &control_url, &hooks)
     };
     crate::out(&printout);
     stop.await;
@@ -114,7 +118,12 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
 }
 
 /// The text printout: URLs, test keys, environment lines, and a last line saying it is ready.
-fn text(env: &[(&str, String)], keys: &[seed::TestKey], control: &str) -> String {
+fn text(
+    env: &[(&str, String)],
+    keys: &[seed::TestKey],
+    control: &str,
+    hooks: &[(&str, String)],
+) -> String {
     let mut s = String::from(
         "licensectl emulate: four license-provider emulators on loopback (test keys only)\n\n",
     );
@@ -128,6 +137,9 @@ fn text(env: &[(&str, String)], keys: &[seed::TestKey], control: &str) -> String
         let _ = writeln!(s, "  {title:<15} {url}");
     }
     let _ = writeln!(s, "  {:<15} {control}", "control API");
+    for (provider, url) in hooks {
+        let _ = writeln!(s, "  {:<15} {provider} webhooks to {url}", "webhooks");
+    }
     s.push_str("\nTest license keys:\n");
     for k in keys {
         let _ = writeln!(s, "  {:<15} {}  ({})", k.provider, k.key, k.note);

@@ -37,12 +37,7 @@ pub(crate) fn create(state: &mut State, request: &Request, project: u64) -> Resp
             .and_then(Value::as_str)
             .map(|s| s.trim().to_owned())
     };
-    let flag = |k: &str, default: bool| match body.get(k) {
-        Some(Value::Bool(b)) => *b,
-        Some(Value::String(s)) => matches!(s.as_str(), "1" | "true"),
-        Some(Value::Number(n)) => n.as_u64() == Some(1),
-        _ => default,
-    };
+    let flag = |k: &str, default: bool| body.get(k).and_then(boolean).unwrap_or(default);
     let mut errors = Vec::new();
     let domain = text("domain").unwrap_or_default().to_ascii_lowercase();
     if domain.is_empty() {
@@ -69,13 +64,7 @@ pub(crate) fn create(state: &mut State, request: &Request, project: u64) -> Resp
     };
     let is_primary = flag("is_primary", false);
     if is_primary {
-        for other in state
-            .domains
-            .values_mut()
-            .filter(|d| d.project_id == project)
-        {
-            other.is_primary = false;
-        }
+        demote_primary(state, project);
     }
     let now = state.now();
     let record = DomainRec {
@@ -94,6 +83,142 @@ pub(crate) fn create(state: &mut State, request: &Request, project: u64) -> Resp
     let body = record.to_json();
     state.domains.insert(id, record);
     ok(201, "Domain created successfully.", body)
+}
+
+/// Authorizes the API key for `project`, then 404 unless `domain` is one of its domains.
+fn own_domain(
+    state: &State,
+    request: &Request,
+    project: u64,
+    domain: u64,
+) -> Result<(), ResponseTemplate> {
+    authorize(state, request, project)?;
+    if state
+        .domains
+        .get(&domain)
+        .is_none_or(|d| d.project_id != project)
+    {
+        return Err(fail(404, "Domain not found."));
+    }
+    Ok(())
+}
+
+/// No domain of `project` is primary any more (a new primary is about to be set).
+fn demote_primary(state: &mut State, project: u64) {
+    for domain in state
+        .domains
+        .values_mut()
+        .filter(|d| d.project_id == project)
+    {
+        domain.is_primary = false;
+    }
+}
+
+/// A boolean-like value as Laravel's `boolean` rule takes it: `true`/`false`, `1`/`0`, and the
+/// same as strings; `None` for anything else.
+fn boolean(value: &Value) -> Option<bool> {
+    match value {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => match s.as_str() {
+            "1" | "true" => Some(true),
+            "0" | "false" => Some(false),
+            _ => None,
+        },
+        Value::Number(n) => match n.as_u64() {
+            Some(1) => Some(true),
+            Some(0) => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `PUT /project/{p}/domain/{d}` (singular): every field optional, flags boolean-like; a domain
+/// not in the project is a 404; `is_primary` demotes the current primary.
+pub(crate) fn update(
+    state: &mut State,
+    request: &Request,
+    project: u64,
+    domain_id: u64,
+) -> ResponseTemplate {
+    if let Err(e) = own_domain(state, request, project, domain_id) {
+        return e;
+    }
+    let body = support::json_body(request);
+    let mut errors = Vec::new();
+    let domain = match body.get("domain") {
+        None | Some(Value::Null) => None,
+        Some(value) => {
+            let name = value.as_str().map(|s| s.trim().to_ascii_lowercase());
+            match name.filter(|n| !n.is_empty()) {
+                None => {
+                    errors.push(("domain", "The domain field must be a string.".to_owned()));
+                    None
+                }
+                Some(name)
+                    if state.domains.values().any(|d| {
+                        d.project_id == project && d.id != domain_id && d.domain == name
+                    }) =>
+                {
+                    errors.push(("domain", "The domain has already been taken.".to_owned()));
+                    None
+                }
+                Some(name) => Some(name),
+            }
+        }
+    };
+    let environment = body.get("environment").and_then(|v| match v.as_str() {
+        Some(e) if ENVIRONMENTS.contains(&e) => Some(e.to_owned()),
+        _ => {
+            errors.push((
+                "environment",
+                "The selected environment is invalid.".to_owned(),
+            ));
+            None
+        }
+    });
+    let mut flags = Vec::new();
+    for name in [
+        "has_paid",
+        "is_active",
+        "is_primary",
+        "is_verified",
+        "is_locked",
+    ] {
+        match body.get(name).map(boolean) {
+            None => {}
+            Some(Some(value)) => flags.push((name, value)),
+            Some(None) => errors.push((name, format!("The {name} field must be true or false."))),
+        }
+    }
+    if !errors.is_empty() {
+        return invalid(errors);
+    }
+    if flags.contains(&("is_primary", true)) {
+        demote_primary(state, project);
+    }
+    let now = state.now();
+    let Some(record) = state.domains.get_mut(&domain_id) else {
+        return fail(404, "Domain not found.");
+    };
+    if let Some(domain) = domain {
+        record.domain = domain;
+    }
+    if let Some(environment) = environment {
+        record.environment = environment;
+    }
+    for (name, value) in flags {
+        let field = match name {
+            "has_paid" => &mut record.has_paid,
+            "is_active" => &mut record.is_active,
+            "is_primary" => &mut record.is_primary,
+            "is_verified" => &mut record.is_verified,
+            _ => &mut record.is_locked,
+        };
+        *field = value;
+    }
+    record.updated_at = now;
+    ok(200, "Domain updated successfully.", record.to_json())
 }
 
 /// `GET /project/{p}/domain/{d}` (singular): a domain of another project is a 403.
@@ -122,15 +247,8 @@ pub(crate) fn delete(
     project: u64,
     domain: u64,
 ) -> ResponseTemplate {
-    if let Err(e) = authorize(state, request, project) {
+    if let Err(e) = own_domain(state, request, project, domain) {
         return e;
-    }
-    if state
-        .domains
-        .get(&domain)
-        .is_none_or(|d| d.project_id != project)
-    {
-        return fail(404, "Domain not found.");
     }
     // Licenses pinned to it stay pinned (and are refused at runtime from now on).
     state.domains.remove(&domain);

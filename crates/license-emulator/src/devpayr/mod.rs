@@ -1,6 +1,7 @@
 //! A stateful DevPayr emulator: projects with licenses (uuid keys, active/revoked, expiry, domain
 //! and usage limits), domains and injectables, behind DevPayr's `/api/v1/` routes, API-key
-//! scoping and state rules.
+//! scoping and state rules. Domains: list, create, show, update (`PUT /project/{p}/domain/{d}`),
+//! delete.
 //!
 //! ```no_run
 //! # async fn run() {

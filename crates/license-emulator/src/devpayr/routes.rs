@@ -65,6 +65,9 @@ fn route(state: &mut State, request: &Request) -> ResponseTemplate {
         ("POST", ["project", p, "domains"]) => {
             with_id(id(p), |p| domains::create(state, request, p))
         }
+        ("PUT", ["project", p, "domain", d]) => {
+            with_ids(id(p), id(d), |p, d| domains::update(state, request, p, d))
+        }
         ("GET", ["project", p, "domain", d]) => {
             with_ids(id(p), id(d), |p, d| domains::show(state, request, p, d))
         }

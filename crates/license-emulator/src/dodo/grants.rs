@@ -170,6 +170,7 @@ impl State {
             .ok_or_else(|| (404, "NOT_FOUND", "Entitlement not found".to_owned()))?;
         let now = self.now();
         let id = new_id("entg");
+        let queued = self.outbox.len();
         self.grants.push(GrantRecord {
             id: id.clone(),
             entitlement_id: entitlement.id.clone(),
@@ -183,11 +184,13 @@ impl State {
             payment_id: Some(new_id("pay")),
             metadata: BTreeMap::new(),
         });
+        self.emit_grant("created", &id);
         if entitlement.fulfilment == Fulfilment::Auto {
             let key = key.unwrap_or_else(|| new_id("KEY").to_ascii_uppercase());
             let body = json!({"key": key});
             if let Err(failure) = self.deliver(&id, &body) {
                 self.grants.retain(|g| g.id != id);
+                self.outbox.truncate(queued);
                 return Err(failure);
             }
         }
@@ -255,6 +258,7 @@ impl State {
         grant.delivered_at = Some(now);
         grant.updated_at = now;
         grant.license_key_id = Some(key_id);
+        self.emit_grant("delivered", grant_id);
         Ok(self.grant_answer(grant_id))
     }
 
@@ -283,6 +287,7 @@ impl State {
             {
                 key.disabled = true;
             }
+            self.emit_grant("revoked", grant_id);
         }
         Ok(self.grant_answer(grant_id))
     }

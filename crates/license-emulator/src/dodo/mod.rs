@@ -29,6 +29,7 @@ mod grants;
 mod routes;
 mod seed;
 mod state;
+mod webhooks;
 
 use std::path::Path;
 
@@ -36,7 +37,7 @@ use serde_json::Value;
 use wiremock::{Request, ResponseTemplate};
 
 use crate::SeedError;
-use crate::shell::{Clock, Emulator, Keyed, Provider};
+use crate::shell::{Clock, Emulator, Keyed, Outgoing, Provider};
 pub use seed::{EntitlementSeed, GrantSeed, LicenseSeed};
 pub use state::State;
 
@@ -60,6 +61,10 @@ impl Provider for State {
 
     fn respond(&mut self, request: &Request) -> ResponseTemplate {
         routes::respond(self, request)
+    }
+
+    fn take_webhooks(&mut self) -> Vec<Outgoing> {
+        std::mem::take(&mut self.outbox)
     }
 
     fn dump(&self) -> Value {
@@ -106,7 +111,14 @@ impl Emulator<State> {
     /// Adds a license key and returns its id (`lic_…`). Adding a key string that exists already
     /// changes nothing and returns the existing id.
     pub fn add_license(&self, seed: LicenseSeed) -> String {
-        self.write(|state| seed::insert(state, seed))
+        self.write(|state| {
+            let known = state.keys.len();
+            let id = seed::insert(state, seed);
+            if state.keys.len() > known {
+                state.emit_key_created(&id);
+            }
+            id
+        })
     }
 
     /// Seeds keys and instances from Dodo list bodies (`{"items": [...]}`), as in

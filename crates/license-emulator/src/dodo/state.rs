@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::grants::{EntitlementRecord, GrantRecord};
-use crate::shell::Clock;
+use crate::shell::{Clock, Outgoing};
 use serde_json::{Value, json};
 
 /// An error answer: status, Dodo `code`, `message`.
@@ -73,6 +73,8 @@ pub struct State {
     pub(crate) products: HashMap<String, Option<String>>,
     pub(crate) entitlements: Vec<EntitlementRecord>,
     pub(crate) grants: Vec<GrantRecord>,
+    /// Webhooks queued by the last change.
+    pub(crate) outbox: Vec<Outgoing>,
 }
 
 pub(crate) fn new_id(prefix: &str) -> String {
@@ -96,6 +98,7 @@ impl State {
             products: HashMap::new(),
             entitlements: Vec::new(),
             grants: Vec::new(),
+            outbox: Vec::new(),
         }
     }
 
@@ -257,7 +260,9 @@ impl State {
             ));
         }
         let body = self.key_json(&record);
+        let id = record.id.clone();
         self.keys.push(record);
+        self.emit_key_created(&id);
         Ok(body)
     }
 

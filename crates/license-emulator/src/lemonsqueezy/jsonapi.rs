@@ -338,6 +338,7 @@ pub(crate) fn update_key(state: &mut State, request: &Request, raw_id: &str) -> 
             key.disabled = disabled;
         }
         key.updated_at = now;
+        state.emit_updated(id);
     }
     retrieve_key(state, request, raw_id)
 }

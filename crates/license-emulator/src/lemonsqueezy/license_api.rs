@@ -140,6 +140,7 @@ pub(crate) fn activate(state: &mut State, request: &Request) -> ResponseTemplate
     if let Some(key) = state.keys.iter_mut().find(|k| k.id == key_id) {
         key.updated_at = now;
     }
+    state.emit_updated(key_id);
     success(state, "activated", key_id, Some(described))
 }
 
@@ -224,5 +225,6 @@ pub(crate) fn deactivate(state: &mut State, request: &Request) -> ResponseTempla
     if let Some(key) = state.keys.iter_mut().find(|k| k.id == key_id) {
         key.updated_at = now;
     }
+    state.emit_updated(key_id);
     success(state, "deactivated", key_id, None)
 }

@@ -16,6 +16,7 @@ mod jsonapi;
 mod license_api;
 mod seed;
 mod state;
+mod webhooks;
 
 use std::path::Path;
 
@@ -27,7 +28,7 @@ pub use seed::LicenseSeed;
 pub use state::{InstanceRecord, KeyRecord, State};
 
 use crate::SeedError;
-use crate::shell::{Clock, Emulator, Keyed, Provider};
+use crate::shell::{Clock, Emulator, Keyed, Outgoing, Provider};
 use crate::support;
 
 /// The API key the JSON:API routes accept unless another is set.
@@ -45,6 +46,7 @@ impl Provider for State {
             api_key: DEFAULT_API_KEY.to_owned(),
             retry_after_secs: 60,
             base_url: base_url.to_owned(),
+            webhook_id: uuid::Uuid::new_v4().to_string(),
             ..State::default()
         }
     }
@@ -55,6 +57,10 @@ impl Provider for State {
 
     fn respond(&mut self, request: &Request) -> ResponseTemplate {
         route(self, request)
+    }
+
+    fn take_webhooks(&mut self) -> Vec<Outgoing> {
+        std::mem::take(&mut self.outbox)
     }
 
     fn dump(&self) -> Value {
@@ -129,7 +135,11 @@ fn route(state: &mut State, request: &Request) -> ResponseTemplate {
 impl Emulator<State> {
     /// Adds a license key and returns its id.
     pub fn add_license(&self, seed: LicenseSeed) -> u64 {
-        self.write(|state| seed::insert_key(state, seed))
+        self.write(|state| {
+            let id = seed::insert_key(state, seed);
+            state.emit_created(id);
+            id
+        })
     }
 
     /// Adds an activation of key `key_id` (as if activated with `name`) and returns its UUID.
@@ -179,20 +189,24 @@ impl Emulator<State> {
         })
     }
 
-    /// Disables or enables a key (as the dashboard would).
+    /// Disables or enables a key (as the dashboard would; sends `license_key_updated`).
     pub fn set_disabled(&self, id: u64, disabled: bool) {
-        self.write(|state| {
-            if let Some(key) = state.keys.iter_mut().find(|k| k.id == id) {
-                key.disabled = disabled;
-            }
-        });
+        self.change(id, |key| key.disabled = disabled);
     }
 
-    /// Sets a key's expiry.
+    /// Sets a key's expiry (sends `license_key_updated`).
     pub fn set_expires_at(&self, id: u64, expires_at: Option<DateTime<Utc>>) {
+        self.change(id, |key| key.expires_at = expires_at);
+    }
+
+    /// Changes key `id` as the dashboard would: `updated_at` moves, `license_key_updated` is sent.
+    fn change(&self, id: u64, change: impl FnOnce(&mut KeyRecord)) {
         self.write(|state| {
+            let now = state.now();
             if let Some(key) = state.keys.iter_mut().find(|k| k.id == id) {
-                key.expires_at = expires_at;
+                change(key);
+                key.updated_at = now;
+                state.emit_updated(id);
             }
         });
     }

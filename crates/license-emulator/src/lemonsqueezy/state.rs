@@ -3,7 +3,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
-use crate::shell::Clock;
+use crate::shell::{Clock, Outgoing};
 
 /// One license key as the emulator keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +74,10 @@ pub struct State {
     pub(crate) retry_after_secs: u64,
     pub(crate) requests: u32,
     pub(crate) base_url: String,
+    /// The id of the emulated webhook (`meta.webhook_id`).
+    pub(crate) webhook_id: String,
+    /// Webhooks queued by the last change.
+    pub(crate) outbox: Vec<Outgoing>,
 }
 
 /// Lemon Squeezy's timestamp format: six fractional digits and `Z`.

@@ -7,6 +7,7 @@ mod clock;
 mod error;
 mod front;
 mod outage;
+mod webhooks;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -24,6 +25,16 @@ pub use clock::Clock;
 pub use error::SeedError;
 use front::{Front, Mode};
 pub use outage::Outage;
+use webhooks::Hooks;
+#[allow(
+    unreachable_pub,
+    reason = "named by `Provider`, which users cannot name"
+)]
+pub use webhooks::Outgoing;
+pub(crate) use webhooks::hmac_sha256;
+pub use webhooks::{
+    DeliveryState, SendsWebhooks, WebhookAttempt, WebhookDelivery, WebhookError, WebhookTarget,
+};
 
 /// What a provider emulator adds to the shell: its state, and how it answers. Implemented by
 /// the four providers' `State`s; name it to write code generic over emulators
@@ -41,6 +52,11 @@ pub trait Provider: Clone + Send + 'static {
     fn respond(&mut self, request: &Request) -> ResponseTemplate;
     /// The state as JSON: what the provider would return for each record.
     fn dump(&self) -> Value;
+    /// Takes the webhooks the state queued since the last call (none for providers that send
+    /// none).
+    fn take_webhooks(&mut self) -> Vec<Outgoing> {
+        Vec::new()
+    }
 }
 
 /// A provider with one API key that its authenticated routes accept.
@@ -61,6 +77,17 @@ struct Core<P> {
     seed: P,
     outage: Option<Outage>,
     latency: Duration,
+    hooks: Hooks,
+}
+
+impl<P: Provider> Core<P> {
+    /// Hands the webhooks the last change queued to the delivery thread (or drops them).
+    fn flush(&mut self) {
+        let events = self.state.take_webhooks();
+        if !events.is_empty() {
+            self.hooks.dispatch(events);
+        }
+    }
 }
 
 /// Only the address: the state holds API keys and license keys.
@@ -84,7 +111,11 @@ impl<P: Provider> Respond for Responder<P> {
                 status,
                 retry_after_secs,
             }) => outage::answer(status, retry_after_secs),
-            _ => core.state.respond(request),
+            _ => {
+                let answer = core.state.respond(request);
+                core.flush();
+                answer
+            }
         };
         if core.latency.is_zero() {
             answer
@@ -131,6 +162,7 @@ impl<P: Provider> Emulator<P> {
             state,
             outage: None,
             latency: Duration::ZERO,
+            hooks: Hooks::default(),
         }));
         Mock::given(any())
             .respond_with(Responder { core: core.clone() })
@@ -150,7 +182,10 @@ impl<P: Provider> Emulator<P> {
 
     /// Changes the provider's state.
     pub(crate) fn write<T>(&self, write: impl FnOnce(&mut P) -> T) -> T {
-        write(&mut lock(&self.core).state)
+        let mut core = lock(&self.core);
+        let result = write(&mut core.state);
+        core.flush();
+        result
     }
 
     /// The base URL to point a client at.
@@ -234,6 +269,13 @@ impl<P: Provider> Emulator<P> {
     pub fn reset(&self) {
         let mut core = lock(&self.core);
         core.state = core.seed.clone();
+    }
+}
+
+/// Stops queueing webhooks, so the delivery thread ends once it has sent what was queued.
+impl<P: Provider> Drop for Emulator<P> {
+    fn drop(&mut self) {
+        lock(&self.core).hooks.stop();
     }
 }
 

@@ -18,8 +18,8 @@ const PROVIDER: Provider = Provider::SignedLicense;
 ///
 /// `activation_limit` 0 is unlimited (`None`); `expires_at` is `assigned_at` + `validity` days
 /// when both are known (validity 0 = never; an unassigned key has not started its validity and
-/// has no expiry yet); `meta_data` entries become `metadata` `{key: value}`; `raw` is the record's
-/// part of the verified payload.
+/// has no expiry yet); `meta_data` entries become `metadata` `{key: value}`, each value of the
+/// JSON type it was sent as; `raw` is the record's part of the verified payload.
 pub fn license(record: &LicenseKeyRecord) -> LicenseKey {
     let mut license = LicenseKey::new(PROVIDER, record.id.to_string(), status(&record.status));
     license.key = Some(record.license_key.clone());
@@ -119,10 +119,7 @@ fn entries_value(entries: &[MetaEntry]) -> Value {
     }
     let map: Map<String, Value> = entries
         .iter()
-        .map(|e| {
-            let value = e.value.clone().map_or(Value::Null, Value::String);
-            (e.key.clone(), value)
-        })
+        .map(|e| (e.key.clone(), e.json.clone()))
         .collect();
     Value::Object(map)
 }
