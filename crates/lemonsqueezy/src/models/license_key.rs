@@ -99,7 +99,10 @@ impl fmt::Debug for LicenseKeyAttributes {
             // key itself shows it, its last four only.
             .field(
                 "key_short",
-                &format_args!("…{}", SecretLicenseKey::new(self.key_short.as_str()).last4()),
+                &format_args!(
+                    "…{}",
+                    SecretLicenseKey::new(self.key_short.as_str()).last4()
+                ),
             )
             .field("activation_limit", &self.activation_limit)
             .field("instances_count", &self.instances_count)

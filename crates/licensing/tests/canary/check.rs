@@ -132,6 +132,18 @@ impl Shown {
         (texts.len(), texts.iter().map(|(_, t)| t.len()).sum())
     }
 
+    /// How many texts show a redaction: the echoed secrets reached what the user sees.
+    pub(crate) fn redacted(&self) -> usize {
+        let texts = self
+            .texts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        texts
+            .iter()
+            .filter(|(_, t)| t.contains(license_core::REDACTED))
+            .count()
+    }
+
     /// Every leak: what showed it, the piece, and the text around it.
     pub(crate) fn leaks(&self) -> Vec<String> {
         let needles = needles();
@@ -176,5 +188,7 @@ fn the_checker_finds_every_form_of_a_secret() {
     ] {
         assert!(found(&text), "{text}");
     }
-    assert!(!found("SecretLicenseKey(…0001) ApiKey([redacted]) LK-[redacted]"));
+    assert!(!found(
+        "SecretLicenseKey(…0001) ApiKey([redacted]) LK-[redacted]"
+    ));
 }

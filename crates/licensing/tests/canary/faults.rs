@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use license_core::{
-    ActivateRequest, CreateRequest, DeactivateRequest, LicenseError, ListRequest,
-    SecretLicenseKey, ValidateRequest,
+    ActivateRequest, CreateRequest, DeactivateRequest, LicenseError, ListRequest, SecretLicenseKey,
+    ValidateRequest,
 };
 use license_http::{HttpOptions, RetryPolicy};
 
@@ -59,14 +59,22 @@ fn faults(echo: &str) -> Vec<(&'static str, Fault)> {
     ));
     let json = |text: String| leak(text).as_bytes();
     let answer = |status, body: &'static [u8]| Fault::Answer(status, headers, body);
-    let message = json(format!(r#"{{"message":"Invalid key {echo}","error":"{echo}"}}"#));
+    let message = json(format!(
+        r#"{{"message":"Invalid key {echo}","error":"{echo}"}}"#
+    ));
     let json_api = json(format!(
         r#"{{"errors":[{{"detail":"The key {echo} is invalid","status":"422","source":{{"pointer":"/{echo}"}}}}]}}"#
+    ));
+    let refusal = json(format!(
+        r#"{{"activated":false,"valid":false,"error":"The license key {echo} is disabled.","license_key":null,"instance":null,"meta":null}}"#
     ));
     let across_the_cut = json(format!("{}{echo} {echo}", "p".repeat(2040)));
     let html = json(format!("<html><body>{echo}</body></html>"));
     let big = json(format!("{echo}{}{echo}", " ".repeat(CAP * 2)));
-    let location = leak(format!("location: http://127.0.0.1:9/{}\r\n", echo.replace(' ', "/")));
+    let location = leak(format!(
+        "location: http://127.0.0.1:9/{}\r\n",
+        echo.replace(' ', "/")
+    ));
     vec![
         ("refused", Fault::Refused),
         ("closed", Fault::Closed),
@@ -79,6 +87,7 @@ fn faults(echo: &str) -> Vec<(&'static str, Fault)> {
         ("redirect", Fault::Redirect),
         ("302 echoing", Fault::Answer(302, location, b"")),
         ("400", answer(400, message)),
+        ("400 refusal", answer(400, refusal)),
         ("401", answer(401, message)),
         ("403 text", answer(403, json(format!("Forbidden: {echo}")))),
         ("404", answer(404, message)),
@@ -89,10 +98,18 @@ fn faults(echo: &str) -> Vec<(&'static str, Fault)> {
         ("502 HTML", answer(502, html)),
         ("503", answer(503, b"")),
         ("200 HTML", answer(200, html)),
-        ("200 invalid JSON", answer(200, json(format!(r#"{{"key":"{echo}","valid":tru"#)))),
+        (
+            "200 invalid JSON",
+            answer(200, json(format!(r#"{{"key":"{echo}","valid":tru"#))),
+        ),
         (
             "200 wrong type",
-            answer(200, json(format!(r#"{{"valid":"{echo}","activated":"{echo}","data":7}}"#))),
+            answer(
+                200,
+                json(format!(
+                    r#"{{"valid":"{echo}","activated":"{echo}","data":7}}"#
+                )),
+            ),
         ),
         ("200 empty", answer(200, b"")),
         ("200 over the cap", answer(200, big)),
@@ -102,7 +119,9 @@ fn faults(echo: &str) -> Vec<(&'static str, Fault)> {
 type Call = fn(
     Arc<dyn license_core::LicenseProvider>,
     String,
-) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, LicenseError>> + Send>>;
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<String, LicenseError>> + Send>,
+>;
 
 /// The facade operations: each returns the `Debug` of its answer.
 const OPERATIONS: &[(&str, Call)] = &[
@@ -124,7 +143,9 @@ const OPERATIONS: &[(&str, Call)] = &[
             p.deactivate(request).await.map(|v| format!("{v:?}"))
         })
     }),
-    ("get", |p, id| Box::pin(async move { p.get(&id).await.map(|v| format!("{v:?}")) })),
+    ("get", |p, id| {
+        Box::pin(async move { p.get(&id).await.map(|v| format!("{v:?}")) })
+    }),
     ("list", |p, _| {
         Box::pin(async move { p.list(ListRequest::new()).await.map(|v| format!("{v:?}")) })
     }),
@@ -138,6 +159,86 @@ const OPERATIONS: &[(&str, Call)] = &[
         })
     }),
 ];
+
+type Direct = fn(
+    String,
+    HttpOptions,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<String, LicenseError>> + Send>,
+>;
+
+/// Each client's own read and write, as the fault matrix drives them (`faults/providers.rs`),
+/// the models they answer with shown whole: provider index, operation, call.
+const CLIENT_CALLS: &[(usize, &str, Direct)] = &[
+    (0, "validate", |url, options| {
+        Box::pin(async move {
+            let client = rig::dodo(&url, options)?;
+            let answer = client.licenses().validate(&key(), None).await;
+            answer.map(|v| format!("{v:?}"))
+        })
+    }),
+    (0, "activate", |url, options| {
+        Box::pin(async move {
+            let client = rig::dodo(&url, options)?;
+            let answer = client.licenses().activate(&key(), "box").await;
+            answer.map(|v| format!("{v:?}"))
+        })
+    }),
+    (1, "validate", |url, options| {
+        Box::pin(async move {
+            let client = rig::lemon(&url, options)?;
+            let answer = client.licenses().validate(&key(), None).await;
+            answer.map(|v| format!("{v:?}"))
+        })
+    }),
+    (1, "activate", |url, options| {
+        Box::pin(async move {
+            let client = rig::lemon(&url, options)?;
+            let answer = client.licenses().activate(&key(), "box").await;
+            answer.map(|v| format!("{v:?}"))
+        })
+    }),
+    (2, "validate", |url, options| {
+        Box::pin(async move {
+            let client = rig::devpayr(&url, options)?;
+            let answer = client.has_paid(&key()).send().await;
+            answer.map(|v| format!("{v:?}"))
+        })
+    }),
+    (2, "show", |url, options| {
+        Box::pin(async move {
+            let client = rig::devpayr(&url, options)?;
+            let answer = client.licenses(2).show(7).await;
+            answer.map(|v| format!("{v:?}"))
+        })
+    }),
+    (2, "create (generated key)", |url, options| {
+        Box::pin(async move {
+            let client = rig::devpayr(&url, options)?;
+            let new = devpayr::models::NewLicense::new("Canary");
+            let answer = client.licenses(2).create(&new).await;
+            answer.map(|v| format!("{v:?}"))
+        })
+    }),
+    (3, "validate", |url, options| {
+        Box::pin(async move {
+            let client = rig::gkm(&url, options)?;
+            let answer = client.verify(&key(), "box").await;
+            answer.map(|v| format!("{v:?}"))
+        })
+    }),
+    (3, "activate", |url, options| {
+        Box::pin(async move {
+            let client = rig::gkm(&url, options)?;
+            let answer = client.activate(&key(), "box").await;
+            answer.map(|v| format!("{v:?}"))
+        })
+    }),
+];
+
+fn key() -> SecretLicenseKey {
+    SecretLicenseKey::new(LICENSE_KEY)
+}
 
 /// An error the user holds: its `Display`, `Debug`, what it carries, and its sources.
 pub(crate) fn error(shown: &Shown, label: &str, e: &LicenseError) {
@@ -157,11 +258,11 @@ pub(crate) fn error(shown: &Shown, label: &str, e: &LicenseError) {
 pub(crate) async fn matrix(shown: Arc<Shown>) -> usize {
     let gate = Arc::new(tokio::sync::Semaphore::new(16));
     let mut cells = tokio::task::JoinSet::new();
-    for index in 0..NAMES.len() {
+    for (index, name) in NAMES.iter().enumerate() {
         for (op, call) in OPERATIONS {
             for (fault_name, fault) in faults(&echo(index, op)) {
                 let (gate, shown) = (gate.clone(), shown.clone());
-                let label = format!("{} {op} / {fault_name}", NAMES[index]);
+                let label = format!("{name} {op} / {fault_name}");
                 cells.spawn(async move {
                     let _permit = gate.acquire_owned().await.unwrap_or_else(|e| panic!("{e}"));
                     let server = server::serve(fault).await;
@@ -178,6 +279,24 @@ pub(crate) async fn matrix(shown: Arc<Shown>) -> usize {
                     }
                 });
             }
+        }
+    }
+    for (index, op, call) in CLIENT_CALLS {
+        for (fault_name, fault) in faults(&echo(*index, op)) {
+            let (gate, shown) = (gate.clone(), shown.clone());
+            let label = format!("{} client {op} / {fault_name}", NAMES[*index]);
+            cells.spawn(async move {
+                let _permit = gate.acquire_owned().await.unwrap_or_else(|e| panic!("{e}"));
+                let server = server::serve(fault).await;
+                let url = match index {
+                    2 => format!("{}/api/v1/", server.url),
+                    _ => server.url.clone(),
+                };
+                match &call(url, options()).await {
+                    Ok(answer) => shown.text(&label, answer.clone()),
+                    Err(e) => error(&shown, &label, e),
+                }
+            });
         }
     }
     let mut count = 0;

@@ -70,7 +70,10 @@ pub(crate) async fn all(emulators: &Emulators, shown: &Shown) -> usize {
         assert!(verdict.is_licensed(), "{name}: {verdict:?}");
         shown.both(&what("verdict"), &verdict);
         let state = std::fs::read(first.state_path()).unwrap_or_else(|e| panic!("{e}"));
-        shown.text(&what("state file"), String::from_utf8_lossy(&state).into_owned());
+        shown.text(
+            &what("state file"),
+            String::from_utf8_lossy(&state).into_owned(),
+        );
         shown.debug(&what("stored state"), &first.stored_state());
         checks += 1;
 
@@ -95,7 +98,10 @@ pub(crate) async fn all(emulators: &Emulators, shown: &Shown) -> usize {
         }
         // The refusing server may have ended the stored license: the file is gone then.
         if let Ok(state) = std::fs::read(first.state_path()) {
-            shown.text(&what("state file after"), String::from_utf8_lossy(&state).into_owned());
+            shown.text(
+                &what("state file after"),
+                String::from_utf8_lossy(&state).into_owned(),
+            );
         }
     }
 

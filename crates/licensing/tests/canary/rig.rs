@@ -12,9 +12,7 @@ use license_http::HttpOptions;
 use licensing::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
 use signed_license::{KeySet, PublicKey};
 
-use crate::check::{
-    DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, LEMON_API_KEY, LICENSE_KEY, Shown,
-};
+use crate::check::{DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, LEMON_API_KEY, LICENSE_KEY, Shown};
 
 /// The provider names, in table order.
 pub(crate) const NAMES: [&str; 4] = ["dodo", "lemonsqueezy", "devpayr", "getkeymanager"];
@@ -68,8 +66,16 @@ impl Emulators {
         ]
     }
 
-    /// `Debug` of each emulator handle.
+    /// `Debug` of each emulator handle, which shows its address.
     pub(crate) fn show(&self, shown: &Shown) {
+        for debug in [
+            format!("{:?}", self.dodo),
+            format!("{:?}", self.lemon),
+            format!("{:?}", self.devpayr),
+            format!("{:?}", self.gkm),
+        ] {
+            assert!(debug.contains("127.0.0.1"), "{debug}");
+        }
         shown.debug("dodo emulator", &self.dodo);
         shown.debug("lemonsqueezy emulator", &self.lemon);
         shown.debug("devpayr emulator", &self.devpayr);

@@ -84,7 +84,10 @@ pub(crate) async fn migration(emulators: &Emulators, shown: &Shown) -> usize {
         &window.validate(ValidateRequest::new(key())).await,
     );
     let unknown = ValidateRequest::new(SecretLicenseKey::new(CREATED_KEY));
-    shown.result("migration validate unknown", &window.validate(unknown).await);
+    shown.result(
+        "migration validate unknown",
+        &window.validate(unknown).await,
+    );
     2
 }
 
@@ -99,7 +102,10 @@ pub(crate) async fn clients(emulators: &Emulators, shown: &Shown) -> usize {
     let dodo = rig::dodo(&urls[0], options.clone()).unwrap_or_else(|e| panic!("{e}"));
     let activated = dodo.licenses().activate(&k, "box").await;
     shown.result("dodo client activate", &activated);
-    shown.result("dodo client validate", &dodo.licenses().validate(&k, None).await);
+    shown.result(
+        "dodo client validate",
+        &dodo.licenses().validate(&k, None).await,
+    );
     if let Ok(instance) = &activated {
         let deactivated = dodo.licenses().deactivate(&k, &instance.id).await;
         shown.result("dodo client deactivate", &deactivated);

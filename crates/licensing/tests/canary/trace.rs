@@ -66,7 +66,12 @@ impl log::Log for LogCapture {
         true
     }
     fn log(&self, record: &log::Record<'_>) {
-        let line = format!("{} {}: {}\n", record.level(), record.target(), record.args());
+        let line = format!(
+            "{} {}: {}\n",
+            record.level(),
+            record.target(),
+            record.args()
+        );
         let _ = self.0.clone().write(line.as_bytes());
     }
     fn flush(&self) {}

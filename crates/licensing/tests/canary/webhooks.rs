@@ -1,6 +1,7 @@
 //! Both webhook verifiers, and the facade's event readers over them, with canary secrets and
 //! the canary license key in the delivered body: good and bad signatures, stale and replayed
-//! deliveries, every verifier, event and rejection shown.
+//! deliveries, every verifier, event and rejection shown. And DevPayr's injectable secret, the
+//! other shared secret a client verifies and decrypts with.
 
 use std::sync::Arc;
 
@@ -10,7 +11,9 @@ use lemonsqueezy::webhooks::{WebhookSecret, sign, verify_and_parse, verify_signa
 use license_core::FixedClock;
 use licensing::events::{DodoEvents, LemonSqueezyEvents};
 
-use crate::check::{DODO_WEBHOOK_SECRET, LEMON_WEBHOOK_SECRET, LICENSE_KEY, Shown};
+use crate::check::{
+    DODO_WEBHOOK_SECRET, INJECTABLE_SECRET, LEMON_WEBHOOK_SECRET, LICENSE_KEY, Shown,
+};
 
 const NOW: i64 = 1_781_172_030;
 
@@ -40,16 +43,47 @@ fn clock(secs: i64) -> Arc<FixedClock> {
 
 /// Returns the number of deliveries checked.
 pub(crate) async fn all(shown: &Shown) -> usize {
-    dodo(shown).await + lemon(shown).await
+    dodo(shown).await + lemon(shown).await + injectables(shown)
+}
+
+fn injectables(shown: &Shown) -> usize {
+    use devpayr::crypto::{decrypt, sign, verify_signature};
+    let secret =
+        devpayr::InjectableSecret::new(INJECTABLE_SECRET).unwrap_or_else(|e| panic!("{e}"));
+    shown.debug("devpayr injectable secret", &secret);
+    let ciphertext = "aXYxMjM0NTY3ODkwMTIzNDU2Ojpib2R5";
+    let signature = sign(ciphertext, &secret);
+    let bad = signature.replace(|c: char| c.is_ascii_digit(), "0");
+    for (i, signature) in [signature.as_str(), &bad, "not hex", INJECTABLE_SECRET]
+        .iter()
+        .enumerate()
+    {
+        let checked = verify_signature(ciphertext, signature, &secret);
+        shown.result(&format!("devpayr injectable signature {i}"), &checked);
+    }
+    for (i, text) in [ciphertext, "not base64 ~~", INJECTABLE_SECRET]
+        .iter()
+        .enumerate()
+    {
+        shown.result(&format!("devpayr decrypt {i}"), &decrypt(text, &secret));
+    }
+    7
 }
 
 async fn dodo(shown: &Shown) -> usize {
-    let body = fixture("dodo", "webhook.entitlement_grant.delivered.json", "ENT-7F3K-9QXM-2WZR");
+    let body = fixture(
+        "dodo",
+        "webhook.entitlement_grant.delivered.json",
+        "ENT-7F3K-9QXM-2WZR",
+    );
     let verifier = WebhookVerifier::new(DODO_WEBHOOK_SECRET)
         .unwrap_or_else(|e| panic!("{e}"))
         .with_clock(clock(NOW));
     shown.debug("dodo webhook verifier", &verifier);
-    shown.result("dodo bad secret", &WebhookVerifier::new(&DODO_WEBHOOK_SECRET[6..]));
+    shown.result(
+        "dodo bad secret",
+        &WebhookVerifier::new(&DODO_WEBHOOK_SECRET[6..]),
+    );
     let signature = verifier.signature_for("msg_1", NOW - 5, &body);
     let sent = (NOW - 5).to_string();
     let good = headers(&[
@@ -79,7 +113,10 @@ async fn dodo(shown: &Shown) -> usize {
         if let Ok(read) = &read {
             shown.result(&format!("dodo verify {i}"), &verifier.verify(read, &body));
             let tampered = [&body[..], b" "].concat();
-            shown.result(&format!("dodo tampered {i}"), &verifier.verify(read, &tampered));
+            shown.result(
+                &format!("dodo tampered {i}"),
+                &verifier.verify(read, &tampered),
+            );
         }
     }
     shown.result("dodo event", &dodo::webhooks::WebhookEvent::parse(&body));
@@ -93,7 +130,10 @@ async fn dodo(shown: &Shown) -> usize {
     shown.result("dodo delivery", &event);
     shown.result("dodo replay", &events.verify(&good, &body).await);
     for (i, delivery) in deliveries.iter().enumerate().skip(1) {
-        shown.result(&format!("dodo delivery {i}"), &events.verify(delivery, &body).await);
+        shown.result(
+            &format!("dodo delivery {i}"),
+            &events.verify(delivery, &body).await,
+        );
     }
     deliveries.len() * 3 + 2 + deliveries.len() + 1
 }
@@ -126,6 +166,9 @@ async fn lemon(shown: &Shown) -> usize {
     let forged = headers(&[("x-signature", &bad)]);
     shown.result("lemonsqueezy forged", &events.verify(&forged, &body).await);
     let missing = http::HeaderMap::new();
-    shown.result("lemonsqueezy unsigned", &events.verify(&missing, &body).await);
+    shown.result(
+        "lemonsqueezy unsigned",
+        &events.verify(&missing, &body).await,
+    );
     12
 }
