@@ -4,13 +4,15 @@
 //! port.
 //! Its standard output and error, for every command, succeeding and failing, and the files it
 //! writes (the migration journal, an export without `--include-keys`) hold no 8-character
-//! piece of a secret. The checker and the emulators are the library suite's
+//! piece of a secret. The checker, the echoing server and the emulators are the library suite's
 //! (`crates/licensing/tests/canary.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../../licensing/tests/canary/check.rs"]
 #[allow(dead_code)]
 mod check;
+#[path = "../../licensing/tests/canary/echo.rs"]
+mod echo;
 #[path = "../../licensing/tests/canary/rig.rs"]
 #[allow(dead_code)]
 mod rig;
@@ -23,8 +25,6 @@ use check::{
     CREATED_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, LEMON_API_KEY, LICENSE_KEY, Shown,
 };
 use support::{TempDir, args, run, text};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 /// The command-line name, API key variable and API key of provider `index` ([`rig::NAMES`]).
 const PROVIDERS: [(&str, &str, &str); 4] = [
@@ -157,38 +157,6 @@ async fn failing(cli: &Cli<'_>, index: usize, url: &str) -> usize {
     redacted
 }
 
-/// A hostile server: refuses every request, echoing all it received (every header value, the
-/// path and query, the body) in its body and headers.
-struct Echo;
-
-impl Respond for Echo {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let mut received: Vec<String> = request
-            .headers
-            .values()
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-            .collect();
-        received.push(request.url.to_string());
-        received.push(String::from_utf8_lossy(&request.body).into_owned());
-        let all: String = received
-            .join(" ")
-            .chars()
-            .map(|c| if c.is_ascii_graphic() { c } else { ' ' })
-            .collect();
-        let message = serde_json::json!({ "message": format!("Invalid key {all}"), "error": all });
-        ResponseTemplate::new(401)
-            .insert_header("x-request-id", format!("req-{all}").as_str())
-            .insert_header("www-authenticate", format!("Bearer error={all}").as_str())
-            .set_body_raw(message.to_string(), "application/json")
-    }
-}
-
-async fn echoing() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any()).respond_with(Echo).mount(&server).await;
-    server
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn no_secret_in_any_output_or_file() {
     let shown = Shown::default();
@@ -202,7 +170,7 @@ async fn no_secret_in_any_output_or_file() {
         dir: &dir,
         runs: AtomicUsize::new(0),
     };
-    let echo = echoing().await;
+    let echo = echo::echoing(401).await;
     let closed = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}", listener.local_addr().unwrap())

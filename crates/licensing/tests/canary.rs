@@ -15,8 +15,12 @@
 ))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "canary/calls.rs"]
+mod calls;
 #[path = "canary/check.rs"]
 mod check;
+#[path = "canary/echo.rs"]
+mod echo;
 #[path = "canary/faults.rs"]
 mod faults;
 #[path = "canary/guard.rs"]

@@ -1,19 +1,18 @@
-//! The error paths: every facade operation of every provider against the fault matrix's server
-//! (`faults/server.rs`), its HTTP answers echoing the secrets the call carried in the body and
-//! in headers.
+//! The error paths: every facade operation of every provider, and each client's own calls,
+//! against the fault matrix's server (`faults/server.rs`), its HTTP answers echoing the secrets
+//! the call carried in the body and in headers, and against servers echoing all they received.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use license_core::{
-    ActivateRequest, CreateRequest, DeactivateRequest, LicenseError, ListRequest, SecretLicenseKey,
-    ValidateRequest,
-};
+use license_core::LicenseError;
 use license_http::{HttpOptions, RetryPolicy};
 
+use crate::calls::{CLIENT_CALLS, Call, Direct, OPERATIONS};
 use crate::check::{
     CREATED_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, LEMON_API_KEY, LICENSE_KEY, Shown,
 };
+use crate::echo;
 use crate::rig::{self, NAMES};
 use crate::server::{self, Fault};
 
@@ -116,130 +115,6 @@ fn faults(echo: &str) -> Vec<(&'static str, Fault)> {
     ]
 }
 
-type Call = fn(
-    Arc<dyn license_core::LicenseProvider>,
-    String,
-) -> std::pin::Pin<
-    Box<dyn std::future::Future<Output = Result<String, LicenseError>> + Send>,
->;
-
-/// The facade operations: each returns the `Debug` of its answer.
-const OPERATIONS: &[(&str, Call)] = &[
-    ("validate", |p, _| {
-        Box::pin(async move {
-            let request = ValidateRequest::new(SecretLicenseKey::new(LICENSE_KEY));
-            p.validate(request).await.map(|v| format!("{v:?}"))
-        })
-    }),
-    ("activate", |p, _| {
-        Box::pin(async move {
-            let request = ActivateRequest::new(SecretLicenseKey::new(LICENSE_KEY), "box");
-            p.activate(request).await.map(|v| format!("{v:?}"))
-        })
-    }),
-    ("deactivate", |p, _| {
-        Box::pin(async move {
-            let request = DeactivateRequest::new(SecretLicenseKey::new(LICENSE_KEY), "inst_1");
-            p.deactivate(request).await.map(|v| format!("{v:?}"))
-        })
-    }),
-    ("get", |p, id| {
-        Box::pin(async move { p.get(&id).await.map(|v| format!("{v:?}")) })
-    }),
-    ("list", |p, _| {
-        Box::pin(async move { p.list(ListRequest::new()).await.map(|v| format!("{v:?}")) })
-    }),
-    ("create", |p, _| {
-        Box::pin(async move {
-            let mut create = CreateRequest::for_product("pdt_canary");
-            create.customer_id = Some("cus_canary".into());
-            create.title = Some("Canary".into());
-            create.key = Some(SecretLicenseKey::new(CREATED_KEY));
-            p.create(create).await.map(|v| format!("{v:?}"))
-        })
-    }),
-];
-
-type Direct = fn(
-    String,
-    HttpOptions,
-) -> std::pin::Pin<
-    Box<dyn std::future::Future<Output = Result<String, LicenseError>> + Send>,
->;
-
-/// Each client's own read and write, as the fault matrix drives them (`faults/providers.rs`),
-/// the models they answer with shown whole: provider index, operation, call.
-const CLIENT_CALLS: &[(usize, &str, Direct)] = &[
-    (0, "validate", |url, options| {
-        Box::pin(async move {
-            let client = rig::dodo(&url, options)?;
-            let answer = client.licenses().validate(&key(), None).await;
-            answer.map(|v| format!("{v:?}"))
-        })
-    }),
-    (0, "activate", |url, options| {
-        Box::pin(async move {
-            let client = rig::dodo(&url, options)?;
-            let answer = client.licenses().activate(&key(), "box").await;
-            answer.map(|v| format!("{v:?}"))
-        })
-    }),
-    (1, "validate", |url, options| {
-        Box::pin(async move {
-            let client = rig::lemon(&url, options)?;
-            let answer = client.licenses().validate(&key(), None).await;
-            answer.map(|v| format!("{v:?}"))
-        })
-    }),
-    (1, "activate", |url, options| {
-        Box::pin(async move {
-            let client = rig::lemon(&url, options)?;
-            let answer = client.licenses().activate(&key(), "box").await;
-            answer.map(|v| format!("{v:?}"))
-        })
-    }),
-    (2, "validate", |url, options| {
-        Box::pin(async move {
-            let client = rig::devpayr(&url, options)?;
-            let answer = client.has_paid(&key()).send().await;
-            answer.map(|v| format!("{v:?}"))
-        })
-    }),
-    (2, "show", |url, options| {
-        Box::pin(async move {
-            let client = rig::devpayr(&url, options)?;
-            let answer = client.licenses(2).show(7).await;
-            answer.map(|v| format!("{v:?}"))
-        })
-    }),
-    (2, "create (generated key)", |url, options| {
-        Box::pin(async move {
-            let client = rig::devpayr(&url, options)?;
-            let new = devpayr::models::NewLicense::new("Canary");
-            let answer = client.licenses(2).create(&new).await;
-            answer.map(|v| format!("{v:?}"))
-        })
-    }),
-    (3, "validate", |url, options| {
-        Box::pin(async move {
-            let client = rig::gkm(&url, options)?;
-            let answer = client.verify(&key(), "box").await;
-            answer.map(|v| format!("{v:?}"))
-        })
-    }),
-    (3, "activate", |url, options| {
-        Box::pin(async move {
-            let client = rig::gkm(&url, options)?;
-            let answer = client.activate(&key(), "box").await;
-            answer.map(|v| format!("{v:?}"))
-        })
-    }),
-];
-
-fn key() -> SecretLicenseKey {
-    SecretLicenseKey::new(LICENSE_KEY)
-}
-
 /// An error the user holds: its `Display`, `Debug`, what it carries, and its sources.
 pub(crate) fn error(shown: &Shown, label: &str, e: &LicenseError) {
     shown.both(label, e);
@@ -254,48 +129,81 @@ pub(crate) fn error(shown: &Shown, label: &str, e: &LicenseError) {
     }
 }
 
-/// Drives every cell; returns the number of cells.
+/// Where a cell's call goes: a fault server of its own, or a shared echoing server's URL.
+enum Target {
+    Fault(Fault),
+    Echo(String),
+}
+
+/// What a cell calls.
+#[derive(Clone, Copy)]
+enum Caller {
+    Facade(Call),
+    Client(Direct),
+}
+
+/// The statuses the echoing servers answer with.
+const ECHO_STATUSES: [u16; 10] = [200, 400, 401, 403, 404, 409, 422, 429, 500, 502];
+
+async fn cell(index: usize, caller: Caller, target: Target, label: String, shown: Arc<Shown>) {
+    let (_server, base) = match target {
+        Target::Fault(fault) => {
+            let server = server::serve(fault).await;
+            let url = server.url.clone();
+            (Some(server), url)
+        }
+        Target::Echo(url) => (None, url),
+    };
+    let url = match index {
+        2 => format!("{base}/api/v1/"),
+        _ => base,
+    };
+    let outcome = match caller {
+        Caller::Facade(call) => {
+            let id = if index == 0 { "lic_1" } else { "7" };
+            call(rig::provider(index, &url, options(), &shown), id.to_owned()).await
+        }
+        Caller::Client(call) => call(url, options()).await,
+    };
+    match &outcome {
+        Ok(answer) => shown.text(&label, answer.clone()),
+        Err(e) => error(&shown, &label, e),
+    }
+}
+
+/// Drives every cell: each call against each fault, and against each echoing server; returns
+/// the number of cells.
 pub(crate) async fn matrix(shown: Arc<Shown>) -> usize {
-    let gate = Arc::new(tokio::sync::Semaphore::new(16));
-    let mut cells = tokio::task::JoinSet::new();
+    let mut echoes = Vec::new();
+    for status in ECHO_STATUSES {
+        echoes.push((status, echo::echoing(status).await));
+    }
+    let mut callers = Vec::new();
     for (index, name) in NAMES.iter().enumerate() {
         for (op, call) in OPERATIONS {
-            for (fault_name, fault) in faults(&echo(index, op)) {
-                let (gate, shown) = (gate.clone(), shown.clone());
-                let label = format!("{name} {op} / {fault_name}");
-                cells.spawn(async move {
-                    let _permit = gate.acquire_owned().await.unwrap_or_else(|e| panic!("{e}"));
-                    let server = server::serve(fault).await;
-                    let url = match index {
-                        2 => format!("{}/api/v1/", server.url),
-                        _ => server.url.clone(),
-                    };
-                    let p = rig::provider(index, &url, options(), &shown);
-                    let id = if index == 0 { "lic_1" } else { "7" }.to_owned();
-                    let outcome = call(p, id).await;
-                    match &outcome {
-                        Ok(answer) => shown.text(&label, answer.clone()),
-                        Err(e) => error(&shown, &label, e),
-                    }
-                });
-            }
+            callers.push((index, *op, format!("{name} {op}"), Caller::Facade(*call)));
         }
     }
     for (index, op, call) in CLIENT_CALLS {
-        for (fault_name, fault) in faults(&echo(*index, op)) {
+        let label = format!("{} client {op}", NAMES[*index]);
+        callers.push((*index, *op, label, Caller::Client(*call)));
+    }
+    let gate = Arc::new(tokio::sync::Semaphore::new(16));
+    let mut cells = tokio::task::JoinSet::new();
+    for (index, op, label, caller) in callers {
+        let mut targets: Vec<(String, Target)> = faults(&echo(index, op))
+            .into_iter()
+            .map(|(name, fault)| (name.to_owned(), Target::Fault(fault)))
+            .collect();
+        for (status, server) in &echoes {
+            targets.push((format!("{status} echoing"), Target::Echo(server.uri())));
+        }
+        for (fault_name, target) in targets {
             let (gate, shown) = (gate.clone(), shown.clone());
-            let label = format!("{} client {op} / {fault_name}", NAMES[*index]);
+            let label = format!("{label} / {fault_name}");
             cells.spawn(async move {
                 let _permit = gate.acquire_owned().await.unwrap_or_else(|e| panic!("{e}"));
-                let server = server::serve(fault).await;
-                let url = match index {
-                    2 => format!("{}/api/v1/", server.url),
-                    _ => server.url.clone(),
-                };
-                match &call(url, options()).await {
-                    Ok(answer) => shown.text(&label, answer.clone()),
-                    Err(e) => error(&shown, &label, e),
-                }
+                cell(index, caller, target, label, shown).await;
             });
         }
     }
