@@ -134,10 +134,33 @@ pub(crate) async fn clients(emulators: &Emulators, shown: &Shown) -> usize {
 
     let gkm = rig::gkm(&urls[3], options).unwrap_or_else(|e| panic!("{e}"));
     shown.debug("getkeymanager verifier", gkm.verifier());
-    shown.result("getkeymanager verify", &gkm.verify(&k, "box").await);
+    let verified = gkm.verify(&k, "box").await;
+    shown.result("getkeymanager verify", &verified);
+    let reply = verified.as_ref().unwrap_or_else(|e| panic!("verify: {e}"));
+    offline(&gkm, reply.verified().envelope(), shown);
     shown.result("getkeymanager activate", &gkm.activate(&k, "box").await);
     let details = gkm.license_key_details(&k, "box").await;
     shown.result("getkeymanager details", &details);
     shown.result("getkeymanager keys", &gkm.license_keys().await);
     12
+}
+
+/// A verified answer saved for offline use, read back, and a stale one refused.
+fn offline(gkm: &signed_license::Client, envelope: &signed_license::SignedEnvelope, shown: &Shown) {
+    let path = std::env::temp_dir().join(format!("canary-envelope-{}.json", std::process::id()));
+    signed_license::offline::save(&path, envelope).unwrap_or_else(|e| panic!("{e}"));
+    let saved = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    shown.text("getkeymanager saved envelope", saved);
+    let day = chrono::Duration::days(1);
+    shown.result(
+        "getkeymanager offline",
+        &gkm.verifier().check_saved(&path, day),
+    );
+    let stale = gkm
+        .verifier()
+        .check_saved(&path, chrono::Duration::seconds(-1));
+    shown.result("getkeymanager offline stale", &stale);
+    let _ = std::fs::remove_file(&path);
+    let missing = gkm.verifier().check_saved(&path, day);
+    shown.result("getkeymanager offline missing", &missing);
 }
