@@ -241,10 +241,5 @@ async fn no_secret_in_any_output_or_file() {
         cli.runs.load(Ordering::SeqCst),
         leaks.len()
     );
-    assert!(
-        leaks.is_empty(),
-        "{} leaks:\n{}",
-        leaks.len(),
-        leaks.join("\n")
-    );
+    check::assert_none(&leaks);
 }

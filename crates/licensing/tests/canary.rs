@@ -73,12 +73,7 @@ fn no_secret_shows_anywhere() {
         needles().len(),
         leaks.len()
     );
-    assert!(
-        leaks.is_empty(),
-        "{} leaks:\n{}",
-        leaks.len(),
-        leaks.join("\n")
-    );
+    check::assert_none(&leaks);
 }
 
 /// Drives every path; returns how many.

@@ -159,6 +159,16 @@ impl Shown {
     }
 }
 
+/// Fails with every leak, one a line.
+pub(crate) fn assert_none(leaks: &[String]) {
+    assert!(
+        leaks.is_empty(),
+        "{} leaks:\n{}",
+        leaks.len(),
+        leaks.join("\n")
+    );
+}
+
 /// The leaks of one text: one line per piece found, with its surroundings.
 pub(crate) fn leaks_in(what: &str, text: &str, needles: &[String]) -> Vec<String> {
     needles

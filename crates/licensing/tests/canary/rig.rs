@@ -89,42 +89,66 @@ pub(crate) fn gkm_keys() -> KeySet {
     KeySet::new(PublicKey::from_pem("emulator", pem).unwrap_or_else(|e| panic!("{e}")))
 }
 
-pub(crate) fn dodo(url: &str, options: HttpOptions) -> Result<dodo::Client, LicenseError> {
-    let builder = dodo::Client::builder()
+fn dodo_builder(url: &str, options: HttpOptions) -> dodo::ClientBuilder {
+    dodo::Client::builder()
         .base_url(url)
         .api_key(DODO_API_KEY)
-        .http_options(options);
-    builder.build()
+        .http_options(options)
 }
 
-pub(crate) fn lemon(url: &str, options: HttpOptions) -> Result<lemonsqueezy::Client, LicenseError> {
+fn lemon_builder(url: &str, options: HttpOptions) -> lemonsqueezy::ClientBuilder {
     lemonsqueezy::Client::builder()
         .base_url(url)
         .api_key(LEMON_API_KEY)
         .http_options(options)
-        .build()
 }
 
-pub(crate) fn devpayr(url: &str, options: HttpOptions) -> Result<devpayr::Client, LicenseError> {
+fn devpayr_builder(url: &str, options: HttpOptions) -> devpayr::ClientBuilder {
     devpayr::Client::builder()
         .base_url(url)
         .api_key(DEVPAYR_API_KEY)
         .http_options(options)
-        .build()
 }
 
-pub(crate) fn gkm(url: &str, options: HttpOptions) -> Result<signed_license::Client, LicenseError> {
+fn gkm_builder(url: &str, options: HttpOptions) -> signed_license::ClientBuilder {
+    let key = ApiKey::new(GKM_API_KEY).unwrap_or_else(|e| panic!("{e}"));
     signed_license::Client::builder()
         .base_url(url)
-        .api_key(ApiKey::new(GKM_API_KEY)?)
+        .api_key(key)
         .keys(gkm_keys())
         .product_id(1)
         .http_options(options)
-        .build()
 }
 
-/// The facade adapter of provider `index` ([`NAMES`]) at `url`; its client's `Debug` and the
-/// builder's are shown on the way.
+pub(crate) fn dodo(url: &str, options: HttpOptions) -> Result<dodo::Client, LicenseError> {
+    dodo_builder(url, options).build()
+}
+
+pub(crate) fn lemon(url: &str, options: HttpOptions) -> Result<lemonsqueezy::Client, LicenseError> {
+    lemon_builder(url, options).build()
+}
+
+pub(crate) fn devpayr(url: &str, options: HttpOptions) -> Result<devpayr::Client, LicenseError> {
+    devpayr_builder(url, options).build()
+}
+
+pub(crate) fn gkm(url: &str, options: HttpOptions) -> Result<signed_license::Client, LicenseError> {
+    gkm_builder(url, options).build()
+}
+
+/// Shows a builder's `Debug`, builds it, shows the client's.
+macro_rules! built {
+    ($shown:expr, $name:literal, $builder:expr) => {{
+        let builder = $builder;
+        $shown.debug(concat!($name, " builder"), &builder);
+        let client = builder.build().unwrap_or_else(|e| panic!("{e}"));
+        $shown.debug(concat!($name, " client"), &client);
+        client
+    }};
+}
+
+/// The facade adapter of provider `index` ([`NAMES`]) at `url`; the `Debug` of its builder and
+/// client are shown on the way.
 pub(crate) fn provider(
     index: usize,
     url: &str,
@@ -132,44 +156,25 @@ pub(crate) fn provider(
     shown: &Shown,
 ) -> Arc<dyn LicenseProvider> {
     let built: Arc<dyn LicenseProvider> = match index {
-        0 => {
-            let builder = dodo::Client::builder()
-                .base_url(url)
-                .api_key(DODO_API_KEY)
-                .http_options(options.clone());
-            shown.debug("dodo builder", &builder);
-            let client = dodo(url, options).unwrap_or_else(|e| panic!("{e}"));
-            shown.debug("dodo client", &client);
-            Arc::new(DodoProvider::new(client))
-        }
-        1 => {
-            let builder = lemonsqueezy::Client::builder()
-                .base_url(url)
-                .api_key(LEMON_API_KEY);
-            shown.debug("lemonsqueezy builder", &builder);
-            let client = lemon(url, options).unwrap_or_else(|e| panic!("{e}"));
-            shown.debug("lemonsqueezy client", &client);
-            Arc::new(LemonSqueezyProvider::new(client))
-        }
+        0 => Arc::new(DodoProvider::new(built!(
+            shown,
+            "dodo",
+            dodo_builder(url, options)
+        ))),
+        1 => Arc::new(LemonSqueezyProvider::new(built!(
+            shown,
+            "lemonsqueezy",
+            lemon_builder(url, options)
+        ))),
         2 => {
-            let builder = devpayr::Client::builder()
-                .base_url(url)
-                .api_key(DEVPAYR_API_KEY);
-            shown.debug("devpayr builder", &builder);
-            let client = devpayr(url, options).unwrap_or_else(|e| panic!("{e}"));
-            shown.debug("devpayr client", &client);
+            let client = built!(shown, "devpayr", devpayr_builder(url, options));
             Arc::new(DevPayrProvider::new(client, SEED_PROJECT).domain("app.example.com"))
         }
-        _ => {
-            let builder = signed_license::Client::builder()
-                .base_url(url)
-                .api_key(ApiKey::new(GKM_API_KEY).unwrap_or_else(|e| panic!("{e}")))
-                .keys(gkm_keys());
-            shown.debug("getkeymanager builder", &builder);
-            let client = gkm(url, options).unwrap_or_else(|e| panic!("{e}"));
-            shown.debug("getkeymanager client", &client);
-            Arc::new(SignedLicenseProvider::new(client))
-        }
+        _ => Arc::new(SignedLicenseProvider::new(built!(
+            shown,
+            "getkeymanager",
+            gkm_builder(url, options)
+        ))),
     };
     shown.debug(NAMES[index], &built);
     built
