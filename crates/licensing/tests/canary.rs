@@ -85,6 +85,10 @@ async fn drive(shown: Arc<Shown>) -> usize {
     }
     paths += success::migration(&emulators, &shown).await;
     paths += success::clients(&emulators, &shown).await;
+    #[cfg(feature = "blocking")]
+    {
+        paths += success::blocking(&emulators, &shown).await;
+    }
     paths += webhooks::all(&shown).await;
     paths += guard::all(&emulators, &shown).await;
     paths += faults::matrix(shown.clone()).await;

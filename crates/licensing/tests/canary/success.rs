@@ -164,3 +164,33 @@ fn offline(gkm: &signed_license::Client, envelope: &signed_license::SignedEnvelo
     let missing = gkm.verifier().check_saved(&path, day);
     shown.result("getkeymanager offline missing", &missing);
 }
+
+/// The blocking API over Dodo's and GetKeyManager's adapters, from a thread of its own (it runs
+/// its own runtime): its `Debug`, a validate and an activation.
+#[cfg(feature = "blocking")]
+pub(crate) async fn blocking(emulators: &Emulators, shown: &std::sync::Arc<Shown>) -> usize {
+    let urls = emulators.urls();
+    let dodo = rig::dodo(&urls[0], HttpOptions::new()).unwrap_or_else(|e| panic!("{e}"));
+    let gkm = rig::gkm(&urls[3], HttpOptions::new()).unwrap_or_else(|e| panic!("{e}"));
+    let shown = shown.clone();
+    let run = move || {
+        let providers: [Box<dyn LicenseProvider>; 2] = [
+            Box::new(DodoProvider::new(dodo)),
+            Box::new(licensing::SignedLicenseProvider::new(gkm)),
+        ];
+        for provider in providers {
+            let p = licensing::blocking::BlockingProvider::new(provider)
+                .unwrap_or_else(|e| panic!("{e}"));
+            shown.debug("blocking provider", &p);
+            let request = ValidateRequest::new(key()).instance_name("box");
+            shown.result("blocking validate", &p.validate(request));
+            let request = ActivateRequest::new(key(), "box");
+            shown.result("blocking activate", &p.activate(request));
+        }
+    };
+    let joined = tokio::task::spawn_blocking(move || std::thread::spawn(run).join()).await;
+    joined
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|_| panic!("the blocking calls panicked"));
+    4
+}
