@@ -1,4 +1,5 @@
-//! Request ids and decode snippets go through the same redaction as bodies.
+//! A decode snippet is redacted before it is cut, at every offset of the secret. (Request ids,
+//! bodies and everything else shown are the canary suite's: `crates/licensing/tests/canary.rs`.)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -11,27 +12,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// Every 8-character piece of `secret`.
 fn pieces(secret: &str) -> Vec<&str> {
     (0..=secret.len() - 8).map(|i| &secret[i..i + 8]).collect()
-}
-
-#[tokio::test]
-async fn a_request_id_echoing_the_api_key_is_redacted() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(500).insert_header("x-request-id", format!("req-{CANARY}-1")),
-        )
-        .mount(&server)
-        .await;
-    let key = ApiKey::new(CANARY).unwrap();
-    let http = client(&server, fast_options());
-    let response = http.send(post().bearer(&key)).await.unwrap();
-    let shown = format!("{response:?}");
-    let err = response.into_error();
-    let shown = format!("{shown} {err} {err:?}");
-    assert!(shown.contains("req-[redacted]-1"), "{shown}");
-    for piece in pieces(CANARY) {
-        assert!(!shown.contains(piece), "{piece} in {shown}");
-    }
 }
 
 #[tokio::test]

@@ -3,7 +3,8 @@
 //! The fault matrix: every provider's read and non-idempotent call against one table of
 //! transport and HTTP faults, each served by a small loopback server of our own that counts
 //! requests. Each cell asserts the typed error, the requests seen, `may_have_been_applied`, that
-//! the call ended within its deadline, no panic, and that the key canary is not shown.
+//! the call ended within its deadline and no panic. That no secret shows is the canary suite's
+//! (`canary.rs`), which drives every facade operation against this server.
 #![cfg(all(
     feature = "dodo",
     feature = "lemonsqueezy",
@@ -282,7 +283,7 @@ fn exception(row: &str, provider: &str, kind: &str) -> Option<Expect> {
 }
 
 /// Runs one cell; `Err` says what was wrong.
-async fn cell(fault: Fault, call: Call, want: Expect, secrets: &[&str]) -> Result<usize, String> {
+async fn cell(fault: Fault, call: Call, want: Expect) -> Result<usize, String> {
     let server = server::serve(fault).await;
     let started = Instant::now();
     let ended = tokio::time::timeout(
@@ -319,10 +320,6 @@ async fn cell(fault: Fault, call: Call, want: Expect, secrets: &[&str]) -> Resul
     }
     if server.elsewhere.load(std::sync::atomic::Ordering::SeqCst) != 0 {
         wrong.push("the redirect was followed".into());
-    }
-    let shown = format!("{err} {err:?}");
-    if let Some(secret) = secrets.iter().find(|s| shown.contains(*s)) {
-        wrong.push(format!("{secret} shows: {shown}"));
     }
     if wrong.is_empty() {
         Ok(seen)
@@ -366,11 +363,10 @@ async fn fault_matrix() {
                 let gate = gate.clone();
                 let label = format!("{} / {} {kind}", row.name, provider.name);
                 let fault = row.fault;
-                let secrets = provider.secrets;
                 let want = exception(row.name, provider.name, kind).unwrap_or(want);
                 cells.spawn(async move {
                     let _permit = gate.acquire_owned().await.unwrap();
-                    (label, cell(fault, call, want, secrets).await)
+                    (label, cell(fault, call, want).await)
                 });
             }
         }

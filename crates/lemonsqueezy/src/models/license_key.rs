@@ -95,7 +95,15 @@ impl fmt::Debug for LicenseKeyAttributes {
             .field("order_item_id", &self.order_item_id)
             .field("product_id", &self.product_id)
             .field("key", &self.key)
-            .field("key_short", &self.key_short)
+            // The provider's `XXXX-` and the key's last 12 characters: shown as `Debug` of the
+            // key itself shows it, its last four only.
+            .field(
+                "key_short",
+                &format_args!(
+                    "…{}",
+                    SecretLicenseKey::new(self.key_short.as_str()).last4()
+                ),
+            )
             .field("activation_limit", &self.activation_limit)
             .field("instances_count", &self.instances_count)
             .field("disabled", &self.disabled)

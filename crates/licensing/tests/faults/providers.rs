@@ -37,8 +37,6 @@ pub(crate) struct Provider {
     pub(crate) read: Call,
     pub(crate) write: Call,
     pub(crate) signed: bool,
-    /// The secrets its calls carry: none may show in an error.
-    pub(crate) secrets: &'static [&'static str],
 }
 
 pub(crate) const PROVIDERS: &[Provider] = &[
@@ -47,31 +45,24 @@ pub(crate) const PROVIDERS: &[Provider] = &[
         read: dodo_validate,
         write: dodo_activate,
         signed: false,
-        // The public license endpoints: no API key is sent.
-        secrets: &[KEY],
     },
     Provider {
         name: "lemonsqueezy",
         read: lemonsqueezy_validate,
         write: lemonsqueezy_activate,
         signed: false,
-        // The public License API: no API key is sent.
-        secrets: &[KEY],
     },
-    // Show and create carry the API key only.
     Provider {
         name: "devpayr",
         read: devpayr_show,
         write: devpayr_create,
         signed: false,
-        secrets: &[DEVPAYR_KEY],
     },
     Provider {
         name: "getkeymanager",
         read: gkm_verify,
         write: gkm_activate,
         signed: true,
-        secrets: &[KEY, GKM_KEY],
     },
 ];
 

@@ -1,0 +1,116 @@
+//! The offline guard with the canary license key, app secret and machine id, on all four
+//! emulators: online, offline, a failing server and a refusing one; its state file, stored
+//! state, verdicts, builder, background handle and errors.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{TimeDelta, Utc};
+use license_core::{FixedClock, LicenseProvider};
+use license_http::{HttpOptions, RetryPolicy};
+use licensing::guard::{AppSecret, Fingerprint, Guard};
+
+use crate::check::{APP_SECRET, LICENSE_KEY, MACHINE_ID, Shown};
+use crate::rig::{self, Emulators, NAMES};
+use crate::server::{self, Fault};
+
+const SALT: &str = "com.example.canary";
+
+/// A fresh directory, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "licensing-canary-{name}-{}-{}",
+            std::process::id(),
+            Utc::now().timestamp_nanos_opt().unwrap_or_default()
+        ));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        Self(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn guard(
+    index: usize,
+    provider: Arc<dyn LicenseProvider>,
+    dir: &TempDir,
+    clock: &Arc<FixedClock>,
+) -> Guard {
+    let mut builder = Guard::builder(provider, LICENSE_KEY)
+        .app_secret(APP_SECRET)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .fingerprint(Fingerprint::from_id(MACHINE_ID, SALT).unwrap_or_else(|e| panic!("{e}")))
+        .state_dir(&dir.0)
+        .clock(clock.clone());
+    if index == 2 {
+        builder = builder.validate_name("app.example.com");
+    }
+    builder.build().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Returns the number of guard checks made.
+pub(crate) async fn all(emulators: &Emulators, shown: &Shown) -> usize {
+    let options = || HttpOptions::new().retry(RetryPolicy::none());
+    let mut checks = 0;
+    for (index, name) in NAMES.iter().enumerate() {
+        let what = |s: &str| format!("{name} guard {s}");
+        let dir = TempDir::new(name);
+        let clock = Arc::new(FixedClock::new(Utc::now()));
+        let online = rig::provider(index, &emulators.urls()[index], options(), shown);
+        let first = guard(index, online.clone(), &dir, &clock);
+        shown.debug(&what("online"), &first);
+        let verdict = first.check().await;
+        assert!(verdict.is_licensed(), "{name}: {verdict:?}");
+        shown.both(&what("verdict"), &verdict);
+        let state = std::fs::read(first.state_path()).unwrap_or_else(|e| panic!("{e}"));
+        shown.text(
+            &what("state file"),
+            String::from_utf8_lossy(&state).into_owned(),
+        );
+        shown.debug(&what("stored state"), &first.stored_state());
+        checks += 1;
+
+        let refused = server::serve(Fault::Refused).await;
+        let failing = server::serve(Fault::Answer(503, "retry-after: 1\r\n", b"{}")).await;
+        let echo = format!("{{\"message\":\"Invalid key {LICENSE_KEY}\"}}");
+        let body: &'static [u8] = Box::leak(echo.into_boxed_str()).as_bytes();
+        let refusing = server::serve(Fault::Answer(401, "", body)).await;
+        for server in [&refused, &failing, &refusing] {
+            let url = match index {
+                2 => format!("{}/api/v1/", server.url),
+                _ => server.url.clone(),
+            };
+            let provider = rig::provider(index, &url, options(), shown);
+            let g = guard(index, provider, &dir, &clock);
+            clock.advance(TimeDelta::hours(1));
+            let verdict = g.check().await;
+            shown.both(&what("verdict"), &verdict);
+            shown.debug(&what("guard"), &g);
+            shown.debug(&what("background"), &g.revalidate());
+            checks += 1;
+        }
+        // The refusing server may have ended the stored license: the file is gone then.
+        if let Ok(state) = std::fs::read(first.state_path()) {
+            shown.text(
+                &what("state file after"),
+                String::from_utf8_lossy(&state).into_owned(),
+            );
+        }
+    }
+
+    let provider = rig::provider(0, &emulators.urls()[0], options(), shown);
+    let builder = Guard::builder(provider, LICENSE_KEY);
+    shown.debug("guard builder", &builder);
+    shown.result("guard without secret", &builder.build());
+    shown.result("short app secret", &AppSecret::new(&APP_SECRET[..12]));
+    shown.result("app secret", &AppSecret::new(APP_SECRET));
+    shown.result("fingerprint", &Fingerprint::from_id(MACHINE_ID, SALT));
+    checks
+}
