@@ -32,6 +32,7 @@
 mod attempt;
 mod base_url;
 mod client;
+mod network;
 mod options;
 mod request;
 mod response;
@@ -43,6 +44,7 @@ pub use client::{ClientIdentity, HttpClient, ProviderErrorParser};
 pub use license_core::{
     MAX_ERROR_BODY_CHARS, REDACTED, Redactor, blank_secret_values, is_secret_field, redact_fields,
 };
+pub use network::{Proxy, ProxyUrl};
 pub use options::{HttpOptions, MAX_CONNECTIONS, RetryPolicy};
 pub use request::{Idempotency, Request};
 pub use response::Response;
