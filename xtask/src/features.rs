@@ -2,7 +2,7 @@
 //! target dir), and the TLS choice proved in the dependency tree: with `native-tls` alone no
 //! rustls, with no TLS feature neither stack.
 
-use std::process::Command;
+use std::process::{Command, Output};
 use std::time::Instant;
 
 use crate::workspace_root;
@@ -100,12 +100,7 @@ fn check(packages: &[&str], flags: &[&str]) -> Result<(), String> {
         args.extend(["--package", package]);
     }
     args.extend_from_slice(flags);
-    println!("$ cargo {}", args.join(" "));
-    let output = Command::new("cargo")
-        .args(&args)
-        .current_dir(workspace_root())
-        .output()
-        .map_err(|e| format!("could not start `cargo check`: {e}"))?;
+    let output = cargo(&args)?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     eprint!("{stderr}");
     if !output.status.success() {
@@ -115,6 +110,16 @@ fn check(packages: &[&str], flags: &[&str]) -> Result<(), String> {
         return Err(format!("`cargo {}` printed warnings", args.join(" ")));
     }
     Ok(())
+}
+
+/// Runs `cargo <args>` in the workspace root, its output captured.
+fn cargo(args: &[&str]) -> Result<Output, String> {
+    println!("$ cargo {}", args.join(" "));
+    Command::new("cargo")
+        .args(args)
+        .current_dir(workspace_root())
+        .output()
+        .map_err(|e| format!("could not start `cargo {}`: {e}", args[0]))
 }
 
 /// Whether a line of cargo's output opens a warning (rustc's or cargo's own).
@@ -135,12 +140,7 @@ fn assert_tree(package: &str, edges: &str, flags: &[&str], banned: &[&str]) -> R
         "--no-default-features",
     ];
     args.extend_from_slice(flags);
-    println!("$ cargo {}", args.join(" "));
-    let output = Command::new("cargo")
-        .args(&args)
-        .current_dir(workspace_root())
-        .output()
-        .map_err(|e| format!("could not start `cargo tree`: {e}"))?;
+    let output = cargo(&args)?;
     if !output.status.success() {
         return Err(format!(
             "`cargo {}` failed: {}",

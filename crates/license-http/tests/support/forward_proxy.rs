@@ -1,11 +1,11 @@
 //! A loopback stand-in for an HTTP forward proxy: it answers every request itself, with
 //! `{"via":"proxy"}`, and keeps each request's head (request line and headers) so a test can see
-//! what a proxy would have been asked.
+//! what a proxy would have been asked. Also the request-head reader the test servers share.
 #![allow(dead_code, clippy::unwrap_used)]
 
 use std::sync::{Arc, Mutex};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 /// A running stand-in: its URL and the request heads it received.
@@ -21,6 +21,19 @@ impl ForwardProxy {
     }
 }
 
+/// Reads a request's head, up to the blank line; `None` if the connection ends first.
+pub(crate) async fn read_head(stream: &mut (impl AsyncRead + Unpin)) -> Option<Vec<u8>> {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    Some(head)
+}
+
 /// Starts the stand-in on a free loopback port.
 pub(crate) async fn start() -> ForwardProxy {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -31,14 +44,9 @@ pub(crate) async fn start() -> ForwardProxy {
         while let Ok((mut stream, _)) = listener.accept().await {
             let heads = shared.clone();
             tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut buf = [0u8; 1024];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match stream.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => head.extend_from_slice(&buf[..n]),
-                    }
-                }
+                let Some(head) = read_head(&mut stream).await else {
+                    return;
+                };
                 heads
                     .lock()
                     .unwrap()
