@@ -1,9 +1,10 @@
-//! Project automation: `cargo xtask ci | demo | bench | conformance | examples`.
+//! Project automation: `cargo xtask ci | demo | bench | conformance | examples | features`.
 
 use std::process::{Command, ExitCode};
 
 mod conformance;
 mod examples;
+mod features;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -12,6 +13,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(),
         Some("conformance") => conformance::run(&args[1..]),
         Some("examples") => examples::run_all(),
+        Some("features") => features::run_all(),
         Some("demo") => run(
             "cargo",
             &["run", "--quiet", "--package", "keyward-cli", "--", "demo"],
@@ -38,11 +40,14 @@ tasks:
   bench            ours against a bare reqwest + serde client per call (provider crates and facade),
                    signed verify against raw aws-lc-rs, peak RSS, redaction, emulator round trips (release)
   demo             every provider's emulator on loopback, one licensing flow through one interface
-  ci               format check, clippy (warnings denied), every test, every example (built and
-                   run against the emulators), docs (warnings denied; also as docs.rs builds them),
-                   cargo deny (bans, licenses, sources), cargo package of every published crate,
+  ci               format check, clippy (warnings denied), the feature combinations, every test,
+                   every example (built and run against the emulators), docs (warnings denied;
+                   also as docs.rs builds them), cargo deny (bans, licenses, sources), cargo package of every published crate,
                    and the Dodo client against Dodo's OpenAPI (Prism)
   examples         build every example, then run each against the emulators (no account)
+  features         cargo check of the feature combinations that matter (TLS: default rustls,
+                   native-tls, none; the facade's parts one by one; all), and cargo tree proving
+                   native-tls alone pulls no rustls
   conformance dodo the Dodo client against Dodo's own OpenAPI document, served by Prism";
 
 /// The bench binary and the two validate-only children it measures peak RSS of, then the run.
@@ -82,6 +87,7 @@ fn ci() -> Result<(), String> {
         ],
         &[],
     )?;
+    features::run_all()?;
     run("cargo", &["test", "--workspace", "--all-features"], &[])?;
     examples::run_all()?;
     run(

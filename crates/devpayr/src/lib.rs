@@ -28,6 +28,17 @@
 //! client.licenses(2).revoke(license.id).await?;
 //! # Ok(()) }
 //! ```
+//!
+//! # Feature flags
+//!
+//! - `rustls` (default): TLS through rustls, with aws-lc-rs.
+//! - `native-tls`: TLS through the platform's library (OpenSSL on Linux, Secure Transport on
+//!   macOS, SChannel on Windows). With `default-features = false` it replaces rustls, and no
+//!   rustls is built; with both on, the platform's library is used.
+//!
+//! With neither, only plain `http` to loopback works (the emulators). The proxy (the system's
+//! by default: `HTTPS_PROXY`, `NO_PROXY`, …), turning it off, and extra root certificates are
+//! [`HttpOptions`] settings.
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

@@ -9,6 +9,10 @@
 //! assert!(!outcome.is_valid());
 //! assert_eq!(outcome.reason().map(ToString::to_string).as_deref(), Some("license has expired"));
 //! ```
+//!
+//! # Feature flags
+//!
+//! None: this crate does no I/O.
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

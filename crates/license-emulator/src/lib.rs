@@ -1,5 +1,9 @@
 //! Stateful local fakes of the licensing providers, on wiremock: for this workspace's tests, the
 //! demo, and your own tests. Each runs on a loopback port and keeps its state in memory.
+//!
+//! # Feature flags
+//!
+//! None: the emulators serve plain `http` on loopback.
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

@@ -13,6 +13,7 @@ use url::Url;
 
 use crate::attempt::AttemptError;
 use crate::base_url::validate_base_url;
+use crate::network;
 use crate::options::HttpOptions;
 use crate::request::Request;
 use crate::response::Response;
@@ -70,19 +71,24 @@ impl HttpClient {
     ) -> Result<Self, LicenseError> {
         let tag = |e: LicenseError| e.with_provider(identity.provider);
         options.validate().map_err(tag)?;
+        network::check_injected(&options).map_err(tag)?;
         let base_url = validate_base_url(base_url, options.allow_insecure_http).map_err(tag)?;
         let user_agent = format!("{}/{}", identity.crate_name, identity.crate_version);
         let client = match &options.client {
             Some(client) => client.clone(),
-            None => reqwest::Client::builder()
-                .connect_timeout(options.connect_timeout)
-                .pool_max_idle_per_host(options.max_connections)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|e| {
-                    tag(LicenseError::config("the HTTP client could not be built")
-                        .with_source(e.without_url()))
-                })?,
+            None => {
+                let builder = reqwest::Client::builder()
+                    .connect_timeout(options.connect_timeout)
+                    .pool_max_idle_per_host(options.max_connections)
+                    .redirect(reqwest::redirect::Policy::none());
+                network::configure(builder, &options)
+                    .map_err(tag)?
+                    .build()
+                    .map_err(|e| {
+                        tag(LicenseError::config("the HTTP client could not be built")
+                            .with_source(e.without_url()))
+                    })?
+            }
         };
         let in_flight = Arc::new(Semaphore::new(options.max_connections));
         Ok(Self {

@@ -8,6 +8,8 @@
 //! - `Retry-After` (seconds or HTTP date) and `retry-after-ms`, waited for up to a cap; a longer
 //!   delay returns the answer at once, with the provider's delay;
 //! - a response body cap;
+//! - the system's proxy, on by default and with a switch, or an explicit proxy; extra root
+//!   certificates;
 //! - errors that keep status, request id, retry delay and a redacted body, and say whether a
 //!   request may have been applied;
 //! - a tracing span per request (provider, operation, attempts, status, latency), never bodies or
@@ -26,12 +28,23 @@
 //!     .await?;
 //! # let _ = body; Ok(()) }
 //! ```
+//!
+//! # Feature flags
+//!
+//! - `rustls` (default): TLS through rustls, with aws-lc-rs.
+//! - `native-tls`: TLS through the platform's library (OpenSSL on Linux, Secure Transport on
+//!   macOS, SChannel on Windows). With `default-features = false` it replaces rustls, and no
+//!   rustls is built; with both on, the platform's library is used.
+//!
+//! With neither, only plain `http` works. Every provider crate, the facade and licensectl offer
+//! the same two features and forward them here.
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod attempt;
 mod base_url;
 mod client;
+mod network;
 mod options;
 mod request;
 mod response;
@@ -43,6 +56,7 @@ pub use client::{ClientIdentity, HttpClient, ProviderErrorParser};
 pub use license_core::{
     MAX_ERROR_BODY_CHARS, REDACTED, Redactor, blank_secret_values, is_secret_field, redact_fields,
 };
+pub use network::{Proxy, ProxyUrl};
 pub use options::{HttpOptions, MAX_CONNECTIONS, RetryPolicy};
 pub use request::{Idempotency, Request};
 pub use response::Response;

@@ -1,10 +1,14 @@
-//! Client options: timeouts, retries, body cap, TLS client.
+//! Client options: timeouts, retries, body cap, proxy, TLS roots, injected client.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 use license_core::{Clock, LicenseError, SystemClock};
+
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+use crate::network::RootCount;
+use crate::network::{Proxy, ProxyUrl};
 
 /// The largest accepted [`HttpOptions::max_connections`] (a semaphore's permits are bounded).
 pub const MAX_CONNECTIONS: usize = 1 << 16;
@@ -115,7 +119,15 @@ pub struct HttpOptions {
     pub max_connections: usize,
     /// Allow `http://` to hosts other than loopback (default false).
     pub allow_insecure_http: bool,
-    /// A `reqwest::Client` to use instead of building one (proxies, custom TLS roots).
+    /// Which proxy requests go through (default: the system's, see [`Proxy`]).
+    pub proxy: Proxy,
+    /// Extra root certificates the TLS trusts besides the platform's, each a PEM text (one
+    /// certificate or a bundle), checked when the client is built.
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "rustls", feature = "native-tls"))))]
+    pub root_certificates: Vec<Vec<u8>>,
+    /// A `reqwest::Client` to use instead of building one (any other reqwest setting). It
+    /// cannot be combined with [`proxy`](Self::proxy) or root certificates: set those on it.
     pub client: Option<reqwest::Client>,
     /// The clock used to read `Retry-After` dates.
     pub clock: Arc<dyn Clock>,
@@ -131,6 +143,9 @@ impl Default for HttpOptions {
             max_body_bytes: 4 * 1024 * 1024,
             max_connections: 32,
             allow_insecure_http: false,
+            proxy: Proxy::System,
+            #[cfg(any(feature = "rustls", feature = "native-tls"))]
+            root_certificates: Vec::new(),
             client: None,
             clock: Arc::new(SystemClock),
         }
@@ -192,6 +207,43 @@ impl HttpOptions {
         self
     }
 
+    /// Turns the system's proxy on (the default: environment variables, and the macOS or
+    /// Windows settings) or off (every connection goes straight to the provider).
+    #[must_use]
+    pub fn system_proxy(mut self, on: bool) -> Self {
+        self.proxy = if on { Proxy::System } else { Proxy::Direct };
+        self
+    }
+
+    /// Sends every request through this proxy (`http://` or `https://`, perhaps with
+    /// `user:password@`), whatever the environment says; the URL is checked when the client is
+    /// built.
+    #[must_use]
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Proxy::Url(ProxyUrl::new(url));
+        self
+    }
+
+    /// Trusts this root certificate (a PEM text: one certificate or a bundle) besides the
+    /// platform's, for a provider behind a company's TLS-inspecting proxy or a self-hosted
+    /// server. A PEM that holds no valid certificate is a configuration error when the client is
+    /// built.
+    ///
+    /// ```
+    /// use license_http::HttpOptions;
+    ///
+    /// # fn run() -> std::io::Result<()> {
+    /// let options = HttpOptions::new().add_root_certificate(std::fs::read("corp-root.pem")?);
+    /// # let _ = options; Ok(()) }
+    /// ```
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "rustls", feature = "native-tls"))))]
+    #[must_use]
+    pub fn add_root_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(pem.into());
+        self
+    }
+
     /// Uses this `reqwest::Client`.
     #[must_use]
     pub fn client(mut self, client: reqwest::Client) -> Self {
@@ -241,7 +293,8 @@ impl HttpOptions {
 
 impl fmt::Debug for HttpOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HttpOptions")
+        let mut debug = f.debug_struct("HttpOptions");
+        debug
             .field("connect_timeout", &self.connect_timeout)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("deadline", &self.deadline)
@@ -249,6 +302,13 @@ impl fmt::Debug for HttpOptions {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_connections", &self.max_connections)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("proxy", &self.proxy);
+        #[cfg(any(feature = "rustls", feature = "native-tls"))]
+        debug.field(
+            "root_certificates",
+            &RootCount(self.root_certificates.len()),
+        );
+        debug
             .field("client", &self.client.as_ref().map(|_| "custom"))
             .finish_non_exhaustive()
     }
@@ -268,6 +328,7 @@ mod tests {
         assert_eq!(options.max_body_bytes, 4 * 1024 * 1024);
         assert_eq!(options.max_connections, 32);
         assert!(!options.allow_insecure_http);
+        assert_eq!(options.proxy, Proxy::System);
         let retry = options.retry;
         assert_eq!(retry.max_retries, 2);
         assert_eq!(retry.initial_delay, Duration::from_millis(500));

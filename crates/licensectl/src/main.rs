@@ -1,5 +1,14 @@
 //! `licensectl`: license keys at Dodo Payments, Lemon Squeezy, DevPayr or a GetKeyManager server,
 //! through one interface; `licensectl demo` runs the whole flow against local emulators.
+//!
+//! # Feature flags
+//!
+//! - `rustls` (default): TLS through rustls, with aws-lc-rs.
+//! - `native-tls`: TLS through the platform's library (OpenSSL on Linux, Secure Transport on
+//!   macOS, SChannel on Windows): `cargo install keyward-cli --no-default-features --features
+//!   native-tls` builds no rustls.
+//!
+//! The system's proxy (`HTTPS_PROXY`, `NO_PROXY`, …) is followed.
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -159,6 +159,7 @@ impl fmt::Debug for BlockingProvider {
 /// out: call [`check_if_due`](Self::check_if_due) at start and now and then). Inside an async
 /// runtime each check answers a `Config` error, like [`BlockingProvider`]'s operations.
 #[cfg(feature = "guard")]
+#[cfg_attr(docsrs, doc(cfg(feature = "guard")))]
 pub struct BlockingGuard {
     guard: crate::Guard,
     blocker: Blocker,

@@ -12,10 +12,14 @@ pub(crate) mod lemonsqueezy;
 pub(crate) mod signed_license;
 
 #[cfg(feature = "devpayr")]
+#[cfg_attr(docsrs, doc(cfg(feature = "devpayr")))]
 pub use self::devpayr::DevPayrProvider;
 #[cfg(feature = "dodo")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dodo")))]
 pub use self::dodo::DodoProvider;
 #[cfg(feature = "lemonsqueezy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
 pub use self::lemonsqueezy::LemonSqueezyProvider;
 #[cfg(feature = "signed-license")]
+#[cfg_attr(docsrs, doc(cfg(feature = "signed-license")))]
 pub use self::signed_license::SignedLicenseProvider;

@@ -21,8 +21,10 @@ use chrono::{DateTime, Utc};
 use license_core::{LicenseError, LicenseKey, Provider, RawJson};
 
 #[cfg(feature = "dodo")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dodo")))]
 pub use self::dodo::DodoEvents;
 #[cfg(feature = "lemonsqueezy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
 pub use self::lemonsqueezy::LemonSqueezyEvents;
 pub use self::seen::{DEFAULT_CAPACITY, MemorySeenStore, SeenStore};
 
