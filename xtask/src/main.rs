@@ -45,8 +45,8 @@ tasks:
                    also as docs.rs builds them), cargo deny (bans, licenses, sources), cargo package of every published crate,
                    and the Dodo client against Dodo's OpenAPI (Prism)
   examples         build every example, then run each against the emulators (no account)
-  features         cargo check of the feature combinations that matter (TLS: default rustls,
-                   native-tls, none; the facade's parts one by one; all), and cargo tree proving
+  features         cargo check of the feature combinations no other step builds (TLS:
+                   native-tls alone, none; the facade's parts one by one), and cargo tree proving
                    native-tls alone pulls no rustls
   conformance dodo the Dodo client against Dodo's own OpenAPI document, served by Prism";
 
