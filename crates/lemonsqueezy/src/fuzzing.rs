@@ -1,0 +1,76 @@
+//! Hook for the fuzz targets in the repository's `fuzz/` folder. Not part of the API: hidden
+//! from the docs and exempt from semver.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use license_core::{AttachRaw, LicenseError};
+use license_http::fuzzing::HeaderMap;
+use serde::de::DeserializeOwned;
+
+use crate::client::PROVIDER;
+use crate::error::{json_api_errors, license_api_error_body, parse_error_body};
+use crate::licenses::{operation, read_answer};
+use crate::models::{Document, LicenseKey, LicenseKeyInstance, LicenseVerb, ListPage};
+
+/// Feeds one answer (`status`, `headers`, `body`) through every path the client decodes an
+/// answer with: the License API verdicts of activate, validate and deactivate, and the JSON:API
+/// documents and pages. `secret` is the request's secret (the license key or API key). Returns
+/// the `Display` and `Debug` of every error built and every verdict's error text, for the caller
+/// to search for `secret`.
+pub fn decode_answer(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Vec<String> {
+    let parser: Arc<license_http::ProviderErrorParser> = Arc::new(parse_error_body);
+    let answer = |operation| {
+        license_http::fuzzing::response(
+            PROVIDER,
+            operation,
+            status,
+            headers.clone(),
+            body,
+            &[secret],
+            parser.clone(),
+            now,
+        )
+    };
+    let mut texts = Vec::new();
+    let mut errors = Vec::new();
+    for verb in [
+        LicenseVerb::Activate,
+        LicenseVerb::Validate,
+        LicenseVerb::Deactivate,
+    ] {
+        match read_answer(verb, answer(operation(verb))) {
+            Ok(verdict) => texts.extend(verdict.error),
+            Err(error) => errors.push(error),
+        }
+    }
+    let document = |operation| answer(operation).error_for_status();
+    errors.extend(
+        [
+            model::<Document<LicenseKey>>(document("retrieve license key")),
+            model::<Document<LicenseKeyInstance>>(document("retrieve license key instance")),
+            model::<ListPage<LicenseKey>>(document("list license keys")),
+            model::<ListPage<LicenseKeyInstance>>(document("list license key instances")),
+        ]
+        .into_iter()
+        .filter_map(Result::err),
+    );
+    for error in errors {
+        let details = (json_api_errors(&error), license_api_error_body(&error));
+        texts.push(format!("{error}"));
+        texts.push(format!("{error:?} {details:?}"));
+    }
+    texts
+}
+
+fn model<T: DeserializeOwned + AttachRaw>(
+    answer: Result<license_http::Response, LicenseError>,
+) -> Result<(), LicenseError> {
+    answer.and_then(|r| r.model::<T>()).map(drop)
+}
