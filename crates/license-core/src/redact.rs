@@ -168,10 +168,7 @@ pub fn blank_secret_values(text: &str) -> String {
         let (string, after) = from_quote.split_at(string_len(from_quote));
         out.push_str(string);
         rest = after;
-        let name = string.get(1..string.len().saturating_sub(1)).unwrap_or("");
-        if !is_secret_field(name) {
-            continue;
-        }
+        // Only a field name followed by a string value is looked up (cheap test first).
         let Some(value) = rest
             .trim_start()
             .strip_prefix(':')
@@ -180,6 +177,10 @@ pub fn blank_secret_values(text: &str) -> String {
         else {
             continue;
         };
+        let name = string.get(1..string.len().saturating_sub(1)).unwrap_or("");
+        if !is_secret_field(name) {
+            continue;
+        }
         let (separator, _) = rest.split_at(rest.len().saturating_sub(value.len()));
         out.push_str(separator);
         out.push('"');
