@@ -10,6 +10,7 @@ pub mod signed;
 
 use chrono::{DateTime, Utc};
 use http::{HeaderMap, HeaderValue};
+use license_http::fuzzing::Answer;
 
 /// The request's secret (license key or API key) in every decode target. A dictionary entry,
 /// so the fuzzer plants it in bodies and headers.
@@ -21,42 +22,40 @@ pub const STATUSES: [u16; 20] = [
     599,
 ];
 
-/// One HTTP answer read from fuzzer bytes.
-pub struct Answer<'a> {
-    /// The status.
-    pub status: u16,
-    /// The headers.
-    pub headers: HeaderMap,
-    /// The body.
-    pub body: &'a [u8],
+/// Reads an answer (see the crate docs), carrying [`CANARY`] as the request's secret; `None` for
+/// fewer than two bytes.
+pub fn answer(data: &[u8]) -> Option<Answer<'_>> {
+    let (&pick, rest) = data.split_first()?;
+    let (&flags, body) = rest.split_first()?;
+    let mut headers = HeaderMap::new();
+    let head = &body[..body.len().min(24)];
+    if flags & 1 != 0 {
+        if let Ok(value) = HeaderValue::from_bytes(head) {
+            headers.insert("retry-after", value);
+        }
+    }
+    if flags & 2 != 0 {
+        headers.insert("x-request-id", HeaderValue::from_static(CANARY));
+    }
+    if flags & 4 != 0 {
+        if let Ok(value) = HeaderValue::from_bytes(head) {
+            headers.insert("retry-after-ms", value);
+        }
+    }
+    Some(Answer {
+        status: STATUSES[usize::from(pick) % STATUSES.len()],
+        headers,
+        body,
+        secret: CANARY,
+        now: now(),
+    })
 }
 
-impl<'a> Answer<'a> {
-    /// Reads an answer (see the crate docs); `None` for fewer than two bytes.
-    pub fn parse(data: &'a [u8]) -> Option<Self> {
-        let (&pick, rest) = data.split_first()?;
-        let (&flags, body) = rest.split_first()?;
-        let status = STATUSES[usize::from(pick) % STATUSES.len()];
-        let mut headers = HeaderMap::new();
-        let head = &body[..body.len().min(24)];
-        if flags & 1 != 0 {
-            if let Ok(value) = HeaderValue::from_bytes(head) {
-                headers.insert("retry-after", value);
-            }
-        }
-        if flags & 2 != 0 {
-            headers.insert("x-request-id", HeaderValue::from_static(CANARY));
-        }
-        if flags & 4 != 0 {
-            if let Ok(value) = HeaderValue::from_bytes(head) {
-                headers.insert("retry-after-ms", value);
-            }
-        }
-        Some(Self {
-            status,
-            headers,
-            body,
-        })
+/// A decode target: the answer in `data` through a provider's `decode_answer`; no error it
+/// builds may show the request's secret.
+pub fn decode_target(data: &[u8], decode: fn(&Answer<'_>) -> Vec<String>) {
+    if let Some(answer) = answer(data) {
+        assert_no_canary(&decode(&answer));
     }
 }
 

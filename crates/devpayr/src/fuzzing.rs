@@ -3,9 +3,8 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use license_core::{AttachRaw, LicenseError};
-use license_http::fuzzing::HeaderMap;
+use license_http::fuzzing::Answer;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -16,30 +15,12 @@ use crate::injectables::InjectablePage;
 use crate::models::{CursorPage, Domain, License, LicenseCheck, PaymentStatus};
 use crate::{devpayr_error, error_reason};
 
-/// Feeds one answer (`status`, `headers`, `body`) through every path the client decodes an
-/// answer with: each call's envelope and typed error, and the license has-paid verdict. `secret`
-/// is the request's secret (the license key or API key). Returns the `Display` and `Debug` of
-/// every error built and every denial's message, for the caller to search for `secret`.
-pub fn decode_answer(
-    status: u16,
-    headers: &HeaderMap,
-    body: &[u8],
-    secret: &str,
-    now: DateTime<Utc>,
-) -> Vec<String> {
+/// Feeds one answer through every path the client decodes an answer with: each call's envelope
+/// and typed error, and the license has-paid verdict. Returns the `Display` and `Debug` of every
+/// error built and every denial's message, for the caller to search for the answer's secret.
+pub fn decode_answer(received: &Answer<'_>) -> Vec<String> {
     let parser: Arc<license_http::ProviderErrorParser> = Arc::new(parse_error_body);
-    let answer = |operation| {
-        license_http::fuzzing::response(
-            PROVIDER,
-            operation,
-            status,
-            headers.clone(),
-            body,
-            &[secret],
-            parser.clone(),
-            now,
-        )
-    };
+    let answer = |operation| received.response(PROVIDER, operation, parser.clone());
     let mut texts = Vec::new();
     let mut errors = Vec::new();
     match read_license_check(answer("has-paid (license)"), "has-paid (license)") {

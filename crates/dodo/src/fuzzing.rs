@@ -3,10 +3,9 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-use http::HeaderMap;
 use license_core::{AttachRaw, LicenseError};
 use license_http::Response;
+use license_http::fuzzing::Answer;
 use serde::de::DeserializeOwned;
 
 use crate::DodoErrorExt;
@@ -17,30 +16,12 @@ use crate::models::{
     ListEnvelope, Validation,
 };
 
-/// Feeds one answer (`status`, `headers`, `body`) through every path the client decodes an
-/// answer with: the status check and typed error of each operation, then its model. `secret` is
-/// the request's secret (the license key or API key). Returns the `Display` and `Debug` of every
-/// error built, for the caller to search for `secret`.
-pub fn decode_answer(
-    status: u16,
-    headers: &HeaderMap,
-    body: &[u8],
-    secret: &str,
-    now: DateTime<Utc>,
-) -> Vec<String> {
+/// Feeds one answer through every path the client decodes an answer with: the status check and
+/// typed error of each operation, then its model. Returns the `Display` and `Debug` of every
+/// error built, for the caller to search for the answer's secret.
+pub fn decode_answer(received: &Answer<'_>) -> Vec<String> {
     let parser: Arc<license_http::ProviderErrorParser> = Arc::new(parse_error_body);
-    let answer = |operation| {
-        check(license_http::fuzzing::response(
-            PROVIDER,
-            operation,
-            status,
-            headers.clone(),
-            body,
-            &[secret],
-            parser.clone(),
-            now,
-        ))
-    };
+    let answer = |operation| check(received.response(PROVIDER, operation, parser.clone()));
     let results = [
         model::<Activation>(answer(op::ACTIVATE)),
         answer(op::VALIDATE).and_then(|r| r.json::<Validation>().map(drop)),

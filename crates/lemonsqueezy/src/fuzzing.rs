@@ -3,9 +3,8 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use license_core::{AttachRaw, LicenseError};
-use license_http::fuzzing::HeaderMap;
+use license_http::fuzzing::Answer;
 use serde::de::DeserializeOwned;
 
 use crate::client::PROVIDER;
@@ -13,31 +12,13 @@ use crate::error::{json_api_errors, license_api_error_body, parse_error_body};
 use crate::licenses::{operation, read_answer};
 use crate::models::{Document, LicenseKey, LicenseKeyInstance, LicenseVerb, ListPage};
 
-/// Feeds one answer (`status`, `headers`, `body`) through every path the client decodes an
-/// answer with: the License API verdicts of activate, validate and deactivate, and the JSON:API
-/// documents and pages. `secret` is the request's secret (the license key or API key). Returns
+/// Feeds one answer through every path the client decodes an answer with: the License API
+/// verdicts of activate, validate and deactivate, and the JSON:API documents and pages. Returns
 /// the `Display` and `Debug` of every error built and every verdict's error text, for the caller
-/// to search for `secret`.
-pub fn decode_answer(
-    status: u16,
-    headers: &HeaderMap,
-    body: &[u8],
-    secret: &str,
-    now: DateTime<Utc>,
-) -> Vec<String> {
+/// to search for the answer's secret.
+pub fn decode_answer(received: &Answer<'_>) -> Vec<String> {
     let parser: Arc<license_http::ProviderErrorParser> = Arc::new(parse_error_body);
-    let answer = |operation| {
-        license_http::fuzzing::response(
-            PROVIDER,
-            operation,
-            status,
-            headers.clone(),
-            body,
-            &[secret],
-            parser.clone(),
-            now,
-        )
-    };
+    let answer = |operation| received.response(PROVIDER, operation, parser.clone());
     let mut texts = Vec::new();
     let mut errors = Vec::new();
     for verb in [

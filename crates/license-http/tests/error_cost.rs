@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::DateTime;
-use license_http::fuzzing::{HeaderMap, response};
+use license_http::fuzzing::{Answer, HeaderMap};
 use license_http::{MAX_ERROR_BODY_CHARS, MAX_ERROR_DETAIL_BYTES, Response};
 
 const SECRET: &str = "CANARY-SECRET-0123456789";
@@ -19,17 +19,14 @@ fn answer(body: &[u8], seen: &Arc<AtomicUsize>) -> Response {
         seen.fetch_max(bytes.len(), Ordering::SeqCst);
         (Some(String::from("E")), Some(String::from("failed")))
     };
-    let now = DateTime::from_timestamp(1_767_225_600, 0).unwrap();
-    response(
-        "p",
-        "op",
-        500,
-        HeaderMap::new(),
+    let answer = Answer {
+        status: 500,
+        headers: HeaderMap::new(),
         body,
-        &[SECRET],
-        Arc::new(parser),
-        now,
-    )
+        secret: SECRET,
+        now: DateTime::from_timestamp(1_767_225_600, 0).unwrap(),
+    };
+    answer.response("p", "op", Arc::new(parser))
 }
 
 /// A JSON array of `n`-byte-ish total made of short strings, each echoing the secret: the
