@@ -1,10 +1,11 @@
-//! Project automation: `cargo xtask ci | demo | bench | conformance | examples | features`.
+//! Project automation: `cargo xtask ci | demo | bench | conformance | examples | features | fuzz`.
 
 use std::process::{Command, ExitCode};
 
 mod conformance;
 mod examples;
 mod features;
+mod fuzz;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -14,6 +15,7 @@ fn main() -> ExitCode {
         Some("conformance") => conformance::run(&args[1..]),
         Some("examples") => examples::run_all(),
         Some("features") => features::run_all(),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("demo") => run(
             "cargo",
             &["run", "--quiet", "--package", "keyward-cli", "--", "demo"],
@@ -42,12 +44,16 @@ tasks:
   demo             every provider's emulator on loopback, one licensing flow through one interface
   ci               format check, clippy (warnings denied), the feature combinations, every test,
                    every example (built and run against the emulators), docs (warnings denied;
-                   also as docs.rs builds them), cargo deny (bans, licenses, sources), cargo package of every published crate,
-                   and the Dodo client against Dodo's OpenAPI (Prism)
+                   also as docs.rs builds them), cargo deny (bans, licenses, sources), cargo
+                   package of every published crate, the Dodo client against Dodo's OpenAPI
+                   (Prism), and every fuzz target for 5 s (where nightly and cargo-fuzz are installed)
   examples         build every example, then run each against the emulators (no account)
   features         cargo check of the feature combinations no other step builds (TLS:
                    native-tls alone, none; the facade's parts one by one), and cargo tree proving
                    native-tls alone pulls no rustls
+  fuzz [--seconds N] [--target NAME]
+                   build the cargo-fuzz targets in fuzz/ (nightly), run each for N s (default 60),
+                   print executions and crashes per target; fails on a crash
   conformance dodo the Dodo client against Dodo's own OpenAPI document, served by Prism";
 
 /// The bench binary and the two validate-only children it measures peak RSS of, then the run.
@@ -115,6 +121,7 @@ fn ci() -> Result<(), String> {
         &[],
     )?;
     conformance::run(&[String::from("dodo")])?;
+    fuzz::ci()?;
     println!("xtask ci: all checks passed");
     Ok(())
 }

@@ -24,7 +24,7 @@ pub const API_KEY_ENV: &str = "DEVPAYR_API_KEY";
 /// The environment variable [`ClientBuilder::from_env`] reads a base URL override from.
 pub const BASE_URL_ENV: &str = "DEVPAYR_BASE_URL";
 
-const PROVIDER: &str = "devpayr";
+pub(crate) const PROVIDER: &str = "devpayr";
 
 /// What the shared client scaffold needs to know about DevPayr.
 const PROFILE: ProviderProfile = ProviderProfile {

@@ -116,8 +116,13 @@ pub(crate) struct ErrorBody {
 }
 
 impl ErrorBody {
-    /// Reads an error body; anything that is not a JSON object gives an empty body.
+    /// Reads an error body; anything that is not a JSON object, or is over
+    /// [`MAX_ERROR_DETAIL_BYTES`](license_core::MAX_ERROR_DETAIL_BYTES) (an error costs bounded
+    /// work), gives an empty body.
     pub(crate) fn parse(bytes: &[u8]) -> Self {
+        if bytes.len() > license_core::MAX_ERROR_DETAIL_BYTES {
+            return Self::default();
+        }
         serde_json::from_slice(bytes).unwrap_or_default()
     }
 

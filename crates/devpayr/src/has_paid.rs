@@ -97,23 +97,31 @@ impl HasPaidCheck {
             .json(&serde_json::json!({}))?;
         let request = self.switches.apply(request)?;
         let response = self.client.http().send(request).await?;
-        if matches!(response.status(), 401 | 403) {
-            let message = crate::error::ErrorBody::parse(response.body())
-                .message()
-                .map(|m| response.redact(&m));
-            return Ok(LicenseCheck::Denied(Denial::new(
-                response.status(),
-                message,
-            )));
-        }
-        let envelope: Envelope<PaymentStatus> = decode(response, Call::HasPaid)?;
-        let status = paid(envelope, OPERATION)?;
-        Ok(if status.is_paid() {
-            LicenseCheck::Paid(status)
-        } else {
-            LicenseCheck::Unpaid(status)
-        })
+        read_license_check(response, OPERATION)
     }
+}
+
+/// Reads a license has-paid answer: 401/403 are a denial, 2xx the payment status.
+pub(crate) fn read_license_check(
+    response: license_http::Response,
+    operation: &'static str,
+) -> Result<LicenseCheck, LicenseError> {
+    if matches!(response.status(), 401 | 403) {
+        let message = crate::error::ErrorBody::parse(response.body())
+            .message()
+            .map(|m| response.redact(&m));
+        return Ok(LicenseCheck::Denied(Denial::new(
+            response.status(),
+            message,
+        )));
+    }
+    let envelope: Envelope<PaymentStatus> = decode(response, Call::HasPaid)?;
+    let status = paid(envelope, operation)?;
+    Ok(if status.is_paid() {
+        LicenseCheck::Paid(status)
+    } else {
+        LicenseCheck::Unpaid(status)
+    })
 }
 
 /// `GET /project/{project}/has-paid` with `X-API-KEY`; from [`Client::project_has_paid`].

@@ -46,6 +46,8 @@ mod client;
 pub mod crypto;
 mod domains;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod has_paid;
 mod injectables;
 mod licenses;

@@ -44,6 +44,8 @@
 mod client;
 mod entitlements;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod grants;
 mod instances;
 mod license_keys;

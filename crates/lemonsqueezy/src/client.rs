@@ -27,7 +27,7 @@ pub const JSON_API: &str = "application/vnd.api+json";
 /// The environment variable [`ClientBuilder::from_env`] reads a base URL override from.
 pub const BASE_URL_ENV: &str = "LEMONSQUEEZY_BASE_URL";
 
-const PROVIDER: &str = "lemonsqueezy";
+pub(crate) const PROVIDER: &str = "lemonsqueezy";
 
 /// What the shared client scaffold needs to know about Lemon Squeezy.
 const PROFILE: ProviderProfile = ProviderProfile {

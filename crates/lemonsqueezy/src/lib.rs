@@ -41,6 +41,8 @@
 
 mod client;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod ids;
 mod instances;
 mod license_keys;

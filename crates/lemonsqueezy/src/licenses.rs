@@ -131,7 +131,7 @@ impl Licenses {
 }
 
 /// The operation name used in errors and traces.
-fn operation(verb: LicenseVerb) -> &'static str {
+pub(crate) fn operation(verb: LicenseVerb) -> &'static str {
     match verb {
         LicenseVerb::Activate => "activate license",
         LicenseVerb::Validate => "validate license",
@@ -147,7 +147,10 @@ fn invalid(verb: LicenseVerb, message: &str) -> LicenseError {
 }
 
 /// Turns a 200/400/404 verdict body into an answer; anything else is an error.
-fn read_answer(verb: LicenseVerb, response: Response) -> Result<LicenseAnswer, LicenseError> {
+pub(crate) fn read_answer(
+    verb: LicenseVerb,
+    response: Response,
+) -> Result<LicenseAnswer, LicenseError> {
     let status = response.status();
     let raw: RawAnswer = match status {
         200..=299 => response.json()?,

@@ -211,8 +211,9 @@ impl LicenseError {
         self.http().and_then(|h| h.provider_message.as_deref())
     }
 
-    /// The provider's error body, parsed and whole (up to the body cap, never cut to the
-    /// displayed length), with secrets redacted; `None` when no JSON body arrived.
+    /// The provider's error body, parsed and whole (never cut to the displayed length), with
+    /// secrets redacted; `None` when no JSON body arrived or the body is over
+    /// [`MAX_ERROR_DETAIL_BYTES`](crate::MAX_ERROR_DETAIL_BYTES).
     pub fn provider_body(&self) -> Option<&serde_json::Value> {
         self.http().and_then(|h| h.json.as_ref())
     }

@@ -16,8 +16,9 @@ pub struct HttpDetails {
     pub retry_after: Option<Duration>,
     /// The start of the response body, with known secrets redacted, for display.
     pub body: Option<String>,
-    /// The whole response body (up to the body cap) when it is JSON, parsed, with the same
-    /// secrets redacted: read provider details from this, never from the cut `body` text.
+    /// The whole response body when it is JSON of at most
+    /// [`MAX_ERROR_DETAIL_BYTES`](crate::MAX_ERROR_DETAIL_BYTES), parsed, with the same secrets
+    /// redacted: read provider details from this, never from the cut `body` text.
     pub json: Option<serde_json::Value>,
     /// The provider's machine-readable error code, if its error body has one.
     pub provider_code: Option<String>,

@@ -46,8 +46,8 @@ pub use provider::{
 };
 pub use raw::{AttachRaw, RawJson};
 pub use redact::{
-    MAX_ERROR_BODY_CHARS, REDACTED, Redactor, blank_secret_values, is_secret_field, mask_uuids,
-    redact_fields, truncate, without_values,
+    MAX_ERROR_BODY_CHARS, MAX_ERROR_DETAIL_BYTES, REDACTED, Redactor, blank_secret_values,
+    is_secret_field, mask_uuids, redact_fields, truncate, without_values,
 };
 pub use secret::{ApiKey, IntoApiKey, SecretLicenseKey, constant_time_eq};
 pub use serde_impls::{InstanceWithSecrets, LicenseKeyWithSecrets, MAX_CUSTOM_PROVIDERS};

@@ -10,6 +10,15 @@ pub const REDACTED: &str = "[redacted]";
 /// How much of an error body is shown (after redaction).
 pub const MAX_ERROR_BODY_CHARS: usize = 2048;
 
+/// The most of a body that building an error parses, redacts or hands to a provider's error
+/// parser (the shown part is far shorter): whatever a provider sends, up to the body cap, an
+/// error costs at most this much work. A longer body is shown from its first bytes only.
+pub const MAX_ERROR_DETAIL_BYTES: usize = 64 * 1024;
+
+/// How many characters at the end of a cut-off body prefix are never shown: a secret the cut
+/// split in two is not recognised by redaction, so the prefix's end is dropped.
+const CUT_MARGIN: usize = 256;
+
 /// Field names whose string values are always redacted (matched case-insensitively, on the name
 /// or its last `_`-separated words).
 const SECRET_FIELDS: &[&str] = &[
@@ -61,7 +70,24 @@ impl Redactor {
 
     /// Redacts a response body for showing on an error: secret JSON fields blanked, known
     /// secrets and UUIDs removed, and only then cut to [`MAX_ERROR_BODY_CHARS`].
+    /// Bodies over [`MAX_ERROR_DETAIL_BYTES`] are redacted from that prefix only.
     pub fn redact_body(&self, body: &[u8]) -> String {
+        if let Some(prefix) = body
+            .get(..MAX_ERROR_DETAIL_BYTES)
+            .filter(|_| body.len() > MAX_ERROR_DETAIL_BYTES)
+        {
+            let redacted = self.redact(&String::from_utf8_lossy(prefix));
+            let shown = redacted
+                .chars()
+                .count()
+                .saturating_sub(CUT_MARGIN)
+                .min(MAX_ERROR_BODY_CHARS);
+            let cut = redacted
+                .char_indices()
+                .nth(shown)
+                .map_or(redacted.len(), |(i, _)| i);
+            return format!("{}… ({} bytes in all)", &redacted[..cut], body.len());
+        }
         let text = match self.redact_json(body) {
             Some(value) => value.to_string(),
             None => self.redact(&String::from_utf8_lossy(body)),
@@ -94,15 +120,22 @@ impl Redactor {
     }
 }
 
-/// Whether a field of this name holds a secret.
+/// Whether a field of this name holds a secret. Allocation-free and independent of the name's
+/// length (only its end is compared): it runs for every quoted string of every text redacted.
 pub fn is_secret_field(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    if lower.ends_with("_id") || lower == "id" || lower.ends_with("_short") {
+    let name = name.as_bytes();
+    // `name` ends with `suffix`, compared ASCII case-insensitively.
+    let ends_with = |suffix: &[u8]| {
+        name.len() >= suffix.len() && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
+    if ends_with(b"_id") || name.eq_ignore_ascii_case(b"id") || ends_with(b"_short") {
         return false;
     }
-    SECRET_FIELDS
-        .iter()
-        .any(|f| lower == *f || lower.ends_with(&format!("_{f}")))
+    SECRET_FIELDS.iter().any(|f| {
+        let f = f.as_bytes();
+        name.eq_ignore_ascii_case(f)
+            || (ends_with(f) && name.len() > f.len() && name[name.len() - f.len() - 1] == b'_')
+    })
 }
 
 /// Blanks the string values of secret fields, recursively.
@@ -135,10 +168,7 @@ pub fn blank_secret_values(text: &str) -> String {
         let (string, after) = from_quote.split_at(string_len(from_quote));
         out.push_str(string);
         rest = after;
-        let name = string.get(1..string.len().saturating_sub(1)).unwrap_or("");
-        if !is_secret_field(name) {
-            continue;
-        }
+        // Only a field name followed by a string value is looked up (cheap test first).
         let Some(value) = rest
             .trim_start()
             .strip_prefix(':')
@@ -147,6 +177,10 @@ pub fn blank_secret_values(text: &str) -> String {
         else {
             continue;
         };
+        let name = string.get(1..string.len().saturating_sub(1)).unwrap_or("");
+        if !is_secret_field(name) {
+            continue;
+        }
         let (separator, _) = rest.split_at(rest.len().saturating_sub(value.len()));
         out.push_str(separator);
         out.push('"');
@@ -319,6 +353,69 @@ mod tests {
             r#"invalid type: string "…", expected u64 at `a.b`"#
         );
         assert_eq!(without_values(r#"open "KEY"#), r#"open ""#);
+    }
+
+    #[test]
+    fn secret_fields_are_matched_without_regard_to_case_or_length() {
+        for name in [
+            "key",
+            "KEY",
+            "X_API_KEY",
+            "licence_key",
+            "webhook_Secret",
+            "token",
+        ] {
+            assert!(is_secret_field(name), "{name}");
+        }
+        for name in ["monkey", "key_id", "KEY_SHORT", "id", "keys", "", "_"] {
+            assert!(!is_secret_field(name), "{name}");
+        }
+        assert!(is_secret_field(&format!("{}_key", "x".repeat(100_000))));
+    }
+
+    /// A body over the detail cap is redacted from its first 64 KiB only, and a secret that the
+    /// cut splits never shows, in part or whole, wherever the cut falls.
+    #[test]
+    fn a_huge_body_is_redacted_from_a_bounded_prefix() {
+        let secret = "sk_live_CANARY_0123456789abcdefghijklmnop";
+        let mut r = Redactor::default();
+        r.add(secret);
+        for back in [0, 1, 8, 20, secret.len() - 1] {
+            let mut body = "u".repeat(MAX_ERROR_DETAIL_BYTES - back);
+            body.push_str(secret);
+            body.push_str(&"v".repeat(4 << 20));
+            let out = r.redact_body(body.as_bytes());
+            assert!(
+                out.chars().count() < MAX_ERROR_BODY_CHARS + 40,
+                "{}",
+                out.len()
+            );
+            assert!(
+                out.ends_with(&format!("({} bytes in all)", body.len())),
+                "{out}"
+            );
+            for i in 0..=secret.len() - 8 {
+                assert!(!out.contains(&secret[i..i + 8]), "back {back}: {out}");
+            }
+        }
+        // Redaction can shrink the prefix below the shown length (a blanked secret field): the
+        // secret the cut splits still never shows.
+        let head = format!(
+            r#"{{"key":"{}","note":""#,
+            "k".repeat(MAX_ERROR_DETAIL_BYTES - 1_000)
+        );
+        let mut body = format!(
+            "{head}{}",
+            "n".repeat(MAX_ERROR_DETAIL_BYTES - head.len() - 12)
+        );
+        body.push_str(secret);
+        body.push_str(r#""}"#);
+        let out = r.redact_body(body.as_bytes());
+        assert!(
+            out.contains(r#""key":"[redacted]""#) && out.len() < 1_500,
+            "{out}"
+        );
+        assert!(!out.contains("sk_live_"), "{out}");
     }
 
     #[test]

@@ -44,7 +44,12 @@
 mod attempt;
 mod base_url;
 mod client;
+<<<<<<< HEAD
 mod network;
+=======
+#[doc(hidden)]
+pub mod fuzzing;
+>>>>>>> wt-fuzz
 mod options;
 mod request;
 mod response;
@@ -54,7 +59,8 @@ mod scaffold;
 pub use client::{ClientIdentity, HttpClient, ProviderErrorParser};
 /// The redaction path every crate shares (it lives in `license-core`).
 pub use license_core::{
-    MAX_ERROR_BODY_CHARS, REDACTED, Redactor, blank_secret_values, is_secret_field, redact_fields,
+    MAX_ERROR_BODY_CHARS, MAX_ERROR_DETAIL_BYTES, REDACTED, Redactor, blank_secret_values,
+    is_secret_field, redact_fields,
 };
 pub use network::{Proxy, ProxyUrl};
 pub use options::{HttpOptions, MAX_CONNECTIONS, RetryPolicy};

@@ -9,7 +9,7 @@ use license_core::{AttachRaw, HttpDetails, LicenseError, RawJson};
 use serde::de::DeserializeOwned;
 
 use crate::client::ProviderErrorParser;
-use license_core::{MAX_ERROR_BODY_CHARS, Redactor, decode_json};
+use license_core::{MAX_ERROR_BODY_CHARS, MAX_ERROR_DETAIL_BYTES, Redactor, decode_json};
 
 /// Headers that carry a request id, in the order they are looked for.
 const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "request-id", "x-amzn-requestid", "cf-ray"];
@@ -121,19 +121,30 @@ impl Response {
     }
 
     /// The HTTP details of this response: status, request id, retry delay, redacted body and the
-    /// provider's error code and message when its error body has them.
+    /// provider's error code and message when its error body has them. A body over
+    /// [`MAX_ERROR_DETAIL_BYTES`] is neither parsed nor handed to the provider's error parser
+    /// (it is shown from its redacted start): an error costs bounded work whatever the body.
     pub fn details(&self) -> HttpDetails {
         let mut details = HttpDetails::new(self.status);
         details.request_id = self.request_id();
         details.retry_after = self.retry_after;
+        let whole = self.body.len() <= MAX_ERROR_DETAIL_BYTES;
         if !self.body.is_empty() {
-            details.json = self.redactor.redact_json(&self.body);
+            details.json = if whole {
+                self.redactor.redact_json(&self.body)
+            } else {
+                None
+            };
             details.body = Some(match &details.json {
                 Some(json) => license_core::truncate(&json.to_string(), MAX_ERROR_BODY_CHARS),
                 None => self.redactor.redact_body(&self.body),
             });
         }
-        let (code, message) = (self.error_parser)(&self.body);
+        let (code, message) = if whole {
+            (self.error_parser)(&self.body)
+        } else {
+            (None, None)
+        };
         details.provider_code = code.map(|c| self.redactor.redact(&c));
         details.provider_message = message.map(|m| self.redactor.redact(&m));
         details

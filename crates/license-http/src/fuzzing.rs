@@ -1,0 +1,56 @@
+//! Hooks for the fuzz targets in the repository's `fuzz/` folder. Not part of the API: hidden
+//! from the docs and exempt from semver. It only builds a [`Response`] from parts, so that a
+//! fuzz target can feed hostile answers through the exact decode and error-capture paths the
+//! clients use, without a network.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use license_core::Redactor;
+
+/// The header map an [`Answer`] holds (for crates that do not depend on `http`).
+pub use http::HeaderMap;
+
+use crate::client::ProviderErrorParser;
+use crate::response::Response;
+
+/// One answer as received, with the request's secret and the moment it arrived.
+pub struct Answer<'a> {
+    /// The HTTP status.
+    pub status: u16,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: &'a [u8],
+    /// The request's own secret (license key or API key), redacted from everything kept.
+    pub secret: &'a str,
+    /// When it arrived (a `Retry-After` date is read against it).
+    pub now: DateTime<Utc>,
+}
+
+impl Answer<'_> {
+    /// This answer as the transport hands it to a provider crate for `operation`, with the
+    /// provider's error parser.
+    pub fn response(
+        &self,
+        provider: &'static str,
+        operation: &'static str,
+        error_parser: Arc<ProviderErrorParser>,
+    ) -> Response {
+        let mut redactor = Redactor::default();
+        redactor.add(self.secret);
+        Response {
+            status: self.status,
+            retry_after: crate::retry::retry_after(&self.headers, self.now),
+            may_have_been_applied: (200..300).contains(&self.status) || self.status >= 500,
+            headers: self.headers.clone(),
+            body: Bytes::copy_from_slice(self.body),
+            attempts: 1,
+            provider,
+            operation,
+            redactor,
+            error_parser,
+        }
+    }
+}

