@@ -44,12 +44,9 @@
 mod attempt;
 mod base_url;
 mod client;
-<<<<<<< HEAD
-mod network;
-=======
 #[doc(hidden)]
 pub mod fuzzing;
->>>>>>> wt-fuzz
+mod network;
 mod options;
 mod request;
 mod response;
