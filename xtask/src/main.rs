@@ -95,6 +95,19 @@ fn ci() -> Result<(), String> {
     )?;
     features::run_all()?;
     run("cargo", &["test", "--workspace", "--all-features"], &[])?;
+    // With every feature on, reqwest picks native-tls: the root-certificate test over rustls,
+    // the default, runs with default features.
+    run(
+        "cargo",
+        &[
+            "test",
+            "--package",
+            "keyward-http",
+            "--test",
+            "root_certificate",
+        ],
+        &[],
+    )?;
     examples::run_all()?;
     run(
         "cargo",
