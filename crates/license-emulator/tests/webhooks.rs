@@ -8,7 +8,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use license_emulator::dodo::{DodoEmulator, EntitlementSeed, GrantSeed, LicenseSeed};
 use license_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
-use license_emulator::{DeliveryState, WebhookError, WebhookTarget};
+use license_emulator::{DeliveryState, WebhookDelivery, WebhookError, WebhookTarget};
 use serde_json::{Value, json};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -58,6 +58,14 @@ async fn create_key(dodo: &DodoEmulator, key: &str) {
         .await
         .unwrap();
     assert_eq!(created.status(), 201);
+}
+
+/// The `data.key` of each delivery's body, as JSON text.
+fn delivered_keys(deliveries: &[WebhookDelivery]) -> Vec<String> {
+    deliveries
+        .iter()
+        .map(|d| serde_json::from_slice::<Value>(&d.body).unwrap()["data"]["key"].to_string())
+        .collect()
 }
 
 async fn receiver(first_status: u16) -> MockServer {
@@ -164,10 +172,7 @@ async fn dodo_sends_license_key_created_for_api_and_seeded_keys_only_while_a_tar
     dodo.add_license(LicenseSeed::new("SEEDED-KEY"));
     create_key(&dodo, "API-KEY").await;
     let deliveries = dodo.wait_for_webhooks(2, WAIT).await;
-    let keys: Vec<String> = deliveries
-        .iter()
-        .map(|d| serde_json::from_slice::<Value>(&d.body).unwrap()["data"]["key"].to_string())
-        .collect();
+    let keys = delivered_keys(&deliveries);
     assert_eq!(
         keys,
         ["\"SEEDED-KEY\"", "\"API-KEY\""],
@@ -176,6 +181,21 @@ async fn dodo_sends_license_key_created_for_api_and_seeded_keys_only_while_a_tar
     dodo.stop_webhooks();
     dodo.add_license(LicenseSeed::new("AFTER-STOP"));
     assert_eq!(dodo.webhook_deliveries().len(), 2);
+}
+
+#[tokio::test]
+async fn a_reset_keeps_the_target_and_sends_only_changes_made_after_it() {
+    let hooks = receiver(200).await;
+    let dodo = DodoEmulator::start().await;
+    dodo.mark_seed();
+    dodo.set_webhooks(fast(hooks.uri(), DODO_SECRET)).unwrap();
+    create_key(&dodo, "BEFORE-RESET").await;
+    dodo.wait_for_webhooks(1, WAIT).await;
+    dodo.reset();
+    create_key(&dodo, "AFTER-RESET").await;
+    let deliveries = dodo.wait_for_webhooks(2, WAIT).await;
+    let keys = delivered_keys(&deliveries);
+    assert_eq!(keys, ["\"BEFORE-RESET\"", "\"AFTER-RESET\""]);
 }
 
 #[tokio::test]

@@ -37,7 +37,7 @@ use serde_json::Value;
 use wiremock::{Request, ResponseTemplate};
 
 use crate::SeedError;
-use crate::shell::{Clock, Emulator, Keyed, Outgoing, Provider};
+use crate::shell::{Clock, Emulator, Keyed, Outbox, Provider};
 pub use seed::{EntitlementSeed, GrantSeed, LicenseSeed};
 pub use state::State;
 
@@ -63,8 +63,8 @@ impl Provider for State {
         routes::respond(self, request)
     }
 
-    fn take_webhooks(&mut self) -> Vec<Outgoing> {
-        std::mem::take(&mut self.outbox)
+    fn outbox(&mut self) -> Option<&mut Outbox> {
+        Some(&mut self.outbox)
     }
 
     fn dump(&self) -> Value {

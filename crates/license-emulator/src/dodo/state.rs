@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::grants::{EntitlementRecord, GrantRecord};
-use crate::shell::{Clock, Outgoing};
+use crate::shell::{Clock, Outbox};
 use serde_json::{Value, json};
 
 /// An error answer: status, Dodo `code`, `message`.
@@ -74,7 +74,7 @@ pub struct State {
     pub(crate) entitlements: Vec<EntitlementRecord>,
     pub(crate) grants: Vec<GrantRecord>,
     /// Webhooks queued by the last change.
-    pub(crate) outbox: Vec<Outgoing>,
+    pub(crate) outbox: Outbox,
 }
 
 pub(crate) fn new_id(prefix: &str) -> String {
@@ -98,7 +98,7 @@ impl State {
             products: HashMap::new(),
             entitlements: Vec::new(),
             grants: Vec::new(),
-            outbox: Vec::new(),
+            outbox: Outbox::default(),
         }
     }
 

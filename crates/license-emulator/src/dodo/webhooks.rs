@@ -31,6 +31,9 @@ impl State {
 
     /// Queues `license_key.created` for key `key_id` (`data` is the key with `payload_type`).
     pub(crate) fn emit_key_created(&mut self, key_id: &str) {
+        if !self.outbox.recording() {
+            return;
+        }
         let Some(mut data) = self.key_by_id(key_id).map(|k| self.key_json(k)) else {
             return;
         };
@@ -40,6 +43,9 @@ impl State {
 
     /// Queues `entitlement_grant.<what>` for grant `grant_id` (`data` is the grant).
     pub(crate) fn emit_grant(&mut self, what: &str, grant_id: &str) {
+        if !self.outbox.recording() {
+            return;
+        }
         let grant = self.grants.iter().find(|g| g.id == grant_id);
         let Some(data) = grant.map(|g| self.grant_json(g, false)) else {
             return;

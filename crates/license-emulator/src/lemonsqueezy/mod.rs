@@ -28,7 +28,7 @@ pub use seed::LicenseSeed;
 pub use state::{InstanceRecord, KeyRecord, State};
 
 use crate::SeedError;
-use crate::shell::{Clock, Emulator, Keyed, Outgoing, Provider};
+use crate::shell::{Clock, Emulator, Keyed, Outbox, Provider};
 use crate::support;
 
 /// The API key the JSON:API routes accept unless another is set.
@@ -59,8 +59,8 @@ impl Provider for State {
         route(self, request)
     }
 
-    fn take_webhooks(&mut self) -> Vec<Outgoing> {
-        std::mem::take(&mut self.outbox)
+    fn outbox(&mut self) -> Option<&mut Outbox> {
+        Some(&mut self.outbox)
     }
 
     fn dump(&self) -> Value {

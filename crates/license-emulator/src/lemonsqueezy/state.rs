@@ -3,7 +3,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
-use crate::shell::{Clock, Outgoing};
+use crate::shell::{Clock, Outbox};
 
 /// One license key as the emulator keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +77,7 @@ pub struct State {
     /// The id of the emulated webhook (`meta.webhook_id`).
     pub(crate) webhook_id: String,
     /// Webhooks queued by the last change.
-    pub(crate) outbox: Vec<Outgoing>,
+    pub(crate) outbox: Outbox,
 }
 
 /// Lemon Squeezy's timestamp format: six fractional digits and `Z`.

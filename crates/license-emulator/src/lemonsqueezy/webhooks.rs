@@ -22,6 +22,9 @@ impl State {
     }
 
     fn emit(&mut self, event_name: &str, key_id: u64) {
+        if !self.outbox.recording() {
+            return;
+        }
         let Some(key) = self.key_by_id(key_id) else {
             return;
         };

@@ -26,15 +26,15 @@ pub use error::SeedError;
 use front::{Front, Mode};
 pub use outage::Outage;
 use webhooks::Hooks;
-#[allow(
-    unreachable_pub,
-    reason = "named by `Provider`, which users cannot name"
-)]
-pub use webhooks::Outgoing;
 pub(crate) use webhooks::hmac_sha256;
 pub use webhooks::{
     DeliveryState, SendsWebhooks, WebhookAttempt, WebhookDelivery, WebhookError, WebhookTarget,
 };
+#[allow(
+    unreachable_pub,
+    reason = "named by `Provider`, which users cannot name"
+)]
+pub use webhooks::{Outbox, Outgoing};
 
 /// What a provider emulator adds to the shell: its state, and how it answers. Implemented by
 /// the four providers' `State`s; name it to write code generic over emulators
@@ -52,10 +52,9 @@ pub trait Provider: Clone + Send + 'static {
     fn respond(&mut self, request: &Request) -> ResponseTemplate;
     /// The state as JSON: what the provider would return for each record.
     fn dump(&self) -> Value;
-    /// Takes the webhooks the state queued since the last call (none for providers that send
-    /// none).
-    fn take_webhooks(&mut self) -> Vec<Outgoing> {
-        Vec::new()
+    /// The webhooks the state queues as it changes (none for providers that send none).
+    fn outbox(&mut self) -> Option<&mut Outbox> {
+        None
     }
 }
 
@@ -81,11 +80,21 @@ struct Core<P> {
 }
 
 impl<P: Provider> Core<P> {
-    /// Hands the webhooks the last change queued to the delivery thread (or drops them).
+    /// Hands the webhooks the last change queued to the delivery thread.
     fn flush(&mut self) {
-        let events = self.state.take_webhooks();
+        let Some(outbox) = self.state.outbox() else {
+            return;
+        };
+        let events = outbox.take();
         if !events.is_empty() {
             self.hooks.dispatch(events);
+        }
+    }
+
+    /// Has the state build webhook events (while a target is set) or not.
+    fn record_webhooks(&mut self, on: bool) {
+        if let Some(outbox) = self.state.outbox() {
+            outbox.set_recording(on);
         }
     }
 }
@@ -269,6 +278,8 @@ impl<P: Provider> Emulator<P> {
     pub fn reset(&self) {
         let mut core = lock(&self.core);
         core.state = core.seed.clone();
+        let recording = core.hooks.is_sending();
+        core.record_webhooks(recording);
     }
 }
 

@@ -116,6 +116,53 @@ pub struct Outgoing {
     pub(crate) occurred_at: DateTime<Utc>,
 }
 
+/// The events a provider's state queues as it changes. It records only while the emulator has
+/// a webhook target, so without one no event body is built on a request's path.
+#[allow(
+    unreachable_pub,
+    reason = "named by `Provider`, which users cannot name"
+)]
+#[derive(Debug, Clone, Default)]
+pub struct Outbox {
+    recording: bool,
+    events: Vec<Outgoing>,
+}
+
+impl Outbox {
+    /// Whether events are wanted: a state builds an event only when this holds.
+    pub(crate) fn recording(&self) -> bool {
+        self.recording
+    }
+
+    /// Queues `event` (dropped when not recording).
+    pub(crate) fn push(&mut self, event: Outgoing) {
+        if self.recording {
+            self.events.push(event);
+        }
+    }
+
+    /// How many events are queued (a mark to [`truncate`](Self::truncate) back to).
+    pub(crate) fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Drops the events queued after mark `len` (a change that was undone).
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.events.truncate(len);
+    }
+
+    pub(super) fn take(&mut self) -> Vec<Outgoing> {
+        std::mem::take(&mut self.events)
+    }
+
+    pub(super) fn set_recording(&mut self, on: bool) {
+        self.recording = on;
+        if !on {
+            self.events.clear();
+        }
+    }
+}
+
 /// A provider whose emulator sends signed webhooks (Dodo, Lemon Squeezy).
 pub trait SendsWebhooks: Provider {
     /// The HMAC key of a signing secret, as the provider reads the secret.
@@ -257,6 +304,11 @@ impl Hooks {
         }
     }
 
+    /// Whether a target is set.
+    pub(crate) fn is_sending(&self) -> bool {
+        self.queue.is_some()
+    }
+
     /// Stops queueing; what is queued already is still delivered.
     pub(crate) fn stop(&mut self) {
         self.queue = None;
@@ -278,6 +330,7 @@ impl<P: SendsWebhooks> Emulator<P> {
                 .map_or_else(Utc::now, |core| lock(&core).state.clock().now())
         };
         let mut core = lock(&self.core);
+        core.record_webhooks(true);
         let worker = worker::Worker {
             url,
             key,
@@ -298,7 +351,9 @@ impl<P: SendsWebhooks> Emulator<P> {
 
     /// Stops sending webhooks; events queued already are still delivered.
     pub fn stop_webhooks(&self) {
-        lock(&self.core).hooks.stop();
+        let mut core = lock(&self.core);
+        core.hooks.stop();
+        core.record_webhooks(false);
     }
 
     /// Every webhook queued so far, in the order the changes happened, with its attempts.
