@@ -1,4 +1,5 @@
-//! Project automation: `cargo xtask ci | demo | bench | conformance | examples | features | fuzz`.
+//! Project automation: `cargo xtask ci | demo | bench | conformance | examples | features | fuzz |
+//! package`.
 
 use std::process::{Command, ExitCode};
 
@@ -6,6 +7,7 @@ mod conformance;
 mod examples;
 mod features;
 mod fuzz;
+mod package;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -16,6 +18,7 @@ fn main() -> ExitCode {
         Some("examples") => examples::run_all(),
         Some("features") => features::run_all(),
         Some("fuzz") => fuzz::run(&args[1..]),
+        Some("package") => package::run(),
         Some("demo") => run(
             "cargo",
             &["run", "--quiet", "--package", "keyward-cli", "--", "demo"],
@@ -54,6 +57,8 @@ tasks:
   fuzz [--seconds N] [--target NAME]
                    build the cargo-fuzz targets in fuzz/ (nightly), run each for N s (default 60),
                    print executions and crashes per target; fails on a crash
+  package          cargo package of every published crate, each verified against the others as
+                   packaged (removes this checkout's earlier extractions of them from $CARGO_HOME)
   conformance dodo the Dodo client against Dodo's own OpenAPI document, served by Prism";
 
 /// The bench binary and the two validate-only children it measures peak RSS of, then the run.
@@ -120,19 +125,7 @@ fn ci() -> Result<(), String> {
         &["deny", "check", "bans", "licenses", "sources"],
         &[],
     )?;
-    run(
-        "cargo",
-        &[
-            "package",
-            "--workspace",
-            "--exclude",
-            "license-bench",
-            "--exclude",
-            "xtask",
-            "--allow-dirty",
-        ],
-        &[],
-    )?;
+    package::run()?;
     conformance::run(&[String::from("dodo")])?;
     fuzz::ci()?;
     println!("xtask ci: all checks passed");
