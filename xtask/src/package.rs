@@ -1,57 +1,68 @@
-//! `cargo package` of every published crate, verified the way a release would build them.
+//! `cargo package` of every published crate, each verified against the others as packaged, the
+//! way a release would build them.
 //!
-//! `cargo package --workspace` "publishes" each crate into a temporary local registry under
-//! `target/package/` and builds the dependents against it. Cargo extracts those crates into
+//! `cargo package` "publishes" the crates into a temporary local registry inside its target
+//! folder and builds each dependent against it. Cargo extracts those crates into
 //! `$CARGO_HOME/registry/src/-<hash of that registry's path>/<name>-<version>/` and never
-//! extracts again while that folder exists: a second run from the same checkout path, with the
-//! same version numbers, verifies the dependents against the first run's sources (seen on CI: a
-//! constant added to keyward-core since the previous run was "missing"). The builds made from
-//! those sources are trusted the same way. So the old extractions of our own crates are removed
-//! first (nothing else in `$CARGO_HOME` is touched) and the packages are built in a target folder
-//! of their own that starts empty each run (about a minute more than sharing `target/`).
+//! extracts again while that folder exists, and it trusts what it built from them: a second run
+//! with the same target folder and version numbers verifies the dependents against the first
+//! run's sources (seen on CI, a clean clone at a fixed path with a kept `$CARGO_HOME`: a constant
+//! added to keyward-core since the previous run was "missing"). So each run builds in a target
+//! folder of its own (`target/package-verify/run-<time>-<pid>`), whose registry no earlier run
+//! can have extracted, and afterwards removes that registry's extraction (found by path in the
+//! run's own dep-info files, so a run elsewhere on the machine is never touched) and, when the
+//! run passed, its folder.
 
 use std::path::{Path, PathBuf};
 
-/// Every package this workspace publishes (checked against the manifests by a test).
-pub(crate) const PUBLISHED: &[&str] = &[
-    "keyward-core",
-    "keyward-http",
-    "keyward-dodo",
-    "keyward-lemonsqueezy",
-    "keyward-devpayr",
-    "keyward-signed-license",
-    "keyward",
-    "keyward-emulator",
-    "keyward-cli",
-];
-
-/// Packages and verifies every published crate, in dependency order.
+/// Packages and verifies every published crate.
 pub(crate) fn run() -> Result<(), String> {
+    let root = crate::workspace_root();
+    let packages = published(&root.join("crates"))?;
+    let parent = root.join("target").join("package-verify");
+    // Earlier runs' folders (a failed run keeps its own for a look).
+    remove(&parent)?;
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    let target = parent.join(format!("run-{stamp}-{}", std::process::id()));
+    let target_arg = target.to_string_lossy().into_owned();
+    let mut args = vec!["package", "--allow-dirty", "--target-dir", &target_arg];
+    for package in &packages {
+        args.extend(["--package", package.as_str()]);
+    }
+    let result = crate::run("cargo", &args, &[]);
     if let Some(cargo_home) = cargo_home() {
-        remove_stale_extractions(&cargo_home)?;
+        for registry in extracted_registries(&target, &cargo_home) {
+            remove_extractions(&registry, &packages)?;
+        }
     }
-    let target = crate::workspace_root()
-        .join("target")
-        .join("package-verify");
-    if target.exists() {
-        std::fs::remove_dir_all(&target)
-            .map_err(|e| format!("could not remove {}: {e}", target.display()))?;
+    if result.is_ok() {
+        remove(&target)?;
     }
-    crate::run(
-        "cargo",
-        &[
-            "package",
-            "--workspace",
-            "--exclude",
-            "license-bench",
-            "--exclude",
-            "xtask",
-            "--allow-dirty",
-            "--target-dir",
-            "target/package-verify",
-        ],
-        &[],
-    )
+    result
+}
+
+/// The packages under `crates/` whose manifest does not say `publish = false`.
+fn published(crates: &Path) -> Result<Vec<String>, String> {
+    let entries =
+        std::fs::read_dir(crates).map_err(|e| format!("cannot read {}: {e}", crates.display()))?;
+    let mut names = Vec::new();
+    for entry in entries.flatten() {
+        let Ok(manifest) = std::fs::read_to_string(entry.path().join("Cargo.toml")) else {
+            continue;
+        };
+        if manifest.lines().any(|l| l.trim() == "publish = false") {
+            continue;
+        }
+        let name = manifest
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("name = \"")?.strip_suffix('"'))
+            .ok_or_else(|| format!("no package name in {}", entry.path().display()))?;
+        names.push(name.to_owned());
+    }
+    names.sort();
+    Ok(names)
 }
 
 /// `$CARGO_HOME`, or `~/.cargo` where it is not set.
@@ -61,108 +72,145 @@ fn cargo_home() -> Option<PathBuf> {
         .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
 }
 
-/// Removes earlier extractions of our packages from local registries (their folders under
-/// `registry/src/` start with `-`: a local path has no host name); crates.io's are left alone.
-/// Returns what was removed.
-fn remove_stale_extractions(cargo_home: &Path) -> Result<Vec<PathBuf>, String> {
-    let src = cargo_home.join("registry").join("src");
-    let mut removed = Vec::new();
-    let Ok(registries) = std::fs::read_dir(&src) else {
-        return Ok(removed);
+/// The local registries (`$CARGO_HOME/registry/src/-<hash>`) this run's builds read sources
+/// from, as its dep-info files name them.
+fn extracted_registries(target: &Path, cargo_home: &Path) -> Vec<PathBuf> {
+    let prefix = cargo_home.join("registry").join("src").join("-");
+    let prefix = prefix.to_string_lossy();
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(target.join("debug").join("deps")) else {
+        return found;
     };
-    for registry in registries.flatten() {
-        if !registry.file_name().to_string_lossy().starts_with('-') {
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|ext| ext != "d") {
             continue;
         }
-        let Ok(crates) = std::fs::read_dir(registry.path()) else {
+        let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
-        for extracted in crates.flatten() {
-            if is_ours(&extracted.file_name().to_string_lossy()) {
-                let path = extracted.path();
-                std::fs::remove_dir_all(&path)
-                    .map_err(|e| format!("could not remove {}: {e}", path.display()))?;
-                removed.push(path);
+        for (at, _) in text.match_indices(prefix.as_ref()) {
+            // The registry folder is `-` followed by the hash, up to the next separator.
+            let rest = &text[at + prefix.len() - 1..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| *c != '/' && *c != '\\')
+                .collect();
+            let registry = cargo_home.join("registry").join("src").join(name);
+            if !found.contains(&registry) {
+                found.push(registry);
             }
         }
     }
-    Ok(removed)
+    found
+}
+
+/// Removes `<package>-<version>` folders of ours from one extracted registry, then the registry
+/// folder when nothing else is left in it.
+fn remove_extractions(registry: &Path, packages: &[String]) -> Result<(), String> {
+    let Ok(entries) = std::fs::read_dir(registry) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        if is_ours(&entry.file_name().to_string_lossy(), packages) {
+            remove(&entry.path())?;
+        }
+    }
+    // Fails (and is meant to) when the folder holds something that is not ours.
+    let _ = std::fs::remove_dir(registry);
+    Ok(())
 }
 
 /// Whether an extracted folder name is `<one of ours>-<version>`.
-fn is_ours(folder: &str) -> bool {
-    PUBLISHED.iter().any(|name| {
+fn is_ours(folder: &str, packages: &[String]) -> bool {
+    packages.iter().any(|name| {
         folder
-            .strip_prefix(name)
+            .strip_prefix(name.as_str())
             .and_then(|rest| rest.strip_prefix('-'))
             .is_some_and(|version| version.starts_with(|c: char| c.is_ascii_digit()))
     })
+}
+
+fn remove(path: &Path) -> Result<(), String> {
+    match std::fs::remove_dir_all(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(format!("could not remove {}: {e}", path.display()))
+        }
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn ours() -> Vec<String> {
+        ["keyward", "keyward-core", "keyward-cli"]
+            .map(String::from)
+            .to_vec()
+    }
+
     #[test]
     fn only_our_versioned_folders_match() {
-        assert!(is_ours("keyward-0.1.0"));
-        assert!(is_ours("keyward-core-0.1.0"));
-        assert!(is_ours("keyward-cli-12.3.4-rc.1"));
-        assert!(!is_ours("keyward-corex-0.1.0"));
-        assert!(!is_ours("keyward"));
-        assert!(!is_ours("serde-1.0.0"));
-        assert!(!is_ours("keywardish-0.1.0"));
+        let packages = ours();
+        assert!(is_ours("keyward-0.1.0", &packages));
+        assert!(is_ours("keyward-core-0.1.0", &packages));
+        assert!(is_ours("keyward-cli-12.3.4-rc.1", &packages));
+        assert!(!is_ours("keyward-corex-0.1.0", &packages));
+        assert!(!is_ours("keyward", &packages));
+        assert!(!is_ours("serde-1.0.0", &packages));
+        assert!(!is_ours("keywardish-0.1.0", &packages));
     }
 
     #[test]
-    fn removes_local_registry_extractions_of_ours_only() {
-        let home = std::env::temp_dir().join(format!("xtask-package-{}", std::process::id()));
+    fn removes_only_the_registry_this_run_read() {
+        let scratch = std::env::temp_dir().join(format!("xtask-package-{}", std::process::id()));
+        let home = scratch.join("cargo-home");
         let src = home.join("registry").join("src");
-        let keep = [
-            src.join("index.crates.io-1949cf8c6b5b557f")
-                .join("keyward-core-0.1.0"),
-            src.join("-14cd1cce6819ff87").join("serde-1.0.0"),
-        ];
-        let stale = [
-            src.join("-14cd1cce6819ff87").join("keyward-core-0.1.0"),
-            src.join("-22c3805da5a543b4").join("keyward-0.1.0"),
-        ];
-        for dir in keep.iter().chain(&stale) {
-            std::fs::create_dir_all(dir.join("src")).unwrap();
-            std::fs::write(dir.join(".cargo-ok"), "{\"v\":1}").unwrap();
+        let target = scratch.join("run");
+        let ours_dir = src.join("-14cd1cce6819ff87");
+        let elsewhere = src.join("-22c3805da5a543b4").join("keyward-core-0.1.0");
+        let crates_io = src
+            .join("index.crates.io-1949cf8c6b5b557f")
+            .join("serde-1.0.0");
+        for dir in [
+            ours_dir.join("keyward-core-0.1.0").join("src"),
+            ours_dir.join("keyward-0.1.0").join("src"),
+            elsewhere.join("src"),
+            crates_io.join("src"),
+            target.join("debug").join("deps"),
+        ] {
+            std::fs::create_dir_all(dir).unwrap();
         }
+        let dep_info = format!(
+            "{out}: {ours}/src/lib.rs {serde}/src/lib.rs\n\n{ours}/src/lib.rs:\n",
+            out = target
+                .join("debug/deps/license_core-819a62eabbe47348")
+                .display(),
+            ours = ours_dir.join("keyward-core-0.1.0").display(),
+            serde = crates_io.display(),
+        );
+        std::fs::write(
+            target.join("debug/deps/license_core-819a62eabbe47348.d"),
+            dep_info,
+        )
+        .unwrap();
 
-        let mut removed = remove_stale_extractions(&home).unwrap();
-        removed.sort();
-        let mut expected = stale.to_vec();
-        expected.sort();
-        assert_eq!(removed, expected);
-        assert!(keep.iter().all(|dir| dir.exists()));
-        assert!(stale.iter().all(|dir| !dir.exists()));
-        std::fs::remove_dir_all(&home).unwrap();
+        let registries = extracted_registries(&target, &home);
+        assert_eq!(registries, std::slice::from_ref(&ours_dir));
+        remove_extractions(&registries[0], &ours()).unwrap();
+        assert!(!ours_dir.exists(), "our registry's extraction is gone");
+        assert!(elsewhere.exists(), "another run's extraction is kept");
+        assert!(crates_io.exists(), "crates.io's sources are kept");
+        std::fs::remove_dir_all(&scratch).unwrap();
     }
 
     #[test]
-    fn published_list_matches_the_manifests() {
-        let root = crate::workspace_root();
-        let mut from_manifests = Vec::new();
-        for entry in std::fs::read_dir(root.join("crates")).unwrap() {
-            let manifest = std::fs::read_to_string(entry.unwrap().path().join("Cargo.toml"));
-            let Ok(manifest) = manifest else { continue };
-            if manifest.lines().any(|l| l.trim() == "publish = false") {
-                continue;
-            }
-            let name = manifest
-                .lines()
-                .find_map(|l| l.trim().strip_prefix("name = \""))
-                .and_then(|rest| rest.strip_suffix('"'))
-                .unwrap()
-                .to_string();
-            from_manifests.push(name);
-        }
-        from_manifests.sort();
-        let mut listed: Vec<String> = PUBLISHED.iter().map(|s| s.to_string()).collect();
-        listed.sort();
-        assert_eq!(listed, from_manifests);
+    fn the_published_packages_are_read_from_the_manifests() {
+        let packages = published(&crate::workspace_root().join("crates")).unwrap();
+        assert!(packages.contains(&String::from("keyward-core")));
+        assert!(packages.contains(&String::from("keyward-cli")));
+        assert!(!packages.contains(&String::from("license-bench")));
+        assert!(packages.iter().all(|p| p.starts_with("keyward")));
     }
 }
