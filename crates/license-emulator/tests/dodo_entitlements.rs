@@ -397,3 +397,67 @@ async fn grant_seeds_are_refused_with_typed_errors_that_do_not_quote_keys() {
         "the refused grant is gone"
     );
 }
+
+#[tokio::test]
+async fn a_grant_fails_with_its_error_and_then_takes_no_key() {
+    let (dodo, auto, manual) = emulator().await;
+    // Seeded as failed: never delivered, no key issued, even with automatic fulfilment.
+    let seeded = dodo
+        .add_grant(GrantSeed::new(&auto, "cus_ada").failed("KEY_LIMIT", "No keys left"))
+        .unwrap();
+    let grant = dodo.grant(&seeded).unwrap();
+    assert_eq!(grant["status"], "Failed");
+    assert_eq!(grant["error_code"], "KEY_LIMIT");
+    assert_eq!(grant["error_message"], "No keys left");
+    assert_eq!(grant["license_key"], Value::Null);
+    assert_eq!(grant["delivered_at"], Value::Null);
+
+    // A pending grant fails through the control; a delivery afterwards is refused.
+    let pending = dodo.add_grant(GrantSeed::new(&manual, "cus_bob")).unwrap();
+    assert_eq!(dodo.grant(&pending).unwrap()["error_code"], Value::Null);
+    dodo.fail_grant(&pending, "MAIL_BOUNCED", "The customer's address bounced")
+        .unwrap();
+    let (status, _) = call(
+        &dodo,
+        Method::POST,
+        &format!("/grants/{pending}/license-key"),
+        Some(json!({"key": "LATE-KEY"})),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let (_, found) = public(&dodo, "validate", json!({"license_key": "LATE-KEY"})).await;
+    assert_ne!(found["valid"], true, "no key was created: {found}");
+
+    // Both spellings of the status filter find failed grants.
+    let (_, failed) = call(
+        &dodo,
+        Method::GET,
+        &format!("/entitlements/{manual}/grants?status=Failed"),
+        None,
+    )
+    .await;
+    assert_eq!(ids(&failed), [pending.as_str()]);
+    let (_, customer) = call(
+        &dodo,
+        Method::GET,
+        "/customers/cus_ada/entitlement-grants?status=failed",
+        None,
+    )
+    .await;
+    assert_eq!(ids(&customer), [seeded.as_str()]);
+    assert_eq!(customer["items"][0]["status"], "failed");
+
+    // Only a pending grant can fail; an unknown one is named.
+    let delivered = dodo.add_grant(GrantSeed::new(&auto, "cus_cy")).unwrap();
+    let conflict = dodo.fail_grant(&delivered, "X", "y").unwrap_err();
+    assert!(
+        matches!(conflict, SeedError::Conflict { what: "grant", .. }),
+        "{conflict}"
+    );
+    assert_eq!(dodo.grant(&delivered).unwrap()["status"], "Delivered");
+    let unknown = dodo.fail_grant("entg_nope", "X", "y").unwrap_err();
+    assert!(
+        matches!(unknown, SeedError::Unknown { what: "grant", .. }),
+        "{unknown}"
+    );
+}

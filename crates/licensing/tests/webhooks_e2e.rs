@@ -247,6 +247,41 @@ async fn dodo_grant_events_reach_the_handler_as_license_events_after_a_retry() {
 }
 
 #[tokio::test]
+async fn a_failed_dodo_grant_reaches_the_handler_with_its_error() {
+    let now: DateTime<Utc> = "2026-06-11T10:00:00Z".parse().unwrap();
+    let handler = dodo_handler(DODO_SECRET, now, 0);
+    let dodo = DodoEmulator::start().await;
+    dodo.set_now(now);
+    dodo.set_webhooks(target(serve(Arc::clone(&handler)).await, DODO_SECRET))
+        .unwrap();
+    let entitlement = dodo.add_entitlement(EntitlementSeed::new("Pro").manual());
+    let grant = dodo
+        .add_grant(GrantSeed::new(&entitlement, "cus_ada"))
+        .unwrap();
+    dodo.fail_grant(&grant, "DELIVERY_FAILED", "The key could not be issued")
+        .unwrap();
+
+    let deliveries = dodo.wait_for_webhooks(2, Duration::from_secs(10)).await;
+    assert_eq!(deliveries.len(), 2);
+    let events = handler.events();
+    assert_eq!(
+        kinds(&events),
+        [
+            (EventKind::Created, "entitlement_grant.created"),
+            (EventKind::Failed, "entitlement_grant.failed"),
+        ]
+    );
+    let failed = &events[1];
+    assert_eq!(failed.grant_id.as_deref(), Some(grant.as_str()));
+    assert_eq!(failed.error_code.as_deref(), Some("DELIVERY_FAILED"));
+    assert_eq!(
+        failed.reason.as_deref(),
+        Some("The key could not be issued")
+    );
+    assert!(failed.license.is_none(), "a failed grant has no key");
+}
+
+#[tokio::test]
 async fn lemonsqueezy_key_events_reach_the_handler_as_license_events_after_a_retry() {
     let handler = lemon_handler(LEMON_SECRET, 1);
     let lemon = LemonSqueezyEmulator::start().await;

@@ -32,11 +32,12 @@ pub(crate) struct EntitlementRecord {
     pub(crate) activation_message: Option<String>,
 }
 
-/// A grant's life: `Pending` → `Delivered` → `Revoked` (or `Failed`).
+/// A grant's life: `Pending` → `Delivered` → `Revoked`, or `Pending` → `Failed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum GrantStatus {
     Pending,
     Delivered,
+    Failed,
     Revoked,
 }
 
@@ -46,6 +47,7 @@ impl GrantStatus {
         match self {
             Self::Pending => "Pending",
             Self::Delivered => "Delivered",
+            Self::Failed => "Failed",
             Self::Revoked => "Revoked",
         }
     }
@@ -65,6 +67,8 @@ pub(crate) struct GrantRecord {
     pub(crate) license_key_id: Option<String>,
     pub(crate) payment_id: Option<String>,
     pub(crate) metadata: BTreeMap<String, String>,
+    /// `error_code` and `error_message` of a failed grant.
+    pub(crate) error: Option<(String, String)>,
 }
 
 /// A status filter (`status=…`), matched without regard to case: the SDK spells the status
@@ -137,8 +141,8 @@ impl State {
             "delivered_at": g.delivered_at.as_ref().map(timestamp),
             "revoked_at": g.revoked_at.as_ref().map(timestamp),
             "revocation_reason": null,
-            "error_code": null,
-            "error_message": null,
+            "error_code": g.error.as_ref().map(|e| &e.0),
+            "error_message": g.error.as_ref().map(|e| &e.1),
             "payment_id": g.payment_id,
             "subscription_id": null,
             "license_key": key.map(|k| json!({
@@ -157,12 +161,14 @@ impl State {
     }
 
     /// Adds a grant of `entitlement_id`: delivered with `key` (or a generated one) for `auto`
-    /// fulfilment, pending for `manual`. Returns the grant's id.
+    /// fulfilment, pending for `manual`; failed with `failure` (code, message) instead of
+    /// delivered when one is given. Returns the grant's id.
     pub(crate) fn grant(
         &mut self,
         entitlement_id: &str,
         customer_id: &str,
         key: Option<String>,
+        failure: Option<(String, String)>,
     ) -> Result<String, Failure> {
         let entitlement = self
             .entitlement(entitlement_id)
@@ -183,16 +189,21 @@ impl State {
             license_key_id: None,
             payment_id: Some(new_id("pay")),
             metadata: BTreeMap::new(),
+            error: None,
         });
         self.emit_grant("created", &id);
-        if entitlement.fulfilment == Fulfilment::Auto {
-            let key = key.unwrap_or_else(|| new_id("KEY").to_ascii_uppercase());
-            let body = json!({"key": key});
-            if let Err(failure) = self.deliver(&id, &body) {
-                self.grants.retain(|g| g.id != id);
-                self.outbox.truncate(queued);
-                return Err(failure);
+        let outcome = match failure {
+            Some((code, message)) => self.fail(&id, &code, &message),
+            None if entitlement.fulfilment == Fulfilment::Auto => {
+                let key = key.unwrap_or_else(|| new_id("KEY").to_ascii_uppercase());
+                self.deliver(&id, &json!({"key": key}))
             }
+            None => Ok(Value::Null),
+        };
+        if let Err(failure) = outcome {
+            self.grants.retain(|g| g.id != id);
+            self.outbox.truncate(queued);
+            return Err(failure);
         }
         Ok(id)
     }
@@ -289,6 +300,31 @@ impl State {
             }
             self.emit_grant("revoked", grant_id);
         }
+        Ok(self.grant_answer(grant_id))
+    }
+
+    /// Fails a pending grant: its delivery could not be made (`error_code`, `error_message`);
+    /// sends `entitlement_grant.failed`. A grant that is not pending is refused (409), as a
+    /// second delivery is.
+    pub(crate) fn fail(
+        &mut self,
+        grant_id: &str,
+        code: &str,
+        message: &str,
+    ) -> Result<Value, Failure> {
+        let now = self.now();
+        let grant = self.grant_mut(grant_id)?;
+        if grant.status != GrantStatus::Pending {
+            return Err((
+                409,
+                "GRANT_NOT_PENDING",
+                "Only a pending grant can fail".to_owned(),
+            ));
+        }
+        grant.status = GrantStatus::Failed;
+        grant.updated_at = now;
+        grant.error = Some((code.to_owned(), message.to_owned()));
+        self.emit_grant("failed", grant_id);
         Ok(self.grant_answer(grant_id))
     }
 

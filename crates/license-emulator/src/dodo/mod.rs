@@ -154,6 +154,26 @@ impl Emulator<State> {
         self.write(|state| seed::insert_grant(state, seed))
     }
 
+    /// Fails a pending grant, as Dodo does when it cannot fulfil one: status `Failed` with this
+    /// `error_code` and `error_message`, and an `entitlement_grant.failed` webhook. An unknown
+    /// grant is [`SeedError::Unknown`]; one that is not pending, [`SeedError::Conflict`].
+    pub fn fail_grant(&self, id: &str, code: &str, message: &str) -> Result<(), SeedError> {
+        self.write(|state| state.fail(id, code, message).map(drop))
+            .map_err(|(status, _, _)| {
+                if status == 404 {
+                    SeedError::Unknown {
+                        what: "grant",
+                        id: id.to_owned(),
+                    }
+                } else {
+                    SeedError::Conflict {
+                        what: "grant",
+                        reason: "only a pending grant can fail",
+                    }
+                }
+            })
+    }
+
     /// A grant as `GET /entitlements/{id}/grants` lists it, if it exists.
     pub fn grant(&self, id: &str) -> Option<Value> {
         self.read(|state| {

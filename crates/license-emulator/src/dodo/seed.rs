@@ -181,6 +181,7 @@ pub struct GrantSeed {
     entitlement_id: String,
     customer_id: String,
     key: Option<String>,
+    failure: Option<(String, String)>,
 }
 
 impl GrantSeed {
@@ -190,6 +191,7 @@ impl GrantSeed {
             entitlement_id: entitlement_id.into(),
             customer_id: customer_id.into(),
             key: None,
+            failure: None,
         }
     }
 
@@ -198,13 +200,25 @@ impl GrantSeed {
         self.key = Some(key.into());
         self
     }
+
+    /// The grant fails instead of being fulfilled: status `Failed` with this `error_code` and
+    /// `error_message`, and an `entitlement_grant.failed` webhook after the `created` one.
+    pub fn failed(mut self, code: impl Into<String>, message: impl Into<String>) -> Self {
+        self.failure = Some((code.into(), message.into()));
+        self
+    }
 }
 
 /// Adds a grant (delivered at once for automatic fulfilment, pending for manual); returns its
 /// id (`entg_…`).
 pub(crate) fn insert_grant(state: &mut State, seed: GrantSeed) -> Result<String, SeedError> {
     state
-        .grant(&seed.entitlement_id, &seed.customer_id, seed.key)
+        .grant(
+            &seed.entitlement_id,
+            &seed.customer_id,
+            seed.key,
+            seed.failure,
+        )
         .map_err(|(_, code, _)| match code {
             "NOT_FOUND" => SeedError::Unknown {
                 what: "entitlement",

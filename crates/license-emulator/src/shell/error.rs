@@ -56,6 +56,14 @@ pub enum SeedError {
         /// Its id (never a license key).
         id: String,
     },
+    /// The record is in a state that does not allow the change (e.g. failing a delivered grant).
+    #[error("{what}: {reason}")]
+    Conflict {
+        /// The kind of record.
+        what: &'static str,
+        /// Why the change is refused.
+        reason: &'static str,
+    },
 }
 
 impl SeedError {
