@@ -58,7 +58,7 @@ tasks:
                    build the cargo-fuzz targets in fuzz/ (nightly), run each for N s (default 60),
                    print executions and crashes per target; fails on a crash
   package          cargo package of every published crate, each verified against the others as
-                   packaged (removes this checkout's earlier extractions of them from $CARGO_HOME)
+                   packaged, in a fresh target/package-verify/run-* folder per run
   conformance dodo the Dodo client against Dodo's own OpenAPI document, served by Prism";
 
 /// The bench binary and the two validate-only children it measures peak RSS of, then the run.
