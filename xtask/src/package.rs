@@ -45,6 +45,8 @@ pub(crate) fn run() -> Result<(), String> {
             "--exclude",
             "license-bench",
             "--exclude",
+            "license-test-support",
+            "--exclude",
             "xtask",
             "--allow-dirty",
             "--target-dir",
