@@ -3,12 +3,9 @@
 
 mod common;
 
-use std::sync::atomic::Ordering;
-use std::time::Duration;
-
-use common::raw::{answer, chunked, serve};
 use common::{fast_options, identity};
 use license_http::{HttpClient, Request};
+use license_test_support::{Fault, answer, chunked, serve};
 
 #[derive(Debug, serde::Deserialize)]
 #[allow(dead_code)]
@@ -41,15 +38,15 @@ fn unreadable() -> Vec<(&'static str, Vec<u8>)> {
 #[tokio::test]
 async fn a_2xx_with_an_unreadable_body_to_an_activation_may_have_been_applied() {
     for (name, raw) in unreadable() {
-        let server = serve(raw, Duration::ZERO).await;
+        let server = serve(Fault::Raw(raw)).await.unwrap();
         let http =
-            HttpClient::new(identity(), &server.url, fast_options().max_body_bytes(CAP)).unwrap();
+            HttpClient::new(identity(), server.url(), fast_options().max_body_bytes(CAP)).unwrap();
         let post = Request::post("activate", ["activate"]).unwrap();
         let err = http.send_json::<Activation>(post).await.unwrap_err();
         assert!(err.is_decode(), "{name}: {err}");
         assert!(err.may_have_been_applied(), "{name}: {err}");
         assert_eq!(err.attempts(), 1, "{name}");
-        assert_eq!(server.counters.requests.load(Ordering::SeqCst), 1, "{name}");
+        assert_eq!(server.requests(), 1, "{name}");
 
         // The same body to a read says nothing was applied (nothing could be).
         let get = Request::get("read", ["thing"]).unwrap();
@@ -63,8 +60,10 @@ async fn a_2xx_with_an_unreadable_body_to_an_activation_may_have_been_applied() 
 
 #[tokio::test]
 async fn a_4xx_with_an_unreadable_body_proves_nothing_was_applied() {
-    let server = serve(answer(422, b"<html>nope</html>"), Duration::ZERO).await;
-    let http = HttpClient::new(identity(), &server.url, fast_options()).unwrap();
+    let server = serve(Fault::Raw(answer(422, b"<html>nope</html>")))
+        .await
+        .unwrap();
+    let http = HttpClient::new(identity(), server.url(), fast_options()).unwrap();
     let post = Request::post("activate", ["activate"]).unwrap();
     let err = http.send_json::<Activation>(post).await.unwrap_err();
     assert_eq!(err.status(), Some(422));

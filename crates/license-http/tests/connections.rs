@@ -3,18 +3,21 @@
 
 mod common;
 
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use common::identity;
-use common::raw::{answer, serve};
 use license_http::{HttpClient, HttpOptions, Request};
+use license_test_support::{Fault, Loopback, answer};
 
 /// (most requests answered at once, most connections open at once, connections in all)
 async fn peaks_with(options: HttpOptions, callers: usize) -> (usize, usize, usize) {
     // A slow answer keeps every connection busy, so an unbounded client opens one per caller.
-    let server = serve(answer(200, br#"{"valid":true}"#), Duration::from_millis(5)).await;
-    let http = HttpClient::new(identity(), &server.url, options).unwrap();
+    let server = Loopback::new(Fault::Raw(answer(200, br#"{"valid":true}"#)))
+        .delay(Duration::from_millis(5))
+        .start()
+        .await
+        .unwrap();
+    let http = HttpClient::new(identity(), server.url(), options).unwrap();
     let tasks: Vec<_> = (0..callers)
         .map(|_| {
             let http = http.clone();
@@ -31,13 +34,9 @@ async fn peaks_with(options: HttpOptions, callers: usize) -> (usize, usize, usiz
         }
     }
     assert_eq!(errors, 0);
-    let c = &server.counters;
-    assert_eq!(c.requests.load(Ordering::SeqCst), callers);
-    (
-        c.peak_busy.load(Ordering::SeqCst),
-        c.peak.load(Ordering::SeqCst),
-        c.accepted.load(Ordering::SeqCst),
-    )
+    let c = server.counters();
+    assert_eq!(c.requests(), callers);
+    (c.peak_busy(), c.peak(), c.accepted())
 }
 
 /// Requests in flight never exceed the bound. Connections follow it: a connection is opened only

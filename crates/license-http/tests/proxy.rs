@@ -4,10 +4,9 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
-#[path = "support/forward_proxy.rs"]
-mod forward_proxy;
 
 use license_http::{HttpClient, HttpOptions, Proxy};
+use license_test_support::forward_proxy;
 use serde_json::{Value, json};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -32,9 +31,9 @@ async fn via(options: HttpOptions, server: &MockServer) -> Value {
 #[tokio::test]
 async fn requests_go_through_an_explicit_proxy() {
     let server = provider().await;
-    let proxy = forward_proxy::start().await;
+    let proxy = forward_proxy().await.unwrap();
 
-    let body = via(fast_options().proxy(proxy.url.as_str()), &server).await;
+    let body = via(fast_options().proxy(proxy.url()), &server).await;
     assert_eq!(body, json!({"via": "proxy"}));
     let heads = proxy.heads();
     assert_eq!(heads.len(), 1);
@@ -60,9 +59,9 @@ async fn with_the_system_proxy_off_requests_go_straight_to_the_provider() {
 #[tokio::test]
 async fn the_proxy_credentials_reach_the_proxy_and_nothing_else() {
     let server = provider().await;
-    let proxy = forward_proxy::start().await;
+    let proxy = forward_proxy().await.unwrap();
     let with_credentials = proxy
-        .url
+        .url()
         .replace("http://", &format!("http://alice:{CANARY}@"));
     let options = fast_options().proxy(with_credentials);
     assert!(!format!("{options:?}").contains(CANARY));

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use common::{answer, answer_then, client, fast_options, get, identity, post};
 use license_http::{HttpClient, HttpOptions, Request, RetryPolicy};
+use license_test_support::{Fault, serve};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -270,16 +271,8 @@ async fn a_hostile_retry_after_is_ignored_never_a_panic() {
 
 #[tokio::test]
 async fn connection_refused_is_a_network_error_never_applied_and_retried() {
-    // Bind then drop a listener: its port now refuses connections.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    let http = HttpClient::new(
-        identity(),
-        &format!("http://127.0.0.1:{port}"),
-        fast_options(),
-    )
-    .unwrap();
+    let refused = serve(Fault::Refused).await.unwrap();
+    let http = HttpClient::new(identity(), refused.url(), fast_options()).unwrap();
     let err = http.send_empty(post()).await.unwrap_err();
     assert!(err.is_network(), "{err:?}");
     assert!(!err.may_have_been_applied());

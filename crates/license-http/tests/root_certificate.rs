@@ -6,8 +6,6 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
-#[path = "support/forward_proxy.rs"]
-mod forward_proxy;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,7 +23,7 @@ use tokio_rustls::rustls::crypto::aws_lc_rs;
 use tokio_rustls::rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 
 use common::{get, identity};
-use forward_proxy::read_head;
+use license_test_support::read_request;
 
 /// A certificate authority's PEM, and a leaf for 127.0.0.1 that it signed (DER, with its key).
 struct Pki {
@@ -90,7 +88,7 @@ async fn https_server(pki: &Pki) -> (String, Arc<Seen>) {
                     return;
                 };
                 seen.handshakes.fetch_add(1, Ordering::SeqCst);
-                if read_head(&mut tls).await.is_none() {
+                if read_request(&mut tls, &mut Vec::new()).await.is_none() {
                     return;
                 }
                 let answer = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}";

@@ -7,12 +7,11 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
-#[path = "support/forward_proxy.rs"]
-mod forward_proxy;
 
 use std::process::Command;
 
 use license_http::HttpClient;
+use license_test_support::forward_proxy;
 use serde_json::{Value, json};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -46,7 +45,7 @@ async fn the_environment_proxy_is_followed_unless_switched_off() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"via": "provider"})))
         .mount(&server)
         .await;
-    let proxy = forward_proxy::start().await;
+    let proxy = forward_proxy().await.unwrap();
 
     let mut child = Command::new(std::env::current_exe().unwrap());
     child.args([TEST_NAME, "--exact", "--nocapture", "--test-threads=1"]);
@@ -54,8 +53,8 @@ async fn the_environment_proxy_is_followed_unless_switched_off() {
         child.env_remove(variable);
     }
     child
-        .env("HTTP_PROXY", &proxy.url)
-        .env("http_proxy", &proxy.url)
+        .env("HTTP_PROXY", proxy.url())
+        .env("http_proxy", proxy.url())
         .env(CHILD, server.uri());
     let output = tokio::task::spawn_blocking(move || child.output())
         .await

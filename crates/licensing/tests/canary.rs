@@ -27,8 +27,6 @@ mod faults;
 mod guard;
 #[path = "canary/rig.rs"]
 mod rig;
-#[path = "faults/server.rs"]
-mod server;
 #[path = "canary/success.rs"]
 mod success;
 #[path = "canary/trace.rs"]

@@ -17,16 +17,14 @@
 mod load;
 #[path = "faults/providers.rs"]
 mod providers;
-#[path = "faults/server.rs"]
-mod server;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use license_core::LicenseError;
 use license_http::{HttpOptions, RetryPolicy};
+use license_test_support::Fault;
 use providers::{Call, PROVIDERS};
-use server::Fault;
 
 /// Per attempt; the hang and trickle faults end here.
 const ATTEMPT: Duration = Duration::from_secs(1);
@@ -284,11 +282,11 @@ fn exception(row: &str, provider: &str, kind: &str) -> Option<Expect> {
 
 /// Runs one cell; `Err` says what was wrong.
 async fn cell(fault: Fault, call: Call, want: Expect) -> Result<usize, String> {
-    let server = server::serve(fault).await;
+    let server = license_test_support::serve(fault).await.unwrap();
     let started = Instant::now();
     let ended = tokio::time::timeout(
         DEADLINE + SLACK,
-        tokio::spawn(call(server.url.clone(), options())),
+        tokio::spawn(call(server.url().to_owned(), options())),
     )
     .await;
     let elapsed = started.elapsed();
@@ -318,7 +316,7 @@ async fn cell(fault: Fault, call: Call, want: Expect) -> Result<usize, String> {
     if elapsed > DEADLINE + SLACK {
         wrong.push(format!("took {elapsed:?}"));
     }
-    if server.elsewhere.load(std::sync::atomic::Ordering::SeqCst) != 0 {
+    if server.elsewhere() != 0 {
         wrong.push("the redirect was followed".into());
     }
     if wrong.is_empty() {
@@ -362,7 +360,7 @@ async fn fault_matrix() {
             ] {
                 let gate = gate.clone();
                 let label = format!("{} / {} {kind}", row.name, provider.name);
-                let fault = row.fault;
+                let fault = row.fault.clone();
                 let want = exception(row.name, provider.name, kind).unwrap_or(want);
                 cells.spawn(async move {
                     let _permit = gate.acquire_owned().await.unwrap();

@@ -1,8 +1,6 @@
 //! Helpers shared by the transport tests.
 #![allow(dead_code, clippy::unwrap_used)]
 
-pub(crate) mod raw;
-
 use std::time::Duration;
 
 use license_http::{ClientIdentity, HttpClient, HttpOptions, Request, RetryPolicy};

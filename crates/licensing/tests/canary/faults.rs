@@ -1,5 +1,5 @@
 //! The error paths: every facade operation of every provider, and each client's own calls,
-//! against the fault matrix's server (`faults/server.rs`), its HTTP answers echoing the secrets
+//! against the fault matrix's server (`license-test-support`), its HTTP answers echoing the secrets
 //! the call carried in the body and in headers, and against servers echoing all they received.
 
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use crate::check::{
 };
 use crate::echo;
 use crate::rig::{self, NAMES};
-use crate::server::{self, Fault};
+use license_test_support::{Fault, serve};
 
 /// The body cap of every cell.
 const CAP: usize = 16 * 1024;
@@ -148,8 +148,8 @@ const ECHO_STATUSES: [u16; 10] = [200, 400, 401, 403, 404, 409, 422, 429, 500, 5
 async fn cell(index: usize, caller: Caller, target: Target, label: String, shown: Arc<Shown>) {
     let (_server, base) = match target {
         Target::Fault(fault) => {
-            let server = server::serve(fault).await;
-            let url = server.url.clone();
+            let server = serve(fault).await.unwrap_or_else(|e| panic!("{e}"));
+            let url = server.url().to_owned();
             (Some(server), url)
         }
         Target::Echo(url) => (None, url),

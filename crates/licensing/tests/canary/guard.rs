@@ -12,7 +12,7 @@ use licensing::guard::{AppSecret, Fingerprint, Guard};
 
 use crate::check::{APP_SECRET, LICENSE_KEY, MACHINE_ID, Shown};
 use crate::rig::{self, Emulators, NAMES};
-use crate::server::{self, Fault};
+use license_test_support::{Fault, serve};
 
 const SALT: &str = "com.example.canary";
 
@@ -77,15 +77,21 @@ pub(crate) async fn all(emulators: &Emulators, shown: &Shown) -> usize {
         shown.debug(&what("stored state"), &first.stored_state());
         checks += 1;
 
-        let refused = server::serve(Fault::Refused).await;
-        let failing = server::serve(Fault::Answer(503, "retry-after: 1\r\n", b"{}")).await;
+        let refused = serve(Fault::Refused)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let failing = serve(Fault::Answer(503, "retry-after: 1\r\n", b"{}"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let echo = format!("{{\"message\":\"Invalid key {LICENSE_KEY}\"}}");
         let body: &'static [u8] = Box::leak(echo.into_boxed_str()).as_bytes();
-        let refusing = server::serve(Fault::Answer(401, "", body)).await;
+        let refusing = serve(Fault::Answer(401, "", body))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         for server in [&refused, &failing, &refusing] {
             let url = match index {
-                2 => format!("{}/api/v1/", server.url),
-                _ => server.url.clone(),
+                2 => format!("{}/api/v1/", server.url()),
+                _ => server.url().to_owned(),
             };
             let provider = rig::provider(index, &url, options(), shown);
             let g = guard(index, provider, &dir, &clock);

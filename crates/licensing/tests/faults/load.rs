@@ -5,9 +5,10 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use super::{serial, server};
+use super::serial;
 use license_core::{LicenseError, SecretLicenseKey};
 use license_emulator::{devpayr, dodo, lemonsqueezy, signed_license};
+use license_test_support::{Server, relay};
 use licensing::{
     ActivateRequest, ApiKey, DevPayrProvider, DodoProvider, LemonSqueezyProvider, LicenseProvider,
     SignedLicenseProvider, ValidateRequest,
@@ -61,8 +62,8 @@ fn report(what: &str, count: usize, failures: &[String]) {
 
 /// The connections one client (and its clones, and the facade over it) opened at once stayed
 /// within `HttpOptions::max_connections` (default 32).
-fn within_bound(what: &str, proxy: &server::Proxy) {
-    let (peak, accepted) = proxy.connections();
+fn within_bound(what: &str, proxy: &Server) {
+    let (peak, accepted) = (proxy.counters().peak(), proxy.counters().accepted());
     println!("load: {what}: peak {peak} connections open at once, {accepted} opened in all");
     // In-flight requests are bounded exactly, connections nearly: 3 Dodo runs of 7 here saw 33 open at
     // once (a connection not yet back in the pool when the next caller's turn came, so a new one
@@ -108,8 +109,8 @@ macro_rules! keyed_client {
 async fn dodo_load() {
     let emulator = dodo::DodoEmulator::start().await;
     emulator.add_license(dodo::LicenseSeed::new(KEY));
-    let proxy = server::proxy(&emulator.uri()).await;
-    let client = keyed_client!(dodo, emulator, proxy.url.clone());
+    let proxy = relay(&emulator.uri()).await.unwrap();
+    let client = keyed_client!(dodo, emulator, proxy.url().to_owned());
     through_client("dodo validate", &client, |c, k| async move {
         c.licenses().validate(&k, None).await.map(|v| v.valid)
     })
@@ -122,8 +123,8 @@ async fn dodo_load() {
 async fn lemonsqueezy_load() {
     let emulator = lemonsqueezy::LemonSqueezyEmulator::start().await;
     emulator.add_license(lemonsqueezy::LicenseSeed::new(KEY));
-    let proxy = server::proxy(&emulator.uri()).await;
-    let client = keyed_client!(lemonsqueezy, emulator, proxy.url.clone());
+    let proxy = relay(&emulator.uri()).await.unwrap();
+    let client = keyed_client!(lemonsqueezy, emulator, proxy.url().to_owned());
     through_client("lemonsqueezy validate", &client, |c, k| async move {
         c.licenses().validate(&k, None).await.map(|a| a.confirmed)
     })
@@ -138,9 +139,9 @@ async fn devpayr_load() {
     emulator
         .add_license(devpayr::LicenseSeed::new(KEY))
         .unwrap();
-    let proxy = server::proxy(&emulator.uri()).await;
+    let proxy = relay(&emulator.uri()).await.unwrap();
     let client = ::devpayr::Client::builder()
-        .base_url(proxy.url.clone())
+        .base_url(proxy.url().to_owned())
         .api_key(devpayr::GLOBAL_KEY)
         .build()
         .unwrap();
@@ -192,8 +193,8 @@ async fn verify_all(client: &::signed_license::Client, count: usize) -> Vec<Stri
 async fn signed_load() {
     let emulator = signed_license::SignedLicenseEmulator::start().await;
     emulator.add_license(signed_license::LicenseSeed::new(KEY));
-    let proxy = server::proxy(&emulator.uri()).await;
-    let client = signed_client(&emulator, proxy.url.clone());
+    let proxy = relay(&emulator.uri()).await.unwrap();
+    let client = signed_client(&emulator, proxy.url().to_owned());
     let provider: Arc<dyn LicenseProvider> =
         Arc::new(SignedLicenseProvider::new(client.clone()).with_product_id(1));
     let activated = provider

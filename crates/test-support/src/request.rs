@@ -1,0 +1,43 @@
+//! Reading HTTP/1.1 requests off a stream.
+
+use tokio::io::{AsyncRead, AsyncReadExt};
+
+/// Reads one request from `stream`: its head (request line and headers, up to the blank line),
+/// then a body of Content-Length bytes, which is dropped. Returns the head as text; `None` when
+/// the connection ends or fails first. Bytes read past the request stay in `buffer` for the next
+/// call on the same connection.
+pub async fn read_request(
+    stream: &mut (impl AsyncRead + Unpin),
+    buffer: &mut Vec<u8>,
+) -> Option<String> {
+    let end = loop {
+        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        fill(stream, buffer).await?;
+    };
+    let head = String::from_utf8_lossy(&buffer[..end]).into_owned();
+    let length: usize = head
+        .to_ascii_lowercase()
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    while buffer.len() < end + length {
+        fill(stream, buffer).await?;
+    }
+    buffer.drain(..end + length);
+    Some(head)
+}
+
+/// Appends one read to `buffer`; `None` at the end of the stream or on an error.
+async fn fill(stream: &mut (impl AsyncRead + Unpin), buffer: &mut Vec<u8>) -> Option<()> {
+    let mut chunk = [0u8; 4096];
+    match stream.read(&mut chunk).await {
+        Ok(0) | Err(_) => None,
+        Ok(n) => {
+            buffer.extend_from_slice(&chunk[..n]);
+            Some(())
+        }
+    }
+}
