@@ -9,7 +9,6 @@ use license_core::{LicenseProvider, ListRequest, ValidateRequest};
 use license_emulator::dodo::DodoEmulator;
 use license_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed};
 use licensing::DodoProvider;
-use support::relay::Relay;
 use support::{TempDir, args, json, run, text};
 
 const KEYS: usize = 1000;
@@ -276,13 +275,13 @@ async fn a_target_without_create_is_not_supported() {
 async fn a_network_failure_mid_run_leaves_the_journal_consistent_and_the_rerun_finishes() {
     const KEYS: usize = 300;
     let rig = Rig::start(KEYS).await;
-    let relay = Relay::to(&rig.dodo.uri()).await;
+    let relay = license_test_support::relay(&rig.dodo.uri()).await.unwrap();
     let mut through_relay = rig.args(&["--apply", "--json"]);
     let to = through_relay
         .iter()
         .position(|a| *a == rig.dodo.uri())
         .unwrap();
-    through_relay[to] = relay.uri.clone();
+    through_relay[to] = relay.url().to_owned();
 
     let child = support::spawn(&through_relay, &rig.envs());
     let journal = rig.dir.path("journal.jsonl");

@@ -414,7 +414,10 @@ async fn secrets_stay_out_of_debug_and_errors() {
 #[tokio::test]
 async fn transport_failures_stay_errors() {
     let client = devpayr::Client::builder()
-        .base_url(format!("{}/api/v1/", closed_port()))
+        .base_url(format!(
+            "{}/api/v1/",
+            license_test_support::refused_url().unwrap()
+        ))
         .build()
         .unwrap();
     let p: Box<dyn LicenseProvider> = Box::new(DevPayrProvider::new(client, SEED_PROJECT));
@@ -423,12 +426,4 @@ async fn transport_failures_stay_errors() {
         .await
         .unwrap_err();
     assert!(err.is_network(), "{err}");
-}
-
-/// A loopback URL nothing listens on (a port just bound and released).
-fn closed_port() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    format!("http://127.0.0.1:{port}")
 }

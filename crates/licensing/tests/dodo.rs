@@ -393,7 +393,7 @@ async fn secrets_stay_out_of_debug_and_errors() {
 #[tokio::test]
 async fn transport_failures_stay_errors() {
     let client = dodo::Client::builder()
-        .base_url(closed_port())
+        .base_url(license_test_support::refused_url().unwrap())
         .api_key("sk_test")
         .build()
         .unwrap();
@@ -405,12 +405,4 @@ async fn transport_failures_stay_errors() {
     assert!(err.is_network(), "{err}");
     let err = p.validate(ValidateRequest::new(KEY)).await.unwrap_err();
     assert!(err.is_network(), "{err}");
-}
-
-/// A loopback URL nothing listens on (a port just bound and released).
-fn closed_port() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    format!("http://127.0.0.1:{port}")
 }

@@ -37,6 +37,13 @@ pub async fn serve(fault: Fault) -> io::Result<Server> {
     Loopback::new(fault).start().await
 }
 
+/// A loopback URL nobody listens on (a port bound, then released): connecting is refused.
+/// [`serve`]`(`[`Fault::Refused`]`)` gives the same as a [`Server`], inside a runtime.
+pub fn refused_url() -> io::Result<String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    Ok(format!("http://{}", listener.local_addr()?))
+}
+
 /// A counting TCP relay in front of `upstream` (`http://host:port/base/path`); see
 /// [`Loopback::relay`].
 pub async fn relay(upstream: &str) -> io::Result<Server> {

@@ -228,6 +228,15 @@ impl Server {
             .clone()
     }
 
+    /// Cuts the network: the listener closes (new connections are refused) and every open
+    /// connection ends, as when the network goes away in the middle of a run. Dropping the
+    /// server does the same.
+    pub fn cut(&self) {
+        if let Some(task) = &self.task {
+            task.abort();
+        }
+    }
+
     /// Requests the redirect target of [`Fault::Redirect`] saw (0 for any other server).
     pub fn elsewhere(&self) -> usize {
         self.elsewhere
@@ -238,8 +247,6 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        if let Some(task) = &self.task {
-            task.abort();
-        }
+        self.cut();
     }
 }

@@ -22,6 +22,17 @@ async fn refused_has_nobody_listening() {
 }
 
 #[tokio::test]
+async fn a_refused_url_has_nobody_listening() {
+    let url = license_test_support::refused_url().unwrap();
+    let address = url.strip_prefix("http://127.0.0.1:").unwrap();
+    assert!(address.parse::<u16>().is_ok(), "{url}");
+    let err = TcpStream::connect(url.trim_start_matches("http://"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ConnectionRefused);
+}
+
+#[tokio::test]
 async fn closed_reads_the_request_and_closes_without_a_byte() {
     let server = serve(Fault::Closed).await.unwrap();
     let mut stream = send(&server, GET).await;

@@ -52,6 +52,27 @@ async fn dropping_the_server_ends_its_connections() {
 }
 
 #[tokio::test]
+async fn a_cut_relay_ends_its_connections_and_refuses_new_ones() {
+    let upstream = serve(Fault::Answer(200, "", b"{}")).await.unwrap();
+    let proxy = relay(upstream.url()).await.unwrap();
+    let expected = answer(200, b"{}");
+    let mut stream = send(&proxy, GET).await;
+    assert_eq!(read_exact(&mut stream, expected.len()).await, expected);
+    proxy.cut();
+    let (got, end) = read_for(&mut stream, Duration::from_secs(2)).await;
+    assert!(
+        got.is_empty() && matches!(end, Ok(true) | Err(_)),
+        "{end:?}"
+    );
+    assert!(
+        tokio::net::TcpStream::connect(proxy.address())
+            .await
+            .is_err()
+    );
+    assert_eq!(upstream.requests(), 1);
+}
+
+#[tokio::test]
 async fn the_relay_keeps_the_path_and_counts_connections() {
     let upstream = serve(Fault::Answer(200, "", b"{\"up\":1}")).await.unwrap();
     let proxy = relay(&format!("{}/base/path", upstream.url()))

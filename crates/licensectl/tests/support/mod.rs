@@ -4,7 +4,6 @@
 
 pub(crate) mod admin;
 pub(crate) mod emulate;
-pub(crate) mod relay;
 
 use std::io::Write;
 use std::path::PathBuf;

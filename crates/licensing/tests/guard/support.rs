@@ -62,14 +62,6 @@ fn no_retry() -> license_http::HttpOptions {
     license_http::HttpOptions::new().retry(license_http::RetryPolicy::none())
 }
 
-/// A loopback address nobody listens on: connecting is refused at once.
-pub fn dead_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    format!("http://127.0.0.1:{port}")
-}
-
 impl Rig {
     pub async fn start(kind: Kind) -> Self {
         match kind {
@@ -156,7 +148,7 @@ impl Rig {
 
     /// The same provider, pointed at a closed port.
     pub fn offline(&self) -> Arc<dyn LicenseProvider> {
-        self.at(&dead_url())
+        self.at(&license_test_support::refused_url().unwrap())
     }
 
     /// The same provider, pointed at `base_url`.
