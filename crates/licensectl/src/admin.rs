@@ -44,7 +44,7 @@ pub(crate) async fn create(
 /// Said as "not supported" (exit code 2, in words a script can look for), with what to use instead.
 fn lacking(provider: Provider, with_key: bool) -> Option<LicenseError> {
     let (operation, message) = match (provider, with_key) {
-        (Provider::DevPayr, true) => (
+        (provider, true) if !imports_keys(provider) => (
             "import",
             "devpayr generates its license keys and cannot import one: use create without \
              --key-file",
@@ -60,6 +60,12 @@ fn lacking(provider: Provider, with_key: bool) -> Option<LicenseError> {
             .with_provider(provider.as_str())
             .with_operation(operation),
     )
+}
+
+/// Whether a provider that creates licenses can take the key text from us: DevPayr generates
+/// every key itself.
+pub(crate) fn imports_keys(provider: Provider) -> bool {
+    provider != Provider::DevPayr
 }
 
 /// Changes the limit and expiry of license `id`.

@@ -272,6 +272,32 @@ async fn a_target_without_create_is_not_supported() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_target_that_generates_its_keys_is_not_supported_before_anything_is_read() {
+    let rig = Rig::start(1).await;
+    let devpayr = license_test_support::refused_url().unwrap();
+    let mut a = args(&["--project", "7"]);
+    a.extend(rig.args(&["--apply"]));
+    let to = a.iter().position(|s| s == "dodo").unwrap();
+    a[to] = "devpayr".into();
+    let to_url = a.iter().position(|s| *s == rig.dodo.uri()).unwrap();
+    a[to_url] = devpayr;
+    let mut envs = rig.envs();
+    envs.push(("DEVPAYR_API_KEY".into(), "devpayr-test-key".into()));
+    let out = run(a, envs, None).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("devpayr generates its license keys and cannot import one"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        rig.ls.received_requests().await.is_empty(),
+        "nothing was read at the source"
+    );
+    assert_eq!(rig.journal_lines(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_network_failure_mid_run_leaves_the_journal_consistent_and_the_rerun_finishes() {
     const KEYS: usize = 300;
     let rig = Rig::start(KEYS).await;

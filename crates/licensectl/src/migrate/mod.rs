@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use license_core::{CreateRequest, LicenseError, LicenseProvider};
+use license_core::{CreateRequest, ErrorKind, LicenseError, LicenseProvider};
 use serde_json::json;
 
 use crate::cli::MigrateArgs;
@@ -55,6 +55,18 @@ pub(crate) async fn run(
     let (from, to) = (source.provider().as_str(), target.provider().as_str());
     if !target.capabilities().create {
         return Err(LicenseError::unsupported(to, "create"));
+    }
+    if !crate::admin::imports_keys(target.provider()) {
+        // Checked before anything is read: every key would be refused at the target.
+        return Err(LicenseError::new(
+            ErrorKind::Unsupported,
+            format!(
+                "{to} generates its license keys and cannot import one, so customers' keys \
+                 cannot keep working there: it cannot be a migration target"
+            ),
+        )
+        .with_provider(to)
+        .with_operation("import"));
     }
     let done = journal::read(&args.journal, from, to)?;
     let licenses = listing::all(source.as_ref()).await?;
