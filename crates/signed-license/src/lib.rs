@@ -9,9 +9,10 @@
 //! use chrono::DateTime;
 //! use signed_license::{KeySet, Policy, PublicKey, ResponseCode, verify};
 //!
-//! let pem = include_str!("../../../fixtures/signed-license/docs-demo-signing-key.pub.pem");
+//! // A public key and a signed answer from GetKeyManager's documentation, shipped in `docs/`.
+//! let pem = include_str!("../docs/docs-demo-signing-key.pub.pem");
 //! let keys = KeySet::new(PublicKey::from_pem("docs-demo", pem)?);
-//! let body = include_bytes!("../../../fixtures/signed-license/activate.300.json");
+//! let body = include_bytes!("../docs/activate.300.json");
 //! let now = DateTime::from_timestamp(1_708_999_680, 0).unwrap();
 //! let verified = verify(body, &keys, &Policy::new(), now)?;
 //! assert_eq!(verified.value().code(), ResponseCode::LicenseKeyActivated);

@@ -7,8 +7,8 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 license_core::open_enum! {
-    /// Whether a license is usable. The field name (`status`) and its values are a guess of the
-    /// SPEC: DevPayr documents that the state exists but not how it is sent.
+    /// Whether a license is usable. The field name (`status`) and its values are a guess:
+    /// DevPayr documents that the state exists but not how it is sent.
     LicenseState {
         /// The license works (and can be revoked).
         Active => "active",
@@ -83,7 +83,7 @@ pub struct License {
 
 license_core::attach_raw!(License);
 
-/// `status` as any JSON scalar: the SPEC only guesses the column, so a number or boolean must
+/// `status` as any JSON scalar: the column is only a guess, so a number or boolean must
 /// not fail the whole record.
 fn opt_state<'de, D: Deserializer<'de>>(d: D) -> Result<Option<LicenseState>, D::Error> {
     Ok(match Value::deserialize(d)? {

@@ -1,5 +1,5 @@
 //! The records DevPayr sends and the request bodies it takes. Every record keeps unknown fields in
-//! `extra`, and fields the SPEC is unsure of are decoded leniently (`0`/`1` booleans, numeric strings, comma lists or arrays).
+//! `extra`, and fields DevPayr's documentation leaves unsure are decoded leniently (`0`/`1` booleans, numeric strings, comma lists or arrays).
 
 mod domain;
 mod envelope;
