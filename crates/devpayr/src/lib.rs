@@ -9,9 +9,9 @@
 //!
 //! ```no_run
 //! use devpayr::{Client, models::{LicenseCheck, NewLicense}};
-//! use license_core::SecretLicenseKey;
+//! use devpayr::SecretLicenseKey;
 //!
-//! # async fn run() -> Result<(), license_core::LicenseError> {
+//! # async fn run() -> Result<(), devpayr::LicenseError> {
 //! let client = Client::builder().api_key("gk_1_...").build()?;
 //!
 //! // At runtime: is this installation licensed and paid?

@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-//! Injectable cryptography with the SPEC's known-answer vector, and the stream endpoint.
+//! Injectable cryptography with DevPayr's known-answer vector (from its SDKs), and the stream endpoint.
 
 mod common;
 

@@ -11,15 +11,15 @@
 //! - [`webhooks`]: Standard Webhooks signature verification and the `license_key.created` and
 //!   `entitlement_grant.*` events.
 //!
-//! Errors are [`license_core::LicenseError`]; [`DodoErrorExt`] adds Dodo's error code and
+//! Errors are [`LicenseError`]; [`DodoErrorExt`] adds Dodo's error code and
 //! predicates such as [`is_activation_limit_reached`](DodoErrorExt::is_activation_limit_reached).
 //! An invalid license is `Ok(Validation { valid: false })`, not an error.
 //!
 //! ```no_run
 //! use dodo::{Client, Environment};
-//! use license_core::SecretLicenseKey;
+//! use dodo::SecretLicenseKey;
 //!
-//! # async fn run() -> Result<(), license_core::LicenseError> {
+//! # async fn run() -> Result<(), dodo::LicenseError> {
 //! let client = Client::builder().environment(Environment::TestMode).build()?;
 //! let key = SecretLicenseKey::new("2b1f8e2d-c41e-4e8f-b2d3-d9fd61c38f43");
 //! let instance = client.licenses().activate(&key, "Ada's laptop").await?;

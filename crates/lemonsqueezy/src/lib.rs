@@ -9,7 +9,7 @@
 //! ```no_run
 //! use lemonsqueezy::{Client, SecretLicenseKey};
 //!
-//! # async fn run() -> Result<(), license_core::LicenseError> {
+//! # async fn run() -> Result<(), lemonsqueezy::LicenseError> {
 //! // Keys of any other product are refused even when Lemon Squeezy says they are valid.
 //! let client = Client::builder().expect_store(1).expect_product(4).build()?;
 //! let key = SecretLicenseKey::new("38b1460a-5104-4067-a91d-77b872934d51");

@@ -1,6 +1,6 @@
 //! Checks every echo of the request that a signed payload carries.
 //!
-//! Most answers echo nothing (SPEC §9); where one does (`licenseKey.license_key` and
+//! Most answers echo nothing; where one does (`licenseKey.license_key` and
 //! `product.id` of details, the download URLs of downloadables), it must match the request.
 
 use base64::Engine as _;

@@ -1,4 +1,4 @@
-//! The response-code table (SPEC §6) as a typed enum.
+//! The response-code table of GetKeyManager's answers as a typed enum.
 //!
 //! Codes are not unique across endpoints (201 is "not assigned" for `verify` and for license
 //! meta; 740 is reused): a variant is named after its main meaning, and a caller interprets a code

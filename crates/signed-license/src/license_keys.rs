@@ -1,4 +1,5 @@
-//! The key-management calls of SPEC §5.2.
+//! The key-management calls (GetKeyManager's admin API): assign, create, update, delete, list and
+//! generate license keys.
 
 use license_core::{LicenseError, SecretLicenseKey};
 

@@ -1,4 +1,5 @@
-//! The licensing (client-facing) calls of SPEC §5.1.
+//! The licensing (client-facing) calls: verify, activate, deactivate, details, downloadables,
+//! metadata and telemetry.
 
 use license_core::{AttachRaw, LicenseError, SecretLicenseKey};
 

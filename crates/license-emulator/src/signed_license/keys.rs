@@ -1,7 +1,7 @@
-//! The key-management endpoints that write license keys (SPEC §5.2): `create-license-keys`
-//! (900) and `update-license-key` (950), which take the same fields: `product_id`,
-//! `activation_limit`, `validity` (days), `status`, and optionally `owner_name`, `owner_email`
-//! and `assigned_at` (`Y-m-d H:i:s`, the base the validity counts from).
+//! The key-management endpoints that write license keys (GetKeyManager's admin API):
+//! `create-license-keys` (900) and `update-license-key` (950), which take the same fields:
+//! `product_id`, `activation_limit`, `validity` (days), `status`, and optionally `owner_name`,
+//! `owner_email` and `assigned_at` (`Y-m-d H:i:s`, the base the validity counts from).
 
 use chrono::{Days, NaiveDateTime};
 use serde_json::{Map, Value, json};
