@@ -53,3 +53,8 @@ pub use secret::{ApiKey, IntoApiKey, SecretLicenseKey, constant_time_eq};
 pub use serde_impls::{InstanceWithSecrets, LicenseKeyWithSecrets, MAX_CUSTOM_PROVIDERS};
 pub use status::LicenseStatus;
 pub use validation::{InvalidReason, ValidationOutcome};
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

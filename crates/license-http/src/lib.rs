@@ -65,3 +65,8 @@ pub use request::{Idempotency, Request};
 pub use response::Response;
 pub use retry::retry_after;
 pub use scaffold::{ClientSettings, ProviderClient, ProviderProfile};
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -77,3 +77,8 @@ pub use license_core::{
     ProductRef, Provider, PurchaseRefs, SecretLicenseKey, SystemClock, UpdateRequest,
     ValidateRequest, ValidationOutcome,
 };
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
