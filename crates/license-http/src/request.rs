@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use bytes::Bytes;
 use http::{HeaderName, HeaderValue, Method};
 use license_core::{ApiKey, LicenseError, Redactor, SecretLicenseKey};
 use serde::Serialize;
@@ -28,7 +29,8 @@ pub(crate) enum Body {
     Empty,
     Bytes {
         content_type: &'static str,
-        bytes: Vec<u8>,
+        /// Shared, so that each attempt sends it without a copy.
+        bytes: Bytes,
     },
 }
 
@@ -280,7 +282,7 @@ impl Request {
         })?;
         self.body = Body::Bytes {
             content_type,
-            bytes,
+            bytes: Bytes::from(bytes),
         };
         Ok(self)
     }
@@ -295,7 +297,7 @@ impl Request {
         })?;
         self.body = Body::Bytes {
             content_type: "application/x-www-form-urlencoded",
-            bytes: text.into_bytes(),
+            bytes: Bytes::from(text),
         };
         Ok(self)
     }

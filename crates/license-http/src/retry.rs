@@ -81,6 +81,11 @@ pub fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> 
     Some((at - now).to_std().unwrap_or(Duration::ZERO))
 }
 
+/// Whether a response carries a delay header at all (`retry-after-ms` or `Retry-After`).
+pub(crate) fn has_retry_after(headers: &HeaderMap) -> bool {
+    headers.contains_key(http::header::RETRY_AFTER) || headers.contains_key("retry-after-ms")
+}
+
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
