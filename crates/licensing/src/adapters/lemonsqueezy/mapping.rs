@@ -107,6 +107,67 @@ pub fn validation_outcome(answer: &LicenseAnswer) -> ValidationOutcome {
     }
 }
 
+/// [`validation_outcome`] taking the answer: its strings and raw JSON move into the outcome
+/// instead of being copied (the same outcome).
+pub fn into_validation_outcome(answer: LicenseAnswer) -> ValidationOutcome {
+    let reason = (!answer.is_accepted()).then(|| refusal_reason(&answer));
+    let LicenseAnswer {
+        license_key,
+        instance,
+        meta,
+        raw,
+        ..
+    } = answer;
+    let license = license_key.map(|key| {
+        let mut license = into_license(key, meta);
+        license.raw = raw;
+        license
+    });
+    match reason {
+        None => {
+            let license_id = license.as_ref().map(|l| l.id.clone());
+            let instance = instance.map(|i| into_instance(i, license_id));
+            ValidationOutcome::valid(license, instance)
+        }
+        Some(reason) => ValidationOutcome::invalid(reason, license),
+    }
+}
+
+/// [`license_from_api_key`] taking its parts (moved, not copied).
+fn into_license(key: LicenseApiKey, meta: Option<LicenseApiMeta>) -> LicenseKey {
+    let mut license = LicenseKey::new(PROVIDER, key.id.0.to_string(), status(&key.status));
+    license.key = Some(key.key);
+    license.activation_limit = key.activation_limit;
+    license.activations = Some(key.activation_usage);
+    license.expires_at = key.expires_at;
+    license.created_at = key.created_at;
+    license.test_mode = Some(key.test_mode);
+    if let Some(m) = meta {
+        license.customer.id = m.customer_id.map(|id| id.0.to_string());
+        license.customer.name = m.customer_name;
+        license.customer.email = m.customer_email;
+        license.product.id = m.product_id.map(|id| id.0.to_string());
+        license.product.name = m.product_name;
+        license.product.variant_id = m.variant_id.map(|id| id.0.to_string());
+        license.product.variant_name = m.variant_name;
+        license.product.store_id = m.store_id.map(|id| id.0.to_string());
+        license.purchase.order_id = m.order_id.map(|id| id.0.to_string());
+        license.purchase.order_item_id = m.order_item_id.map(|id| id.0.to_string());
+    }
+    license.raw = key.raw;
+    license
+}
+
+/// [`instance_from_answer`] taking the instance (moved, not copied).
+fn into_instance(instance: LicenseApiInstance, license_id: Option<String>) -> Instance {
+    let mut mapped = Instance::new(instance.id.as_str());
+    mapped.name = instance.name;
+    mapped.license_id = license_id;
+    mapped.created_at = instance.created_at;
+    mapped.raw = instance.raw;
+    mapped
+}
+
 /// An activate answer as an outcome. An accepted answer without an `instance` is a decode error
 /// (the instance id is what the caller must keep).
 pub fn activation_outcome(answer: &LicenseAnswer) -> Result<ActivationOutcome, LicenseError> {

@@ -128,7 +128,7 @@ impl LicenseProvider for LemonSqueezyProvider {
             .licenses()
             .validate(&request.key, instance.as_ref())
             .await?;
-        Ok(map::validation_outcome(&answer))
+        Ok(map::into_validation_outcome(answer))
     }
 
     /// `POST /v1/licenses/activate`. With a product binding set, the key is validated first
