@@ -34,6 +34,29 @@ pub fn license(resource: &LsLicenseKey) -> LicenseKey {
     license
 }
 
+/// [`license`] taking the resource: its strings, key and raw JSON move instead of being copied
+/// (the same license).
+pub fn into_license_key(resource: LsLicenseKey) -> LicenseKey {
+    let a = resource.attributes;
+    let mut license = LicenseKey::new(PROVIDER, resource.id.0.to_string(), status(&a.status));
+    license.key = Some(a.key);
+    license.customer.id = a.customer_id.map(|id| id.0.to_string());
+    license.customer.name = non_empty_owned(a.user_name);
+    license.customer.email = non_empty_owned(a.user_email);
+    license.product.id = Some(a.product_id.0.to_string());
+    license.product.store_id = Some(a.store_id.0.to_string());
+    license.purchase.order_id = Some(a.order_id.0.to_string());
+    license.purchase.order_item_id = Some(a.order_item_id.0.to_string());
+    license.activation_limit = a.activation_limit;
+    license.activations = a.instances_count;
+    license.expires_at = a.expires_at;
+    license.created_at = Some(a.created_at);
+    license.updated_at = Some(a.updated_at);
+    license.test_mode = Some(a.test_mode);
+    license.raw = resource.raw;
+    license
+}
+
 /// The license a License API answer describes (`license_key` and `meta`); `None` when the answer
 /// left them out (a 404). `raw` is the whole answer as Lemon Squeezy sent it (`valid`, `error`,
 /// `license_key`, `instance`, `meta`).
@@ -237,4 +260,9 @@ pub fn key_status_filter(status: &LicenseStatus) -> Option<KeyStatus> {
 
 fn non_empty(text: &str) -> Option<String> {
     (!text.trim().is_empty()).then(|| text.to_owned())
+}
+
+/// [`non_empty`] of a string it may keep.
+fn non_empty_owned(text: String) -> Option<String> {
+    (!text.trim().is_empty()).then_some(text)
 }

@@ -184,7 +184,7 @@ impl LicenseProvider for LemonSqueezyProvider {
     async fn get(&self, id: &str) -> Result<LicenseKey, LicenseError> {
         let id = license_key_id(id, "get")?;
         let document = self.client.license_keys().retrieve(id).await?;
-        Ok(map::license(&document.data))
+        Ok(map::into_license_key(document.data))
     }
 
     /// `GET /v1/license-keys` with `filter[product_id]`, `filter[status]`, `page[number]`,
