@@ -194,8 +194,13 @@ impl Request {
 
     /// Adds a header (any case: `X-Devpayr-Domain` is sent as `x-devpayr-domain`). Fails on a
     /// name or value that is not valid in a header.
-    pub fn header(mut self, name: &'static str, value: &str) -> Result<Self, LicenseError> {
+    pub fn header(self, name: &'static str, value: &str) -> Result<Self, LicenseError> {
         let name = self.header_name(name)?;
+        self.header_named(name, value)
+    }
+
+    /// [`header`](Self::header) with a name parsed already.
+    fn header_named(mut self, name: HeaderName, value: &str) -> Result<Self, LicenseError> {
         let value = HeaderValue::from_str(value).map_err(|_| {
             LicenseError::invalid_input(format!(
                 "{}: invalid value for header {name}",
@@ -304,7 +309,7 @@ impl Request {
 
     /// Sets the `Accept` header.
     pub fn accept(self, media_type: &str) -> Result<Self, LicenseError> {
-        self.header("accept", media_type)
+        self.header_named(http::header::ACCEPT, media_type)
     }
 }
 
