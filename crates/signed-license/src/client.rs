@@ -355,15 +355,15 @@ impl Client {
             .watermark_of(slot.as_deref())
             .map_err(|e| LicenseError::from(e).with_operation(op.operation))?;
         let response = self.inner.base.send(request).await?;
-        let verified = match self.inner.verifier.check_answer_in(
-            response.body(),
-            &call,
-            sent,
-            slot.as_deref(),
-        ) {
-            Ok(v) => v,
-            Err(e) => return Err(verify_failure(response, e)),
-        };
+        let verified =
+            match self
+                .inner
+                .verifier
+                .check_answer_in(response.body(), &call, sent, slot.as_deref())
+            {
+                Ok(v) => v,
+                Err(e) => return Err(verify_failure(response, e)),
+            };
         let payload = verified.value();
         if payload.code().class() == CodeClass::Error {
             return Err(code_error(&response, payload));
