@@ -53,7 +53,11 @@ impl RawJson {
                 pointer: base,
             } => Self(Repr::Body {
                 body: body.clone(),
-                pointer: Arc::from(format!("{base}{pointer}")),
+                pointer: if base.is_empty() {
+                    Arc::from(pointer)
+                } else {
+                    Arc::from(format!("{base}{pointer}"))
+                },
             }),
             Repr::Value(value) => Self(Repr::Value(Arc::new(
                 value.pointer(pointer).cloned().unwrap_or(Value::Null),

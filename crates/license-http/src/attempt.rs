@@ -19,7 +19,7 @@ impl HttpClient {
             .inner
             .client
             .request(request.method.clone(), url.clone())
-            .header(http::header::USER_AGENT, &self.inner.user_agent);
+            .header(http::header::USER_AGENT, self.inner.user_agent.clone());
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }
@@ -75,14 +75,32 @@ impl HttpClient {
         {
             return Err(too_large());
         }
-        let mut body = BytesMut::new();
+        // A body that arrives in one chunk (the common case) is kept as it came, without a
+        // copy; only a second chunk starts a buffer.
+        let mut first: Option<Bytes> = None;
+        let mut rest = BytesMut::new();
         while let Some(chunk) = response.chunk().await.map_err(AttemptError::transport)? {
-            if body.len() + chunk.len() > cap {
+            let held = first.as_ref().map_or(0, Bytes::len) + rest.len();
+            if held + chunk.len() > cap {
                 return Err(too_large());
             }
-            body.extend_from_slice(&chunk);
+            match &first {
+                None => first = Some(chunk),
+                Some(head) => {
+                    if rest.is_empty() {
+                        rest.reserve(head.len() + chunk.len());
+                        rest.extend_from_slice(head);
+                    }
+                    rest.extend_from_slice(&chunk);
+                }
+            }
         }
-        Ok((status, headers, body.freeze()))
+        let body = if rest.is_empty() {
+            first.unwrap_or_default()
+        } else {
+            rest.freeze()
+        };
+        Ok((status, headers, body))
     }
 }
 

@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 use backon::{BackoffBuilder, ExponentialBuilder};
 use license_core::{ErrorKind, LicenseError};
 use serde::de::DeserializeOwned;
-use tokio::sync::Semaphore;
 use tracing::Instrument;
 use url::Url;
 
@@ -17,7 +16,8 @@ use crate::network;
 use crate::options::HttpOptions;
 use crate::request::Request;
 use crate::response::Response;
-use crate::retry::{Attempt, may_have_been_applied, retry_after, should_retry};
+use crate::retry::{Attempt, has_retry_after, may_have_been_applied, retry_after, should_retry};
+use crate::turns::Turns;
 
 /// Reads a provider's error body into `(code, message)`.
 pub type ProviderErrorParser = dyn Fn(&[u8]) -> (Option<String>, Option<String>) + Send + Sync;
@@ -44,10 +44,11 @@ pub(crate) struct Inner {
     pub(crate) base_url: Url,
     pub(crate) options: HttpOptions,
     pub(crate) client: reqwest::Client,
-    pub(crate) user_agent: String,
+    /// `crate/version`, built once (cloning a header value shares its bytes).
+    pub(crate) user_agent: http::HeaderValue,
     pub(crate) error_parser: Arc<ProviderErrorParser>,
-    /// One permit per request in flight, shared by every clone.
-    pub(crate) in_flight: Arc<Semaphore>,
+    /// One turn per request in flight, shared by every clone.
+    pub(crate) in_flight: Arc<Turns>,
 }
 
 impl fmt::Debug for HttpClient {
@@ -74,6 +75,11 @@ impl HttpClient {
         network::check_injected(&options).map_err(tag)?;
         let base_url = validate_base_url(base_url, options.allow_insecure_http).map_err(tag)?;
         let user_agent = format!("{}/{}", identity.crate_name, identity.crate_version);
+        let user_agent = http::HeaderValue::from_str(&user_agent).map_err(|_| {
+            tag(LicenseError::config(
+                "the crate name or version cannot be sent as a User-Agent",
+            ))
+        })?;
         let client = match &options.client {
             Some(client) => client.clone(),
             None => {
@@ -90,7 +96,7 @@ impl HttpClient {
                     })?
             }
         };
-        let in_flight = Arc::new(Semaphore::new(options.max_connections));
+        let in_flight = Arc::new(Turns::new(options.max_connections));
         Ok(Self {
             inner: Arc::new(Inner {
                 identity,
@@ -167,7 +173,7 @@ impl HttpClient {
         self.send(request).await?.error_for_status().map(drop)
     }
 
-    async fn send_with_retries(&self, request: Request) -> Result<Response, LicenseError> {
+    async fn send_with_retries(&self, mut request: Request) -> Result<Response, LicenseError> {
         let options = &self.inner.options;
         let started = Instant::now();
         if let Some(why) = &request.unsendable {
@@ -189,8 +195,11 @@ impl HttpClient {
                 ));
             }
             // Wait for a turn within the deadline; a call that never got one was never sent.
-            let turn =
-                tokio::time::timeout(remaining, self.inner.in_flight.clone().acquire_owned()).await;
+            // A free turn is taken at once (no timer); otherwise waited for.
+            let turn = match self.inner.in_flight.try_take() {
+                Some(permit) => Ok(Ok(permit)),
+                None => tokio::time::timeout(remaining, self.inner.in_flight.wait()).await,
+            };
             let remaining = options.deadline.saturating_sub(started.elapsed());
             let Ok(Ok(permit)) = turn.map(|t| t.ok().filter(|_| !remaining.is_zero()).ok_or(()))
             else {
@@ -206,15 +215,9 @@ impl HttpClient {
             let budget = options.attempt_timeout.min(remaining);
             let outcome = tokio::time::timeout(budget, self.attempt(&request, &url)).await;
             // The connection goes back to hyper's pool from a task of its own once it is ready
-            // for another request; the turn is handed on a few scheduler turns later, so that
-            // the next caller finds it idle rather than opening another (the caller does not
-            // wait for this).
-            tokio::spawn(async move {
-                for _ in 0..4 {
-                    tokio::task::yield_now().await;
-                }
-                drop(permit);
-            });
+            // for another request: the turn is handed on so that the next caller finds it
+            // rather than opening another (see `Turns::finish`).
+            self.inner.in_flight.finish(permit);
             let (attempt, result) = match outcome {
                 Err(_elapsed) => (
                     Attempt::NoAnswer,
@@ -253,7 +256,12 @@ impl HttpClient {
                     return Err(self.tag(&request, error, attempts));
                 }
                 Ok(Ok((status, headers, body))) => {
-                    let retry_after = retry_after(&headers, options.clock.now());
+                    // The clock is read only when the answer asks for a delay.
+                    let retry_after = if has_retry_after(&headers) {
+                        retry_after(&headers, options.clock.now())
+                    } else {
+                        None
+                    };
                     let attempt = Attempt::Status {
                         status,
                         has_retry_after: retry_after.is_some(),
@@ -267,7 +275,8 @@ impl HttpClient {
                         attempts,
                         provider: self.inner.identity.provider,
                         operation: request.operation,
-                        redactor: request.redactor.clone(),
+                        // Moved, not copied: a retry takes it back (below).
+                        redactor: std::mem::take(&mut request.redactor),
                         error_parser: self.inner.error_parser.clone(),
                     };
                     (attempt, Ok(response))
@@ -300,6 +309,10 @@ impl HttpClient {
             };
             if started.elapsed().saturating_add(delay) >= options.deadline {
                 return result;
+            }
+            // The answer retried is dropped: its redactor goes back to the request.
+            if let Ok(response) = result {
+                request.redactor = response.redactor;
             }
             tracing::debug!(delay_ms = millis(delay), "retrying");
             tokio::time::sleep(delay).await;

@@ -52,6 +52,7 @@ mod request;
 mod response;
 mod retry;
 mod scaffold;
+mod turns;
 
 pub use client::{ClientIdentity, HttpClient, ProviderErrorParser};
 /// The redaction path every crate shares (it lives in `license-core`).

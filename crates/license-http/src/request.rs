@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use bytes::Bytes;
 use http::{HeaderName, HeaderValue, Method};
 use license_core::{ApiKey, LicenseError, Redactor, SecretLicenseKey};
 use serde::Serialize;
@@ -28,7 +29,8 @@ pub(crate) enum Body {
     Empty,
     Bytes {
         content_type: &'static str,
-        bytes: Vec<u8>,
+        /// Shared, so that each attempt sends it without a copy.
+        bytes: Bytes,
     },
 }
 
@@ -192,8 +194,13 @@ impl Request {
 
     /// Adds a header (any case: `X-Devpayr-Domain` is sent as `x-devpayr-domain`). Fails on a
     /// name or value that is not valid in a header.
-    pub fn header(mut self, name: &'static str, value: &str) -> Result<Self, LicenseError> {
+    pub fn header(self, name: &'static str, value: &str) -> Result<Self, LicenseError> {
         let name = self.header_name(name)?;
+        self.header_named(name, value)
+    }
+
+    /// [`header`](Self::header) with a name parsed already.
+    fn header_named(mut self, name: HeaderName, value: &str) -> Result<Self, LicenseError> {
         let value = HeaderValue::from_str(value).map_err(|_| {
             LicenseError::invalid_input(format!(
                 "{}: invalid value for header {name}",
@@ -280,7 +287,7 @@ impl Request {
         })?;
         self.body = Body::Bytes {
             content_type,
-            bytes,
+            bytes: Bytes::from(bytes),
         };
         Ok(self)
     }
@@ -295,14 +302,14 @@ impl Request {
         })?;
         self.body = Body::Bytes {
             content_type: "application/x-www-form-urlencoded",
-            bytes: text.into_bytes(),
+            bytes: Bytes::from(text),
         };
         Ok(self)
     }
 
     /// Sets the `Accept` header.
     pub fn accept(self, media_type: &str) -> Result<Self, LicenseError> {
-        self.header("accept", media_type)
+        self.header_named(http::header::ACCEPT, media_type)
     }
 }
 

@@ -81,6 +81,13 @@ pub fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> 
     Some((at - now).to_std().unwrap_or(Duration::ZERO))
 }
 
+/// Whether a response carries a delay header at all (`retry-after-ms` or `Retry-After`).
+pub(crate) fn has_retry_after(headers: &HeaderMap) -> bool {
+    // Names built once: a `&str` name is parsed on every lookup.
+    const RETRY_AFTER_MS: http::HeaderName = http::HeaderName::from_static("retry-after-ms");
+    headers.contains_key(http::header::RETRY_AFTER) || headers.contains_key(RETRY_AFTER_MS)
+}
+
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }

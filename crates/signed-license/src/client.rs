@@ -14,7 +14,7 @@ use crate::keys::{KeySet, PublicKey};
 use crate::models::{Answer, Refusal, Reply};
 use crate::payload::{Payload, Verified};
 use crate::replay::StateStore;
-use crate::verifier::{Call, Verifier};
+use crate::verifier::{Call, Verifier, replay_slot};
 use crate::verify::{KeyScope, Policy};
 
 /// The environment variable holding the API key.
@@ -347,20 +347,23 @@ impl Client {
         };
         // The answer is judged against what was accepted before this request left, never
         // against answers to calls in flight alongside it.
+        // The slot (a SHA-256 of key, identifier and operation) is computed once per call.
+        let slot = replay_slot(&call);
         let sent = self
             .inner
             .verifier
-            .watermark(&call)
+            .watermark_of(slot.as_deref())
             .map_err(|e| LicenseError::from(e).with_operation(op.operation))?;
         let response = self.inner.base.send(request).await?;
-        let verified = match self
-            .inner
-            .verifier
-            .check_answer(response.body(), &call, sent)
-        {
-            Ok(v) => v,
-            Err(e) => return Err(verify_failure(response, e)),
-        };
+        let verified =
+            match self
+                .inner
+                .verifier
+                .check_answer_in(response.body(), &call, sent, slot.as_deref())
+            {
+                Ok(v) => v,
+                Err(e) => return Err(verify_failure(response, e)),
+            };
         let payload = verified.value();
         if payload.code().class() == CodeClass::Error {
             return Err(code_error(&response, payload));

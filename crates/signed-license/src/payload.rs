@@ -36,12 +36,17 @@ impl fmt::Debug for Payload {
 }
 
 impl Payload {
-    /// Reads the signed JSON text (called only after the signature verified).
-    pub(crate) fn parse(json: String) -> Result<Self, String> {
+    /// Reads the signed JSON text (called only after the signature verified), in two steps:
+    /// Parses the signed JSON text once, for [`from_value`](Self::from_value) (and for comparing
+    /// with the unsigned copy before that).
+    pub(crate) fn value_of(json: &str) -> Result<Value, String> {
         // serde's messages quote values, and signed payloads carry license keys and URLs that
         // embed the API key: every message loses its quoted values.
-        let value: Value =
-            serde_json::from_str(&json).map_err(|e| without_values(&format!("not JSON: {e}")))?;
+        serde_json::from_str(json).map_err(|e| without_values(&format!("not JSON: {e}")))
+    }
+
+    /// The payload of the signed JSON text `json`, already parsed into `value`.
+    pub(crate) fn from_value(json: String, value: Value) -> Result<Self, String> {
         let Value::Object(mut fields) = value else {
             return Err(String::from("not a JSON object"));
         };

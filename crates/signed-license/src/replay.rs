@@ -37,12 +37,23 @@ pub fn slot(license_key: &SecretLicenseKey, identifier: &str, operation: &str) -
         input.extend_from_slice(&(part.len() as u64).to_be_bytes());
         input.extend_from_slice(part.as_bytes());
     }
-    hex::encode(digest(&SHA256, &input))
+    lower_hex(digest(&SHA256, &input).as_ref())
 }
 
 /// Hex SHA-256 of a signed text.
 pub(crate) fn text_digest(text: &str) -> String {
-    hex::encode(digest(&SHA256, text.as_bytes()))
+    lower_hex(digest(&SHA256, text.as_bytes()).as_ref())
+}
+
+/// Lowercase hex, as `hex::encode` writes it (one allocation, no per-character iterator).
+fn lower_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    out
 }
 
 /// The newest timestamp a slot had accepted when a request was sent: its answer is judged
@@ -158,5 +169,21 @@ impl StateStore for FileStateStore {
 
     fn newest(&self) -> Result<Option<i64>, String> {
         self.memory.newest()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lower_hex_writes_what_hex_encode_writes() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        assert_eq!(lower_hex(&bytes), hex::encode(&bytes));
+        assert_eq!(text_digest("abc").len(), 64);
+        assert_eq!(
+            text_digest("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

@@ -34,7 +34,7 @@ pub struct Call<'a> {
 }
 
 /// The replay slot of a guarded call about a license key.
-fn replay_slot(call: &Call<'_>) -> Option<String> {
+pub(crate) fn replay_slot(call: &Call<'_>) -> Option<String> {
     let key = call.expected.license_key.filter(|_| call.replay_guard)?;
     Some(replay::slot(
         key,
@@ -101,10 +101,15 @@ impl Verifier {
     /// The replay mark of a call's slot now: take it just before the request is sent and judge
     /// its answer with [`check_answer`](Self::check_answer). Empty for calls without a guard.
     pub fn watermark(&self, call: &Call<'_>) -> Result<Watermark, VerifyError> {
-        let Some(slot) = replay_slot(call) else {
+        self.watermark_of(replay_slot(call).as_deref())
+    }
+
+    /// [`watermark`](Self::watermark) of a slot computed already ([`replay_slot`]).
+    pub(crate) fn watermark_of(&self, slot: Option<&str>) -> Result<Watermark, VerifyError> {
+        let Some(slot) = slot else {
             return Ok(Watermark::default());
         };
-        let last = self.store.load(&slot).map_err(VerifyError::StateStore)?;
+        let last = self.store.load(slot).map_err(VerifyError::StateStore)?;
         Ok(Watermark(last.map(|l| l.timestamp)))
     }
 
@@ -124,6 +129,18 @@ impl Verifier {
         body: &[u8],
         call: &Call<'_>,
         sent: Watermark,
+    ) -> Result<Verified<Payload>, VerifyError> {
+        self.check_answer_in(body, call, sent, replay_slot(call).as_deref())
+    }
+
+    /// [`check_answer`](Self::check_answer) with the call's slot computed already
+    /// ([`replay_slot`]: the same one its watermark was taken from).
+    pub(crate) fn check_answer_in(
+        &self,
+        body: &[u8],
+        call: &Call<'_>,
+        sent: Watermark,
+        slot: Option<&str>,
     ) -> Result<Verified<Payload>, VerifyError> {
         let scope = if call.license_call {
             self.policy.key_scope
@@ -147,7 +164,7 @@ impl Verifier {
             other => other?,
         };
         check_echoes(verified.value(), &call.expected)?;
-        if let Some(slot) = replay_slot(call) {
+        if let Some(slot) = slot {
             if replay::is_replay(sent, verified.timestamp()) {
                 return Err(VerifyError::Replay {
                     timestamp: verified.timestamp(),
@@ -159,10 +176,10 @@ impl Verifier {
                 digest: replay::text_digest(&verified.envelope().response_base64),
             };
             let _gate = self.gate.lock().unwrap_or_else(|p| p.into_inner());
-            let last = self.store.load(&slot).map_err(VerifyError::StateStore)?;
+            let last = self.store.load(slot).map_err(VerifyError::StateStore)?;
             if let Some(newer) = replay::newer(last, seen) {
                 self.store
-                    .store(&slot, newer)
+                    .store(slot, newer)
                     .map_err(VerifyError::StateStore)?;
             }
         }

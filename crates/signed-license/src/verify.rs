@@ -165,13 +165,17 @@ pub(crate) fn authenticate(
         .map_err(|_| VerifyError::MalformedPayload(String::from("not standard base64")))?;
     let json = String::from_utf8(decoded)
         .map_err(|_| VerifyError::MalformedPayload(String::from("not UTF-8")))?;
+    // The signed JSON is parsed once: compared with the unsigned copy, then read.
+    let signed = Payload::value_of(&json);
     let plain_copy_matches = outer
         .remove("response")
-        .map(|plain| serde_json::from_str::<Value>(&json).is_ok_and(|signed| signed == plain));
+        .map(|plain| signed.as_ref().is_ok_and(|signed| *signed == plain));
     if plain_copy_matches == Some(false) {
         tracing::debug!("the unsigned `response` copy differs from the signed payload; ignored");
     }
-    let payload = Payload::parse(json).map_err(VerifyError::MalformedPayload)?;
+    let payload = signed
+        .and_then(|value| Payload::from_value(json, value))
+        .map_err(VerifyError::MalformedPayload)?;
     Ok(Verified {
         timestamp: payload.timestamp(),
         value: payload,

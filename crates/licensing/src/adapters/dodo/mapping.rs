@@ -41,6 +41,25 @@ pub fn license(key: &dodo::LicenseKey, test_mode: Option<bool>) -> LicenseKey {
     license
 }
 
+/// [`license`] taking the key: its strings and raw JSON move instead of being copied (the same
+/// license).
+pub fn into_license(key: dodo::LicenseKey, test_mode: Option<bool>) -> LicenseKey {
+    let mut license = LicenseKey::new(Provider::Dodo, key.id, status(&key.status));
+    license.key = Some(key.key);
+    license.customer.id = Some(key.customer_id);
+    license.product.id = Some(key.product_id);
+    license.product.store_id = key.brand_id;
+    license.purchase.payment_id = key.payment_id;
+    license.purchase.subscription_id = key.subscription_id;
+    license.activation_limit = key.activations_limit.and_then(count_i64);
+    license.activations = count_i64(key.instances_count);
+    license.expires_at = key.expires_at;
+    license.created_at = Some(key.created_at);
+    license.test_mode = test_mode;
+    license.raw = key.raw;
+    license
+}
+
 /// The license key an entitlement grant delivered, as a neutral [`LicenseKey`]; `None` when the
 /// grant carries none (pending, failed, or another integration).
 ///

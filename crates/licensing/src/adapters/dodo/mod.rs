@@ -246,7 +246,7 @@ impl LicenseProvider for DodoProvider {
     /// `GET /license_keys/{id}` (deprecated by Dodo, still served).
     async fn get(&self, id: &str) -> Result<LicenseKey, LicenseError> {
         let key = self.client.license_keys().retrieve(id).await?;
-        Ok(map::license(&key, self.test_mode))
+        Ok(map::into_license(key, self.test_mode))
     }
 
     /// `GET /license_keys` (deprecated by Dodo, still served): filters by status (`active`,

@@ -34,6 +34,29 @@ pub fn license(resource: &LsLicenseKey) -> LicenseKey {
     license
 }
 
+/// [`license`] taking the resource: its strings, key and raw JSON move instead of being copied
+/// (the same license).
+pub fn into_license_key(resource: LsLicenseKey) -> LicenseKey {
+    let a = resource.attributes;
+    let mut license = LicenseKey::new(PROVIDER, resource.id.0.to_string(), status(&a.status));
+    license.key = Some(a.key);
+    license.customer.id = a.customer_id.map(|id| id.0.to_string());
+    license.customer.name = non_empty_owned(a.user_name);
+    license.customer.email = non_empty_owned(a.user_email);
+    license.product.id = Some(a.product_id.0.to_string());
+    license.product.store_id = Some(a.store_id.0.to_string());
+    license.purchase.order_id = Some(a.order_id.0.to_string());
+    license.purchase.order_item_id = Some(a.order_item_id.0.to_string());
+    license.activation_limit = a.activation_limit;
+    license.activations = a.instances_count;
+    license.expires_at = a.expires_at;
+    license.created_at = Some(a.created_at);
+    license.updated_at = Some(a.updated_at);
+    license.test_mode = Some(a.test_mode);
+    license.raw = resource.raw;
+    license
+}
+
 /// The license a License API answer describes (`license_key` and `meta`); `None` when the answer
 /// left them out (a 404). `raw` is the whole answer as Lemon Squeezy sent it (`valid`, `error`,
 /// `license_key`, `instance`, `meta`).
@@ -107,6 +130,67 @@ pub fn validation_outcome(answer: &LicenseAnswer) -> ValidationOutcome {
     }
 }
 
+/// [`validation_outcome`] taking the answer: its strings and raw JSON move into the outcome
+/// instead of being copied (the same outcome).
+pub fn into_validation_outcome(answer: LicenseAnswer) -> ValidationOutcome {
+    let reason = (!answer.is_accepted()).then(|| refusal_reason(&answer));
+    let LicenseAnswer {
+        license_key,
+        instance,
+        meta,
+        raw,
+        ..
+    } = answer;
+    let license = license_key.map(|key| {
+        let mut license = into_license(key, meta);
+        license.raw = raw;
+        license
+    });
+    match reason {
+        None => {
+            let license_id = license.as_ref().map(|l| l.id.clone());
+            let instance = instance.map(|i| into_instance(i, license_id));
+            ValidationOutcome::valid(license, instance)
+        }
+        Some(reason) => ValidationOutcome::invalid(reason, license),
+    }
+}
+
+/// [`license_from_api_key`] taking its parts (moved, not copied).
+fn into_license(key: LicenseApiKey, meta: Option<LicenseApiMeta>) -> LicenseKey {
+    let mut license = LicenseKey::new(PROVIDER, key.id.0.to_string(), status(&key.status));
+    license.key = Some(key.key);
+    license.activation_limit = key.activation_limit;
+    license.activations = Some(key.activation_usage);
+    license.expires_at = key.expires_at;
+    license.created_at = key.created_at;
+    license.test_mode = Some(key.test_mode);
+    if let Some(m) = meta {
+        license.customer.id = m.customer_id.map(|id| id.0.to_string());
+        license.customer.name = m.customer_name;
+        license.customer.email = m.customer_email;
+        license.product.id = m.product_id.map(|id| id.0.to_string());
+        license.product.name = m.product_name;
+        license.product.variant_id = m.variant_id.map(|id| id.0.to_string());
+        license.product.variant_name = m.variant_name;
+        license.product.store_id = m.store_id.map(|id| id.0.to_string());
+        license.purchase.order_id = m.order_id.map(|id| id.0.to_string());
+        license.purchase.order_item_id = m.order_item_id.map(|id| id.0.to_string());
+    }
+    license.raw = key.raw;
+    license
+}
+
+/// [`instance_from_answer`] taking the instance (moved, not copied).
+fn into_instance(instance: LicenseApiInstance, license_id: Option<String>) -> Instance {
+    let mut mapped = Instance::new(instance.id.as_str());
+    mapped.name = instance.name;
+    mapped.license_id = license_id;
+    mapped.created_at = instance.created_at;
+    mapped.raw = instance.raw;
+    mapped
+}
+
 /// An activate answer as an outcome. An accepted answer without an `instance` is a decode error
 /// (the instance id is what the caller must keep).
 pub fn activation_outcome(answer: &LicenseAnswer) -> Result<ActivationOutcome, LicenseError> {
@@ -176,4 +260,9 @@ pub fn key_status_filter(status: &LicenseStatus) -> Option<KeyStatus> {
 
 fn non_empty(text: &str) -> Option<String> {
     (!text.trim().is_empty()).then(|| text.to_owned())
+}
+
+/// [`non_empty`] of a string it may keep.
+fn non_empty_owned(text: String) -> Option<String> {
+    (!text.trim().is_empty()).then_some(text)
 }

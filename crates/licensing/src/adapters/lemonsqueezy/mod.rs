@@ -128,7 +128,7 @@ impl LicenseProvider for LemonSqueezyProvider {
             .licenses()
             .validate(&request.key, instance.as_ref())
             .await?;
-        Ok(map::validation_outcome(&answer))
+        Ok(map::into_validation_outcome(answer))
     }
 
     /// `POST /v1/licenses/activate`. With a product binding set, the key is validated first
@@ -184,7 +184,7 @@ impl LicenseProvider for LemonSqueezyProvider {
     async fn get(&self, id: &str) -> Result<LicenseKey, LicenseError> {
         let id = license_key_id(id, "get")?;
         let document = self.client.license_keys().retrieve(id).await?;
-        Ok(map::license(&document.data))
+        Ok(map::into_license_key(document.data))
     }
 
     /// `GET /v1/license-keys` with `filter[product_id]`, `filter[status]`, `page[number]`,
