@@ -25,24 +25,10 @@ pub fn status(status: &LicenseKeyStatus) -> LicenseStatus {
 /// `test_mode` is what the caller knows from the environment (Dodo's key does not say). `raw` is
 /// the key's JSON as Dodo sent it (it holds the key string).
 pub fn license(key: &dodo::LicenseKey, test_mode: Option<bool>) -> LicenseKey {
-    let mut license = LicenseKey::new(Provider::Dodo, key.id.clone(), status(&key.status));
-    license.key = Some(key.key.clone());
-    license.customer.id = Some(key.customer_id.clone());
-    license.product.id = Some(key.product_id.clone());
-    license.product.store_id = key.brand_id.clone();
-    license.purchase.payment_id = key.payment_id.clone();
-    license.purchase.subscription_id = key.subscription_id.clone();
-    license.activation_limit = key.activations_limit.and_then(count_i64);
-    license.activations = count_i64(key.instances_count);
-    license.expires_at = key.expires_at;
-    license.created_at = Some(key.created_at);
-    license.test_mode = test_mode;
-    license.raw = key.raw.clone();
-    license
+    into_license(key.clone(), test_mode)
 }
 
-/// [`license`] taking the key: its strings and raw JSON move instead of being copied (the same
-/// license).
+/// [`license`] taking the key: its strings and raw JSON move instead of being copied.
 pub fn into_license(key: dodo::LicenseKey, test_mode: Option<bool>) -> LicenseKey {
     let mut license = LicenseKey::new(Provider::Dodo, key.id, status(&key.status));
     license.key = Some(key.key);

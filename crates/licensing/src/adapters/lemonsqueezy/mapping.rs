@@ -14,28 +14,10 @@ const PROVIDER: Provider = Provider::LemonSqueezy;
 /// A JSON:API `license-keys` resource (from retrieve, list, update or a `license_key_*` webhook's
 /// `data`) as a neutral license; `raw` is the resource as Lemon Squeezy sent it.
 pub fn license(resource: &LsLicenseKey) -> LicenseKey {
-    let a = &resource.attributes;
-    let mut license = LicenseKey::new(PROVIDER, resource.id.to_string(), status(&a.status));
-    license.key = Some(a.key.clone());
-    license.customer.id = a.customer_id.map(|id| id.to_string());
-    license.customer.name = non_empty(&a.user_name);
-    license.customer.email = non_empty(&a.user_email);
-    license.product.id = Some(a.product_id.to_string());
-    license.product.store_id = Some(a.store_id.to_string());
-    license.purchase.order_id = Some(a.order_id.to_string());
-    license.purchase.order_item_id = Some(a.order_item_id.to_string());
-    license.activation_limit = a.activation_limit;
-    license.activations = a.instances_count;
-    license.expires_at = a.expires_at;
-    license.created_at = Some(a.created_at);
-    license.updated_at = Some(a.updated_at);
-    license.test_mode = Some(a.test_mode);
-    license.raw = resource.raw.clone();
-    license
+    into_license_key(resource.clone())
 }
 
-/// [`license`] taking the resource: its strings, key and raw JSON move instead of being copied
-/// (the same license).
+/// [`license`] taking the resource: its strings, key and raw JSON move instead of being copied.
 pub fn into_license_key(resource: LsLicenseKey) -> LicenseKey {
     let a = resource.attributes;
     let mut license = LicenseKey::new(PROVIDER, resource.id.0.to_string(), status(&a.status));
@@ -69,27 +51,7 @@ pub fn license_from_answer(answer: &LicenseAnswer) -> Option<LicenseKey> {
 
 /// A License API `license_key` object and its `meta` as a neutral license.
 pub fn license_from_api_key(key: &LicenseApiKey, meta: Option<&LicenseApiMeta>) -> LicenseKey {
-    let mut license = LicenseKey::new(PROVIDER, key.id.to_string(), status(&key.status));
-    license.key = Some(key.key.clone());
-    license.activation_limit = key.activation_limit;
-    license.activations = Some(key.activation_usage);
-    license.expires_at = key.expires_at;
-    license.created_at = key.created_at;
-    license.test_mode = Some(key.test_mode);
-    if let Some(m) = meta {
-        license.customer.id = m.customer_id.map(|id| id.to_string());
-        license.customer.name = m.customer_name.clone();
-        license.customer.email = m.customer_email.clone();
-        license.product.id = m.product_id.map(|id| id.to_string());
-        license.product.name = m.product_name.clone();
-        license.product.variant_id = m.variant_id.map(|id| id.to_string());
-        license.product.variant_name = m.variant_name.clone();
-        license.product.store_id = m.store_id.map(|id| id.to_string());
-        license.purchase.order_id = m.order_id.map(|id| id.to_string());
-        license.purchase.order_item_id = m.order_item_id.map(|id| id.to_string());
-    }
-    license.raw = key.raw.clone();
-    license
+    into_license(key.clone(), meta.cloned())
 }
 
 /// A `license-key-instances` resource as a neutral instance. Its `id` is the UUID
@@ -106,32 +68,17 @@ pub fn instance(resource: &LicenseKeyInstance) -> Instance {
 
 /// A License API `instance` object as a neutral instance of license `license_id`.
 pub fn instance_from_answer(instance: &LicenseApiInstance, license_id: Option<String>) -> Instance {
-    let mut mapped = Instance::new(instance.id.as_str());
-    mapped.name = instance.name.clone();
-    mapped.license_id = license_id;
-    mapped.created_at = instance.created_at;
-    mapped.raw = instance.raw.clone();
-    mapped
+    into_instance(instance.clone(), license_id)
 }
 
 /// A validate answer as an outcome: accepted is `Valid`, refused (by Lemon Squeezy or by the
 /// client's product binding) is `Invalid` with the most precise reason.
 pub fn validation_outcome(answer: &LicenseAnswer) -> ValidationOutcome {
-    let license = license_from_answer(answer);
-    if answer.is_accepted() {
-        let license_id = license.as_ref().map(|l| l.id.clone());
-        let instance = answer
-            .instance
-            .as_ref()
-            .map(|i| instance_from_answer(i, license_id));
-        ValidationOutcome::valid(license, instance)
-    } else {
-        ValidationOutcome::invalid(refusal_reason(answer), license)
-    }
+    into_validation_outcome(answer.clone())
 }
 
 /// [`validation_outcome`] taking the answer: its strings and raw JSON move into the outcome
-/// instead of being copied (the same outcome).
+/// instead of being copied.
 pub fn into_validation_outcome(answer: LicenseAnswer) -> ValidationOutcome {
     let reason = (!answer.is_accepted()).then(|| refusal_reason(&answer));
     let LicenseAnswer {
@@ -156,7 +103,7 @@ pub fn into_validation_outcome(answer: LicenseAnswer) -> ValidationOutcome {
     }
 }
 
-/// [`license_from_api_key`] taking its parts (moved, not copied).
+/// The one mapping of a License API key (and its `meta`), taking them: moved, not copied.
 fn into_license(key: LicenseApiKey, meta: Option<LicenseApiMeta>) -> LicenseKey {
     let mut license = LicenseKey::new(PROVIDER, key.id.0.to_string(), status(&key.status));
     license.key = Some(key.key);
@@ -181,7 +128,7 @@ fn into_license(key: LicenseApiKey, meta: Option<LicenseApiMeta>) -> LicenseKey 
     license
 }
 
-/// [`instance_from_answer`] taking the instance (moved, not copied).
+/// The one mapping of a License API instance, taking it: moved, not copied.
 fn into_instance(instance: LicenseApiInstance, license_id: Option<String>) -> Instance {
     let mut mapped = Instance::new(instance.id.as_str());
     mapped.name = instance.name;
