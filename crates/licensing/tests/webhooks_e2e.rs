@@ -16,9 +16,10 @@ use license_core::SecretLicenseKey;
 use license_emulator::dodo::{DodoEmulator, EntitlementSeed, GrantSeed};
 use license_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed};
 use license_emulator::{DeliveryState, Emulator, SendsWebhooks, WebhookDelivery, WebhookTarget};
+use license_test_support::read_request_with_body;
 use licensing::events::{DodoEvents, EventKind, EventRejection, LemonSqueezyEvents, LicenseEvent};
 use licensing::{FixedClock, LicenseStatus, Provider};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 const DODO_SECRET: &str = "whsec_ZG9kby1maXh0dXJlLXNlY3JldC0wMTIzNDU2Nzg5YWI=";
@@ -89,29 +90,14 @@ async fn serve(handler: Arc<Handler>) -> String {
 
 /// Reads one request: its headers and its body (by `content-length`).
 async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<(http::HeaderMap, Vec<u8>)> {
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let end = loop {
-        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at;
-        }
-        let n = stream.read(&mut chunk).await.ok().filter(|n| *n > 0)?;
-        buffer.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8(buffer[..end].to_vec()).ok()?;
+    let (head, body) = read_request_with_body(stream, &mut Vec::new()).await?;
     let mut headers = http::HeaderMap::new();
-    for line in head.lines().skip(1) {
+    for line in head.lines().skip(1).filter(|l| !l.is_empty()) {
         let (name, value) = line.split_once(':')?;
         headers.append(
             http::HeaderName::from_bytes(name.trim().as_bytes()).ok()?,
             http::HeaderValue::from_str(value.trim()).ok()?,
         );
-    }
-    let length: usize = headers.get("content-length")?.to_str().ok()?.parse().ok()?;
-    let mut body = buffer[end + 4..].to_vec();
-    while body.len() < length {
-        let n = stream.read(&mut chunk).await.ok().filter(|n| *n > 0)?;
-        body.extend_from_slice(&chunk[..n]);
     }
     Some((headers, body))
 }

@@ -29,7 +29,7 @@ use std::io;
 pub use answer::{answer, chunked, compose};
 pub use counters::Counters;
 pub use fault::Fault;
-pub use request::read_request;
+pub use request::{read_request, read_request_with_body};
 pub use server::{Loopback, Server};
 
 /// Serves `fault` to every request on a free loopback port.

@@ -10,6 +10,16 @@ pub async fn read_request(
     stream: &mut (impl AsyncRead + Unpin),
     buffer: &mut Vec<u8>,
 ) -> Option<String> {
+    read_request_with_body(stream, buffer)
+        .await
+        .map(|(head, _)| head)
+}
+
+/// [`read_request`], keeping the body: `(head, body)`.
+pub async fn read_request_with_body(
+    stream: &mut (impl AsyncRead + Unpin),
+    buffer: &mut Vec<u8>,
+) -> Option<(String, Vec<u8>)> {
     let end = loop {
         if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
             break at + 4;
@@ -26,8 +36,9 @@ pub async fn read_request(
     while buffer.len() < end + length {
         fill(stream, buffer).await?;
     }
+    let body = buffer[end..end + length].to_vec();
     buffer.drain(..end + length);
-    Some(head)
+    Some((head, body))
 }
 
 /// Appends one read to `buffer`; `None` at the end of the stream or on an error.

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use common::{GET, dechunk, read_exact, read_for, send, split};
 use license_test_support::{
-    Fault, Loopback, answer, chunked, forward_proxy, read_request, relay, serve,
+    Fault, Loopback, answer, chunked, forward_proxy, read_request, read_request_with_body, relay,
+    serve,
 };
 
 #[tokio::test]
@@ -111,8 +112,11 @@ async fn a_request_is_read_up_to_its_content_length() {
         .unwrap();
     drop(client);
     let mut buffer = Vec::new();
-    let first = read_request(&mut server, &mut buffer).await.unwrap();
+    let (first, body) = read_request_with_body(&mut server, &mut buffer)
+        .await
+        .unwrap();
     assert_eq!(first, "POST /a HTTP/1.1\r\nContent-Length: 5\r\n\r\n");
+    assert_eq!(body, b"hello");
     let second = read_request(&mut server, &mut buffer).await.unwrap();
     assert_eq!(second, "GET /b HTTP/1.1\r\n\r\n");
     assert_eq!(read_request(&mut server, &mut buffer).await, None);
