@@ -13,7 +13,9 @@ use license_core::Redactor;
 pub use http::HeaderMap;
 
 use crate::client::ProviderErrorParser;
+use crate::request::Idempotency;
 use crate::response::Response;
+use crate::retry::{Attempt, may_have_been_applied};
 
 /// One answer as received, with the request's secret and the moment it arrived.
 pub struct Answer<'a> {
@@ -40,10 +42,16 @@ impl Answer<'_> {
     ) -> Response {
         let mut redactor = Redactor::default();
         redactor.add(self.secret);
+        let retry_after = crate::retry::retry_after(&self.headers, self.now);
+        // Judged as the transport judges a state-changing call's answer.
+        let attempt = Attempt::Status {
+            status: self.status,
+            has_retry_after: retry_after.is_some(),
+        };
         Response {
             status: self.status,
-            retry_after: crate::retry::retry_after(&self.headers, self.now),
-            may_have_been_applied: (200..300).contains(&self.status) || self.status >= 500,
+            retry_after,
+            may_have_been_applied: may_have_been_applied(Idempotency::NonIdempotent, attempt),
             headers: self.headers.clone(),
             body: Bytes::copy_from_slice(self.body),
             attempts: 1,
