@@ -90,13 +90,6 @@ impl<P: Provider> Core<P> {
             self.hooks.dispatch(events);
         }
     }
-
-    /// Has the state build webhook events (while a target is set) or not.
-    fn record_webhooks(&mut self, on: bool) {
-        if let Some(outbox) = self.state.outbox() {
-            outbox.set_recording(on);
-        }
-    }
 }
 
 /// Only the address: the state holds API keys and license keys.
@@ -278,15 +271,15 @@ impl<P: Provider> Emulator<P> {
     pub fn reset(&self) {
         let mut core = lock(&self.core);
         core.state = core.seed.clone();
-        let recording = core.hooks.is_sending();
-        core.record_webhooks(recording);
+        let queue = core.hooks.queue.take();
+        core.set_webhook_queue(queue);
     }
 }
 
 /// Stops queueing webhooks, so the delivery thread ends once it has sent what was queued.
 impl<P: Provider> Drop for Emulator<P> {
     fn drop(&mut self) {
-        lock(&self.core).hooks.stop();
+        lock(&self.core).set_webhook_queue(None);
     }
 }
 

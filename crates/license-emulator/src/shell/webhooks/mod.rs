@@ -277,8 +277,12 @@ impl Log {
 /// The shell's webhook side of one emulator: the log, and the queue of the current target.
 pub(crate) struct Hooks {
     log: Arc<Log>,
-    queue: Option<mpsc::UnboundedSender<(usize, Outgoing)>>,
+    /// Set exactly while a target is: [`Core::set_webhook_queue`] is what changes it.
+    pub(super) queue: Option<Queue>,
 }
+
+/// Where events for the delivery thread of the current target go.
+pub(super) type Queue = mpsc::UnboundedSender<(usize, Outgoing)>;
 
 impl Default for Hooks {
     fn default() -> Self {
@@ -303,15 +307,17 @@ impl Hooks {
             }
         }
     }
+}
 
-    /// Whether a target is set.
-    pub(crate) fn is_sending(&self) -> bool {
-        self.queue.is_some()
-    }
-
-    /// Stops queueing; what is queued already is still delivered.
-    pub(crate) fn stop(&mut self) {
-        self.queue = None;
+impl<P: Provider> Core<P> {
+    /// Sets the current target's queue (`None`: no target; what is queued already is still
+    /// delivered) and has the state build webhook events exactly while one is set.
+    pub(super) fn set_webhook_queue(&mut self, queue: Option<Queue>) {
+        self.hooks.queue = queue;
+        let recording = self.hooks.queue.is_some();
+        if let Some(outbox) = self.state.outbox() {
+            outbox.set_recording(recording);
+        }
     }
 }
 
@@ -330,7 +336,6 @@ impl<P: SendsWebhooks> Emulator<P> {
                 .map_or_else(Utc::now, |core| lock(&core).state.clock().now())
         };
         let mut core = lock(&self.core);
-        core.record_webhooks(true);
         let worker = worker::Worker {
             url,
             key,
@@ -341,19 +346,16 @@ impl<P: SendsWebhooks> Emulator<P> {
             timeout: target.timeout,
             log: Arc::clone(&core.hooks.log),
         };
-        core.hooks.queue = Some(
-            worker
-                .spawn()
-                .map_err(|e| WebhookError::Start(e.to_string()))?,
-        );
+        let queue = worker
+            .spawn()
+            .map_err(|e| WebhookError::Start(e.to_string()))?;
+        core.set_webhook_queue(Some(queue));
         Ok(())
     }
 
     /// Stops sending webhooks; events queued already are still delivered.
     pub fn stop_webhooks(&self) {
-        let mut core = lock(&self.core);
-        core.hooks.stop();
-        core.record_webhooks(false);
+        lock(&self.core).set_webhook_queue(None);
     }
 
     /// Every webhook queued so far, in the order the changes happened, with its attempts.
