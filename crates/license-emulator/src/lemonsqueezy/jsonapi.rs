@@ -326,8 +326,7 @@ pub(crate) fn update_key(state: &mut State, request: &Request, raw_id: &str) -> 
             None => return unprocessable("The disabled field must be true or false.", "disabled"),
         }
     }
-    let now = state.now();
-    if let Some(key) = state.keys.iter_mut().find(|k| k.id == id) {
+    state.change_key(id, |key| {
         if let Some(limit) = limit {
             key.activation_limit = limit;
         }
@@ -337,8 +336,6 @@ pub(crate) fn update_key(state: &mut State, request: &Request, raw_id: &str) -> 
         if let Some(disabled) = disabled {
             key.disabled = disabled;
         }
-        key.updated_at = now;
-        state.emit_updated(id);
-    }
+    });
     retrieve_key(state, request, raw_id)
 }

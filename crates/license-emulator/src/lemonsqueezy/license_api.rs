@@ -136,11 +136,7 @@ pub(crate) fn activate(state: &mut State, request: &Request) -> ResponseTemplate
     };
     let described = instance_json(&instance);
     state.instances.push(instance);
-    let now = state.now();
-    if let Some(key) = state.keys.iter_mut().find(|k| k.id == key_id) {
-        key.updated_at = now;
-    }
-    state.emit_updated(key_id);
+    state.change_key(key_id, |_| {});
     success(state, "activated", key_id, Some(described))
 }
 
@@ -221,10 +217,6 @@ pub(crate) fn deactivate(state: &mut State, request: &Request) -> ResponseTempla
     if state.instances.len() == before {
         return not_found("deactivated", "license_key_instance");
     }
-    let now = state.now();
-    if let Some(key) = state.keys.iter_mut().find(|k| k.id == key_id) {
-        key.updated_at = now;
-    }
-    state.emit_updated(key_id);
+    state.change_key(key_id, |_| {});
     success(state, "deactivated", key_id, None)
 }

@@ -191,24 +191,12 @@ impl Emulator<State> {
 
     /// Disables or enables a key (as the dashboard would; sends `license_key_updated`).
     pub fn set_disabled(&self, id: u64, disabled: bool) {
-        self.change(id, |key| key.disabled = disabled);
+        self.write(|state| state.change_key(id, |key| key.disabled = disabled));
     }
 
     /// Sets a key's expiry (sends `license_key_updated`).
     pub fn set_expires_at(&self, id: u64, expires_at: Option<DateTime<Utc>>) {
-        self.change(id, |key| key.expires_at = expires_at);
-    }
-
-    /// Changes key `id` as the dashboard would: `updated_at` moves, `license_key_updated` is sent.
-    fn change(&self, id: u64, change: impl FnOnce(&mut KeyRecord)) {
-        self.write(|state| {
-            let now = state.now();
-            if let Some(key) = state.keys.iter_mut().find(|k| k.id == id) {
-                change(key);
-                key.updated_at = now;
-                state.emit_updated(id);
-            }
-        });
+        self.write(|state| state.change_key(id, |key| key.expires_at = expires_at));
     }
 
     /// Answers 429 (with `Retry-After`) to every request after the first `limit` ones counted

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::state::State;
+use super::state::{KeyRecord, State};
 use crate::shell::{Outgoing, SendsWebhooks, WebhookError, hmac_sha256};
 
 impl State {
@@ -16,9 +16,16 @@ impl State {
         self.emit("license_key_created", key_id);
     }
 
-    /// Queues `license_key_updated` for key `key_id` with its state now.
-    pub(crate) fn emit_updated(&mut self, key_id: u64) {
-        self.emit("license_key_updated", key_id);
+    /// Changes key `id` as any change to a key does: `change` applies, `updated_at` moves to now
+    /// and `license_key_updated` is queued with the key's state then. An unknown `id` changes
+    /// nothing.
+    pub(crate) fn change_key(&mut self, id: u64, change: impl FnOnce(&mut KeyRecord)) {
+        let now = self.now();
+        if let Some(key) = self.keys.iter_mut().find(|k| k.id == id) {
+            change(key);
+            key.updated_at = now;
+            self.emit("license_key_updated", id);
+        }
     }
 
     fn emit(&mut self, event_name: &str, key_id: u64) {
