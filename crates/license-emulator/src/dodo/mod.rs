@@ -111,14 +111,7 @@ impl Emulator<State> {
     /// Adds a license key and returns its id (`lic_…`). Adding a key string that exists already
     /// changes nothing and returns the existing id.
     pub fn add_license(&self, seed: LicenseSeed) -> String {
-        self.write(|state| {
-            let known = state.keys.len();
-            let id = seed::insert(state, seed);
-            if state.keys.len() > known {
-                state.emit_key_created(&id);
-            }
-            id
-        })
+        self.write(|state| seed::insert(state, seed))
     }
 
     /// Seeds keys and instances from Dodo list bodies (`{"items": [...]}`), as in

@@ -235,7 +235,8 @@ pub(crate) fn insert_grant(state: &mut State, seed: GrantSeed) -> Result<String,
         })
 }
 
-/// Adds a seed's key and returns its id; a key string that exists already keeps its record.
+/// Adds a seed's key, queues `license_key.created` for it and returns its id; a key string that
+/// exists already keeps its record (and nothing is sent).
 pub(crate) fn insert(state: &mut State, seed: LicenseSeed) -> String {
     if let Some(existing) = state.keys.iter().find(|k| k.key == seed.key) {
         return existing.id.clone();
@@ -265,6 +266,7 @@ pub(crate) fn insert(state: &mut State, seed: LicenseSeed) -> String {
         subscription_id: seed.subscription_id,
     };
     state.keys.push(record);
+    state.emit_key_created(&id);
     id
 }
 
