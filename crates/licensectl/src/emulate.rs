@@ -57,7 +57,7 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
     };
     write_atomically(&pem_path, signed.public_key_pem())?;
     // After seeding: the seed's keys are the starting state, not events.
-    let hooks = webhooks::apply(&args, &dodo, &lemonsqueezy, |var| std::env::var(var).ok())?;
+    let hooks = webhooks::apply(&args, &dodo, &lemonsqueezy)?;
 
     let dodo = Arc::new(dodo);
     let lemonsqueezy = Arc::new(lemonsqueezy);
