@@ -30,7 +30,6 @@ pub(crate) async fn all(provider: &dyn LicenseProvider) -> Result<Vec<LicenseKey
             None => break,
             // A provider that offers the same page again (or an empty one and more) would loop.
             Some(next) if empty || seen.contains(&next) => {
-                progress.finish();
                 return Err(LicenseError::decode(format!(
                     "the provider offered page {} again; stopping the walk",
                     output::token_text(&next)
