@@ -9,6 +9,18 @@ use crate::support;
 
 const ENVIRONMENTS: [&str; 3] = ["production", "staging", "development"];
 
+/// Where one of a domain's boolean fields is in its record.
+type Field = fn(&mut DomainRec) -> &mut bool;
+
+/// A domain's boolean fields as a request names them, each with its place in the record.
+const FLAGS: [(&str, Field); 5] = [
+    ("has_paid", |d| &mut d.has_paid),
+    ("is_active", |d| &mut d.is_active),
+    ("is_primary", |d| &mut d.is_primary),
+    ("is_verified", |d| &mut d.is_verified),
+    ("is_locked", |d| &mut d.is_locked),
+];
+
 /// `GET /project/{p}/domains`: the limited fields, 50 a page by default.
 pub(crate) fn list(state: &mut State, request: &Request, project: u64) -> ResponseTemplate {
     let result = authorize(state, request, project).and_then(|()| {
@@ -42,11 +54,7 @@ pub(crate) fn create(state: &mut State, request: &Request, project: u64) -> Resp
     let domain = text("domain").unwrap_or_default().to_ascii_lowercase();
     if domain.is_empty() {
         errors.push(("domain", "The domain field is required.".to_owned()));
-    } else if state
-        .domains
-        .values()
-        .any(|d| d.project_id == project && d.domain == domain)
-    {
+    } else if taken(state, project, &domain, None) {
         errors.push(("domain", "The domain has already been taken.".to_owned()));
     }
     let environment = text("environment").unwrap_or_default();
@@ -103,6 +111,14 @@ fn own_domain(
     Ok(())
 }
 
+/// Whether a domain of `project` other than `except` is named `name`.
+fn taken(state: &State, project: u64, name: &str, except: Option<u64>) -> bool {
+    state
+        .domains
+        .values()
+        .any(|d| d.project_id == project && Some(d.id) != except && d.domain == name)
+}
+
 /// No domain of `project` is primary any more (a new primary is about to be set).
 fn demote_primary(state: &mut State, project: u64) {
     for domain in state
@@ -155,11 +171,7 @@ pub(crate) fn update(
                     errors.push(("domain", "The domain field must be a string.".to_owned()));
                     None
                 }
-                Some(name)
-                    if state.domains.values().any(|d| {
-                        d.project_id == project && d.id != domain_id && d.domain == name
-                    }) =>
-                {
+                Some(name) if taken(state, project, &name, Some(domain_id)) => {
                     errors.push(("domain", "The domain has already been taken.".to_owned()));
                     None
                 }
@@ -178,26 +190,24 @@ pub(crate) fn update(
         }
     });
     let mut flags = Vec::new();
-    for name in [
-        "has_paid",
-        "is_active",
-        "is_primary",
-        "is_verified",
-        "is_locked",
-    ] {
+    for (name, field) in FLAGS {
         match body.get(name).map(boolean) {
             None => {}
-            Some(Some(value)) => flags.push((name, value)),
+            Some(Some(value)) => flags.push((name, field, value)),
             Some(None) => errors.push((name, format!("The {name} field must be true or false."))),
         }
     }
     if !errors.is_empty() {
         return invalid(errors);
     }
-    if flags.contains(&("is_primary", true)) {
+    if flags
+        .iter()
+        .any(|&(name, _, value)| name == "is_primary" && value)
+    {
         demote_primary(state, project);
     }
     let now = state.now();
+    // `own_domain` found it above and nothing since removes a domain; still no panic.
     let Some(record) = state.domains.get_mut(&domain_id) else {
         return fail(404, "Domain not found.");
     };
@@ -207,15 +217,8 @@ pub(crate) fn update(
     if let Some(environment) = environment {
         record.environment = environment;
     }
-    for (name, value) in flags {
-        let field = match name {
-            "has_paid" => &mut record.has_paid,
-            "is_active" => &mut record.is_active,
-            "is_primary" => &mut record.is_primary,
-            "is_verified" => &mut record.is_verified,
-            _ => &mut record.is_locked,
-        };
-        *field = value;
+    for (_, field, value) in flags {
+        *field(record) = value;
     }
     record.updated_at = now;
     ok(200, "Domain updated successfully.", record.to_json())
