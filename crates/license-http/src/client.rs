@@ -72,7 +72,6 @@ impl HttpClient {
     ) -> Result<Self, LicenseError> {
         let tag = |e: LicenseError| e.with_provider(identity.provider);
         options.validate().map_err(tag)?;
-        network::check_injected(&options).map_err(tag)?;
         let base_url = validate_base_url(base_url, options.allow_insecure_http).map_err(tag)?;
         let user_agent = format!("{}/{}", identity.crate_name, identity.crate_version);
         let user_agent = http::HeaderValue::from_str(&user_agent).map_err(|_| {
