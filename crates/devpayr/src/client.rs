@@ -24,10 +24,10 @@ pub const API_KEY_ENV: &str = "DEVPAYR_API_KEY";
 /// The environment variable [`ClientBuilder::from_env`] reads a base URL override from.
 pub const BASE_URL_ENV: &str = "DEVPAYR_BASE_URL";
 
-pub(crate) const PROVIDER: &str = "devpayr";
+const PROVIDER: &str = "devpayr";
 
 /// What the shared client scaffold needs to know about DevPayr.
-const PROFILE: ProviderProfile = ProviderProfile {
+pub(crate) const PROFILE: ProviderProfile = ProviderProfile {
     identity: ClientIdentity {
         provider: PROVIDER,
         crate_name: env!("CARGO_PKG_NAME"),

@@ -1,15 +1,13 @@
 //! Hook for the fuzz targets in the repository's `fuzz/` folder. Not part of the API: hidden
 //! from the docs and exempt from semver.
 
-use std::sync::Arc;
-
 use license_core::{AttachRaw, LicenseError};
 use license_http::fuzzing::Answer;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::client::{PROVIDER, decode};
-use crate::error::{Call, parse_error_body};
+use crate::client::{PROFILE, decode};
+use crate::error::Call;
 use crate::has_paid::read_license_check;
 use crate::injectables::InjectablePage;
 use crate::models::{CursorPage, Domain, License, LicenseCheck, PaymentStatus};
@@ -19,8 +17,7 @@ use crate::{devpayr_error, error_reason};
 /// and typed error, and the license has-paid verdict. Returns the `Display` and `Debug` of every
 /// error built and every denial's message, for the caller to search for the answer's secret.
 pub fn decode_answer(received: &Answer<'_>) -> Vec<String> {
-    let parser: Arc<license_http::ProviderErrorParser> = Arc::new(parse_error_body);
-    let answer = |operation| received.response(PROVIDER, operation, parser.clone());
+    let answer = |operation| received.response(&PROFILE, operation);
     let mut texts = Vec::new();
     let mut errors = Vec::new();
     match read_license_check(answer("has-paid (license)"), "has-paid (license)") {

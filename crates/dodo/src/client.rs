@@ -46,7 +46,7 @@ pub const BASE_URL_ENV: &str = "DODO_PAYMENTS_BASE_URL";
 pub(crate) const PROVIDER: &str = "dodo";
 
 /// What the shared client scaffold needs to know about Dodo.
-const PROFILE: ProviderProfile = ProviderProfile {
+pub(crate) const PROFILE: ProviderProfile = ProviderProfile {
     identity: ClientIdentity {
         provider: PROVIDER,
         crate_name: env!("CARGO_PKG_NAME"),

@@ -1,16 +1,14 @@
 //! Hook for the fuzz targets in the repository's `fuzz/` folder. Not part of the API: hidden
 //! from the docs and exempt from semver.
 
-use std::sync::Arc;
-
 use license_core::{AttachRaw, LicenseError};
 use license_http::Response;
 use license_http::fuzzing::Answer;
 use serde::de::DeserializeOwned;
 
 use crate::DodoErrorExt;
-use crate::client::PROVIDER;
-use crate::error::{check, op, parse_error_body};
+use crate::client::PROFILE;
+use crate::error::{check, op};
 use crate::models::{
     Activation, Entitlement, EntitlementGrant, LicenseKey, LicenseKeyGrant, LicenseKeyInstance,
     ListEnvelope, Validation,
@@ -20,8 +18,7 @@ use crate::models::{
 /// typed error of each operation, then its model. Returns the `Display` and `Debug` of every
 /// error built, for the caller to search for the answer's secret.
 pub fn decode_answer(received: &Answer<'_>) -> Vec<String> {
-    let parser: Arc<license_http::ProviderErrorParser> = Arc::new(parse_error_body);
-    let answer = |operation| check(received.response(PROVIDER, operation, parser.clone()));
+    let answer = |operation| check(received.response(&PROFILE, operation));
     let results = [
         model::<Activation>(answer(op::ACTIVATE)),
         answer(op::VALIDATE).and_then(|r| r.json::<Validation>().map(drop)),

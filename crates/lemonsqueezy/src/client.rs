@@ -27,10 +27,10 @@ pub const JSON_API: &str = "application/vnd.api+json";
 /// The environment variable [`ClientBuilder::from_env`] reads a base URL override from.
 pub const BASE_URL_ENV: &str = "LEMONSQUEEZY_BASE_URL";
 
-pub(crate) const PROVIDER: &str = "lemonsqueezy";
+const PROVIDER: &str = "lemonsqueezy";
 
 /// What the shared client scaffold needs to know about Lemon Squeezy.
-const PROFILE: ProviderProfile = ProviderProfile {
+pub(crate) const PROFILE: ProviderProfile = ProviderProfile {
     identity: ClientIdentity {
         provider: PROVIDER,
         crate_name: env!("CARGO_PKG_NAME"),

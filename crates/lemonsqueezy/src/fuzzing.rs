@@ -1,14 +1,12 @@
 //! Hook for the fuzz targets in the repository's `fuzz/` folder. Not part of the API: hidden
 //! from the docs and exempt from semver.
 
-use std::sync::Arc;
-
 use license_core::{AttachRaw, LicenseError};
 use license_http::fuzzing::Answer;
 use serde::de::DeserializeOwned;
 
-use crate::client::PROVIDER;
-use crate::error::{json_api_errors, license_api_error_body, parse_error_body};
+use crate::client::PROFILE;
+use crate::error::{json_api_errors, license_api_error_body};
 use crate::licenses::{operation, read_answer};
 use crate::models::{Document, LicenseKey, LicenseKeyInstance, LicenseVerb, ListPage};
 
@@ -17,8 +15,7 @@ use crate::models::{Document, LicenseKey, LicenseKeyInstance, LicenseVerb, ListP
 /// the `Display` and `Debug` of every error built and every verdict's error text, for the caller
 /// to search for the answer's secret.
 pub fn decode_answer(received: &Answer<'_>) -> Vec<String> {
-    let parser: Arc<license_http::ProviderErrorParser> = Arc::new(parse_error_body);
-    let answer = |operation| received.response(PROVIDER, operation, parser.clone());
+    let answer = |operation| received.response(&PROFILE, operation);
     let mut texts = Vec::new();
     let mut errors = Vec::new();
     for verb in [

@@ -82,11 +82,7 @@ impl Redactor {
                 .count()
                 .saturating_sub(CUT_MARGIN)
                 .min(MAX_ERROR_BODY_CHARS);
-            let cut = redacted
-                .char_indices()
-                .nth(shown)
-                .map_or(redacted.len(), |(i, _)| i);
-            return format!("{}… ({} bytes in all)", &redacted[..cut], body.len());
+            return cut(&redacted, shown, body.len());
         }
         let text = match self.redact_json(body) {
             Some(value) => value.to_string(),
@@ -290,9 +286,18 @@ pub fn without_values(message: &str) -> String {
 /// `text` cut to `max_chars` characters (after redaction, never before), saying how long it was.
 pub fn truncate(text: &str, max_chars: usize) -> String {
     match text.char_indices().nth(max_chars) {
-        Some((cut, _)) => format!("{}… ({} bytes in all)", &text[..cut], text.len()),
+        Some(_) => cut(text, max_chars, text.len()),
         None => text.to_owned(),
     }
+}
+
+/// `text` cut to its first `max_chars` characters (at most), marked as part of `total_bytes`.
+fn cut(text: &str, max_chars: usize, total_bytes: usize) -> String {
+    let end = text
+        .char_indices()
+        .nth(max_chars)
+        .map_or(text.len(), |(i, _)| i);
+    format!("{}… ({total_bytes} bytes in all)", &text[..end])
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use crate::network;
 use crate::options::HttpOptions;
 use crate::request::Request;
 use crate::response::Response;
-use crate::retry::{Attempt, has_retry_after, may_have_been_applied, retry_after, should_retry};
+use crate::retry::{Attempt, may_have_been_applied, retry_after_with, should_retry};
 use crate::turns::Turns;
 
 /// Reads a provider's error body into `(code, message)`.
@@ -72,7 +72,6 @@ impl HttpClient {
     ) -> Result<Self, LicenseError> {
         let tag = |e: LicenseError| e.with_provider(identity.provider);
         options.validate().map_err(tag)?;
-        network::check_injected(&options).map_err(tag)?;
         let base_url = validate_base_url(base_url, options.allow_insecure_http).map_err(tag)?;
         let user_agent = format!("{}/{}", identity.crate_name, identity.crate_version);
         let user_agent = http::HeaderValue::from_str(&user_agent).map_err(|_| {
@@ -256,12 +255,8 @@ impl HttpClient {
                     return Err(self.tag(&request, error, attempts));
                 }
                 Ok(Ok((status, headers, body))) => {
-                    // The clock is read only when the answer asks for a delay.
-                    let retry_after = if has_retry_after(&headers) {
-                        retry_after(&headers, options.clock.now())
-                    } else {
-                        None
-                    };
+                    // The clock is read only for a delay given as an HTTP date.
+                    let retry_after = retry_after_with(&headers, || options.clock.now());
                     let attempt = Attempt::Status {
                         status,
                         has_retry_after: retry_after.is_some(),

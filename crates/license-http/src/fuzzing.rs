@@ -12,10 +12,10 @@ use license_core::Redactor;
 /// The header map an [`Answer`] holds (for crates that do not depend on `http`).
 pub use http::HeaderMap;
 
-use crate::client::ProviderErrorParser;
 use crate::request::Idempotency;
 use crate::response::Response;
 use crate::retry::{Attempt, may_have_been_applied};
+use crate::scaffold::ProviderProfile;
 
 /// One answer as received, with the request's secret and the moment it arrived.
 pub struct Answer<'a> {
@@ -32,14 +32,9 @@ pub struct Answer<'a> {
 }
 
 impl Answer<'_> {
-    /// This answer as the transport hands it to a provider crate for `operation`, with the
-    /// provider's error parser.
-    pub fn response(
-        &self,
-        provider: &'static str,
-        operation: &'static str,
-        error_parser: Arc<ProviderErrorParser>,
-    ) -> Response {
+    /// This answer as the transport hands it to the provider crate of `profile` for
+    /// `operation`: named and its error bodies read as that crate's client does.
+    pub fn response(&self, profile: &ProviderProfile, operation: &'static str) -> Response {
         let mut redactor = Redactor::default();
         redactor.add(self.secret);
         let retry_after = crate::retry::retry_after(&self.headers, self.now);
@@ -55,10 +50,10 @@ impl Answer<'_> {
             headers: self.headers.clone(),
             body: Bytes::copy_from_slice(self.body),
             attempts: 1,
-            provider,
+            provider: profile.identity.provider,
             operation,
             redactor,
-            error_parser,
+            error_parser: Arc::new(profile.error_parser),
         }
     }
 }

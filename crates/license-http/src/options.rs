@@ -287,7 +287,7 @@ impl HttpOptions {
                 "the retry policy's initial delay is longer than its maximum delay",
             ));
         }
-        Ok(())
+        crate::network::check_injected(self)
     }
 }
 

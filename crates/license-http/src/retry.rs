@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 
 use crate::request::Idempotency;
 
@@ -62,13 +62,21 @@ pub(crate) fn may_have_been_applied(idempotency: Idempotency, attempt: Attempt) 
 /// The delay a response asks for: `retry-after-ms`, then `Retry-After` in seconds or as an HTTP
 /// date. `None` when absent or unreadable.
 pub fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
+    retry_after_with(headers, || now)
+}
+
+/// [`retry_after`], reading the clock only for an HTTP date (the only form that needs it).
+pub(crate) fn retry_after_with(
+    headers: &HeaderMap,
+    now: impl FnOnce() -> DateTime<Utc>,
+) -> Option<Duration> {
     // A delay too long for a `Duration` (a hostile `Retry-After: 1e300`) is unreadable, never a
     // panic; a readable delay beyond the retry policy's cap is never waited for.
-    let ms = header_str(headers, "retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok());
+    let ms = header_str(headers, RETRY_AFTER_MS).and_then(|v| v.trim().parse::<f64>().ok());
     if let Some(delay) = ms.and_then(|ms| Duration::try_from_secs_f64(ms / 1000.0).ok()) {
         return Some(delay);
     }
-    let value = header_str(headers, "retry-after")?.trim();
+    let value = header_str(headers, http::header::RETRY_AFTER)?.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
@@ -78,17 +86,13 @@ pub fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> 
     let at = DateTime::parse_from_rfc2822(value)
         .ok()?
         .with_timezone(&Utc);
-    Some((at - now).to_std().unwrap_or(Duration::ZERO))
+    Some((at - now()).to_std().unwrap_or(Duration::ZERO))
 }
 
-/// Whether a response carries a delay header at all (`retry-after-ms` or `Retry-After`).
-pub(crate) fn has_retry_after(headers: &HeaderMap) -> bool {
-    // Names built once: a `&str` name is parsed on every lookup.
-    const RETRY_AFTER_MS: http::HeaderName = http::HeaderName::from_static("retry-after-ms");
-    headers.contains_key(http::header::RETRY_AFTER) || headers.contains_key(RETRY_AFTER_MS)
-}
+// Names built once: a `&str` name is parsed on every lookup.
+const RETRY_AFTER_MS: HeaderName = HeaderName::from_static("retry-after-ms");
 
-fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+fn header_str(headers: &HeaderMap, name: HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 

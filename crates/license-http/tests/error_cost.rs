@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::DateTime;
 use license_http::fuzzing::{Answer, HeaderMap};
-use license_http::{MAX_ERROR_BODY_CHARS, MAX_ERROR_DETAIL_BYTES, Response};
+use license_http::{
+    ClientIdentity, MAX_ERROR_BODY_CHARS, MAX_ERROR_DETAIL_BYTES, ProviderProfile, Response,
+};
 
 const SECRET: &str = "CANARY-SECRET-0123456789";
 
@@ -26,7 +28,19 @@ fn answer(body: &[u8], seen: &Arc<AtomicUsize>) -> Response {
         secret: SECRET,
         now: DateTime::from_timestamp(1_767_225_600, 0).unwrap(),
     };
-    answer.response("p", "op", Arc::new(parser))
+    // Leaked: a profile's parser is `'static`, as a provider crate's is (a few bytes a test).
+    let profile = ProviderProfile {
+        identity: ClientIdentity {
+            provider: "p",
+            crate_name: "p",
+            crate_version: "0",
+        },
+        default_base_url: "https://example.invalid",
+        api_key_env: "P_API_KEY",
+        base_url_env: "P_BASE_URL",
+        error_parser: Box::leak(Box::new(parser)),
+    };
+    answer.response(&profile, "op")
 }
 
 /// A JSON array of `n`-byte-ish total made of short strings, each echoing the secret: the

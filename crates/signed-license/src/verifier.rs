@@ -116,8 +116,9 @@ impl Verifier {
     /// Verifies a live answer as if its request were sent now (see
     /// [`check_answer`](Self::check_answer)): for calls made one after another.
     pub fn check(&self, body: &[u8], call: &Call<'_>) -> Result<Verified<Payload>, VerifyError> {
-        let mark = self.watermark(call)?;
-        self.check_answer(body, call, mark)
+        let slot = replay_slot(call);
+        let mark = self.watermark_of(slot.as_deref())?;
+        self.check_answer_in(body, call, mark, slot.as_deref())
     }
 
     /// Verifies a live answer: signature with the keys the call accepts, freshness, echoes, and

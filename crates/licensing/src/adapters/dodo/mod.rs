@@ -95,7 +95,7 @@ impl DodoProvider {
             .await
             .ok()?;
         constant_time_eq(license.key.expose().as_bytes(), key.expose().as_bytes())
-            .then(|| map::license(&license, self.test_mode))
+            .then(|| map::into_license(license, self.test_mode))
     }
 
     /// One page of `GET /license_keys`.
@@ -118,8 +118,8 @@ impl DodoProvider {
         let next = next_token(page.next_page_number());
         let items = page
             .items
-            .iter()
-            .map(|key| map::license(key, self.test_mode))
+            .into_iter()
+            .map(|key| map::into_license(key, self.test_mode))
             .collect();
         Ok(Page::new(items, next))
     }
@@ -298,7 +298,7 @@ impl LicenseProvider for DodoProvider {
             params = params.expires_at(at);
         }
         let created = self.client.license_keys().create(&params).await?;
-        Ok(map::license(&created, self.test_mode))
+        Ok(map::into_license(created, self.test_mode))
     }
 
     /// `PATCH /license_keys/{id}` (deprecated by Dodo, still served): limit and expiry are
@@ -323,7 +323,7 @@ impl LicenseProvider for DodoProvider {
             .license_keys()
             .update(&request.id, &update)
             .await?;
-        Ok(map::license(&key, self.test_mode))
+        Ok(map::into_license(key, self.test_mode))
     }
 
     /// `GET /license_key_instances?license_key_id=…`.

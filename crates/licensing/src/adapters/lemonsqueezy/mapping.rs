@@ -6,7 +6,7 @@ use ::lemonsqueezy::models::{
 };
 use license_core::{
     ActivationOutcome, Instance, InvalidReason, LicenseError, LicenseKey, LicenseStatus, Provider,
-    ValidationOutcome,
+    RawJson, ValidationOutcome,
 };
 
 const PROVIDER: Provider = Provider::LemonSqueezy;
@@ -23,8 +23,8 @@ pub fn into_license_key(resource: LsLicenseKey) -> LicenseKey {
     let mut license = LicenseKey::new(PROVIDER, resource.id.0.to_string(), status(&a.status));
     license.key = Some(a.key);
     license.customer.id = a.customer_id.map(|id| id.0.to_string());
-    license.customer.name = non_empty_owned(a.user_name);
-    license.customer.email = non_empty_owned(a.user_email);
+    license.customer.name = non_empty(a.user_name);
+    license.customer.email = non_empty(a.user_email);
     license.product.id = Some(a.product_id.0.to_string());
     license.product.store_id = Some(a.store_id.0.to_string());
     license.purchase.order_id = Some(a.order_id.0.to_string());
@@ -43,10 +43,12 @@ pub fn into_license_key(resource: LsLicenseKey) -> LicenseKey {
 /// left them out (a 404). `raw` is the whole answer as Lemon Squeezy sent it (`valid`, `error`,
 /// `license_key`, `instance`, `meta`).
 pub fn license_from_answer(answer: &LicenseAnswer) -> Option<LicenseKey> {
-    let key = answer.license_key.as_ref()?;
-    let mut license = license_from_api_key(key, answer.meta.as_ref());
-    license.raw = answer.raw.clone();
-    Some(license)
+    let key = answer.license_key.clone()?;
+    Some(answered_license(
+        key,
+        answer.meta.clone(),
+        answer.raw.clone(),
+    ))
 }
 
 /// A License API `license_key` object and its `meta` as a neutral license.
@@ -59,7 +61,7 @@ pub fn license_from_api_key(key: &LicenseApiKey, meta: Option<&LicenseApiMeta>) 
 pub fn instance(resource: &LicenseKeyInstance) -> Instance {
     let a = &resource.attributes;
     let mut instance = Instance::new(a.identifier.as_str());
-    instance.name = non_empty(&a.name);
+    instance.name = non_empty(a.name.clone());
     instance.license_id = Some(a.license_key_id.to_string());
     instance.created_at = Some(a.created_at);
     instance.raw = resource.raw.clone();
@@ -88,11 +90,7 @@ pub fn into_validation_outcome(answer: LicenseAnswer) -> ValidationOutcome {
         raw,
         ..
     } = answer;
-    let license = license_key.map(|key| {
-        let mut license = into_license(key, meta);
-        license.raw = raw;
-        license
-    });
+    let license = license_key.map(|key| answered_license(key, meta, raw));
     match reason {
         None => {
             let license_id = license.as_ref().map(|l| l.id.clone());
@@ -101,6 +99,13 @@ pub fn into_validation_outcome(answer: LicenseAnswer) -> ValidationOutcome {
         }
         Some(reason) => ValidationOutcome::invalid(reason, license),
     }
+}
+
+/// The license of a License API answer: its key and `meta` mapped, `raw` the whole answer.
+fn answered_license(key: LicenseApiKey, meta: Option<LicenseApiMeta>, raw: RawJson) -> LicenseKey {
+    let mut license = into_license(key, meta);
+    license.raw = raw;
+    license
 }
 
 /// The one mapping of a License API key (and its `meta`), taking them: moved, not copied.
@@ -141,21 +146,35 @@ fn into_instance(instance: LicenseApiInstance, license_id: Option<String>) -> In
 /// An activate answer as an outcome. An accepted answer without an `instance` is a decode error
 /// (the instance id is what the caller must keep).
 pub fn activation_outcome(answer: &LicenseAnswer) -> Result<ActivationOutcome, LicenseError> {
-    let license = license_from_answer(answer);
-    if !answer.is_accepted() {
+    into_activation_outcome(answer.clone())
+}
+
+/// [`activation_outcome`] taking the answer: its strings and raw JSON move into the outcome
+/// instead of being copied.
+pub fn into_activation_outcome(answer: LicenseAnswer) -> Result<ActivationOutcome, LicenseError> {
+    let reason = (!answer.is_accepted()).then(|| refusal_reason(&answer));
+    let LicenseAnswer {
+        license_key,
+        instance,
+        meta,
+        raw,
+        ..
+    } = answer;
+    let license = license_key.map(|key| answered_license(key, meta, raw));
+    if let Some(reason) = reason {
         return Ok(ActivationOutcome::Refused {
-            reason: refusal_reason(answer),
+            reason,
             license: license.map(Box::new),
         });
     }
-    let Some(instance) = answer.instance.as_ref() else {
+    let Some(instance) = instance else {
         return Err(
             LicenseError::decode("the activation answer has no `instance`")
                 .with_provider(PROVIDER.as_str())
                 .with_operation("activate"),
         );
     };
-    let instance = instance_from_answer(instance, license.as_ref().map(|l| l.id.clone()));
+    let instance = into_instance(instance, license.as_ref().map(|l| l.id.clone()));
     Ok(ActivationOutcome::Activated {
         instance,
         license: license.map(Box::new),
@@ -205,11 +224,7 @@ pub fn key_status_filter(status: &LicenseStatus) -> Option<KeyStatus> {
     }
 }
 
-fn non_empty(text: &str) -> Option<String> {
-    (!text.trim().is_empty()).then(|| text.to_owned())
-}
-
-/// [`non_empty`] of a string it may keep.
-fn non_empty_owned(text: String) -> Option<String> {
+/// `text` unless it is blank.
+fn non_empty(text: String) -> Option<String> {
     (!text.trim().is_empty()).then_some(text)
 }

@@ -157,7 +157,7 @@ impl LicenseProvider for LemonSqueezyProvider {
             // for the seller to free, and the answer is still a refusal.
             let _ = licenses.deactivate(&request.key, instance).await;
         }
-        map::activation_outcome(&answer)
+        map::into_activation_outcome(answer)
     }
 
     /// `POST /v1/licenses/deactivate`. A refusal (unknown key or instance, disabled key) is an
@@ -224,7 +224,7 @@ impl LicenseProvider for LemonSqueezyProvider {
         }
         let page = list.send().await?;
         let next = next_page(&page, number);
-        let items = page.data.iter().map(map::license).collect();
+        let items = page.data.into_iter().map(map::into_license_key).collect();
         Ok(Page::new(items, next).with_total(page.page.total))
     }
 
@@ -242,7 +242,7 @@ impl LicenseProvider for LemonSqueezyProvider {
             return self.get(&request.id).await;
         }
         let document = self.client.license_keys().update(id, &update).await?;
-        Ok(map::license(&document.data))
+        Ok(map::into_license_key(document.data))
     }
 
     /// `GET /v1/license-key-instances?filter[license_key_id]=…`. Instance ids are the UUIDs
