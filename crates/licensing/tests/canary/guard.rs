@@ -2,7 +2,6 @@
 //! emulators: online, offline, a failing server and a refusing one; its state file, stored
 //! state, verdicts, builder, background handle and errors.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{TimeDelta, Utc};
@@ -12,30 +11,9 @@ use licensing::guard::{AppSecret, Fingerprint, Guard};
 
 use crate::check::{APP_SECRET, LICENSE_KEY, MACHINE_ID, Shown};
 use crate::rig::{self, Emulators, NAMES};
-use license_test_support::{Fault, serve};
+use license_test_support::{Fault, TempDir, serve};
 
 const SALT: &str = "com.example.canary";
-
-/// A fresh directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "licensing-canary-{name}-{}-{}",
-            std::process::id(),
-            Utc::now().timestamp_nanos_opt().unwrap_or_default()
-        ));
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-        Self(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn guard(
     index: usize,
@@ -47,7 +25,7 @@ fn guard(
         .app_secret(APP_SECRET)
         .unwrap_or_else(|e| panic!("{e}"))
         .fingerprint(Fingerprint::from_id(MACHINE_ID, SALT).unwrap_or_else(|e| panic!("{e}")))
-        .state_dir(&dir.0)
+        .state_dir(dir.path())
         .clock(clock.clone());
     if index == 2 {
         builder = builder.validate_name("app.example.com");
@@ -61,7 +39,8 @@ pub(crate) async fn all(emulators: &Emulators, shown: &Shown) -> usize {
     let mut checks = 0;
     for (index, name) in NAMES.iter().enumerate() {
         let what = |s: &str| format!("{name} guard {s}");
-        let dir = TempDir::new(name);
+        let dir =
+            TempDir::new(&format!("licensing-canary-{name}")).unwrap_or_else(|e| panic!("{e}"));
         let clock = Arc::new(FixedClock::new(Utc::now()));
         let online = rig::provider(index, &emulators.urls()[index], options(), shown);
         let first = guard(index, online.clone(), &dir, &clock);
