@@ -11,7 +11,7 @@ use licensing::guard::{AppSecret, Fingerprint, Guard};
 
 use crate::check::{APP_SECRET, LICENSE_KEY, MACHINE_ID, Shown};
 use crate::rig::{self, Emulators, NAMES};
-use license_test_support::{Fault, TempDir, serve};
+use license_test_support::{Fault, TempDir, compose, serve};
 
 const SALT: &str = "com.example.canary";
 
@@ -63,8 +63,7 @@ pub(crate) async fn all(emulators: &Emulators, shown: &Shown) -> usize {
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let echo = format!("{{\"message\":\"Invalid key {LICENSE_KEY}\"}}");
-        let body: &'static [u8] = Box::leak(echo.into_boxed_str()).as_bytes();
-        let refusing = serve(Fault::Answer(401, "", body))
+        let refusing = serve(Fault::Raw(compose(401, "", echo.as_bytes(), false)))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         for server in [&refused, &failing, &refusing] {
