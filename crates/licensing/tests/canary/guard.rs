@@ -11,7 +11,7 @@ use licensing::guard::{AppSecret, Fingerprint, Guard};
 
 use crate::check::{APP_SECRET, LICENSE_KEY, MACHINE_ID, Shown};
 use crate::rig::{self, Emulators, NAMES};
-use license_test_support::{Fault, TempDir, compose, serve};
+use license_test_support::{Fault, TempDir, compose, refused_url, serve};
 
 const SALT: &str = "com.example.canary";
 
@@ -56,9 +56,7 @@ pub(crate) async fn all(emulators: &Emulators, shown: &Shown) -> usize {
         shown.debug(&what("stored state"), &first.stored_state());
         checks += 1;
 
-        let refused = serve(Fault::Refused)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let refused = refused_url().unwrap_or_else(|e| panic!("{e}"));
         let failing = serve(Fault::Answer(503, "retry-after: 1\r\n", b"{}"))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -66,10 +64,10 @@ pub(crate) async fn all(emulators: &Emulators, shown: &Shown) -> usize {
         let refusing = serve(Fault::Raw(compose(401, "", echo.as_bytes(), false)))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        for server in [&refused, &failing, &refusing] {
+        for server in [refused.as_str(), failing.url(), refusing.url()] {
             let url = match index {
-                2 => format!("{}/api/v1/", server.url()),
-                _ => server.url().to_owned(),
+                2 => format!("{server}/api/v1/"),
+                _ => server.to_owned(),
             };
             let provider = rig::provider(index, &url, options(), shown);
             let g = guard(index, provider, &dir, &clock);
