@@ -93,13 +93,11 @@ pub(crate) fn ci() -> Result<(), String> {
 
 /// Whether a nightly toolchain and cargo-fuzz are installed.
 fn available() -> bool {
-    let ok = |args: &[&str]| {
-        Command::new("cargo")
-            .args(args)
+    crate::nightly()
+        && Command::new("cargo")
+            .args(["+nightly", "fuzz", "--version"])
             .output()
             .is_ok_and(|out| out.status.success())
-    };
-    ok(&["+nightly", "--version"]) && ok(&["+nightly", "fuzz", "--version"])
 }
 
 /// What one target's run found.
