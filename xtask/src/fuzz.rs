@@ -344,12 +344,9 @@ fn fixture_bodies(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, String> {
     Ok(out)
 }
 
-/// The statuses the decode targets pick from (byte 0 of an input): keep in step with
-/// `STATUSES` in `fuzz/src/lib.rs`.
-const STATUSES: [u16; 20] = [
-    200, 201, 204, 400, 401, 403, 404, 409, 410, 422, 429, 500, 502, 503, 504, 301, 100, 299, 418,
-    599,
-];
+/// The statuses the decode targets pick from (byte 0 of an input): `STATUSES` of the fuzz crate,
+/// from the same file.
+const STATUSES: [u16; 20] = include!("../../fuzz/src/statuses.rs");
 
 /// Each body framed as a decode target's input: the status its file name carries
 /// (`activate_license.422.json`; 200 when none), no extra headers, then the body.
