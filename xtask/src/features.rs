@@ -7,17 +7,6 @@ use std::time::Instant;
 
 use crate::workspace_root;
 
-/// Every package with the `rustls` (default) and `native-tls` features, for the tree checks.
-const TLS_PACKAGES: &[&str] = &[
-    "keyward-http",
-    "keyward-dodo",
-    "keyward-lemonsqueezy",
-    "keyward-devpayr",
-    "keyward-signed-license",
-    "keyward",
-    "keyward-cli",
-];
-
 /// Checked together in each TLS choice: the transport, each provider, and licensectl (which holds
 /// the facade with every provider and the guard). Each gets the same TLS flags and none needs a
 /// feature of another beyond them, so checking them at once hides nothing.
@@ -29,6 +18,12 @@ const TOGETHER: &[&str] = &[
     "keyward-signed-license",
     "keyward-cli",
 ];
+
+/// Every package with the `rustls` (default) and `native-tls` features, for the tree checks:
+/// those checked together and the facade.
+fn tls_packages() -> impl Iterator<Item = &'static str> {
+    TOGETHER.iter().copied().chain(["keyward"])
+}
 
 /// The TLS choices the other CI steps do not build: none, and native-tls alone. (Default
 /// features, rustls, are built by `cargo package`'s verification of every crate; both at once by
@@ -68,10 +63,10 @@ pub(crate) fn run_all() -> Result<(), String> {
         )?;
     }
     let checked = started.elapsed().as_secs();
-    for package in TLS_PACKAGES {
+    for package in tls_packages() {
         // keyward-http's own dev-dependencies hold a rustls TLS server (its root-certificate
         // test): its tree is read without dev edges. Every other package is read with them too.
-        let edges = if *package == "keyward-http" {
+        let edges = if package == "keyward-http" {
             "normal,build,features"
         } else {
             "features"

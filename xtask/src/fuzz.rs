@@ -7,19 +7,53 @@ use std::process::Command;
 
 use crate::workspace_root;
 
+/// One fuzz target: its name, the dictionary (in `fuzz/dict/`) it runs with, and what seeds its
+/// corpus.
+#[derive(Clone, Copy)]
+struct Target {
+    name: &'static str,
+    dictionary: Option<&'static str>,
+    seeds: Seeds,
+}
+
+/// What [`seed`] puts in a target's corpus, from `fixtures/`.
+#[derive(Clone, Copy)]
+enum Seeds {
+    /// Nothing.
+    None,
+    /// The provider folder's bodies, framed as an answer (see [`framed`]).
+    Framed(&'static str),
+    /// The provider folder's bodies as they are.
+    Bodies(&'static str),
+    /// The decoded payload of each signed-license envelope.
+    SignedPayloads,
+    /// The bodies of Dodo, Lemon Squeezy and DevPayr as they are.
+    ProviderBodies,
+}
+
+const fn target(name: &'static str, dictionary: Option<&'static str>, seeds: Seeds) -> Target {
+    Target {
+        name,
+        dictionary,
+        seeds,
+    }
+}
+
+const JSON: Option<&str> = Some("json.dict");
+
 /// Every target, in the order they run.
-const TARGETS: &[&str] = &[
-    "decode_dodo",
-    "decode_lemonsqueezy",
-    "decode_devpayr",
-    "decode_signed_license",
-    "signed_envelope_raw",
-    "signed_envelope_structured",
-    "webhook_dodo",
-    "webhook_lemonsqueezy",
-    "devpayr_injectable",
-    "redact",
-    "retry_after",
+const TARGETS: &[Target] = &[
+    target("decode_dodo", JSON, Seeds::Framed("dodo")),
+    target("decode_lemonsqueezy", JSON, Seeds::Framed("lemonsqueezy")),
+    target("decode_devpayr", JSON, Seeds::Framed("devpayr")),
+    target("decode_signed_license", JSON, Seeds::SignedPayloads),
+    target("signed_envelope_raw", JSON, Seeds::Bodies("signed-license")),
+    target("signed_envelope_structured", None, Seeds::None),
+    target("webhook_dodo", None, Seeds::ProviderBodies),
+    target("webhook_lemonsqueezy", None, Seeds::ProviderBodies),
+    target("devpayr_injectable", None, Seeds::None),
+    target("redact", JSON, Seeds::ProviderBodies),
+    target("retry_after", Some("retry_after.dict"), Seeds::None),
 ];
 
 /// The seconds per target `cargo xtask ci` gives the fuzzers.
@@ -52,10 +86,11 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             }
             "--target" => {
                 let name = args.next().ok_or("--target takes a target name")?;
-                let Some(target) = TARGETS.iter().find(|t| **t == name.as_str()) else {
+                let Some(target) = TARGETS.iter().find(|t| t.name == name.as_str()) else {
+                    let names: Vec<&str> = TARGETS.iter().map(|t| t.name).collect();
                     return Err(format!(
                         "no fuzz target `{name}`; targets: {}",
-                        TARGETS.join(", ")
+                        names.join(", ")
                     ));
                 };
                 chosen.push(*target);
@@ -93,13 +128,11 @@ pub(crate) fn ci() -> Result<(), String> {
 
 /// Whether a nightly toolchain and cargo-fuzz are installed.
 fn available() -> bool {
-    let ok = |args: &[&str]| {
-        Command::new("cargo")
-            .args(args)
+    crate::nightly()
+        && Command::new("cargo")
+            .args(["+nightly", "fuzz", "--version"])
             .output()
             .is_ok_and(|out| out.status.success())
-    };
-    ok(&["+nightly", "--version"]) && ok(&["+nightly", "fuzz", "--version"])
 }
 
 /// What one target's run found.
@@ -110,7 +143,7 @@ struct Outcome {
     detail: String,
 }
 
-fn fuzz(targets: &[&'static str], seconds: u64, profile: Build) -> Result<(), String> {
+fn fuzz(targets: &[Target], seconds: u64, profile: Build) -> Result<(), String> {
     let root = workspace_root();
     let dir = root.join("fuzz");
     // No sanitizer: the workspace forbids `unsafe`, so AddressSanitizer could only catch bugs
@@ -186,9 +219,14 @@ fn fuzz(targets: &[&'static str], seconds: u64, profile: Build) -> Result<(), St
 fn run_target(
     dir: &Path,
     bin_dir: &Path,
-    target: &'static str,
+    target: &Target,
     seconds: u64,
 ) -> Result<Outcome, String> {
+    let Target {
+        name: target,
+        dictionary,
+        ..
+    } = *target;
     let corpus = dir.join("corpus").join(target);
     let artifacts = dir.join("artifacts").join(target);
     std::fs::create_dir_all(&artifacts).map_err(|e| format!("{}: {e}", artifacts.display()))?;
@@ -199,7 +237,7 @@ fn run_target(
         String::from("-rss_limit_mb=2048"),
         format!("-artifact_prefix={}/", artifacts.display()),
     ];
-    if let Some(dict) = dictionary(target) {
+    if let Some(dict) = dictionary {
         args.push(format!("-dict={}", dir.join("dict").join(dict).display()));
     }
     args.push(corpus.display().to_string());
@@ -234,20 +272,6 @@ fn run_target(
     })
 }
 
-/// The dictionary (in `fuzz/dict/`) a target runs with.
-fn dictionary(target: &str) -> Option<&'static str> {
-    match target {
-        "retry_after" => Some("retry_after.dict"),
-        "decode_dodo"
-        | "decode_lemonsqueezy"
-        | "decode_devpayr"
-        | "decode_signed_license"
-        | "signed_envelope_raw"
-        | "redact" => Some("json.dict"),
-        _ => None,
-    }
-}
-
 /// The number after `name` in libFuzzer's final statistics.
 fn stat(log: &str, name: &str) -> Option<u64> {
     log.lines()
@@ -273,28 +297,26 @@ fn host() -> Result<String, String> {
 /// is not committed). Decode targets get each provider's bodies framed as an answer (status
 /// byte, flags byte, body); the signed targets get the envelopes, and the payload decoder each
 /// envelope's decoded payload.
-fn seed(root: &Path, target: &str) -> Result<(), String> {
-    let corpus = root.join("fuzz").join("corpus").join(target);
+fn seed(root: &Path, target: &Target) -> Result<(), String> {
+    let corpus = root.join("fuzz").join("corpus").join(target.name);
     std::fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
     let fixtures = root.join("fixtures");
     let bodies = |provider: &str| fixture_bodies(&fixtures.join(provider));
-    let seeds: Vec<(String, Vec<u8>)> = match target {
-        "decode_dodo" => framed(bodies("dodo")?),
-        "decode_lemonsqueezy" => framed(bodies("lemonsqueezy")?),
-        "decode_devpayr" => framed(bodies("devpayr")?),
-        "signed_envelope_raw" => bodies("signed-license")?,
-        "decode_signed_license" => bodies("signed-license")?
+    let seeds: Vec<(String, Vec<u8>)> = match target.seeds {
+        Seeds::Framed(provider) => framed(bodies(provider)?),
+        Seeds::Bodies(provider) => bodies(provider)?,
+        Seeds::SignedPayloads => bodies("signed-license")?
             .into_iter()
             .filter_map(|(name, body)| Some((name, signed_payload(&body)?)))
             .collect(),
-        "webhook_dodo" | "webhook_lemonsqueezy" | "redact" => {
+        Seeds::ProviderBodies => {
             let mut all = Vec::new();
             for provider in ["dodo", "lemonsqueezy", "devpayr"] {
                 all.extend(bodies(provider)?);
             }
             all
         }
-        _ => Vec::new(),
+        Seeds::None => Vec::new(),
     };
     for (name, body) in seeds {
         let path = corpus.join(format!("seed-{name}"));
@@ -322,12 +344,9 @@ fn fixture_bodies(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, String> {
     Ok(out)
 }
 
-/// The statuses the decode targets pick from (byte 0 of an input): keep in step with
-/// `STATUSES` in `fuzz/src/lib.rs`.
-const STATUSES: [u16; 20] = [
-    200, 201, 204, 400, 401, 403, 404, 409, 410, 422, 429, 500, 502, 503, 504, 301, 100, 299, 418,
-    599,
-];
+/// The statuses the decode targets pick from (byte 0 of an input): `STATUSES` of the fuzz crate,
+/// from the same file.
+const STATUSES: [u16; 20] = include!("../../fuzz/src/statuses.rs");
 
 /// Each body framed as a decode target's input: the status its file name carries
 /// (`activate_license.422.json`; 200 when none), no extra headers, then the body.
@@ -401,5 +420,19 @@ mod tests {
         assert_eq!(base64_decode("a!"), None);
         let framed = framed(vec![(String::from("activate.422.json"), b"{}".to_vec())]);
         assert_eq!(framed[0].1, [9, 0, b'{', b'}']);
+    }
+
+    #[test]
+    fn every_target_and_dictionary_exists() {
+        let fuzz = workspace_root().join("fuzz");
+        for target in TARGETS {
+            let source = fuzz
+                .join("fuzz_targets")
+                .join(format!("{}.rs", target.name));
+            assert!(source.is_file(), "{}", source.display());
+            if let Some(dict) = target.dictionary {
+                assert!(fuzz.join("dict").join(dict).is_file(), "{dict}");
+            }
+        }
     }
 }

@@ -135,11 +135,7 @@ fn ci() -> Result<(), String> {
 /// The docs as docs.rs builds them (nightly, `--cfg docsrs`, every feature), so feature-gated
 /// items show their feature. Skipped, with a note, where no nightly toolchain is installed.
 fn docs_as_docs_rs() -> Result<(), String> {
-    let nightly = Command::new("rustup")
-        .args(["run", "nightly", "rustc", "--version"])
-        .output()
-        .is_ok_and(|out| out.status.success());
-    if !nightly {
+    if !nightly() {
         println!("xtask ci: no nightly toolchain: the docs.rs-style docs build is skipped");
         return Ok(());
     }
@@ -156,6 +152,14 @@ fn docs_as_docs_rs() -> Result<(), String> {
         ],
         &[("RUSTDOCFLAGS", "--cfg docsrs -D warnings")],
     )
+}
+
+/// Whether a nightly toolchain is installed.
+pub(crate) fn nightly() -> bool {
+    Command::new("rustup")
+        .args(["run", "nightly", "rustc", "--version"])
+        .output()
+        .is_ok_and(|out| out.status.success())
 }
 
 /// Runs a command in the workspace root, failing on a non-zero exit.

@@ -5,7 +5,7 @@ mod common;
 
 use chrono::{DateTime, Duration, Utc};
 use devpayr::models::{
-    DenialReason, Environment, LicenseCheck, LicenseState, NewDomain, NewLicense,
+    DenialReason, DomainUpdate, Environment, LicenseCheck, LicenseState, NewDomain, NewLicense,
 };
 use devpayr::{Client, ErrorReason, InjectableSecret, devpayr_error, error_reason};
 use futures_util::TryStreamExt as _;
@@ -346,6 +346,55 @@ async fn domains_flow_and_project_has_paid() {
 
     domains.delete(created.id).await.unwrap();
     assert!(domains.show(created.id).await.unwrap_err().is_not_found());
+}
+
+#[tokio::test]
+async fn a_domain_is_updated_and_the_emulator_keeps_it() {
+    let emulator = DevPayrEmulator::start_seeded().await;
+    let client = client(&emulator);
+    let domains = client.domains(SEED_PROJECT);
+    let created = domains
+        .create(&NewDomain::new("staging.example.com", Environment::Staging))
+        .await
+        .unwrap();
+    assert_eq!(created.is_primary, Some(false));
+
+    let update = DomainUpdate::new()
+        .domain("beta.example.com")
+        .environment(Environment::Production)
+        .primary(true)
+        .paid(true);
+    let updated = domains.update(created.id, &update).await.unwrap();
+    assert_eq!(updated.id, created.id);
+    assert_eq!(updated.domain, "beta.example.com");
+    assert_eq!(updated.environment, Some(Environment::Production));
+    assert_eq!(updated.is_primary, Some(true));
+    assert_eq!(updated.has_paid, Some(true));
+    assert_eq!(updated.is_active, Some(true), "not sent, kept");
+
+    let shown = domains.show(created.id).await.unwrap();
+    assert_eq!(shown.domain, "beta.example.com");
+    assert_eq!(shown.is_primary, Some(true));
+    let seeded = domains.show(3).await.unwrap();
+    assert_eq!(seeded.is_primary, Some(false), "the old primary is demoted");
+
+    let taken = domains
+        .update(
+            created.id,
+            &DomainUpdate::new().domain(seeded.domain.clone()),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(taken.status(), Some(422));
+    let unknown = domains
+        .update(999, &DomainUpdate::new().paid(false))
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.status(), Some(404));
+    assert_eq!(
+        domains.show(created.id).await.unwrap().domain,
+        "beta.example.com"
+    );
 }
 
 #[tokio::test]

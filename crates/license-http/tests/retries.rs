@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use common::{answer, answer_then, client, fast_options, get, identity, post};
 use license_http::{HttpClient, HttpOptions, Request, RetryPolicy};
-use license_test_support::{Fault, serve};
+use license_test_support::refused_url;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -271,8 +271,8 @@ async fn a_hostile_retry_after_is_ignored_never_a_panic() {
 
 #[tokio::test]
 async fn connection_refused_is_a_network_error_never_applied_and_retried() {
-    let refused = serve(Fault::Refused).await.unwrap();
-    let http = HttpClient::new(identity(), refused.url(), fast_options()).unwrap();
+    let refused = refused_url().unwrap();
+    let http = HttpClient::new(identity(), &refused, fast_options()).unwrap();
     let err = http.send_empty(post()).await.unwrap_err();
     assert!(err.is_network(), "{err:?}");
     assert!(!err.may_have_been_applied());

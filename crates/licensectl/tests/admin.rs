@@ -9,8 +9,9 @@ use license_emulator::devpayr::{DevPayrEmulator, GLOBAL_KEY, SEED_PROJECT};
 use license_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
 use license_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
 use license_emulator::signed_license::{LicenseSeed as GkmSeed, SignedLicenseEmulator};
+use license_test_support::TempDir;
 use support::admin::{Cli, not_supported};
-use support::{TempDir, text};
+use support::text;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn dodo_imports_updates_disables_enables_lists_and_exports() {
@@ -182,20 +183,29 @@ async fn getkeymanager_imports_updates_disables_enables_lists_and_exports() {
             .unassigned()
             .product(1),
     );
-    let dir = TempDir::new("admin-gkm");
-    std::fs::write(dir.path("public.pem"), gkm.public_key_pem()).unwrap();
-    std::fs::write(dir.path("key.txt"), format!("{KEY}\n")).unwrap();
+    let dir = TempDir::new("licensectl-admin-gkm").unwrap();
+    std::fs::write(dir.join_string("public.pem"), gkm.public_key_pem()).unwrap();
+    std::fs::write(dir.join_string("key.txt"), format!("{KEY}\n")).unwrap();
     let mut cli = Cli::new(
         &["--provider", "signed-license", "--base-url", &gkm.uri()],
         &[
             ("GETKEYMANAGER_API_KEY", gkm.api_key()),
-            ("GETKEYMANAGER_PUBLIC_KEY_FILE", dir.path("public.pem")),
+            (
+                "GETKEYMANAGER_PUBLIC_KEY_FILE",
+                dir.join_string("public.pem"),
+            ),
             ("GETKEYMANAGER_PRODUCT_ID", String::from("1")),
         ],
     );
     let created = cli
         .json(
-            &["import", "--key-file", &dir.path("key.txt"), "--limit", "2"],
+            &[
+                "import",
+                "--key-file",
+                &dir.join_string("key.txt"),
+                "--limit",
+                "2",
+            ],
             None,
         )
         .await;

@@ -24,7 +24,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use check::{
     CREATED_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, LEMON_API_KEY, LICENSE_KEY, Shown,
 };
-use support::{TempDir, args, run, text};
+use license_test_support::TempDir;
+use support::{args, run, text};
 
 /// The command-line name, API key variable and API key of provider `index` ([`rig::NAMES`]).
 const PROVIDERS: [(&str, &str, &str); 4] = [
@@ -55,7 +56,7 @@ impl Cli<'_> {
         ];
         envs.push((
             "GETKEYMANAGER_PUBLIC_KEY_FILE".to_owned(),
-            self.dir.path("gkm.pub.pem"),
+            self.dir.join_string("gkm.pub.pem"),
         ));
         let output = run(all, envs, stdin.map(|s| format!("{s}\n"))).await;
         self.runs.fetch_add(1, Ordering::SeqCst);
@@ -160,9 +161,9 @@ async fn failing(cli: &Cli<'_>, index: usize, url: &str) -> usize {
 #[tokio::test(flavor = "multi_thread")]
 async fn no_secret_in_any_output_or_file() {
     let shown = Shown::default();
-    let dir = TempDir::new("canary");
+    let dir = TempDir::new("licensectl-canary").unwrap();
     let pem = include_str!("../../license-emulator/seed/signed-license/emulator-2048.pub.pem");
-    std::fs::write(dir.path("gkm.pub.pem"), pem).unwrap();
+    std::fs::write(dir.join_string("gkm.pub.pem"), pem).unwrap();
     let emulators = rig::Emulators::start().await;
     let urls = emulators.urls();
     let cli = Cli {
@@ -197,7 +198,7 @@ async fn no_secret_in_any_output_or_file() {
     // A migration, applied: Lemon Squeezy's canary key to Dodo (which holds it already: a
     // conflict journalled), and its journal.
     std::fs::write(
-        dir.path("mapping.json"),
+        dir.join_string("mapping.json"),
         r#"{"products": {"1": "pdt_new"}, "default_customer": "cus_moved"}"#,
     )
     .unwrap();
@@ -214,8 +215,8 @@ async fn no_secret_in_any_output_or_file() {
             &urls[0],
             "--skip-unmapped",
         ]);
-        a.extend(args(&["--mapping", &dir.path("mapping.json")]));
-        a.extend(args(&["--journal", &dir.path("journal.jsonl")]));
+        a.extend(args(&["--mapping", &dir.join_string("mapping.json")]));
+        a.extend(args(&["--journal", &dir.join_string("journal.jsonl")]));
         a.extend(args(extra));
         a
     };
@@ -228,7 +229,7 @@ async fn no_secret_in_any_output_or_file() {
         shown.text(&format!("licensectl migrate {extra:?}"), text(&out));
         cli.runs.fetch_add(1, Ordering::SeqCst);
     }
-    let journal = std::fs::read_to_string(dir.path("journal.jsonl")).unwrap();
+    let journal = std::fs::read_to_string(dir.join_string("journal.jsonl")).unwrap();
     assert!(!journal.is_empty(), "the journal was written");
     shown.text("migration journal", journal);
 

@@ -3,11 +3,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg(feature = "signed-license")]
 
-use license_core::{AttachRaw, RawJson};
 use licensing::mapping::signed_license as map;
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use signed_license::models::{LicenseDetails, LicenseKeyRecord};
+use support::received;
+
+mod support;
 
 fn synthetic(name: &str) -> Value {
     let path = format!(
@@ -16,13 +17,6 @@ fn synthetic(name: &str) -> Value {
     );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).unwrap()
-}
-
-fn received<T: DeserializeOwned + AttachRaw>(value: &Value) -> T {
-    let text = value.to_string();
-    let mut model: T = serde_json::from_str(&text).unwrap();
-    model.attach_raw(RawJson::from_text(text));
-    model
 }
 
 /// Every value of the fixture's `meta_data`, as the mapped metadata must hold it.
@@ -46,7 +40,7 @@ fn assert_typed(metadata: &Value) {
 #[test]
 fn details_keep_meta_values_as_json() {
     let payload = synthetic("edges.get-license-key-details.500.json");
-    let license = map::license_from_details(&received::<LicenseDetails>(&payload));
+    let license = map::license_from_details(&received::<LicenseDetails>(&payload.to_string()));
     assert_typed(&license.metadata);
 }
 
@@ -55,6 +49,6 @@ fn listed_key_keeps_meta_values_as_json() {
     let mut item = synthetic("edges.get-license-keys.730.json")["license_keys"][0].clone();
     let details = synthetic("edges.get-license-key-details.500.json");
     item["meta_data"] = details["licenseKey"]["meta_data"].clone();
-    let license = map::license(&received::<LicenseKeyRecord>(&item));
+    let license = map::license(&received::<LicenseKeyRecord>(&item.to_string()));
     assert_typed(&license.metadata);
 }

@@ -6,7 +6,6 @@ pub(crate) mod admin;
 pub(crate) mod emulate;
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 
 /// The environment the tests must not inherit (a developer's shell may set any of it).
@@ -88,34 +87,4 @@ pub(crate) fn text(output: &Output) -> String {
 pub(crate) fn json(output: &Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(output)))
-}
-
-/// A fresh directory for one test, removed when dropped.
-pub(crate) struct TempDir(pub(crate) PathBuf);
-
-impl TempDir {
-    /// A new empty directory named after `name`.
-    pub(crate) fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "licensectl-{name}-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    /// A path inside, as a string.
-    pub(crate) fn path(&self, name: &str) -> String {
-        self.0.join(name).to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }

@@ -14,7 +14,7 @@ use crate::check::{
 };
 use crate::echo;
 use crate::rig::{self, NAMES};
-use license_test_support::{Fault, serve};
+use license_test_support::{Fault, compose, serve};
 
 /// The body cap of every cell.
 const CAP: usize = 16 * 1024;
@@ -47,33 +47,26 @@ fn echo(index: usize, op: &str) -> String {
     carried.join(" ")
 }
 
-fn leak(text: String) -> &'static str {
-    Box::leak(text.into_boxed_str())
-}
-
 /// The faults, each echoing `echo` where an answer can carry it.
 fn faults(echo: &str) -> Vec<(&'static str, Fault)> {
-    let headers = leak(format!(
+    let headers = format!(
         "x-request-id: req-{echo}\r\nwww-authenticate: Bearer error=\"{echo}\"\r\nx-echo: {echo}\r\n"
-    ));
-    let json = |text: String| leak(text).as_bytes();
-    let answer = |status, body: &'static [u8]| Fault::Answer(status, headers, body);
-    let message = json(format!(
-        r#"{{"message":"Invalid key {echo}","error":"{echo}"}}"#
-    ));
-    let json_api = json(format!(
+    );
+    let answer = |status, body: &str| Fault::Raw(compose(status, &headers, body.as_bytes(), false));
+    let message = format!(r#"{{"message":"Invalid key {echo}","error":"{echo}"}}"#);
+    let json_api = format!(
         r#"{{"errors":[{{"detail":"The key {echo} is invalid","status":"422","source":{{"pointer":"/{echo}"}}}}]}}"#
-    ));
-    let refusal = json(format!(
+    );
+    let refusal = format!(
         r#"{{"activated":false,"valid":false,"error":"The license key {echo} is disabled.","license_key":null,"instance":null,"meta":null}}"#
-    ));
-    let across_the_cut = json(format!("{}{echo} {echo}", "p".repeat(2040)));
-    let html = json(format!("<html><body>{echo}</body></html>"));
-    let big = json(format!("{echo}{}{echo}", " ".repeat(CAP * 2)));
-    let location = leak(format!(
+    );
+    let across_the_cut = format!("{}{echo} {echo}", "p".repeat(2040));
+    let html = format!("<html><body>{echo}</body></html>");
+    let big = format!("{echo}{}{echo}", " ".repeat(CAP * 2));
+    let location = format!(
         "location: http://127.0.0.1:9/{}\r\n",
         echo.replace(' ', "/")
-    ));
+    );
     vec![
         ("refused", Fault::Refused),
         ("closed", Fault::Closed),
@@ -84,34 +77,35 @@ fn faults(echo: &str) -> Vec<(&'static str, Fault)> {
         ("endless chunked", Fault::EndlessChunked),
         ("deep JSON", Fault::Deep),
         ("redirect", Fault::Redirect),
-        ("302 echoing", Fault::Answer(302, location, b"")),
-        ("400", answer(400, message)),
-        ("400 refusal", answer(400, refusal)),
-        ("401", answer(401, message)),
-        ("403 text", answer(403, json(format!("Forbidden: {echo}")))),
-        ("404", answer(404, message)),
-        ("409", answer(409, message)),
-        ("422 JSON:API", answer(422, json_api)),
-        ("429", answer(429, message)),
-        ("500 across the cut", answer(500, across_the_cut)),
-        ("502 HTML", answer(502, html)),
-        ("503", answer(503, b"")),
-        ("200 HTML", answer(200, html)),
+        (
+            "302 echoing",
+            Fault::Raw(compose(302, &location, b"", false)),
+        ),
+        ("400", answer(400, &message)),
+        ("400 refusal", answer(400, &refusal)),
+        ("401", answer(401, &message)),
+        ("403 text", answer(403, &format!("Forbidden: {echo}"))),
+        ("404", answer(404, &message)),
+        ("409", answer(409, &message)),
+        ("422 JSON:API", answer(422, &json_api)),
+        ("429", answer(429, &message)),
+        ("500 across the cut", answer(500, &across_the_cut)),
+        ("502 HTML", answer(502, &html)),
+        ("503", answer(503, "")),
+        ("200 HTML", answer(200, &html)),
         (
             "200 invalid JSON",
-            answer(200, json(format!(r#"{{"key":"{echo}","valid":tru"#))),
+            answer(200, &format!(r#"{{"key":"{echo}","valid":tru"#)),
         ),
         (
             "200 wrong type",
             answer(
                 200,
-                json(format!(
-                    r#"{{"valid":"{echo}","activated":"{echo}","data":7}}"#
-                )),
+                &format!(r#"{{"valid":"{echo}","activated":"{echo}","data":7}}"#),
             ),
         ),
-        ("200 empty", answer(200, b"")),
-        ("200 over the cap", answer(200, big)),
+        ("200 empty", answer(200, "")),
+        ("200 over the cap", answer(200, &big)),
     ]
 }
 

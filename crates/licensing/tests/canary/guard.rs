@@ -2,7 +2,6 @@
 //! emulators: online, offline, a failing server and a refusing one; its state file, stored
 //! state, verdicts, builder, background handle and errors.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{TimeDelta, Utc};
@@ -12,30 +11,9 @@ use licensing::guard::{AppSecret, Fingerprint, Guard};
 
 use crate::check::{APP_SECRET, LICENSE_KEY, MACHINE_ID, Shown};
 use crate::rig::{self, Emulators, NAMES};
-use license_test_support::{Fault, serve};
+use license_test_support::{Fault, TempDir, compose, refused_url, serve};
 
 const SALT: &str = "com.example.canary";
-
-/// A fresh directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "licensing-canary-{name}-{}-{}",
-            std::process::id(),
-            Utc::now().timestamp_nanos_opt().unwrap_or_default()
-        ));
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-        Self(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn guard(
     index: usize,
@@ -47,7 +25,7 @@ fn guard(
         .app_secret(APP_SECRET)
         .unwrap_or_else(|e| panic!("{e}"))
         .fingerprint(Fingerprint::from_id(MACHINE_ID, SALT).unwrap_or_else(|e| panic!("{e}")))
-        .state_dir(&dir.0)
+        .state_dir(dir.path())
         .clock(clock.clone());
     if index == 2 {
         builder = builder.validate_name("app.example.com");
@@ -61,7 +39,8 @@ pub(crate) async fn all(emulators: &Emulators, shown: &Shown) -> usize {
     let mut checks = 0;
     for (index, name) in NAMES.iter().enumerate() {
         let what = |s: &str| format!("{name} guard {s}");
-        let dir = TempDir::new(name);
+        let dir =
+            TempDir::new(&format!("licensing-canary-{name}")).unwrap_or_else(|e| panic!("{e}"));
         let clock = Arc::new(FixedClock::new(Utc::now()));
         let online = rig::provider(index, &emulators.urls()[index], options(), shown);
         let first = guard(index, online.clone(), &dir, &clock);
@@ -77,21 +56,18 @@ pub(crate) async fn all(emulators: &Emulators, shown: &Shown) -> usize {
         shown.debug(&what("stored state"), &first.stored_state());
         checks += 1;
 
-        let refused = serve(Fault::Refused)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let refused = refused_url().unwrap_or_else(|e| panic!("{e}"));
         let failing = serve(Fault::Answer(503, "retry-after: 1\r\n", b"{}"))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let echo = format!("{{\"message\":\"Invalid key {LICENSE_KEY}\"}}");
-        let body: &'static [u8] = Box::leak(echo.into_boxed_str()).as_bytes();
-        let refusing = serve(Fault::Answer(401, "", body))
+        let refusing = serve(Fault::Raw(compose(401, "", echo.as_bytes(), false)))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        for server in [&refused, &failing, &refusing] {
+        for server in [refused.as_str(), failing.url(), refusing.url()] {
             let url = match index {
-                2 => format!("{}/api/v1/", server.url()),
-                _ => server.url().to_owned(),
+                2 => format!("{server}/api/v1/"),
+                _ => server.to_owned(),
             };
             let provider = rig::provider(index, &url, options(), shown);
             let g = guard(index, provider, &dir, &clock);

@@ -12,6 +12,7 @@ use license_emulator::devpayr::{DevPayrEmulator, GLOBAL_KEY, SEED_PROJECT};
 use license_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
 use license_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
 use license_emulator::signed_license::{LicenseSeed as GkmSeed, SignedLicenseEmulator};
+pub use license_test_support::TempDir;
 use licensing::guard::{Fingerprint, Guard, Policy};
 use licensing::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
 use signed_license::{KeySet, PublicKey};
@@ -141,7 +142,7 @@ impl Rig {
             online,
             t0,
             clock: Arc::new(FixedClock::new(t0)),
-            dir: TempDir::new(&format!("{kind:?}")),
+            dir: TempDir::new(&format!("licensing-guard-{kind:?}")).unwrap(),
             emulator,
         }
     }
@@ -286,34 +287,6 @@ pub async fn answering(status: u16) -> MockServer {
         .mount(&server)
         .await;
     server
-}
-
-/// A fresh directory under the system's temporary directory, removed when dropped.
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    pub fn new(name: &str) -> Self {
-        use std::hash::{BuildHasher, Hasher};
-        let mut unique = std::collections::hash_map::RandomState::new().build_hasher();
-        unique.write_u8(0);
-        let dir = std::env::temp_dir().join(format!(
-            "licensing-guard-{name}-{}-{:x}",
-            std::process::id(),
-            unique.finish()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 pub fn files_in(dir: &Path) -> Vec<PathBuf> {
