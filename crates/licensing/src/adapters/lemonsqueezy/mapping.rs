@@ -82,6 +82,26 @@ pub fn validation_outcome(answer: &LicenseAnswer) -> ValidationOutcome {
 /// [`validation_outcome`] taking the answer: its strings and raw JSON move into the outcome
 /// instead of being copied.
 pub fn into_validation_outcome(answer: LicenseAnswer) -> ValidationOutcome {
+    let (reason, license, instance) = answered(answer);
+    match reason {
+        None => {
+            let license_id = license.as_ref().map(|l| l.id.clone());
+            let instance = instance.map(|i| into_instance(i, license_id));
+            ValidationOutcome::valid(license, instance)
+        }
+        Some(reason) => ValidationOutcome::invalid(reason, license),
+    }
+}
+
+/// What a License API answer says, taken apart: why it was refused (`None`: accepted), its
+/// license (key and `meta` mapped, `raw` the whole answer) and its instance, unmapped.
+fn answered(
+    answer: LicenseAnswer,
+) -> (
+    Option<InvalidReason>,
+    Option<LicenseKey>,
+    Option<LicenseApiInstance>,
+) {
     let reason = (!answer.is_accepted()).then(|| refusal_reason(&answer));
     let LicenseAnswer {
         license_key,
@@ -91,14 +111,7 @@ pub fn into_validation_outcome(answer: LicenseAnswer) -> ValidationOutcome {
         ..
     } = answer;
     let license = license_key.map(|key| answered_license(key, meta, raw));
-    match reason {
-        None => {
-            let license_id = license.as_ref().map(|l| l.id.clone());
-            let instance = instance.map(|i| into_instance(i, license_id));
-            ValidationOutcome::valid(license, instance)
-        }
-        Some(reason) => ValidationOutcome::invalid(reason, license),
-    }
+    (reason, license, instance)
 }
 
 /// The license of a License API answer: its key and `meta` mapped, `raw` the whole answer.
@@ -152,15 +165,7 @@ pub fn activation_outcome(answer: &LicenseAnswer) -> Result<ActivationOutcome, L
 /// [`activation_outcome`] taking the answer: its strings and raw JSON move into the outcome
 /// instead of being copied.
 pub fn into_activation_outcome(answer: LicenseAnswer) -> Result<ActivationOutcome, LicenseError> {
-    let reason = (!answer.is_accepted()).then(|| refusal_reason(&answer));
-    let LicenseAnswer {
-        license_key,
-        instance,
-        meta,
-        raw,
-        ..
-    } = answer;
-    let license = license_key.map(|key| answered_license(key, meta, raw));
+    let (reason, license, instance) = answered(answer);
     if let Some(reason) = reason {
         return Ok(ActivationOutcome::Refused {
             reason,
