@@ -3,5 +3,5 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    keyward_fuzz::decode_target(data, devpayr::fuzzing::decode_answer);
+    keyward_fuzz::decode_target(data, keyward_devpayr::fuzzing::decode_answer);
 });

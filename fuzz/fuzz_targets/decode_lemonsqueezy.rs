@@ -3,5 +3,5 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    keyward_fuzz::decode_target(data, lemonsqueezy::fuzzing::decode_answer);
+    keyward_fuzz::decode_target(data, keyward_lemonsqueezy::fuzzing::decode_answer);
 });

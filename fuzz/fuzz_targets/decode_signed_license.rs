@@ -7,10 +7,10 @@
 
 use keyward_fuzz::assert_no_canary;
 use libfuzzer_sys::fuzz_target;
-use license_core::{decode_json, without_values};
+use keyward_core::{decode_json, without_values};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
-use signed_license::models::{
+use keyward_signed_license::models::{
     AssignedLicenseKey, Contract, CreatedLicenseKeys, Downloadable, Generator, LicenseDetails,
     LicenseKeyRecord, Product, TelemetryRecord,
 };

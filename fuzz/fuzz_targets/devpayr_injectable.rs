@@ -10,9 +10,9 @@ use aws_lc_rs::digest::{SHA256, digest};
 use aws_lc_rs::iv::FixedLength;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use devpayr::InjectableSecret;
-use devpayr::crypto::{decrypt, sign, verify_signature};
-use devpayr::models::Injectable;
+use keyward_devpayr::InjectableSecret;
+use keyward_devpayr::crypto::{decrypt, sign, verify_signature};
+use keyward_devpayr::models::Injectable;
 use libfuzzer_sys::fuzz_target;
 
 const SECRET: &str = "injectable-secret-CANARY";

@@ -1,11 +1,11 @@
-//! The one redaction path (license_core::redact) and decode-error building (decode_json) on any
+//! The one redaction path (keyward_core::redact) and decode-error building (decode_json) on any
 //! text: never a panic; the request's secret never survives; secret-looking JSON fields are
 //! blanked; valid JSON stays valid JSON after blanking; truncation respects its bound.
 #![no_main]
 
 use keyward_fuzz::{CANARY, assert_no_canary};
 use libfuzzer_sys::fuzz_target;
-use license_core::{
+use keyward_core::{
     MAX_ERROR_BODY_CHARS, Redactor, blank_secret_values, decode_json, mask_uuids, truncate,
     without_values,
 };

@@ -1,4 +1,4 @@
-//! license-http's `Retry-After` / `retry-after-ms` parsing (seconds, fractions, HTTP dates) at
+//! keyward-http's `Retry-After` / `retry-after-ms` parsing (seconds, fractions, HTTP dates) at
 //! any "now": never a panic, and a delay is only ever a readable `Duration`.
 #![no_main]
 
@@ -27,5 +27,5 @@ fuzz_target!(|input: Input<'_>| {
             headers.insert(name, value);
         }
     }
-    let _ = license_http::retry_after(&headers, now);
+    let _ = keyward_http::retry_after(&headers, now);
 });

@@ -183,7 +183,7 @@ fn build(u: &mut Unstructured<'_>) -> arbitrary::Result<(Vec<u8>, Option<i64>)> 
             }
             json!(STANDARD.encode(raw))
         }
-        Signature::Sentinel => json!(signed_license::UNSIGNED_SENTINEL),
+        Signature::Sentinel => json!(keyward_signed_license::UNSIGNED_SENTINEL),
         Signature::Missing => Value::Null,
         Signature::Text(t) => json!(t),
         Signature::NotAString(n) => json!([n]),

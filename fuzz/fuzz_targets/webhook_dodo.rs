@@ -5,7 +5,7 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use dodo::webhooks::{WebhookEvent, WebhookHeaders, WebhookVerifier};
+use keyward_dodo::webhooks::{WebhookEvent, WebhookHeaders, WebhookVerifier};
 use http::{HeaderMap, HeaderValue};
 use keyward_fuzz::now;
 use libfuzzer_sys::fuzz_target;
@@ -76,7 +76,7 @@ fuzz_target!(|input: Input<'_>| {
     if verdict.is_ok() {
         assert!(fresh, "a stale delivery was accepted");
     }
-    let clocked = verifier.with_clock(std::sync::Arc::new(license_core::FixedClock::new(now)));
+    let clocked = verifier.with_clock(std::sync::Arc::new(keyward_core::FixedClock::new(now)));
     if let Err(e) = clocked.verify_event(&headers, input.body) {
         let _ = format!("{e} {e:?}");
     }

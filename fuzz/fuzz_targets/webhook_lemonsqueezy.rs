@@ -4,7 +4,7 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use lemonsqueezy::webhooks::{
+use keyward_lemonsqueezy::webhooks::{
     WebhookEvent, WebhookSecret, sign, verify_and_parse, verify_signature,
 };
 use libfuzzer_sys::fuzz_target;

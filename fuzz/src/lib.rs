@@ -10,7 +10,7 @@ pub mod signed;
 
 use chrono::{DateTime, Utc};
 use http::{HeaderMap, HeaderValue};
-use license_http::fuzzing::Answer;
+use keyward_http::fuzzing::Answer;
 
 /// The request's secret (license key or API key) in every decode target. A dictionary entry,
 /// so the fuzzer plants it in bodies and headers.

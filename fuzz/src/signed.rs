@@ -7,12 +7,12 @@ use aws_lc_rs::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::Duration;
-use signed_license::models::{
+use keyward_signed_license::models::{
     AssignedLicenseKey, Contract, CreatedLicenseKeys, Downloadable, Generator, LicenseDetails,
     LicenseKeyRecord, Product, TelemetryRecord,
 };
-use signed_license::offline::verify_offline;
-use signed_license::{
+use keyward_signed_license::offline::verify_offline;
+use keyward_signed_license::{
     Call, Expected, KeyScope, KeySet, Payload, Policy, PublicKey, SecretLicenseKey, Verifier,
     check_echoes, verify,
 };
@@ -110,7 +110,7 @@ pub fn check_envelope(body: &[u8], newest_seen: Option<i64>) {
         }
     }
     let verifier = Verifier::new(keys.clone(), Policy::new())
-        .with_clock(std::sync::Arc::new(license_core::FixedClock::new(now)));
+        .with_clock(std::sync::Arc::new(keyward_core::FixedClock::new(now)));
     let call = Call {
         operation: "verify",
         license_call: true,

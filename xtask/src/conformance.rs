@@ -4,7 +4,7 @@
 //! Installs Prism from the npm registry into `target/prism/` when missing, serves a copy of
 //! `fixtures/dodo/openapi.documented.yml` (plus `openapi.create_license_key.yml`, the one
 //! endpoint that document predates) on a free loopback port, runs the ignored test
-//! `crates/dodo/tests/conformance.rs` against it, and stops Prism whatever happens.
+//! `crates/keyward-dodo/tests/conformance.rs` against it, and stops Prism whatever happens.
 
 use std::fs::{self, File};
 use std::io::{Read, Write};

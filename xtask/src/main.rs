@@ -70,14 +70,14 @@ fn bench() -> Result<(), String> {
             "--quiet",
             "--release",
             "--package",
-            "license-bench",
+            "keyward-bench",
             "--bins",
         ],
         &[],
     )?;
     run(
         "cargo",
-        &["run", "--quiet", "--release", "--package", "license-bench"],
+        &["run", "--quiet", "--release", "--package", "keyward-bench"],
         &[],
     )
 }

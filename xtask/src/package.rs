@@ -185,13 +185,13 @@ mod tests {
         let dep_info = format!(
             "{out}: {ours}/src/lib.rs {serde}/src/lib.rs\n\n{ours}/src/lib.rs:\n",
             out = target
-                .join("debug/deps/license_core-819a62eabbe47348")
+                .join("debug/deps/keyward_core-819a62eabbe47348")
                 .display(),
             ours = ours_dir.join("keyward-core-0.1.0").display(),
             serde = crates_io.display(),
         );
         std::fs::write(
-            target.join("debug/deps/license_core-819a62eabbe47348.d"),
+            target.join("debug/deps/keyward_core-819a62eabbe47348.d"),
             dep_info,
         )
         .unwrap();
@@ -210,7 +210,7 @@ mod tests {
         let packages = published(&crate::workspace_root().join("crates")).unwrap();
         assert!(packages.contains(&String::from("keyward-core")));
         assert!(packages.contains(&String::from("keyward-cli")));
-        assert!(!packages.contains(&String::from("license-bench")));
+        assert!(!packages.contains(&String::from("keyward-bench")));
         assert!(packages.iter().all(|p| p.starts_with("keyward")));
     }
 }

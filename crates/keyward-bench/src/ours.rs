@@ -1,0 +1,110 @@
+//! Our clients against the canned server: each provider crate's `Client`, and the same client
+//! behind the `keyward` facade as a `Box<dyn LicenseProvider>`.
+
+use std::sync::Arc;
+
+use chrono::DateTime;
+use keyward::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
+use keyward_core::{FixedClock, LicenseProvider, SecretLicenseKey};
+use keyward_signed_license::{KeySet, PublicKey};
+
+use crate::canned;
+
+fn text(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// A Dodo client with the API key.
+pub fn dodo(base: &str) -> Result<keyward_dodo::Client, String> {
+    keyward_dodo::Client::builder()
+        .base_url(base)
+        .api_key(canned::API_KEY)
+        .build()
+        .map_err(text)
+}
+
+/// A Lemon Squeezy client with the API key (no product binding).
+pub fn lemonsqueezy(base: &str) -> Result<keyward_lemonsqueezy::Client, String> {
+    keyward_lemonsqueezy::Client::builder()
+        .base_url(base)
+        .api_key(canned::API_KEY)
+        .build()
+        .map_err(text)
+}
+
+/// A DevPayr client with the API key.
+pub fn devpayr(base: &str) -> Result<keyward_devpayr::Client, String> {
+    keyward_devpayr::Client::builder()
+        .base_url(base)
+        .api_key(canned::API_KEY)
+        .build()
+        .map_err(text)
+}
+
+/// A GetKeyManager client pinned to the TEST-ONLY product key, its clock 30 s after the
+/// canned answer was signed.
+pub fn signed_license(base: &str) -> Result<keyward_signed_license::Client, String> {
+    let key = PublicKey::from_pem("product", &canned::gkm_public_key_pem()?).map_err(text)?;
+    let now = DateTime::from_timestamp(canned::SIGNED_AT + 30, 0).ok_or("bad timestamp")?;
+    keyward_signed_license::Client::builder()
+        .base_url(base)
+        .api_key(canned::API_KEY)
+        .keys(KeySet::new(key))
+        .clock(Arc::new(FixedClock::new(now)))
+        .build()
+        .map_err(text)
+}
+
+/// The provider crates' clients and the facade over each.
+pub struct Ours {
+    /// Dodo.
+    pub dodo: keyward_dodo::Client,
+    /// Lemon Squeezy.
+    pub lemonsqueezy: keyward_lemonsqueezy::Client,
+    /// DevPayr.
+    pub devpayr: keyward_devpayr::Client,
+    /// GetKeyManager.
+    pub signed_license: keyward_signed_license::Client,
+    /// Dodo behind the facade.
+    pub dodo_facade: Box<dyn LicenseProvider>,
+    /// Lemon Squeezy behind the facade.
+    pub lemonsqueezy_facade: Box<dyn LicenseProvider>,
+    /// DevPayr behind the facade.
+    pub devpayr_facade: Box<dyn LicenseProvider>,
+    /// GetKeyManager behind the facade.
+    pub signed_license_facade: Box<dyn LicenseProvider>,
+    /// The Dodo key.
+    pub dodo_key: SecretLicenseKey,
+    /// The Lemon Squeezy key.
+    pub ls_key: SecretLicenseKey,
+    /// The DevPayr and GetKeyManager key.
+    pub key: SecretLicenseKey,
+}
+
+impl Ours {
+    /// Every client, against `base`.
+    pub fn new(base: &str) -> Result<Self, String> {
+        let dodo = dodo(base)?;
+        let lemonsqueezy = lemonsqueezy(base)?;
+        let devpayr = devpayr(base)?;
+        let signed_license = signed_license(base)?;
+        Ok(Self {
+            dodo_facade: Box::new(DodoProvider::new(dodo.clone())),
+            lemonsqueezy_facade: Box::new(LemonSqueezyProvider::new(lemonsqueezy.clone())),
+            devpayr_facade: devpayr_facade(devpayr.clone()),
+            signed_license_facade: Box::new(SignedLicenseProvider::new(signed_license.clone())),
+            dodo,
+            lemonsqueezy,
+            devpayr,
+            signed_license,
+            dodo_key: SecretLicenseKey::new(canned::DODO_KEY),
+            ls_key: SecretLicenseKey::new(canned::LS_KEY),
+            key: SecretLicenseKey::new(canned::KEY),
+        })
+    }
+}
+
+/// DevPayr behind the facade, checking the bench domain.
+pub fn devpayr_facade(client: keyward_devpayr::Client) -> Box<dyn LicenseProvider> {
+    Box::new(DevPayrProvider::new(client, 1).domain(canned::IDENTIFIER))
+}

@@ -1,0 +1,132 @@
+//! Building the chosen provider from the command line and the environment. Credentials come only
+//! from the environment, so they never show in a process list or a shell history.
+
+use keyward::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
+use keyward_core::{ApiKey, LicenseError, LicenseProvider};
+use keyward_signed_license::{KeySet, PublicKey};
+
+use crate::cli::ProviderName;
+
+/// The provider chosen by `--provider` (or `LICENSECTL_PROVIDER`), ready to call.
+pub(crate) fn from_cli(
+    name: Option<ProviderName>,
+    base_url: Option<&str>,
+    project: Option<u64>,
+) -> Result<Box<dyn LicenseProvider>, LicenseError> {
+    let Some(name) = name else {
+        return Err(LicenseError::config(
+            "choose a provider with --provider (or LICENSECTL_PROVIDER): dodo, lemonsqueezy, \
+             devpayr or signed-license",
+        ));
+    };
+    build(name, base_url, project)
+}
+
+/// The provider `name` at `base_url` (else the provider's `…_BASE_URL` variable, else its
+/// default), credentials from the environment; `project` is DevPayr's.
+pub(crate) fn build(
+    name: ProviderName,
+    base_url: Option<&str>,
+    project: Option<u64>,
+) -> Result<Box<dyn LicenseProvider>, LicenseError> {
+    let from_env = match name {
+        ProviderName::Dodo => keyward_dodo::BASE_URL_ENV,
+        ProviderName::Lemonsqueezy => keyward_lemonsqueezy::BASE_URL_ENV,
+        ProviderName::Devpayr => keyward_devpayr::BASE_URL_ENV,
+        ProviderName::SignedLicense => "GETKEYMANAGER_BASE_URL",
+    };
+    let base_url = base_url.map(str::to_owned).or_else(|| env(from_env));
+    let base_url = base_url.as_deref();
+    Ok(match name {
+        ProviderName::Dodo => {
+            let mut builder = keyward_dodo::Client::builder();
+            // A misspelt environment must not quietly mean live mode.
+            match env("DODO_PAYMENTS_ENVIRONMENT").as_deref().map(str::trim) {
+                None | Some("live_mode") => {}
+                Some("test_mode") => {
+                    builder = builder.environment(keyward_dodo::Environment::TestMode)
+                }
+                Some(other) => {
+                    return Err(LicenseError::config(format!(
+                        "DODO_PAYMENTS_ENVIRONMENT is `{other}`: use test_mode or live_mode"
+                    )));
+                }
+            }
+            if let Some(url) = base_url {
+                builder = builder.base_url(url);
+            }
+            if let Some(key) = env(keyward_dodo::API_KEY_ENV) {
+                builder = builder.api_key(ApiKey::new(key)?);
+            }
+            Box::new(DodoProvider::new(builder.build()?))
+        }
+        ProviderName::Lemonsqueezy => {
+            let mut builder = keyward_lemonsqueezy::Client::builder();
+            if let Some(url) = base_url {
+                builder = builder.base_url(url);
+            }
+            if let Some(key) = env("LEMONSQUEEZY_API_KEY") {
+                builder = builder.api_key(key);
+            }
+            Box::new(LemonSqueezyProvider::new(builder.build()?))
+        }
+        ProviderName::Devpayr => {
+            let project = project.ok_or_else(|| {
+                LicenseError::config("DevPayr needs --project (or DEVPAYR_PROJECT_ID)")
+            })?;
+            let mut builder = keyward_devpayr::Client::builder();
+            if let Some(url) = base_url {
+                builder = builder.base_url(url);
+            }
+            if let Some(key) = env(keyward_devpayr::API_KEY_ENV) {
+                builder = builder.api_key(key);
+            }
+            Box::new(DevPayrProvider::new(builder.build()?, project))
+        }
+        ProviderName::SignedLicense => {
+            let url = base_url.ok_or_else(|| {
+                LicenseError::config(
+                    "GetKeyManager is self-hosted: give its address with --base-url \
+                         (or GETKEYMANAGER_BASE_URL)",
+                )
+            })?;
+            let api_key = env("GETKEYMANAGER_API_KEY")
+                .ok_or_else(|| LicenseError::config("set GETKEYMANAGER_API_KEY"))?;
+            let pem_path = env("GETKEYMANAGER_PUBLIC_KEY_FILE").ok_or_else(|| {
+                LicenseError::config(
+                    "set GETKEYMANAGER_PUBLIC_KEY_FILE to your product's public key (PEM): \
+                     answers are verified against it",
+                )
+            })?;
+            let pem = std::fs::read_to_string(&pem_path).map_err(|e| {
+                LicenseError::config(format!("could not read {pem_path}")).with_source(e)
+            })?;
+            let key = PublicKey::from_pem("product", &pem)
+                .map_err(|e| LicenseError::config(format!("{pem_path}: {e}")))?;
+            let mut builder = keyward_signed_license::Client::builder()
+                .base_url(url)
+                .api_key(ApiKey::new(api_key)?)
+                .keys(KeySet::new(key));
+            let product = match env("GETKEYMANAGER_PRODUCT_ID") {
+                Some(product) => Some(product.parse().map_err(|_| {
+                    LicenseError::config("GETKEYMANAGER_PRODUCT_ID is not a number")
+                })?),
+                None => None,
+            };
+            if let Some(product) = product {
+                builder = builder.product_id(product);
+            }
+            // The product is the client's (activation checks) and the provider's (create).
+            let provider = SignedLicenseProvider::new(builder.build()?);
+            match product {
+                Some(product) => Box::new(provider.with_product_id(product)),
+                None => Box::new(provider),
+            }
+        }
+    })
+}
+
+/// A non-empty environment variable.
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}

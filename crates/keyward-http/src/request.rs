@@ -1,0 +1,329 @@
+//! One request, described independently of the client that sends it.
+
+use std::fmt;
+
+use bytes::Bytes;
+use http::{HeaderName, HeaderValue, Method};
+use keyward_core::{ApiKey, LicenseError, Redactor, SecretLicenseKey};
+use serde::Serialize;
+
+/// Whether sending a request twice has the same effect as sending it once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Idempotency {
+    /// Safe to repeat: retried on transient failures.
+    Idempotent,
+    /// Not safe to repeat (activate, deactivate, create): retried only when it provably never left.
+    NonIdempotent,
+}
+
+/// How a request authenticates.
+#[derive(Clone)]
+pub(crate) enum Auth {
+    Bearer(ApiKey),
+    Header(HeaderName, ApiKey),
+}
+
+/// A request body.
+#[derive(Clone)]
+pub(crate) enum Body {
+    Empty,
+    Bytes {
+        content_type: &'static str,
+        /// Shared, so that each attempt sends it without a copy.
+        bytes: Bytes,
+    },
+}
+
+/// A request to send with [`HttpClient::send`](crate::HttpClient::send).
+///
+/// The path is given as segments, each percent-encoded, so an id can never change the route.
+///
+/// ```
+/// use keyward_http::Request;
+///
+/// let request = Request::get("retrieve license key", ["license_keys", "lic_123"])
+///     .unwrap()
+///     .query("include", "instances");
+/// # let _ = request;
+/// ```
+#[derive(Clone)]
+pub struct Request {
+    pub(crate) method: Method,
+    pub(crate) operation: &'static str,
+    pub(crate) segments: Vec<String>,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) body: Body,
+    pub(crate) auth: Option<Auth>,
+    pub(crate) idempotency: Idempotency,
+    pub(crate) redactor: Redactor,
+    /// Why the request cannot be sent (a bad header name given to a builder step that cannot
+    /// fail); reported by `send` before anything leaves.
+    pub(crate) unsendable: Option<String>,
+}
+
+impl Request {
+    /// A request with this method; GET, HEAD, PUT and DELETE are idempotent, POST and PATCH not.
+    ///
+    /// Fails when a segment is empty, `.` or `..`.
+    pub fn new<I, S>(
+        method: Method,
+        operation: &'static str,
+        segments: I,
+    ) -> Result<Self, LicenseError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let segments: Vec<String> = segments
+            .into_iter()
+            .map(|s| s.as_ref().to_owned())
+            .collect();
+        if let Some(bad) = segments
+            .iter()
+            .find(|s| s.is_empty() || *s == "." || *s == "..")
+        {
+            return Err(LicenseError::invalid_input(format!(
+                "{operation}: path segment {bad:?} is not allowed (empty ids cannot be sent)"
+            )));
+        }
+        let idempotency = if matches!(method, Method::POST | Method::PATCH) {
+            Idempotency::NonIdempotent
+        } else {
+            Idempotency::Idempotent
+        };
+        Ok(Self {
+            method,
+            operation,
+            segments,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::Empty,
+            auth: None,
+            idempotency,
+            redactor: Redactor::default(),
+            unsendable: None,
+        })
+    }
+
+    /// A GET request.
+    pub fn get<I: IntoIterator<Item = S>, S: AsRef<str>>(
+        operation: &'static str,
+        segments: I,
+    ) -> Result<Self, LicenseError> {
+        Self::new(Method::GET, operation, segments)
+    }
+
+    /// A POST request (non-idempotent unless marked otherwise).
+    pub fn post<I: IntoIterator<Item = S>, S: AsRef<str>>(
+        operation: &'static str,
+        segments: I,
+    ) -> Result<Self, LicenseError> {
+        Self::new(Method::POST, operation, segments)
+    }
+
+    /// A PATCH request (non-idempotent unless marked otherwise).
+    pub fn patch<I: IntoIterator<Item = S>, S: AsRef<str>>(
+        operation: &'static str,
+        segments: I,
+    ) -> Result<Self, LicenseError> {
+        Self::new(Method::PATCH, operation, segments)
+    }
+
+    /// A PUT request.
+    pub fn put<I: IntoIterator<Item = S>, S: AsRef<str>>(
+        operation: &'static str,
+        segments: I,
+    ) -> Result<Self, LicenseError> {
+        Self::new(Method::PUT, operation, segments)
+    }
+
+    /// A DELETE request.
+    pub fn delete<I: IntoIterator<Item = S>, S: AsRef<str>>(
+        operation: &'static str,
+        segments: I,
+    ) -> Result<Self, LicenseError> {
+        Self::new(Method::DELETE, operation, segments)
+    }
+
+    /// The operation name, as used in errors and traces.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// Whether the request may be repeated.
+    pub fn idempotency(&self) -> Idempotency {
+        self.idempotency
+    }
+
+    /// Overrides the idempotency the method implies (a read-only POST, or a PATCH that sets
+    /// absolute values, is safe to repeat).
+    #[must_use]
+    pub fn idempotency_override(mut self, idempotency: Idempotency) -> Self {
+        self.idempotency = idempotency;
+        self
+    }
+
+    /// Adds a query parameter.
+    #[must_use]
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds a query parameter when there is a value.
+    #[must_use]
+    pub fn query_opt<V: ToString>(self, name: impl Into<String>, value: Option<V>) -> Self {
+        match value {
+            Some(v) => self.query(name, v.to_string()),
+            None => self,
+        }
+    }
+
+    /// Adds a query parameter whose value is a secret: it is redacted from everything kept.
+    #[must_use]
+    pub fn secret_query(mut self, name: impl Into<String>, value: &str) -> Self {
+        self.redactor.add(value);
+        self.query(name, value)
+    }
+
+    /// Adds a header (any case: `X-Devpayr-Domain` is sent as `x-devpayr-domain`). Fails on a
+    /// name or value that is not valid in a header.
+    pub fn header(self, name: &'static str, value: &str) -> Result<Self, LicenseError> {
+        let name = self.header_name(name)?;
+        self.header_named(name, value)
+    }
+
+    /// [`header`](Self::header) with a name parsed already.
+    fn header_named(mut self, name: HeaderName, value: &str) -> Result<Self, LicenseError> {
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            LicenseError::invalid_input(format!(
+                "{}: invalid value for header {name}",
+                self.operation
+            ))
+        })?;
+        self.headers.push((name, value));
+        Ok(self)
+    }
+
+    /// A header name in any case; an invalid one is an input error, never a panic.
+    fn header_name(&self, name: &str) -> Result<HeaderName, LicenseError> {
+        HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            LicenseError::invalid_input(format!(
+                "{}: {name:?} is not a valid header name",
+                self.operation
+            ))
+        })
+    }
+
+    /// Adds a header that carries a license key (`X-LICENSE-KEY`); never logged, redacted from
+    /// anything kept.
+    pub fn license_key_header(
+        mut self,
+        name: &'static str,
+        key: &SecretLicenseKey,
+    ) -> Result<Self, LicenseError> {
+        self.redactor.add(key.expose());
+        let name = self.header_name(name)?;
+        let mut value = HeaderValue::from_str(key.expose()).map_err(|_| {
+            LicenseError::invalid_input(format!(
+                "{}: the license key cannot be sent in a header",
+                self.operation
+            ))
+        })?;
+        value.set_sensitive(true);
+        self.headers.push((name, value));
+        Ok(self)
+    }
+
+    /// Sends `Authorization: Bearer <key>`.
+    #[must_use]
+    pub fn bearer(mut self, key: &ApiKey) -> Self {
+        self.redactor.add(key.expose());
+        self.auth = Some(Auth::Bearer(key.clone()));
+        self
+    }
+
+    /// Sends the API key in a header of its own (`X-API-KEY`, any case). An invalid name makes
+    /// [`send`](crate::HttpClient::send) fail with an input error before anything is sent.
+    #[must_use]
+    pub fn api_key_header(mut self, name: &'static str, key: &ApiKey) -> Self {
+        self.redactor.add(key.expose());
+        match self.header_name(name) {
+            Ok(name) => self.auth = Some(Auth::Header(name, key.clone())),
+            Err(e) => self.unsendable = Some(e.message().to_owned()),
+        }
+        self
+    }
+
+    /// Marks a value as secret: it is redacted from error bodies and decode errors.
+    #[must_use]
+    pub fn redact(mut self, secret: &str) -> Self {
+        self.redactor.add(secret);
+        self
+    }
+
+    /// A JSON body (`application/json`).
+    pub fn json<T: Serialize + ?Sized>(self, body: &T) -> Result<Self, LicenseError> {
+        self.json_as("application/json", body)
+    }
+
+    /// A JSON body with another content type (`application/vnd.api+json`).
+    pub fn json_as<T: Serialize + ?Sized>(
+        mut self,
+        content_type: &'static str,
+        body: &T,
+    ) -> Result<Self, LicenseError> {
+        let bytes = serde_json::to_vec(body).map_err(|e| {
+            LicenseError::invalid_input(format!(
+                "{}: the body cannot be encoded: {e}",
+                self.operation
+            ))
+        })?;
+        self.body = Body::Bytes {
+            content_type,
+            bytes: Bytes::from(bytes),
+        };
+        Ok(self)
+    }
+
+    /// A form body (`application/x-www-form-urlencoded`).
+    pub fn form<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self, LicenseError> {
+        let text = serde_urlencoded::to_string(body).map_err(|e| {
+            LicenseError::invalid_input(format!(
+                "{}: the form cannot be encoded: {e}",
+                self.operation
+            ))
+        })?;
+        self.body = Body::Bytes {
+            content_type: "application/x-www-form-urlencoded",
+            bytes: Bytes::from(text),
+        };
+        Ok(self)
+    }
+
+    /// Sets the `Accept` header.
+    pub fn accept(self, media_type: &str) -> Result<Self, LicenseError> {
+        self.header_named(http::header::ACCEPT, media_type)
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("operation", &self.operation)
+            .field("segments", &self.segments)
+            .field(
+                "query",
+                &self.query.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
+            .field("idempotency", &self.idempotency)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,307 @@
+//! An offline-first license guard over any [`LicenseProvider`]: it owns the licensing life of one
+//! app on one machine.
+//!
+//! - [`Fingerprint`]: this machine's identity, salted; the activation's instance name.
+//! - A sealed state file per (provider, license key): the last valid online answer, HMAC-sealed
+//!   with the [`AppSecret`] and the fingerprint, written atomically, owner-only.
+//! - [`decide`]: the one pure decision (stored state, fresh answer or error, now, [`Policy`]) →
+//!   [`Verdict`].
+//! - [`Revalidation`]: background rechecks with jitter and offline backoff; subscribe to verdict
+//!   changes; stops when dropped.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use keyward::guard::{Fingerprint, Guard};
+//!
+//! # async fn run(provider: Arc<dyn keyward::LicenseProvider>) -> Result<(), keyward::LicenseError> {
+//! let guard = Guard::builder(provider, "KEY-THE-USER-TYPED")
+//!     .app_secret("a secret compiled into the app")?
+//!     .fingerprint(Fingerprint::this_machine("com.example.editor")?)
+//!     .state_dir("/home/ada/.local/share/editor/license")
+//!     .build()?;
+//! let verdict = guard.check_if_due().await;
+//! println!("{verdict}"); // "Licensed until 2027-03-01." / "Licensed, offline: …"
+//! let background = guard.revalidate();
+//! let mut changes = background.subscribe();
+//! # let _ = changes.changed().await;
+//! # Ok(()) }
+//! ```
+
+mod ask;
+mod decide;
+mod fingerprint;
+mod policy;
+mod revalidate;
+mod seal;
+mod state;
+mod store;
+mod verdict;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use keyward_core::{Clock, LicenseError, LicenseProvider, SecretLicenseKey, SystemClock};
+
+pub use self::decide::{Decision, Fresh, StateChange, decide, earns_grace};
+pub use self::fingerprint::Fingerprint;
+pub use self::policy::{OnRollback, Policy};
+pub use self::revalidate::Revalidation;
+pub use self::seal::{AppSecret, Unsealed};
+pub use self::state::{LicenseFacts, StoredState};
+pub use self::verdict::{DenyReason, Flags, Grace, Source, Standing, Verdict};
+
+use self::ask::Question;
+use self::seal::Sealer;
+use self::store::StateFile;
+
+/// The guard of one license key on one machine. Cheap to clone (an `Arc` inside).
+#[derive(Clone)]
+pub struct Guard {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    provider: Arc<dyn LicenseProvider>,
+    key: SecretLicenseKey,
+    fingerprint: Fingerprint,
+    file: StateFile,
+    policy: Policy,
+    clock: Arc<dyn Clock>,
+    validate_name: Option<String>,
+    /// One check at a time per guard: a second caller waits and then sees the first one's
+    /// state (so two first checks never activate twice).
+    checking: tokio::sync::Mutex<()>,
+}
+
+impl Guard {
+    /// A guard for `key` at `provider`; set the app secret, fingerprint and state directory.
+    pub fn builder(
+        provider: Arc<dyn LicenseProvider>,
+        key: impl Into<SecretLicenseKey>,
+    ) -> GuardBuilder {
+        GuardBuilder {
+            provider,
+            key: key.into(),
+            secret: None,
+            fingerprint: None,
+            state_dir: None,
+            policy: Policy::default(),
+            clock: Arc::new(SystemClock),
+            validate_name: None,
+        }
+    }
+
+    /// Asks the provider (activating this machine once if the provider has activations), then
+    /// decides and stores the answer. Never fails: an unreachable provider is a verdict too.
+    pub async fn check(&self) -> Verdict {
+        let _one_at_a_time = self.inner.checking.lock().await;
+        let stored = self.load();
+        let fresh = self.question().ask(stored.as_ref()).await;
+        self.settle(stored.as_ref(), &fresh)
+    }
+
+    /// The verdict from the stored state alone, without asking the provider.
+    pub fn verdict(&self) -> Verdict {
+        let stored = self.load();
+        self.settle(stored.as_ref(), &Fresh::NotAsked)
+    }
+
+    /// [`check`](Self::check) when the last online check is older than the policy's
+    /// `revalidate_every` (or there is none), else [`verdict`](Self::verdict): for app start.
+    pub async fn check_if_due(&self) -> Verdict {
+        let _one_at_a_time = self.inner.checking.lock().await;
+        let stored = self.load();
+        let now = self.inner.clock.now();
+        let tolerance = self.inner.policy.clock_tolerance;
+        let fresh_enough = stored.as_ref().is_some_and(|s| {
+            now - s.checked_at < self.inner.policy.revalidate_every
+                && s.latest_seen_at <= now + tolerance
+        });
+        if fresh_enough {
+            self.settle(stored.as_ref(), &Fresh::NotAsked)
+        } else {
+            let fresh = self.question().ask(stored.as_ref()).await;
+            self.settle(stored.as_ref(), &fresh)
+        }
+    }
+
+    /// Starts rechecking in the background (on the current tokio runtime); see [`Revalidation`].
+    pub fn revalidate(&self) -> Revalidation {
+        Revalidation::start(self.clone())
+    }
+
+    /// The state file of this provider and key.
+    pub fn state_path(&self) -> &Path {
+        self.inner.file.path()
+    }
+
+    /// The stored state, or why there is none.
+    pub fn stored_state(&self) -> Result<StoredState, Unsealed> {
+        self.inner.file.load()
+    }
+
+    /// The name this machine activates under.
+    pub fn instance_name(&self) -> &str {
+        self.inner.fingerprint.instance_name()
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.inner.policy
+    }
+
+    fn question(&self) -> Question<'_> {
+        Question {
+            provider: self.inner.provider.as_ref(),
+            key: &self.inner.key,
+            instance_name: self.inner.fingerprint.instance_name(),
+            validate_name: self.inner.validate_name.as_deref(),
+        }
+    }
+
+    fn load(&self) -> Option<StoredState> {
+        match self.inner.file.load() {
+            Ok(state) => Some(state),
+            Err(Unsealed::Missing) => None,
+            Err(why) => {
+                tracing::info!(provider = self.inner.file.provider(), %why, "state file not used");
+                None
+            }
+        }
+    }
+
+    /// Decides at the clock's time and applies the state change; a failed write or removal
+    /// leaves the verdict standing and flags it.
+    fn settle(&self, stored: Option<&StoredState>, fresh: &Fresh) -> Verdict {
+        let now = self.inner.clock.now();
+        let Decision { mut verdict, state } = decide(stored, fresh, now, &self.inner.policy);
+        let file = &self.inner.file;
+        let written = match state {
+            StateChange::Keep => Ok(()),
+            StateChange::Wipe => file.wipe(),
+            StateChange::Write(mut state) => {
+                file.provider().clone_into(&mut state.provider);
+                file.key_hash().clone_into(&mut state.key_hash);
+                file.save(&state)
+            }
+        };
+        if let Err(error) = written {
+            verdict.flags.state_not_saved = true;
+            tracing::warn!(provider = file.provider(), %error, "the license state could not be saved");
+        }
+        if let Fresh::Failed(error) = fresh {
+            tracing::debug!(provider = file.provider(), %error, "license check failed");
+        }
+        tracing::debug!(provider = file.provider(), %verdict, "license verdict");
+        verdict
+    }
+}
+
+impl fmt::Debug for Guard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Guard")
+            .field("provider", &self.inner.file.provider())
+            .field("fingerprint", &self.inner.fingerprint)
+            .field("state_path", &self.inner.file.path())
+            .field("policy", &self.inner.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Guard`]; the app secret, fingerprint and state directory are required.
+pub struct GuardBuilder {
+    provider: Arc<dyn LicenseProvider>,
+    key: SecretLicenseKey,
+    secret: Option<AppSecret>,
+    fingerprint: Option<Fingerprint>,
+    state_dir: Option<PathBuf>,
+    policy: Policy,
+    clock: Arc<dyn Clock>,
+    validate_name: Option<String>,
+}
+
+impl GuardBuilder {
+    /// The app's secret for sealing the state file (at least 16 bytes).
+    pub fn app_secret(mut self, secret: impl AsRef<[u8]>) -> Result<Self, LicenseError> {
+        self.secret = Some(AppSecret::new(secret)?);
+        Ok(self)
+    }
+
+    /// This machine's fingerprint ([`Fingerprint::this_machine`], or an override).
+    #[must_use]
+    pub fn fingerprint(mut self, fingerprint: Fingerprint) -> Self {
+        self.fingerprint = Some(fingerprint);
+        self
+    }
+
+    /// The directory the state file lives in (created when first written).
+    #[must_use]
+    pub fn state_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.state_dir = Some(dir.into());
+        self
+    }
+
+    /// The policy (default [`Policy::default`]).
+    #[must_use]
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The clock (default the system clock).
+    #[must_use]
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// A name to validate for, for providers that bind a license to a name the app chooses
+    /// rather than to an activation (DevPayr's domain).
+    #[must_use]
+    pub fn validate_name(mut self, name: impl Into<String>) -> Self {
+        self.validate_name = Some(name.into());
+        self
+    }
+
+    /// The guard; a missing or empty setting is a configuration error.
+    pub fn build(self) -> Result<Guard, LicenseError> {
+        let secret = self
+            .secret
+            .ok_or_else(|| LicenseError::config("the guard needs an app secret"))?;
+        let fingerprint = self
+            .fingerprint
+            .ok_or_else(|| LicenseError::config("the guard needs a machine fingerprint"))?;
+        let dir = self
+            .state_dir
+            .filter(|d| !d.as_os_str().is_empty())
+            .ok_or_else(|| LicenseError::config("the guard needs a state directory"))?;
+        if self.key.is_empty() {
+            return Err(LicenseError::invalid_input("the license key is empty"));
+        }
+        let provider_name = self.provider.provider().as_str();
+        let sealer = Sealer::new(&secret, &fingerprint, provider_name, &self.key);
+        Ok(Guard {
+            inner: Arc::new(Inner {
+                provider: self.provider,
+                key: self.key,
+                fingerprint,
+                file: StateFile::new(&dir, sealer),
+                policy: self.policy,
+                clock: self.clock,
+                validate_name: self.validate_name,
+                checking: tokio::sync::Mutex::new(()),
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for GuardBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GuardBuilder")
+            .field("secret", &self.secret)
+            .field("fingerprint", &self.fingerprint)
+            .field("state_dir", &self.state_dir)
+            .finish_non_exhaustive()
+    }
+}

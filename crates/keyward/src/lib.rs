@@ -1,0 +1,103 @@
+//! One interface over every licensing provider: the [`LicenseProvider`] trait of `keyward-core`,
+//! implemented for Dodo Payments, Lemon Squeezy, DevPayr and GetKeyManager, each provider's JSON
+//! mapped into the one [`LicenseKey`] model.
+//!
+//! Hold a provider as `Box<dyn LicenseProvider>` and switch providers by configuration; ask
+//! [`LicenseProvider::capabilities`] what each one can do (an operation a provider lacks answers
+//! [`LicenseError::is_unsupported`]).
+//!
+//! # Feature flags
+//!
+//! - `dodo`, `lemonsqueezy`, `devpayr`, `signed-license` (all default): each provider's adapter
+//!   (`DodoProvider`, `LemonSqueezyProvider`, `DevPayrProvider`, `SignedLicenseProvider`), its
+//!   [`mapping`] and, for Dodo and Lemon Squeezy, its webhook [`events`].
+//! - `guard` (default): the offline-first `guard` (machine fingerprint, sealed state, grace,
+//!   revalidation).
+//! - `blocking`: the `blocking` API, with its own small runtime, for apps that are not async.
+//! - `rustls` (default): TLS through rustls, with aws-lc-rs, for every provider enabled.
+//! - `native-tls`: TLS through the platform's library (OpenSSL on Linux, Secure Transport on
+//!   macOS, SChannel on Windows), for every provider enabled. With `default-features = false` it
+//!   replaces rustls, and no rustls is built; with both on, the platform's library is used.
+//!
+//! The proxy (the system's by default), turning it off, and extra root certificates are
+//! `HttpOptions` settings of each provider's client.
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod adapters;
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+pub mod blocking;
+pub mod events;
+#[cfg(feature = "guard")]
+#[cfg_attr(docsrs, doc(cfg(feature = "guard")))]
+pub mod guard;
+pub mod migration;
+
+// Without any provider the glob brings nothing (it is not gated itself: the docs would show the
+// gate on every provider).
+#[cfg_attr(
+    not(any(
+        feature = "dodo",
+        feature = "lemonsqueezy",
+        feature = "devpayr",
+        feature = "signed-license"
+    )),
+    allow(unused_imports, unreachable_pub)
+)]
+pub use adapters::*;
+pub use events::{EventKind, EventRejection, LicenseEvent};
+#[cfg(feature = "guard")]
+#[cfg_attr(docsrs, doc(cfg(feature = "guard")))]
+pub use guard::{Guard, Verdict};
+/// The `http` crate, whose `HeaderMap` a webhook handler hands to the event readers.
+pub use http;
+/// The DevPayr client (the `keyward-devpayr` crate), for what the one trait does not cover.
+#[cfg(feature = "devpayr")]
+#[cfg_attr(docsrs, doc(cfg(feature = "devpayr")))]
+pub use keyward_devpayr as devpayr;
+/// The Dodo Payments client (the `keyward-dodo` crate), for what the one trait does not cover.
+#[cfg(feature = "dodo")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dodo")))]
+pub use keyward_dodo as dodo;
+/// The Lemon Squeezy client (the `keyward-lemonsqueezy` crate), for what the one trait does not
+/// cover.
+#[cfg(feature = "lemonsqueezy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
+pub use keyward_lemonsqueezy as lemonsqueezy;
+/// The GetKeyManager client (the `keyward-signed-license` crate), every answer verified.
+#[cfg(feature = "signed-license")]
+#[cfg_attr(docsrs, doc(cfg(feature = "signed-license")))]
+pub use keyward_signed_license as signed_license;
+pub use migration::MigrationWindow;
+
+/// Each provider's models mapped into the neutral ones: pure functions, no I/O, the same names
+/// in every provider (`license`, `instance`, `status`, …). The providers use them; they are
+/// public for apps that decode a provider's JSON themselves (a webhook, a stored body).
+pub mod mapping {
+    #[cfg(feature = "devpayr")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "devpayr")))]
+    pub use crate::adapters::devpayr::mapping as devpayr;
+    #[cfg(feature = "dodo")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "dodo")))]
+    pub use crate::adapters::dodo::mapping as dodo;
+    #[cfg(feature = "lemonsqueezy")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
+    pub use crate::adapters::lemonsqueezy::mapping as lemonsqueezy;
+    #[cfg(feature = "signed-license")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "signed-license")))]
+    pub use crate::adapters::signed_license::mapping as signed_license;
+}
+
+pub use keyward_core::{
+    ActivateRequest, ActivationOutcome, ApiKey, Capabilities, Clock, CreateRequest, Customer,
+    DeactivateRequest, ErrorKind, FixedClock, Instance, InstancesRequest, InvalidReason,
+    LicenseError, LicenseKey, LicenseProvider, LicenseStatus, ListRequest, Page, PageToken, Patch,
+    ProductRef, Provider, PurchaseRefs, SecretLicenseKey, SystemClock, UpdateRequest,
+    ValidateRequest, ValidationOutcome,
+};
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,0 +1,190 @@
+//! The four emulators holding the canary license key and answering only the canary API keys,
+//! and each provider's client and facade adapter, built with the canary secrets.
+
+use std::sync::Arc;
+
+use keyward::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
+use keyward_core::{ApiKey, LicenseError, LicenseProvider};
+use keyward_emulator::devpayr::{DevPayrEmulator, LicenseSeed as DevPayrSeed, SEED_PROJECT};
+use keyward_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
+use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
+use keyward_emulator::signed_license::{LicenseSeed as GkmSeed, SignedLicenseEmulator};
+use keyward_http::HttpOptions;
+use keyward_signed_license::{KeySet, PublicKey};
+
+use crate::check::{DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, LEMON_API_KEY, LICENSE_KEY, Shown};
+
+/// The provider names, in table order.
+pub(crate) const NAMES: [&str; 4] = ["dodo", "lemonsqueezy", "devpayr", "getkeymanager"];
+
+/// The four emulators.
+pub(crate) struct Emulators {
+    pub(crate) dodo: DodoEmulator,
+    pub(crate) lemon: LemonSqueezyEmulator,
+    pub(crate) devpayr: DevPayrEmulator,
+    pub(crate) gkm: SignedLicenseEmulator,
+    /// Each provider's id of the canary license, in [`NAMES`] order.
+    pub(crate) ids: [String; 4],
+}
+
+impl Emulators {
+    pub(crate) async fn start() -> Self {
+        let dodo = DodoEmulator::start_with_api_key(DODO_API_KEY).await;
+        let dodo_id = dodo.add_license(DodoSeed::new(LICENSE_KEY).activation_limit(3));
+        let lemon = LemonSqueezyEmulator::start().await;
+        lemon.set_api_key(LEMON_API_KEY);
+        let lemon_id = lemon.add_license(LemonSeed::new(LICENSE_KEY).activation_limit(3));
+        let devpayr = DevPayrEmulator::start_seeded().await;
+        devpayr.add_global_key(DEVPAYR_API_KEY, 1);
+        let devpayr_id = devpayr
+            .add_license(DevPayrSeed::new(LICENSE_KEY).project(SEED_PROJECT))
+            .unwrap_or_else(|e| panic!("seed: {e}"));
+        let gkm = SignedLicenseEmulator::start().await;
+        gkm.set_api_key(GKM_API_KEY);
+        let gkm_id = gkm.add_license(GkmSeed::new(LICENSE_KEY).activation_limit(3));
+        Self {
+            ids: [
+                dodo_id,
+                lemon_id.to_string(),
+                devpayr_id.to_string(),
+                gkm_id.to_string(),
+            ],
+            dodo,
+            lemon,
+            devpayr,
+            gkm,
+        }
+    }
+
+    /// Each emulator's base URL, in [`NAMES`] order.
+    pub(crate) fn urls(&self) -> [String; 4] {
+        [
+            self.dodo.uri(),
+            self.lemon.uri(),
+            self.devpayr.uri(),
+            self.gkm.uri(),
+        ]
+    }
+
+    /// `Debug` of each emulator handle, which shows its address.
+    pub(crate) fn show(&self, shown: &Shown) {
+        for debug in [
+            format!("{:?}", self.dodo),
+            format!("{:?}", self.lemon),
+            format!("{:?}", self.devpayr),
+            format!("{:?}", self.gkm),
+        ] {
+            assert!(debug.contains("127.0.0.1"), "{debug}");
+        }
+        shown.debug("dodo emulator", &self.dodo);
+        shown.debug("lemonsqueezy emulator", &self.lemon);
+        shown.debug("devpayr emulator", &self.devpayr);
+        shown.debug("getkeymanager emulator", &self.gkm);
+    }
+}
+
+/// GetKeyManager's pinned key: the emulator's.
+pub(crate) fn gkm_keys() -> KeySet {
+    let pem = include_str!("../../../keyward-emulator/seed/signed-license/emulator-2048.pub.pem");
+    KeySet::new(PublicKey::from_pem("emulator", pem).unwrap_or_else(|e| panic!("{e}")))
+}
+
+fn dodo_builder(url: &str, options: HttpOptions) -> keyward_dodo::ClientBuilder {
+    keyward_dodo::Client::builder()
+        .base_url(url)
+        .api_key(DODO_API_KEY)
+        .http_options(options)
+}
+
+fn lemon_builder(url: &str, options: HttpOptions) -> keyward_lemonsqueezy::ClientBuilder {
+    keyward_lemonsqueezy::Client::builder()
+        .base_url(url)
+        .api_key(LEMON_API_KEY)
+        .http_options(options)
+}
+
+fn devpayr_builder(url: &str, options: HttpOptions) -> keyward_devpayr::ClientBuilder {
+    keyward_devpayr::Client::builder()
+        .base_url(url)
+        .api_key(DEVPAYR_API_KEY)
+        .http_options(options)
+}
+
+fn gkm_builder(url: &str, options: HttpOptions) -> keyward_signed_license::ClientBuilder {
+    let key = ApiKey::new(GKM_API_KEY).unwrap_or_else(|e| panic!("{e}"));
+    keyward_signed_license::Client::builder()
+        .base_url(url)
+        .api_key(key)
+        .keys(gkm_keys())
+        .product_id(1)
+        .http_options(options)
+}
+
+pub(crate) fn dodo(url: &str, options: HttpOptions) -> Result<keyward_dodo::Client, LicenseError> {
+    dodo_builder(url, options).build()
+}
+
+pub(crate) fn lemon(
+    url: &str,
+    options: HttpOptions,
+) -> Result<keyward_lemonsqueezy::Client, LicenseError> {
+    lemon_builder(url, options).build()
+}
+
+pub(crate) fn devpayr(
+    url: &str,
+    options: HttpOptions,
+) -> Result<keyward_devpayr::Client, LicenseError> {
+    devpayr_builder(url, options).build()
+}
+
+pub(crate) fn gkm(
+    url: &str,
+    options: HttpOptions,
+) -> Result<keyward_signed_license::Client, LicenseError> {
+    gkm_builder(url, options).build()
+}
+
+/// Shows a builder's `Debug`, builds it, shows the client's.
+macro_rules! built {
+    ($shown:expr, $name:literal, $builder:expr) => {{
+        let builder = $builder;
+        $shown.debug(concat!($name, " builder"), &builder);
+        let client = builder.build().unwrap_or_else(|e| panic!("{e}"));
+        $shown.debug(concat!($name, " client"), &client);
+        client
+    }};
+}
+
+/// The facade adapter of provider `index` ([`NAMES`]) at `url`; the `Debug` of its builder and
+/// client are shown on the way.
+pub(crate) fn provider(
+    index: usize,
+    url: &str,
+    options: HttpOptions,
+    shown: &Shown,
+) -> Arc<dyn LicenseProvider> {
+    let built: Arc<dyn LicenseProvider> = match index {
+        0 => Arc::new(DodoProvider::new(built!(
+            shown,
+            "dodo",
+            dodo_builder(url, options)
+        ))),
+        1 => Arc::new(LemonSqueezyProvider::new(built!(
+            shown,
+            "lemonsqueezy",
+            lemon_builder(url, options)
+        ))),
+        2 => {
+            let client = built!(shown, "devpayr", devpayr_builder(url, options));
+            Arc::new(DevPayrProvider::new(client, SEED_PROJECT).domain("app.example.com"))
+        }
+        _ => Arc::new(SignedLicenseProvider::new(built!(
+            shown,
+            "getkeymanager",
+            gkm_builder(url, options)
+        ))),
+    };
+    shown.debug(NAMES[index], &built);
+    built
+}

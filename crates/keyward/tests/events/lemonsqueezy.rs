@@ -1,0 +1,92 @@
+//! Lemon Squeezy deliveries.
+
+use keyward::events::{EventKind, EventRejection, LemonSqueezyEvents};
+use keyward::{LicenseStatus, Provider};
+use keyward_lemonsqueezy::webhooks::{WebhookSecret, sign};
+
+use crate::{clock, fixture, headers};
+
+const SECRET: &str = "lemon-test-signing-secret";
+
+pub(crate) fn events() -> LemonSqueezyEvents {
+    LemonSqueezyEvents::new(SECRET)
+        .unwrap()
+        .with_clock(clock(1_800_000_000))
+}
+
+pub(crate) fn signed(body: &[u8]) -> http::HeaderMap {
+    let signature = sign(&WebhookSecret::new(SECRET).unwrap(), body);
+    headers(&[("x-signature", &signature), ("x-event-name", "ignored")])
+}
+
+fn expected_signature(file: &str) -> String {
+    fixture("lemonsqueezy", "webhooks.signatures.txt")
+        .lines()
+        .find_map(|line| line.strip_prefix(file)?.trim().to_owned().into())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn created_and_updated_keys_become_events() {
+    let events = events();
+    for (file, kind) in [
+        ("webhooks.license_key_created.json", EventKind::Created),
+        ("webhooks.license_key_updated.json", EventKind::Updated),
+    ] {
+        let body = fixture("lemonsqueezy", file);
+        let signature = expected_signature(file);
+        let event = events
+            .verify(&headers(&[("x-signature", &signature)]), body.as_bytes())
+            .await
+            .unwrap();
+        assert_eq!(event.provider, Provider::LemonSqueezy);
+        assert_eq!(event.kind, kind);
+        assert_eq!(event.delivery_id, signature);
+        let license = event.license.as_ref().unwrap();
+        assert!(license.key.is_some());
+        assert_ne!(license.status, LicenseStatus::Other(String::new()));
+        assert_eq!(event.test_mode, license.test_mode);
+        assert_eq!(event.customer_id, license.customer.id);
+        let sent: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(event.raw, sent);
+        assert_eq!(license.raw, sent["data"]);
+    }
+}
+
+#[tokio::test]
+async fn refusals_replays_and_unknown_events_are_typed() {
+    let body = fixture("lemonsqueezy", "webhooks.license_key_created.json");
+    let body = body.as_bytes();
+    let events = events();
+    let missing = events.verify(&headers(&[]), body).await;
+    assert!(matches!(
+        missing,
+        Err(EventRejection::MissingHeader("x-signature"))
+    ));
+    let wrong = LemonSqueezyEvents::new("another-secret")
+        .unwrap()
+        .verify(&signed(body), body)
+        .await;
+    assert!(matches!(wrong, Err(EventRejection::BadSignature)));
+    let not_hex = events
+        .verify(&headers(&[("x-signature", "zz")]), body)
+        .await;
+    assert!(matches!(not_hex, Err(EventRejection::BadSignature)));
+    events.verify(&signed(body), body).await.unwrap();
+    let replay = events.verify(&signed(body), body).await;
+    assert!(matches!(replay, Err(EventRejection::Replayed { .. })));
+    let mut upper = signed(body);
+    let shouted = upper["x-signature"].to_str().unwrap().to_ascii_uppercase();
+    upper.insert("x-signature", shouted.parse().unwrap());
+    let replay = events.verify(&upper, body).await;
+    assert!(
+        matches!(replay, Err(EventRejection::Replayed { .. })),
+        "case does not dodge it"
+    );
+    let order = br#"{"meta":{"event_name":"order_created","test_mode":true},"data":{"id":"1"}}"#;
+    let unknown = events.verify(&signed(order), order).await;
+    assert!(
+        matches!(&unknown, Err(EventRejection::UnknownEvent { event_type, .. }) if event_type == "order_created"),
+        "{unknown:?}"
+    );
+}

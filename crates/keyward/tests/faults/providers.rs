@@ -1,0 +1,178 @@
+//! Each provider's read and non-idempotent call, as plain functions of a base URL and options.
+#![allow(clippy::unwrap_used)]
+
+use std::future::Future;
+use std::pin::Pin;
+
+use keyward_core::{LicenseError, SecretLicenseKey};
+use keyward_http::HttpOptions;
+
+/// The license key every license call carries.
+pub(crate) const KEY: &str = "LK-cnry7Q2xZ9-0001";
+const DODO_KEY: &str = "sk_cnryDodo0001x";
+const LEMON_KEY: &str = "ls_cnryLemon0001x";
+const DEVPAYR_KEY: &str = "gk_1_cnryDevpayr01";
+const GKM_KEY: &str = "gkm_cnryGkm0001x";
+
+/// Every secret above, as a hostile server echoes them (the literals again: `concat!` takes
+/// only literals).
+#[macro_export]
+macro_rules! echo {
+    ($before:literal, $after:literal) => {
+        concat!(
+            $before,
+            "LK-cnry7Q2xZ9-0001 sk_cnryDodo0001x ls_cnryLemon0001x gk_1_cnryDevpayr01 gkm_cnryGkm0001x",
+            $after
+        )
+        .as_bytes()
+    };
+}
+
+pub(crate) type Outcome = Pin<Box<dyn Future<Output = Result<(), LicenseError>> + Send>>;
+pub(crate) type Call = fn(String, HttpOptions) -> Outcome;
+
+/// One provider's two calls; `signed` when its answers must carry a signature.
+pub(crate) struct Provider {
+    pub(crate) name: &'static str,
+    pub(crate) read: Call,
+    pub(crate) write: Call,
+    pub(crate) signed: bool,
+}
+
+pub(crate) const PROVIDERS: &[Provider] = &[
+    Provider {
+        name: "dodo",
+        read: dodo_validate,
+        write: dodo_activate,
+        signed: false,
+    },
+    Provider {
+        name: "lemonsqueezy",
+        read: lemonsqueezy_validate,
+        write: lemonsqueezy_activate,
+        signed: false,
+    },
+    Provider {
+        name: "devpayr",
+        read: devpayr_show,
+        write: devpayr_create,
+        signed: false,
+    },
+    Provider {
+        name: "getkeymanager",
+        read: gkm_verify,
+        write: gkm_activate,
+        signed: true,
+    },
+];
+
+fn key() -> SecretLicenseKey {
+    SecretLicenseKey::new(KEY)
+}
+
+fn dodo(url: String, options: HttpOptions) -> Result<keyward_dodo::Client, LicenseError> {
+    keyward_dodo::Client::builder()
+        .base_url(url)
+        .api_key(DODO_KEY)
+        .http_options(options)
+        .build()
+}
+
+fn dodo_validate(url: String, options: HttpOptions) -> Outcome {
+    Box::pin(async move {
+        dodo(url, options)?
+            .licenses()
+            .validate(&key(), None)
+            .await
+            .map(drop)
+    })
+}
+
+fn dodo_activate(url: String, options: HttpOptions) -> Outcome {
+    Box::pin(async move {
+        dodo(url, options)?
+            .licenses()
+            .activate(&key(), "box")
+            .await
+            .map(drop)
+    })
+}
+
+fn lemonsqueezy(
+    url: String,
+    options: HttpOptions,
+) -> Result<keyward_lemonsqueezy::Client, LicenseError> {
+    keyward_lemonsqueezy::Client::builder()
+        .base_url(url)
+        .api_key(LEMON_KEY)
+        .http_options(options)
+        .build()
+}
+
+fn lemonsqueezy_validate(url: String, options: HttpOptions) -> Outcome {
+    Box::pin(async move {
+        lemonsqueezy(url, options)?
+            .licenses()
+            .validate(&key(), None)
+            .await
+            .map(drop)
+    })
+}
+
+fn lemonsqueezy_activate(url: String, options: HttpOptions) -> Outcome {
+    Box::pin(async move {
+        lemonsqueezy(url, options)?
+            .licenses()
+            .activate(&key(), "box")
+            .await
+            .map(drop)
+    })
+}
+
+fn devpayr(url: String, options: HttpOptions) -> Result<keyward_devpayr::Client, LicenseError> {
+    keyward_devpayr::Client::builder()
+        .base_url(format!("{url}/api/v1/"))
+        .api_key(DEVPAYR_KEY)
+        .http_options(options)
+        .build()
+}
+
+fn devpayr_show(url: String, options: HttpOptions) -> Outcome {
+    Box::pin(async move { devpayr(url, options)?.licenses(2).show(7).await.map(drop) })
+}
+
+fn devpayr_create(url: String, options: HttpOptions) -> Outcome {
+    Box::pin(async move {
+        let new = keyward_devpayr::models::NewLicense::new("Faults");
+        devpayr(url, options)?
+            .licenses(2)
+            .create(&new)
+            .await
+            .map(drop)
+    })
+}
+
+fn gkm(url: String, options: HttpOptions) -> Result<keyward_signed_license::Client, LicenseError> {
+    let path = format!(
+        "{}/../../fixtures/signed-license/test-keys/product-2048.pub.pem",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let pem = std::fs::read_to_string(path).unwrap();
+    keyward_signed_license::Client::builder()
+        .base_url(url)
+        .api_key(keyward::ApiKey::new(GKM_KEY).unwrap())
+        .keys(keyward_signed_license::KeySet::new(
+            keyward_signed_license::PublicKey::from_pem("product", &pem).unwrap(),
+        ))
+        .product_id(1)
+        .http_options(options)
+        .build()
+}
+
+fn gkm_verify(url: String, options: HttpOptions) -> Outcome {
+    Box::pin(async move { gkm(url, options)?.verify(&key(), "box").await.map(drop) })
+}
+
+fn gkm_activate(url: String, options: HttpOptions) -> Outcome {
+    Box::pin(async move { gkm(url, options)?.activate(&key(), "box").await.map(drop) })
+}
