@@ -1,11 +1,11 @@
 //! Our clients against the canned server: each provider crate's `Client`, and the same client
-//! behind the `keyward` facade as a `Box<dyn LicenseProvider>`.
+//! behind the `keyward` facade as a `Box<dyn LicenseAdmin>`.
 
 use std::sync::Arc;
 
 use chrono::DateTime;
 use keyward::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
-use keyward_core::{FixedClock, LicenseProvider, SecretLicenseKey};
+use keyward_core::{FixedClock, LicenseAdmin, SecretLicenseKey};
 use keyward_signed_license::{KeySet, PublicKey};
 
 use crate::canned;
@@ -66,13 +66,13 @@ pub struct Ours {
     /// GetKeyManager.
     pub signed_license: keyward_signed_license::Client,
     /// Dodo behind the facade.
-    pub dodo_facade: Box<dyn LicenseProvider>,
+    pub dodo_facade: Box<dyn LicenseAdmin>,
     /// Lemon Squeezy behind the facade.
-    pub lemonsqueezy_facade: Box<dyn LicenseProvider>,
+    pub lemonsqueezy_facade: Box<dyn LicenseAdmin>,
     /// DevPayr behind the facade.
-    pub devpayr_facade: Box<dyn LicenseProvider>,
+    pub devpayr_facade: Box<dyn LicenseAdmin>,
     /// GetKeyManager behind the facade.
-    pub signed_license_facade: Box<dyn LicenseProvider>,
+    pub signed_license_facade: Box<dyn LicenseAdmin>,
     /// The Dodo key.
     pub dodo_key: SecretLicenseKey,
     /// The Lemon Squeezy key.
@@ -89,10 +89,12 @@ impl Ours {
         let devpayr = devpayr(base)?;
         let signed_license = signed_license(base)?;
         Ok(Self {
-            dodo_facade: Box::new(DodoProvider::new(dodo.clone())),
-            lemonsqueezy_facade: Box::new(LemonSqueezyProvider::new(lemonsqueezy.clone())),
-            devpayr_facade: devpayr_facade(devpayr.clone()),
-            signed_license_facade: Box::new(SignedLicenseProvider::new(signed_license.clone())),
+            dodo_facade: admin(DodoProvider::new(dodo.clone()).admin())?,
+            lemonsqueezy_facade: admin(LemonSqueezyProvider::new(lemonsqueezy.clone()).admin())?,
+            devpayr_facade: admin(devpayr_facade(devpayr.clone()).admin())?,
+            signed_license_facade: admin(
+                SignedLicenseProvider::new(signed_license.clone()).admin(),
+            )?,
             dodo,
             lemonsqueezy,
             devpayr,
@@ -105,6 +107,13 @@ impl Ours {
 }
 
 /// DevPayr behind the facade, checking the bench domain.
-pub fn devpayr_facade(client: keyward_devpayr::Client) -> Box<dyn LicenseProvider> {
-    Box::new(DevPayrProvider::new(client, 1).domain(canned::IDENTIFIER))
+pub fn devpayr_facade(client: keyward_devpayr::Client) -> DevPayrProvider {
+    DevPayrProvider::new(client, 1).domain(canned::IDENTIFIER)
+}
+
+/// A provider's admin role, boxed (the bench's clients all hold an API key).
+fn admin<A: LicenseAdmin + 'static>(
+    admin: Result<A, keyward_core::LicenseError>,
+) -> Result<Box<dyn LicenseAdmin>, String> {
+    Ok(Box::new(admin.map_err(|e| e.to_string())?))
 }

@@ -55,7 +55,7 @@ pub async fn ours_child(op: Op, base: &str) -> Result<(), String> {
             keyward_core::ValidateRequest::new(canned::LS_KEY),
         ),
         Op::DevpayrHasPaid => (
-            ours::devpayr_facade(ours::devpayr(base)?),
+            Box::new(ours::devpayr_facade(ours::devpayr(base)?)),
             keyward_core::ValidateRequest::new(canned::KEY).instance_name(canned::IDENTIFIER),
         ),
         Op::GkmValidate => (

@@ -5,7 +5,7 @@ use std::io::{BufRead, Read};
 
 use chrono::{DateTime, Utc};
 use keyward_core::{
-    CreateRequest, ErrorKind, LicenseError, LicenseKey, LicenseProvider, Patch, Provider,
+    CreateRequest, ErrorKind, LicenseAdmin, LicenseError, LicenseKey, Patch, Provider,
     SecretLicenseKey, UpdateRequest,
 };
 
@@ -13,7 +13,7 @@ use crate::cli::CreateArgs;
 
 /// Creates a license (`import`: the key is required).
 pub(crate) async fn create(
-    provider: &dyn LicenseProvider,
+    provider: &dyn LicenseAdmin,
     args: CreateArgs,
     import: bool,
 ) -> Result<LicenseKey, LicenseError> {
@@ -70,7 +70,7 @@ pub(crate) fn imports_keys(provider: Provider) -> bool {
 
 /// Changes the limit and expiry of license `id`.
 pub(crate) async fn update(
-    provider: &dyn LicenseProvider,
+    provider: &dyn LicenseAdmin,
     id: String,
     limit: Option<u32>,
     unlimited: bool,
@@ -98,7 +98,7 @@ pub(crate) async fn update(
 
 /// Disables (`true`) or enables (`false`) license `id`.
 pub(crate) async fn set_disabled(
-    provider: &dyn LicenseProvider,
+    provider: &dyn LicenseAdmin,
     id: String,
     disabled: bool,
 ) -> Result<LicenseKey, LicenseError> {

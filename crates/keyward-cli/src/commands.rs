@@ -1,6 +1,8 @@
-//! The commands, run through the one `LicenseProvider` interface.
+//! The commands, run through the one interface: `LicenseProvider` for what a key alone may do,
+//! `LicenseAdmin` for what needs the admin credential.
 
 use std::io::BufRead;
+use std::sync::Arc;
 
 use keyward_core::{
     ActivateRequest, DeactivateRequest, InstancesRequest, LicenseError, LicenseKey,
@@ -9,6 +11,7 @@ use keyward_core::{
 use serde_json::Value;
 
 use crate::cli::{Command, ExportFormat};
+use crate::providers::Chosen;
 use crate::{admin, listing, output};
 
 /// What a command came to: printed output and whether the answer was a "yes".
@@ -28,9 +31,9 @@ impl Outcome {
     }
 }
 
-/// Runs one command against `provider`.
+/// Runs one command against `chosen`, in the role the command needs.
 pub(crate) async fn run(
-    provider: &dyn LicenseProvider,
+    chosen: &Chosen,
     command: Command,
     json: bool,
 ) -> Result<Outcome, LicenseError> {
@@ -44,6 +47,11 @@ pub(crate) async fn run(
     match command {
         Command::Demo => Err(LicenseError::invalid_input("the demo needs no provider")),
         Command::Capabilities => {
+            // With the admin credential set, everything the provider has; else the app side.
+            let provider: Arc<dyn LicenseProvider> = match chosen.admin() {
+                Ok(admin) => admin,
+                Err(_) => chosen.app().clone(),
+            };
             let caps = provider.capabilities();
             Ok(Outcome::yes(render(
                 output::capabilities_json(&caps),
@@ -66,7 +74,7 @@ pub(crate) async fn run(
             if let Some(name) = instance_name {
                 request = request.instance_name(name);
             }
-            let outcome = provider.validate(request).await?;
+            let outcome = chosen.app().validate(request).await?;
             Ok(Outcome {
                 affirmative: outcome.is_valid(),
                 text: render(
@@ -76,7 +84,8 @@ pub(crate) async fn run(
             })
         }
         Command::Activate { key, instance_name } => {
-            let outcome = provider
+            let outcome = chosen
+                .app()
                 .activate(ActivateRequest::new(read_key(&key)?, instance_name))
                 .await?;
             Ok(Outcome {
@@ -88,7 +97,8 @@ pub(crate) async fn run(
             })
         }
         Command::Deactivate { key, instance_id } => {
-            provider
+            chosen
+                .app()
                 .deactivate(DeactivateRequest::new(read_key(&key)?, instance_id.clone()))
                 .await?;
             Ok(Outcome::yes(render(
@@ -97,14 +107,14 @@ pub(crate) async fn run(
             )))
         }
         Command::Get { id } => {
-            let license = provider.get(&id).await?;
+            let license = chosen.admin()?.get(&id).await?;
             Ok(Outcome::yes(render(
                 output::license_json(&license),
                 output::license_line(&license),
             )))
         }
         Command::List { all: true, .. } => {
-            let items = listing::all(provider).await?;
+            let items = listing::all(chosen.admin()?.as_ref()).await?;
             let value = serde_json::json!({
                 "items": items.iter().map(output::license_json).collect::<Vec<_>>(),
                 "total": items.len(),
@@ -122,7 +132,7 @@ pub(crate) async fn run(
             if let Some(size) = page_size {
                 request = request.page_size(size);
             }
-            let page = provider.list(request).await?;
+            let page = chosen.admin()?.list(request).await?;
             let mut lines: Vec<String> = page.items.iter().map(output::license_line).collect();
             if let Some(next) = &page.next {
                 lines.push(format!("next page: --page {}", output::token_text(next)));
@@ -132,12 +142,14 @@ pub(crate) async fn run(
                 lines.join("\n"),
             )))
         }
-        Command::Create(args) => {
-            license_outcome(admin::create(provider, args, false).await?, &render)
-        }
-        Command::Import(args) => {
-            license_outcome(admin::create(provider, args, true).await?, &render)
-        }
+        Command::Create(args) => license_outcome(
+            admin::create(chosen.admin()?.as_ref(), args, false).await?,
+            &render,
+        ),
+        Command::Import(args) => license_outcome(
+            admin::create(chosen.admin()?.as_ref(), args, true).await?,
+            &render,
+        ),
         Command::Update {
             id,
             limit,
@@ -145,20 +157,30 @@ pub(crate) async fn run(
             expires_at,
             never_expires,
         } => license_outcome(
-            admin::update(provider, id, limit, unlimited, expires_at, never_expires).await?,
+            admin::update(
+                chosen.admin()?.as_ref(),
+                id,
+                limit,
+                unlimited,
+                expires_at,
+                never_expires,
+            )
+            .await?,
             &render,
         ),
-        Command::Disable { id } => {
-            license_outcome(admin::set_disabled(provider, id, true).await?, &render)
-        }
-        Command::Enable { id } => {
-            license_outcome(admin::set_disabled(provider, id, false).await?, &render)
-        }
+        Command::Disable { id } => license_outcome(
+            admin::set_disabled(chosen.admin()?.as_ref(), id, true).await?,
+            &render,
+        ),
+        Command::Enable { id } => license_outcome(
+            admin::set_disabled(chosen.admin()?.as_ref(), id, false).await?,
+            &render,
+        ),
         Command::Export {
             format,
             include_keys,
         } => {
-            let items = listing::all(provider).await?;
+            let items = listing::all(chosen.admin()?.as_ref()).await?;
             if include_keys {
                 crate::err(
                     "licensectl: warning: the export holds full license keys; keep it as secret \
@@ -186,7 +208,8 @@ pub(crate) async fn run(
             "emulate runs every provider's emulator, not --provider",
         )),
         Command::Instances { license_id } => {
-            let page = provider
+            let page = chosen
+                .admin()?
                 .instances(InstancesRequest::new(license_id))
                 .await?;
             let lines: Vec<String> = page

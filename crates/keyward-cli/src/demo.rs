@@ -7,8 +7,8 @@ use std::sync::Arc;
 use chrono::{TimeDelta, Utc};
 use keyward::guard::{Fingerprint, Guard, Source, Standing, Unsealed};
 use keyward_core::{
-    ActivateRequest, DeactivateRequest, FixedClock, LicenseError, LicenseProvider, ListRequest,
-    SecretLicenseKey, UpdateRequest, ValidateRequest,
+    ActivateRequest, DeactivateRequest, FixedClock, LicenseAdmin, LicenseError, LicenseProvider,
+    ListRequest, SecretLicenseKey, UpdateRequest, ValidateRequest,
 };
 
 use crate::demo_setup::{self, DemoProvider};
@@ -57,7 +57,7 @@ fn step(what: &str, answer: impl std::fmt::Display) -> String {
 
 /// The flow, driven by what the provider can do.
 async fn scenario(demo: &DemoProvider, lines: &mut Vec<String>) -> Result<(), LicenseError> {
-    let provider: &dyn LicenseProvider = demo.provider.as_ref();
+    let provider: &dyn LicenseAdmin = demo.provider.as_ref();
     let caps = provider.capabilities();
     let key = demo.key.clone();
     lines.push(step("capabilities", output::capabilities_line(&caps)));
@@ -193,7 +193,9 @@ async fn guard_step(demo: &DemoProvider, lines: &mut Vec<String>) -> Result<(), 
         }
         builder.build()
     };
-    let online = guard(&demo.provider, "demo-machine-1", here.path())?;
+    // The app's side of the same provider: a guard needs no admin credential.
+    let app: Arc<dyn LicenseProvider> = demo.provider.clone();
+    let online = guard(&app, "demo-machine-1", here.path())?;
     let offline = guard(&demo.offline, "demo-machine-1", here.path())?;
 
     let verdict = online.check().await;

@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use keyward::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
-use keyward_core::{ApiKey, LicenseError, LicenseProvider, SecretLicenseKey};
+use keyward_core::{ApiKey, LicenseAdmin, LicenseError, LicenseProvider, SecretLicenseKey};
 use keyward_devpayr::models::NewLicense;
 use keyward_emulator::devpayr::{DevPayrEmulator, GLOBAL_KEY, SEED_PROJECT};
 use keyward_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
@@ -23,8 +23,8 @@ pub(crate) struct DemoProvider {
     pub title: &'static str,
     /// Where its emulator listens.
     pub base_url: String,
-    /// The provider, behind the one interface.
-    pub provider: Arc<dyn LicenseProvider>,
+    /// The provider with its admin credential (the demo shows the seller's side too).
+    pub provider: Arc<dyn LicenseAdmin>,
     /// The same provider pointed at a loopback port nobody listens on: offline, for the guard.
     pub offline: Arc<dyn LicenseProvider>,
     /// Adds a second license (activation limit 1) for the guard's step, when the step comes.
@@ -103,7 +103,7 @@ async fn dodo() -> Result<DemoProvider, LicenseError> {
     Ok(DemoProvider {
         title: "Dodo Payments",
         base_url: emulator.uri(),
-        provider: Arc::new(DodoProvider::new(client)),
+        provider: Arc::new(DodoProvider::new(client).admin()?),
         offline: Arc::new(DodoProvider::new(offline)),
         add_guard_license: add_with(&emulator, |e| {
             e.add_license(DodoSeed::new(GUARD_KEY).activation_limit(1));
@@ -130,7 +130,7 @@ async fn lemonsqueezy() -> Result<DemoProvider, LicenseError> {
     Ok(DemoProvider {
         title: "Lemon Squeezy",
         base_url: emulator.uri(),
-        provider: Arc::new(LemonSqueezyProvider::new(client)),
+        provider: Arc::new(LemonSqueezyProvider::new(client).admin()?),
         offline: Arc::new(LemonSqueezyProvider::new(offline)),
         add_guard_license: add_with(&emulator, |e| {
             e.add_license(LemonSeed::new(GUARD_KEY).activation_limit(1));
@@ -173,7 +173,7 @@ async fn devpayr() -> Result<DemoProvider, LicenseError> {
     Ok(DemoProvider {
         title: "DevPayr",
         base_url: emulator.uri(),
-        provider: Arc::new(DevPayrProvider::new(client, SEED_PROJECT)),
+        provider: Arc::new(DevPayrProvider::new(client, SEED_PROJECT).admin()?),
         offline: Arc::new(DevPayrProvider::new(offline, SEED_PROJECT)),
         add_guard_license,
         key: license.uuid.clone(),
@@ -206,7 +206,7 @@ async fn signed_license() -> Result<DemoProvider, LicenseError> {
     Ok(DemoProvider {
         title: "GetKeyManager (signed answers)",
         base_url: emulator.uri(),
-        provider: Arc::new(SignedLicenseProvider::new(client)),
+        provider: Arc::new(SignedLicenseProvider::new(client).admin()?),
         offline: Arc::new(SignedLicenseProvider::new(offline)),
         add_guard_license: add_with(&emulator, |e| {
             e.add_license(GkmSeed::new(GUARD_KEY).activation_limit(1));

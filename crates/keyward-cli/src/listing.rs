@@ -3,7 +3,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use keyward_core::{LicenseError, LicenseKey, LicenseProvider, ListRequest, PageToken};
+use keyward_core::{LicenseAdmin, LicenseError, LicenseKey, ListRequest, PageToken};
 use serde_json::{Value, json};
 
 use crate::output;
@@ -12,7 +12,7 @@ use crate::output;
 const PAGE_SIZE: u32 = 100;
 
 /// Every license of `provider`, page after page.
-pub(crate) async fn all(provider: &dyn LicenseProvider) -> Result<Vec<LicenseKey>, LicenseError> {
+pub(crate) async fn all(provider: &dyn LicenseAdmin) -> Result<Vec<LicenseKey>, LicenseError> {
     let mut progress = Progress::on_stderr();
     let mut items = Vec::new();
     let mut page: Option<PageToken> = None;

@@ -74,11 +74,8 @@ async fn main() -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let name = provider.provider().as_str();
-    finish(
-        commands::run(provider.as_ref(), command, cli.json).await,
-        name,
-    )
+    let name = provider.app().provider().as_str();
+    finish(commands::run(&provider, command, cli.json).await, name)
 }
 
 /// Prints a command's outcome and gives its exit code: 0 yes, 1 no, 2 error. An operation the

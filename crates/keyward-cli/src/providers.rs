@@ -1,18 +1,51 @@
 //! Building the chosen provider from the command line and the environment. Credentials come only
 //! from the environment, so they never show in a process list or a shell history.
 
+use std::sync::Arc;
+
 use keyward::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
-use keyward_core::{ApiKey, LicenseError, LicenseProvider};
+use keyward_core::{ApiKey, LicenseAdmin, LicenseError, LicenseProvider};
 use keyward_signed_license::{KeySet, PublicKey};
 
 use crate::cli::ProviderName;
+
+/// The provider chosen on the command line, in both roles: what a license key alone may do, and
+/// the admin role, reached only when the environment holds the admin credential.
+pub(crate) struct Chosen {
+    app: Arc<dyn LicenseProvider>,
+    admin: Box<dyn Fn() -> Result<Arc<dyn LicenseAdmin>, LicenseError> + Send + Sync>,
+}
+
+impl Chosen {
+    /// `provider` as it is, and as `admin` makes it (when its client holds an API key).
+    fn of<P, A>(provider: P, admin: fn(P) -> Result<A, LicenseError>) -> Self
+    where
+        P: LicenseProvider + Clone + 'static,
+        A: LicenseAdmin + 'static,
+    {
+        Self {
+            app: Arc::new(provider.clone()),
+            admin: Box::new(move || Ok(Arc::new(admin(provider.clone())?))),
+        }
+    }
+
+    /// The app-side role: validate, activate, deactivate.
+    pub(crate) fn app(&self) -> &Arc<dyn LicenseProvider> {
+        &self.app
+    }
+
+    /// The admin role; a config error naming the API key's variable when it is not set.
+    pub(crate) fn admin(&self) -> Result<Arc<dyn LicenseAdmin>, LicenseError> {
+        (self.admin)()
+    }
+}
 
 /// The provider chosen by `--provider` (or `LICENSECTL_PROVIDER`), ready to call.
 pub(crate) fn from_cli(
     name: Option<ProviderName>,
     base_url: Option<&str>,
     project: Option<u64>,
-) -> Result<Box<dyn LicenseProvider>, LicenseError> {
+) -> Result<Chosen, LicenseError> {
     let Some(name) = name else {
         return Err(LicenseError::config(
             "choose a provider with --provider (or LICENSECTL_PROVIDER): dodo, lemonsqueezy, \
@@ -28,7 +61,7 @@ pub(crate) fn build(
     name: ProviderName,
     base_url: Option<&str>,
     project: Option<u64>,
-) -> Result<Box<dyn LicenseProvider>, LicenseError> {
+) -> Result<Chosen, LicenseError> {
     let from_env = match name {
         ProviderName::Dodo => keyward_dodo::BASE_URL_ENV,
         ProviderName::Lemonsqueezy => keyward_lemonsqueezy::BASE_URL_ENV,
@@ -58,7 +91,7 @@ pub(crate) fn build(
             if let Some(key) = env(keyward_dodo::API_KEY_ENV) {
                 builder = builder.api_key(ApiKey::new(key)?);
             }
-            Box::new(DodoProvider::new(builder.build()?))
+            Chosen::of(DodoProvider::new(builder.build()?), DodoProvider::admin)
         }
         ProviderName::Lemonsqueezy => {
             let mut builder = keyward_lemonsqueezy::Client::builder();
@@ -68,7 +101,10 @@ pub(crate) fn build(
             if let Some(key) = env("LEMONSQUEEZY_API_KEY") {
                 builder = builder.api_key(key);
             }
-            Box::new(LemonSqueezyProvider::new(builder.build()?))
+            Chosen::of(
+                LemonSqueezyProvider::new(builder.build()?),
+                LemonSqueezyProvider::admin,
+            )
         }
         ProviderName::Devpayr => {
             let project = project.ok_or_else(|| {
@@ -81,7 +117,10 @@ pub(crate) fn build(
             if let Some(key) = env(keyward_devpayr::API_KEY_ENV) {
                 builder = builder.api_key(key);
             }
-            Box::new(DevPayrProvider::new(builder.build()?, project))
+            Chosen::of(
+                DevPayrProvider::new(builder.build()?, project),
+                DevPayrProvider::admin,
+            )
         }
         ProviderName::SignedLicense => {
             let url = base_url.ok_or_else(|| {
@@ -118,10 +157,11 @@ pub(crate) fn build(
             }
             // The product is the client's (activation checks) and the provider's (create).
             let provider = SignedLicenseProvider::new(builder.build()?);
-            match product {
-                Some(product) => Box::new(provider.with_product_id(product)),
-                None => Box::new(provider),
-            }
+            let provider = match product {
+                Some(product) => provider.with_product_id(product),
+                None => provider,
+            };
+            Chosen::of(provider, SignedLicenseProvider::admin)
         }
     })
 }

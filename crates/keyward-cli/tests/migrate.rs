@@ -5,8 +5,8 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use keyward::DodoProvider;
-use keyward_core::{LicenseProvider, ListRequest, ValidateRequest};
+use keyward::{DodoAdmin, DodoProvider};
+use keyward_core::{LicenseAdmin, LicenseProvider, ListRequest, ValidateRequest};
 use keyward_emulator::dodo::DodoEmulator;
 use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed};
 use keyward_test_support::TempDir;
@@ -98,7 +98,7 @@ impl Rig {
             .count()
     }
 
-    fn dodo(&self) -> DodoProvider {
+    fn dodo(&self) -> DodoAdmin {
         DodoProvider::new(
             keyward_dodo::Client::builder()
                 .base_url(self.dodo.uri())
@@ -106,6 +106,8 @@ impl Rig {
                 .build()
                 .unwrap(),
         )
+        .admin()
+        .unwrap()
     }
 }
 

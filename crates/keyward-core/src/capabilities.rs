@@ -48,4 +48,19 @@ impl Capabilities {
             offline: false,
         }
     }
+
+    /// These capabilities in the app-side role: the admin operations (`get`, `list`, `create`,
+    /// `update`, `instances`) switched off, since only [`LicenseAdmin`](crate::LicenseAdmin) has
+    /// them.
+    #[must_use]
+    pub fn without_admin(self) -> Self {
+        Self {
+            get: false,
+            list: false,
+            create: false,
+            update: false,
+            instances: false,
+            ..self
+        }
+    }
 }

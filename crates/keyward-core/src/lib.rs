@@ -1,6 +1,6 @@
 //! Provider-neutral licensing types: the [`LicenseKey`] model, [`LicenseStatus`],
-//! [`ValidationOutcome`], the opaque [`LicenseError`], secret newtypes, an injectable [`Clock`]
-//! and the [`LicenseProvider`] trait. No HTTP lives here.
+//! [`ValidationOutcome`], the opaque [`LicenseError`], secret newtypes, an injectable [`Clock`],
+//! and the app-side [`LicenseProvider`] and admin [`LicenseAdmin`] traits. No HTTP lives here.
 //!
 //! ```
 //! use keyward_core::{InvalidReason, ValidationOutcome};
@@ -42,7 +42,7 @@ pub use page::{Page, PageToken};
 pub use patch::Patch;
 pub use provider::{
     ActivateRequest, ActivationOutcome, CreateRequest, DeactivateRequest, InstancesRequest,
-    LicenseProvider, ListRequest, UpdateRequest, ValidateRequest,
+    LicenseAdmin, LicenseProvider, ListRequest, UpdateRequest, ValidateRequest,
 };
 pub use raw::{AttachRaw, RawJson};
 pub use redact::{

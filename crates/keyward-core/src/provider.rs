@@ -281,11 +281,13 @@ impl InstancesRequest {
     }
 }
 
-/// One licensing provider behind one interface.
+/// What an app may do with a license key alone: validate it, activate it, free an activation.
 ///
-/// Object safe: hold it as `Box<dyn LicenseProvider>` or `Arc<dyn LicenseProvider>` and switch
-/// providers by configuration. An operation a provider lacks answers
-/// [`LicenseError::is_unsupported`]; [`capabilities`](Self::capabilities) says which those are.
+/// Object safe: hold it as `Arc<dyn LicenseProvider>` and switch providers by configuration. An
+/// operation a provider lacks answers [`LicenseError::is_unsupported`];
+/// [`capabilities`](Self::capabilities) says which those are. What needs an admin credential
+/// (create, list, update, …) is the separate [`LicenseAdmin`] trait, which only a provider built
+/// with such a credential implements: code handed a `dyn LicenseProvider` cannot mint keys.
 ///
 /// ```
 /// use keyward_core::{Capabilities, LicenseProvider, Provider, ValidateRequest};
@@ -301,7 +303,7 @@ impl InstancesRequest {
 /// }
 ///
 /// # tokio_test_block_on(async {
-/// let provider: Box<dyn LicenseProvider> = Box::new(Nothing);
+/// let provider: std::sync::Arc<dyn LicenseProvider> = std::sync::Arc::new(Nothing);
 /// assert_eq!(provider.provider().to_string(), "nothing");
 /// let err = provider.validate(ValidateRequest::new("KEY")).await.unwrap_err();
 /// assert!(err.is_unsupported());
@@ -310,6 +312,16 @@ impl InstancesRequest {
 /// # fn tokio_test_block_on(f: impl std::future::Future<Output = ()>) {
 /// #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
 /// # }
+/// ```
+///
+/// The app-side trait has no admin operation:
+///
+/// ```compile_fail
+/// use keyward_core::{CreateRequest, LicenseProvider};
+///
+/// async fn mint(provider: &dyn LicenseProvider) {
+///     let _ = provider.create(CreateRequest::for_product("prod_1")).await; // no such method
+/// }
 /// ```
 #[async_trait]
 pub trait LicenseProvider: Send + Sync + Debug {
@@ -322,68 +334,66 @@ pub trait LicenseProvider: Send + Sync + Debug {
     /// Checks a key. An invalid key is `Ok(Invalid { .. })`.
     async fn validate(&self, request: ValidateRequest) -> Result<ValidationOutcome, LicenseError> {
         let _ = request;
-        Err(LicenseError::unsupported(
-            self.provider().as_str(),
-            "validate",
-        ))
+        Err(unsupported(self, "validate"))
     }
 
     /// Activates a key. A refusal (limit reached, disabled) is `Ok(Refused { .. })`.
     async fn activate(&self, request: ActivateRequest) -> Result<ActivationOutcome, LicenseError> {
         let _ = request;
-        Err(LicenseError::unsupported(
-            self.provider().as_str(),
-            "activate",
-        ))
+        Err(unsupported(self, "activate"))
     }
 
     /// Frees an activation.
     async fn deactivate(&self, request: DeactivateRequest) -> Result<(), LicenseError> {
         let _ = request;
-        Err(LicenseError::unsupported(
-            self.provider().as_str(),
-            "deactivate",
-        ))
+        Err(unsupported(self, "deactivate"))
     }
+}
 
+/// What needs the seller's admin credential: licenses by id, listing, creating, changing
+/// (disabling included), and the activations of any license.
+///
+/// Only a provider built with an admin credential implements it (each adapter's `admin()`
+/// checks that its client holds an API key); it extends [`LicenseProvider`], so an
+/// `Arc<dyn LicenseAdmin>` coerces to an `Arc<dyn LicenseProvider>` where app-side code needs
+/// one. An operation the provider lacks answers [`LicenseError::is_unsupported`], as
+/// [`capabilities`](LicenseProvider::capabilities) says.
+#[async_trait]
+pub trait LicenseAdmin: LicenseProvider {
     /// Fetches one license by the provider's id.
     async fn get(&self, id: &str) -> Result<LicenseKey, LicenseError> {
         let _ = id;
-        Err(LicenseError::unsupported(self.provider().as_str(), "get"))
+        Err(unsupported(self, "get"))
     }
 
     /// Lists licenses, one page at a time.
     async fn list(&self, request: ListRequest) -> Result<Page<LicenseKey>, LicenseError> {
         let _ = request;
-        Err(LicenseError::unsupported(self.provider().as_str(), "list"))
+        Err(unsupported(self, "list"))
     }
 
     /// Creates or imports a license.
     async fn create(&self, request: CreateRequest) -> Result<LicenseKey, LicenseError> {
         let _ = request;
-        Err(LicenseError::unsupported(
-            self.provider().as_str(),
-            "create",
-        ))
+        Err(unsupported(self, "create"))
     }
 
-    /// Changes a license.
+    /// Changes a license (its limit, its expiry, disabled or enabled).
     async fn update(&self, request: UpdateRequest) -> Result<LicenseKey, LicenseError> {
         let _ = request;
-        Err(LicenseError::unsupported(
-            self.provider().as_str(),
-            "update",
-        ))
+        Err(unsupported(self, "update"))
     }
 
     /// Lists a license's activations.
     async fn instances(&self, request: InstancesRequest) -> Result<Page<Instance>, LicenseError> {
         let _ = request;
-        Err(LicenseError::unsupported(
-            self.provider().as_str(),
-            "instances",
-        ))
+        Err(unsupported(self, "instances"))
     }
+}
+
+/// The error of an operation `provider` lacks.
+fn unsupported<P: LicenseProvider + ?Sized>(provider: &P, operation: &'static str) -> LicenseError {
+    LicenseError::unsupported(provider.provider().as_str(), operation)
 }
 
 #[cfg(test)]

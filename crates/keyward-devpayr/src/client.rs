@@ -76,6 +76,11 @@ impl Client {
         Self::builder().from_env()?.build()
     }
 
+    /// Whether this client holds an API key (the admin credential).
+    pub fn has_api_key(&self) -> bool {
+        self.inner.api_key().is_some()
+    }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.inner.base_url()

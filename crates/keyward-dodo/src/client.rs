@@ -102,6 +102,11 @@ impl Client {
         Grants::new(self.clone())
     }
 
+    /// Whether this client holds an API key (the admin credential).
+    pub fn has_api_key(&self) -> bool {
+        self.inner.api_key().is_some()
+    }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.inner.base_url()

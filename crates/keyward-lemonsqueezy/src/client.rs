@@ -87,6 +87,11 @@ impl Client {
         &self.inner.binding
     }
 
+    /// Whether this client holds an API key (the admin credential).
+    pub fn has_api_key(&self) -> bool {
+        self.inner.base.api_key().is_some()
+    }
+
     /// The host requests go to.
     pub fn base_url(&self) -> &str {
         self.inner.base.base_url()

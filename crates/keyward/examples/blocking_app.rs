@@ -6,6 +6,8 @@
 //!
 //! `cargo run -p keyward --features blocking --example blocking_app`
 
+use std::sync::Arc;
+
 use keyward::blocking::BlockingProvider;
 use keyward::{ActivateRequest, DeactivateRequest, DodoProvider, ValidateRequest};
 use keyward_emulator::dodo::{DodoEmulator, LicenseSeed};
@@ -22,7 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = keyward_dodo::Client::builder()
         .base_url(emulator.uri())
         .build()?;
-    let provider = BlockingProvider::new(Box::new(DodoProvider::new(client)))?;
+    let provider = BlockingProvider::new(Arc::new(DodoProvider::new(client)))?;
 
     let activated = provider.activate(ActivateRequest::new(KEY, "this computer"))?;
     let instance = activated.instance().ok_or("activation refused")?.clone();

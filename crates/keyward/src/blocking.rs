@@ -1,7 +1,8 @@
 //! A blocking API for apps without an async runtime (desktop GUIs, build scripts, plugins).
 //!
-//! [`BlockingProvider`] wraps any `Box<dyn LicenseProvider>` together with its own small
-//! current-thread tokio runtime and offers the same operations as plain `fn`s.
+//! [`BlockingProvider`] wraps any `Arc<dyn LicenseProvider>` (or `Arc<dyn LicenseAdmin>`, whose
+//! admin operations it then offers too) together with its own small current-thread tokio runtime
+//! and offers the same operations as plain `fn`s.
 //!
 //! Calling it from inside an async runtime (a `#[tokio::main]` app, a task) would block that
 //! runtime's thread, so it refuses instead: every operation answers a
@@ -11,9 +12,10 @@
 //! ```
 //! use keyward::blocking::BlockingProvider;
 //! use keyward::{LicenseError, LicenseProvider, ValidateRequest};
+//! use std::sync::Arc;
 //!
 //! // Called from a plain `fn main`, a GUI's event handler or a build script.
-//! fn is_valid(provider: Box<dyn LicenseProvider>, key: &str) -> Result<bool, LicenseError> {
+//! fn is_valid(provider: Arc<dyn LicenseProvider>, key: &str) -> Result<bool, LicenseError> {
 //!     let provider = BlockingProvider::new(provider)?;
 //!     Ok(provider.validate(ValidateRequest::new(key))?.is_valid())
 //! }
@@ -21,11 +23,12 @@
 
 use std::fmt;
 use std::future::Future;
+use std::sync::Arc;
 
 use keyward_core::{
     ActivateRequest, ActivationOutcome, Capabilities, CreateRequest, DeactivateRequest, Instance,
-    InstancesRequest, LicenseError, LicenseKey, LicenseProvider, ListRequest, Page, Provider,
-    UpdateRequest, ValidateRequest, ValidationOutcome,
+    InstancesRequest, LicenseAdmin, LicenseError, LicenseKey, LicenseProvider, ListRequest, Page,
+    Provider, UpdateRequest, ValidateRequest, ValidationOutcome,
 };
 use tokio::runtime::{Builder, Handle, Runtime};
 
@@ -68,24 +71,38 @@ impl Drop for Blocker {
     }
 }
 
-/// A [`LicenseProvider`] driven to completion on its own current-thread runtime.
-pub struct BlockingProvider {
-    inner: Box<dyn LicenseProvider>,
+/// A [`LicenseProvider`] driven to completion on its own current-thread runtime; over a
+/// [`LicenseAdmin`] (`BlockingProvider<dyn LicenseAdmin>`) it offers the admin operations too.
+pub struct BlockingProvider<P: ?Sized = dyn LicenseProvider> {
+    inner: Arc<P>,
     blocker: Blocker,
 }
 
 impl BlockingProvider {
     /// Wraps `inner` with a new current-thread runtime (I/O and timers on).
-    pub fn new(inner: Box<dyn LicenseProvider>) -> Result<Self, LicenseError> {
+    pub fn new(inner: Arc<dyn LicenseProvider>) -> Result<Self, LicenseError> {
         Ok(Self {
             inner,
             blocker: Blocker::new()?,
         })
     }
+}
 
+impl BlockingProvider<dyn LicenseAdmin> {
+    /// Wraps an admin provider with a new current-thread runtime: the app-side operations and
+    /// the admin ones.
+    pub fn new_admin(inner: Arc<dyn LicenseAdmin>) -> Result<Self, LicenseError> {
+        Ok(Self {
+            inner,
+            blocker: Blocker::new()?,
+        })
+    }
+}
+
+impl<P: LicenseProvider + ?Sized> BlockingProvider<P> {
     /// The wrapped provider, for async code.
-    pub fn inner(&self) -> &dyn LicenseProvider {
-        self.inner.as_ref()
+    pub fn inner(&self) -> &Arc<P> {
+        &self.inner
     }
 
     /// Which provider this is.
@@ -113,6 +130,15 @@ impl BlockingProvider {
         self.run(self.inner.deactivate(request))
     }
 
+    fn run<T>(
+        &self,
+        future: impl Future<Output = Result<T, LicenseError>>,
+    ) -> Result<T, LicenseError> {
+        self.blocker.run(future)?
+    }
+}
+
+impl<P: LicenseAdmin + ?Sized> BlockingProvider<P> {
     /// Fetches one license by the provider's id.
     pub fn get(&self, id: &str) -> Result<LicenseKey, LicenseError> {
         self.run(self.inner.get(id))
@@ -137,16 +163,9 @@ impl BlockingProvider {
     pub fn instances(&self, request: InstancesRequest) -> Result<Page<Instance>, LicenseError> {
         self.run(self.inner.instances(request))
     }
-
-    fn run<T>(
-        &self,
-        future: impl Future<Output = Result<T, LicenseError>>,
-    ) -> Result<T, LicenseError> {
-        self.blocker.run(future)?
-    }
 }
 
-impl fmt::Debug for BlockingProvider {
+impl<P: fmt::Debug + ?Sized> fmt::Debug for BlockingProvider<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BlockingProvider")
             .field("inner", &self.inner)

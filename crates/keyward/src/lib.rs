@@ -92,9 +92,9 @@ pub mod mapping {
 pub use keyward_core::{
     ActivateRequest, ActivationOutcome, ApiKey, Capabilities, Clock, CreateRequest, Customer,
     DeactivateRequest, ErrorKind, FixedClock, Instance, InstancesRequest, InvalidReason,
-    LicenseError, LicenseKey, LicenseProvider, LicenseStatus, ListRequest, Page, PageToken, Patch,
-    ProductRef, Provider, PurchaseRefs, SecretLicenseKey, SystemClock, UpdateRequest,
-    ValidateRequest, ValidationOutcome,
+    LicenseAdmin, LicenseError, LicenseKey, LicenseProvider, LicenseStatus, ListRequest, Page,
+    PageToken, Patch, ProductRef, Provider, PurchaseRefs, SecretLicenseKey, SystemClock,
+    UpdateRequest, ValidateRequest, ValidationOutcome,
 };
 
 /// The README's examples, compiled as doctests.

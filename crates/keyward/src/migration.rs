@@ -2,14 +2,17 @@
 //! every customer's key. Each call goes to the new provider first; only for a key the new
 //! provider does not know is the old one asked. An activation is spent only where the key lives.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use keyward_core::{
     ActivateRequest, ActivationOutcome, Capabilities, CreateRequest, DeactivateRequest, Instance,
-    InstancesRequest, InvalidReason, LicenseError, LicenseKey, LicenseProvider, ListRequest, Page,
-    Provider, UpdateRequest, ValidateRequest, ValidationOutcome,
+    InstancesRequest, InvalidReason, LicenseAdmin, LicenseError, LicenseKey, LicenseProvider,
+    ListRequest, Page, Provider, UpdateRequest, ValidateRequest, ValidationOutcome,
 };
 
-/// A [`LicenseProvider`] over two providers while keys move from `old` to `new`.
+/// A [`LicenseProvider`] over two providers while keys move from `old` to `new`; over two
+/// [`LicenseAdmin`]s (`MigrationWindow<dyn LicenseAdmin>`) it is a `LicenseAdmin` too.
 ///
 /// - `validate`, `activate`, `deactivate`, `get`, `instances`: the new provider first; the old
 ///   one only when the new one does not know the key or id (see [`unknown_to`]).
@@ -26,30 +29,42 @@ use keyward_core::{
 /// #   fn provider(&self) -> Provider { self.0.clone() }
 /// #   fn capabilities(&self) -> Capabilities { Capabilities::all_operations() }
 /// # }
+/// use std::sync::Arc;
 /// use keyward::migration::MigrationWindow;
-/// let window = MigrationWindow::new(Box::new(P(Provider::Dodo)), Box::new(P(Provider::LemonSqueezy)));
+///
+/// let window = MigrationWindow::new(Arc::new(P(Provider::Dodo)), Arc::new(P(Provider::LemonSqueezy)));
 /// assert_eq!(window.provider(), Provider::Dodo);
 /// ```
 #[derive(Debug)]
-pub struct MigrationWindow {
-    new: Box<dyn LicenseProvider>,
-    old: Box<dyn LicenseProvider>,
+pub struct MigrationWindow<P: ?Sized = dyn LicenseProvider> {
+    new: Arc<P>,
+    old: Arc<P>,
 }
 
 impl MigrationWindow {
     /// A window that sends calls to `new` and falls back to `old` for keys `new` does not know.
-    pub fn new(new: Box<dyn LicenseProvider>, old: Box<dyn LicenseProvider>) -> Self {
+    pub fn new(new: Arc<dyn LicenseProvider>, old: Arc<dyn LicenseProvider>) -> Self {
         Self { new, old }
     }
+}
 
+impl MigrationWindow<dyn LicenseAdmin> {
+    /// A window over two admin providers: [`new`](MigrationWindow::new)'s rules, and the admin
+    /// operations too.
+    pub fn new_admin(new: Arc<dyn LicenseAdmin>, old: Arc<dyn LicenseAdmin>) -> Self {
+        Self { new, old }
+    }
+}
+
+impl<P: LicenseProvider + ?Sized> MigrationWindow<P> {
     /// The provider keys move to.
-    pub fn new_provider(&self) -> &dyn LicenseProvider {
-        self.new.as_ref()
+    pub fn new_provider(&self) -> &Arc<P> {
+        &self.new
     }
 
     /// The provider keys move from.
-    pub fn old_provider(&self) -> &dyn LicenseProvider {
-        self.old.as_ref()
+    pub fn old_provider(&self) -> &Arc<P> {
+        &self.old
     }
 }
 
@@ -76,7 +91,7 @@ fn activation_unknown(outcome: &ActivationOutcome) -> bool {
 }
 
 #[async_trait]
-impl LicenseProvider for MigrationWindow {
+impl<P: LicenseProvider + ?Sized> LicenseProvider for MigrationWindow<P> {
     fn provider(&self) -> Provider {
         self.new.provider()
     }
@@ -123,7 +138,10 @@ impl LicenseProvider for MigrationWindow {
             done => done,
         }
     }
+}
 
+#[async_trait]
+impl<P: LicenseAdmin + ?Sized> LicenseAdmin for MigrationWindow<P> {
     async fn get(&self, id: &str) -> Result<LicenseKey, LicenseError> {
         match self.new.get(id).await {
             Err(e) if e.is_not_found() || e.is_invalid_input() => self.old.get(id).await,

@@ -4,9 +4,11 @@
 #![cfg(all(feature = "blocking", feature = "dodo"))]
 
 use keyward::blocking::BlockingProvider;
+use std::sync::Arc;
+
 use keyward::{
     ActivateRequest, DeactivateRequest, DodoProvider, ErrorKind, InstancesRequest, InvalidReason,
-    ListRequest, Provider, ValidateRequest,
+    LicenseAdmin, ListRequest, Provider, ValidateRequest,
 };
 use keyward_emulator::dodo::{DodoEmulator, LicenseSeed};
 use tokio::runtime::Runtime;
@@ -24,13 +26,13 @@ fn emulator() -> (Runtime, DodoEmulator) {
     (runtime, dodo)
 }
 
-fn provider(dodo: &DodoEmulator) -> BlockingProvider {
+fn provider(dodo: &DodoEmulator) -> BlockingProvider<dyn LicenseAdmin> {
     let client = keyward_dodo::Client::builder()
         .base_url(dodo.uri())
         .api_key(dodo.api_key())
         .build()
         .unwrap();
-    BlockingProvider::new(Box::new(DodoProvider::new(client))).unwrap()
+    BlockingProvider::new_admin(Arc::new(DodoProvider::new(client).admin().unwrap())).unwrap()
 }
 
 #[test]

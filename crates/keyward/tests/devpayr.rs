@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The DevPayr adapter: mapping of the fixture bodies, then flows through
-//! `Box<dyn LicenseProvider>` against the DevPayr emulator (seeded from `fixtures/devpayr/`).
+//! `Box<dyn LicenseAdmin>` against the DevPayr emulator (seeded from `fixtures/devpayr/`).
 #![cfg(feature = "devpayr")]
 
 use std::sync::Arc;
@@ -9,8 +9,8 @@ use chrono::{DateTime, Duration, Utc};
 use keyward::mapping::devpayr as map;
 use keyward::{
     ActivateRequest, CreateRequest, DeactivateRequest, DevPayrProvider, FixedClock,
-    InstancesRequest, InvalidReason, LicenseProvider, LicenseStatus, ListRequest, PageToken, Patch,
-    Provider, UpdateRequest, ValidateRequest,
+    InstancesRequest, InvalidReason, LicenseAdmin, LicenseProvider, LicenseStatus, ListRequest,
+    PageToken, Patch, Provider, UpdateRequest, ValidateRequest,
 };
 use keyward_devpayr::models::{Denial, Envelope, License};
 use keyward_emulator::devpayr::{DevPayrEmulator, DomainMode, GLOBAL_KEY, SEED_PROJECT};
@@ -153,10 +153,12 @@ fn client(emulator: &DevPayrEmulator, api_key: &str) -> keyward_devpayr::Client 
         .unwrap()
 }
 
-fn provider(emulator: &DevPayrEmulator) -> Box<dyn LicenseProvider> {
+fn provider(emulator: &DevPayrEmulator) -> Box<dyn LicenseAdmin> {
     Box::new(
         DevPayrProvider::new(client(emulator, GLOBAL_KEY), SEED_PROJECT)
-            .clock(Arc::new(FixedClock::new(now()))),
+            .clock(Arc::new(FixedClock::new(now())))
+            .admin()
+            .unwrap(),
     )
 }
 
@@ -389,10 +391,11 @@ async fn get_list_and_create_rules() {
 async fn secrets_stay_out_of_debug_and_errors() {
     const API_KEY: &str = "gk_9_1764854584_canarycanarycanarycanary00000000";
     let emulator = emulator().await;
-    let p: Box<dyn LicenseProvider> = Box::new(DevPayrProvider::new(
-        client(&emulator, API_KEY),
-        SEED_PROJECT,
-    ));
+    let p: Box<dyn LicenseAdmin> = Box::new(
+        DevPayrProvider::new(client(&emulator, API_KEY), SEED_PROJECT)
+            .admin()
+            .unwrap(),
+    );
     let shown = format!("{p:?}");
     assert!(!shown.contains(API_KEY), "{shown}");
 
@@ -420,7 +423,8 @@ async fn transport_failures_stay_errors() {
         ))
         .build()
         .unwrap();
-    let p: Box<dyn LicenseProvider> = Box::new(DevPayrProvider::new(client, SEED_PROJECT));
+    let p: Box<dyn LicenseAdmin> =
+        Box::new(DevPayrProvider::new(client, SEED_PROJECT).admin().unwrap());
     let err = p
         .validate(ValidateRequest::new("019ae9f4-18b2").instance_name("app.example.com"))
         .await

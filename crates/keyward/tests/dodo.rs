@@ -1,13 +1,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-//! The Dodo adapter: mapping of the fixture bodies, then flows through `Box<dyn LicenseProvider>`
+//! The Dodo adapter: mapping of the fixture bodies, then flows through `Box<dyn LicenseAdmin>`
 //! against the Dodo emulator.
 #![cfg(feature = "dodo")]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use keyward::{
     ActivateRequest, ActivationOutcome, CreateRequest, DeactivateRequest, DodoProvider,
-    InstancesRequest, InvalidReason, LicenseProvider, LicenseStatus, ListRequest, PageToken, Patch,
-    Provider, SecretLicenseKey, UpdateRequest, ValidateRequest,
+    InstancesRequest, InvalidReason, LicenseAdmin, LicenseProvider, LicenseStatus, ListRequest,
+    PageToken, Patch, Provider, SecretLicenseKey, UpdateRequest, ValidateRequest,
 };
 use keyward_emulator::dodo::{DodoEmulator, LicenseSeed};
 use serde_json::Value;
@@ -27,13 +27,13 @@ mod support;
 
 // ---- flows against the emulator (the mapping tests are in `dodo/mapping.rs`) ------------------
 
-fn provider(dodo: &DodoEmulator) -> Box<dyn LicenseProvider> {
+fn provider(dodo: &DodoEmulator) -> Box<dyn LicenseAdmin> {
     let client = keyward_dodo::Client::builder()
         .base_url(dodo.uri())
         .api_key(dodo.api_key())
         .build()
         .unwrap();
-    Box::new(DodoProvider::new(client))
+    Box::new(DodoProvider::new(client).admin().unwrap())
 }
 
 const KEY: &str = "EMU-KEY-0001-AAAA";
@@ -367,7 +367,7 @@ async fn secrets_stay_out_of_debug_and_errors() {
         .api_key(API_KEY)
         .build()
         .unwrap();
-    let p: Box<dyn LicenseProvider> = Box::new(DodoProvider::new(client));
+    let p: Box<dyn LicenseAdmin> = Box::new(DodoProvider::new(client).admin().unwrap());
     let shown = format!("{p:?}");
     assert!(!shown.contains(API_KEY), "{shown}");
 
@@ -397,7 +397,7 @@ async fn transport_failures_stay_errors() {
         .api_key("sk_test")
         .build()
         .unwrap();
-    let p: Box<dyn LicenseProvider> = Box::new(DodoProvider::new(client));
+    let p: Box<dyn LicenseAdmin> = Box::new(DodoProvider::new(client).admin().unwrap());
     let err = p
         .activate(ActivateRequest::new(KEY, "laptop"))
         .await

@@ -2,7 +2,7 @@
 //! The Dodo adapter over entitlement grants, once a deprecated key route is gone (wiremock).
 #![cfg(feature = "dodo")]
 
-use keyward::{DodoProvider, LicenseProvider, LicenseStatus, ListRequest};
+use keyward::{DodoAdmin, DodoProvider, LicenseAdmin, LicenseStatus, ListRequest};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -11,14 +11,14 @@ fn fixture(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-fn provider(server: &MockServer) -> DodoProvider {
+fn provider(server: &MockServer) -> DodoAdmin {
     let client = keyward_dodo::Client::builder()
         .base_url(server.uri())
         .api_key("sk_test_canary_grants")
         .http_options(keyward_http::HttpOptions::new().retry(keyward_http::RetryPolicy::none()))
         .build()
         .unwrap();
-    DodoProvider::new(client)
+    DodoProvider::new(client).admin().unwrap()
 }
 
 async fn gone_key_list(server: &MockServer, status: u16) {

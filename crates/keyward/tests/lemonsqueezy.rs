@@ -1,5 +1,5 @@
 //! The Lemon Squeezy adapter: mappings on the fixture bodies, answers served by wiremock, and
-//! flows through `Box<dyn LicenseProvider>` against the emulator.
+//! flows through `Box<dyn LicenseAdmin>` against the emulator.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg(feature = "lemonsqueezy")]
 
@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use keyward::mapping::lemonsqueezy as map;
 use keyward::{
     ActivateRequest, ActivationOutcome, DeactivateRequest, InstancesRequest, InvalidReason,
-    LemonSqueezyProvider, LicenseError, LicenseProvider, LicenseStatus, ListRequest, PageToken,
-    Patch, Provider, UpdateRequest, ValidateRequest,
+    LemonSqueezyProvider, LicenseAdmin, LicenseError, LicenseStatus, ListRequest, PageToken, Patch,
+    Provider, UpdateRequest, ValidateRequest,
 };
 use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed};
 use keyward_lemonsqueezy::models::{
@@ -85,8 +85,8 @@ fn license_options() -> keyward_http::HttpOptions {
     keyward_http::HttpOptions::new().retry(keyward_http::RetryPolicy::none())
 }
 
-fn provider(server: &MockServer) -> Box<dyn LicenseProvider> {
-    Box::new(LemonSqueezyProvider::new(client(server)))
+fn provider(server: &MockServer) -> Box<dyn LicenseAdmin> {
+    Box::new(LemonSqueezyProvider::new(client(server)).admin().unwrap())
 }
 
 fn reply(status: u16, name: &str) -> ResponseTemplate {
@@ -250,14 +250,14 @@ async fn activate_refusals_and_success() {
 }
 
 /// A provider bound to product `product` on `server`.
-fn bound_provider(server: &MockServer, product: u64) -> Box<dyn LicenseProvider> {
+fn bound_provider(server: &MockServer, product: u64) -> Box<dyn LicenseAdmin> {
     let client = keyward_lemonsqueezy::Client::builder()
         .base_url(server.uri())
         .expect_product(product)
         .http_options(license_options())
         .build()
         .unwrap();
-    Box::new(LemonSqueezyProvider::new(client))
+    Box::new(LemonSqueezyProvider::new(client).admin().unwrap())
 }
 
 #[tokio::test]
@@ -507,7 +507,7 @@ async fn debug_and_errors_never_show_the_api_key_or_license_key() {
     let provider = LemonSqueezyProvider::new(client(&server));
     let debug = format!("{provider:?}");
     assert!(!debug.contains(API_KEY), "{debug}");
-    let boxed: Box<dyn LicenseProvider> = Box::new(provider);
+    let boxed: Box<dyn LicenseAdmin> = Box::new(provider.admin().unwrap());
     // Unmocked: the catch-all 500 answers.
     let err = boxed
         .validate(ValidateRequest::new(KEY).instance_id(INSTANCE))

@@ -2,6 +2,8 @@
 //! not yet moved keep working, and an activation is spent only where the key lives.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::sync::Arc;
+
 use keyward::{
     ActivateRequest, DeactivateRequest, DodoProvider, InvalidReason, LemonSqueezyProvider,
     LicenseProvider, MigrationWindow, Provider, ValidateRequest,
@@ -45,7 +47,7 @@ async fn rig() -> Rig {
             .build()
             .unwrap(),
     );
-    let window = MigrationWindow::new(Box::new(new), Box::new(old));
+    let window = MigrationWindow::new(Arc::new(new), Arc::new(old));
     Rig {
         dodo,
         ls,

@@ -6,7 +6,7 @@
 
 use keyward::{
     ActivateRequest, CreateRequest, DevPayrProvider, DodoProvider, InstancesRequest,
-    LemonSqueezyProvider, LicenseProvider, ListRequest, Patch, UpdateRequest, ValidateRequest,
+    LemonSqueezyProvider, LicenseAdmin, ListRequest, Patch, UpdateRequest, ValidateRequest,
 };
 use serde_json::Value;
 use wiremock::matchers::{method, path};
@@ -94,7 +94,7 @@ async fn dodo_raw_is_what_dodo_sent() {
         .http_options(options())
         .build()
         .unwrap();
-    let p: Box<dyn LicenseProvider> = Box::new(DodoProvider::new(client));
+    let p: Box<dyn LicenseAdmin> = Box::new(DodoProvider::new(client).admin().unwrap());
 
     let got = p.get(id).await.unwrap();
     assert_eq!(got.raw, sent("dodo", "get_license_key.200.json", ""));
@@ -175,7 +175,7 @@ async fn lemon_squeezy_raw_is_what_lemon_squeezy_sent() {
         .http_options(options())
         .build()
         .unwrap();
-    let p: Box<dyn LicenseProvider> = Box::new(LemonSqueezyProvider::new(client));
+    let p: Box<dyn LicenseAdmin> = Box::new(LemonSqueezyProvider::new(client).admin().unwrap());
 
     let got = p.get("1").await.unwrap();
     assert_eq!(
@@ -250,7 +250,7 @@ async fn devpayr_raw_is_what_devpayr_sent() {
         .http_options(options())
         .build()
         .unwrap();
-    let p: Box<dyn LicenseProvider> = Box::new(DevPayrProvider::new(client, 2));
+    let p: Box<dyn LicenseAdmin> = Box::new(DevPayrProvider::new(client, 2).admin().unwrap());
 
     let got = p.get("5").await.unwrap();
     assert_eq!(got.raw, sent("devpayr", "licenses.show.200.json", "/data"));

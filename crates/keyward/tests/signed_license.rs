@@ -1,5 +1,5 @@
 //! The GetKeyManager (signed-license) adapter: mappings on verified fixture payloads, flows
-//! through `Box<dyn LicenseProvider>` against the signing emulator, and fail-closed signatures.
+//! through `Box<dyn LicenseAdmin>` against the signing emulator, and fail-closed signatures.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg(feature = "signed-license")]
 
@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use keyward::mapping::signed_license as map;
 use keyward::{
     ActivateRequest, ActivationOutcome, ApiKey, CreateRequest, DeactivateRequest, FixedClock,
-    InstancesRequest, InvalidReason, LicenseProvider, LicenseStatus, ListRequest, Patch, Provider,
+    InstancesRequest, InvalidReason, LicenseAdmin, LicenseStatus, ListRequest, Patch, Provider,
     SignedLicenseProvider, UpdateRequest, ValidateRequest,
 };
 use keyward_emulator::signed_license::{LicenseSeed, SignedLicenseEmulator, SigningMode};
@@ -98,8 +98,13 @@ fn client(gkm: &SignedLicenseEmulator) -> keyward_signed_license::Client {
         .unwrap()
 }
 
-fn provider(gkm: &SignedLicenseEmulator) -> Box<dyn LicenseProvider> {
-    Box::new(SignedLicenseProvider::new(client(gkm)).with_product_id(1))
+fn provider(gkm: &SignedLicenseEmulator) -> Box<dyn LicenseAdmin> {
+    Box::new(
+        SignedLicenseProvider::new(client(gkm))
+            .with_product_id(1)
+            .admin()
+            .unwrap(),
+    )
 }
 
 fn refused(outcome: ActivationOutcome) -> InvalidReason {
@@ -255,7 +260,8 @@ async fn a_wrong_api_key_is_an_error_not_an_answer() {
         .http_options(keyward_http::HttpOptions::new().retry(keyward_http::RetryPolicy::none()))
         .build()
         .unwrap();
-    let provider: Box<dyn LicenseProvider> = Box::new(SignedLicenseProvider::new(client));
+    let provider: Box<dyn LicenseAdmin> =
+        Box::new(SignedLicenseProvider::new(client).admin().unwrap());
     let err = provider
         .validate(ValidateRequest::new(KEY).instance_name("example.com"))
         .await
@@ -354,7 +360,7 @@ async fn debug_and_errors_never_show_the_api_key_or_license_key() {
     let debug = format!("{provider:?}");
     assert!(!debug.contains(&api_key), "{debug}");
     gkm.set_mode(SigningMode::Tampered);
-    let boxed: Box<dyn LicenseProvider> = Box::new(provider);
+    let boxed: Box<dyn LicenseAdmin> = Box::new(provider.admin().unwrap());
     let err = boxed
         .activate(ActivateRequest::new(KEY, "host-1"))
         .await

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use keyward_core::{CreateRequest, ErrorKind, LicenseError, LicenseProvider};
+use keyward_core::{CreateRequest, ErrorKind, LicenseAdmin, LicenseError};
 use serde_json::json;
 
 use crate::cli::MigrateArgs;
@@ -52,11 +52,11 @@ pub(crate) async fn run(
     let mapping = Mapping::load(&args.mapping)?;
     let source = providers::build(args.from, args.from_base_url.as_deref(), project)?;
     let target = providers::build(args.to, args.to_base_url.as_deref(), project)?;
-    let (from, to) = (source.provider().as_str(), target.provider().as_str());
-    if !target.capabilities().create {
-        return Err(LicenseError::unsupported(to, "create"));
-    }
-    if !crate::admin::imports_keys(target.provider()) {
+    let (from, to) = (
+        source.app().provider().as_str(),
+        target.app().provider().as_str(),
+    );
+    if !crate::admin::imports_keys(target.app().provider()) {
         // Checked before anything is read: every key would be refused at the target.
         return Err(LicenseError::new(
             ErrorKind::Unsupported,
@@ -67,6 +67,11 @@ pub(crate) async fn run(
         )
         .with_provider(to)
         .with_operation("import"));
+    }
+    // Listing every license and creating them both need the admin credential.
+    let (source, target) = (source.admin()?, target.admin()?);
+    if !target.capabilities().create {
+        return Err(LicenseError::unsupported(to, "create"));
     }
     let done = journal::read(&args.journal, from, to)?;
     let licenses = listing::all(source.as_ref()).await?;
@@ -98,7 +103,7 @@ pub(crate) async fn run(
 
 /// Creates each planned license at the target, journalling each outcome before the next.
 async fn apply(
-    target: &dyn LicenseProvider,
+    target: &dyn LicenseAdmin,
     steps: Vec<Step>,
     path: &std::path::Path,
     from: &str,
@@ -179,7 +184,7 @@ async fn apply(
 
 /// One create, tried again after a rate limit (waiting what the provider asks, capped).
 async fn create(
-    target: &dyn LicenseProvider,
+    target: &dyn LicenseAdmin,
     request: &CreateRequest,
 ) -> Result<String, LicenseError> {
     let mut tries = 0;

@@ -69,3 +69,82 @@ pub(crate) fn refusal_error(
         .with_operation(operation)
         .with_provider_error(code, Some(text))
 }
+
+/// The error of asking for the admin role with a client that holds no API key.
+pub(crate) fn missing_admin_key(provider: Provider, env: &str) -> LicenseError {
+    LicenseError::config(format!(
+        "the admin operations need an API key: set one on the {provider} client's builder (api_key or {env})"
+    ))
+    .with_provider(provider.as_str())
+}
+
+/// `impl LicenseProvider` for an admin type (`$admin { provider: $app }`): each app-side call is
+/// the inner provider's, whose boxed future is handed on as it is (no second box, as an
+/// `async fn` delegation would make); the capabilities are both roles'.
+macro_rules! app_side_of_admin {
+    ($admin:ty) => {
+        impl keyward_core::LicenseProvider for $admin {
+            fn provider(&self) -> keyward_core::Provider {
+                self.provider.provider()
+            }
+
+            fn capabilities(&self) -> keyward_core::Capabilities {
+                self.provider.admin_capabilities()
+            }
+
+            fn validate<'life0, 'async_trait>(
+                &'life0 self,
+                request: keyward_core::ValidateRequest,
+            ) -> std::pin::Pin<
+                Box<
+                    dyn std::future::Future<
+                            Output = Result<keyward_core::ValidationOutcome, LicenseError>,
+                        > + Send
+                        + 'async_trait,
+                >,
+            >
+            where
+                'life0: 'async_trait,
+                Self: 'async_trait,
+            {
+                self.provider.validate(request)
+            }
+
+            fn activate<'life0, 'async_trait>(
+                &'life0 self,
+                request: keyward_core::ActivateRequest,
+            ) -> std::pin::Pin<
+                Box<
+                    dyn std::future::Future<
+                            Output = Result<keyward_core::ActivationOutcome, LicenseError>,
+                        > + Send
+                        + 'async_trait,
+                >,
+            >
+            where
+                'life0: 'async_trait,
+                Self: 'async_trait,
+            {
+                self.provider.activate(request)
+            }
+
+            fn deactivate<'life0, 'async_trait>(
+                &'life0 self,
+                request: keyward_core::DeactivateRequest,
+            ) -> std::pin::Pin<
+                Box<
+                    dyn std::future::Future<Output = Result<(), LicenseError>>
+                        + Send
+                        + 'async_trait,
+                >,
+            >
+            where
+                'life0: 'async_trait,
+                Self: 'async_trait,
+            {
+                self.provider.deactivate(request)
+            }
+        }
+    };
+}
+pub(crate) use app_side_of_admin;

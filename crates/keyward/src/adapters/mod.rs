@@ -13,13 +13,13 @@ pub(crate) mod signed_license;
 
 #[cfg(feature = "devpayr")]
 #[cfg_attr(docsrs, doc(cfg(feature = "devpayr")))]
-pub use self::devpayr::DevPayrProvider;
+pub use self::devpayr::{DevPayrAdmin, DevPayrProvider};
 #[cfg(feature = "dodo")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dodo")))]
-pub use self::dodo::DodoProvider;
+pub use self::dodo::{DodoAdmin, DodoProvider};
 #[cfg(feature = "lemonsqueezy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
-pub use self::lemonsqueezy::LemonSqueezyProvider;
+pub use self::lemonsqueezy::{LemonSqueezyAdmin, LemonSqueezyProvider};
 #[cfg(feature = "signed-license")]
 #[cfg_attr(docsrs, doc(cfg(feature = "signed-license")))]
-pub use self::signed_license::SignedLicenseProvider;
+pub use self::signed_license::{SignedLicenseAdmin, SignedLicenseProvider};

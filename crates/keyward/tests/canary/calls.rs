@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use keyward_core::{
-    ActivateRequest, CreateRequest, DeactivateRequest, LicenseError, LicenseProvider, ListRequest,
+    ActivateRequest, CreateRequest, DeactivateRequest, LicenseAdmin, LicenseError, ListRequest,
     SecretLicenseKey, ValidateRequest,
 };
 use keyward_http::HttpOptions;
@@ -17,7 +17,7 @@ use crate::rig;
 type Answer = Pin<Box<dyn Future<Output = Result<String, LicenseError>> + Send>>;
 
 /// A facade operation on a provider and a license id.
-pub(crate) type Call = fn(Arc<dyn LicenseProvider>, String) -> Answer;
+pub(crate) type Call = fn(Arc<dyn LicenseAdmin>, String) -> Answer;
 
 /// The facade operations: each returns the `Debug` of its answer.
 pub(crate) const OPERATIONS: &[(&str, Call)] = &[

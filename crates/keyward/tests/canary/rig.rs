@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use keyward::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
-use keyward_core::{ApiKey, LicenseError, LicenseProvider};
+use keyward_core::{ApiKey, LicenseAdmin, LicenseError};
 use keyward_emulator::devpayr::{DevPayrEmulator, LicenseSeed as DevPayrSeed, SEED_PROJECT};
 use keyward_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
 use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
@@ -163,27 +163,32 @@ pub(crate) fn provider(
     url: &str,
     options: HttpOptions,
     shown: &Shown,
-) -> Arc<dyn LicenseProvider> {
-    let built: Arc<dyn LicenseProvider> = match index {
-        0 => Arc::new(DodoProvider::new(built!(
-            shown,
-            "dodo",
-            dodo_builder(url, options)
-        ))),
-        1 => Arc::new(LemonSqueezyProvider::new(built!(
-            shown,
-            "lemonsqueezy",
-            lemon_builder(url, options)
-        ))),
+) -> Arc<dyn LicenseAdmin> {
+    let built: Arc<dyn LicenseAdmin> = match index {
+        0 => Arc::new(
+            DodoProvider::new(built!(shown, "dodo", dodo_builder(url, options)))
+                .admin()
+                .unwrap(),
+        ),
+        1 => Arc::new(
+            LemonSqueezyProvider::new(built!(shown, "lemonsqueezy", lemon_builder(url, options)))
+                .admin()
+                .unwrap(),
+        ),
         2 => {
             let client = built!(shown, "devpayr", devpayr_builder(url, options));
-            Arc::new(DevPayrProvider::new(client, SEED_PROJECT).domain("app.example.com"))
+            Arc::new(
+                DevPayrProvider::new(client, SEED_PROJECT)
+                    .domain("app.example.com")
+                    .admin()
+                    .unwrap(),
+            )
         }
-        _ => Arc::new(SignedLicenseProvider::new(built!(
-            shown,
-            "getkeymanager",
-            gkm_builder(url, options)
-        ))),
+        _ => Arc::new(
+            SignedLicenseProvider::new(built!(shown, "getkeymanager", gkm_builder(url, options)))
+                .admin()
+                .unwrap(),
+        ),
     };
     shown.debug(NAMES[index], &built);
     built

@@ -1,6 +1,8 @@
 //! The happy paths (and the invalid-license answers, which are `Ok`): every facade operation on
 //! each emulator, each client's own calls, and a migration window over two providers.
 
+use std::sync::Arc;
+
 use keyward::{DodoProvider, LemonSqueezyProvider, MigrationWindow};
 use keyward_core::{
     ActivateRequest, CreateRequest, DeactivateRequest, InstancesRequest, LicenseProvider,
@@ -75,8 +77,8 @@ pub(crate) async fn migration(emulators: &Emulators, shown: &Shown) -> usize {
     let new = rig::dodo(&urls[0], HttpOptions::new()).unwrap_or_else(|e| panic!("{e}"));
     let old = rig::lemon(&urls[1], HttpOptions::new()).unwrap_or_else(|e| panic!("{e}"));
     let window = MigrationWindow::new(
-        Box::new(DodoProvider::new(new)),
-        Box::new(LemonSqueezyProvider::new(old)),
+        Arc::new(DodoProvider::new(new)),
+        Arc::new(LemonSqueezyProvider::new(old)),
     );
     shown.debug("migration window", &window);
     shown.result(
@@ -178,9 +180,9 @@ pub(crate) async fn blocking(emulators: &Emulators, shown: &std::sync::Arc<Shown
     let gkm = rig::gkm(&urls[3], HttpOptions::new()).unwrap_or_else(|e| panic!("{e}"));
     let shown = shown.clone();
     let run = move || {
-        let providers: [Box<dyn LicenseProvider>; 2] = [
-            Box::new(DodoProvider::new(dodo)),
-            Box::new(keyward::SignedLicenseProvider::new(gkm)),
+        let providers: [Arc<dyn LicenseProvider>; 2] = [
+            Arc::new(DodoProvider::new(dodo)),
+            Arc::new(keyward::SignedLicenseProvider::new(gkm)),
         ];
         for provider in providers {
             let p = keyward::blocking::BlockingProvider::new(provider)

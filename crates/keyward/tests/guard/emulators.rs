@@ -242,7 +242,7 @@ async fn an_expiry_date_passes_offline_too() {
     let expires = rig.t0 + TimeDelta::days(3);
     let mut update = UpdateRequest::new(rig.license_id.clone());
     update.expires_at = Patch::Set(expires);
-    rig.online.update(update).await.unwrap();
+    rig.admin.update(update).await.unwrap();
     let (online, offline) = rig.guards();
     let v = online.check().await;
     assert!(v.is_licensed(), "{kind:?}: {v}");

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use keyward::guard::{Fingerprint, Guard, Policy};
 use keyward::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
-use keyward_core::{ApiKey, FixedClock, LicenseProvider, UpdateRequest};
+use keyward_core::{ApiKey, FixedClock, LicenseAdmin, LicenseProvider, UpdateRequest};
 use keyward_devpayr::models::NewLicense;
 use keyward_emulator::devpayr::{DevPayrEmulator, GLOBAL_KEY, SEED_PROJECT};
 use keyward_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
@@ -53,6 +53,8 @@ pub struct Rig {
     pub license_id: String,
     pub validate_name: Option<String>,
     pub online: Arc<dyn LicenseProvider>,
+    /// The same provider with its admin credential, to change the license.
+    pub admin: Arc<dyn LicenseAdmin>,
     pub t0: DateTime<Utc>,
     pub clock: Arc<FixedClock>,
     pub dir: TempDir,
@@ -130,7 +132,7 @@ impl Rig {
         key: String,
         license_id: String,
         validate_name: Option<String>,
-        online: Arc<dyn LicenseProvider>,
+        admin: Arc<dyn LicenseAdmin>,
         emulator: Emulator,
     ) -> Self {
         let t0 = Utc::now();
@@ -139,7 +141,8 @@ impl Rig {
             key,
             license_id,
             validate_name,
-            online,
+            online: admin.clone(),
+            admin,
             t0,
             clock: Arc::new(FixedClock::new(t0)),
             dir: TempDir::new(&format!("licensing-guard-{kind:?}")).unwrap(),
@@ -172,7 +175,7 @@ impl Rig {
         }
         let mut update = UpdateRequest::new(self.license_id.clone());
         update.disabled = Some(true);
-        self.online.update(update).await.unwrap();
+        self.admin.update(update).await.unwrap();
     }
 
     /// How many requests the emulator has received.
@@ -227,50 +230,61 @@ impl Rig {
     }
 }
 
-fn provider(
-    kind: Kind,
-    base_url: &str,
-    api_key: &str,
-    pem: Option<&str>,
-) -> Arc<dyn LicenseProvider> {
+fn provider(kind: Kind, base_url: &str, api_key: &str, pem: Option<&str>) -> Arc<dyn LicenseAdmin> {
     match kind {
-        Kind::Dodo => Arc::new(DodoProvider::new(
-            keyward_dodo::Client::builder()
-                .base_url(base_url)
-                .api_key(ApiKey::new(api_key).unwrap())
-                .http_options(no_retry())
-                .build()
-                .unwrap(),
-        )),
-        Kind::LemonSqueezy => Arc::new(LemonSqueezyProvider::new(
-            keyward_lemonsqueezy::Client::builder()
-                .base_url(base_url)
-                .api_key(api_key)
-                .http_options(no_retry())
-                .build()
-                .unwrap(),
-        )),
-        Kind::DevPayr => Arc::new(DevPayrProvider::new(
-            keyward_devpayr::Client::builder()
-                .base_url(base_url)
-                .api_key(api_key)
-                .http_options(no_retry())
-                .build()
-                .unwrap(),
-            SEED_PROJECT,
-        )),
-        Kind::SignedLicense => {
-            let pem = pem.unwrap_or_default();
-            Arc::new(SignedLicenseProvider::new(
-                keyward_signed_license::Client::builder()
+        Kind::Dodo => Arc::new(
+            DodoProvider::new(
+                keyward_dodo::Client::builder()
                     .base_url(base_url)
                     .api_key(ApiKey::new(api_key).unwrap())
-                    .keys(KeySet::new(PublicKey::from_pem("emulator", pem).unwrap()))
-                    .product_id(1)
                     .http_options(no_retry())
                     .build()
                     .unwrap(),
-            ))
+            )
+            .admin()
+            .unwrap(),
+        ),
+        Kind::LemonSqueezy => Arc::new(
+            LemonSqueezyProvider::new(
+                keyward_lemonsqueezy::Client::builder()
+                    .base_url(base_url)
+                    .api_key(api_key)
+                    .http_options(no_retry())
+                    .build()
+                    .unwrap(),
+            )
+            .admin()
+            .unwrap(),
+        ),
+        Kind::DevPayr => Arc::new(
+            DevPayrProvider::new(
+                keyward_devpayr::Client::builder()
+                    .base_url(base_url)
+                    .api_key(api_key)
+                    .http_options(no_retry())
+                    .build()
+                    .unwrap(),
+                SEED_PROJECT,
+            )
+            .admin()
+            .unwrap(),
+        ),
+        Kind::SignedLicense => {
+            let pem = pem.unwrap_or_default();
+            Arc::new(
+                SignedLicenseProvider::new(
+                    keyward_signed_license::Client::builder()
+                        .base_url(base_url)
+                        .api_key(ApiKey::new(api_key).unwrap())
+                        .keys(KeySet::new(PublicKey::from_pem("emulator", pem).unwrap()))
+                        .product_id(1)
+                        .http_options(no_retry())
+                        .build()
+                        .unwrap(),
+                )
+                .admin()
+                .unwrap(),
+            )
         }
     }
 }

@@ -1,8 +1,8 @@
-//! Flows through `Box<dyn LicenseProvider>` against the Lemon Squeezy emulator.
+//! Flows through `Box<dyn LicenseAdmin>` against the Lemon Squeezy emulator.
 
 use super::*;
 
-fn emulated(emulator: &LemonSqueezyEmulator) -> Box<dyn LicenseProvider> {
+fn emulated(emulator: &LemonSqueezyEmulator) -> Box<dyn LicenseAdmin> {
     let client = keyward_lemonsqueezy::Client::builder()
         .base_url(emulator.uri())
         .api_key(emulator.api_key())
@@ -11,7 +11,7 @@ fn emulated(emulator: &LemonSqueezyEmulator) -> Box<dyn LicenseProvider> {
         .http_options(license_options())
         .build()
         .unwrap();
-    Box::new(LemonSqueezyProvider::new(client))
+    Box::new(LemonSqueezyProvider::new(client).admin().unwrap())
 }
 
 fn activated(outcome: ActivationOutcome) -> String {
@@ -211,7 +211,8 @@ async fn emulated_json_api_needs_the_api_key() {
         .http_options(license_options())
         .build()
         .unwrap();
-    let provider: Box<dyn LicenseProvider> = Box::new(LemonSqueezyProvider::new(no_key));
+    let provider: Box<dyn LicenseAdmin> =
+        Box::new(LemonSqueezyProvider::new(no_key).admin().unwrap());
     assert!(provider.get(&id.to_string()).await.unwrap_err().is_config());
     // The License API needs none.
     assert!(

@@ -44,7 +44,8 @@ async fn update_reads_the_key_and_sends_it_back_whole() {
         .http_options(keyward_http::HttpOptions::new().retry(keyward_http::RetryPolicy::none()))
         .build()
         .unwrap();
-    let provider: Box<dyn LicenseProvider> = Box::new(SignedLicenseProvider::new(client));
+    let provider: Box<dyn LicenseAdmin> =
+        Box::new(SignedLicenseProvider::new(client).admin().unwrap());
     let mut update = UpdateRequest::new("944516");
     update.activation_limit = Patch::Clear;
     update.disabled = Some(true);

@@ -8,14 +8,14 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use keyward_core::{
-    Capabilities, Clock, CreateRequest, LicenseError, LicenseKey, LicenseProvider, LicenseStatus,
-    ListRequest, Page, PageToken, Provider, SystemClock, UpdateRequest, ValidateRequest,
-    ValidationOutcome,
+    Capabilities, Clock, CreateRequest, LicenseAdmin, LicenseError, LicenseKey, LicenseProvider,
+    LicenseStatus, ListRequest, Page, PageToken, Provider, SystemClock, UpdateRequest,
+    ValidateRequest, ValidationOutcome,
 };
 use keyward_devpayr::models::{LicenseCheck, NewLicense};
 use keyward_devpayr::{ErrorReason, MAX_PER_PAGE, error_reason};
 
-use crate::adapters::common::{is_empty_metadata, unsupported_input};
+use crate::adapters::common::{is_empty_metadata, missing_admin_key, unsupported_input};
 
 /// DevPayr as a [`LicenseProvider`], for the licenses of one project.
 ///
@@ -50,6 +50,26 @@ pub struct DevPayrProvider {
 }
 
 impl DevPayrProvider {
+    /// This provider with the seller's admin credential, for [`LicenseAdmin`]'s operations
+    /// besides the app-side ones; a config error when the client holds no API key.
+    pub fn admin(self) -> Result<DevPayrAdmin, LicenseError> {
+        if !self.client.has_api_key() {
+            return Err(missing_admin_key(PROVIDER, keyward_devpayr::API_KEY_ENV));
+        }
+        Ok(DevPayrAdmin { provider: self })
+    }
+
+    /// Every operation the provider has, in both roles.
+    fn admin_capabilities(&self) -> Capabilities {
+        let mut caps = Capabilities::none();
+        caps.validate = true;
+        caps.get = true;
+        caps.list = true;
+        caps.create = true;
+        caps.update = true;
+        caps
+    }
+
     /// A provider for the licenses of project `project_id`, on the system clock, with no default
     /// domain.
     pub fn new(client: keyward_devpayr::Client, project_id: u64) -> Self {
@@ -115,13 +135,7 @@ impl LicenseProvider for DevPayrProvider {
     }
 
     fn capabilities(&self) -> Capabilities {
-        let mut caps = Capabilities::none();
-        caps.validate = true;
-        caps.get = true;
-        caps.list = true;
-        caps.create = true;
-        caps.update = true;
-        caps
+        self.admin_capabilities().without_admin()
     }
 
     /// `POST /project/has-paid`. Paid is `Valid`; unpaid is `Invalid(NotPaid)`; a refusal (401/403)
@@ -153,11 +167,33 @@ impl LicenseProvider for DevPayrProvider {
             ),
         })
     }
+}
 
+/// DevPayr with the seller's admin credential: [`LicenseAdmin`] besides [`LicenseProvider`].
+///
+/// From [`DevPayrProvider::admin`].
+#[derive(Clone, Debug)]
+pub struct DevPayrAdmin {
+    provider: DevPayrProvider,
+}
+
+impl DevPayrAdmin {
+    /// The app-side provider inside.
+    pub fn provider(&self) -> &DevPayrProvider {
+        &self.provider
+    }
+}
+
+super::common::app_side_of_admin!(DevPayrAdmin);
+
+#[async_trait]
+impl LicenseAdmin for DevPayrAdmin {
     /// `GET /project/{project}/licenses/{id}` (`id` is the integer record id). DevPayr caches this
     /// answer for 15 minutes.
     async fn get(&self, id: &str) -> Result<LicenseKey, LicenseError> {
-        self.show(Self::license_id(id, "get")?).await
+        self.provider
+            .show(DevPayrProvider::license_id(id, "get")?)
+            .await
     }
 
     /// `GET /project/{project}/licenses`, newest first, by cursor ([`PageToken::Cursor`]); page
@@ -173,7 +209,7 @@ impl LicenseProvider for DevPayrProvider {
             ));
         }
         if let Some(product) = &request.product_id
-            && product.trim() != self.project_id.to_string()
+            && product.trim() != self.provider.project_id.to_string()
         {
             return Err(unsupported_input(
                 PROVIDER,
@@ -181,7 +217,11 @@ impl LicenseProvider for DevPayrProvider {
                 "devpayr lists one project's licenses: the product filter must be its id",
             ));
         }
-        let mut call = self.client.licenses(self.project_id).list();
+        let mut call = self
+            .provider
+            .client
+            .licenses(self.provider.project_id)
+            .list();
         match request.page {
             None => {}
             Some(PageToken::Cursor(cursor)) => call = call.cursor(cursor),
@@ -196,7 +236,7 @@ impl LicenseProvider for DevPayrProvider {
         if let Some(size) = request.page_size {
             call = call.per_page(size.clamp(1, MAX_PER_PAGE));
         }
-        let now = self.clock.now();
+        let now = self.provider.clock.now();
         Ok(call
             .send()
             .await?
@@ -221,7 +261,7 @@ impl LicenseProvider for DevPayrProvider {
         if request
             .product_id
             .as_deref()
-            .is_some_and(|p| p.trim() != self.project_id.to_string())
+            .is_some_and(|p| p.trim() != self.provider.project_id.to_string())
         {
             return refuse("devpayr creates licenses in this provider's project only");
         }
@@ -235,8 +275,13 @@ impl LicenseProvider for DevPayrProvider {
         if let Some(at) = request.expires_at {
             body = body.expires_at(at);
         }
-        let created = self.client.licenses(self.project_id).create(&body).await?;
-        Ok(map::license(&created, self.clock.now()))
+        let created = self
+            .provider
+            .client
+            .licenses(self.provider.project_id)
+            .create(&body)
+            .await?;
+        Ok(map::license(&created, self.provider.clock.now()))
     }
 
     /// Revoke (`disabled: Some(true)`, `POST …/revoke`) or reactivate (`Some(false)`,
@@ -258,8 +303,8 @@ impl LicenseProvider for DevPayrProvider {
                 "update expires_at",
             ));
         }
-        let id = Self::license_id(&request.id, "update")?;
-        let licenses = self.client.licenses(self.project_id);
+        let id = DevPayrProvider::license_id(&request.id, "update")?;
+        let licenses = self.provider.client.licenses(self.provider.project_id);
         match request.disabled {
             Some(true) => match licenses.revoke(id).await {
                 Err(e) if error_reason(&e) != Some(ErrorReason::LicenseNotActive) => {
@@ -275,7 +320,7 @@ impl LicenseProvider for DevPayrProvider {
             },
             None => {}
         }
-        let mut license = self.show(id).await?;
+        let mut license = self.provider.show(id).await?;
         match (request.disabled, &license.status) {
             (Some(true), LicenseStatus::Active) => license.status = LicenseStatus::Revoked,
             (Some(false), LicenseStatus::Revoked) => license.status = LicenseStatus::Active,

@@ -8,8 +8,8 @@ use self::mapping as map;
 use async_trait::async_trait;
 use keyward_core::{
     ActivateRequest, ActivationOutcome, Capabilities, CreateRequest, DeactivateRequest, Instance,
-    InstancesRequest, InvalidReason, LicenseError, LicenseKey, LicenseProvider, LicenseStatus,
-    ListRequest, Page, PageToken, Patch, Provider, SecretLicenseKey, UpdateRequest,
+    InstancesRequest, InvalidReason, LicenseAdmin, LicenseError, LicenseKey, LicenseProvider,
+    LicenseStatus, ListRequest, Page, PageToken, Patch, Provider, SecretLicenseKey, UpdateRequest,
     ValidateRequest, ValidationOutcome, constant_time_eq,
 };
 use keyward_dodo::{
@@ -17,7 +17,9 @@ use keyward_dodo::{
     ListCustomerGrants, ListInstances, ListLicenseKeys, UpdateLicenseKey,
 };
 
-use crate::adapters::common::{is_empty_metadata, reason_for_status, unsupported_input};
+use crate::adapters::common::{
+    is_empty_metadata, missing_admin_key, reason_for_status, unsupported_input,
+};
 
 /// Dodo Payments as a [`LicenseProvider`].
 ///
@@ -55,6 +57,20 @@ pub struct DodoProvider {
 }
 
 impl DodoProvider {
+    /// This provider with the seller's admin credential, for [`LicenseAdmin`]'s operations
+    /// besides the app-side ones; a config error when the client holds no API key.
+    pub fn admin(self) -> Result<DodoAdmin, LicenseError> {
+        if !self.client.has_api_key() {
+            return Err(missing_admin_key(PROVIDER, keyward_dodo::API_KEY_ENV));
+        }
+        Ok(DodoAdmin { provider: self })
+    }
+
+    /// Every operation the provider has, in both roles.
+    fn admin_capabilities(&self) -> Capabilities {
+        Capabilities::all_operations()
+    }
+
     /// A provider over `client`. Licenses say `test_mode` when the client talks to Dodo's test or
     /// live environment, and leave it unknown for any other base URL.
     pub fn new(client: keyward_dodo::Client) -> Self {
@@ -159,7 +175,7 @@ impl LicenseProvider for DodoProvider {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities::all_operations()
+        self.admin_capabilities().without_admin()
     }
 
     /// `POST /licenses/validate`. Dodo answers only `{"valid": bool}`, so an invalid key's reason
@@ -242,11 +258,31 @@ impl LicenseProvider for DodoProvider {
             .deactivate(&request.key, &request.instance_id)
             .await
     }
+}
 
+/// Dodo with the seller's admin credential: [`LicenseAdmin`] besides [`LicenseProvider`].
+///
+/// From [`DodoProvider::admin`].
+#[derive(Clone, Debug)]
+pub struct DodoAdmin {
+    provider: DodoProvider,
+}
+
+impl DodoAdmin {
+    /// The app-side provider inside.
+    pub fn provider(&self) -> &DodoProvider {
+        &self.provider
+    }
+}
+
+super::common::app_side_of_admin!(DodoAdmin);
+
+#[async_trait]
+impl LicenseAdmin for DodoAdmin {
     /// `GET /license_keys/{id}` (deprecated by Dodo, still served).
     async fn get(&self, id: &str) -> Result<LicenseKey, LicenseError> {
-        let key = self.client.license_keys().retrieve(id).await?;
-        Ok(map::into_license(key, self.test_mode))
+        let key = self.provider.client.license_keys().retrieve(id).await?;
+        Ok(map::into_license(key, self.provider.test_mode))
     }
 
     /// `GET /license_keys` (deprecated by Dodo, still served): filters by status (`active`,
@@ -255,10 +291,12 @@ impl LicenseProvider for DodoProvider {
     /// customer's `license_key` grants are listed instead (status filtered here, no product
     /// filter: grants name the entitlement, not the product).
     async fn list(&self, request: ListRequest) -> Result<Page<LicenseKey>, LicenseError> {
-        match self.list_keys(&request).await {
+        match self.provider.list_keys(&request).await {
             Err(error) if matches!(error.status(), Some(404 | 410)) => {
                 match (&request.customer_id, &request.product_id) {
-                    (Some(customer), None) => self.list_from_grants(customer, &request).await,
+                    (Some(customer), None) => {
+                        self.provider.list_from_grants(customer, &request).await
+                    }
                     _ => Err(error),
                 }
             }
@@ -297,8 +335,8 @@ impl LicenseProvider for DodoProvider {
         if let Some(at) = request.expires_at {
             params = params.expires_at(at);
         }
-        let created = self.client.license_keys().create(&params).await?;
-        Ok(map::into_license(created, self.test_mode))
+        let created = self.provider.client.license_keys().create(&params).await?;
+        Ok(map::into_license(created, self.provider.test_mode))
     }
 
     /// `PATCH /license_keys/{id}` (deprecated by Dodo, still served): limit and expiry are
@@ -319,11 +357,12 @@ impl LicenseProvider for DodoProvider {
             update = update.disabled(disabled);
         }
         let key = self
+            .provider
             .client
             .license_keys()
             .update(&request.id, &update)
             .await?;
-        Ok(map::into_license(key, self.test_mode))
+        Ok(map::into_license(key, self.provider.test_mode))
     }
 
     /// `GET /license_key_instances?license_key_id=…`.
@@ -335,7 +374,12 @@ impl LicenseProvider for DodoProvider {
         if let Some(size) = request.page_size {
             params = params.page_size(size);
         }
-        let page = self.client.license_key_instances().list(&params).await?;
+        let page = self
+            .provider
+            .client
+            .license_key_instances()
+            .list(&params)
+            .await?;
         let next = next_token(page.next_page_number());
         Ok(Page::new(
             page.items.iter().map(map::instance).collect(),

@@ -8,12 +8,12 @@ use ::keyward_lemonsqueezy::{InstanceId, LicenseKeyId, ProductId};
 use async_trait::async_trait;
 use keyward_core::{
     ActivateRequest, ActivationOutcome, Capabilities, DeactivateRequest, Instance,
-    InstancesRequest, InvalidReason, LicenseError, LicenseKey, LicenseProvider, ListRequest, Page,
-    PageToken, Provider, UpdateRequest, ValidateRequest, ValidationOutcome,
+    InstancesRequest, InvalidReason, LicenseAdmin, LicenseError, LicenseKey, LicenseProvider,
+    ListRequest, Page, PageToken, Provider, UpdateRequest, ValidateRequest, ValidationOutcome,
 };
 
 use self::mapping as map;
-use super::common::{refusal_error, unsupported_input};
+use super::common::{missing_admin_key, refusal_error, unsupported_input};
 
 const PROVIDER: Provider = Provider::LemonSqueezy;
 
@@ -44,6 +44,25 @@ pub struct LemonSqueezyProvider {
 }
 
 impl LemonSqueezyProvider {
+    /// This provider with the seller's admin credential, for [`LicenseAdmin`]'s operations
+    /// besides the app-side ones; a config error when the client holds no API key.
+    pub fn admin(self) -> Result<LemonSqueezyAdmin, LicenseError> {
+        if !self.client.has_api_key() {
+            return Err(missing_admin_key(
+                PROVIDER,
+                keyward_lemonsqueezy::API_KEY_ENV,
+            ));
+        }
+        Ok(LemonSqueezyAdmin { provider: self })
+    }
+
+    /// Every operation the provider has, in both roles.
+    fn admin_capabilities(&self) -> Capabilities {
+        let mut c = Capabilities::all_operations();
+        c.create = false;
+        c
+    }
+
     /// A provider over `client` (its `Debug` redacts the API key).
     pub fn new(client: keyward_lemonsqueezy::Client) -> Self {
         Self { client }
@@ -114,9 +133,7 @@ impl LicenseProvider for LemonSqueezyProvider {
     }
 
     fn capabilities(&self) -> Capabilities {
-        let mut c = Capabilities::all_operations();
-        c.create = false;
-        c
+        self.admin_capabilities().without_admin()
     }
 
     /// `POST /v1/licenses/validate` with `instance_id` when given (`instance_name` is not
@@ -179,11 +196,31 @@ impl LicenseProvider for LemonSqueezyProvider {
             ))
         }
     }
+}
 
+/// LemonSqueezy with the seller's admin credential: [`LicenseAdmin`] besides [`LicenseProvider`].
+///
+/// From [`LemonSqueezyProvider::admin`].
+#[derive(Clone, Debug)]
+pub struct LemonSqueezyAdmin {
+    provider: LemonSqueezyProvider,
+}
+
+impl LemonSqueezyAdmin {
+    /// The app-side provider inside.
+    pub fn provider(&self) -> &LemonSqueezyProvider {
+        &self.provider
+    }
+}
+
+super::common::app_side_of_admin!(LemonSqueezyAdmin);
+
+#[async_trait]
+impl LicenseAdmin for LemonSqueezyAdmin {
     /// `GET /v1/license-keys/{id}`.
     async fn get(&self, id: &str) -> Result<LicenseKey, LicenseError> {
         let id = license_key_id(id, "get")?;
-        let document = self.client.license_keys().retrieve(id).await?;
+        let document = self.provider.client.license_keys().retrieve(id).await?;
         Ok(map::into_license_key(document.data))
     }
 
@@ -191,7 +228,7 @@ impl LicenseProvider for LemonSqueezyProvider {
     /// `page[size]`. Lemon Squeezy cannot filter by customer, and has no revoked or suspended
     /// status: those filters are refused as invalid input.
     async fn list(&self, request: ListRequest) -> Result<Page<LicenseKey>, LicenseError> {
-        let mut list = self.client.license_keys().list();
+        let mut list = self.provider.client.license_keys().list();
         if request.customer_id.is_some() {
             return Err(unsupported_input(
                 PROVIDER,
@@ -241,7 +278,12 @@ impl LicenseProvider for LemonSqueezyProvider {
         if update.is_empty() {
             return self.get(&request.id).await;
         }
-        let document = self.client.license_keys().update(id, &update).await?;
+        let document = self
+            .provider
+            .client
+            .license_keys()
+            .update(id, &update)
+            .await?;
         Ok(map::into_license_key(document.data))
     }
 
@@ -250,6 +292,7 @@ impl LicenseProvider for LemonSqueezyProvider {
     async fn instances(&self, request: InstancesRequest) -> Result<Page<Instance>, LicenseError> {
         let id = license_key_id(&request.license_id, "instances")?;
         let mut list = self
+            .provider
             .client
             .license_key_instances()
             .list()

@@ -9,9 +9,9 @@ use ::keyward_signed_license::models::{
 use async_trait::async_trait;
 use keyward_core::{
     ActivateRequest, ActivationOutcome, Capabilities, CreateRequest, DeactivateRequest, ErrorKind,
-    Instance, LicenseError, LicenseKey, LicenseProvider, ListRequest, Page, PageToken, Patch,
-    Provider, SecretLicenseKey, UpdateRequest, ValidateRequest, ValidationOutcome,
-    constant_time_eq,
+    Instance, LicenseAdmin, LicenseError, LicenseKey, LicenseProvider, ListRequest, Page,
+    PageToken, Patch, Provider, SecretLicenseKey, UpdateRequest, ValidateRequest,
+    ValidationOutcome, constant_time_eq,
 };
 
 use self::mapping as map;
@@ -53,6 +53,21 @@ pub struct SignedLicenseProvider {
 }
 
 impl SignedLicenseProvider {
+    /// This provider for [`LicenseAdmin`]'s operations besides the app-side ones. GetKeyManager
+    /// needs its API key for every call, so a client that exists holds it.
+    pub fn admin(self) -> Result<SignedLicenseAdmin, LicenseError> {
+        Ok(SignedLicenseAdmin { provider: self })
+    }
+
+    /// Every operation the provider has, in both roles.
+    fn admin_capabilities(&self) -> Capabilities {
+        let mut c = Capabilities::all_operations();
+        c.instances = false;
+        c.signed = true;
+        c.offline = true;
+        c
+    }
+
     /// A provider over `client` (its `Debug` redacts the API key).
     pub fn new(client: keyward_signed_license::Client) -> Self {
         Self {
@@ -187,11 +202,7 @@ impl LicenseProvider for SignedLicenseProvider {
     }
 
     fn capabilities(&self) -> Capabilities {
-        let mut c = Capabilities::all_operations();
-        c.instances = false;
-        c.signed = true;
-        c.offline = true;
-        c
+        self.admin_capabilities().without_admin()
     }
 
     /// `POST /verify` for the identifier `instance_id` (else `instance_name`). Valid (200) only
@@ -242,10 +253,30 @@ impl LicenseProvider for SignedLicenseProvider {
             Some(refusal) => Err(refusal_error(refusal, "deactivate")),
         }
     }
+}
 
+/// SignedLicense with the seller's admin credential: [`LicenseAdmin`] besides [`LicenseProvider`].
+///
+/// From [`SignedLicenseProvider::admin`].
+#[derive(Clone, Debug)]
+pub struct SignedLicenseAdmin {
+    provider: SignedLicenseProvider,
+}
+
+impl SignedLicenseAdmin {
+    /// The app-side provider inside.
+    pub fn provider(&self) -> &SignedLicenseProvider {
+        &self.provider
+    }
+}
+
+super::common::app_side_of_admin!(SignedLicenseAdmin);
+
+#[async_trait]
+impl LicenseAdmin for SignedLicenseAdmin {
     /// The key with this server id, from `get-license-keys` (the server has no lookup by id).
     async fn get(&self, id: &str) -> Result<LicenseKey, LicenseError> {
-        self.find(id, "get").await
+        self.provider.find(id, "get").await
     }
 
     /// `get-license-keys`: the server returns every key of the install at once (one page;
@@ -263,7 +294,7 @@ impl LicenseProvider for SignedLicenseProvider {
             None | Some(PageToken::Number(1)) => {}
             Some(_) => return Ok(Page::new(Vec::new(), None).with_total(None)),
         }
-        let licenses = self.all_licenses("list").await?;
+        let licenses = self.provider.all_licenses("list").await?;
         let items: Vec<LicenseKey> = licenses
             .into_iter()
             .filter(|l| {
@@ -306,17 +337,19 @@ impl LicenseProvider for SignedLicenseProvider {
         let product_id = match &request.product_id {
             Some(id) => parse_product(id, "create")?,
             None => self
+                .provider
                 .product_id
                 .ok_or_else(|| refuse("no product: set `product_id` or `with_product_id`"))?,
         };
         let limit = request.activation_limit.map_or(0, u64::from);
         let spec = LicenseKeySpec::new(product_id, limit, 0, LicenseKeyStatus::Available);
         let reply = self
+            .provider
             .client
             .create_license_keys(std::slice::from_ref(key), &spec)
             .await?;
         match reply.answer() {
-            Answer::Done(counts) if counts.created > 0 => self.find_key(key).await,
+            Answer::Done(counts) if counts.created > 0 => self.provider.find_key(key).await,
             Answer::Done(_) => Err(LicenseError::new(
                 ErrorKind::Conflict,
                 "the key already exists",
@@ -344,7 +377,7 @@ impl LicenseProvider for SignedLicenseProvider {
                 "GetKeyManager sets a validity in days from assignment, not an expiry date",
             ));
         }
-        let current = self.find_record(&request.id, "update").await?;
+        let current = self.provider.find_record(&request.id, "update").await?;
         let product_id = current.product_id.ok_or_else(|| {
             LicenseError::decode("the listed key has no `product_id`")
                 .with_provider(PROVIDER.as_str())
@@ -377,12 +410,13 @@ impl LicenseProvider for SignedLicenseProvider {
         spec.owner_email = owner_email;
         spec.assigned_at = current.assigned_at.clone();
         let reply = self
+            .provider
             .client
             .update_license_key(&current.license_key, &spec)
             .await?;
         if let Some(refusal) = reply.refusal() {
             return Err(refusal_error(refusal, "update"));
         }
-        self.find(&request.id, "update").await
+        self.provider.find(&request.id, "update").await
     }
 }
