@@ -3,14 +3,24 @@
 //!
 //! # Feature flags
 //!
-//! None: the emulators serve plain `http` on loopback.
+//! One per provider, none on by default, so a dev-dependency builds only the emulators it uses:
+//! `dodo`, `lemonsqueezy`, `devpayr`, `signed-license` (each its module). The emulators serve
+//! plain `http` on loopback.
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "devpayr")]
+#[cfg_attr(docsrs, doc(cfg(feature = "devpayr")))]
 pub mod devpayr;
+#[cfg(feature = "dodo")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dodo")))]
 pub mod dodo;
+#[cfg(feature = "lemonsqueezy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
 pub mod lemonsqueezy;
 mod shell;
+#[cfg(feature = "signed-license")]
+#[cfg_attr(docsrs, doc(cfg(feature = "signed-license")))]
 pub mod signed_license;
 pub mod support;
 
@@ -20,6 +30,12 @@ pub use shell::{
 };
 
 // The README's examples compile as doctests.
-#[cfg(doctest)]
+#[cfg(all(
+    doctest,
+    feature = "dodo",
+    feature = "lemonsqueezy",
+    feature = "devpayr",
+    feature = "signed-license"
+))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

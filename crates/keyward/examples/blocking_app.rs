@@ -21,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     emulator.add_license(LicenseSeed::new(KEY));
 
     // The app: plain function calls.
-    let client = keyward_dodo::Client::builder()
+    let client = keyward::dodo::Client::builder()
         .base_url(emulator.uri())
         .build()?;
     let provider = BlockingProvider::new(Arc::new(DodoProvider::new(client)))?;

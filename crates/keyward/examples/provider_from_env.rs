@@ -1,21 +1,23 @@
 //! The facade chosen by configuration: `KEYWARD_PROVIDER` (`dodo`, `lemonsqueezy`, `devpayr` or
 //! `signed-license`; default `dodo`) picks the provider, and the same code activates, validates
-//! and deactivates through `Box<dyn LicenseProvider>`. Each provider's emulator is started here,
+//! and deactivates through `Arc<dyn LicenseProvider>`. Each provider's emulator is started here,
 //! so it runs with no account; in an app, the base URL and API key would come from configuration
 //! too.
 //!
 //! `KEYWARD_PROVIDER=lemonsqueezy cargo run -p keyward --example provider_from_env`
 
+use std::sync::Arc;
+
+use keyward::devpayr::models::NewLicense;
+use keyward::signed_license::{KeySet, PublicKey};
 use keyward::{
     ActivateRequest, ActivationOutcome, DeactivateRequest, DevPayrProvider, DodoProvider,
     LemonSqueezyProvider, LicenseProvider, SignedLicenseProvider, ValidateRequest,
 };
-use keyward_devpayr::models::NewLicense;
 use keyward_emulator::devpayr::{DevPayrEmulator, GLOBAL_KEY, SEED_PROJECT};
 use keyward_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
 use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
 use keyward_emulator::signed_license::{LicenseSeed as SignedSeed, SignedLicenseEmulator};
-use keyward_signed_license::{KeySet, PublicKey};
 
 type Error = Box<dyn std::error::Error>;
 
@@ -23,7 +25,7 @@ const KEY: &str = "EXAMPLE-KEY-0001";
 
 /// What the app needs: a provider, the key the user typed, and the running emulator (kept alive).
 struct Setup {
-    provider: Box<dyn LicenseProvider>,
+    provider: Arc<dyn LicenseProvider>,
     key: String,
     instance_name: &'static str,
     _emulator: Box<dyn std::any::Any>,
@@ -34,10 +36,10 @@ async fn setup(name: &str) -> Result<Setup, Error> {
         "dodo" => {
             let emulator = DodoEmulator::start().await;
             emulator.add_license(DodoSeed::new(KEY).activation_limit(2));
-            let client = keyward_dodo::Client::builder()
+            let client = keyward::dodo::Client::builder()
                 .base_url(emulator.uri())
                 .build()?;
-            let provider = Box::new(DodoProvider::new(client));
+            let provider = Arc::new(DodoProvider::new(client));
             Setup {
                 provider,
                 key: KEY.into(),
@@ -48,10 +50,10 @@ async fn setup(name: &str) -> Result<Setup, Error> {
         "lemonsqueezy" => {
             let emulator = LemonSqueezyEmulator::start().await;
             emulator.add_license(LemonSeed::new(KEY).activation_limit(2));
-            let client = keyward_lemonsqueezy::Client::builder()
+            let client = keyward::lemonsqueezy::Client::builder()
                 .base_url(emulator.uri())
                 .build()?;
-            let provider = Box::new(LemonSqueezyProvider::new(client));
+            let provider = Arc::new(LemonSqueezyProvider::new(client));
             Setup {
                 provider,
                 key: KEY.into(),
@@ -62,7 +64,7 @@ async fn setup(name: &str) -> Result<Setup, Error> {
         "devpayr" => {
             // DevPayr checks a license on a domain the seller registered (`app.example.com`).
             let emulator = DevPayrEmulator::start_seeded().await;
-            let client = keyward_devpayr::Client::builder()
+            let client = keyward::devpayr::Client::builder()
                 .base_url(emulator.uri())
                 .api_key(GLOBAL_KEY)
                 .build()?;
@@ -70,7 +72,7 @@ async fn setup(name: &str) -> Result<Setup, Error> {
                 .licenses(SEED_PROJECT)
                 .create(&NewLicense::new("Example"))
                 .await?;
-            let provider = Box::new(DevPayrProvider::new(client, SEED_PROJECT));
+            let provider = Arc::new(DevPayrProvider::new(client, SEED_PROJECT));
             let key = license.uuid.expose().to_owned();
             Setup {
                 provider,
@@ -84,13 +86,13 @@ async fn setup(name: &str) -> Result<Setup, Error> {
             let emulator = SignedLicenseEmulator::start().await;
             emulator.add_license(SignedSeed::new(KEY).activation_limit(2));
             let keys = KeySet::new(PublicKey::from_pem("emulator", emulator.public_key_pem())?);
-            let client = keyward_signed_license::Client::builder()
+            let client = keyward::signed_license::Client::builder()
                 .base_url(emulator.uri())
                 .api_key(emulator.api_key())
                 .keys(keys)
                 .product_id(1)
                 .build()?;
-            let provider = Box::new(SignedLicenseProvider::new(client));
+            let provider = Arc::new(SignedLicenseProvider::new(client));
             Setup {
                 provider,
                 key: KEY.into(),

@@ -1,17 +1,26 @@
-//! One interface over every licensing provider: the [`LicenseProvider`] trait of `keyward-core`,
-//! implemented for Dodo Payments, Lemon Squeezy, DevPayr and GetKeyManager, each provider's JSON
-//! mapped into the one [`LicenseKey`] model.
+//! One dependency for an app that talks to a licensing provider: Dodo Payments, Lemon Squeezy,
+//! DevPayr and GetKeyManager behind one interface, each provider's JSON mapped into the one
+//! [`LicenseKey`] model, and each provider's own client as a module (`dodo`, `lemonsqueezy`,
+//! `devpayr`, `signed_license`, behind the feature of the same name).
 //!
-//! Hold a provider as `Box<dyn LicenseProvider>` and switch providers by configuration; ask
-//! [`LicenseProvider::capabilities`] what each one can do (an operation a provider lacks answers
-//! [`LicenseError::is_unsupported`]).
+//! Two roles, two traits:
+//!
+//! - [`LicenseProvider`]: what a license key alone may do (validate, activate, deactivate). An
+//!   app holds `Arc<dyn LicenseProvider>` (`DodoProvider::new(client)`, …) and switches providers
+//!   by configuration.
+//! - [`LicenseAdmin`]: what needs the seller's API key (get, list, create, update, instances).
+//!   Only `provider.admin()?` returns one (`DodoAdmin`, …), and it refuses a client built without
+//!   an API key.
+//!
+//! [`LicenseProvider::capabilities`] says what a provider can do within its role (an operation
+//! a provider lacks answers [`LicenseError::is_unsupported`]).
 //!
 //! # Feature flags
 //!
-//! - `dodo`, `lemonsqueezy`, `devpayr`, `signed-license` (all default): each provider's adapter
-//!   (`DodoProvider`, `LemonSqueezyProvider`, `DevPayrProvider`, `SignedLicenseProvider`), its
-//!   [`mapping`] and, for Dodo and Lemon Squeezy, its webhook [`events`].
-//! - `guard` (default): the offline-first `guard` (machine fingerprint, sealed state, grace,
+//! - `dodo`, `lemonsqueezy`, `devpayr`, `signed-license`: each provider's client (re-exported as
+//!   a module), its adapters (`DodoProvider` and `DodoAdmin`, …), its [`mapping`] and, for Dodo
+//!   and Lemon Squeezy, its webhook [`events`].
+//! - `guard`: the offline-first `guard` (machine fingerprint, sealed state, grace,
 //!   revalidation).
 //! - `blocking`: the `blocking` API, with its own small runtime, for apps that are not async.
 //! - `rustls` (default): TLS through rustls, with aws-lc-rs, for every provider enabled.
@@ -19,8 +28,9 @@
 //!   macOS, SChannel on Windows), for every provider enabled. With `default-features = false` it
 //!   replaces rustls, and no rustls is built; with both on, the platform's library is used.
 //!
-//! The proxy (the system's by default), turning it off, and extra root certificates are
-//! `HttpOptions` settings of each provider's client.
+//! The default builds the neutral model and TLS only: `cargo add keyward --features
+//! lemonsqueezy`. The proxy (the system's by default), turning it off, and extra root
+//! certificates are `HttpOptions` settings of each provider's client.
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

@@ -423,8 +423,8 @@ async fn transport_failures_stay_errors() {
         ))
         .build()
         .unwrap();
-    let p: Box<dyn LicenseAdmin> =
-        Box::new(DevPayrProvider::new(client, SEED_PROJECT).admin().unwrap());
+    // The app side: no API key.
+    let p: Box<dyn LicenseProvider> = Box::new(DevPayrProvider::new(client, SEED_PROJECT));
     let err = p
         .validate(ValidateRequest::new("019ae9f4-18b2").instance_name("app.example.com"))
         .await

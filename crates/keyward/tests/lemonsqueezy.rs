@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use keyward::mapping::lemonsqueezy as map;
 use keyward::{
     ActivateRequest, ActivationOutcome, DeactivateRequest, InstancesRequest, InvalidReason,
-    LemonSqueezyProvider, LicenseAdmin, LicenseError, LicenseStatus, ListRequest, PageToken, Patch,
-    Provider, UpdateRequest, ValidateRequest,
+    LemonSqueezyProvider, LicenseAdmin, LicenseError, LicenseProvider, LicenseStatus, ListRequest,
+    PageToken, Patch, Provider, UpdateRequest, ValidateRequest,
 };
 use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed};
 use keyward_lemonsqueezy::models::{
@@ -249,15 +249,15 @@ async fn activate_refusals_and_success() {
     assert_eq!(license.unwrap().activation_limit, Some(3));
 }
 
-/// A provider bound to product `product` on `server`.
-fn bound_provider(server: &MockServer, product: u64) -> Box<dyn LicenseAdmin> {
+/// An app-side provider (no API key) bound to product `product` on `server`.
+fn bound_provider(server: &MockServer, product: u64) -> Box<dyn LicenseProvider> {
     let client = keyward_lemonsqueezy::Client::builder()
         .base_url(server.uri())
         .expect_product(product)
         .http_options(license_options())
         .build()
         .unwrap();
-    Box::new(LemonSqueezyProvider::new(client).admin().unwrap())
+    Box::new(LemonSqueezyProvider::new(client))
 }
 
 #[tokio::test]

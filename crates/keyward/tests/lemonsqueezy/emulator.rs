@@ -211,9 +211,12 @@ async fn emulated_json_api_needs_the_api_key() {
         .http_options(license_options())
         .build()
         .unwrap();
-    let provider: Box<dyn LicenseAdmin> =
-        Box::new(LemonSqueezyProvider::new(no_key).admin().unwrap());
-    assert!(provider.get(&id.to_string()).await.unwrap_err().is_config());
+    // Without an API key there is no admin role to ask for: a config error, before any request.
+    let app_side = LemonSqueezyProvider::new(no_key);
+    let err = app_side.clone().admin().unwrap_err();
+    assert!(err.is_config(), "{err}");
+    assert!(err.to_string().contains("LEMONSQUEEZY_API_KEY"), "{err}");
+    let provider: Box<dyn LicenseProvider> = Box::new(app_side);
     // The License API needs none.
     assert!(
         provider

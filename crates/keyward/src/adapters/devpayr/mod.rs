@@ -31,7 +31,7 @@ use crate::adapters::common::{is_empty_metadata, missing_admin_key, unsupported_
 /// use keyward::{DevPayrProvider, LicenseProvider, ValidateRequest};
 ///
 /// # async fn run() -> Result<(), keyward::LicenseError> {
-/// let client = keyward_devpayr::Client::builder().api_key("gk_1_…").build()?;
+/// let client = keyward::devpayr::Client::builder().api_key("gk_1_…").build()?;
 /// let provider: Box<dyn LicenseProvider> =
 ///     Box::new(DevPayrProvider::new(client, 2).domain("app.example.com"));
 /// let outcome = provider

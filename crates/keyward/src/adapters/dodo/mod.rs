@@ -21,33 +21,57 @@ use crate::adapters::common::{
     is_empty_metadata, missing_admin_key, reason_for_status, unsupported_input,
 };
 
-/// Dodo Payments as a [`LicenseProvider`].
+/// Dodo Payments as a [`LicenseProvider`]: the app side.
 ///
-/// Validate, activate and deactivate use Dodo's public endpoints (no API key needed); get, list,
-/// create, update and instances use the admin endpoints and need a client built with an API key.
+/// Validate, activate and deactivate use Dodo's public endpoints (no API key needed). Get, list,
+/// create, update and instances use the admin endpoints: they are [`DodoAdmin`]'s, from
+/// [`admin`](Self::admin) with a client built with an API key.
 /// Page tokens are 1-based [`PageToken::Number`]s (Dodo's `page_number` is 0-based: page 1 is
 /// Dodo's page 0).
 ///
 /// Dodo deprecated `GET /license_keys`, `GET /license_keys/{id}` and `PATCH /license_keys/{id}`
 /// (API v1.95.3) in favour of entitlement grants. They are still called first, for accounts that
 /// have them. Where grants can stand in, they do once Dodo answers that a deprecated route is gone
-/// (404 or 410 on the list, which has no id to be unknown): [`list`](LicenseProvider::list) with a
+/// (404 or 410 on the list, which has no id to be unknown): [`list`](LicenseAdmin::list) with a
 /// customer reads the customer's `license_key` grants (`GET /customers/{id}/entitlement-grants`).
 /// Grants cannot replace get-by-id or update (no grant route takes a `lic_…` id, and grants
-/// cannot change a limit or expiry); revoking is on [`keyward_dodo::Entitlements::revoke_grant`] through
+/// cannot change a limit or expiry); revoking is on [`keyward::dodo::Entitlements::revoke_grant`](crate::dodo::Entitlements::revoke_grant) through
 /// [`client`](Self::client).
 ///
 /// ```no_run
 /// use keyward::{DodoProvider, LicenseProvider, ValidateRequest};
 ///
 /// # async fn run() -> Result<(), keyward::LicenseError> {
-/// let client = keyward_dodo::Client::builder()
-///     .environment(keyward_dodo::Environment::TestMode)
+/// let client = keyward::dodo::Client::builder()
+///     .environment(keyward::dodo::Environment::TestMode)
 ///     .api_key("sk_test_…")
 ///     .build()?;
 /// let provider: Box<dyn LicenseProvider> = Box::new(DodoProvider::new(client));
 /// let outcome = provider.validate(ValidateRequest::new("2b1f8e2d-c41e-4e8f")).await?;
 /// println!("valid: {}", outcome.is_valid());
+/// # Ok(()) }
+/// ```
+///
+/// The app side cannot mint keys: this does not compile, since `DodoProvider` has no admin
+/// operation ...
+///
+/// ```compile_fail
+/// use keyward::{CreateRequest, DodoProvider, LicenseAdmin};
+///
+/// # async fn mint(client: keyward::dodo::Client) {
+/// let provider = DodoProvider::new(client);
+/// let _ = provider.create(CreateRequest::for_product("pdt_1")).await;
+/// # }
+/// ```
+///
+/// ... while the same call on its admin role does:
+///
+/// ```no_run
+/// use keyward::{CreateRequest, DodoProvider, LicenseAdmin};
+///
+/// # async fn mint(client: keyward::dodo::Client) -> Result<(), keyward::LicenseError> {
+/// let provider = DodoProvider::new(client).admin()?; // a config error without an API key
+/// let _ = provider.create(CreateRequest::for_product("pdt_1")).await;
 /// # Ok(()) }
 /// ```
 #[derive(Clone, Debug)]

@@ -19,7 +19,7 @@ const PROVIDER: Provider = Provider::LemonSqueezy;
 
 /// Lemon Squeezy as a [`LicenseProvider`].
 ///
-/// Built from a [`keyward_lemonsqueezy::Client`] client. Bind the client to your store/product/variant
+/// Built from a [`keyward::lemonsqueezy::Client`](crate::lemonsqueezy::Client) client. Bind the client to your store/product/variant
 /// (`expect_store`, `expect_product`, `expect_variant`): Lemon Squeezy validates keys of any
 /// product, and a key of another product then answers `Invalid { ProductMismatch }`. The
 /// License API calls need no API key; `get`, `list`, `update` and `instances` do.
@@ -28,7 +28,7 @@ const PROVIDER: Provider = Provider::LemonSqueezy;
 /// use keyward::{LemonSqueezyProvider, LicenseProvider, ValidateRequest};
 ///
 /// # async fn run() -> Result<(), keyward::LicenseError> {
-/// let client = keyward_lemonsqueezy::Client::builder()
+/// let client = keyward::lemonsqueezy::Client::builder()
 ///     .from_env()?
 ///     .expect_store(1)
 ///     .expect_product(4)

@@ -21,18 +21,18 @@ const PROVIDER: Provider = Provider::SignedLicense;
 
 /// A GetKeyManager install as a [`LicenseProvider`].
 ///
-/// Built from a [`keyward_signed_license::Client`] (base URL, API key, **pinned product public key**).
+/// Built from a [`keyward::signed_license::Client`](crate::signed_license::Client) (base URL, API key, **pinned product public key**).
 /// Activations are bound to an *identifier* (a domain or hardware id): `instance_name` when
 /// activating, and the same text as `instance_id` when validating or deactivating. Set the
 /// product with [`with_product_id`](Self::with_product_id) to `create` keys without naming it.
 ///
 /// ```no_run
 /// use keyward::{ActivateRequest, LicenseProvider, SignedLicenseProvider};
-/// use keyward_signed_license::{KeySet, PublicKey};
+/// use keyward::signed_license::{KeySet, PublicKey};
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let pem = std::fs::read_to_string("product-1.pub.pem")?;
-/// let client = keyward_signed_license::Client::builder()
+/// let client = keyward::signed_license::Client::builder()
 ///     .base_url("https://licenses.example.com")
 ///     .api_key(keyward::ApiKey::new("00000000-0000-0000-0000-000000000000")?)
 ///     .keys(KeySet::new(PublicKey::from_pem("product-1", &pem)?))
