@@ -252,3 +252,35 @@ async fn a_provider_with_no_licenses_exports_nothing_not_a_blank_line() {
     );
     assert!(cli.all().await.is_empty());
 }
+
+/// Without the API key variable the admin role is out of reach: every admin command stops with
+/// exit 2 naming the variable, before any request; the app-side commands still work.
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_commands_without_the_api_key_stop_before_any_request() {
+    let dodo = DodoEmulator::start().await;
+    let id = dodo.add_license(DodoSeed::new("DODO-NO-ADMIN-KEY-0001"));
+    let mut cli = Cli::new(&["--provider", "dodo", "--base-url", &dodo.uri()], &[]);
+    let commands: [&[&str]; 7] = [
+        &["get", &id],
+        &["list"],
+        &["list", "--all"],
+        &["disable", &id],
+        &["update", &id, "--limit", "3"],
+        &["instances", &id],
+        &["export"],
+    ];
+    for command in commands {
+        let out = cli.expect(2, command, None).await;
+        assert!(
+            text(&out).contains("DODO_PAYMENTS_API_KEY"),
+            "{command:?}: {}",
+            text(&out)
+        );
+    }
+    assert!(dodo.received_requests().await.is_empty());
+    // The app side needs no admin key: an activation is sent and answered.
+    let out = cli
+        .expect(0, &["activate", "-", "box"], Some("DODO-NO-ADMIN-KEY-0001"))
+        .await;
+    assert!(text(&out).contains("activated"), "{}", text(&out));
+}
