@@ -9,9 +9,9 @@ use keyward_emulator::devpayr::{DevPayrEmulator, GLOBAL_KEY, SEED_PROJECT};
 use keyward_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
 use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
 use keyward_emulator::signed_license::{LicenseSeed as GkmSeed, SignedLicenseEmulator};
-use keyward_test_support::TempDir;
 use support::admin::{Cli, not_supported};
 use support::text;
+use tempfile::TempDir;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn dodo_imports_updates_disables_enables_lists_and_exports() {
@@ -183,16 +183,16 @@ async fn getkeymanager_imports_updates_disables_enables_lists_and_exports() {
             .unassigned()
             .product(1),
     );
-    let dir = TempDir::new("licensectl-admin-gkm").unwrap();
-    std::fs::write(dir.join_string("public.pem"), gkm.public_key_pem()).unwrap();
-    std::fs::write(dir.join_string("key.txt"), format!("{KEY}\n")).unwrap();
+    let dir = TempDir::new().unwrap();
+    std::fs::write(support::in_dir(&dir, "public.pem"), gkm.public_key_pem()).unwrap();
+    std::fs::write(support::in_dir(&dir, "key.txt"), format!("{KEY}\n")).unwrap();
     let mut cli = Cli::new(
         &["--provider", "signed-license", "--base-url", &gkm.uri()],
         &[
             ("GETKEYMANAGER_API_KEY", gkm.api_key()),
             (
                 "GETKEYMANAGER_PUBLIC_KEY_FILE",
-                dir.join_string("public.pem"),
+                support::in_dir(&dir, "public.pem"),
             ),
             ("GETKEYMANAGER_PRODUCT_ID", String::from("1")),
         ],
@@ -202,7 +202,7 @@ async fn getkeymanager_imports_updates_disables_enables_lists_and_exports() {
             &[
                 "import",
                 "--key-file",
-                &dir.join_string("key.txt"),
+                &support::in_dir(&dir, "key.txt"),
                 "--limit",
                 "2",
             ],

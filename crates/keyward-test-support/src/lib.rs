@@ -23,7 +23,6 @@ mod counters;
 mod fault;
 mod request;
 mod server;
-mod temp_dir;
 
 use std::io;
 
@@ -32,7 +31,6 @@ pub use counters::Counters;
 pub use fault::Fault;
 pub use request::{read_request, read_request_with_body};
 pub use server::{Loopback, Server};
-pub use temp_dir::TempDir;
 
 /// Serves `fault` to every request on a free loopback port.
 pub async fn serve(fault: Fault) -> io::Result<Server> {
