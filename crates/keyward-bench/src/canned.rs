@@ -3,13 +3,14 @@
 //! envelope shape, signed at start-up with the TEST-ONLY product key of `fixtures/`.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::server::Route;
+use keyward_test_support::{Loopback, Route, Server};
 
 /// The Dodo license key id of `get_license_key.200.json`.
 pub const DODO_KEY_ID: &str = "lic_7namTC0VcgrnzrF3GTSwB";
@@ -84,6 +85,18 @@ pub fn routes() -> Result<Vec<Route>, String> {
         ),
         Route::json("POST", "/api/v1/verify", 200, gkm_verify_body()?.as_bytes()),
     ])
+}
+
+/// The loopback server of `keyward-test-support` answering [`routes`] on the current runtime:
+/// keep-alive connections that last the whole run, no request heads kept, so its share of a call
+/// stays the same from the first call to the last. Dropping it stops it.
+pub async fn serve() -> Result<Server, String> {
+    Loopback::routes(routes()?)
+        .lifetime(Duration::from_secs(24 * 60 * 60))
+        .keep_heads(false)
+        .start()
+        .await
+        .map_err(|e| format!("canned server: {e}"))
 }
 
 /// A `verify` success as GetKeyManager sends it: `response`, `response_base64` (the PHP

@@ -1,5 +1,6 @@
-//! The parts of `cargo xtask bench`: a canned-body loopback server, a bare reqwest + serde
-//! client, our clients (provider crates and the `keyward` facade) against the same server,
+//! The parts of `cargo xtask bench`: the canned bodies that the loopback server of
+//! `keyward-test-support` answers ([`canned::serve`]), a bare reqwest + serde client, our
+//! clients (provider crates and the `keyward` facade) against the same server,
 //! the interleaved comparison, the signed-envelope comparison and the peak-RSS children.
 //! Measured, never asserted: nothing here is a test of speed.
 #![deny(missing_docs)]
@@ -11,7 +12,6 @@ pub mod ops;
 pub mod ours;
 pub mod profile;
 pub mod rss;
-pub mod server;
 pub mod signed;
 
 /// A single-threaded tokio runtime: the canned server and the client share one thread, so a

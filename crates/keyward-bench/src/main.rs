@@ -69,9 +69,7 @@ fn signed_verify() -> Result<(), String> {
 
 /// Peak RSS of the validate-only children, the median of three runs each.
 async fn peak_rss() -> Result<(), String> {
-    let server = keyward_bench::server::CannedServer::start(keyward_bench::canned::routes()?)
-        .await
-        .map_err(|e| e.to_string())?;
+    let server = keyward_bench::canned::serve().await?;
     println!(
         "\npeak RSS of a validate-only process ({} validates, single-threaded runtime)",
         rss::CALLS
@@ -85,7 +83,7 @@ async fn peak_rss() -> Result<(), String> {
         for (slot, kind) in ["bare", "ours"].into_iter().enumerate() {
             let mut runs = Vec::new();
             for _ in 0..3 {
-                let base = server.uri();
+                let base = server.url().to_owned();
                 let child = tokio::task::spawn_blocking(move || rss::run_child(kind, op, &base));
                 runs.push(child.await.map_err(|e| e.to_string())??);
             }

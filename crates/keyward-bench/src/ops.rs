@@ -6,11 +6,11 @@ use std::hint::black_box;
 
 use keyward_core::ValidateRequest;
 use keyward_lemonsqueezy::LicenseKeyId;
+use keyward_test_support::Server;
 
 use crate::bare::Bare;
 use crate::canned;
 use crate::ours::Ours;
-use crate::server::CannedServer;
 
 /// An operation measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,12 +111,13 @@ impl Variant {
     }
 }
 
-/// Both clients, against one canned server.
+/// Both clients, against one canned server (which runs as long as they do).
 pub struct Clients {
     /// The bare client.
     pub bare: Bare,
     /// Ours.
     pub ours: Ours,
+    _server: Server,
 }
 
 fn text(e: impl std::fmt::Display) -> String {
@@ -138,13 +139,12 @@ fn expect(ok: bool, op: Op, variant: Variant) -> Result<(), String> {
 impl Clients {
     /// Starts the canned server on the current runtime and points both clients at it.
     pub async fn start() -> Result<Self, String> {
-        let server = CannedServer::start(canned::routes()?)
-            .await
-            .map_err(|e| format!("canned server: {e}"))?;
-        let base = server.uri();
+        let server = canned::serve().await?;
+        let base = server.url();
         Ok(Self {
-            bare: Bare::new(&base)?.with_signed_key(canned::SIGNED_AT + 30)?,
-            ours: Ours::new(&base)?,
+            bare: Bare::new(base)?.with_signed_key(canned::SIGNED_AT + 30)?,
+            ours: Ours::new(base)?,
+            _server: server,
         })
     }
 
@@ -241,5 +241,24 @@ impl Clients {
             }
         };
         expect(ok, op, Variant::Facade)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn every_operation_gets_its_canned_answer_through_every_client() {
+        let clients = Clients::start().await.unwrap();
+        for op in Op::ALL {
+            for variant in Variant::ALL {
+                // Twice: the second call reuses the kept-alive connection.
+                for _ in 0..2 {
+                    clients.call(op, variant).await.unwrap();
+                }
+            }
+        }
     }
 }

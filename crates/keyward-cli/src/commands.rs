@@ -194,10 +194,7 @@ pub(crate) async fn run(
                         .iter()
                         .map(|l| listing::export_json(l, include_keys).to_string()),
                 ),
-                ExportFormat::Csv => {
-                    lines.push(listing::csv_header(include_keys));
-                    lines.extend(items.iter().map(|l| listing::csv_row(l, include_keys)));
-                }
+                ExportFormat::Csv => lines.push(listing::export_csv(&items, include_keys)?),
             }
             Ok(Outcome::yes(lines.join("\n")))
         }

@@ -57,8 +57,8 @@ pub(crate) fn export_json(license: &LicenseKey, include_key: bool) -> Value {
     value
 }
 
-/// The CSV header.
-pub(crate) fn csv_header(include_key: bool) -> String {
+/// The CSV columns, in order; `key` last, and only with `include_key`.
+fn csv_header(include_key: bool) -> Vec<&'static str> {
     let mut columns = vec![
         "provider",
         "id",
@@ -76,17 +76,18 @@ pub(crate) fn csv_header(include_key: bool) -> String {
     if include_key {
         columns.push("key");
     }
-    columns.join(",")
+    columns
 }
 
-/// One license as a CSV row, in [`csv_header`]'s order.
-pub(crate) fn csv_row(license: &LicenseKey, include_key: bool) -> String {
-    let text = |v: Option<String>| v.unwrap_or_default();
+/// One license as CSV cells, in [`csv_header`]'s order. Every cell but the key goes through
+/// [`defused`]; the key is written exactly as it is, so an export reads back byte for byte.
+fn csv_row(license: &LicenseKey, include_key: bool) -> Vec<String> {
+    let text = |v: Option<String>| defused(v.unwrap_or_default());
     let mut cells = vec![
-        license.provider.as_str().to_owned(),
-        license.id.clone(),
+        defused(license.provider.as_str().to_owned()),
+        defused(license.id.clone()),
         text(license.key.as_ref().map(|k| k.last4())),
-        license.status.as_str().to_owned(),
+        defused(license.status.as_str().to_owned()),
         text(license.customer.id.clone()),
         text(license.customer.email.clone()),
         text(license.product.id.clone()),
@@ -97,25 +98,43 @@ pub(crate) fn csv_row(license: &LicenseKey, include_key: bool) -> String {
         text(license.created_at.map(|t| t.to_rfc3339())),
     ];
     if include_key {
-        cells.push(text(license.key.as_ref().map(|k| k.expose().to_owned())));
+        cells.push(
+            license
+                .key
+                .as_ref()
+                .map(|k| k.expose().to_owned())
+                .unwrap_or_default(),
+        );
     }
     cells
-        .iter()
-        .map(|c| csv_cell(c))
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
-/// A CSV cell, quoted when it holds a comma, a quote or a line break (RFC 4180). A cell that a
-/// spreadsheet would take for a formula (`=`, `+`, `-`, `@`) is prefixed with `'`.
-fn csv_cell(cell: &str) -> String {
-    let cell = if cell.starts_with(['=', '+', '@']) || (cell.starts_with('-') && cell.len() > 1) {
+/// `licenses` as CSV with a header (RFC 4180 quoting, by the `csv` crate), without the last
+/// line's terminator.
+pub(crate) fn export_csv(
+    licenses: &[LicenseKey],
+    include_key: bool,
+) -> Result<String, LicenseError> {
+    let failed = |e: &dyn std::fmt::Display| LicenseError::decode(format!("writing CSV: {e}"));
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(csv_header(include_key))
+        .map_err(|e| failed(&e))?;
+    for license in licenses {
+        writer
+            .write_record(csv_row(license, include_key))
+            .map_err(|e| failed(&e))?;
+    }
+    let bytes = writer.into_inner().map_err(|e| failed(&e))?;
+    let text = String::from_utf8(bytes).map_err(|e| failed(&e))?;
+    Ok(text.strip_suffix('\n').unwrap_or(&text).to_owned())
+}
+
+/// A cell a spreadsheet would run as a formula (first character `=`, `+`, `-`, `@`, tab or
+/// carriage return) with a `'` in front (OWASP's CSV-injection advice); any other unchanged.
+fn defused(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{cell}")
-    } else {
-        cell.to_owned()
-    };
-    if cell.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
     } else {
         cell
     }
@@ -213,13 +232,58 @@ mod tests {
         silent.finish();
     }
 
+    /// The export parsed back with the `csv` crate's reader: header, then rows.
+    fn read_back(text: &str) -> Vec<Vec<String>> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect()
+    }
+
     #[test]
-    fn csv_cells_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_cell("plain"), "plain");
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(csv_cell("-"), "-");
+    fn cells_that_start_a_formula_are_defused_and_others_kept() {
+        for (cell, written) in [
+            ("plain", "plain"),
+            ("=SUM(A1)", "'=SUM(A1)"),
+            ("+1", "'+1"),
+            ("-1", "'-1"),
+            ("@cmd", "'@cmd"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(defused(cell.to_owned()), written, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn keys_round_trip_exactly_while_other_cells_are_quoted_and_defused() {
+        let mut rows = Vec::new();
+        for (i, key) in ["-ABC", "=1+1", "+CMD", "@SUM-KEY", "a,b\"c\"\nd"]
+            .into_iter()
+            .enumerate()
+        {
+            let mut l = LicenseKey::new(Provider::Dodo, format!("lic_{i}"), LicenseStatus::Active);
+            l.key = Some(SecretLicenseKey::new(key));
+            l.customer.email = Some("=HYPERLINK(\"http://x\",\"a,b\")".into());
+            rows.push((key, l));
+        }
+        let licenses: Vec<LicenseKey> = rows.iter().map(|(_, l)| l.clone()).collect();
+        let text = export_csv(&licenses, true).unwrap();
+        assert!(!text.ends_with('\n'));
+        let read = read_back(&text);
+        assert_eq!(read[0], csv_header(true));
+        assert_eq!(read.len(), rows.len() + 1);
+        let key_column = read[0].iter().position(|c| c == "key").unwrap();
+        let email_column = read[0].iter().position(|c| c == "customer_email").unwrap();
+        for ((key, _), row) in rows.iter().zip(&read[1..]) {
+            assert_eq!(row.len(), read[0].len());
+            assert_eq!(row[key_column], *key, "the key, byte for byte");
+            assert_eq!(row[email_column], "'=HYPERLINK(\"http://x\",\"a,b\")");
+        }
     }
 
     #[test]
@@ -227,11 +291,13 @@ mod tests {
         let mut l = LicenseKey::new(Provider::Dodo, "lic_1", LicenseStatus::Active);
         l.key = Some(SecretLicenseKey::new("CANARY-KEY-ZZZZ"));
         l.activation_limit = Some(3);
-        let header = csv_header(false);
-        let row = csv_row(&l, false);
-        assert_eq!(header.split(',').count(), row.split(',').count());
-        assert!(!row.contains("CANARY") && row.contains("ZZZZ"));
-        assert!(csv_row(&l, true).ends_with(",CANARY-KEY-ZZZZ"));
+        let without = export_csv(std::slice::from_ref(&l), false).unwrap();
+        let rows = read_back(&without);
+        assert_eq!(rows[0].len(), rows[1].len());
+        assert!(!without.contains("CANARY") && without.contains("ZZZZ"));
+        let with = read_back(&export_csv(std::slice::from_ref(&l), true).unwrap());
+        assert_eq!(with[0].last().unwrap(), "key");
+        assert_eq!(with[1].last().unwrap(), "CANARY-KEY-ZZZZ");
         assert!(!export_json(&l, false).to_string().contains("CANARY"));
         assert_eq!(export_json(&l, true)["key"], "CANARY-KEY-ZZZZ");
     }

@@ -9,9 +9,41 @@ use keyward_emulator::devpayr::{DevPayrEmulator, GLOBAL_KEY, SEED_PROJECT};
 use keyward_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
 use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
 use keyward_emulator::signed_license::{LicenseSeed as GkmSeed, SignedLicenseEmulator};
-use keyward_test_support::TempDir;
-use support::admin::{Cli, not_supported};
+use support::admin::{Cli, csv_column, not_supported};
 use support::text;
+use tempfile::TempDir;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_csv_export_gives_back_keys_that_look_like_formulas_exactly() {
+    let keys = [
+        "-ABC-FORMULA-KEY",
+        "=1+1",
+        "+SUM(A1)",
+        "@KEY,WITH\"QUOTES\"",
+    ];
+    let dodo = DodoEmulator::start().await;
+    for key in keys {
+        dodo.add_license(DodoSeed::new(key).customer("=cus_formula", "a@example.com", "A"));
+    }
+    let mut cli = Cli::new(
+        &["--provider", "dodo", "--base-url", &dodo.uri()],
+        &[("DODO_PAYMENTS_API_KEY", dodo.api_key())],
+    );
+    let out = cli
+        .expect(0, &["export", "--format", "csv", "--include-keys"], None)
+        .await;
+    // The key cells are the keys, byte for byte, ready to import again.
+    let mut exported = csv_column(&out.stdout, "key");
+    exported.sort();
+    let mut seeded = keys.map(str::to_owned).to_vec();
+    seeded.sort();
+    assert_eq!(exported, seeded);
+    // Any other cell a spreadsheet would run as a formula is defused.
+    assert_eq!(
+        csv_column(&out.stdout, "customer_id"),
+        vec!["'=cus_formula"; keys.len()]
+    );
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn dodo_imports_updates_disables_enables_lists_and_exports() {
@@ -183,16 +215,16 @@ async fn getkeymanager_imports_updates_disables_enables_lists_and_exports() {
             .unassigned()
             .product(1),
     );
-    let dir = TempDir::new("licensectl-admin-gkm").unwrap();
-    std::fs::write(dir.join_string("public.pem"), gkm.public_key_pem()).unwrap();
-    std::fs::write(dir.join_string("key.txt"), format!("{KEY}\n")).unwrap();
+    let dir = TempDir::new().unwrap();
+    std::fs::write(support::in_dir(&dir, "public.pem"), gkm.public_key_pem()).unwrap();
+    std::fs::write(support::in_dir(&dir, "key.txt"), format!("{KEY}\n")).unwrap();
     let mut cli = Cli::new(
         &["--provider", "signed-license", "--base-url", &gkm.uri()],
         &[
             ("GETKEYMANAGER_API_KEY", gkm.api_key()),
             (
                 "GETKEYMANAGER_PUBLIC_KEY_FILE",
-                dir.join_string("public.pem"),
+                support::in_dir(&dir, "public.pem"),
             ),
             ("GETKEYMANAGER_PRODUCT_ID", String::from("1")),
         ],
@@ -202,7 +234,7 @@ async fn getkeymanager_imports_updates_disables_enables_lists_and_exports() {
             &[
                 "import",
                 "--key-file",
-                &dir.join_string("key.txt"),
+                &support::in_dir(&dir, "key.txt"),
                 "--limit",
                 "2",
             ],

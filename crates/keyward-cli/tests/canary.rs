@@ -24,8 +24,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use check::{
     CREATED_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, LEMON_API_KEY, LICENSE_KEY, Shown,
 };
-use keyward_test_support::TempDir;
 use support::{args, run, text};
+use tempfile::TempDir;
 
 /// The command-line name, API key variable and API key of provider `index` ([`rig::NAMES`]).
 const PROVIDERS: [(&str, &str, &str); 4] = [
@@ -56,7 +56,7 @@ impl Cli<'_> {
         ];
         envs.push((
             "GETKEYMANAGER_PUBLIC_KEY_FILE".to_owned(),
-            self.dir.join_string("gkm.pub.pem"),
+            support::in_dir(self.dir, "gkm.pub.pem"),
         ));
         let output = run(all, envs, stdin.map(|s| format!("{s}\n"))).await;
         self.runs.fetch_add(1, Ordering::SeqCst);
@@ -161,9 +161,9 @@ async fn failing(cli: &Cli<'_>, index: usize, url: &str) -> usize {
 #[tokio::test(flavor = "multi_thread")]
 async fn no_secret_in_any_output_or_file() {
     let shown = Shown::default();
-    let dir = TempDir::new("licensectl-canary").unwrap();
+    let dir = TempDir::new().unwrap();
     let pem = include_str!("../../keyward-emulator/seed/signed-license/emulator-2048.pub.pem");
-    std::fs::write(dir.join_string("gkm.pub.pem"), pem).unwrap();
+    std::fs::write(support::in_dir(&dir, "gkm.pub.pem"), pem).unwrap();
     let emulators = rig::Emulators::start().await;
     let urls = emulators.urls();
     let cli = Cli {
@@ -198,7 +198,7 @@ async fn no_secret_in_any_output_or_file() {
     // A migration, applied: Lemon Squeezy's canary key to Dodo (which holds it already: a
     // conflict journalled), and its journal.
     std::fs::write(
-        dir.join_string("mapping.json"),
+        support::in_dir(&dir, "mapping.json"),
         r#"{"products": {"1": "pdt_new"}, "default_customer": "cus_moved"}"#,
     )
     .unwrap();
@@ -215,8 +215,11 @@ async fn no_secret_in_any_output_or_file() {
             &urls[0],
             "--skip-unmapped",
         ]);
-        a.extend(args(&["--mapping", &dir.join_string("mapping.json")]));
-        a.extend(args(&["--journal", &dir.join_string("journal.jsonl")]));
+        a.extend(args(&["--mapping", &support::in_dir(&dir, "mapping.json")]));
+        a.extend(args(&[
+            "--journal",
+            &support::in_dir(&dir, "journal.jsonl"),
+        ]));
         a.extend(args(extra));
         a
     };
@@ -229,7 +232,7 @@ async fn no_secret_in_any_output_or_file() {
         shown.text(&format!("licensectl migrate {extra:?}"), text(&out));
         cli.runs.fetch_add(1, Ordering::SeqCst);
     }
-    let journal = std::fs::read_to_string(dir.join_string("journal.jsonl")).unwrap();
+    let journal = std::fs::read_to_string(support::in_dir(&dir, "journal.jsonl")).unwrap();
     assert!(!journal.is_empty(), "the journal was written");
     shown.text("migration journal", journal);
 

@@ -7,10 +7,10 @@ mod support;
 
 use std::time::Duration;
 
-use keyward_test_support::TempDir;
 use serde_json::{Value, json};
 use support::emulate::start;
 use support::{args, run, text};
+use tempfile::TempDir;
 
 const DEMO_KEY: &str = "DEMO-7F3A-41C2-9B8E-5D60";
 
@@ -135,8 +135,8 @@ async fn the_demo_seed_serves_the_cli_on_all_four_providers() {
 
 #[tokio::test]
 async fn a_seed_file_the_clock_and_outages() {
-    let dir = TempDir::new("licensectl-emulate-seed").unwrap();
-    let seed = dir.join_string("seed.json");
+    let dir = TempDir::new().unwrap();
+    let seed = support::in_dir(&dir, "seed.json");
     std::fs::write(
         &seed,
         r#"{
@@ -249,8 +249,8 @@ async fn a_taken_port_is_a_clear_error() {
 
 #[tokio::test]
 async fn a_malformed_seed_file_names_the_json_path_and_line() {
-    let dir = TempDir::new("licensectl-emulate-bad-seed").unwrap();
-    let seed = dir.join_string("seed.json");
+    let dir = TempDir::new().unwrap();
+    let seed = support::in_dir(&dir, "seed.json");
     std::fs::write(
         &seed,
         "{\"dodo\": {\"licenses\": [\n  {\"key\": \"K-1\"},\n  {\"key\": \"K-2\", \"activation_limit\": \"CANARY-SECRET\"}\n]}}",

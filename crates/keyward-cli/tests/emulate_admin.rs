@@ -8,11 +8,11 @@
 
 mod support;
 
-use keyward_test_support::TempDir;
 use serde_json::Value;
 use support::admin::{Cli, not_supported};
 use support::emulate::{Running, start};
 use support::text;
+use tempfile::TempDir;
 
 /// The demo seed's key at Dodo, Lemon Squeezy and GetKeyManager.
 const DEMO_KEY: &str = "DEMO-7F3A-41C2-9B8E-5D60";
@@ -216,7 +216,7 @@ impl Case {
                 let a = cli.json(&import("-"), Some(&format!("{key_a}\n"))).await;
                 assert_eq!(a["key_last4"], "0001", "{a}");
                 assert_eq!(a["activation_limit"], 2, "{a}");
-                let file = dir.join_string(&format!("{}.key", self.provider));
+                let file = support::in_dir(dir, &format!("{}.key", self.provider));
                 std::fs::write(&file, format!("{key_b}\n")).unwrap();
                 let mut from_file: Vec<&str> = vec!["import", "--key-file", &file];
                 from_file.extend_from_slice(self.make_args);
@@ -348,7 +348,7 @@ impl Case {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_admin_command_on_every_provider_against_a_child_process() {
     let mut emu = start(&[]);
-    let dir = TempDir::new("licensectl-emulate-admin").unwrap();
+    let dir = TempDir::new().unwrap();
     for case in cases() {
         let mut cli = Cli::provider(case.provider, emu.env.clone());
         let (id, key) = case.make(&emu, &mut cli, &dir).await;

@@ -9,8 +9,8 @@ use keyward::{DodoAdmin, DodoProvider};
 use keyward_core::{LicenseAdmin, LicenseProvider, ListRequest, ValidateRequest};
 use keyward_emulator::dodo::DodoEmulator;
 use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed};
-use keyward_test_support::TempDir;
 use support::{args, json, run, text};
+use tempfile::TempDir;
 
 const KEYS: usize = 1000;
 const PRODUCT: u64 = 41;
@@ -43,9 +43,9 @@ impl Rig {
                 .product(PRODUCT, 1)
                 .disabled(),
         );
-        let dir = TempDir::new("licensectl-migrate").unwrap();
+        let dir = TempDir::new().unwrap();
         std::fs::write(
-            dir.join_string("mapping.json"),
+            support::in_dir(&dir, "mapping.json"),
             format!(
                 r#"{{"products": {{"{PRODUCT}": "pdt_new"}}, "default_customer": "cus_moved"}}"#
             ),
@@ -70,8 +70,14 @@ impl Rig {
             "--to-base-url",
             &self.dodo.uri(),
         ]);
-        a.extend(args(&["--mapping", &self.dir.join_string("mapping.json")]));
-        a.extend(args(&["--journal", &self.dir.join_string("journal.jsonl")]));
+        a.extend(args(&[
+            "--mapping",
+            &support::in_dir(&self.dir, "mapping.json"),
+        ]));
+        a.extend(args(&[
+            "--journal",
+            &support::in_dir(&self.dir, "journal.jsonl"),
+        ]));
         a.extend(args(extra));
         a
     }
@@ -84,7 +90,7 @@ impl Rig {
     }
 
     fn journal_lines(&self) -> usize {
-        std::fs::read_to_string(self.dir.join_string("journal.jsonl"))
+        std::fs::read_to_string(support::in_dir(&self.dir, "journal.jsonl"))
             .map(|t| t.lines().count())
             .unwrap_or(0)
     }
@@ -126,13 +132,13 @@ async fn a_thousand_keys_move_to_dodo_through_an_interruption_and_nothing_twice(
         text(&out)
     );
     assert!(text(&out).contains("left behind (disabled at the source): 1"));
-    assert!(!std::path::Path::new(&rig.dir.join_string("journal.jsonl")).exists());
+    assert!(!std::path::Path::new(&support::in_dir(&rig.dir, "journal.jsonl")).exists());
     assert_eq!(rig.creates_sent().await, 0);
 
     // --apply, killed halfway.
     let started = Instant::now();
     let mut child = support::spawn(&rig.args(&["--apply", "--json"]), &rig.envs());
-    let journal = rig.dir.join_string("journal.jsonl");
+    let journal = support::in_dir(&rig.dir, "journal.jsonl");
     let killed = tokio::task::spawn_blocking(move || {
         let lines = || {
             std::fs::read_to_string(&journal)
@@ -229,7 +235,7 @@ async fn an_unmapped_product_stops_the_plan_before_anything_is_written() {
         "{}",
         text(&out)
     );
-    assert!(!std::path::Path::new(&rig.dir.join_string("journal.jsonl")).exists());
+    assert!(!std::path::Path::new(&support::in_dir(&rig.dir, "journal.jsonl")).exists());
     assert_eq!(rig.creates_sent().await, 0);
 
     // --skip-unmapped leaves it behind and moves the rest.
@@ -243,7 +249,7 @@ async fn an_unmapped_product_stops_the_plan_before_anything_is_written() {
 async fn a_malformed_mapping_names_the_json_path_and_line() {
     let rig = Rig::start(1).await;
     std::fs::write(
-        rig.dir.join_string("mapping.json"),
+        support::in_dir(&rig.dir, "mapping.json"),
         "{\n  \"products\": {\n    \"41\": 7\n  }\n}\n",
     )
     .unwrap();
@@ -313,7 +319,7 @@ async fn a_network_failure_mid_run_leaves_the_journal_consistent_and_the_rerun_f
     through_relay[to] = relay.url().to_owned();
 
     let child = support::spawn(&through_relay, &rig.envs());
-    let journal = rig.dir.join_string("journal.jsonl");
+    let journal = support::in_dir(&rig.dir, "journal.jsonl");
     while std::fs::read_to_string(&journal).map_or(0, |t| t.lines().count()) < KEYS / 3 {
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
@@ -358,9 +364,13 @@ async fn a_key_the_target_refuses_is_reported_once_and_not_retried() {
     // GetKeyManager takes no expiry date: the keys with one (even ones) are refused.
     let rig = Rig::start(4).await;
     let gkm = SignedLicenseEmulator::start().await;
-    std::fs::write(rig.dir.join_string("public.pem"), gkm.public_key_pem()).unwrap();
     std::fs::write(
-        rig.dir.join_string("mapping.json"),
+        support::in_dir(&rig.dir, "public.pem"),
+        gkm.public_key_pem(),
+    )
+    .unwrap();
+    std::fs::write(
+        support::in_dir(&rig.dir, "mapping.json"),
         format!(r#"{{"products": {{"{PRODUCT}": "1"}}}}"#),
     )
     .unwrap();
@@ -373,7 +383,7 @@ async fn a_key_the_target_refuses_is_reported_once_and_not_retried() {
     envs.push(("GETKEYMANAGER_API_KEY".into(), gkm.api_key()));
     envs.push((
         "GETKEYMANAGER_PUBLIC_KEY_FILE".into(),
-        rig.dir.join_string("public.pem"),
+        support::in_dir(&rig.dir, "public.pem"),
     ));
 
     let out = run(a.clone(), envs.clone(), None).await;

@@ -49,7 +49,7 @@ pub use redact::{
     MAX_ERROR_BODY_CHARS, MAX_ERROR_DETAIL_BYTES, REDACTED, Redactor, blank_secret_values,
     is_secret_field, mask_uuids, redact_fields, truncate, without_values,
 };
-pub use secret::{ApiKey, IntoApiKey, SecretLicenseKey, constant_time_eq};
+pub use secret::{ApiKey, IntoApiKey, SecretLicenseKey};
 pub use serde_impls::{InstanceWithSecrets, LicenseKeyWithSecrets, MAX_CUSTOM_PROVIDERS};
 pub use status::LicenseStatus;
 pub use validation::{InvalidReason, ValidationOutcome};

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use secrecy::{ExposeSecret, SecretString};
+use subtle::ConstantTimeEq;
 
 use crate::LicenseError;
 
@@ -126,8 +127,13 @@ impl<'de> serde::Deserialize<'de> for SecretLicenseKey {
 }
 
 impl PartialEq for SecretLicenseKey {
+    /// Compares in time that depends only on the two lengths (`subtle`), so a mismatch does not
+    /// tell how much of a guessed key was right.
     fn eq(&self, other: &Self) -> bool {
-        constant_time_eq(self.expose().as_bytes(), other.expose().as_bytes())
+        self.expose()
+            .as_bytes()
+            .ct_eq(other.expose().as_bytes())
+            .into()
     }
 }
 
@@ -149,14 +155,6 @@ impl fmt::Debug for SecretLicenseKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "SecretLicenseKey(…{})", self.last4())
     }
-}
-
-/// Compares two byte strings in time that depends only on their lengths.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]
@@ -203,9 +201,11 @@ mod tests {
     }
 
     #[test]
-    fn constant_time_eq_compares() {
-        assert!(constant_time_eq(b"abc", b"abc"));
-        assert!(!constant_time_eq(b"abc", b"abd"));
-        assert!(!constant_time_eq(b"abc", b"ab"));
+    fn license_keys_compare_by_value() {
+        assert_eq!(SecretLicenseKey::new("abc"), SecretLicenseKey::new(" abc "));
+        assert_ne!(SecretLicenseKey::new("abc"), SecretLicenseKey::new("abd"));
+        assert_ne!(SecretLicenseKey::new("abc"), SecretLicenseKey::new("ab"));
+        assert_ne!(SecretLicenseKey::new("ab"), SecretLicenseKey::new("abc"));
+        assert_eq!(SecretLicenseKey::default(), SecretLicenseKey::new(""));
     }
 }

@@ -5,8 +5,9 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use keyward_core::{SecretLicenseKey, constant_time_eq};
+use keyward_core::SecretLicenseKey;
 use serde_json::Value;
+use subtle::ConstantTimeEq;
 
 use crate::error::VerifyError;
 use crate::payload::Payload;
@@ -32,7 +33,7 @@ pub fn check_echoes(payload: &Payload, expected: &Expected<'_>) -> Result<(), Ve
         ];
         for echo in echoes.into_iter().flatten() {
             if let Value::String(echo) = echo
-                && !constant_time_eq(echo.as_bytes(), key.expose().as_bytes())
+                && !bool::from(echo.as_bytes().ct_eq(key.expose().as_bytes()))
             {
                 return Err(VerifyError::EchoMismatch("license_key"));
             }

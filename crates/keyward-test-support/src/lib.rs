@@ -2,9 +2,11 @@
 //!
 //! One hand-written HTTP/1.1 server on 127.0.0.1 ([`serve`], [`Loopback`]): it reads each
 //! request, counts it, keeps its head, waits an optional delay, then answers or misbehaves as a
-//! [`Fault`] says. It also runs as a counting TCP relay ([`relay`]) and as a forward-proxy
-//! stand-in ([`forward_proxy`]). Every connection ends after a lifetime, and dropping the
-//! [`Server`] stops it. Errors binding or reading the socket are returned, never panicked on.
+//! [`Fault`] says, or answers canned bytes by method and path ([`Loopback::routes`],
+//! [`Route`]), on keep-alive connections. It also runs as a counting TCP relay ([`relay`]) and as
+//! a forward-proxy stand-in ([`forward_proxy`]). Every connection ends after a lifetime, and
+//! dropping the [`Server`] stops it. Errors binding or reading the socket are returned, never
+//! panicked on.
 //!
 //! ```no_run
 //! # async fn test() -> std::io::Result<()> {
@@ -22,8 +24,8 @@ mod answer;
 mod counters;
 mod fault;
 mod request;
+mod route;
 mod server;
-mod temp_dir;
 
 use std::io;
 
@@ -31,8 +33,8 @@ pub use answer::{answer, chunked, compose};
 pub use counters::Counters;
 pub use fault::Fault;
 pub use request::{read_request, read_request_with_body};
+pub use route::Route;
 pub use server::{Loopback, Server};
-pub use temp_dir::TempDir;
 
 /// Serves `fault` to every request on a free loopback port.
 pub async fn serve(fault: Fault) -> io::Result<Server> {

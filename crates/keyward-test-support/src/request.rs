@@ -10,15 +10,22 @@ pub async fn read_request(
     stream: &mut (impl AsyncRead + Unpin),
     buffer: &mut Vec<u8>,
 ) -> Option<String> {
-    read_request_with_body(stream, buffer)
-        .await
-        .map(|(head, _)| head)
+    read(stream, buffer, false).await.map(|(head, _)| head)
 }
 
 /// [`read_request`], keeping the body: `(head, body)`.
 pub async fn read_request_with_body(
     stream: &mut (impl AsyncRead + Unpin),
     buffer: &mut Vec<u8>,
+) -> Option<(String, Vec<u8>)> {
+    read(stream, buffer, true).await
+}
+
+/// One request: its head, and its body when `keep_body` (else an empty, unallocated one).
+async fn read(
+    stream: &mut (impl AsyncRead + Unpin),
+    buffer: &mut Vec<u8>,
+    keep_body: bool,
 ) -> Option<(String, Vec<u8>)> {
     let end = loop {
         if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
@@ -28,15 +35,21 @@ pub async fn read_request_with_body(
     };
     let head = String::from_utf8_lossy(&buffer[..end]).into_owned();
     let length: usize = head
-        .to_ascii_lowercase()
         .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .and_then(|v| v.trim().parse().ok())
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
+        })
         .unwrap_or(0);
     while buffer.len() < end + length {
         fill(stream, buffer).await?;
     }
-    let body = buffer[end..end + length].to_vec();
+    let body = if keep_body {
+        buffer[end..end + length].to_vec()
+    } else {
+        Vec::new()
+    };
     buffer.drain(..end + length);
     Some((head, body))
 }

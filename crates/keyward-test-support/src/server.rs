@@ -1,17 +1,19 @@
-//! The loopback server: binds 127.0.0.1, serves a [`Fault`] to every request (or relays every
-//! connection), counts what it sees, and stops when dropped.
+//! The loopback server: binds 127.0.0.1, serves a [`Fault`] or canned [`Route`]s to every request
+//! (or relays every connection), counts what it sees, and stops when dropped.
 
 use std::io;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::counters::Counters;
 use crate::fault::Fault;
 use crate::request::read_request;
+use crate::route::{Route, answer_for};
 
 /// How long a connection is served by default.
 const LIFETIME: Duration = Duration::from_secs(15);
@@ -25,11 +27,14 @@ pub struct Loopback {
     serves: Serves,
     delay: Duration,
     lifetime: Duration,
+    keep_heads: bool,
 }
 
 #[derive(Debug, Clone)]
 enum Serves {
     Fault(Fault),
+    /// The answer of the route matching each request, an empty 404 for any other.
+    Routes(Vec<Route>),
     /// Copies each connection's bytes both ways to `target` (`host:port`).
     Relay {
         target: String,
@@ -44,6 +49,16 @@ impl Loopback {
             serves: Serves::Fault(fault),
             delay: Duration::ZERO,
             lifetime: LIFETIME,
+            keep_heads: true,
+        }
+    }
+
+    /// Answers each request with its route's bytes (an empty 404 when no route has its method
+    /// and path), on connections kept as long as the client keeps them.
+    pub fn routes(routes: Vec<Route>) -> Self {
+        Self {
+            serves: Serves::Routes(routes),
+            ..Self::new(Fault::Closed)
         }
     }
 
@@ -59,6 +74,7 @@ impl Loopback {
             },
             delay: Duration::ZERO,
             lifetime: RELAY_LIFETIME,
+            keep_heads: true,
         }
     }
 
@@ -71,6 +87,13 @@ impl Loopback {
     /// Ends every connection after this long (15 s by default, 60 s for a relay).
     pub fn lifetime(mut self, lifetime: Duration) -> Self {
         self.lifetime = lifetime;
+        self
+    }
+
+    /// Whether [`Server::heads`] keeps every request head (yes by default); a long benchmark
+    /// turns it off so the list does not grow with every call.
+    pub fn keep_heads(mut self, keep: bool) -> Self {
+        self.keep_heads = keep;
         self
     }
 
@@ -107,6 +130,7 @@ impl Loopback {
             serves: self.serves,
             delay: self.delay,
             lifetime: self.lifetime,
+            keep_heads: self.keep_heads,
             location,
             counters: Counters::default(),
             heads: Mutex::default(),
@@ -118,7 +142,7 @@ impl Loopback {
         let address = listener.local_addr()?;
         let url = match &self.serves {
             Serves::Relay { path, .. } => format!("http://{address}{path}"),
-            Serves::Fault(_) => format!("http://{address}"),
+            Serves::Fault(_) | Serves::Routes(_) => format!("http://{address}"),
         };
         let shared = Arc::new(self.shared(location));
         let accepting = shared.clone();
@@ -150,6 +174,7 @@ struct Shared {
     serves: Serves,
     delay: Duration,
     lifetime: Duration,
+    keep_heads: bool,
     /// Where [`Fault::Redirect`] points.
     location: String,
     counters: Counters,
@@ -158,29 +183,38 @@ struct Shared {
 
 impl Shared {
     async fn serve(&self, mut stream: TcpStream) {
-        let fault = match &self.serves {
-            Serves::Fault(fault) => fault,
-            Serves::Relay { target, .. } => {
-                if let Ok(mut upstream) = TcpStream::connect(target).await {
-                    let _ = tokio::io::copy_bidirectional(&mut stream, &mut upstream).await;
-                }
-                return;
+        if let Serves::Relay { target, .. } = &self.serves {
+            if let Ok(mut upstream) = TcpStream::connect(target).await {
+                let _ = tokio::io::copy_bidirectional(&mut stream, &mut upstream).await;
             }
-        };
+            return;
+        }
+        // Each answer is one write; send it at once rather than wait for the client's ack.
+        let _ = stream.set_nodelay(true);
         let mut buffer = Vec::new();
         while let Some(head) = read_request(&mut stream, &mut buffer).await {
             self.counters.request();
-            self.heads
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(head);
+            if self.keep_heads {
+                self.heads
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(head.clone());
+            }
             {
                 let _busy = self.counters.answering();
                 if !self.delay.is_zero() {
                     tokio::time::sleep(self.delay).await;
                 }
             }
-            if !fault.respond(&mut stream, &self.location).await {
+            let answered = match &self.serves {
+                Serves::Fault(fault) => fault.respond(&mut stream, &self.location).await,
+                Serves::Routes(routes) => {
+                    let bytes = answer_for(routes, &head);
+                    stream.write_all(bytes).await.is_ok()
+                }
+                Serves::Relay { .. } => false,
+            };
+            if !answered {
                 return;
             }
         }

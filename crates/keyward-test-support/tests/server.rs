@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use common::{GET, dechunk, read_exact, read_for, send, split};
 use keyward_test_support::{
-    Fault, Loopback, answer, chunked, forward_proxy, read_request, read_request_with_body, relay,
-    serve,
+    Fault, Loopback, Route, answer, chunked, forward_proxy, read_request, read_request_with_body,
+    relay, serve,
 };
 
 #[tokio::test]
@@ -101,6 +101,38 @@ async fn the_forward_proxy_answers_itself_and_keeps_what_it_was_asked() {
     assert!(head.contains("connection: close\r\n"), "{head}");
     assert_eq!(body, br#"{"via":"proxy"}"#);
     assert_eq!(proxy.heads(), [String::from_utf8_lossy(asked).into_owned()]);
+}
+
+#[tokio::test]
+async fn routes_answer_by_method_and_path_on_one_kept_connection() {
+    let server = Loopback::routes(vec![
+        Route::json("GET", "/k", 200, b"{\"a\":1}"),
+        Route::json("POST", "/v", 201, b"{\"b\":2}"),
+    ])
+    .keep_heads(false)
+    .start()
+    .await
+    .unwrap();
+    assert_eq!(server.url(), format!("http://{}", server.address()));
+    let get = answer(200, b"{\"a\":1}");
+    let post = answer(201, b"{\"b\":2}");
+    let missing = b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n";
+    // Three requests at once on one connection: the query is ignored, a body is skipped, and a
+    // method without a route is a 404.
+    let requests = b"GET /k?q=1 HTTP/1.1\r\nhost: t\r\n\r\n\
+        POST /v HTTP/1.1\r\ncontent-length: 3\r\n\r\nxyz\
+        POST /k HTTP/1.1\r\ncontent-length: 0\r\n\r\n";
+    let mut stream = send(&server, requests).await;
+    let expected = [get.as_slice(), post.as_slice(), missing.as_slice()].concat();
+    assert_eq!(read_exact(&mut stream, expected.len()).await, expected);
+    // The connection stays open for more.
+    tokio::io::AsyncWriteExt::write_all(&mut stream, b"GET /k HTTP/1.1\r\n\r\n")
+        .await
+        .unwrap();
+    assert_eq!(read_exact(&mut stream, get.len()).await, get);
+    let c = server.counters();
+    assert_eq!((c.accepted(), c.requests()), (1, 4));
+    assert!(server.heads().is_empty(), "heads not kept");
 }
 
 #[tokio::test]

@@ -134,6 +134,8 @@ impl Cli {
                 assert_eq!(keys.count(), 1, "{stdout}");
             } else {
                 assert!(stdout.lines().next().unwrap().ends_with(",key"), "{stdout}");
+                let keys = csv_column(&out.stdout, "key");
+                assert_eq!(keys.iter().filter(|k| *k == secret).count(), 1, "{stdout}");
             }
         }
     }
@@ -153,4 +155,19 @@ pub(crate) fn not_supported(out: &Output, provider: &str) {
         "{}",
         text(out)
     );
+}
+
+/// The cells of `column` in a CSV export with a header, read back with the `csv` crate.
+pub(crate) fn csv_column(export: &[u8], column: &str) -> Vec<String> {
+    let mut reader = csv::Reader::from_reader(export);
+    let index = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|c| c == column)
+        .unwrap_or_else(|| panic!("no {column} column"));
+    reader
+        .records()
+        .map(|r| r.unwrap()[index].to_owned())
+        .collect()
 }

@@ -8,6 +8,8 @@ pub(crate) mod emulate;
 use std::io::Write;
 use std::process::{Child, Command, Output, Stdio};
 
+use tempfile::TempDir;
+
 /// The environment the tests must not inherit (a developer's shell may set any of it).
 const CLEARED: [&str; 13] = [
     "LICENSECTL_PROVIDER",
@@ -67,6 +69,11 @@ pub(crate) async fn run(
     })
     .await
     .unwrap()
+}
+
+/// The path of `name` inside `dir`, as a command-line argument.
+pub(crate) fn in_dir(dir: &TempDir, name: &str) -> String {
+    dir.path().join(name).to_string_lossy().into_owned()
 }
 
 /// `list` as owned arguments.

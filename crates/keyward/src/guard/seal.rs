@@ -5,6 +5,7 @@ use std::fmt;
 
 use aws_lc_rs::hmac;
 use keyward_core::{LicenseError, SecretLicenseKey};
+use subtle::ConstantTimeEq;
 
 use super::Fingerprint;
 use super::state::StoredState;
@@ -144,7 +145,7 @@ impl Sealer {
         hmac::verify(&self.key, &signed_bytes(body), &tag).map_err(|_| Unsealed::BadSeal)?;
         let state: StoredState = serde_json::from_slice(body).map_err(|_| Unsealed::Malformed)?;
         let ours = state.provider == self.provider
-            && keyward_core::constant_time_eq(state.key_hash.as_bytes(), self.key_hash.as_bytes());
+            && bool::from(state.key_hash.as_bytes().ct_eq(self.key_hash.as_bytes()));
         if !ours {
             return Err(Unsealed::Foreign);
         }

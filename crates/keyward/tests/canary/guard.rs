@@ -11,7 +11,8 @@ use keyward_http::{HttpOptions, RetryPolicy};
 
 use crate::check::{APP_SECRET, LICENSE_KEY, MACHINE_ID, Shown};
 use crate::rig::{self, Emulators, NAMES};
-use keyward_test_support::{Fault, TempDir, compose, refused_url, serve};
+use keyward_test_support::{Fault, compose, refused_url, serve};
+use tempfile::TempDir;
 
 const SALT: &str = "com.example.canary";
 
@@ -39,8 +40,7 @@ pub(crate) async fn all(emulators: &Emulators, shown: &Shown) -> usize {
     let mut checks = 0;
     for (index, name) in NAMES.iter().enumerate() {
         let what = |s: &str| format!("{name} guard {s}");
-        let dir =
-            TempDir::new(&format!("licensing-canary-{name}")).unwrap_or_else(|e| panic!("{e}"));
+        let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
         let clock = Arc::new(FixedClock::new(Utc::now()));
         let online = rig::provider(index, &emulators.urls()[index], options(), shown);
         let first = guard(index, online.clone(), &dir, &clock);

@@ -104,7 +104,7 @@ async fn rechecks_on_the_interval_backs_off_while_offline_and_publishes_changes(
         Answer::Valid,
         Answer::Invalid(InvalidReason::Revoked),
     ]);
-    let dir = TempDir::new("licensing-guard-backoff").unwrap();
+    let dir = TempDir::new().unwrap();
     let g = guard(script.clone(), &dir, Policy::default().jitter_percent(0));
     assert!(g.check().await.is_licensed());
 
@@ -152,7 +152,7 @@ async fn stops_when_the_handle_is_dropped() {
     let policy = Policy::default()
         .jitter_percent(0)
         .revalidate_every(TimeDelta::minutes(1));
-    let dir = TempDir::new("licensing-guard-drop").unwrap();
+    let dir = TempDir::new().unwrap();
     let g = guard(script.clone(), &dir, policy);
     let background = g.revalidate();
     tokio::time::sleep(Duration::from_secs(5 * 60 + 30)).await;

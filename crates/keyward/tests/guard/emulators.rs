@@ -153,7 +153,7 @@ async fn tampered_copied_and_truncated_state_files_are_no_state() {
 
         // Copied to another machine (same app, same key, another fingerprint), under the name
         // that machine looks for.
-        let other_dir = TempDir::new("licensing-guard-copied").unwrap();
+        let other_dir = TempDir::new().unwrap();
         let elsewhere = rig.guard_in(
             rig.offline(),
             other_dir.path(),

@@ -15,7 +15,7 @@ use keyward_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
 use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
 use keyward_emulator::signed_license::{LicenseSeed as GkmSeed, SignedLicenseEmulator};
 use keyward_signed_license::{KeySet, PublicKey};
-pub use keyward_test_support::TempDir;
+pub use tempfile::TempDir;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 pub const SECRET: &str = "CANARY-APP-SECRET-5f1e2d3c4b5a";
@@ -145,7 +145,7 @@ impl Rig {
             admin,
             t0,
             clock: Arc::new(FixedClock::new(t0)),
-            dir: TempDir::new(&format!("licensing-guard-{kind:?}")).unwrap(),
+            dir: TempDir::new().unwrap(),
             emulator,
         }
     }

@@ -11,7 +11,7 @@ use keyward_core::{
     ActivateRequest, ActivationOutcome, Capabilities, CreateRequest, DeactivateRequest, ErrorKind,
     Instance, LicenseAdmin, LicenseError, LicenseKey, LicenseProvider, ListRequest, Page,
     PageToken, Patch, Provider, SecretLicenseKey, UpdateRequest, ValidateRequest,
-    ValidationOutcome, constant_time_eq,
+    ValidationOutcome,
 };
 
 use self::mapping as map;
@@ -137,11 +137,7 @@ impl SignedLicenseProvider {
         self.all_licenses("create")
             .await?
             .into_iter()
-            .find(|l| {
-                l.key.as_ref().is_some_and(|k| {
-                    constant_time_eq(k.expose().as_bytes(), key.expose().as_bytes())
-                })
-            })
+            .find(|l| l.key.as_ref().is_some_and(|k| k == key))
             .ok_or_else(|| not_found("create", "the created key is not listed"))
     }
 }
