@@ -8,6 +8,7 @@ mod examples;
 mod features;
 mod fuzz;
 mod package;
+mod target_dir;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -58,7 +59,7 @@ tasks:
                    build the cargo-fuzz targets in fuzz/ (nightly), run each for N s (default 60),
                    print executions and crashes per target; fails on a crash
   package          cargo package of every published crate, each verified against the others as
-                   packaged, in a fresh target/package-verify/run-* folder per run
+                   packaged, in a fresh <target dir>/package-verify/run-* folder per run
   conformance dodo the Dodo client against Dodo's own OpenAPI document, served by Prism";
 
 /// The bench binary and the two validate-only children it measures peak RSS of, then the run.
@@ -139,6 +140,7 @@ fn docs_as_docs_rs() -> Result<(), String> {
         println!("xtask ci: no nightly toolchain: the docs.rs-style docs build is skipped");
         return Ok(());
     }
+    let target_dir = target_dir::main()?.join("docsrs");
     run(
         "cargo",
         &[
@@ -148,7 +150,7 @@ fn docs_as_docs_rs() -> Result<(), String> {
             "--no-deps",
             "--all-features",
             "--target-dir",
-            "target/docsrs",
+            &target_dir.to_string_lossy(),
         ],
         &[("RUSTDOCFLAGS", "--cfg docsrs -D warnings")],
     )
