@@ -8,13 +8,14 @@ mod examples;
 mod features;
 mod fuzz;
 mod package;
+mod size;
 mod target_dir;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
-        Some("bench") => bench(),
+        Some("bench") => bench(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
         Some("examples") => examples::run_all(),
         Some("features") => features::run_all(),
@@ -43,8 +44,11 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  bench            ours against a bare reqwest + serde client per call (provider crates and facade),
-                   signed verify against raw aws-lc-rs, peak RSS, redaction, emulator round trips (release)
+  bench [--size]   ours against a bare reqwest + serde client per call (provider crates and facade),
+                   signed verify against raw aws-lc-rs, peak RSS, redaction, emulator round trips (release);
+                   then the size budget: a stripped app validating one Lemon Squeezy key through the
+                   facade against the same with bare reqwest + serde, failing at 1 MB (10^6 bytes)
+                   more or over. --size: the size budget alone
   demo             every provider's emulator on loopback, one licensing flow through one interface
   ci               format check, clippy (warnings denied), the feature combinations, every test,
                    every example (built and run against the emulators), docs (warnings denied;
@@ -62,8 +66,14 @@ tasks:
                    packaged, in a fresh <target dir>/package-verify/run-* folder per run
   conformance dodo the Dodo client against Dodo's own OpenAPI document, served by Prism";
 
-/// The bench binary and the two validate-only children it measures peak RSS of, then the run.
-fn bench() -> Result<(), String> {
+/// The bench binary and the two validate-only children it measures peak RSS of, the run, then
+/// the size budget; with `--size`, the size budget alone.
+fn bench(args: &[String]) -> Result<(), String> {
+    match args {
+        [] => {}
+        [flag] if flag == "--size" => return size::run(),
+        _ => return Err(format!("unknown bench options `{}`", args.join(" "))),
+    }
     run(
         "cargo",
         &[
@@ -80,7 +90,8 @@ fn bench() -> Result<(), String> {
         "cargo",
         &["run", "--quiet", "--release", "--package", "keyward-bench"],
         &[],
-    )
+    )?;
+    size::run()
 }
 
 /// Everything CI checks, in the order that fails fastest.
