@@ -58,7 +58,7 @@ tasks:
   examples         build every example, then run each against the emulators (no account)
   features         cargo check of the feature combinations no other step builds (TLS:
                    native-tls alone, none; the facade's parts one by one), and cargo tree proving
-                   native-tls alone pulls no rustls
+                   native-tls alone pulls no rustls, and HTTP/2 comes only with `http2`
   fuzz [--seconds N] [--target NAME]
                    build the cargo-fuzz targets in fuzz/ (nightly), run each for N s (default 60),
                    print executions and crashes per target; fails on a crash

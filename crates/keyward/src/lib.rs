@@ -18,6 +18,8 @@
 //! - `native-tls`: TLS through the platform's library (OpenSSL on Linux, Secure Transport on
 //!   macOS, SChannel on Windows), for every provider enabled. With `default-features = false` it
 //!   replaces rustls, and no rustls is built; with both on, the platform's library is used.
+//! - `http2`: HTTP/2, offered to servers over TLS (ALPN), for every provider enabled. Off by
+//!   default: every provider's API answers over HTTP/1.1, and HTTP/2 adds about 0.4 MB to an app.
 //!
 //! The proxy (the system's by default), turning it off, and extra root certificates are
 //! `HttpOptions` settings of each provider's client.
