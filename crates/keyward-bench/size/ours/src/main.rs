@@ -14,6 +14,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     let provider = LemonSqueezyProvider::new(client);
     let outcome = provider.validate(ValidateRequest::new(key)).await?;
-    println!("{}", if outcome.is_valid() { "valid" } else { "invalid" });
+    println!(
+        "{}",
+        if outcome.is_valid() {
+            "valid"
+        } else {
+            "invalid"
+        }
+    );
     Ok(())
 }
