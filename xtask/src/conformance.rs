@@ -1,7 +1,7 @@
 //! `cargo xtask conformance dodo`: the Dodo client against Dodo's own OpenAPI document, served by
 //! Stoplight Prism in dynamic mode (random spec-valid responses).
 //!
-//! Installs Prism from the npm registry into `target/prism/` when missing, serves a copy of
+//! Installs Prism from the npm registry into `<target dir>/prism/` when missing, serves a copy of
 //! `fixtures/dodo/openapi.documented.yml` (plus `openapi.create_license_key.yml`, the one
 //! endpoint that document predates) on a free loopback port, runs the ignored test
 //! `crates/keyward-dodo/tests/conformance.rs` against it, and stops Prism whatever happens.
@@ -31,7 +31,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 
 fn dodo() -> Result<(), String> {
     let root = crate::workspace_root();
-    let prism_dir = root.join("target").join("prism");
+    let prism_dir = crate::target_dir::main()?.join("prism");
     let prism = ensure_prism(&prism_dir)?;
     let spec = dodo_spec(&root, &prism_dir)?;
     let port = free_port()?;

@@ -1,6 +1,6 @@
 //! `cargo xtask features`: the feature combinations that matter, checked (`cargo check`, one
-//! target dir), and the TLS choice proved in the dependency tree: with `native-tls` alone no
-//! rustls, with no TLS feature neither stack.
+//! target dir), and the TLS and HTTP/2 choices proved in the dependency tree: with `native-tls`
+//! alone no rustls, with no TLS feature neither stack, HTTP/2 (`h2`) only with `http2`.
 
 use std::process::{Command, Output};
 use std::time::Instant;
@@ -80,12 +80,41 @@ pub(crate) fn run_all() -> Result<(), String> {
         &["--features", FACADE_NATIVE],
         &["rustls"],
     )?;
+    // HTTP/2 is opt-in everywhere but licensectl (whose default turns it on): absent from the
+    // library crates' default trees (dev edges aside: the emulators' server speaks it), present
+    // once `http2` is asked for.
+    for package in tls_packages().filter(|p| *p != "keyward-cli") {
+        let features = if package == "keyward" {
+            "rustls,dodo,lemonsqueezy,devpayr,signed-license,guard,blocking"
+        } else {
+            "rustls"
+        };
+        assert_tree(
+            package,
+            "normal,build,features",
+            &["--features", features],
+            HTTP2,
+        )?;
+        let with_http2 = format!("{features},http2");
+        let tree = tree(
+            package,
+            "normal,build,features",
+            &["--features", &with_http2],
+        )?;
+        if stray_lines(&tree, HTTP2).is_empty() {
+            return Err(format!("{package} with `http2` builds no HTTP/2"));
+        }
+    }
     println!(
         "xtask features: every combination checked in {checked} s, no stray TLS stack ({} s in all)",
         started.elapsed().as_secs()
     );
     Ok(())
 }
+
+/// What HTTP/2 looks like in a `cargo tree --edges features` output: the `h2` crate and
+/// reqwest's (or hyper's) `http2` feature.
+const HTTP2: &[&str] = &["h2 v", "feature \"http2\""];
 
 /// `cargo check` of `packages` with `flags`; a warning fails it too (the rest of CI denies
 /// warnings with every feature on, not in these combinations).
@@ -126,6 +155,22 @@ fn is_warning(line: &str) -> bool {
 /// `banned` (case-insensitive). `rustls-pki-types` is allowed: a crate of certificate and key
 /// types, no TLS code, that reqwest's native-tls path depends on too.
 fn assert_tree(package: &str, edges: &str, flags: &[&str], banned: &[&str]) -> Result<(), String> {
+    let tree = tree(package, edges, flags)?;
+    let stray = stray_lines(&tree, banned);
+    if stray.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "`cargo tree` of {package} ({}) pulls in {}:\n{}",
+            flags.join(" "),
+            banned.join(" or "),
+            stray.join("\n")
+        ))
+    }
+}
+
+/// The output of `cargo tree -e <edges> -p <package> --no-default-features <flags>`.
+fn tree(package: &str, edges: &str, flags: &[&str]) -> Result<String, String> {
     let mut args = vec![
         "tree",
         "--edges",
@@ -143,18 +188,7 @@ fn assert_tree(package: &str, edges: &str, flags: &[&str], banned: &[&str]) -> R
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    let tree = String::from_utf8_lossy(&output.stdout);
-    let stray = stray_lines(&tree, banned);
-    if stray.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "`cargo {}` pulls in {}:\n{}",
-            args.join(" "),
-            banned.join(" or "),
-            stray.join("\n")
-        ))
-    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// The lines of a `cargo tree` output that mention a banned name (rustls-pki-types aside).
@@ -173,7 +207,7 @@ fn stray_lines<'a>(tree: &'a str, banned: &[&str]) -> Vec<&'a str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_warning, stray_lines};
+    use super::{HTTP2, is_warning, stray_lines};
 
     #[test]
     fn warnings_are_recognised() {
@@ -205,6 +239,15 @@ mod tests {
                 &["rustls"]
             )
             .is_empty()
+        );
+    }
+
+    #[test]
+    fn http2_is_the_h2_crate_or_the_http2_feature() {
+        let tree = "keyward-http v0.1.0\n├── reqwest feature \"http2\"\n│   └── h2 v0.4.13\n├── sha2 v0.10.9\n└── hyper feature \"http1\"\n";
+        assert_eq!(
+            stray_lines(tree, HTTP2),
+            vec!["│   └── h2 v0.4.13", "├── reqwest feature \"http2\""]
         );
     }
 }

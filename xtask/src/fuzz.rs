@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::workspace_root;
+use crate::{target_dir, workspace_root};
 
 /// One fuzz target: its name, the dictionary (in `fuzz/dict/`) it runs with, and what seeds its
 /// corpus.
@@ -146,30 +146,17 @@ struct Outcome {
 fn fuzz(targets: &[Target], seconds: u64, profile: Build) -> Result<(), String> {
     let root = workspace_root();
     let dir = root.join("fuzz");
-    // No sanitizer: the workspace forbids `unsafe`, so AddressSanitizer could only catch bugs
-    // in dependencies' unsafe code, at a cost in executions.
-    let (profile_flag, profile_dir) = match profile {
-        Build::Release => ("--release", "release"),
-        Build::Dev => ("--dev", "debug"),
-    };
-    let build = [
-        "+nightly",
-        "fuzz",
-        "build",
-        "--sanitizer",
-        "none",
-        profile_flag,
-    ];
-    println!("$ (cd fuzz && cargo {})", build.join(" "));
+    let build = plan(&dir, &host()?, profile, target_dir::INHERIT)?;
+    println!("$ (cd fuzz && cargo {})", build.args.join(" "));
     let status = Command::new("cargo")
-        .args(build)
+        .args(&build.args)
         .current_dir(&dir)
         .status()
         .map_err(|e| format!("could not start cargo fuzz: {e}"))?;
     if !status.success() {
         return Err(format!("building the fuzz targets failed ({status})"));
     }
-    let bin_dir = dir.join("target").join(host()?).join(profile_dir);
+    let bin_dir = build.bin_dir;
     let mut outcomes = Vec::new();
     for target in targets {
         seed(&root, target)?;
@@ -214,6 +201,47 @@ fn fuzz(targets: &[Target], seconds: u64, profile: Build) -> Result<(), String> 
             .collect::<Vec<_>>()
             .join(", ")
     ))
+}
+
+/// The `cargo fuzz build` arguments and the folder its binaries land in.
+struct FuzzBuild {
+    args: Vec<String>,
+    bin_dir: PathBuf,
+}
+
+/// How the targets in `dir` are built for `host`, with `env` on top of this process's
+/// environment. The target directory is the fuzz workspace's own as cargo resolves it
+/// (`fuzz/target`, or `CARGO_TARGET_DIR` and the like when set), passed to cargo-fuzz explicitly so
+/// the binaries are looked for where they were built.
+fn plan(
+    dir: &Path,
+    host: &str,
+    profile: Build,
+    env: target_dir::EnvOverrides<'_>,
+) -> Result<FuzzBuild, String> {
+    let target_dir = target_dir::of(dir, env)?;
+    // No sanitizer: the workspace forbids `unsafe`, so AddressSanitizer could only catch bugs
+    // in dependencies' unsafe code, at a cost in executions.
+    let (profile_flag, profile_dir) = match profile {
+        Build::Release => ("--release", "release"),
+        Build::Dev => ("--dev", "debug"),
+    };
+    let mut args: Vec<String> = [
+        "+nightly",
+        "fuzz",
+        "build",
+        "--sanitizer",
+        "none",
+        profile_flag,
+    ]
+    .map(String::from)
+    .to_vec();
+    args.push(String::from("--target-dir"));
+    args.push(target_dir.display().to_string());
+    Ok(FuzzBuild {
+        args,
+        bin_dir: target_dir.join(host).join(profile_dir),
+    })
 }
 
 fn run_target(
@@ -420,6 +448,31 @@ mod tests {
         assert_eq!(base64_decode("a!"), None);
         let framed = framed(vec![(String::from("activate.422.json"), b"{}".to_vec())]);
         assert_eq!(framed[0].1, [9, 0, b'{', b'}']);
+    }
+
+    #[test]
+    fn the_fuzz_build_honours_cargo_target_dir() {
+        let dir = workspace_root().join("fuzz");
+        let env = [
+            (
+                "CARGO_TARGET_DIR",
+                Some(std::ffi::OsStr::new("/tmp/kw-fuzz-target")),
+            ),
+            ("CARGO_BUILD_TARGET_DIR", None),
+        ];
+        let build = plan(&dir, "x86_64-unknown-linux-gnu", Build::Dev, &env).unwrap();
+        assert_eq!(
+            build.bin_dir,
+            Path::new("/tmp/kw-fuzz-target/x86_64-unknown-linux-gnu/debug")
+        );
+        let at = build.args.iter().position(|a| a == "--target-dir").unwrap();
+        assert_eq!(build.args[at + 1], "/tmp/kw-fuzz-target");
+        assert!(build.args.contains(&String::from("--dev")));
+        let release = plan(&dir, "aarch64-apple-darwin", Build::Release, &env).unwrap();
+        assert_eq!(
+            release.bin_dir,
+            Path::new("/tmp/kw-fuzz-target/aarch64-apple-darwin/release")
+        );
     }
 
     #[test]

@@ -8,12 +8,14 @@ mod examples;
 mod features;
 mod fuzz;
 mod package;
+mod size;
+mod target_dir;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
-        Some("bench") => bench(),
+        Some("bench") => bench(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
         Some("examples") => examples::run_all(),
         Some("features") => features::run_all(),
@@ -42,8 +44,11 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  bench            ours against a bare reqwest + serde client per call (provider crates and facade),
-                   signed verify against raw aws-lc-rs, peak RSS, redaction, emulator round trips (release)
+  bench [--size]   ours against a bare reqwest + serde client per call (provider crates and facade),
+                   signed verify against raw aws-lc-rs, peak RSS, redaction, emulator round trips (release);
+                   then the size budget: a stripped app validating one Lemon Squeezy key through the
+                   facade against the same with bare reqwest + serde, failing at 1 MB (10^6 bytes)
+                   more or over. --size: the size budget alone
   demo             every provider's emulator on loopback, one licensing flow through one interface
   ci               format check, clippy (warnings denied), the feature combinations, every test,
                    every example (built and run against the emulators), docs (warnings denied;
@@ -53,16 +58,22 @@ tasks:
   examples         build every example, then run each against the emulators (no account)
   features         cargo check of the feature combinations no other step builds (TLS:
                    native-tls alone, none; the facade's parts one by one), and cargo tree proving
-                   native-tls alone pulls no rustls
+                   native-tls alone pulls no rustls, and HTTP/2 comes only with `http2`
   fuzz [--seconds N] [--target NAME]
                    build the cargo-fuzz targets in fuzz/ (nightly), run each for N s (default 60),
                    print executions and crashes per target; fails on a crash
   package          cargo package of every published crate, each verified against the others as
-                   packaged, in a fresh target/package-verify/run-* folder per run
+                   packaged, in a fresh <target dir>/package-verify/run-* folder per run
   conformance dodo the Dodo client against Dodo's own OpenAPI document, served by Prism";
 
-/// The bench binary and the two validate-only children it measures peak RSS of, then the run.
-fn bench() -> Result<(), String> {
+/// The bench binary and the two validate-only children it measures peak RSS of, the run, then
+/// the size budget; with `--size`, the size budget alone.
+fn bench(args: &[String]) -> Result<(), String> {
+    match args {
+        [] => {}
+        [flag] if flag == "--size" => return size::run(),
+        _ => return Err(format!("unknown bench options `{}`", args.join(" "))),
+    }
     run(
         "cargo",
         &[
@@ -79,7 +90,8 @@ fn bench() -> Result<(), String> {
         "cargo",
         &["run", "--quiet", "--release", "--package", "keyward-bench"],
         &[],
-    )
+    )?;
+    size::run()
 }
 
 /// Everything CI checks, in the order that fails fastest.
@@ -139,6 +151,7 @@ fn docs_as_docs_rs() -> Result<(), String> {
         println!("xtask ci: no nightly toolchain: the docs.rs-style docs build is skipped");
         return Ok(());
     }
+    let target_dir = target_dir::main()?.join("docsrs");
     run(
         "cargo",
         &[
@@ -148,7 +161,7 @@ fn docs_as_docs_rs() -> Result<(), String> {
             "--no-deps",
             "--all-features",
             "--target-dir",
-            "target/docsrs",
+            &target_dir.to_string_lossy(),
         ],
         &[("RUSTDOCFLAGS", "--cfg docsrs -D warnings")],
     )

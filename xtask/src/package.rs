@@ -8,7 +8,7 @@
 //! with the same target folder and version numbers verifies the dependents against the first
 //! run's sources (seen on CI, a clean clone at a fixed path with a kept `$CARGO_HOME`: a constant
 //! added to keyward-core since the previous run was "missing"). So each run builds in a target
-//! folder of its own (`target/package-verify/run-<time>-<pid>`), whose registry no earlier run
+//! folder of its own (`<target dir>/package-verify/run-<time>-<pid>`), whose registry no earlier run
 //! can have extracted, and afterwards removes that registry's extraction (found by path in the
 //! run's own dep-info files, so a run elsewhere on the machine is never touched) and, when the
 //! run passed, its folder.
@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 pub(crate) fn run() -> Result<(), String> {
     let root = crate::workspace_root();
     let packages = published(&root.join("crates"))?;
-    let parent = root.join("target").join("package-verify");
+    let parent = crate::target_dir::main()?.join("package-verify");
     // Earlier runs' folders (a failed run keeps its own for a look).
     remove(&parent)?;
     let stamp = std::time::SystemTime::now()

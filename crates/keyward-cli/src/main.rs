@@ -7,6 +7,7 @@
 //! - `native-tls`: TLS through the platform's library (OpenSSL on Linux, Secure Transport on
 //!   macOS, SChannel on Windows): `cargo install keyward-cli --no-default-features --features
 //!   native-tls` builds no rustls.
+//! - `http2` (default): HTTP/2 to the providers, offered over TLS (ALPN).
 //!
 //! The system's proxy (`HTTPS_PROXY`, `NO_PROXY`, …) is followed.
 

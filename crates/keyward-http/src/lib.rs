@@ -35,9 +35,12 @@
 //! - `native-tls`: TLS through the platform's library (OpenSSL on Linux, Secure Transport on
 //!   macOS, SChannel on Windows). With `default-features = false` it replaces rustls, and no
 //!   rustls is built; with both on, the platform's library is used.
+//! - `http2`: HTTP/2, offered to servers over TLS (ALPN). Off by default: every provider's API is
+//!   served over HTTP/1.1 as well, and HTTP/2 adds about 0.7 MB to a stripped app.
 //!
-//! With neither, only plain `http` works. Every provider crate, the facade and licensectl offer
-//! the same two features and forward them here.
+//! With neither TLS feature, only plain `http` works. Every provider crate, the facade and
+//! licensectl offer the same three features and forward them here (licensectl turns `http2` on
+//! by default).
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
