@@ -60,8 +60,17 @@ fn build_and_run(packages: &Path, target: &Path, work: &Path) -> Result<(), Stri
     let app_arg = app.to_string_lossy().into_owned();
     cargo(
         work,
-        &["new", "--quiet", "--bin", "--vcs", "none", "--name", "app", &app_arg],
+        &[
+            "new", "--quiet", "--bin", "--vcs", "none", "--name", "app", &app_arg,
+        ],
     )?;
+    // What crates.io will serve once they are published: every package, patched in first, since
+    // `cargo add` resolves the tree at once.
+    let manifest = app.join("Cargo.toml");
+    let mut toml =
+        std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    toml.push_str(&patch_section(&crates));
+    std::fs::write(&manifest, toml).map_err(|e| format!("{}: {e}", manifest.display()))?;
     let keyward_arg = keyward.to_string_lossy().into_owned();
     cargo(
         &app,
@@ -75,12 +84,9 @@ fn build_and_run(packages: &Path, target: &Path, work: &Path) -> Result<(), Stri
             "lemonsqueezy,blocking",
         ],
     )?;
-    let manifest = app.join("Cargo.toml");
-    let mut toml = std::fs::read_to_string(&manifest)
-        .map_err(|e| format!("{}: {e}", manifest.display()))?;
+    let toml =
+        std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
     check_one_keyward_dependency(&toml)?;
-    toml.push_str(&patch_section(&crates));
-    std::fs::write(&manifest, toml).map_err(|e| format!("{}: {e}", manifest.display()))?;
     let main = app.join("src").join("main.rs");
     std::fs::write(&main, MAIN_RS).map_err(|e| format!("{}: {e}", main.display()))?;
 
@@ -92,7 +98,7 @@ fn build_and_run(packages: &Path, target: &Path, work: &Path) -> Result<(), Stri
 
     let port = free_port()?;
     let emulator = Emulator::start(port)?;
-    emulator.wait_until_listening(Duration::from_secs(600))?;
+    emulator.wait_until_listening(Duration::from_secs(60))?;
     let base_url = format!("http://127.0.0.1:{port}");
     println!("$ LEMONSQUEEZY_BASE_URL={base_url} {}", binary.display());
     let status = Command::new(&binary)
@@ -156,6 +162,9 @@ fn package_name(stem: &str) -> Option<&str> {
 fn check_one_keyward_dependency(manifest: &str) -> Result<(), String> {
     let ours: Vec<&str> = manifest
         .lines()
+        .skip_while(|l| l.trim() != "[dependencies]")
+        .skip(1)
+        .take_while(|l| !l.trim_start().starts_with('['))
         .filter_map(|l| l.split(['=', '.']).next())
         .map(str::trim)
         .filter(|name| *name == "keyward" || name.starts_with("keyward-"))
@@ -215,28 +224,30 @@ struct Emulator {
 
 impl Emulator {
     fn start(port: u16) -> Result<Self, String> {
+        // The workspace as the tests build it (nothing to do after `cargo test --workspace
+        // --all-features`), then its `licensectl`.
+        crate::run(
+            "cargo",
+            &["build", "--quiet", "--workspace", "--all-features"],
+            &[],
+        )?;
+        let licensectl = crate::target_dir::main()?
+            .join("debug")
+            .join(format!("licensectl{}", std::env::consts::EXE_SUFFIX));
         let port_arg = port.to_string();
-        let args = [
-            "run",
-            "--quiet",
-            "--package",
-            "keyward-cli",
-            "--",
-            "emulate",
-            "--lemonsqueezy-port",
-            &port_arg,
-        ];
-        println!("$ cargo {}", args.join(" "));
-        let child = Command::new("cargo")
-            .args(args)
-            .current_dir(crate::workspace_root())
+        println!(
+            "$ {} emulate --lemonsqueezy-port {port_arg}",
+            licensectl.display()
+        );
+        let child = Command::new(&licensectl)
+            .args(["emulate", "--lemonsqueezy-port", &port_arg])
             .stdout(Stdio::null())
             .spawn()
-            .map_err(|e| format!("could not start licensectl emulate: {e}"))?;
+            .map_err(|e| format!("could not start {}: {e}", licensectl.display()))?;
         Ok(Self { child, port })
     }
 
-    /// Waits until the Lemon Squeezy emulator accepts connections (it may be built first).
+    /// Waits until the Lemon Squeezy emulator accepts connections.
     fn wait_until_listening(&self, limit: Duration) -> Result<(), String> {
         let started = Instant::now();
         while started.elapsed() < limit {
@@ -278,6 +289,9 @@ mod tests {
         assert!(check_one_keyward_dependency(one).is_ok());
         let two = format!("{one}keyward-lemonsqueezy = \"0.1.0\"\n");
         assert!(check_one_keyward_dependency(&two).is_err());
+        // The patch table names every package; only the dependencies count.
+        let patched = format!("{one}\n[patch.crates-io]\nkeyward-core = {{ path = \"/c\" }}\n");
+        assert!(check_one_keyward_dependency(&patched).is_ok());
         assert!(check_one_keyward_dependency("[dependencies]\n").is_err());
     }
 
@@ -285,7 +299,10 @@ mod tests {
     fn every_packaged_crate_is_patched_in() {
         let section = patch_section(&[
             (String::from("keyward"), PathBuf::from("/s/keyward-0.1.0")),
-            (String::from("keyward-core"), PathBuf::from("/s/keyward-core-0.1.0")),
+            (
+                String::from("keyward-core"),
+                PathBuf::from("/s/keyward-core-0.1.0"),
+            ),
         ]);
         assert!(section.starts_with("\n[patch.crates-io]\n"));
         assert!(section.contains("keyward = { path = \"/s/keyward-0.1.0\" }\n"));

@@ -43,6 +43,10 @@ const FACADE_FEATURES: &[&str] = &[
     "blocking",
 ];
 
+/// The emulator's providers, each built alone (as an app's dev-dependency on one provider's
+/// emulator builds it), and none.
+const EMULATOR_FEATURES: &[&str] = &["", "dodo", "lemonsqueezy", "devpayr", "signed-license"];
+
 /// The facade with every part on but native-tls for TLS: the tree that must hold no rustls.
 const FACADE_NATIVE: &str = "native-tls,dodo,lemonsqueezy,devpayr,signed-license,guard,blocking";
 
@@ -61,6 +65,13 @@ pub(crate) fn run_all() -> Result<(), String> {
             &["keyward"],
             &["--no-default-features", "--features", &features],
         )?;
+    }
+    for feature in EMULATOR_FEATURES {
+        let mut args = vec!["--no-default-features"];
+        if !feature.is_empty() {
+            args.extend(["--features", feature]);
+        }
+        check(&["keyward-emulator"], &args)?;
     }
     let checked = started.elapsed().as_secs();
     for package in tls_packages() {

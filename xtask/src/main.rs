@@ -3,6 +3,7 @@
 
 use std::process::{Command, ExitCode};
 
+mod app_check;
 mod conformance;
 mod examples;
 mod features;
@@ -63,7 +64,9 @@ tasks:
                    build the cargo-fuzz targets in fuzz/ (nightly), run each for N s (default 60),
                    print executions and crashes per target; fails on a crash
   package          cargo package of every published crate, each verified against the others as
-                   packaged, in a fresh <target dir>/package-verify/run-* folder per run
+                   packaged, in a fresh <target dir>/package-verify/run-* folder per run; then
+                   a new app (cargo new, cargo add keyward --features lemonsqueezy,blocking)
+                   built from those packages activates and validates against licensectl emulate
   conformance dodo the Dodo client against Dodo's own OpenAPI document, served by Prism";
 
 /// The bench binary and the two validate-only children it measures peak RSS of, the run, then

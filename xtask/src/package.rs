@@ -1,5 +1,6 @@
 //! `cargo package` of every published crate, each verified against the others as packaged, the
-//! way a release would build them.
+//! way a release would build them; then a new user's app built from those packages
+//! (`app_check`).
 //!
 //! `cargo package` "publishes" the crates into a temporary local registry inside its target
 //! folder and builds each dependent against it. Cargo extracts those crates into
@@ -31,7 +32,12 @@ pub(crate) fn run() -> Result<(), String> {
     for package in &packages {
         args.extend(["--package", package.as_str()]);
     }
-    let result = crate::run("cargo", &args, &[]);
+    let mut result = crate::run("cargo", &args, &[]);
+    if result.is_ok() {
+        // A new user's app from these packages, built in the same folder (its dependencies are
+        // mostly built there already).
+        result = crate::app_check::run(&target.join("package"), &target);
+    }
     if let Some(cargo_home) = cargo_home() {
         for registry in extracted_registries(&target, &cargo_home) {
             remove_extractions(&registry, &packages)?;
@@ -143,6 +149,35 @@ fn remove(path: &Path) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One name per crate: the folder is the package's name, and no `[lib]` renames the library
+    /// (so `keyward-dodo` is `use keyward_dodo`, in `crates/keyward-dodo`).
+    #[test]
+    fn every_crate_has_one_name() {
+        let crates = crate::workspace_root().join("crates");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&crates).unwrap().flatten() {
+            let Ok(manifest) = std::fs::read_to_string(entry.path().join("Cargo.toml")) else {
+                continue;
+            };
+            let folder = entry.file_name().to_string_lossy().into_owned();
+            let mut section = "";
+            for line in manifest.lines().map(str::trim) {
+                if line.starts_with('[') {
+                    section = line;
+                } else if let Some(name) = line.strip_prefix("name = \"") {
+                    let name = name.trim_end_matches('"');
+                    match section {
+                        "[package]" => assert_eq!(name, folder, "crates/{folder}: package name"),
+                        "[lib]" => panic!("crates/{folder}: [lib] name = {name:?}"),
+                        _ => {}
+                    }
+                }
+            }
+            seen += 1;
+        }
+        assert!(seen >= 10, "{seen} crates read");
+    }
 
     fn ours() -> Vec<String> {
         ["keyward", "keyward-core", "keyward-cli"]

@@ -81,6 +81,10 @@ pub(crate) fn missing_admin_key(provider: Provider, env: &str) -> LicenseError {
 /// `impl LicenseProvider` for an admin type (`$admin { provider: $app }`): each app-side call is
 /// the inner provider's, whose boxed future is handed on as it is (no second box, as an
 /// `async fn` delegation would make); the capabilities are both roles'.
+#[allow(
+    unused_macros,
+    reason = "used by each provider's adapter, none without providers"
+)]
 macro_rules! app_side_of_admin {
     ($admin:ty) => {
         impl keyward_core::LicenseProvider for $admin {
@@ -147,4 +151,8 @@ macro_rules! app_side_of_admin {
         }
     };
 }
+#[allow(
+    unused_imports,
+    reason = "used by each provider's adapter, none without providers"
+)]
 pub(crate) use app_side_of_admin;
