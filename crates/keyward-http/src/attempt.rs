@@ -14,14 +14,16 @@ impl HttpClient {
         request: &Request,
         url: &Url,
     ) -> Result<(u16, http::HeaderMap, Bytes), AttemptError> {
+        // Built as a `reqwest::Request` in place (headers sized once) rather than through a
+        // `RequestBuilder`, which is moved by value at every step.
+        let mut built = reqwest::Request::new(request.method.clone(), url.clone());
+        let headers = built.headers_mut();
+        // (Room for what reqwest and hyper add too: `accept`, `content-length`.)
+        headers.reserve(request.headers.len() + 6);
         // Set per request so that an injected client sends it too.
-        let mut builder = self
-            .inner
-            .client
-            .request(request.method.clone(), url.clone())
-            .header(http::header::USER_AGENT, self.inner.user_agent.clone());
+        headers.append(http::header::USER_AGENT, self.inner.user_agent.clone());
         for (name, value) in &request.headers {
-            builder = builder.header(name, value);
+            headers.append(name, value.clone());
         }
         match &request.auth {
             Some(Auth::Bearer(key)) => {
@@ -32,7 +34,7 @@ impl HttpClient {
                         ))
                     })?;
                 value.set_sensitive(true);
-                builder = builder.header(http::header::AUTHORIZATION, value);
+                headers.append(http::header::AUTHORIZATION, value);
             }
             Some(Auth::Header(name, key)) => {
                 let mut value = http::HeaderValue::from_str(key.expose()).map_err(|_| {
@@ -41,7 +43,7 @@ impl HttpClient {
                     ))
                 })?;
                 value.set_sensitive(true);
-                builder = builder.header(name, value);
+                headers.append(name, value);
             }
             None => {}
         }
@@ -50,11 +52,19 @@ impl HttpClient {
             bytes,
         } = &request.body
         {
-            builder = builder
-                .header(http::header::CONTENT_TYPE, *content_type)
-                .body(bytes.clone());
+            let Some(value) = content_type_value(content_type) else {
+                // Not a valid header value: reqwest's own builder says why, as it always did.
+                return Err(self.unbuildable(request, url, content_type));
+            };
+            headers.append(http::header::CONTENT_TYPE, value);
+            *built.body_mut() = Some(reqwest::Body::from(bytes.clone()));
         }
-        let mut response = builder.send().await.map_err(AttemptError::transport)?;
+        let mut response = self
+            .inner
+            .client
+            .execute(built)
+            .await
+            .map_err(AttemptError::transport)?;
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         let cap = self.inner.options.max_body_bytes;
@@ -101,6 +111,38 @@ impl HttpClient {
             rest.freeze()
         };
         Ok((status, headers, body))
+    }
+}
+
+impl HttpClient {
+    /// The error reqwest's builder gives for a content type that is not a header value.
+    #[cold]
+    fn unbuildable(&self, request: &Request, url: &Url, content_type: &str) -> AttemptError {
+        let built = self
+            .inner
+            .client
+            .request(request.method.clone(), url.clone())
+            .header(http::header::CONTENT_TYPE, content_type)
+            .build();
+        match built {
+            Err(error) => AttemptError::transport(error),
+            Ok(_) => AttemptError::Fatal(LicenseError::invalid_input(
+                "the request could not be built",
+            )),
+        }
+    }
+}
+
+/// A content type as a header value, without copying it when it is plain visible ASCII (every
+/// content type this crate's callers use); `None` when it is not a valid header value.
+fn content_type_value(content_type: &'static str) -> Option<http::HeaderValue> {
+    let visible = content_type
+        .bytes()
+        .all(|b| b == b'\t' || (32..127).contains(&b));
+    if visible {
+        Some(http::HeaderValue::from_static(content_type))
+    } else {
+        http::HeaderValue::from_str(content_type).ok()
     }
 }
 

@@ -195,11 +195,14 @@ impl HttpClient {
             }
             // Wait for a turn within the deadline; a call that never got one was never sent.
             // A free turn is taken at once (no timer); otherwise waited for.
-            let turn = match self.inner.in_flight.try_take() {
-                Some(permit) => Ok(Ok(permit)),
-                None => tokio::time::timeout(remaining, self.inner.in_flight.wait()).await,
+            let (turn, remaining) = match self.inner.in_flight.try_take() {
+                // Taken at once: the time left is the one just read.
+                Some(permit) => (Ok(Ok(permit)), remaining),
+                None => {
+                    let turn = tokio::time::timeout(remaining, self.inner.in_flight.wait()).await;
+                    (turn, options.deadline.saturating_sub(started.elapsed()))
+                }
             };
-            let remaining = options.deadline.saturating_sub(started.elapsed());
             let Ok(Ok(permit)) = turn.map(|t| t.ok().filter(|_| !remaining.is_zero()).ok_or(()))
             else {
                 return Err(self.fail(
@@ -210,7 +213,11 @@ impl HttpClient {
                     Attempt::NotSent,
                 ));
             };
-            let attempt_started = Instant::now();
+            // The attempt's latency is only ever traced: the clock is not read for it when
+            // nothing listens.
+            let span = tracing::Span::current();
+            let traced = !span.is_disabled() || tracing::enabled!(tracing::Level::DEBUG);
+            let attempt_started = traced.then(Instant::now);
             let budget = options.attempt_timeout.min(remaining);
             let outcome = tokio::time::timeout(budget, self.attempt(&request, &url)).await;
             // The connection goes back to hyper's pool from a task of its own once it is ready
@@ -277,15 +284,15 @@ impl HttpClient {
                     (attempt, Ok(response))
                 }
             };
-            let latency = attempt_started.elapsed();
-            let span = tracing::Span::current();
-            span.record("attempts", attempts);
-            let latency_ms = millis(latency);
-            span.record("latency_ms", latency_ms);
-            if let Attempt::Status { status, .. } = attempt {
-                span.record("status", status);
+            if let Some(attempt_started) = attempt_started {
+                span.record("attempts", attempts);
+                let latency_ms = millis(attempt_started.elapsed());
+                span.record("latency_ms", latency_ms);
+                if let Attempt::Status { status, .. } = attempt {
+                    span.record("status", status);
+                }
+                tracing::debug!(attempt = attempts, outcome = ?attempt, latency_ms, "attempt finished");
             }
-            tracing::debug!(attempt = attempts, outcome = ?attempt, latency_ms, "attempt finished");
 
             let succeeded = matches!(&result, Ok(r) if r.is_success());
             if succeeded || !should_retry(request.idempotency, attempt) {

@@ -4,7 +4,9 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration, Utc};
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
+use std::fmt;
 
 use crate::error::{UnsignedReason, VerifyError};
 use crate::keys::{KeyRole, KeySet};
@@ -114,13 +116,13 @@ pub(crate) fn authenticate(
     keys: &KeySet,
     scope: KeyScope,
 ) -> Result<Verified<Payload>, VerifyError> {
-    let Ok(Value::Object(mut outer)) = serde_json::from_slice::<Value>(body) else {
+    let Ok(mut outer) = serde_json::from_slice::<Envelope>(body) else {
         return Err(VerifyError::NotJson);
     };
-    let Some(Value::String(response_base64)) = outer.remove("response_base64") else {
+    let Some(Value::String(response_base64)) = outer.response_base64.take() else {
         return Err(VerifyError::MissingPayload);
     };
-    let signature_text = match outer.remove("signature") {
+    let signature_text = match outer.signature.take() {
         Some(Value::String(s)) => s,
         Some(_) => return Err(VerifyError::Unsigned(UnsignedReason::NotBase64)),
         None => return Err(VerifyError::Unsigned(UnsignedReason::Missing)),
@@ -134,7 +136,7 @@ pub(crate) fn authenticate(
     let signature = STANDARD
         .decode(signature_text.as_bytes())
         .map_err(|_| VerifyError::Unsigned(UnsignedReason::NotBase64))?;
-    let hint = match outer.remove("private_key_used") {
+    let hint = match outer.private_key_used.take() {
         Some(Value::String(s)) => Some(s),
         _ => None,
     };
@@ -168,7 +170,7 @@ pub(crate) fn authenticate(
     // The signed JSON is parsed once: compared with the unsigned copy, then read.
     let signed = Payload::value_of(&json);
     let plain_copy_matches = outer
-        .remove("response")
+        .response
         .map(|plain| signed.as_ref().is_ok_and(|signed| *signed == plain));
     if plain_copy_matches == Some(false) {
         tracing::debug!("the unsigned `response` copy differs from the signed payload; ignored");
@@ -190,9 +192,102 @@ pub(crate) fn authenticate(
     })
 }
 
+/// The envelope's members that verification reads, each as the JSON it was (the last one wins
+/// when a name repeats, as in a parsed object); every other member is skipped unread. Anything
+/// but a JSON object does not decode.
+#[derive(Default)]
+struct Envelope {
+    response_base64: Option<Value>,
+    signature: Option<Value>,
+    private_key_used: Option<Value>,
+    response: Option<Value>,
+}
+
+/// A member name of [`Envelope`].
+enum Member {
+    ResponseBase64,
+    Signature,
+    PrivateKeyUsed,
+    Response,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Member {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Name;
+        impl Visitor<'_> for Name {
+            type Value = Member;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<Member, E> {
+                Ok(match name {
+                    "response_base64" => Member::ResponseBase64,
+                    "signature" => Member::Signature,
+                    "private_key_used" => Member::PrivateKeyUsed,
+                    "response" => Member::Response,
+                    _ => Member::Other,
+                })
+            }
+        }
+        deserializer.deserialize_identifier(Name)
+    }
+}
+
+impl<'de> Deserialize<'de> for Envelope {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> Visitor<'de> for Members {
+            type Value = Envelope;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope, A::Error> {
+                let mut envelope = Envelope::default();
+                while let Some(member) = map.next_key::<Member>()? {
+                    let slot = match member {
+                        Member::ResponseBase64 => &mut envelope.response_base64,
+                        Member::Signature => &mut envelope.signature,
+                        Member::PrivateKeyUsed => &mut envelope.private_key_used,
+                        Member::Response => &mut envelope.response,
+                        Member::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    *slot = Some(map.next_value()?);
+                }
+                Ok(envelope)
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+
 impl KeyRole {
     /// Whether a product key signed.
     pub fn is_product(self) -> bool {
         self == Self::Product
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_envelope_reads_its_members_as_a_parsed_object_would() {
+        let envelope: Envelope = serde_json::from_str(
+            r#"{"signature":1,"extra":{"deep":[1,{"a":null}]},"signature":"s","response":null}"#,
+        )
+        .unwrap();
+        assert_eq!(envelope.signature, Some(Value::from("s")));
+        assert_eq!(envelope.response, Some(Value::Null));
+        assert!(envelope.response_base64.is_none());
+        assert!(envelope.private_key_used.is_none());
+        for not_an_object in ["[1]", "\"text\"", "null", r#"{"a":1} trailing"#, "{"] {
+            assert!(serde_json::from_str::<Envelope>(not_an_object).is_err());
+        }
     }
 }

@@ -148,7 +148,7 @@ fn into_license(key: LicenseApiKey, meta: Option<LicenseApiMeta>) -> LicenseKey 
 
 /// The one mapping of a License API instance, taking it: moved, not copied.
 fn into_instance(instance: LicenseApiInstance, license_id: Option<String>) -> Instance {
-    let mut mapped = Instance::new(instance.id.as_str());
+    let mut mapped = Instance::new(instance.id.0);
     mapped.name = instance.name;
     mapped.license_id = license_id;
     mapped.created_at = instance.created_at;
