@@ -51,14 +51,16 @@ tasks:
                    facade against the same with bare reqwest + serde, failing at 1 MB (10^6 bytes)
                    more or over. --size: the size budget alone
   demo             every provider's emulator on loopback, one licensing flow through one interface
-  ci               format check, clippy (warnings denied), the feature combinations, every test,
-                   every example (built and run against the emulators), docs (warnings denied;
-                   also as docs.rs builds them), cargo deny (bans, licenses, sources), cargo
-                   package of every published crate, the Dodo client against Dodo's OpenAPI
-                   (Prism), and every fuzz target for 5 s (where nightly and cargo-fuzz are installed)
+  ci               format check, clippy (warnings denied), the feature combinations, every test
+                   (and the root-certificate test again over rustls), every example (built and
+                   run against the emulators), docs (warnings denied; also as docs.rs builds
+                   them), cargo deny (bans, licenses, sources), `package` (below, with its
+                   throwaway app), the Dodo client against Dodo's OpenAPI (Prism), and every
+                   fuzz target for 5 s (where nightly and cargo-fuzz are installed)
   examples         build every example, then run each against the emulators (no account)
   features         cargo check of the feature combinations no other step builds (TLS:
-                   native-tls alone, none; the facade's parts one by one), and cargo tree proving
+                   native-tls alone, none; the facade's parts one by one; the emulator's providers one
+                   by one), and cargo tree proving
                    native-tls alone pulls no rustls, and HTTP/2 comes only with `http2`
   fuzz [--seconds N] [--target NAME]
                    build the cargo-fuzz targets in fuzz/ (nightly), run each for N s (default 60),

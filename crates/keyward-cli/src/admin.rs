@@ -173,9 +173,8 @@ mod tests {
 
     #[test]
     fn a_key_file_gives_its_first_line_and_an_empty_one_is_refused() {
-        let dir = std::env::temp_dir().join(format!("licensectl-admin-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("key.txt");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key.txt");
         std::fs::write(&path, "KEY-AAAA-BBBB\nsecond line\n").unwrap();
         let key = read_key_file(path.to_str().unwrap()).unwrap();
         assert_eq!(key.last4(), "BBBB");
@@ -190,6 +189,5 @@ mod tests {
                 .unwrap_err()
                 .is_invalid_input()
         );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,4 +1,5 @@
-//! The one trait every provider is used through, and its request types.
+//! The two traits every provider is used through (the app side and the admin side), and their
+//! request types.
 
 use std::fmt::Debug;
 

@@ -1,7 +1,7 @@
 //! Activate a key on a device, validate it, then free the slot: against the Dodo emulator, so it
 //! runs with no account. Point `base_url` at nothing (the default) to talk to Dodo itself.
 //!
-//! `cargo run -p keyward-dodo --example activate_validate_deactivate`
+//! `cargo run -p keyward-dodo --example dodo_activate_validate_deactivate`
 
 use keyward_core::SecretLicenseKey;
 use keyward_dodo::{Client, DodoErrorExt};

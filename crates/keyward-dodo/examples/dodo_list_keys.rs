@@ -1,7 +1,7 @@
 //! List every license key, page after page, with the admin API (bearer API key): against the Dodo
 //! emulator, so it runs with no account.
 //!
-//! `cargo run -p keyward-dodo --example list_keys`
+//! `cargo run -p keyward-dodo --example dodo_list_keys`
 
 use futures_util::TryStreamExt;
 use keyward_dodo::{Client, ListLicenseKeys};

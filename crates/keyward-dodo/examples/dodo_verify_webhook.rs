@@ -2,7 +2,7 @@
 //! `"{webhook-id}.{webhook-timestamp}.{body}"`) and read the `license_key.created` event. The
 //! delivery is signed here the way Dodo signs it, so it runs with no account.
 //!
-//! `cargo run -p keyward-dodo --example verify_webhook`
+//! `cargo run -p keyward-dodo --example dodo_verify_webhook`
 
 use aws_lc_rs::hmac;
 use base64::Engine;

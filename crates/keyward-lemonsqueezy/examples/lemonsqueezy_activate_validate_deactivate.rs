@@ -1,7 +1,7 @@
 //! Activate a key on a device, validate it, then free the slot: against the Lemon Squeezy
 //! emulator, so it runs with no account. Leave `base_url` out to talk to Lemon Squeezy itself.
 //!
-//! `cargo run -p keyward-lemonsqueezy --example activate_validate_deactivate`
+//! `cargo run -p keyward-lemonsqueezy --example lemonsqueezy_activate_validate_deactivate`
 
 use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed};
 use keyward_lemonsqueezy::{Client, Refusal, SecretLicenseKey};

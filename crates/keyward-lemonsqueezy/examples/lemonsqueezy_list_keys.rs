@@ -1,7 +1,7 @@
 //! List every license key, page after page, with the admin API (bearer API key): against the
 //! Lemon Squeezy emulator, so it runs with no account.
 //!
-//! `cargo run -p keyward-lemonsqueezy --example list_keys`
+//! `cargo run -p keyward-lemonsqueezy --example lemonsqueezy_list_keys`
 
 use futures_util::TryStreamExt;
 use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed};

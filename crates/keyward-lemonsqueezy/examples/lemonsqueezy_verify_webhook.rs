@@ -2,7 +2,7 @@
 //! read the `license_key_created` event. The delivery is signed here with
 //! `keyward_lemonsqueezy::webhooks::sign`, the way Lemon Squeezy signs it, so it runs with no account.
 //!
-//! `cargo run -p keyward-lemonsqueezy --example verify_webhook`
+//! `cargo run -p keyward-lemonsqueezy --example lemonsqueezy_verify_webhook`
 
 use keyward_lemonsqueezy::webhooks::{self, WebhookKind, WebhookSecret};
 

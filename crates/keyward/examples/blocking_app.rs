@@ -4,7 +4,7 @@
 //! Only the emulator, which stands in for Dodo Payments here, needs an async runtime: it runs on
 //! one of its own.
 //!
-//! `cargo run -p keyward --features blocking --example blocking_app`
+//! `cargo run -p keyward --features blocking,dodo --example blocking_app`
 
 use std::sync::Arc;
 

@@ -4,7 +4,8 @@
 //! so it runs with no account; in an app, the base URL and API key would come from configuration
 //! too.
 //!
-//! `KEYWARD_PROVIDER=lemonsqueezy cargo run -p keyward --example provider_from_env`
+//! `KEYWARD_PROVIDER=lemonsqueezy cargo run -p keyward --example provider_from_env \
+//!     --features dodo,lemonsqueezy,devpayr,signed-license`
 
 use std::sync::Arc;
 

@@ -31,8 +31,8 @@
 //!   default: each provider's API is served over HTTP/1.1 as well, and HTTP/2 adds about
 //!   0.7 MB to a stripped app.
 //!
-//! The default builds the neutral model and TLS only: `cargo add keyward --features
-//! lemonsqueezy`. The proxy (the system's by default), turning it off, and extra root
+//! The default builds the neutral model only, with `rustls` chosen as the TLS of every provider
+//! you turn on: `cargo add keyward --features lemonsqueezy`. The proxy (the system's by default), turning it off, and extra root
 //! certificates are `HttpOptions` settings of each provider's client.
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -110,7 +110,16 @@ pub use keyward_core::{
     UpdateRequest, ValidateRequest, ValidationOutcome,
 };
 
-/// The README's examples, compiled as doctests.
-#[cfg(doctest)]
+/// The README's examples, compiled as doctests (they use every provider, the guard and the
+/// blocking API).
+#[cfg(all(
+    doctest,
+    feature = "dodo",
+    feature = "lemonsqueezy",
+    feature = "devpayr",
+    feature = "signed-license",
+    feature = "guard",
+    feature = "blocking"
+))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

@@ -164,13 +164,10 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<SeedFile, String> {
-        let dir = std::env::temp_dir().join(format!("licensectl-seed-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(format!("{}.json", text.len()));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("seed.json");
         std::fs::write(&path, text).unwrap();
-        let out = read(&path);
-        let _ = std::fs::remove_file(&path);
-        out
+        read(&path)
     }
 
     #[test]

@@ -174,10 +174,8 @@ mod tests {
 
     #[test]
     fn records_survive_a_torn_line_and_a_reopen() {
-        let dir = std::env::temp_dir().join(format!("licensectl-journal-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("journal.jsonl");
-        let _ = std::fs::remove_file(&path);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
         assert!(read(&path, "lemonsqueezy", "dodo").unwrap().is_empty());
         let mut journal = Journal::open(&path).unwrap();
         journal.append(&record("1", Done::Created)).unwrap();
@@ -202,6 +200,5 @@ mod tests {
         std::fs::write(&path, "{}\n{\"x\":1}\n").unwrap();
         let err = read(&path, "lemonsqueezy", "dodo").unwrap_err().to_string();
         assert!(err.contains("line 1"), "{err}");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,5 +1,5 @@
-//! DevPayr behind [`LicenseProvider`]: the runtime has-paid check and the license management
-//! endpoints of one project, through the `devpayr` crate.
+//! DevPayr behind [`LicenseProvider`] (the runtime has-paid check) and [`LicenseAdmin`] (the
+//! license management endpoints of one project), through the `keyward-devpayr` crate.
 
 pub mod mapping;
 use self::mapping as map;
@@ -22,18 +22,21 @@ use crate::adapters::common::{is_empty_metadata, missing_admin_key, unsupported_
 /// `validate` is DevPayr's runtime check (`POST /project/has-paid` with the license key; no API
 /// key needed): the domain checked is the request's `instance_name` (else its `instance_id`, else
 /// the provider's [`domain`](Self::domain)). `get`, `list`, `create` and `update` manage the
-/// project's licenses with the client's API key. DevPayr has no activations (domains register
+/// project's licenses with the client's API key: they are [`DevPayrAdmin`]'s, from
+/// [`admin`](Self::admin). DevPayr has no activations (domains register
 /// themselves on first use in `license_domains` mode), so `activate`, `deactivate` and
 /// `instances` are unsupported; it has no license update either, so `update` can only revoke
 /// (`disabled: Some(true)`) and reactivate (`Some(false)`).
 ///
 /// ```no_run
+/// use std::sync::Arc;
+///
 /// use keyward::{DevPayrProvider, LicenseProvider, ValidateRequest};
 ///
 /// # async fn run() -> Result<(), keyward::LicenseError> {
 /// let client = keyward::devpayr::Client::builder().api_key("gk_1_…").build()?;
-/// let provider: Box<dyn LicenseProvider> =
-///     Box::new(DevPayrProvider::new(client, 2).domain("app.example.com"));
+/// let provider: Arc<dyn LicenseProvider> =
+///     Arc::new(DevPayrProvider::new(client, 2).domain("app.example.com"));
 /// let outcome = provider
 ///     .validate(ValidateRequest::new("019ae9f4-18b2-706b-b728-3f77c6bd9217"))
 ///     .await?;

@@ -1,5 +1,6 @@
 //! Dodo Payments behind [`LicenseProvider`]: the public activate / validate / deactivate
-//! endpoints and the admin license-key and instance endpoints of the `dodo` crate, with
+//! endpoints ([`DodoProvider`]) and the admin license-key and instance endpoints ([`DodoAdmin`])
+//! of the `keyward-dodo` crate (`keyward::dodo`), with
 //! entitlement grants where Dodo removes a deprecated key endpoint.
 
 pub mod mapping;
@@ -39,6 +40,8 @@ use crate::adapters::common::{
 /// [`client`](Self::client).
 ///
 /// ```no_run
+/// use std::sync::Arc;
+///
 /// use keyward::{DodoProvider, LicenseProvider, ValidateRequest};
 ///
 /// # async fn run() -> Result<(), keyward::LicenseError> {
@@ -46,7 +49,7 @@ use crate::adapters::common::{
 ///     .environment(keyward::dodo::Environment::TestMode)
 ///     .api_key("sk_test_…")
 ///     .build()?;
-/// let provider: Box<dyn LicenseProvider> = Box::new(DodoProvider::new(client));
+/// let provider: Arc<dyn LicenseProvider> = Arc::new(DodoProvider::new(client));
 /// let outcome = provider.validate(ValidateRequest::new("2b1f8e2d-c41e-4e8f")).await?;
 /// println!("valid: {}", outcome.is_valid());
 /// # Ok(()) }

@@ -1,5 +1,5 @@
-//! Lemon Squeezy behind [`LicenseProvider`]: the License API for validate, activate and
-//! deactivate; the JSON:API (with an API key) for get, list, update and instances.
+//! Lemon Squeezy behind [`LicenseProvider`] (the License API: validate, activate, deactivate)
+//! and [`LicenseAdmin`] (the JSON:API, with an API key: get, list, update, instances).
 
 pub mod mapping;
 
@@ -19,12 +19,15 @@ const PROVIDER: Provider = Provider::LemonSqueezy;
 
 /// Lemon Squeezy as a [`LicenseProvider`].
 ///
-/// Built from a [`keyward::lemonsqueezy::Client`](crate::lemonsqueezy::Client) client. Bind the client to your store/product/variant
-/// (`expect_store`, `expect_product`, `expect_variant`): Lemon Squeezy validates keys of any
-/// product, and a key of another product then answers `Invalid { ProductMismatch }`. The
-/// License API calls need no API key; `get`, `list`, `update` and `instances` do.
+/// Built from a [`keyward::lemonsqueezy::Client`](crate::lemonsqueezy::Client). Bind the client
+/// to your store/product/variant (`expect_store`, `expect_product`, `expect_variant`): Lemon
+/// Squeezy validates keys of any product, and a key of another product then answers
+/// `Invalid { ProductMismatch }`. The License API calls need no API key; `get`, `list`,
+/// `update` and `instances` do: they are [`LemonSqueezyAdmin`]'s, from [`admin`](Self::admin).
 ///
 /// ```no_run
+/// use std::sync::Arc;
+///
 /// use keyward::{LemonSqueezyProvider, LicenseProvider, ValidateRequest};
 ///
 /// # async fn run() -> Result<(), keyward::LicenseError> {
@@ -33,7 +36,7 @@ const PROVIDER: Provider = Provider::LemonSqueezy;
 ///     .expect_store(1)
 ///     .expect_product(4)
 ///     .build()?;
-/// let provider: Box<dyn LicenseProvider> = Box::new(LemonSqueezyProvider::new(client));
+/// let provider: Arc<dyn LicenseProvider> = Arc::new(LemonSqueezyProvider::new(client));
 /// let outcome = provider.validate(ValidateRequest::new("38b1460a-…")).await?;
 /// println!("valid: {}", outcome.is_valid());
 /// # Ok(()) }

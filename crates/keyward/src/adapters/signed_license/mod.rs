@@ -27,6 +27,8 @@ const PROVIDER: Provider = Provider::SignedLicense;
 /// product with [`with_product_id`](Self::with_product_id) to `create` keys without naming it.
 ///
 /// ```no_run
+/// use std::sync::Arc;
+///
 /// use keyward::{ActivateRequest, LicenseProvider, SignedLicenseProvider};
 /// use keyward::signed_license::{KeySet, PublicKey};
 ///
@@ -38,8 +40,8 @@ const PROVIDER: Provider = Provider::SignedLicense;
 ///     .keys(KeySet::new(PublicKey::from_pem("product-1", &pem)?))
 ///     .product_id(1)
 ///     .build()?;
-/// let provider: Box<dyn LicenseProvider> =
-///     Box::new(SignedLicenseProvider::new(client).with_product_id(1));
+/// let provider: Arc<dyn LicenseProvider> =
+///     Arc::new(SignedLicenseProvider::new(client).with_product_id(1));
 /// let outcome = provider
 ///     .activate(ActivateRequest::new("3a343c8a-…", "example.com"))
 ///     .await?;
