@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! `keyward::events`: Dodo and Lemon Squeezy webhooks as `LicenseEvent`s, every refusal typed,
 //! no panic on any input.
+#![cfg(all(feature = "dodo", feature = "lemonsqueezy"))]
 
 #[path = "events/dodo.rs"]
 mod dodo_events;

@@ -1,6 +1,7 @@
 //! The migration window over the Dodo emulator (new) and the Lemon Squeezy emulator (old): keys
 //! not yet moved keep working, and an activation is spent only where the key lives.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg(all(feature = "dodo", feature = "lemonsqueezy"))]
 
 use std::sync::Arc;
 
