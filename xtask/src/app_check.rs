@@ -4,10 +4,11 @@
 //! against `licensectl emulate` with no other keyward dependency. It proves that one dependency
 //! is enough and that the packages, not only the workspace, build.
 
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+
+use crate::emulate::{DEMO_KEY, LemonSqueezy};
+use crate::package::package_name;
 
 /// The app's `src/main.rs`: what the root README's "A taste" does, blocking.
 const MAIN_RS: &str = r#"//! A throwaway app: one keyward dependency, Lemon Squeezy, the blocking API.
@@ -32,9 +33,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 "#;
 
-/// The key `licensectl emulate` seeds Lemon Squeezy with when no seed file is given.
-const DEMO_KEY: &str = "DEMO-7F3A-41C2-9B8E-5D60";
-
 /// Builds and runs the app from the `.crate` files in `packages` (`cargo package`'s output),
 /// building in `target` (shared with the package verification, whose dependencies it reuses).
 pub(crate) fn run(packages: &Path, target: &Path) -> Result<(), String> {
@@ -58,11 +56,13 @@ fn build_and_run(packages: &Path, target: &Path, work: &Path) -> Result<(), Stri
     // Outside the repository, so `cargo new` joins no workspace.
     let app = work.join("app");
     let app_arg = app.to_string_lossy().into_owned();
-    cargo(
+    crate::run_in(
         work,
+        "cargo",
         &[
             "new", "--quiet", "--bin", "--vcs", "none", "--name", "app", &app_arg,
         ],
+        &[],
     )?;
     // What crates.io will serve once they are published: every package, patched in first, since
     // `cargo add` resolves the tree at once.
@@ -72,8 +72,9 @@ fn build_and_run(packages: &Path, target: &Path, work: &Path) -> Result<(), Stri
     toml.push_str(&patch_section(&crates));
     std::fs::write(&manifest, toml).map_err(|e| format!("{}: {e}", manifest.display()))?;
     let keyward_arg = keyward.to_string_lossy().into_owned();
-    cargo(
+    crate::run_in(
         &app,
+        "cargo",
         &[
             "add",
             "--quiet",
@@ -83,6 +84,7 @@ fn build_and_run(packages: &Path, target: &Path, work: &Path) -> Result<(), Stri
             "--features",
             "lemonsqueezy,blocking",
         ],
+        &[],
     )?;
     let toml =
         std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
@@ -91,15 +93,18 @@ fn build_and_run(packages: &Path, target: &Path, work: &Path) -> Result<(), Stri
     std::fs::write(&main, MAIN_RS).map_err(|e| format!("{}: {e}", main.display()))?;
 
     let target_arg = target.to_string_lossy().into_owned();
-    cargo(&app, &["build", "--quiet", "--target-dir", &target_arg])?;
+    crate::run_in(
+        &app,
+        "cargo",
+        &["build", "--quiet", "--target-dir", &target_arg],
+        &[],
+    )?;
     let binary = target
         .join("debug")
         .join(format!("app{}", std::env::consts::EXE_SUFFIX));
 
-    let port = free_port()?;
-    let emulator = Emulator::start(port)?;
-    emulator.wait_until_listening(Duration::from_secs(60))?;
-    let base_url = format!("http://127.0.0.1:{port}");
+    let emulator = LemonSqueezy::start()?;
+    let base_url = emulator.base_url();
     println!("$ LEMONSQUEEZY_BASE_URL={base_url} {}", binary.display());
     let status = Command::new(&binary)
         .env("LEMONSQUEEZY_BASE_URL", &base_url)
@@ -146,18 +151,6 @@ fn extract_all(packages: &Path, sources: &Path) -> Result<Vec<(String, PathBuf)>
     Ok(crates)
 }
 
-/// `keyward-core` of `keyward-core-0.1.0`: the name ends before the first `-<digit>`.
-fn package_name(stem: &str) -> Option<&str> {
-    stem.match_indices('-')
-        .find(|(i, _)| {
-            stem[i + 1..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_digit())
-        })
-        .map(|(i, _)| &stem[..i])
-}
-
 /// The app's manifest after `cargo add` has exactly one keyward dependency: `keyward`.
 fn check_one_keyward_dependency(manifest: &str) -> Result<(), String> {
     let ours: Vec<&str> = manifest
@@ -189,99 +182,9 @@ fn patch_section(crates: &[(String, PathBuf)]) -> String {
     section
 }
 
-/// Runs cargo in `dir`, failing on a non-zero exit.
-fn cargo(dir: &Path, args: &[&str]) -> Result<(), String> {
-    println!("$ (in {}) cargo {}", dir.display(), args.join(" "));
-    let status = Command::new("cargo")
-        .args(args)
-        .current_dir(dir)
-        // The user's target folder is for the workspace; each call here says its own.
-        .env_remove("CARGO_TARGET_DIR")
-        .status()
-        .map_err(|e| format!("could not start cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`cargo {}` failed ({status})", args.join(" ")))
-    }
-}
-
-/// A loopback port free right now.
-fn free_port() -> Result<u16, String> {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .map_err(|e| format!("no free loopback port: {e}"))?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(|e| format!("no free loopback port: {e}"))
-}
-
-/// `licensectl emulate` in the background (the demo's keys), stopped when dropped.
-struct Emulator {
-    child: Child,
-    port: u16,
-}
-
-impl Emulator {
-    fn start(port: u16) -> Result<Self, String> {
-        // The workspace as the tests build it (nothing to do after `cargo test --workspace
-        // --all-features`), then its `licensectl`.
-        crate::run(
-            "cargo",
-            &["build", "--quiet", "--workspace", "--all-features"],
-            &[],
-        )?;
-        let licensectl = crate::target_dir::main()?
-            .join("debug")
-            .join(format!("licensectl{}", std::env::consts::EXE_SUFFIX));
-        let port_arg = port.to_string();
-        println!(
-            "$ {} emulate --lemonsqueezy-port {port_arg}",
-            licensectl.display()
-        );
-        let child = Command::new(&licensectl)
-            .args(["emulate", "--lemonsqueezy-port", &port_arg])
-            .stdout(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("could not start {}: {e}", licensectl.display()))?;
-        Ok(Self { child, port })
-    }
-
-    /// Waits until the Lemon Squeezy emulator accepts connections.
-    fn wait_until_listening(&self, limit: Duration) -> Result<(), String> {
-        let started = Instant::now();
-        while started.elapsed() < limit {
-            if TcpStream::connect((Ipv4Addr::LOCALHOST, self.port)).is_ok() {
-                return Ok(());
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        Err(format!(
-            "licensectl emulate did not listen on port {} within {} s",
-            self.port,
-            limit.as_secs()
-        ))
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn package_names_end_before_the_version() {
-        assert_eq!(package_name("keyward-core-0.1.0"), Some("keyward-core"));
-        assert_eq!(package_name("keyward-0.1.0"), Some("keyward"));
-        assert_eq!(package_name("keyward-cli-12.3.4-rc.1"), Some("keyward-cli"));
-        assert_eq!(package_name("keyward"), None);
-    }
 
     #[test]
     fn the_app_may_name_keyward_alone() {

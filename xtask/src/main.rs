@@ -5,6 +5,7 @@ use std::process::{Command, ExitCode};
 
 mod app_check;
 mod conformance;
+mod emulate;
 mod examples;
 mod features;
 mod fuzz;
@@ -182,11 +183,24 @@ pub(crate) fn nightly() -> bool {
 
 /// Runs a command in the workspace root, failing on a non-zero exit.
 fn run(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    run_in(&workspace_root(), program, args, env)
+}
+
+/// Runs a command in `dir`, failing on a non-zero exit.
+fn run_in(
+    dir: &std::path::Path,
+    program: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<(), String> {
+    if dir != workspace_root() {
+        println!("$ cd {}", dir.display());
+    }
     println!("$ {program} {}", args.join(" "));
     let status = Command::new(program)
         .args(args)
         .envs(env.iter().copied())
-        .current_dir(workspace_root())
+        .current_dir(dir)
         .status()
         .map_err(|e| format!("could not start `{program}`: {e}"))?;
     if status.success() {

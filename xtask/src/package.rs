@@ -129,12 +129,19 @@ fn remove_extractions(registry: &Path, packages: &[String]) -> Result<(), String
 
 /// Whether an extracted folder name is `<one of ours>-<version>`.
 fn is_ours(folder: &str, packages: &[String]) -> bool {
-    packages.iter().any(|name| {
-        folder
-            .strip_prefix(name.as_str())
-            .and_then(|rest| rest.strip_prefix('-'))
-            .is_some_and(|version| version.starts_with(|c: char| c.is_ascii_digit()))
-    })
+    package_name(folder).is_some_and(|name| packages.iter().any(|p| p == name))
+}
+
+/// `keyward-core` of `keyward-core-0.1.0`: the name ends before the first `-<digit>`.
+pub(crate) fn package_name(stem: &str) -> Option<&str> {
+    stem.match_indices('-')
+        .find(|(i, _)| {
+            stem[i + 1..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit())
+        })
+        .map(|(i, _)| &stem[..i])
 }
 
 fn remove(path: &Path) -> Result<(), String> {
@@ -149,6 +156,14 @@ fn remove(path: &Path) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn package_names_end_before_the_version() {
+        assert_eq!(package_name("keyward-core-0.1.0"), Some("keyward-core"));
+        assert_eq!(package_name("keyward-0.1.0"), Some("keyward"));
+        assert_eq!(package_name("keyward-cli-12.3.4-rc.1"), Some("keyward-cli"));
+        assert_eq!(package_name("keyward"), None);
+    }
 
     /// One name per crate: the folder is the package's name, and no `[lib]` renames the library
     /// (so `keyward-dodo` is `use keyward_dodo`, in `crates/keyward-dodo`).
