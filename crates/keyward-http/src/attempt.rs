@@ -1,5 +1,7 @@
 //! One attempt: send the request, read the status and headers, read the body up to the cap.
 
+use std::borrow::Cow;
+
 use bytes::{Bytes, BytesMut};
 use keyward_core::{ErrorKind, LicenseError};
 use url::Url;
@@ -25,27 +27,22 @@ impl HttpClient {
         for (name, value) in &request.headers {
             headers.append(name, value.clone());
         }
-        match &request.auth {
-            Some(Auth::Bearer(key)) => {
-                let mut value = http::HeaderValue::from_str(&format!("Bearer {}", key.expose()))
-                    .map_err(|_| {
-                        AttemptError::Fatal(LicenseError::config(
-                            "the API key cannot be sent in a header",
-                        ))
-                    })?;
-                value.set_sensitive(true);
-                headers.append(http::header::AUTHORIZATION, value);
-            }
-            Some(Auth::Header(name, key)) => {
-                let mut value = http::HeaderValue::from_str(key.expose()).map_err(|_| {
-                    AttemptError::Fatal(LicenseError::config(
-                        "the API key cannot be sent in a header",
-                    ))
-                })?;
-                value.set_sensitive(true);
-                headers.append(name, value);
-            }
-            None => {}
+        let auth = match &request.auth {
+            Some(Auth::Bearer(key)) => Some((
+                http::header::AUTHORIZATION,
+                Cow::Owned(format!("Bearer {}", key.expose())),
+            )),
+            Some(Auth::Header(name, key)) => Some((name.clone(), Cow::Borrowed(key.expose()))),
+            None => None,
+        };
+        if let Some((name, text)) = auth {
+            let mut value = http::HeaderValue::from_str(&text).map_err(|_| {
+                AttemptError::Fatal(LicenseError::config(
+                    "the API key cannot be sent in a header",
+                ))
+            })?;
+            value.set_sensitive(true);
+            headers.append(name, value);
         }
         if let Body::Bytes {
             content_type,
