@@ -44,6 +44,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod answer_date;
 mod attempt;
 mod base_url;
 mod client;
@@ -57,6 +58,7 @@ mod retry;
 mod scaffold;
 mod turns;
 
+pub use answer_date::{answer_date, observe_answer_date};
 pub use client::{ClientIdentity, HttpClient, ProviderErrorParser};
 /// The redaction path every crate shares (it lives in `keyward-core`).
 pub use keyward_core::{

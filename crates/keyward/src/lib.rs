@@ -104,7 +104,7 @@ pub mod mapping {
 
 pub use keyward_core::{
     ActivateRequest, ActivationOutcome, ApiKey, Capabilities, Clock, CreateRequest, Customer,
-    DeactivateRequest, ErrorKind, FixedClock, Instance, InstancesRequest, InvalidReason,
+    DeactivateRequest, ErrorKind, FixedClock, Instance, InstancesRequest, InvalidReason, Lease,
     LicenseAdmin, LicenseError, LicenseKey, LicenseProvider, LicenseStatus, ListRequest, Page,
     PageToken, Patch, ProductRef, Provider, PurchaseRefs, SecretLicenseKey, SystemClock,
     UpdateRequest, ValidateRequest, ValidationOutcome,

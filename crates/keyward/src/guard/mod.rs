@@ -5,7 +5,11 @@
 //! - A sealed state file per (provider, license key): the last valid online answer, HMAC-sealed
 //!   with the [`AppSecret`] and the fingerprint, written atomically, owner-only.
 //! - [`decide`]: the one pure decision (stored state, fresh answer or error, now, [`Policy`]) →
-//!   [`Verdict`].
+//!   [`Verdict`]. Time is the provider's where it states one (a signed lease's timestamp, else
+//!   the HTTP `Date`); the local clock measures only the time elapsed since.
+//! - A signed [`Lease`](keyward_core::Lease), where the provider signs its answers
+//!   (GetKeyManager): kept in the state, verified again by the provider before every use;
+//!   offline grace never outlasts it.
 //! - [`Revalidation`]: background rechecks with jitter and offline backoff; subscribe to verdict
 //!   changes; stops when dropped.
 //!
@@ -39,13 +43,13 @@ mod verdict;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use keyward_core::{Clock, LicenseError, LicenseProvider, SecretLicenseKey, SystemClock};
 
-pub use self::decide::{Decision, Fresh, StateChange, decide, earns_grace};
+pub use self::decide::{Decision, Fresh, StateChange, decide, is_authoritative};
 pub use self::fingerprint::Fingerprint;
-pub use self::policy::{OnRollback, Policy};
+pub use self::policy::{GraceOn, MIN_RETRY, MIN_REVALIDATE_EVERY, OnRollback, Policy, PolicyError};
 pub use self::revalidate::Revalidation;
 pub use self::seal::{AppSecret, Unsealed};
 pub use self::state::{LicenseFacts, StoredState};
@@ -72,6 +76,9 @@ struct Inner {
     /// One check at a time per guard: a second caller waits and then sees the first one's
     /// state (so two first checks never activate twice).
     checking: tokio::sync::Mutex<()>,
+    /// Every read-decide-write of the state file, by `check` and `verdict` alike, one at a time
+    /// (held only around that, never across a request).
+    deciding: Mutex<()>,
 }
 
 impl Guard {
@@ -98,13 +105,12 @@ impl Guard {
         let _one_at_a_time = self.inner.checking.lock().await;
         let stored = self.load();
         let fresh = self.question().ask(stored.as_ref()).await;
-        self.settle(stored.as_ref(), &fresh)
+        self.settle(&fresh)
     }
 
     /// The verdict from the stored state alone, without asking the provider.
     pub fn verdict(&self) -> Verdict {
-        let stored = self.load();
-        self.settle(stored.as_ref(), &Fresh::NotAsked)
+        self.settle(&Fresh::NotAsked)
     }
 
     /// [`check`](Self::check) when the last online check is older than the policy's
@@ -115,14 +121,14 @@ impl Guard {
         let now = self.inner.clock.now();
         let tolerance = self.inner.policy.clock_tolerance;
         let fresh_enough = stored.as_ref().is_some_and(|s| {
-            now - s.checked_at < self.inner.policy.revalidate_every
-                && s.latest_seen_at <= now + tolerance
+            let (at, rolled_back) = s.judge_time(now, tolerance);
+            at - s.checked_at < self.inner.policy.revalidate_every && !rolled_back
         });
         if fresh_enough {
-            self.settle(stored.as_ref(), &Fresh::NotAsked)
+            self.settle(&Fresh::NotAsked)
         } else {
             let fresh = self.question().ask(stored.as_ref()).await;
-            self.settle(stored.as_ref(), &fresh)
+            self.settle(&fresh)
         }
     }
 
@@ -136,7 +142,8 @@ impl Guard {
         self.inner.file.path()
     }
 
-    /// The stored state, or why there is none.
+    /// The stored state as sealed, or why there is none (its lease is verified only when the
+    /// guard decides from it).
     pub fn stored_state(&self) -> Result<StoredState, Unsealed> {
         self.inner.file.load()
     }
@@ -160,22 +167,46 @@ impl Guard {
         }
     }
 
+    /// The stored state, its lease verified again by the provider (the times are taken from the
+    /// verified proof). A lease that does not verify makes the whole state unusable.
     fn load(&self) -> Option<StoredState> {
-        match self.inner.file.load() {
-            Ok(state) => Some(state),
-            Err(Unsealed::Missing) => None,
-            Err(why) => {
-                tracing::info!(provider = self.inner.file.provider(), %why, "state file not used");
-                None
-            }
-        }
+        let why = match self.inner.file.load() {
+            Ok(mut state) => match state.lease.take() {
+                None => return Some(state),
+                Some(kept) => match self
+                    .inner
+                    .provider
+                    .verify_lease(&self.inner.key, &kept.proof)
+                {
+                    Ok(verified) => {
+                        state.lease = Some(verified);
+                        return Some(state);
+                    }
+                    Err(error) => {
+                        tracing::info!(provider = self.inner.file.provider(), %error, "lease refused");
+                        Unsealed::BadLease
+                    }
+                },
+            },
+            Err(Unsealed::Missing) => return None,
+            Err(why) => why,
+        };
+        tracing::info!(provider = self.inner.file.provider(), %why, "state file not used");
+        None
     }
 
-    /// Decides at the clock's time and applies the state change; a failed write or removal
-    /// leaves the verdict standing and flags it.
-    fn settle(&self, stored: Option<&StoredState>, fresh: &Fresh) -> Verdict {
+    /// Loads the state, decides at the clock's time and applies the state change, under the
+    /// `deciding` lock; a failed write or removal leaves the verdict standing and flags it.
+    fn settle(&self, fresh: &Fresh) -> Verdict {
+        let _one_writer = self
+            .inner
+            .deciding
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let stored = self.load();
         let now = self.inner.clock.now();
-        let Decision { mut verdict, state } = decide(stored, fresh, now, &self.inner.policy);
+        let Decision { mut verdict, state } =
+            decide(stored.as_ref(), fresh, now, &self.inner.policy);
         let file = &self.inner.file;
         let written = match state {
             StateChange::Keep => Ok(()),
@@ -264,7 +295,8 @@ impl GuardBuilder {
         self
     }
 
-    /// The guard; a missing or empty setting is a configuration error.
+    /// The guard; a missing or empty setting, or a policy [`Policy::validate`] refuses, is a
+    /// configuration error (its source is the [`PolicyError`]).
     pub fn build(self) -> Result<Guard, LicenseError> {
         let secret = self
             .secret
@@ -279,6 +311,9 @@ impl GuardBuilder {
         if self.key.is_empty() {
             return Err(LicenseError::invalid_input("the license key is empty"));
         }
+        self.policy
+            .validate()
+            .map_err(|e| LicenseError::config(e.to_string()).with_source(e))?;
         let provider_name = self.provider.provider().as_str();
         let sealer = Sealer::new(&secret, &fingerprint, provider_name, &self.key);
         Ok(Guard {
@@ -291,6 +326,7 @@ impl GuardBuilder {
                 clock: self.clock,
                 validate_name: self.validate_name,
                 checking: tokio::sync::Mutex::new(()),
+                deciding: Mutex::new(()),
             }),
         })
     }

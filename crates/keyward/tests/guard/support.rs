@@ -303,6 +303,12 @@ pub async fn answering(status: u16) -> MockServer {
     server
 }
 
+/// Whether `left` is `expected`, or less by under a second: a signed lease ends a grace period
+/// after its signed time, which is in whole seconds.
+pub fn about(left: Option<chrono::TimeDelta>, expected: chrono::TimeDelta) -> bool {
+    left.is_some_and(|l| l <= expected && l > expected - chrono::TimeDelta::seconds(1))
+}
+
 pub fn files_in(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
