@@ -230,7 +230,12 @@ impl Rig {
     }
 }
 
-fn provider(kind: Kind, base_url: &str, api_key: &str, pem: Option<&str>) -> Arc<dyn LicenseAdmin> {
+pub fn provider(
+    kind: Kind,
+    base_url: &str,
+    api_key: &str,
+    pem: Option<&str>,
+) -> Arc<dyn LicenseAdmin> {
     match kind {
         Kind::Dodo => Arc::new(
             DodoProvider::new(
