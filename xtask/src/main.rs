@@ -1,5 +1,5 @@
-//! Project automation: `cargo xtask ci | demo | bench | conformance | examples | features | fuzz |
-//! package`.
+//! Project automation: `cargo xtask ci | demo | bench | conformance | examples | faketime |
+//! features | fuzz | package`.
 
 use std::process::{Command, ExitCode};
 
@@ -7,6 +7,7 @@ mod app_check;
 mod conformance;
 mod emulate;
 mod examples;
+mod faketime;
 mod features;
 mod fuzz;
 mod package;
@@ -20,6 +21,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
         Some("examples") => examples::run_all(),
+        Some("faketime") => faketime::run(),
         Some("features") => features::run_all(),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("package") => package::run(),
@@ -54,11 +56,15 @@ tasks:
   demo             every provider's emulator on loopback, one licensing flow through one interface
   ci               format check, clippy (warnings denied), the feature combinations, every test
                    (and the root-certificate test again over rustls), every example (built and
-                   run against the emulators), docs (warnings denied; also as docs.rs builds
-                   them), cargo deny (bans, licenses, sources), `package` (below, with its
+                   run against the emulators), the guard under `faketime`, docs (warnings
+                   denied; also as docs.rs builds them), cargo deny (bans, licenses, sources), `package` (below, with its
                    throwaway app), the Dodo client against Dodo's OpenAPI (Prism), and every
                    fuzz target for 5 s (where nightly and cargo-fuzz are installed)
   examples         build every example, then run each against the emulators (no account)
+  faketime         the guard end to end under Debian's `faketime` against licensectl emulate: a
+                   year-ahead boot then corrected stays licensed; a restored state copy under a
+                   faked clock is granted at most until the signed lease's end (skipped, with a
+                   message, where faketime is not installed)
   features         cargo check of the feature combinations no other step builds (TLS:
                    native-tls alone, none; the facade's parts one by one; the emulator's providers one
                    by one), and cargo tree proving
@@ -132,6 +138,7 @@ fn ci() -> Result<(), String> {
         &[],
     )?;
     examples::run_all()?;
+    faketime::run()?;
     run(
         "cargo",
         &["doc", "--workspace", "--no-deps", "--all-features"],

@@ -214,15 +214,18 @@ impl LicenseProvider for SignedLicenseProvider {
 
     /// `POST /verify` for the identifier `instance_id` (else `instance_name`). Valid (200) only
     /// when the key is active on that identifier, with the verified envelope as a signed
-    /// [`Lease`] (signed at the payload's timestamp, no signed end); a refusal code is `Invalid`
-    /// with its reason.
+    /// [`Lease`] (signed at the payload's timestamp, no signed end; none when the payload echoes
+    /// the key, which would then be kept on disk); a refusal code is `Invalid` with its reason.
     async fn validate(&self, request: ValidateRequest) -> Result<ValidationOutcome, LicenseError> {
         let identifier = identifier(&request)?;
         let reply = self.client.verify(&request.key, identifier).await?;
         Ok(match reply.answer() {
             Answer::Done(()) => {
                 let outcome = ValidationOutcome::valid(None, Some(instance(identifier)));
-                match lease(reply.verified()) {
+                let verified = reply.verified();
+                // A proof that echoes the key would write it to disk (base64 is not a secret).
+                let echoes_key = verified.value().json().contains(request.key.expose());
+                match lease(verified).filter(|_| !echoes_key) {
                     Some(lease) => outcome.with_lease(lease),
                     None => outcome,
                 }
