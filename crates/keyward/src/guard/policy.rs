@@ -16,8 +16,10 @@ pub const MIN_RETRY: TimeDelta = TimeDelta::seconds(1);
 pub enum OnRollback {
     /// Refuse to license offline until the clock is right again (an online answer still counts).
     Deny,
-    /// Only flag it on the verdict. Grace is counted on the latest time seen, never on the
-    /// rolled-back clock, so winding the clock back gains nothing either way.
+    /// Only flag it on the verdict. Grace is counted on the latest time seen and on from there,
+    /// never on the rolled-back clock, so winding the clock back under a state the guard keeps
+    /// gains nothing (a restored copy of the state is another matter: see the facade README's
+    /// threat model).
     Flag,
 }
 
@@ -90,7 +92,7 @@ impl std::error::Error for PolicyError {}
 /// | `jitter_percent` | 10 | spreads the checks of many machines started together (after an outage, a release) |
 /// | `grace_on` | [`GraceOn::AnyFailure`] | a paying user behind a proxy, a captive portal or a provider's schema change keeps working; only the provider's own "not valid" ends a license |
 /// | `clock_tolerance` | 1 hour | clocks get corrected by NTP and jump on suspend/resume or dual boot; smaller moves are not rollbacks |
-/// | `on_rollback` | [`OnRollback::Flag`] | dual-boot machines, dead CMOS batteries and wrong time zones set clocks back innocently; since grace is counted on the latest time seen, flagging costs nothing and locks out no one |
+/// | `on_rollback` | [`OnRollback::Flag`] | dual-boot machines, dead CMOS batteries and wrong time zones set clocks back innocently; since grace is counted on the latest time seen and on from there, flagging locks out no one |
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Policy {
