@@ -12,6 +12,8 @@
 //!   certificates;
 //! - errors that keep status, request id, retry delay and a redacted body, and say whether a
 //!   request may have been applied;
+//! - the provider's clock: the `Date` of the answers of an observed call
+//!   ([`observe_answer_date`]);
 //! - a tracing span per request (provider, operation, attempts, status, latency), never bodies or
 //!   secrets.
 //!
