@@ -32,6 +32,7 @@
 //! ```
 
 mod ask;
+mod builder;
 mod decide;
 mod fingerprint;
 mod policy;
@@ -42,11 +43,12 @@ mod store;
 mod verdict;
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use keyward_core::{Clock, LicenseError, LicenseProvider, SecretLicenseKey, SystemClock};
+use keyward_core::{Clock, LicenseProvider, SecretLicenseKey};
 
+pub use self::builder::GuardBuilder;
 pub use self::decide::{Decision, Fresh, StateChange, decide, is_authoritative};
 pub use self::fingerprint::Fingerprint;
 pub use self::policy::{GraceOn, MIN_RETRY, MIN_REVALIDATE_EVERY, OnRollback, Policy, PolicyError};
@@ -56,7 +58,6 @@ pub use self::state::{LicenseFacts, StoredState};
 pub use self::verdict::{DenyReason, Flags, Grace, Source, Standing, Verdict};
 
 use self::ask::Question;
-use self::seal::Sealer;
 use self::store::StateFile;
 
 /// The guard of one license key on one machine. Cheap to clone (an `Arc` inside).
@@ -87,16 +88,7 @@ impl Guard {
         provider: Arc<dyn LicenseProvider>,
         key: impl Into<SecretLicenseKey>,
     ) -> GuardBuilder {
-        GuardBuilder {
-            provider,
-            key: key.into(),
-            secret: None,
-            fingerprint: None,
-            state_dir: None,
-            policy: Policy::default(),
-            clock: Arc::new(SystemClock),
-            validate_name: None,
-        }
+        GuardBuilder::new(provider, key.into())
     }
 
     /// Asks the provider (activating this machine once if the provider has activations), then
@@ -142,10 +134,22 @@ impl Guard {
         self.inner.file.path()
     }
 
-    /// The stored state as sealed, or why there is none (its lease is verified only when the
-    /// guard decides from it).
+    /// The stored state, or why there is none (its lease, if any, verified again by the
+    /// provider).
     pub fn stored_state(&self) -> Result<StoredState, Unsealed> {
-        self.inner.file.load()
+        let mut state = self.inner.file.load()?;
+        if let Some(kept) = state.lease.take() {
+            let verified = self
+                .inner
+                .provider
+                .verify_lease(&self.inner.key, &kept.proof)
+                .map_err(|error| {
+                    tracing::info!(provider = self.inner.file.provider(), %error, "lease refused");
+                    Unsealed::BadLease
+                })?;
+            state.lease = Some(verified);
+        }
+        Ok(state)
     }
 
     /// The name this machine activates under.
@@ -167,32 +171,16 @@ impl Guard {
         }
     }
 
-    /// The stored state, its lease verified again by the provider (the times are taken from the
-    /// verified proof). A lease that does not verify makes the whole state unusable.
+    /// The stored state the guard decides from: `None` when there is none or it is refused.
     fn load(&self) -> Option<StoredState> {
-        let why = match self.inner.file.load() {
-            Ok(mut state) => match state.lease.take() {
-                None => return Some(state),
-                Some(kept) => match self
-                    .inner
-                    .provider
-                    .verify_lease(&self.inner.key, &kept.proof)
-                {
-                    Ok(verified) => {
-                        state.lease = Some(verified);
-                        return Some(state);
-                    }
-                    Err(error) => {
-                        tracing::info!(provider = self.inner.file.provider(), %error, "lease refused");
-                        Unsealed::BadLease
-                    }
-                },
-            },
-            Err(Unsealed::Missing) => return None,
-            Err(why) => why,
-        };
-        tracing::info!(provider = self.inner.file.provider(), %why, "state file not used");
-        None
+        match self.stored_state() {
+            Ok(state) => Some(state),
+            Err(Unsealed::Missing) => None,
+            Err(why) => {
+                tracing::info!(provider = self.inner.file.provider(), %why, "state file not used");
+                None
+            }
+        }
     }
 
     /// Loads the state, decides at the clock's time and applies the state change, under the
@@ -236,108 +224,6 @@ impl fmt::Debug for Guard {
             .field("fingerprint", &self.inner.fingerprint)
             .field("state_path", &self.inner.file.path())
             .field("policy", &self.inner.policy)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Builds a [`Guard`]; the app secret, fingerprint and state directory are required.
-pub struct GuardBuilder {
-    provider: Arc<dyn LicenseProvider>,
-    key: SecretLicenseKey,
-    secret: Option<AppSecret>,
-    fingerprint: Option<Fingerprint>,
-    state_dir: Option<PathBuf>,
-    policy: Policy,
-    clock: Arc<dyn Clock>,
-    validate_name: Option<String>,
-}
-
-impl GuardBuilder {
-    /// The app's secret for sealing the state file (at least 16 bytes).
-    pub fn app_secret(mut self, secret: impl AsRef<[u8]>) -> Result<Self, LicenseError> {
-        self.secret = Some(AppSecret::new(secret)?);
-        Ok(self)
-    }
-
-    /// This machine's fingerprint ([`Fingerprint::this_machine`], or an override).
-    #[must_use]
-    pub fn fingerprint(mut self, fingerprint: Fingerprint) -> Self {
-        self.fingerprint = Some(fingerprint);
-        self
-    }
-
-    /// The directory the state file lives in (created when first written).
-    #[must_use]
-    pub fn state_dir(mut self, dir: impl Into<PathBuf>) -> Self {
-        self.state_dir = Some(dir.into());
-        self
-    }
-
-    /// The policy (default [`Policy::default`]).
-    #[must_use]
-    pub fn policy(mut self, policy: Policy) -> Self {
-        self.policy = policy;
-        self
-    }
-
-    /// The clock (default the system clock).
-    #[must_use]
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
-    }
-
-    /// A name to validate for, for providers that bind a license to a name the app chooses
-    /// rather than to an activation (DevPayr's domain).
-    #[must_use]
-    pub fn validate_name(mut self, name: impl Into<String>) -> Self {
-        self.validate_name = Some(name.into());
-        self
-    }
-
-    /// The guard; a missing or empty setting, or a policy [`Policy::validate`] refuses, is a
-    /// configuration error (its source is the [`PolicyError`]).
-    pub fn build(self) -> Result<Guard, LicenseError> {
-        let secret = self
-            .secret
-            .ok_or_else(|| LicenseError::config("the guard needs an app secret"))?;
-        let fingerprint = self
-            .fingerprint
-            .ok_or_else(|| LicenseError::config("the guard needs a machine fingerprint"))?;
-        let dir = self
-            .state_dir
-            .filter(|d| !d.as_os_str().is_empty())
-            .ok_or_else(|| LicenseError::config("the guard needs a state directory"))?;
-        if self.key.is_empty() {
-            return Err(LicenseError::invalid_input("the license key is empty"));
-        }
-        self.policy
-            .validate()
-            .map_err(|e| LicenseError::config(e.to_string()).with_source(e))?;
-        let provider_name = self.provider.provider().as_str();
-        let sealer = Sealer::new(&secret, &fingerprint, provider_name, &self.key);
-        Ok(Guard {
-            inner: Arc::new(Inner {
-                provider: self.provider,
-                key: self.key,
-                fingerprint,
-                file: StateFile::new(&dir, sealer),
-                policy: self.policy,
-                clock: self.clock,
-                validate_name: self.validate_name,
-                checking: tokio::sync::Mutex::new(()),
-                deciding: Mutex::new(()),
-            }),
-        })
-    }
-}
-
-impl fmt::Debug for GuardBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GuardBuilder")
-            .field("secret", &self.secret)
-            .field("fingerprint", &self.fingerprint)
-            .field("state_dir", &self.state_dir)
             .finish_non_exhaustive()
     }
 }
