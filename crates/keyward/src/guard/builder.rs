@@ -79,7 +79,7 @@ impl GuardBuilder {
     }
 
     /// The guard; a missing or empty setting, or a policy [`Policy::validate`] refuses, is a
-    /// configuration error (its source is the [`PolicyError`]).
+    /// configuration error (its source is the [`PolicyError`](super::PolicyError)).
     pub fn build(self) -> Result<Guard, LicenseError> {
         let secret = self
             .secret
