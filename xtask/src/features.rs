@@ -14,6 +14,7 @@ const TOGETHER: &[&str] = &[
     "keyward-http",
     "keyward-dodo",
     "keyward-lemonsqueezy",
+    "keyward-polar",
     "keyward-devpayr",
     "keyward-signed-license",
     "keyward-cli",

@@ -331,6 +331,9 @@ impl HttpClient {
             })?;
             path.pop_if_empty();
             path.extend(&request.segments);
+            if request.trailing_slash {
+                path.push("");
+            }
         }
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&request.query);

@@ -60,6 +60,8 @@ pub struct Request {
     /// Why the request cannot be sent (a bad header name given to a builder step that cannot
     /// fail); reported by `send` before anything leaves.
     pub(crate) unsendable: Option<String>,
+    /// Whether the path ends in `/` (`/v1/license-keys/`), for APIs whose routes do.
+    pub(crate) trailing_slash: bool,
 }
 
 impl Request {
@@ -103,7 +105,15 @@ impl Request {
             idempotency,
             redactor: Redactor::default(),
             unsendable: None,
+            trailing_slash: false,
         })
+    }
+
+    /// Ends the path in `/`, for routes declared that way (Polar's `/v1/license-keys/`); the
+    /// segments stay non-empty.
+    pub fn trailing_slash(mut self) -> Self {
+        self.trailing_slash = true;
+        self
     }
 
     /// A GET request.

@@ -1,0 +1,108 @@
+//! `LicenseKeyActivationBase` and the three shapes built on it: `ValidatedLicenseKey`,
+//! `LicenseKeyActivationRead` and `LicenseKeyWithActivations`.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use keyward_core::{AttachRaw, RawJson};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::LicenseKey;
+
+/// One activation (a device) of a key (`LicenseKeyActivationBase`). Polar stores the
+/// activation's `conditions` but never returns them.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Activation {
+    /// The activation id (a UUID): store it to validate or deactivate this device later.
+    pub id: String,
+    /// The key activated.
+    pub license_key_id: String,
+    /// The label sent on activation.
+    pub label: String,
+    /// The metadata sent on activation (string, number or boolean values).
+    #[serde(default, deserialize_with = "keyward_core::de::null_as_default")]
+    pub meta: BTreeMap<String, Value>,
+    /// When the activation was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    #[serde(default)]
+    pub modified_at: Option<DateTime<Utc>>,
+    /// The JSON Polar sent for this activation, as received.
+    #[serde(skip)]
+    pub raw: RawJson,
+}
+
+keyward_core::attach_raw!(Activation);
+
+/// The answer of validate (`ValidatedLicenseKey`): the key, and the activation when an
+/// `activation_id` was sent. Polar answers 200 only for a usable key; every refusal is an error
+/// (see [`Refusal`](crate::Refusal)).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ValidatedLicenseKey {
+    /// The key (its `raw` is the whole answer).
+    #[serde(flatten)]
+    pub license_key: LicenseKey,
+    /// The activation validated, when one was named.
+    #[serde(default)]
+    pub activation: Option<Activation>,
+    /// The JSON Polar sent, as received (holds the key: never logged).
+    #[serde(skip)]
+    pub raw: RawJson,
+}
+
+/// The answer of activate and of the admin activation get (`LicenseKeyActivationRead`): the new
+/// activation with its key.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ActivatedLicenseKey {
+    /// The activation (its `raw` is the whole answer).
+    #[serde(flatten)]
+    pub activation: Activation,
+    /// The key it belongs to.
+    pub license_key: LicenseKey,
+    /// The JSON Polar sent, as received (holds the key: never logged).
+    #[serde(skip)]
+    pub raw: RawJson,
+}
+
+/// A key with its activations (`LicenseKeyWithActivations`), from the admin get.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct LicenseKeyWithActivations {
+    /// The key (its `raw` is the whole answer).
+    #[serde(flatten)]
+    pub license_key: LicenseKey,
+    /// Its live (not deactivated) activations.
+    #[serde(default, deserialize_with = "keyward_core::de::null_as_default")]
+    pub activations: Vec<Activation>,
+    /// The JSON Polar sent, as received (holds the key: never logged).
+    #[serde(skip)]
+    pub raw: RawJson,
+}
+
+impl AttachRaw for ValidatedLicenseKey {
+    fn attach_raw(&mut self, raw: RawJson) {
+        self.license_key.attach_raw(raw.clone());
+        self.activation.attach_raw(raw.at("/activation"));
+        self.raw = raw;
+    }
+}
+
+impl AttachRaw for ActivatedLicenseKey {
+    fn attach_raw(&mut self, raw: RawJson) {
+        self.activation.attach_raw(raw.clone());
+        self.license_key.attach_raw(raw.at("/license_key"));
+        self.raw = raw;
+    }
+}
+
+impl AttachRaw for LicenseKeyWithActivations {
+    fn attach_raw(&mut self, raw: RawJson) {
+        self.license_key.attach_raw(raw.clone());
+        self.activations.attach_raw(raw.at("/activations"));
+        self.raw = raw;
+    }
+}
