@@ -1,10 +1,16 @@
-//! `cargo xtask conformance dodo`: the Dodo client against Dodo's own OpenAPI document, served by
-//! Stoplight Prism in dynamic mode (random spec-valid responses).
+//! `cargo xtask conformance dodo|polar|all`: a provider client against the provider's own
+//! OpenAPI document, served by Stoplight Prism in dynamic mode (random spec-valid responses).
 //!
-//! Installs Prism from the npm registry into `<target dir>/prism/` when missing, serves a copy of
-//! `fixtures/dodo/openapi.documented.yml` (plus `openapi.create_license_key.yml`, the one
-//! endpoint that document predates) on a free loopback port, runs the ignored test
-//! `crates/keyward-dodo/tests/conformance.rs` against it, and stops Prism whatever happens.
+//! Installs Prism from the npm registry into `<target dir>/prism/` when missing, serves the
+//! suite's document (prepared into that folder) on a free loopback port, runs the suite's
+//! ignored test `crates/<package>/tests/conformance.rs` against it, and stops Prism whatever
+//! happens.
+//!
+//! - dodo: `fixtures/dodo/openapi.documented.yml`, plus `openapi.create_license_key.yml`, the
+//!   one endpoint that document predates;
+//! - polar: `fixtures/polar/openapi.license-keys.json` (OpenAPI 3.1), with JSON Schema 2020-12's
+//!   `prefixItems` (a customer's `tax_id` tuple) written as the older tuple form `items: [...]`,
+//!   the one keyword Prism's response generator cannot read.
 
 use std::fs::{self, File};
 use std::io::{Read, Write};
@@ -14,28 +20,63 @@ use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// The Prism release the suite was written against (npm package spec).
+/// The Prism release the suites were written against (npm package spec).
 const PRISM_PACKAGE: &str = "@stoplight/prism-cli@5.14.2";
 
 /// How long Prism may take to start (it parses a 16 000-line document).
 const STARTUP: Duration = Duration::from_secs(120);
 
-/// Runs a conformance suite: `args` are the words after `conformance` (`["dodo"]`).
+/// One provider's conformance run.
+struct Suite {
+    /// The word after `conformance`, and the prefix of Prism's files.
+    name: &'static str,
+    /// The package whose `conformance` test runs.
+    package: &'static str,
+    /// The prefix of the `<PREFIX>_PRISM_URL` and `<PREFIX>_PRISM_LOG` variables.
+    env_prefix: &'static str,
+    /// Writes the document Prism serves into the folder given; returns its path.
+    spec: fn(&Path, &Path) -> Result<PathBuf, String>,
+}
+
+const SUITES: &[Suite] = &[
+    Suite {
+        name: "dodo",
+        package: "keyward-dodo",
+        env_prefix: "DODO",
+        spec: dodo_spec,
+    },
+    Suite {
+        name: "polar",
+        package: "keyward-polar",
+        env_prefix: "POLAR",
+        spec: polar_spec,
+    },
+];
+
+/// Runs a conformance suite: `args` are the words after `conformance` (`["dodo"]`, `["all"]`).
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    let known = || SUITES.iter().map(|s| s.name).collect::<Vec<_>>().join("|");
     match args.first().map(String::as_str) {
-        Some("dodo") => dodo(),
-        Some(other) => Err(format!("no conformance suite for `{other}` (known: dodo)")),
-        None => Err("usage: cargo xtask conformance dodo".to_owned()),
+        Some("all") => SUITES.iter().try_for_each(suite),
+        Some(name) => match SUITES.iter().find(|s| s.name == name) {
+            Some(found) => suite(found),
+            None => Err(format!(
+                "no conformance suite for `{name}` (known: {}, all)",
+                known()
+            )),
+        },
+        None => Err(format!("usage: cargo xtask conformance {}|all", known())),
     }
 }
 
-fn dodo() -> Result<(), String> {
+fn suite(suite: &Suite) -> Result<(), String> {
+    let name = suite.name;
     let root = crate::workspace_root();
     let prism_dir = crate::target_dir::main()?.join("prism");
     let prism = ensure_prism(&prism_dir)?;
-    let spec = dodo_spec(&root, &prism_dir)?;
+    let spec = (suite.spec)(&root, &prism_dir)?;
     let port = free_port()?;
-    let log_path = prism_dir.join("dodo-prism.log");
+    let log_path = prism_dir.join(format!("{name}-prism.log"));
     let log = File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
     let log_err = log.try_clone().map_err(|e| e.to_string())?;
     println!("$ prism mock -d -h 127.0.0.1 -p {port} {}", spec.display());
@@ -52,7 +93,7 @@ fn dodo() -> Result<(), String> {
     wait_until_ready(&mut guard.0, port, &log_path)?;
     let url = format!("http://127.0.0.1:{port}");
     println!(
-        "prism is serving Dodo's OpenAPI at {url} (log: {})",
+        "prism is serving {name}'s OpenAPI at {url} (log: {})",
         log_path.display()
     );
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
@@ -60,24 +101,24 @@ fn dodo() -> Result<(), String> {
         .args([
             "test",
             "-p",
-            "keyward-dodo",
+            suite.package,
             "--test",
             "conformance",
             "--",
             "--ignored",
             "--nocapture",
         ])
-        .env("DODO_PRISM_URL", &url)
-        .env("DODO_PRISM_LOG", &log_path)
+        .env(format!("{}_PRISM_URL", suite.env_prefix), &url)
+        .env(format!("{}_PRISM_LOG", suite.env_prefix), &log_path)
         .status()
         .map_err(|e| format!("could not run cargo test: {e}"))?;
     drop(guard);
     if status.success() {
-        println!("xtask conformance dodo: passed");
+        println!("xtask conformance {name}: passed");
         Ok(())
     } else {
         Err(format!(
-            "the dodo conformance test failed ({status}); Prism's log: {}",
+            "the {name} conformance test failed ({status}); Prism's log: {}",
             log_path.display()
         ))
     }
@@ -141,6 +182,19 @@ fn dodo_spec(root: &Path, out_dir: &Path) -> Result<PathBuf, String> {
     merged.push_str(&document[at..]);
     let path = out_dir.join("dodo-openapi.yml");
     fs::write(&path, merged).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}
+
+/// Polar's trimmed document, with `prefixItems` in the tuple form Prism's generator reads.
+fn polar_spec(root: &Path, out_dir: &Path) -> Result<PathBuf, String> {
+    let source = root
+        .join("fixtures")
+        .join("polar")
+        .join("openapi.license-keys.json");
+    let document = fs::read_to_string(&source).map_err(|e| format!("{}: {e}", source.display()))?;
+    let path = out_dir.join("polar-openapi.json");
+    let prepared = document.replace("\"prefixItems\":", "\"items\":");
+    fs::write(&path, prepared).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(path)
 }
 

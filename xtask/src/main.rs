@@ -76,7 +76,8 @@ tasks:
                    packaged, in a fresh <target dir>/package-verify/run-* folder per run; then
                    a new app (cargo new, cargo add keyward --features lemonsqueezy,blocking)
                    built from those packages activates and validates against licensectl emulate
-  conformance dodo the Dodo client against Dodo's own OpenAPI document, served by Prism";
+  conformance dodo|polar|all
+                   a provider client against the provider's own OpenAPI document, served by Prism";
 
 /// The bench binary and the two validate-only children it measures peak RSS of, the run, then
 /// the size budget; with `--size`, the size budget alone.
@@ -151,7 +152,7 @@ fn ci() -> Result<(), String> {
         &[],
     )?;
     package::run()?;
-    conformance::run(&[String::from("dodo")])?;
+    conformance::run(&[String::from("all")])?;
     fuzz::ci()?;
     println!("xtask ci: all checks passed");
     Ok(())

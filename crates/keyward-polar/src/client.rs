@@ -94,7 +94,14 @@ impl Client {
 
     /// The public customer-portal endpoints (validate, activate, deactivate); no token sent.
     pub fn licenses(&self) -> Licenses {
-        Licenses::new(self.clone())
+        Licenses::new(self.clone(), false)
+    }
+
+    /// The same three calls through their authenticated twins (`/v1/license-keys/validate`, …),
+    /// sent with the access token (`license_keys:write`): for servers, which Polar asks not to
+    /// use the rate-limited public routes.
+    pub fn authenticated_licenses(&self) -> Licenses {
+        Licenses::new(self.clone(), true)
     }
 
     /// The license-key admin endpoints (organization access token).

@@ -1,9 +1,11 @@
-//! The public customer-portal endpoints: validate, activate, deactivate. They need no token (the
-//! organization id scopes the key lookup) and this crate sends none, so an app can call them.
-//! Polar rate-limits them to 3 requests a second per client (a 60 s block after that).
+//! Validate, activate, deactivate: the public customer-portal endpoints, which need no token (the
+//! organization id scopes the key lookup; this crate sends none, so an app can call them) and
+//! which Polar rate-limits to 3 requests a second per client (a 60 s block after that); or
+//! their authenticated twins under `/v1/license-keys/`, for servers, with the same bodies,
+//! answers and errors and no such limit.
 
 use keyward_core::{LicenseError, SecretLicenseKey};
-use keyward_http::{Idempotency, Request};
+use keyward_http::{Idempotency, Request, Response};
 use serde::Serialize;
 
 use crate::client::Client;
@@ -14,10 +16,12 @@ use crate::models::{
     ValidatedLicenseKey,
 };
 
-/// The public license endpoints; from [`Client::licenses`].
+/// Validate, activate, deactivate; from [`Client::licenses`] (public) or
+/// [`Client::authenticated_licenses`] (with the access token).
 #[derive(Debug, Clone)]
 pub struct Licenses {
     client: Client,
+    authenticated: bool,
 }
 
 #[derive(Serialize)]
@@ -28,18 +32,33 @@ struct WithKey<'a, T> {
     options: &'a T,
 }
 
-const PORTAL: [&str; 3] = ["v1", "customer-portal", "license-keys"];
-
-fn route(action: &str) -> [&str; 4] {
-    [PORTAL[0], PORTAL[1], PORTAL[2], action]
-}
-
 impl Licenses {
-    pub(crate) fn new(client: Client) -> Self {
-        Self { client }
+    pub(crate) fn new(client: Client, authenticated: bool) -> Self {
+        Self {
+            client,
+            authenticated,
+        }
     }
 
-    /// `POST /v1/customer-portal/license-keys/validate`: 200 with the key (and the activation,
+    /// The path of `action`: `/v1/customer-portal/license-keys/…` or `/v1/license-keys/…`.
+    fn route<'a>(&self, action: &'a str) -> Vec<&'a str> {
+        if self.authenticated {
+            vec!["v1", "license-keys", action]
+        } else {
+            vec!["v1", "customer-portal", "license-keys", action]
+        }
+    }
+
+    async fn send(&self, request: Request) -> Result<Response, LicenseError> {
+        let response = if self.authenticated {
+            self.client.send_admin(request).await?
+        } else {
+            self.client.send_public(request).await?
+        };
+        check(response)
+    }
+
+    /// `POST …/license-keys/validate`: 200 with the key (and the activation,
     /// when one was named) only when the key is usable. Counts a validation; counts usage only
     /// when [`increment_usage`](ValidateLicenseKey::increment_usage) is set.
     ///
@@ -54,7 +73,7 @@ impl Licenses {
     ) -> Result<ValidatedLicenseKey, LicenseError> {
         require_key(key, op::VALIDATE)?;
         let options = options.checked(op::VALIDATE)?;
-        let mut request = Request::post(op::VALIDATE, route("validate"))?;
+        let mut request = Request::post(op::VALIDATE, self.route("validate"))?;
         if options.spends_nothing() {
             request = request.idempotency_override(Idempotency::Idempotent);
         }
@@ -63,10 +82,10 @@ impl Licenses {
             organization_id: self.client.organization_id(),
             options: &options,
         })?;
-        check(self.client.send_public(request).await?)?.model()
+        self.send(request).await?.model()
     }
 
-    /// `POST /v1/customer-portal/license-keys/activate`: creates an activation (a device); 200
+    /// `POST …/license-keys/activate`: creates an activation (a device); 200
     /// with it and its key. Store [`Activation::id`](crate::Activation::id) to validate and
     /// deactivate this device. Every call creates a new activation.
     ///
@@ -81,17 +100,17 @@ impl Licenses {
     ) -> Result<ActivatedLicenseKey, LicenseError> {
         require_key(key, op::ACTIVATE)?;
         activation.check(op::ACTIVATE)?;
-        let request = Request::post(op::ACTIVATE, route("activate"))?
+        let request = Request::post(op::ACTIVATE, self.route("activate"))?
             .redact(key.expose())
             .json(&WithKey {
                 key: key.expose(),
                 organization_id: self.client.organization_id(),
                 options: activation,
             })?;
-        check(self.client.send_public(request).await?)?.model()
+        self.send(request).await?.model()
     }
 
-    /// `POST /v1/customer-portal/license-keys/deactivate`: removes the activation; 204.
+    /// `POST …/license-keys/deactivate`: removes the activation; 204.
     ///
     /// Errors: 404 when the key or the (live) activation is unknown, so a second deactivate of
     /// the same activation is a 404. Never retried after an ambiguous failure.
@@ -102,7 +121,7 @@ impl Licenses {
     ) -> Result<(), LicenseError> {
         require_key(key, op::DEACTIVATE)?;
         let activation_id = require_uuid(op::DEACTIVATE, "activation id", activation_id)?;
-        let request = Request::post(op::DEACTIVATE, route("deactivate"))?
+        let request = Request::post(op::DEACTIVATE, self.route("deactivate"))?
             .redact(key.expose())
             .accept("*/*")?
             .json(&DeactivateBody {
@@ -110,7 +129,7 @@ impl Licenses {
                 organization_id: self.client.organization_id(),
                 activation_id: &activation_id,
             })?;
-        check(self.client.send_public(request).await?).map(drop)
+        self.send(request).await.map(drop)
     }
 }
 

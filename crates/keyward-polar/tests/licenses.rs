@@ -284,3 +284,27 @@ async fn bad_input_never_leaves() {
     );
     assert!(server.received_requests().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_authenticated_twins_send_the_token_to_the_admin_routes() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/license-keys/validate"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .and(body_json(json!({"key": KEY, "organization_id": ORG})))
+        .respond_with(respond(200, "licenses.validate.200.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let licenses = client(&server).authenticated_licenses();
+    licenses
+        .validate(&key(), &ValidateLicenseKey::new())
+        .await
+        .unwrap();
+    let no_token = public_client(&server).authenticated_licenses();
+    let error = no_token
+        .validate(&key(), &ValidateLicenseKey::new())
+        .await
+        .unwrap_err();
+    assert!(error.is_config());
+}
