@@ -4,7 +4,7 @@
 //! # Feature flags
 //!
 //! One per provider, none on by default, so a dev-dependency builds only the emulators it uses:
-//! `dodo`, `lemonsqueezy`, `devpayr`, `signed-license` (each its module). The emulators serve
+//! `dodo`, `lemonsqueezy`, `polar`, `devpayr`, `signed-license` (each its module). The emulators serve
 //! plain `http` on loopback.
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -18,6 +18,9 @@ pub mod dodo;
 #[cfg(feature = "lemonsqueezy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
 pub mod lemonsqueezy;
+#[cfg(feature = "polar")]
+#[cfg_attr(docsrs, doc(cfg(feature = "polar")))]
+pub mod polar;
 mod shell;
 #[cfg(feature = "signed-license")]
 #[cfg_attr(docsrs, doc(cfg(feature = "signed-license")))]
