@@ -30,6 +30,7 @@
 //! Not emulated: webhooks (`benefit_grant.*`), rotation, the customer-session routes, the rate
 //! limit.
 
+mod json;
 mod routes;
 mod seed;
 mod state;

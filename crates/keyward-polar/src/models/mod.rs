@@ -6,6 +6,7 @@
 //! and the documented examples decode.
 
 mod activation;
+mod admin_requests;
 mod license_key;
 mod list;
 mod requests;
@@ -13,8 +14,9 @@ mod requests;
 pub use activation::{
     ActivatedLicenseKey, Activation, LicenseKeyWithActivations, ValidatedLicenseKey,
 };
+pub use admin_requests::{ListLicenseKeys, UpdateLicenseKey};
 pub use license_key::{CustomerType, LicenseKey, LicenseKeyCustomer, LicenseKeyStatus};
 pub(crate) use list::ListEnvelope;
 pub use list::Pagination;
 pub(crate) use requests::DeactivateBody;
-pub use requests::{ActivateLicenseKey, ListLicenseKeys, UpdateLicenseKey, ValidateLicenseKey};
+pub use requests::{ActivateLicenseKey, ValidateLicenseKey};
