@@ -16,6 +16,8 @@ pub enum Provider {
     Dodo,
     /// Lemon Squeezy.
     LemonSqueezy,
+    /// Polar.
+    Polar,
     /// DevPayr.
     DevPayr,
     /// A GetKeyManager server (RSA-signed envelopes).
@@ -32,6 +34,7 @@ impl Provider {
         match self {
             Self::Dodo => "dodo",
             Self::LemonSqueezy => "lemonsqueezy",
+            Self::Polar => "polar",
             Self::DevPayr => "devpayr",
             Self::SignedLicense => "signed-license",
             Self::Custom(name) => name,

@@ -31,6 +31,7 @@ impl Provider {
         let known = match name {
             "dodo" => Self::Dodo,
             "lemonsqueezy" => Self::LemonSqueezy,
+            "polar" => Self::Polar,
             "devpayr" => Self::DevPayr,
             "signed-license" => Self::SignedLicense,
             _ => return intern(name).map(Self::Custom),

@@ -17,7 +17,7 @@
 //!
 //! # Feature flags
 //!
-//! - `dodo`, `lemonsqueezy`, `devpayr`, `signed-license`: each provider's client (re-exported as
+//! - `dodo`, `lemonsqueezy`, `polar`, `devpayr`, `signed-license`: each provider's client (re-exported as
 //!   a module), its adapters (`DodoProvider` and `DodoAdmin`, …), its [`mapping`] and, for Dodo
 //!   and Lemon Squeezy, its webhook [`events`].
 //! - `guard`: the offline-first `guard` (machine fingerprint, sealed state, grace,
@@ -53,6 +53,7 @@ pub mod migration;
     not(any(
         feature = "dodo",
         feature = "lemonsqueezy",
+        feature = "polar",
         feature = "devpayr",
         feature = "signed-license"
     )),
@@ -78,6 +79,10 @@ pub use keyward_dodo as dodo;
 #[cfg(feature = "lemonsqueezy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
 pub use keyward_lemonsqueezy as lemonsqueezy;
+/// The Polar client (the `keyward-polar` crate), for what the one trait does not cover.
+#[cfg(feature = "polar")]
+#[cfg_attr(docsrs, doc(cfg(feature = "polar")))]
+pub use keyward_polar as polar;
 /// The GetKeyManager client (the `keyward-signed-license` crate), every answer verified.
 #[cfg(feature = "signed-license")]
 #[cfg_attr(docsrs, doc(cfg(feature = "signed-license")))]
@@ -97,6 +102,9 @@ pub mod mapping {
     #[cfg(feature = "lemonsqueezy")]
     #[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
     pub use crate::adapters::lemonsqueezy::mapping as lemonsqueezy;
+    #[cfg(feature = "polar")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "polar")))]
+    pub use crate::adapters::polar::mapping as polar;
     #[cfg(feature = "signed-license")]
     #[cfg_attr(docsrs, doc(cfg(feature = "signed-license")))]
     pub use crate::adapters::signed_license::mapping as signed_license;

@@ -8,6 +8,8 @@ pub(crate) mod devpayr;
 pub(crate) mod dodo;
 #[cfg(feature = "lemonsqueezy")]
 pub(crate) mod lemonsqueezy;
+#[cfg(feature = "polar")]
+pub(crate) mod polar;
 #[cfg(feature = "signed-license")]
 pub(crate) mod signed_license;
 
@@ -20,6 +22,9 @@ pub use self::dodo::{DodoAdmin, DodoProvider};
 #[cfg(feature = "lemonsqueezy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
 pub use self::lemonsqueezy::{LemonSqueezyAdmin, LemonSqueezyProvider};
+#[cfg(feature = "polar")]
+#[cfg_attr(docsrs, doc(cfg(feature = "polar")))]
+pub use self::polar::{PolarAdmin, PolarProvider};
 #[cfg(feature = "signed-license")]
 #[cfg_attr(docsrs, doc(cfg(feature = "signed-license")))]
 pub use self::signed_license::{SignedLicenseAdmin, SignedLicenseProvider};
