@@ -38,6 +38,7 @@ const TLS_CHOICES: &[&[&str]] = &[
 const FACADE_FEATURES: &[&str] = &[
     "dodo",
     "lemonsqueezy",
+    "polar",
     "devpayr",
     "signed-license",
     "guard",
@@ -46,7 +47,14 @@ const FACADE_FEATURES: &[&str] = &[
 
 /// The emulator's providers, each built alone (as an app's dev-dependency on one provider's
 /// emulator builds it), and none.
-const EMULATOR_FEATURES: &[&str] = &["", "dodo", "lemonsqueezy", "devpayr", "signed-license"];
+const EMULATOR_FEATURES: &[&str] = &[
+    "",
+    "dodo",
+    "lemonsqueezy",
+    "polar",
+    "devpayr",
+    "signed-license",
+];
 
 /// The facade with every part on but native-tls for TLS: the tree that must hold no rustls.
 const FACADE_NATIVE: &str = "native-tls,dodo,lemonsqueezy,devpayr,signed-license,guard,blocking";

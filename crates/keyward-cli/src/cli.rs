@@ -40,6 +40,8 @@ pub(crate) enum ProviderName {
     Dodo,
     /// Lemon Squeezy.
     Lemonsqueezy,
+    /// Polar (`POLAR_ORGANIZATION_ID`; `POLAR_ACCESS_TOKEN` for the admin commands).
+    Polar,
     /// DevPayr.
     Devpayr,
     /// A GetKeyManager server (RSA-signed answers).
@@ -52,7 +54,7 @@ pub(crate) enum Command {
     /// Run the demo: every provider's emulator on loopback, the same licensing flow through one
     /// interface. Needs no account and no network.
     Demo,
-    /// Run the four emulators on loopback until Ctrl-C or SIGTERM, for other programs and
+    /// Run the emulators on loopback until Ctrl-C or SIGTERM, for other programs and
     /// languages to use: prints their URLs, test keys and the environment lines to paste.
     Emulate(EmulateArgs),
     /// What the provider supports.
@@ -179,8 +181,8 @@ pub(crate) struct CreateArgs {
 /// What `emulate` takes. Ports left out are free ones chosen at start.
 #[derive(Debug, clap::Args)]
 pub(crate) struct EmulateArgs {
-    /// The first of five consecutive ports: Dodo, Lemon Squeezy, DevPayr, GetKeyManager, then
-    /// the control API (the flags below override one each).
+    /// The first of six consecutive ports: Dodo, Lemon Squeezy, DevPayr, GetKeyManager, the
+    /// control API, then Polar (the flags below override one each).
     #[arg(long)]
     pub port: Option<u16>,
     /// Dodo Payments' port.
@@ -189,6 +191,9 @@ pub(crate) struct EmulateArgs {
     /// Lemon Squeezy's port.
     #[arg(long)]
     pub lemonsqueezy_port: Option<u16>,
+    /// Polar's port (default `--port` + 5).
+    #[arg(long)]
+    pub polar_port: Option<u16>,
     /// DevPayr's port.
     #[arg(long)]
     pub devpayr_port: Option<u16>,

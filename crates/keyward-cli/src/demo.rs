@@ -18,7 +18,7 @@ use crate::output;
 /// expect (the report says which).
 pub(crate) async fn run() -> Result<String, String> {
     let mut report = vec![String::from(
-        "licensing demo: four providers, one interface, each against its local emulator\n",
+        "licensing demo: every provider, one interface, each against its local emulator\n",
     )];
     let mut failures = Vec::new();
     for setup in demo_setup::ALL {

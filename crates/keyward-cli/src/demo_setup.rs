@@ -5,12 +5,15 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use keyward::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
+use keyward::{
+    DevPayrProvider, DodoProvider, LemonSqueezyProvider, PolarProvider, SignedLicenseProvider,
+};
 use keyward_core::{ApiKey, LicenseAdmin, LicenseError, LicenseProvider, SecretLicenseKey};
 use keyward_devpayr::models::NewLicense;
 use keyward_emulator::devpayr::{DevPayrEmulator, GLOBAL_KEY, SEED_PROJECT};
 use keyward_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
 use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
+use keyward_emulator::polar::{LicenseSeed as PolarSeed, PolarEmulator};
 use keyward_emulator::signed_license::{
     LicenseSeed as GkmSeed, SignedLicenseEmulator, SigningMode,
 };
@@ -51,9 +54,10 @@ pub(crate) type AddLicense = Box<
 type Setup = fn() -> Pin<Box<dyn Future<Output = Result<DemoProvider, LicenseError>> + Send>>;
 
 /// Every provider, in the order the demo shows them.
-pub(crate) const ALL: [Setup; 4] = [
+pub(crate) const ALL: [Setup; 5] = [
     || Box::pin(dodo()),
     || Box::pin(lemonsqueezy()),
+    || Box::pin(polar()),
     || Box::pin(devpayr()),
     || Box::pin(signed_license()),
 ];
@@ -107,6 +111,35 @@ async fn dodo() -> Result<DemoProvider, LicenseError> {
         offline: Arc::new(DodoProvider::new(offline)),
         add_guard_license: add_with(&emulator, |e| {
             e.add_license(DodoSeed::new(GUARD_KEY).activation_limit(1));
+        }),
+        key: SecretLicenseKey::new(DEMO_KEY),
+        license_id: Some(id),
+        instance_name: None,
+        tamper: None,
+        _emulator: Box::new(emulator),
+    })
+}
+
+async fn polar() -> Result<DemoProvider, LicenseError> {
+    let emulator = Arc::new(PolarEmulator::start().await);
+    let id = emulator.add_license(PolarSeed::new(DEMO_KEY).limit_activations(2));
+    let client = keyward::polar::Client::builder()
+        .organization_id(emulator.organization_id())
+        .base_url(emulator.uri())
+        .api_key(emulator.api_key())
+        .build()?;
+    let offline = keyward::polar::Client::builder()
+        .organization_id(emulator.organization_id())
+        .base_url(dead_url()?)
+        .http_options(offline_options())
+        .build()?;
+    Ok(DemoProvider {
+        title: "Polar",
+        base_url: emulator.uri(),
+        provider: Arc::new(PolarProvider::new(client).admin()?),
+        offline: Arc::new(PolarProvider::new(offline)),
+        add_guard_license: add_with(&emulator, |e| {
+            e.add_license(PolarSeed::new(GUARD_KEY).limit_activations(1));
         }),
         key: SecretLicenseKey::new(DEMO_KEY),
         license_id: Some(id),

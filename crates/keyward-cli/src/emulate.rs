@@ -1,4 +1,4 @@
-//! `licensectl emulate`: the four providers' emulators as one long-lived process on loopback,
+//! `licensectl emulate`: the providers' emulators as one long-lived process on loopback,
 //! seeded from a file or with the demo's keys, a control API beside them, stopped by Ctrl-C or
 //! SIGTERM.
 
@@ -15,6 +15,7 @@ use std::sync::Arc;
 use keyward_emulator::devpayr::DevPayrEmulator;
 use keyward_emulator::dodo::DodoEmulator;
 use keyward_emulator::lemonsqueezy::LemonSqueezyEmulator;
+use keyward_emulator::polar::PolarEmulator;
 use keyward_emulator::signed_license::SignedLicenseEmulator;
 use keyward_emulator::{Emulator, Provider};
 use serde_json::json;
@@ -34,12 +35,14 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
     let dodo: DodoEmulator = start(ports.dodo, "dodo", "--dodo-port").await?;
     let lemonsqueezy: LemonSqueezyEmulator =
         start(ports.lemonsqueezy, "lemonsqueezy", "--lemonsqueezy-port").await?;
+    let polar: PolarEmulator = start(ports.polar, "polar", "--polar-port").await?;
     let devpayr: DevPayrEmulator = start(ports.devpayr, "devpayr", "--devpayr-port").await?;
     let signed: SignedLicenseEmulator =
         start(ports.signed, "signed-license", "--signed-license-port").await?;
     let targets = seed::Targets {
         dodo: &dodo,
         lemonsqueezy: &lemonsqueezy,
+        polar: &polar,
         devpayr: &devpayr,
         signed: &signed,
     };
@@ -61,11 +64,13 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
 
     let dodo = Arc::new(dodo);
     let lemonsqueezy = Arc::new(lemonsqueezy);
+    let polar = Arc::new(polar);
     let devpayr = Arc::new(devpayr);
     let signed = Arc::new(signed);
     let named: control::Named = vec![
         ("dodo", dodo.clone()),
         ("lemonsqueezy", lemonsqueezy.clone()),
+        ("polar", polar.clone()),
         ("devpayr", devpayr.clone()),
         ("signed-license", signed.clone()),
     ];
@@ -76,6 +81,9 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
         ("DODO_PAYMENTS_API_KEY", dodo.api_key()),
         ("LEMONSQUEEZY_BASE_URL", lemonsqueezy.uri()),
         ("LEMONSQUEEZY_API_KEY", lemonsqueezy.api_key()),
+        ("POLAR_BASE_URL", polar.uri()),
+        ("POLAR_ACCESS_TOKEN", polar.api_key()),
+        ("POLAR_ORGANIZATION_ID", polar.organization_id()),
         ("DEVPAYR_BASE_URL", devpayr.uri()),
         ("DEVPAYR_API_KEY", seeded.devpayr_key.clone()),
         ("DEVPAYR_PROJECT_ID", seeded.devpayr_project.to_string()),
@@ -95,6 +103,7 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
             "providers": {
                 "dodo": dodo.uri(),
                 "lemonsqueezy": lemonsqueezy.uri(),
+                "polar": polar.uri(),
                 "devpayr": devpayr.uri(),
                 "signed-license": signed.uri(),
             },
@@ -125,11 +134,12 @@ fn text(
     hooks: &[(&str, String)],
 ) -> String {
     let mut s = String::from(
-        "licensectl emulate: four license-provider emulators on loopback (test keys only)\n\n",
+        "licensectl emulate: the license-provider emulators on loopback (test keys only)\n\n",
     );
     for (title, var) in [
         ("Dodo Payments", "DODO_PAYMENTS_BASE_URL"),
         ("Lemon Squeezy", "LEMONSQUEEZY_BASE_URL"),
+        ("Polar", "POLAR_BASE_URL"),
         ("DevPayr", "DEVPAYR_BASE_URL"),
         ("GetKeyManager", "GETKEYMANAGER_BASE_URL"),
     ] {
@@ -162,6 +172,7 @@ fn text(
 struct Ports {
     dodo: u16,
     lemonsqueezy: u16,
+    polar: u16,
     devpayr: u16,
     signed: u16,
     control: u16,
@@ -176,6 +187,8 @@ impl From<&EmulateArgs> for Ports {
             devpayr: a.devpayr_port.unwrap_or_else(|| base(2)),
             signed: a.signed_license_port.unwrap_or_else(|| base(3)),
             control: a.control_port.unwrap_or_else(|| base(4)),
+            // After the control API, so the ports of the others stay where they were.
+            polar: a.polar_port.unwrap_or_else(|| base(5)),
         }
     }
 }

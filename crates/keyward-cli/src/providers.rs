@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use keyward::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
+use keyward::{
+    DevPayrProvider, DodoProvider, LemonSqueezyProvider, PolarProvider, SignedLicenseProvider,
+};
 use keyward_core::{ApiKey, LicenseAdmin, LicenseError, LicenseProvider};
 use keyward_signed_license::{KeySet, PublicKey};
 
@@ -49,7 +51,7 @@ pub(crate) fn from_cli(
     let Some(name) = name else {
         return Err(LicenseError::config(
             "choose a provider with --provider (or LICENSECTL_PROVIDER): dodo, lemonsqueezy, \
-             devpayr or signed-license",
+             polar, devpayr or signed-license",
         ));
     };
     build(name, base_url, project)
@@ -65,6 +67,7 @@ pub(crate) fn build(
     let from_env = match name {
         ProviderName::Dodo => keyward_dodo::BASE_URL_ENV,
         ProviderName::Lemonsqueezy => keyward_lemonsqueezy::BASE_URL_ENV,
+        ProviderName::Polar => keyward::polar::BASE_URL_ENV,
         ProviderName::Devpayr => keyward_devpayr::BASE_URL_ENV,
         ProviderName::SignedLicense => "GETKEYMANAGER_BASE_URL",
     };
@@ -105,6 +108,22 @@ pub(crate) fn build(
                 LemonSqueezyProvider::new(builder.build()?),
                 LemonSqueezyProvider::admin,
             )
+        }
+        ProviderName::Polar => {
+            let organization = env(keyward::polar::ORGANIZATION_ID_ENV).ok_or_else(|| {
+                LicenseError::config(format!(
+                    "Polar needs your organization id in {}",
+                    keyward::polar::ORGANIZATION_ID_ENV
+                ))
+            })?;
+            let mut builder = keyward::polar::Client::builder().organization_id(organization);
+            if let Some(url) = base_url {
+                builder = builder.base_url(url);
+            }
+            if let Some(token) = env(keyward::polar::API_KEY_ENV) {
+                builder = builder.api_key(token);
+            }
+            Chosen::of(PolarProvider::new(builder.build()?), PolarProvider::admin)
         }
         ProviderName::Devpayr => {
             let project = project.ok_or_else(|| {

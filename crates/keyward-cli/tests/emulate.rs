@@ -15,11 +15,12 @@ use tempfile::TempDir;
 const DEMO_KEY: &str = "DEMO-7F3A-41C2-9B8E-5D60";
 
 #[tokio::test]
-async fn the_demo_seed_serves_the_cli_on_all_four_providers() {
+async fn the_demo_seed_serves_the_cli_on_every_provider() {
     let emu = start(&[]);
     for var in [
         "DODO_PAYMENTS_BASE_URL",
         "LEMONSQUEEZY_BASE_URL",
+        "POLAR_BASE_URL",
         "DEVPAYR_BASE_URL",
         "GETKEYMANAGER_BASE_URL",
     ] {
@@ -70,6 +71,18 @@ async fn the_demo_seed_serves_the_cli_on_all_four_providers() {
     assert_eq!(listed["items"].as_array().unwrap().len(), 1, "{listed}");
     emu.expect(0, &[&ls[..], &["validate", DEMO_KEY]].concat(), None)
         .await;
+
+    // Polar (organization and token from the environment): activate to the limit, list.
+    let polar = ["--provider", "polar"];
+    for (code, machine) in [(0, "m1"), (0, "m2"), (1, "m3")] {
+        let args = [&polar[..], &["activate", DEMO_KEY, machine]].concat();
+        emu.expect(code, &args, None).await;
+    }
+    let out = emu
+        .expect(0, &[&polar[..], &["--json", "list"]].concat(), None)
+        .await;
+    let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1, "{listed}");
 
     // DevPayr (project and key from the environment) and GetKeyManager (signed answers,
     // checked against the printed public key file).

@@ -1,11 +1,12 @@
 //! What `licensectl emulate` starts with: a seed file (JSON) or the demo's seed, applied to the
-//! four running emulators, and the test keys it holds, for the printout.
+//! running emulators, and the test keys it holds, for the printout.
 
 use keyward_emulator::devpayr::{
     DevPayrEmulator, DomainMode, GLOBAL_KEY, LicenseSeed as DevPayrSeed, SEED_PROJECT,
 };
 use keyward_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
 use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
+use keyward_emulator::polar::{LicenseSeed as PolarSeed, PolarEmulator};
 use keyward_emulator::signed_license::{LicenseSeed as GkmSeed, SignedLicenseEmulator};
 
 use super::seed_file::{DevPayrProject, SeedFile};
@@ -50,10 +51,11 @@ fn limit_note(limit: Option<u32>, unlimited: bool) -> String {
     }
 }
 
-/// The four emulators, started and not yet seeded.
+/// The emulators, started and not yet seeded.
 pub(crate) struct Targets<'a> {
     pub dodo: &'a DodoEmulator,
     pub lemonsqueezy: &'a LemonSqueezyEmulator,
+    pub polar: &'a PolarEmulator,
     pub devpayr: &'a DevPayrEmulator,
     pub signed: &'a SignedLicenseEmulator,
 }
@@ -65,6 +67,8 @@ pub(crate) fn demo(t: &Targets<'_>) -> Result<Seeded, String> {
         .add_license(DodoSeed::new(DEMO_KEY).activation_limit(2));
     t.lemonsqueezy
         .add_license(LemonSeed::new(DEMO_KEY).activation_limit(2));
+    t.polar
+        .add_license(PolarSeed::new(DEMO_KEY).limit_activations(2));
     t.devpayr.seed_fixtures();
     t.devpayr
         .add_license(DevPayrSeed::new(DEVPAYR_DEMO_KEY).title("Demo license"))
@@ -74,6 +78,7 @@ pub(crate) fn demo(t: &Targets<'_>) -> Result<Seeded, String> {
     let mut keys = vec![
         key("dodo", DEMO_KEY, "activation limit 2"),
         key("lemonsqueezy", DEMO_KEY, "activation limit 2"),
+        key("polar", DEMO_KEY, "activation limit 2"),
         key(
             "devpayr",
             DEVPAYR_DEMO_KEY,
@@ -155,6 +160,29 @@ pub(crate) fn apply(t: &Targets<'_>, seed: SeedFile) -> Result<Seeded, String> {
             keys.push(key("lemonsqueezy", &l.key, note));
         }
     }
+    if let Some(polar) = seed.polar {
+        if let Some(token) = polar.api_key {
+            t.polar.set_api_key(token);
+        }
+        for l in polar.licenses {
+            let mut s = PolarSeed::new(&l.key);
+            if let Some(n) = l.activation_limit {
+                s = s.limit_activations(n);
+            }
+            if let Some(at) = l.expires_at {
+                s = s.expires_at(at);
+            }
+            if l.disabled {
+                s = s.disabled();
+            }
+            t.polar.add_license(s);
+            let note = match l.activation_limit {
+                Some(n) => format!("activation limit {n}"),
+                None => String::from("validate only (no activation limit)"),
+            };
+            keys.push(key("polar", &l.key, note));
+        }
+    }
     let dp = seed.devpayr;
     let devpayr_key = dp.api_key.unwrap_or_else(|| GLOBAL_KEY.to_owned());
     let devpayr_project;
@@ -231,6 +259,7 @@ pub(crate) fn apply(t: &Targets<'_>, seed: SeedFile) -> Result<Seeded, String> {
     if let Some(now) = seed.now {
         t.dodo.set_now(now);
         t.lemonsqueezy.set_now(now);
+        t.polar.set_now(now);
         t.devpayr.set_now(now);
         t.signed.set_now(now);
     }
@@ -246,6 +275,7 @@ pub(crate) fn apply(t: &Targets<'_>, seed: SeedFile) -> Result<Seeded, String> {
 fn mark(t: &Targets<'_>) {
     t.dodo.mark_seed();
     t.lemonsqueezy.mark_seed();
+    t.polar.mark_seed();
     t.devpayr.mark_seed();
     t.signed.mark_seed();
 }

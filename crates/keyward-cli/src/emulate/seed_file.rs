@@ -15,6 +15,8 @@ pub(crate) struct SeedFile {
     #[serde(default)]
     pub(super) lemonsqueezy: Option<Keyed<LemonLicense>>,
     #[serde(default)]
+    pub(super) polar: Option<Keyed<PolarLicense>>,
+    #[serde(default)]
     pub(super) devpayr: DevPayrSection,
     #[serde(default, rename = "signed-license", alias = "getkeymanager")]
     pub(super) signed_license: Option<Keyed<GkmLicense>>,
@@ -55,6 +57,18 @@ pub(super) struct LemonLicense {
     pub(super) variant_id: Option<u64>,
     #[serde(default)]
     pub(super) test_mode: bool,
+}
+
+/// A Polar key (`api_key` of its section is the organization access token).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PolarLicense {
+    pub(super) key: String,
+    /// Without one, Polar only validates the key (activate answers 403).
+    pub(super) activation_limit: Option<u32>,
+    pub(super) expires_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub(super) disabled: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
