@@ -58,6 +58,9 @@ mod request;
 mod response;
 mod retry;
 mod scaffold;
+#[cfg(feature = "standard-webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "standard-webhooks")))]
+pub mod standard_webhooks;
 mod turns;
 
 pub use answer_date::{answer_date, observe_answer_date};

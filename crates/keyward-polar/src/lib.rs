@@ -3,7 +3,9 @@
 //! - public endpoints, no token sent (safe in a shipped app; scoped by the organization id):
 //!   [`Licenses::validate`], [`Licenses::activate`], [`Licenses::deactivate`];
 //! - admin endpoints (organization access token): [`LicenseKeys`] (list with page walking,
-//!   retrieve with activations, update status/usage/limits/expiry, retrieve an activation).
+//!   retrieve with activations, update status/usage/limits/expiry, retrieve an activation);
+//! - [`webhooks`]: signatures under both of Polar's key derivations, and the `benefit_grant.*`
+//!   events that carry license keys.
 //!
 //! Every request pins the API version ([`API_VERSION`], sent as `Polar-Version`).
 //!
@@ -46,6 +48,7 @@ mod license_keys;
 mod licenses;
 pub mod models;
 mod pagination;
+pub mod webhooks;
 
 pub use client::{
     API_KEY_ENV, API_VERSION, BASE_URL_ENV, Client, ClientBuilder, Environment, ORGANIZATION_ID_ENV,

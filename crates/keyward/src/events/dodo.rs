@@ -5,9 +5,12 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use keyward_core::{Clock, LicenseError, Provider, RawJson};
-use keyward_dodo::webhooks::{Rejection, WebhookEvent, WebhookHeaders, WebhookVerifier};
+use keyward_dodo::webhooks::{WebhookEvent, WebhookHeaders, WebhookVerifier};
 
-use super::{EventKind, EventRejection, LicenseEvent, MemorySeenStore, SeenStore, first_delivery};
+use super::{
+    EventKind, EventRejection, LicenseEvent, MemorySeenStore, SeenStore, first_delivery,
+    standard_rejection,
+};
 use crate::adapters::dodo::mapping;
 
 /// Turns Dodo webhook deliveries into [`LicenseEvent`]s. `Debug` never shows the secret.
@@ -92,11 +95,11 @@ impl DodoEvents {
         headers: &http::HeaderMap,
         body: &[u8],
     ) -> Result<LicenseEvent, EventRejection> {
-        let headers = WebhookHeaders::read(headers).map_err(rejection)?;
+        let headers = WebhookHeaders::read(headers).map_err(standard_rejection)?;
         let now = self.verifier.clock().now();
         self.verifier
             .check_at(&headers, body, now)
-            .map_err(rejection)?;
+            .map_err(standard_rejection)?;
         let parsed = self.parse(headers.id, body);
         first_delivery(self.store.as_ref(), headers.id, now, parsed).await
     }
@@ -151,13 +154,4 @@ impl DodoEvents {
 fn with_test_mode(mut event: LicenseEvent, test_mode: Option<bool>) -> LicenseEvent {
     event.test_mode = test_mode;
     event
-}
-
-fn rejection(rejection: Rejection) -> EventRejection {
-    match rejection {
-        Rejection::MissingHeader(name) => EventRejection::MissingHeader(name),
-        Rejection::BadTimestamp => EventRejection::BadTimestamp,
-        Rejection::TooOld | Rejection::TooNew => EventRejection::StaleTimestamp,
-        _ => EventRejection::BadSignature,
-    }
 }

@@ -1,7 +1,8 @@
 //! One license-event stream from the providers' webhooks: [`LicenseEvent`].
 //!
 //! Each provider has one verify-and-parse call taking the raw request headers and body bytes:
-//! [`DodoEvents::verify`] (Standard Webhooks) and [`LemonSqueezyEvents::verify`] (`X-Signature`).
+//! [`DodoEvents::verify`] and [`PolarEvents::verify`] (Standard Webhooks; Polar under both of
+//! its key derivations) and [`LemonSqueezyEvents::verify`] (`X-Signature`).
 //! The signature is checked over the exact bytes received and the event is parsed only from those
 //! bytes. Every refusal is a distinct [`EventRejection`] (bad signature, stale timestamp, replayed
 //! delivery, unknown event type, …); no body or header makes these calls panic.
@@ -13,6 +14,8 @@
 mod dodo;
 #[cfg(feature = "lemonsqueezy")]
 mod lemonsqueezy;
+#[cfg(feature = "polar")]
+mod polar;
 mod seen;
 
 use std::fmt;
@@ -26,6 +29,9 @@ pub use self::dodo::DodoEvents;
 #[cfg(feature = "lemonsqueezy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
 pub use self::lemonsqueezy::LemonSqueezyEvents;
+#[cfg(feature = "polar")]
+#[cfg_attr(docsrs, doc(cfg(feature = "polar")))]
+pub use self::polar::PolarEvents;
 pub use self::seen::{DEFAULT_CAPACITY, MemorySeenStore, SeenStore};
 
 /// What happened to a license, in words common to every provider.
@@ -34,15 +40,17 @@ pub use self::seen::{DEFAULT_CAPACITY, MemorySeenStore, SeenStore};
 pub enum EventKind {
     /// A license (or a Dodo grant, possibly still pending) was created.
     Created,
-    /// A license changed (Lemon Squeezy `license_key_updated`: the event does not say what
-    /// changed; [`LicenseEvent::license`] holds its state now).
+    /// A license changed (Lemon Squeezy `license_key_updated`, Polar `benefit_grant.updated`
+    /// and `.cycled`: the event does not say what changed; [`LicenseEvent::license`] holds its
+    /// state now).
     Updated,
     /// A key was delivered to a grant (Dodo `entitlement_grant.delivered`).
     Delivered,
     /// Delivering a grant failed (Dodo `entitlement_grant.failed`; see
     /// [`LicenseEvent::error_code`] and [`LicenseEvent::reason`]).
     Failed,
-    /// A grant was revoked and its key no longer works (Dodo `entitlement_grant.revoked`).
+    /// A grant was revoked and its key no longer works (Dodo `entitlement_grant.revoked`, Polar
+    /// `benefit_grant.revoked`).
     Revoked,
 }
 
@@ -67,7 +75,8 @@ pub struct LicenseEvent {
     /// The license the event is about, in the neutral model; `None` when the event carries no key
     /// (a pending or failed Dodo grant).
     pub license: Option<LicenseKey>,
-    /// The Dodo grant (`entg_…`) for `entitlement_grant.*` events.
+    /// The grant for Dodo's `entitlement_grant.*` (`entg_…`) and Polar's `benefit_grant.*`
+    /// events.
     pub grant_id: Option<String>,
     /// The customer, when the event names one.
     pub customer_id: Option<String>,
@@ -82,7 +91,10 @@ pub struct LicenseEvent {
 }
 
 impl LicenseEvent {
-    #[cfg_attr(not(any(feature = "dodo", feature = "lemonsqueezy")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "dodo", feature = "lemonsqueezy", feature = "polar")),
+        allow(dead_code)
+    )]
     pub(crate) fn new(
         provider: Provider,
         kind: EventKind,
@@ -182,7 +194,10 @@ impl std::error::Error for EventRejection {
 
 /// The last step every provider shares: a genuine delivery becomes its event unless its id was
 /// seen before. Unknown events count as seen too, so their redelivery reads as a replay.
-#[cfg_attr(not(any(feature = "dodo", feature = "lemonsqueezy")), allow(dead_code))]
+#[cfg_attr(
+    not(any(feature = "dodo", feature = "lemonsqueezy", feature = "polar")),
+    allow(dead_code)
+)]
 pub(crate) async fn first_delivery(
     store: &dyn SeenStore,
     delivery_id: &str,
@@ -203,3 +218,19 @@ pub(crate) async fn first_delivery(
     }
     parsed
 }
+
+/// The Standard Webhooks refusal (Dodo's and Polar's, one type) as the event refusal.
+#[cfg(any(feature = "dodo", feature = "polar"))]
+fn standard_rejection(rejection: StandardRejection) -> EventRejection {
+    match rejection {
+        StandardRejection::MissingHeader(name) => EventRejection::MissingHeader(name),
+        StandardRejection::BadTimestamp => EventRejection::BadTimestamp,
+        StandardRejection::TooOld | StandardRejection::TooNew => EventRejection::StaleTimestamp,
+        _ => EventRejection::BadSignature,
+    }
+}
+
+#[cfg(feature = "dodo")]
+use keyward_dodo::webhooks::Rejection as StandardRejection;
+#[cfg(all(feature = "polar", not(feature = "dodo")))]
+use keyward_polar::webhooks::Rejection as StandardRejection;
