@@ -1,4 +1,4 @@
-//! `cargo xtask conformance dodo|polar|all`: a provider client against the provider's own
+//! `cargo xtask conformance dodo|polar|creem|all`: a provider client against the provider's own
 //! OpenAPI document, served by Stoplight Prism in dynamic mode (random spec-valid responses).
 //!
 //! Installs Prism from the npm registry into `<target dir>/prism/` when missing, serves the
@@ -10,7 +10,8 @@
 //!   one endpoint that document predates;
 //! - polar: `fixtures/polar/openapi.license-keys.json` (OpenAPI 3.1), with JSON Schema 2020-12's
 //!   `prefixItems` (a customer's `tax_id` tuple) written as the older tuple form `items: [...]`,
-//!   the one keyword Prism's response generator cannot read.
+//!   the one keyword Prism's response generator cannot read;
+//! - creem: `fixtures/creem/openapi.licenses.json` (OpenAPI 3.0), as it is.
 
 use std::fs::{self, File};
 use std::io::{Read, Write};
@@ -50,6 +51,12 @@ const SUITES: &[Suite] = &[
         package: "keyward-polar",
         env_prefix: "POLAR",
         spec: polar_spec,
+    },
+    Suite {
+        name: "creem",
+        package: "keyward-creem",
+        env_prefix: "CREEM",
+        spec: creem_spec,
     },
 ];
 
@@ -196,6 +203,14 @@ fn polar_spec(root: &Path, out_dir: &Path) -> Result<PathBuf, String> {
     let prepared = document.replace("\"prefixItems\":", "\"items\":");
     fs::write(&path, prepared).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(path)
+}
+
+/// Creem's trimmed document (OpenAPI 3.0), served as it is.
+fn creem_spec(root: &Path, _out_dir: &Path) -> Result<PathBuf, String> {
+    Ok(root
+        .join("fixtures")
+        .join("creem")
+        .join("openapi.licenses.json"))
 }
 
 fn free_port() -> Result<u16, String> {

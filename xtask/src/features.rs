@@ -15,6 +15,7 @@ const TOGETHER: &[&str] = &[
     "keyward-dodo",
     "keyward-lemonsqueezy",
     "keyward-polar",
+    "keyward-creem",
     "keyward-devpayr",
     "keyward-signed-license",
     "keyward-cli",

@@ -76,7 +76,7 @@ tasks:
                    packaged, in a fresh <target dir>/package-verify/run-* folder per run; then
                    a new app (cargo new, cargo add keyward --features lemonsqueezy,blocking)
                    built from those packages activates and validates against licensectl emulate
-  conformance dodo|polar|all
+  conformance dodo|polar|creem|all
                    a provider client against the provider's own OpenAPI document, served by Prism";
 
 /// The bench binary and the two validate-only children it measures peak RSS of, the run, then
