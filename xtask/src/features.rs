@@ -40,6 +40,7 @@ const FACADE_FEATURES: &[&str] = &[
     "dodo",
     "lemonsqueezy",
     "polar",
+    "creem",
     "devpayr",
     "signed-license",
     "guard",

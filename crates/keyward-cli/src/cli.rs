@@ -42,6 +42,8 @@ pub(crate) enum ProviderName {
     Lemonsqueezy,
     /// Polar (`POLAR_ORGANIZATION_ID`; `POLAR_ACCESS_TOKEN` for the admin commands).
     Polar,
+    /// Creem (`CREEM_API_KEY`, the secret key: licensectl runs on your side).
+    Creem,
     /// DevPayr.
     Devpayr,
     /// A GetKeyManager server (RSA-signed answers).

@@ -147,6 +147,7 @@ pub(crate) fn capabilities_line(c: &Capabilities) -> String {
         ("instances", c.instances),
         ("signed", c.signed),
         ("offline", c.offline),
+        ("server only", c.server_only),
     ];
     ops.iter()
         .filter(|(_, on)| *on)

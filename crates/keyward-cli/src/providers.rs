@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use keyward::{
-    DevPayrProvider, DodoProvider, LemonSqueezyProvider, PolarProvider, SignedLicenseProvider,
+    CreemProvider, DevPayrProvider, DodoProvider, LemonSqueezyProvider, PolarProvider,
+    SignedLicenseProvider,
 };
 use keyward_core::{ApiKey, LicenseAdmin, LicenseError, LicenseProvider};
 use keyward_signed_license::{KeySet, PublicKey};
@@ -51,7 +52,7 @@ pub(crate) fn from_cli(
     let Some(name) = name else {
         return Err(LicenseError::config(
             "choose a provider with --provider (or LICENSECTL_PROVIDER): dodo, lemonsqueezy, \
-             polar, devpayr or signed-license",
+             polar, creem, devpayr or signed-license",
         ));
     };
     build(name, base_url, project)
@@ -68,6 +69,7 @@ pub(crate) fn build(
         ProviderName::Dodo => keyward_dodo::BASE_URL_ENV,
         ProviderName::Lemonsqueezy => keyward_lemonsqueezy::BASE_URL_ENV,
         ProviderName::Polar => keyward::polar::BASE_URL_ENV,
+        ProviderName::Creem => keyward::creem::BASE_URL_ENV,
         ProviderName::Devpayr => keyward_devpayr::BASE_URL_ENV,
         ProviderName::SignedLicense => "GETKEYMANAGER_BASE_URL",
     };
@@ -124,6 +126,16 @@ pub(crate) fn build(
                 builder = builder.api_key(token);
             }
             Chosen::of(PolarProvider::new(builder.build()?), PolarProvider::admin)
+        }
+        ProviderName::Creem => {
+            let mut builder = keyward::creem::Client::builder();
+            if let Some(url) = base_url {
+                builder = builder.base_url(url);
+            }
+            if let Some(key) = env(keyward::creem::API_KEY_ENV) {
+                builder = builder.api_key(key);
+            }
+            Chosen::of(CreemProvider::new(builder.build()?), CreemProvider::admin)
         }
         ProviderName::Devpayr => {
             let project = project.ok_or_else(|| {

@@ -24,6 +24,9 @@ pub struct Capabilities {
     pub signed: bool,
     /// A verified answer can be checked again later without the network.
     pub offline: bool,
+    /// Every call needs the seller's secret credential (Creem): use the provider from your
+    /// server only; a shipped app reaches it through that server.
+    pub server_only: bool,
 }
 
 impl Capabilities {
@@ -46,6 +49,7 @@ impl Capabilities {
             instances: true,
             signed: false,
             offline: false,
+            server_only: false,
         }
     }
 

@@ -18,6 +18,8 @@ pub enum Provider {
     LemonSqueezy,
     /// Polar.
     Polar,
+    /// Creem (server-side only: every call needs the secret API key).
+    Creem,
     /// DevPayr.
     DevPayr,
     /// A GetKeyManager server (RSA-signed envelopes).
@@ -35,6 +37,7 @@ impl Provider {
             Self::Dodo => "dodo",
             Self::LemonSqueezy => "lemonsqueezy",
             Self::Polar => "polar",
+            Self::Creem => "creem",
             Self::DevPayr => "devpayr",
             Self::SignedLicense => "signed-license",
             Self::Custom(name) => name,

@@ -32,6 +32,7 @@ impl Provider {
             "dodo" => Self::Dodo,
             "lemonsqueezy" => Self::LemonSqueezy,
             "polar" => Self::Polar,
+            "creem" => Self::Creem,
             "devpayr" => Self::DevPayr,
             "signed-license" => Self::SignedLicense,
             _ => return intern(name).map(Self::Custom),

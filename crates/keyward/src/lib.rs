@@ -17,7 +17,7 @@
 //!
 //! # Feature flags
 //!
-//! - `dodo`, `lemonsqueezy`, `polar`, `devpayr`, `signed-license`: each provider's client (re-exported as
+//! - `dodo`, `lemonsqueezy`, `polar`, `creem` (server-side only), `devpayr`, `signed-license`: each provider's client (re-exported as
 //!   a module), its adapters (`DodoProvider` and `DodoAdmin`, …), its [`mapping`] and, for Dodo
 //!   and Lemon Squeezy, its webhook [`events`].
 //! - `guard`: the offline-first `guard` (machine fingerprint, sealed state, grace,
@@ -54,6 +54,7 @@ pub mod migration;
         feature = "dodo",
         feature = "lemonsqueezy",
         feature = "polar",
+        feature = "creem",
         feature = "devpayr",
         feature = "signed-license"
     )),
@@ -66,6 +67,10 @@ pub use events::{EventKind, EventRejection, LicenseEvent};
 pub use guard::{Guard, Verdict};
 /// The `http` crate, whose `HeaderMap` a webhook handler hands to the event readers.
 pub use http;
+/// The Creem client (the `keyward-creem` crate), for servers.
+#[cfg(feature = "creem")]
+#[cfg_attr(docsrs, doc(cfg(feature = "creem")))]
+pub use keyward_creem as creem;
 /// The DevPayr client (the `keyward-devpayr` crate), for what the one trait does not cover.
 #[cfg(feature = "devpayr")]
 #[cfg_attr(docsrs, doc(cfg(feature = "devpayr")))]
@@ -93,6 +98,9 @@ pub use migration::MigrationWindow;
 /// in every provider (`license`, `instance`, `status`, …). The providers use them; they are
 /// public for apps that decode a provider's JSON themselves (a webhook, a stored body).
 pub mod mapping {
+    #[cfg(feature = "creem")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "creem")))]
+    pub use crate::adapters::creem::mapping as creem;
     #[cfg(feature = "devpayr")]
     #[cfg_attr(docsrs, doc(cfg(feature = "devpayr")))]
     pub use crate::adapters::devpayr::mapping as devpayr;

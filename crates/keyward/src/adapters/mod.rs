@@ -2,6 +2,8 @@
 //! models into the neutral ones.
 
 mod common;
+#[cfg(feature = "creem")]
+pub(crate) mod creem;
 #[cfg(feature = "devpayr")]
 pub(crate) mod devpayr;
 #[cfg(feature = "dodo")]
@@ -13,6 +15,9 @@ pub(crate) mod polar;
 #[cfg(feature = "signed-license")]
 pub(crate) mod signed_license;
 
+#[cfg(feature = "creem")]
+#[cfg_attr(docsrs, doc(cfg(feature = "creem")))]
+pub use self::creem::{CreemAdmin, CreemProvider};
 #[cfg(feature = "devpayr")]
 #[cfg_attr(docsrs, doc(cfg(feature = "devpayr")))]
 pub use self::devpayr::{DevPayrAdmin, DevPayrProvider};
