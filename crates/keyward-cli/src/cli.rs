@@ -183,8 +183,8 @@ pub(crate) struct CreateArgs {
 /// What `emulate` takes. Ports left out are free ones chosen at start.
 #[derive(Debug, clap::Args)]
 pub(crate) struct EmulateArgs {
-    /// The first of six consecutive ports: Dodo, Lemon Squeezy, DevPayr, GetKeyManager, the
-    /// control API, then Polar (the flags below override one each).
+    /// The first of seven consecutive ports: Dodo, Lemon Squeezy, DevPayr, GetKeyManager, the
+    /// control API, then Polar and Creem (the flags below override one each).
     #[arg(long)]
     pub port: Option<u16>,
     /// Dodo Payments' port.
@@ -196,6 +196,9 @@ pub(crate) struct EmulateArgs {
     /// Polar's port (default `--port` + 5).
     #[arg(long)]
     pub polar_port: Option<u16>,
+    /// Creem's port (default `--port` + 6).
+    #[arg(long)]
+    pub creem_port: Option<u16>,
     /// DevPayr's port.
     #[arg(long)]
     pub devpayr_port: Option<u16>,

@@ -12,6 +12,7 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use keyward_emulator::creem::CreemEmulator;
 use keyward_emulator::devpayr::DevPayrEmulator;
 use keyward_emulator::dodo::DodoEmulator;
 use keyward_emulator::lemonsqueezy::LemonSqueezyEmulator;
@@ -36,6 +37,7 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
     let lemonsqueezy: LemonSqueezyEmulator =
         start(ports.lemonsqueezy, "lemonsqueezy", "--lemonsqueezy-port").await?;
     let polar: PolarEmulator = start(ports.polar, "polar", "--polar-port").await?;
+    let creem: CreemEmulator = start(ports.creem, "creem", "--creem-port").await?;
     let devpayr: DevPayrEmulator = start(ports.devpayr, "devpayr", "--devpayr-port").await?;
     let signed: SignedLicenseEmulator =
         start(ports.signed, "signed-license", "--signed-license-port").await?;
@@ -43,6 +45,7 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
         dodo: &dodo,
         lemonsqueezy: &lemonsqueezy,
         polar: &polar,
+        creem: &creem,
         devpayr: &devpayr,
         signed: &signed,
     };
@@ -65,12 +68,14 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
     let dodo = Arc::new(dodo);
     let lemonsqueezy = Arc::new(lemonsqueezy);
     let polar = Arc::new(polar);
+    let creem = Arc::new(creem);
     let devpayr = Arc::new(devpayr);
     let signed = Arc::new(signed);
     let named: control::Named = vec![
         ("dodo", dodo.clone()),
         ("lemonsqueezy", lemonsqueezy.clone()),
         ("polar", polar.clone()),
+        ("creem", creem.clone()),
         ("devpayr", devpayr.clone()),
         ("signed-license", signed.clone()),
     ];
@@ -84,6 +89,8 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
         ("POLAR_BASE_URL", polar.uri()),
         ("POLAR_ACCESS_TOKEN", polar.api_key()),
         ("POLAR_ORGANIZATION_ID", polar.organization_id()),
+        ("CREEM_BASE_URL", creem.uri()),
+        ("CREEM_API_KEY", creem.api_key()),
         ("DEVPAYR_BASE_URL", devpayr.uri()),
         ("DEVPAYR_API_KEY", seeded.devpayr_key.clone()),
         ("DEVPAYR_PROJECT_ID", seeded.devpayr_project.to_string()),
@@ -104,6 +111,7 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
                 "dodo": dodo.uri(),
                 "lemonsqueezy": lemonsqueezy.uri(),
                 "polar": polar.uri(),
+                "creem": creem.uri(),
                 "devpayr": devpayr.uri(),
                 "signed-license": signed.uri(),
             },
@@ -140,6 +148,7 @@ fn text(
         ("Dodo Payments", "DODO_PAYMENTS_BASE_URL"),
         ("Lemon Squeezy", "LEMONSQUEEZY_BASE_URL"),
         ("Polar", "POLAR_BASE_URL"),
+        ("Creem", "CREEM_BASE_URL"),
         ("DevPayr", "DEVPAYR_BASE_URL"),
         ("GetKeyManager", "GETKEYMANAGER_BASE_URL"),
     ] {
@@ -173,6 +182,7 @@ struct Ports {
     dodo: u16,
     lemonsqueezy: u16,
     polar: u16,
+    creem: u16,
     devpayr: u16,
     signed: u16,
     control: u16,
@@ -189,6 +199,7 @@ impl From<&EmulateArgs> for Ports {
             control: a.control_port.unwrap_or_else(|| base(4)),
             // After the control API, so the ports of the others stay where they were.
             polar: a.polar_port.unwrap_or_else(|| base(5)),
+            creem: a.creem_port.unwrap_or_else(|| base(6)),
         }
     }
 }

@@ -21,6 +21,7 @@ async fn the_demo_seed_serves_the_cli_on_every_provider() {
         "DODO_PAYMENTS_BASE_URL",
         "LEMONSQUEEZY_BASE_URL",
         "POLAR_BASE_URL",
+        "CREEM_BASE_URL",
         "DEVPAYR_BASE_URL",
         "GETKEYMANAGER_BASE_URL",
     ] {
@@ -83,6 +84,13 @@ async fn the_demo_seed_serves_the_cli_on_every_provider() {
         .await;
     let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(listed["items"].as_array().unwrap().len(), 1, "{listed}");
+
+    // Creem (the secret key from the environment): activate to the limit of 2.
+    let creem = ["--provider", "creem"];
+    for (code, machine) in [(0, "m1"), (0, "m2"), (1, "m3")] {
+        let args = [&creem[..], &["activate", DEMO_KEY, machine]].concat();
+        emu.expect(code, &args, None).await;
+    }
 
     // DevPayr (project and key from the environment) and GetKeyManager (signed answers,
     // checked against the printed public key file).

@@ -4,11 +4,14 @@
 //! # Feature flags
 //!
 //! One per provider, none on by default, so a dev-dependency builds only the emulators it uses:
-//! `dodo`, `lemonsqueezy`, `polar`, `devpayr`, `signed-license` (each its module). The emulators serve
+//! `dodo`, `lemonsqueezy`, `polar`, `creem`, `devpayr`, `signed-license` (each its module). The emulators serve
 //! plain `http` on loopback.
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "creem")]
+#[cfg_attr(docsrs, doc(cfg(feature = "creem")))]
+pub mod creem;
 #[cfg(feature = "devpayr")]
 #[cfg_attr(docsrs, doc(cfg(feature = "devpayr")))]
 pub mod devpayr;

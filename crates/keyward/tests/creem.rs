@@ -136,3 +136,63 @@ async fn the_admin_role_lists_a_customers_licenses() {
     );
     assert!(admin.get("lic_abc123").await.unwrap_err().is_unsupported());
 }
+
+#[tokio::test]
+async fn against_the_emulator_the_limit_and_expiry_are_answers() {
+    use chrono::{Duration, TimeZone, Utc};
+    use keyward_emulator::creem::{CreemEmulator, LicenseSeed};
+
+    let creem = CreemEmulator::start().await;
+    let now = Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap();
+    creem.set_now(now);
+    creem.add_license(
+        LicenseSeed::new(KEY)
+            .activation_limit(1)
+            .expires_at(now + Duration::days(1)),
+    );
+    let client = keyward::creem::Client::builder()
+        .base_url(creem.uri())
+        .api_key(creem.api_key())
+        .build()
+        .unwrap();
+    let provider = CreemProvider::new(client);
+    let first = provider
+        .activate(ActivateRequest::new(KEY, "a"))
+        .await
+        .unwrap();
+    let instance = first.instance().unwrap().id.clone();
+    let second = provider
+        .activate(ActivateRequest::new(KEY, "b"))
+        .await
+        .unwrap();
+    assert_eq!(second.reason(), Some(&InvalidReason::LimitReached));
+    let on_device = ValidateRequest::new(KEY).instance_id(instance.clone());
+    assert!(
+        provider
+            .validate(on_device.clone())
+            .await
+            .unwrap()
+            .is_valid()
+    );
+    creem.advance(Duration::days(1));
+    assert_eq!(
+        reason(&provider.validate(on_device.clone()).await.unwrap()),
+        Some(InvalidReason::Expired)
+    );
+    provider
+        .deactivate(DeactivateRequest::new(KEY, instance.clone()))
+        .await
+        .unwrap();
+    assert!(
+        provider
+            .deactivate(DeactivateRequest::new(KEY, instance))
+            .await
+            .unwrap_err()
+            .is_conflict()
+    );
+    let unknown = ValidateRequest::new("NOPE").instance_id("inst_1");
+    assert_eq!(
+        reason(&provider.validate(unknown).await.unwrap()),
+        Some(InvalidReason::NotFound)
+    );
+}

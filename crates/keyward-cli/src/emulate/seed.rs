@@ -1,6 +1,7 @@
 //! What `licensectl emulate` starts with: a seed file (JSON) or the demo's seed, applied to the
 //! running emulators, and the test keys it holds, for the printout.
 
+use keyward_emulator::creem::{CreemEmulator, LicenseSeed as CreemSeed};
 use keyward_emulator::devpayr::{
     DevPayrEmulator, DomainMode, GLOBAL_KEY, LicenseSeed as DevPayrSeed, SEED_PROJECT,
 };
@@ -56,6 +57,7 @@ pub(crate) struct Targets<'a> {
     pub dodo: &'a DodoEmulator,
     pub lemonsqueezy: &'a LemonSqueezyEmulator,
     pub polar: &'a PolarEmulator,
+    pub creem: &'a CreemEmulator,
     pub devpayr: &'a DevPayrEmulator,
     pub signed: &'a SignedLicenseEmulator,
 }
@@ -69,6 +71,8 @@ pub(crate) fn demo(t: &Targets<'_>) -> Result<Seeded, String> {
         .add_license(LemonSeed::new(DEMO_KEY).activation_limit(2));
     t.polar
         .add_license(PolarSeed::new(DEMO_KEY).limit_activations(2));
+    t.creem
+        .add_license(CreemSeed::new(DEMO_KEY).activation_limit(2));
     t.devpayr.seed_fixtures();
     t.devpayr
         .add_license(DevPayrSeed::new(DEVPAYR_DEMO_KEY).title("Demo license"))
@@ -79,6 +83,11 @@ pub(crate) fn demo(t: &Targets<'_>) -> Result<Seeded, String> {
         key("dodo", DEMO_KEY, "activation limit 2"),
         key("lemonsqueezy", DEMO_KEY, "activation limit 2"),
         key("polar", DEMO_KEY, "activation limit 2"),
+        key(
+            "creem",
+            DEMO_KEY,
+            "activation limit 2, customer cust_emulator",
+        ),
         key(
             "devpayr",
             DEVPAYR_DEMO_KEY,
@@ -183,6 +192,28 @@ pub(crate) fn apply(t: &Targets<'_>, seed: SeedFile) -> Result<Seeded, String> {
             keys.push(key("polar", &l.key, note));
         }
     }
+    if let Some(creem) = seed.creem {
+        if let Some(api_key) = creem.api_key {
+            t.creem.set_api_key(api_key);
+        }
+        for l in creem.licenses {
+            let mut s = CreemSeed::new(&l.key);
+            if let Some(n) = l.activation_limit {
+                s = s.activation_limit(n);
+            }
+            if let Some(at) = l.expires_at {
+                s = s.expires_at(at);
+            }
+            if l.disabled {
+                s = s.disabled();
+            }
+            if let Some(customer) = l.customer {
+                s = s.customer(customer);
+            }
+            t.creem.add_license(s);
+            keys.push(key("creem", &l.key, limit_note(l.activation_limit, false)));
+        }
+    }
     let dp = seed.devpayr;
     let devpayr_key = dp.api_key.unwrap_or_else(|| GLOBAL_KEY.to_owned());
     let devpayr_project;
@@ -260,6 +291,7 @@ pub(crate) fn apply(t: &Targets<'_>, seed: SeedFile) -> Result<Seeded, String> {
         t.dodo.set_now(now);
         t.lemonsqueezy.set_now(now);
         t.polar.set_now(now);
+        t.creem.set_now(now);
         t.devpayr.set_now(now);
         t.signed.set_now(now);
     }
@@ -276,6 +308,7 @@ fn mark(t: &Targets<'_>) {
     t.dodo.mark_seed();
     t.lemonsqueezy.mark_seed();
     t.polar.mark_seed();
+    t.creem.mark_seed();
     t.devpayr.mark_seed();
     t.signed.mark_seed();
 }

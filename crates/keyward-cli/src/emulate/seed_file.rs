@@ -17,6 +17,8 @@ pub(crate) struct SeedFile {
     #[serde(default)]
     pub(super) polar: Option<Keyed<PolarLicense>>,
     #[serde(default)]
+    pub(super) creem: Option<Keyed<CreemLicense>>,
+    #[serde(default)]
     pub(super) devpayr: DevPayrSection,
     #[serde(default, rename = "signed-license", alias = "getkeymanager")]
     pub(super) signed_license: Option<Keyed<GkmLicense>>,
@@ -69,6 +71,18 @@ pub(super) struct PolarLicense {
     pub(super) expires_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub(super) disabled: bool,
+}
+
+/// A Creem license (`api_key` of its section is the secret key).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CreemLicense {
+    pub(super) key: String,
+    pub(super) activation_limit: Option<u32>,
+    pub(super) expires_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub(super) disabled: bool,
+    pub(super) customer: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
