@@ -63,9 +63,11 @@ async fn scenario(demo: &DemoProvider, lines: &mut Vec<String>) -> Result<(), Li
     lines.push(step("capabilities", output::capabilities_line(&caps)));
 
     let unknown = SecretLicenseKey::new("00000000-DEMO-UNKNOWN-KEY");
-    let outcome = provider
-        .validate(with_name(ValidateRequest::new(unknown), demo))
-        .await?;
+    let mut request = with_name(ValidateRequest::new(unknown), demo);
+    if let Some(instance) = demo.unknown_instance {
+        request = request.instance_id(instance);
+    }
+    let outcome = provider.validate(request).await?;
     lines.push(step(
         "validate an unknown key",
         output::validation_line(&outcome),
@@ -121,7 +123,11 @@ async fn scenario(demo: &DemoProvider, lines: &mut Vec<String>) -> Result<(), Li
     }
 
     if caps.list {
-        let page = provider.list(ListRequest::new().page_size(10)).await?;
+        let mut request = ListRequest::new().page_size(10);
+        if let Some(customer) = demo.customer {
+            request = request.customer_id(customer);
+        }
+        let page = provider.list(request).await?;
         lines.push(step(
             "list licenses",
             format!("{} on the first page", page.items.len()),

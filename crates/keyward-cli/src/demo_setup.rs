@@ -6,10 +6,12 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use keyward::{
-    DevPayrProvider, DodoProvider, LemonSqueezyProvider, PolarProvider, SignedLicenseProvider,
+    CreemProvider, DevPayrProvider, DodoProvider, LemonSqueezyProvider, PolarProvider,
+    SignedLicenseProvider,
 };
 use keyward_core::{ApiKey, LicenseAdmin, LicenseError, LicenseProvider, SecretLicenseKey};
 use keyward_devpayr::models::NewLicense;
+use keyward_emulator::creem::{CreemEmulator, LicenseSeed as CreemSeed};
 use keyward_emulator::devpayr::{DevPayrEmulator, GLOBAL_KEY, SEED_PROJECT};
 use keyward_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
 use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
@@ -38,6 +40,11 @@ pub(crate) struct DemoProvider {
     pub license_id: Option<String>,
     /// The instance name validations are for (DevPayr checks a domain).
     pub instance_name: Option<String>,
+    /// The instance an unknown key is validated for, for providers that validate only an
+    /// instance (Creem).
+    pub unknown_instance: Option<&'static str>,
+    /// The customer to list licenses of, for providers that list only a customer's (Creem).
+    pub customer: Option<&'static str>,
     /// Makes the emulator send tampered answers, for providers whose answers are signed.
     pub tamper: Option<Box<dyn Fn() + Send + Sync>>,
     /// The emulator; stops when dropped.
@@ -54,10 +61,11 @@ pub(crate) type AddLicense = Box<
 type Setup = fn() -> Pin<Box<dyn Future<Output = Result<DemoProvider, LicenseError>> + Send>>;
 
 /// Every provider, in the order the demo shows them.
-pub(crate) const ALL: [Setup; 5] = [
+pub(crate) const ALL: [Setup; 6] = [
     || Box::pin(dodo()),
     || Box::pin(lemonsqueezy()),
     || Box::pin(polar()),
+    || Box::pin(creem()),
     || Box::pin(devpayr()),
     || Box::pin(signed_license()),
 ];
@@ -115,6 +123,8 @@ async fn dodo() -> Result<DemoProvider, LicenseError> {
         key: SecretLicenseKey::new(DEMO_KEY),
         license_id: Some(id),
         instance_name: None,
+        unknown_instance: None,
+        customer: None,
         tamper: None,
         _emulator: Box::new(emulator),
     })
@@ -144,6 +154,39 @@ async fn polar() -> Result<DemoProvider, LicenseError> {
         key: SecretLicenseKey::new(DEMO_KEY),
         license_id: Some(id),
         instance_name: None,
+        unknown_instance: None,
+        customer: None,
+        tamper: None,
+        _emulator: Box::new(emulator),
+    })
+}
+
+/// Creem needs its secret key for every call: a seller's server runs this, never an app.
+async fn creem() -> Result<DemoProvider, LicenseError> {
+    let emulator = Arc::new(CreemEmulator::start().await);
+    emulator.add_license(CreemSeed::new(DEMO_KEY).activation_limit(2));
+    let client = keyward::creem::Client::builder()
+        .base_url(emulator.uri())
+        .api_key(emulator.api_key())
+        .build()?;
+    let offline = keyward::creem::Client::builder()
+        .base_url(dead_url()?)
+        .api_key(emulator.api_key())
+        .http_options(offline_options())
+        .build()?;
+    Ok(DemoProvider {
+        title: "Creem (server-side)",
+        base_url: emulator.uri(),
+        provider: Arc::new(CreemProvider::new(client).admin()?),
+        offline: Arc::new(CreemProvider::new(offline)),
+        add_guard_license: add_with(&emulator, |e| {
+            e.add_license(CreemSeed::new(GUARD_KEY).activation_limit(1));
+        }),
+        key: SecretLicenseKey::new(DEMO_KEY),
+        license_id: None,
+        instance_name: None,
+        unknown_instance: Some("inst_demo_unknown"),
+        customer: Some("cust_emulator"),
         tamper: None,
         _emulator: Box::new(emulator),
     })
@@ -171,6 +214,8 @@ async fn lemonsqueezy() -> Result<DemoProvider, LicenseError> {
         key: SecretLicenseKey::new(DEMO_KEY),
         license_id: Some(id.to_string()),
         instance_name: None,
+        unknown_instance: None,
+        customer: None,
         tamper: None,
         _emulator: Box::new(emulator),
     })
@@ -212,6 +257,8 @@ async fn devpayr() -> Result<DemoProvider, LicenseError> {
         key: license.uuid.clone(),
         license_id: Some(license.id.to_string()),
         instance_name: Some(String::from("app.example.com")),
+        unknown_instance: None,
+        customer: None,
         tamper: None,
         _emulator: Box::new(emulator),
     })
@@ -247,6 +294,8 @@ async fn signed_license() -> Result<DemoProvider, LicenseError> {
         key: SecretLicenseKey::new(DEMO_KEY),
         license_id: None,
         instance_name: Some(String::from("laptop")),
+        unknown_instance: None,
+        customer: None,
         tamper: Some(Box::new(move || tampering.set_mode(SigningMode::Tampered))),
         _emulator: Box::new(emulator),
     })
