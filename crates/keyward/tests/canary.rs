@@ -10,6 +10,8 @@
     feature = "guard",
     feature = "dodo",
     feature = "lemonsqueezy",
+    feature = "polar",
+    feature = "creem",
     feature = "devpayr",
     feature = "signed-license"
 ))]

@@ -10,7 +10,8 @@ use keyward_http::{HttpOptions, RetryPolicy};
 
 use crate::calls::{CLIENT_CALLS, Call, Direct, OPERATIONS};
 use crate::check::{
-    CREATED_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, LEMON_API_KEY, LICENSE_KEY, Shown,
+    CREATED_KEY, CREEM_API_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, LEMON_API_KEY,
+    LICENSE_KEY, POLAR_API_KEY, Shown,
 };
 use crate::echo;
 use crate::rig::{self, NAMES};
@@ -41,8 +42,17 @@ fn echo(index: usize, op: &str) -> String {
     if op == "create" {
         carried.push(CREATED_KEY);
     }
-    if index == 3 || !license_call {
-        carried.push([DODO_API_KEY, LEMON_API_KEY, DEVPAYR_API_KEY, GKM_API_KEY][index]);
+    // GetKeyManager and Creem send their API key with every call.
+    if index == 3 || index == 5 || !license_call {
+        let keys = [
+            DODO_API_KEY,
+            LEMON_API_KEY,
+            DEVPAYR_API_KEY,
+            GKM_API_KEY,
+            POLAR_API_KEY,
+            CREEM_API_KEY,
+        ];
+        carried.push(keys[index]);
     }
     carried.join(" ")
 }
@@ -154,7 +164,11 @@ async fn cell(index: usize, caller: Caller, target: Target, label: String, shown
     };
     let outcome = match caller {
         Caller::Facade(call) => {
-            let id = if index == 0 { "lic_1" } else { "7" };
+            let id = match index {
+                0 => "lic_1",
+                4 => "508176f7-065a-4b5d-b524-4e9c8a11ed63",
+                _ => "7",
+            };
             call(rig::provider(index, &url, options(), &shown), id.to_owned()).await
         }
         Caller::Client(call) => call(url, options()).await,

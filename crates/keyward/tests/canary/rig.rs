@@ -3,19 +3,34 @@
 
 use std::sync::Arc;
 
-use keyward::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
+use keyward::{
+    CreemProvider, DevPayrProvider, DodoProvider, LemonSqueezyProvider, PolarProvider,
+    SignedLicenseProvider,
+};
 use keyward_core::{ApiKey, LicenseAdmin, LicenseError};
+use keyward_emulator::creem::{CreemEmulator, LicenseSeed as CreemSeed};
 use keyward_emulator::devpayr::{DevPayrEmulator, LicenseSeed as DevPayrSeed, SEED_PROJECT};
 use keyward_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
 use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
+use keyward_emulator::polar::{LicenseSeed as PolarSeed, PolarEmulator};
 use keyward_emulator::signed_license::{LicenseSeed as GkmSeed, SignedLicenseEmulator};
 use keyward_http::HttpOptions;
 use keyward_signed_license::{KeySet, PublicKey};
 
-use crate::check::{DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, LEMON_API_KEY, LICENSE_KEY, Shown};
+use crate::check::{
+    CREEM_API_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, LEMON_API_KEY, LICENSE_KEY,
+    POLAR_API_KEY, Shown,
+};
 
 /// The provider names, in table order.
-pub(crate) const NAMES: [&str; 4] = ["dodo", "lemonsqueezy", "devpayr", "getkeymanager"];
+pub(crate) const NAMES: [&str; 6] = [
+    "dodo",
+    "lemonsqueezy",
+    "devpayr",
+    "getkeymanager",
+    "polar",
+    "creem",
+];
 
 /// The four emulators.
 pub(crate) struct Emulators {
@@ -23,8 +38,10 @@ pub(crate) struct Emulators {
     pub(crate) lemon: LemonSqueezyEmulator,
     pub(crate) devpayr: DevPayrEmulator,
     pub(crate) gkm: SignedLicenseEmulator,
+    pub(crate) polar: PolarEmulator,
+    pub(crate) creem: CreemEmulator,
     /// Each provider's id of the canary license, in [`NAMES`] order.
-    pub(crate) ids: [String; 4],
+    pub(crate) ids: [String; 6],
 }
 
 impl Emulators {
@@ -42,27 +59,39 @@ impl Emulators {
         let gkm = SignedLicenseEmulator::start().await;
         gkm.set_api_key(GKM_API_KEY);
         let gkm_id = gkm.add_license(GkmSeed::new(LICENSE_KEY).activation_limit(3));
+        let polar = PolarEmulator::start().await;
+        polar.set_api_key(POLAR_API_KEY);
+        let polar_id = polar.add_license(PolarSeed::new(LICENSE_KEY).limit_activations(3));
+        let creem = CreemEmulator::start().await;
+        creem.set_api_key(CREEM_API_KEY);
+        let creem_id = creem.add_license(CreemSeed::new(LICENSE_KEY).activation_limit(3));
         Self {
             ids: [
                 dodo_id,
                 lemon_id.to_string(),
                 devpayr_id.to_string(),
                 gkm_id.to_string(),
+                polar_id,
+                creem_id,
             ],
             dodo,
             lemon,
             devpayr,
             gkm,
+            polar,
+            creem,
         }
     }
 
     /// Each emulator's base URL, in [`NAMES`] order.
-    pub(crate) fn urls(&self) -> [String; 4] {
+    pub(crate) fn urls(&self) -> [String; 6] {
         [
             self.dodo.uri(),
             self.lemon.uri(),
             self.devpayr.uri(),
             self.gkm.uri(),
+            self.polar.uri(),
+            self.creem.uri(),
         ]
     }
 
@@ -73,6 +102,8 @@ impl Emulators {
             format!("{:?}", self.lemon),
             format!("{:?}", self.devpayr),
             format!("{:?}", self.gkm),
+            format!("{:?}", self.polar),
+            format!("{:?}", self.creem),
         ] {
             assert!(debug.contains("127.0.0.1"), "{debug}");
         }
@@ -80,6 +111,8 @@ impl Emulators {
         shown.debug("lemonsqueezy emulator", &self.lemon);
         shown.debug("devpayr emulator", &self.devpayr);
         shown.debug("getkeymanager emulator", &self.gkm);
+        shown.debug("polar emulator", &self.polar);
+        shown.debug("creem emulator", &self.creem);
     }
 }
 
@@ -117,6 +150,21 @@ fn gkm_builder(url: &str, options: HttpOptions) -> keyward_signed_license::Clien
         .api_key(key)
         .keys(gkm_keys())
         .product_id(1)
+        .http_options(options)
+}
+
+fn polar_builder(url: &str, options: HttpOptions) -> keyward_polar::ClientBuilder {
+    keyward_polar::Client::builder()
+        .organization_id(keyward_emulator::polar::DEFAULT_ORGANIZATION_ID)
+        .base_url(url)
+        .api_key(POLAR_API_KEY)
+        .http_options(options)
+}
+
+fn creem_builder(url: &str, options: HttpOptions) -> keyward_creem::ClientBuilder {
+    keyward_creem::Client::builder()
+        .base_url(url)
+        .api_key(CREEM_API_KEY)
         .http_options(options)
 }
 
@@ -184,8 +232,18 @@ pub(crate) fn provider(
                     .unwrap(),
             )
         }
-        _ => Arc::new(
+        3 => Arc::new(
             SignedLicenseProvider::new(built!(shown, "getkeymanager", gkm_builder(url, options)))
+                .admin()
+                .unwrap(),
+        ),
+        4 => Arc::new(
+            PolarProvider::new(built!(shown, "polar", polar_builder(url, options)))
+                .admin()
+                .unwrap(),
+        ),
+        _ => Arc::new(
+            CreemProvider::new(built!(shown, "creem", creem_builder(url, options)))
                 .admin()
                 .unwrap(),
         ),
