@@ -8,6 +8,8 @@
 #![cfg(all(
     feature = "dodo",
     feature = "lemonsqueezy",
+    feature = "polar",
+    feature = "creem",
     feature = "devpayr",
     feature = "signed-license"
 ))]
@@ -264,14 +266,29 @@ const ROWS: &[Row] = &[
     },
 ];
 
-/// Cells whose provider documents another answer: Dodo's 403 to activate means an inactive
-/// key (`Conflict`, provider code `INACTIVE_LICENSE_KEY`).
-const EXCEPTIONS: &[(&str, &str, &str, Expect)] = &[(
-    "403 echoing the key",
-    "dodo",
-    "write",
-    expect(LicenseError::is_conflict, "conflict", 1, false),
-)];
+/// Cells whose provider documents another answer: a 403 to activate means an inactive key for
+/// Dodo (`INACTIVE_LICENSE_KEY`), a refused key (`NotPermitted`: limit, inactive, expired) for
+/// Polar, and the activation limit for Creem (its licenses guide): each `Conflict`.
+const EXCEPTIONS: &[(&str, &str, &str, Expect)] = &[
+    (
+        "403 echoing the key",
+        "dodo",
+        "write",
+        expect(LicenseError::is_conflict, "conflict", 1, false),
+    ),
+    (
+        "403 echoing the key",
+        "polar",
+        "write",
+        expect(LicenseError::is_conflict, "conflict", 1, false),
+    ),
+    (
+        "403 echoing the key",
+        "creem",
+        "write",
+        expect(LicenseError::is_conflict, "conflict", 1, false),
+    ),
+];
 
 fn exception(row: &str, provider: &str, kind: &str) -> Option<Expect> {
     EXCEPTIONS

@@ -13,6 +13,8 @@ const DODO_KEY: &str = "sk_cnryDodo0001x";
 const LEMON_KEY: &str = "ls_cnryLemon0001x";
 const DEVPAYR_KEY: &str = "gk_1_cnryDevpayr01";
 const GKM_KEY: &str = "gkm_cnryGkm0001x";
+const POLAR_KEY: &str = "polar_oat_cnryPolar01";
+const CREEM_KEY: &str = "creem_cnryCreem0001x";
 
 /// Every secret above, as a hostile server echoes them (the literals again: `concat!` takes
 /// only literals).
@@ -21,7 +23,7 @@ macro_rules! echo {
     ($before:literal, $after:literal) => {
         concat!(
             $before,
-            "LK-cnry7Q2xZ9-0001 sk_cnryDodo0001x ls_cnryLemon0001x gk_1_cnryDevpayr01 gkm_cnryGkm0001x",
+            "LK-cnry7Q2xZ9-0001 sk_cnryDodo0001x ls_cnryLemon0001x gk_1_cnryDevpayr01 gkm_cnryGkm0001x polar_oat_cnryPolar01 creem_cnryCreem0001x",
             $after
         )
         .as_bytes()
@@ -64,7 +66,78 @@ pub(crate) const PROVIDERS: &[Provider] = &[
         write: gkm_activate,
         signed: true,
     },
+    Provider {
+        name: "polar",
+        read: polar_validate,
+        write: polar_activate,
+        signed: false,
+    },
+    Provider {
+        name: "creem",
+        read: creem_validate,
+        write: creem_activate,
+        signed: false,
+    },
 ];
+
+fn polar(url: String, options: HttpOptions) -> Result<keyward_polar::Client, LicenseError> {
+    keyward_polar::Client::builder()
+        .organization_id("fda84e25-7b55-4d67-916d-60ead04ff61f")
+        .base_url(url)
+        .api_key(POLAR_KEY)
+        .http_options(options)
+        .build()
+}
+
+fn polar_validate(url: String, options: HttpOptions) -> Outcome {
+    Box::pin(async move {
+        let options_ = keyward_polar::ValidateLicenseKey::new();
+        polar(url, options)?
+            .licenses()
+            .validate(&key(), &options_)
+            .await
+            .map(drop)
+    })
+}
+
+fn polar_activate(url: String, options: HttpOptions) -> Outcome {
+    Box::pin(async move {
+        let activation = keyward_polar::ActivateLicenseKey::new("box");
+        polar(url, options)?
+            .licenses()
+            .activate(&key(), &activation)
+            .await
+            .map(drop)
+    })
+}
+
+fn creem(url: String, options: HttpOptions) -> Result<keyward_creem::Client, LicenseError> {
+    keyward_creem::Client::builder()
+        .base_url(url)
+        .api_key(CREEM_KEY)
+        .http_options(options)
+        .build()
+}
+
+fn creem_validate(url: String, options: HttpOptions) -> Outcome {
+    Box::pin(async move {
+        creem(url, options)?
+            .licenses()
+            .validate(&key(), "inst_1")
+            .await
+            .map(drop)
+    })
+}
+
+fn creem_activate(url: String, options: HttpOptions) -> Outcome {
+    Box::pin(async move {
+        creem(url, options)?
+            .licenses()
+            .activate(&key(), "box")
+            .await
+            .map(drop)
+    })
+}
 
 fn key() -> SecretLicenseKey {
     SecretLicenseKey::new(KEY)
