@@ -46,6 +46,24 @@ pub struct DodoLicenseKey {
     pub subscription_id: Option<String>,
 }
 
+/// Polar's and Creem's answers, read as far as a validity check needs.
+#[derive(Deserialize)]
+struct StatusOnly {
+    status: String,
+}
+
+#[derive(Serialize)]
+struct PolarValidateBody<'a> {
+    key: &'a str,
+    organization_id: &'a str,
+}
+
+#[derive(Serialize)]
+struct CreemValidateBody<'a> {
+    key: &'a str,
+    instance_id: &'a str,
+}
+
 #[derive(Serialize)]
 struct DodoValidateBody<'a> {
     license_key: &'a str,
@@ -333,6 +351,41 @@ impl Bare {
             .form(&LsValidateForm { license_key: key })
             .into_json()
             .await
+    }
+
+    /// Polar `POST /v1/customer-portal/license-keys/validate` (no token, version pinned): 200
+    /// only for a usable key.
+    pub async fn polar_validate(&self, key: &str) -> Result<bool, String> {
+        let answer: StatusOnly = self
+            .http
+            .post(format!(
+                "{}/v1/customer-portal/license-keys/validate",
+                self.base
+            ))
+            .header("polar-version", "2026-04")
+            .json(&PolarValidateBody {
+                key,
+                organization_id: canned::POLAR_ORG,
+            })
+            .into_json()
+            .await?;
+        Ok(answer.status == "granted")
+    }
+
+    /// Creem `POST /v1/licenses/validate` with the secret `x-api-key`.
+    pub async fn creem_validate(&self, key: &str, instance_id: &str) -> Result<bool, String> {
+        let answer: StatusOnly = self
+            .http
+            .post(format!(
+                "{}/{}/v1/licenses/validate",
+                self.base,
+                canned::CREEM_PREFIX
+            ))
+            .header("x-api-key", canned::API_KEY)
+            .json(&CreemValidateBody { key, instance_id })
+            .into_json()
+            .await?;
+        Ok(answer.status == "active")
     }
 
     /// DevPayr `POST /project/has-paid` with `X-LICENSE-KEY` and the domain.

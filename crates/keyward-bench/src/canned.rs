@@ -20,6 +20,16 @@ pub const DODO_KEY: &str = "2b1f8e2d-c41e-4e8f-b2d3-d9fd61c38f43";
 pub const LS_KEY_ID: u64 = 1;
 /// The Lemon Squeezy license key of `licenses.validate.200.json`.
 pub const LS_KEY: &str = "38b1460a-5104-4067-a91d-77b872934d51";
+/// The Polar organization and license key of `polar/licenses.validate.200.json`.
+pub const POLAR_ORG: &str = "fda84e25-7b55-4d67-916d-60ead04ff61f";
+/// The Polar license key of `polar/licenses.validate.200.json`.
+pub const POLAR_KEY: &str = "1C285B2D-6CE6-4BC7-B8BE-ADB6A7E304DA";
+/// The Creem license key and instance of `creem/licenses.validate.200.json`.
+pub const CREEM_KEY: &str = "ABC123-XYZ456-XYZ456-XYZ456";
+/// The Creem instance of `creem/licenses.validate.200.json`.
+pub const CREEM_INSTANCE: &str = "inst_xyz789";
+/// Where Creem is served: its `/v1/licenses/validate` is Lemon Squeezy's path too.
+pub const CREEM_PREFIX: &str = "creem";
 /// The license key sent to DevPayr and GetKeyManager.
 pub const KEY: &str = "BENCH-7F3A-41C2-9B8E-5D60";
 /// The DevPayr domain and GetKeyManager identifier sent.
@@ -84,6 +94,18 @@ pub fn routes() -> Result<Vec<Route>, String> {
             &read("devpayr/has-paid.license.200.paid.json")?,
         ),
         Route::json("POST", "/api/v1/verify", 200, gkm_verify_body()?.as_bytes()),
+        Route::json(
+            "POST",
+            "/v1/customer-portal/license-keys/validate",
+            200,
+            &read("polar/licenses.validate.200.json")?,
+        ),
+        Route::json(
+            "POST",
+            format!("/{CREEM_PREFIX}/v1/licenses/validate"),
+            200,
+            &read("creem/licenses.validate.200.json")?,
+        ),
     ])
 }
 

@@ -27,25 +27,33 @@ pub enum Op {
     DevpayrHasPaid,
     /// GetKeyManager `POST /api/v1/verify`, signature verified.
     GkmValidate,
+    /// Polar `POST /v1/customer-portal/license-keys/validate`.
+    PolarValidate,
+    /// Creem `POST /v1/licenses/validate`.
+    CreemValidate,
 }
 
 impl Op {
     /// Every operation, in table order.
-    pub const ALL: [Op; 6] = [
+    pub const ALL: [Op; 8] = [
         Op::DodoRetrieve,
         Op::DodoValidate,
         Op::LsRetrieve,
         Op::LsValidate,
         Op::DevpayrHasPaid,
         Op::GkmValidate,
+        Op::PolarValidate,
+        Op::CreemValidate,
     ];
 
     /// The validate operations (one per provider), for the peak-RSS comparison.
-    pub const VALIDATES: [Op; 4] = [
+    pub const VALIDATES: [Op; 6] = [
         Op::DodoValidate,
         Op::LsValidate,
         Op::DevpayrHasPaid,
         Op::GkmValidate,
+        Op::PolarValidate,
+        Op::CreemValidate,
     ];
 
     /// The name used on the command line and in tables.
@@ -57,6 +65,8 @@ impl Op {
             Op::LsValidate => "lemonsqueezy-validate",
             Op::DevpayrHasPaid => "devpayr-has-paid",
             Op::GkmValidate => "getkeymanager-validate",
+            Op::PolarValidate => "polar-validate",
+            Op::CreemValidate => "creem-validate",
         }
     }
 
@@ -73,6 +83,10 @@ impl Op {
         match self {
             Op::DodoValidate => ValidateRequest::new(ours.dodo_key.clone()),
             Op::LsValidate => ValidateRequest::new(ours.ls_key.clone()),
+            Op::PolarValidate => ValidateRequest::new(ours.polar_key.clone()),
+            Op::CreemValidate => {
+                ValidateRequest::new(ours.creem_key.clone()).instance_id(canned::CREEM_INSTANCE)
+            }
             _ => ValidateRequest::new(ours.key.clone()).instance_name(canned::IDENTIFIER),
         }
     }
@@ -178,6 +192,11 @@ impl Clients {
                 let payload = bare.gkm_verify(canned::KEY, canned::IDENTIFIER).await?;
                 payload.code == 200
             }
+            Op::PolarValidate => bare.polar_validate(canned::POLAR_KEY).await?,
+            Op::CreemValidate => {
+                bare.creem_validate(canned::CREEM_KEY, canned::CREEM_INSTANCE)
+                    .await?
+            }
         };
         expect(black_box(ok), op, Variant::Bare)
     }
@@ -213,17 +232,48 @@ impl Clients {
                 let reply = ours.signed_license.verify(&ours.key, canned::IDENTIFIER);
                 black_box(reply.await.map_err(text)?).is_done()
             }
+            Op::PolarValidate => {
+                let options = keyward_polar::ValidateLicenseKey::new();
+                let answer = ours
+                    .polar
+                    .licenses()
+                    .validate(&ours.polar_key, &options)
+                    .await;
+                let key = black_box(answer.map_err(text)?).license_key;
+                key.status == keyward_polar::LicenseKeyStatus::Granted
+            }
+            Op::CreemValidate => {
+                let licenses = ours.creem.licenses();
+                let answer = licenses
+                    .validate(&ours.creem_key, canned::CREEM_INSTANCE)
+                    .await;
+                black_box(answer.map_err(text)?).status == keyward_creem::LicenseStatus::Active
+            }
         };
         expect(ok, op, Variant::Crate)
     }
 
     async fn facade_call(&self, op: Op) -> Result<(), String> {
         let ours = &self.ours;
+        // Polar's and Creem's facades are app-side only here: the bench validates.
+        let app = match op {
+            Op::PolarValidate => Some(&ours.polar_facade),
+            Op::CreemValidate => Some(&ours.creem_facade),
+            _ => None,
+        };
+        if let Some(app) = app {
+            let outcome = app
+                .validate(op.validate_request(ours))
+                .await
+                .map_err(text)?;
+            return expect(black_box(outcome).is_valid(), op, Variant::Facade);
+        }
         let provider = match op {
             Op::DodoRetrieve | Op::DodoValidate => &ours.dodo_facade,
             Op::LsRetrieve | Op::LsValidate => &ours.lemonsqueezy_facade,
             Op::DevpayrHasPaid => &ours.devpayr_facade,
-            Op::GkmValidate => &ours.signed_license_facade,
+            // Polar and Creem returned above.
+            Op::GkmValidate | Op::PolarValidate | Op::CreemValidate => &ours.signed_license_facade,
         };
         let ok = match op {
             Op::DodoRetrieve => {

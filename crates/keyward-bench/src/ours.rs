@@ -4,8 +4,11 @@
 use std::sync::Arc;
 
 use chrono::DateTime;
-use keyward::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
-use keyward_core::{FixedClock, LicenseAdmin, SecretLicenseKey};
+use keyward::{
+    CreemProvider, DevPayrProvider, DodoProvider, LemonSqueezyProvider, PolarProvider,
+    SignedLicenseProvider,
+};
+use keyward_core::{FixedClock, LicenseAdmin, LicenseProvider, SecretLicenseKey};
 use keyward_signed_license::{KeySet, PublicKey};
 
 use crate::canned;
@@ -79,6 +82,18 @@ pub struct Ours {
     pub ls_key: SecretLicenseKey,
     /// The DevPayr and GetKeyManager key.
     pub key: SecretLicenseKey,
+    /// The Polar client (organization, no token: the public validate).
+    pub polar: keyward_polar::Client,
+    /// The Creem client (secret key), served under its prefix.
+    pub creem: keyward_creem::Client,
+    /// Polar behind the facade.
+    pub polar_facade: Box<dyn LicenseProvider>,
+    /// Creem behind the facade.
+    pub creem_facade: Box<dyn LicenseProvider>,
+    /// The Polar key.
+    pub polar_key: SecretLicenseKey,
+    /// The Creem key.
+    pub creem_key: SecretLicenseKey,
 }
 
 impl Ours {
@@ -88,7 +103,23 @@ impl Ours {
         let lemonsqueezy = lemonsqueezy(base)?;
         let devpayr = devpayr(base)?;
         let signed_license = signed_license(base)?;
+        let polar = keyward_polar::Client::builder()
+            .organization_id(canned::POLAR_ORG)
+            .base_url(base)
+            .build()
+            .map_err(text)?;
+        let creem = keyward_creem::Client::builder()
+            .base_url(format!("{base}/{}/", canned::CREEM_PREFIX))
+            .api_key(canned::API_KEY)
+            .build()
+            .map_err(text)?;
         Ok(Self {
+            polar_facade: Box::new(PolarProvider::new(polar.clone())),
+            creem_facade: Box::new(CreemProvider::new(creem.clone())),
+            polar,
+            creem,
+            polar_key: SecretLicenseKey::new(canned::POLAR_KEY),
+            creem_key: SecretLicenseKey::new(canned::CREEM_KEY),
             dodo_facade: admin(DodoProvider::new(dodo.clone()).admin())?,
             lemonsqueezy_facade: admin(LemonSqueezyProvider::new(lemonsqueezy.clone()).admin())?,
             devpayr_facade: admin(devpayr_facade(devpayr.clone()).admin())?,

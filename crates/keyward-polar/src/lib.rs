@@ -43,6 +43,8 @@
 
 mod client;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod ids;
 mod license_keys;
 mod licenses;
