@@ -16,6 +16,7 @@ const TOGETHER: &[&str] = &[
     "keyward-lemonsqueezy",
     "keyward-polar",
     "keyward-creem",
+    "keyward-gumroad",
     "keyward-devpayr",
     "keyward-signed-license",
     "keyward-cli",
