@@ -42,6 +42,7 @@ const FACADE_FEATURES: &[&str] = &[
     "lemonsqueezy",
     "polar",
     "creem",
+    "gumroad",
     "devpayr",
     "signed-license",
     "guard",

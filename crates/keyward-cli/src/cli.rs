@@ -44,6 +44,8 @@ pub(crate) enum ProviderName {
     Polar,
     /// Creem (`CREEM_API_KEY`, the secret key: licensectl runs on your side).
     Creem,
+    /// Gumroad (`GUMROAD_PRODUCT_ID`; `GUMROAD_ACCESS_TOKEN` for enable and disable).
+    Gumroad,
     /// DevPayr.
     Devpayr,
     /// A GetKeyManager server (RSA-signed answers).

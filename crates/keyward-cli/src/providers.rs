@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use keyward::{
-    CreemProvider, DevPayrProvider, DodoProvider, LemonSqueezyProvider, PolarProvider,
-    SignedLicenseProvider,
+    CreemProvider, DevPayrProvider, DodoProvider, GumroadProvider, LemonSqueezyProvider,
+    PolarProvider, SignedLicenseProvider,
 };
 use keyward_core::{ApiKey, LicenseAdmin, LicenseError, LicenseProvider};
 use keyward_signed_license::{KeySet, PublicKey};
@@ -52,7 +52,7 @@ pub(crate) fn from_cli(
     let Some(name) = name else {
         return Err(LicenseError::config(
             "choose a provider with --provider (or LICENSECTL_PROVIDER): dodo, lemonsqueezy, \
-             polar, creem, devpayr or signed-license",
+             polar, creem, gumroad, devpayr or signed-license",
         ));
     };
     build(name, base_url, project)
@@ -70,6 +70,7 @@ pub(crate) fn build(
         ProviderName::Lemonsqueezy => keyward_lemonsqueezy::BASE_URL_ENV,
         ProviderName::Polar => keyward::polar::BASE_URL_ENV,
         ProviderName::Creem => keyward::creem::BASE_URL_ENV,
+        ProviderName::Gumroad => keyward::gumroad::BASE_URL_ENV,
         ProviderName::Devpayr => keyward_devpayr::BASE_URL_ENV,
         ProviderName::SignedLicense => "GETKEYMANAGER_BASE_URL",
     };
@@ -136,6 +137,22 @@ pub(crate) fn build(
                 builder = builder.api_key(key);
             }
             Chosen::of(CreemProvider::new(builder.build()?), CreemProvider::admin)
+        }
+        ProviderName::Gumroad => {
+            let product = env("GUMROAD_PRODUCT_ID").ok_or_else(|| {
+                LicenseError::config("Gumroad needs the product id in GUMROAD_PRODUCT_ID")
+            })?;
+            let mut builder = keyward::gumroad::Client::builder().product_id(product);
+            if let Some(url) = base_url {
+                builder = builder.base_url(url);
+            }
+            if let Some(token) = env(keyward::gumroad::API_KEY_ENV) {
+                builder = builder.api_key(token);
+            }
+            Chosen::of(
+                GumroadProvider::new(builder.build()?),
+                GumroadProvider::admin,
+            )
         }
         ProviderName::Devpayr => {
             let project = project.ok_or_else(|| {

@@ -20,6 +20,8 @@ pub enum Provider {
     Polar,
     /// Creem (server-side only: every call needs the secret API key).
     Creem,
+    /// Gumroad.
+    Gumroad,
     /// DevPayr.
     DevPayr,
     /// A GetKeyManager server (RSA-signed envelopes).
@@ -38,6 +40,7 @@ impl Provider {
             Self::LemonSqueezy => "lemonsqueezy",
             Self::Polar => "polar",
             Self::Creem => "creem",
+            Self::Gumroad => "gumroad",
             Self::DevPayr => "devpayr",
             Self::SignedLicense => "signed-license",
             Self::Custom(name) => name,

@@ -33,6 +33,7 @@ impl Provider {
             "lemonsqueezy" => Self::LemonSqueezy,
             "polar" => Self::Polar,
             "creem" => Self::Creem,
+            "gumroad" => Self::Gumroad,
             "devpayr" => Self::DevPayr,
             "signed-license" => Self::SignedLicense,
             _ => return intern(name).map(Self::Custom),

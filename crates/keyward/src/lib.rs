@@ -17,7 +17,8 @@
 //!
 //! # Feature flags
 //!
-//! - `dodo`, `lemonsqueezy`, `polar`, `creem` (server-side only), `devpayr`, `signed-license`: each provider's client (re-exported as
+//! - `dodo`, `lemonsqueezy`, `polar`, `creem` (server-side only), `gumroad`, `devpayr`,
+//!   `signed-license`: each provider's client (re-exported as
 //!   a module), its adapters (`DodoProvider` and `DodoAdmin`, …), its [`mapping`] and, for Dodo
 //!   and Lemon Squeezy, its webhook [`events`].
 //! - `guard`: the offline-first `guard` (machine fingerprint, sealed state, grace,
@@ -55,6 +56,7 @@ pub mod migration;
         feature = "lemonsqueezy",
         feature = "polar",
         feature = "creem",
+        feature = "gumroad",
         feature = "devpayr",
         feature = "signed-license"
     )),
@@ -79,6 +81,10 @@ pub use keyward_devpayr as devpayr;
 #[cfg(feature = "dodo")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dodo")))]
 pub use keyward_dodo as dodo;
+/// The Gumroad client (the `keyward-gumroad` crate).
+#[cfg(feature = "gumroad")]
+#[cfg_attr(docsrs, doc(cfg(feature = "gumroad")))]
+pub use keyward_gumroad as gumroad;
 /// The Lemon Squeezy client (the `keyward-lemonsqueezy` crate), for what the one trait does not
 /// cover.
 #[cfg(feature = "lemonsqueezy")]
@@ -107,6 +113,9 @@ pub mod mapping {
     #[cfg(feature = "dodo")]
     #[cfg_attr(docsrs, doc(cfg(feature = "dodo")))]
     pub use crate::adapters::dodo::mapping as dodo;
+    #[cfg(feature = "gumroad")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "gumroad")))]
+    pub use crate::adapters::gumroad::mapping as gumroad;
     #[cfg(feature = "lemonsqueezy")]
     #[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
     pub use crate::adapters::lemonsqueezy::mapping as lemonsqueezy;

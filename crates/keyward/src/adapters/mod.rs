@@ -8,6 +8,8 @@ pub(crate) mod creem;
 pub(crate) mod devpayr;
 #[cfg(feature = "dodo")]
 pub(crate) mod dodo;
+#[cfg(feature = "gumroad")]
+pub(crate) mod gumroad;
 #[cfg(feature = "lemonsqueezy")]
 pub(crate) mod lemonsqueezy;
 #[cfg(feature = "polar")]
@@ -24,6 +26,9 @@ pub use self::devpayr::{DevPayrAdmin, DevPayrProvider};
 #[cfg(feature = "dodo")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dodo")))]
 pub use self::dodo::{DodoAdmin, DodoProvider};
+#[cfg(feature = "gumroad")]
+#[cfg_attr(docsrs, doc(cfg(feature = "gumroad")))]
+pub use self::gumroad::{GumroadAdmin, GumroadProvider};
 #[cfg(feature = "lemonsqueezy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
 pub use self::lemonsqueezy::{LemonSqueezyAdmin, LemonSqueezyProvider};

@@ -153,16 +153,16 @@ fn gkm_builder(url: &str, options: HttpOptions) -> keyward_signed_license::Clien
         .http_options(options)
 }
 
-fn polar_builder(url: &str, options: HttpOptions) -> keyward_polar::ClientBuilder {
-    keyward_polar::Client::builder()
+fn polar_builder(url: &str, options: HttpOptions) -> keyward::polar::ClientBuilder {
+    keyward::polar::Client::builder()
         .organization_id(keyward_emulator::polar::DEFAULT_ORGANIZATION_ID)
         .base_url(url)
         .api_key(POLAR_API_KEY)
         .http_options(options)
 }
 
-fn creem_builder(url: &str, options: HttpOptions) -> keyward_creem::ClientBuilder {
-    keyward_creem::Client::builder()
+fn creem_builder(url: &str, options: HttpOptions) -> keyward::creem::ClientBuilder {
+    keyward::creem::Client::builder()
         .base_url(url)
         .api_key(CREEM_API_KEY)
         .http_options(options)
