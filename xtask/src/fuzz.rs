@@ -48,6 +48,7 @@ const TARGETS: &[Target] = &[
     target("decode_devpayr", JSON, Seeds::Framed("devpayr")),
     target("decode_polar", JSON, Seeds::Framed("polar")),
     target("decode_creem", JSON, Seeds::Framed("creem")),
+    target("decode_gumroad", JSON, Seeds::Framed("gumroad")),
     target("decode_signed_license", JSON, Seeds::SignedPayloads),
     target("signed_envelope_raw", JSON, Seeds::Bodies("signed-license")),
     target("signed_envelope_structured", None, Seeds::None),

@@ -32,6 +32,8 @@
 
 mod client;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod licenses;
 pub mod models;
 

@@ -47,7 +47,7 @@ impl Licenses {
             .request(op::VERIFY, "verify", key)?
             .idempotency_override(Idempotency::Idempotent)
             .form(&self.form(key, Some("false")))?;
-        check(self.client.send_public(request).await?)?.model()
+        successful(check(self.client.send_public(request).await?)?.model())
     }
 
     /// `POST /v2/licenses/verify` counting one use (`uses += 1`): for a seat or launch count.
@@ -56,7 +56,7 @@ impl Licenses {
         let request = self
             .request(op::VERIFY, "verify", key)?
             .form(&self.form(key, None))?;
-        check(self.client.send_public(request).await?)?.model()
+        successful(check(self.client.send_public(request).await?)?.model())
     }
 
     /// `PUT /v2/licenses/enable` (token): the key verifies again.
@@ -93,7 +93,7 @@ impl Licenses {
             return Err(empty(operation));
         }
         let request = request.redact(key.expose()).form(&self.form(key, None))?;
-        check(self.client.send_admin(request).await?)?.model()
+        successful(check(self.client.send_admin(request).await?)?.model())
     }
 
     fn request(
@@ -106,6 +106,19 @@ impl Licenses {
             return Err(empty(operation));
         }
         Ok(Request::post(operation, ["v2", "licenses", action])?.redact(key.expose()))
+    }
+}
+
+/// A decoded answer that says `success: false` in a 2xx is not an answer: a decode error.
+fn successful(license: Result<License, LicenseError>) -> Result<License, LicenseError> {
+    let license = license?;
+    if license.success {
+        Ok(license)
+    } else {
+        Err(
+            LicenseError::decode("Gumroad answered 2xx without `success: true`")
+                .with_provider(PROVIDER),
+        )
     }
 }
 

@@ -12,8 +12,8 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct License {
-    /// `true` on every success.
-    #[serde(default)]
+    /// `true` on every success (required: a 2xx body without it is not Gumroad's answer, and
+    /// decodes to an error).
     pub success: bool,
     /// How many times the key was counted (verify counts unless told not to).
     #[serde(default, deserialize_with = "keyward_core::de::uint_or_zero")]

@@ -10,6 +10,7 @@
     feature = "lemonsqueezy",
     feature = "polar",
     feature = "creem",
+    feature = "gumroad",
     feature = "devpayr",
     feature = "signed-license"
 ))]

@@ -15,6 +15,7 @@ const DEVPAYR_KEY: &str = "gk_1_cnryDevpayr01";
 const GKM_KEY: &str = "gkm_cnryGkm0001x";
 const POLAR_KEY: &str = "polar_oat_cnryPolar01";
 const CREEM_KEY: &str = "creem_cnryCreem0001x";
+const GUMROAD_KEY: &str = "gumroad_cnryGumroad01";
 
 /// Every secret above, as a hostile server echoes them (the literals again: `concat!` takes
 /// only literals).
@@ -23,7 +24,7 @@ macro_rules! echo {
     ($before:literal, $after:literal) => {
         concat!(
             $before,
-            "LK-cnry7Q2xZ9-0001 sk_cnryDodo0001x ls_cnryLemon0001x gk_1_cnryDevpayr01 gkm_cnryGkm0001x polar_oat_cnryPolar01 creem_cnryCreem0001x",
+            "LK-cnry7Q2xZ9-0001 sk_cnryDodo0001x ls_cnryLemon0001x gk_1_cnryDevpayr01 gkm_cnryGkm0001x polar_oat_cnryPolar01 creem_cnryCreem0001x gumroad_cnryGumroad01",
             $after
         )
         .as_bytes()
@@ -78,10 +79,45 @@ pub(crate) const PROVIDERS: &[Provider] = &[
         write: creem_activate,
         signed: false,
     },
+    Provider {
+        name: "gumroad",
+        read: gumroad_verify,
+        write: gumroad_verify_and_count,
+        signed: false,
+    },
 ];
 
-fn polar(url: String, options: HttpOptions) -> Result<keyward_polar::Client, LicenseError> {
-    keyward_polar::Client::builder()
+fn gumroad(url: String, options: HttpOptions) -> Result<keyward::gumroad::Client, LicenseError> {
+    keyward::gumroad::Client::builder()
+        .product_id("32-nPAicqbLj8B_WswVlMw==")
+        .base_url(url)
+        .api_key(GUMROAD_KEY)
+        .http_options(options)
+        .build()
+}
+
+fn gumroad_verify(url: String, options: HttpOptions) -> Outcome {
+    Box::pin(async move {
+        gumroad(url, options)?
+            .licenses()
+            .verify(&key())
+            .await
+            .map(drop)
+    })
+}
+
+fn gumroad_verify_and_count(url: String, options: HttpOptions) -> Outcome {
+    Box::pin(async move {
+        gumroad(url, options)?
+            .licenses()
+            .verify_and_count(&key())
+            .await
+            .map(drop)
+    })
+}
+
+fn polar(url: String, options: HttpOptions) -> Result<keyward::polar::Client, LicenseError> {
+    keyward::polar::Client::builder()
         .organization_id("fda84e25-7b55-4d67-916d-60ead04ff61f")
         .base_url(url)
         .api_key(POLAR_KEY)
@@ -91,7 +127,7 @@ fn polar(url: String, options: HttpOptions) -> Result<keyward_polar::Client, Lic
 
 fn polar_validate(url: String, options: HttpOptions) -> Outcome {
     Box::pin(async move {
-        let options_ = keyward_polar::ValidateLicenseKey::new();
+        let options_ = keyward::polar::ValidateLicenseKey::new();
         polar(url, options)?
             .licenses()
             .validate(&key(), &options_)
@@ -102,7 +138,7 @@ fn polar_validate(url: String, options: HttpOptions) -> Outcome {
 
 fn polar_activate(url: String, options: HttpOptions) -> Outcome {
     Box::pin(async move {
-        let activation = keyward_polar::ActivateLicenseKey::new("box");
+        let activation = keyward::polar::ActivateLicenseKey::new("box");
         polar(url, options)?
             .licenses()
             .activate(&key(), &activation)
@@ -111,8 +147,8 @@ fn polar_activate(url: String, options: HttpOptions) -> Outcome {
     })
 }
 
-fn creem(url: String, options: HttpOptions) -> Result<keyward_creem::Client, LicenseError> {
-    keyward_creem::Client::builder()
+fn creem(url: String, options: HttpOptions) -> Result<keyward::creem::Client, LicenseError> {
+    keyward::creem::Client::builder()
         .base_url(url)
         .api_key(CREEM_KEY)
         .http_options(options)
