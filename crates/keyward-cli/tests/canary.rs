@@ -22,17 +22,20 @@ use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use check::{
-    CREATED_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, LEMON_API_KEY, LICENSE_KEY, Shown,
+    CREATED_KEY, CREEM_API_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, LEMON_API_KEY,
+    LICENSE_KEY, POLAR_API_KEY, Shown,
 };
 use support::{args, run, text};
 use tempfile::TempDir;
 
 /// The command-line name, API key variable and API key of provider `index` ([`rig::NAMES`]).
-const PROVIDERS: [(&str, &str, &str); 4] = [
+const PROVIDERS: [(&str, &str, &str); 6] = [
     ("dodo", "DODO_PAYMENTS_API_KEY", DODO_API_KEY),
     ("lemonsqueezy", "LEMONSQUEEZY_API_KEY", LEMON_API_KEY),
     ("devpayr", "DEVPAYR_API_KEY", DEVPAYR_API_KEY),
     ("signed-license", "GETKEYMANAGER_API_KEY", GKM_API_KEY),
+    ("polar", "POLAR_ACCESS_TOKEN", POLAR_API_KEY),
+    ("creem", "CREEM_API_KEY", CREEM_API_KEY),
 ];
 
 /// Runs the CLI for provider `index` at `url`; shows its output; returns it.
@@ -51,6 +54,10 @@ impl Cli<'_> {
             (variable.to_owned(), api_key.to_owned()),
             ("DEVPAYR_PROJECT_ID".to_owned(), "2".to_owned()),
             ("GETKEYMANAGER_PRODUCT_ID".to_owned(), "1".to_owned()),
+            (
+                "POLAR_ORGANIZATION_ID".to_owned(),
+                keyward_emulator::polar::DEFAULT_ORGANIZATION_ID.to_owned(),
+            ),
             // The CLI installs no tracing subscriber today; if it ever does, TRACE is covered.
             ("RUST_LOG".to_owned(), "trace".to_owned()),
         ];
@@ -80,13 +87,20 @@ async fn commands(cli: &Cli<'_>, index: usize, url: &str, id: &str) {
     let instance = serde_json::from_slice::<serde_json::Value>(&out.stdout)
         .ok()
         .and_then(|v| v["instance"]["id"].as_str().map(str::to_owned));
-    // DevPayr checks a domain and GetKeyManager an activation; the others the key alone.
-    let domain: &[&str] = if index >= 2 {
-        &["--instance-name", "app.example.com"]
-    } else {
-        &[]
-    };
-    let validate = [&["validate", "-"][..], domain].concat();
+    // DevPayr checks a domain and GetKeyManager an activation (Polar ignores the name); Creem
+    // validates only an instance; the others the key alone.
+    let mut scope: Vec<String> = Vec::new();
+    if index >= 2 {
+        scope.extend(["--instance-name".to_owned(), "app.example.com".to_owned()]);
+    }
+    if index == 5 {
+        scope.extend([
+            "--instance-id".to_owned(),
+            instance.clone().unwrap_or_default(),
+        ]);
+    }
+    let scope: Vec<&str> = scope.iter().map(String::as_str).collect();
+    let validate = [&["validate", "-"][..], &scope].concat();
     let out = cli.run(index, url, &validate, Some(LICENSE_KEY)).await;
     assert_eq!(out.status.code(), Some(0), "{name}: {}", text(&out));
     let json = [&["--json"][..], &validate].concat();
@@ -179,20 +193,24 @@ async fn no_secret_in_any_output_or_file() {
     for (index, (url, id)) in urls.iter().zip(&emulators.ids).enumerate() {
         commands(&cli, index, url, id).await;
     }
-    // The failing runs, the four providers at once (each waits out its retries).
+    // The failing runs, every provider at once (each waits out its retries).
     let (echo_url, devpayr_echo_url) = (echo.uri(), format!("{}/api/v1/", echo.uri()));
-    let (a, b, c, d) = tokio::join!(
+    let (a, b, c, d, e, f) = tokio::join!(
         failing(&cli, 0, &echo_url),
         failing(&cli, 1, &echo_url),
         failing(&cli, 2, &devpayr_echo_url),
         failing(&cli, 3, &echo_url),
+        failing(&cli, 4, &echo_url),
+        failing(&cli, 5, &echo_url),
     );
-    let redacted = a + b + c + d;
+    let redacted = a + b + c + d + e + f;
     tokio::join!(
         failing(&cli, 0, &closed),
         failing(&cli, 1, &closed),
         failing(&cli, 2, &closed),
         failing(&cli, 3, &closed),
+        failing(&cli, 4, &closed),
+        failing(&cli, 5, &closed),
     );
 
     // A migration, applied: Lemon Squeezy's canary key to Dodo (which holds it already: a
