@@ -249,4 +249,27 @@ pub(crate) struct MigrateArgs {
     /// Leave licenses of unmapped products behind instead of stopping.
     #[arg(long)]
     pub skip_unmapped: bool,
+    /// The plan (JSON Lines). A dry run writes it (by default beside the journal, as
+    /// `<journal>.plan.jsonl`); with `--apply` only what it says is done.
+    #[arg(long)]
+    pub plan: Option<std::path::PathBuf>,
+    /// Creates in flight at once.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Creates a second at most, across all of them (0: no limit). By default the target's
+    /// documented limit: 5/s for Lemon Squeezy, 20/s where none is documented. A `429` pauses
+    /// every create for its `Retry-After` whatever the rate.
+    #[arg(long, value_name = "PER_SECOND")]
+    pub rate: Option<f64>,
+    /// The same refusal (or failure) this many times in a row stops the run.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    pub breaker: u32,
+    /// Try again the licenses the target refused in an earlier run (they stay refused
+    /// otherwise).
+    #[arg(long)]
+    pub retry_refused: bool,
+    /// Go on with a journal written under another mapping (fixed after a refusal); without
+    /// it a changed mapping is refused.
+    #[arg(long)]
+    pub mapping_changed: bool,
 }

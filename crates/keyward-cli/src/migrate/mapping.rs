@@ -17,10 +17,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use keyward_core::{LicenseError, LicenseKey};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The parsed mapping file.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Mapping {
     /// Source product id → target product id.
@@ -65,6 +65,14 @@ impl Mapping {
         Ok(mapping)
     }
 
+    /// A digest of what the mapping says (SHA-256 of its canonical JSON, the first 16 bytes in
+    /// hex): the same mapping gives the same digest whatever its layout or key order.
+    pub(crate) fn digest(&self) -> String {
+        let canonical = serde_json::to_vec(self).unwrap_or_default();
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &canonical);
+        hex::encode(digest.as_ref().get(..16).unwrap_or_default())
+    }
+
     /// The target product for `license`, if its product is mapped.
     pub(crate) fn product(&self, license: &LicenseKey) -> Option<&str> {
         let source = license.product.id.as_deref()?;
@@ -102,6 +110,16 @@ mod tests {
         assert_eq!(m.customer(&l), Some("cus_any"));
         l.customer.id = Some("7".into());
         assert_eq!(m.customer(&l), Some("cus_7"));
+    }
+
+    #[test]
+    fn the_digest_follows_the_meaning_not_the_layout() {
+        let a = Mapping::parse(r#"{"products": {"1": "a", "2": "b"}}"#).unwrap();
+        let b = Mapping::parse("{\n \"products\": {\"2\": \"b\",\n \"1\": \"a\"}}").unwrap();
+        let c = Mapping::parse(r#"{"products": {"1": "a", "2": "c"}}"#).unwrap();
+        assert_eq!(a.digest(), b.digest());
+        assert_ne!(a.digest(), c.digest());
+        assert_eq!(a.digest().len(), 32);
     }
 
     #[test]

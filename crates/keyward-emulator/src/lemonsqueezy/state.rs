@@ -66,6 +66,8 @@ pub struct InstanceRecord {
 #[derive(Debug, Default, Clone)]
 pub struct State {
     pub(crate) keys: Vec<KeyRecord>,
+    /// The highest key id given so far: the next key gets the one after it.
+    pub(crate) highest_key_id: u64,
     pub(crate) instances: Vec<InstanceRecord>,
     pub(crate) next_instance_id: u64,
     pub(crate) api_key: String,
