@@ -16,6 +16,8 @@ pub(crate) struct Chosen {
     app: Arc<dyn LicenseProvider>,
     admin: Box<dyn Fn() -> Result<Arc<dyn LicenseAdmin>, LicenseError> + Send + Sync>,
     identity: Identity,
+    /// Dodo's client, for what the neutral traits do not cover (its products and customers).
+    dodo: Option<keyward_dodo::Client>,
 }
 
 /// Where a chosen provider points: what a migration journal is bound to.
@@ -62,7 +64,13 @@ impl Chosen {
             app: Arc::new(provider.clone()),
             admin: Box::new(move || Ok(Arc::new(admin(provider.clone())?))),
             identity,
+            dodo: None,
         }
+    }
+
+    /// Dodo's own client, when this is Dodo.
+    pub(crate) fn dodo(&self) -> Option<&keyward_dodo::Client> {
+        self.dodo.as_ref()
     }
 
     /// Where it points: base URL, environment, account fingerprint.
@@ -147,7 +155,13 @@ pub(crate) fn build_with(
             }
             let client = builder.build()?;
             let identity = Identity::new(client.base_url(), Some(environment), key.as_deref());
-            Chosen::of(DodoProvider::new(client), DodoProvider::admin, identity)
+            let mut chosen = Chosen::of(
+                DodoProvider::new(client.clone()),
+                DodoProvider::admin,
+                identity,
+            );
+            chosen.dodo = Some(client);
+            chosen
         }
         ProviderName::Lemonsqueezy => {
             let mut builder = keyward_lemonsqueezy::Client::builder().http_options(options);

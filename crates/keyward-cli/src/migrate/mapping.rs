@@ -13,7 +13,7 @@
 //! `customers` (by the source's customer id), else `default_customer`. Unknown fields are errors,
 //! so a misspelt name is never silently ignored.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use keyward_core::{LicenseError, LicenseKey};
@@ -73,6 +73,18 @@ impl Mapping {
         hex::encode(digest.as_ref().get(..16).unwrap_or_default())
     }
 
+    /// The target products and customers the mapping names, each once.
+    pub(crate) fn references(&self) -> (BTreeSet<&str>, BTreeSet<&str>) {
+        let products = self.products.values().map(String::as_str).collect();
+        let customers = self
+            .customers
+            .values()
+            .chain(&self.default_customer)
+            .map(String::as_str)
+            .collect();
+        (products, customers)
+    }
+
     /// The target product for `license`, if its product is mapped.
     pub(crate) fn product(&self, license: &LicenseKey) -> Option<&str> {
         let source = license.product.id.as_deref()?;
@@ -110,6 +122,12 @@ mod tests {
         assert_eq!(m.customer(&l), Some("cus_any"));
         l.customer.id = Some("7".into());
         assert_eq!(m.customer(&l), Some("cus_7"));
+        let (products, customers) = m.references();
+        assert_eq!(products.into_iter().collect::<Vec<_>>(), ["pdt_a"]);
+        assert_eq!(
+            customers.into_iter().collect::<Vec<_>>(),
+            ["cus_7", "cus_any"]
+        );
     }
 
     #[test]

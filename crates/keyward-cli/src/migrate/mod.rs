@@ -17,6 +17,7 @@ mod pace;
 mod plan;
 mod plan_file;
 mod progress;
+mod references;
 mod report;
 mod worker;
 
@@ -82,6 +83,7 @@ pub(crate) async fn run(
         mapping: mapping.digest(),
     };
     // Listing every license and creating them both need the admin credential.
+    let dodo = target.dodo().cloned();
     let (source, target) = (source.admin()?, target.admin()?);
     if !target.capabilities().create {
         return Err(LicenseError::unsupported(to, "create"));
@@ -104,7 +106,10 @@ pub(crate) async fn run(
             .clone()
             .unwrap_or_else(|| default_plan_path(&args.journal))
     });
-    let survey = survey(source.as_ref(), &context, plan_path.as_deref(), &binding).await?;
+    let mut survey = survey(source.as_ref(), &context, plan_path.as_deref(), &binding).await?;
+    if !args.apply {
+        survey.missing = references::missing(dodo.as_ref(), &context.mapping).await?;
+    }
     let counts = &survey.counts;
     if args.apply && !counts.unmapped.is_empty() && !args.skip_unmapped {
         let missing: Vec<String> = counts

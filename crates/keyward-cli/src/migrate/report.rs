@@ -16,6 +16,9 @@ use crate::commands::Outcome;
 pub(crate) struct Survey {
     /// How many keys the target held before the run.
     pub at_target: usize,
+    /// What the mapping names that the target lacks; `None` when not checked (only a dry run
+    /// against Dodo checks).
+    pub missing: Option<Vec<String>>,
     /// The counts.
     pub counts: Counts,
     /// Keys at the target differing from the source: (count, the first few by source id).
@@ -32,7 +35,7 @@ pub(crate) fn summary(
 ) -> Outcome {
     let counts = &survey.counts;
     let affirmative = match applied {
-        None => counts.unmapped.is_empty(),
+        None => counts.unmapped.is_empty() && survey.missing.as_ref().is_none_or(Vec::is_empty),
         Some(a) => a.refused.0 == 0 && a.failed.0 == 0 && a.stopped.is_none(),
     };
     let rate = applied.map(|a| {
@@ -50,6 +53,7 @@ pub(crate) fn summary(
             "dry_run": applied.is_none(),
             "plan_file": plan.map(|p| p.display().to_string()),
             "at_target_before": survey.at_target,
+            "missing_at_target": survey.missing,
             "plan": {
                 "create": counts.create,
                 "exists_same": counts.exists_same,
@@ -97,6 +101,18 @@ pub(crate) fn summary(
     }
     for (what, n) in &counts.unmapped {
         lines.push(format!("  left behind (no mapping for {what}): {n}"));
+    }
+    match &survey.missing {
+        Some(missing) if missing.is_empty() => {
+            lines.push(format!(
+                "  mapped products and customers: all found at {to}"
+            ));
+        }
+        Some(missing) => lines.push(format!(
+            "  missing at {to} (its creates would be refused; fix the mapping): {}",
+            missing.join(", ")
+        )),
+        None => {}
     }
     drift_lines(&mut lines, &survey.drift, to);
     match applied {

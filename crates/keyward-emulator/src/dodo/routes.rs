@@ -198,18 +198,16 @@ fn list_keys(state: &State, request: &Request) -> ResponseTemplate {
     };
     let bound = |name: &str| params.get(name).and_then(|v| parse_time(&json!(v)));
     let (gte, lte) = (bound("created_at_gte"), bound("created_at_lte"));
+    let (customer, product) = (params.get("customer_id"), params.get("product_id"));
+    let (status, source) = (params.get("status"), params.get("source"));
     // Only the asked page is rendered: a list of tens of thousands is walked page by page.
     let items: Vec<Value> = state
         .keys
         .iter()
-        .filter(|k| {
-            params
-                .get("customer_id")
-                .is_none_or(|c| *c == k.customer_id)
-        })
-        .filter(|k| params.get("product_id").is_none_or(|p| *p == k.product_id))
-        .filter(|k| params.get("status").is_none_or(|s| s == state.status(k)))
-        .filter(|k| params.get("source").is_none_or(|s| *s == k.source))
+        .filter(|k| customer.is_none_or(|c| *c == k.customer_id))
+        .filter(|k| product.is_none_or(|p| *p == k.product_id))
+        .filter(|k| status.is_none_or(|s| s == state.status(k)))
+        .filter(|k| source.is_none_or(|s| *s == k.source))
         .filter(|k| gte.is_none_or(|t| k.created_at >= t))
         .filter(|k| lte.is_none_or(|t| k.created_at <= t))
         .skip(size.saturating_mul(number))

@@ -220,7 +220,8 @@ pub(crate) fn list_keys(state: &State, request: &Request) -> ResponseTemplate {
             "status",
         ],
     );
-    let mut keys: Vec<_> = state
+    // `keys` is in id order (see `seed::insert_key`).
+    let keys: Vec<_> = state
         .keys
         .iter()
         .filter(|k| {
@@ -234,7 +235,6 @@ pub(crate) fn list_keys(state: &State, request: &Request) -> ResponseTemplate {
             })
         })
         .collect();
-    keys.sort_by_key(|k| k.id);
     let render = |k| state.key_resource(k);
     list(state, "license-keys", filters, keys, render, &query)
 }

@@ -133,7 +133,9 @@ pub(crate) fn insert_key(state: &mut State, seed: LicenseSeed) -> u64 {
         state.keys.retain(|k| k.id != id);
     }
     state.highest_key_id = state.highest_key_id.max(id);
-    state.keys.push(record);
+    // Kept in id order, the order lists give.
+    let at = state.keys.partition_point(|k| k.id < id);
+    state.keys.insert(at, record);
     id
 }
 

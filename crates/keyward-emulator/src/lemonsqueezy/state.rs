@@ -123,7 +123,9 @@ impl State {
     }
 
     pub(crate) fn key_by_id(&self, id: u64) -> Option<&KeyRecord> {
-        self.keys.iter().find(|k| k.id == id)
+        // `keys` is in id order (see `seed::insert_key`).
+        let at = self.keys.binary_search_by_key(&id, |k| k.id).ok()?;
+        self.keys.get(at)
     }
 
     /// The License API's `license_key` object.

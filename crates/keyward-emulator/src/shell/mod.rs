@@ -93,15 +93,20 @@ struct Core<P> {
 }
 
 impl<P: Provider> Core<P> {
-    /// The fault `request` meets, if one strikes it (counted by the first fault it matches).
+    /// The fault `request` meets, if one strikes it. Every fault counts the requests it
+    /// matches; when several strike the same one, the first added answers.
     fn strike(&mut self, request: &Request) -> Option<Fault> {
         let (method, path) = (request.method.as_str(), request.url.path());
-        let (fault, seen) = self
-            .faults
-            .iter_mut()
-            .find(|(fault, _)| fault.matches(method, path))?;
-        *seen += 1;
-        fault.strikes(*seen).then(|| fault.clone())
+        let mut struck = None;
+        for (fault, seen) in &mut self.faults {
+            if fault.matches(method, path) {
+                *seen += 1;
+                if struck.is_none() && fault.strikes(*seen) {
+                    struck = Some(fault.clone());
+                }
+            }
+        }
+        struck
     }
 
     /// Hands the webhooks the last change queued to the delivery thread.
@@ -265,7 +270,8 @@ impl<P: Provider> Emulator<P> {
     }
 
     /// Adds a [`Fault`]: some requests fail, the rest are answered from the state, until
-    /// [`restore`](Self::restore). A request is counted by the first fault it matches.
+    /// [`restore`](Self::restore). Each fault counts the requests it matches; when several
+    /// strike the same request, the first added answers.
     pub fn add_fault(&self, fault: Fault) {
         lock(&self.core).faults.push((fault, 0));
     }
