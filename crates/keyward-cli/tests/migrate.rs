@@ -408,3 +408,42 @@ async fn a_second_run_on_the_same_journal_is_refused_while_the_first_holds_it() 
         text(&out)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_stops_with_the_summary_and_the_rerun_finishes() {
+    const KEYS: usize = 40;
+    let rig = Rig::start(KEYS).await;
+    let slow = ["--apply", "--json", "--rate", "10", "--concurrency", "1"];
+    let child = support::spawn(&rig.args(&slow), &rig.envs());
+    while rig.journalled() < 2 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let applied = json(&out)["applied"].clone();
+    assert_eq!(
+        applied["stopped"], "interrupted (Ctrl-C or SIGTERM)",
+        "{applied}"
+    );
+    let created = applied["created"].as_u64().unwrap() as usize;
+    assert!((2..KEYS).contains(&created), "{applied}");
+    assert_eq!(rig.journalled(), created);
+
+    let out = run(
+        rig.args(&["--apply", "--json", "--rate", "0"]),
+        rig.envs(),
+        None,
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let applied = json(&out)["applied"].clone();
+    let done = applied["created"].as_u64().unwrap() + applied["exists"].as_u64().unwrap();
+    assert_eq!(done as usize + created, KEYS, "{applied}");
+}

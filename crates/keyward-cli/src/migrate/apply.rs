@@ -82,24 +82,79 @@ pub(crate) struct Walker {
     pub plan: Option<Plan>,
 }
 
-/// Runs the migration, journalling into `journal`.
+/// Runs the migration, journalling into `journal`. Whatever stops it (the breaker, a refused
+/// credential, a journal that cannot be written, Ctrl-C or SIGTERM) is in the result, for the
+/// summary.
 pub(crate) async fn run(
     walker: Walker,
     target: Arc<dyn LicenseAdmin>,
     journal: &mut Journal,
     settings: &Settings,
-) -> Result<Applied, LicenseError> {
+) -> Applied {
     let started = Instant::now();
     let stop = Arc::new(AtomicBool::new(false));
     let concurrency = settings.concurrency.max(1);
-    let (jobs_tx, jobs_rx) = mpsc::channel::<(String, Box<CreateRequest>)>(concurrency * 2);
+    let (jobs, jobs_rx) = mpsc::channel::<Job>(concurrency * 2);
     let (events_tx, mut events) = mpsc::channel::<Event>(1024);
-    let jobs_rx = Arc::new(tokio::sync::Mutex::new(jobs_rx));
     let pace = Arc::new(Mutex::new(Pace::new(settings.rate, started)));
+    workers(concurrency, jobs_rx, &events_tx, &target, &pace, &stop);
+    tokio::spawn(walk(walker, jobs, events_tx, stop.clone()));
+
+    let mut applied = Applied::default();
+    let mut breaker = Breaker::new(settings.breaker);
+    let mut progress = Progress::on_stderr(started);
+    let mut handled = 0;
+    let mut tick = tokio::time::interval(TICK);
+    let interrupt = interrupted();
+    tokio::pin!(interrupt);
+    loop {
+        let written = tokio::select! {
+            event = events.recv() => {
+                let Some(event) = event else { break };
+                let record = handle(event, &mut applied, &mut breaker, &mut handled);
+                record.map_or(Ok(()), |record| journal.append(&record))
+            }
+            () = &mut interrupt, if !stop.load(Ordering::Relaxed) => {
+                applied.stopped = Some(String::from("interrupted (Ctrl-C or SIGTERM)"));
+                Ok(())
+            }
+            _ = tick.tick() => {
+                progress.show(handled, settings.total, Instant::now());
+                journal.sync()
+            }
+        };
+        if let Err(e) = written {
+            stop_on(&mut applied, e);
+        }
+        if applied.stopped.is_some() {
+            stop.store(true, Ordering::Relaxed);
+        }
+    }
+    if let Err(e) = journal.sync() {
+        stop_on(&mut applied, e);
+    }
+    progress.finish();
+    applied.elapsed = started.elapsed();
+    applied
+}
+
+/// A create for a worker: the source id and the request.
+type Job = (String, Box<CreateRequest>);
+
+/// Starts `concurrency` workers taking jobs from `jobs` until it closes or the run stops.
+fn workers(
+    concurrency: usize,
+    jobs: mpsc::Receiver<Job>,
+    events: &mpsc::Sender<Event>,
+    target: &Arc<dyn LicenseAdmin>,
+    pace: &Arc<Mutex<Pace>>,
+    stop: &Arc<AtomicBool>,
+) {
+    let jobs = Arc::new(tokio::sync::Mutex::new(jobs));
     for _ in 0..concurrency {
         let (jobs, events, target, pace, stop) = (
-            jobs_rx.clone(),
-            events_tx.clone(),
+            jobs.clone(),
+            events.clone(),
             target.clone(),
             pace.clone(),
             stop.clone(),
@@ -120,42 +175,31 @@ pub(crate) async fn run(
             }
         });
     }
-    drop(jobs_rx);
-    tokio::spawn(walk(walker, jobs_tx, events_tx, stop.clone()));
+}
 
-    let mut applied = Applied::default();
-    let mut breaker = Breaker::new(settings.breaker);
-    let mut progress = Progress::on_stderr(started);
-    let mut handled = 0;
-    let mut tick = tokio::time::interval(TICK);
-    let interrupt = tokio::signal::ctrl_c();
-    tokio::pin!(interrupt);
-    loop {
+/// Ctrl-C, or SIGTERM on Unix (what `kill`, systemd and container runtimes send). Never, when
+/// no handler can be installed.
+async fn interrupted() {
+    #[cfg(unix)]
+    if let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+    {
         tokio::select! {
-            event = events.recv() => {
-                let Some(event) = event else { break };
-                let record = handle(event, &mut applied, &mut breaker, &mut handled);
-                if let Some(record) = record {
-                    journal.append(&record)?;
-                }
-                if applied.stopped.is_some() {
-                    stop.store(true, Ordering::Relaxed);
-                }
-            }
-            _ = &mut interrupt, if !stop.load(Ordering::Relaxed) => {
-                applied.stopped = Some(String::from("interrupted (Ctrl-C)"));
-                stop.store(true, Ordering::Relaxed);
-            }
-            _ = tick.tick() => {
-                journal.sync()?;
-                progress.show(handled, settings.total, Instant::now());
-            }
+            Ok(()) = tokio::signal::ctrl_c() => return,
+            Some(()) = term.recv() => return,
+            else => {}
         }
     }
-    journal.sync()?;
-    progress.finish();
-    applied.elapsed = started.elapsed();
-    Ok(applied)
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// Stops the run on `error` (the journal could not be written).
+fn stop_on(applied: &mut Applied, error: LicenseError) {
+    if applied.fatal.is_none() {
+        applied.stopped = Some(format!("the journal could not be written: {error}"));
+        applied.fatal = Some(error);
+    }
 }
 
 /// Counts `event` into `applied` and the breaker; the journal record it makes, if any.
@@ -262,7 +306,7 @@ fn handle(
 /// Walks the source, deciding each license; creates go to the workers, the rest to the events.
 async fn walk(
     walker: Walker,
-    jobs: mpsc::Sender<(String, Box<CreateRequest>)>,
+    jobs: mpsc::Sender<Job>,
     events: mpsc::Sender<Event>,
     stop: Arc<AtomicBool>,
 ) {

@@ -145,7 +145,7 @@ pub(crate) async fn run(
         context,
         plan,
     };
-    let mut applied = apply::run(walker, target, &mut journal, &settings).await?;
+    let mut applied = apply::run(walker, target, &mut journal, &settings).await;
     let fatal = applied.fatal.take();
     let outcome = report::summary(&survey, Some(&applied), (from, to), None, json);
     match fatal {
