@@ -102,7 +102,7 @@ pub(crate) async fn run(
 
     let mut applied = Applied::default();
     let mut breaker = Breaker::new(settings.breaker);
-    let mut progress = Progress::on_stderr(started);
+    let mut progress = Progress::on_stderr("created", started);
     let mut handled = 0;
     let mut tick = tokio::time::interval(TICK);
     let interrupt = interrupted();

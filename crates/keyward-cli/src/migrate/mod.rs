@@ -23,6 +23,7 @@ mod worker;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use keyward_core::{ErrorKind, LicenseAdmin, LicenseError};
 use keyward_http::{HttpOptions, RetryPolicy};
@@ -37,6 +38,7 @@ use journal::Journal;
 use mapping::Mapping;
 use plan::Step;
 use plan_file::{Line, Plan, Writer};
+use progress::Progress;
 use report::Survey;
 
 /// How many drifting keys the summary lists by id.
@@ -175,7 +177,12 @@ async fn survey(
         ..Survey::default()
     };
     let mut walk = Walk::new(source);
+    let mut progress = Progress::on_stderr("read", Instant::now());
+    let mut read = 0;
     while let Some(page) = walk.next_page().await? {
+        read += page.len();
+        let total = walk.total().and_then(|t| usize::try_from(t).ok());
+        progress.show(read, total.unwrap_or_default(), Instant::now());
         for license in page {
             let step = plan::step(&license, &cx);
             survey.counts.add(&step);

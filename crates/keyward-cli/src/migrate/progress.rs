@@ -12,6 +12,7 @@ const REDRAW: Duration = Duration::from_millis(200);
 
 /// The progress output.
 pub(crate) struct Progress {
+    what: &'static str,
     sink: Box<dyn Write + Send>,
     live: bool,
     started: Instant,
@@ -20,17 +21,19 @@ pub(crate) struct Progress {
 }
 
 impl Progress {
-    /// On standard error, live when it is a terminal.
-    pub(crate) fn on_stderr(now: Instant) -> Self {
+    /// On standard error, live when it is a terminal; `what` names the work (`read`, `created`).
+    pub(crate) fn on_stderr(what: &'static str, now: Instant) -> Self {
         Self::new(
+            what,
             Box::new(std::io::stderr()),
             std::io::stderr().is_terminal(),
             now,
         )
     }
 
-    fn new(sink: Box<dyn Write + Send>, live: bool, now: Instant) -> Self {
+    fn new(what: &'static str, sink: Box<dyn Write + Send>, live: bool, now: Instant) -> Self {
         Self {
+            what,
             sink,
             live,
             started: now,
@@ -39,7 +42,7 @@ impl Progress {
         }
     }
 
-    /// Shows `done` of `total` at `now`, if it is time to.
+    /// Shows `done` of `total` (0: unknown) at `now`, if it is time to.
     pub(crate) fn show(&mut self, done: usize, total: usize, now: Instant) {
         let every = if self.live { REDRAW } else { EVERY };
         let due = match self.last {
@@ -50,7 +53,11 @@ impl Progress {
             return;
         }
         self.last = Some(now);
-        let text = line(done, total, now.duration_since(self.started));
+        let text = format!(
+            "{} {}",
+            self.what,
+            line(done, total, now.duration_since(self.started))
+        );
         let _ = if self.live {
             self.drawn = true;
             write!(self.sink, "\r{text}\x1b[K")
@@ -76,10 +83,14 @@ impl Drop for Progress {
     }
 }
 
-/// `done/total keys, rate keys/s, ETA`, from the counts and the time spent.
+/// `done/total keys, rate keys/s, ETA`, from the counts and the time spent; without the total
+/// and the time left when the total is unknown (0).
 pub(crate) fn line(done: usize, total: usize, elapsed: Duration) -> String {
     let secs = elapsed.as_secs_f64();
     let rate = if secs > 0.0 { done as f64 / secs } else { 0.0 };
+    if total == 0 {
+        return format!("{done} keys, {rate:.0} keys/s");
+    }
     let left = total.saturating_sub(done);
     let eta = if rate > 0.0 {
         format_duration(Duration::from_secs_f64(left as f64 / rate))
@@ -117,13 +128,14 @@ mod tests {
             "10/100000 keys, 10 keys/s, 2 h 46 min left"
         );
         assert_eq!(line(10, 10, s(1)), "10/10 keys, 10 keys/s, 0 s left");
+        assert_eq!(line(300, 0, s(2)), "300 keys, 150 keys/s");
     }
 
     #[test]
     fn without_a_terminal_a_line_every_few_seconds() {
         let buffer = Shared::default();
         let t0 = Instant::now();
-        let mut progress = Progress::new(Box::new(buffer.clone()), false, t0);
+        let mut progress = Progress::new("created", Box::new(buffer.clone()), false, t0);
         for ms in (0..=12_000).step_by(100) {
             progress.show(ms as usize, 12_000, t0 + Duration::from_millis(ms));
         }
@@ -133,8 +145,8 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "licensectl migrate: 5000/12000 keys, 1000 keys/s, 7 s left",
-                "licensectl migrate: 10000/12000 keys, 1000 keys/s, 2 s left",
+                "licensectl migrate: created 5000/12000 keys, 1000 keys/s, 7 s left",
+                "licensectl migrate: created 10000/12000 keys, 1000 keys/s, 2 s left",
             ]
         );
     }
