@@ -240,10 +240,11 @@ pub(crate) struct MigrateArgs {
     /// The mapping file (JSON): source product ids to target product ids, and target customers.
     #[arg(long)]
     pub mapping: std::path::PathBuf,
-    /// The journal (JSON Lines): what was done, so a rerun skips it.
+    /// The journal (JSON Lines): what was done, so a rerun skips it. Its header binds it to this
+    /// migration (providers, base URLs, environment, account, mapping); a run holds a lock on it.
     #[arg(long, default_value = "licensectl-migration.jsonl")]
     pub journal: std::path::PathBuf,
-    /// Do it; without this flag only the plan is printed.
+    /// Do it; without this flag a dry run: the target is read, the plan written, nothing created.
     #[arg(long)]
     pub apply: bool,
     /// Leave licenses of unmapped products behind instead of stopping.
@@ -259,7 +260,7 @@ pub(crate) struct MigrateArgs {
     /// Creates a second at most, across all of them (0: no limit). By default the target's
     /// documented limit: 5/s for Lemon Squeezy, 20/s where none is documented. A `429` pauses
     /// every create for its `Retry-After` whatever the rate.
-    #[arg(long, value_name = "PER_SECOND")]
+    #[arg(long, value_name = "PER_SECOND", value_parser = rate)]
     pub rate: Option<f64>,
     /// The same refusal (or failure) this many times in a row stops the run.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
@@ -272,4 +273,14 @@ pub(crate) struct MigrateArgs {
     /// it a changed mapping is refused.
     #[arg(long)]
     pub mapping_changed: bool,
+}
+
+/// A `--rate`: a finite number, 0 or more.
+fn rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate >= 0.0 => Ok(rate),
+        _ => Err(String::from(
+            "a number of creates a second, 0 or more (0: no limit)",
+        )),
+    }
 }
