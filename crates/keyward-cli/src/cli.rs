@@ -257,9 +257,9 @@ pub(crate) struct MigrateArgs {
     /// Creates in flight at once.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
-    /// Creates a second at most, across all of them (0: no limit). By default the target's
-    /// documented limit: 5/s for Lemon Squeezy, 20/s where none is documented. A `429` pauses
-    /// every create for its `Retry-After` whatever the rate.
+    /// Creates a second at most, across all of them (0: no limit). By default 20: neither Dodo
+    /// nor GetKeyManager documents a limit. A `429` pauses every create for its `Retry-After`
+    /// whatever the rate.
     #[arg(long, value_name = "PER_SECOND", value_parser = rate)]
     pub rate: Option<f64>,
     /// The same refusal (or failure) this many times in a row stops the run.

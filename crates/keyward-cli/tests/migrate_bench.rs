@@ -68,13 +68,19 @@ async fn peak_memory_at_5000_and_50000_keys_is_within_ten_percent() {
         println!("migrate bench: no /proc here: peak memory not measured");
         return;
     }
+    // Each size twice, the higher peak kept: one short run can end before the allocator has
+    // grown its arenas, which reads as a lower baseline than the run really needs.
     let mut peaks = Vec::new();
     for keys in [5_000, 50_000] {
-        let rig = Rig::start(keys).await;
-        let (summary, peak) = apply(&rig, &["--concurrency", "16"]).await;
-        assert_eq!(summary["applied"]["created"], keys as u64, "{summary}");
-        println!("migrate bench: {keys} keys, peak RSS {peak} kB");
-        peaks.push(peak as f64);
+        let mut highest = 0;
+        for _ in 0..2 {
+            let rig = Rig::start(keys).await;
+            let (summary, peak) = apply(&rig, &["--concurrency", "16"]).await;
+            assert_eq!(summary["applied"]["created"], keys as u64, "{summary}");
+            highest = highest.max(peak);
+        }
+        println!("migrate bench: {keys} keys, peak RSS {highest} kB (the higher of two runs)");
+        peaks.push(highest as f64);
     }
     let growth = peaks[1] / peaks[0] - 1.0;
     println!(

@@ -138,7 +138,7 @@ pub(crate) async fn run(
     context.history = history;
     let settings = apply::Settings {
         concurrency: usize::from(args.concurrency),
-        rate: Some(args.rate.unwrap_or_else(|| pace::default_rate(to))),
+        rate: Some(args.rate.unwrap_or(pace::DEFAULT_RATE)),
         breaker: args.breaker,
         total: counts.create,
     };
