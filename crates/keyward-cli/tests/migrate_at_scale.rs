@@ -9,7 +9,7 @@ mod support;
 use std::collections::HashSet;
 
 use keyward_emulator::Fault;
-use support::migrate::{Rig, TARGET_PRODUCT, kill_at};
+use support::migrate::{Rig, TARGET_CUSTOMER, TARGET_PRODUCT, kill_at};
 use support::{json, run, text};
 
 /// How many keys move.
@@ -60,20 +60,24 @@ async fn fifty_thousand_keys_move_through_faults_and_a_kill_each_exactly_once() 
         applied["keys_per_second"].as_f64().unwrap()
     );
 
-    // Every key once at Dodo, with the mapped product, its limit and its expiry.
-    let at_dodo = rig.at_dodo().await;
+    // Every key once at Dodo, with the mapped product, its limit and its expiry (read from the
+    // emulator's state: 500 pages over HTTP would only slow the test).
+    let state = rig.dodo.dump()["state"]["license_keys"].clone();
+    let at_dodo = state.as_array().unwrap();
     assert_eq!(at_dodo.len(), keys);
-    let texts: HashSet<String> = at_dodo
-        .iter()
-        .map(|l| l.key.as_ref().unwrap().expose().to_owned())
-        .collect();
+    let texts: HashSet<&str> = at_dodo.iter().map(|l| l["key"].as_str().unwrap()).collect();
     assert_eq!(texts.len(), keys, "a key is at Dodo twice");
-    assert!((0..keys).all(|i| texts.contains(&support::migrate::key(i))));
+    assert!((0..keys).all(|i| texts.contains(support::migrate::key(i).as_str())));
     assert!(at_dodo.iter().all(|l| {
-        l.product.id.as_deref() == Some(TARGET_PRODUCT) && l.activation_limit == Some(3)
+        l["product_id"] == TARGET_PRODUCT
+            && l["customer_id"] == TARGET_CUSTOMER
+            && l["activations_limit"] == 3
     }));
     assert_eq!(
-        at_dodo.iter().filter(|l| l.expires_at.is_some()).count(),
+        at_dodo
+            .iter()
+            .filter(|l| !l["expires_at"].is_null())
+            .count(),
         keys.div_ceil(2)
     );
 

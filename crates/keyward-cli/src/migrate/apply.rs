@@ -77,8 +77,11 @@ enum Event {
 
 /// What the walk needs, owned so it can run as its own task.
 pub(crate) struct Walker {
+    /// Where the licenses are read.
     pub source: Arc<dyn LicenseAdmin>,
+    /// What each license's step is decided from.
     pub context: plan::Owned,
+    /// The plan to follow (`--apply --plan`), if any.
     pub plan: Option<Plan>,
 }
 

@@ -134,6 +134,17 @@ pub(crate) async fn run(
             json,
         ));
     }
+    if counts.create + counts.exists_same + counts.exists_differs == 0 {
+        // Nothing to create or to record: the source is not read again, the journal not opened.
+        let nothing = apply::Applied::default();
+        return Ok(report::summary(
+            &survey,
+            Some(&nothing),
+            (from, to),
+            None,
+            json,
+        ));
+    }
     let (mut journal, history) = Journal::open(&args.journal, &binding, args.mapping_changed)?;
     context.history = history;
     let settings = apply::Settings {
