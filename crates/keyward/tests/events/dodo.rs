@@ -3,8 +3,10 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use keyward::events::{DodoEvents, EventKind, EventRejection, MemorySeenStore, SeenStore};
+use keyward::events::{
+    Delivery, DeliveryStore, DodoEvents, DodoEventsBuilder, EventKind, EventRejection,
+    MemoryDeliveryStore, Reservation, Webhooks,
+};
 use keyward::{LicenseError, LicenseStatus, Provider};
 use keyward_dodo::webhooks::WebhookVerifier;
 use serde_json::Value;
@@ -26,15 +28,21 @@ pub(crate) fn signed(id: &str, sent: i64, body: &[u8]) -> http::HeaderMap {
     ])
 }
 
+pub(crate) fn builder() -> DodoEventsBuilder {
+    DodoEvents::builder(SECRET).clock(clock(NOW))
+}
+
 pub(crate) fn events() -> DodoEvents {
-    DodoEvents::new(SECRET).unwrap().with_clock(clock(NOW))
+    builder().build().unwrap()
 }
 
 #[tokio::test]
 async fn a_grant_delivery_becomes_a_delivered_license() {
     let body = fixture("dodo", "webhook.entitlement_grant.delivered.json");
-    let event = events()
-        .with_test_mode(true)
+    let event = builder()
+        .test_mode(true)
+        .build()
+        .unwrap()
         .verify(&signed("msg_1", NOW - 30, body.as_bytes()), body.as_bytes())
         .await
         .unwrap();
@@ -127,9 +135,10 @@ async fn each_refusal_is_its_own_rejection() {
         .verify(&signed("msg_new", NOW + 301, body), body)
         .await;
     assert!(matches!(future, Err(EventRejection::StaleTimestamp)));
-    let other_secret = DodoEvents::new("whsec_b3RoZXItc2VjcmV0LTAxMjM0NTY3ODk=")
+    let other_secret = DodoEvents::builder("whsec_b3RoZXItc2VjcmV0LTAxMjM0NTY3ODk=")
+        .clock(clock(NOW))
+        .build()
         .unwrap()
-        .with_clock(clock(NOW))
         .verify(&signed("msg_x", NOW, body), body)
         .await;
     assert!(matches!(other_secret, Err(EventRejection::BadSignature)));
@@ -159,14 +168,18 @@ async fn each_refusal_is_its_own_rejection() {
 }
 
 #[tokio::test]
-async fn a_replay_is_caught_even_across_verifiers_sharing_a_store() {
+async fn a_delivery_is_reserved_then_acknowledged_across_receivers_sharing_a_store() {
     let body = fixture("dodo", "webhook.entitlement_grant.delivered.json");
     let body = body.as_bytes();
-    let store = Arc::new(MemorySeenStore::default());
-    let first = events().with_seen_store(store.clone());
-    let second = events().with_seen_store(store.clone());
+    let store = Arc::new(MemoryDeliveryStore::default());
+    let with_store = || builder().store(store.clone()).build().unwrap();
+    let (first, second) = (with_store(), with_store());
     let delivery = signed("msg_dup", NOW, body);
-    first.verify(&delivery, body).await.unwrap();
+    let event = first.verify(&delivery, body).await.unwrap();
+    let busy = second.verify(&delivery, body).await.unwrap_err();
+    assert!(matches!(busy, EventRejection::InFlight { .. }), "{busy:?}");
+    assert_eq!(busy.http_status(), 409, "the provider retries later");
+    first.acknowledge(&event).await.unwrap();
     let replay = second.verify(&delivery, body).await.unwrap_err();
     let EventRejection::Replayed { delivery_id } = &replay else {
         panic!("{replay:?}")
@@ -174,23 +187,102 @@ async fn a_replay_is_caught_even_across_verifiers_sharing_a_store() {
     assert_eq!(delivery_id, "msg_dup");
     assert_eq!(replay.http_status(), 200);
     assert_eq!(store.len(), 1);
-    let event = events()
-        .with_seen_store(store.clone())
-        .verify(&signed("msg_fail", NOW, body), body)
-        .await
-        .unwrap();
+    let failing = signed("msg_fail", NOW + 1, body);
+    let event = first.verify(&failing, body).await.unwrap();
     first.release(&event).await.unwrap();
     assert!(
-        second
-            .verify(&signed("msg_fail", NOW, body), body)
-            .await
-            .is_ok(),
+        second.verify(&failing, body).await.is_ok(),
         "a released delivery is accepted when the provider retries it"
     );
 }
 
 #[tokio::test]
-async fn unknown_events_are_typed_then_replays() {
+async fn an_unacknowledged_delivery_is_accepted_again_after_its_lease() {
+    let body = fixture("dodo", "webhook.entitlement_grant.delivered.json");
+    let body = body.as_bytes();
+    let clock = clock(NOW);
+    let store = Arc::new(MemoryDeliveryStore::default());
+    let events = DodoEvents::builder(SECRET)
+        .clock(clock.clone())
+        .store(store)
+        .lease(chrono::Duration::seconds(30))
+        .build()
+        .unwrap();
+    let delivery = signed("msg_crash", NOW, body);
+    let _crashed = events.verify(&delivery, body).await.unwrap();
+    clock.advance(chrono::Duration::seconds(29));
+    let busy = events.verify(&delivery, body).await;
+    assert!(matches!(busy, Err(EventRejection::InFlight { .. })));
+    clock.advance(chrono::Duration::seconds(1));
+    let retried = events.verify(&delivery, body).await.unwrap();
+    events.acknowledge(&retried).await.unwrap();
+    let replay = events.verify(&delivery, body).await;
+    assert!(matches!(replay, Err(EventRejection::Replayed { .. })));
+}
+
+#[tokio::test]
+async fn an_older_event_for_the_same_grant_is_stale_however_old() {
+    let delivered = fixture("dodo", "webhook.entitlement_grant.delivered.json");
+    let mut later: Value = serde_json::from_str(&delivered).unwrap();
+    later["type"] = "entitlement_grant.revoked".into();
+    later["timestamp"] = "2026-06-11T11:00:00Z".into();
+    let revoked = later.to_string();
+    let events = events();
+    let revoke = events
+        .verify(
+            &signed("msg_rev", NOW, revoked.as_bytes()),
+            revoked.as_bytes(),
+        )
+        .await;
+    let revoke = match revoke {
+        Ok(event) => event,
+        Err(e) => panic!("{e:?}"),
+    };
+    events.acknowledge(&revoke).await.unwrap();
+    let late = events
+        .verify(
+            &signed("msg_late", NOW, delivered.as_bytes()),
+            delivered.as_bytes(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(late, EventRejection::Stale { .. }), "{late:?}");
+    assert_eq!(
+        late.http_status(),
+        200,
+        "reported, not applied, not retried"
+    );
+}
+
+#[test]
+fn a_store_forgetting_sooner_than_twice_the_tolerance_is_refused_at_build() {
+    let short = Arc::new(MemoryDeliveryStore::new(10, chrono::Duration::minutes(9)));
+    let err = builder().store(short.clone()).build().unwrap_err();
+    assert!(err.is_config(), "{err}");
+    assert!(err.to_string().contains("twice"), "{err}");
+    let err = builder()
+        .tolerance(chrono::Duration::minutes(6))
+        .build()
+        .unwrap_err();
+    assert!(err.is_config(), "the default 10 minutes < 2 × 6: {err}");
+    assert!(
+        builder()
+            .store(short)
+            .tolerance(chrono::Duration::minutes(4))
+            .build()
+            .is_ok()
+    );
+    for lease in [0, -1] {
+        let err = builder()
+            .lease(chrono::Duration::seconds(lease))
+            .build()
+            .unwrap_err();
+        assert!(err.is_config());
+    }
+}
+
+#[tokio::test]
+async fn unknown_events_are_typed_and_not_recorded() {
     let body = br#"{"business_id":"bus_1","type":"payment.succeeded","timestamp":"2026-06-11T10:00:00Z","data":{"payment_id":"pay_1"}}"#;
     let events = events();
     let unknown = events.verify(&signed("msg_u", NOW, body), body).await;
@@ -200,7 +292,7 @@ async fn unknown_events_are_typed_then_replays() {
     assert_eq!(event_type, "payment.succeeded");
     assert_eq!(raw.to_value()["data"]["payment_id"], "pay_1");
     let again = events.verify(&signed("msg_u", NOW, body), body).await;
-    assert!(matches!(again, Err(EventRejection::Replayed { .. })));
+    assert!(matches!(again, Err(EventRejection::UnknownEvent { .. })));
 }
 
 #[tokio::test]
@@ -222,12 +314,20 @@ async fn a_signed_body_of_the_wrong_shape_is_malformed_and_not_recorded() {
 struct BrokenStore;
 
 #[async_trait]
-impl SeenStore for BrokenStore {
-    async fn first_seen(&self, _: &str, _: DateTime<Utc>) -> Result<bool, LicenseError> {
+impl DeliveryStore for BrokenStore {
+    fn retention(&self) -> chrono::Duration {
+        chrono::Duration::hours(1)
+    }
+
+    async fn reserve(&self, _: &Delivery<'_>) -> Result<Reservation, LicenseError> {
         Err(LicenseError::config("the store is down"))
     }
 
-    async fn forget(&self, _: &str) -> Result<(), LicenseError> {
+    async fn acknowledge(&self, _: &Delivery<'_>, _: Option<&str>) -> Result<(), LicenseError> {
+        Err(LicenseError::config("the store is down"))
+    }
+
+    async fn release(&self, _: &Delivery<'_>) -> Result<(), LicenseError> {
         Err(LicenseError::config("the store is down"))
     }
 }
@@ -235,8 +335,10 @@ impl SeenStore for BrokenStore {
 #[tokio::test]
 async fn a_failing_store_is_its_own_rejection() {
     let body = fixture("dodo", "webhook.license_key.created.json");
-    let err = events()
-        .with_seen_store(Arc::new(BrokenStore))
+    let err = builder()
+        .store(Arc::new(BrokenStore))
+        .build()
+        .unwrap()
         .verify(&signed("msg_s", NOW, body.as_bytes()), body.as_bytes())
         .await
         .unwrap_err();

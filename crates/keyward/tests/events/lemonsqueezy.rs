@@ -1,6 +1,6 @@
 //! Lemon Squeezy deliveries.
 
-use keyward::events::{EventKind, EventRejection, LemonSqueezyEvents};
+use keyward::events::{EventKind, EventRejection, LemonSqueezyEvents, Webhooks};
 use keyward::{LicenseStatus, Provider};
 use keyward_lemonsqueezy::webhooks::{WebhookSecret, sign};
 
@@ -9,9 +9,10 @@ use crate::{clock, fixture, headers};
 const SECRET: &str = "lemon-test-signing-secret";
 
 pub(crate) fn events() -> LemonSqueezyEvents {
-    LemonSqueezyEvents::new(SECRET)
+    LemonSqueezyEvents::builder(SECRET)
+        .clock(clock(1_800_000_000))
+        .build()
         .unwrap()
-        .with_clock(clock(1_800_000_000))
 }
 
 pub(crate) fn signed(body: &[u8]) -> http::HeaderMap {
@@ -39,6 +40,7 @@ async fn created_and_updated_keys_become_events() {
             .verify(&headers(&[("x-signature", &signature)]), body.as_bytes())
             .await
             .unwrap();
+        events.acknowledge(&event).await.unwrap();
         assert_eq!(event.provider, Provider::LemonSqueezy);
         assert_eq!(event.kind, kind);
         assert_eq!(event.delivery_id, signature);
@@ -72,7 +74,10 @@ async fn refusals_replays_and_unknown_events_are_typed() {
         .verify(&headers(&[("x-signature", "zz")]), body)
         .await;
     assert!(matches!(not_hex, Err(EventRejection::BadSignature)));
-    events.verify(&signed(body), body).await.unwrap();
+    let event = events.verify(&signed(body), body).await.unwrap();
+    let in_flight = events.verify(&signed(body), body).await;
+    assert!(matches!(in_flight, Err(EventRejection::InFlight { .. })));
+    events.acknowledge(&event).await.unwrap();
     let replay = events.verify(&signed(body), body).await;
     assert!(matches!(replay, Err(EventRejection::Replayed { .. })));
     let mut upper = signed(body);
