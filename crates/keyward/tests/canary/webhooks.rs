@@ -43,7 +43,26 @@ fn clock(secs: i64) -> Arc<FixedClock> {
 
 /// Returns the number of deliveries checked.
 pub(crate) async fn all(shown: &Shown) -> usize {
-    dodo(shown).await + lemon(shown).await + injectables(shown)
+    dodo(shown).await + lemon(shown).await + injectables(shown) + stores(shown).await
+}
+
+/// The receivers' builders, and the Redis delivery store's with a canary password in its URL:
+/// its `Debug`, and its error when nothing listens there.
+async fn stores(shown: &Shown) -> usize {
+    shown.debug(
+        "dodo events builder",
+        &DodoEvents::builder(DODO_WEBHOOK_SECRET),
+    );
+    let lemon = LemonSqueezyEvents::builder(LEMON_WEBHOOK_SECRET);
+    shown.debug("lemonsqueezy events builder", &lemon);
+    #[cfg(feature = "redis")]
+    {
+        let url = format!("redis://:{LEMON_WEBHOOK_SECRET}@127.0.0.1:1/");
+        let store = keyward::events::RedisDeliveryStore::builder(&url);
+        shown.debug("redis store builder", &store);
+        shown.result("redis store connect", &store.connect().await);
+    }
+    4
 }
 
 fn injectables(shown: &Shown) -> usize {
