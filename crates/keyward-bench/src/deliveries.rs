@@ -26,18 +26,18 @@ pub struct Measured {
     pub concurrent: f64,
 }
 
-/// Measures the in-memory store, then the Redis store on a fresh `redis-server`.
+/// Measures the in-memory store, then the Redis store on a fresh `redis-server` keeping its data
+/// in memory, then on one that syncs its append-only file to disk on every write.
 pub async fn measure() -> Result<Vec<Measured>, String> {
     let memory: Arc<dyn DeliveryStore> = Arc::new(MemoryDeliveryStore::default());
-    let redis = RedisServer::start().map_err(|e| e.to_string())?;
-    let shared: Arc<dyn DeliveryStore> = Arc::new(
-        RedisDeliveryStore::builder(&redis.url())
-            .connect()
-            .await
-            .map_err(|e| e.to_string())?,
-    );
+    let fast = RedisServer::start_in_memory().map_err(|e| e.to_string())?;
+    let durable = RedisServer::start().map_err(|e| e.to_string())?;
     let mut out = Vec::new();
-    for (name, store) in [("memory", memory), ("redis", shared)] {
+    for (name, store) in [
+        ("memory", memory),
+        ("redis", connect(&fast).await?),
+        ("redis, fsync always", connect(&durable).await?),
+    ] {
         out.push(Measured {
             name,
             sequential: sequential(&store, "s").await?,
@@ -45,6 +45,14 @@ pub async fn measure() -> Result<Vec<Measured>, String> {
         });
     }
     Ok(out)
+}
+
+async fn connect(redis: &RedisServer) -> Result<Arc<dyn DeliveryStore>, String> {
+    let store = RedisDeliveryStore::builder(&redis.url())
+        .connect()
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(Arc::new(store))
 }
 
 fn now() -> DateTime<Utc> {

@@ -7,20 +7,32 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-/// A `redis-server` started on a free port of 127.0.0.1, with its data in a fresh folder
-/// (append-only file, synced on every write, so [`stop`](Self::stop) then
-/// [`start_again`](Self::start_again) keeps every acknowledged write). Dropping it kills the
-/// server and removes the folder.
+/// A `redis-server` started on a free port of 127.0.0.1, working in a fresh folder. Dropping it
+/// kills the server and removes the folder.
 #[derive(Debug)]
 pub struct RedisServer {
     port: u16,
     dir: PathBuf,
+    durable: bool,
     child: Option<Child>,
 }
 
 impl RedisServer {
-    /// Starts `redis-server` (from `PATH`; `.ci/run` installs it) and waits until it answers.
+    /// Starts a durable `redis-server` (from `PATH`; `.ci/run` installs it) and waits until it
+    /// answers: an append-only file synced on every write, so [`stop`](Self::stop) then
+    /// [`start_again`](Self::start_again) keeps every acknowledged write (each write waits for
+    /// the disk).
     pub fn start() -> io::Result<Self> {
+        Self::start_with(true)
+    }
+
+    /// Starts a `redis-server` that keeps its data in memory only (as fast as Redis goes; a
+    /// restart starts empty).
+    pub fn start_in_memory() -> io::Result<Self> {
+        Self::start_with(false)
+    }
+
+    fn start_with(durable: bool) -> io::Result<Self> {
         static STARTED: AtomicU32 = AtomicU32::new(0);
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let dir = std::env::temp_dir().join(format!(
@@ -32,6 +44,7 @@ impl RedisServer {
         let mut server = Self {
             port,
             dir,
+            durable,
             child: None,
         };
         server.start_again()?;
@@ -56,14 +69,12 @@ impl RedisServer {
         self.stop();
         let child = Command::new("redis-server")
             .args(["--bind", "127.0.0.1", "--port", &self.port.to_string()])
-            .args([
-                "--appendonly",
-                "yes",
-                "--appendfsync",
-                "always",
-                "--save",
-                "",
-            ])
+            .args(if self.durable {
+                ["--appendonly", "yes", "--appendfsync", "always"]
+            } else {
+                ["--appendonly", "no", "--appendfsync", "no"]
+            })
+            .args(["--save", ""])
             .arg("--dir")
             .arg(&self.dir)
             .stdout(Stdio::null())

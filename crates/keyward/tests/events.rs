@@ -3,6 +3,8 @@
 //! no panic on any input.
 #![cfg(all(feature = "dodo", feature = "lemonsqueezy"))]
 
+#[path = "events/deliveries.rs"]
+mod deliveries;
 #[path = "events/dodo.rs"]
 mod dodo_events;
 #[path = "events/hostile.rs"]

@@ -45,7 +45,7 @@ async fn two_replicas(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_delivery_sent_to_both_replicas_and_retried_runs_the_handler_once() {
-    let redis = RedisServer::start().unwrap();
+    let redis = RedisServer::start_in_memory().unwrap();
     let clock = Arc::new(FixedClock::new(start()));
     let (app, replicas) = two_replicas(&redis, &clock).await;
     let sent = history(20, 10);
@@ -83,7 +83,7 @@ async fn each_delivery_sent_to_both_replicas_and_retried_runs_the_handler_once()
 
 #[tokio::test]
 async fn a_crash_between_reserve_and_acknowledge_is_redelivered_and_applied_once() {
-    let redis = RedisServer::start().unwrap();
+    let redis = RedisServer::start_in_memory().unwrap();
     let clock = Arc::new(FixedClock::new(start()));
     let (app, replicas) = two_replicas(&redis, &clock).await;
     // The crashing process: it reserves each delivery, then dies before its handler finishes.
@@ -161,7 +161,7 @@ fn scramble<T>(items: &mut [T], mut seed: u64) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_scrambled_deliveries_across_two_replicas_end_as_the_provider_has_them() {
-    let redis = RedisServer::start().unwrap();
+    let redis = RedisServer::start_in_memory().unwrap();
     let clock = Arc::new(FixedClock::new(start()));
     let (app, replicas) = two_replicas(&redis, &clock).await;
     let mut sent = history(100, 100);
@@ -208,7 +208,7 @@ async fn ten_thousand_scrambled_deliveries_across_two_replicas_end_as_the_provid
 
 #[tokio::test]
 async fn the_redis_store_follows_the_reservation_rule() {
-    let redis = RedisServer::start().unwrap();
+    let redis = RedisServer::start_in_memory().unwrap();
     let store = store(&redis).await;
     let at = |s| start() + Duration::seconds(s);
     let lease = Duration::seconds(30);

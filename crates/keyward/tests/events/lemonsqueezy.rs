@@ -95,3 +95,77 @@ async fn refusals_replays_and_unknown_events_are_typed() {
         "{unknown:?}"
     );
 }
+
+/// The fixture's key, as Lemon Squeezy sends it after a change at `updated_at`.
+fn updated(status: &str, expires_at: Option<&str>, updated_at: &str) -> Vec<u8> {
+    let mut event: serde_json::Value = serde_json::from_str(&fixture(
+        "lemonsqueezy",
+        "webhooks.license_key_updated.json",
+    ))
+    .unwrap();
+    let a = &mut event["data"]["attributes"];
+    a["status"] = status.into();
+    a["disabled"] = (status == "disabled").into();
+    a["expires_at"] = expires_at.into();
+    a["updated_at"] = updated_at.into();
+    serde_json::to_vec(&event).unwrap()
+}
+
+#[tokio::test]
+async fn updates_are_told_by_what_changed_and_an_old_body_replayed_later_is_stale() {
+    let clock = clock(1_800_000_000);
+    let events = LemonSqueezyEvents::builder(SECRET)
+        .clock(clock.clone())
+        .store(std::sync::Arc::new(
+            keyward::events::MemoryDeliveryStore::new(100, chrono::Duration::minutes(1)),
+        ))
+        .build()
+        .unwrap();
+    let active = updated("active", None, "2026-06-01T10:00:00Z");
+    let history = [
+        (active.clone(), EventKind::Updated),
+        (
+            updated("disabled", None, "2026-06-01T11:00:00Z"),
+            EventKind::Suspended,
+        ),
+        (
+            updated("active", None, "2026-06-01T12:00:00Z"),
+            EventKind::Reinstated,
+        ),
+        (
+            updated(
+                "expired",
+                Some("2026-06-01T12:30:00Z"),
+                "2026-06-01T13:00:00Z",
+            ),
+            EventKind::Expired,
+        ),
+        (
+            updated(
+                "active",
+                Some("2027-06-01T00:00:00Z"),
+                "2026-06-01T14:00:00Z",
+            ),
+            EventKind::Renewed,
+        ),
+        (
+            updated(
+                "disabled",
+                Some("2027-06-01T00:00:00Z"),
+                "2026-06-01T15:00:00Z",
+            ),
+            EventKind::Suspended,
+        ),
+    ];
+    for (body, kind) in &history {
+        let event = events.verify(&signed(body), body).await.unwrap();
+        assert_eq!(event.kind, *kind);
+        events.acknowledge(&event).await.unwrap();
+    }
+    // Long after, the store forgot the first delivery: its body, replayed, would re-enable the
+    // disabled key. It is older than the last applied event for the key: stale, not applied.
+    clock.advance(chrono::Duration::hours(24));
+    let replay = events.verify(&signed(&active), &active).await.unwrap_err();
+    assert!(matches!(replay, EventRejection::Stale { .. }), "{replay:?}");
+    assert_eq!(replay.http_status(), 200);
+}
