@@ -11,6 +11,8 @@ mod dodo_events;
 mod hostile;
 #[path = "events/lemonsqueezy.rs"]
 mod lemonsqueezy_events;
+#[path = "events/receive.rs"]
+mod receive;
 
 use std::sync::Arc;
 
