@@ -1,6 +1,7 @@
 //! The client: builds the URL, sends attempts, retries what is safe, reads the body up to the cap.
 
 use std::fmt;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -178,6 +179,10 @@ impl HttpClient {
     }
 
     // An `async` block rather than an `async fn`, which would keep a second copy of the request.
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an async fn holds its arguments twice in its future"
+    )]
     fn send_with_retries(
         &self,
         mut request: Request,
@@ -250,8 +255,8 @@ impl HttpClient {
 
                 let delay = match self.retry_delay(&mut request, attempt, result, attempts, started)
                 {
-                    Ok(delay) => delay,
-                    Err(result) => return result,
+                    ControlFlow::Continue(delay) => delay,
+                    ControlFlow::Break(result) => return result,
                 };
                 tracing::debug!(delay_ms = millis(delay), "retrying");
                 tokio::time::sleep(delay).await;

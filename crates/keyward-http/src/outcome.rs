@@ -2,6 +2,7 @@
 //! after how long) to try again. Plain functions, so that none of it is held in the call's
 //! future across a wait.
 
+use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -91,7 +92,7 @@ impl HttpClient {
         })
     }
 
-    /// How long to wait before trying `request` again after attempt number `attempts`; `Err`
+    /// How long to wait before trying `request` again after attempt number `attempts`; `Break`
     /// with the result to return when it is final (a success, a call not safe to repeat, retries
     /// or the deadline used up, a provider asking for more than the policy waits). The answer
     /// retried is dropped: its redactor goes back to the request.
@@ -102,32 +103,34 @@ impl HttpClient {
         result: Result<Response, LicenseError>,
         attempts: u32,
         started: Instant,
-    ) -> Result<Duration, Result<Response, LicenseError>> {
+    ) -> ControlFlow<Result<Response, LicenseError>, Duration> {
         let options = &self.inner.options;
         let succeeded = matches!(&result, Ok(r) if r.is_success());
         if succeeded || !should_retry(request.idempotency, attempt) {
-            return Err(result);
+            return ControlFlow::Break(result);
         }
         // The policy's delay before retry number `attempts`: its schedule is built only when a
         // retry is due.
         let retry = usize::try_from(attempts.saturating_sub(1)).unwrap_or(usize::MAX);
         let Some(backoff_delay) = backoff_delays(options).nth(retry) else {
-            return Err(result);
+            return ControlFlow::Break(result);
         };
         let asked = result.as_ref().ok().and_then(Response::retry_after);
         let delay = match asked {
             // Longer than the policy will wait: the caller gets the rate-limited answer now,
             // with the provider's delay, rather than a call frozen for the cap.
-            Some(asked) if asked > options.retry.max_retry_after => return Err(result),
+            Some(asked) if asked > options.retry.max_retry_after => {
+                return ControlFlow::Break(result);
+            }
             Some(asked) => asked,
             None => backoff_delay,
         };
         if started.elapsed().saturating_add(delay) >= options.deadline {
-            return Err(result);
+            return ControlFlow::Break(result);
         }
         if let Ok(response) = result {
             request.redactor = response.redactor;
         }
-        Ok(delay)
+        ControlFlow::Continue(delay)
     }
 }
