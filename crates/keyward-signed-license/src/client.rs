@@ -320,7 +320,11 @@ impl Client {
             // Encoded from borrowed text: the fields are not copied for it.
             let mut fields = Vec::with_capacity(op.fields.len() + 1);
             fields.push(("api_key", key.expose()));
-            fields.extend(op.fields.iter().map(|(name, value)| (*name, value.as_str())));
+            fields.extend(
+                op.fields
+                    .iter()
+                    .map(|(name, value)| (*name, value.as_str())),
+            );
             Request::post(op.operation, segments)?.form(&fields)?
         };
         request = request.bearer(key).accept("application/json")?;
