@@ -47,6 +47,8 @@ const FACADE_FEATURES: &[&str] = &[
     "signed-license",
     "guard",
     "blocking",
+    "axum",
+    "redis",
 ];
 
 /// The emulator's providers, each built alone (as an app's dev-dependency on one provider's
@@ -61,7 +63,8 @@ const EMULATOR_FEATURES: &[&str] = &[
 ];
 
 /// The facade with every part on but native-tls for TLS: the tree that must hold no rustls.
-const FACADE_NATIVE: &str = "native-tls,dodo,lemonsqueezy,devpayr,signed-license,guard,blocking";
+const FACADE_NATIVE: &str =
+    "native-tls,dodo,lemonsqueezy,devpayr,signed-license,guard,blocking,axum,redis";
 
 /// Checks every combination, then the dependency trees.
 pub(crate) fn run_all() -> Result<(), String> {
@@ -109,7 +112,7 @@ pub(crate) fn run_all() -> Result<(), String> {
     // once `http2` is asked for.
     for package in tls_packages().filter(|p| *p != "keyward-cli") {
         let features = if package == "keyward" {
-            "rustls,dodo,lemonsqueezy,devpayr,signed-license,guard,blocking"
+            "rustls,dodo,lemonsqueezy,devpayr,signed-license,guard,blocking,axum,redis"
         } else {
             "rustls"
         };

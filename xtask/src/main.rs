@@ -50,7 +50,8 @@ const USAGE: &str = "usage: cargo xtask <task>
 tasks:
   bench [--size]   ours against a bare reqwest + serde client per call (provider crates and facade),
                    signed verify against raw aws-lc-rs, peak RSS, redaction, emulator round trips (release);
-                   then the size budget: a stripped app validating one Lemon Squeezy key through the
+                   `licensectl migrate`'s keys/s at concurrency 1, 4, 16 and its peak RSS at 5,000
+                   and 50,000 keys (failing beyond 10 % apart); then the size budget: a stripped app validating one Lemon Squeezy key through the
                    facade against the same with bare reqwest + serde, failing at 1 MB (10^6 bytes)
                    more or over. --size: the size budget alone
   demo             every provider's emulator on loopback, one licensing flow through one interface
@@ -102,6 +103,26 @@ fn bench(args: &[String]) -> Result<(), String> {
     run(
         "cargo",
         &["run", "--quiet", "--release", "--package", "keyward-bench"],
+        &[],
+    )?;
+    // `licensectl migrate` against the emulators: keys/s at concurrency 1, 4 and 16, and the
+    // peak RSS at 5,000 and 50,000 keys (failing beyond 10 % apart).
+    run(
+        "cargo",
+        &[
+            "test",
+            "--quiet",
+            "--release",
+            "--package",
+            "keyward-cli",
+            "--test",
+            "migrate_bench",
+            "--",
+            "--ignored",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ],
         &[],
     )?;
     size::run()

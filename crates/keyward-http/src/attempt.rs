@@ -16,46 +16,10 @@ impl HttpClient {
         request: &Request,
         url: &Url,
     ) -> Result<(u16, http::HeaderMap, Bytes), AttemptError> {
-        // Built as a `reqwest::Request` in place (headers sized once) rather than through a
-        // `RequestBuilder`, which is moved by value at every step.
-        let mut built = reqwest::Request::new(request.method.clone(), url.clone());
-        let headers = built.headers_mut();
-        // (Room for what reqwest and hyper add too: `accept`, `content-length`.)
-        headers.reserve(request.headers.len() + 6);
-        // Set per request so that an injected client sends it too.
-        headers.append(http::header::USER_AGENT, self.inner.user_agent.clone());
-        for (name, value) in &request.headers {
-            headers.append(name, value.clone());
-        }
-        let auth = match &request.auth {
-            Some(Auth::Bearer(key)) => Some((
-                http::header::AUTHORIZATION,
-                Cow::Owned(format!("Bearer {}", key.expose())),
-            )),
-            Some(Auth::Header(name, key)) => Some((name.clone(), Cow::Borrowed(key.expose()))),
-            None => None,
-        };
-        if let Some((name, text)) = auth {
-            let mut value = http::HeaderValue::from_str(&text).map_err(|_| {
-                AttemptError::Fatal(LicenseError::config(
-                    "the API key cannot be sent in a header",
-                ))
-            })?;
-            value.set_sensitive(true);
-            headers.append(name, value);
-        }
-        if let Body::Bytes {
-            content_type,
-            bytes,
-        } = &request.body
-        {
-            let Some(value) = content_type_value(content_type) else {
-                // Not a valid header value: reqwest's own builder says why, as it always did.
-                return Err(self.unbuildable(request, url, content_type));
-            };
-            headers.append(http::header::CONTENT_TYPE, value);
-            *built.body_mut() = Some(reqwest::Body::from(bytes.clone()));
-        }
+        // Built by a plain function: the request under construction is no local of this
+        // future, which then stays small (it is part of every call's future, boxed behind a
+        // `dyn` provider).
+        let built = self.build(request, url)?;
         let mut response = self
             .inner
             .client
@@ -112,6 +76,51 @@ impl HttpClient {
 }
 
 impl HttpClient {
+    /// The attempt's `reqwest::Request`.
+    fn build(&self, request: &Request, url: &Url) -> Result<reqwest::Request, AttemptError> {
+        // Built as a `reqwest::Request` in place (headers sized once) rather than through a
+        // `RequestBuilder`, which is moved by value at every step.
+        let mut built = reqwest::Request::new(request.method.clone(), url.clone());
+        let headers = built.headers_mut();
+        // (Room for what reqwest and hyper add too: `accept`, `content-length`.)
+        headers.reserve(request.headers.len() + 6);
+        // Set per request so that an injected client sends it too.
+        headers.append(http::header::USER_AGENT, self.inner.user_agent.clone());
+        for (name, value) in &request.headers {
+            headers.append(name, value.clone());
+        }
+        let auth = match &request.auth {
+            Some(Auth::Bearer(key)) => Some((
+                http::header::AUTHORIZATION,
+                Cow::Owned(format!("Bearer {}", key.expose())),
+            )),
+            Some(Auth::Header(name, key)) => Some((name.clone(), Cow::Borrowed(key.expose()))),
+            None => None,
+        };
+        if let Some((name, text)) = auth {
+            let mut value = http::HeaderValue::from_str(&text).map_err(|_| {
+                AttemptError::Fatal(LicenseError::config(
+                    "the API key cannot be sent in a header",
+                ))
+            })?;
+            value.set_sensitive(true);
+            headers.append(name, value);
+        }
+        if let Body::Bytes {
+            content_type,
+            bytes,
+        } = &request.body
+        {
+            let Some(value) = content_type_value(content_type) else {
+                // Not a valid header value: reqwest's own builder says why, as it always did.
+                return Err(self.unbuildable(request, url, content_type));
+            };
+            headers.append(http::header::CONTENT_TYPE, value);
+            *built.body_mut() = Some(reqwest::Body::from(bytes.clone()));
+        }
+        Ok(built)
+    }
+
     /// The error reqwest's builder gives for a content type that is not a header value.
     #[cold]
     fn unbuildable(&self, request: &Request, url: &Url, content_type: &str) -> AttemptError {

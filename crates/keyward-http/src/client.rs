@@ -1,6 +1,7 @@
 //! The client: builds the URL, sends attempts, retries what is safe, reads the body up to the cap.
 
 use std::fmt;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -10,13 +11,12 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use url::Url;
 
-use crate::attempt::AttemptError;
 use crate::base_url::validate_base_url;
 use crate::network;
 use crate::options::HttpOptions;
 use crate::request::Request;
 use crate::response::Response;
-use crate::retry::{Attempt, may_have_been_applied, retry_after_with, should_retry};
+use crate::retry::{Attempt, may_have_been_applied};
 use crate::turns::Turns;
 
 /// Reads a provider's error body into `(code, message)`.
@@ -146,7 +146,13 @@ impl HttpClient {
 
     /// Sends a request, retrying what is safe, and returns the final response whatever its
     /// status. `Err` means no usable response arrived.
-    pub async fn send(&self, request: Request) -> Result<Response, LicenseError> {
+    ///
+    /// (Not an `async fn`: a future that only wraps another would hold the request twice, and
+    /// every call's future is copied, and boxed behind a `dyn` provider.)
+    pub fn send(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = Result<Response, LicenseError>> + Send + '_ {
         let span = tracing::info_span!(
             "keyward_http.request",
             provider = self.inner.identity.provider,
@@ -156,7 +162,7 @@ impl HttpClient {
             status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        self.send_with_retries(request).instrument(span).await
+        self.send_with_retries(request).instrument(span)
     }
 
     /// Sends a request and decodes a 2xx JSON body; any other status is an error.
@@ -172,153 +178,89 @@ impl HttpClient {
         self.send(request).await?.error_for_status().map(drop)
     }
 
-    async fn send_with_retries(&self, mut request: Request) -> Result<Response, LicenseError> {
-        let options = &self.inner.options;
-        let started = Instant::now();
-        if let Some(why) = &request.unsendable {
-            return Err(self.tag(&request, LicenseError::invalid_input(why.as_str()), 0));
-        }
-        let url = self.url_for(&request)?;
-        let mut backoff = backoff_delays(options);
-        let mut attempts: u32 = 0;
-        loop {
-            attempts += 1;
-            let remaining = options.deadline.saturating_sub(started.elapsed());
-            if remaining.is_zero() {
-                return Err(self.fail(
-                    &request,
-                    ErrorKind::Timeout,
-                    "the deadline passed",
-                    attempts - 1,
-                    Attempt::NoAnswer,
-                ));
+    // An `async` block rather than an `async fn`, which would keep a second copy of the request.
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an async fn holds its arguments twice in its future"
+    )]
+    fn send_with_retries(
+        &self,
+        mut request: Request,
+    ) -> impl Future<Output = Result<Response, LicenseError>> + Send + '_ {
+        async move {
+            let options = &self.inner.options;
+            let started = Instant::now();
+            if let Some(why) = &request.unsendable {
+                return Err(self.tag(&request, LicenseError::invalid_input(why.as_str()), 0));
             }
-            // Wait for a turn within the deadline; a call that never got one was never sent.
-            // A free turn is taken at once (no timer); otherwise waited for.
-            let (turn, remaining) = match self.inner.in_flight.try_take() {
-                // Taken at once: the time left is the one just read.
-                Some(permit) => (Ok(Ok(permit)), remaining),
-                None => {
-                    let turn = tokio::time::timeout(remaining, self.inner.in_flight.wait()).await;
-                    (turn, options.deadline.saturating_sub(started.elapsed()))
-                }
-            };
-            let Ok(Ok(permit)) = turn.map(|t| t.ok().filter(|_| !remaining.is_zero()).ok_or(()))
-            else {
-                return Err(self.fail(
-                    &request,
-                    ErrorKind::Timeout,
-                    "the deadline passed while waiting for a free connection",
-                    attempts - 1,
-                    Attempt::NotSent,
-                ));
-            };
-            // The attempt's latency is only ever traced: the clock is not read for it when
-            // nothing listens.
-            let span = tracing::Span::current();
-            let traced = !span.is_disabled() || tracing::enabled!(tracing::Level::DEBUG);
-            let attempt_started = traced.then(Instant::now);
-            let budget = options.attempt_timeout.min(remaining);
-            let outcome = tokio::time::timeout(budget, self.attempt(&request, &url)).await;
-            // The connection goes back to hyper's pool from a task of its own once it is ready
-            // for another request: the turn is handed on so that the next caller finds it
-            // rather than opening another (see `Turns::finish`).
-            self.inner.in_flight.finish(permit);
-            let (attempt, result) = match outcome {
-                Err(_elapsed) => (
-                    Attempt::NoAnswer,
-                    Err(self.fail(
+            let url = self.url_for(&request)?;
+            let mut attempts: u32 = 0;
+            loop {
+                attempts += 1;
+                let remaining = options.deadline.saturating_sub(started.elapsed());
+                if remaining.is_zero() {
+                    return Err(self.fail(
                         &request,
                         ErrorKind::Timeout,
-                        &format!("no complete answer within {} ms", budget.as_millis()),
-                        attempts,
+                        "the deadline passed",
+                        attempts - 1,
                         Attempt::NoAnswer,
-                    )),
-                ),
-                Ok(Err(AttemptError::Transport { not_sent, error })) => {
-                    let attempt = if not_sent {
-                        Attempt::NotSent
-                    } else {
-                        Attempt::NoAnswer
-                    };
-                    let kind = if error.is_timeout() {
-                        ErrorKind::Timeout
-                    } else {
-                        ErrorKind::Network
-                    };
-                    let message = if not_sent {
-                        "could not connect"
-                    } else {
-                        "the connection failed before a complete answer"
-                    };
-                    (
-                        attempt,
-                        Err(self
-                            .fail(&request, kind, message, attempts, attempt)
-                            .with_source(error)),
-                    )
+                    ));
                 }
-                Ok(Err(AttemptError::Fatal(error))) => {
-                    return Err(self.tag(&request, error, attempts));
+                // Wait for a turn within the deadline; a call that never got one was never sent.
+                // A free turn is taken at once (no timer); otherwise waited for.
+                let (turn, remaining) = match self.inner.in_flight.try_take() {
+                    // Taken at once: the time left is the one just read.
+                    Some(permit) => (Ok(Ok(permit)), remaining),
+                    None => {
+                        let turn =
+                            tokio::time::timeout(remaining, self.inner.in_flight.wait()).await;
+                        (turn, options.deadline.saturating_sub(started.elapsed()))
+                    }
+                };
+                let Ok(Ok(permit)) =
+                    turn.map(|t| t.ok().filter(|_| !remaining.is_zero()).ok_or(()))
+                else {
+                    return Err(self.fail(
+                        &request,
+                        ErrorKind::Timeout,
+                        "the deadline passed while waiting for a free connection",
+                        attempts - 1,
+                        Attempt::NotSent,
+                    ));
+                };
+                // The attempt's latency is only ever traced: the clock is not read for it when
+                // nothing listens.
+                let span = tracing::Span::current();
+                let traced = !span.is_disabled() || tracing::enabled!(tracing::Level::DEBUG);
+                let attempt_started = traced.then(Instant::now);
+                let budget = options.attempt_timeout.min(remaining);
+                let outcome = tokio::time::timeout(budget, self.attempt(&request, &url)).await;
+                // The connection goes back to hyper's pool from a task of its own once it is ready
+                // for another request: the turn is handed on so that the next caller finds it
+                // rather than opening another (see `Turns::finish`).
+                self.inner.in_flight.finish(permit);
+                // Judged by plain functions: neither the outcome nor the answer is a local of
+                // this future (which stays small) across the wait before a retry.
+                let (attempt, result) = self.judge(outcome, &mut request, attempts, budget)?;
+                if let Some(attempt_started) = attempt_started {
+                    span.record("attempts", attempts);
+                    let latency_ms = millis(attempt_started.elapsed());
+                    span.record("latency_ms", latency_ms);
+                    if let Attempt::Status { status, .. } = attempt {
+                        span.record("status", status);
+                    }
+                    tracing::debug!(attempt = attempts, outcome = ?attempt, latency_ms, "attempt finished");
                 }
-                Ok(Ok((status, headers, body))) => {
-                    crate::answer_date::note(&headers);
-                    // The clock is read only for a delay given as an HTTP date.
-                    let retry_after = retry_after_with(&headers, || options.clock.now());
-                    let attempt = Attempt::Status {
-                        status,
-                        has_retry_after: retry_after.is_some(),
-                    };
-                    let response = Response {
-                        status,
-                        headers,
-                        body,
-                        retry_after,
-                        may_have_been_applied: may_have_been_applied(request.idempotency, attempt),
-                        attempts,
-                        provider: self.inner.identity.provider,
-                        operation: request.operation,
-                        // Moved, not copied: a retry takes it back (below).
-                        redactor: std::mem::take(&mut request.redactor),
-                        error_parser: self.inner.error_parser.clone(),
-                    };
-                    (attempt, Ok(response))
-                }
-            };
-            if let Some(attempt_started) = attempt_started {
-                span.record("attempts", attempts);
-                let latency_ms = millis(attempt_started.elapsed());
-                span.record("latency_ms", latency_ms);
-                if let Attempt::Status { status, .. } = attempt {
-                    span.record("status", status);
-                }
-                tracing::debug!(attempt = attempts, outcome = ?attempt, latency_ms, "attempt finished");
-            }
 
-            let succeeded = matches!(&result, Ok(r) if r.is_success());
-            if succeeded || !should_retry(request.idempotency, attempt) {
-                return result;
+                let delay = match self.retry_delay(&mut request, attempt, result, attempts, started)
+                {
+                    ControlFlow::Continue(delay) => delay,
+                    ControlFlow::Break(result) => return result,
+                };
+                tracing::debug!(delay_ms = millis(delay), "retrying");
+                tokio::time::sleep(delay).await;
             }
-            let Some(backoff_delay) = backoff.next() else {
-                return result;
-            };
-            let asked = result.as_ref().ok().and_then(Response::retry_after);
-            let delay = match asked {
-                // Longer than the policy will wait: the caller gets the rate-limited answer now,
-                // with the provider's delay, rather than a call frozen for the cap.
-                Some(asked) if asked > options.retry.max_retry_after => return result,
-                Some(asked) => asked,
-                None => backoff_delay,
-            };
-            if started.elapsed().saturating_add(delay) >= options.deadline {
-                return result;
-            }
-            // The answer retried is dropped: its redactor goes back to the request.
-            if let Ok(response) = result {
-                request.redactor = response.redactor;
-            }
-            tracing::debug!(delay_ms = millis(delay), "retrying");
-            tokio::time::sleep(delay).await;
         }
     }
 
@@ -341,7 +283,7 @@ impl HttpClient {
         Ok(url)
     }
 
-    fn fail(
+    pub(crate) fn fail(
         &self,
         request: &Request,
         kind: ErrorKind,
@@ -353,7 +295,12 @@ impl HttpClient {
             .with_may_have_been_applied(may_have_been_applied(request.idempotency, attempt))
     }
 
-    fn tag(&self, request: &Request, error: LicenseError, attempts: u32) -> LicenseError {
+    pub(crate) fn tag(
+        &self,
+        request: &Request,
+        error: LicenseError,
+        attempts: u32,
+    ) -> LicenseError {
         error
             .with_provider(self.inner.identity.provider)
             .with_operation(request.operation)
@@ -366,7 +313,7 @@ fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
-fn backoff_delays(options: &HttpOptions) -> impl Iterator<Item = Duration> {
+pub(crate) fn backoff_delays(options: &HttpOptions) -> impl Iterator<Item = Duration> {
     let policy = &options.retry;
     let mut builder = ExponentialBuilder::default()
         .with_min_delay(policy.initial_delay)

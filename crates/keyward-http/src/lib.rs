@@ -54,6 +54,7 @@ mod client;
 pub mod fuzzing;
 mod network;
 mod options;
+mod outcome;
 mod request;
 mod response;
 mod retry;

@@ -14,7 +14,7 @@ use crate::keys::{KeySet, PublicKey};
 use crate::models::{Answer, Refusal, Reply};
 use crate::payload::{Payload, Verified};
 use crate::replay::StateStore;
-use crate::verifier::{Call, Verifier, replay_slot};
+use crate::verifier::{Call, Verifier};
 use crate::verify::{KeyScope, Policy};
 
 /// The environment variable holding the API key.
@@ -317,8 +317,14 @@ impl Client {
             }
             r
         } else {
-            let mut fields = vec![("api_key", key.expose().to_owned())];
-            fields.extend(op.fields.iter().cloned());
+            // Encoded from borrowed text: the fields are not copied for it.
+            let mut fields = Vec::with_capacity(op.fields.len() + 1);
+            fields.push(("api_key", key.expose()));
+            fields.extend(
+                op.fields
+                    .iter()
+                    .map(|(name, value)| (*name, value.as_str())),
+            );
             Request::post(op.operation, segments)?.form(&fields)?
         };
         request = request.bearer(key).accept("application/json")?;
@@ -348,7 +354,7 @@ impl Client {
         // The answer is judged against what was accepted before this request left, never
         // against answers to calls in flight alongside it.
         // The slot (a SHA-256 of key, identifier and operation) is computed once per call.
-        let slot = replay_slot(&call);
+        let slot = self.inner.verifier.replay_slot(&call);
         let sent = self
             .inner
             .verifier

@@ -1,7 +1,9 @@
 //! Pinned public keys: PEM parsing, size checks, the product/global [`KeySet`].
 
+use std::cell::OnceCell;
 use std::fmt;
 
+use aws_lc_rs::digest::{self, Digest};
 use aws_lc_rs::signature::{
     self, ParsedPublicKey, RsaParameters, RsaSubjectPublicKey, UnparsedPublicKey,
 };
@@ -120,17 +122,59 @@ impl PublicKey {
     }
 
     /// Whether `signature` is this key's signature over `message`.
+    #[cfg(test)]
     pub(crate) fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
+        self.verifies_text(&SignedText::new(message), signature)
+    }
+
+    /// [`verifies`](Self::verifies) over a text whose SHA-256 is computed at most once for
+    /// every key tried (and then kept: the replay store records it).
+    pub(crate) fn verifies_text(&self, text: &SignedText<'_>, signature: &[u8]) -> bool {
         let params = self.algorithm.params();
         // The size was checked on load; the length check keeps a truncated signature out.
         if signature.len() != (self.bits as usize).div_ceil(8) {
             return false;
         }
-        match &self.parsed {
-            Some(parsed) => parsed.verify_sig(message, signature),
-            None => UnparsedPublicKey::new(params, &self.pkcs1_der).verify(message, signature),
+        match (&self.parsed, self.algorithm) {
+            // RSASSA-PKCS1-v1_5 verifies the DigestInfo of SHA-256(message): verifying against
+            // the digest computed here is the same check as `verify_sig(message)`, which would
+            // hash the message again inside aws-lc.
+            (Some(parsed), Algorithm::RsaPkcs1Sha256) => {
+                parsed.verify_digest_sig(text.sha256(), signature)
+            }
+            (Some(parsed), _) => parsed.verify_sig(text.message, signature),
+            (None, _) => {
+                UnparsedPublicKey::new(params, &self.pkcs1_der).verify(text.message, signature)
+            }
         }
         .is_ok()
+    }
+}
+
+/// A signed text and its SHA-256, computed when first asked for.
+pub(crate) struct SignedText<'a> {
+    message: &'a [u8],
+    sha256: OnceCell<Digest>,
+}
+
+impl<'a> SignedText<'a> {
+    /// `message`, not hashed yet.
+    pub(crate) fn new(message: &'a [u8]) -> Self {
+        Self {
+            message,
+            sha256: OnceCell::new(),
+        }
+    }
+
+    /// SHA-256 of the text (computed once).
+    pub(crate) fn sha256(&self) -> &Digest {
+        self.sha256
+            .get_or_init(|| digest::digest(&digest::SHA256, self.message))
+    }
+
+    /// The SHA-256, if a verification computed it.
+    pub(crate) fn into_sha256(self) -> Option<Digest> {
+        self.sha256.into_inner()
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use aws_lc_rs::digest::Digest;
 use chrono::{DateTime, Utc};
 use keyward_core::{LicenseError, RawJson, decode_json, without_values};
 use serde::de::DeserializeOwned;
@@ -165,6 +166,9 @@ pub struct Verified<T> {
     pub(crate) timestamp: i64,
     pub(crate) envelope: SignedEnvelope,
     pub(crate) plain_copy_matches: Option<bool>,
+    /// SHA-256 of the signed `response_base64` text when the signature check computed it (an
+    /// RSA-SHA256 key), kept for the replay store.
+    pub(crate) text_sha256: Option<Digest>,
 }
 
 impl<T> Verified<T> {
@@ -198,6 +202,31 @@ impl<T> Verified<T> {
         &self.envelope
     }
 
+    /// The signed envelope as JSON: exactly what `serde_json::to_string(self.envelope())`
+    /// writes (to keep it as a proof, for example), built faster. Verification decoded both
+    /// base64 texts with the standard alphabet, so they hold no character JSON escapes and are
+    /// copied as they are; only the unsigned hint goes through the escaping writer.
+    pub fn envelope_json(&self) -> Result<String, serde_json::Error> {
+        let SignedEnvelope {
+            response_base64,
+            signature,
+            private_key_used,
+        } = &self.envelope;
+        let mut out = Vec::with_capacity(response_base64.len() + signature.len() + 96);
+        out.extend_from_slice(b"{\"response_base64\":\"");
+        out.extend_from_slice(response_base64.as_bytes());
+        out.extend_from_slice(b"\",\"signature\":\"");
+        out.extend_from_slice(signature.as_bytes());
+        out.push(b'"');
+        if let Some(hint) = private_key_used {
+            out.extend_from_slice(b",\"private_key_used\":");
+            serde_json::to_writer(&mut out, hint)?;
+        }
+        out.push(b'}');
+        // Only ASCII and a string serde_json wrote went in.
+        String::from_utf8(out).map_err(|e| serde::ser::Error::custom(e.to_string()))
+    }
+
     /// Diagnostic only: whether the unsigned `response` copy equals the signed payload
     /// (`None` when the envelope had no copy). Nothing is ever read from the copy.
     pub fn plain_copy_matches(&self) -> Option<bool> {
@@ -213,6 +242,7 @@ impl<T> Verified<T> {
             timestamp: self.timestamp,
             envelope: self.envelope,
             plain_copy_matches: self.plain_copy_matches,
+            text_sha256: self.text_sha256,
         }
     }
 
@@ -225,6 +255,7 @@ impl<T> Verified<T> {
             timestamp,
             envelope,
             plain_copy_matches,
+            text_sha256,
         } = self;
         Ok(Verified {
             value: f(value)?,
@@ -233,6 +264,7 @@ impl<T> Verified<T> {
             timestamp,
             envelope,
             plain_copy_matches,
+            text_sha256,
         })
     }
 }

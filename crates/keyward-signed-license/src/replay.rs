@@ -10,6 +10,8 @@ use aws_lc_rs::digest::{SHA256, digest};
 use keyward_core::SecretLicenseKey;
 use serde::{Deserialize, Serialize};
 
+use crate::payload::Verified;
+
 /// What was last accepted in one slot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Seen {
@@ -45,6 +47,15 @@ pub(crate) fn text_digest(text: &str) -> String {
     lower_hex(digest(&SHA256, text.as_bytes()).as_ref())
 }
 
+/// [`text_digest`] of a verified answer: the SHA-256 its signature check computed, or computed
+/// now (a key used with another algorithm).
+pub(crate) fn verified_digest<T>(verified: &Verified<T>) -> String {
+    match &verified.text_sha256 {
+        Some(sha256) => lower_hex(sha256.as_ref()),
+        None => text_digest(&verified.envelope().response_base64),
+    }
+}
+
 /// Lowercase hex, as `hex::encode` writes it (one allocation, no per-character iterator).
 fn lower_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -74,10 +85,11 @@ pub fn is_replay(mark: Watermark, timestamp: i64) -> bool {
 }
 
 /// What a slot keeps after accepting `seen`: the newer of the two, so a late answer with an
-/// older second never lowers the mark.
+/// older second never lowers the mark. `None`: the slot stays as it is (it holds a newer entry,
+/// or this very one, which is then not written again).
 pub(crate) fn newer(last: Option<Seen>, seen: Seen) -> Option<Seen> {
     match last {
-        Some(last) if last.timestamp > seen.timestamp => None,
+        Some(last) if last.timestamp > seen.timestamp || last == seen => None,
         _ => Some(seen),
     }
 }
@@ -175,6 +187,31 @@ impl StateStore for FileStateStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn seen(timestamp: i64, digest: &str) -> Seen {
+        Seen {
+            timestamp,
+            digest: digest.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_slot_keeps_the_newer_entry_and_is_not_rewritten_with_the_same_one() {
+        let cases = [
+            (None, seen(5, "a"), Some(seen(5, "a"))),
+            (Some(seen(4, "a")), seen(5, "b"), Some(seen(5, "b"))),
+            (Some(seen(5, "a")), seen(5, "b"), Some(seen(5, "b"))),
+            (Some(seen(5, "a")), seen(5, "a"), None),
+            (Some(seen(6, "a")), seen(5, "b"), None),
+        ];
+        for (last, new, kept) in cases {
+            assert_eq!(
+                newer(last.clone(), new.clone()),
+                kept,
+                "{last:?} then {new:?}"
+            );
+        }
+    }
 
     #[test]
     fn lower_hex_writes_what_hex_encode_writes() {

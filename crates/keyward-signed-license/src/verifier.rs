@@ -3,10 +3,11 @@
 
 use std::fmt;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
+use aws_lc_rs::constant_time;
 use chrono::Duration;
-use keyward_core::{Clock, SystemClock};
+use keyward_core::{Clock, SecretLicenseKey, SystemClock};
 
 use crate::binding::{Expected, check_echoes};
 use crate::error::VerifyError;
@@ -33,14 +34,28 @@ pub struct Call<'a> {
     pub expected: Expected<'a>,
 }
 
-/// The replay slot of a guarded call about a license key.
-pub(crate) fn replay_slot(call: &Call<'_>) -> Option<String> {
-    let key = call.expected.license_key.filter(|_| call.replay_guard)?;
-    Some(replay::slot(
-        key,
-        call.expected.identifier.unwrap_or_default(),
-        call.operation,
-    ))
+/// The last replay slot computed, kept in memory only (never printed) so that calls repeating
+/// the same (license key, identifier, operation) do not hash them again.
+struct SlotMemo {
+    key: SecretLicenseKey,
+    identifier: String,
+    operation: &'static str,
+    slot: String,
+}
+
+impl SlotMemo {
+    /// This memo's slot, if it was computed for these inputs. The key is compared in constant
+    /// time, as any key comparison.
+    fn slot_for(&self, key: &SecretLicenseKey, identifier: &str, operation: &str) -> Option<&str> {
+        let same = self.operation == operation
+            && self.identifier == identifier
+            && constant_time::verify_slices_are_equal(
+                self.key.expose().as_bytes(),
+                key.expose().as_bytes(),
+            )
+            .is_ok();
+        same.then_some(self.slot.as_str())
+    }
 }
 
 /// Verifies answers with pinned keys, a policy, an injected clock and a replay store.
@@ -50,6 +65,7 @@ pub struct Verifier {
     clock: Arc<dyn Clock>,
     store: Arc<dyn StateStore>,
     gate: Mutex<()>,
+    slot_memo: Mutex<Option<SlotMemo>>,
 }
 
 impl fmt::Debug for Verifier {
@@ -71,6 +87,7 @@ impl Verifier {
             clock: Arc::new(SystemClock),
             store: Arc::new(MemoryStateStore::new()),
             gate: Mutex::new(()),
+            slot_memo: Mutex::new(None),
         }
     }
 
@@ -98,13 +115,39 @@ impl Verifier {
         &self.policy
     }
 
+    /// The replay slot of a guarded call about a license key: the hex SHA-256 of key,
+    /// identifier and operation ([`replay::slot`]), remembered for the next call with the same
+    /// three.
+    pub(crate) fn replay_slot(&self, call: &Call<'_>) -> Option<String> {
+        let key = call.expected.license_key.filter(|_| call.replay_guard)?;
+        let identifier = call.expected.identifier.unwrap_or_default();
+        let mut memo = self
+            .slot_memo
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(slot) = memo
+            .as_ref()
+            .and_then(|m| m.slot_for(key, identifier, call.operation))
+        {
+            return Some(slot.to_owned());
+        }
+        let slot = replay::slot(key, identifier, call.operation);
+        *memo = Some(SlotMemo {
+            key: key.clone(),
+            identifier: identifier.to_owned(),
+            operation: call.operation,
+            slot: slot.clone(),
+        });
+        Some(slot)
+    }
+
     /// The replay mark of a call's slot now: take it just before the request is sent and judge
     /// its answer with [`check_answer`](Self::check_answer). Empty for calls without a guard.
     pub fn watermark(&self, call: &Call<'_>) -> Result<Watermark, VerifyError> {
-        self.watermark_of(replay_slot(call).as_deref())
+        self.watermark_of(self.replay_slot(call).as_deref())
     }
 
-    /// [`watermark`](Self::watermark) of a slot computed already ([`replay_slot`]).
+    /// [`watermark`](Self::watermark) of a slot computed already ([`replay_slot`](Self::replay_slot)).
     pub(crate) fn watermark_of(&self, slot: Option<&str>) -> Result<Watermark, VerifyError> {
         let Some(slot) = slot else {
             return Ok(Watermark::default());
@@ -116,7 +159,7 @@ impl Verifier {
     /// Verifies a live answer as if its request were sent now (see
     /// [`check_answer`](Self::check_answer)): for calls made one after another.
     pub fn check(&self, body: &[u8], call: &Call<'_>) -> Result<Verified<Payload>, VerifyError> {
-        let slot = replay_slot(call);
+        let slot = self.replay_slot(call);
         let mark = self.watermark_of(slot.as_deref())?;
         self.check_answer_in(body, call, mark, slot.as_deref())
     }
@@ -131,11 +174,11 @@ impl Verifier {
         call: &Call<'_>,
         sent: Watermark,
     ) -> Result<Verified<Payload>, VerifyError> {
-        self.check_answer_in(body, call, sent, replay_slot(call).as_deref())
+        self.check_answer_in(body, call, sent, self.replay_slot(call).as_deref())
     }
 
     /// [`check_answer`](Self::check_answer) with the call's slot computed already
-    /// ([`replay_slot`]: the same one its watermark was taken from).
+    /// ([`replay_slot`](Self::replay_slot): the same one its watermark was taken from).
     pub(crate) fn check_answer_in(
         &self,
         body: &[u8],
@@ -174,7 +217,7 @@ impl Verifier {
             }
             let seen = Seen {
                 timestamp: verified.timestamp(),
-                digest: replay::text_digest(&verified.envelope().response_base64),
+                digest: replay::verified_digest(&verified),
             };
             let _gate = self.gate.lock().unwrap_or_else(|p| p.into_inner());
             let last = self.store.load(slot).map_err(VerifyError::StateStore)?;
@@ -218,5 +261,43 @@ impl Verifier {
             self.clock.now(),
             newest,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::keys::PublicKey;
+
+    fn call<'a>(key: &'a SecretLicenseKey, identifier: &'a str, guard: bool) -> Call<'a> {
+        Call {
+            operation: "verify",
+            license_call: true,
+            replay_guard: guard,
+            expected: Expected {
+                license_key: Some(key),
+                identifier: Some(identifier),
+                product_id: None,
+            },
+        }
+    }
+
+    #[test]
+    fn the_remembered_slot_is_the_slot_of_the_call_it_is_asked_for() {
+        let pem = include_str!("../../../fixtures/signed-license/test-keys/product-2048.pub.pem");
+        let key = PublicKey::from_pem("product", pem).unwrap();
+        let verifier = Verifier::new(KeySet::new(key), Policy::new());
+        let (a, b) = (
+            SecretLicenseKey::new("KEY-A"),
+            SecretLicenseKey::new("KEY-B"),
+        );
+        for (key, identifier) in [(&a, "x"), (&a, "x"), (&b, "x"), (&a, "y"), (&a, "x")] {
+            assert_eq!(
+                verifier.replay_slot(&call(key, identifier, true)),
+                Some(replay::slot(key, identifier, "verify")),
+            );
+        }
+        assert_eq!(verifier.replay_slot(&call(&a, "x", false)), None);
     }
 }

@@ -6,10 +6,11 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration, Utc};
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
+use serde_json::value::RawValue;
 use std::fmt;
 
 use crate::error::{UnsignedReason, VerifyError};
-use crate::keys::{KeyRole, KeySet};
+use crate::keys::{KeyRole, KeySet, SignedText};
 use crate::payload::{Payload, SignedEnvelope, Verified};
 
 /// The text the server puts in `signature` when it has no private key.
@@ -144,15 +145,16 @@ pub(crate) fn authenticate(
     let allow_global = scope == KeyScope::ProductOrGlobal;
 
     let message = response_base64.as_bytes();
+    let text = SignedText::new(message);
     let candidates = keys.candidates(allow_global, prefer_global);
     let Some((key, role)) = candidates
         .iter()
-        .find(|(key, _)| key.verifies(message, &signature))
+        .find(|(key, _)| key.verifies_text(&text, &signature))
     else {
         if !allow_global
             && keys
                 .global_key()
-                .is_some_and(|g| g.verifies(message, &signature))
+                .is_some_and(|g| g.verifies_text(&text, &signature))
         {
             return Err(VerifyError::GlobalKeyRefused);
         }
@@ -169,15 +171,21 @@ pub(crate) fn authenticate(
         .map_err(|_| VerifyError::MalformedPayload(String::from("not UTF-8")))?;
     // The signed JSON is parsed once: compared with the unsigned copy, then read.
     let signed = Payload::value_of(&json);
-    let plain_copy_matches = outer
-        .response
-        .map(|plain| signed.as_ref().is_ok_and(|signed| *signed == plain));
+    // The same text is the same JSON (how the server writes both, compact); only a copy written
+    // differently is parsed to be compared as JSON.
+    let plain_copy_matches = outer.response.map(|plain| {
+        plain.get() == json
+            || signed.as_ref().is_ok_and(|signed| {
+                serde_json::from_str::<Value>(plain.get()).is_ok_and(|plain| *signed == plain)
+            })
+    });
     if plain_copy_matches == Some(false) {
         tracing::debug!("the unsigned `response` copy differs from the signed payload; ignored");
     }
     let payload = signed
         .and_then(|value| Payload::from_value(json, value))
         .map_err(VerifyError::MalformedPayload)?;
+    let text_sha256 = text.into_sha256();
     Ok(Verified {
         timestamp: payload.timestamp(),
         value: payload,
@@ -189,18 +197,20 @@ pub(crate) fn authenticate(
             private_key_used: hint,
         },
         plain_copy_matches,
+        text_sha256,
     })
 }
 
 /// The envelope's members that verification reads, each as the JSON it was (the last one wins
 /// when a name repeats, as in a parsed object); every other member is skipped unread. Anything
-/// but a JSON object does not decode.
+/// but a JSON object does not decode. The unsigned `response` copy is kept as the JSON text it
+/// was (borrowed from the body), for the diagnostic comparison only.
 #[derive(Default)]
-struct Envelope {
+struct Envelope<'a> {
     response_base64: Option<Value>,
     signature: Option<Value>,
     private_key_used: Option<Value>,
-    response: Option<Value>,
+    response: Option<&'a RawValue>,
 }
 
 /// A member name of [`Envelope`].
@@ -234,22 +244,25 @@ impl<'de> Deserialize<'de> for Member {
     }
 }
 
-impl<'de> Deserialize<'de> for Envelope {
+impl<'de: 'a, 'a> Deserialize<'de> for Envelope<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> Visitor<'de> for Members {
-            type Value = Envelope;
+        struct Members<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for Members<'a> {
+            type Value = Envelope<'a>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a JSON object")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope<'a>, A::Error> {
                 let mut envelope = Envelope::default();
                 while let Some(member) = map.next_key::<Member>()? {
                     let slot = match member {
                         Member::ResponseBase64 => &mut envelope.response_base64,
                         Member::Signature => &mut envelope.signature,
                         Member::PrivateKeyUsed => &mut envelope.private_key_used,
-                        Member::Response => &mut envelope.response,
+                        Member::Response => {
+                            envelope.response = Some(map.next_value()?);
+                            continue;
+                        }
                         Member::Other => {
                             map.next_value::<IgnoredAny>()?;
                             continue;
@@ -260,7 +273,7 @@ impl<'de> Deserialize<'de> for Envelope {
                 Ok(envelope)
             }
         }
-        deserializer.deserialize_map(Members)
+        deserializer.deserialize_map(Members(std::marker::PhantomData))
     }
 }
 
@@ -283,7 +296,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(envelope.signature, Some(Value::from("s")));
-        assert_eq!(envelope.response, Some(Value::Null));
+        assert_eq!(envelope.response.map(RawValue::get), Some("null"));
         assert!(envelope.response_base64.is_none());
         assert!(envelope.private_key_used.is_none());
         for not_an_object in ["[1]", "\"text\"", "null", r#"{"a":1} trailing"#, "{"] {

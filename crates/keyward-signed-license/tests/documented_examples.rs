@@ -23,6 +23,8 @@ fn the_59_examples_classify_exactly_as_documented() {
                 let verified = result.unwrap_or_else(|e| panic!("{file}: {e}"));
                 assert_eq!(verified.value().code().as_u32(), code, "{file}");
                 assert_eq!(verified.timestamp(), ts, "{file}");
+                let written = serde_json::to_string(verified.envelope()).unwrap();
+                assert_eq!(verified.envelope_json().unwrap(), written, "{file}");
                 valid += 1;
             }
             "tampered-payload" | "other-key-unverifiable" => {

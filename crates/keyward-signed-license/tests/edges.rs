@@ -132,3 +132,22 @@ async fn unlimited_activations_are_sent_as_minus_one() {
     let limited = LicenseKeySpec::new(1, 3, 0, LicenseKeyStatus::Assigned);
     assert_eq!(limited.activation_limit, ActivationLimit::AtMost(3));
 }
+
+#[test]
+fn a_verified_envelope_is_written_as_serde_json_writes_it_whatever_its_hint() {
+    let json = r#"{"code":200,"message":"Valid license key","timestamp":1764000000}"#;
+    let key = signing_key("product-2048");
+    let keys = test_keys();
+    let policy = keyward_signed_license::Policy::new()
+        .key_scope(keyward_signed_license::KeyScope::ProductOrGlobal);
+    let hinted = envelope(&key, json, "pro\"duct\\ \u{1} é");
+    let mut unhinted: serde_json::Value = serde_json::from_str(&hinted).unwrap();
+    unhinted.as_object_mut().unwrap().remove("private_key_used");
+    for body in [hinted, unhinted.to_string()] {
+        let verified =
+            keyward_signed_license::verify(body.as_bytes(), &keys, &policy, common::at(TS))
+                .unwrap();
+        let written = serde_json::to_string(verified.envelope()).unwrap();
+        assert_eq!(verified.envelope_json().unwrap(), written);
+    }
+}

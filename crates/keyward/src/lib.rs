@@ -135,10 +135,12 @@ pub use keyward_core::{
     UpdateRequest, ValidateRequest, ValidationOutcome,
 };
 
-/// The README's examples, compiled as doctests (they use every provider, the guard and the
-/// blocking API).
+/// The README's examples, compiled as doctests (they use every provider, the guard, the
+/// blocking API, the axum route and the Redis store).
 #[cfg(all(
     doctest,
+    feature = "axum",
+    feature = "redis",
     feature = "dodo",
     feature = "lemonsqueezy",
     feature = "devpayr",

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use chrono::DateTime;
-use keyward::events::{EventKind, EventRejection, PolarEvents};
+use keyward::events::{EventKind, EventRejection, PolarEvents, Webhooks};
 use keyward::{FixedClock, LicenseStatus, Provider};
 use keyward_polar::webhooks::WebhookVerifier;
 
@@ -48,9 +48,19 @@ fn standard(id: &str, body: &[u8]) -> http::HeaderMap {
 
 fn events() -> PolarEvents {
     let now = DateTime::from_timestamp(NOW, 0).unwrap();
-    PolarEvents::new(SECRET)
+    PolarEvents::builder(SECRET)
+        .clock(Arc::new(FixedClock::new(now)))
+        .build()
         .unwrap()
-        .with_clock(Arc::new(FixedClock::new(now)))
+}
+
+/// A fixture's body with its event type, grant status and timestamp replaced.
+fn variant(name: &str, event_type: &str, revoked: bool, timestamp: &str) -> Vec<u8> {
+    let mut event: serde_json::Value = serde_json::from_slice(&fixture(name)).unwrap();
+    event["type"] = event_type.into();
+    event["timestamp"] = timestamp.into();
+    event["data"]["is_revoked"] = revoked.into();
+    serde_json::to_vec(&event).unwrap()
 }
 
 #[tokio::test]
@@ -71,7 +81,7 @@ async fn a_grant_becomes_a_license_event_under_both_derivations() {
             event.grant_id.as_deref(),
             Some("d1b8a7e2-3c4f-4a5b-9c6d-7e8f9a0b1c2d")
         );
-        let license = event.license.unwrap();
+        let license = event.license.clone().unwrap();
         assert_eq!(license.id, "508176f7-065a-4b5d-b524-4e9c8a11ed63");
         assert_eq!(license.status, LicenseStatus::Active);
         assert!(license.key.is_none(), "Polar's webhooks carry no key");
@@ -79,6 +89,7 @@ async fn a_grant_becomes_a_license_event_under_both_derivations() {
             license.customer.email.as_deref(),
             Some("customer@example.com")
         );
+        events.acknowledge(&event).await.unwrap();
     }
     let revoked = fixture("webhook.benefit_grant.revoked.json");
     let event = events
@@ -94,7 +105,10 @@ async fn refusals_are_distinct() {
     let body = fixture("webhook.benefit_grant.created.json");
     let events = events();
     let signed = legacy("msg_1", &body);
-    events.verify(&signed, &body).await.unwrap();
+    let event = events.verify(&signed, &body).await.unwrap();
+    let held = events.verify(&signed, &body).await.unwrap_err();
+    assert!(matches!(held, EventRejection::InFlight { .. }), "{held:?}");
+    events.acknowledge(&event).await.unwrap();
     let replay = events.verify(&signed, &body).await.unwrap_err();
     assert!(
         matches!(replay, EventRejection::Replayed { .. }),
@@ -138,4 +152,68 @@ async fn refusals_are_distinct() {
         "{not_a_key:?}"
     );
     assert!(!format!("{events:?}").contains("cG9s"));
+}
+
+#[tokio::test]
+async fn an_update_is_told_from_what_changed() {
+    let events = events();
+    let name = "webhook.benefit_grant.created.json";
+    let steps = [
+        ("msg_1", "benefit_grant.created", false, EventKind::Created),
+        ("msg_2", "benefit_grant.updated", false, EventKind::Updated),
+        ("msg_3", "benefit_grant.updated", true, EventKind::Revoked),
+        (
+            "msg_4",
+            "benefit_grant.updated",
+            false,
+            EventKind::Reinstated,
+        ),
+        ("msg_5", "benefit_grant.cycled", false, EventKind::Renewed),
+    ];
+    for (second, (id, event_type, revoked, kind)) in steps.into_iter().enumerate() {
+        let body = variant(
+            name,
+            event_type,
+            revoked,
+            &format!("2024-09-01T10:00:0{second}Z"),
+        );
+        let event = events.verify(&legacy(id, &body), &body).await.unwrap();
+        assert_eq!(event.kind, kind, "{id} {event_type}");
+        assert_eq!(
+            event.order_key.as_deref(),
+            Some("polar:grant:d1b8a7e2-3c4f-4a5b-9c6d-7e8f9a0b1c2d")
+        );
+        events.acknowledge(&event).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn events_for_a_grant_apply_in_polars_order() {
+    let events = events();
+    let revoked = fixture("webhook.benefit_grant.revoked.json");
+    let event = events
+        .verify(&legacy("msg_1", &revoked), &revoked)
+        .await
+        .unwrap();
+    events.acknowledge(&event).await.unwrap();
+    // The grant's creation, a year older, arrives late: it must not grant the key again.
+    let created = fixture("webhook.benefit_grant.created.json");
+    let late = events
+        .verify(&legacy("msg_2", &created), &created)
+        .await
+        .unwrap_err();
+    assert!(matches!(late, EventRejection::Stale { .. }), "{late:?}");
+    assert_eq!(late.http_status(), 200);
+    // A delivery whose handling failed is released, and Polar's retry is accepted at once.
+    let body = variant(
+        "webhook.benefit_grant.created.json",
+        "benefit_grant.updated",
+        false,
+        "2025-09-02T10:00:00Z",
+    );
+    let event = events.verify(&legacy("msg_3", &body), &body).await.unwrap();
+    assert_eq!(event.kind, EventKind::Reinstated);
+    events.release(&event).await.unwrap();
+    let retried = events.verify(&legacy("msg_3", &body), &body).await.unwrap();
+    assert_eq!(retried.delivery_id, "msg_3");
 }

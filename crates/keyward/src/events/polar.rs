@@ -4,29 +4,36 @@
 use std::fmt;
 use std::sync::Arc;
 
+use async_trait::async_trait;
 use chrono::Duration;
 use keyward_core::{Clock, LicenseError, LicenseKey, LicenseStatus, Provider, RawJson};
 use keyward_polar::webhooks::{BenefitGrant, WebhookEvent, WebhookHeaders, WebhookVerifier};
 
-use super::{
-    EventKind, EventRejection, LicenseEvent, MemorySeenStore, SeenStore, first_delivery,
-    standard_rejection,
-};
+use super::deliveries::Deliveries;
+use super::kinds::{self, Snapshot};
+use super::standard::rejection;
+use super::{DeliveryStore, EventRejection, LicenseEvent, Webhooks};
 
-/// Turns Polar webhook deliveries into [`LicenseEvent`]s: `benefit_grant.created` is
-/// `Created`, `.updated` and `.cycled` are `Updated`, `.revoked` is `Revoked`, for grants of a
-/// license-keys benefit (others are `UnknownEvent`). The event's license has the key's id, the
-/// customer and the benefit (as `product.id`), but no key: Polar leaves it out of webhooks
-/// (fetch it with [`keyward::polar::LicenseKeys::retrieve`](crate::polar::LicenseKeys::retrieve)).
+/// Turns Polar webhook deliveries into reserved [`LicenseEvent`]s (see [`Webhooks`]), for grants
+/// of a license-keys benefit (others are `UnknownEvent`): `benefit_grant.created` is `Created`,
+/// `.revoked` `Revoked`, `.cycled` `Renewed`, and `.updated` is told from what changed
+/// (`Revoked`, `Reinstated` or `Updated`). Events for one grant are applied in the order of
+/// Polar's `timestamp`. The event's license has the key's id, the customer and the benefit (as
+/// `product.id`), but no key: Polar leaves it out of webhooks (fetch it with
+/// [`keyward::polar::LicenseKeys::retrieve`](crate::polar::LicenseKeys::retrieve)).
 /// `Debug` never shows the secret.
 ///
 /// ```
-/// use keyward::events::PolarEvents;
+/// use keyward::events::{PolarEvents, Webhooks};
 ///
 /// # async fn handle(headers: &http::HeaderMap, body: &[u8]) -> Result<u16, keyward_core::LicenseError> {
-/// let events = PolarEvents::new("whsec_…your endpoint's secret")?;
+/// let events = PolarEvents::new("whsec_cG9sYXItZml4dHVyZS1zZWNyZXQ=")?;
 /// Ok(match events.verify(headers, body).await {
-///     Ok(event) => { /* event.kind, event.license */ 200 }
+///     Ok(event) => {
+///         /* apply event.kind and event.license to your license state, then: */
+///         events.acknowledge(&event).await?;
+///         200
+///     }
 ///     Err(rejection) => rejection.http_status(),
 /// })
 /// # }
@@ -34,88 +41,154 @@ use super::{
 #[derive(Clone)]
 pub struct PolarEvents {
     verifier: WebhookVerifier,
-    store: Arc<dyn SeenStore>,
+    deliveries: Deliveries,
 }
 
 impl fmt::Debug for PolarEvents {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PolarEvents")
             .field("verifier", &self.verifier)
+            .field("deliveries", &self.deliveries)
+            .finish()
+    }
+}
+
+/// Configures [`PolarEvents`]; [`build`](Self::build) checks it all at once.
+pub struct PolarEventsBuilder {
+    verifier: Result<WebhookVerifier, LicenseError>,
+    tolerance: Duration,
+    deliveries: Deliveries,
+}
+
+impl fmt::Debug for PolarEventsBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PolarEventsBuilder")
+            .field("tolerance", &self.tolerance)
+            .field("deliveries", &self.deliveries)
             .finish_non_exhaustive()
     }
 }
 
 impl PolarEvents {
-    /// For the endpoint's secret (both of Polar's key derivations accepted), with the system
-    /// clock, a 5-minute tolerance and an in-memory seen-store.
+    /// For the endpoint's secret (both of Polar's key derivations accepted), with the defaults
+    /// of [`builder`](Self::builder).
     pub fn new(secret: &str) -> Result<Self, LicenseError> {
-        Ok(Self {
-            verifier: WebhookVerifier::new(secret)?,
-            store: Arc::new(MemorySeenStore::default()),
+        Self::builder(secret).build()
+    }
+
+    /// Starts a configuration for the endpoint's secret: the system clock, a 5-minute timestamp
+    /// tolerance, an in-memory delivery store and a 60-second lease.
+    pub fn builder(secret: &str) -> PolarEventsBuilder {
+        PolarEventsBuilder {
+            verifier: WebhookVerifier::new(secret),
+            tolerance: DEFAULT_TOLERANCE,
+            deliveries: Deliveries::default(),
+        }
+    }
+}
+
+/// Polar's (Standard Webhooks') timestamp tolerance, as Polar's SDKs.
+const DEFAULT_TOLERANCE: Duration = Duration::minutes(5);
+
+impl PolarEventsBuilder {
+    /// Judges timestamps, leases and replays with this clock.
+    #[must_use]
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.deliveries.clock = clock;
+        self
+    }
+
+    /// How far a signed timestamp may be from now (default 5 minutes). The delivery store must
+    /// remember deliveries for at least twice as long, or `build` fails.
+    #[must_use]
+    pub fn tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// Reserves and remembers deliveries in this store (share one between replicas).
+    #[must_use]
+    pub fn store(mut self, store: Arc<dyn DeliveryStore>) -> Self {
+        self.deliveries.store = store;
+        self
+    }
+
+    /// How long a reservation holds before Polar's retry may take it over (default 60 seconds):
+    /// longer than your handler takes.
+    #[must_use]
+    pub fn lease(mut self, lease: Duration) -> Self {
+        self.deliveries.lease = lease;
+        self
+    }
+
+    /// The receiver, or a config error: an empty secret, a tolerance or lease that is not
+    /// positive, or a store that forgets deliveries sooner than twice the tolerance.
+    pub fn build(self) -> Result<PolarEvents, LicenseError> {
+        let verifier = self.verifier?;
+        self.deliveries.check_tolerance(self.tolerance)?;
+        Ok(PolarEvents {
+            verifier: verifier
+                .with_clock(Arc::clone(&self.deliveries.clock))
+                .with_tolerance(self.tolerance),
+            deliveries: self.deliveries,
         })
     }
+}
 
-    /// Judges timestamps and replays with this clock.
-    #[must_use]
-    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.verifier = self.verifier.with_clock(clock);
-        self
-    }
-
-    /// Changes the timestamp tolerance (default 5 minutes).
-    #[must_use]
-    pub fn with_tolerance(mut self, tolerance: Duration) -> Self {
-        self.verifier = self.verifier.with_tolerance(tolerance);
-        self
-    }
-
-    /// Remembers deliveries in this store (share one between processes).
-    #[must_use]
-    pub fn with_seen_store(mut self, store: Arc<dyn SeenStore>) -> Self {
-        self.store = store;
-        self
-    }
-
-    /// Forgets a delivery this verifier returned, so Polar's retry of it is accepted.
-    pub async fn release(&self, event: &LicenseEvent) -> Result<(), LicenseError> {
-        self.store.forget(&event.delivery_id).await
-    }
-
-    /// Verifies a delivery (the headers and the exact body bytes received) and turns it into a
-    /// [`LicenseEvent`]; every refusal is its own [`EventRejection`].
-    pub async fn verify(
+#[async_trait]
+impl Webhooks for PolarEvents {
+    async fn verify(
         &self,
         headers: &http::HeaderMap,
         body: &[u8],
     ) -> Result<LicenseEvent, EventRejection> {
-        let headers = WebhookHeaders::read(headers).map_err(standard_rejection)?;
-        let now = self.verifier.clock().now();
+        let headers = WebhookHeaders::read(headers).map_err(rejection)?;
+        let now = self.deliveries.clock.now();
         self.verifier
             .check_at(&headers, body, now)
-            .map_err(standard_rejection)?;
+            .map_err(rejection)?;
         let parsed = parse(headers.id, body);
-        first_delivery(self.store.as_ref(), headers.id, now, parsed).await
+        self.deliveries
+            .reserve(parsed, now, |event, previous| {
+                let told = event.license.as_ref().and_then(|license| {
+                    kinds::polar(&event.event_type, previous.as_ref(), &Snapshot::of(license))
+                });
+                if let Some(kind) = told {
+                    event.kind = kind;
+                }
+            })
+            .await
+    }
+
+    async fn acknowledge(&self, event: &LicenseEvent) -> Result<(), LicenseError> {
+        self.deliveries.acknowledge(event).await
+    }
+
+    async fn release(&self, event: &LicenseEvent) -> Result<(), LicenseError> {
+        self.deliveries.release(event).await
     }
 }
 
-/// The event of a verified body.
+/// The event of a verified body (its kind before what changed is known).
 fn parse(delivery_id: &str, body: &[u8]) -> Result<LicenseEvent, EventRejection> {
     let event = WebhookEvent::parse(body).map_err(EventRejection::Malformed)?;
     let raw = RawJson::from_text(String::from_utf8_lossy(body).into_owned());
-    let kind = match &event {
-        WebhookEvent::GrantCreated(_) => Some(EventKind::Created),
-        WebhookEvent::GrantUpdated(_) | WebhookEvent::GrantCycled(_) => Some(EventKind::Updated),
-        WebhookEvent::GrantRevoked(_) => Some(EventKind::Revoked),
-        _ => None,
+    let unknown = |raw| EventRejection::UnknownEvent {
+        event_type: event.event_type().to_owned(),
+        raw,
     };
-    let license_grant = event.grant().filter(|e| e.data.is_license_key());
-    let (Some(kind), Some(envelope)) = (kind, license_grant) else {
-        return Err(EventRejection::UnknownEvent {
-            event_type: event.event_type().to_owned(),
-            raw,
-        });
+    let Some(envelope) = event.grant().filter(|e| e.data.is_license_key()) else {
+        return Err(unknown(raw));
     };
     let grant = &envelope.data;
+    let state = Snapshot {
+        status: status(grant),
+        expires_at: None,
+        activation_limit: None,
+    };
+    let Some(kind) = kinds::polar(&envelope.event_type, None, &state) else {
+        return Err(unknown(raw));
+    };
     let mut out = LicenseEvent::new(
         Provider::Polar,
         kind,
@@ -124,21 +197,25 @@ fn parse(delivery_id: &str, body: &[u8]) -> Result<LicenseEvent, EventRejection>
         raw,
     );
     out.occurred_at = envelope.timestamp;
+    out.order_key = Some(format!("polar:grant:{}", grant.id));
     out.grant_id = Some(grant.id.clone());
     out.customer_id = Some(grant.customer_id.clone());
     out.license = license(grant);
     Ok(out)
 }
 
-/// The license a license-keys grant names, without its key.
-fn license(grant: &BenefitGrant) -> Option<LicenseKey> {
-    let id = grant.properties.license_key_id.clone()?;
-    let status = if grant.is_revoked {
+fn status(grant: &BenefitGrant) -> LicenseStatus {
+    if grant.is_revoked {
         LicenseStatus::Revoked
     } else {
         LicenseStatus::Active
-    };
-    let mut license = LicenseKey::new(Provider::Polar, id, status);
+    }
+}
+
+/// The license a license-keys grant names, without its key.
+fn license(grant: &BenefitGrant) -> Option<LicenseKey> {
+    let id = grant.properties.license_key_id.clone()?;
+    let mut license = LicenseKey::new(Provider::Polar, id, status(grant));
     license.customer.id = Some(grant.customer_id.clone());
     license.customer.email.clone_from(&grant.customer_email);
     license.product.id = Some(grant.benefit_id.clone());

@@ -171,7 +171,7 @@ fn lease(
     verified: &keyward_signed_license::Verified<keyward_signed_license::Payload>,
 ) -> Option<Lease> {
     let signed_at = verified.value().signed_at()?;
-    let proof = serde_json::to_string(verified.envelope()).ok()?;
+    let proof = verified.envelope_json().ok()?;
     Some(Lease::new(proof, signed_at))
 }
 
