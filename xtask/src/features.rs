@@ -58,13 +58,13 @@ const EMULATOR_FEATURES: &[&str] = &[
     "dodo",
     "lemonsqueezy",
     "polar",
+    "creem",
     "devpayr",
     "signed-license",
 ];
 
 /// The facade with every part on but native-tls for TLS: the tree that must hold no rustls.
-const FACADE_NATIVE: &str =
-    "native-tls,dodo,lemonsqueezy,devpayr,signed-license,guard,blocking,axum,redis";
+const FACADE_NATIVE: &str = "native-tls,dodo,lemonsqueezy,polar,creem,gumroad,devpayr,signed-license,guard,blocking,axum,redis";
 
 /// Checks every combination, then the dependency trees.
 pub(crate) fn run_all() -> Result<(), String> {
@@ -112,7 +112,7 @@ pub(crate) fn run_all() -> Result<(), String> {
     // once `http2` is asked for.
     for package in tls_packages().filter(|p| *p != "keyward-cli") {
         let features = if package == "keyward" {
-            "rustls,dodo,lemonsqueezy,devpayr,signed-license,guard,blocking,axum,redis"
+            "rustls,dodo,lemonsqueezy,polar,creem,gumroad,devpayr,signed-license,guard,blocking,axum,redis"
         } else {
             "rustls"
         };
