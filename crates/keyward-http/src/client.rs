@@ -321,7 +321,10 @@ impl HttpClient {
         }
     }
 
-    fn url_for(&self, request: &Request) -> Result<Url, LicenseError> {
+    /// The URL `request` is sent to: the base URL, the request's percent-encoded segments and
+    /// its query, exactly as they go on the wire (what a response signature over the request
+    /// target covers).
+    pub fn url_for(&self, request: &Request) -> Result<Url, LicenseError> {
         let mut url = self.inner.base_url.clone();
         {
             let mut path = url.path_segments_mut().map_err(|()| {

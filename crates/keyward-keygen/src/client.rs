@@ -1,0 +1,354 @@
+//! The client, its builder, and how every request is addressed, authenticated and verified.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use keyward_core::{AttachRaw, Clock, IntoApiKey, LicenseError, SecretLicenseKey, SystemClock};
+use keyward_http::{
+    ClientIdentity, ClientSettings, HttpClient, ProviderClient, ProviderProfile, Request, Response,
+};
+use serde::de::DeserializeOwned;
+
+use crate::error::parse_error_body;
+use crate::keys::PublicKey;
+use crate::licenses::Licenses;
+use crate::machines::Machines;
+use crate::signatures::{self, SignedRequest};
+
+/// The hosted API.
+pub const DEFAULT_BASE_URL: &str = "https://api.keygen.sh";
+
+/// The API version every request pins with `Keygen-Version` (what keygen-go 3.2 sends).
+pub const API_VERSION: &str = "1.7";
+
+/// The JSON:API media type, sent as `Accept` and `Content-Type`.
+pub const JSON_API: &str = "application/vnd.api+json";
+
+/// The environment variable holding an admin, product or environment token.
+pub const TOKEN_ENV: &str = "KEYGEN_TOKEN";
+
+/// The environment variable holding the account id or slug (hosted API).
+pub const ACCOUNT_ENV: &str = "KEYGEN_ACCOUNT";
+
+/// The environment variable overriding the host (a self-hosted Keygen, an emulator).
+pub const BASE_URL_ENV: &str = "KEYGEN_BASE_URL";
+
+/// The environment variable holding the account's Ed25519 public key (64 hex characters).
+pub const PUBLIC_KEY_ENV: &str = "KEYGEN_PUBLIC_KEY";
+
+/// How far a signed `Date` may lie from the clock before a response is refused (keygen-go's
+/// `MaxClockDrift`).
+pub const DEFAULT_MAX_CLOCK_DRIFT: Duration = Duration::from_secs(5 * 60);
+
+pub(crate) const PROVIDER: &str = "keygen";
+
+/// What the shared client scaffold needs to know about Keygen.
+pub(crate) const PROFILE: ProviderProfile = ProviderProfile {
+    identity: ClientIdentity {
+        provider: PROVIDER,
+        crate_name: env!("CARGO_PKG_NAME"),
+        crate_version: env!("CARGO_PKG_VERSION"),
+    },
+    default_base_url: DEFAULT_BASE_URL,
+    api_key_env: TOKEN_ENV,
+    base_url_env: BASE_URL_ENV,
+    error_parser: &parse_error_body,
+};
+
+/// A Keygen client. Cheap to clone; `Debug` never shows a token or a license key.
+///
+/// With a [`public_key`](ClientBuilder::public_key), every response must carry a valid
+/// `Keygen-Signature` over its request target, host, a fresh `Date` and the body's digest, or
+/// the call fails with a signature error before anything of the body is read.
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    base: ProviderClient,
+    account: Option<String>,
+    license_key: Option<SecretLicenseKey>,
+    verifier: Option<Verifier>,
+}
+
+/// The account key and the clock responses are checked with.
+#[derive(Debug, Clone)]
+pub(crate) struct Verifier {
+    pub(crate) key: PublicKey,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) max_drift: Duration,
+}
+
+impl Client {
+    /// A builder: the hosted API, no account, no credential, no signature check.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client from `KEYGEN_TOKEN` (required), `KEYGEN_ACCOUNT` (required for the hosted API),
+    /// `KEYGEN_BASE_URL` and `KEYGEN_PUBLIC_KEY` (optional; set, every response is verified).
+    pub fn from_env() -> Result<Self, LicenseError> {
+        Self::builder().from_env()?.build()
+    }
+
+    /// Licenses: validation (by key with no credential, by id with one), reading, and the
+    /// admin calls.
+    pub fn licenses(&self) -> Licenses {
+        Licenses::new(self.clone())
+    }
+
+    /// Machines: activation, deactivation, listing, heartbeats and machine files.
+    pub fn machines(&self) -> Machines {
+        Machines::new(self.clone())
+    }
+
+    /// The same client (transport, account, key) authenticating with this license key instead
+    /// (`Authorization: License …`), as a shipped app does.
+    pub fn with_license_key(&self, key: SecretLicenseKey) -> Self {
+        let inner = &self.inner;
+        Self {
+            inner: Arc::new(Inner {
+                base: inner.base.clone(),
+                account: inner.account.clone(),
+                license_key: Some(key),
+                verifier: inner.verifier.clone(),
+            }),
+        }
+    }
+
+    /// The host requests go to.
+    pub fn base_url(&self) -> &str {
+        self.inner.base.base_url()
+    }
+
+    /// The account requests are scoped to (`None` for a self-hosted host).
+    pub fn account(&self) -> Option<&str> {
+        self.inner.account.as_deref()
+    }
+
+    /// Whether every response is checked against the account's public key.
+    pub fn verifies_responses(&self) -> bool {
+        self.inner.verifier.is_some()
+    }
+
+    /// Whether this client holds a token (the admin credential).
+    pub fn has_token(&self) -> bool {
+        self.inner.base.api_key().is_some()
+    }
+
+    pub(crate) fn http(&self) -> &HttpClient {
+        self.inner.base.http()
+    }
+
+    /// `v1/accounts/{account}/…` for the hosted API, `v1/…` for a self-hosted host.
+    pub(crate) fn path<'a>(&'a self, rest: &[&'a str]) -> Vec<&'a str> {
+        let mut path = vec!["v1"];
+        if let Some(account) = &self.inner.account {
+            path.extend(["accounts", account.as_str()]);
+        }
+        path.extend_from_slice(rest);
+        path
+    }
+
+    /// Adds the version, media type, signature choice and a credential: the token when one is
+    /// set, else the license key; `needs_credential` makes having neither a configuration error.
+    pub(crate) fn prepare(
+        &self,
+        request: Request,
+        needs_credential: bool,
+    ) -> Result<Request, LicenseError> {
+        let mut request = request
+            .header("keygen-version", API_VERSION)?
+            .accept(JSON_API)?;
+        if self.inner.verifier.is_some() {
+            request = request.header("keygen-accept-signature", r#"algorithm="ed25519""#)?;
+        }
+        if let Some(token) = self.inner.base.api_key() {
+            return Ok(request.bearer(token));
+        }
+        if let Some(key) = &self.inner.license_key {
+            let value = SecretLicenseKey::new(format!("License {}", key.expose()));
+            return request
+                .redact(key.expose())
+                .license_key_header("authorization", &value);
+        }
+        if needs_credential {
+            return Err(LicenseError::config(format!(
+                "this endpoint needs a credential: a token (ClientBuilder::token or {TOKEN_ENV}) \
+                 or a license key (ClientBuilder::license_key)"
+            ))
+            .with_provider(PROVIDER)
+            .with_operation(request.operation()));
+        }
+        Ok(request)
+    }
+
+    /// Requires the token (admin calls).
+    pub(crate) fn prepare_admin(&self, request: Request) -> Result<Request, LicenseError> {
+        self.inner.base.require_api_key(request.operation())?;
+        self.prepare(request, true)
+    }
+
+    /// Sends a prepared request, verifying its signature first when a key is configured.
+    pub(crate) async fn send(&self, request: Request) -> Result<Response, LicenseError> {
+        let Some(verifier) = &self.inner.verifier else {
+            return self.http().send(request).await;
+        };
+        let url = self.http().url_for(&request)?;
+        let method = request.method().clone();
+        let response = self.http().send(request).await?;
+        let signed = SignedRequest::from_url(&method, &url);
+        signatures::verify_response(verifier, &signed, &response).map_err(|e| response.tag(e))?;
+        Ok(response)
+    }
+
+    /// Sends and decodes a 2xx JSON:API document, keeping the body received.
+    pub(crate) async fn send_document<T: DeserializeOwned + AttachRaw>(
+        &self,
+        request: Request,
+    ) -> Result<T, LicenseError> {
+        self.send(request).await?.error_for_status()?.model()
+    }
+
+    /// Sends a request whose 2xx answer has no body worth reading (204).
+    pub(crate) async fn send_empty(&self, request: Request) -> Result<(), LicenseError> {
+        self.send(request).await?.error_for_status().map(drop)
+    }
+}
+
+/// Builds a [`Client`]; everything is checked once, in [`build`](Self::build).
+#[derive(Debug, Default)]
+#[must_use]
+pub struct ClientBuilder {
+    settings: ClientSettings,
+    account: Option<String>,
+    license_key: Option<SecretLicenseKey>,
+    public_key: Option<Result<PublicKey, LicenseError>>,
+    clock: Option<Arc<dyn Clock>>,
+    max_drift: Option<Duration>,
+}
+
+impl ClientBuilder {
+    /// Overrides the host (a self-hosted Keygen, an emulator, a mock): `https`, or `http` to
+    /// loopback. Without an [`account`](Self::account), paths have no `accounts/{id}` part.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.settings.set_base_url(url);
+        self
+    }
+
+    /// The account id or slug: paths go under `v1/accounts/{account}` (required for the hosted
+    /// API).
+    pub fn account(mut self, account: impl Into<String>) -> Self {
+        self.account = Some(account.into());
+        self
+    }
+
+    /// An admin, product, environment, user or license token, sent as `Bearer`.
+    pub fn token(mut self, token: impl IntoApiKey) -> Self {
+        self.settings.set_api_key(token);
+        self
+    }
+
+    /// A license key, sent as `Authorization: License …` when no token is set.
+    pub fn license_key(mut self, key: SecretLicenseKey) -> Self {
+        self.license_key = Some(key);
+        self
+    }
+
+    /// The account's Ed25519 public key (64 hex characters): every response is then verified.
+    pub fn public_key(mut self, hex_key: &str) -> Self {
+        self.public_key = Some(PublicKey::from_hex(hex_key));
+        self
+    }
+
+    /// The clock signed `Date`s are compared with (the system clock by default).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// How far a signed `Date` may lie from the clock ([`DEFAULT_MAX_CLOCK_DRIFT`]).
+    pub fn max_clock_drift(mut self, drift: Duration) -> Self {
+        self.max_drift = Some(drift);
+        self
+    }
+
+    /// Sets the transport options: timeouts, retries, body cap, HTTP client.
+    pub fn http_options(mut self, options: keyward_http::HttpOptions) -> Self {
+        self.settings.set_http_options(options);
+        self
+    }
+
+    /// Reads `KEYGEN_TOKEN` (required), `KEYGEN_ACCOUNT`, `KEYGEN_BASE_URL` and
+    /// `KEYGEN_PUBLIC_KEY` from the environment.
+    pub fn from_env(self) -> Result<Self, LicenseError> {
+        self.from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`from_env`](Self::from_env), reading variables through `lookup`.
+    pub fn from_env_with(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, LicenseError> {
+        self.settings.read_env(&PROFILE, &lookup)?;
+        let set = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        if let Some(account) = set(ACCOUNT_ENV) {
+            self.account = Some(account);
+        }
+        if let Some(key) = set(PUBLIC_KEY_ENV) {
+            self = self.public_key(&key);
+        }
+        Ok(self)
+    }
+
+    /// Checks the configuration and builds the client. The hosted API needs an account; an
+    /// account must be a plain id or slug; a public key must be 32 bytes of hex.
+    pub fn build(self) -> Result<Client, LicenseError> {
+        let config = |m: String| LicenseError::config(m).with_provider(PROVIDER);
+        let hosted = self
+            .settings
+            .base_url()
+            .is_none_or(|u| u.trim_end_matches('/') == DEFAULT_BASE_URL);
+        match &self.account {
+            None if hosted => {
+                return Err(config(format!(
+                    "the hosted API needs an account: set ClientBuilder::account or {ACCOUNT_ENV}"
+                )));
+            }
+            Some(a)
+                if a.is_empty() || !a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') =>
+            {
+                return Err(config(
+                    "the account must be an id or a slug (letters, digits, '-')".to_owned(),
+                ));
+            }
+            _ => {}
+        }
+        if self
+            .license_key
+            .as_ref()
+            .is_some_and(SecretLicenseKey::is_empty)
+        {
+            return Err(config("the license key is empty".to_owned()));
+        }
+        let verifier = match self.public_key {
+            None => None,
+            Some(key) => Some(Verifier {
+                key: key.map_err(|e| e.with_provider(PROVIDER))?,
+                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                max_drift: self.max_drift.unwrap_or(DEFAULT_MAX_CLOCK_DRIFT),
+            }),
+        };
+        let base = self.settings.build(&PROFILE, DEFAULT_BASE_URL)?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                base,
+                account: self.account,
+                license_key: self.license_key,
+                verifier,
+            }),
+        })
+    }
+}

@@ -1,0 +1,299 @@
+//! What the client sends: validation scopes, new and changed licenses, new machines, check-out
+//! options. Each is turned into the JSON:API document Keygen's `typed_params` expect.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use keyward_core::{Patch, SecretLicenseKey};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+/// `meta.scope` of a validation: what the license must match (product, policy, fingerprint,
+/// entitlements, …). Empty fields are not sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ValidationScope {
+    /// The product id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    /// The policy id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// The user id or e-mail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// The machine id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub machine: Option<String>,
+    /// The machine fingerprint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// Several fingerprints.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fingerprints: Vec<String>,
+    /// Component fingerprints.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<String>,
+    /// Entitlement codes the license must have.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub entitlements: Vec<String>,
+    /// An artifact checksum.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<String>,
+    /// A release version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+impl ValidationScope {
+    /// A scope with only a fingerprint: what an app sends to validate on one machine.
+    pub fn fingerprint(fingerprint: impl Into<String>) -> Self {
+        Self {
+            fingerprint: Some(fingerprint.into()),
+            ..Self::default()
+        }
+    }
+
+    /// This scope with a product.
+    #[must_use]
+    pub fn with_product(mut self, product: impl Into<String>) -> Self {
+        self.product = Some(product.into());
+        self
+    }
+
+    /// This scope with a policy.
+    #[must_use]
+    pub fn with_policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+
+    /// This scope with entitlements.
+    #[must_use]
+    pub fn with_entitlements<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        codes: I,
+    ) -> Self {
+        self.entitlements = codes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Whether nothing is scoped.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// `meta` of a validation request; the key goes in only for `validate-key`.
+pub(crate) fn validation_meta(
+    key: Option<&SecretLicenseKey>,
+    scope: &ValidationScope,
+    nonce: Option<i64>,
+) -> Value {
+    let mut meta = Map::new();
+    if let Some(key) = key {
+        meta.insert("key".into(), Value::String(key.expose().to_owned()));
+    }
+    if !scope.is_empty() {
+        meta.insert("scope".into(), json!(scope));
+    }
+    if let Some(nonce) = nonce {
+        meta.insert("nonce".into(), json!(nonce));
+    }
+    json!({ "meta": meta })
+}
+
+fn timestamp(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// A machine to activate (`POST /machines`).
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct NewMachine {
+    /// The fingerprint (required; unique per license).
+    pub fingerprint: String,
+    /// The license's id (a UUID: Keygen does not take the key here).
+    pub license_id: String,
+    /// A name.
+    pub name: Option<String>,
+    /// Platform.
+    pub platform: Option<String>,
+    /// Host name.
+    pub hostname: Option<String>,
+    /// IP address.
+    pub ip: Option<String>,
+    /// CPU cores.
+    pub cores: Option<u64>,
+    /// Metadata.
+    pub metadata: Map<String, Value>,
+}
+
+impl NewMachine {
+    /// A machine with its fingerprint for the license `license_id`.
+    pub fn new(license_id: impl Into<String>, fingerprint: impl Into<String>) -> Self {
+        Self {
+            fingerprint: fingerprint.into(),
+            license_id: license_id.into(),
+            ..Self::default()
+        }
+    }
+
+    pub(crate) fn to_document(&self) -> Value {
+        let mut attributes = Map::new();
+        attributes.insert("fingerprint".into(), json!(self.fingerprint));
+        for (name, value) in [
+            ("name", &self.name),
+            ("platform", &self.platform),
+            ("hostname", &self.hostname),
+            ("ip", &self.ip),
+        ] {
+            if let Some(value) = value {
+                attributes.insert(name.into(), json!(value));
+            }
+        }
+        if let Some(cores) = self.cores {
+            attributes.insert("cores".into(), json!(cores));
+        }
+        if !self.metadata.is_empty() {
+            attributes.insert("metadata".into(), Value::Object(self.metadata.clone()));
+        }
+        json!({ "data": {
+            "type": "machines",
+            "attributes": attributes,
+            "relationships": { "license": { "data": { "type": "licenses", "id": self.license_id } } },
+        }})
+    }
+}
+
+/// A license to create (`POST /licenses`, admin).
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct NewLicense {
+    /// The policy's id (required).
+    pub policy_id: String,
+    /// A name.
+    pub name: Option<String>,
+    /// A key of your own; Keygen generates one when `None`.
+    pub key: Option<SecretLicenseKey>,
+    /// When it expires (default: from the policy's duration).
+    pub expiry: Option<DateTime<Utc>>,
+    /// A machine limit overriding the policy's.
+    pub max_machines: Option<u64>,
+    /// The owner (a user id).
+    pub owner_id: Option<String>,
+    /// Metadata.
+    pub metadata: Map<String, Value>,
+}
+
+impl NewLicense {
+    /// A license of the policy `policy_id`.
+    pub fn new(policy_id: impl Into<String>) -> Self {
+        Self {
+            policy_id: policy_id.into(),
+            ..Self::default()
+        }
+    }
+
+    pub(crate) fn to_document(&self) -> Value {
+        let mut attributes = Map::new();
+        if let Some(name) = &self.name {
+            attributes.insert("name".into(), json!(name));
+        }
+        if let Some(key) = &self.key {
+            attributes.insert("key".into(), json!(key.expose()));
+        }
+        if let Some(expiry) = &self.expiry {
+            attributes.insert("expiry".into(), json!(timestamp(expiry)));
+        }
+        if let Some(max) = self.max_machines {
+            attributes.insert("maxMachines".into(), json!(max));
+        }
+        if !self.metadata.is_empty() {
+            attributes.insert("metadata".into(), Value::Object(self.metadata.clone()));
+        }
+        let mut relationships = Map::new();
+        relationships.insert(
+            "policy".into(),
+            json!({ "data": { "type": "policies", "id": self.policy_id } }),
+        );
+        if let Some(owner) = &self.owner_id {
+            relationships.insert(
+                "owner".into(),
+                json!({ "data": { "type": "users", "id": owner } }),
+            );
+        }
+        json!({ "data": { "type": "licenses", "attributes": attributes, "relationships": relationships } })
+    }
+}
+
+/// Changes to a license (`PATCH /licenses/{id}`, admin): only what is not `Keep` is sent.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct UpdateLicense {
+    /// The name.
+    pub name: Patch<String>,
+    /// The expiry (`Clear`: never expires).
+    pub expiry: Patch<DateTime<Utc>>,
+    /// The machine limit (`Clear`: the policy's).
+    pub max_machines: Patch<u64>,
+    /// The metadata, replaced whole.
+    pub metadata: Patch<Map<String, Value>>,
+}
+
+impl UpdateLicense {
+    /// Whether nothing would change.
+    pub fn is_empty(&self) -> bool {
+        self.name.is_keep()
+            && self.expiry.is_keep()
+            && self.max_machines.is_keep()
+            && self.metadata.is_keep()
+    }
+
+    pub(crate) fn to_document(&self, id: &str) -> Value {
+        let mut attributes = Map::new();
+        let mut put = |name: &str, patch: Patch<Value>| match patch {
+            Patch::Keep => {}
+            Patch::Clear => {
+                attributes.insert(name.into(), Value::Null);
+            }
+            Patch::Set(value) => {
+                attributes.insert(name.into(), value);
+            }
+        };
+        put("name", self.name.clone().map(Value::String));
+        put("expiry", self.expiry.clone().map(|t| json!(timestamp(&t))));
+        put("maxMachines", self.max_machines.clone().map(|n| json!(n)));
+        put("metadata", self.metadata.clone().map(Value::Object));
+        json!({ "data": { "type": "licenses", "id": id, "attributes": attributes } })
+    }
+}
+
+/// Options of a check-out (`POST …/actions/check-out`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CheckoutOptions {
+    /// Encrypt the payload with AES-256-GCM (key: the license key, plus the fingerprint for a
+    /// machine file).
+    pub encrypt: bool,
+    /// Seconds the file lives (at least 3600; the server's default is a month).
+    pub ttl: Option<u64>,
+    /// Relationships to include in the payload (`entitlements`, `product`, `policy`, `owner`, …;
+    /// `license` for a machine file).
+    pub include: Vec<String>,
+}
+
+impl CheckoutOptions {
+    pub(crate) fn to_meta(&self) -> Value {
+        let mut meta = Map::new();
+        if self.encrypt {
+            meta.insert("encrypt".into(), json!(true));
+        }
+        if let Some(ttl) = self.ttl {
+            meta.insert("ttl".into(), json!(ttl));
+        }
+        if !self.include.is_empty() {
+            meta.insert("include".into(), json!(self.include));
+        }
+        json!({ "meta": meta })
+    }
+}
