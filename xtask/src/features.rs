@@ -16,6 +16,7 @@ const TOGETHER: &[&str] = &[
     "keyward-lemonsqueezy",
     "keyward-devpayr",
     "keyward-signed-license",
+    "keyward-keygen",
     "keyward-cli",
 ];
 

@@ -93,12 +93,30 @@ impl Licenses {
         id: &str,
         options: &CheckoutOptions,
     ) -> Result<Document<Checkout>, LicenseError> {
-        let request = Request::post(
-            "check out license",
-            self.client.path(&[PATH, id, "actions", "check-out"]),
-        )?
-        .idempotency_override(Idempotency::Idempotent)
-        .json_as(JSON_API, &options.to_meta())?;
+        let path = [PATH, id, "actions", "check-out"];
+        self.client
+            .check_out("check out license", &path, options)
+            .await
+    }
+
+    /// `GET /licenses/{id}/actions/check-out`: the license file's certificate alone.
+    pub async fn download_file(
+        &self,
+        id: &str,
+        options: &CheckoutOptions,
+    ) -> Result<String, LicenseError> {
+        let path = [PATH, id, "actions", "check-out"];
+        self.client
+            .download("download license file", &path, options)
+            .await
+    }
+
+    /// `GET /licenses/{id}/actions/validate`: the quick validation (no scope, no nonce).
+    pub async fn validate_quick(&self, id: &str) -> Result<Validation, LicenseError> {
+        let request = Request::get(
+            "quick validate license",
+            self.client.path(&[PATH, id, "actions", "validate"]),
+        )?;
         let request = self.client.prepare(request, true)?;
         self.client.send_document(request).await
     }

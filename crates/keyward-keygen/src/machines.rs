@@ -78,14 +78,22 @@ impl Machines {
         id: &str,
         options: &CheckoutOptions,
     ) -> Result<Document<Checkout>, LicenseError> {
-        let request = Request::post(
-            "check out machine",
-            self.client.path(&[PATH, id, "actions", "check-out"]),
-        )?
-        .idempotency_override(Idempotency::Idempotent)
-        .json_as(JSON_API, &options.to_meta())?;
-        let request = self.client.prepare(request, true)?;
-        self.client.send_document(request).await
+        let path = [PATH, id, "actions", "check-out"];
+        self.client
+            .check_out("check out machine", &path, options)
+            .await
+    }
+
+    /// `GET /machines/{id}/actions/check-out`: the machine file's certificate alone.
+    pub async fn download_file(
+        &self,
+        id: &str,
+        options: &CheckoutOptions,
+    ) -> Result<String, LicenseError> {
+        let path = [PATH, id, "actions", "check-out"];
+        self.client
+            .download("download machine file", &path, options)
+            .await
     }
 }
 

@@ -14,15 +14,18 @@ use url::Url;
 use crate::client::{Client, PROVIDER};
 use crate::models::ListPage;
 
-/// Where a listing starts and how it pages.
+/// Where a listing starts and how it pages; `size` is `page[size]` (server default 10).
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Paging {
     /// No `page`: the newest `limit` items (server default 10), no links.
     Limit(Option<u32>),
-    /// `page[number]` and `page[size]`.
-    Offset { number: u32, size: u32 },
-    /// `page[cursor]` (an id; `None` for the first page) and `page[size]`.
-    Cursor { cursor: Option<String>, size: u32 },
+    /// `page[number]`.
+    Offset { number: u32, size: Option<u32> },
+    /// `page[cursor]` (an id; `None` for the first page: sent empty).
+    Cursor {
+        cursor: Option<String>,
+        size: Option<u32>,
+    },
 }
 
 /// A listing being set up: finish with [`send`](Self::send) for one page, [`pages`](Self::pages)
@@ -89,16 +92,45 @@ impl<T: DeserializeOwned + AttachRaw + Send + 'static> Listing<T> {
         self
     }
 
-    /// Offset paging: page `number` (from 1) of `size` items (1–100).
-    pub fn page(mut self, number: u32, size: u32) -> Self {
+    /// Offset paging from page `number` (from 1).
+    pub fn page(mut self, number: u32) -> Self {
+        let size = self.size();
         self.paging = Paging::Offset { number, size };
         self
     }
 
-    /// Cursor paging: `size` items after the item `cursor` (`None`: from the start).
-    pub fn cursor(mut self, cursor: Option<String>, size: u32) -> Self {
+    /// Cursor paging after the item `cursor` (`None`: from the start).
+    pub fn cursor(mut self, cursor: Option<String>) -> Self {
+        let size = self.size();
         self.paging = Paging::Cursor { cursor, size };
         self
+    }
+
+    /// `page[size]` (1–100; the server's default is 10) for offset or cursor paging; offset
+    /// paging from page 1 when neither was chosen.
+    pub fn per_page(mut self, size: u32) -> Self {
+        self.paging = match self.paging {
+            Paging::Offset { number, .. } => Paging::Offset {
+                number,
+                size: Some(size),
+            },
+            Paging::Cursor { cursor, .. } => Paging::Cursor {
+                cursor,
+                size: Some(size),
+            },
+            Paging::Limit(_) => Paging::Offset {
+                number: 1,
+                size: Some(size),
+            },
+        };
+        self
+    }
+
+    fn size(&self) -> Option<u32> {
+        match &self.paging {
+            Paging::Offset { size, .. } | Paging::Cursor { size, .. } => *size,
+            Paging::Limit(_) => None,
+        }
     }
 
     /// Fetches one page.
@@ -177,20 +209,20 @@ async fn fetch_page<T: DeserializeOwned + AttachRaw>(
             request.query_opt("limit", *limit)
         }
         Paging::Offset { number, size } => {
-            if *number == 0 || !size_ok(*size) {
+            if *number == 0 || size.is_some_and(|n| !size_ok(n)) {
                 return Err(bad("page numbers start at 1 and sizes are 1 to 100"));
             }
             request
                 .query("page[number]", number.to_string())
-                .query("page[size]", size.to_string())
+                .query_opt("page[size]", *size)
         }
         Paging::Cursor { cursor, size } => {
-            if !size_ok(*size) {
+            if size.is_some_and(|n| !size_ok(n)) {
                 return Err(bad("page sizes are 1 to 100"));
             }
             request
-                .query_opt("page[cursor]", cursor.as_deref())
-                .query("page[size]", size.to_string())
+                .query("page[cursor]", cursor.as_deref().unwrap_or_default())
+                .query_opt("page[size]", *size)
         }
     };
     let request = client.prepare(request, true)?;
@@ -232,30 +264,36 @@ mod tests {
 
     #[test]
     fn next_pages_come_from_the_links_and_only_go_forward() {
-        let offset = Paging::Offset { number: 2, size: 5 };
+        let offset = Paging::Offset {
+            number: 2,
+            size: Some(5),
+        };
         let link = "/v1/accounts/a/licenses?page%5Bnumber%5D=3&page%5Bsize%5D=5";
         assert_eq!(
             next_paging(&offset, Some(link)),
-            Some(Paging::Offset { number: 3, size: 5 })
+            Some(Paging::Offset {
+                number: 3,
+                size: Some(5)
+            })
         );
         let back = "/v1/accounts/a/licenses?page[number]=1&page[size]=5";
         assert_eq!(next_paging(&offset, Some(back)), None);
         assert_eq!(next_paging(&offset, None), None);
         let cursor = Paging::Cursor {
             cursor: None,
-            size: 2,
+            size: Some(2),
         };
         let link = "/v1/accounts/a/licenses?page[cursor]=b2f9&page[size]=2";
         assert_eq!(
             next_paging(&cursor, Some(link)),
             Some(Paging::Cursor {
                 cursor: Some("b2f9".into()),
-                size: 2
+                size: Some(2)
             })
         );
         let same = Paging::Cursor {
             cursor: Some("b2f9".into()),
-            size: 2,
+            size: Some(2),
         };
         assert_eq!(next_paging(&same, Some(link)), None);
         assert_eq!(next_paging(&Paging::Limit(None), Some(link)), None);

@@ -232,7 +232,8 @@ async fn lists_page_by_number_and_by_cursor_following_next_links() {
         .licenses()
         .list()
         .product("p-1")
-        .page(1, 1)
+        .page(1)
+        .per_page(1)
         .stream()
         .map_ok(|l| l.id)
         .try_collect()
@@ -243,7 +244,8 @@ async fn lists_page_by_number_and_by_cursor_following_next_links() {
         .licenses()
         .list()
         .product("p-1")
-        .page(1, 1)
+        .page(1)
+        .per_page(1)
         .send()
         .await
         .unwrap();
@@ -252,7 +254,8 @@ async fn lists_page_by_number_and_by_cursor_following_next_links() {
         .machines()
         .list()
         .license(LICENSE_ID)
-        .cursor(None, 2)
+        .cursor(None)
+        .per_page(2)
         .stream()
         .try_collect()
         .await
@@ -262,7 +265,8 @@ async fn lists_page_by_number_and_by_cursor_following_next_links() {
         client
             .licenses()
             .list()
-            .page(0, 10)
+            .page(0)
+            .per_page(10)
             .send()
             .await
             .unwrap_err()
@@ -298,7 +302,7 @@ async fn a_signed_license_file_checked_out_by_the_client_verifies_offline() {
         .build()
         .unwrap();
     let mut options = keyward_keygen::CheckoutOptions::default();
-    options.ttl = Some(2678400);
+    options.ttl = Patch::Set(2678400);
     let checkout = client
         .licenses()
         .check_out(LICENSE_ID, &options)

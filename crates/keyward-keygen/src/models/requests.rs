@@ -42,6 +42,9 @@ pub struct ValidationScope {
     /// A release version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// The environment (Keygen EE).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
 }
 
 impl ValidationScope {
@@ -110,6 +113,8 @@ fn timestamp(t: &DateTime<Utc>) -> String {
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NewMachine {
+    /// An id of your own (a UUID); Keygen picks one when `None`.
+    pub id: Option<String>,
     /// The fingerprint (required; unique per license).
     pub fingerprint: String,
     /// The license's id (a UUID: Keygen does not take the key here).
@@ -124,6 +129,12 @@ pub struct NewMachine {
     pub ip: Option<String>,
     /// CPU cores.
     pub cores: Option<u64>,
+    /// Memory (bytes).
+    pub memory: Option<u64>,
+    /// Disk (bytes).
+    pub disk: Option<u64>,
+    /// The owner (a user id).
+    pub owner_id: Option<String>,
     /// Metadata.
     pub metadata: Map<String, Value>,
 }
@@ -151,17 +162,37 @@ impl NewMachine {
                 attributes.insert(name.into(), json!(value));
             }
         }
-        if let Some(cores) = self.cores {
-            attributes.insert("cores".into(), json!(cores));
+        for (name, value) in [
+            ("cores", self.cores),
+            ("memory", self.memory),
+            ("disk", self.disk),
+        ] {
+            if let Some(value) = value {
+                attributes.insert(name.into(), json!(value));
+            }
         }
         if !self.metadata.is_empty() {
             attributes.insert("metadata".into(), Value::Object(self.metadata.clone()));
         }
-        json!({ "data": {
-            "type": "machines",
-            "attributes": attributes,
-            "relationships": { "license": { "data": { "type": "licenses", "id": self.license_id } } },
-        }})
+        let mut relationships = Map::new();
+        relationships.insert(
+            "license".into(),
+            json!({ "data": { "type": "licenses", "id": self.license_id } }),
+        );
+        if let Some(owner) = &self.owner_id {
+            relationships.insert(
+                "owner".into(),
+                json!({ "data": { "type": "users", "id": owner } }),
+            );
+        }
+        let mut data = Map::new();
+        data.insert("type".into(), json!("machines"));
+        if let Some(id) = &self.id {
+            data.insert("id".into(), json!(id));
+        }
+        data.insert("attributes".into(), Value::Object(attributes));
+        data.insert("relationships".into(), Value::Object(relationships));
+        json!({ "data": data })
     }
 }
 
@@ -169,6 +200,8 @@ impl NewMachine {
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NewLicense {
+    /// An id of your own (a UUID); Keygen picks one when `None`.
+    pub id: Option<String>,
     /// The policy's id (required).
     pub policy_id: String,
     /// A name.
@@ -222,7 +255,16 @@ impl NewLicense {
                 json!({ "data": { "type": "users", "id": owner } }),
             );
         }
-        json!({ "data": { "type": "licenses", "attributes": attributes, "relationships": relationships } })
+        let mut data = Map::new();
+        data.insert("type".into(), json!("licenses"));
+        if let Some(id) = &self.id {
+            data.insert("id".into(), json!(id));
+        }
+        if !attributes.is_empty() {
+            data.insert("attributes".into(), Value::Object(attributes));
+        }
+        data.insert("relationships".into(), Value::Object(relationships));
+        json!({ "data": data })
     }
 }
 
@@ -275,21 +317,51 @@ pub struct CheckoutOptions {
     /// Encrypt the payload with AES-256-GCM (key: the license key, plus the fingerprint for a
     /// machine file).
     pub encrypt: bool,
-    /// Seconds the file lives (at least 3600; the server's default is a month).
-    pub ttl: Option<u64>,
+    /// Seconds the file lives (at least 3600): `Keep` for the server's default (a month),
+    /// `Clear` for a file that never expires.
+    pub ttl: Patch<u64>,
+    /// `<enc>+<sig>` (`aes-256-gcm+ed25519`); the server's default follows the key scheme.
+    pub algorithm: Option<String>,
     /// Relationships to include in the payload (`entitlements`, `product`, `policy`, `owner`, …;
     /// `license` for a machine file).
     pub include: Vec<String>,
 }
 
 impl CheckoutOptions {
+    /// The options as query parameters (for the `GET` download).
+    pub(crate) fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        if self.encrypt {
+            query.push(("encrypt", "true".to_owned()));
+        }
+        if let Patch::Set(ttl) = self.ttl {
+            query.push(("ttl", ttl.to_string()));
+        }
+        if let Some(algorithm) = &self.algorithm {
+            query.push(("algorithm", algorithm.clone()));
+        }
+        for include in &self.include {
+            query.push(("include[]", include.clone()));
+        }
+        query
+    }
+
     pub(crate) fn to_meta(&self) -> Value {
         let mut meta = Map::new();
         if self.encrypt {
             meta.insert("encrypt".into(), json!(true));
         }
-        if let Some(ttl) = self.ttl {
-            meta.insert("ttl".into(), json!(ttl));
+        match self.ttl {
+            Patch::Keep => {}
+            Patch::Clear => {
+                meta.insert("ttl".into(), Value::Null);
+            }
+            Patch::Set(ttl) => {
+                meta.insert("ttl".into(), json!(ttl));
+            }
+        }
+        if let Some(algorithm) = &self.algorithm {
+            meta.insert("algorithm".into(), json!(algorithm));
         }
         if !self.include.is_empty() {
             meta.insert("include".into(), json!(self.include));
