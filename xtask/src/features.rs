@@ -46,7 +46,7 @@ const FACADE_FEATURES: &[&str] = &[
 
 /// The emulator's providers, each built alone (as an app's dev-dependency on one provider's
 /// emulator builds it), and none.
-const EMULATOR_FEATURES: &[&str] = &["", "dodo", "lemonsqueezy", "devpayr", "signed-license"];
+const EMULATOR_FEATURES: &[&str] = &["", "dodo", "lemonsqueezy", "devpayr", "signed-license", "keygen"];
 
 /// The facade with every part on but native-tls for TLS: the tree that must hold no rustls.
 const FACADE_NATIVE: &str = "native-tls,dodo,lemonsqueezy,devpayr,signed-license,guard,blocking";
