@@ -40,16 +40,25 @@ const FACADE_FEATURES: &[&str] = &[
     "lemonsqueezy",
     "devpayr",
     "signed-license",
+    "keygen",
     "guard",
     "blocking",
 ];
 
 /// The emulator's providers, each built alone (as an app's dev-dependency on one provider's
 /// emulator builds it), and none.
-const EMULATOR_FEATURES: &[&str] = &["", "dodo", "lemonsqueezy", "devpayr", "signed-license", "keygen"];
+const EMULATOR_FEATURES: &[&str] = &[
+    "",
+    "dodo",
+    "lemonsqueezy",
+    "devpayr",
+    "signed-license",
+    "keygen",
+];
 
 /// The facade with every part on but native-tls for TLS: the tree that must hold no rustls.
-const FACADE_NATIVE: &str = "native-tls,dodo,lemonsqueezy,devpayr,signed-license,guard,blocking";
+const FACADE_NATIVE: &str =
+    "native-tls,dodo,lemonsqueezy,devpayr,signed-license,keygen,guard,blocking";
 
 /// Checks every combination, then the dependency trees.
 pub(crate) fn run_all() -> Result<(), String> {
@@ -97,7 +106,7 @@ pub(crate) fn run_all() -> Result<(), String> {
     // once `http2` is asked for.
     for package in tls_packages().filter(|p| *p != "keyward-cli") {
         let features = if package == "keyward" {
-            "rustls,dodo,lemonsqueezy,devpayr,signed-license,guard,blocking"
+            "rustls,dodo,lemonsqueezy,devpayr,signed-license,keygen,guard,blocking"
         } else {
             "rustls"
         };

@@ -9,7 +9,6 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 use keyward_core::{AttachRaw, LicenseError};
 use keyward_http::Request;
 use serde::de::DeserializeOwned;
-use url::Url;
 
 use crate::client::{Client, PROVIDER};
 use crate::models::ListPage;
@@ -66,18 +65,7 @@ impl<T> fmt::Debug for Listing<T> {
     }
 }
 
-impl<T: DeserializeOwned + AttachRaw + Send + 'static> Listing<T> {
-    pub(crate) fn new(client: &Client, operation: &'static str, path: &'static str) -> Self {
-        Self {
-            client: client.clone(),
-            operation,
-            path,
-            filters: Vec::new(),
-            paging: Paging::Limit(None),
-            item: PhantomData,
-        }
-    }
-
+impl<T> Listing<T> {
     /// A filter (`product`, `status`, `metadata[tier]`, `expires[before]`, …): one value per name.
     pub fn filter(mut self, name: impl Into<String>, value: impl ToString) -> Self {
         let name = name.into();
@@ -132,6 +120,19 @@ impl<T: DeserializeOwned + AttachRaw + Send + 'static> Listing<T> {
             Paging::Limit(_) => None,
         }
     }
+}
+
+impl<T: DeserializeOwned + AttachRaw + Send + 'static> Listing<T> {
+    pub(crate) fn new(client: &Client, operation: &'static str, path: &'static str) -> Self {
+        Self {
+            client: client.clone(),
+            operation,
+            path,
+            filters: Vec::new(),
+            paging: Paging::Limit(None),
+            item: PhantomData,
+        }
+    }
 
     /// Fetches one page.
     pub async fn send(self) -> Result<ListPage<T>, LicenseError> {
@@ -168,7 +169,7 @@ impl<T: DeserializeOwned + AttachRaw + Send + 'static> Listing<T> {
                 let following = if page.data.is_empty() {
                     None
                 } else {
-                    next_paging(&paging, page.links.next.as_deref())
+                    next_paging(&paging, &page)
                 };
                 Ok(Some((page, following)))
             }
@@ -229,27 +230,20 @@ async fn fetch_page<T: DeserializeOwned + AttachRaw>(
     client.send_document(request).await
 }
 
-/// The paging of the page after `current`, read from its `next` link: only forward, never a
-/// page already passed (a server pointing back would loop for ever).
-fn next_paging(current: &Paging, next: Option<&str>) -> Option<Paging> {
-    let base = Url::parse("http://keygen.invalid/").ok()?;
-    let next = base.join(next?).ok()?;
-    let param = |name: &str| {
-        next.query_pairs()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.into_owned())
-    };
+/// The paging of the page after `page`, fetched with `current`: only forward, never a page
+/// already passed (a server pointing back would loop for ever).
+fn next_paging<T>(current: &Paging, page: &ListPage<T>) -> Option<Paging> {
     match current {
         Paging::Limit(_) => None,
         Paging::Offset { number, size } => {
-            let following: u32 = param("page[number]")?.parse().ok()?;
+            let following = page.next_page_number()?;
             (following > *number).then_some(Paging::Offset {
                 number: following,
                 size: *size,
             })
         }
         Paging::Cursor { cursor, size } => {
-            let following = param("page[cursor]").filter(|c| !c.is_empty())?;
+            let following = page.next_cursor()?;
             (Some(&following) != cursor.as_ref()).then_some(Paging::Cursor {
                 cursor: Some(following),
                 size: *size,
@@ -262,6 +256,10 @@ fn next_paging(current: &Paging, next: Option<&str>) -> Option<Paging> {
 mod tests {
     use super::*;
 
+    fn page(next: Option<&str>) -> ListPage<serde_json::Value> {
+        serde_json::from_value(serde_json::json!({"data": [1], "links": {"next": next}})).unwrap()
+    }
+
     #[test]
     fn next_pages_come_from_the_links_and_only_go_forward() {
         let offset = Paging::Offset {
@@ -270,22 +268,22 @@ mod tests {
         };
         let link = "/v1/accounts/a/licenses?page%5Bnumber%5D=3&page%5Bsize%5D=5";
         assert_eq!(
-            next_paging(&offset, Some(link)),
+            next_paging(&offset, &page(Some(link))),
             Some(Paging::Offset {
                 number: 3,
                 size: Some(5)
             })
         );
         let back = "/v1/accounts/a/licenses?page[number]=1&page[size]=5";
-        assert_eq!(next_paging(&offset, Some(back)), None);
-        assert_eq!(next_paging(&offset, None), None);
+        assert_eq!(next_paging(&offset, &page(Some(back))), None);
+        assert_eq!(next_paging(&offset, &page(None)), None);
         let cursor = Paging::Cursor {
             cursor: None,
             size: Some(2),
         };
         let link = "/v1/accounts/a/licenses?page[cursor]=b2f9&page[size]=2";
         assert_eq!(
-            next_paging(&cursor, Some(link)),
+            next_paging(&cursor, &page(Some(link))),
             Some(Paging::Cursor {
                 cursor: Some("b2f9".into()),
                 size: Some(2)
@@ -295,7 +293,7 @@ mod tests {
             cursor: Some("b2f9".into()),
             size: Some(2),
         };
-        assert_eq!(next_paging(&same, Some(link)), None);
-        assert_eq!(next_paging(&Paging::Limit(None), Some(link)), None);
+        assert_eq!(next_paging(&same, &page(Some(link))), None);
+        assert_eq!(next_paging(&Paging::Limit(None), &page(Some(link))), None);
     }
 }

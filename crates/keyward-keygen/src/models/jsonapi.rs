@@ -47,6 +47,27 @@ pub struct ListPage<T> {
     pub included: Vec<Value>,
 }
 
+impl<T> ListPage<T> {
+    /// `page[number]` of the `next` link (offset paging); `None` on the last page.
+    pub fn next_page_number(&self) -> Option<u32> {
+        self.next_param("page[number]")?.parse().ok()
+    }
+
+    /// `page[cursor]` of the `next` link (cursor paging); `None` on the last page.
+    pub fn next_cursor(&self) -> Option<String> {
+        self.next_param("page[cursor]").filter(|c| !c.is_empty())
+    }
+
+    /// A query parameter of the `next` link (a path, or a URL on another host).
+    fn next_param(&self, name: &str) -> Option<String> {
+        let base = url::Url::parse("http://keygen.invalid/").ok()?;
+        let next = base.join(self.links.next.as_deref()?).ok()?;
+        next.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    }
+}
+
 impl<T: AttachRaw> AttachRaw for ListPage<T> {
     fn attach_raw(&mut self, raw: RawJson) {
         self.data.attach_raw(raw.at("/data"));
