@@ -44,6 +44,8 @@ pub(crate) enum ProviderName {
     Devpayr,
     /// A GetKeyManager server (RSA-signed answers).
     SignedLicense,
+    /// Keygen (Ed25519-signed answers).
+    Keygen,
 }
 
 /// The commands.
