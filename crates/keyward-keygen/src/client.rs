@@ -72,6 +72,8 @@ struct Inner {
     base: ProviderClient,
     account: Option<String>,
     license_key: Option<SecretLicenseKey>,
+    /// Whether the license key is sent even when a token is held.
+    license_first: bool,
     verifier: Option<Verifier>,
 }
 
@@ -106,8 +108,9 @@ impl Client {
         Machines::new(self.clone())
     }
 
-    /// The same client (transport, account, key) authenticating with this license key instead
-    /// (`Authorization: License …`), as a shipped app does.
+    /// The same client (transport, account, public key) authenticating with this license key
+    /// (`Authorization: License …`), as a shipped app does, even when it holds a token; only
+    /// the admin calls still send the token.
     pub fn with_license_key(&self, key: SecretLicenseKey) -> Self {
         let inner = &self.inner;
         Self {
@@ -115,6 +118,7 @@ impl Client {
                 base: inner.base.clone(),
                 account: inner.account.clone(),
                 license_key: Some(key),
+                license_first: true,
                 verifier: inner.verifier.clone(),
             }),
         }
@@ -154,43 +158,49 @@ impl Client {
         path
     }
 
-    /// Adds the version, media type, signature choice and a credential: the token when one is
-    /// set, else the license key; `needs_credential` makes having neither a configuration error.
+    /// Adds the version, media type and signature choice, and a credential: the license key
+    /// on a client made by [`with_license_key`](Self::with_license_key) (or holding no token),
+    /// else the token; `needs_credential` makes having neither a configuration error.
     pub(crate) fn prepare(
         &self,
         request: Request,
         needs_credential: bool,
     ) -> Result<Request, LicenseError> {
-        let mut request = request
-            .header("keygen-version", API_VERSION)?
-            .accept(JSON_API)?;
-        if self.inner.verifier.is_some() {
-            request = request.header("keygen-accept-signature", r#"algorithm="ed25519""#)?;
-        }
-        if let Some(token) = self.inner.base.api_key() {
-            return Ok(request.bearer(token));
-        }
-        if let Some(key) = &self.inner.license_key {
-            let value = SecretLicenseKey::new(format!("License {}", key.expose()));
-            return request
-                .redact(key.expose())
-                .license_key_header("authorization", &value);
-        }
-        if needs_credential {
-            return Err(LicenseError::config(format!(
+        let request = self.headers(request)?;
+        let token = self.inner.base.api_key();
+        match (&self.inner.license_key, token) {
+            (Some(key), token) if self.inner.license_first || token.is_none() => {
+                let value = SecretLicenseKey::new(format!("License {}", key.expose()));
+                request
+                    .redact(key.expose())
+                    .license_key_header("authorization", &value)
+            }
+            (_, Some(token)) => Ok(request.bearer(token)),
+            _ if needs_credential => Err(LicenseError::config(format!(
                 "this endpoint needs a credential: a token (ClientBuilder::token or {TOKEN_ENV}) \
                  or a license key (ClientBuilder::license_key)"
             ))
             .with_provider(PROVIDER)
-            .with_operation(request.operation()));
+            .with_operation(request.operation())),
+            _ => Ok(request),
         }
-        Ok(request)
     }
 
-    /// Requires the token (admin calls).
+    /// The token, whatever else the client holds (admin calls); a configuration error without.
     pub(crate) fn prepare_admin(&self, request: Request) -> Result<Request, LicenseError> {
-        self.inner.base.require_api_key(request.operation())?;
-        self.prepare(request, true)
+        let token = self.inner.base.require_api_key(request.operation())?;
+        Ok(self.headers(request)?.bearer(token))
+    }
+
+    /// `Keygen-Version`, `Accept`, and `Keygen-Accept-Signature` when answers are verified.
+    fn headers(&self, request: Request) -> Result<Request, LicenseError> {
+        let request = request
+            .header("keygen-version", API_VERSION)?
+            .accept(JSON_API)?;
+        if self.inner.verifier.is_some() {
+            return request.header("keygen-accept-signature", r#"algorithm="ed25519""#);
+        }
+        Ok(request)
     }
 
     /// Sends a prepared request, verifying its signature first when a key is configured.
@@ -285,7 +295,8 @@ impl ClientBuilder {
         self
     }
 
-    /// A license key, sent as `Authorization: License …` when no token is set.
+    /// A license key, sent as `Authorization: License …` when no token is set (see
+    /// [`Client::with_license_key`] to prefer it over a token).
     pub fn license_key(mut self, key: SecretLicenseKey) -> Self {
         self.license_key = Some(key);
         self
@@ -381,6 +392,7 @@ impl ClientBuilder {
                 base,
                 account: self.account,
                 license_key: self.license_key,
+                license_first: false,
                 verifier,
             }),
         })
