@@ -59,9 +59,10 @@ pub(crate) const PROFILE: ProviderProfile = ProviderProfile {
 
 /// A Keygen client. Cheap to clone; `Debug` never shows a token or a license key.
 ///
-/// With a [`public_key`](ClientBuilder::public_key), every response must carry a valid
+/// With a [`public_key`](ClientBuilder::public_key), every 2xx response must carry a valid
 /// `Keygen-Signature` over its request target, host, a fresh `Date` and the body's digest, or
-/// the call fails with a signature error before anything of the body is read.
+/// the call fails with a signature error before anything of the body is read. Error answers
+/// (which are `Err` anyway) keep their kind.
 #[derive(Debug, Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -211,6 +212,11 @@ impl Client {
         let url = self.http().url_for(&request)?;
         let method = request.method().clone();
         let response = self.http().send(request).await?;
+        // An error answer carries no verdict and is an `Err` whatever it says: forging one gains
+        // nothing over dropping the connection, and a gateway's 429 or 503 keeps its kind.
+        if !response.is_success() {
+            return Ok(response);
+        }
         let signed = SignedRequest::from_url(&method, &url);
         signatures::verify_response(verifier, &signed, &response).map_err(|e| response.tag(e))?;
         Ok(response)

@@ -77,8 +77,6 @@ async fn missing_wrong_stale_replayed_or_tampered_answers_are_refused() {
     ));
     let mut tampered = Signed::new(&key, 200, VALID);
     tampered.tamper_body = Some(VALID.replace("false", "true").replace("NOT_FOUND", "VALID"));
-    let mut error_unsigned = Signed::new(&key, 404, r#"{"errors":[{"title":"Not found"}]}"#);
-    error_unsigned.omit_signature = true;
     for (name, signed) in [
         ("missing", missing),
         ("other key", other_key),
@@ -87,12 +85,21 @@ async fn missing_wrong_stale_replayed_or_tampered_answers_are_refused() {
         ("replayed from another path", replayed),
         ("signed for another host", other_host),
         ("tampered body", tampered),
-        ("unsigned error", error_unsigned),
     ] {
         let (_server, client) = client_answering(signed).await;
         let err = validate(&client).await.unwrap_err();
         assert!(err.is_signature(), "{name}: {err}");
     }
+}
+
+#[tokio::test]
+async fn an_unsigned_error_answer_is_an_error_of_its_own_kind() {
+    let mut unsigned = Signed::new(&signer(), 503, r#"{"errors":[{"title":"Unavailable"}]}"#);
+    unsigned.omit_signature = true;
+    let (_server, client) = client_answering(unsigned).await;
+    let err = validate(&client).await.unwrap_err();
+    assert_eq!(err.status(), Some(503), "{err}");
+    assert!(!err.is_signature());
 }
 
 #[tokio::test]
