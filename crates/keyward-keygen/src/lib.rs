@@ -37,6 +37,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod builder;
 mod client;
 pub mod error;
 mod files;
@@ -49,9 +50,10 @@ pub mod signatures;
 mod signed_keys;
 pub mod webhooks;
 
+pub use builder::ClientBuilder;
 pub use client::{
-    ACCOUNT_ENV, API_VERSION, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL,
-    DEFAULT_MAX_CLOCK_DRIFT, JSON_API, PUBLIC_KEY_ENV, TOKEN_ENV,
+    ACCOUNT_ENV, API_VERSION, BASE_URL_ENV, Client, DEFAULT_BASE_URL, DEFAULT_MAX_CLOCK_DRIFT,
+    JSON_API, PUBLIC_KEY_ENV, TOKEN_ENV,
 };
 pub use files::{FileMeta, FilePayload, FileStanding, LicenseFile, MachineFile};
 pub use keys::{PublicKey, SigningKey};

@@ -18,6 +18,10 @@ mod common;
 mod replay;
 #[path = "conformance/requests.rs"]
 mod requests;
+#[path = "conformance/typed.rs"]
+mod typed;
+#[path = "conformance/verdict.rs"]
+mod verdict;
 
 use std::collections::BTreeMap;
 

@@ -5,6 +5,7 @@ mod jsonapi;
 mod license;
 mod machine;
 mod requests;
+mod scope;
 mod validation;
 
 pub use checkout::{Checkout, CheckoutAttributes};
@@ -14,6 +15,7 @@ pub use jsonapi::{
 };
 pub use license::{License, LicenseAttributes, LicenseStatus};
 pub use machine::{HeartbeatStatus, Machine, MachineAttributes};
-pub(crate) use requests::validation_meta;
-pub use requests::{CheckoutOptions, NewLicense, NewMachine, UpdateLicense, ValidationScope};
+pub use requests::{CheckoutOptions, NewLicense, NewMachine, UpdateLicense};
+pub use scope::ValidationScope;
+pub(crate) use scope::validation_meta;
 pub use validation::{Validation, ValidationCode, ValidationMeta};
