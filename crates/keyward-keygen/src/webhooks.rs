@@ -43,6 +43,26 @@ pub struct WebhookEventAttributes {
 }
 
 impl WebhookEvent {
+    /// Reads a delivery's body **without** checking its signature: only for a body verified
+    /// already (see [`verify_and_parse`]).
+    pub fn parse_unverified(body: &[u8]) -> Result<Self, LicenseError> {
+        #[derive(Deserialize)]
+        struct Body {
+            data: WebhookEvent,
+        }
+        let Body { mut data } =
+            decode_json(body, keyward_core::mask_uuids).map_err(|e| e.with_provider(PROVIDER))?;
+        data.raw = RawJson::from_body(bytes::Bytes::copy_from_slice(body));
+        Ok(data)
+    }
+
+    /// `meta.idempotencyToken`: the same for every attempt at one event (for de-duplication).
+    pub fn idempotency_token(&self) -> Option<String> {
+        self.raw.to_value()["meta"]["idempotencyToken"]
+            .as_str()
+            .map(str::to_owned)
+    }
+
     /// The payload document, parsed (`null` when it is not JSON).
     pub fn payload(&self) -> Value {
         serde_json::from_str(&self.attributes.payload).unwrap_or(Value::Null)
@@ -57,6 +77,11 @@ pub struct WebhookEndpoint {
 }
 
 impl WebhookEndpoint {
+    /// The request Keygen signs for this endpoint (`post`, its path and query, its host).
+    pub fn signed_request(&self) -> &SignedRequest {
+        &self.request
+    }
+
     /// The endpoint Keygen posts to (`https://example.com/keygen/webhooks`).
     pub fn new(url: &str) -> Result<Self, LicenseError> {
         let url = url::Url::parse(url).map_err(|_| {
@@ -86,12 +111,5 @@ pub fn verify_and_parse(
         now,
         max_drift,
     )?;
-    #[derive(Deserialize)]
-    struct Body {
-        data: WebhookEvent,
-    }
-    let Body { mut data } =
-        decode_json(body, keyward_core::mask_uuids).map_err(|e| e.with_provider(PROVIDER))?;
-    data.raw = RawJson::from_body(bytes::Bytes::copy_from_slice(body));
-    Ok(data)
+    WebhookEvent::parse_unverified(body)
 }

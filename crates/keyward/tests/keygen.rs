@@ -177,3 +177,79 @@ async fn a_tampered_answer_is_an_error_never_a_verdict() {
         .unwrap_err();
     assert!(err.is_signature(), "{err}");
 }
+
+#[tokio::test]
+async fn webhooks_become_license_events_once_and_only_for_their_endpoint() {
+    use keyward::EventKind;
+    use keyward::events::{EventRejection, KeygenEvents};
+
+    let emulator = KeygenEmulator::start().await;
+    let receiver = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(wiremock::ResponseTemplate::new(204))
+        .mount(&receiver)
+        .await;
+    let url = format!("{}/hooks/keygen", receiver.uri());
+    let target =
+        keyward_emulator::WebhookTarget::new(&url, emulator.signing_seed_hex()).attempts(1);
+    emulator.set_webhooks(target).unwrap();
+    let id = emulator.add_license(LicenseSeed::new("HOOK-KEY"));
+    let app = provider(&emulator, false);
+    app.activate(ActivateRequest::new("HOOK-KEY", "fp-h"))
+        .await
+        .unwrap();
+    let admin = provider(&emulator, true).admin().unwrap();
+    let mut revoke = UpdateRequest::new(id.clone());
+    revoke.disabled = Some(true);
+    admin.update(revoke).await.unwrap();
+    emulator
+        .wait_for_webhooks(4, std::time::Duration::from_secs(10))
+        .await;
+
+    let events = KeygenEvents::new(&emulator.public_key_hex(), &url).unwrap();
+    let elsewhere = KeygenEvents::new(
+        &emulator.public_key_hex(),
+        "https://other.example/hooks/keygen",
+    )
+    .unwrap();
+    let mut kinds = Vec::new();
+    for request in receiver.received_requests().await.unwrap() {
+        let rejected = elsewhere
+            .verify(&request.headers, &request.body)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(rejected, EventRejection::BadSignature),
+            "{rejected:?}"
+        );
+        let event = events
+            .verify(&request.headers, &request.body)
+            .await
+            .unwrap();
+        assert_eq!(event.provider, Provider::Keygen);
+        if let Some(license) = &event.license {
+            assert_eq!(license.id, id);
+        }
+        kinds.push((event.event_type.clone(), event.kind));
+        let again = events
+            .verify(&request.headers, &request.body)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(again, EventRejection::Replayed { .. }),
+            "{again:?}"
+        );
+    }
+    assert!(
+        kinds.contains(&("license.created".into(), EventKind::Created)),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&("machine.created".into(), EventKind::Updated)),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&("license.suspended".into(), EventKind::Updated)),
+        "{kinds:?}"
+    );
+}

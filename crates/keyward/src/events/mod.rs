@@ -1,7 +1,8 @@
 //! One license-event stream from the providers' webhooks: [`LicenseEvent`].
 //!
 //! Each provider has one verify-and-parse call taking the raw request headers and body bytes:
-//! [`DodoEvents::verify`] (Standard Webhooks) and [`LemonSqueezyEvents::verify`] (`X-Signature`).
+//! [`DodoEvents::verify`] (Standard Webhooks), [`LemonSqueezyEvents::verify`] (`X-Signature`) and
+//! [`KeygenEvents::verify`] (`Keygen-Signature`).
 //! The signature is checked over the exact bytes received and the event is parsed only from those
 //! bytes. Every refusal is a distinct [`EventRejection`] (bad signature, stale timestamp, replayed
 //! delivery, unknown event type, …); no body or header makes these calls panic.
@@ -11,6 +12,8 @@
 
 #[cfg(feature = "dodo")]
 mod dodo;
+#[cfg(feature = "keygen")]
+mod keygen;
 #[cfg(feature = "lemonsqueezy")]
 mod lemonsqueezy;
 mod seen;
@@ -23,6 +26,9 @@ use keyward_core::{LicenseError, LicenseKey, Provider, RawJson};
 #[cfg(feature = "dodo")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dodo")))]
 pub use self::dodo::DodoEvents;
+#[cfg(feature = "keygen")]
+#[cfg_attr(docsrs, doc(cfg(feature = "keygen")))]
+pub use self::keygen::KeygenEvents;
 #[cfg(feature = "lemonsqueezy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
 pub use self::lemonsqueezy::LemonSqueezyEvents;
@@ -82,7 +88,10 @@ pub struct LicenseEvent {
 }
 
 impl LicenseEvent {
-    #[cfg_attr(not(any(feature = "dodo", feature = "lemonsqueezy")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "dodo", feature = "lemonsqueezy", feature = "keygen")),
+        allow(dead_code)
+    )]
     pub(crate) fn new(
         provider: Provider,
         kind: EventKind,
@@ -182,7 +191,10 @@ impl std::error::Error for EventRejection {
 
 /// The last step every provider shares: a genuine delivery becomes its event unless its id was
 /// seen before. Unknown events count as seen too, so their redelivery reads as a replay.
-#[cfg_attr(not(any(feature = "dodo", feature = "lemonsqueezy")), allow(dead_code))]
+#[cfg_attr(
+    not(any(feature = "dodo", feature = "lemonsqueezy", feature = "keygen")),
+    allow(dead_code)
+)]
 pub(crate) async fn first_delivery(
     store: &dyn SeenStore,
     delivery_id: &str,
