@@ -127,6 +127,7 @@ pub use keyward_core::{
     feature = "lemonsqueezy",
     feature = "devpayr",
     feature = "signed-license",
+    feature = "keygen",
     feature = "guard",
     feature = "blocking"
 ))]
