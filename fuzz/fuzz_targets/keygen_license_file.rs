@@ -37,7 +37,11 @@ fuzz_target!(|input: Input<'_>| {
         }
     }
 
-    let (prefix, label) = if input.machine { ("machine/", "MACHINE FILE") } else { ("license/", "LICENSE FILE") };
+    let (prefix, label) = if input.machine {
+        ("machine/", "MACHINE FILE")
+    } else {
+        ("license/", "LICENSE FILE")
+    };
     let enc = STANDARD.encode(input.payload.as_bytes());
     let sig = STANDARD.encode(signer.sign(format!("{prefix}{enc}").as_bytes()));
     let envelope = serde_json::json!({"enc": enc, "sig": sig, "alg": "base64+ed25519"}).to_string();
@@ -46,7 +50,10 @@ fuzz_target!(|input: Input<'_>| {
         let i = usize::from(at) % body.len();
         body[i] = if body[i] == b'A' { b'B' } else { b'A' };
     });
-    let certificate = format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", String::from_utf8_lossy(&body));
+    let certificate = format!(
+        "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
+        String::from_utf8_lossy(&body)
+    );
     let verdict = if input.machine {
         MachineFile::verify(&certificate, &key, None).map(drop)
     } else {

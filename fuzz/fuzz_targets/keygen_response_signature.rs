@@ -93,7 +93,14 @@ fuzz_target!(|input: Input<'_>| {
         date: Some(parts.date.as_str()),
         digest: Some(digest.as_str()),
     };
-    let verdict = verify(&key.public_key(), &request, headers, &body, now, Duration::from_secs(300));
+    let verdict = verify(
+        &key.public_key(),
+        &request,
+        headers,
+        &body,
+        now,
+        Duration::from_secs(300),
+    );
     let fresh = input.offset_secs.unsigned_abs() <= 298;
     let stale = input.offset_secs.unsigned_abs() >= 302;
     if changed || stale {

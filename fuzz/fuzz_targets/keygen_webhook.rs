@@ -29,16 +29,41 @@ fuzz_target!(|input: Input<'_>| {
         return;
     };
     let now = Utc::now();
-    let path = if input.genuine { "/keygen/hooks" } else { input.path };
-    let parts = sign(&key, "account", &SignedRequest::new("post", path, "example.com"), now, input.body);
+    let path = if input.genuine {
+        "/keygen/hooks"
+    } else {
+        input.path
+    };
+    let parts = sign(
+        &key,
+        "account",
+        &SignedRequest::new("post", path, "example.com"),
+        now,
+        input.body,
+    );
     let mut headers = HeaderMap::new();
-    let signature = if input.genuine { parts.signature.as_str() } else { input.signature };
-    for (name, value) in [("keygen-signature", signature), ("date", &parts.date), ("digest", &parts.digest)] {
+    let signature = if input.genuine {
+        parts.signature.as_str()
+    } else {
+        input.signature
+    };
+    for (name, value) in [
+        ("keygen-signature", signature),
+        ("date", &parts.date),
+        ("digest", &parts.digest),
+    ] {
         if let Ok(value) = HeaderValue::from_str(value) {
             headers.insert(name, value);
         }
     }
-    let verdict = verify_and_parse(&key.public_key(), &endpoint, &headers, input.body, now, Duration::from_secs(300));
+    let verdict = verify_and_parse(
+        &key.public_key(),
+        &endpoint,
+        &headers,
+        input.body,
+        now,
+        Duration::from_secs(300),
+    );
     match verdict {
         Err(e) if input.genuine => assert!(!e.is_signature(), "{e}"),
         Ok(_) if !input.genuine => assert!(path == "/keygen/hooks" && signature == parts.signature),
