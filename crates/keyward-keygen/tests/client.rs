@@ -109,6 +109,18 @@ async fn license_key_auth_activates_pings_and_deactivates_without_retrying_the_a
     // An admin call is refused before anything leaves: the client holds no token.
     let err = client.licenses().suspend(LICENSE_ID).await.unwrap_err();
     assert!(err.is_config(), "{err}");
+    // An admin client handed a license key authenticates with the key, not its token.
+    let as_app = Client::builder()
+        .base_url(server.uri())
+        .account(ACCOUNT)
+        .token("admin-token")
+        .build()
+        .unwrap()
+        .with_license_key(SecretLicenseKey::new("KEY-1"));
+    as_app.machines().deactivate("mN:8M").await.unwrap();
+    let sent = server.received_requests().await.unwrap();
+    let last = sent.last().unwrap();
+    assert_eq!(last.headers.get("authorization").unwrap(), "License KEY-1");
     assert!(!format!("{client:?}").contains("KEY-1"));
 }
 
