@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::emulate::{DEMO_KEY, LemonSqueezy};
+use crate::emulate::{DEMO_KEY, Emulators};
 use crate::package::package_name;
 
 /// The app's `src/main.rs`: what the root README's "A taste" does, blocking.
@@ -103,7 +103,7 @@ fn build_and_run(packages: &Path, target: &Path, work: &Path) -> Result<(), Stri
         .join("debug")
         .join(format!("app{}", std::env::consts::EXE_SUFFIX));
 
-    let emulator = LemonSqueezy::start()?;
+    let emulator = Emulators::start()?;
     let base_url = emulator.base_url();
     println!("$ LEMONSQUEEZY_BASE_URL={base_url} {}", binary.display());
     let status = Command::new(&binary)

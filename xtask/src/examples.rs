@@ -40,6 +40,8 @@ const EXAMPLES: &[(&str, &str, Env)] = &[
         &[("KEYWARD_PROVIDER", "signed-license")],
     ),
     ("keyward", "blocking_app", &[]),
+    // The axum webhook server, fed by the Dodo and Lemon Squeezy emulators' webhooks.
+    ("keyward", "webhook_server", &[]),
 ];
 
 /// Builds all examples (all features, as CI's other steps), then runs each with the same

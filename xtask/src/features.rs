@@ -43,6 +43,8 @@ const FACADE_FEATURES: &[&str] = &[
     "keygen",
     "guard",
     "blocking",
+    "axum",
+    "redis",
 ];
 
 /// The emulator's providers, each built alone (as an app's dev-dependency on one provider's
@@ -58,7 +60,7 @@ const EMULATOR_FEATURES: &[&str] = &[
 
 /// The facade with every part on but native-tls for TLS: the tree that must hold no rustls.
 const FACADE_NATIVE: &str =
-    "native-tls,dodo,lemonsqueezy,devpayr,signed-license,keygen,guard,blocking";
+    "native-tls,dodo,lemonsqueezy,devpayr,signed-license,keygen,guard,blocking,axum,redis";
 
 /// Checks every combination, then the dependency trees.
 pub(crate) fn run_all() -> Result<(), String> {
@@ -106,7 +108,7 @@ pub(crate) fn run_all() -> Result<(), String> {
     // once `http2` is asked for.
     for package in tls_packages().filter(|p| *p != "keyward-cli") {
         let features = if package == "keyward" {
-            "rustls,dodo,lemonsqueezy,devpayr,signed-license,keygen,guard,blocking"
+            "rustls,dodo,lemonsqueezy,devpayr,signed-license,keygen,guard,blocking,axum,redis"
         } else {
             "rustls"
         };

@@ -1,5 +1,5 @@
-//! Project automation: `cargo xtask ci | demo | bench | conformance | examples | features | fuzz |
-//! package`.
+//! Project automation: `cargo xtask ci | demo | bench | conformance | examples | faketime |
+//! features | fuzz | package`.
 
 use std::process::{Command, ExitCode};
 
@@ -7,6 +7,7 @@ mod app_check;
 mod conformance;
 mod emulate;
 mod examples;
+mod faketime;
 mod features;
 mod fuzz;
 mod package;
@@ -20,6 +21,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
         Some("examples") => examples::run_all(),
+        Some("faketime") => faketime::run(),
         Some("features") => features::run_all(),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("package") => package::run(),
@@ -48,17 +50,22 @@ const USAGE: &str = "usage: cargo xtask <task>
 tasks:
   bench [--size]   ours against a bare reqwest + serde client per call (provider crates and facade),
                    signed verify against raw aws-lc-rs, peak RSS, redaction, emulator round trips (release);
-                   then the size budget: a stripped app validating one Lemon Squeezy key through the
+                   `licensectl migrate`'s keys/s at concurrency 1, 4, 16 and its peak RSS at 5,000
+                   and 50,000 keys (failing beyond 10 % apart); then the size budget: a stripped app validating one Lemon Squeezy key through the
                    facade against the same with bare reqwest + serde, failing at 1 MB (10^6 bytes)
                    more or over. --size: the size budget alone
   demo             every provider's emulator on loopback, one licensing flow through one interface
   ci               format check, clippy (warnings denied), the feature combinations, every test
                    (and the root-certificate test again over rustls), every example (built and
-                   run against the emulators), docs (warnings denied; also as docs.rs builds
-                   them), cargo deny (bans, licenses, sources), `package` (below, with its
+                   run against the emulators), the guard under `faketime`, docs (warnings
+                   denied; also as docs.rs builds them), cargo deny (bans, licenses, sources), `package` (below, with its
                    throwaway app), the Dodo client against Dodo's OpenAPI (Prism), and every
                    fuzz target for 5 s (where nightly and cargo-fuzz are installed)
   examples         build every example, then run each against the emulators (no account)
+  faketime         the guard end to end under Debian's `faketime` against licensectl emulate: a
+                   year-ahead boot then corrected stays licensed; a restored state copy under a
+                   faked clock is granted at most until the signed lease's end (skipped, with a
+                   message, where faketime is not installed)
   features         cargo check of the feature combinations no other step builds (TLS:
                    native-tls alone, none; the facade's parts one by one; the emulator's providers one
                    by one), and cargo tree proving
@@ -97,6 +104,26 @@ fn bench(args: &[String]) -> Result<(), String> {
         &["run", "--quiet", "--release", "--package", "keyward-bench"],
         &[],
     )?;
+    // `licensectl migrate` against the emulators: keys/s at concurrency 1, 4 and 16, and the
+    // peak RSS at 5,000 and 50,000 keys (failing beyond 10 % apart).
+    run(
+        "cargo",
+        &[
+            "test",
+            "--quiet",
+            "--release",
+            "--package",
+            "keyward-cli",
+            "--test",
+            "migrate_bench",
+            "--",
+            "--ignored",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ],
+        &[],
+    )?;
     size::run()
 }
 
@@ -132,6 +159,7 @@ fn ci() -> Result<(), String> {
         &[],
     )?;
     examples::run_all()?;
+    faketime::run()?;
     run(
         "cargo",
         &["doc", "--workspace", "--no-deps", "--all-features"],

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::emulate::{DEMO_KEY, LemonSqueezy};
+use crate::emulate::{DEMO_KEY, Emulators};
 use crate::{target_dir, workspace_root};
 
 /// The most the facade may add to an app, in bytes: 1 MB (10^6 bytes, not 1 MiB).
@@ -20,7 +20,7 @@ pub(crate) fn run() -> Result<(), String> {
     let root = workspace_root();
     let manifest = root.join("crates").join("keyward-bench").join("size");
     let target = target_dir::main()?.join("size");
-    let emulator = LemonSqueezy::start()?;
+    let emulator = Emulators::start()?;
     let mut sizes = [0u64; 2];
     for (slot, app) in ["size-bare", "size-ours"].into_iter().enumerate() {
         let binary = build(&manifest, &target, app)?;
@@ -88,7 +88,7 @@ fn build(workspace: &Path, target: &Path, app: &str) -> Result<PathBuf, String> 
 }
 
 /// Runs the app against the emulator and checks it printed `valid`.
-fn check(binary: &Path, emulator: &LemonSqueezy) -> Result<(), String> {
+fn check(binary: &Path, emulator: &Emulators) -> Result<(), String> {
     let output = Command::new(binary)
         .args([emulator.base_url().as_str(), DEMO_KEY])
         .output()

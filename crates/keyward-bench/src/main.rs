@@ -5,9 +5,11 @@
 //! - `keyward_signed_license::verify` of the documented envelopes against a raw aws-lc-rs verify;
 //! - the peak RSS of a validate-only process, ours against bare (`rss-ours`, `rss-bare`);
 //! - redacting an error body before it is kept;
-//! - a `validate` round trip through the facade and a loopback emulator, per provider.
+//! - a `validate` round trip through the facade and a loopback emulator, per provider;
+//! - a webhook delivery's reserve + acknowledge in the memory and the Redis delivery stores.
 //!
-//! `keyward-bench profile …` runs one operation for callgrind (see [`keyward_bench::profile`]).
+//! `keyward-bench profile …` runs one operation for callgrind (see [`keyward_bench::profile`]);
+//! `keyward-bench deliveries` only the delivery stores.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -30,8 +32,13 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("profile") => profile::run(&args[1..]),
+        Some("deliveries") => {
+            keyward_bench::runtime().and_then(|rt| rt.block_on(delivery_stores()))
+        }
         None => keyward_bench::runtime().and_then(|rt| rt.block_on(run())),
-        Some(other) => Err(format!("unknown argument `{other}` (none, or `profile …`)")),
+        Some(other) => Err(format!(
+            "unknown argument `{other}` (none, `deliveries`, or `profile …`)"
+        )),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -54,7 +61,24 @@ async fn run() -> Result<(), String> {
         "benchmark", "ops/s", "p50", "p99", "n"
     );
     redact_bodies();
-    round_trips().await
+    round_trips().await?;
+    delivery_stores().await
+}
+
+async fn delivery_stores() -> Result<(), String> {
+    for mut store in keyward_bench::deliveries::measure().await? {
+        report(
+            &format!("webhook reserve + acknowledge: {}", store.name),
+            &mut store.sequential,
+        );
+        println!(
+            "{:<46} {:>12.0} deliveries/s, {} in flight",
+            format!("  … concurrent: {}", store.name),
+            store.concurrent,
+            keyward_bench::deliveries::IN_FLIGHT
+        );
+    }
+    Ok(())
 }
 
 fn signed_verify() -> Result<(), String> {

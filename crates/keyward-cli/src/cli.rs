@@ -245,13 +245,47 @@ pub(crate) struct MigrateArgs {
     /// The mapping file (JSON): source product ids to target product ids, and target customers.
     #[arg(long)]
     pub mapping: std::path::PathBuf,
-    /// The journal (JSON Lines): what was done, so a rerun skips it.
+    /// The journal (JSON Lines): what was done, so a rerun skips it. Its header binds it to this
+    /// migration (providers, base URLs, environment, account, mapping); a run holds a lock on it.
     #[arg(long, default_value = "licensectl-migration.jsonl")]
     pub journal: std::path::PathBuf,
-    /// Do it; without this flag only the plan is printed.
+    /// Do it; without this flag a dry run: the target is read, the plan written, nothing created.
     #[arg(long)]
     pub apply: bool,
     /// Leave licenses of unmapped products behind instead of stopping.
     #[arg(long)]
     pub skip_unmapped: bool,
+    /// The plan (JSON Lines). A dry run writes it (by default beside the journal, as
+    /// `<journal>.plan.jsonl`); with `--apply` only what it says is done.
+    #[arg(long)]
+    pub plan: Option<std::path::PathBuf>,
+    /// Creates in flight at once.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Creates a second at most, across all of them (0: no limit). By default 20: neither Dodo
+    /// nor GetKeyManager documents a limit. A `429` pauses every create for its `Retry-After`
+    /// whatever the rate.
+    #[arg(long, value_name = "PER_SECOND", value_parser = rate)]
+    pub rate: Option<f64>,
+    /// The same refusal (or failure) this many times in a row stops the run.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    pub breaker: u32,
+    /// Try again the licenses the target refused in an earlier run (they stay refused
+    /// otherwise).
+    #[arg(long)]
+    pub retry_refused: bool,
+    /// Go on with a journal written under another mapping (fixed after a refusal); without
+    /// it a changed mapping is refused.
+    #[arg(long)]
+    pub mapping_changed: bool,
+}
+
+/// A `--rate`: a finite number, 0 or more.
+fn rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate >= 0.0 => Ok(rate),
+        _ => Err(String::from(
+            "a number of creates a second, 0 or more (0: no limit)",
+        )),
+    }
 }

@@ -177,9 +177,10 @@ async fn scenario(demo: &DemoProvider, lines: &mut Vec<String>) -> Result<(), Li
 /// The app secret the demo's guard seals its state with (an app compiles in its own).
 const GUARD_SECRET: &str = "licensectl-demo-guard-secret";
 
-/// The offline-first guard over a second license: checked online; offline from the sealed state
-/// with the grace left; the clock moved past the grace; online again; and the state file copied
-/// to another machine (another fingerprint), refused.
+/// The offline-first guard over a second license: checked online; what it keeps for offline use
+/// (GetKeyManager's signed lease, the sealed state elsewhere); offline with the grace left; the
+/// clock moved past the grace; online again; and the state file copied to another machine
+/// (another fingerprint), refused.
 async fn guard_step(demo: &DemoProvider, lines: &mut Vec<String>) -> Result<(), LicenseError> {
     let key = (demo.add_guard_license)().await?;
     let here = StateDir::new(demo.title, "here")?;
@@ -207,6 +208,22 @@ async fn guard_step(demo: &DemoProvider, lines: &mut Vec<String>) -> Result<(), 
     expect(
         verdict.is_licensed() && verdict.source == Source::Online,
         "the guard's online check did not license",
+    )?;
+
+    let lease = online.stored_state().ok().and_then(|state| state.lease);
+    let kept = match &lease {
+        Some(lease) => format!(
+            "the provider's signed lease, signed {} (verified again before each use)",
+            lease.signed_at.format("%Y-%m-%d %H:%M:%S UTC")
+        ),
+        None => {
+            String::from("a sealed state (HMAC, this machine only; the provider signs nothing)")
+        }
+    };
+    lines.push(step("guard: kept for offline use", kept));
+    expect(
+        lease.is_some() == app.capabilities().signed,
+        "a signing provider's lease was not kept, or another provider had one",
     )?;
 
     clock.advance(TimeDelta::days(2));

@@ -15,34 +15,69 @@ const PAGE_SIZE: u32 = 100;
 pub(crate) async fn all(provider: &dyn LicenseAdmin) -> Result<Vec<LicenseKey>, LicenseError> {
     let mut progress = Progress::on_stderr();
     let mut items = Vec::new();
-    let mut page: Option<PageToken> = None;
-    let mut seen: Vec<PageToken> = Vec::new();
-    loop {
+    let mut walk = Walk::new(provider);
+    while let Some(page) = walk.next_page().await? {
+        progress.show(items.len() + page.len(), walk.total());
+        items.extend(page);
+    }
+    progress.finish();
+    Ok(items)
+}
+
+/// A walk through every page of a provider's licenses, one page held at a time: what reads
+/// tens of thousands of licenses in constant memory.
+pub(crate) struct Walk<'a> {
+    provider: &'a dyn LicenseAdmin,
+    page: Option<PageToken>,
+    seen: Vec<PageToken>,
+    total: Option<u64>,
+    done: bool,
+}
+
+impl<'a> Walk<'a> {
+    /// A walk from the first page.
+    pub(crate) fn new(provider: &'a dyn LicenseAdmin) -> Self {
+        Self {
+            provider,
+            page: None,
+            seen: Vec::new(),
+            total: None,
+            done: false,
+        }
+    }
+
+    /// How many licenses the provider said it holds, when it says.
+    pub(crate) fn total(&self) -> Option<u64> {
+        self.total
+    }
+
+    /// The next page; `None` after the last.
+    pub(crate) async fn next_page(&mut self) -> Result<Option<Vec<LicenseKey>>, LicenseError> {
+        if self.done {
+            return Ok(None);
+        }
         let mut request = ListRequest::new().page_size(PAGE_SIZE);
-        if let Some(token) = page.take() {
+        if let Some(token) = self.page.take() {
             request = request.page(token);
         }
-        let answer = provider.list(request).await?;
-        progress.show(items.len() + answer.items.len(), answer.total);
-        let empty = answer.items.is_empty();
-        items.extend(answer.items);
+        let answer = self.provider.list(request).await?;
+        self.total = answer.total.or(self.total);
         match answer.next {
-            None => break,
+            None => self.done = true,
             // A provider that offers the same page again (or an empty one and more) would loop.
-            Some(next) if empty || seen.contains(&next) => {
+            Some(next) if answer.items.is_empty() || self.seen.contains(&next) => {
                 return Err(LicenseError::decode(format!(
                     "the provider offered page {} again; stopping the walk",
                     output::token_text(&next)
                 )));
             }
             Some(next) => {
-                seen.push(next.clone());
-                page = Some(next);
+                self.seen.push(next.clone());
+                self.page = Some(next);
             }
         }
+        Ok(Some(answer.items))
     }
-    progress.finish();
-    Ok(items)
 }
 
 /// One license for export: the `list --json` fields, plus the key with `include_key`.
@@ -196,19 +231,7 @@ mod tests {
     use super::*;
     use keyward_core::{LicenseStatus, Provider, SecretLicenseKey};
 
-    /// A writer into a buffer the test keeps.
-    #[derive(Clone, Default)]
-    struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-    impl Write for Shared {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
+    use crate::testing::Shared;
 
     #[test]
     fn a_walk_stopped_by_an_error_still_ends_the_progress_line() {
@@ -221,7 +244,7 @@ mod tests {
         progress.show(200, Some(250));
         // An error returns early (`?`): the progress is dropped without `finish`.
         drop(progress);
-        let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        let text = buffer.text();
         assert_eq!(text, "\r100/250 licenses\r200/250 licenses\n");
         // Silent when not a terminal.
         let mut silent = Progress {

@@ -28,6 +28,8 @@ mod listing;
 mod migrate;
 mod output;
 mod providers;
+#[cfg(test)]
+mod testing;
 
 use cli::{Cli, Command};
 

@@ -7,6 +7,7 @@ use keyward::{
     DevPayrProvider, DodoProvider, KeygenProvider, LemonSqueezyProvider, SignedLicenseProvider,
 };
 use keyward_core::{ApiKey, LicenseAdmin, LicenseError, LicenseProvider};
+use keyward_http::HttpOptions;
 use keyward_signed_license::{KeySet, PublicKey};
 
 use crate::cli::ProviderName;
@@ -16,11 +17,47 @@ use crate::cli::ProviderName;
 pub(crate) struct Chosen {
     app: Arc<dyn LicenseProvider>,
     admin: Box<dyn Fn() -> Result<Arc<dyn LicenseAdmin>, LicenseError> + Send + Sync>,
+    identity: Identity,
+    /// Dodo's client, for what the neutral traits do not cover (its products and customers).
+    dodo: Option<keyward_dodo::Client>,
+}
+
+/// Where a chosen provider points: what a migration journal is bound to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Identity {
+    /// The base URL the client uses.
+    pub base_url: String,
+    /// The provider's environment where the configuration names one (Dodo's test or live mode).
+    pub environment: Option<&'static str>,
+    /// A fingerprint of the credential and the base URL: the account, never the credential.
+    pub account: String,
+}
+
+impl Identity {
+    fn new(base_url: &str, environment: Option<&'static str>, credential: Option<&str>) -> Self {
+        Self {
+            base_url: base_url.to_owned(),
+            environment,
+            account: account_fingerprint(base_url, credential.unwrap_or_default()),
+        }
+    }
+}
+
+/// The first 16 bytes of SHA-256 over the base URL and the credential, in hex: two runs with
+/// the same credential at the same address agree, and the credential cannot be read back.
+pub(crate) fn account_fingerprint(base_url: &str, credential: &str) -> String {
+    let mut context = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
+    context.update(b"licensectl account\0");
+    context.update(base_url.as_bytes());
+    context.update(b"\0");
+    context.update(credential.as_bytes());
+    let digest = context.finish();
+    hex::encode(digest.as_ref().get(..16).unwrap_or_default())
 }
 
 impl Chosen {
     /// `provider` as it is, and as `admin` makes it (when its client holds an API key).
-    fn of<P, A>(provider: P, admin: fn(P) -> Result<A, LicenseError>) -> Self
+    fn of<P, A>(provider: P, admin: fn(P) -> Result<A, LicenseError>, identity: Identity) -> Self
     where
         P: LicenseProvider + Clone + 'static,
         A: LicenseAdmin + 'static,
@@ -28,7 +65,19 @@ impl Chosen {
         Self {
             app: Arc::new(provider.clone()),
             admin: Box::new(move || Ok(Arc::new(admin(provider.clone())?))),
+            identity,
+            dodo: None,
         }
+    }
+
+    /// Dodo's own client, when this is Dodo.
+    pub(crate) fn dodo(&self) -> Option<&keyward_dodo::Client> {
+        self.dodo.as_ref()
+    }
+
+    /// Where it points: base URL, environment, account fingerprint.
+    pub(crate) fn identity(&self) -> &Identity {
+        &self.identity
     }
 
     /// The app-side role: validate, activate, deactivate.
@@ -64,6 +113,16 @@ pub(crate) fn build(
     base_url: Option<&str>,
     project: Option<u64>,
 ) -> Result<Chosen, LicenseError> {
+    build_with(name, base_url, project, HttpOptions::new())
+}
+
+/// [`build`] with these transport options (a migration retries creates itself).
+pub(crate) fn build_with(
+    name: ProviderName,
+    base_url: Option<&str>,
+    project: Option<u64>,
+    options: HttpOptions,
+) -> Result<Chosen, LicenseError> {
     let from_env = match name {
         ProviderName::Dodo => keyward_dodo::BASE_URL_ENV,
         ProviderName::Lemonsqueezy => keyward_lemonsqueezy::BASE_URL_ENV,
@@ -75,11 +134,13 @@ pub(crate) fn build(
     let base_url = base_url.as_deref();
     Ok(match name {
         ProviderName::Dodo => {
-            let mut builder = keyward_dodo::Client::builder();
+            let mut builder = keyward_dodo::Client::builder().http_options(options);
+            let mut environment = "live_mode";
             // A misspelt environment must not quietly mean live mode.
             match env("DODO_PAYMENTS_ENVIRONMENT").as_deref().map(str::trim) {
                 None | Some("live_mode") => {}
                 Some("test_mode") => {
+                    environment = "test_mode";
                     builder = builder.environment(keyward_dodo::Environment::TestMode)
                 }
                 Some(other) => {
@@ -91,38 +152,57 @@ pub(crate) fn build(
             if let Some(url) = base_url {
                 builder = builder.base_url(url);
             }
-            if let Some(key) = env(keyward_dodo::API_KEY_ENV) {
+            let key = env(keyward_dodo::API_KEY_ENV);
+            if let Some(key) = key.clone() {
                 builder = builder.api_key(ApiKey::new(key)?);
             }
-            Chosen::of(DodoProvider::new(builder.build()?), DodoProvider::admin)
+            let client = builder.build()?;
+            let identity = Identity::new(client.base_url(), Some(environment), key.as_deref());
+            let mut chosen = Chosen::of(
+                DodoProvider::new(client.clone()),
+                DodoProvider::admin,
+                identity,
+            );
+            chosen.dodo = Some(client);
+            chosen
         }
         ProviderName::Lemonsqueezy => {
-            let mut builder = keyward_lemonsqueezy::Client::builder();
+            let mut builder = keyward_lemonsqueezy::Client::builder().http_options(options);
             if let Some(url) = base_url {
                 builder = builder.base_url(url);
             }
-            if let Some(key) = env("LEMONSQUEEZY_API_KEY") {
+            let key = env("LEMONSQUEEZY_API_KEY");
+            if let Some(key) = key.clone() {
                 builder = builder.api_key(key);
             }
+            let client = builder.build()?;
+            let identity = Identity::new(client.base_url(), None, key.as_deref());
             Chosen::of(
-                LemonSqueezyProvider::new(builder.build()?),
+                LemonSqueezyProvider::new(client),
                 LemonSqueezyProvider::admin,
+                identity,
             )
         }
         ProviderName::Devpayr => {
             let project = project.ok_or_else(|| {
                 LicenseError::config("DevPayr needs --project (or DEVPAYR_PROJECT_ID)")
             })?;
-            let mut builder = keyward_devpayr::Client::builder();
+            let mut builder = keyward_devpayr::Client::builder().http_options(options);
             if let Some(url) = base_url {
                 builder = builder.base_url(url);
             }
-            if let Some(key) = env(keyward_devpayr::API_KEY_ENV) {
+            let key = env(keyward_devpayr::API_KEY_ENV);
+            if let Some(key) = key.clone() {
                 builder = builder.api_key(key);
             }
+            let client = builder.build()?;
+            // The project is part of the account: another project is another store.
+            let credential = format!("{}\0{project}", key.unwrap_or_default());
+            let identity = Identity::new(client.base_url(), None, Some(&credential));
             Chosen::of(
-                DevPayrProvider::new(builder.build()?, project),
+                DevPayrProvider::new(client, project),
                 DevPayrProvider::admin,
+                identity,
             )
         }
         ProviderName::SignedLicense => {
@@ -145,7 +225,12 @@ pub(crate) fn build(
             })?;
             let key = PublicKey::from_pem("product", &pem)
                 .map_err(|e| LicenseError::config(format!("{pem_path}: {e}")))?;
+            let credential = format!(
+                "{api_key}\0{}",
+                env("GETKEYMANAGER_PRODUCT_ID").unwrap_or_default()
+            );
             let mut builder = keyward_signed_license::Client::builder()
+                .http_options(options)
                 .base_url(url)
                 .api_key(ApiKey::new(api_key)?)
                 .keys(KeySet::new(key));
@@ -159,12 +244,14 @@ pub(crate) fn build(
                 builder = builder.product_id(product);
             }
             // The product is the client's (activation checks) and the provider's (create).
-            let provider = SignedLicenseProvider::new(builder.build()?);
+            let client = builder.build()?;
+            let identity = Identity::new(client.base_url(), None, Some(&credential));
+            let provider = SignedLicenseProvider::new(client);
             let provider = match product {
                 Some(product) => provider.with_product_id(product),
                 None => provider,
             };
-            Chosen::of(provider, SignedLicenseProvider::admin)
+            Chosen::of(provider, SignedLicenseProvider::admin, identity)
         }
         ProviderName::Keygen => Chosen::of(
             KeygenProvider::new(keygen(base_url)?),

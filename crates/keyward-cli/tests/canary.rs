@@ -208,8 +208,8 @@ async fn no_secret_in_any_output_or_file() {
         failing(&cli, 4, &closed),
     );
 
-    // A migration, applied: Lemon Squeezy's canary key to Dodo (which holds it already: a
-    // conflict journalled), and its journal.
+    // A migration, planned and applied: Lemon Squeezy's canary key to Dodo (which holds it
+    // already: found when Dodo is read, compared and journalled), its plan and its journal.
     std::fs::write(
         support::in_dir(&dir, "mapping.json"),
         r#"{"products": {"1": "pdt_new"}, "default_customer": "cus_moved"}"#,
@@ -248,6 +248,9 @@ async fn no_secret_in_any_output_or_file() {
     let journal = std::fs::read_to_string(support::in_dir(&dir, "journal.jsonl")).unwrap();
     assert!(!journal.is_empty(), "the journal was written");
     shown.text("migration journal", journal);
+    let plan = std::fs::read_to_string(support::in_dir(&dir, "journal.plan.jsonl")).unwrap();
+    assert!(plan.lines().count() > 1, "the plan was written");
+    shown.text("migration plan", plan);
 
     // Every call that reached the echoing server shows its secrets redacted.
     assert!(redacted >= 16, "{redacted} outputs show a redaction");

@@ -217,6 +217,18 @@ async fn a_seed_file_the_clock_and_outages() {
     .await;
     emu.control("lemonsqueezy/restore", json!({})).await;
     assert_eq!(post().await.unwrap().status(), 200);
+    // A fault: every second activation answered 429 with Retry-After, the others served.
+    emu.control(
+        "lemonsqueezy/fault",
+        json!({"method": "POST", "path": "/v1/licenses/activate", "every": 2, "status": 429,
+               "retry_after": 3}),
+    )
+    .await;
+    assert_eq!(post().await.unwrap().status(), 200);
+    let faulted = post().await.unwrap();
+    assert_eq!(faulted.status(), 429);
+    assert_eq!(faulted.headers()["retry-after"], "3");
+    emu.control("lemonsqueezy/restore", json!({})).await;
     emu.expect(
         0,
         &["--provider", "lemonsqueezy", "validate", "SEED-LS-0001"],

@@ -1,227 +1,17 @@
-//! `licensectl migrate`, run as a user runs it, between emulators started in this process.
+//! `licensectl migrate`, run as a user runs it, between emulators started in this process: what
+//! it moves and what it refuses. What stops a run is `migrate_stops.rs`; the 50,000-key run is
+//! `migrate_at_scale.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use keyward::{DodoAdmin, DodoProvider};
-use keyward_core::{LicenseAdmin, LicenseProvider, ListRequest, ValidateRequest};
-use keyward_emulator::dodo::DodoEmulator;
-use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed};
+use keyward_core::{LicenseProvider, ValidateRequest};
+use keyward_emulator::Outage;
+use keyward_emulator::lemonsqueezy::LicenseSeed;
+use support::migrate::{PRODUCT, Rig, key};
 use support::{args, json, run, text};
-use tempfile::TempDir;
-
-const KEYS: usize = 1000;
-const PRODUCT: u64 = 41;
-
-fn key(i: usize) -> String {
-    format!("MIGRATE-{i:04}-SECRET-KEY")
-}
-
-struct Rig {
-    ls: LemonSqueezyEmulator,
-    dodo: DodoEmulator,
-    dir: TempDir,
-}
-
-impl Rig {
-    async fn start(keys: usize) -> Self {
-        let ls = LemonSqueezyEmulator::start().await;
-        for i in 0..keys {
-            let mut seed = LicenseSeed::new(key(i))
-                .product(PRODUCT, 1)
-                .activation_limit(3);
-            if i % 2 == 0 {
-                seed = seed.expires_at(chrono::DateTime::from_timestamp(1_900_000_000, 0).unwrap());
-            }
-            ls.add_license(seed);
-        }
-        // A disabled key stays behind; a key of another product is unmapped.
-        ls.add_license(
-            LicenseSeed::new("MIGRATE-DISABLED-SECRET")
-                .product(PRODUCT, 1)
-                .disabled(),
-        );
-        let dir = TempDir::new().unwrap();
-        std::fs::write(
-            support::in_dir(&dir, "mapping.json"),
-            format!(
-                r#"{{"products": {{"{PRODUCT}": "pdt_new"}}, "default_customer": "cus_moved"}}"#
-            ),
-        )
-        .unwrap();
-        Self {
-            ls,
-            dodo: DodoEmulator::start().await,
-            dir,
-        }
-    }
-
-    fn args(&self, extra: &[&str]) -> Vec<String> {
-        let mut a = args(&[
-            "migrate",
-            "--from",
-            "lemonsqueezy",
-            "--to",
-            "dodo",
-            "--from-base-url",
-            &self.ls.uri(),
-            "--to-base-url",
-            &self.dodo.uri(),
-        ]);
-        a.extend(args(&[
-            "--mapping",
-            &support::in_dir(&self.dir, "mapping.json"),
-        ]));
-        a.extend(args(&[
-            "--journal",
-            &support::in_dir(&self.dir, "journal.jsonl"),
-        ]));
-        a.extend(args(extra));
-        a
-    }
-
-    fn envs(&self) -> Vec<(String, String)> {
-        vec![
-            ("LEMONSQUEEZY_API_KEY".into(), self.ls.api_key()),
-            ("DODO_PAYMENTS_API_KEY".into(), self.dodo.api_key()),
-        ]
-    }
-
-    fn journal_lines(&self) -> usize {
-        std::fs::read_to_string(support::in_dir(&self.dir, "journal.jsonl"))
-            .map(|t| t.lines().count())
-            .unwrap_or(0)
-    }
-
-    async fn creates_sent(&self) -> usize {
-        self.dodo
-            .received_requests()
-            .await
-            .iter()
-            .filter(|r| r.method.as_str() == "POST" && r.url.path() == "/license_keys")
-            .count()
-    }
-
-    fn dodo(&self) -> DodoAdmin {
-        DodoProvider::new(
-            keyward_dodo::Client::builder()
-                .base_url(self.dodo.uri())
-                .api_key(self.dodo.api_key())
-                .build()
-                .unwrap(),
-        )
-        .admin()
-        .unwrap()
-    }
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_thousand_keys_move_to_dodo_through_an_interruption_and_nothing_twice() {
-    let rig = Rig::start(KEYS).await;
-    let mut printed = String::new();
-
-    // The dry run plans and writes nothing.
-    let out = run(rig.args(&[]), rig.envs(), None).await;
-    printed.push_str(&text(&out));
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(
-        text(&out).contains(&format!("to create: {KEYS}")),
-        "{}",
-        text(&out)
-    );
-    assert!(text(&out).contains("left behind (disabled at the source): 1"));
-    assert!(!std::path::Path::new(&support::in_dir(&rig.dir, "journal.jsonl")).exists());
-    assert_eq!(rig.creates_sent().await, 0);
-
-    // --apply, killed halfway.
-    let started = Instant::now();
-    let mut child = support::spawn(&rig.args(&["--apply", "--json"]), &rig.envs());
-    let journal = support::in_dir(&rig.dir, "journal.jsonl");
-    let killed = tokio::task::spawn_blocking(move || {
-        let lines = || {
-            std::fs::read_to_string(&journal)
-                .map(|t| t.lines().count())
-                .unwrap_or(0)
-        };
-        while lines() < KEYS / 2 {
-            assert!(
-                child.try_wait().unwrap().is_none(),
-                "finished before the interruption"
-            );
-            std::thread::sleep(Duration::from_millis(1));
-        }
-        child.kill().unwrap();
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap();
-    printed.push_str(&text(&killed));
-    let after_kill = rig.journal_lines();
-    assert!((KEYS / 2..KEYS).contains(&after_kill), "{after_kill}");
-
-    // The rerun finishes the job.
-    let out = run(rig.args(&["--apply", "--json"]), rig.envs(), None).await;
-    let elapsed = started.elapsed();
-    printed.push_str(&text(&out));
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let summary = json(&out);
-    let applied = &summary["applied"];
-    let resumed = applied["created"].as_u64().unwrap() + applied["exists"].as_u64().unwrap();
-    assert!(
-        applied["exists"].as_u64().unwrap() <= 1,
-        "only a create cut off before its journal line can be met again: {summary}"
-    );
-    assert_eq!(resumed as usize + after_kill, KEYS, "{summary}");
-    assert_eq!(applied["refused"], serde_json::json!({}));
-    assert_eq!(applied["failed"], serde_json::json!({}));
-    println!(
-        "migration: {KEYS} keys Lemon Squeezy emulator → Dodo emulator: resumed run {:.0} keys/s; \
-         overall (both runs, with the listing and the kill) {:.0} keys/s",
-        applied["keys_per_second"].as_f64().unwrap(),
-        KEYS as f64 / elapsed.as_secs_f64()
-    );
-
-    // Every key valid at Dodo, each there once, with its limit, expiry and the mapped product.
-    let sent = rig.creates_sent().await;
-    assert!(sent <= KEYS + 1, "{sent} creates for {KEYS} keys");
-    let dodo = rig.dodo();
-    let mut at_dodo = Vec::new();
-    let mut request = ListRequest::new().page_size(100);
-    loop {
-        let answer = dodo.list(request.clone()).await.unwrap();
-        at_dodo.extend(answer.items);
-        match answer.next {
-            Some(next) => request = ListRequest::new().page_size(100).page(next),
-            None => break,
-        }
-    }
-    assert_eq!(at_dodo.len(), KEYS);
-    for license in &at_dodo {
-        assert_eq!(license.product.id.as_deref(), Some("pdt_new"));
-        assert_eq!(license.customer.id.as_deref(), Some("cus_moved"));
-        assert_eq!(license.activation_limit, Some(3));
-    }
-    let expiring = at_dodo.iter().filter(|l| l.expires_at.is_some()).count();
-    assert_eq!(expiring, KEYS / 2);
-    for i in 0..KEYS {
-        let outcome = dodo.validate(ValidateRequest::new(key(i))).await.unwrap();
-        assert!(outcome.is_valid(), "key {i} is not valid at Dodo");
-    }
-
-    // A second run creates nothing and sends nothing.
-    let out = run(rig.args(&["--apply", "--json"]), rig.envs(), None).await;
-    printed.push_str(&text(&out));
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let summary = json(&out);
-    assert_eq!(summary["applied"]["created"], 0);
-    assert_eq!(summary["plan"]["create"], 0);
-    assert_eq!(rig.creates_sent().await, sent);
-
-    assert!(!printed.contains("SECRET"), "a license key was printed");
-    assert!(!printed.contains(&rig.dodo.api_key()) && !printed.contains(&rig.ls.api_key()));
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unmapped_product_stops_the_plan_before_anything_is_written() {
@@ -235,7 +25,7 @@ async fn an_unmapped_product_stops_the_plan_before_anything_is_written() {
         "{}",
         text(&out)
     );
-    assert!(!std::path::Path::new(&support::in_dir(&rig.dir, "journal.jsonl")).exists());
+    assert!(!std::path::Path::new(&rig.path("journal.jsonl")).exists());
     assert_eq!(rig.creates_sent().await, 0);
 
     // --skip-unmapped leaves it behind and moves the rest.
@@ -249,7 +39,7 @@ async fn an_unmapped_product_stops_the_plan_before_anything_is_written() {
 async fn a_malformed_mapping_names_the_json_path_and_line() {
     let rig = Rig::start(1).await;
     std::fs::write(
-        support::in_dir(&rig.dir, "mapping.json"),
+        rig.path("mapping.json"),
         "{\n  \"products\": {\n    \"41\": 7\n  }\n}\n",
     )
     .unwrap();
@@ -303,27 +93,22 @@ async fn a_target_that_generates_its_keys_is_not_supported_before_anything_is_re
         rig.ls.received_requests().await.is_empty(),
         "nothing was read at the source"
     );
-    assert_eq!(rig.journal_lines(), 0);
+    assert_eq!(rig.journalled(), 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_network_failure_mid_run_leaves_the_journal_consistent_and_the_rerun_finishes() {
     const KEYS: usize = 300;
     let rig = Rig::start(KEYS).await;
-    let relay = keyward_test_support::relay(&rig.dodo.uri()).await.unwrap();
-    let mut through_relay = rig.args(&["--apply", "--json"]);
-    let to = through_relay
-        .iter()
-        .position(|a| *a == rig.dodo.uri())
-        .unwrap();
-    through_relay[to] = relay.url().to_owned();
-
-    let child = support::spawn(&through_relay, &rig.envs());
-    let journal = support::in_dir(&rig.dir, "journal.jsonl");
-    while std::fs::read_to_string(&journal).map_or(0, |t| t.lines().count()) < KEYS / 3 {
+    let child = support::spawn(
+        &rig.args(&["--apply", "--json", "--rate", "500", "--breaker", "8"]),
+        &rig.envs(),
+    );
+    let journal = rig.path("journal.jsonl");
+    while rig.journalled() < KEYS / 3 {
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
-    relay.cut();
+    rig.dodo.outage(Outage::Refuse);
     let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
         .await
         .unwrap();
@@ -333,19 +118,27 @@ async fn a_network_failure_mid_run_leaves_the_journal_consistent_and_the_rerun_f
     let failed = summary["applied"]["failed"].as_object().unwrap();
     assert!(!failed.is_empty());
     // Every journal line is whole and names each license once.
-    let text_of_journal = std::fs::read_to_string(&journal).unwrap();
-    let mut ids: Vec<String> = text_of_journal
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["source_id"].to_string())
+    let lines = rig.journal();
+    assert!(lines[0]["header"].is_object());
+    let mut ids: Vec<String> = lines[1..]
+        .iter()
+        .map(|l| l["source_id"].as_str().unwrap().to_owned())
         .collect();
     let journalled = ids.len();
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), journalled);
     assert!(journalled < KEYS);
+    let _ = journal;
 
-    // The network is back (straight to the emulator): the rerun finishes the job.
-    let out = run(rig.args(&["--apply", "--json"]), rig.envs(), None).await;
+    // The network is back: the rerun finishes the job.
+    rig.dodo.restore();
+    let out = run(
+        rig.args(&["--apply", "--json", "--rate", "0"]),
+        rig.envs(),
+        None,
+    )
+    .await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let applied = json(&out)["applied"].clone();
     let done = applied["created"].as_u64().unwrap() + applied["exists"].as_u64().unwrap();
@@ -364,13 +157,9 @@ async fn a_key_the_target_refuses_is_reported_once_and_not_retried() {
     // GetKeyManager takes no expiry date: the keys with one (even ones) are refused.
     let rig = Rig::start(4).await;
     let gkm = SignedLicenseEmulator::start().await;
+    std::fs::write(rig.path("public.pem"), gkm.public_key_pem()).unwrap();
     std::fs::write(
-        support::in_dir(&rig.dir, "public.pem"),
-        gkm.public_key_pem(),
-    )
-    .unwrap();
-    std::fs::write(
-        support::in_dir(&rig.dir, "mapping.json"),
+        rig.path("mapping.json"),
         format!(r#"{{"products": {{"{PRODUCT}": "1"}}}}"#),
     )
     .unwrap();
@@ -383,7 +172,7 @@ async fn a_key_the_target_refuses_is_reported_once_and_not_retried() {
     envs.push(("GETKEYMANAGER_API_KEY".into(), gkm.api_key()));
     envs.push((
         "GETKEYMANAGER_PUBLIC_KEY_FILE".into(),
-        support::in_dir(&rig.dir, "public.pem"),
+        rig.path("public.pem"),
     ));
 
     let out = run(a.clone(), envs.clone(), None).await;
@@ -405,4 +194,101 @@ async fn a_key_the_target_refuses_is_reported_once_and_not_retried() {
     assert_eq!(summary["plan"]["create"], 0, "{summary}");
     assert_eq!(summary["plan"]["already_done"]["refused by the target"], 2);
     assert!(!text(&out).contains("SECRET"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_dry_run_reads_the_target_and_apply_executes_its_plan_exactly() {
+    let rig = Rig::start(6).await;
+    // Two keys are at Dodo already: one as the source has it, one with another limit.
+    let dodo = rig.dodo();
+    for (i, limit) in [(0, 3), (1, 5)] {
+        let mut request = keyward_core::CreateRequest::for_product("pdt_new");
+        request.key = Some(key(i).into());
+        request.customer_id = Some("cus_moved".into());
+        request.activation_limit = Some(limit);
+        // As the rig seeds them: every other key expires.
+        if i % 2 == 0 {
+            request.expires_at = chrono::DateTime::from_timestamp(1_900_000_000, 0);
+        }
+        keyward_core::LicenseAdmin::create(&dodo, request)
+            .await
+            .unwrap();
+    }
+    let before = rig.dodo.received_requests().await.len();
+    let out = run(rig.args(&["--json"]), rig.envs(), None).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let summary = json(&out);
+    assert_eq!(summary["plan"]["create"], 4, "{summary}");
+    assert_eq!(summary["plan"]["exists_same"], 1);
+    assert_eq!(summary["plan"]["exists_differs"], 1);
+    assert_eq!(summary["drift"]["count"], 1);
+    assert_eq!(summary["missing_at_target"], serde_json::json!([]));
+    let drift = summary["drift"]["listed"].as_object().unwrap();
+    let differs = drift.values().next().unwrap();
+    assert_eq!(differs.as_array().unwrap().len(), 1, "{differs}");
+    assert_eq!(differs[0]["field"], "activation_limit");
+    assert_eq!(
+        (differs[0]["source"].as_str(), differs[0]["target"].as_str()),
+        (Some("3"), Some("5"))
+    );
+    // Read only: the dry run sent nothing but GETs.
+    let requests = rig.dodo.received_requests().await;
+    assert!(
+        requests[before..]
+            .iter()
+            .all(|r| r.method.as_str() == "GET")
+    );
+    // The plan: a header, then one line per license, never a key.
+    let plan_path = rig.path("journal.plan.jsonl");
+    let plan = std::fs::read_to_string(&plan_path).unwrap();
+    assert!(!plan.contains("SECRET"));
+    let actions: Vec<String> = plan
+        .lines()
+        .skip(1)
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["action"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let count = |a: &str| actions.iter().filter(|x| *x == a).count();
+    assert_eq!(
+        (
+            count("create"),
+            count("exists_same"),
+            count("exists_differs"),
+            count("skip")
+        ),
+        (4, 1, 1, 1)
+    );
+
+    // A key added at the source after the plan is not in it: --apply --plan leaves it.
+    rig.ls.add_license(
+        LicenseSeed::new("MIGRATE-LATE-SECRET")
+            .product(PRODUCT, 1)
+            .activation_limit(3),
+    );
+    let out = run(
+        rig.args(&["--apply", "--json", "--plan", &plan_path]),
+        rig.envs(),
+        None,
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let applied = json(&out)["applied"].clone();
+    assert_eq!(applied["created"], 4, "{applied}");
+    assert_eq!(applied["left"]["not in the plan"], 1, "{applied}");
+    assert_eq!(applied["drift"]["count"], 1, "{applied}");
+    assert_eq!(rig.at_dodo().await.len(), 6);
+    // The journal says which key differs.
+    let lines = rig.journal();
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l["differs"] == serde_json::json!(["activation_limit"]))
+            .count(),
+        1,
+        "{lines:?}"
+    );
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::{
-    Capabilities, Instance, InvalidReason, LicenseError, LicenseKey, LicenseStatus, Page,
+    Capabilities, Instance, InvalidReason, Lease, LicenseError, LicenseKey, LicenseStatus, Page,
     PageToken, Patch, Provider, SecretLicenseKey, ValidationOutcome,
 };
 
@@ -348,6 +348,16 @@ pub trait LicenseProvider: Send + Sync + Debug {
     async fn deactivate(&self, request: DeactivateRequest) -> Result<(), LicenseError> {
         let _ = request;
         Err(unsupported(self, "deactivate"))
+    }
+
+    /// Verifies again, offline, the proof of a [`Lease`] this provider handed out (with
+    /// [`ValidationOutcome::lease`]): its signature with the keys this provider pins, and that it
+    /// says "valid" for `key`. Answers the lease as read from the verified proof, never from a
+    /// caller's copy of its times. Providers that sign nothing answer
+    /// [`LicenseError::is_unsupported`].
+    fn verify_lease(&self, key: &SecretLicenseKey, proof: &str) -> Result<Lease, LicenseError> {
+        let _ = (key, proof);
+        Err(unsupported(self, "verify_lease"))
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{Instance, LicenseKey};
+use crate::{Instance, Lease, LicenseKey};
 
 /// Why a license is not valid. An invalid license is an answer, not an error.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -63,6 +63,10 @@ pub enum ValidationOutcome {
         /// The instance the validation was for, when one was given and the provider echoed it.
         #[serde(default)]
         instance: Option<Instance>,
+        /// A signed lease, from providers that sign their answers (never serialized: its
+        /// proof can hold the key).
+        #[serde(skip)]
+        lease: Option<Box<Lease>>,
     },
     /// The license may not be used, and why.
     Invalid {
@@ -80,6 +84,24 @@ impl ValidationOutcome {
         Self::Valid {
             license: license.map(Box::new),
             instance,
+            lease: None,
+        }
+    }
+
+    /// With a signed lease (for a valid outcome; an invalid one is left as it is).
+    #[must_use]
+    pub fn with_lease(mut self, new: Lease) -> Self {
+        if let Self::Valid { lease, .. } = &mut self {
+            *lease = Some(Box::new(new));
+        }
+        self
+    }
+
+    /// The signed lease, when valid and the provider signs its answers.
+    pub fn lease(&self) -> Option<&Lease> {
+        match self {
+            Self::Valid { lease, .. } => lease.as_deref(),
+            Self::Invalid { .. } => None,
         }
     }
 

@@ -7,6 +7,7 @@ use keyward_http::{
     ClientIdentity, ClientSettings, ProviderClient, ProviderProfile, Request, Response,
 };
 
+use crate::catalogue::Catalogue;
 use crate::entitlements::Entitlements;
 use crate::error::parse_error_body;
 use crate::grants::Grants;
@@ -80,6 +81,11 @@ impl Client {
     /// The public license endpoints (activate, validate, deactivate); they send no API key.
     pub fn licenses(&self) -> Licenses {
         Licenses::new(self.clone())
+    }
+
+    /// Products and customers by id (bearer API key).
+    pub fn catalogue(&self) -> Catalogue {
+        Catalogue::new(self.clone())
     }
 
     /// The license-key admin endpoints (bearer API key).

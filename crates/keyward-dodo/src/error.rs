@@ -135,6 +135,8 @@ pub(crate) mod op {
     pub(crate) const REVOKE_GRANT: &str = "revoke entitlement grant";
     pub(crate) const DELIVER_KEY: &str = "deliver license key to grant";
     pub(crate) const LIST_CUSTOMER_GRANTS: &str = "list customer entitlement grants";
+    pub(crate) const GET_PRODUCT: &str = "retrieve product";
+    pub(crate) const GET_CUSTOMER: &str = "retrieve customer";
 }
 
 #[derive(Deserialize)]

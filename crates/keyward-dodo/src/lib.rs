@@ -43,6 +43,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod catalogue;
 mod client;
 mod entitlements;
 mod error;
@@ -56,6 +57,7 @@ pub mod models;
 mod pagination;
 pub mod webhooks;
 
+pub use catalogue::Catalogue;
 pub use client::{API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, Environment};
 pub use entitlements::Entitlements;
 pub use error::{DodoErrorExt, ErrorCode};

@@ -353,3 +353,32 @@ async fn seeded_from_the_fixtures() {
         .unwrap();
     assert_eq!(expired.items.len(), 1);
 }
+
+#[tokio::test]
+async fn the_catalogue_reads_products_and_customers_by_id() {
+    let dodo = DodoEmulator::start().await;
+    dodo.add_product("pdt_pro", "Pro");
+    dodo.add_customer("cus_ada", "ada@example.com", "Ada Lovelace");
+    let catalogue = client(&dodo).catalogue();
+    let product = catalogue.product("pdt_pro").await.unwrap();
+    assert_eq!(
+        (product.product_id.as_str(), product.name.as_deref()),
+        ("pdt_pro", Some("Pro"))
+    );
+    let customer = catalogue.customer("cus_ada").await.unwrap();
+    assert_eq!(customer.email.as_deref(), Some("ada@example.com"));
+    assert!(
+        catalogue
+            .product("pdt_typo")
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+    assert!(
+        catalogue
+            .customer("cus_typo")
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+}

@@ -28,8 +28,8 @@ pub mod signed_license;
 pub mod support;
 
 pub use shell::{
-    DeliveryState, Emulator, Keyed, Outage, Provider, SeedError, SendsWebhooks, WebhookAttempt,
-    WebhookDelivery, WebhookError, WebhookTarget,
+    DeliveryState, Emulator, Fault, Keyed, Outage, Provider, SeedError, SendsWebhooks,
+    WebhookAttempt, WebhookDelivery, WebhookError, WebhookTarget,
 };
 
 // The README's examples compile as doctests.

@@ -100,3 +100,54 @@ async fn dropping_an_emulator_closes_its_port() {
     }
     assert!(refused, "{addr} still accepts connections");
 }
+
+#[tokio::test]
+async fn faults_fail_every_nth_request_before_or_after_applying_it() {
+    use keyward_emulator::Fault;
+    let dodo = DodoEmulator::start().await;
+    dodo.add_product("pdt_1", "Product");
+    dodo.add_customer("cus_1", "c@example.com", "C");
+    dodo.require_known_references(true);
+    dodo.add_fault(Fault::every(3, "POST", "/license_keys", 429).retry_after(2));
+    dodo.add_fault(Fault::every(2, "POST", "/license_keys", 503).after_applying());
+    let create = |key: String, product: &'static str| {
+        let url = format!("{}/license_keys", dodo.uri());
+        let token = dodo.api_key();
+        async move {
+            let answer = reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .json(&serde_json::json!({
+                    "key": key, "customer_id": "cus_1", "product_id": product,
+                }))
+                .send()
+                .await
+                .unwrap();
+            let retry_after = answer
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().to_owned());
+            (answer.status().as_u16(), retry_after)
+        }
+    };
+    // 1: created; 2: created, answered 503; 3: 429 first (not applied), 4: created; 5: 404.
+    assert_eq!(create("K1".into(), "pdt_1").await, (201, None));
+    assert_eq!(create("K2".into(), "pdt_1").await, (503, None));
+    assert_eq!(create("K3".into(), "pdt_1").await, (429, Some("2".into())));
+    assert_eq!(create("K4".into(), "pdt_1").await.0, 503);
+    assert_eq!(create("K5".into(), "pdt_unknown").await, (404, None));
+    let keys: Vec<String> = dodo.dump()["state"]["license_keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(keys, ["K1", "K2", "K4"]);
+    // The products and customers answer; restore ends the faults.
+    let product = format!("{}/products/pdt_1", dodo.uri());
+    assert_eq!(get_status(product, &dodo.api_key()).await, 200);
+    let missing = format!("{}/customers/cus_2", dodo.uri());
+    assert_eq!(get_status(missing, &dodo.api_key()).await, 404);
+    dodo.restore();
+    assert_eq!(create("K6".into(), "pdt_1").await, (201, None));
+}

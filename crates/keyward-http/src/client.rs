@@ -278,6 +278,7 @@ impl HttpClient {
                     return Err(self.tag(&request, error, attempts));
                 }
                 Ok(Ok((status, headers, body))) => {
+                    crate::answer_date::note(&headers);
                     // The clock is read only for a delay given as an HTTP date.
                     let retry_after = retry_after_with(&headers, || options.clock.now());
                     let attempt = Attempt::Status {

@@ -12,6 +12,8 @@
 //!   certificates;
 //! - errors that keep status, request id, retry delay and a redacted body, and say whether a
 //!   request may have been applied;
+//! - the provider's clock: the `Date` of the answers of an observed call
+//!   ([`observe_answer_date`]);
 //! - a tracing span per request (provider, operation, attempts, status, latency), never bodies or
 //!   secrets.
 //!
@@ -44,6 +46,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod answer_date;
 mod attempt;
 mod base_url;
 mod client;
@@ -57,6 +60,7 @@ mod retry;
 mod scaffold;
 mod turns;
 
+pub use answer_date::{answer_date, observe_answer_date};
 pub use client::{ClientIdentity, HttpClient, ProviderErrorParser};
 /// The redaction path every crate shares (it lives in `keyward-core`).
 pub use keyward_core::{

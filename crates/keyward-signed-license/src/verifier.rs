@@ -14,7 +14,7 @@ use crate::keys::KeySet;
 use crate::offline::{self, OfflineCheck};
 use crate::payload::{Payload, Verified};
 use crate::replay::{self, MemoryStateStore, Seen, StateStore, Watermark};
-use crate::verify::{KeyScope, Policy, verify};
+use crate::verify::{KeyScope, Policy, authenticate, verify};
 
 /// One call's context: its name, whether it is about a license's state, and what it sent.
 #[derive(Debug, Clone, Copy)]
@@ -184,6 +184,19 @@ impl Verifier {
                     .map_err(VerifyError::StateStore)?;
             }
         }
+        Ok(verified)
+    }
+
+    /// Verifies a kept envelope's signature (with the policy's key scope) and the echoes of
+    /// `expected`, and reads its payload, judging no age: for a caller that judges the signed time
+    /// itself (the guard's lease ends a grace period after it).
+    pub fn check_kept(
+        &self,
+        body: &[u8],
+        expected: &Expected<'_>,
+    ) -> Result<Verified<Payload>, VerifyError> {
+        let verified = authenticate(body, &self.keys, self.policy.key_scope)?;
+        check_echoes(verified.value(), expected)?;
         Ok(verified)
     }
 

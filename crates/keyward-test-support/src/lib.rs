@@ -8,6 +8,9 @@
 //! dropping the [`Server`] stops it. Errors binding or reading the socket are returned, never
 //! panicked on.
 //!
+//! [`RedisServer`] runs a real `redis-server` on a free loopback port for the tests of the Redis
+//! delivery store, and stops it (or kills it mid-run, and starts it again) as the test says.
+//!
 //! ```no_run
 //! # async fn test() -> std::io::Result<()> {
 //! use keyward_test_support::{Fault, answer, serve};
@@ -23,6 +26,7 @@
 mod answer;
 mod counters;
 mod fault;
+mod redis;
 mod request;
 mod route;
 mod server;
@@ -32,6 +36,7 @@ use std::io;
 pub use answer::{answer, chunked, compose};
 pub use counters::Counters;
 pub use fault::Fault;
+pub use redis::RedisServer;
 pub use request::{read_request, read_request_with_body};
 pub use route::Route;
 pub use server::{Loopback, Server};

@@ -113,16 +113,18 @@ pub mod mapping {
 
 pub use keyward_core::{
     ActivateRequest, ActivationOutcome, ApiKey, Capabilities, Clock, CreateRequest, Customer,
-    DeactivateRequest, ErrorKind, FixedClock, Instance, InstancesRequest, InvalidReason,
+    DeactivateRequest, ErrorKind, FixedClock, Instance, InstancesRequest, InvalidReason, Lease,
     LicenseAdmin, LicenseError, LicenseKey, LicenseProvider, LicenseStatus, ListRequest, Page,
     PageToken, Patch, ProductRef, Provider, PurchaseRefs, SecretLicenseKey, SystemClock,
     UpdateRequest, ValidateRequest, ValidationOutcome,
 };
 
-/// The README's examples, compiled as doctests (they use every provider, the guard and the
-/// blocking API).
+/// The README's examples, compiled as doctests (they use every provider, the guard, the
+/// blocking API, the axum route and the Redis store).
 #[cfg(all(
     doctest,
+    feature = "axum",
+    feature = "redis",
     feature = "dodo",
     feature = "lemonsqueezy",
     feature = "devpayr",

@@ -3,12 +3,16 @@
 //! no panic on any input.
 #![cfg(all(feature = "dodo", feature = "lemonsqueezy"))]
 
+#[path = "events/deliveries.rs"]
+mod deliveries;
 #[path = "events/dodo.rs"]
 mod dodo_events;
 #[path = "events/hostile.rs"]
 mod hostile;
 #[path = "events/lemonsqueezy.rs"]
 mod lemonsqueezy_events;
+#[path = "events/receive.rs"]
+mod receive;
 
 use std::sync::Arc;
 

@@ -11,6 +11,8 @@
 
 #[path = "guard/background.rs"]
 mod background;
+#[path = "guard/clock.rs"]
+mod clock;
 #[path = "guard/emulators.rs"]
 mod emulators;
 #[path = "guard/faults.rs"]

@@ -186,10 +186,7 @@ async fn invalid_keys_answer_with_the_right_reason() {
         ("BLOCKED-KEY-0001", InvalidReason::Disabled),
         ("EXPIRED-KEY-0001", InvalidReason::Expired),
         ("UNKNOWN-KEY-00001", InvalidReason::NotFound),
-        (
-            "UNASSIGNED-KEY-01",
-            InvalidReason::Other("This license key is not assigned".into()),
-        ),
+        ("UNASSIGNED-KEY-01", InvalidReason::Revoked),
     ] {
         let outcome = provider
             .validate(ValidateRequest::new(key).instance_name("example.com"))

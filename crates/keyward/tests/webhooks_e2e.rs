@@ -11,7 +11,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use keyward::events::{DodoEvents, EventKind, EventRejection, LemonSqueezyEvents, LicenseEvent};
+use keyward::events::{
+    DodoEvents, EventKind, EventRejection, LemonSqueezyEvents, LicenseEvent, Webhooks,
+};
 use keyward::{FixedClock, LicenseStatus, Provider};
 use keyward_core::SecretLicenseKey;
 use keyward_dodo::DeliverLicenseKey;
@@ -112,23 +114,30 @@ fn handler(verify: Verify, fail_first: usize) -> Arc<Handler> {
 }
 
 fn dodo_handler(secret: &str, now: DateTime<Utc>, fail_first: usize) -> Arc<Handler> {
-    let events = DodoEvents::new(secret)
-        .unwrap()
-        .with_clock(Arc::new(FixedClock::new(now)));
-    let verify: Verify = Box::new(move |headers, body| {
+    let events = DodoEvents::builder(secret)
+        .clock(Arc::new(FixedClock::new(now)))
+        .build()
+        .unwrap();
+    handler(verify_and_acknowledge(events), fail_first)
+}
+
+/// Verifies, and acknowledges what the handler keeps.
+fn verify_and_acknowledge<W: Webhooks + Clone + 'static>(events: W) -> Verify {
+    Box::new(move |headers, body| {
         let events = events.clone();
-        Box::pin(async move { events.verify(&headers, &body).await })
-    });
-    handler(verify, fail_first)
+        Box::pin(async move {
+            let outcome = events.verify(&headers, &body).await;
+            if let Ok(event) = &outcome {
+                events.acknowledge(event).await.unwrap();
+            }
+            outcome
+        })
+    })
 }
 
 fn lemon_handler(secret: &str, fail_first: usize) -> Arc<Handler> {
     let events = LemonSqueezyEvents::new(secret).unwrap();
-    let verify: Verify = Box::new(move |headers, body| {
-        let events = events.clone();
-        Box::pin(async move { events.verify(&headers, &body).await })
-    });
-    handler(verify, fail_first)
+    handler(verify_and_acknowledge(events), fail_first)
 }
 
 fn target(url: String, secret: &str) -> WebhookTarget {
@@ -294,7 +303,7 @@ async fn lemonsqueezy_key_events_reach_the_handler_as_license_events_after_a_ret
         [
             (EventKind::Created, "license_key_created"),
             (EventKind::Updated, "license_key_updated"),
-            (EventKind::Updated, "license_key_updated"),
+            (EventKind::Suspended, "license_key_updated"),
         ]
     );
     for event in &events {

@@ -8,15 +8,16 @@
 //! | `GET /_emulator/dump` | every emulator's state (test keys included) |
 //! | `POST /_emulator/clock` | `{"now": "<RFC 3339>"}`, `{"advance_seconds": n}` or `{"system": true}` |
 //! | `POST /_emulator/outage` | `{"mode": "refuse" \| "hang" \| "status" \| "rate-limit", "status": 503, "retry_after": 30}` |
+//! | `POST /_emulator/fault` | `{"method": "POST", "path": "/license_keys", "every": 100, "status": 503, "retry_after": 1, "after_applying": true}` |
 //! | `POST /_emulator/latency` | `{"ms": 250}` |
-//! | `POST /_emulator/restore` | ends outages and latency |
+//! | `POST /_emulator/restore` | ends outages, faults and latency |
 //! | `POST /_emulator/reset` | back to the seed |
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use keyward_emulator::{Emulator, Outage, Provider};
+use keyward_emulator::{Emulator, Fault, Outage, Provider};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use wiremock::{Request, Respond, ResponseTemplate};
@@ -33,6 +34,8 @@ pub(crate) trait Knobs: Send + Sync {
     fn use_system_clock(&self);
     /// Starts an outage.
     fn outage(&self, outage: Outage);
+    /// Adds a fault.
+    fn add_fault(&self, fault: Fault);
     /// Delays every answer.
     fn set_latency(&self, latency: Duration);
     /// Ends outages and latency.
@@ -61,6 +64,9 @@ where
     }
     fn outage(&self, outage: Outage) {
         Emulator::outage(self, outage);
+    }
+    fn add_fault(&self, fault: Fault) {
+        Emulator::add_fault(self, fault);
     }
     fn set_latency(&self, latency: Duration) {
         Emulator::set_latency(self, latency);
@@ -103,6 +109,18 @@ struct OutageBody {
     mode: Mode,
     status: Option<u16>,
     retry_after: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FaultBody {
+    method: String,
+    path: String,
+    every: u64,
+    status: u16,
+    retry_after: Option<u64>,
+    #[serde(default)]
+    after_applying: bool,
 }
 
 #[derive(Deserialize)]
@@ -235,6 +253,18 @@ impl Control {
                 targets.iter().for_each(|(_, e)| e.outage(outage));
                 Ok(done(&targets))
             }
+            Some("fault") => {
+                let f: FaultBody = body(request)?;
+                let mut fault = Fault::every(f.every, &f.method, &f.path, f.status);
+                if let Some(secs) = f.retry_after {
+                    fault = fault.retry_after(secs);
+                }
+                if f.after_applying {
+                    fault = fault.after_applying();
+                }
+                targets.iter().for_each(|(_, e)| e.add_fault(fault.clone()));
+                Ok(done(&targets))
+            }
             Some("latency") => {
                 let l: Latency = body(request)?;
                 let latency = Duration::from_millis(l.ms);
@@ -251,7 +281,7 @@ impl Control {
             }
             _ => Err(error(
                 404,
-                "no such control endpoint: dump, clock, outage, latency, restore, reset",
+                "no such control endpoint: dump, clock, outage, fault, latency, restore, reset",
             )),
         }
     }

@@ -13,14 +13,14 @@
 //! `customers` (by the source's customer id), else `default_customer`. Unknown fields are errors,
 //! so a misspelt name is never silently ignored.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use keyward_core::{LicenseError, LicenseKey};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The parsed mapping file.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Mapping {
     /// Source product id → target product id.
@@ -65,6 +65,26 @@ impl Mapping {
         Ok(mapping)
     }
 
+    /// A digest of what the mapping says (SHA-256 of its canonical JSON, the first 16 bytes in
+    /// hex): the same mapping gives the same digest whatever its layout or key order.
+    pub(crate) fn digest(&self) -> String {
+        let canonical = serde_json::to_vec(self).unwrap_or_default();
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &canonical);
+        hex::encode(digest.as_ref().get(..16).unwrap_or_default())
+    }
+
+    /// The target products and customers the mapping names, each once.
+    pub(crate) fn references(&self) -> (BTreeSet<&str>, BTreeSet<&str>) {
+        let products = self.products.values().map(String::as_str).collect();
+        let customers = self
+            .customers
+            .values()
+            .chain(&self.default_customer)
+            .map(String::as_str)
+            .collect();
+        (products, customers)
+    }
+
     /// The target product for `license`, if its product is mapped.
     pub(crate) fn product(&self, license: &LicenseKey) -> Option<&str> {
         let source = license.product.id.as_deref()?;
@@ -102,6 +122,22 @@ mod tests {
         assert_eq!(m.customer(&l), Some("cus_any"));
         l.customer.id = Some("7".into());
         assert_eq!(m.customer(&l), Some("cus_7"));
+        let (products, customers) = m.references();
+        assert_eq!(products.into_iter().collect::<Vec<_>>(), ["pdt_a"]);
+        assert_eq!(
+            customers.into_iter().collect::<Vec<_>>(),
+            ["cus_7", "cus_any"]
+        );
+    }
+
+    #[test]
+    fn the_digest_follows_the_meaning_not_the_layout() {
+        let a = Mapping::parse(r#"{"products": {"1": "a", "2": "b"}}"#).unwrap();
+        let b = Mapping::parse("{\n \"products\": {\"2\": \"b\",\n \"1\": \"a\"}}").unwrap();
+        let c = Mapping::parse(r#"{"products": {"1": "a", "2": "c"}}"#).unwrap();
+        assert_eq!(a.digest(), b.digest());
+        assert_ne!(a.digest(), c.digest());
+        assert_eq!(a.digest().len(), 32);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod emulate;
+pub(crate) mod migrate;
 
 use std::io::Write;
 use std::process::{Child, Command, Output, Stdio};

@@ -22,6 +22,7 @@ macro_rules! paging_methods {
 }
 
 mod activation;
+mod catalogue;
 mod entitlement;
 mod enums;
 mod grant;
@@ -32,6 +33,7 @@ mod list;
 mod requests;
 
 pub use activation::{Activation, ActivationCustomer, ActivationProduct, Validation};
+pub use catalogue::{Customer, Product};
 pub use entitlement::{
     Entitlement, FulfillmentMode, IntegrationType, LicenseKeyConfig, TimeInterval,
 };

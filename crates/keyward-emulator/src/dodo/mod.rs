@@ -39,6 +39,7 @@ use wiremock::{Request, ResponseTemplate};
 use crate::SeedError;
 use crate::shell::{Clock, Emulator, Keyed, Outbox, Provider};
 pub use seed::{EntitlementSeed, GrantSeed, LicenseSeed};
+use state::CustomerRecord;
 pub use state::State;
 
 /// The bearer token a started Dodo emulator accepts on admin routes.
@@ -106,6 +107,31 @@ impl Emulator<State> {
         emulator.set_api_key(api_key);
         emulator.mark_seed();
         emulator
+    }
+
+    /// Adds a product `id` (e.g. `pdt_…`), answered by `GET /products/{id}`.
+    pub fn add_product(&self, id: &str, name: &str) {
+        self.write(|state| {
+            state.products.insert(id.to_owned(), Some(name.to_owned()));
+        });
+    }
+
+    /// Adds a customer `id` (e.g. `cus_…`), answered by `GET /customers/{id}`.
+    pub fn add_customer(&self, id: &str, email: &str, name: &str) {
+        self.write(|state| {
+            let record = CustomerRecord {
+                email: email.to_owned(),
+                name: name.to_owned(),
+            };
+            state.customers.insert(id.to_owned(), record);
+        });
+    }
+
+    /// With `on`, `POST /license_keys` refuses (404) a product or customer the emulator does not
+    /// hold (seeded keys' ones, or [`add_product`](Self::add_product) /
+    /// [`add_customer`](Self::add_customer)), as the real API does; off by default.
+    pub fn require_known_references(&self, on: bool) {
+        self.write(|state| state.strict_references = on);
     }
 
     /// Adds a license key and returns its id (`lic_…`). Adding a key string that exists already

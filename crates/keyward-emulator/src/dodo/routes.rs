@@ -47,6 +47,8 @@ pub(crate) fn respond(state: &mut State, request: &Request) -> ResponseTemplate 
             | ["license_keys", _]
             | ["license_key_instances"]
             | ["license_key_instances", _]
+            | ["products", _]
+            | ["customers", _]
     ) || entitlements::handles(&parts);
     if !known {
         return not_found();
@@ -67,6 +69,14 @@ pub(crate) fn respond(state: &mut State, request: &Request) -> ResponseTemplate 
         ("GET", ["license_keys", id]) => match state.key_by_id(id) {
             Some(key) => json_response(200, state.key_json(key)),
             None => error((404, "NOT_FOUND", "License key not found".to_owned())),
+        },
+        ("GET", ["products", id]) => match state.products.get(*id) {
+            Some(name) => json_response(200, state.product_json(id, name.as_deref())),
+            None => error((404, "NOT_FOUND", "Product not found".to_owned())),
+        },
+        ("GET", ["customers", id]) => match state.customers.get(*id) {
+            Some(customer) => json_response(200, state.customer_json(id, customer)),
+            None => error((404, "NOT_FOUND", "Customer not found".to_owned())),
         },
         ("PATCH", ["license_keys", id]) => answer(state.update_key(id, &json_body(request)), 200),
         ("GET", ["license_key_instances"]) => list_instances(state, request),
@@ -188,22 +198,23 @@ fn list_keys(state: &State, request: &Request) -> ResponseTemplate {
     };
     let bound = |name: &str| params.get(name).and_then(|v| parse_time(&json!(v)));
     let (gte, lte) = (bound("created_at_gte"), bound("created_at_lte"));
-    let matching: Vec<Value> = state
+    let (customer, product) = (params.get("customer_id"), params.get("product_id"));
+    let (status, source) = (params.get("status"), params.get("source"));
+    // Only the asked page is rendered: a list of tens of thousands is walked page by page.
+    let items: Vec<Value> = state
         .keys
         .iter()
-        .filter(|k| {
-            params
-                .get("customer_id")
-                .is_none_or(|c| *c == k.customer_id)
-        })
-        .filter(|k| params.get("product_id").is_none_or(|p| *p == k.product_id))
-        .filter(|k| params.get("status").is_none_or(|s| s == state.status(k)))
-        .filter(|k| params.get("source").is_none_or(|s| *s == k.source))
+        .filter(|k| customer.is_none_or(|c| *c == k.customer_id))
+        .filter(|k| product.is_none_or(|p| *p == k.product_id))
+        .filter(|k| status.is_none_or(|s| s == state.status(k)))
+        .filter(|k| source.is_none_or(|s| *s == k.source))
         .filter(|k| gte.is_none_or(|t| k.created_at >= t))
         .filter(|k| lte.is_none_or(|t| k.created_at <= t))
+        .skip(size.saturating_mul(number))
+        .take(size)
         .map(|k| state.key_json(k))
         .collect();
-    json_response(200, json!({"items": page(matching, size, number)}))
+    json_response(200, json!({"items": items}))
 }
 
 fn list_instances(state: &State, request: &Request) -> ResponseTemplate {

@@ -265,7 +265,7 @@ pub(crate) fn insert(state: &mut State, seed: LicenseSeed) -> String {
         payment_id: None,
         subscription_id: seed.subscription_id,
     };
-    state.keys.push(record);
+    state.push_key(record);
     state.emit_key_created(&id);
     id
 }
@@ -301,7 +301,7 @@ pub(crate) fn seed_json(
             .iter()
             .all(|k| k.key != record.key && k.id != record.id)
         {
-            state.keys.push(record);
+            state.push_key(record);
             added.0 += 1;
         }
     }

@@ -68,9 +68,14 @@ pub struct State {
     pub(crate) business_id: String,
     pub(crate) clock: Clock,
     pub(crate) keys: Vec<KeyRecord>,
+    /// Where each key string is in `keys` (a migration creates tens of thousands).
+    key_index: HashMap<String, usize>,
     pub(crate) instances: Vec<InstanceRecord>,
     pub(crate) customers: HashMap<String, CustomerRecord>,
     pub(crate) products: HashMap<String, Option<String>>,
+    /// Whether a create must name a product and a customer in `products` and `customers`, as
+    /// the real API's references must exist (off by default: tests create for any id).
+    pub(crate) strict_references: bool,
     pub(crate) entitlements: Vec<EntitlementRecord>,
     pub(crate) grants: Vec<GrantRecord>,
     /// Webhooks queued by the last change.
@@ -93,9 +98,11 @@ impl State {
             business_id: "bus_emulator".to_owned(),
             clock: Clock::default(),
             keys: Vec::new(),
+            key_index: HashMap::new(),
             instances: Vec::new(),
             customers: HashMap::new(),
             products: HashMap::new(),
+            strict_references: false,
             entitlements: Vec::new(),
             grants: Vec::new(),
             outbox: Outbox::default(),
@@ -154,8 +161,38 @@ impl State {
         })
     }
 
+    /// `GET /products/{id}`: the fields a reader of a one-time product needs.
+    pub(crate) fn product_json(&self, id: &str, name: Option<&str>) -> Value {
+        json!({
+            "product_id": id,
+            "business_id": self.business_id,
+            "name": name,
+            "is_recurring": false,
+            "license_key_enabled": true,
+            "created_at": timestamp(&self.now()),
+            "updated_at": timestamp(&self.now()),
+        })
+    }
+
+    /// `GET /customers/{id}`.
+    pub(crate) fn customer_json(&self, id: &str, customer: &CustomerRecord) -> Value {
+        json!({
+            "customer_id": id,
+            "business_id": self.business_id,
+            "email": customer.email,
+            "name": customer.name,
+            "created_at": timestamp(&self.now()),
+        })
+    }
+
     fn key_by_string(&self, key: &str) -> Option<&KeyRecord> {
-        self.keys.iter().find(|k| k.key == key)
+        self.key_index.get(key).and_then(|i| self.keys.get(*i))
+    }
+
+    /// Stores `record` (its key string must be new: see [`insert_key`](Self::insert_key)).
+    pub(crate) fn push_key(&mut self, record: KeyRecord) {
+        self.key_index.insert(record.key.clone(), self.keys.len());
+        self.keys.push(record);
     }
 
     pub(crate) fn key_by_id(&self, id: &str) -> Option<&KeyRecord> {
@@ -259,9 +296,17 @@ impl State {
                 "License key already exists",
             ));
         }
+        if self.strict_references {
+            if !self.products.contains_key(&record.product_id) {
+                return Err(fail(404, "NOT_FOUND", "Product not found"));
+            }
+            if !self.customers.contains_key(&record.customer_id) {
+                return Err(fail(404, "NOT_FOUND", "Customer not found"));
+            }
+        }
         let body = self.key_json(&record);
         let id = record.id.clone();
-        self.keys.push(record);
+        self.push_key(record);
         self.emit_key_created(&id);
         Ok(body)
     }

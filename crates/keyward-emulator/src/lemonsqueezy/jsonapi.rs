@@ -145,11 +145,14 @@ fn paging(query: &HashMap<String, String>) -> Result<(usize, usize), Box<Respons
     Ok((read("page[number]", 1)?, read("page[size]", 10)?.min(100)))
 }
 
-fn list(
+/// One page of `items`, each rendered by `render` (only the page's: a list of tens of thousands
+/// is walked page by page).
+fn list<T>(
     state: &State,
     path: &str,
     filters: Vec<(String, String)>,
-    items: Vec<Value>,
+    items: Vec<T>,
+    render: impl Fn(T) -> Value,
     query: &HashMap<String, String>,
 ) -> ResponseTemplate {
     let (number, size) = match paging(query) {
@@ -159,7 +162,12 @@ fn list(
     let total = items.len();
     let last = total.div_ceil(size).max(1);
     let start = (number - 1).saturating_mul(size);
-    let data: Vec<Value> = items.into_iter().skip(start).take(size).collect();
+    let data: Vec<Value> = items
+        .into_iter()
+        .skip(start)
+        .take(size)
+        .map(render)
+        .collect();
     let (from, to) = if data.is_empty() {
         (Value::Null, Value::Null)
     } else {
@@ -212,7 +220,8 @@ pub(crate) fn list_keys(state: &State, request: &Request) -> ResponseTemplate {
             "status",
         ],
     );
-    let mut keys: Vec<_> = state
+    // `keys` is in id order (see `seed::insert_key`).
+    let keys: Vec<_> = state
         .keys
         .iter()
         .filter(|k| {
@@ -226,9 +235,8 @@ pub(crate) fn list_keys(state: &State, request: &Request) -> ResponseTemplate {
             })
         })
         .collect();
-    keys.sort_by_key(|k| k.id);
-    let items = keys.into_iter().map(|k| state.key_resource(k)).collect();
-    list(state, "license-keys", filters, items, &query)
+    let render = |k| state.key_resource(k);
+    list(state, "license-keys", filters, keys, render, &query)
 }
 
 pub(crate) fn list_instances(state: &State, request: &Request) -> ResponseTemplate {
@@ -244,11 +252,15 @@ pub(crate) fn list_instances(state: &State, request: &Request) -> ResponseTempla
         })
         .collect();
     instances.sort_by_key(|i| i.id);
-    let items = instances
-        .into_iter()
-        .map(|i| state.instance_resource(i))
-        .collect();
-    list(state, "license-key-instances", filters, items, &query)
+    let render = |i| state.instance_resource(i);
+    list(
+        state,
+        "license-key-instances",
+        filters,
+        instances,
+        render,
+        &query,
+    )
 }
 
 fn unprocessable(detail: &str, attribute: &str) -> ResponseTemplate {

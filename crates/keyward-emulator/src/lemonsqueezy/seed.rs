@@ -124,13 +124,18 @@ pub(crate) fn insert_key(state: &mut State, seed: LicenseSeed) -> u64 {
     if !seed.stamped.1 {
         record.updated_at = record.created_at;
     }
-    record.id = seed.id.unwrap_or_else(|| {
-        let highest = state.keys.iter().map(|k| k.id).max().unwrap_or(0);
-        highest.saturating_add(1)
-    });
+    record.id = seed
+        .id
+        .unwrap_or_else(|| state.highest_key_id.saturating_add(1));
     let id = record.id;
-    state.keys.retain(|k| k.id != id);
-    state.keys.push(record);
+    // Only a given id can be one held already (a fresh one is past the highest).
+    if seed.id.is_some() {
+        state.keys.retain(|k| k.id != id);
+    }
+    state.highest_key_id = state.highest_key_id.max(id);
+    // Kept in id order, the order lists give.
+    let at = state.keys.partition_point(|k| k.id < id);
+    state.keys.insert(at, record);
     id
 }
 

@@ -66,6 +66,8 @@ pub struct InstanceRecord {
 #[derive(Debug, Default, Clone)]
 pub struct State {
     pub(crate) keys: Vec<KeyRecord>,
+    /// The highest key id given so far: the next key gets the one after it.
+    pub(crate) highest_key_id: u64,
     pub(crate) instances: Vec<InstanceRecord>,
     pub(crate) next_instance_id: u64,
     pub(crate) api_key: String,
@@ -121,7 +123,9 @@ impl State {
     }
 
     pub(crate) fn key_by_id(&self, id: u64) -> Option<&KeyRecord> {
-        self.keys.iter().find(|k| k.id == id)
+        // `keys` is in id order (see `seed::insert_key`).
+        let at = self.keys.binary_search_by_key(&id, |k| k.id).ok()?;
+        self.keys.get(at)
     }
 
     /// The License API's `license_key` object.

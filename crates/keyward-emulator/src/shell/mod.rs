@@ -36,7 +36,7 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 pub use clock::Clock;
 pub use error::SeedError;
 use front::{Front, Mode};
-pub use outage::Outage;
+pub use outage::{Fault, Outage};
 use webhooks::Hooks;
 pub(crate) use webhooks::hmac_sha256;
 pub use webhooks::{
@@ -87,11 +87,29 @@ struct Core<P> {
     state: P,
     seed: P,
     outage: Option<Outage>,
+    /// The faults in force, each with how many matching requests it has seen.
+    faults: Vec<(Fault, u64)>,
     latency: Duration,
     hooks: Hooks,
 }
 
 impl<P: Provider> Core<P> {
+    /// The fault `request` meets, if one strikes it. Every fault counts the requests it
+    /// matches; when several strike the same one, the first added answers.
+    fn strike(&mut self, request: &Request) -> Option<Fault> {
+        let (method, path) = (request.method.as_str(), request.url.path());
+        let mut struck = None;
+        for (fault, seen) in &mut self.faults {
+            if fault.matches(method, path) {
+                *seen += 1;
+                if struck.is_none() && fault.strikes(*seen) {
+                    struck = Some(fault.clone());
+                }
+            }
+        }
+        struck
+    }
+
     /// Hands the webhooks the last change queued to the delivery thread.
     fn flush(&mut self) {
         let Some(outbox) = self.state.outbox() else {
@@ -126,9 +144,20 @@ impl<P: Provider> Respond for Responder<P> {
                 retry_after_secs,
             }) => outage::answer(status, retry_after_secs),
             _ => {
-                let answer = core.state.respond(request);
-                core.flush();
-                answer
+                let fault = core.strike(request);
+                match fault {
+                    Some(fault) if !fault.after_applying => {
+                        outage::answer(fault.status, fault.retry_after_secs)
+                    }
+                    _ => {
+                        let answer = core.state.respond(request);
+                        core.flush();
+                        match fault {
+                            Some(fault) => outage::answer(fault.status, fault.retry_after_secs),
+                            None => answer,
+                        }
+                    }
+                }
             }
         };
         if core.latency.is_zero() {
@@ -175,6 +204,7 @@ impl<P: Provider> Emulator<P> {
             seed: state.clone(),
             state,
             outage: None,
+            faults: Vec::new(),
             latency: Duration::ZERO,
             hooks: Hooks::default(),
         }));
@@ -240,15 +270,23 @@ impl<P: Provider> Emulator<P> {
         self.front.set(mode);
     }
 
+    /// Adds a [`Fault`]: some requests fail, the rest are answered from the state, until
+    /// [`restore`](Self::restore). Each fault counts the requests it matches; when several
+    /// strike the same request, the first added answers.
+    pub fn add_fault(&self, fault: Fault) {
+        lock(&self.core).faults.push((fault, 0));
+    }
+
     /// Delays every answer by `latency` (zero: none).
     pub fn set_latency(&self, latency: Duration) {
         lock(&self.core).latency = latency;
     }
 
-    /// Ends any outage and added latency: the emulator answers from its state again.
+    /// Ends any outage, fault and added latency: the emulator answers from its state again.
     pub fn restore(&self) {
         let mut core = lock(&self.core);
         core.outage = None;
+        core.faults.clear();
         core.latency = Duration::ZERO;
         drop(core);
         self.front.set(Mode::Up);

@@ -148,6 +148,14 @@ macro_rules! app_side_of_admin {
             {
                 self.provider.deactivate(request)
             }
+
+            fn verify_lease(
+                &self,
+                key: &keyward_core::SecretLicenseKey,
+                proof: &str,
+            ) -> Result<keyward_core::Lease, LicenseError> {
+                self.provider.verify_lease(key, proof)
+            }
         }
     };
 }

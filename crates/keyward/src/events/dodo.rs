@@ -3,22 +3,29 @@
 use std::fmt;
 use std::sync::Arc;
 
+use async_trait::async_trait;
 use chrono::Duration;
 use keyward_core::{Clock, LicenseError, Provider, RawJson};
 use keyward_dodo::webhooks::{Rejection, WebhookEvent, WebhookHeaders, WebhookVerifier};
 
-use super::{EventKind, EventRejection, LicenseEvent, MemorySeenStore, SeenStore, first_delivery};
+use super::deliveries::Deliveries;
+use super::{DeliveryStore, EventRejection, LicenseEvent, Webhooks, kinds};
 use crate::adapters::dodo::mapping;
 
-/// Turns Dodo webhook deliveries into [`LicenseEvent`]s. `Debug` never shows the secret.
+/// Turns Dodo webhook deliveries into reserved [`LicenseEvent`]s (see [`Webhooks`]). `Debug`
+/// never shows the secret.
 ///
 /// ```
-/// use keyward::events::{DodoEvents, EventRejection};
+/// use keyward::events::{DodoEvents, Webhooks};
 ///
 /// # async fn handle(headers: &http::HeaderMap, body: &[u8]) -> Result<u16, keyward_core::LicenseError> {
 /// let events = DodoEvents::new("whsec_ZG9kby1maXh0dXJlLXNlY3JldC0wMTIzNDU2Nzg5YWI=")?;
 /// Ok(match events.verify(headers, body).await {
-///     Ok(event) => { /* update your license state from event.kind and event.license */ 200 }
+///     Ok(event) => {
+///         /* apply event.kind and event.license to your license state, then: */
+///         events.acknowledge(&event).await?;
+///         200
+///     }
 ///     Err(rejection) => rejection.http_status(),
 /// })
 /// # }
@@ -26,7 +33,7 @@ use crate::adapters::dodo::mapping;
 #[derive(Clone)]
 pub struct DodoEvents {
     verifier: WebhookVerifier,
-    store: Arc<dyn SeenStore>,
+    deliveries: Deliveries,
     test_mode: Option<bool>,
 }
 
@@ -34,73 +41,148 @@ impl fmt::Debug for DodoEvents {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DodoEvents")
             .field("verifier", &self.verifier)
+            .field("deliveries", &self.deliveries)
             .field("test_mode", &self.test_mode)
+            .finish()
+    }
+}
+
+/// Configures [`DodoEvents`]; [`build`](Self::build) checks it all at once.
+pub struct DodoEventsBuilder {
+    verifier: Result<WebhookVerifier, LicenseError>,
+    tolerance: Duration,
+    deliveries: Deliveries,
+    test_mode: Option<bool>,
+}
+
+impl fmt::Debug for DodoEventsBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DodoEventsBuilder")
+            .field("tolerance", &self.tolerance)
+            .field("deliveries", &self.deliveries)
             .finish_non_exhaustive()
     }
 }
 
 impl DodoEvents {
-    /// For a `whsec_…` secret, with the system clock, a 5-minute tolerance and an in-memory
-    /// seen-store. A secret that is not base64 is a config error.
+    /// For a `whsec_…` secret, with the defaults of [`builder`](Self::builder). A secret that
+    /// is not base64 is a config error.
     pub fn new(secret: &str) -> Result<Self, LicenseError> {
-        Ok(Self {
-            verifier: WebhookVerifier::new(secret)?,
-            store: Arc::new(MemorySeenStore::default()),
+        Self::builder(secret).build()
+    }
+
+    /// Starts a configuration for a `whsec_…` secret: the system clock, a 5-minute timestamp
+    /// tolerance, an in-memory delivery store and a 60-second lease.
+    pub fn builder(secret: &str) -> DodoEventsBuilder {
+        DodoEventsBuilder {
+            verifier: WebhookVerifier::new(secret),
+            tolerance: DEFAULT_TOLERANCE,
+            deliveries: Deliveries::default(),
             test_mode: None,
-        })
+        }
     }
+}
 
-    /// Judges timestamps and replays with this clock.
+/// Dodo's (Standard Webhooks') timestamp tolerance.
+const DEFAULT_TOLERANCE: Duration = Duration::minutes(5);
+
+impl DodoEventsBuilder {
+    /// Judges timestamps, leases and replays with this clock.
     #[must_use]
-    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.verifier = self.verifier.with_clock(clock);
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.deliveries.clock = clock;
         self
     }
 
-    /// Changes the timestamp tolerance (default 5 minutes).
+    /// How far a signed timestamp may be from now (default 5 minutes). The delivery store must
+    /// remember deliveries for at least twice as long, or `build` fails: a delivery signed up to
+    /// `tolerance` in the future is still fresh `2 × tolerance` after it was first seen.
     #[must_use]
-    pub fn with_tolerance(mut self, tolerance: Duration) -> Self {
-        self.verifier = self.verifier.with_tolerance(tolerance);
+    pub fn tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = tolerance;
         self
     }
 
-    /// Remembers deliveries in this store (share one between processes).
+    /// Reserves and remembers deliveries in this store (share one between replicas).
     #[must_use]
-    pub fn with_seen_store(mut self, store: Arc<dyn SeenStore>) -> Self {
-        self.store = store;
+    pub fn store(mut self, store: Arc<dyn DeliveryStore>) -> Self {
+        self.deliveries.store = store;
+        self
+    }
+
+    /// How long a reservation holds before the provider's retry may take it over (default 60
+    /// seconds): longer than your handler takes.
+    #[must_use]
+    pub fn lease(mut self, lease: Duration) -> Self {
+        self.deliveries.lease = lease;
         self
     }
 
     /// Marks the licenses of these events as test mode or not (Dodo's events do not say; the
     /// secret belongs to one mode).
     #[must_use]
-    pub fn with_test_mode(mut self, test_mode: bool) -> Self {
+    pub fn test_mode(mut self, test_mode: bool) -> Self {
         self.test_mode = Some(test_mode);
         self
     }
 
-    /// Forgets a delivery this verifier returned, so the provider's retry of it is accepted:
-    /// call it when handling the event failed and you answer an error.
-    pub async fn release(&self, event: &LicenseEvent) -> Result<(), LicenseError> {
-        self.store.forget(&event.delivery_id).await
+    /// The receiver, or a config error: a secret that is not base64, a tolerance that is not
+    /// positive, a lease that is not positive, or a store that forgets deliveries sooner than
+    /// twice the tolerance (replays would pass).
+    pub fn build(self) -> Result<DodoEvents, LicenseError> {
+        let verifier = self.verifier?;
+        if self.tolerance <= Duration::zero() {
+            return Err(LicenseError::config(
+                "the timestamp tolerance must be positive",
+            ));
+        }
+        self.deliveries.check()?;
+        let retention = self.deliveries.store.retention();
+        if retention < self.tolerance * 2 {
+            return Err(LicenseError::config(format!(
+                "the delivery store remembers deliveries for {}s, less than twice the {}s \
+                 timestamp tolerance: replays of fresh deliveries would pass",
+                retention.num_seconds(),
+                self.tolerance.num_seconds()
+            )));
+        }
+        Ok(DodoEvents {
+            verifier: verifier
+                .with_clock(Arc::clone(&self.deliveries.clock))
+                .with_tolerance(self.tolerance),
+            deliveries: self.deliveries,
+            test_mode: self.test_mode,
+        })
     }
+}
 
-    /// Verifies a delivery (the headers and the exact body bytes received) and turns it into a
-    /// [`LicenseEvent`]; every refusal is its own [`EventRejection`].
-    pub async fn verify(
+#[async_trait]
+impl Webhooks for DodoEvents {
+    async fn verify(
         &self,
         headers: &http::HeaderMap,
         body: &[u8],
     ) -> Result<LicenseEvent, EventRejection> {
         let headers = WebhookHeaders::read(headers).map_err(rejection)?;
-        let now = self.verifier.clock().now();
+        let now = self.deliveries.clock.now();
         self.verifier
             .check_at(&headers, body, now)
             .map_err(rejection)?;
         let parsed = self.parse(headers.id, body);
-        first_delivery(self.store.as_ref(), headers.id, now, parsed).await
+        // Dodo names what happened in the event type: nothing to tell from the kept state.
+        self.deliveries.reserve(parsed, now, |_, _| {}).await
     }
 
+    async fn acknowledge(&self, event: &LicenseEvent) -> Result<(), LicenseError> {
+        self.deliveries.acknowledge(event).await
+    }
+
+    async fn release(&self, event: &LicenseEvent) -> Result<(), LicenseError> {
+        self.deliveries.release(event).await
+    }
+}
+
+impl DodoEvents {
     /// The event of a verified body.
     fn parse(&self, delivery_id: &str, body: &[u8]) -> Result<LicenseEvent, EventRejection> {
         let event = WebhookEvent::parse(body).map_err(EventRejection::Malformed)?;
@@ -114,18 +196,25 @@ impl DodoEvents {
                 raw.clone(),
             )
         };
-        let (kind, envelope) = match &event {
+        let Some(kind) = kinds::dodo(event.event_type()) else {
+            return Err(EventRejection::UnknownEvent {
+                event_type: event.event_type().to_owned(),
+                raw,
+            });
+        };
+        let envelope = match &event {
             WebhookEvent::LicenseKeyCreated(created) => {
-                let mut out = new(EventKind::Created, &created.event_type);
+                let mut out = new(kind, &created.event_type);
                 out.occurred_at = Some(created.timestamp);
+                out.order_key = Some(format!("dodo:license:{}", created.data.id));
                 out.customer_id = Some(created.data.customer_id.clone());
                 out.license = Some(mapping::license(&created.data, self.test_mode));
                 return Ok(with_test_mode(out, self.test_mode));
             }
-            WebhookEvent::GrantCreated(e) => (EventKind::Created, e),
-            WebhookEvent::GrantDelivered(e) => (EventKind::Delivered, e),
-            WebhookEvent::GrantFailed(e) => (EventKind::Failed, e),
-            WebhookEvent::GrantRevoked(e) => (EventKind::Revoked, e),
+            WebhookEvent::GrantCreated(e)
+            | WebhookEvent::GrantDelivered(e)
+            | WebhookEvent::GrantFailed(e)
+            | WebhookEvent::GrantRevoked(e) => e,
             _ => {
                 return Err(EventRejection::UnknownEvent {
                     event_type: event.event_type().to_owned(),
@@ -137,6 +226,7 @@ impl DodoEvents {
         let mut out = new(kind, &envelope.event_type);
         out.occurred_at = Some(envelope.timestamp);
         out.grant_id = Some(grant.id.clone());
+        out.order_key = Some(format!("dodo:grant:{}", grant.id));
         out.customer_id = Some(grant.customer_id.clone());
         out.reason = grant
             .revocation_reason

@@ -1,71 +1,114 @@
 //! Lemon Squeezy (`X-Signature`): `license_key_created` and `license_key_updated` as license
-//! events.
+//! events, `license_key_updated`'s kind told from what changed.
 
 use std::fmt;
 use std::sync::Arc;
 
 use ::keyward_lemonsqueezy::webhooks::{self, WebhookEvent, WebhookKind, WebhookSecret};
-use keyward_core::{Clock, LicenseError, Provider, RawJson, SystemClock};
+use async_trait::async_trait;
+use chrono::Duration;
+use keyward_core::{Clock, LicenseError, Provider, RawJson};
 
-use super::{EventKind, EventRejection, LicenseEvent, MemorySeenStore, SeenStore, first_delivery};
+use super::deliveries::Deliveries;
+use super::kinds::{self, Snapshot};
+use super::{DeliveryStore, EventKind, EventRejection, LicenseEvent, Webhooks};
 use crate::adapters::lemonsqueezy::mapping;
 
-/// Turns Lemon Squeezy webhook deliveries into [`LicenseEvent`]s. `Debug` never shows the secret.
+/// Turns Lemon Squeezy webhook deliveries into reserved [`LicenseEvent`]s (see [`Webhooks`]).
+/// `Debug` never shows the secret.
 ///
 /// Lemon Squeezy signs the body only: no timestamp (so no staleness check) and no delivery id.
 /// The verified `X-Signature` stands for the delivery id: a redelivery of the same bytes repeats
-/// it and is reported as [`EventRejection::Replayed`]. The `X-Event-Name` header is not signed,
-/// so the event type is read from the signed body (`meta.event_name`).
+/// it and is reported as [`EventRejection::Replayed`]. An old body replayed after the store
+/// forgot it is [`EventRejection::Stale`] once a later event for its license was applied (events
+/// are ordered by the license's signed `updated_at`). The `X-Event-Name` header is not signed, so
+/// the event type is read from the signed body (`meta.event_name`). `license_key_updated` does
+/// not say what changed: its kind is told from the state kept for the license when its last
+/// event was applied (disabled → `Suspended`, re-enabled → `Reinstated`, expired → `Expired`,
+/// expiry moved later → `Renewed`, anything else → `Updated`).
 #[derive(Clone)]
 pub struct LemonSqueezyEvents {
     secret: WebhookSecret,
-    clock: Arc<dyn Clock>,
-    store: Arc<dyn SeenStore>,
+    deliveries: Deliveries,
 }
 
 impl fmt::Debug for LemonSqueezyEvents {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LemonSqueezyEvents")
             .field("secret", &self.secret)
-            .field("clock", &self.clock)
+            .field("deliveries", &self.deliveries)
+            .finish()
+    }
+}
+
+/// Configures [`LemonSqueezyEvents`]; [`build`](Self::build) checks it all at once.
+pub struct LemonSqueezyEventsBuilder {
+    secret: Result<WebhookSecret, LicenseError>,
+    deliveries: Deliveries,
+}
+
+impl fmt::Debug for LemonSqueezyEventsBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LemonSqueezyEventsBuilder")
+            .field("deliveries", &self.deliveries)
             .finish_non_exhaustive()
     }
 }
 
 impl LemonSqueezyEvents {
-    /// For a webhook signing secret, with the system clock and an in-memory seen-store. An empty
+    /// For a webhook signing secret, with the defaults of [`builder`](Self::builder). An empty
     /// secret is a config error.
     pub fn new(secret: &str) -> Result<Self, LicenseError> {
-        Ok(Self {
-            secret: WebhookSecret::new(secret)?,
-            clock: Arc::new(SystemClock),
-            store: Arc::new(MemorySeenStore::default()),
+        Self::builder(secret).build()
+    }
+
+    /// Starts a configuration for a signing secret: the system clock, an in-memory delivery
+    /// store and a 60-second lease.
+    pub fn builder(secret: &str) -> LemonSqueezyEventsBuilder {
+        LemonSqueezyEventsBuilder {
+            secret: WebhookSecret::new(secret),
+            deliveries: Deliveries::default(),
+        }
+    }
+}
+
+impl LemonSqueezyEventsBuilder {
+    /// Judges leases and replays with this clock.
+    #[must_use]
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.deliveries.clock = clock;
+        self
+    }
+
+    /// Reserves and remembers deliveries in this store (share one between replicas).
+    #[must_use]
+    pub fn store(mut self, store: Arc<dyn DeliveryStore>) -> Self {
+        self.deliveries.store = store;
+        self
+    }
+
+    /// How long a reservation holds before the provider's retry may take it over (default 60
+    /// seconds): longer than your handler takes.
+    #[must_use]
+    pub fn lease(mut self, lease: Duration) -> Self {
+        self.deliveries.lease = lease;
+        self
+    }
+
+    /// The receiver, or a config error: an empty secret or a lease that is not positive.
+    pub fn build(self) -> Result<LemonSqueezyEvents, LicenseError> {
+        let secret = self.secret?;
+        self.deliveries.check()?;
+        Ok(LemonSqueezyEvents {
+            secret,
+            deliveries: self.deliveries,
         })
     }
+}
 
-    /// Judges replays with this clock.
-    #[must_use]
-    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
-    }
-
-    /// Remembers deliveries in this store (share one between processes).
-    #[must_use]
-    pub fn with_seen_store(mut self, store: Arc<dyn SeenStore>) -> Self {
-        self.store = store;
-        self
-    }
-
-    /// Forgets a delivery this verifier returned, so the provider's retry of it is accepted:
-    /// call it when handling the event failed and you answer an error.
-    pub async fn release(&self, event: &LicenseEvent) -> Result<(), LicenseError> {
-        self.store.forget(&event.delivery_id).await
-    }
-
-    /// Verifies a delivery (the headers and the exact body bytes received) and turns it into a
-    /// [`LicenseEvent`]; every refusal is its own [`EventRejection`].
-    pub async fn verify(
+#[async_trait]
+impl Webhooks for LemonSqueezyEvents {
+    async fn verify(
         &self,
         headers: &http::HeaderMap,
         body: &[u8],
@@ -78,13 +121,31 @@ impl LemonSqueezyEvents {
             .ok_or(EventRejection::MissingHeader("x-signature"))?;
         webhooks::verify_signature(&self.secret, body, &signature)
             .map_err(|_| EventRejection::BadSignature)?;
-        let now = self.clock.now();
+        let now = self.deliveries.clock.now();
         let parsed = parse(&signature, body);
-        first_delivery(self.store.as_ref(), &signature, now, parsed).await
+        self.deliveries
+            .reserve(parsed, now, |event, previous| {
+                let now = event.license.as_ref().map(Snapshot::of);
+                let told = now.and_then(|now| {
+                    kinds::lemonsqueezy(&event.event_type, previous.as_ref(), &now)
+                });
+                if let Some(kind) = told {
+                    event.kind = kind;
+                }
+            })
+            .await
+    }
+
+    async fn acknowledge(&self, event: &LicenseEvent) -> Result<(), LicenseError> {
+        self.deliveries.acknowledge(event).await
+    }
+
+    async fn release(&self, event: &LicenseEvent) -> Result<(), LicenseError> {
+        self.deliveries.release(event).await
     }
 }
 
-/// The event of a verified body.
+/// The event of a verified body (its kind before what changed is known).
 fn parse(delivery_id: &str, body: &[u8]) -> Result<LicenseEvent, EventRejection> {
     let event = WebhookEvent::parse_unverified(body).map_err(EventRejection::Malformed)?;
     let raw = RawJson::from_text(String::from_utf8_lossy(body).into_owned());
@@ -107,6 +168,7 @@ fn parse(delivery_id: &str, body: &[u8]) -> Result<LicenseEvent, EventRejection>
         raw,
     );
     out.occurred_at = license.updated_at;
+    out.order_key = Some(format!("lemonsqueezy:license:{}", license.id));
     out.customer_id = license.customer.id.clone();
     out.test_mode = Some(event.meta.test_mode);
     out.license = Some(license);

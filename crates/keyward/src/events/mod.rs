@@ -1,38 +1,83 @@
 //! One license-event stream from the providers' webhooks: [`LicenseEvent`].
 //!
 //! Each provider has one verify-and-parse call taking the raw request headers and body bytes:
-//! [`DodoEvents::verify`] (Standard Webhooks), [`LemonSqueezyEvents::verify`] (`X-Signature`) and
-//! [`KeygenEvents::verify`] (`Keygen-Signature`).
-//! The signature is checked over the exact bytes received and the event is parsed only from those
-//! bytes. Every refusal is a distinct [`EventRejection`] (bad signature, stale timestamp, replayed
-//! delivery, unknown event type, …); no body or header makes these calls panic.
+//! [`DodoEvents`] (Standard Webhooks), [`LemonSqueezyEvents`] (`X-Signature`) and
+//! `KeygenEvents` (`Keygen-Signature`), all through
+//! the [`Webhooks`] trait. The signature is checked over the exact bytes received and the event
+//! is parsed only from those bytes. Every refusal is a distinct [`EventRejection`] (bad
+//! signature, stale timestamp, replayed, stale or in-flight delivery, unknown event type, …); no
+//! body or header makes these calls panic.
 //!
-//! Replays are caught by a [`SeenStore`] (in memory by default, [`MemorySeenStore`], bounded in
-//! size and age); give a shared one to every server instance that handles the same webhooks.
+//! Deliveries are handled at least once: `verify` reserves the delivery in a [`DeliveryStore`],
+//! the app's handler applies the event, then [`Webhooks::acknowledge`] marks it done (or
+//! [`Webhooks::release`] frees it when handling failed). A reservation never acknowledged (the
+//! process crashed) lapses after its lease, and the provider's retry is accepted again. Events
+//! for one license are applied in the provider's order: one older than the last applied is
+//! [`EventRejection::Stale`]. The store is in memory by default ([`MemoryDeliveryStore`]);
+//! replicas share one in Redis (`RedisDeliveryStore`, feature `redis`). With the `axum`
+//! feature, [`axum::webhook`] does all of it in one route; [`receive`] is the same sequence
+//! for any other framework.
 
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
+mod deliveries;
 #[cfg(feature = "dodo")]
 mod dodo;
 #[cfg(feature = "keygen")]
 mod keygen;
+mod kinds;
 #[cfg(feature = "lemonsqueezy")]
 mod lemonsqueezy;
-mod seen;
+mod memory;
+mod receive;
+#[cfg(feature = "redis")]
+mod redis;
+mod rejection;
+mod store;
 
-use std::fmt;
-
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use keyward_core::{LicenseError, LicenseKey, Provider, RawJson};
 
+pub use self::deliveries::DEFAULT_LEASE;
 #[cfg(feature = "dodo")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dodo")))]
-pub use self::dodo::DodoEvents;
+pub use self::dodo::{DodoEvents, DodoEventsBuilder};
 #[cfg(feature = "keygen")]
 #[cfg_attr(docsrs, doc(cfg(feature = "keygen")))]
 pub use self::keygen::KeygenEvents;
 #[cfg(feature = "lemonsqueezy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
-pub use self::lemonsqueezy::LemonSqueezyEvents;
-pub use self::seen::{DEFAULT_CAPACITY, MemorySeenStore, SeenStore};
+pub use self::lemonsqueezy::{LemonSqueezyEvents, LemonSqueezyEventsBuilder};
+pub use self::memory::{DEFAULT_CAPACITY, DEFAULT_RETENTION, MemoryDeliveryStore};
+pub use self::receive::{Receipt, receive};
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use self::redis::{RedisDeliveryStore, RedisDeliveryStoreBuilder};
+pub use self::rejection::EventRejection;
+pub use self::store::{Delivery, DeliveryStore, Reservation};
+
+/// A provider's webhook receiver: verify a delivery into a reserved [`LicenseEvent`], then
+/// acknowledge it once handled or release it when handling failed.
+#[async_trait]
+pub trait Webhooks: Send + Sync {
+    /// Verifies a delivery (the headers and the exact body bytes received), turns it into a
+    /// [`LicenseEvent`] and reserves it; every refusal is its own [`EventRejection`].
+    async fn verify(
+        &self,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> Result<LicenseEvent, EventRejection>;
+
+    /// Marks the event's delivery done once the app applied it (a retry or replay is then
+    /// [`EventRejection::Replayed`]) and records the license's state for its key.
+    async fn acknowledge(&self, event: &LicenseEvent) -> Result<(), LicenseError>;
+
+    /// Frees the event's delivery when applying it failed, so the provider's retry is accepted
+    /// at once (answer the provider an error status).
+    async fn release(&self, event: &LicenseEvent) -> Result<(), LicenseError>;
+}
 
 /// What happened to a license, in words common to every provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -40,16 +85,25 @@ pub use self::seen::{DEFAULT_CAPACITY, MemorySeenStore, SeenStore};
 pub enum EventKind {
     /// A license (or a Dodo grant, possibly still pending) was created.
     Created,
-    /// A license changed (Lemon Squeezy `license_key_updated`: the event does not say what
-    /// changed; [`LicenseEvent::license`] holds its state now).
+    /// A license changed in a way that neither ends nor restores access (its activation limit,
+    /// an activation, its expiry moved earlier); [`LicenseEvent::license`] holds its state now.
     Updated,
     /// A key was delivered to a grant (Dodo `entitlement_grant.delivered`).
     Delivered,
     /// Delivering a grant failed (Dodo `entitlement_grant.failed`; see
     /// [`LicenseEvent::error_code`] and [`LicenseEvent::reason`]).
     Failed,
-    /// A grant was revoked and its key no longer works (Dodo `entitlement_grant.revoked`).
+    /// A grant was revoked for good and its key no longer works (Dodo
+    /// `entitlement_grant.revoked`).
     Revoked,
+    /// The seller turned the license off; it may be turned on again (Lemon Squeezy: disabled).
+    Suspended,
+    /// A license that was turned off works again (Lemon Squeezy: re-enabled).
+    Reinstated,
+    /// The license expired.
+    Expired,
+    /// The license's term was extended: no longer expired, or its expiry moved later or away.
+    Renewed,
 }
 
 /// A verified license event from a provider's webhook.
@@ -68,8 +122,12 @@ pub struct LicenseEvent {
     /// What identifies this delivery: Dodo's `webhook-id`; for Lemon Squeezy, whose deliveries
     /// carry no id, the `X-Signature` (the same for the same bytes, so a redelivery repeats it).
     pub delivery_id: String,
-    /// When the event happened, when the provider says (Dodo's `timestamp`).
+    /// When the event happened, when the provider says (Dodo's `timestamp`, Lemon Squeezy's
+    /// `updated_at`): events for one [`order_key`](Self::order_key) are applied in this order.
     pub occurred_at: Option<DateTime<Utc>>,
+    /// What the provider's events are ordered by: the license (or Dodo grant) they are about,
+    /// prefixed by the provider (`lemonsqueezy:license:42`, `dodo:grant:entg_…`).
+    pub order_key: Option<String>,
     /// The license the event is about, in the neutral model; `None` when the event carries no key
     /// (a pending or failed Dodo grant).
     pub license: Option<LicenseKey>,
@@ -105,6 +163,7 @@ impl LicenseEvent {
             event_type,
             delivery_id,
             occurred_at: None,
+            order_key: None,
             license: None,
             grant_id: None,
             customer_id: None,
@@ -114,104 +173,4 @@ impl LicenseEvent {
             raw,
         }
     }
-}
-
-/// Why a webhook delivery gave no [`LicenseEvent`]: each case its own variant.
-/// [`http_status`](Self::http_status) says what to answer the provider.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum EventRejection {
-    /// A header the scheme needs is missing or not text (named in lower case).
-    MissingHeader(&'static str),
-    /// No signature matches the body for this secret (wrong secret, tampered body, garbled
-    /// signature header).
-    BadSignature,
-    /// The signed timestamp header is not a Unix time.
-    BadTimestamp,
-    /// The signed timestamp is outside the tolerance of the injected clock (too old or too new).
-    StaleTimestamp,
-    /// This delivery was seen before (the provider retried, or someone replays it).
-    Replayed {
-        /// The delivery's id ([`LicenseEvent::delivery_id`]).
-        delivery_id: String,
-    },
-    /// A genuine, first-seen event of a type this version does not turn into a license event.
-    UnknownEvent {
-        /// The event type as sent.
-        event_type: String,
-        /// The whole event as received.
-        raw: RawJson,
-    },
-    /// The signature verifies but the body is not the event's shape.
-    Malformed(LicenseError),
-    /// The [`SeenStore`] could not answer.
-    Store(LicenseError),
-}
-
-impl EventRejection {
-    /// The status to answer the provider with: 401 when the delivery is not genuine or not fresh,
-    /// 200 for a replay or an unknown event (acknowledged, nothing to do), 400 for a genuine
-    /// body of the wrong shape, 503 when the seen-store failed (so the provider retries).
-    pub fn http_status(&self) -> u16 {
-        match self {
-            Self::MissingHeader(_)
-            | Self::BadSignature
-            | Self::BadTimestamp
-            | Self::StaleTimestamp => 401,
-            Self::Replayed { .. } | Self::UnknownEvent { .. } => 200,
-            Self::Malformed(_) => 400,
-            Self::Store(_) => 503,
-        }
-    }
-}
-
-impl fmt::Display for EventRejection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::MissingHeader(name) => write!(f, "the `{name}` header is missing"),
-            Self::BadSignature => f.write_str("no webhook signature matches the body"),
-            Self::BadTimestamp => f.write_str("the webhook timestamp is not a Unix time"),
-            Self::StaleTimestamp => f.write_str("the webhook timestamp is outside the tolerance"),
-            Self::Replayed { delivery_id } => write!(f, "webhook `{delivery_id}` was seen before"),
-            Self::UnknownEvent { event_type, .. } => write!(f, "unknown event type `{event_type}`"),
-            Self::Malformed(error) => write!(f, "the webhook body is malformed: {error}"),
-            Self::Store(error) => write!(f, "the seen-store failed: {error}"),
-        }
-    }
-}
-
-impl std::error::Error for EventRejection {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Malformed(error) | Self::Store(error) => Some(error),
-            _ => None,
-        }
-    }
-}
-
-/// The last step every provider shares: a genuine delivery becomes its event unless its id was
-/// seen before. Unknown events count as seen too, so their redelivery reads as a replay.
-#[cfg_attr(
-    not(any(feature = "dodo", feature = "lemonsqueezy", feature = "keygen")),
-    allow(dead_code)
-)]
-pub(crate) async fn first_delivery(
-    store: &dyn SeenStore,
-    delivery_id: &str,
-    now: DateTime<Utc>,
-    parsed: Result<LicenseEvent, EventRejection>,
-) -> Result<LicenseEvent, EventRejection> {
-    if matches!(parsed, Err(EventRejection::Malformed(_))) {
-        return parsed;
-    }
-    if !store
-        .first_seen(delivery_id, now)
-        .await
-        .map_err(EventRejection::Store)?
-    {
-        return Err(EventRejection::Replayed {
-            delivery_id: delivery_id.to_owned(),
-        });
-    }
-    parsed
 }

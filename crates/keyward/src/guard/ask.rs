@@ -1,8 +1,9 @@
-//! Asking the provider: activate once per machine (reusing the stored activation), then validate.
+//! Asking the provider: activate once per machine (reusing the stored activation), then validate;
+//! the answer's time is read from the provider's `Date`.
 
 use keyward_core::{
-    ActivateRequest, ActivationOutcome, InvalidReason, LicenseProvider, SecretLicenseKey,
-    ValidateRequest, ValidationOutcome,
+    ActivateRequest, ActivationOutcome, InvalidReason, LicenseError, LicenseProvider,
+    SecretLicenseKey, ValidateRequest, ValidationOutcome,
 };
 
 use super::decide::Fresh;
@@ -21,6 +22,14 @@ impl Question<'_> {
     /// validates for the activation. A stored activation the provider no longer knows is
     /// replaced once.
     pub(crate) async fn ask(&self, stored: Option<&StoredState>) -> Fresh {
+        let (mut fresh, date) = keyward_http::observe_answer_date(self.ask_again(stored)).await;
+        if let Fresh::Valid { answered_at, .. } = &mut fresh {
+            *answered_at = date;
+        }
+        fresh
+    }
+
+    async fn ask_again(&self, stored: Option<&StoredState>) -> Fresh {
         let stored_instance = stored.and_then(|s| s.instance_id.clone());
         let fresh = self.ask_with(stored_instance.clone()).await;
         match fresh {
@@ -43,11 +52,7 @@ impl Question<'_> {
                     from_activation = license.as_deref().map(LicenseFacts::from_license);
                 }
                 Ok(ActivationOutcome::Refused { reason, .. }) => return Fresh::Invalid(reason),
-                Ok(_) => {
-                    return Fresh::Invalid(InvalidReason::Other(
-                        "the activation was not confirmed".to_owned(),
-                    ));
-                }
+                Ok(_) => return not_understood("activation"),
                 Err(error) => return Fresh::Failed(error),
             }
         }
@@ -59,18 +64,30 @@ impl Question<'_> {
             request = request.instance_name(name);
         }
         match self.provider.validate(request).await {
-            Ok(ValidationOutcome::Valid { license, instance }) => Fresh::Valid {
+            Ok(ValidationOutcome::Valid {
+                license,
+                instance,
+                lease,
+            }) => Fresh::Valid {
                 license: license
                     .as_deref()
                     .map(LicenseFacts::from_license)
                     .or(from_activation),
                 instance_id: instance_id.or(instance.map(|i| i.id)),
+                answered_at: None,
+                lease,
             },
             Ok(ValidationOutcome::Invalid { reason, .. }) => Fresh::Invalid(reason),
-            Ok(_) => Fresh::Invalid(InvalidReason::Other(
-                "the provider's answer was not understood".to_owned(),
-            )),
+            Ok(_) => not_understood("validation"),
             Err(error) => Fresh::Failed(error),
         }
     }
+}
+
+/// An outcome this version does not know (the enums are `#[non_exhaustive]`): no answer, so the
+/// state is kept.
+fn not_understood(what: &str) -> Fresh {
+    Fresh::Failed(LicenseError::decode(format!(
+        "the provider's {what} answer was not understood"
+    )))
 }

@@ -5,7 +5,11 @@
 //! - A sealed state file per (provider, license key): the last valid online answer, HMAC-sealed
 //!   with the [`AppSecret`] and the fingerprint, written atomically, owner-only.
 //! - [`decide`]: the one pure decision (stored state, fresh answer or error, now, [`Policy`]) →
-//!   [`Verdict`].
+//!   [`Verdict`]. Time is the provider's where it states one (a signed lease's timestamp, else
+//!   the HTTP `Date`); the local clock measures only the time elapsed since.
+//! - A signed [`Lease`](keyward_core::Lease), where the provider signs its answers
+//!   (GetKeyManager): kept in the state, verified again by the provider before every use;
+//!   offline grace never outlasts it.
 //! - [`Revalidation`]: background rechecks with jitter and offline backoff; subscribe to verdict
 //!   changes; stops when dropped.
 //!
@@ -28,6 +32,7 @@
 //! ```
 
 mod ask;
+mod builder;
 mod decide;
 mod fingerprint;
 mod policy;
@@ -38,21 +43,21 @@ mod store;
 mod verdict;
 
 use std::fmt;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
 
-use keyward_core::{Clock, LicenseError, LicenseProvider, SecretLicenseKey, SystemClock};
+use keyward_core::{Clock, LicenseProvider, SecretLicenseKey};
 
-pub use self::decide::{Decision, Fresh, StateChange, decide, earns_grace};
+pub use self::builder::GuardBuilder;
+pub use self::decide::{Decision, Fresh, StateChange, decide, is_authoritative};
 pub use self::fingerprint::Fingerprint;
-pub use self::policy::{OnRollback, Policy};
+pub use self::policy::{GraceOn, MIN_RETRY, MIN_REVALIDATE_EVERY, OnRollback, Policy, PolicyError};
 pub use self::revalidate::Revalidation;
 pub use self::seal::{AppSecret, Unsealed};
 pub use self::state::{LicenseFacts, StoredState};
 pub use self::verdict::{DenyReason, Flags, Grace, Source, Standing, Verdict};
 
 use self::ask::Question;
-use self::seal::Sealer;
 use self::store::StateFile;
 
 /// The guard of one license key on one machine. Cheap to clone (an `Arc` inside).
@@ -72,6 +77,9 @@ struct Inner {
     /// One check at a time per guard: a second caller waits and then sees the first one's
     /// state (so two first checks never activate twice).
     checking: tokio::sync::Mutex<()>,
+    /// Every read-decide-write of the state file, by `check` and `verdict` alike, one at a time
+    /// (held only around that, never across a request).
+    deciding: Mutex<()>,
 }
 
 impl Guard {
@@ -80,16 +88,7 @@ impl Guard {
         provider: Arc<dyn LicenseProvider>,
         key: impl Into<SecretLicenseKey>,
     ) -> GuardBuilder {
-        GuardBuilder {
-            provider,
-            key: key.into(),
-            secret: None,
-            fingerprint: None,
-            state_dir: None,
-            policy: Policy::default(),
-            clock: Arc::new(SystemClock),
-            validate_name: None,
-        }
+        GuardBuilder::new(provider, key.into())
     }
 
     /// Asks the provider (activating this machine once if the provider has activations), then
@@ -98,13 +97,12 @@ impl Guard {
         let _one_at_a_time = self.inner.checking.lock().await;
         let stored = self.load();
         let fresh = self.question().ask(stored.as_ref()).await;
-        self.settle(stored.as_ref(), &fresh)
+        self.settle(&fresh)
     }
 
     /// The verdict from the stored state alone, without asking the provider.
     pub fn verdict(&self) -> Verdict {
-        let stored = self.load();
-        self.settle(stored.as_ref(), &Fresh::NotAsked)
+        self.settle(&Fresh::NotAsked)
     }
 
     /// [`check`](Self::check) when the last online check is older than the policy's
@@ -115,14 +113,14 @@ impl Guard {
         let now = self.inner.clock.now();
         let tolerance = self.inner.policy.clock_tolerance;
         let fresh_enough = stored.as_ref().is_some_and(|s| {
-            now - s.checked_at < self.inner.policy.revalidate_every
-                && s.latest_seen_at <= now + tolerance
+            let (at, rolled_back) = s.judge_time(now, tolerance);
+            at - s.checked_at < self.inner.policy.revalidate_every && !rolled_back
         });
         if fresh_enough {
-            self.settle(stored.as_ref(), &Fresh::NotAsked)
+            self.settle(&Fresh::NotAsked)
         } else {
             let fresh = self.question().ask(stored.as_ref()).await;
-            self.settle(stored.as_ref(), &fresh)
+            self.settle(&fresh)
         }
     }
 
@@ -136,9 +134,22 @@ impl Guard {
         self.inner.file.path()
     }
 
-    /// The stored state, or why there is none.
+    /// The stored state, or why there is none (its lease, if any, verified again by the
+    /// provider).
     pub fn stored_state(&self) -> Result<StoredState, Unsealed> {
-        self.inner.file.load()
+        let mut state = self.inner.file.load()?;
+        if let Some(kept) = state.lease.take() {
+            let verified = self
+                .inner
+                .provider
+                .verify_lease(&self.inner.key, &kept.proof)
+                .map_err(|error| {
+                    tracing::info!(provider = self.inner.file.provider(), %error, "lease refused");
+                    Unsealed::BadLease
+                })?;
+            state.lease = Some(verified);
+        }
+        Ok(state)
     }
 
     /// The name this machine activates under.
@@ -160,8 +171,9 @@ impl Guard {
         }
     }
 
+    /// The stored state the guard decides from: `None` when there is none or it is refused.
     fn load(&self) -> Option<StoredState> {
-        match self.inner.file.load() {
+        match self.stored_state() {
             Ok(state) => Some(state),
             Err(Unsealed::Missing) => None,
             Err(why) => {
@@ -171,11 +183,18 @@ impl Guard {
         }
     }
 
-    /// Decides at the clock's time and applies the state change; a failed write or removal
-    /// leaves the verdict standing and flags it.
-    fn settle(&self, stored: Option<&StoredState>, fresh: &Fresh) -> Verdict {
+    /// Loads the state, decides at the clock's time and applies the state change, under the
+    /// `deciding` lock; a failed write or removal leaves the verdict standing and flags it.
+    fn settle(&self, fresh: &Fresh) -> Verdict {
+        let _one_writer = self
+            .inner
+            .deciding
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let stored = self.load();
         let now = self.inner.clock.now();
-        let Decision { mut verdict, state } = decide(stored, fresh, now, &self.inner.policy);
+        let Decision { mut verdict, state } =
+            decide(stored.as_ref(), fresh, now, &self.inner.policy);
         let file = &self.inner.file;
         let written = match state {
             StateChange::Keep => Ok(()),
@@ -205,103 +224,6 @@ impl fmt::Debug for Guard {
             .field("fingerprint", &self.inner.fingerprint)
             .field("state_path", &self.inner.file.path())
             .field("policy", &self.inner.policy)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Builds a [`Guard`]; the app secret, fingerprint and state directory are required.
-pub struct GuardBuilder {
-    provider: Arc<dyn LicenseProvider>,
-    key: SecretLicenseKey,
-    secret: Option<AppSecret>,
-    fingerprint: Option<Fingerprint>,
-    state_dir: Option<PathBuf>,
-    policy: Policy,
-    clock: Arc<dyn Clock>,
-    validate_name: Option<String>,
-}
-
-impl GuardBuilder {
-    /// The app's secret for sealing the state file (at least 16 bytes).
-    pub fn app_secret(mut self, secret: impl AsRef<[u8]>) -> Result<Self, LicenseError> {
-        self.secret = Some(AppSecret::new(secret)?);
-        Ok(self)
-    }
-
-    /// This machine's fingerprint ([`Fingerprint::this_machine`], or an override).
-    #[must_use]
-    pub fn fingerprint(mut self, fingerprint: Fingerprint) -> Self {
-        self.fingerprint = Some(fingerprint);
-        self
-    }
-
-    /// The directory the state file lives in (created when first written).
-    #[must_use]
-    pub fn state_dir(mut self, dir: impl Into<PathBuf>) -> Self {
-        self.state_dir = Some(dir.into());
-        self
-    }
-
-    /// The policy (default [`Policy::default`]).
-    #[must_use]
-    pub fn policy(mut self, policy: Policy) -> Self {
-        self.policy = policy;
-        self
-    }
-
-    /// The clock (default the system clock).
-    #[must_use]
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
-    }
-
-    /// A name to validate for, for providers that bind a license to a name the app chooses
-    /// rather than to an activation (DevPayr's domain).
-    #[must_use]
-    pub fn validate_name(mut self, name: impl Into<String>) -> Self {
-        self.validate_name = Some(name.into());
-        self
-    }
-
-    /// The guard; a missing or empty setting is a configuration error.
-    pub fn build(self) -> Result<Guard, LicenseError> {
-        let secret = self
-            .secret
-            .ok_or_else(|| LicenseError::config("the guard needs an app secret"))?;
-        let fingerprint = self
-            .fingerprint
-            .ok_or_else(|| LicenseError::config("the guard needs a machine fingerprint"))?;
-        let dir = self
-            .state_dir
-            .filter(|d| !d.as_os_str().is_empty())
-            .ok_or_else(|| LicenseError::config("the guard needs a state directory"))?;
-        if self.key.is_empty() {
-            return Err(LicenseError::invalid_input("the license key is empty"));
-        }
-        let provider_name = self.provider.provider().as_str();
-        let sealer = Sealer::new(&secret, &fingerprint, provider_name, &self.key);
-        Ok(Guard {
-            inner: Arc::new(Inner {
-                provider: self.provider,
-                key: self.key,
-                fingerprint,
-                file: StateFile::new(&dir, sealer),
-                policy: self.policy,
-                clock: self.clock,
-                validate_name: self.validate_name,
-                checking: tokio::sync::Mutex::new(()),
-            }),
-        })
-    }
-}
-
-impl fmt::Debug for GuardBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GuardBuilder")
-            .field("secret", &self.secret)
-            .field("fingerprint", &self.fingerprint)
-            .field("state_dir", &self.state_dir)
             .finish_non_exhaustive()
     }
 }

@@ -5,14 +5,20 @@ use std::fmt;
 use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 
+use chrono::TimeDelta;
+
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::{Guard, Source, Verdict};
 
 /// A background task that rechecks the license on the policy's interval (with jitter), retries
-/// with growing delays while the provider cannot be reached, and publishes every verdict that
+/// with growing delays while no usable answer comes, and publishes every verdict that
 /// [differs](Verdict::differs_from) from the last. Dropping the handle stops the task.
+///
+/// The delay is kept on both clocks: the monotonic one (which stops while a laptop sleeps) and
+/// the guard's wall clock, read at least once a minute, so a check falls due right after a
+/// resume that passed its time.
 pub struct Revalidation {
     verdicts: watch::Receiver<Verdict>,
     task: JoinHandle<()>,
@@ -62,8 +68,9 @@ async fn run(guard: Guard, sender: watch::Sender<Verdict>) {
     let mut failures: u32 = 0;
     loop {
         let delay = guard.policy().next_delay(failures, jitter.unit());
-        tokio::time::sleep(delay.to_std().unwrap_or(Duration::from_secs(1))).await;
+        sleep_until_due(&guard, delay).await;
         let verdict = guard.check().await;
+        // The same rule as `check`'s: any failure to get a usable answer backs off.
         failures = match verdict.source {
             Source::Unreachable { .. } => failures.saturating_add(1),
             _ => 0,
@@ -73,6 +80,25 @@ async fn run(guard: Guard, sender: watch::Sender<Verdict>) {
             *current = verdict;
             changed
         });
+    }
+}
+
+/// How often the wall clock is looked at while waiting.
+const WALL_CLOCK_EVERY: Duration = Duration::from_secs(60);
+
+/// Waits `delay` on the monotonic clock, or until the guard's wall clock has moved `delay`
+/// forward (a suspend the monotonic clock slept through), whichever comes first.
+async fn sleep_until_due(guard: &Guard, delay: TimeDelta) {
+    let clock = &guard.inner.clock;
+    let due = clock.now().checked_add_signed(delay);
+    let mut left = delay.to_std().unwrap_or(Duration::from_secs(1));
+    while !left.is_zero() {
+        let slice = left.min(WALL_CLOCK_EVERY);
+        tokio::time::sleep(slice).await;
+        left -= slice;
+        if due.is_some_and(|due| clock.now() >= due) {
+            return;
+        }
     }
 }
 

@@ -53,6 +53,8 @@ pub enum Unsealed {
     BadSeal,
     /// Sealed by us, but for another provider or key.
     Foreign,
+    /// Its signed lease does not verify with the provider's keys.
+    BadLease,
 }
 
 impl fmt::Display for Unsealed {
@@ -65,6 +67,7 @@ impl fmt::Display for Unsealed {
                 "the state file's seal does not match (edited or from another machine)"
             }
             Self::Foreign => "the state file belongs to another provider or key",
+            Self::BadLease => "the state file's signed lease does not verify",
         })
     }
 }

@@ -52,6 +52,9 @@ pub struct Grace {
     pub ends_at: DateTime<Utc>,
     /// How much of it is left.
     pub left: TimeDelta,
+    /// The end of the provider's signed lease, when one bounds the grace: a restored or
+    /// edited state cannot outlast it.
+    pub lease_ends_at: Option<DateTime<Utc>>,
 }
 
 /// Why the app may not run.
@@ -68,8 +71,8 @@ pub enum DenyReason {
     /// The provider could not be reached and this license was never checked on this machine
     /// (or its stored state was unusable).
     NeverChecked,
-    /// The provider refused the request itself (credentials, unknown endpoint, bad answer):
-    /// not a "could not find out", so it earns no grace.
+    /// No usable answer came (credentials refused, an unknown endpoint, an answer not
+    /// understood), and the policy's [`GraceOn`](super::GraceOn) grants no grace for it.
     RequestRefused {
         /// What kind of failure.
         kind: ErrorKind,
@@ -86,12 +89,13 @@ pub enum DenyReason {
 pub enum Source {
     /// The provider answered just now.
     Online,
-    /// The provider could not be reached (network, timeout, 5xx, 429); decided from the stored
-    /// state.
+    /// The provider gave no usable answer (unreachable, timeout, an error status, an answer
+    /// not understood, a refusal that is not an authoritative "not valid"); decided from the
+    /// stored state.
     Unreachable {
-        /// What kind of failure.
+        /// What kind of failure (`Rejected` for a refusal the guard has no name for).
         kind: ErrorKind,
-        /// The HTTP status, when one came (5xx, 429).
+        /// The HTTP status, when one came.
         status: Option<u16>,
     },
     /// The provider was not asked (a check was not due); decided from the stored state.
@@ -150,7 +154,7 @@ impl fmt::Display for Verdict {
             Standing::Licensed { grace: Some(grace) } => {
                 match self.source {
                     Source::Unreachable { .. } => {
-                        f.write_str("Licensed, offline: the license server could not be reached or did not answer.")?
+                        f.write_str("Licensed, offline: the license server could not be reached or gave no usable answer.")?
                     }
                     _ => write!(
                         f,
@@ -164,6 +168,13 @@ impl fmt::Display for Verdict {
                     span(grace.left),
                     minute(grace.ends_at)
                 )?;
+                if let Some(end) = grace.lease_ends_at {
+                    write!(
+                        f,
+                        " The provider's signed lease runs until {}.",
+                        minute(end)
+                    )?;
+                }
             }
             Standing::GraceEnded { ended_at, .. } => write!(
                 f,

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use chrono::DateTime;
-use keyward::events::{DodoEvents, LemonSqueezyEvents};
+use keyward::events::{DodoEvents, LemonSqueezyEvents, Webhooks};
 use keyward_core::FixedClock;
 use keyward_dodo::webhooks::{WebhookHeaders, WebhookVerifier};
 use keyward_lemonsqueezy::webhooks::{WebhookSecret, sign, verify_and_parse, verify_signature};
@@ -43,7 +43,26 @@ fn clock(secs: i64) -> Arc<FixedClock> {
 
 /// Returns the number of deliveries checked.
 pub(crate) async fn all(shown: &Shown) -> usize {
-    dodo(shown).await + lemon(shown).await + injectables(shown)
+    dodo(shown).await + lemon(shown).await + injectables(shown) + stores(shown).await
+}
+
+/// The receivers' builders, and the Redis delivery store's with a canary password in its URL:
+/// its `Debug`, and its error when nothing listens there.
+async fn stores(shown: &Shown) -> usize {
+    shown.debug(
+        "dodo events builder",
+        &DodoEvents::builder(DODO_WEBHOOK_SECRET),
+    );
+    let lemon = LemonSqueezyEvents::builder(LEMON_WEBHOOK_SECRET);
+    shown.debug("lemonsqueezy events builder", &lemon);
+    #[cfg(feature = "redis")]
+    {
+        let url = format!("redis://:{LEMON_WEBHOOK_SECRET}@127.0.0.1:1/");
+        let store = keyward::events::RedisDeliveryStore::builder(&url);
+        shown.debug("redis store builder", &store);
+        shown.result("redis store connect", &store.connect().await);
+    }
+    4
 }
 
 fn injectables(shown: &Shown) -> usize {
@@ -124,13 +143,17 @@ async fn dodo(shown: &Shown) -> usize {
         &keyward_dodo::webhooks::WebhookEvent::parse(&body),
     );
 
-    let events = DodoEvents::new(DODO_WEBHOOK_SECRET)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .with_clock(clock(NOW));
+    let events = DodoEvents::builder(DODO_WEBHOOK_SECRET)
+        .clock(clock(NOW))
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
     shown.debug("dodo events", &events);
     let event = events.verify(&good, &body).await;
     assert!(event.is_ok(), "a good delivery is taken: {:?}", event.err());
     shown.result("dodo delivery", &event);
+    if let Ok(event) = &event {
+        shown.result("dodo acknowledge", &events.acknowledge(event).await);
+    }
     shown.result("dodo replay", &events.verify(&good, &body).await);
     for (i, delivery) in deliveries.iter().enumerate().skip(1) {
         shown.result(
@@ -157,14 +180,18 @@ async fn lemon(shown: &Shown) -> usize {
         let parsed = verify_and_parse(&secret, &body, signature);
         shown.result(&format!("lemonsqueezy parse {i}"), &parsed);
     }
-    let events = LemonSqueezyEvents::new(LEMON_WEBHOOK_SECRET)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .with_clock(clock(NOW));
+    let events = LemonSqueezyEvents::builder(LEMON_WEBHOOK_SECRET)
+        .clock(clock(NOW))
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
     shown.debug("lemonsqueezy events", &events);
     let good = headers(&[("x-signature", &signature)]);
     let event = events.verify(&good, &body).await;
     assert!(event.is_ok(), "a good delivery is taken: {:?}", event.err());
     shown.result("lemonsqueezy delivery", &event);
+    if let Ok(event) = &event {
+        shown.result("lemonsqueezy acknowledge", &events.acknowledge(event).await);
+    }
     shown.result("lemonsqueezy replay", &events.verify(&good, &body).await);
     let forged = headers(&[("x-signature", &bad)]);
     shown.result("lemonsqueezy forged", &events.verify(&forged, &body).await);

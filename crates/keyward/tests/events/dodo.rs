@@ -3,16 +3,18 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use keyward::events::{DodoEvents, EventKind, EventRejection, MemorySeenStore, SeenStore};
+use keyward::events::{
+    Delivery, DeliveryStore, DodoEvents, DodoEventsBuilder, EventKind, EventRejection, Reservation,
+    Webhooks,
+};
 use keyward::{LicenseError, LicenseStatus, Provider};
 use keyward_dodo::webhooks::WebhookVerifier;
 use serde_json::Value;
 
 use crate::{clock, fixture, headers};
 
-const SECRET: &str = "whsec_ZG9kby1maXh0dXJlLXNlY3JldC0wMTIzNDU2Nzg5YWI=";
-const NOW: i64 = 1_781_172_030;
+pub(crate) const SECRET: &str = "whsec_ZG9kby1maXh0dXJlLXNlY3JldC0wMTIzNDU2Nzg5YWI=";
+pub(crate) const NOW: i64 = 1_781_172_030;
 
 /// A delivery of `body` signed with `SECRET` at Unix second `sent`.
 pub(crate) fn signed(id: &str, sent: i64, body: &[u8]) -> http::HeaderMap {
@@ -26,15 +28,21 @@ pub(crate) fn signed(id: &str, sent: i64, body: &[u8]) -> http::HeaderMap {
     ])
 }
 
+pub(crate) fn builder() -> DodoEventsBuilder {
+    DodoEvents::builder(SECRET).clock(clock(NOW))
+}
+
 pub(crate) fn events() -> DodoEvents {
-    DodoEvents::new(SECRET).unwrap().with_clock(clock(NOW))
+    builder().build().unwrap()
 }
 
 #[tokio::test]
 async fn a_grant_delivery_becomes_a_delivered_license() {
     let body = fixture("dodo", "webhook.entitlement_grant.delivered.json");
-    let event = events()
-        .with_test_mode(true)
+    let event = builder()
+        .test_mode(true)
+        .build()
+        .unwrap()
         .verify(&signed("msg_1", NOW - 30, body.as_bytes()), body.as_bytes())
         .await
         .unwrap();
@@ -127,9 +135,10 @@ async fn each_refusal_is_its_own_rejection() {
         .verify(&signed("msg_new", NOW + 301, body), body)
         .await;
     assert!(matches!(future, Err(EventRejection::StaleTimestamp)));
-    let other_secret = DodoEvents::new("whsec_b3RoZXItc2VjcmV0LTAxMjM0NTY3ODk=")
+    let other_secret = DodoEvents::builder("whsec_b3RoZXItc2VjcmV0LTAxMjM0NTY3ODk=")
+        .clock(clock(NOW))
+        .build()
         .unwrap()
-        .with_clock(clock(NOW))
         .verify(&signed("msg_x", NOW, body), body)
         .await;
     assert!(matches!(other_secret, Err(EventRejection::BadSignature)));
@@ -159,38 +168,7 @@ async fn each_refusal_is_its_own_rejection() {
 }
 
 #[tokio::test]
-async fn a_replay_is_caught_even_across_verifiers_sharing_a_store() {
-    let body = fixture("dodo", "webhook.entitlement_grant.delivered.json");
-    let body = body.as_bytes();
-    let store = Arc::new(MemorySeenStore::default());
-    let first = events().with_seen_store(store.clone());
-    let second = events().with_seen_store(store.clone());
-    let delivery = signed("msg_dup", NOW, body);
-    first.verify(&delivery, body).await.unwrap();
-    let replay = second.verify(&delivery, body).await.unwrap_err();
-    let EventRejection::Replayed { delivery_id } = &replay else {
-        panic!("{replay:?}")
-    };
-    assert_eq!(delivery_id, "msg_dup");
-    assert_eq!(replay.http_status(), 200);
-    assert_eq!(store.len(), 1);
-    let event = events()
-        .with_seen_store(store.clone())
-        .verify(&signed("msg_fail", NOW, body), body)
-        .await
-        .unwrap();
-    first.release(&event).await.unwrap();
-    assert!(
-        second
-            .verify(&signed("msg_fail", NOW, body), body)
-            .await
-            .is_ok(),
-        "a released delivery is accepted when the provider retries it"
-    );
-}
-
-#[tokio::test]
-async fn unknown_events_are_typed_then_replays() {
+async fn unknown_events_are_typed_and_not_recorded() {
     let body = br#"{"business_id":"bus_1","type":"payment.succeeded","timestamp":"2026-06-11T10:00:00Z","data":{"payment_id":"pay_1"}}"#;
     let events = events();
     let unknown = events.verify(&signed("msg_u", NOW, body), body).await;
@@ -200,7 +178,7 @@ async fn unknown_events_are_typed_then_replays() {
     assert_eq!(event_type, "payment.succeeded");
     assert_eq!(raw.to_value()["data"]["payment_id"], "pay_1");
     let again = events.verify(&signed("msg_u", NOW, body), body).await;
-    assert!(matches!(again, Err(EventRejection::Replayed { .. })));
+    assert!(matches!(again, Err(EventRejection::UnknownEvent { .. })));
 }
 
 #[tokio::test]
@@ -222,12 +200,20 @@ async fn a_signed_body_of_the_wrong_shape_is_malformed_and_not_recorded() {
 struct BrokenStore;
 
 #[async_trait]
-impl SeenStore for BrokenStore {
-    async fn first_seen(&self, _: &str, _: DateTime<Utc>) -> Result<bool, LicenseError> {
+impl DeliveryStore for BrokenStore {
+    fn retention(&self) -> chrono::Duration {
+        chrono::Duration::hours(1)
+    }
+
+    async fn reserve(&self, _: &Delivery<'_>) -> Result<Reservation, LicenseError> {
         Err(LicenseError::config("the store is down"))
     }
 
-    async fn forget(&self, _: &str) -> Result<(), LicenseError> {
+    async fn acknowledge(&self, _: &Delivery<'_>, _: Option<&str>) -> Result<(), LicenseError> {
+        Err(LicenseError::config("the store is down"))
+    }
+
+    async fn release(&self, _: &Delivery<'_>) -> Result<(), LicenseError> {
         Err(LicenseError::config("the store is down"))
     }
 }
@@ -235,8 +221,10 @@ impl SeenStore for BrokenStore {
 #[tokio::test]
 async fn a_failing_store_is_its_own_rejection() {
     let body = fixture("dodo", "webhook.license_key.created.json");
-    let err = events()
-        .with_seen_store(Arc::new(BrokenStore))
+    let err = builder()
+        .store(Arc::new(BrokenStore))
+        .build()
+        .unwrap()
         .verify(&signed("msg_s", NOW, body.as_bytes()), body.as_bytes())
         .await
         .unwrap_err();

@@ -1,6 +1,6 @@
 //! No body or header makes the verify calls panic; signed garbage is a typed refusal too.
 
-use keyward::events::EventRejection;
+use keyward::events::{EventRejection, Webhooks};
 
 use crate::{dodo_events, lemonsqueezy_events};
 

@@ -1,6 +1,6 @@
 //! Lemon Squeezy deliveries.
 
-use keyward::events::{EventKind, EventRejection, LemonSqueezyEvents};
+use keyward::events::{EventKind, EventRejection, LemonSqueezyEvents, Webhooks};
 use keyward::{LicenseStatus, Provider};
 use keyward_lemonsqueezy::webhooks::{WebhookSecret, sign};
 
@@ -9,9 +9,10 @@ use crate::{clock, fixture, headers};
 const SECRET: &str = "lemon-test-signing-secret";
 
 pub(crate) fn events() -> LemonSqueezyEvents {
-    LemonSqueezyEvents::new(SECRET)
+    LemonSqueezyEvents::builder(SECRET)
+        .clock(clock(1_800_000_000))
+        .build()
         .unwrap()
-        .with_clock(clock(1_800_000_000))
 }
 
 pub(crate) fn signed(body: &[u8]) -> http::HeaderMap {
@@ -39,6 +40,7 @@ async fn created_and_updated_keys_become_events() {
             .verify(&headers(&[("x-signature", &signature)]), body.as_bytes())
             .await
             .unwrap();
+        events.acknowledge(&event).await.unwrap();
         assert_eq!(event.provider, Provider::LemonSqueezy);
         assert_eq!(event.kind, kind);
         assert_eq!(event.delivery_id, signature);
@@ -72,7 +74,10 @@ async fn refusals_replays_and_unknown_events_are_typed() {
         .verify(&headers(&[("x-signature", "zz")]), body)
         .await;
     assert!(matches!(not_hex, Err(EventRejection::BadSignature)));
-    events.verify(&signed(body), body).await.unwrap();
+    let event = events.verify(&signed(body), body).await.unwrap();
+    let in_flight = events.verify(&signed(body), body).await;
+    assert!(matches!(in_flight, Err(EventRejection::InFlight { .. })));
+    events.acknowledge(&event).await.unwrap();
     let replay = events.verify(&signed(body), body).await;
     assert!(matches!(replay, Err(EventRejection::Replayed { .. })));
     let mut upper = signed(body);
@@ -89,4 +94,78 @@ async fn refusals_replays_and_unknown_events_are_typed() {
         matches!(&unknown, Err(EventRejection::UnknownEvent { event_type, .. }) if event_type == "order_created"),
         "{unknown:?}"
     );
+}
+
+/// The fixture's key, as Lemon Squeezy sends it after a change at `updated_at`.
+fn updated(status: &str, expires_at: Option<&str>, updated_at: &str) -> Vec<u8> {
+    let mut event: serde_json::Value = serde_json::from_str(&fixture(
+        "lemonsqueezy",
+        "webhooks.license_key_updated.json",
+    ))
+    .unwrap();
+    let a = &mut event["data"]["attributes"];
+    a["status"] = status.into();
+    a["disabled"] = (status == "disabled").into();
+    a["expires_at"] = expires_at.into();
+    a["updated_at"] = updated_at.into();
+    serde_json::to_vec(&event).unwrap()
+}
+
+#[tokio::test]
+async fn updates_are_told_by_what_changed_and_an_old_body_replayed_later_is_stale() {
+    let clock = clock(1_800_000_000);
+    let events = LemonSqueezyEvents::builder(SECRET)
+        .clock(clock.clone())
+        .store(std::sync::Arc::new(
+            keyward::events::MemoryDeliveryStore::new(100, chrono::Duration::minutes(1)),
+        ))
+        .build()
+        .unwrap();
+    let active = updated("active", None, "2026-06-01T10:00:00Z");
+    let history = [
+        (active.clone(), EventKind::Updated),
+        (
+            updated("disabled", None, "2026-06-01T11:00:00Z"),
+            EventKind::Suspended,
+        ),
+        (
+            updated("active", None, "2026-06-01T12:00:00Z"),
+            EventKind::Reinstated,
+        ),
+        (
+            updated(
+                "expired",
+                Some("2026-06-01T12:30:00Z"),
+                "2026-06-01T13:00:00Z",
+            ),
+            EventKind::Expired,
+        ),
+        (
+            updated(
+                "active",
+                Some("2027-06-01T00:00:00Z"),
+                "2026-06-01T14:00:00Z",
+            ),
+            EventKind::Renewed,
+        ),
+        (
+            updated(
+                "disabled",
+                Some("2027-06-01T00:00:00Z"),
+                "2026-06-01T15:00:00Z",
+            ),
+            EventKind::Suspended,
+        ),
+    ];
+    for (body, kind) in &history {
+        let event = events.verify(&signed(body), body).await.unwrap();
+        assert_eq!(event.kind, *kind);
+        events.acknowledge(&event).await.unwrap();
+    }
+    // Long after, the store forgot the first delivery: its body, replayed, would re-enable the
+    // disabled key. It is older than the last applied event for the key: stale, not applied.
+    clock.advance(chrono::Duration::hours(24));
+    let replay = events.verify(&signed(&active), &active).await.unwrap_err();
+    assert!(matches!(replay, EventRejection::Stale { .. }), "{replay:?}");
+    assert_eq!(replay.http_status(), 200);
 }

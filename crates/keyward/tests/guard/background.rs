@@ -77,13 +77,27 @@ impl LicenseProvider for Scripted {
 }
 
 fn guard(provider: Arc<Scripted>, dir: &TempDir, policy: Policy) -> Guard {
+    guard_with_clock(
+        provider,
+        dir,
+        policy,
+        Arc::new(FixedClock::new(chrono::Utc::now())),
+    )
+}
+
+fn guard_with_clock(
+    provider: Arc<Scripted>,
+    dir: &TempDir,
+    policy: Policy,
+    clock: Arc<FixedClock>,
+) -> Guard {
     Guard::builder(provider, "SCRIPTED-KEY-0001")
         .app_secret("scripted-app-secret-0001")
         .unwrap()
         .fingerprint(Fingerprint::from_id("scripted-machine", "tests").unwrap())
         .state_dir(dir.path())
         .policy(policy)
-        .clock(Arc::new(FixedClock::new(chrono::Utc::now())))
+        .clock(clock)
         .build()
         .unwrap()
 }
@@ -168,38 +182,73 @@ async fn stops_when_the_handle_is_dropped() {
     );
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_wall_clock_jump_after_suspend_brings_the_check_forward() {
+    // The monotonic clock slept through a suspend: a minute passed on it, a day on the wall.
+    let script = Scripted::new(&[Answer::Valid]);
+    let dir = TempDir::new().unwrap();
+    let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
+    let policy = Policy::default().jitter_percent(0);
+    let g = guard_with_clock(script.clone(), &dir, policy, clock.clone());
+    assert!(g.check().await.is_licensed());
+    let _background = g.revalidate();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    clock.advance(TimeDelta::hours(25));
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert_eq!(
+        gaps(&script.asked()),
+        [Duration::from_secs(60)],
+        "checked at the first look at the wall clock, not a day later"
+    );
+    // Without a jump, the next check waits its full day.
+    tokio::time::sleep(Duration::from_secs(23 * 3600)).await;
+    assert_eq!(script.asked().len(), 2);
+}
+
+/// Lets one revalidation interval (a minute) pass on a paused clock, then lets the check run on
+/// real time (the emulators answer from their own threads).
+async fn one_interval() {
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_secs(61)).await;
+    tokio::time::resume();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+}
+
 #[tokio::test]
 async fn on_every_emulator_revalidation_sees_a_revocation_and_stops_when_dropped() {
     for kind in ALL {
         let rig = Rig::start(kind).await;
         let policy = Policy::default()
             .jitter_percent(0)
-            .revalidate_every(TimeDelta::milliseconds(30));
+            .revalidate_every(keyward::guard::MIN_REVALIDATE_EVERY);
         let g = rig.guard_on(rig.online.clone(), super::support::MACHINE, policy);
         assert!(g.check().await.is_licensed(), "{kind:?}");
 
         let background = g.revalidate();
         let mut changes = background.subscribe();
+        // The task starts and begins its wait.
+        tokio::time::sleep(Duration::from_millis(50)).await;
         let before = rig.requests().await;
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        one_interval().await;
+        one_interval().await;
         assert!(rig.requests().await >= before + 2, "{kind:?}: rechecks run");
 
         rig.end_license().await;
-        tokio::time::timeout(Duration::from_secs(5), async {
-            loop {
-                changes.changed().await.unwrap();
-                if !changes.borrow_and_update().is_licensed() {
-                    break;
-                }
+        let mut ended = false;
+        for _ in 0..5 {
+            one_interval().await;
+            if changes.has_changed().unwrap() && !changes.borrow_and_update().is_licensed() {
+                ended = true;
+                break;
             }
-        })
-        .await
-        .unwrap_or_else(|_| panic!("{kind:?}: no change published"));
+        }
+        assert!(ended, "{kind:?}: no change published");
 
         drop(background);
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        one_interval().await;
         let after_drop = rig.requests().await;
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        one_interval().await;
+        one_interval().await;
         assert_eq!(rig.requests().await, after_drop, "{kind:?}: stopped");
     }
 }

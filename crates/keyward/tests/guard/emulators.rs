@@ -1,11 +1,11 @@
 //! The guard against all four emulators: online, offline within and past grace, authoritative
-//! answers during grace, which errors earn grace, refused state files, clock rollback.
+//! answers during grace, which failures earn grace, refused state files, clock rollback.
 
 use chrono::TimeDelta;
-use keyward::guard::{DenyReason, Policy, Source, Standing, Unsealed};
+use keyward::guard::{DenyReason, GraceOn, Policy, Source, Standing, Unsealed};
 use keyward::{InvalidReason, Patch, UpdateRequest};
 
-use super::support::{ALL, Kind, MACHINE, Rig, TempDir, answering, files_in};
+use super::support::{ALL, Kind, MACHINE, Rig, TempDir, about, answering, files_in};
 
 #[tokio::test]
 async fn online_then_offline_within_grace_then_past_it_then_online_again() {
@@ -34,8 +34,11 @@ async fn online_then_offline_within_grace_then_past_it_then_online_again() {
         let v = offline.check().await;
         assert!(v.is_licensed(), "{kind:?}: {v}");
         assert!(matches!(v.source, Source::Unreachable { .. }), "{kind:?}");
-        assert_eq!(v.grace_left(), Some(TimeDelta::days(4)), "{kind:?}");
-        assert!(v.to_string().contains("4 days"), "{v}");
+        assert!(about(v.grace_left(), TimeDelta::days(4)), "{kind:?}: {v}");
+        assert!(
+            v.to_string().contains("It keeps working offline for"),
+            "{v}"
+        );
 
         clock.advance(TimeDelta::days(5));
         let v = offline.check().await;
@@ -86,29 +89,40 @@ async fn an_authoritative_refusal_during_grace_ends_the_license_and_wipes_the_st
 }
 
 #[tokio::test]
-async fn rate_limits_and_server_errors_earn_grace_auth_and_not_found_do_not() {
+async fn every_failure_earns_grace_by_default_and_only_outages_when_asked() {
+    let outages = Policy::default().grace_on(GraceOn::Outages);
     for kind in ALL {
+        let rig = Rig::start(kind).await;
+        let online = rig.guard(rig.online.clone());
+        assert!(online.check().await.is_licensed(), "{kind:?}");
+        rig.clock.advance(TimeDelta::hours(5));
         for status in [429, 500, 502, 503, 401, 403, 404] {
-            // A fresh license each time: a refusal wipes the state, and activating again would
-            // spend the next slot.
-            let rig = Rig::start(kind).await;
-            let clock = &rig.clock;
-            let online = rig.guard(rig.online.clone());
-            assert!(online.check().await.is_licensed(), "{kind:?}");
-            clock.advance(TimeDelta::hours(5));
+            if kind == Kind::Dodo && status == 404 {
+                // Dodo answers an unknown key with 404: its adapter reads that as the
+                // provider's own "not found", which ends a license.
+                continue;
+            }
             let server = answering(status).await;
             let v = rig.guard(rig.at(&server.uri())).check().await;
+            assert!(v.is_licensed(), "{kind:?} {status}: {v}");
+            // DevPayr's adapter reads its 4xx as a refusal without a name: no usable answer.
+            assert!(
+                matches!(v.source, Source::Unreachable { status: s, .. } if s == Some(status) || s.is_none()),
+                "{kind:?} {status}: {:?}",
+                v.source
+            );
+            let strict = rig.guard_on(rig.at(&server.uri()), MACHINE, outages);
+            let v = strict.check().await;
             if matches!(status, 429 | 500..=599) {
                 assert!(v.is_licensed(), "{kind:?} {status}: {v}");
-                assert!(
-                    matches!(v.source, Source::Unreachable { status: Some(s), .. } if s == status),
-                    "{kind:?} {status}: {:?}",
-                    v.source
-                );
             } else {
                 assert!(!v.is_licensed(), "{kind:?} {status}: {v}");
                 assert!(v.grace_left().is_none(), "{kind:?} {status}");
             }
+            assert!(
+                strict.stored_state().is_ok(),
+                "{kind:?} {status}: state kept"
+            );
         }
     }
 }
@@ -183,18 +197,10 @@ async fn a_rolled_back_clock_is_flagged_and_gains_nothing() {
         let (online, offline) = rig.guards();
         assert!(online.check().await.is_licensed(), "{kind:?}");
         clock.set(t0 + TimeDelta::days(5));
-        assert_eq!(offline.check().await.grace_left(), Some(TimeDelta::days(2)));
+        let v = offline.check().await;
+        assert!(about(v.grace_left(), TimeDelta::days(2)), "{kind:?}: {v}");
 
         clock.set(t0 + TimeDelta::days(1));
-        let v = offline.check().await;
-        assert!(v.flags.clock_rolled_back, "{kind:?}: {v}");
-        assert_eq!(
-            v.grace_left(),
-            Some(TimeDelta::days(2)),
-            "{kind:?}: counted on the latest time seen"
-        );
-        assert!(v.to_string().contains("set back"), "{v}");
-
         let deny = Policy::default().on_rollback(keyward::guard::OnRollback::Deny);
         let strict = rig.guard_on(rig.offline(), MACHINE, deny);
         let v = strict.check().await;
@@ -202,6 +208,22 @@ async fn a_rolled_back_clock_is_flagged_and_gains_nothing() {
             v.standing,
             Standing::NotLicensed(DenyReason::ClockRolledBack),
             "{kind:?}"
+        );
+
+        let v = offline.check().await;
+        assert!(v.flags.clock_rolled_back, "{kind:?}: {v}");
+        assert!(
+            about(v.grace_left(), TimeDelta::days(2)),
+            "{kind:?}: counted on the latest time seen: {v}"
+        );
+        assert!(v.to_string().contains("set back"), "{v}");
+        // Flagged, the rolled-back reading becomes the anchor: the grace counts on from there.
+        clock.advance(TimeDelta::days(1));
+        let v = offline.check().await;
+        assert!(!v.flags.clock_rolled_back, "{kind:?}: {v}");
+        assert!(
+            v.grace_left().unwrap() <= TimeDelta::days(1),
+            "{kind:?}: {v}"
         );
     }
 }

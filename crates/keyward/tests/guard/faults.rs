@@ -32,6 +32,18 @@ async fn concurrent_checks_by_three_guards_leave_one_whole_file_at_every_moment(
                 reads
             })
         };
+        // Verdicts from the stored state, on another thread, take the same lock as the checks.
+        let verdicts = {
+            let (guard, done) = (third.clone(), done.clone());
+            std::thread::spawn(move || {
+                let mut licensed = 0u32;
+                while !done.load(Ordering::Relaxed) {
+                    assert!(guard.verdict().is_licensed());
+                    licensed += 1;
+                }
+                licensed
+            })
+        };
         let mut tasks = Vec::new();
         for round in 0..8 {
             for guard in [&first, &second, &third] {
@@ -50,6 +62,7 @@ async fn concurrent_checks_by_three_guards_leave_one_whole_file_at_every_moment(
         }
         done.store(true, Ordering::Relaxed);
         assert!(reader.join().unwrap() > 0, "{kind:?}");
+        assert!(verdicts.join().unwrap() > 0, "{kind:?}");
         assert_eq!(
             files_in(rig.dir.path()),
             vec![first.state_path().to_path_buf()],

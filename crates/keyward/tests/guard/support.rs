@@ -230,7 +230,12 @@ impl Rig {
     }
 }
 
-fn provider(kind: Kind, base_url: &str, api_key: &str, pem: Option<&str>) -> Arc<dyn LicenseAdmin> {
+pub fn provider(
+    kind: Kind,
+    base_url: &str,
+    api_key: &str,
+    pem: Option<&str>,
+) -> Arc<dyn LicenseAdmin> {
     match kind {
         Kind::Dodo => Arc::new(
             DodoProvider::new(
@@ -301,6 +306,12 @@ pub async fn answering(status: u16) -> MockServer {
         .mount(&server)
         .await;
     server
+}
+
+/// Whether `left` is `expected`, or less by under a second: a signed lease ends a grace period
+/// after its signed time, which is in whole seconds.
+pub fn about(left: Option<chrono::TimeDelta>, expected: chrono::TimeDelta) -> bool {
+    left.is_some_and(|l| l <= expected && l > expected - chrono::TimeDelta::seconds(1))
 }
 
 pub fn files_in(dir: &Path) -> Vec<PathBuf> {

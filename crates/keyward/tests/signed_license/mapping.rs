@@ -98,6 +98,7 @@ fn refusal_codes_map_to_precise_reasons() {
         (204, InvalidReason::Disabled),
         (302, InvalidReason::LimitReached),
         (202, InvalidReason::InstanceMismatch),
+        (201, InvalidReason::Revoked),
     ] {
         assert_eq!(
             map::reason(ResponseCode::from_u32(code), "x"),
@@ -106,11 +107,8 @@ fn refusal_codes_map_to_precise_reasons() {
         );
     }
     assert_eq!(
-        map::reason(
-            ResponseCode::from_u32(201),
-            "This license key is not assigned"
-        ),
-        InvalidReason::Other("This license key is not assigned".into())
+        map::reason(ResponseCode::from_u32(203), "The product is not active"),
+        InvalidReason::Other("The product is not active".into())
     );
     assert_eq!(
         map::status(&LicenseKeyStatus::Blocked),

@@ -84,6 +84,8 @@ pub fn reason(code: ResponseCode, message: &str) -> InvalidReason {
         | ResponseCode::LicenseKeyNotFoundOnUpdate => InvalidReason::NotFound,
         ResponseCode::LicenseKeyExpired => InvalidReason::Expired,
         ResponseCode::LicenseKeyBlocked => InvalidReason::Disabled,
+        // The seller took the key back (or never handed it out): an authoritative "not valid".
+        ResponseCode::LicenseKeyNotAssigned => InvalidReason::Revoked,
         ResponseCode::ActivationLimitReached => InvalidReason::LimitReached,
         ResponseCode::NoActivation | ResponseCode::LicenseKeyAlreadyInactive => {
             InvalidReason::InstanceMismatch

@@ -9,7 +9,7 @@ use ::keyward_signed_license::models::{
 use async_trait::async_trait;
 use keyward_core::{
     ActivateRequest, ActivationOutcome, Capabilities, CreateRequest, DeactivateRequest, ErrorKind,
-    Instance, LicenseAdmin, LicenseError, LicenseKey, LicenseProvider, ListRequest, Page,
+    Instance, Lease, LicenseAdmin, LicenseError, LicenseKey, LicenseProvider, ListRequest, Page,
     PageToken, Patch, Provider, SecretLicenseKey, UpdateRequest, ValidateRequest,
     ValidationOutcome,
 };
@@ -166,6 +166,15 @@ fn instance(identifier: &str) -> Instance {
     instance
 }
 
+/// A verified answer as a lease: its signed envelope, signed at its timestamp.
+fn lease(
+    verified: &keyward_signed_license::Verified<keyward_signed_license::Payload>,
+) -> Option<Lease> {
+    let signed_at = verified.value().signed_at()?;
+    let proof = serde_json::to_string(verified.envelope()).ok()?;
+    Some(Lease::new(proof, signed_at))
+}
+
 fn not_found(operation: &'static str, message: &str) -> LicenseError {
     LicenseError::new(ErrorKind::NotFound, message)
         .with_provider(PROVIDER.as_str())
@@ -204,12 +213,23 @@ impl LicenseProvider for SignedLicenseProvider {
     }
 
     /// `POST /verify` for the identifier `instance_id` (else `instance_name`). Valid (200) only
-    /// when the key is active on that identifier; a refusal code is `Invalid` with its reason.
+    /// when the key is active on that identifier, with the verified envelope as a signed
+    /// [`Lease`] (signed at the payload's timestamp, no signed end; none when the payload echoes
+    /// the key, which would then be kept on disk); a refusal code is `Invalid` with its reason.
     async fn validate(&self, request: ValidateRequest) -> Result<ValidationOutcome, LicenseError> {
         let identifier = identifier(&request)?;
         let reply = self.client.verify(&request.key, identifier).await?;
         Ok(match reply.answer() {
-            Answer::Done(()) => ValidationOutcome::valid(None, Some(instance(identifier))),
+            Answer::Done(()) => {
+                let outcome = ValidationOutcome::valid(None, Some(instance(identifier)));
+                let verified = reply.verified();
+                // A proof that echoes the key would write it to disk (base64 is not a secret).
+                let echoes_key = verified.value().json().contains(request.key.expose());
+                match lease(verified).filter(|_| !echoes_key) {
+                    Some(lease) => outcome.with_lease(lease),
+                    None => outcome,
+                }
+            }
             Answer::Refused(r) => ValidationOutcome::invalid(map::reason(r.code, &r.message), None),
             _ => ValidationOutcome::invalid(map::reason(reply.code(), ""), None),
         })
@@ -235,6 +255,32 @@ impl LicenseProvider for SignedLicenseProvider {
                 reason: map::reason(reply.code(), ""),
                 license: None,
             },
+        })
+    }
+
+    /// The lease's envelope verified again with the pinned product keys, offline: a signed
+    /// "valid" (200) that echoes no other key; its time is the signed timestamp.
+    fn verify_lease(&self, key: &SecretLicenseKey, proof: &str) -> Result<Lease, LicenseError> {
+        let expected = keyward_signed_license::Expected {
+            license_key: Some(key),
+            ..Default::default()
+        };
+        let verified = self
+            .client
+            .verifier()
+            .check_kept(proof.as_bytes(), &expected)
+            .map_err(|e| e.into_license_error().with_operation("verify lease"))?;
+        if verified.value().code().as_u32() != 200 {
+            return Err(
+                LicenseError::signature("the lease's signed answer is not \"valid\"")
+                    .with_provider(PROVIDER.as_str())
+                    .with_operation("verify lease"),
+            );
+        }
+        lease(&verified).ok_or_else(|| {
+            LicenseError::decode("the lease's signed timestamp is out of range")
+                .with_provider(PROVIDER.as_str())
+                .with_operation("verify lease")
         })
     }
 

@@ -1,0 +1,101 @@
+//! The step every provider shares after a delivery is verified: reserve it in the
+//! [`DeliveryStore`], acknowledge or release it after the handler.
+// Used by the providers' events: without them (or one of them), parts stay unused.
+#![cfg_attr(not(any(feature = "dodo", feature = "lemonsqueezy")), allow(dead_code))]
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use keyward_core::{Clock, LicenseError, SystemClock};
+
+use super::kinds::Snapshot;
+use super::store::{Delivery, DeliveryStore, Reservation};
+use super::{EventRejection, LicenseEvent, MemoryDeliveryStore};
+
+/// How long a reservation holds by default before a retry may take it over.
+pub const DEFAULT_LEASE: Duration = Duration::seconds(60);
+
+/// The delivery store, the lease and the clock of one provider's events.
+#[derive(Debug, Clone)]
+pub(crate) struct Deliveries {
+    pub(crate) store: Arc<dyn DeliveryStore>,
+    pub(crate) lease: Duration,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+impl Default for Deliveries {
+    fn default() -> Self {
+        Self {
+            store: Arc::new(MemoryDeliveryStore::default()),
+            lease: DEFAULT_LEASE,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+impl Deliveries {
+    /// Fails unless the lease is positive.
+    pub(crate) fn check(&self) -> Result<(), LicenseError> {
+        if self.lease <= Duration::zero() {
+            return Err(LicenseError::config("the delivery lease must be positive"));
+        }
+        Ok(())
+    }
+
+    /// Reserves a genuine delivery: a parsed event becomes the caller's to handle unless it was
+    /// acknowledged before, is held elsewhere or is stale; `kind` then tells its kind from the
+    /// state kept for its key. Malformed and unknown events are not recorded.
+    pub(crate) async fn reserve(
+        &self,
+        parsed: Result<LicenseEvent, EventRejection>,
+        now: DateTime<Utc>,
+        kind: impl FnOnce(&mut LicenseEvent, Option<Snapshot>),
+    ) -> Result<LicenseEvent, EventRejection> {
+        let mut event = parsed?;
+        let reservation = self
+            .store
+            .reserve(&self.delivery(&event, now))
+            .await
+            .map_err(EventRejection::Store)?;
+        let delivery_id = || event.delivery_id.clone();
+        match reservation {
+            Reservation::Reserved { previous } => {
+                kind(&mut event, previous.as_deref().and_then(Snapshot::decode));
+                Ok(event)
+            }
+            Reservation::Done => Err(EventRejection::Replayed {
+                delivery_id: delivery_id(),
+            }),
+            Reservation::Busy => Err(EventRejection::InFlight {
+                delivery_id: delivery_id(),
+            }),
+            Reservation::Stale { last_applied } => Err(EventRejection::Stale {
+                delivery_id: delivery_id(),
+                last_applied,
+            }),
+        }
+    }
+
+    /// Marks a handled event's delivery done and records its license's state for its key.
+    pub(crate) async fn acknowledge(&self, event: &LicenseEvent) -> Result<(), LicenseError> {
+        let state = event.license.as_ref().map(|l| Snapshot::of(l).encode());
+        let delivery = self.delivery(event, self.clock.now());
+        self.store.acknowledge(&delivery, state.as_deref()).await
+    }
+
+    /// Drops a reservation whose handling failed.
+    pub(crate) async fn release(&self, event: &LicenseEvent) -> Result<(), LicenseError> {
+        let delivery = self.delivery(event, self.clock.now());
+        self.store.release(&delivery).await
+    }
+
+    fn delivery<'a>(&self, event: &'a LicenseEvent, now: DateTime<Utc>) -> Delivery<'a> {
+        Delivery::new(
+            &event.delivery_id,
+            event.order_key.as_deref(),
+            event.occurred_at,
+            now,
+            self.lease,
+        )
+    }
+}

@@ -1,0 +1,85 @@
+use super::*;
+
+fn snap(status: &str, expires: Option<i64>, limit: Option<u32>) -> Snapshot {
+    Snapshot {
+        status: LicenseStatus::parse(status),
+        expires_at: expires.and_then(|s| DateTime::from_timestamp(s, 0)),
+        activation_limit: limit,
+    }
+}
+
+#[test]
+fn dodo_kinds_by_event_type() {
+    let table = [
+        ("license_key.created", Some(EventKind::Created)),
+        ("entitlement_grant.created", Some(EventKind::Created)),
+        ("entitlement_grant.delivered", Some(EventKind::Delivered)),
+        ("entitlement_grant.failed", Some(EventKind::Failed)),
+        ("entitlement_grant.revoked", Some(EventKind::Revoked)),
+        ("payment.succeeded", None),
+        ("", None),
+    ];
+    for (event_type, kind) in table {
+        assert_eq!(dodo(event_type), kind, "{event_type}");
+    }
+}
+
+/// (case, event name, state kept before, state now, kind).
+type Case = (
+    &'static str,
+    &'static str,
+    Option<Snapshot>,
+    Snapshot,
+    Option<EventKind>,
+);
+
+#[test]
+fn lemonsqueezy_kinds_from_what_changed() {
+    let active = snap("active", Some(2_000), Some(5));
+    let inactive = snap("inactive", Some(2_000), Some(5));
+    #[rustfmt::skip]
+    let table: &[Case] = &[
+        ("created", "license_key_created", None, active.clone(), Some(EventKind::Created)),
+        ("disabled", "license_key_updated", Some(active.clone()), snap("disabled", Some(2_000), Some(5)), Some(EventKind::Suspended)),
+        ("disabled, first sight", "license_key_updated", None, snap("disabled", None, None), Some(EventKind::Suspended)),
+        ("still disabled, limit changed", "license_key_updated", Some(snap("disabled", None, Some(1))), snap("disabled", None, Some(2)), Some(EventKind::Updated)),
+        ("re-enabled", "license_key_updated", Some(snap("disabled", Some(2_000), Some(5))), active.clone(), Some(EventKind::Reinstated)),
+        ("re-enabled, never activated", "license_key_updated", Some(snap("disabled", None, None)), snap("inactive", None, None), Some(EventKind::Reinstated)),
+        ("expired", "license_key_updated", Some(active.clone()), snap("expired", Some(2_000), Some(5)), Some(EventKind::Expired)),
+        ("expired, first sight", "license_key_updated", None, snap("expired", Some(2_000), None), Some(EventKind::Expired)),
+        ("still expired", "license_key_updated", Some(snap("expired", Some(1), None)), snap("expired", Some(1), Some(9)), Some(EventKind::Updated)),
+        ("expired key renewed", "license_key_updated", Some(snap("expired", Some(2_000), Some(5))), snap("active", Some(9_000), Some(5)), Some(EventKind::Renewed)),
+        ("expiry moved later", "license_key_updated", Some(active.clone()), snap("active", Some(9_000), Some(5)), Some(EventKind::Renewed)),
+        ("expiry removed", "license_key_updated", Some(active.clone()), snap("active", None, Some(5)), Some(EventKind::Renewed)),
+        ("expiry moved earlier", "license_key_updated", Some(active.clone()), snap("active", Some(1_000), Some(5)), Some(EventKind::Updated)),
+        ("limit changed", "license_key_updated", Some(active.clone()), snap("active", Some(2_000), Some(9)), Some(EventKind::Updated)),
+        ("activated", "license_key_updated", Some(inactive.clone()), active.clone(), Some(EventKind::Updated)),
+        ("first sight, active", "license_key_updated", None, active.clone(), Some(EventKind::Updated)),
+        ("disabled and expired at once", "license_key_updated", Some(active.clone()), snap("disabled", Some(1), Some(5)), Some(EventKind::Suspended)),
+        ("another event", "order_created", None, active.clone(), None),
+    ];
+    for (case, name, previous, now, kind) in table {
+        assert_eq!(lemonsqueezy(name, previous.as_ref(), now), *kind, "{case}");
+    }
+}
+
+#[test]
+fn snapshots_survive_the_store() {
+    for snapshot in [
+        snap("active", Some(1_781_172_030), Some(5)),
+        snap("disabled", None, None),
+        snap("on|hold", None, Some(0)),
+    ] {
+        assert_eq!(Snapshot::decode(&snapshot.encode()), Some(snapshot));
+    }
+    for garbage in [
+        "",
+        "x",
+        "1|2",
+        "x|1|active",
+        "1|x|active",
+        "99999999999999999|1|a",
+    ] {
+        assert_eq!(Snapshot::decode(garbage), None, "{garbage}");
+    }
+}
