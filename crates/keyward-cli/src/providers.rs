@@ -253,24 +253,36 @@ pub(crate) fn build_with(
             };
             Chosen::of(provider, SignedLicenseProvider::admin, identity)
         }
-        ProviderName::Keygen => Chosen::of(
-            KeygenProvider::new(keygen(base_url)?),
-            KeygenProvider::admin,
-        ),
+        ProviderName::Keygen => {
+            let client = keygen(base_url, options)?;
+            // The account and the token say whose licenses these are.
+            let credential = format!(
+                "{}\0{}",
+                client.account().unwrap_or_default(),
+                env(keyward_keygen::TOKEN_ENV).unwrap_or_default()
+            );
+            let identity = Identity::new(client.base_url(), None, Some(&credential));
+            Chosen::of(KeygenProvider::new(client), KeygenProvider::admin, identity)
+        }
     })
 }
 
 /// A Keygen client: the account from `KEYGEN_ACCOUNT` (needed for the hosted API), the public
 /// key from `KEYGEN_PUBLIC_KEY` (required: every answer is verified against it), the token from
 /// `KEYGEN_TOKEN` (only for the admin commands).
-fn keygen(base_url: Option<&str>) -> Result<keyward_keygen::Client, LicenseError> {
+fn keygen(
+    base_url: Option<&str>,
+    options: HttpOptions,
+) -> Result<keyward_keygen::Client, LicenseError> {
     let public_key = env(keyward_keygen::PUBLIC_KEY_ENV).ok_or_else(|| {
         LicenseError::config(
             "set KEYGEN_PUBLIC_KEY to your account's Ed25519 public key (hex): answers are \
              verified against it",
         )
     })?;
-    let mut builder = keyward_keygen::Client::builder().public_key(&public_key);
+    let mut builder = keyward_keygen::Client::builder()
+        .http_options(options)
+        .public_key(&public_key);
     if let Some(url) = base_url {
         builder = builder.base_url(url);
     }

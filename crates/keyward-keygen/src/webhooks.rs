@@ -40,6 +40,9 @@ pub struct WebhookEventAttributes {
     /// The API version of the payload.
     #[serde(default)]
     pub api_version: Option<String>,
+    /// When Keygen recorded the event (the same for every retry of it).
+    #[serde(default)]
+    pub created: Option<DateTime<Utc>>,
 }
 
 impl WebhookEvent {

@@ -181,7 +181,7 @@ async fn a_tampered_answer_is_an_error_never_a_verdict() {
 #[tokio::test]
 async fn webhooks_become_license_events_once_and_only_for_their_endpoint() {
     use keyward::EventKind;
-    use keyward::events::{EventRejection, KeygenEvents};
+    use keyward::events::{EventRejection, KeygenEvents, Webhooks};
 
     let emulator = KeygenEmulator::start().await;
     let receiver = wiremock::MockServer::start().await;
@@ -213,7 +213,16 @@ async fn webhooks_become_license_events_once_and_only_for_their_endpoint() {
     )
     .unwrap();
     let mut kinds = Vec::new();
-    for request in receiver.received_requests().await.unwrap() {
+    let mut requests = receiver.received_requests().await.unwrap();
+    // Applied in Keygen's order (the signed `created` of each event), as a receiver would.
+    requests.sort_by_key(|r| {
+        let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        body["data"]["attributes"]["created"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    });
+    for request in requests {
         let rejected = elsewhere
             .verify(&request.headers, &request.body)
             .await
@@ -231,6 +240,12 @@ async fn webhooks_become_license_events_once_and_only_for_their_endpoint() {
             assert_eq!(license.id, id);
         }
         kinds.push((event.event_type.clone(), event.kind));
+        let busy = events
+            .verify(&request.headers, &request.body)
+            .await
+            .unwrap_err();
+        assert!(matches!(busy, EventRejection::InFlight { .. }), "{busy:?}");
+        events.acknowledge(&event).await.unwrap();
         let again = events
             .verify(&request.headers, &request.body)
             .await
@@ -249,7 +264,7 @@ async fn webhooks_become_license_events_once_and_only_for_their_endpoint() {
         "{kinds:?}"
     );
     assert!(
-        kinds.contains(&("license.suspended".into(), EventKind::Updated)),
+        kinds.contains(&("license.suspended".into(), EventKind::Suspended)),
         "{kinds:?}"
     );
 }
