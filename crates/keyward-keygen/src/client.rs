@@ -140,6 +140,12 @@ impl Client {
         self.inner.verifier.is_some()
     }
 
+    /// The account's public key, when the client verifies with one (responses, and the files
+    /// and webhooks it checks).
+    pub fn public_key(&self) -> Option<&PublicKey> {
+        self.inner.verifier.as_ref().map(|v| &v.key)
+    }
+
     /// Whether this client holds a token (the admin credential).
     pub fn has_token(&self) -> bool {
         self.inner.base.api_key().is_some()

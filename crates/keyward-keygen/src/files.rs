@@ -82,6 +82,9 @@ pub struct FilePayload<T> {
     /// The whole decrypted payload, as signed.
     #[serde(skip)]
     pub raw: RawJson,
+    /// Whether the file came encrypted (`aes-256-gcm+ed25519`).
+    #[serde(skip)]
+    pub encrypted: bool,
 }
 
 impl<T> FilePayload<T> {
@@ -215,6 +218,7 @@ fn open<T: DeserializeOwned + AttachRaw>(
     let raw = RawJson::from_text(text);
     payload.data.attach_raw(raw.at("/data"));
     payload.raw = raw;
+    payload.encrypted = encrypted;
     Ok(payload)
 }
 

@@ -1,6 +1,7 @@
 //! Keygen behind [`LicenseProvider`] (validate, activate, deactivate, with the license key) and
 //! [`LicenseAdmin`] (with a token: get, list, create, update, instances).
 
+mod lease;
 pub mod mapping;
 
 use ::keyward_keygen::models::{LicenseStatus as KeygenStatus, UpdateLicense};
@@ -8,8 +9,9 @@ use ::keyward_keygen::{Client, NewLicense, NewMachine, ValidationCode, Validatio
 use async_trait::async_trait;
 use keyward_core::{
     ActivateRequest, ActivationOutcome, Capabilities, CreateRequest, DeactivateRequest, Instance,
-    InstancesRequest, InvalidReason, LicenseAdmin, LicenseError, LicenseKey, LicenseProvider,
-    ListRequest, Page, PageToken, Provider, UpdateRequest, ValidateRequest, ValidationOutcome,
+    InstancesRequest, InvalidReason, Lease, LicenseAdmin, LicenseError, LicenseKey,
+    LicenseProvider, ListRequest, Page, PageToken, Provider, SecretLicenseKey, UpdateRequest,
+    ValidateRequest, ValidationOutcome,
 };
 
 use self::mapping as map;
@@ -89,7 +91,10 @@ impl LicenseProvider for KeygenProvider {
     }
 
     /// `POST /licenses/actions/validate-key`, scoped to the machine when `instance_id` is given
-    /// (else to the fingerprint `instance_name`, when given).
+    /// (else to the fingerprint `instance_name`, when given). When valid for a machine and the
+    /// client pins the account's public key, the machine's file is checked out encrypted and
+    /// answered as a signed [`Lease`] (signed at its `issued`, valid until its `expiry`; see
+    /// [`verify_lease`](Self::verify_lease)).
     async fn validate(&self, request: ValidateRequest) -> Result<ValidationOutcome, LicenseError> {
         let mut scope = ValidationScope::default();
         if let Some(machine) = &request.instance_id {
@@ -102,11 +107,20 @@ impl LicenseProvider for KeygenProvider {
             .licenses()
             .validate_key(&request.key, &scope)
             .await?;
+        let valid = answer.is_valid();
         let instance = request
             .instance_id
-            .filter(|_| answer.is_valid())
+            .clone()
+            .filter(|_| valid)
             .map(Instance::new);
-        Ok(map::into_validation_outcome(answer, instance))
+        let outcome = map::into_validation_outcome(answer, instance);
+        if !valid {
+            return Ok(outcome);
+        }
+        Ok(match self.machine_lease(&request).await {
+            Some(lease) => outcome.with_lease(lease),
+            None => outcome,
+        })
     }
 
     /// Validates the key scoped to the fingerprint `instance_name` (Keygen needs the license's
@@ -167,6 +181,34 @@ impl LicenseProvider for KeygenProvider {
     async fn deactivate(&self, request: DeactivateRequest) -> Result<(), LicenseError> {
         let as_app = self.client.with_license_key(request.key);
         as_app.machines().deactivate(&request.instance_id).await
+    }
+
+    /// The lease's machine file verified again, offline: its Ed25519 signature over the exact
+    /// `enc`, its decryption with `key` and the fingerprint kept beside it (a file for another
+    /// key or machine does not decrypt), and its signed fingerprint. Its times are the file's
+    /// signed `issued` and `expiry`.
+    fn verify_lease(&self, key: &SecretLicenseKey, proof: &str) -> Result<Lease, LicenseError> {
+        lease::verify(&self.client, key, proof)
+    }
+}
+
+impl KeygenProvider {
+    /// The machine file of a valid, machine-scoped validation as a lease: `None` without a
+    /// public key or a machine, or when the file cannot be had (the validation stands).
+    async fn machine_lease(&self, request: &ValidateRequest) -> Option<Lease> {
+        self.client.public_key()?;
+        let (machine, fingerprint) = match (&request.instance_id, &request.instance_name) {
+            (Some(id), Some(fingerprint)) => (id.clone(), fingerprint.clone()),
+            (None, Some(fingerprint)) => (fingerprint.clone(), fingerprint.clone()),
+            (Some(id), None) => {
+                // The file is encrypted for the fingerprint: learn it from the machine.
+                let as_app = self.client.with_license_key(request.key.clone());
+                let machine = as_app.machines().get(id).await.ok()?.into_data();
+                (id.clone(), machine.attributes.fingerprint)
+            }
+            (None, None) => return None,
+        };
+        lease::check_out(&self.client, &request.key, &machine, &fingerprint).await
     }
 }
 
