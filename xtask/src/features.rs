@@ -16,6 +16,7 @@ const TOGETHER: &[&str] = &[
     "keyward-lemonsqueezy",
     "keyward-devpayr",
     "keyward-signed-license",
+    "keyward-keygen",
     "keyward-cli",
 ];
 
@@ -39,6 +40,7 @@ const FACADE_FEATURES: &[&str] = &[
     "lemonsqueezy",
     "devpayr",
     "signed-license",
+    "keygen",
     "guard",
     "blocking",
     "axum",
@@ -47,11 +49,18 @@ const FACADE_FEATURES: &[&str] = &[
 
 /// The emulator's providers, each built alone (as an app's dev-dependency on one provider's
 /// emulator builds it), and none.
-const EMULATOR_FEATURES: &[&str] = &["", "dodo", "lemonsqueezy", "devpayr", "signed-license"];
+const EMULATOR_FEATURES: &[&str] = &[
+    "",
+    "dodo",
+    "lemonsqueezy",
+    "devpayr",
+    "signed-license",
+    "keygen",
+];
 
 /// The facade with every part on but native-tls for TLS: the tree that must hold no rustls.
 const FACADE_NATIVE: &str =
-    "native-tls,dodo,lemonsqueezy,devpayr,signed-license,guard,blocking,axum,redis";
+    "native-tls,dodo,lemonsqueezy,devpayr,signed-license,keygen,guard,blocking,axum,redis";
 
 /// Checks every combination, then the dependency trees.
 pub(crate) fn run_all() -> Result<(), String> {
@@ -99,7 +108,7 @@ pub(crate) fn run_all() -> Result<(), String> {
     // once `http2` is asked for.
     for package in tls_packages().filter(|p| *p != "keyward-cli") {
         let features = if package == "keyward" {
-            "rustls,dodo,lemonsqueezy,devpayr,signed-license,guard,blocking,axum,redis"
+            "rustls,dodo,lemonsqueezy,devpayr,signed-license,keygen,guard,blocking,axum,redis"
         } else {
             "rustls"
         };

@@ -44,6 +44,8 @@ pub(crate) enum ProviderName {
     Devpayr,
     /// A GetKeyManager server (RSA-signed answers).
     SignedLicense,
+    /// Keygen (Ed25519-signed answers).
+    Keygen,
 }
 
 /// The commands.
@@ -52,7 +54,7 @@ pub(crate) enum Command {
     /// Run the demo: every provider's emulator on loopback, the same licensing flow through one
     /// interface. Needs no account and no network.
     Demo,
-    /// Run the four emulators on loopback until Ctrl-C or SIGTERM, for other programs and
+    /// Run the five emulators on loopback until Ctrl-C or SIGTERM, for other programs and
     /// languages to use: prints their URLs, test keys and the environment lines to paste.
     Emulate(EmulateArgs),
     /// What the provider supports.
@@ -195,6 +197,9 @@ pub(crate) struct EmulateArgs {
     /// GetKeyManager's port.
     #[arg(long)]
     pub signed_license_port: Option<u16>,
+    /// Keygen's port (`--port` + 5 when `--port` is given).
+    #[arg(long)]
+    pub keygen_port: Option<u16>,
     /// The control API's port (`/_emulator/…`).
     #[arg(long)]
     pub control_port: Option<u16>,

@@ -18,7 +18,7 @@ use crate::output;
 /// expect (the report says which).
 pub(crate) async fn run() -> Result<String, String> {
     let mut report = vec![String::from(
-        "licensing demo: four providers, one interface, each against its local emulator\n",
+        "licensing demo: five providers, one interface, each against its local emulator\n",
     )];
     let mut failures = Vec::new();
     for setup in demo_setup::ALL {
@@ -148,6 +148,10 @@ async fn scenario(demo: &DemoProvider, lines: &mut Vec<String>) -> Result<(), Li
     }
 
     guard_step(demo, lines).await?;
+
+    if let Some(offline_file) = &demo.offline_file {
+        lines.push(step("a machine file, offline", offline_file().await?));
+    }
 
     if let Some(tamper) = &demo.tamper {
         tamper();

@@ -37,6 +37,9 @@ pub(crate) struct DemoProvider {
     pub instance_name: Option<String>,
     /// Makes the emulator send tampered answers, for providers whose answers are signed.
     pub tamper: Option<Box<dyn Fn() + Send + Sync>>,
+    /// Checks out a signed file and reads it without the network, for providers that have
+    /// them: the report's line.
+    pub offline_file: Option<OfflineFile>,
     /// The emulator; stops when dropped.
     pub _emulator: Box<dyn Any + Send + Sync>,
 }
@@ -48,14 +51,20 @@ pub(crate) type AddLicense = Box<
         + Sync,
 >;
 
+/// A provider's offline proof, checked out and verified: the line the demo prints.
+pub(crate) type OfflineFile = Box<
+    dyn Fn() -> Pin<Box<dyn Future<Output = Result<String, LicenseError>> + Send>> + Send + Sync,
+>;
+
 type Setup = fn() -> Pin<Box<dyn Future<Output = Result<DemoProvider, LicenseError>> + Send>>;
 
 /// Every provider, in the order the demo shows them.
-pub(crate) const ALL: [Setup; 4] = [
+pub(crate) const ALL: [Setup; 5] = [
     || Box::pin(dodo()),
     || Box::pin(lemonsqueezy()),
     || Box::pin(devpayr()),
     || Box::pin(signed_license()),
+    || Box::pin(crate::demo_keygen::keygen()),
 ];
 
 /// The key every demo license is issued as (DevPayr makes its own).
@@ -64,7 +73,7 @@ pub(crate) const DEMO_KEY: &str = "DEMO-7F3A-41C2-9B8E-5D60";
 pub(crate) const GUARD_KEY: &str = "DEMO-GUARD-0C4D-8E21-B7A9";
 
 /// A loopback URL nobody listens on: connections are refused at once, as on a plane.
-fn dead_url() -> Result<String, LicenseError> {
+pub(crate) fn dead_url() -> Result<String, LicenseError> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")
         .map_err(|e| LicenseError::config(format!("no loopback port: {e}")))?;
     let port = listener
@@ -76,12 +85,12 @@ fn dead_url() -> Result<String, LicenseError> {
 }
 
 /// No retries for the offline provider: a refused connection is the answer.
-fn offline_options() -> HttpOptions {
+pub(crate) fn offline_options() -> HttpOptions {
     HttpOptions::new().retry(RetryPolicy::none())
 }
 
 /// An [`AddLicense`] for an emulator that adds keys synchronously.
-fn add_with<E: Send + Sync + 'static>(emulator: &Arc<E>, add: fn(&E)) -> AddLicense {
+pub(crate) fn add_with<E: Send + Sync + 'static>(emulator: &Arc<E>, add: fn(&E)) -> AddLicense {
     let emulator = Arc::clone(emulator);
     Box::new(move || {
         add(&emulator);
@@ -112,6 +121,7 @@ async fn dodo() -> Result<DemoProvider, LicenseError> {
         license_id: Some(id),
         instance_name: None,
         tamper: None,
+        offline_file: None,
         _emulator: Box::new(emulator),
     })
 }
@@ -139,6 +149,7 @@ async fn lemonsqueezy() -> Result<DemoProvider, LicenseError> {
         license_id: Some(id.to_string()),
         instance_name: None,
         tamper: None,
+        offline_file: None,
         _emulator: Box::new(emulator),
     })
 }
@@ -180,6 +191,7 @@ async fn devpayr() -> Result<DemoProvider, LicenseError> {
         license_id: Some(license.id.to_string()),
         instance_name: Some(String::from("app.example.com")),
         tamper: None,
+        offline_file: None,
         _emulator: Box::new(emulator),
     })
 }
@@ -215,6 +227,7 @@ async fn signed_license() -> Result<DemoProvider, LicenseError> {
         license_id: None,
         instance_name: Some(String::from("laptop")),
         tamper: Some(Box::new(move || tampering.set_mode(SigningMode::Tampered))),
+        offline_file: None,
         _emulator: Box::new(emulator),
     })
 }

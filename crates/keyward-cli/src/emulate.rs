@@ -1,4 +1,4 @@
-//! `licensectl emulate`: the four providers' emulators as one long-lived process on loopback,
+//! `licensectl emulate`: the five providers' emulators as one long-lived process on loopback,
 //! seeded from a file or with the demo's keys, a control API beside them, stopped by Ctrl-C or
 //! SIGTERM.
 
@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use keyward_emulator::devpayr::DevPayrEmulator;
 use keyward_emulator::dodo::DodoEmulator;
+use keyward_emulator::keygen::KeygenEmulator;
 use keyward_emulator::lemonsqueezy::LemonSqueezyEmulator;
 use keyward_emulator::signed_license::SignedLicenseEmulator;
 use keyward_emulator::{Emulator, Provider};
@@ -37,11 +38,13 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
     let devpayr: DevPayrEmulator = start(ports.devpayr, "devpayr", "--devpayr-port").await?;
     let signed: SignedLicenseEmulator =
         start(ports.signed, "signed-license", "--signed-license-port").await?;
+    let keygen: KeygenEmulator = start(ports.keygen, "keygen", "--keygen-port").await?;
     let targets = seed::Targets {
         dodo: &dodo,
         lemonsqueezy: &lemonsqueezy,
         devpayr: &devpayr,
         signed: &signed,
+        keygen: &keygen,
     };
     let seeded = match seed {
         Some(seed) => seed::apply(&targets, seed)?,
@@ -63,11 +66,13 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
     let lemonsqueezy = Arc::new(lemonsqueezy);
     let devpayr = Arc::new(devpayr);
     let signed = Arc::new(signed);
+    let keygen = Arc::new(keygen);
     let named: control::Named = vec![
         ("dodo", dodo.clone()),
         ("lemonsqueezy", lemonsqueezy.clone()),
         ("devpayr", devpayr.clone()),
         ("signed-license", signed.clone()),
+        ("keygen", keygen.clone()),
     ];
     let control = start_control(ports.control, control::Control { emulators: named }).await?;
 
@@ -86,6 +91,10 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
             pem_path.display().to_string(),
         ),
         ("GETKEYMANAGER_PRODUCT_ID", String::from("1")),
+        ("KEYGEN_BASE_URL", keygen.uri()),
+        ("KEYGEN_ACCOUNT", keygen.account_id()),
+        ("KEYGEN_PUBLIC_KEY", keygen.public_key_hex()),
+        ("KEYGEN_TOKEN", keygen.api_key()),
     ];
     let control_url = format!("{}/_emulator/", control.uri());
     // Listen for the signals before saying "ready": a SIGTERM right after must stop us cleanly.
@@ -97,6 +106,7 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
                 "lemonsqueezy": lemonsqueezy.uri(),
                 "devpayr": devpayr.uri(),
                 "signed-license": signed.uri(),
+                "keygen": keygen.uri(),
             },
             "control": control_url,
             "keys": seeded.keys,
@@ -125,13 +135,14 @@ fn text(
     hooks: &[(&str, String)],
 ) -> String {
     let mut s = String::from(
-        "licensectl emulate: four license-provider emulators on loopback (test keys only)\n\n",
+        "licensectl emulate: five license-provider emulators on loopback (test keys only)\n\n",
     );
     for (title, var) in [
         ("Dodo Payments", "DODO_PAYMENTS_BASE_URL"),
         ("Lemon Squeezy", "LEMONSQUEEZY_BASE_URL"),
         ("DevPayr", "DEVPAYR_BASE_URL"),
         ("GetKeyManager", "GETKEYMANAGER_BASE_URL"),
+        ("Keygen", "KEYGEN_BASE_URL"),
     ] {
         let url = env.iter().find(|(k, _)| *k == var).map_or("", |(_, v)| v);
         let _ = writeln!(s, "  {title:<15} {url}");
@@ -165,6 +176,7 @@ struct Ports {
     devpayr: u16,
     signed: u16,
     control: u16,
+    keygen: u16,
 }
 
 impl From<&EmulateArgs> for Ports {
@@ -176,6 +188,8 @@ impl From<&EmulateArgs> for Ports {
             devpayr: a.devpayr_port.unwrap_or_else(|| base(2)),
             signed: a.signed_license_port.unwrap_or_else(|| base(3)),
             control: a.control_port.unwrap_or_else(|| base(4)),
+            // After the control API, whose port predates it.
+            keygen: a.keygen_port.unwrap_or_else(|| base(5)),
         }
     }
 }

@@ -33,6 +33,7 @@ impl Provider {
             "lemonsqueezy" => Self::LemonSqueezy,
             "devpayr" => Self::DevPayr,
             "signed-license" => Self::SignedLicense,
+            "keygen" => Self::Keygen,
             _ => return intern(name).map(Self::Custom),
         };
         Some(known)

@@ -1,7 +1,7 @@
 //! One dependency for an app that talks to a licensing provider: Dodo Payments, Lemon Squeezy,
-//! DevPayr and GetKeyManager behind one interface, each provider's JSON mapped into the one
-//! [`LicenseKey`] model, and each provider's own client as a module (`dodo`, `lemonsqueezy`,
-//! `devpayr`, `signed_license`, behind the feature of the same name).
+//! DevPayr, GetKeyManager and Keygen behind one interface, each provider's JSON mapped into the
+//! one [`LicenseKey`] model, and each provider's own client as a module (`dodo`, `lemonsqueezy`,
+//! `devpayr`, `signed_license`, `keygen`, behind the feature of the same name).
 //!
 //! Two roles, two traits:
 //!
@@ -17,7 +17,7 @@
 //!
 //! # Feature flags
 //!
-//! - `dodo`, `lemonsqueezy`, `devpayr`, `signed-license`: each provider's client (re-exported as
+//! - `dodo`, `lemonsqueezy`, `devpayr`, `signed-license`, `keygen`: each provider's client (re-exported as
 //!   a module), its adapters (`DodoProvider` and `DodoAdmin`, …), its [`mapping`] and, for Dodo
 //!   and Lemon Squeezy, its webhook [`events`].
 //! - `guard`: the offline-first `guard` (machine fingerprint, sealed state, grace,
@@ -54,7 +54,8 @@ pub mod migration;
         feature = "dodo",
         feature = "lemonsqueezy",
         feature = "devpayr",
-        feature = "signed-license"
+        feature = "signed-license",
+        feature = "keygen"
     )),
     allow(unused_imports, unreachable_pub)
 )]
@@ -73,6 +74,11 @@ pub use keyward_devpayr as devpayr;
 #[cfg(feature = "dodo")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dodo")))]
 pub use keyward_dodo as dodo;
+/// The Keygen client (the `keyward-keygen` crate), every answer verified when given the
+/// account's public key; license and machine files.
+#[cfg(feature = "keygen")]
+#[cfg_attr(docsrs, doc(cfg(feature = "keygen")))]
+pub use keyward_keygen as keygen;
 /// The Lemon Squeezy client (the `keyward-lemonsqueezy` crate), for what the one trait does not
 /// cover.
 #[cfg(feature = "lemonsqueezy")]
@@ -94,6 +100,9 @@ pub mod mapping {
     #[cfg(feature = "dodo")]
     #[cfg_attr(docsrs, doc(cfg(feature = "dodo")))]
     pub use crate::adapters::dodo::mapping as dodo;
+    #[cfg(feature = "keygen")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "keygen")))]
+    pub use crate::adapters::keygen::mapping as keygen;
     #[cfg(feature = "lemonsqueezy")]
     #[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
     pub use crate::adapters::lemonsqueezy::mapping as lemonsqueezy;
@@ -120,6 +129,7 @@ pub use keyward_core::{
     feature = "lemonsqueezy",
     feature = "devpayr",
     feature = "signed-license",
+    feature = "keygen",
     feature = "guard",
     feature = "blocking"
 ))]

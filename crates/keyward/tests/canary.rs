@@ -11,7 +11,8 @@
     feature = "dodo",
     feature = "lemonsqueezy",
     feature = "devpayr",
-    feature = "signed-license"
+    feature = "signed-license",
+    feature = "keygen"
 ))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

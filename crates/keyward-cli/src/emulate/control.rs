@@ -1,5 +1,5 @@
 //! The control API of `licensectl emulate`, on a port of its own so an outage never cuts it:
-//! `/_emulator/[<provider>/]<knob>`, every knob applying to the four emulators when no provider
+//! `/_emulator/[<provider>/]<knob>`, every knob applying to the five emulators when no provider
 //! is named. JSON in, JSON out.
 //!
 //! | request | does |

@@ -6,6 +6,8 @@ mod common;
 pub(crate) mod devpayr;
 #[cfg(feature = "dodo")]
 pub(crate) mod dodo;
+#[cfg(feature = "keygen")]
+pub(crate) mod keygen;
 #[cfg(feature = "lemonsqueezy")]
 pub(crate) mod lemonsqueezy;
 #[cfg(feature = "signed-license")]
@@ -17,6 +19,9 @@ pub use self::devpayr::{DevPayrAdmin, DevPayrProvider};
 #[cfg(feature = "dodo")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dodo")))]
 pub use self::dodo::{DodoAdmin, DodoProvider};
+#[cfg(feature = "keygen")]
+#[cfg_attr(docsrs, doc(cfg(feature = "keygen")))]
+pub use self::keygen::{KeygenAdmin, KeygenProvider};
 #[cfg(feature = "lemonsqueezy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
 pub use self::lemonsqueezy::{LemonSqueezyAdmin, LemonSqueezyProvider};

@@ -1,7 +1,10 @@
 //! The step every provider shares after a delivery is verified: reserve it in the
 //! [`DeliveryStore`], acknowledge or release it after the handler.
 // Used by the providers' events: without them (or one of them), parts stay unused.
-#![cfg_attr(not(any(feature = "dodo", feature = "lemonsqueezy")), allow(dead_code))]
+#![cfg_attr(
+    not(any(feature = "dodo", feature = "lemonsqueezy", feature = "keygen")),
+    allow(dead_code)
+)]
 
 use std::sync::Arc;
 
@@ -38,6 +41,28 @@ impl Deliveries {
     pub(crate) fn check(&self) -> Result<(), LicenseError> {
         if self.lease <= Duration::zero() {
             return Err(LicenseError::config("the delivery lease must be positive"));
+        }
+        Ok(())
+    }
+
+    /// Fails unless the signed timestamp's `tolerance` is positive and the store remembers
+    /// deliveries for at least twice as long: a delivery signed up to `tolerance` in the future
+    /// is still fresh `2 × tolerance` after it was first seen, and a replay must be caught.
+    #[cfg_attr(not(any(feature = "dodo", feature = "keygen")), allow(dead_code))]
+    pub(crate) fn check_tolerance(&self, tolerance: Duration) -> Result<(), LicenseError> {
+        if tolerance <= Duration::zero() {
+            return Err(LicenseError::config(
+                "the timestamp tolerance must be positive",
+            ));
+        }
+        let retention = self.store.retention();
+        if retention < tolerance * 2 {
+            return Err(LicenseError::config(format!(
+                "the delivery store remembers deliveries for {}s, less than twice the {}s \
+                 timestamp tolerance: replays of fresh deliveries would pass",
+                retention.num_seconds(),
+                tolerance.num_seconds()
+            )));
         }
         Ok(())
     }

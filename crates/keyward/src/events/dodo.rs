@@ -131,21 +131,8 @@ impl DodoEventsBuilder {
     /// twice the tolerance (replays would pass).
     pub fn build(self) -> Result<DodoEvents, LicenseError> {
         let verifier = self.verifier?;
-        if self.tolerance <= Duration::zero() {
-            return Err(LicenseError::config(
-                "the timestamp tolerance must be positive",
-            ));
-        }
+        self.deliveries.check_tolerance(self.tolerance)?;
         self.deliveries.check()?;
-        let retention = self.deliveries.store.retention();
-        if retention < self.tolerance * 2 {
-            return Err(LicenseError::config(format!(
-                "the delivery store remembers deliveries for {}s, less than twice the {}s \
-                 timestamp tolerance: replays of fresh deliveries would pass",
-                retention.num_seconds(),
-                self.tolerance.num_seconds()
-            )));
-        }
         Ok(DodoEvents {
             verifier: verifier
                 .with_clock(Arc::clone(&self.deliveries.clock))

@@ -1,7 +1,8 @@
 //! One license-event stream from the providers' webhooks: [`LicenseEvent`].
 //!
 //! Each provider has one verify-and-parse call taking the raw request headers and body bytes:
-//! [`DodoEvents`] (Standard Webhooks) and [`LemonSqueezyEvents`] (`X-Signature`), both through
+//! [`DodoEvents`] (Standard Webhooks), [`LemonSqueezyEvents`] (`X-Signature`) and
+//! `KeygenEvents` (`Keygen-Signature`), all through
 //! the [`Webhooks`] trait. The signature is checked over the exact bytes received and the event
 //! is parsed only from those bytes. Every refusal is a distinct [`EventRejection`] (bad
 //! signature, stale timestamp, replayed, stale or in-flight delivery, unknown event type, …); no
@@ -23,6 +24,8 @@ pub mod axum;
 mod deliveries;
 #[cfg(feature = "dodo")]
 mod dodo;
+#[cfg(feature = "keygen")]
+mod keygen;
 mod kinds;
 #[cfg(feature = "lemonsqueezy")]
 mod lemonsqueezy;
@@ -41,6 +44,9 @@ pub use self::deliveries::DEFAULT_LEASE;
 #[cfg(feature = "dodo")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dodo")))]
 pub use self::dodo::{DodoEvents, DodoEventsBuilder};
+#[cfg(feature = "keygen")]
+#[cfg_attr(docsrs, doc(cfg(feature = "keygen")))]
+pub use self::keygen::{KeygenEvents, KeygenEventsBuilder};
 #[cfg(feature = "lemonsqueezy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
 pub use self::lemonsqueezy::{LemonSqueezyEvents, LemonSqueezyEventsBuilder};
@@ -81,6 +87,8 @@ pub enum EventKind {
     Created,
     /// A license changed in a way that neither ends nor restores access (its activation limit,
     /// an activation, its expiry moved earlier); [`LicenseEvent::license`] holds its state now.
+    /// Keygen's `machine.*` events (an activation is `machine.created`, a deactivation
+    /// `machine.deleted`) are `Updated` too, with no license: they carry the machine.
     Updated,
     /// A key was delivered to a grant (Dodo `entitlement_grant.delivered`).
     Delivered,
@@ -114,13 +122,16 @@ pub struct LicenseEvent {
     /// `license_key_updated`).
     pub event_type: String,
     /// What identifies this delivery: Dodo's `webhook-id`; for Lemon Squeezy, whose deliveries
-    /// carry no id, the `X-Signature` (the same for the same bytes, so a redelivery repeats it).
+    /// carry no id, the `X-Signature` (the same for the same bytes, so a redelivery repeats it);
+    /// Keygen's `meta.idempotencyToken`.
     pub delivery_id: String,
     /// When the event happened, when the provider says (Dodo's `timestamp`, Lemon Squeezy's
-    /// `updated_at`): events for one [`order_key`](Self::order_key) are applied in this order.
+    /// `updated_at`, Keygen's event `created`): events for one [`order_key`](Self::order_key)
+    /// are applied in this order.
     pub occurred_at: Option<DateTime<Utc>>,
     /// What the provider's events are ordered by: the license (or Dodo grant) they are about,
-    /// prefixed by the provider (`lemonsqueezy:license:42`, `dodo:grant:entg_…`).
+    /// prefixed by the provider (`lemonsqueezy:license:42`, `dodo:grant:entg_…`,
+    /// `keygen:license:…`, `keygen:machine:…`).
     pub order_key: Option<String>,
     /// The license the event is about, in the neutral model; `None` when the event carries no key
     /// (a pending or failed Dodo grant).
@@ -140,7 +151,10 @@ pub struct LicenseEvent {
 }
 
 impl LicenseEvent {
-    #[cfg_attr(not(any(feature = "dodo", feature = "lemonsqueezy")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "dodo", feature = "lemonsqueezy", feature = "keygen")),
+        allow(dead_code)
+    )]
     pub(crate) fn new(
         provider: Provider,
         kind: EventKind,

@@ -22,6 +22,7 @@ pub(crate) const DODO_API_KEY: &str = concat!("sk_", canary!(), "_dodo");
 pub(crate) const LEMON_API_KEY: &str = concat!("ls_", canary!(), "_lemon");
 pub(crate) const DEVPAYR_API_KEY: &str = concat!("gk_1_", canary!(), "_dvp");
 pub(crate) const GKM_API_KEY: &str = concat!("gkm_", canary!(), "_api");
+pub(crate) const KEYGEN_TOKEN: &str = concat!("admin-", canary!(), "-kgn");
 /// Dodo's Standard Webhooks secret (`whsec_` + base64).
 pub(crate) const DODO_WEBHOOK_SECRET: &str = concat!("whsec_", canary!(), "dodo");
 pub(crate) const LEMON_WEBHOOK_SECRET: &str = concat!("ls-wh-", canary!(), "-lemon");
@@ -41,6 +42,7 @@ pub(crate) const SECRETS: &[&str] = &[
     LEMON_API_KEY,
     DEVPAYR_API_KEY,
     GKM_API_KEY,
+    KEYGEN_TOKEN,
     DODO_WEBHOOK_SECRET,
     LEMON_WEBHOOK_SECRET,
     APP_SECRET,

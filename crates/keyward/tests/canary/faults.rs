@@ -10,7 +10,8 @@ use keyward_http::{HttpOptions, RetryPolicy};
 
 use crate::calls::{CLIENT_CALLS, Call, Direct, OPERATIONS};
 use crate::check::{
-    CREATED_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, LEMON_API_KEY, LICENSE_KEY, Shown,
+    CREATED_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, KEYGEN_TOKEN, LEMON_API_KEY,
+    LICENSE_KEY, Shown,
 };
 use crate::echo;
 use crate::rig::{self, NAMES};
@@ -42,7 +43,15 @@ fn echo(index: usize, op: &str) -> String {
         carried.push(CREATED_KEY);
     }
     if index == 3 || !license_call {
-        carried.push([DODO_API_KEY, LEMON_API_KEY, DEVPAYR_API_KEY, GKM_API_KEY][index]);
+        carried.push(
+            [
+                DODO_API_KEY,
+                LEMON_API_KEY,
+                DEVPAYR_API_KEY,
+                GKM_API_KEY,
+                KEYGEN_TOKEN,
+            ][index],
+        );
     }
     carried.join(" ")
 }

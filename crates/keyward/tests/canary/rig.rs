@@ -1,30 +1,36 @@
-//! The four emulators holding the canary license key and answering only the canary API keys,
+//! The five emulators holding the canary license key and answering only the canary API keys,
 //! and each provider's client and facade adapter, built with the canary secrets.
 
 use std::sync::Arc;
 
-use keyward::{DevPayrProvider, DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
+use keyward::{
+    DevPayrProvider, DodoProvider, KeygenProvider, LemonSqueezyProvider, SignedLicenseProvider,
+};
 use keyward_core::{ApiKey, LicenseAdmin, LicenseError};
 use keyward_emulator::devpayr::{DevPayrEmulator, LicenseSeed as DevPayrSeed, SEED_PROJECT};
 use keyward_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
+use keyward_emulator::keygen::{ACCOUNT_ID, KeygenEmulator, LicenseSeed as KeygenSeed};
 use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
 use keyward_emulator::signed_license::{LicenseSeed as GkmSeed, SignedLicenseEmulator};
 use keyward_http::HttpOptions;
 use keyward_signed_license::{KeySet, PublicKey};
 
-use crate::check::{DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, LEMON_API_KEY, LICENSE_KEY, Shown};
+use crate::check::{
+    DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, KEYGEN_TOKEN, LEMON_API_KEY, LICENSE_KEY, Shown,
+};
 
 /// The provider names, in table order.
-pub(crate) const NAMES: [&str; 4] = ["dodo", "lemonsqueezy", "devpayr", "getkeymanager"];
+pub(crate) const NAMES: [&str; 5] = ["dodo", "lemonsqueezy", "devpayr", "getkeymanager", "keygen"];
 
-/// The four emulators.
+/// The five emulators.
 pub(crate) struct Emulators {
     pub(crate) dodo: DodoEmulator,
     pub(crate) lemon: LemonSqueezyEmulator,
     pub(crate) devpayr: DevPayrEmulator,
     pub(crate) gkm: SignedLicenseEmulator,
+    pub(crate) keygen: KeygenEmulator,
     /// Each provider's id of the canary license, in [`NAMES`] order.
-    pub(crate) ids: [String; 4],
+    pub(crate) ids: [String; 5],
 }
 
 impl Emulators {
@@ -42,13 +48,19 @@ impl Emulators {
         let gkm = SignedLicenseEmulator::start().await;
         gkm.set_api_key(GKM_API_KEY);
         let gkm_id = gkm.add_license(GkmSeed::new(LICENSE_KEY).activation_limit(3));
+        let keygen = KeygenEmulator::start().await;
+        keygen.set_api_key(KEYGEN_TOKEN);
+        let keygen_id =
+            keygen.add_license(KeygenSeed::new(LICENSE_KEY).floating(true).max_machines(3));
         Self {
             ids: [
                 dodo_id,
                 lemon_id.to_string(),
                 devpayr_id.to_string(),
                 gkm_id.to_string(),
+                keygen_id,
             ],
+            keygen,
             dodo,
             lemon,
             devpayr,
@@ -57,12 +69,13 @@ impl Emulators {
     }
 
     /// Each emulator's base URL, in [`NAMES`] order.
-    pub(crate) fn urls(&self) -> [String; 4] {
+    pub(crate) fn urls(&self) -> [String; 5] {
         [
             self.dodo.uri(),
             self.lemon.uri(),
             self.devpayr.uri(),
             self.gkm.uri(),
+            self.keygen.uri(),
         ]
     }
 
@@ -73,6 +86,7 @@ impl Emulators {
             format!("{:?}", self.lemon),
             format!("{:?}", self.devpayr),
             format!("{:?}", self.gkm),
+            format!("{:?}", self.keygen),
         ] {
             assert!(debug.contains("127.0.0.1"), "{debug}");
         }
@@ -80,6 +94,7 @@ impl Emulators {
         shown.debug("lemonsqueezy emulator", &self.lemon);
         shown.debug("devpayr emulator", &self.devpayr);
         shown.debug("getkeymanager emulator", &self.gkm);
+        shown.debug("keygen emulator", &self.keygen);
     }
 }
 
@@ -117,6 +132,14 @@ fn gkm_builder(url: &str, options: HttpOptions) -> keyward_signed_license::Clien
         .api_key(key)
         .keys(gkm_keys())
         .product_id(1)
+        .http_options(options)
+}
+
+fn keygen_builder(url: &str, options: HttpOptions) -> keyward_keygen::ClientBuilder {
+    keyward_keygen::Client::builder()
+        .base_url(url)
+        .account(ACCOUNT_ID)
+        .token(KEYGEN_TOKEN)
         .http_options(options)
 }
 
@@ -184,8 +207,13 @@ pub(crate) fn provider(
                     .unwrap(),
             )
         }
-        _ => Arc::new(
+        3 => Arc::new(
             SignedLicenseProvider::new(built!(shown, "getkeymanager", gkm_builder(url, options)))
+                .admin()
+                .unwrap(),
+        ),
+        _ => Arc::new(
+            KeygenProvider::new(built!(shown, "keygen", keygen_builder(url, options)))
                 .admin()
                 .unwrap(),
         ),
