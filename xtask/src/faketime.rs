@@ -5,7 +5,8 @@
 //! - a year-ahead boot, then the clock corrected, keeps a paying user licensed (Lemon Squeezy:
 //!   the provider's `Date` is recorded, not the wrong clock);
 //! - a restored copy of the state under a faked clock is granted at most until the end of the
-//!   provider's signed lease (GetKeyManager), and not at all past it.
+//!   provider's signed lease (GetKeyManager's signed answer, Keygen's machine file), and not at
+//!   all past it.
 //!
 //! Skipped, with a message, where `faketime` is not installed (`.ci/run` installs it).
 
@@ -56,7 +57,8 @@ pub(crate) fn run() -> Result<(), String> {
         emulators: &emulators,
     };
     let result = year_ahead_then_corrected(&runner, &dir.join("lemonsqueezy"))
-        .and_then(|()| restored_copy_under_a_faked_clock(&runner, &dir.join("signed-license")));
+        .and_then(|()| restored_copy_under_a_faked_clock(&runner, "signed-license", &dir))
+        .and_then(|()| restored_copy_under_a_faked_clock(&runner, "keygen", &dir));
     let _ = std::fs::remove_dir_all(&dir);
     result?;
     println!("xtask faketime: the guard held under a faked clock");
@@ -95,8 +97,8 @@ fn year_ahead_then_corrected(run: &Runner<'_>, dir: &Path) -> Result<(), String>
     )
 }
 
-fn restored_copy_under_a_faked_clock(run: &Runner<'_>, dir: &Path) -> Result<(), String> {
-    let p = "signed-license";
+fn restored_copy_under_a_faked_clock(run: &Runner<'_>, p: &str, dir: &Path) -> Result<(), String> {
+    let dir = &dir.join(p);
     let checked = run.app(None, p, "check", dir)?;
     expect(checked.licensed, "the first check is licensed", &checked)?;
     let stored = run.app(None, p, "verdict", dir)?;

@@ -19,6 +19,7 @@ const TOGETHER: &[&str] = &[
     "keyward-gumroad",
     "keyward-devpayr",
     "keyward-signed-license",
+    "keyward-keygen",
     "keyward-cli",
 ];
 
@@ -45,6 +46,7 @@ const FACADE_FEATURES: &[&str] = &[
     "gumroad",
     "devpayr",
     "signed-license",
+    "keygen",
     "guard",
     "blocking",
     "axum",
@@ -61,10 +63,11 @@ const EMULATOR_FEATURES: &[&str] = &[
     "creem",
     "devpayr",
     "signed-license",
+    "keygen",
 ];
 
 /// The facade with every part on but native-tls for TLS: the tree that must hold no rustls.
-const FACADE_NATIVE: &str = "native-tls,dodo,lemonsqueezy,polar,creem,gumroad,devpayr,signed-license,guard,blocking,axum,redis";
+const FACADE_NATIVE: &str = "native-tls,dodo,lemonsqueezy,polar,creem,gumroad,devpayr,signed-license,keygen,guard,blocking,axum,redis";
 
 /// Checks every combination, then the dependency trees.
 pub(crate) fn run_all() -> Result<(), String> {
@@ -112,7 +115,7 @@ pub(crate) fn run_all() -> Result<(), String> {
     // once `http2` is asked for.
     for package in tls_packages().filter(|p| *p != "keyward-cli") {
         let features = if package == "keyward" {
-            "rustls,dodo,lemonsqueezy,polar,creem,gumroad,devpayr,signed-license,guard,blocking,axum,redis"
+            "rustls,dodo,lemonsqueezy,polar,creem,gumroad,devpayr,signed-license,keygen,guard,blocking,axum,redis"
         } else {
             "rustls"
         };

@@ -14,12 +14,13 @@
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use keyward::{DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
+use keyward::{DodoProvider, KeygenProvider, LemonSqueezyProvider, SignedLicenseProvider};
 use keyward_bench::compare::{self, Plan};
 use keyward_bench::ops::{Clients, Op};
 use keyward_bench::{profile, rss, signed};
 use keyward_core::{ApiKey, LicenseProvider, SecretLicenseKey, ValidateRequest};
 use keyward_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
+use keyward_emulator::keygen::{KeygenEmulator, LicenseSeed as KeygenSeed};
 use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
 use keyward_emulator::signed_license::{LicenseSeed as GkmSeed, SignedLicenseEmulator};
 use keyward_http::Redactor;
@@ -193,10 +194,46 @@ async fn round_trips() -> Result<(), String> {
         "validate round trip: GetKeyManager (signed)",
         &SignedLicenseProvider::new(client),
     )
-    .await
+    .await?;
+    keygen_round_trips().await
 }
 
-async fn time_validate(name: &str, provider: &dyn LicenseProvider) -> Result<(), String> {
+/// Keygen's validate against its emulator (every answer signed), without and with the
+/// signature check: what verifying costs per call.
+async fn keygen_round_trips() -> Result<(), String> {
+    let keygen = KeygenEmulator::start().await;
+    keygen.add_license(KeygenSeed::new(KEY));
+    let builder = || {
+        keyward_keygen::Client::builder()
+            .base_url(keygen.uri())
+            .account(keygen.account_id())
+    };
+    let plain = builder().build().map_err(|e| e.to_string())?;
+    let verified = builder()
+        .public_key(&keygen.public_key_hex())
+        .build()
+        .map_err(|e| e.to_string())?;
+    let unsigned = time_validate(
+        "validate round trip: Keygen, unverified",
+        &KeygenProvider::new(plain),
+    )
+    .await?;
+    let signed = time_validate(
+        "validate round trip: Keygen, verified",
+        &KeygenProvider::new(verified),
+    )
+    .await?;
+    println!(
+        "keygen validate, verified / unverified (p50): {} / {} = {:.3}x",
+        show(signed),
+        show(unsigned),
+        signed.as_secs_f64() / unsigned.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Times validate; returns the median.
+async fn time_validate(name: &str, provider: &dyn LicenseProvider) -> Result<Duration, String> {
     let request = ValidateRequest::new(SecretLicenseKey::new(KEY)).instance_name("bench");
     // Warm the connection pool first.
     for _ in 0..20 {
@@ -215,11 +252,11 @@ async fn time_validate(name: &str, provider: &dyn LicenseProvider) -> Result<(),
         samples.push(started.elapsed());
         std::hint::black_box(outcome);
     }
-    report(name, &mut samples);
-    Ok(())
+    Ok(report(name, &mut samples))
 }
 
-fn report(name: &str, samples: &mut [Duration]) {
+/// Prints a row; returns the median.
+fn report(name: &str, samples: &mut [Duration]) -> Duration {
     samples.sort_unstable();
     let n = samples.len();
     let total: Duration = samples.iter().sum();
@@ -237,6 +274,7 @@ fn report(name: &str, samples: &mut [Duration]) {
         show(at(0.5)),
         show(at(0.99)),
     );
+    at(0.5)
 }
 
 fn show(d: Duration) -> String {

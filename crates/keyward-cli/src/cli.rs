@@ -50,6 +50,8 @@ pub(crate) enum ProviderName {
     Devpayr,
     /// A GetKeyManager server (RSA-signed answers).
     SignedLicense,
+    /// Keygen (Ed25519-signed answers).
+    Keygen,
 }
 
 /// The commands.
@@ -185,8 +187,8 @@ pub(crate) struct CreateArgs {
 /// What `emulate` takes. Ports left out are free ones chosen at start.
 #[derive(Debug, clap::Args)]
 pub(crate) struct EmulateArgs {
-    /// The first of seven consecutive ports: Dodo, Lemon Squeezy, DevPayr, GetKeyManager, the
-    /// control API, then Polar and Creem (the flags below override one each).
+    /// The first of eight consecutive ports: Dodo, Lemon Squeezy, DevPayr, GetKeyManager, the
+    /// control API, then Keygen, Polar and Creem (the flags below override one each).
     #[arg(long)]
     pub port: Option<u16>,
     /// Dodo Payments' port.
@@ -195,10 +197,10 @@ pub(crate) struct EmulateArgs {
     /// Lemon Squeezy's port.
     #[arg(long)]
     pub lemonsqueezy_port: Option<u16>,
-    /// Polar's port (default `--port` + 5).
+    /// Polar's port (default `--port` + 6).
     #[arg(long)]
     pub polar_port: Option<u16>,
-    /// Creem's port (default `--port` + 6).
+    /// Creem's port (default `--port` + 7).
     #[arg(long)]
     pub creem_port: Option<u16>,
     /// DevPayr's port.
@@ -207,6 +209,9 @@ pub(crate) struct EmulateArgs {
     /// GetKeyManager's port.
     #[arg(long)]
     pub signed_license_port: Option<u16>,
+    /// Keygen's port (default `--port` + 5).
+    #[arg(long)]
+    pub keygen_port: Option<u16>,
     /// The control API's port (`/_emulator/…`).
     #[arg(long)]
     pub control_port: Option<u16>,

@@ -155,6 +155,10 @@ async fn scenario(demo: &DemoProvider, lines: &mut Vec<String>) -> Result<(), Li
 
     guard_step(demo, lines).await?;
 
+    if let Some(offline_file) = &demo.offline_file {
+        lines.push(step("a machine file, offline", offline_file().await?));
+    }
+
     if let Some(tamper) = &demo.tamper {
         tamper();
         let result = provider

@@ -47,6 +47,9 @@ pub(crate) struct DemoProvider {
     pub customer: Option<&'static str>,
     /// Makes the emulator send tampered answers, for providers whose answers are signed.
     pub tamper: Option<Box<dyn Fn() + Send + Sync>>,
+    /// Checks out a signed file and reads it without the network, for providers that have
+    /// them: the report's line.
+    pub offline_file: Option<OfflineFile>,
     /// The emulator; stops when dropped.
     pub _emulator: Box<dyn Any + Send + Sync>,
 }
@@ -58,16 +61,22 @@ pub(crate) type AddLicense = Box<
         + Sync,
 >;
 
+/// A provider's offline proof, checked out and verified: the line the demo prints.
+pub(crate) type OfflineFile = Box<
+    dyn Fn() -> Pin<Box<dyn Future<Output = Result<String, LicenseError>> + Send>> + Send + Sync,
+>;
+
 type Setup = fn() -> Pin<Box<dyn Future<Output = Result<DemoProvider, LicenseError>> + Send>>;
 
 /// Every provider, in the order the demo shows them.
-pub(crate) const ALL: [Setup; 6] = [
+pub(crate) const ALL: [Setup; 7] = [
     || Box::pin(dodo()),
     || Box::pin(lemonsqueezy()),
     || Box::pin(polar()),
     || Box::pin(creem()),
     || Box::pin(devpayr()),
     || Box::pin(signed_license()),
+    || Box::pin(crate::demo_keygen::keygen()),
 ];
 
 /// The key every demo license is issued as (DevPayr makes its own).
@@ -76,7 +85,7 @@ pub(crate) const DEMO_KEY: &str = "DEMO-7F3A-41C2-9B8E-5D60";
 pub(crate) const GUARD_KEY: &str = "DEMO-GUARD-0C4D-8E21-B7A9";
 
 /// A loopback URL nobody listens on: connections are refused at once, as on a plane.
-fn dead_url() -> Result<String, LicenseError> {
+pub(crate) fn dead_url() -> Result<String, LicenseError> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")
         .map_err(|e| LicenseError::config(format!("no loopback port: {e}")))?;
     let port = listener
@@ -88,12 +97,12 @@ fn dead_url() -> Result<String, LicenseError> {
 }
 
 /// No retries for the offline provider: a refused connection is the answer.
-fn offline_options() -> HttpOptions {
+pub(crate) fn offline_options() -> HttpOptions {
     HttpOptions::new().retry(RetryPolicy::none())
 }
 
 /// An [`AddLicense`] for an emulator that adds keys synchronously.
-fn add_with<E: Send + Sync + 'static>(emulator: &Arc<E>, add: fn(&E)) -> AddLicense {
+pub(crate) fn add_with<E: Send + Sync + 'static>(emulator: &Arc<E>, add: fn(&E)) -> AddLicense {
     let emulator = Arc::clone(emulator);
     Box::new(move || {
         add(&emulator);
@@ -126,6 +135,7 @@ async fn dodo() -> Result<DemoProvider, LicenseError> {
         unknown_instance: None,
         customer: None,
         tamper: None,
+        offline_file: None,
         _emulator: Box::new(emulator),
     })
 }
@@ -157,6 +167,7 @@ async fn polar() -> Result<DemoProvider, LicenseError> {
         unknown_instance: None,
         customer: None,
         tamper: None,
+        offline_file: None,
         _emulator: Box::new(emulator),
     })
 }
@@ -188,6 +199,7 @@ async fn creem() -> Result<DemoProvider, LicenseError> {
         unknown_instance: Some("inst_demo_unknown"),
         customer: Some("cust_emulator"),
         tamper: None,
+        offline_file: None,
         _emulator: Box::new(emulator),
     })
 }
@@ -217,6 +229,7 @@ async fn lemonsqueezy() -> Result<DemoProvider, LicenseError> {
         unknown_instance: None,
         customer: None,
         tamper: None,
+        offline_file: None,
         _emulator: Box::new(emulator),
     })
 }
@@ -260,6 +273,7 @@ async fn devpayr() -> Result<DemoProvider, LicenseError> {
         unknown_instance: None,
         customer: None,
         tamper: None,
+        offline_file: None,
         _emulator: Box::new(emulator),
     })
 }
@@ -297,6 +311,7 @@ async fn signed_license() -> Result<DemoProvider, LicenseError> {
         unknown_instance: None,
         customer: None,
         tamper: Some(Box::new(move || tampering.set_mode(SigningMode::Tampered))),
+        offline_file: None,
         _emulator: Box::new(emulator),
     })
 }

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use keyward_emulator::creem::CreemEmulator;
 use keyward_emulator::devpayr::DevPayrEmulator;
 use keyward_emulator::dodo::DodoEmulator;
+use keyward_emulator::keygen::KeygenEmulator;
 use keyward_emulator::lemonsqueezy::LemonSqueezyEmulator;
 use keyward_emulator::polar::PolarEmulator;
 use keyward_emulator::signed_license::SignedLicenseEmulator;
@@ -41,6 +42,7 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
     let devpayr: DevPayrEmulator = start(ports.devpayr, "devpayr", "--devpayr-port").await?;
     let signed: SignedLicenseEmulator =
         start(ports.signed, "signed-license", "--signed-license-port").await?;
+    let keygen: KeygenEmulator = start(ports.keygen, "keygen", "--keygen-port").await?;
     let targets = seed::Targets {
         dodo: &dodo,
         lemonsqueezy: &lemonsqueezy,
@@ -48,6 +50,7 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
         creem: &creem,
         devpayr: &devpayr,
         signed: &signed,
+        keygen: &keygen,
     };
     let seeded = match seed {
         Some(seed) => seed::apply(&targets, seed)?,
@@ -71,6 +74,7 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
     let creem = Arc::new(creem);
     let devpayr = Arc::new(devpayr);
     let signed = Arc::new(signed);
+    let keygen = Arc::new(keygen);
     let named: control::Named = vec![
         ("dodo", dodo.clone()),
         ("lemonsqueezy", lemonsqueezy.clone()),
@@ -78,6 +82,7 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
         ("creem", creem.clone()),
         ("devpayr", devpayr.clone()),
         ("signed-license", signed.clone()),
+        ("keygen", keygen.clone()),
     ];
     let control = start_control(ports.control, control::Control { emulators: named }).await?;
 
@@ -101,6 +106,10 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
             pem_path.display().to_string(),
         ),
         ("GETKEYMANAGER_PRODUCT_ID", String::from("1")),
+        ("KEYGEN_BASE_URL", keygen.uri()),
+        ("KEYGEN_ACCOUNT", keygen.account_id()),
+        ("KEYGEN_PUBLIC_KEY", keygen.public_key_hex()),
+        ("KEYGEN_TOKEN", keygen.api_key()),
     ];
     let control_url = format!("{}/_emulator/", control.uri());
     // Listen for the signals before saying "ready": a SIGTERM right after must stop us cleanly.
@@ -114,6 +123,7 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
                 "creem": creem.uri(),
                 "devpayr": devpayr.uri(),
                 "signed-license": signed.uri(),
+                "keygen": keygen.uri(),
             },
             "control": control_url,
             "keys": seeded.keys,
@@ -151,6 +161,7 @@ fn text(
         ("Creem", "CREEM_BASE_URL"),
         ("DevPayr", "DEVPAYR_BASE_URL"),
         ("GetKeyManager", "GETKEYMANAGER_BASE_URL"),
+        ("Keygen", "KEYGEN_BASE_URL"),
     ] {
         let url = env.iter().find(|(k, _)| *k == var).map_or("", |(_, v)| v);
         let _ = writeln!(s, "  {title:<15} {url}");
@@ -186,6 +197,7 @@ struct Ports {
     devpayr: u16,
     signed: u16,
     control: u16,
+    keygen: u16,
 }
 
 impl From<&EmulateArgs> for Ports {
@@ -197,9 +209,11 @@ impl From<&EmulateArgs> for Ports {
             devpayr: a.devpayr_port.unwrap_or_else(|| base(2)),
             signed: a.signed_license_port.unwrap_or_else(|| base(3)),
             control: a.control_port.unwrap_or_else(|| base(4)),
-            // After the control API, so the ports of the others stay where they were.
-            polar: a.polar_port.unwrap_or_else(|| base(5)),
-            creem: a.creem_port.unwrap_or_else(|| base(6)),
+            // After the control API, whose port predates them: Keygen first, then Polar and
+            // Creem.
+            keygen: a.keygen_port.unwrap_or_else(|| base(5)),
+            polar: a.polar_port.unwrap_or_else(|| base(6)),
+            creem: a.creem_port.unwrap_or_else(|| base(7)),
         }
     }
 }
@@ -267,5 +281,53 @@ fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
         Ok(async {
             let _ = tokio::signal::ctrl_c().await;
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::Ports;
+    use crate::cli::{Cli, Command};
+
+    fn ports(args: &[&str]) -> Ports {
+        let cli = Cli::try_parse_from([&["licensectl", "emulate"][..], args].concat()).unwrap();
+        let Command::Emulate(args) = cli.command else {
+            panic!("not emulate: {:?}", cli.command)
+        };
+        Ports::from(&args)
+    }
+
+    fn layout(p: &Ports) -> [u16; 8] {
+        [
+            p.dodo,
+            p.lemonsqueezy,
+            p.devpayr,
+            p.signed,
+            p.control,
+            p.keygen,
+            p.polar,
+            p.creem,
+        ]
+    }
+
+    #[test]
+    fn port_gives_each_emulator_its_own_port_keygen_polar_creem_after_the_control_api() {
+        let all = [4010, 4011, 4012, 4013, 4014, 4015, 4016, 4017];
+        assert_eq!(layout(&ports(&["--port", "4010"])), all);
+        let moved = ports(&[
+            "--port",
+            "4010",
+            "--polar-port",
+            "9000",
+            "--keygen-port",
+            "9001",
+        ]);
+        assert_eq!(
+            layout(&moved),
+            [4010, 4011, 4012, 4013, 4014, 9001, 9000, 4017]
+        );
+        assert_eq!(layout(&ports(&[])), [0; 8]);
     }
 }

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use keyward::{
-    CreemProvider, DevPayrProvider, DodoProvider, GumroadProvider, LemonSqueezyProvider,
-    PolarProvider, SignedLicenseProvider,
+    CreemProvider, DevPayrProvider, DodoProvider, GumroadProvider, KeygenProvider,
+    LemonSqueezyProvider, PolarProvider, SignedLicenseProvider,
 };
 use keyward_core::{ApiKey, LicenseAdmin, LicenseError, LicenseProvider};
 use keyward_http::HttpOptions;
@@ -101,7 +101,7 @@ pub(crate) fn from_cli(
     let Some(name) = name else {
         return Err(LicenseError::config(
             "choose a provider with --provider (or LICENSECTL_PROVIDER): dodo, lemonsqueezy, \
-             polar, creem, gumroad, devpayr or signed-license",
+             polar, creem, gumroad, devpayr, signed-license or keygen",
         ));
     };
     build(name, base_url, project)
@@ -132,6 +132,7 @@ pub(crate) fn build_with(
         ProviderName::Gumroad => keyward::gumroad::BASE_URL_ENV,
         ProviderName::Devpayr => keyward_devpayr::BASE_URL_ENV,
         ProviderName::SignedLicense => "GETKEYMANAGER_BASE_URL",
+        ProviderName::Keygen => keyward_keygen::BASE_URL_ENV,
     };
     let base_url = base_url.map(str::to_owned).or_else(|| env(from_env));
     let base_url = base_url.as_deref();
@@ -312,7 +313,46 @@ pub(crate) fn build_with(
             };
             Chosen::of(provider, SignedLicenseProvider::admin, identity)
         }
+        ProviderName::Keygen => {
+            let client = keygen(base_url, options)?;
+            // The account and the token say whose licenses these are.
+            let credential = format!(
+                "{}\0{}",
+                client.account().unwrap_or_default(),
+                env(keyward_keygen::TOKEN_ENV).unwrap_or_default()
+            );
+            let identity = Identity::new(client.base_url(), None, Some(&credential));
+            Chosen::of(KeygenProvider::new(client), KeygenProvider::admin, identity)
+        }
     })
+}
+
+/// A Keygen client: the account from `KEYGEN_ACCOUNT` (needed for the hosted API), the public
+/// key from `KEYGEN_PUBLIC_KEY` (required: every answer is verified against it), the token from
+/// `KEYGEN_TOKEN` (only for the admin commands).
+fn keygen(
+    base_url: Option<&str>,
+    options: HttpOptions,
+) -> Result<keyward_keygen::Client, LicenseError> {
+    let public_key = env(keyward_keygen::PUBLIC_KEY_ENV).ok_or_else(|| {
+        LicenseError::config(
+            "set KEYGEN_PUBLIC_KEY to your account's Ed25519 public key (hex): answers are \
+             verified against it",
+        )
+    })?;
+    let mut builder = keyward_keygen::Client::builder()
+        .http_options(options)
+        .public_key(&public_key);
+    if let Some(url) = base_url {
+        builder = builder.base_url(url);
+    }
+    if let Some(account) = env(keyward_keygen::ACCOUNT_ENV) {
+        builder = builder.account(account);
+    }
+    if let Some(token) = env(keyward_keygen::TOKEN_ENV) {
+        builder = builder.token(ApiKey::new(token)?);
+    }
+    builder.build()
 }
 
 /// A non-empty environment variable.

@@ -1,6 +1,6 @@
 //! The secret canary, command-line share (issue 14 item 3): `licensectl` run as a user runs it,
 //! the canary API keys in the environment and the canary license keys on standard input,
-//! against the four emulators in this process, a server echoing all it received and a closed
+//! against the emulators in this process, a server echoing all it received and a closed
 //! port.
 //! Its standard output and error, for every command, succeeding and failing, and the files it
 //! writes (the migration journal, an export without `--include-keys`) hold no 8-character
@@ -22,20 +22,22 @@ use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use check::{
-    CREATED_KEY, CREEM_API_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, LEMON_API_KEY,
-    LICENSE_KEY, POLAR_API_KEY, Shown,
+    CREATED_KEY, CREEM_API_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, KEYGEN_TOKEN,
+    LEMON_API_KEY, LICENSE_KEY, POLAR_API_KEY, Shown,
 };
+use keyward_emulator::keygen::ACCOUNT_ID;
 use support::{args, run, text};
 use tempfile::TempDir;
 
 /// The command-line name, API key variable and API key of provider `index` ([`rig::NAMES`]).
-const PROVIDERS: [(&str, &str, &str); 6] = [
+const PROVIDERS: [(&str, &str, &str); 7] = [
     ("dodo", "DODO_PAYMENTS_API_KEY", DODO_API_KEY),
     ("lemonsqueezy", "LEMONSQUEEZY_API_KEY", LEMON_API_KEY),
     ("devpayr", "DEVPAYR_API_KEY", DEVPAYR_API_KEY),
     ("signed-license", "GETKEYMANAGER_API_KEY", GKM_API_KEY),
     ("polar", "POLAR_ACCESS_TOKEN", POLAR_API_KEY),
     ("creem", "CREEM_API_KEY", CREEM_API_KEY),
+    ("keygen", "KEYGEN_TOKEN", KEYGEN_TOKEN),
 ];
 
 /// Runs the CLI for provider `index` at `url`; shows its output; returns it.
@@ -43,6 +45,8 @@ struct Cli<'a> {
     shown: &'a Shown,
     dir: &'a TempDir,
     runs: AtomicUsize,
+    /// The Keygen emulator's public key, which licensectl requires.
+    keygen_public_key: String,
 }
 
 impl Cli<'_> {
@@ -57,6 +61,11 @@ impl Cli<'_> {
             (
                 "POLAR_ORGANIZATION_ID".to_owned(),
                 keyward_emulator::polar::DEFAULT_ORGANIZATION_ID.to_owned(),
+            ),
+            ("KEYGEN_ACCOUNT".to_owned(), ACCOUNT_ID.to_owned()),
+            (
+                "KEYGEN_PUBLIC_KEY".to_owned(),
+                self.keygen_public_key.clone(),
             ),
             // The CLI installs no tracing subscriber today; if it ever does, TRACE is covered.
             ("RUST_LOG".to_owned(), "trace".to_owned()),
@@ -184,6 +193,7 @@ async fn no_secret_in_any_output_or_file() {
         shown: &shown,
         dir: &dir,
         runs: AtomicUsize::new(0),
+        keygen_public_key: emulators.keygen.public_key_hex(),
     };
     let echo = echo::echoing(401).await;
     let closed = {
@@ -195,15 +205,16 @@ async fn no_secret_in_any_output_or_file() {
     }
     // The failing runs, every provider at once (each waits out its retries).
     let (echo_url, devpayr_echo_url) = (echo.uri(), format!("{}/api/v1/", echo.uri()));
-    let (a, b, c, d, e, f) = tokio::join!(
+    let (a, b, c, d, e, f, g) = tokio::join!(
         failing(&cli, 0, &echo_url),
         failing(&cli, 1, &echo_url),
         failing(&cli, 2, &devpayr_echo_url),
         failing(&cli, 3, &echo_url),
         failing(&cli, 4, &echo_url),
         failing(&cli, 5, &echo_url),
+        failing(&cli, 6, &echo_url),
     );
-    let redacted = a + b + c + d + e + f;
+    let redacted = a + b + c + d + e + f + g;
     tokio::join!(
         failing(&cli, 0, &closed),
         failing(&cli, 1, &closed),
@@ -211,6 +222,7 @@ async fn no_secret_in_any_output_or_file() {
         failing(&cli, 3, &closed),
         failing(&cli, 4, &closed),
         failing(&cli, 5, &closed),
+        failing(&cli, 6, &closed),
     );
 
     // A migration, planned and applied: Lemon Squeezy's canary key to Dodo (which holds it

@@ -26,8 +26,11 @@ pub enum Provider {
     DevPayr,
     /// A GetKeyManager server (RSA-signed envelopes).
     SignedLicense,
-    /// A provider implemented outside this workspace, by its short name (`"keygen"`): implement
-    /// [`LicenseProvider`](crate::LicenseProvider) for it and answer `Provider::Custom("keygen")`
+    /// Keygen (keygen.sh; Ed25519-signed answers, license and machine files).
+    Keygen,
+    /// A provider implemented outside this workspace, by its short name (`"cryptolens"`):
+    /// implement [`LicenseProvider`](crate::LicenseProvider) for it and answer
+    /// `Provider::Custom("cryptolens")`
     /// from [`LicenseProvider::provider`](crate::LicenseProvider::provider).
     Custom(&'static str),
 }
@@ -43,6 +46,7 @@ impl Provider {
             Self::Gumroad => "gumroad",
             Self::DevPayr => "devpayr",
             Self::SignedLicense => "signed-license",
+            Self::Keygen => "keygen",
             Self::Custom(name) => name,
         }
     }

@@ -36,6 +36,7 @@ impl Provider {
             "gumroad" => Self::Gumroad,
             "devpayr" => Self::DevPayr,
             "signed-license" => Self::SignedLicense,
+            "keygen" => Self::Keygen,
             _ => return intern(name).map(Self::Custom),
         };
         Some(known)

@@ -188,17 +188,18 @@ fn providers_by_name_with_custom_names_interned_up_to_the_cap() {
         Provider::LemonSqueezy,
         Provider::DevPayr,
         Provider::SignedLicense,
+        Provider::Keygen,
     ] {
         let value = serde_json::to_value(provider).unwrap();
         assert_eq!(value, json!(provider.as_str()));
         assert_eq!(serde_json::from_value::<Provider>(value).unwrap(), provider);
     }
-    let first: Provider = serde_json::from_value(json!("keygen")).unwrap();
-    let again: Provider = serde_json::from_str("\"keygen\"").unwrap();
+    let first: Provider = serde_json::from_value(json!("cryptolens")).unwrap();
+    let again: Provider = serde_json::from_str("\"cryptolens\"").unwrap();
     let (Provider::Custom(a), Provider::Custom(b)) = (first, again) else {
         panic!("{first:?} {again:?}")
     };
-    assert_eq!(a, "keygen");
+    assert_eq!(a, "cryptolens");
     assert!(std::ptr::eq(a, b), "one allocation per distinct name");
     assert!(serde_json::from_value::<Provider>(json!("")).is_err());
 
@@ -209,7 +210,7 @@ fn providers_by_name_with_custom_names_interned_up_to_the_cap() {
     assert!(err.to_string().contains("distinct custom names"), "{err}");
     // Names held already still read.
     assert_eq!(
-        serde_json::from_value::<Provider>(json!("keygen")).unwrap(),
+        serde_json::from_value::<Provider>(json!("cryptolens")).unwrap(),
         first
     );
 }

@@ -4,7 +4,7 @@
 //! # Feature flags
 //!
 //! One per provider, none on by default, so a dev-dependency builds only the emulators it uses:
-//! `dodo`, `lemonsqueezy`, `polar`, `creem`, `devpayr`, `signed-license` (each its module). The emulators serve
+//! `dodo`, `lemonsqueezy`, `polar`, `creem`, `devpayr`, `signed-license`, `keygen` (each its module). The emulators serve
 //! plain `http` on loopback.
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -18,6 +18,9 @@ pub mod devpayr;
 #[cfg(feature = "dodo")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dodo")))]
 pub mod dodo;
+#[cfg(feature = "keygen")]
+#[cfg_attr(docsrs, doc(cfg(feature = "keygen")))]
+pub mod keygen;
 #[cfg(feature = "lemonsqueezy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
 pub mod lemonsqueezy;
@@ -41,7 +44,8 @@ pub use shell::{
     feature = "dodo",
     feature = "lemonsqueezy",
     feature = "devpayr",
-    feature = "signed-license"
+    feature = "signed-license",
+    feature = "keygen"
 ))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use backon::{BackoffBuilder, ExponentialBuilder};
 use keyward_core::{ErrorKind, LicenseError};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use url::Url;
@@ -18,6 +19,21 @@ use crate::request::Request;
 use crate::response::Response;
 use crate::retry::{Attempt, may_have_been_applied};
 use crate::turns::Turns;
+
+/// What `url` percent-encodes in a path segment of an `http(s)` URL (its `SPECIAL_PATH_SEGMENT`).
+const PATH_SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'#')
+    .add(b'?')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b'%')
+    .add(b'\\');
 
 /// Reads a provider's error body into `(code, message)`.
 pub type ProviderErrorParser = dyn Fn(&[u8]) -> (Option<String>, Option<String>) + Send + Sync;
@@ -264,19 +280,27 @@ impl HttpClient {
         }
     }
 
-    fn url_for(&self, request: &Request) -> Result<Url, LicenseError> {
+    /// The URL `request` is sent to: the base URL, the request's percent-encoded segments and
+    /// its query, exactly as they go on the wire (what a response signature over the request
+    /// target covers).
+    pub fn url_for(&self, request: &Request) -> Result<Url, LicenseError> {
         let mut url = self.inner.base_url.clone();
-        {
-            let mut path = url.path_segments_mut().map_err(|()| {
-                LicenseError::config("the base URL cannot take a path")
-                    .with_provider(self.provider())
-            })?;
-            path.pop_if_empty();
-            path.extend(&request.segments);
-            if request.trailing_slash {
-                path.push("");
-            }
+        if url.cannot_be_a_base() {
+            return Err(LicenseError::config("the base URL cannot take a path")
+                .with_provider(self.provider()));
         }
+        // Each segment percent-encoded as `url` encodes a path segment, here rather than by
+        // `path_segments_mut`, whose parser drops tabs and newlines: an id `x\n` (a Keygen
+        // fingerprint may end in one) would be sent as `x`, another resource.
+        let mut path = url.path().trim_end_matches('/').to_owned();
+        for segment in &request.segments {
+            path.push('/');
+            path.extend(utf8_percent_encode(segment, PATH_SEGMENT));
+        }
+        if request.trailing_slash {
+            path.push('/');
+        }
+        url.set_path(&path);
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&request.query);
         }

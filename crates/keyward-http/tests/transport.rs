@@ -339,3 +339,34 @@ async fn an_injected_client_is_used_and_still_sends_our_user_agent() {
     let http = client(&server, fast_options().client(injected));
     http.send_empty(get()).await.unwrap();
 }
+
+#[test]
+fn path_segments_are_encoded_whole_even_with_control_characters() {
+    let http = keyward_http::HttpClient::new(
+        keyward_http::ClientIdentity {
+            provider: "t",
+            crate_name: "t",
+            crate_version: "0",
+        },
+        "https://api.example.com/v1/",
+        keyward_http::HttpOptions::new(),
+    )
+    .unwrap();
+    let url = |segments: &[&str]| {
+        http.url_for(
+            &Request::get("x", segments.iter().copied())
+                .unwrap()
+                .query("page[size]", "2"),
+        )
+        .unwrap()
+        .to_string()
+    };
+    assert_eq!(
+        url(&["machines", "foo\n"]),
+        "https://api.example.com/v1/machines/foo%0A?page%5Bsize%5D=2"
+    );
+    assert_eq!(
+        url(&["a b", "x/y", "%2e", "q?#", "k:1@$"]),
+        "https://api.example.com/v1/a%20b/x%2Fy/%252e/q%3F%23/k:1@$?page%5Bsize%5D=2"
+    );
+}

@@ -1,10 +1,10 @@
 //! A small app built on the guard, as the end-to-end test runs it under a faked clock
 //! (`cargo xtask faketime`, with Debian's `faketime`) against `licensectl emulate`:
 //!
-//! `guard_app <lemonsqueezy|signed-license> <start|check|verdict> <state-dir> <license-key>`
+//! `guard_app <lemonsqueezy|signed-license|keygen> <start|check|verdict> <state-dir> <license-key>`
 //!
 //! The provider comes from the environment `licensectl emulate` prints (`LEMONSQUEEZY_BASE_URL`,
-//! `GETKEYMANAGER_BASE_URL`, …); the clock is the system's, which `faketime` moves. `start` is
+//! `GETKEYMANAGER_BASE_URL`, `KEYGEN_BASE_URL`, …); the clock is the system's, which `faketime` moves. `start` is
 //! what an app does at launch ([`Guard::check_if_due`]), `check` asks the provider, `verdict`
 //! decides from the stored state alone. It prints one `key=value` line for the test, then the
 //! verdict as the person in front of the app reads it; it exits 0 when licensed, 1 when not.
@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use keyward::guard::{Fingerprint, Guard, Source, Standing, Verdict};
-use keyward::{LemonSqueezyProvider, LicenseProvider, SignedLicenseProvider};
+use keyward::{KeygenProvider, LemonSqueezyProvider, LicenseProvider, SignedLicenseProvider};
 
 type Error = Box<dyn std::error::Error>;
 
@@ -25,8 +25,20 @@ fn provider(name: &str) -> Result<Arc<dyn LicenseProvider>, Error> {
         "signed-license" => Arc::new(SignedLicenseProvider::new(
             keyward::signed_license::Client::from_env()?,
         )),
+        "keygen" => Arc::new(KeygenProvider::new(keygen()?)),
         other => return Err(format!("unknown provider {other}").into()),
     })
+}
+
+/// A Keygen client as a shipped app holds one: the host, the account and its public key (the
+/// license key authenticates each call), and no token.
+fn keygen() -> Result<keyward::keygen::Client, Error> {
+    let var = |name: &str| std::env::var(name).map_err(|_| format!("set {name}"));
+    Ok(keyward::keygen::Client::builder()
+        .base_url(var(keyward::keygen::BASE_URL_ENV)?)
+        .account(var(keyward::keygen::ACCOUNT_ENV)?)
+        .public_key(&var(keyward::keygen::PUBLIC_KEY_ENV)?)
+        .build()?)
 }
 
 /// The line the test reads.

@@ -1,7 +1,7 @@
 //! One dependency for an app that talks to a licensing provider: Dodo Payments, Lemon Squeezy,
-//! DevPayr and GetKeyManager behind one interface, each provider's JSON mapped into the one
-//! [`LicenseKey`] model, and each provider's own client as a module (`dodo`, `lemonsqueezy`,
-//! `devpayr`, `signed_license`, behind the feature of the same name).
+//! DevPayr, GetKeyManager and Keygen behind one interface, each provider's JSON mapped into the
+//! one [`LicenseKey`] model, and each provider's own client as a module (`dodo`, `lemonsqueezy`,
+//! `devpayr`, `signed_license`, `keygen`, behind the feature of the same name).
 //!
 //! Two roles, two traits:
 //!
@@ -18,9 +18,9 @@
 //! # Feature flags
 //!
 //! - `dodo`, `lemonsqueezy`, `polar`, `creem` (server-side only), `gumroad`, `devpayr`,
-//!   `signed-license`: each provider's client (re-exported as
-//!   a module), its adapters (`DodoProvider` and `DodoAdmin`, …), its [`mapping`] and, for Dodo
-//!   and Lemon Squeezy, its webhook [`events`].
+//!   `signed-license`, `keygen`: each provider's client (re-exported as a module), its adapters
+//!   (`DodoProvider` and `DodoAdmin`, …), its [`mapping`] and, for Dodo, Lemon Squeezy, Polar
+//!   and Keygen, its webhook [`events`].
 //! - `guard`: the offline-first `guard` (machine fingerprint, sealed state, grace,
 //!   revalidation).
 //! - `blocking`: the `blocking` API, with its own small runtime, for apps that are not async.
@@ -58,7 +58,8 @@ pub mod migration;
         feature = "creem",
         feature = "gumroad",
         feature = "devpayr",
-        feature = "signed-license"
+        feature = "signed-license",
+        feature = "keygen"
     )),
     allow(unused_imports, unreachable_pub)
 )]
@@ -85,6 +86,11 @@ pub use keyward_dodo as dodo;
 #[cfg(feature = "gumroad")]
 #[cfg_attr(docsrs, doc(cfg(feature = "gumroad")))]
 pub use keyward_gumroad as gumroad;
+/// The Keygen client (the `keyward-keygen` crate), every answer verified when given the
+/// account's public key; license and machine files.
+#[cfg(feature = "keygen")]
+#[cfg_attr(docsrs, doc(cfg(feature = "keygen")))]
+pub use keyward_keygen as keygen;
 /// The Lemon Squeezy client (the `keyward-lemonsqueezy` crate), for what the one trait does not
 /// cover.
 #[cfg(feature = "lemonsqueezy")]
@@ -116,6 +122,9 @@ pub mod mapping {
     #[cfg(feature = "gumroad")]
     #[cfg_attr(docsrs, doc(cfg(feature = "gumroad")))]
     pub use crate::adapters::gumroad::mapping as gumroad;
+    #[cfg(feature = "keygen")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "keygen")))]
+    pub use crate::adapters::keygen::mapping as keygen;
     #[cfg(feature = "lemonsqueezy")]
     #[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
     pub use crate::adapters::lemonsqueezy::mapping as lemonsqueezy;
@@ -145,6 +154,7 @@ pub use keyward_core::{
     feature = "lemonsqueezy",
     feature = "devpayr",
     feature = "signed-license",
+    feature = "keygen",
     feature = "guard",
     feature = "blocking"
 ))]

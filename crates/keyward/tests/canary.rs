@@ -13,7 +13,8 @@
     feature = "polar",
     feature = "creem",
     feature = "devpayr",
-    feature = "signed-license"
+    feature = "signed-license",
+    feature = "keygen"
 ))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

@@ -12,7 +12,8 @@
     feature = "creem",
     feature = "gumroad",
     feature = "devpayr",
-    feature = "signed-license"
+    feature = "signed-license",
+    feature = "keygen"
 ))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

@@ -6,6 +6,7 @@ use keyward_emulator::devpayr::{
     DevPayrEmulator, DomainMode, GLOBAL_KEY, LicenseSeed as DevPayrSeed, SEED_PROJECT,
 };
 use keyward_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
+use keyward_emulator::keygen::{KeygenEmulator, LicenseSeed as KeygenSeed};
 use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
 use keyward_emulator::polar::{LicenseSeed as PolarSeed, PolarEmulator};
 use keyward_emulator::signed_license::{LicenseSeed as GkmSeed, SignedLicenseEmulator};
@@ -60,6 +61,7 @@ pub(crate) struct Targets<'a> {
     pub creem: &'a CreemEmulator,
     pub devpayr: &'a DevPayrEmulator,
     pub signed: &'a SignedLicenseEmulator,
+    pub keygen: &'a KeygenEmulator,
 }
 
 /// Seeds the emulators as the demo does: one license with an activation limit of 2 each, and
@@ -79,6 +81,12 @@ pub(crate) fn demo(t: &Targets<'_>) -> Result<Seeded, String> {
         .map_err(|e| format!("the demo seed: {e}"))?;
     t.signed
         .add_license(GkmSeed::new(DEMO_KEY).activation_limit(2));
+    t.keygen.add_license(
+        KeygenSeed::new(DEMO_KEY)
+            .floating(true)
+            .strict(true)
+            .max_machines(2),
+    );
     let mut keys = vec![
         key("dodo", DEMO_KEY, "activation limit 2"),
         key("lemonsqueezy", DEMO_KEY, "activation limit 2"),
@@ -94,6 +102,7 @@ pub(crate) fn demo(t: &Targets<'_>) -> Result<Seeded, String> {
             "project 2, valid for the domain app.example.com",
         ),
         key("signed-license", DEMO_KEY, "activation limit 2, product 1"),
+        key("keygen", DEMO_KEY, "floating, strict, 2 machines"),
     ];
     for id in [5, 4] {
         if let Some(k) = t.devpayr.license_key(id) {
@@ -311,4 +320,5 @@ fn mark(t: &Targets<'_>) {
     t.creem.mark_seed();
     t.devpayr.mark_seed();
     t.signed.mark_seed();
+    t.keygen.mark_seed();
 }

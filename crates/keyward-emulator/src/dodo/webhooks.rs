@@ -71,6 +71,7 @@ impl SendsWebhooks for State {
 
     fn signed_headers(
         key: &[u8],
+        _url: &url::Url,
         event: &Outgoing,
         now: DateTime<Utc>,
     ) -> Vec<(&'static str, String)> {
@@ -116,7 +117,12 @@ mod tests {
             .unwrap()
             .parse()
             .unwrap();
-        let signed = State::signed_headers(&key, &event, DateTime::from_timestamp(at, 0).unwrap());
+        let signed = State::signed_headers(
+            &key,
+            &url::Url::parse("http://127.0.0.1/").unwrap(),
+            &event,
+            DateTime::from_timestamp(at, 0).unwrap(),
+        );
         let signature = signed.iter().find(|(n, _)| *n == "webhook-signature");
         assert_eq!(
             signature.map(|(_, v)| v.as_str()),

@@ -74,6 +74,7 @@ impl SendsWebhooks for State {
 
     fn signed_headers(
         key: &[u8],
+        _url: &url::Url,
         event: &Outgoing,
         _now: DateTime<Utc>,
     ) -> Vec<(&'static str, String)> {
@@ -111,7 +112,12 @@ mod tests {
                 body,
                 occurred_at: Utc::now(),
             };
-            let headers = State::signed_headers(&key, &event, Utc::now());
+            let headers = State::signed_headers(
+                &key,
+                &url::Url::parse("http://127.0.0.1/").unwrap(),
+                &event,
+                Utc::now(),
+            );
             assert!(headers.contains(&("x-signature", signature.to_owned())));
             checked += 1;
         }

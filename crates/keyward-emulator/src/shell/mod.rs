@@ -9,7 +9,8 @@
         feature = "dodo",
         feature = "lemonsqueezy",
         feature = "devpayr",
-        feature = "signed-license"
+        feature = "signed-license",
+        feature = "keygen"
     )),
     allow(dead_code, unused_imports)
 )]

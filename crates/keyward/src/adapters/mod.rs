@@ -10,6 +10,8 @@ pub(crate) mod devpayr;
 pub(crate) mod dodo;
 #[cfg(feature = "gumroad")]
 pub(crate) mod gumroad;
+#[cfg(feature = "keygen")]
+pub(crate) mod keygen;
 #[cfg(feature = "lemonsqueezy")]
 pub(crate) mod lemonsqueezy;
 #[cfg(feature = "polar")]
@@ -29,6 +31,9 @@ pub use self::dodo::{DodoAdmin, DodoProvider};
 #[cfg(feature = "gumroad")]
 #[cfg_attr(docsrs, doc(cfg(feature = "gumroad")))]
 pub use self::gumroad::{GumroadAdmin, GumroadProvider};
+#[cfg(feature = "keygen")]
+#[cfg_attr(docsrs, doc(cfg(feature = "keygen")))]
+pub use self::keygen::{KeygenAdmin, KeygenProvider};
 #[cfg(feature = "lemonsqueezy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
 pub use self::lemonsqueezy::{LemonSqueezyAdmin, LemonSqueezyProvider};

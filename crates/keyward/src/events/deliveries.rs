@@ -2,7 +2,12 @@
 //! [`DeliveryStore`], acknowledge or release it after the handler.
 // Used by the providers' events: without them (or one of them), parts stay unused.
 #![cfg_attr(
-    not(any(feature = "dodo", feature = "lemonsqueezy", feature = "polar")),
+    not(any(
+        feature = "dodo",
+        feature = "lemonsqueezy",
+        feature = "polar",
+        feature = "keygen"
+    )),
     allow(dead_code)
 )]
 
@@ -49,7 +54,10 @@ impl Deliveries {
     /// remembers deliveries for at least twice the tolerance: a delivery signed up to
     /// `tolerance` in the future is still fresh `2 × tolerance` after it was first seen, so a
     /// store that forgets sooner lets replays pass.
-    #[cfg_attr(not(any(feature = "dodo", feature = "polar")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "dodo", feature = "polar", feature = "keygen")),
+        allow(dead_code)
+    )]
     pub(crate) fn check_tolerance(&self, tolerance: Duration) -> Result<(), LicenseError> {
         if tolerance <= Duration::zero() {
             return Err(LicenseError::config(

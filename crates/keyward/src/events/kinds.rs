@@ -104,9 +104,42 @@ pub(crate) fn lemonsqueezy(
         "license_key_updated" => {}
         _ => return None,
     }
+    Some(changed(previous, now))
+}
+
+/// Keygen names most of what happened in the event type (`license.suspended`,
+/// `license.renewed`, …); `license.updated` does not, and its kind is told from what changed as
+/// for Lemon Squeezy. Any other `license.*` event (usage, check-in, validation, policy) is
+/// `Updated`, carrying the license as it is now. `machine.*` events (activations, deactivations,
+/// heartbeats) are `Updated` as well: [`EventKind`] has no activation kind, and an activation
+/// changes a license without ending or restoring access (see [`EventKind::Updated`]). `None`
+/// for any other event type.
+#[cfg_attr(not(feature = "keygen"), allow(dead_code))]
+pub(crate) fn keygen(
+    event_type: &str,
+    previous: Option<&Snapshot>,
+    now: Option<&Snapshot>,
+) -> Option<EventKind> {
+    Some(match event_type {
+        "license.created" => EventKind::Created,
+        "license.suspended" => EventKind::Suspended,
+        "license.reinstated" => EventKind::Reinstated,
+        "license.expired" => EventKind::Expired,
+        "license.renewed" => EventKind::Renewed,
+        "license.revoked" | "license.deleted" => EventKind::Revoked,
+        "license.updated" => now.map_or(EventKind::Updated, |now| changed(previous, now)),
+        other if other.starts_with("license.") || other.starts_with("machine.") => {
+            EventKind::Updated
+        }
+        _ => return None,
+    })
+}
+
+/// What changed between the state kept for a license (`None`: never seen) and its state now.
+fn changed(previous: Option<&Snapshot>, now: &Snapshot) -> EventKind {
     let was_off = previous.is_some_and(Snapshot::switched_off);
     let was_expired = previous.is_some_and(Snapshot::expired);
-    Some(if now.switched_off() {
+    if now.switched_off() {
         if was_off {
             EventKind::Updated
         } else {
@@ -124,7 +157,7 @@ pub(crate) fn lemonsqueezy(
         EventKind::Renewed
     } else {
         EventKind::Updated
-    })
+    }
 }
 
 /// Polar's `benefit_grant.*` name the grant's life, except `.updated`, which says only that the

@@ -63,6 +63,49 @@ fn lemonsqueezy_kinds_from_what_changed() {
     }
 }
 
+/// (case, event type, state kept before, state now, kind).
+type KeygenCase = (
+    &'static str,
+    &'static str,
+    Option<Snapshot>,
+    Option<Snapshot>,
+    Option<EventKind>,
+);
+
+#[test]
+fn keygen_kinds_by_event_type_and_what_changed() {
+    let active = snap("active", Some(2_000), Some(2));
+    #[rustfmt::skip]
+    let table: &[KeygenCase] = &[
+        ("created", "license.created", None, Some(active.clone()), Some(EventKind::Created)),
+        ("suspended", "license.suspended", Some(active.clone()), Some(snap("suspended", Some(2_000), Some(2))), Some(EventKind::Suspended)),
+        ("reinstated", "license.reinstated", None, Some(active.clone()), Some(EventKind::Reinstated)),
+        ("expired", "license.expired", None, Some(snap("expired", Some(1), None)), Some(EventKind::Expired)),
+        ("renewed", "license.renewed", None, Some(active.clone()), Some(EventKind::Renewed)),
+        ("revoked", "license.revoked", None, Some(active.clone()), Some(EventKind::Revoked)),
+        ("deleted", "license.deleted", None, Some(active.clone()), Some(EventKind::Revoked)),
+        ("updated: suspended by a patch", "license.updated", Some(active.clone()), Some(snap("suspended", Some(2_000), Some(2))), Some(EventKind::Suspended)),
+        ("updated: expiry moved later", "license.updated", Some(active.clone()), Some(snap("active", Some(9_000), Some(2))), Some(EventKind::Renewed)),
+        ("updated: limit changed", "license.updated", Some(active.clone()), Some(snap("active", Some(2_000), Some(5))), Some(EventKind::Updated)),
+        ("updated: no license in the payload", "license.updated", Some(active.clone()), None, Some(EventKind::Updated)),
+        ("usage incremented", "license.usage.incremented", None, Some(active.clone()), Some(EventKind::Updated)),
+        ("validation succeeded", "license.validation.succeeded", None, Some(active.clone()), Some(EventKind::Updated)),
+        ("activation", "machine.created", None, None, Some(EventKind::Updated)),
+        ("deactivation", "machine.deleted", None, None, Some(EventKind::Updated)),
+        ("heartbeat dead", "machine.heartbeat.dead", None, None, Some(EventKind::Updated)),
+        ("another resource", "user.created", None, None, None),
+        ("a prefix only", "licenses.created", None, None, None),
+        ("empty", "", None, None, None),
+    ];
+    for (case, event_type, previous, now, kind) in table {
+        assert_eq!(
+            keygen(event_type, previous.as_ref(), now.as_ref()),
+            *kind,
+            "{case}"
+        );
+    }
+}
+
 #[test]
 fn snapshots_survive_the_store() {
     for snapshot in [

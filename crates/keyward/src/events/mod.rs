@@ -2,10 +2,11 @@
 //!
 //! Each provider has one verify-and-parse call taking the raw request headers and body bytes:
 //! [`DodoEvents`] and [`PolarEvents`] (Standard Webhooks; Polar under both of its key
-//! derivations) and [`LemonSqueezyEvents`] (`X-Signature`), all through the [`Webhooks`] trait. The signature is checked over the exact bytes received and the event
-//! is parsed only from those bytes. Every refusal is a distinct [`EventRejection`] (bad
-//! signature, stale timestamp, replayed, stale or in-flight delivery, unknown event type, …); no
-//! body or header makes these calls panic.
+//! derivations), [`LemonSqueezyEvents`] (`X-Signature`) and `KeygenEvents`
+//! (`Keygen-Signature`), all through the [`Webhooks`] trait. The signature is checked over the
+//! exact bytes received and the event is parsed only from those bytes. Every refusal is a
+//! distinct [`EventRejection`] (bad signature, stale timestamp, replayed, stale or in-flight
+//! delivery, unknown event type, …); no body or header makes these calls panic.
 //!
 //! Deliveries are handled at least once: `verify` reserves the delivery in a [`DeliveryStore`],
 //! the app's handler applies the event, then [`Webhooks::acknowledge`] marks it done (or
@@ -23,6 +24,8 @@ pub mod axum;
 mod deliveries;
 #[cfg(feature = "dodo")]
 mod dodo;
+#[cfg(feature = "keygen")]
+mod keygen;
 mod kinds;
 #[cfg(feature = "lemonsqueezy")]
 mod lemonsqueezy;
@@ -45,6 +48,9 @@ pub use self::deliveries::DEFAULT_LEASE;
 #[cfg(feature = "dodo")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dodo")))]
 pub use self::dodo::{DodoEvents, DodoEventsBuilder};
+#[cfg(feature = "keygen")]
+#[cfg_attr(docsrs, doc(cfg(feature = "keygen")))]
+pub use self::keygen::{KeygenEvents, KeygenEventsBuilder};
 #[cfg(feature = "lemonsqueezy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lemonsqueezy")))]
 pub use self::lemonsqueezy::{LemonSqueezyEvents, LemonSqueezyEventsBuilder};
@@ -88,6 +94,8 @@ pub enum EventKind {
     Created,
     /// A license changed in a way that neither ends nor restores access (its activation limit,
     /// an activation, its expiry moved earlier); [`LicenseEvent::license`] holds its state now.
+    /// Keygen's `machine.*` events (an activation is `machine.created`, a deactivation
+    /// `machine.deleted`) are `Updated` too, with no license: they carry the machine.
     Updated,
     /// A key was delivered to a grant (Dodo `entitlement_grant.delivered`).
     Delivered,
@@ -120,15 +128,17 @@ pub struct LicenseEvent {
     /// The event type as the provider names it (`entitlement_grant.revoked`,
     /// `license_key_updated`, `benefit_grant.revoked`).
     pub event_type: String,
-    /// What identifies this delivery: Dodo's and Polar's `webhook-id`; for Lemon Squeezy, whose deliveries
-    /// carry no id, the `X-Signature` (the same for the same bytes, so a redelivery repeats it).
+    /// What identifies this delivery: Dodo's and Polar's `webhook-id`; for Lemon Squeezy, whose
+    /// deliveries carry no id, the `X-Signature` (the same for the same bytes, so a redelivery
+    /// repeats it); Keygen's `meta.idempotencyToken`.
     pub delivery_id: String,
     /// When the event happened, when the provider says (Dodo's and Polar's `timestamp`, Lemon
-    /// Squeezy's `updated_at`): events for one [`order_key`](Self::order_key) are applied in this order.
+    /// Squeezy's `updated_at`, Keygen's event `created`): events for one
+    /// [`order_key`](Self::order_key) are applied in this order.
     pub occurred_at: Option<DateTime<Utc>>,
     /// What the provider's events are ordered by: the license (or Dodo or Polar grant) they are
     /// about, prefixed by the provider (`lemonsqueezy:license:42`, `dodo:grant:entg_…`,
-    /// `polar:grant:…`).
+    /// `polar:grant:…`, `keygen:license:…`, `keygen:machine:…`).
     pub order_key: Option<String>,
     /// The license the event is about, in the neutral model; `None` when the event carries no key
     /// (a pending or failed Dodo grant).
@@ -150,7 +160,12 @@ pub struct LicenseEvent {
 
 impl LicenseEvent {
     #[cfg_attr(
-        not(any(feature = "dodo", feature = "lemonsqueezy", feature = "polar")),
+        not(any(
+            feature = "dodo",
+            feature = "lemonsqueezy",
+            feature = "polar",
+            feature = "keygen"
+        )),
         allow(dead_code)
     )]
     pub(crate) fn new(

@@ -24,6 +24,7 @@ pub(crate) const DEVPAYR_API_KEY: &str = concat!("gk_1_", canary!(), "_dvp");
 pub(crate) const GKM_API_KEY: &str = concat!("gkm_", canary!(), "_api");
 pub(crate) const POLAR_API_KEY: &str = concat!("polar_oat_", canary!());
 pub(crate) const CREEM_API_KEY: &str = concat!("creem_", canary!(), "_key");
+pub(crate) const KEYGEN_TOKEN: &str = concat!("admin-", canary!(), "-kgn");
 /// Dodo's Standard Webhooks secret (`whsec_` + base64).
 pub(crate) const DODO_WEBHOOK_SECRET: &str = concat!("whsec_", canary!(), "dodo");
 pub(crate) const LEMON_WEBHOOK_SECRET: &str = concat!("ls-wh-", canary!(), "-lemon");
@@ -45,6 +46,7 @@ pub(crate) const SECRETS: &[&str] = &[
     GKM_API_KEY,
     POLAR_API_KEY,
     CREEM_API_KEY,
+    KEYGEN_TOKEN,
     DODO_WEBHOOK_SECRET,
     LEMON_WEBHOOK_SECRET,
     APP_SECRET,

@@ -10,8 +10,8 @@ use keyward_http::{HttpOptions, RetryPolicy};
 
 use crate::calls::{CLIENT_CALLS, Call, Direct, OPERATIONS};
 use crate::check::{
-    CREATED_KEY, CREEM_API_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, LEMON_API_KEY,
-    LICENSE_KEY, POLAR_API_KEY, Shown,
+    CREATED_KEY, CREEM_API_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, KEYGEN_TOKEN,
+    LEMON_API_KEY, LICENSE_KEY, POLAR_API_KEY, Shown,
 };
 use crate::echo;
 use crate::rig::{self, NAMES};
@@ -51,6 +51,7 @@ fn echo(index: usize, op: &str) -> String {
             GKM_API_KEY,
             POLAR_API_KEY,
             CREEM_API_KEY,
+            KEYGEN_TOKEN,
         ];
         carried.push(keys[index]);
     }

@@ -1,16 +1,17 @@
-//! The four emulators holding the canary license key and answering only the canary API keys,
+//! The emulators holding the canary license key and answering only the canary API keys,
 //! and each provider's client and facade adapter, built with the canary secrets.
 
 use std::sync::Arc;
 
 use keyward::{
-    CreemProvider, DevPayrProvider, DodoProvider, LemonSqueezyProvider, PolarProvider,
-    SignedLicenseProvider,
+    CreemProvider, DevPayrProvider, DodoProvider, KeygenProvider, LemonSqueezyProvider,
+    PolarProvider, SignedLicenseProvider,
 };
 use keyward_core::{ApiKey, LicenseAdmin, LicenseError};
 use keyward_emulator::creem::{CreemEmulator, LicenseSeed as CreemSeed};
 use keyward_emulator::devpayr::{DevPayrEmulator, LicenseSeed as DevPayrSeed, SEED_PROJECT};
 use keyward_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
+use keyward_emulator::keygen::{ACCOUNT_ID, KeygenEmulator, LicenseSeed as KeygenSeed};
 use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
 use keyward_emulator::polar::{LicenseSeed as PolarSeed, PolarEmulator};
 use keyward_emulator::signed_license::{LicenseSeed as GkmSeed, SignedLicenseEmulator};
@@ -18,21 +19,22 @@ use keyward_http::HttpOptions;
 use keyward_signed_license::{KeySet, PublicKey};
 
 use crate::check::{
-    CREEM_API_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, LEMON_API_KEY, LICENSE_KEY,
-    POLAR_API_KEY, Shown,
+    CREEM_API_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, KEYGEN_TOKEN, LEMON_API_KEY,
+    LICENSE_KEY, POLAR_API_KEY, Shown,
 };
 
 /// The provider names, in table order.
-pub(crate) const NAMES: [&str; 6] = [
+pub(crate) const NAMES: [&str; 7] = [
     "dodo",
     "lemonsqueezy",
     "devpayr",
     "getkeymanager",
     "polar",
     "creem",
+    "keygen",
 ];
 
-/// The four emulators.
+/// The five emulators.
 pub(crate) struct Emulators {
     pub(crate) dodo: DodoEmulator,
     pub(crate) lemon: LemonSqueezyEmulator,
@@ -40,8 +42,9 @@ pub(crate) struct Emulators {
     pub(crate) gkm: SignedLicenseEmulator,
     pub(crate) polar: PolarEmulator,
     pub(crate) creem: CreemEmulator,
+    pub(crate) keygen: KeygenEmulator,
     /// Each provider's id of the canary license, in [`NAMES`] order.
-    pub(crate) ids: [String; 6],
+    pub(crate) ids: [String; 7],
 }
 
 impl Emulators {
@@ -65,6 +68,10 @@ impl Emulators {
         let creem = CreemEmulator::start().await;
         creem.set_api_key(CREEM_API_KEY);
         let creem_id = creem.add_license(CreemSeed::new(LICENSE_KEY).activation_limit(3));
+        let keygen = KeygenEmulator::start().await;
+        keygen.set_api_key(KEYGEN_TOKEN);
+        let keygen_id =
+            keygen.add_license(KeygenSeed::new(LICENSE_KEY).floating(true).max_machines(3));
         Self {
             ids: [
                 dodo_id,
@@ -73,7 +80,9 @@ impl Emulators {
                 gkm_id.to_string(),
                 polar_id,
                 creem_id,
+                keygen_id,
             ],
+            keygen,
             dodo,
             lemon,
             devpayr,
@@ -84,7 +93,7 @@ impl Emulators {
     }
 
     /// Each emulator's base URL, in [`NAMES`] order.
-    pub(crate) fn urls(&self) -> [String; 6] {
+    pub(crate) fn urls(&self) -> [String; 7] {
         [
             self.dodo.uri(),
             self.lemon.uri(),
@@ -92,6 +101,7 @@ impl Emulators {
             self.gkm.uri(),
             self.polar.uri(),
             self.creem.uri(),
+            self.keygen.uri(),
         ]
     }
 
@@ -104,6 +114,7 @@ impl Emulators {
             format!("{:?}", self.gkm),
             format!("{:?}", self.polar),
             format!("{:?}", self.creem),
+            format!("{:?}", self.keygen),
         ] {
             assert!(debug.contains("127.0.0.1"), "{debug}");
         }
@@ -113,6 +124,7 @@ impl Emulators {
         shown.debug("getkeymanager emulator", &self.gkm);
         shown.debug("polar emulator", &self.polar);
         shown.debug("creem emulator", &self.creem);
+        shown.debug("keygen emulator", &self.keygen);
     }
 }
 
@@ -165,6 +177,14 @@ fn creem_builder(url: &str, options: HttpOptions) -> keyward::creem::ClientBuild
     keyward::creem::Client::builder()
         .base_url(url)
         .api_key(CREEM_API_KEY)
+        .http_options(options)
+}
+
+fn keygen_builder(url: &str, options: HttpOptions) -> keyward_keygen::ClientBuilder {
+    keyward_keygen::Client::builder()
+        .base_url(url)
+        .account(ACCOUNT_ID)
+        .token(KEYGEN_TOKEN)
         .http_options(options)
 }
 
@@ -242,8 +262,13 @@ pub(crate) fn provider(
                 .admin()
                 .unwrap(),
         ),
-        _ => Arc::new(
+        5 => Arc::new(
             CreemProvider::new(built!(shown, "creem", creem_builder(url, options)))
+                .admin()
+                .unwrap(),
+        ),
+        _ => Arc::new(
+            KeygenProvider::new(built!(shown, "keygen", keygen_builder(url, options)))
                 .admin()
                 .unwrap(),
         ),

@@ -85,6 +85,12 @@ pub(crate) const PROVIDERS: &[Provider] = &[
         write: gumroad_verify_and_count,
         signed: false,
     },
+    Provider {
+        name: "keygen",
+        read: keygen_validate,
+        write: keygen_activate,
+        signed: true,
+    },
 ];
 
 fn gumroad(url: String, options: HttpOptions) -> Result<keyward::gumroad::Client, LicenseError> {
@@ -284,4 +290,39 @@ fn gkm_verify(url: String, options: HttpOptions) -> Outcome {
 
 fn gkm_activate(url: String, options: HttpOptions) -> Outcome {
     Box::pin(async move { gkm(url, options)?.activate(&key(), "box").await.map(drop) })
+}
+
+/// Keygen with a public key: a 2xx answer must be signed (none of the faults' is).
+fn keygen(url: String, options: HttpOptions) -> Result<keyward_keygen::Client, LicenseError> {
+    keyward_keygen::Client::builder()
+        .base_url(url)
+        .account("faults")
+        .license_key(key())
+        .public_key("e8601e48b69383ba520245fd07971e983d06d22c4257cfd82304601479cee788")
+        .http_options(options)
+        .build()
+}
+
+fn keygen_validate(url: String, options: HttpOptions) -> Outcome {
+    Box::pin(async move {
+        let scope = keyward_keygen::ValidationScope::fingerprint("box");
+        let client = keygen(url, options)?;
+        client
+            .licenses()
+            .validate_key(&key(), &scope)
+            .await
+            .map(drop)
+    })
+}
+
+fn keygen_activate(url: String, options: HttpOptions) -> Outcome {
+    Box::pin(async move {
+        let machine =
+            keyward_keygen::NewMachine::new("5224caee-595b-44cc-bac9-d01787642bac", "box");
+        keygen(url, options)?
+            .machines()
+            .activate(&machine)
+            .await
+            .map(drop)
+    })
 }

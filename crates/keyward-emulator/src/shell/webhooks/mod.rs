@@ -168,10 +168,11 @@ pub trait SendsWebhooks: Provider {
     /// The HMAC key of a signing secret, as the provider reads the secret.
     #[doc(hidden)]
     fn signing_key(secret: &str) -> Result<Vec<u8>, WebhookError>;
-    /// The headers of one attempt at `now` (content type and signature included).
+    /// The headers of one attempt at `now` to `url` (content type and signature included).
     #[doc(hidden)]
     fn signed_headers(
         key: &[u8],
+        url: &url::Url,
         event: &Outgoing,
         now: DateTime<Utc>,
     ) -> Vec<(&'static str, String)>;

@@ -10,8 +10,9 @@ use tokio::sync::mpsc;
 
 use super::{DeliveryState, Log, Outgoing, WebhookAttempt};
 
-/// Signs one attempt: the provider's headers for `event` at `now`.
-pub(super) type Sign = fn(&[u8], &Outgoing, DateTime<Utc>) -> Vec<(&'static str, String)>;
+/// Signs one attempt: the provider's headers for `event` to the URL at `now`.
+pub(super) type Sign =
+    fn(&[u8], &url::Url, &Outgoing, DateTime<Utc>) -> Vec<(&'static str, String)>;
 
 /// What the thread needs; the key stays on it.
 pub(super) struct Worker {
@@ -70,7 +71,7 @@ impl Worker {
             }
             let at = (self.now)();
             let mut request = client.post(self.url.clone()).body(event.body.clone());
-            for (name, value) in (self.sign)(&self.key, event, at) {
+            for (name, value) in (self.sign)(&self.key, &self.url, event, at) {
                 request = request.header(name, value);
             }
             let (status, error) = match request.send().await {

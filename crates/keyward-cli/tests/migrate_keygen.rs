@@ -1,0 +1,73 @@
+//! `licensectl migrate` to Keygen, as a user runs it: keys move from the Lemon Squeezy emulator
+//! to the Keygen emulator (a Keygen license is made from a policy: the mapping names it), keep
+//! their key text, limit and expiry, and a rerun moves nothing twice.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use keyward::KeygenProvider;
+use keyward_core::{LicenseAdmin, LicenseProvider, ValidateRequest};
+use keyward_emulator::keygen::KeygenEmulator;
+use support::migrate::{PRODUCT, Rig, key};
+use support::{json, run, text};
+
+/// The Keygen policy the source product maps to.
+const POLICY: &str = "9a3e2c1d-0000-4000-8000-00000000a11c";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn keys_move_from_lemon_squeezy_to_keygen_once() {
+    let rig = Rig::start(3).await;
+    let keygen = KeygenEmulator::start().await;
+    std::fs::write(
+        rig.path("mapping.json"),
+        format!(r#"{{"products": {{"{PRODUCT}": "{POLICY}"}}}}"#),
+    )
+    .unwrap();
+    let mut a = rig.args(&["--apply", "--json"]);
+    let to = a.iter().position(|s| s == "dodo").unwrap();
+    a[to] = "keygen".into();
+    let url = a.iter().position(|s| *s == rig.dodo.uri()).unwrap();
+    a[url] = keygen.uri();
+    let mut envs = rig.envs();
+    envs.push(("KEYGEN_ACCOUNT".into(), keygen.account_id()));
+    envs.push(("KEYGEN_PUBLIC_KEY".into(), keygen.public_key_hex()));
+    envs.push(("KEYGEN_TOKEN".into(), keygen.api_key()));
+
+    let out = run(a.clone(), envs.clone(), None).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let applied = json(&out)["applied"].clone();
+    assert_eq!(applied["created"], 3, "{applied}");
+    assert!(!text(&out).contains("SECRET"));
+
+    // At Keygen: the same key texts, from the mapped policy, with their limit and expiry, and
+    // each validates for the app.
+    let client = keyward::keygen::Client::builder()
+        .base_url(keygen.uri())
+        .account(keygen.account_id())
+        .public_key(&keygen.public_key_hex())
+        .token(keygen.api_key())
+        .build()
+        .unwrap();
+    let app = KeygenProvider::new(client.clone());
+    let admin = KeygenProvider::new(client).admin().unwrap();
+    for i in 0..3 {
+        let moved = admin.get(&key(i)).await.unwrap();
+        assert_eq!(moved.key.as_ref().unwrap().expose(), key(i));
+        assert_eq!(moved.activation_limit, Some(3), "{i}");
+        let expiry = chrono::DateTime::from_timestamp(1_900_000_000, 0);
+        assert_eq!(moved.expires_at, if i % 2 == 0 { expiry } else { None });
+        let policy = moved.raw.to_value()["relationships"]["policy"]["data"]["id"].clone();
+        assert_eq!(policy, POLICY, "{i}");
+        let outcome = app.validate(ValidateRequest::new(key(i))).await.unwrap();
+        assert!(outcome.is_valid(), "{i}: {outcome:?}");
+    }
+    // The disabled key stayed behind.
+    assert!(admin.get("MIGRATE-DISABLED-SECRET").await.is_err());
+
+    // The rerun creates nothing.
+    let out = run(a, envs, None).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let summary = json(&out);
+    assert_eq!(summary["plan"]["create"], 0, "{summary}");
+    assert_eq!(json(&out)["applied"]["created"], 0, "{summary}");
+}

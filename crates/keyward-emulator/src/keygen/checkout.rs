@@ -1,0 +1,135 @@
+//! Check-out of license and machine files (`licenses/actions/checkouts_controller.rb`,
+//! `machines/actions/checkouts_controller.rb`): `POST` for the `license-files` /
+//! `machine-files` resource, `GET` for the certificate alone. Options from the query or `meta`:
+//! `encrypt`, `ttl` (≥ 3600 s, default a month, `null`: no expiry), `include`, `algorithm`.
+
+use serde_json::{Value, json};
+use wiremock::Request;
+
+use super::answer::{Answer, Caller, error, forbidden, not_found};
+use super::sign::certificate;
+use super::state::{State, timestamp};
+use crate::support;
+
+/// Keygen's default TTL: one month (2,629,746 s).
+const DEFAULT_TTL: u64 = 2_629_746;
+
+/// Checks out the license (`machine: false`) or machine `id`.
+pub(crate) fn check_out(
+    state: &mut State,
+    request: &Request,
+    caller: &Caller,
+    id: &str,
+    machine: bool,
+) -> Answer {
+    let body = support::json_body(request);
+    let query = support::query(request);
+    let option = |name: &str| -> Option<Value> {
+        body["meta"].get(name).cloned().or_else(|| {
+            query
+                .get(name)
+                .map(|v| v.parse().unwrap_or(Value::String(v.clone())))
+        })
+    };
+    let ttl = match option("ttl") {
+        None => Some(DEFAULT_TTL),
+        Some(Value::Null) => None,
+        Some(v) => match v.as_u64().filter(|t| *t >= 3600) {
+            Some(t) => Some(t),
+            None => {
+                return error(
+                    400,
+                    "Bad request",
+                    "must be greater than or equal to 3600 (1 hour)",
+                    Some("CHECKOUT_TTL_INVALID"),
+                    None,
+                );
+            }
+        },
+    };
+    let algorithm = option("algorithm").and_then(|a| a.as_str().map(str::to_owned));
+    if algorithm.is_some_and(|a| !matches!(a.as_str(), "base64+ed25519" | "aes-256-gcm+ed25519")) {
+        return error(
+            400,
+            "Bad request",
+            "unsupported algorithm",
+            Some("CHECKOUT_ALGORITHM_INVALID"),
+            None,
+        );
+    }
+    let encrypt = matches!(option("encrypt"), Some(Value::Bool(true)))
+        || option("algorithm").is_some_and(|a| a.as_str() == Some("aes-256-gcm+ed25519"));
+    let includes: Vec<String> = match option("include") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_owned))
+            .collect(),
+        Some(Value::String(list)) => list.split(',').map(str::to_owned).collect(),
+        _ => Vec::new(),
+    };
+    let (resource, license_id, secret, included) = if machine {
+        let Some(machine) = state.machine(id).cloned() else {
+            return not_found("machine", id);
+        };
+        let Some(license) = state.license(&machine.license_id) else {
+            return not_found("machine", id);
+        };
+        let included: Vec<Value> = if includes.iter().any(|i| i == "license") {
+            vec![state.license_resource(license)]
+        } else {
+            Vec::new()
+        };
+        let secret = format!("{}{}", license.key, machine.fingerprint);
+        (
+            state.machine_resource(&machine),
+            license.id.clone(),
+            secret,
+            included,
+        )
+    } else {
+        let Some(license) = state.license(id) else {
+            return not_found("license", id);
+        };
+        (
+            state.license_resource(license),
+            license.id.clone(),
+            license.key.clone(),
+            Vec::new(),
+        )
+    };
+    if !caller.owns(&license_id) {
+        return forbidden();
+    }
+    let now = state.now();
+    let expiry = ttl.map(|t| now + chrono::Duration::seconds(i64::try_from(t).unwrap_or(i64::MAX)));
+    let meta = json!({"issued": timestamp(now), "expiry": expiry.map(timestamp), "ttl": ttl});
+    let payload = json!({"data": resource, "included": included, "meta": meta});
+    let (certificate, algorithm) = certificate(
+        &state.signing_seed,
+        machine,
+        &payload,
+        encrypt.then_some(secret.as_str()),
+    );
+    let (kind, event) = if machine {
+        ("machine-files", "machine.checked-out")
+    } else {
+        ("license-files", "license.checked-out")
+    };
+    state.emit(event, resource.clone());
+    if request.method.as_str() == "GET" {
+        let resource_id = resource["id"].as_str().unwrap_or_default().to_owned();
+        return Answer::Raw(
+            200,
+            certificate,
+            format!("attachment; filename=\"{resource_id}.lic\""),
+        );
+    }
+    Answer::Json(
+        200,
+        json!({"data": {
+            "id": uuid::Uuid::new_v4().to_string(), "type": kind,
+            "attributes": {"certificate": certificate, "ttl": ttl, "expiry": expiry.map(timestamp), "issued": timestamp(now), "includes": includes, "algorithm": algorithm},
+            "relationships": {"account": {"data": {"type": "accounts", "id": state.account_id}}, "license": {"data": {"type": "licenses", "id": license_id}}},
+        }}),
+    )
+}

@@ -1,0 +1,154 @@
+//! `/machines`: activation with the license's machine limit (`machines_controller.rb`,
+//! `features/api/v1/machines/create.feature`), deactivation by id or fingerprint, reading,
+//! listing and heartbeats (`machines/actions/heartbeats_controller.rb`).
+
+use serde_json::{Value, json};
+use wiremock::Request;
+
+use super::answer::{Answer, Caller, error, forbidden, not_found, page, unprocessable};
+use super::state::{MachineRecord, State};
+use crate::support;
+
+/// `POST /machines`: 201, or 422 `FINGERPRINT_TAKEN` / `MACHINE_LIMIT_EXCEEDED`.
+pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> Answer {
+    let body = support::json_body(request);
+    let data = &body["data"];
+    let Some(fingerprint) = data["attributes"]["fingerprint"]
+        .as_str()
+        .filter(|f| !f.is_empty())
+    else {
+        return unprocessable(
+            "can't be blank",
+            Some("FINGERPRINT_BLANK"),
+            "/data/attributes/fingerprint",
+        );
+    };
+    let Some(license_id) = data["relationships"]["license"]["data"]["id"].as_str() else {
+        return error(
+            400,
+            "Bad request",
+            "is missing",
+            Some("PARAMETER_MISSING"),
+            Some("/data/relationships/license"),
+        );
+    };
+    let Some(license) = state.licenses.iter().find(|l| l.id == license_id) else {
+        return unprocessable(
+            "must exist",
+            Some("LICENSE_BLANK"),
+            "/data/relationships/license",
+        );
+    };
+    if !caller.owns(&license.id) {
+        return forbidden();
+    }
+    let machines = state.machines_of(&license.id);
+    if machines.iter().any(|m| m.fingerprint == fingerprint) {
+        return unprocessable(
+            "has already been taken",
+            Some("FINGERPRINT_TAKEN"),
+            "/data/attributes/fingerprint",
+        );
+    }
+    let limit = license.max_machines.or((!license.floating).then_some(1));
+    if let Some(limit) = limit.filter(|l| machines.len() as u64 >= *l) {
+        let detail = format!("machine count has exceeded maximum allowed for license ({limit})");
+        return unprocessable(&detail, Some("MACHINE_LIMIT_EXCEEDED"), "/data");
+    }
+    let now = state.now();
+    let machine = MachineRecord {
+        id: data["id"]
+            .as_str()
+            .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned),
+        license_id: license.id.clone(),
+        fingerprint: fingerprint.to_owned(),
+        name: data["attributes"]["name"].as_str().map(str::to_owned),
+        platform: data["attributes"]["platform"].as_str().map(str::to_owned),
+        cores: data["attributes"]["cores"].as_u64(),
+        last_heartbeat: None,
+        created: now,
+        updated: now,
+    };
+    let resource = state.machine_resource(&machine);
+    state.machines.push(machine);
+    state.emit("machine.created", resource.clone());
+    Answer::Json(201, json!({"data": resource}))
+}
+
+/// The machine `id` (or fingerprint) the caller may act on.
+fn owned<'a>(state: &'a State, caller: &Caller, id: &str) -> Result<&'a MachineRecord, Answer> {
+    let machine = state
+        .machines
+        .iter()
+        .find(|m| (m.id == id || m.fingerprint == id) && caller.owns(&m.license_id));
+    match (machine, state.machine(id)) {
+        (Some(machine), _) => Ok(machine),
+        (None, Some(_)) => Err(forbidden()),
+        (None, None) => Err(not_found("machine", id)),
+    }
+}
+
+/// `DELETE /machines/{id}`: 204.
+pub(crate) fn delete(state: &mut State, caller: &Caller, id: &str) -> Answer {
+    let machine = match owned(state, caller, id) {
+        Ok(machine) => machine.clone(),
+        Err(answer) => return answer,
+    };
+    let resource = state.machine_resource(&machine);
+    state.machines.retain(|m| m.id != machine.id);
+    state.emit("machine.deleted", resource);
+    Answer::Empty(204)
+}
+
+/// `GET /machines/{id}`.
+pub(crate) fn get(state: &State, caller: &Caller, id: &str) -> Answer {
+    match owned(state, caller, id) {
+        Ok(machine) => Answer::Json(200, json!({"data": state.machine_resource(machine)})),
+        Err(answer) => answer,
+    }
+}
+
+/// `GET /machines` (filters `license`, `fingerprint`).
+pub(crate) fn list(state: &State, request: &Request, caller: &Caller) -> Answer {
+    let query = support::query(request);
+    let license = query
+        .get("license")
+        .and_then(|l| state.license(l))
+        .map(|l| l.id.clone());
+    if query.contains_key("license") && license.is_none() {
+        return page(request, "", Vec::new());
+    }
+    let items: Vec<(String, Value)> = state
+        .machines
+        .iter()
+        .rev()
+        .filter(|m| caller.owns(&m.license_id))
+        .filter(|m| license.as_ref().is_none_or(|l| *l == m.license_id))
+        .filter(|m| query.get("fingerprint").is_none_or(|f| *f == m.fingerprint))
+        .map(|m| (m.id.clone(), state.machine_resource(m)))
+        .collect();
+    page(
+        request,
+        &format!("/v1/accounts/{}/machines", state.account_id),
+        items,
+    )
+}
+
+/// `POST /machines/{id}/actions/ping` (and the older `ping-heartbeat`): the heartbeat.
+pub(crate) fn ping(state: &mut State, caller: &Caller, id: &str) -> Answer {
+    let machine_id = match owned(state, caller, id) {
+        Ok(machine) => machine.id.clone(),
+        Err(answer) => return answer,
+    };
+    let now = state.now();
+    if let Some(machine) = state.machines.iter_mut().find(|m| m.id == machine_id) {
+        machine.last_heartbeat = Some(now);
+        machine.updated = now;
+    }
+    let resource = state
+        .machine(&machine_id)
+        .map(|m| state.machine_resource(m))
+        .unwrap_or(Value::Null);
+    state.emit("machine.heartbeat.ping", resource.clone());
+    Answer::Json(200, json!({"data": resource}))
+}

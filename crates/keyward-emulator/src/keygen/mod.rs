@@ -1,0 +1,309 @@
+//! A stateful Keygen account with its own Ed25519 key: validation with scopes and the server's
+//! codes in the server's order, machines with the license's limit, heartbeats, licenses and
+//! their admin actions, check-out of license and machine files (optionally AES-256-GCM
+//! encrypted), signed responses (`Keygen-Signature`) and signed webhooks. Paths with
+//! `/v1/accounts/{account}/…` (hosted) and `/v1/…` (self-hosted) are both served.
+//!
+//! ```no_run
+//! use keyward_emulator::keygen::{KeygenEmulator, LicenseSeed};
+//!
+//! # async fn run() {
+//! let emulator = KeygenEmulator::start().await;
+//! let id = emulator.add_license(LicenseSeed::new("TEST-KEY-0001").strict(true).max_machines(1));
+//! // Point a client at emulator.uri() with account emulator.account_id() and public key
+//! // emulator.public_key_hex(); admin calls take emulator.api_key() as the token.
+//! # let _ = id; }
+//! ```
+
+mod answer;
+mod checkout;
+mod licenses;
+mod machines;
+mod seed;
+mod sign;
+mod state;
+mod validation;
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use wiremock::{Request, ResponseTemplate};
+
+use answer::{Answer, Caller, caller, error, unauthenticated};
+pub use seed::LicenseSeed;
+pub use state::{ExpirationStrategy, LicenseRecord, MachineRecord, State};
+
+use crate::SeedError;
+use crate::shell::{Clock, Emulator, Keyed, Outbox, Provider};
+use crate::support;
+
+/// The admin token the emulator accepts unless another is set.
+pub const DEFAULT_TOKEN: &str = "keygen_emulator_admin_token";
+
+/// The emulated account's id.
+pub const ACCOUNT_ID: &str = "6198a0ea-2c2c-4b41-9b9c-3e3f3e9c7a10";
+
+/// A Keygen emulator on a loopback port (the shell's knobs: [`Emulator`]).
+pub type KeygenEmulator = Emulator<State>;
+
+impl Provider for State {
+    const NAME: &'static str = "KeygenEmulator";
+
+    /// Empty, with a fresh Ed25519 key, the token [`DEFAULT_TOKEN`], signed responses.
+    fn initial(_base_url: &str) -> Self {
+        let mut seed = [0u8; 32];
+        // A fixed key only if the system has no randomness, which aws-lc-rs does not expect.
+        let _ = aws_lc_rs::rand::fill(&mut seed);
+        State {
+            account_id: ACCOUNT_ID.to_owned(),
+            token: DEFAULT_TOKEN.to_owned(),
+            signing_seed: seed,
+            sign_responses: true,
+            ..State::default()
+        }
+    }
+
+    fn clock(&mut self) -> &mut Clock {
+        &mut self.clock
+    }
+
+    fn respond(&mut self, request: &Request) -> ResponseTemplate {
+        let answer = route(self, request);
+        let (status, body) = match answer {
+            Answer::Json(status, value) => (
+                status,
+                Some((value.to_string().into_bytes(), "application/vnd.api+json")),
+            ),
+            Answer::Empty(status) => (status, None),
+            Answer::Raw(status, text, disposition) => {
+                let template = sign::response(
+                    self,
+                    request,
+                    status,
+                    Some((text.into_bytes(), "application/octet-stream")),
+                );
+                return template.insert_header("content-disposition", disposition.as_str());
+            }
+        };
+        let tampered = self
+            .tamper
+            .then(|| body.clone())
+            .flatten()
+            .map(|(mut bytes, t)| {
+                // Signed as sent, then changed on the way: what a man in the middle does.
+                if let Some(i) = bytes.iter().position(|b| *b == b'"') {
+                    bytes.insert(i, b' ');
+                }
+                (bytes, t)
+            });
+        let template = sign::response(self, request, status, body);
+        match tampered {
+            Some((bytes, content_type)) => template.set_body_raw(bytes, content_type),
+            None => template,
+        }
+    }
+
+    fn outbox(&mut self) -> Option<&mut Outbox> {
+        Some(&mut self.outbox)
+    }
+
+    fn dump(&self) -> Value {
+        let licenses: Vec<Value> = self
+            .licenses
+            .iter()
+            .map(|l| self.license_resource(l))
+            .collect();
+        let machines: Vec<Value> = self
+            .machines
+            .iter()
+            .map(|m| self.machine_resource(m))
+            .collect();
+        json!({"licenses": licenses, "machines": machines})
+    }
+}
+
+impl Keyed for State {
+    fn api_key(&mut self) -> &mut String {
+        &mut self.token
+    }
+}
+
+fn route(state: &mut State, request: &Request) -> Answer {
+    let segments = support::segments(request);
+    let mut parts: Vec<&str> = segments.iter().map(String::as_str).collect();
+    if parts.first() != Some(&"v1") {
+        return error(
+            404,
+            "Not found",
+            "The requested endpoint was not found",
+            Some("NOT_FOUND"),
+            None,
+        );
+    }
+    parts.remove(0);
+    if parts.first() == Some(&"accounts") {
+        if parts.get(1) != Some(&state.account_id.as_str()) {
+            return error(
+                404,
+                "Not found",
+                "The requested account was not found",
+                Some("NOT_FOUND"),
+                None,
+            );
+        }
+        parts.drain(..2);
+    }
+    let method = request.method.as_str();
+    let caller = match caller(state, request) {
+        Ok(caller) => caller,
+        Err(answer) => return answer,
+    };
+    if method == "POST" && parts.as_slice() == ["licenses", "actions", "validate-key"] {
+        return licenses::validation(state, request, &caller, None);
+    }
+    if caller == Caller::Anonymous {
+        return unauthenticated();
+    }
+    let admin = caller == Caller::Admin;
+    match (method, parts.as_slice()) {
+        ("POST" | "GET", ["licenses", id, "actions", "validate"]) => {
+            licenses::validation(state, request, &caller, Some(id))
+        }
+        ("POST" | "GET", ["licenses", id, "actions", "check-out"]) => {
+            checkout::check_out(state, request, &caller, id, false)
+        }
+        ("POST" | "GET", ["machines", id, "actions", "check-out"]) => {
+            checkout::check_out(state, request, &caller, id, true)
+        }
+        ("GET", ["licenses", id]) => licenses::get(state, &caller, id),
+        ("GET", ["licenses"]) => licenses::list(state, request, &caller),
+        ("POST", ["machines"]) => machines::create(state, request, &caller),
+        ("DELETE", ["machines", id]) => machines::delete(state, &caller, id),
+        ("GET", ["machines", id]) => machines::get(state, &caller, id),
+        ("GET", ["machines"]) => machines::list(state, request, &caller),
+        ("POST", ["machines", id, "actions", "ping" | "ping-heartbeat"]) => {
+            machines::ping(state, &caller, id)
+        }
+        (_, ["licenses", ..]) if !admin => answer::forbidden(),
+        ("POST", ["licenses"]) => licenses::create(state, request),
+        ("PATCH", ["licenses", id]) => licenses::update(state, request, id),
+        (
+            "POST",
+            [
+                "licenses",
+                id,
+                "actions",
+                action @ ("suspend" | "reinstate" | "renew"),
+            ],
+        ) => licenses::action(state, id, action),
+        ("DELETE", ["licenses", id, "actions", "revoke"]) => licenses::revoke(state, id),
+        _ => error(
+            404,
+            "Not found",
+            "The requested endpoint was not found",
+            Some("NOT_FOUND"),
+            None,
+        ),
+    }
+}
+
+impl Emulator<State> {
+    /// Adds a license and returns its id.
+    pub fn add_license(&self, seed: LicenseSeed) -> String {
+        self.write(|state| {
+            let id = seed::insert_license(state, seed);
+            let resource = state
+                .license(&id)
+                .map(|l| state.license_resource(l))
+                .unwrap_or(Value::Null);
+            state.emit("license.created", resource);
+            id
+        })
+    }
+
+    /// Activates a machine with `fingerprint` on license `license_id` (no limit checked) and
+    /// returns its id; `None` for an unknown license.
+    pub fn add_instance(&self, license_id: &str, fingerprint: &str) -> Option<String> {
+        self.write(|state| seed::insert_machine(state, license_id, fingerprint))
+    }
+
+    /// Seeds from a JSON:API document of `licenses` (single or list; a decrypted license file
+    /// too). Returns how many were added; a refused document adds nothing.
+    pub fn seed_json(&self, body: &str) -> Result<usize, SeedError> {
+        self.write(|state| {
+            let mut draft = state.clone();
+            let added = seed::seed_document(&mut draft, body)?;
+            *state = draft;
+            Ok(added)
+        })
+    }
+
+    /// Seeds from the decrypted license documents of a fixtures folder (`fixtures/keygen/`:
+    /// `keygen-testvector-license-*.decrypted.json`). Returns how many were added.
+    pub fn seed_from_dir(&self, dir: impl AsRef<Path>) -> Result<usize, SeedError> {
+        let mut added = 0;
+        for name in [
+            "keygen-testvector-license-HEAD.decrypted.json",
+            "keygen-testvector-license-3798e1e.decrypted.json",
+        ] {
+            added += self.seed_json(&SeedError::read(dir.as_ref().join(name))?)?;
+        }
+        Ok(added)
+    }
+
+    /// The license with this id (or key), as the emulator holds it now.
+    pub fn license(&self, id: &str) -> Option<LicenseRecord> {
+        self.read(|state| state.license(id).cloned())
+    }
+
+    /// The machines of license `license_id`.
+    pub fn instances(&self, license_id: &str) -> Vec<MachineRecord> {
+        self.read(|state| state.machines_of(license_id).into_iter().cloned().collect())
+    }
+
+    /// Suspends or reinstates a license (as the dashboard would).
+    pub fn set_suspended(&self, id: &str, suspended: bool) {
+        self.write(|state| {
+            if let Some(license) = state.license_mut(id) {
+                license.suspended = suspended;
+            }
+        });
+    }
+
+    /// Sets a license's expiry.
+    pub fn set_expiry(&self, id: &str, expiry: Option<DateTime<Utc>>) {
+        self.write(|state| {
+            if let Some(license) = state.license_mut(id) {
+                license.expiry = expiry;
+            }
+        });
+    }
+
+    /// The account id clients put in their paths.
+    pub fn account_id(&self) -> String {
+        self.read(|state| state.account_id.clone())
+    }
+
+    /// The account's Ed25519 public key (64 hex characters): what clients verify with.
+    pub fn public_key_hex(&self) -> String {
+        self.read(|state| sign::public_key_hex(&state.signing_seed))
+    }
+
+    /// The account's Ed25519 seed (64 hex characters): the secret of a
+    /// [`WebhookTarget`](crate::WebhookTarget), since Keygen signs webhooks with the account key.
+    pub fn signing_seed_hex(&self) -> String {
+        self.read(|state| hex::encode(state.signing_seed))
+    }
+
+    /// Sends responses without `Keygen-Signature` (as a self-hosted Keygen without a key) or
+    /// with it (the default).
+    pub fn set_signed_responses(&self, signed: bool) {
+        self.write(|state| state.sign_responses = signed);
+    }
+
+    /// Changes every body after it is signed (one byte added), as a man in the middle would.
+    pub fn set_tampering(&self, tamper: bool) {
+        self.write(|state| state.tamper = tamper);
+    }
+}

@@ -1,0 +1,215 @@
+//! Seeding: licenses built in code, or read from Keygen's JSON:API license documents.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+
+use super::state::{ExpirationStrategy, LicenseRecord, MachineRecord, State};
+use crate::SeedError;
+
+/// A license to add to the emulator, with its policy's settings. Defaults as
+/// [`Keygen`'s](super::state::LicenseRecord): node-locked (one machine), not strict, no
+/// heartbeat, never expires.
+#[derive(Debug, Clone)]
+pub struct LicenseSeed {
+    record: LicenseRecord,
+}
+
+impl LicenseSeed {
+    /// A license with this key (and a new id).
+    pub fn new(key: impl Into<String>) -> Self {
+        Self {
+            record: LicenseRecord::new(uuid::Uuid::new_v4().to_string(), key.into(), Utc::now()),
+        }
+    }
+
+    /// Uses this id.
+    #[must_use]
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.record.id = id.into();
+        self
+    }
+
+    /// Sets the product and policy ids.
+    #[must_use]
+    pub fn product(mut self, product_id: impl Into<String>, policy_id: impl Into<String>) -> Self {
+        self.record.product_id = product_id.into();
+        self.record.policy_id = policy_id.into();
+        self
+    }
+
+    /// Sets the machine limit.
+    #[must_use]
+    pub fn max_machines(mut self, limit: u64) -> Self {
+        self.record.max_machines = Some(limit);
+        self
+    }
+
+    /// Makes it floating (several machines) or node-locked (one).
+    #[must_use]
+    pub fn floating(mut self, floating: bool) -> Self {
+        self.record.floating = floating;
+        self
+    }
+
+    /// Makes validation check machines (a strict policy).
+    #[must_use]
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.record.strict = strict;
+        self
+    }
+
+    /// Requires heartbeats every `seconds`.
+    #[must_use]
+    pub fn require_heartbeat(mut self, seconds: u64) -> Self {
+        self.record.require_heartbeat = true;
+        self.record.heartbeat_duration = seconds;
+        self
+    }
+
+    /// Sets the expiry.
+    #[must_use]
+    pub fn expiry(mut self, expiry: DateTime<Utc>) -> Self {
+        self.record.expiry = Some(expiry);
+        self
+    }
+
+    /// Sets what expiry does.
+    #[must_use]
+    pub fn expiration_strategy(mut self, strategy: ExpirationStrategy) -> Self {
+        self.record.expiration_strategy = strategy;
+        self
+    }
+
+    /// Gives the policy a duration (seconds), so `renew` works.
+    #[must_use]
+    pub fn duration(mut self, seconds: u64) -> Self {
+        self.record.duration = Some(seconds);
+        self
+    }
+
+    /// Suspends it.
+    #[must_use]
+    pub fn suspended(mut self, suspended: bool) -> Self {
+        self.record.suspended = suspended;
+        self
+    }
+
+    /// Attaches entitlements (their codes).
+    #[must_use]
+    pub fn entitlements<I: IntoIterator<Item = S>, S: Into<String>>(mut self, codes: I) -> Self {
+        self.record.entitlements = codes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets a name.
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.record.name = Some(name.into());
+        self
+    }
+}
+
+/// Adds `seed`, stamped on the emulator's clock; returns its id.
+pub(crate) fn insert_license(state: &mut State, seed: LicenseSeed) -> String {
+    let mut record = seed.record;
+    let now = state.now();
+    record.created = now;
+    record.updated = now;
+    let id = record.id.clone();
+    state.licenses.retain(|l| l.id != id);
+    state.licenses.push(record);
+    id
+}
+
+/// Adds a machine with `fingerprint` to license `license_id`; `None` when there is no such
+/// license.
+pub(crate) fn insert_machine(
+    state: &mut State,
+    license_id: &str,
+    fingerprint: &str,
+) -> Option<String> {
+    let license_id = state.license(license_id)?.id.clone();
+    let now = state.now();
+    let id = uuid::Uuid::new_v4().to_string();
+    state.machines.push(MachineRecord {
+        id: id.clone(),
+        license_id,
+        fingerprint: fingerprint.to_owned(),
+        name: None,
+        platform: None,
+        cores: None,
+        last_heartbeat: None,
+        created: now,
+        updated: now,
+    });
+    Some(id)
+}
+
+/// Adds the `licenses` resources of a JSON:API document (single or list; a license file's
+/// decrypted payload too). Returns how many were added.
+pub(crate) fn seed_document(state: &mut State, body: &str) -> Result<usize, SeedError> {
+    let document = SeedError::parse("keygen document", body)?;
+    let resources: Vec<&Value> = match &document["data"] {
+        Value::Array(items) => items.iter().collect(),
+        Value::Object(_) => vec![&document["data"]],
+        _ => {
+            return Err(SeedError::Shape {
+                what: "keygen document",
+                expected: "a `data` resource or list",
+            });
+        }
+    };
+    let mut added = 0;
+    for (index, resource) in resources
+        .into_iter()
+        .filter(|r| r["type"] == "licenses")
+        .enumerate()
+    {
+        let attributes = &resource["attributes"];
+        let (Some(id), Some(key)) = (resource["id"].as_str(), attributes["key"].as_str()) else {
+            return Err(SeedError::Field {
+                record: "license",
+                index,
+                field: "id and attributes.key (strings)",
+            });
+        };
+        let time = |name: &str| {
+            attributes[name]
+                .as_str()
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&Utc))
+        };
+        let mut record = LicenseRecord::new(
+            id.to_owned(),
+            key.to_owned(),
+            time("created").unwrap_or_else(|| state.now()),
+        );
+        record.name = attributes["name"].as_str().map(str::to_owned);
+        record.expiry = time("expiry");
+        record.suspended = attributes["suspended"].as_bool().unwrap_or(false);
+        record.max_machines = attributes["maxMachines"].as_u64();
+        record.floating = attributes["floating"].as_bool().unwrap_or(false);
+        record.strict = attributes["strict"].as_bool().unwrap_or(false);
+        record.require_heartbeat = attributes["requireHeartbeat"].as_bool().unwrap_or(false);
+        record.metadata = attributes["metadata"]
+            .as_object()
+            .cloned()
+            .unwrap_or_else(Map::new);
+        record.updated = time("updated").unwrap_or(record.created);
+        let related = |name: &str| {
+            resource["relationships"][name]["data"]["id"]
+                .as_str()
+                .map(str::to_owned)
+        };
+        if let Some(product) = related("product") {
+            record.product_id = product;
+        }
+        if let Some(policy) = related("policy") {
+            record.policy_id = policy;
+        }
+        state.licenses.retain(|l| l.id != record.id);
+        state.licenses.push(record);
+        added += 1;
+    }
+    Ok(added)
+}

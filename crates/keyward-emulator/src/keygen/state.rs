@@ -1,0 +1,240 @@
+//! What the emulated Keygen account holds: licenses (each with its policy's settings), machines,
+//! the admin token, the account's Ed25519 key, and the resources as Keygen serializes them.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Map, Value, json};
+
+use crate::shell::{Clock, Outbox};
+
+/// How a license's expiry is treated (the policy's `expirationStrategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ExpirationStrategy {
+    /// `REVOKE_ACCESS`: expired is `EXPIRED` before any other check.
+    RevokeAccess,
+    /// `RESTRICT_ACCESS` (Keygen's default): `EXPIRED` after the other checks, invalid.
+    RestrictAccess,
+    /// `MAINTAIN_ACCESS` / `ALLOW_ACCESS`: `EXPIRED` after the other checks, but valid.
+    AllowAccess,
+}
+
+/// A license and the settings of its policy.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct LicenseRecord {
+    /// The id (a UUID).
+    pub id: String,
+    /// The key.
+    pub key: String,
+    /// A name.
+    pub name: Option<String>,
+    /// The product's id.
+    pub product_id: String,
+    /// The policy's id.
+    pub policy_id: String,
+    /// When it expires.
+    pub expiry: Option<DateTime<Utc>>,
+    /// Whether it is suspended.
+    pub suspended: bool,
+    /// The machine limit (`None`: unlimited when floating, 1 when node-locked).
+    pub max_machines: Option<u64>,
+    /// Whether it may be used on several machines.
+    pub floating: bool,
+    /// Whether validation checks machines (strict policy).
+    pub strict: bool,
+    /// Whether machines must send heartbeats.
+    pub require_heartbeat: bool,
+    /// Seconds between heartbeats (Keygen's default: 600).
+    pub heartbeat_duration: u64,
+    /// The policy's duration, in seconds, for `renew`.
+    pub duration: Option<u64>,
+    /// What expiry does.
+    pub expiration_strategy: ExpirationStrategy,
+    /// Entitlement codes.
+    pub entitlements: Vec<String>,
+    /// Metadata.
+    pub metadata: Map<String, Value>,
+    /// The last validation.
+    pub last_validated: Option<DateTime<Utc>>,
+    /// Created.
+    pub created: DateTime<Utc>,
+    /// Updated.
+    pub updated: DateTime<Utc>,
+}
+
+/// A machine.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct MachineRecord {
+    /// The id (a UUID).
+    pub id: String,
+    /// Its license's id.
+    pub license_id: String,
+    /// The fingerprint.
+    pub fingerprint: String,
+    /// A name.
+    pub name: Option<String>,
+    /// Platform.
+    pub platform: Option<String>,
+    /// Cores.
+    pub cores: Option<u64>,
+    /// The last heartbeat.
+    pub last_heartbeat: Option<DateTime<Utc>>,
+    /// Created.
+    pub created: DateTime<Utc>,
+    /// Updated.
+    pub updated: DateTime<Utc>,
+}
+
+/// The emulated account.
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    pub(crate) clock: Clock,
+    pub(crate) account_id: String,
+    pub(crate) token: String,
+    pub(crate) signing_seed: [u8; 32],
+    pub(crate) sign_responses: bool,
+    pub(crate) tamper: bool,
+    pub(crate) licenses: Vec<LicenseRecord>,
+    pub(crate) machines: Vec<MachineRecord>,
+    pub(crate) outbox: Outbox,
+}
+
+pub(crate) fn timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+impl State {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// `/v1/accounts/{id}`, the prefix of every resource link.
+    fn account_path(&self) -> String {
+        format!("/v1/accounts/{}", self.account_id)
+    }
+
+    /// A license by id or key (Keygen looks keys up too).
+    pub(crate) fn license(&self, id_or_key: &str) -> Option<&LicenseRecord> {
+        self.licenses
+            .iter()
+            .find(|l| l.id == id_or_key || l.key == id_or_key)
+    }
+
+    pub(crate) fn license_mut(&mut self, id_or_key: &str) -> Option<&mut LicenseRecord> {
+        self.licenses
+            .iter_mut()
+            .find(|l| l.id == id_or_key || l.key == id_or_key)
+    }
+
+    /// A machine by id or fingerprint, among those `visible` allows.
+    pub(crate) fn machine(&self, id_or_fingerprint: &str) -> Option<&MachineRecord> {
+        self.machines
+            .iter()
+            .find(|m| m.id == id_or_fingerprint || m.fingerprint == id_or_fingerprint)
+    }
+
+    pub(crate) fn machines_of(&self, license_id: &str) -> Vec<&MachineRecord> {
+        self.machines
+            .iter()
+            .filter(|m| m.license_id == license_id)
+            .collect()
+    }
+
+    /// Whether a machine's heartbeat is dead at `now` (only when heartbeats are required):
+    /// no heartbeat within the duration of its last one, or of its creation when none came.
+    pub(crate) fn is_dead(
+        license: &LicenseRecord,
+        machine: &MachineRecord,
+        now: DateTime<Utc>,
+    ) -> bool {
+        let window = chrono::Duration::seconds(
+            i64::try_from(license.heartbeat_duration).unwrap_or(i64::MAX),
+        );
+        license.require_heartbeat
+            && machine.last_heartbeat.unwrap_or(machine.created) + window < now
+    }
+
+    /// The license as Keygen's serializer writes it.
+    pub(crate) fn license_resource(&self, license: &LicenseRecord) -> Value {
+        let now = self.now();
+        let expired = license.expiry.is_some_and(|e| e < now);
+        let status = if license.suspended {
+            "SUSPENDED"
+        } else if expired {
+            "EXPIRED"
+        } else {
+            "ACTIVE"
+        };
+        let path = format!("{}/licenses/{}", self.account_path(), license.id);
+        let machines = self.machines_of(&license.id);
+        let cores: u64 = machines.iter().filter_map(|m| m.cores).sum();
+        let entitlements: Vec<Value> = license
+            .entitlements
+            .iter()
+            .map(|code| json!({"type": "entitlements", "id": code}))
+            .collect();
+        json!({
+            "id": license.id,
+            "type": "licenses",
+            "attributes": {
+                "name": license.name, "key": license.key,
+                "expiry": license.expiry.map(timestamp), "status": status, "uses": 0,
+                "suspended": license.suspended, "scheme": null, "encrypted": false,
+                "strict": license.strict, "floating": license.floating, "protected": true,
+                "version": null, "maxMachines": license.max_machines.or((!license.floating).then_some(1)),
+                "maxProcesses": null, "maxUsers": null, "maxCores": null, "maxMemory": null,
+                "maxDisk": null, "maxUses": null,
+                "requireHeartbeat": license.require_heartbeat, "requireCheckIn": false,
+                "lastValidated": license.last_validated.map(timestamp), "lastCheckIn": null,
+                "nextCheckIn": null, "lastCheckOut": null, "metadata": license.metadata,
+                "created": timestamp(license.created), "updated": timestamp(license.updated),
+            },
+            "relationships": {
+                "account": {"data": {"type": "accounts", "id": self.account_id}},
+                "product": {"data": {"type": "products", "id": license.product_id}},
+                "policy": {"data": {"type": "policies", "id": license.policy_id}},
+                "owner": {"data": null},
+                "machines": {"links": {"related": format!("{path}/machines")}, "meta": {"cores": cores, "count": machines.len()}},
+                "entitlements": {"data": entitlements},
+            },
+            "links": {"self": path},
+        })
+    }
+
+    /// The machine as Keygen's serializer writes it.
+    pub(crate) fn machine_resource(&self, machine: &MachineRecord) -> Value {
+        let now = self.now();
+        let license = self.license(&machine.license_id);
+        let (require, duration) = license.map_or((false, 600), |l| {
+            (l.require_heartbeat, l.heartbeat_duration)
+        });
+        let status = match (machine.last_heartbeat, license) {
+            (_, Some(l)) if State::is_dead(l, machine, now) => "DEAD",
+            (None, _) => "NOT_STARTED",
+            (Some(_), _) => "ALIVE",
+        };
+        let next = machine.last_heartbeat.map(|t| {
+            timestamp(t + chrono::Duration::seconds(i64::try_from(duration).unwrap_or(0)))
+        });
+        let path = format!("{}/machines/{}", self.account_path(), machine.id);
+        json!({
+            "id": machine.id,
+            "type": "machines",
+            "attributes": {
+                "fingerprint": machine.fingerprint, "cores": machine.cores, "memory": null,
+                "disk": null, "ip": null, "hostname": null, "platform": machine.platform,
+                "name": machine.name, "requireHeartbeat": require, "heartbeatStatus": status,
+                "heartbeatDuration": duration, "maxProcesses": null, "lastCheckOut": null,
+                "lastHeartbeat": machine.last_heartbeat.map(timestamp), "nextHeartbeat": next,
+                "metadata": {}, "created": timestamp(machine.created), "updated": timestamp(machine.updated),
+            },
+            "relationships": {
+                "account": {"data": {"type": "accounts", "id": self.account_id}},
+                "license": {"data": {"type": "licenses", "id": machine.license_id}},
+                "owner": {"data": null},
+            },
+            "links": {"self": path},
+        })
+    }
+}

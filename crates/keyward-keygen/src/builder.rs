@@ -1,0 +1,147 @@
+//! The client's builder: every setting checked once, in `build`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use keyward_core::{Clock, IntoApiKey, LicenseError, SecretLicenseKey, SystemClock};
+use keyward_http::ClientSettings;
+
+use crate::client::{
+    ACCOUNT_ENV, Client, DEFAULT_BASE_URL, DEFAULT_MAX_CLOCK_DRIFT, PROFILE, PROVIDER,
+    PUBLIC_KEY_ENV, Verifier,
+};
+use crate::keys::PublicKey;
+
+/// Builds a [`Client`]; everything is checked once, in [`build`](Self::build).
+#[derive(Debug, Default)]
+#[must_use]
+pub struct ClientBuilder {
+    settings: ClientSettings,
+    account: Option<String>,
+    license_key: Option<SecretLicenseKey>,
+    public_key: Option<Result<PublicKey, LicenseError>>,
+    clock: Option<Arc<dyn Clock>>,
+    max_drift: Option<Duration>,
+}
+
+impl ClientBuilder {
+    /// Overrides the host (a self-hosted Keygen, an emulator, a mock): `https`, or `http` to
+    /// loopback. Without an [`account`](Self::account), paths have no `accounts/{id}` part.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.settings.set_base_url(url);
+        self
+    }
+
+    /// The account id or slug: paths go under `v1/accounts/{account}` (required for the hosted
+    /// API).
+    pub fn account(mut self, account: impl Into<String>) -> Self {
+        self.account = Some(account.into());
+        self
+    }
+
+    /// An admin, product, environment, user or license token, sent as `Bearer`.
+    pub fn token(mut self, token: impl IntoApiKey) -> Self {
+        self.settings.set_api_key(token);
+        self
+    }
+
+    /// A license key, sent as `Authorization: License …` when no token is set (see
+    /// [`Client::with_license_key`] to prefer it over a token).
+    pub fn license_key(mut self, key: SecretLicenseKey) -> Self {
+        self.license_key = Some(key);
+        self
+    }
+
+    /// The account's Ed25519 public key (64 hex characters): every response is then verified.
+    pub fn public_key(mut self, hex_key: &str) -> Self {
+        self.public_key = Some(PublicKey::from_hex(hex_key));
+        self
+    }
+
+    /// The clock signed `Date`s are compared with (the system clock by default).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// How far a signed `Date` may lie from the clock ([`DEFAULT_MAX_CLOCK_DRIFT`]).
+    pub fn max_clock_drift(mut self, drift: Duration) -> Self {
+        self.max_drift = Some(drift);
+        self
+    }
+
+    /// Sets the transport options: timeouts, retries, body cap, HTTP client.
+    pub fn http_options(mut self, options: keyward_http::HttpOptions) -> Self {
+        self.settings.set_http_options(options);
+        self
+    }
+
+    /// Reads `KEYGEN_TOKEN` (required), `KEYGEN_ACCOUNT`, `KEYGEN_BASE_URL` and
+    /// `KEYGEN_PUBLIC_KEY` from the environment.
+    pub fn from_env(self) -> Result<Self, LicenseError> {
+        self.from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`from_env`](Self::from_env), reading variables through `lookup`.
+    pub fn from_env_with(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, LicenseError> {
+        self.settings.read_env(&PROFILE, &lookup)?;
+        let set = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        if let Some(account) = set(ACCOUNT_ENV) {
+            self.account = Some(account);
+        }
+        if let Some(key) = set(PUBLIC_KEY_ENV) {
+            self = self.public_key(&key);
+        }
+        Ok(self)
+    }
+
+    /// Checks the configuration and builds the client. The hosted API needs an account; an
+    /// account must be a plain id or slug; a public key must be 32 bytes of hex.
+    pub fn build(self) -> Result<Client, LicenseError> {
+        let config = |m: String| LicenseError::config(m).with_provider(PROVIDER);
+        let hosted = self
+            .settings
+            .base_url()
+            .is_none_or(|u| u.trim_end_matches('/') == DEFAULT_BASE_URL);
+        match &self.account {
+            None if hosted => {
+                return Err(config(format!(
+                    "the hosted API needs an account: set ClientBuilder::account or {ACCOUNT_ENV}"
+                )));
+            }
+            Some(a)
+                if a.is_empty() || !a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') =>
+            {
+                return Err(config(
+                    "the account must be an id or a slug (letters, digits, '-')".to_owned(),
+                ));
+            }
+            _ => {}
+        }
+        if self
+            .license_key
+            .as_ref()
+            .is_some_and(SecretLicenseKey::is_empty)
+        {
+            return Err(config("the license key is empty".to_owned()));
+        }
+        let verifier = match self.public_key {
+            None => None,
+            Some(key) => Some(Verifier {
+                key: key.map_err(|e| e.with_provider(PROVIDER))?,
+                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                max_drift: self.max_drift.unwrap_or(DEFAULT_MAX_CLOCK_DRIFT),
+            }),
+        };
+        let base = self.settings.build(&PROFILE, DEFAULT_BASE_URL)?;
+        Ok(Client::from_parts(
+            base,
+            self.account,
+            self.license_key,
+            verifier,
+        ))
+    }
+}
