@@ -34,7 +34,7 @@ pub(crate) const NAMES: [&str; 7] = [
     "keygen",
 ];
 
-/// The five emulators.
+/// The emulators, one per provider in [`NAMES`].
 pub(crate) struct Emulators {
     pub(crate) dodo: DodoEmulator,
     pub(crate) lemon: LemonSqueezyEmulator,
