@@ -3,7 +3,7 @@
 //! provider lacks the operation.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use keyward_emulator::devpayr::{DevPayrEmulator, GLOBAL_KEY, SEED_PROJECT};
 use keyward_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};

@@ -1,7 +1,7 @@
 //! The binary, run as a user runs it, against the emulators.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use std::process::{Command, Output, Stdio};
 

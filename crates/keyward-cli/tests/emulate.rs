@@ -3,7 +3,7 @@
 //! the control API; a taken port, a malformed seed file, and SIGTERM.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

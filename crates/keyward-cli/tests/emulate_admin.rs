@@ -6,7 +6,7 @@
 //! a plain HTTP request to the provider's own route, and the control API's dump. SIGTERM ends it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use support::admin::{Cli, not_supported};

@@ -3,7 +3,7 @@
 //! `LEMONSQUEEZY_WEBHOOK_SECRET`; a URL without its secret is a clear error.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader};
 use std::process::Child;

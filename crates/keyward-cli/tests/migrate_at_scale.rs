@@ -4,7 +4,7 @@
 //! `KEYWARD_MIGRATE_KEYS` changes the count (for a quick local run).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use std::collections::HashSet;
 

@@ -5,7 +5,7 @@
 //! debug build, and the 55,000 creates cost minutes there.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

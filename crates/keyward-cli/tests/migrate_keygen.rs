@@ -3,7 +3,7 @@
 //! their key text, limit and expiry, and a rerun moves nothing twice.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use keyward::KeygenProvider;
 use keyward_core::{LicenseAdmin, LicenseProvider, ValidateRequest};

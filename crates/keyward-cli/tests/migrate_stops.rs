@@ -3,7 +3,7 @@
 //! environment, the breaker, a second run, revoked credentials, and Ctrl-C.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

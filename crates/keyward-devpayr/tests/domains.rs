@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Project domains against wiremock.
 
-mod common;
+use crate::common;
 
 use common::{API_KEY, client, respond, server};
 use futures_util::TryStreamExt as _;

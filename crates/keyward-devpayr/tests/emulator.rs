@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The same flows against the stateful emulator (seeded from `fixtures/devpayr/`).
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Duration, Utc};
 use futures_util::TryStreamExt as _;

@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The has-paid checks against wiremock: license key at runtime, API key per project.
 
-mod common;
+use crate::common;
 
 use common::{API_KEY, LICENSE_KEY, client, license_client, no_header, respond, server};
 use keyward_core::SecretLicenseKey;

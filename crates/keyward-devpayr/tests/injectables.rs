@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Injectable cryptography with DevPayr's known-answer vector (from its SDKs), and the stream endpoint.
 
-mod common;
+use crate::common;
 
 use common::{LICENSE_KEY, license_client, no_header, respond, server};
 use keyward_core::SecretLicenseKey;

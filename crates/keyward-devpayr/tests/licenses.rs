@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! License management against wiremock, with the fixture bodies.
 
-mod common;
+use crate::common;
 
 use common::{API_KEY, LICENSE_KEY, client, no_header, respond, server};
 use futures_util::TryStreamExt as _;

@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The admin endpoints against wiremock, with the bodies in `fixtures/dodo/`.
 
-mod common;
+use crate::common;
 
 use chrono::{TimeZone, Utc};
 use common::{ExactQuery, NoQuery, TOKEN, client, fixture_json, respond, server};

@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The `entitlement_grant.*` webhook events, with the vector in `fixtures/dodo/`.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The instance endpoints, admin auth and server errors against wiremock.
 
-mod common;
+use crate::common;
 
 use common::{ExactQuery, client, respond, server};
 use futures_util::TryStreamExt;

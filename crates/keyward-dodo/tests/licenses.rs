@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The public endpoints against wiremock, with the bodies in `fixtures/dodo/`.
 
-mod common;
+use crate::common;
 
 use common::{NoAuthorization, NoQuery, TOKEN, client, respond, retrying_client, server};
 use keyward_core::{ErrorKind, SecretLicenseKey};

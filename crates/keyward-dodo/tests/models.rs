@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Decoding: newer and older server shapes, open enums, extreme numbers.
 
-mod common;
+use crate::common;
 
 use common::fixture_json;
 use keyward_dodo::{Activation, LicenseKey, LicenseKeySource, LicenseKeyStatus};

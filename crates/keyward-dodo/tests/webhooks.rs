@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Webhook verification with the Standard Webhooks test vector in `fixtures/dodo/`.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

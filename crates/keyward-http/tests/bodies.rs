@@ -1,7 +1,7 @@
 //! What a 2xx whose body cannot be read says about a non-idempotent request: it happened.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{fast_options, identity};
 use keyward_http::{HttpClient, Request};

@@ -1,7 +1,7 @@
 //! One client, a thousand callers: the connections it opens stay within its bound.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

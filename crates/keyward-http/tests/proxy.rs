@@ -3,7 +3,7 @@
 //! proxy is tested in `system_proxy.rs`, a binary of its own.)
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use keyward_http::{HttpClient, HttpOptions, Proxy};
 use keyward_test_support::forward_proxy;

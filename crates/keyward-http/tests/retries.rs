@@ -1,7 +1,7 @@
 //! Retry rules: what is retried, how often, how long it waits, and what never is.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

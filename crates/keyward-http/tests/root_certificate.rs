@@ -5,7 +5,7 @@
 #![cfg(any(feature = "rustls", feature = "native-tls"))]
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

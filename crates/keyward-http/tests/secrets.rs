@@ -2,7 +2,7 @@
 //! bodies and everything else shown are the canary suite's: `crates/keyward/tests/canary.rs`.)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{CANARY, client, fast_options, post};
 use keyward_core::ApiKey;

@@ -1,7 +1,7 @@
 //! Requests, bodies, caps, errors, configuration and secrets, against a local wiremock server.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! errors with Keygen's codes, both paging styles, and the admin calls refused without a token.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{ACCOUNT, Signed, catch_all, server, signer};
 use futures_util::TryStreamExt;

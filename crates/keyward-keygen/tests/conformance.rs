@@ -12,7 +12,7 @@
 //! does not offer are counted, not replayed.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 #[path = "conformance/replay.rs"]
 mod replay;

@@ -3,7 +3,7 @@
 //! them is refused.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use chrono::{TimeZone, Utc};
 use keyward_keygen::{FileStanding, LicenseFile, PublicKey, SecretLicenseKey, SignedKey};

@@ -1,7 +1,7 @@
 //! The client against the Lemon Squeezy emulator: stateful flows.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::options;
 use futures_util::TryStreamExt;

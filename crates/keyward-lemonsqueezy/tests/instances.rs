@@ -1,7 +1,7 @@
 //! `license-key-instances` JSON:API against wiremock.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{API_KEY, client, jsonapi, server};
 use futures_util::TryStreamExt;

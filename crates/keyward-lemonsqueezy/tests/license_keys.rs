@@ -1,7 +1,7 @@
 //! `license-keys` JSON:API against wiremock, with the fixture bodies.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use chrono::{TimeZone, Utc};
 use common::{API_KEY, client, fixture, jsonapi, server};

@@ -1,7 +1,7 @@
 //! The License API against wiremock: form bodies, no Authorization, every documented answer.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 

@@ -2,7 +2,7 @@
 //! error is the canary suite's: `crates/keyward/tests/canary.rs`.)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::client;
 use wiremock::matchers::{method, path};

@@ -1,7 +1,7 @@
 //! Webhook signature vectors and event parsing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::fixture;
 use keyward_lemonsqueezy::models::KeyStatus;

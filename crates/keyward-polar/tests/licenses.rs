@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The public customer-portal endpoints against recorded bodies.
 
-mod common;
+use crate::common;
 
 use common::*;
 use keyward_core::{ErrorKind, SecretLicenseKey};

@@ -2,7 +2,7 @@
 //! bodies.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::wire::*;
 use keyward_core::ErrorKind;

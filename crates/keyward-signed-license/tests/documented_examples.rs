@@ -1,7 +1,7 @@
 //! All 59 documented example envelopes, with the docs' demo key and the clock at their date.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use keyward_signed_license::{

@@ -3,7 +3,7 @@
 //! meta values of any JSON type are kept, a `null` status decodes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::wire::{API_KEY, client, lk, sent};
 use common::{envelope, fixture, signing_key, test_keys};

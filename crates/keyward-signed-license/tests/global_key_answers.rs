@@ -3,7 +3,7 @@
 //! context); a success signed by the global key stays refused.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::wire::{client, lk, refused};
 use common::{envelope, signing_key, test_keys};

@@ -1,7 +1,7 @@
 //! Secrets inside verified payloads never reach an error, and a bad policy fails at build time.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

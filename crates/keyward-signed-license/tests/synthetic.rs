@@ -2,7 +2,7 @@
 //! rollback, key scope and echoes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
 //! Outside timestamps at the edges of time, and the replay rule under concurrent honest callers.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

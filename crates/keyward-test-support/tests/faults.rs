@@ -1,7 +1,7 @@
 //! Each fault does what its documentation says, seen from a raw TcpStream.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::io::ErrorKind;
 use std::time::Duration;

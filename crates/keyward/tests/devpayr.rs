@@ -17,7 +17,7 @@ use keyward_emulator::devpayr::{DevPayrEmulator, DomainMode, GLOBAL_KEY, SEED_PR
 use serde_json::Value;
 use support::received;
 
-mod support;
+use crate::support;
 
 fn fixture(name: &str) -> String {
     let path = format!(

@@ -23,7 +23,7 @@ fn at(text: &str) -> DateTime<Utc> {
 
 #[path = "dodo/mapping.rs"]
 mod mapping;
-mod support;
+use crate::support;
 
 // ---- flows against the emulator (the mapping tests are in `dodo/mapping.rs`) ------------------
 

@@ -25,6 +25,7 @@ mod providers;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::echo;
 use keyward_core::LicenseError;
 use keyward_http::{HttpOptions, RetryPolicy};
 use keyward_test_support::Fault;

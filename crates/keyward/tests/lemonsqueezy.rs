@@ -53,7 +53,7 @@ fn resource(body: &Value) -> LsLicenseKey {
     received::<Document<LsLicenseKey>>(&body.to_string()).data
 }
 
-mod support;
+use crate::support;
 
 #[path = "lemonsqueezy/emulator.rs"]
 mod emulator;

@@ -77,7 +77,7 @@ fn plain_response(name: &str) -> Value {
 
 #[path = "signed_license/mapping.rs"]
 mod mapping;
-mod support;
+use crate::support;
 #[path = "signed_license/update.rs"]
 mod update;
 

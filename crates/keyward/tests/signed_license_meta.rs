@@ -8,7 +8,7 @@ use keyward_signed_license::models::{LicenseDetails, LicenseKeyRecord};
 use serde_json::{Value, json};
 use support::received;
 
-mod support;
+use crate::support;
 
 fn synthetic(name: &str) -> Value {
     let path = format!(

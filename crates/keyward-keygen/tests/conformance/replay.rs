@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::requests;
-use crate::verdict::{Answer, check, response_body};
+use super::requests;
+use super::verdict::{Answer, check, response_body};
 
 /// What happened to a case.
 pub(crate) struct Outcome {

@@ -6,8 +6,8 @@ use keyward_keygen::models::Checkout;
 use keyward_keygen::{License, Machine, Validation};
 use serde_json::{Map, Value, json};
 
-use crate::replay::percent_decode;
-use crate::typed;
+use super::replay::percent_decode;
+use super::typed;
 
 /// What the client answered.
 pub(crate) enum Answer {

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use keyward::events::{DodoEvents, EventRejection, MemoryDeliveryStore, Webhooks};
 use serde_json::Value;
 
-use crate::dodo_events::{NOW, SECRET, builder, events, signed};
-use crate::{clock, fixture};
+use super::dodo_events::{NOW, SECRET, builder, events, signed};
+use super::{clock, fixture};
 
 #[tokio::test]
 async fn a_delivery_is_reserved_then_acknowledged_across_receivers_sharing_a_store() {

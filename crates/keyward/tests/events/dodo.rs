@@ -11,7 +11,7 @@ use keyward::{LicenseError, LicenseStatus, Provider};
 use keyward_dodo::webhooks::WebhookVerifier;
 use serde_json::Value;
 
-use crate::{clock, fixture, headers};
+use super::{clock, fixture, headers};
 
 pub(crate) const SECRET: &str = "whsec_ZG9kby1maXh0dXJlLXNlY3JldC0wMTIzNDU2Nzg5YWI=";
 pub(crate) const NOW: i64 = 1_781_172_030;

@@ -2,7 +2,7 @@
 
 use keyward::events::{EventRejection, Webhooks};
 
-use crate::{dodo_events, lemonsqueezy_events};
+use super::{dodo_events, lemonsqueezy_events};
 
 /// A small deterministic generator (xorshift), so failures reproduce.
 struct Rng(u64);

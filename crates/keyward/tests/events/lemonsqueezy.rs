@@ -4,7 +4,7 @@ use keyward::events::{EventKind, EventRejection, LemonSqueezyEvents, Webhooks};
 use keyward::{LicenseStatus, Provider};
 use keyward_lemonsqueezy::webhooks::{WebhookSecret, sign};
 
-use crate::{clock, fixture, headers};
+use super::{clock, fixture, headers};
 
 const SECRET: &str = "lemon-test-signing-secret";
 

@@ -11,8 +11,8 @@ use keyward::events::{
     Receipt, Reservation, receive,
 };
 
-use crate::dodo_events::{NOW, SECRET, signed};
-use crate::{clock, fixture};
+use super::dodo_events::{NOW, SECRET, signed};
+use super::{clock, fixture};
 
 /// The memory store, but its next acknowledgement fails (Redis went away at that moment).
 #[derive(Debug, Default)]
