@@ -21,7 +21,5 @@ mod retries;
 mod root_certificate;
 #[path = "secrets.rs"]
 mod secrets;
-#[path = "tracing.rs"]
-mod tracing;
 #[path = "transport.rs"]
 mod transport;

@@ -2,7 +2,7 @@
 //! tracing subscriber is per thread and other tests would race its callsite cache.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::common;
+mod common;
 
 use common::{CANARY, client, fast_options};
 use keyward_core::ApiKey;
