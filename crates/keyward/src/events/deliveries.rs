@@ -20,6 +20,65 @@ use super::kinds::Snapshot;
 use super::store::{Delivery, DeliveryStore, Reservation};
 use super::{EventRejection, LicenseEvent, MemoryDeliveryStore};
 
+/// The setters every receiver's builder shares, on its `deliveries: Deliveries` field and, with
+/// `signed`, its `tolerance: Duration` field: one text for the builders of every provider. A
+/// macro rather than a generic builder, so each provider keeps a plain builder type beside its
+/// own setters.
+#[cfg(any(
+    feature = "dodo",
+    feature = "lemonsqueezy",
+    feature = "polar",
+    feature = "keygen"
+))]
+macro_rules! delivery_setters {
+    (provider = $provider:literal) => {
+        /// Judges timestamps, leases and replays with this clock.
+        #[must_use]
+        pub fn clock(mut self, clock: std::sync::Arc<dyn keyward_core::Clock>) -> Self {
+            self.deliveries.clock = clock;
+            self
+        }
+
+        /// Reserves and remembers deliveries in this store (share one between replicas).
+        #[must_use]
+        pub fn store(mut self, store: std::sync::Arc<dyn $crate::events::DeliveryStore>) -> Self {
+            self.deliveries.store = store;
+            self
+        }
+
+        #[doc = concat!(
+            "How long a reservation holds before ", $provider, "'s retry may take it over ",
+            "(default 60 seconds): longer than your handler takes."
+        )]
+        #[must_use]
+        pub fn lease(mut self, lease: chrono::Duration) -> Self {
+            self.deliveries.lease = lease;
+            self
+        }
+    };
+    (provider = $provider:literal, signed = $signed:literal) => {
+        $crate::events::deliveries::delivery_setters!(provider = $provider);
+
+        #[doc = concat!(
+            "How far ", $signed, " may be from now (default 5 minutes). The delivery store must ",
+            "remember deliveries for at least twice as long, or `build` fails: a delivery signed ",
+            "up to `tolerance` in the future is still fresh `2 × tolerance` after it was first seen."
+        )]
+        #[must_use]
+        pub fn tolerance(mut self, tolerance: chrono::Duration) -> Self {
+            self.tolerance = tolerance;
+            self
+        }
+    };
+}
+#[cfg(any(
+    feature = "dodo",
+    feature = "lemonsqueezy",
+    feature = "polar",
+    feature = "keygen"
+))]
+pub(crate) use delivery_setters;
+
 /// How long a reservation holds by default before a retry may take it over.
 pub const DEFAULT_LEASE: Duration = Duration::seconds(60);
 

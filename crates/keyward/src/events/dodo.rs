@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::Duration;
-use keyward_core::{Clock, LicenseError, Provider, RawJson};
+use keyward_core::{LicenseError, Provider, RawJson};
 use keyward_dodo::webhooks::{WebhookEvent, WebhookHeaders, WebhookVerifier};
 
-use super::deliveries::Deliveries;
+use super::deliveries::{Deliveries, delivery_setters};
 use super::standard::rejection;
-use super::{DeliveryStore, EventRejection, LicenseEvent, Webhooks, kinds};
+use super::{EventRejection, LicenseEvent, Webhooks, kinds};
 use crate::adapters::dodo::mapping;
 
 /// Turns Dodo webhook deliveries into reserved [`LicenseEvent`]s (see [`Webhooks`]). `Debug`
@@ -88,36 +88,7 @@ impl DodoEvents {
 const DEFAULT_TOLERANCE: Duration = Duration::minutes(5);
 
 impl DodoEventsBuilder {
-    /// Judges timestamps, leases and replays with this clock.
-    #[must_use]
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.deliveries.clock = clock;
-        self
-    }
-
-    /// How far a signed timestamp may be from now (default 5 minutes). The delivery store must
-    /// remember deliveries for at least twice as long, or `build` fails: a delivery signed up to
-    /// `tolerance` in the future is still fresh `2 × tolerance` after it was first seen.
-    #[must_use]
-    pub fn tolerance(mut self, tolerance: Duration) -> Self {
-        self.tolerance = tolerance;
-        self
-    }
-
-    /// Reserves and remembers deliveries in this store (share one between replicas).
-    #[must_use]
-    pub fn store(mut self, store: Arc<dyn DeliveryStore>) -> Self {
-        self.deliveries.store = store;
-        self
-    }
-
-    /// How long a reservation holds before the provider's retry may take it over (default 60
-    /// seconds): longer than your handler takes.
-    #[must_use]
-    pub fn lease(mut self, lease: Duration) -> Self {
-        self.deliveries.lease = lease;
-        self
-    }
+    delivery_setters!(provider = "Dodo", signed = "a signed timestamp");
 
     /// Marks the licenses of these events as test mode or not (Dodo's events do not say; the
     /// secret belongs to one mode).

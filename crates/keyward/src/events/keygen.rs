@@ -2,18 +2,17 @@
 //! `machine.*` webhooks as license events.
 
 use std::fmt;
-use std::sync::Arc;
 
 use ::keyward_keygen::PublicKey;
 use ::keyward_keygen::signatures::{SignatureHeaders, verify};
 use ::keyward_keygen::webhooks::{WebhookEndpoint, WebhookEvent};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
-use keyward_core::{AttachRaw, Clock, LicenseError, Provider, RawJson};
+use keyward_core::{AttachRaw, LicenseError, Provider, RawJson};
 
-use super::deliveries::Deliveries;
+use super::deliveries::{Deliveries, delivery_setters};
 use super::kinds::{self, Snapshot};
-use super::{DeliveryStore, EventRejection, LicenseEvent, Webhooks};
+use super::{EventRejection, LicenseEvent, Webhooks};
 use crate::adapters::keygen::mapping;
 
 /// Turns Keygen webhook deliveries into reserved [`LicenseEvent`]s (see [`Webhooks`]).
@@ -92,35 +91,7 @@ impl KeygenEvents {
 }
 
 impl KeygenEventsBuilder {
-    /// Judges signed dates, leases and replays with this clock.
-    #[must_use]
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.deliveries.clock = clock;
-        self
-    }
-
-    /// How far the signed date may be from now (default 5 minutes). The delivery store must
-    /// remember deliveries for at least twice as long, or `build` fails.
-    #[must_use]
-    pub fn tolerance(mut self, tolerance: Duration) -> Self {
-        self.tolerance = tolerance;
-        self
-    }
-
-    /// Reserves and remembers deliveries in this store (share one between replicas).
-    #[must_use]
-    pub fn store(mut self, store: Arc<dyn DeliveryStore>) -> Self {
-        self.deliveries.store = store;
-        self
-    }
-
-    /// How long a reservation holds before Keygen's retry may take it over (default 60
-    /// seconds): longer than your handler takes.
-    #[must_use]
-    pub fn lease(mut self, lease: Duration) -> Self {
-        self.deliveries.lease = lease;
-        self
-    }
+    delivery_setters!(provider = "Keygen", signed = "the signed date");
 
     /// The receiver, or a config error: a public key that is not 32 bytes of hex, an endpoint
     /// that is not a URL, a tolerance or lease that is not positive, or a store that forgets

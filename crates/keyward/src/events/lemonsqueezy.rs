@@ -2,16 +2,14 @@
 //! events, `license_key_updated`'s kind told from what changed.
 
 use std::fmt;
-use std::sync::Arc;
 
 use ::keyward_lemonsqueezy::webhooks::{self, WebhookEvent, WebhookKind, WebhookSecret};
 use async_trait::async_trait;
-use chrono::Duration;
-use keyward_core::{Clock, LicenseError, Provider, RawJson};
+use keyward_core::{LicenseError, Provider, RawJson};
 
-use super::deliveries::Deliveries;
+use super::deliveries::{Deliveries, delivery_setters};
 use super::kinds::{self, Snapshot};
-use super::{DeliveryStore, EventKind, EventRejection, LicenseEvent, Webhooks};
+use super::{EventKind, EventRejection, LicenseEvent, Webhooks};
 use crate::adapters::lemonsqueezy::mapping;
 
 /// Turns Lemon Squeezy webhook deliveries into reserved [`LicenseEvent`]s (see [`Webhooks`]).
@@ -73,27 +71,7 @@ impl LemonSqueezyEvents {
 }
 
 impl LemonSqueezyEventsBuilder {
-    /// Judges leases and replays with this clock.
-    #[must_use]
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.deliveries.clock = clock;
-        self
-    }
-
-    /// Reserves and remembers deliveries in this store (share one between replicas).
-    #[must_use]
-    pub fn store(mut self, store: Arc<dyn DeliveryStore>) -> Self {
-        self.deliveries.store = store;
-        self
-    }
-
-    /// How long a reservation holds before the provider's retry may take it over (default 60
-    /// seconds): longer than your handler takes.
-    #[must_use]
-    pub fn lease(mut self, lease: Duration) -> Self {
-        self.deliveries.lease = lease;
-        self
-    }
+    delivery_setters!(provider = "Lemon Squeezy");
 
     /// The receiver, or a config error: an empty secret or a lease that is not positive.
     pub fn build(self) -> Result<LemonSqueezyEvents, LicenseError> {

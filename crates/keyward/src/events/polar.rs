@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::Duration;
-use keyward_core::{Clock, LicenseError, LicenseKey, LicenseStatus, Provider, RawJson};
+use keyward_core::{LicenseError, LicenseKey, LicenseStatus, Provider, RawJson};
 use keyward_polar::webhooks::{BenefitGrant, WebhookEvent, WebhookHeaders, WebhookVerifier};
 
-use super::deliveries::Deliveries;
+use super::deliveries::{Deliveries, delivery_setters};
 use super::kinds::{self, Snapshot};
 use super::standard::rejection;
-use super::{DeliveryStore, EventRejection, LicenseEvent, Webhooks};
+use super::{EventRejection, LicenseEvent, Webhooks};
 
 /// Turns Polar webhook deliveries into reserved [`LicenseEvent`]s (see [`Webhooks`]), for grants
 /// of a license-keys benefit (others are `UnknownEvent`): `benefit_grant.created` is `Created`,
@@ -91,35 +91,7 @@ impl PolarEvents {
 const DEFAULT_TOLERANCE: Duration = Duration::minutes(5);
 
 impl PolarEventsBuilder {
-    /// Judges timestamps, leases and replays with this clock.
-    #[must_use]
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.deliveries.clock = clock;
-        self
-    }
-
-    /// How far a signed timestamp may be from now (default 5 minutes). The delivery store must
-    /// remember deliveries for at least twice as long, or `build` fails.
-    #[must_use]
-    pub fn tolerance(mut self, tolerance: Duration) -> Self {
-        self.tolerance = tolerance;
-        self
-    }
-
-    /// Reserves and remembers deliveries in this store (share one between replicas).
-    #[must_use]
-    pub fn store(mut self, store: Arc<dyn DeliveryStore>) -> Self {
-        self.deliveries.store = store;
-        self
-    }
-
-    /// How long a reservation holds before Polar's retry may take it over (default 60 seconds):
-    /// longer than your handler takes.
-    #[must_use]
-    pub fn lease(mut self, lease: Duration) -> Self {
-        self.deliveries.lease = lease;
-        self
-    }
+    delivery_setters!(provider = "Polar", signed = "a signed timestamp");
 
     /// The receiver, or a config error: an empty secret, a tolerance or lease that is not
     /// positive, or a store that forgets deliveries sooner than twice the tolerance.
