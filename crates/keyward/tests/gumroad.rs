@@ -56,6 +56,12 @@ async fn validate_counts_nothing_and_reads_void_purchases() {
     assert!(caps.validate && !caps.activate && !caps.deactivate && !caps.server_only);
     let valid = app.validate(ValidateRequest::new(KEY)).await.unwrap();
     assert!(valid.is_valid());
+    // The id is the purchase's, never the key: no printed form of the answer shows the key.
+    let license = valid.license().unwrap();
+    assert_eq!(license.id, "FO8TXN-dvaYbBbahG97a-Q==");
+    assert_eq!(license.key.as_ref().unwrap().expose(), KEY);
+    assert!(!format!("{valid:?}").contains(KEY));
+    assert!(!serde_json::to_string(license).unwrap().contains(KEY));
     let sent = &server.received_requests().await.unwrap()[0];
     assert!(String::from_utf8_lossy(&sent.body).contains("increment_uses_count=false"));
     assert!(
@@ -94,10 +100,9 @@ async fn the_admin_role_disables() {
     let admin = app.admin().unwrap();
     let mut update = UpdateRequest::new(KEY);
     update.disabled = Some(true);
-    assert_eq!(
-        admin.update(update).await.unwrap().status,
-        LicenseStatus::Disabled
-    );
+    let disabled = admin.update(update).await.unwrap();
+    assert_eq!(disabled.status, LicenseStatus::Disabled);
+    assert_eq!(disabled.id, "FO8TXN-dvaYbBbahG97a-Q==");
     let put = &server.received_requests().await.unwrap()[0];
     assert_eq!(put.method.as_str(), "PUT");
 }

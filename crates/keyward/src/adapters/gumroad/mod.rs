@@ -58,10 +58,12 @@ impl GumroadProvider {
         match self.client.licenses().verify(key).await {
             Ok(answer) => {
                 let license = map::license(&answer, key);
-                Ok(match super::common::reason_for_status(&license.status) {
-                    Some(reason) => ValidationOutcome::invalid(reason, Some(license)),
-                    None => ValidationOutcome::valid(Some(license), None),
-                })
+                Ok(
+                    match super::common::reason_for_status(&map::status(&answer)) {
+                        Some(reason) => ValidationOutcome::invalid(reason, license),
+                        None => ValidationOutcome::valid(license, None),
+                    },
+                )
             }
             Err(error) => match error.gumroad_refusal().and_then(map::reason) {
                 Some(reason) => Ok(ValidationOutcome::invalid(reason, None)),
@@ -116,15 +118,16 @@ super::common::app_side_of_admin!(GumroadAdmin);
 
 #[async_trait]
 impl LicenseAdmin for GumroadAdmin {
-    /// A verify that counts nothing: `id` is the license key itself (Gumroad's only handle).
+    /// A verify that counts nothing. Gumroad finds a license only by its key: pass the key as
+    /// `id` (the license answered carries the purchase's id, not the key).
     async fn get(&self, id: &str) -> Result<LicenseKey, LicenseError> {
         let key = SecretLicenseKey::new(id);
         let answer = self.provider.client.licenses().verify(&key).await?;
-        Ok(map::license(&answer, &key))
+        licensed(&answer, &key, "get")
     }
 
     /// `disabled` only (Gumroad keys have no limit or expiry to change): `PUT
-    /// /v2/licenses/disable` or `/enable`; `id` is the license key.
+    /// /v2/licenses/disable` or `/enable`; `id` is the license key (Gumroad's only handle).
     async fn update(&self, request: UpdateRequest) -> Result<LicenseKey, LicenseError> {
         if !request.activation_limit.is_keep() || !matches!(request.expires_at, Patch::Keep) {
             return Err(unsupported_input(
@@ -140,10 +143,23 @@ impl LicenseAdmin for GumroadAdmin {
             Some(false) => licenses.enable(&key).await?,
             None => return self.get(&request.id).await,
         };
-        let mut license = map::license(&answer, &key);
+        let mut license = licensed(&answer, &key, "update")?;
         if request.disabled == Some(true) {
             license.status = keyward_core::LicenseStatus::Disabled;
         }
         Ok(license)
     }
+}
+
+/// The license of an admin answer; a decode error when it names no purchase or imported customer.
+fn licensed(
+    answer: &keyward_gumroad::License,
+    key: &SecretLicenseKey,
+    operation: &'static str,
+) -> Result<LicenseKey, LicenseError> {
+    map::license(answer, key).ok_or_else(|| {
+        LicenseError::decode("Gumroad's answer names no purchase or imported customer")
+            .with_provider(PROVIDER.as_str())
+            .with_operation(operation)
+    })
 }
