@@ -9,6 +9,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 
 use crate::canned;
+use crate::ops::Op;
 
 mod models;
 pub use models::{
@@ -32,6 +33,30 @@ struct PolarValidateBody<'a> {
 struct CreemValidateBody<'a> {
     key: &'a str,
     instance_id: &'a str,
+}
+
+#[derive(Serialize)]
+struct GumroadVerifyForm<'a> {
+    product_id: &'a str,
+    license_key: &'a str,
+    increment_uses_count: &'a str,
+}
+
+/// Gumroad's verify answer, read as far as a validity check needs.
+#[derive(Deserialize)]
+struct GumroadVerification {
+    success: bool,
+    purchase: Option<GumroadPurchase>,
+}
+
+#[derive(Deserialize)]
+struct GumroadPurchase {
+    #[serde(default)]
+    refunded: bool,
+    #[serde(default)]
+    chargebacked: bool,
+    subscription_ended_at: Option<String>,
+    subscription_failed_at: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -192,6 +217,49 @@ impl Bare {
             .into_json()
             .await?;
         Ok(answer.status == "active")
+    }
+
+    /// Gumroad `POST /v2/licenses/verify` (form, `increment_uses_count=false`): a success whose
+    /// purchase is not refunded, charged back, ended or unpaid.
+    pub async fn gumroad_verify(&self, key: &str) -> Result<bool, String> {
+        let answer: GumroadVerification = self
+            .http
+            .post(format!("{}/v2/licenses/verify", self.base))
+            .form(&GumroadVerifyForm {
+                product_id: canned::GUMROAD_PRODUCT,
+                license_key: key,
+                increment_uses_count: "false",
+            })
+            .into_json()
+            .await?;
+        let void = answer.purchase.is_some_and(|p| {
+            p.refunded
+                || p.chargebacked
+                || p.subscription_ended_at.is_some()
+                || p.subscription_failed_at.is_some()
+        });
+        Ok(answer.success && !void)
+    }
+
+    /// One call of `op` with the canned keys: whether the answer is the expected one.
+    pub async fn call(&self, op: Op) -> Result<bool, String> {
+        Ok(match op {
+            Op::DodoRetrieve => self.dodo_retrieve(canned::DODO_KEY_ID).await?.status == "active",
+            Op::DodoValidate => self.dodo_validate(canned::DODO_KEY).await?,
+            Op::LsRetrieve => self.ls_retrieve(canned::LS_KEY_ID).await?.data.id == "1",
+            Op::LsValidate => self.ls_validate(canned::LS_KEY).await?.valid,
+            Op::DevpayrHasPaid => {
+                self.devpayr_has_paid(canned::KEY, canned::IDENTIFIER)
+                    .await?
+            }
+            Op::GkmValidate => self.gkm_verify(canned::KEY, canned::IDENTIFIER).await?.code == 200,
+            Op::PolarValidate => self.polar_validate(canned::POLAR_KEY).await?,
+            Op::CreemValidate => {
+                self.creem_validate(canned::CREEM_KEY, canned::CREEM_INSTANCE)
+                    .await?
+            }
+            Op::GumroadValidate => self.gumroad_verify(canned::GUMROAD_KEY).await?,
+        })
     }
 
     /// DevPayr `POST /project/has-paid` with `X-LICENSE-KEY` and the domain.
