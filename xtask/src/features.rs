@@ -61,6 +61,7 @@ const EMULATOR_FEATURES: &[&str] = &[
     "lemonsqueezy",
     "polar",
     "creem",
+    "gumroad",
     "devpayr",
     "signed-license",
     "keygen",

@@ -3,48 +3,19 @@
 //! its own for the same fields our models read, `error_for_status`, `.json()`. For GetKeyManager,
 //! one aws-lc-rs RSA-2048 verify with a key parsed once, then the payload decoded.
 
-use std::collections::BTreeMap;
-
 use aws_lc_rs::signature::{self, ParsedPublicKey};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::canned;
+use crate::ops::Op;
 
-/// A Dodo license key (`GET /license_keys/{id}`).
-#[derive(Debug, Deserialize)]
-pub struct DodoLicenseKey {
-    /// `lic_…`.
-    pub id: String,
-    /// The brand.
-    pub brand_id: Option<String>,
-    /// The business.
-    pub business_id: String,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-    /// The customer.
-    pub customer_id: String,
-    /// Activations in use.
-    pub instances_count: i64,
-    /// The key.
-    pub key: String,
-    /// The product.
-    pub product_id: String,
-    /// Where it came from.
-    pub source: Option<String>,
-    /// Its status.
-    pub status: String,
-    /// The activation limit.
-    pub activations_limit: Option<i64>,
-    /// Expiry.
-    pub expires_at: Option<DateTime<Utc>>,
-    /// The payment.
-    pub payment_id: Option<String>,
-    /// The subscription.
-    pub subscription_id: Option<String>,
-}
+mod models;
+pub use models::{
+    DodoLicenseKey, GkmPayload, LsApiInstance, LsApiKey, LsAttributes, LsDocument, LsLicenseKey,
+    LsLinks, LsMeta, LsRelationship, LsValidation,
+};
 
 /// Polar's and Creem's answers, read as far as a validity check needs.
 #[derive(Deserialize)]
@@ -65,6 +36,30 @@ struct CreemValidateBody<'a> {
 }
 
 #[derive(Serialize)]
+struct GumroadVerifyForm<'a> {
+    product_id: &'a str,
+    license_key: &'a str,
+    increment_uses_count: &'a str,
+}
+
+/// Gumroad's verify answer, read as far as a validity check needs.
+#[derive(Deserialize)]
+struct GumroadVerification {
+    success: bool,
+    purchase: Option<GumroadPurchase>,
+}
+
+#[derive(Deserialize)]
+struct GumroadPurchase {
+    #[serde(default)]
+    refunded: bool,
+    #[serde(default)]
+    chargebacked: bool,
+    subscription_ended_at: Option<String>,
+    subscription_failed_at: Option<String>,
+}
+
+#[derive(Serialize)]
 struct DodoValidateBody<'a> {
     license_key: &'a str,
 }
@@ -74,162 +69,9 @@ struct DodoValidation {
     valid: bool,
 }
 
-/// A Lemon Squeezy JSON:API document (`GET /v1/license-keys/{id}`).
-#[derive(Debug, Deserialize)]
-pub struct LsDocument {
-    /// The resource.
-    pub data: LsLicenseKey,
-}
-
-/// A `license-keys` resource.
-#[derive(Debug, Deserialize)]
-pub struct LsLicenseKey {
-    /// `license-keys`.
-    #[serde(rename = "type")]
-    pub resource_type: String,
-    /// The id.
-    pub id: String,
-    /// The attributes.
-    pub attributes: LsAttributes,
-    /// The relationships' links.
-    #[serde(default)]
-    pub relationships: BTreeMap<String, LsRelationship>,
-}
-
-/// One relationship.
-#[derive(Debug, Deserialize)]
-pub struct LsRelationship {
-    /// Its links.
-    pub links: Option<LsLinks>,
-}
-
-/// `related` and `self` links.
-#[derive(Debug, Deserialize)]
-pub struct LsLinks {
-    /// The related resource.
-    pub related: Option<String>,
-    /// The relationship itself.
-    #[serde(rename = "self")]
-    pub self_link: Option<String>,
-}
-
-/// A license key's attributes.
-#[derive(Debug, Deserialize)]
-pub struct LsAttributes {
-    /// The store.
-    pub store_id: u64,
-    /// The customer.
-    pub customer_id: Option<u64>,
-    /// The order.
-    pub order_id: u64,
-    /// The order item.
-    pub order_item_id: u64,
-    /// The product.
-    pub product_id: u64,
-    /// The customer's name.
-    pub user_name: String,
-    /// The customer's e-mail.
-    pub user_email: String,
-    /// The key.
-    pub key: String,
-    /// The short key.
-    pub key_short: String,
-    /// The activation limit.
-    pub activation_limit: Option<u32>,
-    /// Activations in use.
-    pub instances_count: Option<u32>,
-    /// Disabled by the seller.
-    pub disabled: bool,
-    /// The status.
-    pub status: String,
-    /// The status as shown.
-    pub status_formatted: String,
-    /// Expiry.
-    pub expires_at: Option<DateTime<Utc>>,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-    /// Updated.
-    pub updated_at: DateTime<Utc>,
-    /// Test mode.
-    pub test_mode: bool,
-}
-
 #[derive(Serialize)]
 struct LsValidateForm<'a> {
     license_key: &'a str,
-}
-
-/// A Lemon Squeezy License API answer (`POST /v1/licenses/validate`).
-#[derive(Debug, Deserialize)]
-pub struct LsValidation {
-    /// The verdict.
-    pub valid: bool,
-    /// The refusal text.
-    pub error: Option<String>,
-    /// The key.
-    pub license_key: Option<LsApiKey>,
-    /// The instance.
-    pub instance: Option<LsApiInstance>,
-    /// Whose key it is.
-    pub meta: Option<LsMeta>,
-}
-
-/// The License API's `license_key`.
-#[derive(Debug, Deserialize)]
-pub struct LsApiKey {
-    /// The id.
-    pub id: u64,
-    /// The status.
-    pub status: String,
-    /// The key.
-    pub key: String,
-    /// The activation limit.
-    pub activation_limit: Option<u32>,
-    /// Activations in use.
-    pub activation_usage: u32,
-    /// Created.
-    pub created_at: Option<DateTime<Utc>>,
-    /// Expiry.
-    pub expires_at: Option<DateTime<Utc>>,
-    /// Test mode.
-    #[serde(default)]
-    pub test_mode: bool,
-}
-
-/// The License API's `instance`.
-#[derive(Debug, Deserialize)]
-pub struct LsApiInstance {
-    /// The id.
-    pub id: String,
-    /// The name.
-    pub name: Option<String>,
-    /// Created.
-    pub created_at: Option<DateTime<Utc>>,
-}
-
-/// The License API's `meta`.
-#[derive(Debug, Deserialize)]
-pub struct LsMeta {
-    /// The store.
-    pub store_id: Option<u64>,
-    /// The order.
-    pub order_id: Option<u64>,
-    /// The order item.
-    pub order_item_id: Option<u64>,
-    /// The product.
-    pub product_id: Option<u64>,
-    /// The product's name.
-    pub product_name: Option<String>,
-    /// The variant.
-    pub variant_id: Option<u64>,
-    /// The variant's name.
-    pub variant_name: Option<String>,
-    /// The customer.
-    pub customer_id: Option<u64>,
-    /// The customer's name.
-    pub customer_name: Option<String>,
-    /// The customer's e-mail.
-    pub customer_email: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -253,17 +95,6 @@ struct GkmForm<'a> {
 struct GkmEnvelope {
     response_base64: String,
     signature: String,
-}
-
-/// A verified GetKeyManager payload.
-#[derive(Debug, Deserialize)]
-pub struct GkmPayload {
-    /// The response code (200 = valid).
-    pub code: u32,
-    /// The server's message.
-    pub message: String,
-    /// Signed at (Unix seconds).
-    pub timestamp: i64,
 }
 
 /// The bare client: reqwest, serde, and for signed answers one parsed RSA key.
@@ -386,6 +217,49 @@ impl Bare {
             .into_json()
             .await?;
         Ok(answer.status == "active")
+    }
+
+    /// Gumroad `POST /v2/licenses/verify` (form, `increment_uses_count=false`): a success whose
+    /// purchase is not refunded, charged back, ended or unpaid.
+    pub async fn gumroad_verify(&self, key: &str) -> Result<bool, String> {
+        let answer: GumroadVerification = self
+            .http
+            .post(format!("{}/v2/licenses/verify", self.base))
+            .form(&GumroadVerifyForm {
+                product_id: canned::GUMROAD_PRODUCT,
+                license_key: key,
+                increment_uses_count: "false",
+            })
+            .into_json()
+            .await?;
+        let void = answer.purchase.is_some_and(|p| {
+            p.refunded
+                || p.chargebacked
+                || p.subscription_ended_at.is_some()
+                || p.subscription_failed_at.is_some()
+        });
+        Ok(answer.success && !void)
+    }
+
+    /// One call of `op` with the canned keys: whether the answer is the expected one.
+    pub async fn call(&self, op: Op) -> Result<bool, String> {
+        Ok(match op {
+            Op::DodoRetrieve => self.dodo_retrieve(canned::DODO_KEY_ID).await?.status == "active",
+            Op::DodoValidate => self.dodo_validate(canned::DODO_KEY).await?,
+            Op::LsRetrieve => self.ls_retrieve(canned::LS_KEY_ID).await?.data.id == "1",
+            Op::LsValidate => self.ls_validate(canned::LS_KEY).await?.valid,
+            Op::DevpayrHasPaid => {
+                self.devpayr_has_paid(canned::KEY, canned::IDENTIFIER)
+                    .await?
+            }
+            Op::GkmValidate => self.gkm_verify(canned::KEY, canned::IDENTIFIER).await?.code == 200,
+            Op::PolarValidate => self.polar_validate(canned::POLAR_KEY).await?,
+            Op::CreemValidate => {
+                self.creem_validate(canned::CREEM_KEY, canned::CREEM_INSTANCE)
+                    .await?
+            }
+            Op::GumroadValidate => self.gumroad_verify(canned::GUMROAD_KEY).await?,
+        })
     }
 
     /// DevPayr `POST /project/has-paid` with `X-LICENSE-KEY` and the domain.

@@ -30,6 +30,10 @@ pub const CREEM_KEY: &str = "ABC123-XYZ456-XYZ456-XYZ456";
 pub const CREEM_INSTANCE: &str = "inst_xyz789";
 /// Where Creem is served: its `/v1/licenses/validate` is Lemon Squeezy's path too.
 pub const CREEM_PREFIX: &str = "creem";
+/// The Gumroad license key of `gumroad/licenses.verify.200.json`.
+pub const GUMROAD_KEY: &str = "85DB562A-C11D4B06-A2335A6B-8C079166";
+/// The Gumroad product of `gumroad/licenses.verify.200.json`.
+pub const GUMROAD_PRODUCT: &str = "32-nPAicqbLj8B_WswVlMw==";
 /// The license key sent to DevPayr and GetKeyManager.
 pub const KEY: &str = "BENCH-7F3A-41C2-9B8E-5D60";
 /// The DevPayr domain and GetKeyManager identifier sent.
@@ -105,6 +109,12 @@ pub fn routes() -> Result<Vec<Route>, String> {
             format!("/{CREEM_PREFIX}/v1/licenses/validate"),
             200,
             &read("creem/licenses.validate.200.json")?,
+        ),
+        Route::json(
+            "POST",
+            "/v2/licenses/verify",
+            200,
+            &read("gumroad/licenses.verify.200.json")?,
         ),
     ])
 }

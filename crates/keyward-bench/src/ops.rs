@@ -31,11 +31,13 @@ pub enum Op {
     PolarValidate,
     /// Creem `POST /v1/licenses/validate`.
     CreemValidate,
+    /// Gumroad `POST /v2/licenses/verify`, counting no use.
+    GumroadValidate,
 }
 
 impl Op {
     /// Every operation, in table order.
-    pub const ALL: [Op; 8] = [
+    pub const ALL: [Op; 9] = [
         Op::DodoRetrieve,
         Op::DodoValidate,
         Op::LsRetrieve,
@@ -44,16 +46,18 @@ impl Op {
         Op::GkmValidate,
         Op::PolarValidate,
         Op::CreemValidate,
+        Op::GumroadValidate,
     ];
 
     /// The validate operations (one per provider), for the peak-RSS comparison.
-    pub const VALIDATES: [Op; 6] = [
+    pub const VALIDATES: [Op; 7] = [
         Op::DodoValidate,
         Op::LsValidate,
         Op::DevpayrHasPaid,
         Op::GkmValidate,
         Op::PolarValidate,
         Op::CreemValidate,
+        Op::GumroadValidate,
     ];
 
     /// The name used on the command line and in tables.
@@ -67,6 +71,7 @@ impl Op {
             Op::GkmValidate => "getkeymanager-validate",
             Op::PolarValidate => "polar-validate",
             Op::CreemValidate => "creem-validate",
+            Op::GumroadValidate => "gumroad-validate",
         }
     }
 
@@ -79,15 +84,16 @@ impl Op {
     }
 
     /// What the facade request for a validate op carries.
-    fn validate_request(self, ours: &Ours) -> ValidateRequest {
+    pub fn validate_request(self) -> ValidateRequest {
         match self {
-            Op::DodoValidate => ValidateRequest::new(ours.dodo_key.clone()),
-            Op::LsValidate => ValidateRequest::new(ours.ls_key.clone()),
-            Op::PolarValidate => ValidateRequest::new(ours.polar_key.clone()),
+            Op::DodoValidate => ValidateRequest::new(canned::DODO_KEY),
+            Op::LsValidate => ValidateRequest::new(canned::LS_KEY),
+            Op::PolarValidate => ValidateRequest::new(canned::POLAR_KEY),
             Op::CreemValidate => {
-                ValidateRequest::new(ours.creem_key.clone()).instance_id(canned::CREEM_INSTANCE)
+                ValidateRequest::new(canned::CREEM_KEY).instance_id(canned::CREEM_INSTANCE)
             }
-            _ => ValidateRequest::new(ours.key.clone()).instance_name(canned::IDENTIFIER),
+            Op::GumroadValidate => ValidateRequest::new(canned::GUMROAD_KEY),
+            _ => ValidateRequest::new(canned::KEY).instance_name(canned::IDENTIFIER),
         }
     }
 }
@@ -172,32 +178,7 @@ impl Clients {
     }
 
     async fn bare_call(&self, op: Op) -> Result<(), String> {
-        let bare = &self.bare;
-        let ok = match op {
-            Op::DodoRetrieve => {
-                let key = bare.dodo_retrieve(canned::DODO_KEY_ID).await?;
-                key.status == "active"
-            }
-            Op::DodoValidate => bare.dodo_validate(canned::DODO_KEY).await?,
-            Op::LsRetrieve => {
-                let doc = bare.ls_retrieve(canned::LS_KEY_ID).await?;
-                doc.data.id == "1"
-            }
-            Op::LsValidate => bare.ls_validate(canned::LS_KEY).await?.valid,
-            Op::DevpayrHasPaid => {
-                bare.devpayr_has_paid(canned::KEY, canned::IDENTIFIER)
-                    .await?
-            }
-            Op::GkmValidate => {
-                let payload = bare.gkm_verify(canned::KEY, canned::IDENTIFIER).await?;
-                payload.code == 200
-            }
-            Op::PolarValidate => bare.polar_validate(canned::POLAR_KEY).await?,
-            Op::CreemValidate => {
-                bare.creem_validate(canned::CREEM_KEY, canned::CREEM_INSTANCE)
-                    .await?
-            }
-        };
+        let ok = self.bare.call(op).await?;
         expect(black_box(ok), op, Variant::Bare)
     }
 
@@ -249,31 +230,36 @@ impl Clients {
                     .await;
                 black_box(answer.map_err(text)?).status == keyward_creem::LicenseStatus::Active
             }
+            Op::GumroadValidate => {
+                let answer = ours.gumroad.licenses().verify(&ours.gumroad_key).await;
+                let license = black_box(answer.map_err(text)?);
+                license.success && !license.purchase.is_some_and(|p| p.is_void())
+            }
         };
         expect(ok, op, Variant::Crate)
     }
 
     async fn facade_call(&self, op: Op) -> Result<(), String> {
         let ours = &self.ours;
-        // Polar's and Creem's facades are app-side only here: the bench validates.
+        // Polar's, Creem's and Gumroad's facades are app-side only here: the bench validates.
         let app = match op {
             Op::PolarValidate => Some(&ours.polar_facade),
             Op::CreemValidate => Some(&ours.creem_facade),
+            Op::GumroadValidate => Some(&ours.gumroad_facade),
             _ => None,
         };
         if let Some(app) = app {
-            let outcome = app
-                .validate(op.validate_request(ours))
-                .await
-                .map_err(text)?;
+            let outcome = app.validate(op.validate_request()).await.map_err(text)?;
             return expect(black_box(outcome).is_valid(), op, Variant::Facade);
         }
         let provider = match op {
             Op::DodoRetrieve | Op::DodoValidate => &ours.dodo_facade,
             Op::LsRetrieve | Op::LsValidate => &ours.lemonsqueezy_facade,
             Op::DevpayrHasPaid => &ours.devpayr_facade,
-            // Polar and Creem returned above.
-            Op::GkmValidate | Op::PolarValidate | Op::CreemValidate => &ours.signed_license_facade,
+            // Polar, Creem and Gumroad returned above.
+            Op::GkmValidate | Op::PolarValidate | Op::CreemValidate | Op::GumroadValidate => {
+                &ours.signed_license_facade
+            }
         };
         let ok = match op {
             Op::DodoRetrieve => {
@@ -285,7 +271,7 @@ impl Clients {
                 black_box(license).id == "1"
             }
             _ => {
-                let request = op.validate_request(ours);
+                let request = op.validate_request();
                 let outcome = provider.validate(request).await.map_err(text)?;
                 black_box(outcome).is_valid()
             }

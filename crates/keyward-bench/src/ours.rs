@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use chrono::DateTime;
 use keyward::{
-    CreemProvider, DevPayrProvider, DodoProvider, LemonSqueezyProvider, PolarProvider,
-    SignedLicenseProvider,
+    CreemProvider, DevPayrProvider, DodoProvider, GumroadProvider, LemonSqueezyProvider,
+    PolarProvider, SignedLicenseProvider,
 };
 use keyward_core::{FixedClock, LicenseAdmin, LicenseProvider, SecretLicenseKey};
 use keyward_signed_license::{KeySet, PublicKey};
@@ -58,6 +58,33 @@ pub fn signed_license(base: &str) -> Result<keyward_signed_license::Client, Stri
         .map_err(text)
 }
 
+/// A Polar client of the canned organization (no token: the public validate).
+pub fn polar(base: &str) -> Result<keyward_polar::Client, String> {
+    keyward_polar::Client::builder()
+        .organization_id(canned::POLAR_ORG)
+        .base_url(base)
+        .build()
+        .map_err(text)
+}
+
+/// A Creem client with the API key, served under its prefix.
+pub fn creem(base: &str) -> Result<keyward_creem::Client, String> {
+    keyward_creem::Client::builder()
+        .base_url(format!("{base}/{}/", canned::CREEM_PREFIX))
+        .api_key(canned::API_KEY)
+        .build()
+        .map_err(text)
+}
+
+/// A Gumroad client of the canned product (no token: verify is public).
+pub fn gumroad(base: &str) -> Result<keyward_gumroad::Client, String> {
+    keyward_gumroad::Client::builder()
+        .product_id(canned::GUMROAD_PRODUCT)
+        .base_url(base)
+        .build()
+        .map_err(text)
+}
+
 /// The provider crates' clients and the facade over each.
 pub struct Ours {
     /// Dodo.
@@ -94,6 +121,12 @@ pub struct Ours {
     pub polar_key: SecretLicenseKey,
     /// The Creem key.
     pub creem_key: SecretLicenseKey,
+    /// The Gumroad client (product, no token: the public verify).
+    pub gumroad: keyward_gumroad::Client,
+    /// Gumroad behind the facade.
+    pub gumroad_facade: Box<dyn LicenseProvider>,
+    /// The Gumroad key.
+    pub gumroad_key: SecretLicenseKey,
 }
 
 impl Ours {
@@ -103,17 +136,13 @@ impl Ours {
         let lemonsqueezy = lemonsqueezy(base)?;
         let devpayr = devpayr(base)?;
         let signed_license = signed_license(base)?;
-        let polar = keyward_polar::Client::builder()
-            .organization_id(canned::POLAR_ORG)
-            .base_url(base)
-            .build()
-            .map_err(text)?;
-        let creem = keyward_creem::Client::builder()
-            .base_url(format!("{base}/{}/", canned::CREEM_PREFIX))
-            .api_key(canned::API_KEY)
-            .build()
-            .map_err(text)?;
+        let polar = polar(base)?;
+        let creem = creem(base)?;
+        let gumroad = gumroad(base)?;
         Ok(Self {
+            gumroad_facade: Box::new(GumroadProvider::new(gumroad.clone())),
+            gumroad,
+            gumroad_key: SecretLicenseKey::new(canned::GUMROAD_KEY),
             polar_facade: Box::new(PolarProvider::new(polar.clone())),
             creem_facade: Box::new(CreemProvider::new(creem.clone())),
             polar,

@@ -5,7 +5,10 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use keyward::{DodoProvider, LemonSqueezyProvider, SignedLicenseProvider};
+use keyward::{
+    CreemProvider, DodoProvider, GumroadProvider, LemonSqueezyProvider, PolarProvider,
+    SignedLicenseProvider,
+};
 use keyward_core::LicenseProvider;
 
 use crate::bare::Bare;
@@ -45,25 +48,17 @@ pub fn report() -> Result<(), String> {
 
 /// The `rss-ours` child: validates through the facade, one provider only.
 pub async fn ours_child(op: Op, base: &str) -> Result<(), String> {
-    let (provider, request): (Box<dyn LicenseProvider>, _) = match op {
-        Op::DodoValidate => (
-            Box::new(DodoProvider::new(ours::dodo(base)?)),
-            keyward_core::ValidateRequest::new(canned::DODO_KEY),
-        ),
-        Op::LsValidate => (
-            Box::new(LemonSqueezyProvider::new(ours::lemonsqueezy(base)?)),
-            keyward_core::ValidateRequest::new(canned::LS_KEY),
-        ),
-        Op::DevpayrHasPaid => (
-            Box::new(ours::devpayr_facade(ours::devpayr(base)?)),
-            keyward_core::ValidateRequest::new(canned::KEY).instance_name(canned::IDENTIFIER),
-        ),
-        Op::GkmValidate => (
-            Box::new(SignedLicenseProvider::new(ours::signed_license(base)?)),
-            keyward_core::ValidateRequest::new(canned::KEY).instance_name(canned::IDENTIFIER),
-        ),
+    let provider: Box<dyn LicenseProvider> = match op {
+        Op::DodoValidate => Box::new(DodoProvider::new(ours::dodo(base)?)),
+        Op::LsValidate => Box::new(LemonSqueezyProvider::new(ours::lemonsqueezy(base)?)),
+        Op::DevpayrHasPaid => Box::new(ours::devpayr_facade(ours::devpayr(base)?)),
+        Op::GkmValidate => Box::new(SignedLicenseProvider::new(ours::signed_license(base)?)),
+        Op::PolarValidate => Box::new(PolarProvider::new(ours::polar(base)?)),
+        Op::CreemValidate => Box::new(CreemProvider::new(ours::creem(base)?)),
+        Op::GumroadValidate => Box::new(GumroadProvider::new(ours::gumroad(base)?)),
         other => return Err(format!("{} is not a validate", other.name())),
     };
+    let request = op.validate_request();
     for _ in 0..CALLS {
         let outcome = provider
             .validate(request.clone())
@@ -82,17 +77,11 @@ pub async fn bare_child(op: Op, base: &str) -> Result<(), String> {
     if op == Op::GkmValidate {
         bare = bare.with_signed_key(canned::SIGNED_AT + 30)?;
     }
+    if !Op::VALIDATES.contains(&op) {
+        return Err(format!("{} is not a validate", op.name()));
+    }
     for _ in 0..CALLS {
-        let ok = match op {
-            Op::DodoValidate => bare.dodo_validate(canned::DODO_KEY).await?,
-            Op::LsValidate => bare.ls_validate(canned::LS_KEY).await?.valid,
-            Op::DevpayrHasPaid => {
-                bare.devpayr_has_paid(canned::KEY, canned::IDENTIFIER)
-                    .await?
-            }
-            Op::GkmValidate => bare.gkm_verify(canned::KEY, canned::IDENTIFIER).await?.code == 200,
-            other => return Err(format!("{} is not a validate", other.name())),
-        };
+        let ok = bare.call(op).await?;
         if !ok {
             return Err(format!("{}: not valid", op.name()));
         }
@@ -126,4 +115,21 @@ pub fn run_child(kind: &str, op: Op, base: &str) -> Result<u64, String> {
         .find_map(|l| l.strip_prefix(PREFIX))
         .and_then(|n| n.trim().parse().ok())
         .ok_or_else(|| format!("rss-{kind} printed no {PREFIX}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// Every operation the peak-RSS table lists runs in both children (in process here).
+    #[tokio::test(flavor = "current_thread")]
+    async fn every_validate_runs_in_both_children() {
+        let server = canned::serve().await.unwrap();
+        for op in Op::VALIDATES {
+            ours_child(op, server.url()).await.unwrap();
+            bare_child(op, server.url()).await.unwrap();
+        }
+        assert!(ours_child(Op::DodoRetrieve, server.url()).await.is_err());
+    }
 }

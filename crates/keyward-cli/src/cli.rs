@@ -187,8 +187,8 @@ pub(crate) struct CreateArgs {
 /// What `emulate` takes. Ports left out are free ones chosen at start.
 #[derive(Debug, clap::Args)]
 pub(crate) struct EmulateArgs {
-    /// The first of eight consecutive ports: Dodo, Lemon Squeezy, DevPayr, GetKeyManager, the
-    /// control API, then Keygen, Polar and Creem (the flags below override one each).
+    /// The first of nine consecutive ports: Dodo, Lemon Squeezy, DevPayr, GetKeyManager, the
+    /// control API, then Keygen, Polar, Creem and Gumroad (the flags below override one each).
     #[arg(long)]
     pub port: Option<u16>,
     /// Dodo Payments' port.
@@ -203,6 +203,9 @@ pub(crate) struct EmulateArgs {
     /// Creem's port (default `--port` + 7).
     #[arg(long)]
     pub creem_port: Option<u16>,
+    /// Gumroad's port (default `--port` + 8).
+    #[arg(long)]
+    pub gumroad_port: Option<u16>,
     /// DevPayr's port.
     #[arg(long)]
     pub devpayr_port: Option<u16>,

@@ -69,11 +69,12 @@ pub(crate) type OfflineFile = Box<
 type Setup = fn() -> Pin<Box<dyn Future<Output = Result<DemoProvider, LicenseError>> + Send>>;
 
 /// Every provider, in the order the demo shows them.
-pub(crate) const ALL: [Setup; 7] = [
+pub(crate) const ALL: [Setup; 8] = [
     || Box::pin(dodo()),
     || Box::pin(lemonsqueezy()),
     || Box::pin(polar()),
     || Box::pin(creem()),
+    || Box::pin(crate::demo_gumroad::gumroad()),
     || Box::pin(devpayr()),
     || Box::pin(signed_license()),
     || Box::pin(crate::demo_keygen::keygen()),

@@ -3,18 +3,20 @@
 //! SIGTERM.
 
 mod control;
+mod ports;
 mod seed;
+mod seed_apply;
 mod seed_file;
 mod webhooks;
 
 use std::fmt::Write as _;
-use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use keyward_emulator::creem::CreemEmulator;
 use keyward_emulator::devpayr::DevPayrEmulator;
 use keyward_emulator::dodo::DodoEmulator;
+use keyward_emulator::gumroad::GumroadEmulator;
 use keyward_emulator::keygen::KeygenEmulator;
 use keyward_emulator::lemonsqueezy::LemonSqueezyEmulator;
 use keyward_emulator::polar::PolarEmulator;
@@ -24,6 +26,7 @@ use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer};
 
+use self::ports::{Ports, port_error};
 use crate::cli::EmulateArgs;
 
 /// Runs until Ctrl-C or SIGTERM; `Err` is the message for an error that stops it (exit code 2).
@@ -39,6 +42,7 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
         start(ports.lemonsqueezy, "lemonsqueezy", "--lemonsqueezy-port").await?;
     let polar: PolarEmulator = start(ports.polar, "polar", "--polar-port").await?;
     let creem: CreemEmulator = start(ports.creem, "creem", "--creem-port").await?;
+    let gumroad: GumroadEmulator = start(ports.gumroad, "gumroad", "--gumroad-port").await?;
     let devpayr: DevPayrEmulator = start(ports.devpayr, "devpayr", "--devpayr-port").await?;
     let signed: SignedLicenseEmulator =
         start(ports.signed, "signed-license", "--signed-license-port").await?;
@@ -48,12 +52,13 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
         lemonsqueezy: &lemonsqueezy,
         polar: &polar,
         creem: &creem,
+        gumroad: &gumroad,
         devpayr: &devpayr,
         signed: &signed,
         keygen: &keygen,
     };
     let seeded = match seed {
-        Some(seed) => seed::apply(&targets, seed)?,
+        Some(seed) => seed_apply::apply(&targets, seed)?,
         None => seed::demo(&targets)?,
     };
     let (pem_path, pem_dir) = match &args.public_key_file {
@@ -72,6 +77,7 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
     let lemonsqueezy = Arc::new(lemonsqueezy);
     let polar = Arc::new(polar);
     let creem = Arc::new(creem);
+    let gumroad = Arc::new(gumroad);
     let devpayr = Arc::new(devpayr);
     let signed = Arc::new(signed);
     let keygen = Arc::new(keygen);
@@ -80,6 +86,7 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
         ("lemonsqueezy", lemonsqueezy.clone()),
         ("polar", polar.clone()),
         ("creem", creem.clone()),
+        ("gumroad", gumroad.clone()),
         ("devpayr", devpayr.clone()),
         ("signed-license", signed.clone()),
         ("keygen", keygen.clone()),
@@ -96,6 +103,9 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
         ("POLAR_ORGANIZATION_ID", polar.organization_id()),
         ("CREEM_BASE_URL", creem.uri()),
         ("CREEM_API_KEY", creem.api_key()),
+        ("GUMROAD_BASE_URL", gumroad.uri()),
+        ("GUMROAD_ACCESS_TOKEN", gumroad.api_key()),
+        ("GUMROAD_PRODUCT_ID", seeded.gumroad_product.clone()),
         ("DEVPAYR_BASE_URL", devpayr.uri()),
         ("DEVPAYR_API_KEY", seeded.devpayr_key.clone()),
         ("DEVPAYR_PROJECT_ID", seeded.devpayr_project.to_string()),
@@ -121,6 +131,7 @@ pub(crate) async fn run(args: EmulateArgs, as_json: bool) -> Result<(), String> 
                 "lemonsqueezy": lemonsqueezy.uri(),
                 "polar": polar.uri(),
                 "creem": creem.uri(),
+                "gumroad": gumroad.uri(),
                 "devpayr": devpayr.uri(),
                 "signed-license": signed.uri(),
                 "keygen": keygen.uri(),
@@ -159,6 +170,7 @@ fn text(
         ("Lemon Squeezy", "LEMONSQUEEZY_BASE_URL"),
         ("Polar", "POLAR_BASE_URL"),
         ("Creem", "CREEM_BASE_URL"),
+        ("Gumroad", "GUMROAD_BASE_URL"),
         ("DevPayr", "DEVPAYR_BASE_URL"),
         ("GetKeyManager", "GETKEYMANAGER_BASE_URL"),
         ("Keygen", "KEYGEN_BASE_URL"),
@@ -186,47 +198,6 @@ fn text(
     );
     s.push_str("# Ready. Ctrl-C or SIGTERM stops the emulators.");
     s
-}
-
-/// The ports asked for (0: any free one).
-struct Ports {
-    dodo: u16,
-    lemonsqueezy: u16,
-    polar: u16,
-    creem: u16,
-    devpayr: u16,
-    signed: u16,
-    control: u16,
-    keygen: u16,
-}
-
-impl From<&EmulateArgs> for Ports {
-    fn from(a: &EmulateArgs) -> Self {
-        let base = |offset: u16| a.port.map_or(0, |p| p.saturating_add(offset));
-        Self {
-            dodo: a.dodo_port.unwrap_or_else(|| base(0)),
-            lemonsqueezy: a.lemonsqueezy_port.unwrap_or_else(|| base(1)),
-            devpayr: a.devpayr_port.unwrap_or_else(|| base(2)),
-            signed: a.signed_license_port.unwrap_or_else(|| base(3)),
-            control: a.control_port.unwrap_or_else(|| base(4)),
-            // After the control API, whose port predates them: Keygen first, then Polar and
-            // Creem.
-            keygen: a.keygen_port.unwrap_or_else(|| base(5)),
-            polar: a.polar_port.unwrap_or_else(|| base(6)),
-            creem: a.creem_port.unwrap_or_else(|| base(7)),
-        }
-    }
-}
-
-fn port_error(port: u16, what: &str, flag: &str, e: &std::io::Error) -> String {
-    if e.kind() == ErrorKind::AddrInUse {
-        format!(
-            "port {port} ({what}) is already in use on 127.0.0.1: stop what listens there, or \
-             choose another with {flag} or --port"
-        )
-    } else {
-        format!("cannot listen on 127.0.0.1:{port} ({what}): {e}")
-    }
 }
 
 async fn start<P: Provider>(port: u16, what: &str, flag: &str) -> Result<Emulator<P>, String> {
@@ -281,53 +252,5 @@ fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
         Ok(async {
             let _ = tokio::signal::ctrl_c().await;
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use clap::Parser;
-
-    use super::Ports;
-    use crate::cli::{Cli, Command};
-
-    fn ports(args: &[&str]) -> Ports {
-        let cli = Cli::try_parse_from([&["licensectl", "emulate"][..], args].concat()).unwrap();
-        let Command::Emulate(args) = cli.command else {
-            panic!("not emulate: {:?}", cli.command)
-        };
-        Ports::from(&args)
-    }
-
-    fn layout(p: &Ports) -> [u16; 8] {
-        [
-            p.dodo,
-            p.lemonsqueezy,
-            p.devpayr,
-            p.signed,
-            p.control,
-            p.keygen,
-            p.polar,
-            p.creem,
-        ]
-    }
-
-    #[test]
-    fn port_gives_each_emulator_its_own_port_keygen_polar_creem_after_the_control_api() {
-        let all = [4010, 4011, 4012, 4013, 4014, 4015, 4016, 4017];
-        assert_eq!(layout(&ports(&["--port", "4010"])), all);
-        let moved = ports(&[
-            "--port",
-            "4010",
-            "--polar-port",
-            "9000",
-            "--keygen-port",
-            "9001",
-        ]);
-        assert_eq!(
-            layout(&moved),
-            [4010, 4011, 4012, 4013, 4014, 9001, 9000, 4017]
-        );
-        assert_eq!(layout(&ports(&[])), [0; 8]);
     }
 }

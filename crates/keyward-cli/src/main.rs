@@ -21,6 +21,7 @@ mod admin;
 mod cli;
 mod commands;
 mod demo;
+mod demo_gumroad;
 mod demo_keygen;
 mod demo_setup;
 mod emulate;

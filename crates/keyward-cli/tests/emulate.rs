@@ -22,6 +22,7 @@ async fn the_demo_seed_serves_the_cli_on_every_provider() {
         "LEMONSQUEEZY_BASE_URL",
         "POLAR_BASE_URL",
         "CREEM_BASE_URL",
+        "GUMROAD_BASE_URL",
         "DEVPAYR_BASE_URL",
         "GETKEYMANAGER_BASE_URL",
     ] {
@@ -92,6 +93,19 @@ async fn the_demo_seed_serves_the_cli_on_every_provider() {
         emu.expect(code, &args, None).await;
     }
 
+    // Gumroad (product and OAuth token from the environment): validate, disable, enable.
+    let gumroad = ["--provider", "gumroad"];
+    for (code, command) in [
+        (0, "validate"),
+        (0, "disable"),
+        (1, "validate"),
+        (0, "enable"),
+        (0, "validate"),
+    ] {
+        let args = [&gumroad[..], &[command, DEMO_KEY]].concat();
+        emu.expect(code, &args, None).await;
+    }
+
     // DevPayr (project and key from the environment) and GetKeyManager (signed answers,
     // checked against the printed public key file).
     let devpayr_key = emu
@@ -128,9 +142,18 @@ async fn the_demo_seed_serves_the_cli_on_every_provider() {
 
     // The control API: dump shows what the CLI did; reset undoes it.
     let dump = emu.dump().await;
-    for provider in ["dodo", "lemonsqueezy", "devpayr", "signed-license"] {
+    for provider in [
+        "dodo",
+        "lemonsqueezy",
+        "devpayr",
+        "signed-license",
+        "gumroad",
+    ] {
         assert!(dump[provider]["state"].is_object(), "{provider}: {dump}");
     }
+    // Three validates at Gumroad spent no use.
+    let gumroad_license = &dump["gumroad"]["state"]["licenses"][0];
+    assert_eq!(gumroad_license["uses"], 0, "{gumroad_license}");
     assert!(dump["dodo"].to_string().contains("EMU-IMPORTED-0001"));
     let reset = emu.control("dodo/reset", json!({})).await;
     assert_eq!(reset["applied_to"], json!(["dodo"]));
@@ -165,7 +188,11 @@ async fn a_seed_file_the_clock_and_outages() {
   "dodo": {"api_key": "seeded_dodo_key", "licenses": [
     {"key": "SEED-DODO-0001", "activation_limit": 1, "expires_at": "2026-06-01T00:00:00Z"}
   ]},
-  "lemonsqueezy": {"licenses": [{"key": "SEED-LS-0001", "unlimited": true}]}
+  "lemonsqueezy": {"licenses": [{"key": "SEED-LS-0001", "unlimited": true}]},
+  "gumroad": {"api_key": "seeded_gumroad_token", "licenses": [
+    {"key": "SEED-GUM-0001", "product_id": "seeded-product==", "uses": 4},
+    {"key": "SEED-GUM-0002", "product_id": "seeded-product==", "refunded": true}
+  ]}
 }"#,
     )
     .unwrap();
@@ -174,6 +201,14 @@ async fn a_seed_file_the_clock_and_outages() {
     assert!(emu.printed.contains("SEED-DODO-0001"), "{}", emu.printed);
     let validate = ["--provider", "dodo", "validate", "SEED-DODO-0001"];
     emu.expect(0, &validate, None).await;
+    // Gumroad: the seed's token and product are printed; a refunded purchase does not validate.
+    assert_eq!(emu.var("GUMROAD_ACCESS_TOKEN"), "seeded_gumroad_token");
+    assert_eq!(emu.var("GUMROAD_PRODUCT_ID"), "seeded-product==");
+    let gumroad = ["--provider", "gumroad", "validate"];
+    emu.expect(0, &[&gumroad[..], &["SEED-GUM-0001"]].concat(), None)
+        .await;
+    emu.expect(1, &[&gumroad[..], &["SEED-GUM-0002"]].concat(), None)
+        .await;
 
     // Past the expiry, then back before it.
     let moved = emu

@@ -4,8 +4,8 @@
 //! # Feature flags
 //!
 //! One per provider, none on by default, so a dev-dependency builds only the emulators it uses:
-//! `dodo`, `lemonsqueezy`, `polar`, `creem`, `devpayr`, `signed-license`, `keygen` (each its module). The emulators serve
-//! plain `http` on loopback.
+//! `dodo`, `lemonsqueezy`, `polar`, `creem`, `gumroad`, `devpayr`, `signed-license`, `keygen` (each
+//! its module). The emulators serve plain `http` on loopback.
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -18,6 +18,9 @@ pub mod devpayr;
 #[cfg(feature = "dodo")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dodo")))]
 pub mod dodo;
+#[cfg(feature = "gumroad")]
+#[cfg_attr(docsrs, doc(cfg(feature = "gumroad")))]
+pub mod gumroad;
 #[cfg(feature = "keygen")]
 #[cfg_attr(docsrs, doc(cfg(feature = "keygen")))]
 pub mod keygen;

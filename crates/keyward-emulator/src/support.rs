@@ -28,29 +28,42 @@ pub fn query(request: &Request) -> HashMap<String, String> {
     request.url.query_pairs().into_owned().collect()
 }
 
-/// Laravel's merged input (`$request->input()`): the query, overlaid by the JSON body when the
-/// content type says JSON (strings as sent, numbers and booleans as their JSON text, `null`s
-/// dropped), else by the form body. Blank values are dropped, as Laravel's `ConvertEmptyStringsToNull`
-/// makes them absent for `required`.
-pub fn laravel_input(request: &Request) -> HashMap<String, String> {
-    let mut input = query(request);
+/// The merged input of a Rails or Laravel controller (`params`, `$request->input()`): the query,
+/// overlaid by the JSON object body when the content type says JSON (values as sent), else by
+/// the form body (strings).
+pub fn merged_input(request: &Request) -> serde_json::Map<String, Value> {
+    let mut input: serde_json::Map<String, Value> = query(request)
+        .into_iter()
+        .map(|(name, value)| (name, Value::String(value)))
+        .collect();
     let is_json = header(request, "content-type").is_some_and(|c| c.contains("json"));
     if is_json {
         if let Value::Object(map) = json_body(request) {
-            for (name, value) in map {
-                let text = match value {
-                    Value::String(s) => s,
-                    Value::Null => continue,
-                    other => other.to_string(),
-                };
-                input.insert(name, text);
-            }
+            input.extend(map);
         }
     } else {
-        input.extend(form(request));
+        input.extend(
+            form(request)
+                .into_iter()
+                .map(|(n, v)| (n, Value::String(v))),
+        );
     }
-    input.retain(|_, v| !v.trim().is_empty());
     input
+}
+
+/// Laravel's merged input ([`merged_input`]) as text: strings as sent, numbers and booleans as
+/// their JSON text, `null`s dropped. Blank values are dropped, as Laravel's
+/// `ConvertEmptyStringsToNull` makes them absent for `required`.
+pub fn laravel_input(request: &Request) -> HashMap<String, String> {
+    merged_input(request)
+        .into_iter()
+        .filter_map(|(name, value)| match value {
+            Value::String(s) => Some((name, s)),
+            Value::Null => None,
+            other => Some((name, other.to_string())),
+        })
+        .filter(|(_, v)| !v.trim().is_empty())
+        .collect()
 }
 
 /// The JSON body, or `Null` when it is not JSON.

@@ -24,6 +24,9 @@ mod dodo;
 #[cfg(feature = "dodo")]
 #[path = "dodo_entitlements.rs"]
 mod dodo_entitlements;
+#[cfg(feature = "gumroad")]
+#[path = "gumroad.rs"]
+mod gumroad;
 #[cfg(all(
     feature = "dodo",
     feature = "lemonsqueezy",

@@ -19,6 +19,8 @@ pub(crate) struct SeedFile {
     #[serde(default)]
     pub(super) creem: Option<Keyed<CreemLicense>>,
     #[serde(default)]
+    pub(super) gumroad: Option<Keyed<GumroadLicense>>,
+    #[serde(default)]
     pub(super) devpayr: DevPayrSection,
     #[serde(default, rename = "signed-license", alias = "getkeymanager")]
     pub(super) signed_license: Option<Keyed<GkmLicense>>,
@@ -83,6 +85,32 @@ pub(super) struct CreemLicense {
     #[serde(default)]
     pub(super) disabled: bool,
     pub(super) customer: Option<String>,
+}
+
+/// A Gumroad license (`api_key` of its section is the OAuth access token).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct GumroadLicense {
+    pub(super) key: String,
+    /// The product's id (default: the emulator's `DEFAULT_PRODUCT_ID`).
+    pub(super) product_id: Option<String>,
+    pub(super) permalink: Option<String>,
+    /// Whether a verify without `product_id` is 500 (products since 2023-01-09; the default).
+    #[serde(default = "yes")]
+    pub(super) requires_product_id: bool,
+    #[serde(default)]
+    pub(super) uses: u64,
+    #[serde(default)]
+    pub(super) disabled: bool,
+    #[serde(default)]
+    pub(super) refunded: bool,
+    #[serde(default)]
+    pub(super) chargebacked: bool,
+    /// A subscription with this recurrence (`monthly`, …).
+    pub(super) recurrence: Option<String>,
+    pub(super) subscription_ended_at: Option<DateTime<Utc>>,
+    pub(super) subscription_cancelled_at: Option<DateTime<Utc>>,
+    pub(super) subscription_failed_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -223,11 +251,14 @@ mod tests {
                 "dodo": {"api_key": "k", "licenses": [{"key": "A", "activation_limit": 2}]},
                 "lemonsqueezy": {"licenses": [{"key": "B", "unlimited": true, "product_id": 4}]},
                 "devpayr": {"projects": [{"id": 3}], "licenses": [{"key": "C"}]},
+                "gumroad": {"api_key": "t", "licenses": [{"key": "G", "uses": 2, "refunded": true}]},
                 "signed-license": {"licenses": [{"key": "D", "expires_at": "2027-01-01T00:00:00Z"}]}}"#,
         )
         .unwrap();
         assert_eq!(seed.dodo.unwrap().licenses[0].activation_limit, Some(2));
         assert_eq!(seed.devpayr.projects.unwrap()[0].id, 3);
+        let gumroad = &seed.gumroad.unwrap().licenses[0];
+        assert!(gumroad.requires_product_id && gumroad.refunded && gumroad.uses == 2);
         assert!(
             seed.signed_license.unwrap().licenses[0]
                 .expires_at
