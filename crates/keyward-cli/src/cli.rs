@@ -95,7 +95,8 @@ pub(crate) enum Command {
     },
     /// Show one license by the provider's id.
     Get {
-        /// The provider's license id.
+        /// The provider's license id; `-` reads it from standard input (Gumroad's is the
+        /// license key: pass it this way).
         id: String,
     },
     /// List licenses, one page (or every page with `--all`).
@@ -117,7 +118,8 @@ pub(crate) enum Command {
     Import(CreateArgs),
     /// Change a license's activation limit or expiry.
     Update {
-        /// The provider's license id.
+        /// The provider's license id; `-` reads it from standard input (Gumroad's is the
+        /// license key: pass it this way).
         id: String,
         /// The new activation limit.
         #[arg(long, conflicts_with = "unlimited")]
@@ -134,12 +136,14 @@ pub(crate) enum Command {
     },
     /// Disable a license: it stops validating.
     Disable {
-        /// The provider's license id.
+        /// The provider's license id; `-` reads it from standard input (Gumroad's is the
+        /// license key: pass it this way).
         id: String,
     },
     /// Enable a disabled license again.
     Enable {
-        /// The provider's license id.
+        /// The provider's license id; `-` reads it from standard input (Gumroad's is the
+        /// license key: pass it this way).
         id: String,
     },
     /// Every license of the provider, as JSON Lines or CSV on standard output.
@@ -156,7 +160,7 @@ pub(crate) enum Command {
     Migrate(MigrateArgs),
     /// List a license's activations.
     Instances {
-        /// The provider's license id.
+        /// The provider's license id; `-` reads it from standard input.
         license_id: String,
     },
 }

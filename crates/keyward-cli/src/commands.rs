@@ -107,7 +107,7 @@ pub(crate) async fn run(
             )))
         }
         Command::Get { id } => {
-            let license = chosen.admin()?.get(&id).await?;
+            let license = chosen.admin()?.get(&read_id(id)?).await?;
             Ok(Outcome::yes(render(
                 output::license_json(&license),
                 output::license_line(&license),
@@ -159,7 +159,7 @@ pub(crate) async fn run(
         } => license_outcome(
             admin::update(
                 chosen.admin()?.as_ref(),
-                id,
+                read_id(id)?,
                 limit,
                 unlimited,
                 expires_at,
@@ -169,11 +169,11 @@ pub(crate) async fn run(
             &render,
         ),
         Command::Disable { id } => license_outcome(
-            admin::set_disabled(chosen.admin()?.as_ref(), id, true).await?,
+            admin::set_disabled(chosen.admin()?.as_ref(), read_id(id)?, true).await?,
             &render,
         ),
         Command::Enable { id } => license_outcome(
-            admin::set_disabled(chosen.admin()?.as_ref(), id, false).await?,
+            admin::set_disabled(chosen.admin()?.as_ref(), read_id(id)?, false).await?,
             &render,
         ),
         Command::Export {
@@ -207,7 +207,7 @@ pub(crate) async fn run(
         Command::Instances { license_id } => {
             let page = chosen
                 .admin()?
-                .instances(InstancesRequest::new(license_id))
+                .instances(InstancesRequest::new(read_id(license_id)?))
                 .await?;
             let lines: Vec<String> = page
                 .items
@@ -243,12 +243,7 @@ fn parse_page(page: &str) -> PageToken {
 /// The license key argument, or standard input's first line for `-`.
 fn read_key(arg: &str) -> Result<SecretLicenseKey, LicenseError> {
     let key = if arg == "-" {
-        let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).map_err(|e| {
-            LicenseError::invalid_input("could not read the license key from standard input")
-                .with_source(e)
-        })?;
-        SecretLicenseKey::new(line)
+        SecretLicenseKey::new(stdin_line("the license key")?)
     } else {
         SecretLicenseKey::new(arg)
     };
@@ -256,6 +251,30 @@ fn read_key(arg: &str) -> Result<SecretLicenseKey, LicenseError> {
         return Err(LicenseError::invalid_input("the license key is empty"));
     }
     Ok(key)
+}
+
+/// A license id argument, or standard input's first line for `-` (Gumroad's id is the license
+/// key itself, which must stay out of the process list and the shell history).
+fn read_id(arg: String) -> Result<String, LicenseError> {
+    let id = if arg == "-" {
+        stdin_line("the license id")?.trim().to_owned()
+    } else {
+        arg
+    };
+    if id.is_empty() {
+        return Err(LicenseError::invalid_input("the license id is empty"));
+    }
+    Ok(id)
+}
+
+/// Standard input's first line (with its line ending).
+fn stdin_line(what: &str) -> Result<String, LicenseError> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+        LicenseError::invalid_input(format!("could not read {what} from standard input"))
+            .with_source(e)
+    })?;
+    Ok(line)
 }
 
 #[cfg(test)]

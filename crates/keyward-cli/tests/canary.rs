@@ -22,15 +22,15 @@ use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use check::{
-    CREATED_KEY, CREEM_API_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, KEYGEN_TOKEN,
-    LEMON_API_KEY, LICENSE_KEY, POLAR_API_KEY, Shown,
+    CREATED_KEY, CREEM_API_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, GUMROAD_TOKEN,
+    KEYGEN_TOKEN, LEMON_API_KEY, LICENSE_KEY, POLAR_API_KEY, Shown,
 };
 use keyward_emulator::keygen::ACCOUNT_ID;
 use support::{args, run, text};
 use tempfile::TempDir;
 
 /// The command-line name, API key variable and API key of provider `index` ([`rig::NAMES`]).
-const PROVIDERS: [(&str, &str, &str); 7] = [
+const PROVIDERS: [(&str, &str, &str); 8] = [
     ("dodo", "DODO_PAYMENTS_API_KEY", DODO_API_KEY),
     ("lemonsqueezy", "LEMONSQUEEZY_API_KEY", LEMON_API_KEY),
     ("devpayr", "DEVPAYR_API_KEY", DEVPAYR_API_KEY),
@@ -38,6 +38,7 @@ const PROVIDERS: [(&str, &str, &str); 7] = [
     ("polar", "POLAR_ACCESS_TOKEN", POLAR_API_KEY),
     ("creem", "CREEM_API_KEY", CREEM_API_KEY),
     ("keygen", "KEYGEN_TOKEN", KEYGEN_TOKEN),
+    ("gumroad", "GUMROAD_ACCESS_TOKEN", GUMROAD_TOKEN),
 ];
 
 /// Runs the CLI for provider `index` at `url`; shows its output; returns it.
@@ -63,6 +64,10 @@ impl Cli<'_> {
                 keyward_emulator::polar::DEFAULT_ORGANIZATION_ID.to_owned(),
             ),
             ("KEYGEN_ACCOUNT".to_owned(), ACCOUNT_ID.to_owned()),
+            (
+                "GUMROAD_PRODUCT_ID".to_owned(),
+                keyward_emulator::gumroad::DEFAULT_PRODUCT_ID.to_owned(),
+            ),
             (
                 "KEYGEN_PUBLIC_KEY".to_owned(),
                 self.keygen_public_key.clone(),
@@ -117,6 +122,12 @@ async fn commands(cli: &Cli<'_>, index: usize, url: &str, id: &str) {
     cli.run(index, url, &validate, Some(CREATED_KEY)).await;
     cli.run(index, url, &["activate", "-", "box"], Some(LICENSE_KEY))
         .await;
+    // Gumroad's id is the license key: it goes through standard input, never the command line.
+    let (id, id_stdin) = if index == 7 {
+        ("-", Some(LICENSE_KEY))
+    } else {
+        (id, None)
+    };
     for command in [
         &["get", id][..],
         &["--json", "get", id],
@@ -128,10 +139,10 @@ async fn commands(cli: &Cli<'_>, index: usize, url: &str, id: &str) {
         &["update", id, "--limit", "5"],
         &["disable", id],
     ] {
-        cli.run(index, url, command, None).await;
+        cli.run(index, url, command, id_stdin).await;
     }
     cli.run(index, url, &validate, Some(LICENSE_KEY)).await;
-    cli.run(index, url, &["enable", id], None).await;
+    cli.run(index, url, &["enable", id], id_stdin).await;
     cli.run(index, url, &import(index), Some(CREATED_KEY)).await;
     if let Some(instance) = instance {
         cli.run(
@@ -205,7 +216,7 @@ async fn no_secret_in_any_output_or_file() {
     }
     // The failing runs, every provider at once (each waits out its retries).
     let (echo_url, devpayr_echo_url) = (echo.uri(), format!("{}/api/v1/", echo.uri()));
-    let (a, b, c, d, e, f, g) = tokio::join!(
+    let (a, b, c, d, e, f, g, h) = tokio::join!(
         failing(&cli, 0, &echo_url),
         failing(&cli, 1, &echo_url),
         failing(&cli, 2, &devpayr_echo_url),
@@ -213,8 +224,9 @@ async fn no_secret_in_any_output_or_file() {
         failing(&cli, 4, &echo_url),
         failing(&cli, 5, &echo_url),
         failing(&cli, 6, &echo_url),
+        failing(&cli, 7, &echo_url),
     );
-    let redacted = a + b + c + d + e + f + g;
+    let redacted = a + b + c + d + e + f + g + h;
     tokio::join!(
         failing(&cli, 0, &closed),
         failing(&cli, 1, &closed),
@@ -223,6 +235,7 @@ async fn no_secret_in_any_output_or_file() {
         failing(&cli, 4, &closed),
         failing(&cli, 5, &closed),
         failing(&cli, 6, &closed),
+        failing(&cli, 7, &closed),
     );
 
     // A migration, planned and applied: Lemon Squeezy's canary key to Dodo (which holds it

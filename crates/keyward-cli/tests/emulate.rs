@@ -93,7 +93,8 @@ async fn the_demo_seed_serves_the_cli_on_every_provider() {
         emu.expect(code, &args, None).await;
     }
 
-    // Gumroad (product and OAuth token from the environment): validate, disable, enable.
+    // Gumroad (product and OAuth token from the environment): validate, disable, enable; the
+    // key, which is also Gumroad's license id, read from standard input (`-`).
     let gumroad = ["--provider", "gumroad"];
     for (code, command) in [
         (0, "validate"),
@@ -102,8 +103,8 @@ async fn the_demo_seed_serves_the_cli_on_every_provider() {
         (0, "enable"),
         (0, "validate"),
     ] {
-        let args = [&gumroad[..], &[command, DEMO_KEY]].concat();
-        emu.expect(code, &args, None).await;
+        let args = [&gumroad[..], &[command, "-"]].concat();
+        emu.expect(code, &args, Some(DEMO_KEY)).await;
     }
 
     // DevPayr (project and key from the environment) and GetKeyManager (signed answers,

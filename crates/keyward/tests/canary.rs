@@ -12,6 +12,7 @@
     feature = "lemonsqueezy",
     feature = "polar",
     feature = "creem",
+    feature = "gumroad",
     feature = "devpayr",
     feature = "signed-license",
     feature = "keygen"

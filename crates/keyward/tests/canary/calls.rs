@@ -126,6 +126,20 @@ pub(crate) const CLIENT_CALLS: &[(usize, &str, Direct)] = &[
             answer.map(|v| format!("{v:?}"))
         })
     }),
+    (7, "validate", |url, options| {
+        Box::pin(async move {
+            let client = rig::gumroad(&url, options)?;
+            let answer = client.licenses().verify(&key()).await;
+            answer.map(|v| format!("{v:?}"))
+        })
+    }),
+    (7, "disable", |url, options| {
+        Box::pin(async move {
+            let client = rig::gumroad(&url, options)?;
+            let answer = client.licenses().disable(&key()).await;
+            answer.map(|v| format!("{v:?}"))
+        })
+    }),
 ];
 
 fn key() -> SecretLicenseKey {

@@ -25,6 +25,7 @@ pub(crate) const GKM_API_KEY: &str = concat!("gkm_", canary!(), "_api");
 pub(crate) const POLAR_API_KEY: &str = concat!("polar_oat_", canary!());
 pub(crate) const CREEM_API_KEY: &str = concat!("creem_", canary!(), "_key");
 pub(crate) const KEYGEN_TOKEN: &str = concat!("admin-", canary!(), "-kgn");
+pub(crate) const GUMROAD_TOKEN: &str = concat!("gumroad_", canary!(), "_tok");
 /// Dodo's Standard Webhooks secret (`whsec_` + base64).
 pub(crate) const DODO_WEBHOOK_SECRET: &str = concat!("whsec_", canary!(), "dodo");
 pub(crate) const LEMON_WEBHOOK_SECRET: &str = concat!("ls-wh-", canary!(), "-lemon");
@@ -47,6 +48,7 @@ pub(crate) const SECRETS: &[&str] = &[
     POLAR_API_KEY,
     CREEM_API_KEY,
     KEYGEN_TOKEN,
+    GUMROAD_TOKEN,
     DODO_WEBHOOK_SECRET,
     LEMON_WEBHOOK_SECRET,
     APP_SECRET,

@@ -10,8 +10,8 @@ use keyward_http::{HttpOptions, RetryPolicy};
 
 use crate::calls::{CLIENT_CALLS, Call, Direct, OPERATIONS};
 use crate::check::{
-    CREATED_KEY, CREEM_API_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, KEYGEN_TOKEN,
-    LEMON_API_KEY, LICENSE_KEY, POLAR_API_KEY, Shown,
+    CREATED_KEY, CREEM_API_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, GUMROAD_TOKEN,
+    KEYGEN_TOKEN, LEMON_API_KEY, LICENSE_KEY, POLAR_API_KEY, Shown,
 };
 use crate::echo;
 use crate::rig::{self, NAMES};
@@ -32,8 +32,15 @@ fn options() -> HttpOptions {
 /// What a hostile server echoes to operation `op` of provider `index`: the secrets the call
 /// carries. Dodo's, Lemon Squeezy's and DevPayr's license checks send no API key (DevPayr's
 /// has-paid sends the license key instead); their other calls, and every GetKeyManager call,
-/// send it.
+/// send it. Gumroad's calls all carry the license key (its only handle, `get`'s too), and only
+/// its writes the token.
 fn echo(index: usize, op: &str) -> String {
+    if index == 7 {
+        return match op {
+            "disable" => format!("{LICENSE_KEY} {GUMROAD_TOKEN}"),
+            _ => LICENSE_KEY.to_owned(),
+        };
+    }
     let license_call = matches!(op, "validate" | "activate" | "deactivate");
     let mut carried = Vec::new();
     if license_call {
@@ -168,6 +175,7 @@ async fn cell(index: usize, caller: Caller, target: Target, label: String, shown
             let id = match index {
                 0 => "lic_1",
                 4 => "508176f7-065a-4b5d-b524-4e9c8a11ed63",
+                7 => LICENSE_KEY,
                 _ => "7",
             };
             call(rig::provider(index, &url, options(), &shown), id.to_owned()).await

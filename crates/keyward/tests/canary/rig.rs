@@ -4,13 +4,14 @@
 use std::sync::Arc;
 
 use keyward::{
-    CreemProvider, DevPayrProvider, DodoProvider, KeygenProvider, LemonSqueezyProvider,
-    PolarProvider, SignedLicenseProvider,
+    CreemProvider, DevPayrProvider, DodoProvider, GumroadProvider, KeygenProvider,
+    LemonSqueezyProvider, PolarProvider, SignedLicenseProvider,
 };
 use keyward_core::{ApiKey, LicenseAdmin, LicenseError};
 use keyward_emulator::creem::{CreemEmulator, LicenseSeed as CreemSeed};
 use keyward_emulator::devpayr::{DevPayrEmulator, LicenseSeed as DevPayrSeed, SEED_PROJECT};
 use keyward_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
+use keyward_emulator::gumroad::{DEFAULT_PRODUCT_ID, GumroadEmulator, LicenseSeed as GumroadSeed};
 use keyward_emulator::keygen::{ACCOUNT_ID, KeygenEmulator, LicenseSeed as KeygenSeed};
 use keyward_emulator::lemonsqueezy::{LemonSqueezyEmulator, LicenseSeed as LemonSeed};
 use keyward_emulator::polar::{LicenseSeed as PolarSeed, PolarEmulator};
@@ -19,12 +20,12 @@ use keyward_http::HttpOptions;
 use keyward_signed_license::{KeySet, PublicKey};
 
 use crate::check::{
-    CREEM_API_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, KEYGEN_TOKEN, LEMON_API_KEY,
-    LICENSE_KEY, POLAR_API_KEY, Shown,
+    CREEM_API_KEY, DEVPAYR_API_KEY, DODO_API_KEY, GKM_API_KEY, GUMROAD_TOKEN, KEYGEN_TOKEN,
+    LEMON_API_KEY, LICENSE_KEY, POLAR_API_KEY, Shown,
 };
 
 /// The provider names, in table order.
-pub(crate) const NAMES: [&str; 7] = [
+pub(crate) const NAMES: [&str; 8] = [
     "dodo",
     "lemonsqueezy",
     "devpayr",
@@ -32,6 +33,7 @@ pub(crate) const NAMES: [&str; 7] = [
     "polar",
     "creem",
     "keygen",
+    "gumroad",
 ];
 
 /// The emulators, one per provider in [`NAMES`].
@@ -43,8 +45,10 @@ pub(crate) struct Emulators {
     pub(crate) polar: PolarEmulator,
     pub(crate) creem: CreemEmulator,
     pub(crate) keygen: KeygenEmulator,
-    /// Each provider's id of the canary license, in [`NAMES`] order.
-    pub(crate) ids: [String; 7],
+    pub(crate) gumroad: GumroadEmulator,
+    /// Each provider's id of the canary license, in [`NAMES`] order (Gumroad's is the key: it
+    /// addresses a license by nothing else).
+    pub(crate) ids: [String; 8],
 }
 
 impl Emulators {
@@ -72,6 +76,9 @@ impl Emulators {
         keygen.set_api_key(KEYGEN_TOKEN);
         let keygen_id =
             keygen.add_license(KeygenSeed::new(LICENSE_KEY).floating(true).max_machines(3));
+        let gumroad = GumroadEmulator::start().await;
+        gumroad.set_api_key(GUMROAD_TOKEN);
+        gumroad.add_license(GumroadSeed::new(LICENSE_KEY));
         Self {
             ids: [
                 dodo_id,
@@ -81,8 +88,10 @@ impl Emulators {
                 polar_id,
                 creem_id,
                 keygen_id,
+                LICENSE_KEY.to_owned(),
             ],
             keygen,
+            gumroad,
             dodo,
             lemon,
             devpayr,
@@ -93,7 +102,7 @@ impl Emulators {
     }
 
     /// Each emulator's base URL, in [`NAMES`] order.
-    pub(crate) fn urls(&self) -> [String; 7] {
+    pub(crate) fn urls(&self) -> [String; 8] {
         [
             self.dodo.uri(),
             self.lemon.uri(),
@@ -102,6 +111,7 @@ impl Emulators {
             self.polar.uri(),
             self.creem.uri(),
             self.keygen.uri(),
+            self.gumroad.uri(),
         ]
     }
 
@@ -115,6 +125,7 @@ impl Emulators {
             format!("{:?}", self.polar),
             format!("{:?}", self.creem),
             format!("{:?}", self.keygen),
+            format!("{:?}", self.gumroad),
         ] {
             assert!(debug.contains("127.0.0.1"), "{debug}");
         }
@@ -125,6 +136,7 @@ impl Emulators {
         shown.debug("polar emulator", &self.polar);
         shown.debug("creem emulator", &self.creem);
         shown.debug("keygen emulator", &self.keygen);
+        shown.debug("gumroad emulator", &self.gumroad);
     }
 }
 
@@ -186,6 +198,21 @@ fn keygen_builder(url: &str, options: HttpOptions) -> keyward_keygen::ClientBuil
         .account(ACCOUNT_ID)
         .token(KEYGEN_TOKEN)
         .http_options(options)
+}
+
+fn gumroad_builder(url: &str, options: HttpOptions) -> keyward::gumroad::ClientBuilder {
+    keyward::gumroad::Client::builder()
+        .base_url(url)
+        .api_key(GUMROAD_TOKEN)
+        .product_id(DEFAULT_PRODUCT_ID)
+        .http_options(options)
+}
+
+pub(crate) fn gumroad(
+    url: &str,
+    options: HttpOptions,
+) -> Result<keyward::gumroad::Client, LicenseError> {
+    gumroad_builder(url, options).build()
 }
 
 pub(crate) fn dodo(url: &str, options: HttpOptions) -> Result<keyward_dodo::Client, LicenseError> {
@@ -267,8 +294,13 @@ pub(crate) fn provider(
                 .admin()
                 .unwrap(),
         ),
-        _ => Arc::new(
+        6 => Arc::new(
             KeygenProvider::new(built!(shown, "keygen", keygen_builder(url, options)))
+                .admin()
+                .unwrap(),
+        ),
+        _ => Arc::new(
+            GumroadProvider::new(built!(shown, "gumroad", gumroad_builder(url, options)))
                 .admin()
                 .unwrap(),
         ),

@@ -54,7 +54,11 @@ pub(crate) async fn facade(index: usize, emulators: &Emulators, shown: &Shown) -
 
     let mut update = UpdateRequest::new(id.clone());
     update.activation_limit = Patch::Set(5);
-    shown.debug(&what("update request"), &update);
+    // Gumroad has no license id: its update request holds the key as `id`, a field the caller
+    // fills and `Debug` shows as given (the adapter's docs say so). Its answer is still checked.
+    if name != "gumroad" {
+        shown.debug(&what("update request"), &update);
+    }
     shown.result(&what("update"), &p.update(update).await);
 
     let mut create = CreateRequest::for_product("pdt_canary");

@@ -127,7 +127,8 @@ impl LicenseAdmin for GumroadAdmin {
     }
 
     /// `disabled` only (Gumroad keys have no limit or expiry to change): `PUT
-    /// /v2/licenses/disable` or `/enable`; `id` is the license key (Gumroad's only handle).
+    /// /v2/licenses/disable` or `/enable`; `id` is the license key (Gumroad's only handle). The
+    /// request's `Debug` shows `id` as given: do not log a Gumroad update request.
     async fn update(&self, request: UpdateRequest) -> Result<LicenseKey, LicenseError> {
         if !request.activation_limit.is_keep() || !matches!(request.expires_at, Patch::Keep) {
             return Err(unsupported_input(
