@@ -14,14 +14,24 @@
 
 use crate::common;
 
+#[path = "conformance/emulated.rs"]
+mod emulated;
+#[path = "conformance/placeholders.rs"]
+mod placeholders;
 #[path = "conformance/replay.rs"]
 mod replay;
 #[path = "conformance/requests.rs"]
 mod requests;
+#[path = "conformance/seeding.rs"]
+mod seeding;
+#[path = "conformance/steps.rs"]
+mod steps;
 #[path = "conformance/typed.rs"]
 mod typed;
 #[path = "conformance/verdict.rs"]
 mod verdict;
+#[path = "conformance/world.rs"]
+mod world;
 
 use std::collections::BTreeMap;
 
@@ -68,4 +78,54 @@ async fn every_case_of_the_features_replays_against_the_client() {
         .sum();
     assert_eq!(replayed, 1259, "{tally:#?}");
     assert_eq!(requests_compared, 590);
+}
+
+/// Cases the emulator must answer as the feature asserts, at least, per feature file: the counts
+/// reached, so a regression (a case newly skipped or wrong) fails.
+const EMULATED_FLOORS: &[(&str, usize)] = &[
+    ("licenses.checkouts.json", 29),
+    ("licenses.validations.json", 102),
+    ("licenses.create.json", 16),
+    ("licenses.index.json", 51),
+    ("licenses.show.json", 8),
+    ("licenses.update.json", 17),
+    ("machines.checkouts.json", 29),
+    ("machines.heartbeats.json", 14),
+    ("machines.create.json", 23),
+    ("machines.destroy.json", 7),
+    ("machines.index.json", 19),
+    ("machines.show.json", 10),
+];
+
+/// The emulator answers the features' requests (their setup seeded through its public API) with
+/// the status, `meta.valid`/`meta.code` and first error code each feature asserts.
+#[tokio::test]
+async fn the_emulator_answers_the_features_requests_as_keygen_does() {
+    let emulator = keyward_emulator::keygen::KeygenEmulator::start().await;
+    let http = reqwest::Client::new();
+    let mut mismatches = Vec::new();
+    for (feature, floor) in EMULATED_FLOORS {
+        let file: Value =
+            serde_json::from_str(&common::fixture(&format!("features/{feature}"))).unwrap();
+        let tally = emulated::feature(&emulator, &http, &file).await;
+        let skipped: usize = tally.skipped.values().sum();
+        println!("{feature}: {} replayed, {skipped} skipped", tally.replayed);
+        let mut reasons: Vec<_> = tally.skipped.iter().collect();
+        reasons.sort_by(|a, b| b.1.cmp(a.1));
+        for (reason, n) in reasons {
+            println!("    {n:4}  {reason}");
+        }
+        assert!(
+            tally.replayed >= *floor,
+            "{feature}: {} replayed, the floor is {floor}",
+            tally.replayed
+        );
+        mismatches.extend(tally.mismatches);
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} cases answered otherwise than the feature:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
 }

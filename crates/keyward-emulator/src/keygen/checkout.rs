@@ -26,8 +26,10 @@ pub(crate) fn check_out(
     let query = support::query(request);
     let option = |name: &str| -> Option<Value> {
         body["meta"].get(name).cloned().or_else(|| {
+            // An empty query value is no value (`?algorithm=&ttl=`: the defaults, 200).
             query
                 .get(name)
+                .filter(|v| !v.is_empty())
                 .map(|v| v.parse().unwrap_or(Value::String(v.clone())))
         })
     };
@@ -64,9 +66,51 @@ pub(crate) fn check_out(
             .iter()
             .filter_map(|i| i.as_str().map(str::to_owned))
             .collect(),
-        Some(Value::String(list)) => list.split(',').map(str::to_owned).collect(),
+        Some(Value::String(list)) => list
+            .split(',')
+            .filter(|i| !i.is_empty())
+            .map(str::to_owned)
+            .collect(),
         _ => Vec::new(),
     };
+    // `{License,Machine}CheckoutService::ALLOWED_INCLUDES` (`user` is the older `owner`).
+    let allowed: &[&str] = if machine {
+        &[
+            "license.entitlements",
+            "license.product",
+            "license.policy",
+            "license.owner",
+            "license.user",
+            "license.users",
+            "license",
+            "components",
+            "environment",
+            "group",
+            "owner",
+        ]
+    } else {
+        &[
+            "entitlements",
+            "environment",
+            "product",
+            "policy",
+            "group",
+            "owner",
+            "user",
+            "users",
+        ]
+    };
+    if includes.iter().any(|i| !allowed.contains(&i.as_str())) {
+        let answer = json!({"errors": [{"title": "Bad request", "detail": "invalid includes",
+            "code": "CHECKOUT_INCLUDE_INVALID", "source": {"parameter": "include"}}]});
+        return Answer::Json(400, answer);
+    }
+    // A license may not read environments (`Permission::LICENSE_PERMISSIONS` has no
+    // `environment.read`): `checkouts.feature`, "License performs a license checkout including
+    // environment without permission".
+    if matches!(caller, Caller::License(_)) && includes.iter().any(|i| i == "environment") {
+        return forbidden();
+    }
     let (resource, license_id, secret, included) = if machine {
         let Some(machine) = state.machine(id).cloned() else {
             return not_found("machine", id);
@@ -97,8 +141,10 @@ pub(crate) fn check_out(
             Vec::new(),
         )
     };
+    // Keygen looks resources up among those the caller may see: another license's is not
+    // found (`checkouts.feature`: "License performs a license checkout for another license").
     if !caller.owns(&license_id) {
-        return forbidden();
+        return not_found(if machine { "machine" } else { "license" }, id);
     }
     let now = state.now();
     let expiry = ttl.map(|t| now + chrono::Duration::seconds(i64::try_from(t).unwrap_or(i64::MAX)));

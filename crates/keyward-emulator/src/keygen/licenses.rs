@@ -1,15 +1,13 @@
-//! `/licenses`: validation (`validations_controller.rb`), reading, listing, and the admin calls
-//! (`licenses_controller.rb`, `licenses/actions/permits_controller.rb`).
+//! `/licenses`: validation (`validations_controller.rb`), reading and listing; the license
+//! record's defaults. The admin calls are in [`license_admin`](super::license_admin).
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use wiremock::Request;
 
-use super::answer::{
-    Answer, Caller, error, forbidden, not_found, page, unauthenticated, unprocessable,
-};
+use super::answer::{Answer, Caller, error, not_found, page, unauthenticated};
 use super::state::{ExpirationStrategy, LicenseRecord, State, timestamp};
-use super::validation::validate;
+use super::validation::{bad_scope, validate};
 use crate::support;
 
 /// `POST /licenses/actions/validate-key` (no credential) and `POST|GET
@@ -23,8 +21,14 @@ pub(crate) fn validation(
     let body = support::json_body(request);
     let meta = &body["meta"];
     let quick = request.method.as_str() == "GET";
+    if let Some(answer) = bad_scope(&meta["scope"]) {
+        return answer;
+    }
+    // A legacy encrypted key is looked up by its hash: the emulator holds no such license.
+    let legacy = meta["encrypted"] == Value::Bool(true);
     let license_id = match id {
         None => match meta["key"].as_str().filter(|k| !k.is_empty()) {
+            Some(_) if legacy => None,
             Some(key) => state
                 .licenses
                 .iter()
@@ -45,9 +49,10 @@ pub(crate) fn validation(
                 return unauthenticated();
             }
             match state.license(id) {
+                // Another license's is not found to a license (`validations.feature`:
+                // "License attempts to validate another license").
                 Some(license) if caller.owns(&license.id) => Some(license.id.clone()),
-                Some(_) => return forbidden(),
-                None => return not_found("license", id),
+                Some(_) | None => return not_found("license", id),
             }
         }
     };
@@ -100,8 +105,7 @@ pub(crate) fn get(state: &State, caller: &Caller, id: &str) -> Answer {
         Some(license) if caller.owns(&license.id) => {
             Answer::Json(200, json!({"data": state.license_resource(license)}))
         }
-        Some(_) => forbidden(),
-        None => not_found("license", id),
+        Some(_) | None => not_found("license", id),
     }
 }
 
@@ -130,159 +134,6 @@ pub(crate) fn list(state: &State, request: &Request, caller: &Caller) -> Answer 
         &format!("/v1/accounts/{}/licenses", state.account_id),
         items,
     )
-}
-
-/// `POST /licenses` (admin): `data.relationships.policy` required.
-pub(crate) fn create(state: &mut State, request: &Request) -> Answer {
-    let body = support::json_body(request);
-    let data = &body["data"];
-    let Some(policy) = data["relationships"]["policy"]["data"]["id"].as_str() else {
-        return unprocessable("must exist", None, "/data/relationships/policy");
-    };
-    let attributes = &data["attributes"];
-    let key = attributes["key"]
-        .as_str()
-        .map(str::to_owned)
-        .unwrap_or_else(generated_key);
-    if state.licenses.iter().any(|l| l.key == key) {
-        return unprocessable(
-            "has already been taken",
-            Some("KEY_TAKEN"),
-            "/data/attributes/key",
-        );
-    }
-    let now = state.now();
-    let mut license = LicenseRecord::new(
-        data["id"]
-            .as_str()
-            .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned),
-        key,
-        now,
-    );
-    license.policy_id = policy.to_owned();
-    if let Err(answer) = apply(&mut license, attributes) {
-        return answer;
-    }
-    let resource = state.license_resource(&license);
-    state.licenses.push(license);
-    state.emit("license.created", resource.clone());
-    Answer::Json(201, json!({"data": resource}))
-}
-
-/// `PATCH /licenses/{id}` (admin).
-pub(crate) fn update(state: &mut State, request: &Request, id: &str) -> Answer {
-    let body = support::json_body(request);
-    let now = state.now();
-    let Some(license) = state.license_mut(id) else {
-        return not_found("license", id);
-    };
-    if let Err(answer) = apply(license, &body["data"]["attributes"]) {
-        return answer;
-    }
-    license.updated = now;
-    let id = license.id.clone();
-    changed(state, &id, "license.updated")
-}
-
-/// The attributes a create or update may set.
-fn apply(license: &mut LicenseRecord, attributes: &Value) -> Result<(), Answer> {
-    let Value::Object(attributes) = attributes else {
-        return Ok(());
-    };
-    for (name, value) in attributes {
-        match (name.as_str(), value) {
-            ("name", v) => license.name = v.as_str().map(str::to_owned),
-            ("key", _) => {}
-            ("expiry", Value::Null) => license.expiry = None,
-            ("expiry", v) => match v
-                .as_str()
-                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-            {
-                Some(t) => license.expiry = Some(t.with_timezone(&Utc)),
-                None => {
-                    return Err(unprocessable(
-                        "must be a valid ISO 8601 timestamp",
-                        None,
-                        "/data/attributes/expiry",
-                    ));
-                }
-            },
-            ("maxMachines", v) => license.max_machines = v.as_u64(),
-            ("metadata", Value::Object(m)) => license.metadata = m.clone(),
-            ("suspended", Value::Bool(b)) => license.suspended = *b,
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-/// `POST /licenses/{id}/actions/{suspend|reinstate|renew}` (admin).
-pub(crate) fn action(state: &mut State, id: &str, action: &str) -> Answer {
-    let now = state.now();
-    let Some(license) = state.license_mut(id) else {
-        return not_found("license", id);
-    };
-    match action {
-        "suspend" if license.suspended => {
-            return unprocessable("is already suspended", None, "/data");
-        }
-        "suspend" => license.suspended = true,
-        "reinstate" if !license.suspended => {
-            return unprocessable("is not suspended", None, "/data");
-        }
-        "reinstate" => license.suspended = false,
-        _ => match license.duration {
-            None => {
-                return unprocessable(
-                    "cannot be renewed because the policy does not have a duration",
-                    None,
-                    "/data",
-                );
-            }
-            Some(seconds) => {
-                let from = license.expiry.unwrap_or(now);
-                license.expiry =
-                    Some(from + chrono::Duration::seconds(i64::try_from(seconds).unwrap_or(0)));
-            }
-        },
-    }
-    license.updated = now;
-    let id = license.id.clone();
-    let event = match action {
-        "suspend" => "license.suspended",
-        "reinstate" => "license.reinstated",
-        _ => "license.renewed",
-    };
-    changed(state, &id, event)
-}
-
-/// `DELETE /licenses/{id}/actions/revoke` (admin): the license and its machines go.
-pub(crate) fn revoke(state: &mut State, id: &str) -> Answer {
-    let Some(license) = state.license(id) else {
-        return not_found("license", id);
-    };
-    let resource = state.license_resource(license);
-    let id = license.id.clone();
-    state.licenses.retain(|l| l.id != id);
-    state.machines.retain(|m| m.license_id != id);
-    state.emit("license.revoked", resource);
-    Answer::Empty(204)
-}
-
-fn changed(state: &mut State, id: &str, event: &str) -> Answer {
-    let resource = state
-        .license(id)
-        .map(|l| state.license_resource(l))
-        .unwrap_or(Value::Null);
-    state.emit(event, resource.clone());
-    Answer::Json(200, json!({"data": resource}))
-}
-
-/// A key in Keygen's default form (`XXXXXX-XXXXXX-XXXXXX-XXXXXX-XXXXXX-V3`).
-pub(crate) fn generated_key() -> String {
-    let hex = uuid::Uuid::new_v4().simple().to_string().to_uppercase();
-    let parts: Vec<&str> = (0..5).map(|i| &hex[i * 6..i * 6 + 6]).collect();
-    format!("{}-V3", parts.join("-"))
 }
 
 impl LicenseRecord {

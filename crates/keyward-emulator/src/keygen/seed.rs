@@ -66,6 +66,14 @@ impl LicenseSeed {
         self
     }
 
+    /// Sets the policy's heartbeat duration (seconds) without requiring heartbeats: a machine
+    /// that sent one is dead once it is this old.
+    #[must_use]
+    pub fn heartbeat_duration(mut self, seconds: u64) -> Self {
+        self.record.heartbeat_duration = seconds;
+        self
+    }
+
     /// Sets the expiry.
     #[must_use]
     pub fn expiry(mut self, expiry: DateTime<Utc>) -> Self {
@@ -121,28 +129,88 @@ pub(crate) fn insert_license(state: &mut State, seed: LicenseSeed) -> String {
     id
 }
 
-/// Adds a machine with `fingerprint` to license `license_id`; `None` when there is no such
+/// A machine to add to a license (no limit checked), as `POST /machines` would have made it.
+#[derive(Debug, Clone)]
+pub struct MachineSeed {
+    id: String,
+    fingerprint: String,
+    name: Option<String>,
+    cores: Option<u64>,
+    last_heartbeat: Option<DateTime<Utc>>,
+    created: Option<DateTime<Utc>>,
+}
+
+impl MachineSeed {
+    /// A machine with this fingerprint (and a new id), created now, no heartbeat yet.
+    pub fn new(fingerprint: impl Into<String>) -> Self {
+        Self {
+            id: uuid::Uuid::new_v4().to_string(),
+            fingerprint: fingerprint.into(),
+            name: None,
+            cores: None,
+            last_heartbeat: None,
+            created: None,
+        }
+    }
+
+    /// Uses this id.
+    #[must_use]
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = id.into();
+        self
+    }
+
+    /// Sets a name.
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets the CPU core count.
+    #[must_use]
+    pub fn cores(mut self, cores: u64) -> Self {
+        self.cores = Some(cores);
+        self
+    }
+
+    /// Sets the last heartbeat.
+    #[must_use]
+    pub fn last_heartbeat(mut self, at: DateTime<Utc>) -> Self {
+        self.last_heartbeat = Some(at);
+        self
+    }
+
+    /// Sets when it was created (the emulator's now by default).
+    #[must_use]
+    pub fn created(mut self, at: DateTime<Utc>) -> Self {
+        self.created = Some(at);
+        self
+    }
+}
+
+/// Adds `seed` to license `license_id` (id or key); its id, or `None` when there is no such
 /// license.
 pub(crate) fn insert_machine(
     state: &mut State,
     license_id: &str,
-    fingerprint: &str,
+    seed: MachineSeed,
 ) -> Option<String> {
     let license_id = state.license(license_id)?.id.clone();
-    let now = state.now();
-    let id = uuid::Uuid::new_v4().to_string();
+    let created = seed.created.unwrap_or_else(|| state.now());
+    state.machines.retain(|m| m.id != seed.id);
     state.machines.push(MachineRecord {
-        id: id.clone(),
+        id: seed.id.clone(),
         license_id,
-        fingerprint: fingerprint.to_owned(),
-        name: None,
+        fingerprint: seed.fingerprint,
+        name: seed.name,
         platform: None,
-        cores: None,
-        last_heartbeat: None,
-        created: now,
-        updated: now,
+        cores: seed.cores,
+        last_heartbeat: seed.last_heartbeat,
+        created,
+        updated: created,
     });
-    Some(id)
+    Some(seed.id)
 }
 
 /// Adds the `licenses` resources of a JSON:API document (single or list; a license file's

@@ -141,8 +141,9 @@ impl State {
             .collect()
     }
 
-    /// Whether a machine's heartbeat is dead at `now` (only when heartbeats are required):
-    /// no heartbeat within the duration of its last one, or of its creation when none came.
+    /// Whether a machine's heartbeat is dead at `now` (`machine.rb`'s `heartbeat_status`): a
+    /// heartbeat older than the duration, whether or not the policy requires them; with none
+    /// yet, only when they are required and the machine is older than the duration.
     pub(crate) fn is_dead(
         license: &LicenseRecord,
         machine: &MachineRecord,
@@ -151,8 +152,10 @@ impl State {
         let window = chrono::Duration::seconds(
             i64::try_from(license.heartbeat_duration).unwrap_or(i64::MAX),
         );
-        license.require_heartbeat
-            && machine.last_heartbeat.unwrap_or(machine.created) + window < now
+        match machine.last_heartbeat {
+            Some(last) => last + window < now,
+            None => license.require_heartbeat && machine.created + window < now,
+        }
     }
 
     /// The license as Keygen's serializer writes it.

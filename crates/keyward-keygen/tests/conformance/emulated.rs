@@ -1,0 +1,160 @@
+//! The features' requests sent to the Keygen emulator: each case's setup seeded
+//! ([`World`] → [`seeding`](super::seeding)), its request sent with plain HTTP, and the answer's
+//! status, `meta.valid`/`meta.code` and first error `code` compared with what the feature
+//! asserts. A case whose setup the emulator cannot hold is skipped with the reason.
+
+use std::collections::BTreeMap;
+
+use keyward_emulator::keygen::{ACCOUNT_ID, KeygenEmulator};
+use serde_json::Value;
+
+use super::seeding;
+use super::world::{Bearer, Credential, Kind, Skip, World};
+
+/// What happened to the cases of one feature file.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    pub(crate) replayed: usize,
+    pub(crate) skipped: BTreeMap<String, usize>,
+    pub(crate) mismatches: Vec<String>,
+}
+
+/// The request of `case`, its path and body resolved in `world`, sent to `emulator`; its
+/// status and body.
+async fn send(
+    emulator: &KeygenEmulator,
+    http: &reqwest::Client,
+    world: &World,
+    case: &Value,
+) -> Result<(u16, Value), Skip> {
+    let path = world.resolve_path(case["path"].as_str().unwrap_or_default())?;
+    let rest = path
+        .strip_prefix("/accounts/")
+        .ok_or_else(|| "a path outside /accounts".to_owned())?;
+    let (account, rest) = rest.split_once('/').unwrap_or((rest, ""));
+    if account != world.account || account != "test1" {
+        return Err("another account (the emulator holds one)".to_owned());
+    }
+    let url = format!("{}/v1/accounts/{ACCOUNT_ID}/{rest}", emulator.uri());
+    let method = reqwest::Method::from_bytes(case["method"].as_str().unwrap_or("GET").as_bytes())
+        .map_err(|_| "a method".to_owned())?;
+    let mut request = http
+        .request(method, url)
+        .header("content-type", "application/vnd.api+json")
+        .header("accept", "application/vnd.api+json");
+    let key = |i: usize| world.all(Kind::License)[i].secret.clone();
+    request = match world.credential {
+        None => request,
+        Some(Credential::Token(Bearer::Admin(true))) => {
+            request.header("authorization", format!("Bearer {}", emulator.api_key()))
+        }
+        // Another account's token is, to this account, a token it never issued.
+        Some(Credential::Token(Bearer::Admin(false))) => {
+            request.header("authorization", "Bearer another-accounts-admin-token")
+        }
+        // A license's token acts as the license (`authentication_steps.rb` makes one for the
+        // bearer); the emulator knows licenses by key only.
+        Some(Credential::Token(Bearer::License(i)) | Credential::Key(i)) => {
+            request.header("authorization", format!("License {}", key(i)))
+        }
+        Some(Credential::InvalidKey) => {
+            request.header("authorization", "License 5b2a0c7e9d1f4a3b8c6e2d0f1a9b7c5e")
+        }
+    };
+    match &case["request"] {
+        Value::Null => {}
+        Value::String(_) => return Err("a body that is not JSON".to_owned()),
+        body => request = request.body(world.resolve(&body.to_string())?),
+    }
+    let response = request
+        .send()
+        .await
+        .map_err(|e| format!("transport: {e}"))?;
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap_or_default();
+    Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
+}
+
+/// What the feature asserts that the answer does not do (empty: it matches).
+fn differences(case: &Value, status: u16, body: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    if case["status"].as_u64() != Some(u64::from(status)) {
+        out.push(format!("status {status}, feature {}", case["status"]));
+    }
+    for field in ["valid", "code"] {
+        let wanted = &case["meta"][field];
+        if !wanted.is_null() && *wanted != body["meta"][field] {
+            out.push(format!(
+                "meta.{field} {}, feature {wanted}",
+                body["meta"][field]
+            ));
+        }
+    }
+    let wanted = &case["error"]["code"];
+    if !wanted.is_null() && *wanted != body["errors"][0]["code"] {
+        out.push(format!(
+            "error code {}, feature {wanted}",
+            body["errors"][0]["code"]
+        ));
+    }
+    if !out.is_empty() {
+        out.push(format!(
+            "answer {}",
+            body.to_string().chars().take(300).collect::<String>()
+        ));
+    }
+    out
+}
+
+/// Replays one case: `Err` when it is skipped.
+async fn case(
+    emulator: &KeygenEmulator,
+    http: &reqwest::Client,
+    case: &Value,
+) -> Result<Vec<String>, Skip> {
+    let tags = case["tags"].as_array().cloned().unwrap_or_default();
+    if tags.iter().any(|t| t == "@ee") {
+        return Err("@ee (Keygen's enterprise edition)".to_owned());
+    }
+    let relationships = case["request"]["data"]["relationships"].as_object();
+    if let Some(name) = relationships
+        .into_iter()
+        .flat_map(|r| r.keys())
+        .find(|k| !matches!(k.as_str(), "policy" | "license" | "product"))
+    {
+        return Err(format!("a request relating a {name} (not modeled)"));
+    }
+    let mut world = World::new(chrono::Utc::now());
+    for step in case["given"].as_array().into_iter().flatten() {
+        world.step(step)?;
+    }
+    emulator.reset();
+    seeding::seed(&world, emulator)?;
+    let (status, body) = send(emulator, http, &world, case).await?;
+    Ok(differences(case, status, &body))
+}
+
+/// Replays every case of one feature file.
+pub(crate) async fn feature(
+    emulator: &KeygenEmulator,
+    http: &reqwest::Client,
+    file: &Value,
+) -> Tally {
+    let mut tally = Tally::default();
+    for item in file["cases"].as_array().into_iter().flatten() {
+        match case(emulator, http, item).await {
+            Ok(differences) if differences.is_empty() => tally.replayed += 1,
+            Ok(differences) => {
+                tally.replayed += 1;
+                tally.mismatches.push(format!(
+                    "{} ({}): {}",
+                    item["source"].as_str().unwrap_or_default(),
+                    item["scenario"].as_str().unwrap_or_default(),
+                    differences.join("; ")
+                ));
+            }
+            Err(reason) => *tally.skipped.entry(reason).or_default() += 1,
+        }
+    }
+    tally
+}

@@ -1,0 +1,249 @@
+//! The setup steps of a feature case applied to a [`World`], as keygen-api's step definitions
+//! read them (`resource_steps.rb`: `the current account has 2 "machines" for the last "license"`,
+//! `all "policies" have the following attributes:`; `authentication_steps.rb`: `I am an admin of
+//! account "test1"`, `I use an authentication token`). A step outside this vocabulary is an
+//! `Err` naming it.
+
+use serde_json::{Map, Value};
+
+use super::world::{Bearer, Credential, Kind, Skip, World};
+
+/// `first` … `ninth`, `last` as ActiveRecord reads them (creation order).
+fn named_index(word: &str, len: usize) -> Result<usize, Skip> {
+    let index = match word {
+        "first" => 0,
+        "second" => 1,
+        "third" => 2,
+        "fourth" => 3,
+        "fifth" => 4,
+        "last" => len.checked_sub(1).ok_or("`last` of none")?,
+        other => return Err(format!("index `{other}`")),
+    };
+    if index < len {
+        Ok(index)
+    } else {
+        Err(format!("index `{word}` of {len}"))
+    }
+}
+
+/// Webhook endpoints only decide which webhooks are queued, which no case here compares.
+fn ignored(resource: &str) -> bool {
+    matches!(resource, "webhook-endpoint" | "webhook-endpoints")
+}
+
+fn resource(name: &str) -> Result<Kind, Skip> {
+    Kind::parse(name).ok_or_else(|| format!("resource \"{name}\" (not modeled)"))
+}
+
+impl World {
+    /// The step's docstring, placeholders resolved, as attributes.
+    fn attributes(&self, step: &Value) -> Result<Map<String, Value>, Skip> {
+        // A docstring that is JSON only once resolved (`"heartbeatDuration": $time.5.minutes`)
+        // was kept as text.
+        let text = match &step["docstring"] {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        let resolved = self.resolve(&text)?;
+        match serde_json::from_str(&resolved) {
+            Ok(Value::Object(map)) => Ok(map),
+            _ => Err("a docstring that is not a JSON object".to_owned()),
+        }
+    }
+
+    /// Applies one setup step.
+    pub(crate) fn step(&mut self, step: &Value) -> Result<(), Skip> {
+        let text = step["step"].as_str().unwrap_or_default();
+        let parts: Vec<&str> = text.split('"').collect();
+        let quoted: Vec<&str> = parts.iter().skip(1).step_by(2).copied().collect();
+        let shape = parts
+            .iter()
+            .step_by(2)
+            .copied()
+            .collect::<Vec<_>>()
+            .join("\"_\"");
+        let words: Vec<&str> = shape.split(' ').collect();
+        match words.as_slice() {
+            ["the", "current", "account", "is", _] => {
+                self.account = quoted[0].to_owned();
+                Ok(())
+            }
+            ["the", "current", "account", "has", count, rest @ ..] => {
+                let count: usize = count.parse().map_err(|_| format!("step `{shape}`"))?;
+                self.has(count, rest, &quoted, step, &shape)
+            }
+            ["all" | "the", "\"_\"", "have", ..] | ["the", _, "\"_\"", "has", ..]
+                if ignored(quoted[0]) && shape.ends_with(" the following attributes:") =>
+            {
+                Ok(())
+            }
+            [
+                "all" | "the",
+                "\"_\"",
+                "have",
+                "the",
+                "following",
+                "attributes:",
+            ] => {
+                let kind = resource(quoted[0])?;
+                let attrs = self.attributes(step)?;
+                (0..self.all(kind).len()).try_for_each(|i| self.assign(kind, i, &attrs))
+            }
+            [
+                "the",
+                which,
+                "\"_\"",
+                "has",
+                "the",
+                "following",
+                "attributes:",
+            ] => {
+                let kind = resource(quoted[0])?;
+                let index = named_index(which, self.all(kind).len())?;
+                let attrs = self.attributes(step)?;
+                self.assign(kind, index, &attrs)
+            }
+            [
+                "I",
+                "am",
+                "an" | "a" | "the",
+                role @ ..,
+                "of" | "for",
+                "account",
+                _,
+            ] => {
+                let (which, role) = match role {
+                    [which, role] => (*which, *role),
+                    [role] => ("first", *role),
+                    _ => return Err(format!("step `{shape}`")),
+                };
+                self.bearer = Some(match role {
+                    "admin" => Bearer::Admin(quoted[0] == "test1"),
+                    "license" if quoted[0] != "test1" => {
+                        return Err("a license of another account".to_owned());
+                    }
+                    "license" => {
+                        Bearer::License(named_index(which, self.all(Kind::License).len())?)
+                    }
+                    other => return Err(format!("bearer: {other} (roles not modeled)")),
+                });
+                Ok(())
+            }
+            ["I", "use" | "authenticate", "an" | "my" | "with", ..] => self.authenticate(&shape),
+            ["I", "send", "and", "accept", "JSON"] | ["I", "use", "API", "version", _] => Ok(()),
+            ["I", "send", "the", "following", "headers:"] => {
+                let headers = step["docstring"].as_object().cloned().unwrap_or_default();
+                match headers.keys().next() {
+                    Some(name) if name == "Keygen-Environment" => {
+                        Err("environments (not modeled)".to_owned())
+                    }
+                    _ => Err(format!("headers {:?}", headers.keys().collect::<Vec<_>>())),
+                }
+            }
+            _ => Err(format!("step `{shape}`")),
+        }
+    }
+
+    /// `the current account has N [trait ]"resource"[ …]`.
+    fn has(
+        &mut self,
+        count: usize,
+        rest: &[&str],
+        quoted: &[&str],
+        step: &Value,
+        shape: &str,
+    ) -> Result<(), Skip> {
+        let (trait_, rest) = match rest {
+            ["\"_\"", rest @ ..] => (None, rest),
+            [t, "\"_\"", rest @ ..] => (Some(*t), rest),
+            _ => return Err(format!("step `{shape}`")),
+        };
+        if let Some(t) = trait_ {
+            return Err(format!("factory trait `{t}`"));
+        }
+        if ignored(quoted[0]) {
+            return Ok(());
+        }
+        let kind = resource(quoted[0])?;
+        let (parents, with): (Vec<usize>, bool) = match rest {
+            [] => (vec![usize::MAX], false),
+            ["with", "the", "following:" | "following", ..] => (vec![usize::MAX], true),
+            ["for" | "with" | "in", "the", which, "\"_\"", tail @ ..] => {
+                let parent_kind = resource(quoted[1])?;
+                if Some(parent_kind) != kind.parent().map(|(k, _)| k) {
+                    return Err(format!("{} for a {}", quoted[0], quoted[1]));
+                }
+                let index = named_index(which, self.all(parent_kind).len())?;
+                match tail {
+                    [] => (vec![index], false),
+                    ["with", "the", ..] => (vec![index], true),
+                    _ => return Err(format!("step `{shape}`")),
+                }
+            }
+            ["for" | "with" | "in", "each" | "all", "\"_\""] => {
+                let parent_kind = resource(quoted[1])?;
+                if Some(parent_kind) != kind.parent().map(|(k, _)| k) {
+                    return Err(format!("{} for each {}", quoted[0], quoted[1]));
+                }
+                ((0..self.all(parent_kind).len()).collect(), false)
+            }
+            _ => return Err(format!("step `{shape}`")),
+        };
+        let attrs = if with {
+            self.attributes(step)?
+        } else {
+            Map::new()
+        };
+        for parent in parents {
+            for _ in 0..count {
+                let index = self.create(kind, (parent != usize::MAX).then_some(parent));
+                self.assign(kind, index, &attrs)?;
+                if kind == Kind::Machine {
+                    self.first_heartbeat(index);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A machine created under a policy that requires heartbeats starts with one (`machine.rb`:
+    /// `last_heartbeat_at ||= Time.current` when the policy's `heartbeat_basis` is
+    /// `FROM_CREATION`, its default when heartbeats are required).
+    fn first_heartbeat(&mut self, machine: usize) {
+        let license = self.all(Kind::Machine)[machine].parent;
+        let policy = &self.all(Kind::Policy)[self.all(Kind::License)[license].parent];
+        let required = policy.attrs.get("require_heartbeat") == Some(&Value::Bool(true));
+        let basis = policy.attrs.get("heartbeat_basis").and_then(Value::as_str);
+        if required && basis.is_none_or(|b| b == "FROM_CREATION") {
+            let now = self
+                .now
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            self.of[Kind::Machine as usize][machine]
+                .attrs
+                .entry("last_heartbeat_at")
+                .or_insert(Value::String(now));
+        }
+    }
+
+    fn authenticate(&mut self, shape: &str) -> Result<(), Skip> {
+        let bearer = self.bearer;
+        self.credential = Some(match shape {
+            "I use an authentication token"
+            | "I use my authentication token"
+            | "I authenticate with a token"
+            | "I authenticate with my token" => {
+                Credential::Token(bearer.ok_or("a token of no one")?)
+            }
+            "I authenticate with my license key"
+            | "I authenticate with my key"
+            | "I authenticate with a license key"
+            | "I authenticate with a key" => match bearer {
+                Some(Bearer::License(i)) => Credential::Key(i),
+                _ => return Err("a license key of no license".to_owned()),
+            },
+            "I authenticate with an invalid key" => Credential::InvalidKey,
+            other => return Err(format!("credential `{other}`")),
+        });
+        Ok(())
+    }
+}
