@@ -13,6 +13,19 @@ use crate::support;
 pub(crate) fn create(state: &mut State, request: &Request) -> Answer {
     let body = support::json_body(request);
     let data = &body["data"];
+    if data["id"]
+        .as_str()
+        .is_some_and(|id| uuid::Uuid::try_parse(id).is_err())
+    {
+        let detail = "type mismatch (received string expected UUID string)";
+        return error(
+            400,
+            "Bad request",
+            detail,
+            Some("PARAMETER_INVALID"),
+            Some("/data/id"),
+        );
+    }
     let Some(policy) = data["relationships"]["policy"]["data"]["id"].as_str() else {
         return unprocessable("must exist", None, "/data/relationships/policy");
     };

@@ -6,8 +6,8 @@ use serde_json::{Map, Value, json};
 use wiremock::Request;
 
 use super::answer::{Answer, Caller, error, not_found, page, unauthenticated};
-use super::state::{ExpirationStrategy, LicenseRecord, State, timestamp};
-use super::validation::{bad_scope, validate};
+use super::state::{ExpirationStrategy, LicenseRecord, MachineMatching, Overage, State, timestamp};
+use super::validation::validate;
 use crate::support;
 
 /// `POST /licenses/actions/validate-key` (no credential) and `POST|GET
@@ -56,23 +56,24 @@ pub(crate) fn validation(
             }
         }
     };
+    // The quick validation (`GET`) checks no scope, not even a required one.
     let scope = if quick {
-        Value::Null
+        None
     } else {
-        meta["scope"].clone()
+        Some(meta["scope"].clone())
     };
     let now = state.now();
     let license = license_id.as_deref().and_then(|id| state.license(id));
     let machines = license
         .map(|l| state.machines_of(&l.id))
         .unwrap_or_default();
-    let (valid, detail, code) = validate(license, &machines, &scope, now);
+    let (valid, detail, code) = validate(license, &machines, scope.as_ref(), now);
     let mut answer_meta =
         json!({"ts": timestamp(now), "valid": valid, "detail": detail, "code": code});
     if let Some(nonce) = meta.get("nonce").filter(|_| !quick) {
         answer_meta["nonce"] = nonce.clone();
     }
-    if !scope.is_null() {
+    if let Some(scope) = scope.filter(|s| !s.is_null()) {
         answer_meta["scope"] = scope;
     }
     let data = match license_id {
@@ -97,6 +98,69 @@ pub(crate) fn validation(
         None => Value::Null,
     };
     Answer::Json(200, json!({"data": data, "meta": answer_meta}))
+}
+
+/// The 400 of `validations_controller.rb`'s `typed_params` for `meta.scope`: a key it does not
+/// permit (`environment` is Keygen EE's), or a value of another type.
+pub(crate) fn bad_scope(scope: &Value) -> Option<Answer> {
+    let Value::Object(scope) = scope else {
+        return None;
+    };
+    let kind = |value: &Value| match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "hash",
+    };
+    for (name, value) in scope {
+        let pointer = format!("/meta/scope/{name}");
+        let wanted = match (name.as_str(), value) {
+            ("user", Value::Null | Value::String(_)) => continue,
+            (
+                "product" | "policy" | "user" | "machine" | "fingerprint" | "checksum" | "version",
+                v,
+            ) => {
+                if v.is_string() {
+                    continue;
+                } else {
+                    "string"
+                }
+            }
+            ("fingerprints" | "components" | "entitlements", Value::Array(items)) => {
+                match items.iter().position(|i| !i.is_string()) {
+                    None => continue,
+                    Some(i) => {
+                        let detail = format!(
+                            "type mismatch (received {} expected string)",
+                            kind(&items[i])
+                        );
+                        return Some(error(
+                            400,
+                            "Bad request",
+                            &detail,
+                            None,
+                            Some(&format!("{pointer}/{i}")),
+                        ));
+                    }
+                }
+            }
+            ("fingerprints" | "components" | "entitlements", _) => "array",
+            _ => {
+                return Some(error(
+                    400,
+                    "Bad request",
+                    "unpermitted parameter",
+                    None,
+                    Some(&pointer),
+                ));
+            }
+        };
+        let detail = format!("type mismatch (received {} expected {wanted})", kind(value));
+        return Some(error(400, "Bad request", &detail, None, Some(&pointer)));
+    }
+    None
 }
 
 /// `GET /licenses/{id}`.
@@ -149,6 +213,10 @@ impl LicenseRecord {
             expiry: None,
             suspended: false,
             max_machines: None,
+            max_cores: None,
+            max_memory: None,
+            max_disk: None,
+            overage: Overage::None,
             floating: false,
             strict: false,
             require_heartbeat: false,
@@ -156,6 +224,8 @@ impl LicenseRecord {
             duration: None,
             expiration_strategy: ExpirationStrategy::RestrictAccess,
             entitlements: Vec::new(),
+            required_scopes: Vec::new(),
+            machine_matching: MachineMatching::Any,
             metadata: Map::new(),
             last_validated: None,
             created: now,

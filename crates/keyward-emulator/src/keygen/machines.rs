@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use wiremock::Request;
 
 use super::answer::{Answer, Caller, error, forbidden, not_found, page, unprocessable};
+use super::limits;
 use super::state::{MachineRecord, State};
 use crate::support;
 
@@ -56,11 +57,6 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     if let Some(answer) = invalid(state, &data["attributes"], fingerprint) {
         return answer;
     }
-    let limit = license.max_machines.or((!license.floating).then_some(1));
-    if let Some(limit) = limit.filter(|l| machines.len() as u64 >= *l) {
-        let detail = format!("machine count has exceeded maximum allowed for license ({limit})");
-        return unprocessable(&detail, Some("MACHINE_LIMIT_EXCEEDED"), "/data");
-    }
     let now = state.now();
     let machine = MachineRecord {
         id: data["id"]
@@ -71,12 +67,17 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
         name: data["attributes"]["name"].as_str().map(str::to_owned),
         platform: data["attributes"]["platform"].as_str().map(str::to_owned),
         cores: data["attributes"]["cores"].as_u64(),
+        memory: data["attributes"]["memory"].as_u64(),
+        disk: data["attributes"]["disk"].as_u64(),
         // A policy that requires heartbeats starts them at creation (`machine.rb`, the
         // default `heartbeat_basis` `FROM_CREATION`).
         last_heartbeat: license.require_heartbeat.then_some(now),
         created: now,
         updated: now,
     };
+    if let Some(answer) = limits::refused(license, &machines, &machine) {
+        return answer;
+    }
     let resource = state.machine_resource(&machine);
     state.machines.push(machine);
     state.emit("machine.created", resource.clone());

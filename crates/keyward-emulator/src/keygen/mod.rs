@@ -19,6 +19,8 @@ mod answer;
 mod checkout;
 mod license_admin;
 mod licenses;
+mod limits;
+mod machine_seed;
 mod machines;
 mod route;
 mod seed;
@@ -33,8 +35,11 @@ use serde_json::{Value, json};
 use wiremock::{Request, ResponseTemplate};
 
 use answer::Answer;
-pub use seed::{LicenseSeed, MachineSeed};
-pub use state::{ExpirationStrategy, LicenseRecord, MachineRecord, State};
+pub use machine_seed::MachineSeed;
+pub use seed::LicenseSeed;
+pub use state::{
+    ExpirationStrategy, LicenseRecord, MachineMatching, MachineRecord, Overage, State,
+};
 
 use crate::SeedError;
 use crate::shell::{Clock, Emulator, Keyed, Outbox, Provider};
@@ -153,7 +158,7 @@ impl Emulator<State> {
     /// Adds a machine to license `license_id` (id or key; no limit checked) and returns its id;
     /// `None` for an unknown license.
     pub fn add_machine(&self, license_id: &str, seed: MachineSeed) -> Option<String> {
-        self.write(|state| seed::insert_machine(state, license_id, seed))
+        self.write(|state| machine_seed::insert_machine(state, license_id, seed))
     }
 
     /// Seeds from a JSON:API document of `licenses` (single or list; a decrypted license file

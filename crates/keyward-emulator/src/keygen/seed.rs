@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use super::state::{ExpirationStrategy, LicenseRecord, MachineRecord, State};
+use super::state::{ExpirationStrategy, LicenseRecord, MachineMatching, Overage, State};
 use crate::SeedError;
 
 /// A license to add to the emulator, with its policy's settings. Defaults as
@@ -12,6 +12,7 @@ use crate::SeedError;
 #[derive(Debug, Clone)]
 pub struct LicenseSeed {
     record: LicenseRecord,
+    created: Option<DateTime<Utc>>,
 }
 
 impl LicenseSeed {
@@ -19,6 +20,7 @@ impl LicenseSeed {
     pub fn new(key: impl Into<String>) -> Self {
         Self {
             record: LicenseRecord::new(uuid::Uuid::new_v4().to_string(), key.into(), Utc::now()),
+            created: None,
         }
     }
 
@@ -41,6 +43,27 @@ impl LicenseSeed {
     #[must_use]
     pub fn max_machines(mut self, limit: u64) -> Self {
         self.record.max_machines = Some(limit);
+        self
+    }
+
+    /// Limits the machines' total cores, memory and disk (bytes); `None` leaves one unlimited.
+    #[must_use]
+    pub fn max_resources(
+        mut self,
+        cores: Option<u64>,
+        memory: Option<u64>,
+        disk: Option<u64>,
+    ) -> Self {
+        self.record.max_cores = cores;
+        self.record.max_memory = memory;
+        self.record.max_disk = disk;
+        self
+    }
+
+    /// Sets how far past its limits it may go (the policy's `overageStrategy`).
+    #[must_use]
+    pub fn overage(mut self, overage: Overage) -> Self {
+        self.record.overage = overage;
         self
     }
 
@@ -71,6 +94,30 @@ impl LicenseSeed {
     #[must_use]
     pub fn heartbeat_duration(mut self, seconds: u64) -> Self {
         self.record.heartbeat_duration = seconds;
+        self
+    }
+
+    /// Requires validations to give scope `name` (`product`, `policy`, `machine`,
+    /// `fingerprint`, `components`, `checksum`, `version`, `user`): the policy's
+    /// `require<Name>Scope`.
+    #[must_use]
+    pub fn require_scope(mut self, name: impl Into<String>) -> Self {
+        self.record.required_scopes.push(name.into());
+        self
+    }
+
+    /// Sets how several fingerprints of a validation match (the policy's
+    /// `machineMatchingStrategy`).
+    #[must_use]
+    pub fn machine_matching(mut self, matching: MachineMatching) -> Self {
+        self.record.machine_matching = matching;
+        self
+    }
+
+    /// Sets when it was created (the emulator's now by default).
+    #[must_use]
+    pub fn created(mut self, at: DateTime<Utc>) -> Self {
+        self.created = Some(at);
         self
     }
 
@@ -120,97 +167,13 @@ impl LicenseSeed {
 /// Adds `seed`, stamped on the emulator's clock; returns its id.
 pub(crate) fn insert_license(state: &mut State, seed: LicenseSeed) -> String {
     let mut record = seed.record;
-    let now = state.now();
-    record.created = now;
-    record.updated = now;
+    let created = seed.created.unwrap_or_else(|| state.now());
+    record.created = created;
+    record.updated = created;
     let id = record.id.clone();
     state.licenses.retain(|l| l.id != id);
     state.licenses.push(record);
     id
-}
-
-/// A machine to add to a license (no limit checked), as `POST /machines` would have made it.
-#[derive(Debug, Clone)]
-pub struct MachineSeed {
-    id: String,
-    fingerprint: String,
-    name: Option<String>,
-    cores: Option<u64>,
-    last_heartbeat: Option<DateTime<Utc>>,
-    created: Option<DateTime<Utc>>,
-}
-
-impl MachineSeed {
-    /// A machine with this fingerprint (and a new id), created now, no heartbeat yet.
-    pub fn new(fingerprint: impl Into<String>) -> Self {
-        Self {
-            id: uuid::Uuid::new_v4().to_string(),
-            fingerprint: fingerprint.into(),
-            name: None,
-            cores: None,
-            last_heartbeat: None,
-            created: None,
-        }
-    }
-
-    /// Uses this id.
-    #[must_use]
-    pub fn id(mut self, id: impl Into<String>) -> Self {
-        self.id = id.into();
-        self
-    }
-
-    /// Sets a name.
-    #[must_use]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets the CPU core count.
-    #[must_use]
-    pub fn cores(mut self, cores: u64) -> Self {
-        self.cores = Some(cores);
-        self
-    }
-
-    /// Sets the last heartbeat.
-    #[must_use]
-    pub fn last_heartbeat(mut self, at: DateTime<Utc>) -> Self {
-        self.last_heartbeat = Some(at);
-        self
-    }
-
-    /// Sets when it was created (the emulator's now by default).
-    #[must_use]
-    pub fn created(mut self, at: DateTime<Utc>) -> Self {
-        self.created = Some(at);
-        self
-    }
-}
-
-/// Adds `seed` to license `license_id` (id or key); its id, or `None` when there is no such
-/// license.
-pub(crate) fn insert_machine(
-    state: &mut State,
-    license_id: &str,
-    seed: MachineSeed,
-) -> Option<String> {
-    let license_id = state.license(license_id)?.id.clone();
-    let created = seed.created.unwrap_or_else(|| state.now());
-    state.machines.retain(|m| m.id != seed.id);
-    state.machines.push(MachineRecord {
-        id: seed.id.clone(),
-        license_id,
-        fingerprint: seed.fingerprint,
-        name: seed.name,
-        platform: None,
-        cores: seed.cores,
-        last_heartbeat: seed.last_heartbeat,
-        created,
-        updated: created,
-    });
-    Some(seed.id)
 }
 
 /// Adds the `licenses` resources of a JSON:API document (single or list; a license file's

@@ -18,6 +18,37 @@ pub enum ExpirationStrategy {
     AllowAccess,
 }
 
+/// How far past a limit the policy allows (`overageStrategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Overage {
+    /// `NO_OVERAGE` (Keygen's default).
+    None,
+    /// `ALLOW_1_25X_OVERAGE`.
+    Allow125x,
+    /// `ALLOW_1_5X_OVERAGE`.
+    Allow15x,
+    /// `ALLOW_2X_OVERAGE`.
+    Allow2x,
+    /// `ALWAYS_ALLOW_OVERAGE`.
+    Always,
+}
+
+/// How many of a validation's fingerprints must match alive machines (the policy's
+/// `machineMatchingStrategy`; one fingerprint must always match).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MachineMatching {
+    /// `MATCH_ANY` (Keygen's default): one.
+    Any,
+    /// `MATCH_TWO`: two.
+    Two,
+    /// `MATCH_MOST`: half, rounded up.
+    Most,
+    /// `MATCH_ALL`: all.
+    All,
+}
+
 /// A license and the settings of its policy.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -38,6 +69,14 @@ pub struct LicenseRecord {
     pub suspended: bool,
     /// The machine limit (`None`: unlimited when floating, 1 when node-locked).
     pub max_machines: Option<u64>,
+    /// The limit of the machines' cores, memory (bytes) and disk (bytes).
+    pub max_cores: Option<u64>,
+    /// See `max_cores`.
+    pub max_memory: Option<u64>,
+    /// See `max_cores`.
+    pub max_disk: Option<u64>,
+    /// How far past the limits it may go.
+    pub overage: Overage,
     /// Whether it may be used on several machines.
     pub floating: bool,
     /// Whether validation checks machines (strict policy).
@@ -52,6 +91,11 @@ pub struct LicenseRecord {
     pub expiration_strategy: ExpirationStrategy,
     /// Entitlement codes.
     pub entitlements: Vec<String>,
+    /// The scopes a validation must give (`requireProductScope`, …): `product`, `policy`,
+    /// `machine`, `fingerprint`, `components`, `checksum`, `version`, `user`.
+    pub required_scopes: Vec<String>,
+    /// How several fingerprints match.
+    pub machine_matching: MachineMatching,
     /// Metadata.
     pub metadata: Map<String, Value>,
     /// The last validation.
@@ -78,6 +122,10 @@ pub struct MachineRecord {
     pub platform: Option<String>,
     /// Cores.
     pub cores: Option<u64>,
+    /// Memory (bytes).
+    pub memory: Option<u64>,
+    /// Disk (bytes).
+    pub disk: Option<u64>,
     /// The last heartbeat.
     pub last_heartbeat: Option<DateTime<Utc>>,
     /// Created.
@@ -186,8 +234,8 @@ impl State {
                 "suspended": license.suspended, "scheme": null, "encrypted": false,
                 "strict": license.strict, "floating": license.floating, "protected": true,
                 "version": null, "maxMachines": license.max_machines.or((!license.floating).then_some(1)),
-                "maxProcesses": null, "maxUsers": null, "maxCores": null, "maxMemory": null,
-                "maxDisk": null, "maxUses": null,
+                "maxProcesses": null, "maxUsers": null, "maxCores": license.max_cores,
+                "maxMemory": license.max_memory, "maxDisk": license.max_disk, "maxUses": null,
                 "requireHeartbeat": license.require_heartbeat, "requireCheckIn": false,
                 "lastValidated": license.last_validated.map(timestamp), "lastCheckIn": null,
                 "nextCheckIn": null, "lastCheckOut": null, "metadata": license.metadata,
@@ -225,8 +273,8 @@ impl State {
             "id": machine.id,
             "type": "machines",
             "attributes": {
-                "fingerprint": machine.fingerprint, "cores": machine.cores, "memory": null,
-                "disk": null, "ip": null, "hostname": null, "platform": machine.platform,
+                "fingerprint": machine.fingerprint, "cores": machine.cores, "memory": machine.memory,
+                "disk": machine.disk, "ip": null, "hostname": null, "platform": machine.platform,
                 "name": machine.name, "requireHeartbeat": require, "heartbeatStatus": status,
                 "heartbeatDuration": duration, "maxProcesses": null, "lastCheckOut": null,
                 "lastHeartbeat": machine.last_heartbeat.map(timestamp), "nextHeartbeat": next,

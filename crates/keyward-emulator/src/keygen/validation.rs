@@ -3,82 +3,20 @@
 //! the scope and the time.
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use super::answer::{Answer, error};
-use super::state::{ExpirationStrategy, LicenseRecord, MachineRecord, State};
-
-/// The 400 of `validations_controller.rb`'s `typed_params` for `meta.scope`: a key it does not
-/// permit (`environment` is Keygen EE's), or a value of another type.
-pub(crate) fn bad_scope(scope: &Value) -> Option<Answer> {
-    let Value::Object(scope) = scope else {
-        return None;
-    };
-    let kind = |value: &Value| match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "hash",
-    };
-    for (name, value) in scope {
-        let pointer = format!("/meta/scope/{name}");
-        let wanted = match (name.as_str(), value) {
-            ("user", Value::Null | Value::String(_)) => continue,
-            (
-                "product" | "policy" | "user" | "machine" | "fingerprint" | "checksum" | "version",
-                v,
-            ) => {
-                if v.is_string() {
-                    continue;
-                } else {
-                    "string"
-                }
-            }
-            ("fingerprints" | "components" | "entitlements", Value::Array(items)) => {
-                match items.iter().position(|i| !i.is_string()) {
-                    None => continue,
-                    Some(i) => {
-                        let detail = format!(
-                            "type mismatch (received {} expected string)",
-                            kind(&items[i])
-                        );
-                        return Some(error(
-                            400,
-                            "Bad request",
-                            &detail,
-                            None,
-                            Some(&format!("{pointer}/{i}")),
-                        ));
-                    }
-                }
-            }
-            ("fingerprints" | "components" | "entitlements", _) => "array",
-            _ => {
-                return Some(error(
-                    400,
-                    "Bad request",
-                    "unpermitted parameter",
-                    None,
-                    Some(&pointer),
-                ));
-            }
-        };
-        let detail = format!("type mismatch (received {} expected {wanted})", kind(value));
-        return Some(error(400, "Bad request", &detail, None, Some(&pointer)));
-    }
-    None
-}
+use super::limits;
+use super::state::{ExpirationStrategy, LicenseRecord, MachineMatching, MachineRecord, State};
 
 /// `(valid, detail, code)` as Keygen's service returns them.
 pub(crate) type Verdict = (bool, &'static str, &'static str);
 
-/// Validates `license` (`None`: not found) against `scope` (`meta.scope`, `Null` when absent).
+/// Validates `license` (`None`: not found) against `scope` (`meta.scope`, `Null` when absent;
+/// `None` for the quick validation, which checks no scope).
 pub(crate) fn validate(
     license: Option<&LicenseRecord>,
     machines: &[&MachineRecord],
-    scope: &Value,
+    scope: Option<&Value>,
     now: DateTime<Utc>,
 ) -> Verdict {
     let Some(license) = license else {
@@ -91,33 +29,17 @@ pub(crate) fn validate(
     if expired && license.expiration_strategy == ExpirationStrategy::RevokeAccess {
         return (false, "is expired", "EXPIRED");
     }
-    if let Some(verdict) = scoped(license, machines, scope, now) {
+    let empty = serde_json::Map::new();
+    let scope = scope.map(|s| s.as_object().unwrap_or(&empty));
+    if let Some(verdict) = scope.and_then(|scope| scoped(license, machines, scope, now)) {
         return verdict;
     }
-    let count = machines.len() as u64;
-    if license.strict {
-        if !license.floating && count == 0 {
-            return (
-                false,
-                "must have exactly 1 associated machine",
-                "NO_MACHINE",
-            );
-        }
-        let limit = license.max_machines.or((!license.floating).then_some(1));
-        if license.floating && count == 0 {
-            return (
-                false,
-                "must have at least 1 associated machine",
-                "NO_MACHINES",
-            );
-        }
-        if limit.is_some_and(|limit| count > limit && count > 1) {
-            return (
-                false,
-                "has too many associated machines",
-                "TOO_MANY_MACHINES",
-            );
-        }
+    if let Some(verdict) = license
+        .strict
+        .then(|| limits::strict(license, machines))
+        .flatten()
+    {
+        return verdict;
     }
     if expired {
         let allowed = license.expiration_strategy == ExpirationStrategy::AllowAccess;
@@ -128,29 +50,79 @@ pub(crate) fn validate(
 
 /// The scope checks: product, policy, entitlements, machine, fingerprint(s), components,
 /// checksum, version (the emulator publishes no releases: any checksum or version mismatches).
+/// `<name> scope is required` when the policy requires scope `name` and `scope` lacks it.
+fn missing(license: &LicenseRecord, scope: &Map<String, Value>, name: &str) -> Option<Verdict> {
+    if scope.contains_key(name) || !license.required_scopes.iter().any(|s| s == name) {
+        return None;
+    }
+    let (detail, code) = match name {
+        "product" => ("product scope is required", "PRODUCT_SCOPE_REQUIRED"),
+        "policy" => ("policy scope is required", "POLICY_SCOPE_REQUIRED"),
+        "user" => ("user scope is required", "USER_SCOPE_REQUIRED"),
+        "machine" => ("machine scope is required", "MACHINE_SCOPE_REQUIRED"),
+        "fingerprint" => (
+            "fingerprint scope is required",
+            "FINGERPRINT_SCOPE_REQUIRED",
+        ),
+        "components" => ("components scope is required", "COMPONENTS_SCOPE_REQUIRED"),
+        "checksum" => ("checksum scope is required", "CHECKSUM_SCOPE_REQUIRED"),
+        "version" => ("version scope is required", "VERSION_SCOPE_REQUIRED"),
+        _ => return None,
+    };
+    Some((false, detail, code))
+}
+
+/// The detail of `FINGERPRINT_SCOPE_MISMATCH` when too few of `wanted` fingerprints match
+/// `alive` machines (`None`: enough do).
+fn too_few(matching: MachineMatching, wanted: usize, alive: usize) -> Option<&'static str> {
+    let short = match (wanted > 1, matching) {
+        (true, MachineMatching::Most) => alive < wanted.div_ceil(2),
+        (true, MachineMatching::Two) => alive < 2,
+        (true, MachineMatching::All) => alive < wanted,
+        _ => alive == 0,
+    };
+    short.then_some(match (wanted > 1, matching) {
+        (true, MachineMatching::Most) => {
+            "one or more fingerprint is not activated (does not match enough associated machines)"
+        }
+        (true, MachineMatching::Two) => {
+            "one or more fingerprint is not activated (does not match at least 2 associated machines)"
+        }
+        (true, MachineMatching::All) => {
+            "one or more fingerprint is not activated (does not match all associated machines)"
+        }
+        (true, _) => {
+            "one or more fingerprint is not activated (does not match any associated machines)"
+        }
+        (false, _) => "fingerprint is not activated (does not match any associated machines)",
+    })
+}
+
 fn scoped(
     license: &LicenseRecord,
     machines: &[&MachineRecord],
-    scope: &Value,
+    scope: &Map<String, Value>,
     now: DateTime<Utc>,
 ) -> Option<Verdict> {
-    let Value::Object(scope) = scope else {
-        return None;
-    };
     let text = |name: &str| scope.get(name).and_then(Value::as_str);
-    if text("product").is_some_and(|p| p != license.product_id) {
-        return Some((
-            false,
-            "product scope does not match",
-            "PRODUCT_SCOPE_MISMATCH",
-        ));
-    }
-    if text("policy").is_some_and(|p| p != license.policy_id) {
-        return Some((
-            false,
-            "policy scope does not match",
-            "POLICY_SCOPE_MISMATCH",
-        ));
+    for name in ["product", "policy", "user"] {
+        if let Some(verdict) = missing(license, scope, name) {
+            return Some(verdict);
+        }
+        if name == "product" && text("product").is_some_and(|p| p != license.product_id) {
+            return Some((
+                false,
+                "product scope does not match",
+                "PRODUCT_SCOPE_MISMATCH",
+            ));
+        }
+        if name == "policy" && text("policy").is_some_and(|p| p != license.policy_id) {
+            return Some((
+                false,
+                "policy scope does not match",
+                "POLICY_SCOPE_MISMATCH",
+            ));
+        }
     }
     if let Some(wanted) = scope.get("entitlements") {
         let wanted: Vec<&str> = wanted
@@ -222,6 +194,14 @@ fn scoped(
             return Some((false, "machine heartbeat is dead", "HEARTBEAT_DEAD"));
         }
     }
+    if let Some(verdict) = missing(license, scope, "machine") {
+        return Some(verdict);
+    }
+    if !scope.contains_key("fingerprints")
+        && let Some(verdict) = missing(license, scope, "fingerprint")
+    {
+        return Some(verdict);
+    }
     if scope.contains_key("fingerprint") || scope.contains_key("fingerprints") {
         let mut fingerprints: Vec<&str> =
             match (scope.get("fingerprint"), scope.get("fingerprints")) {
@@ -229,6 +209,7 @@ fn scoped(
                 (_, Some(Value::Array(list))) => list.iter().filter_map(Value::as_str).collect(),
                 _ => Vec::new(),
             };
+        fingerprints.sort_unstable();
         fingerprints.dedup();
         if fingerprints.is_empty() {
             return Some((
@@ -251,12 +232,7 @@ fn scoped(
             return Some((false, "machine heartbeat is dead", "HEARTBEAT_DEAD"));
         }
         let alive: Vec<&&&MachineRecord> = matching.iter().filter(|m| !dead(m)).collect();
-        if alive.is_empty() {
-            let detail = if fingerprints.len() > 1 {
-                "one or more fingerprint is not activated (does not match any associated machines)"
-            } else {
-                "fingerprint is not activated (does not match any associated machines)"
-            };
+        if let Some(detail) = too_few(license.machine_matching, fingerprints.len(), alive.len()) {
             return Some((false, detail, "FINGERPRINT_SCOPE_MISMATCH"));
         }
         if license.require_heartbeat && alive.iter().any(|m| m.last_heartbeat.is_none()) {
@@ -267,19 +243,30 @@ fn scoped(
             ));
         }
     }
-    if scope.contains_key("checksum") {
-        return Some((
-            false,
-            "checksum scope is not valid (does not match any accessible artifacts)",
-            "CHECKSUM_SCOPE_MISMATCH",
-        ));
-    }
-    if scope.contains_key("version") {
-        return Some((
-            false,
-            "version scope is not valid (does not match any accessible releases)",
-            "VERSION_SCOPE_MISMATCH",
-        ));
+    // The emulator publishes no releases: a checksum or version never matches.
+    for (name, mismatch) in [
+        ("components", None),
+        (
+            "checksum",
+            Some((
+                "checksum scope is not valid (does not match any accessible artifacts)",
+                "CHECKSUM_SCOPE_MISMATCH",
+            )),
+        ),
+        (
+            "version",
+            Some((
+                "version scope is not valid (does not match any accessible releases)",
+                "VERSION_SCOPE_MISMATCH",
+            )),
+        ),
+    ] {
+        if let Some(verdict) = missing(license, scope, name) {
+            return Some(verdict);
+        }
+        if let Some((detail, code)) = mismatch.filter(|_| scope.contains_key(name)) {
+            return Some((false, detail, code));
+        }
     }
     None
 }

@@ -4,7 +4,11 @@
 //! an `Err` unless it holds Keygen's default (then it changes nothing).
 
 use chrono::{DateTime, Utc};
-use keyward_emulator::keygen::{ExpirationStrategy, KeygenEmulator, LicenseSeed, MachineSeed};
+use keyward_emulator::keygen::{
+    ExpirationStrategy, KeygenEmulator, LicenseSeed, MachineMatching, MachineSeed, Overage,
+};
+use std::collections::BTreeMap as Map;
+
 use serde_json::Value;
 
 use super::world::{Entity, Kind, Skip, World};
@@ -37,6 +41,16 @@ fn flag(name: &str, value: &Value) -> Result<bool, Skip> {
         .ok_or_else(|| format!("attribute {name} = {value}"))
 }
 
+/// The scope a policy's `require_<scope>_scope` names, when the emulator models it.
+fn required_scope(attribute: &str) -> Option<&str> {
+    let scope = attribute.strip_prefix("require_")?.strip_suffix("_scope")?;
+    matches!(
+        scope,
+        "product" | "policy" | "machine" | "fingerprint" | "components" | "checksum" | "version"
+    )
+    .then_some(scope)
+}
+
 /// Whether `value` is what Keygen gives `name` when no one sets it (`app/models/policy.rb`'s
 /// `before_create` defaults and the factory's).
 fn is_default(name: &str, value: &Value) -> bool {
@@ -67,17 +81,17 @@ fn is_default(name: &str, value: &Value) -> bool {
 }
 
 /// The license seed of `license` under `policy`.
-fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
-    let policy = &world.all(Kind::Policy)[license.parent];
-    let product = &world.all(Kind::Product)[policy.parent];
-    let mut seed = LicenseSeed::new(&license.secret)
-        .id(&license.id)
-        .product(&product.id, &policy.id)
-        .floating(true)
-        .duration(14 * 86_400);
+/// `seed` with `policy`'s settings (the factory's defaults: floating, a two-week duration), and
+/// the policy's machine limit (`Some(None)`: set to none).
+fn with_policy(
+    mut seed: LicenseSeed,
+    policy: &Entity,
+) -> Result<(LicenseSeed, Option<Option<u64>>), Skip> {
+    seed = seed.floating(true).duration(14 * 86_400);
     let mut heartbeat: Option<u64> = None;
     let mut require_heartbeat = false;
     let mut max_machines: Option<Option<u64>> = None;
+    let mut resources: Map<String, Option<u64>> = Map::new();
     for (name, value) in &policy.attrs {
         seed = match name.as_str() {
             "strict" => seed.strict(flag(name, value)?),
@@ -102,6 +116,31 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
                 heartbeat = limit(name, value)?;
                 seed
             }
+            "max_cores" | "max_memory" | "max_disk" => {
+                resources.insert(name.clone(), limit(name, value)?);
+                seed
+            }
+            "overage_strategy" => seed.overage(match value.as_str() {
+                Some("NO_OVERAGE") => Overage::None,
+                Some("ALLOW_1_25X_OVERAGE") => Overage::Allow125x,
+                Some("ALLOW_1_5X_OVERAGE") => Overage::Allow15x,
+                Some("ALLOW_2X_OVERAGE") => Overage::Allow2x,
+                Some("ALWAYS_ALLOW_OVERAGE") => Overage::Always,
+                _ => return Err(format!("policy {name} = {value}")),
+            }),
+            "machine_matching_strategy" => seed.machine_matching(match value.as_str() {
+                Some("MATCH_ANY") => MachineMatching::Any,
+                Some("MATCH_TWO") => MachineMatching::Two,
+                Some("MATCH_MOST") => MachineMatching::Most,
+                Some("MATCH_ALL") => MachineMatching::All,
+                _ => return Err(format!("policy {name} = {value}")),
+            }),
+            // A signed or encrypted key is found by its text, as Keygen finds it: the emulator
+            // treats every key as opaque text, so the scheme changes no answer compared here.
+            "scheme" => seed,
+            n if required_scope(n).is_some() && value == &Value::Bool(true) => {
+                seed.require_scope(required_scope(n).unwrap_or_default())
+            }
             _ if is_default(name, value) => seed,
             _ => return Err(format!("policy attribute {name} = {value}")),
         };
@@ -111,11 +150,29 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
     } else if let Some(seconds) = heartbeat {
         seed = seed.heartbeat_duration(seconds);
     }
+    let resource = |name: &str| resources.get(name).copied().flatten();
+    seed = seed.max_resources(
+        resource("max_cores"),
+        resource("max_memory"),
+        resource("max_disk"),
+    );
+    Ok((seed, max_machines))
+}
+
+/// The license seed of `license` under its policy.
+fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
+    let policy = &world.all(Kind::Policy)[license.parent];
+    let product = &world.all(Kind::Product)[policy.parent];
+    let seed = LicenseSeed::new(&license.secret)
+        .id(&license.id)
+        .product(&product.id, &policy.id);
+    let (mut seed, mut max_machines) = with_policy(seed, policy)?;
     for (name, value) in &license.attrs {
         seed = match name.as_str() {
             "expiry" if value.is_null() => seed,
             "expiry" => seed.expiry(time(name, value)?),
             "suspended" => seed.suspended(flag(name, value)?),
+            "created_at" => seed.created(time(name, value)?),
             "max_machines" => {
                 max_machines = Some(limit(name, value)?);
                 seed
@@ -143,6 +200,8 @@ fn machine_seed(machine: &Entity) -> Result<MachineSeed, Skip> {
         seed = match name.as_str() {
             "name" | "metadata" => seed,
             "cores" => seed.cores(number(name, value)?),
+            "memory" => seed.memory(number(name, value)?),
+            "disk" => seed.disk(number(name, value)?),
             "last_heartbeat_at" if value.is_null() => seed,
             "last_heartbeat_at" => seed.last_heartbeat(time(name, value)?),
             "created_at" => seed.created(time(name, value)?),
@@ -169,22 +228,9 @@ pub(crate) fn seed(world: &World, emulator: &KeygenEmulator) -> Result<(), Skip>
             ))
         })
         .collect::<Result<_, Skip>>()?;
+    // A policy no license uses still names what the case depends on.
     for policy in world.all(Kind::Policy) {
-        if let Some((name, value)) = policy.attrs.iter().find(|(n, v)| {
-            !is_default(n, v)
-                && !matches!(
-                    n.as_str(),
-                    "strict"
-                        | "floating"
-                        | "max_machines"
-                        | "duration"
-                        | "expiration_strategy"
-                        | "require_heartbeat"
-                        | "heartbeat_duration"
-                )
-        }) {
-            return Err(format!("policy attribute {name} = {value}"));
-        }
+        with_policy(LicenseSeed::new("unused"), policy)?;
     }
     for license in licenses {
         emulator.add_license(license);

@@ -131,6 +131,13 @@ impl World {
             }
             ["I", "use" | "authenticate", "an" | "my" | "with", ..] => self.authenticate(&shape),
             ["I", "send", "and", "accept", "JSON"] | ["I", "use", "API", "version", _] => Ok(()),
+            ["time", "is", "frozen", "at", _] => {
+                let at = chrono::DateTime::parse_from_rfc3339(quoted[0])
+                    .map_err(|_| format!("frozen time {:?}", quoted[0]))?;
+                self.now = at.with_timezone(&chrono::Utc);
+                self.frozen = true;
+                Ok(())
+            }
             ["I", "send", "the", "following", "headers:"] => {
                 let headers = step["docstring"].as_object().cloned().unwrap_or_default();
                 match headers.keys().next() {
@@ -165,6 +172,18 @@ impl World {
             return Ok(());
         }
         let kind = resource(quoted[0])?;
+        if let (["using", "\"_\""], Kind::License) = (rest, kind) {
+            // `… 1 "license" using "ED25519_SIGN"`: a license of a policy with that scheme.
+            for _ in 0..count {
+                let license = self.create(Kind::License, None);
+                let policy = self.all(Kind::License)[license].parent;
+                let scheme = Value::String(quoted[1].to_owned());
+                self.of[Kind::Policy as usize][policy]
+                    .attrs
+                    .insert("scheme".to_owned(), scheme);
+            }
+            return Ok(());
+        }
         let (parents, with): (Vec<usize>, bool) = match rest {
             [] => (vec![usize::MAX], false),
             ["with", "the", "following:" | "following", ..] => (vec![usize::MAX], true),

@@ -83,6 +83,8 @@ pub(crate) struct World {
     /// The current account's slug (`test1`).
     pub(crate) account: String,
     pub(crate) now: DateTime<Utc>,
+    /// `time is frozen at …`: the emulator's clock is pinned to `now`.
+    pub(crate) frozen: bool,
 }
 
 fn snake(name: &str) -> String {
