@@ -201,6 +201,12 @@ pub(crate) fn list(state: &State, request: &Request, caller: &Caller) -> Answer 
 }
 
 impl LicenseRecord {
+    /// When the next check-in is due (`license.rb`'s `next_check_in_at`: only once one came).
+    pub(crate) fn next_check_in(&self) -> Option<DateTime<Utc>> {
+        let interval = i64::try_from(self.check_in_interval?).ok()?;
+        Some(self.last_check_in? + chrono::Duration::seconds(interval))
+    }
+
     /// A license with Keygen's defaults: node-locked, not strict, no heartbeat (600 s when
     /// required), restrict-access expiry, no duration.
     pub(crate) fn new(id: String, key: String, now: DateTime<Utc>) -> Self {
@@ -222,6 +228,8 @@ impl LicenseRecord {
             require_heartbeat: false,
             heartbeat_duration: 600,
             duration: None,
+            check_in_interval: None,
+            last_check_in: None,
             expiration_strategy: ExpirationStrategy::RestrictAccess,
             entitlements: Vec::new(),
             required_scopes: Vec::new(),

@@ -42,6 +42,28 @@ pub(crate) fn route(state: &mut State, request: &Request) -> Answer {
         }
         parts.drain(..2);
     }
+    // An Accept header without a JSON type (or a wildcard) is refused (`show.feature`, "Admin
+    // retrieves a license for their account with an unsupported accept header"; the error is
+    // `lib/keygen/middleware.rb`'s for a mime type it cannot serve).
+    let accept = support::header(request, "accept");
+    if accept.is_some_and(|a| {
+        ![
+            "application/vnd.api+json",
+            "application/json",
+            "*/*",
+            "application/*",
+        ]
+        .iter()
+        .any(|t| a.contains(t))
+    }) {
+        return error(
+            400,
+            "Bad request",
+            "The mime type of the request is not acceptable (check content-type and accept headers)",
+            Some("MIME_TYPE_INVALID"),
+            None,
+        );
+    }
     let method = request.method.as_str();
     let caller = match caller(state, request) {
         Ok(caller) => caller,

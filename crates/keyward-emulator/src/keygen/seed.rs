@@ -121,6 +121,15 @@ impl LicenseSeed {
         self
     }
 
+    /// Requires check-ins every `seconds` (the policy's `requireCheckIn` and interval), the
+    /// last at `last` (`None`: none yet, never overdue).
+    #[must_use]
+    pub fn check_in(mut self, seconds: u64, last: Option<DateTime<Utc>>) -> Self {
+        self.record.check_in_interval = Some(seconds);
+        self.record.last_check_in = last;
+        self
+    }
+
     /// Sets the expiry.
     #[must_use]
     pub fn expiry(mut self, expiry: DateTime<Utc>) -> Self {

@@ -85,6 +85,10 @@ pub struct LicenseRecord {
     pub require_heartbeat: bool,
     /// Seconds between heartbeats (Keygen's default: 600).
     pub heartbeat_duration: u64,
+    /// The policy's check-in interval (seconds) when it requires check-ins.
+    pub check_in_interval: Option<u64>,
+    /// The last check-in.
+    pub last_check_in: Option<DateTime<Utc>>,
     /// The policy's duration, in seconds, for `renew`.
     pub duration: Option<u64>,
     /// What expiry does.
@@ -236,9 +240,11 @@ impl State {
                 "version": null, "maxMachines": license.max_machines.or((!license.floating).then_some(1)),
                 "maxProcesses": null, "maxUsers": null, "maxCores": license.max_cores,
                 "maxMemory": license.max_memory, "maxDisk": license.max_disk, "maxUses": null,
-                "requireHeartbeat": license.require_heartbeat, "requireCheckIn": false,
-                "lastValidated": license.last_validated.map(timestamp), "lastCheckIn": null,
-                "nextCheckIn": null, "lastCheckOut": null, "metadata": license.metadata,
+                "requireHeartbeat": license.require_heartbeat,
+                "requireCheckIn": license.check_in_interval.is_some(),
+                "lastValidated": license.last_validated.map(timestamp),
+                "lastCheckIn": license.last_check_in.map(timestamp),
+                "nextCheckIn": license.next_check_in().map(timestamp), "lastCheckOut": null, "metadata": license.metadata,
                 "created": timestamp(license.created), "updated": timestamp(license.updated),
             },
             "relationships": {

@@ -29,6 +29,9 @@ pub(crate) fn validate(
     if expired && license.expiration_strategy == ExpirationStrategy::RevokeAccess {
         return (false, "is expired", "EXPIRED");
     }
+    if license.next_check_in().is_some_and(|due| due < now) {
+        return (false, "is overdue for check in", "OVERDUE");
+    }
     let empty = serde_json::Map::new();
     let scope = scope.map(|s| s.as_object().unwrap_or(&empty));
     if let Some(verdict) = scope.and_then(|scope| scoped(license, machines, scope, now)) {

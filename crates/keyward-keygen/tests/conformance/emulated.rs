@@ -61,6 +61,16 @@ async fn send(
             request.header("authorization", "License 5b2a0c7e9d1f4a3b8c6e2d0f1a9b7c5e")
         }
     };
+    // The case's own headers replace the defaults (`Accept: text/plain, text/html`).
+    let mut headers = reqwest::header::HeaderMap::new();
+    for (name, value) in &world.headers {
+        let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| format!("header name {name:?}"))?;
+        let value = reqwest::header::HeaderValue::from_str(value)
+            .map_err(|_| format!("header value {value:?}"))?;
+        headers.insert(name, value);
+    }
+    request = request.headers(headers);
     match &case["request"] {
         Value::Null => {}
         Value::String(_) => return Err("a body that is not JSON".to_owned()),

@@ -41,6 +41,31 @@ fn flag(name: &str, value: &Value) -> Result<bool, Skip> {
         .ok_or_else(|| format!("attribute {name} = {value}"))
 }
 
+/// A policy's check-in interval in seconds (`check_in_interval_count.send(check_in_interval)`,
+/// ActiveSupport's lengths: a month is 2,629,746 s, a year 31,556,952 s).
+fn check_in_interval(policy: &Entity) -> Result<u64, Skip> {
+    let count = policy
+        .attrs
+        .get("check_in_interval_count")
+        .map_or(Ok(1), |v| number("count", v))?;
+    let unit = match policy
+        .attrs
+        .get("check_in_interval")
+        .and_then(Value::as_str)
+    {
+        Some("day") => 86_400,
+        Some("week") => 604_800,
+        Some("month") => 2_629_746,
+        Some("year") => 31_556_952,
+        other => return Err(format!("check-in interval {other:?}")),
+    };
+    Ok(count * unit)
+}
+
+fn requires_check_in(policy: &Entity) -> bool {
+    policy.attrs.get("require_check_in") == Some(&Value::Bool(true))
+}
+
 /// The scope a policy's `require_<scope>_scope` names, when the emulator models it.
 fn required_scope(attribute: &str) -> Option<&str> {
     let scope = attribute.strip_prefix("require_")?.strip_suffix("_scope")?;
@@ -116,6 +141,8 @@ fn with_policy(
                 heartbeat = limit(name, value)?;
                 seed
             }
+            // Read together below.
+            "require_check_in" | "check_in_interval" | "check_in_interval_count" => seed,
             "max_cores" | "max_memory" | "max_disk" => {
                 resources.insert(name.clone(), limit(name, value)?);
                 seed
@@ -150,6 +177,9 @@ fn with_policy(
     } else if let Some(seconds) = heartbeat {
         seed = seed.heartbeat_duration(seconds);
     }
+    if requires_check_in(policy) {
+        seed = seed.check_in(check_in_interval(policy)?, None);
+    }
     let resource = |name: &str| resources.get(name).copied().flatten();
     seed = seed.max_resources(
         resource("max_cores"),
@@ -167,12 +197,17 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
         .id(&license.id)
         .product(&product.id, &policy.id);
     let (mut seed, mut max_machines) = with_policy(seed, policy)?;
+    let mut last_check_in = None;
     for (name, value) in &license.attrs {
         seed = match name.as_str() {
             "expiry" if value.is_null() => seed,
             "expiry" => seed.expiry(time(name, value)?),
             "suspended" => seed.suspended(flag(name, value)?),
             "created_at" => seed.created(time(name, value)?),
+            "last_check_in_at" => {
+                last_check_in = Some(time(name, value)?);
+                seed
+            }
             "max_machines" => {
                 max_machines = Some(limit(name, value)?);
                 seed
@@ -182,6 +217,9 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
         };
     }
     let floating = policy.attrs.get("floating") != Some(&Value::Bool(false));
+    if let Some(last) = last_check_in.filter(|_| requires_check_in(policy)) {
+        seed = seed.check_in(check_in_interval(policy)?, Some(last));
+    }
     match max_machines {
         Some(Some(limit)) => seed = seed.max_machines(limit),
         // Keygen's `before_create` gives a node-locked policy a limit of 1; only an update that

@@ -140,12 +140,32 @@ impl World {
             }
             ["I", "send", "the", "following", "headers:"] => {
                 let headers = step["docstring"].as_object().cloned().unwrap_or_default();
-                match headers.keys().next() {
-                    Some(name) if name == "Keygen-Environment" => {
-                        Err("environments (not modeled)".to_owned())
+                for (name, value) in &headers {
+                    match (name.to_ascii_lowercase().as_str(), value.as_str()) {
+                        ("keygen-environment", _) => {
+                            return Err("environments (not modeled)".to_owned());
+                        }
+                        ("authorization", _) => return Err("a hand-made credential".to_owned()),
+                        (_, Some(value)) => {
+                            let value = self.resolve(value.trim())?;
+                            self.headers.push((name.clone(), value));
+                        }
+                        (_, None) => return Err(format!("header {name} = {value}")),
                     }
-                    _ => Err(format!("headers {:?}", headers.keys().collect::<Vec<_>>())),
                 }
+                Ok(())
+            }
+            ["I", "send", "the", "following", "raw", "headers:"] => {
+                let text = step["docstring"].as_str().unwrap_or_default();
+                for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                    let (name, value) = line.split_once(':').ok_or("a raw header line")?;
+                    if name.trim().eq_ignore_ascii_case("authorization") {
+                        return Err("a hand-made credential".to_owned());
+                    }
+                    let value = self.resolve(value.trim())?;
+                    self.headers.push((name.trim().to_owned(), value));
+                }
+                Ok(())
             }
             _ => Err(format!("step `{shape}`")),
         }
@@ -197,6 +217,14 @@ impl World {
                     [] => (vec![index], false),
                     ["with", "the", ..] => (vec![index], true),
                     _ => return Err(format!("step `{shape}`")),
+                }
+            }
+            ["for" | "with" | "in", "an", "existing", "\"_\""] => {
+                // `all.sample`: only one answer when there is one.
+                let parent_kind = resource(quoted[1])?;
+                match self.all(parent_kind).len() {
+                    1 => (vec![0], false),
+                    n => return Err(format!("a random existing {} of {n}", quoted[1])),
                 }
             }
             ["for" | "with" | "in", "each" | "all", "\"_\""] => {

@@ -85,6 +85,8 @@ pub(crate) struct World {
     pub(crate) now: DateTime<Utc>,
     /// `time is frozen at …`: the emulator's clock is pinned to `now`.
     pub(crate) frozen: bool,
+    /// Headers the case sends (`I send the following (raw) headers:`), placeholders resolved.
+    pub(crate) headers: Vec<(String, String)>,
 }
 
 fn snake(name: &str) -> String {
