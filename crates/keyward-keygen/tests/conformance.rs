@@ -91,7 +91,7 @@ const EMULATED_FLOORS: &[(&str, usize)] = &[
     ("licenses.update.json", 21),
     ("machines.checkouts.json", 47),
     ("machines.heartbeats.json", 14),
-    ("machines.create.json", 51),
+    ("machines.create.json", 65),
     ("machines.destroy.json", 7),
     ("machines.index.json", 19),
     ("machines.show.json", 10),

@@ -1,4 +1,4 @@
-//! How the emulated Keygen answers: the request's caller, JSON:API errors, pages, webhooks.
+//! How the emulated Keygen answers: JSON:API errors, pages, webhooks.
 
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -16,67 +16,6 @@ pub(crate) enum Answer {
     Empty(u16),
     /// A certificate (`application/octet-stream`).
     Raw(u16, String, String),
-}
-
-/// Who is calling.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Caller {
-    /// No credential.
-    Anonymous,
-    /// The admin token.
-    Admin,
-    /// A license key: the license's id.
-    License(String),
-}
-
-impl Caller {
-    /// Whether the caller may act on license `id`.
-    pub(crate) fn owns(&self, license_id: &str) -> bool {
-        match self {
-            Caller::Admin => true,
-            Caller::License(id) => id == license_id,
-            Caller::Anonymous => false,
-        }
-    }
-}
-
-/// The caller, or the 401 an unknown credential gets (`authentication.rb`).
-pub(crate) fn caller(state: &State, request: &Request) -> Result<Caller, Answer> {
-    let Some(auth) = support::header(request, "authorization") else {
-        return Ok(Caller::Anonymous);
-    };
-    if let Some(token) = auth.strip_prefix("Bearer ") {
-        return if token == state.token {
-            Ok(Caller::Admin)
-        } else {
-            Err(error(
-                401,
-                "Unauthorized",
-                "Token is invalid",
-                Some("TOKEN_INVALID"),
-                None,
-            ))
-        };
-    }
-    if let Some(key) = auth.strip_prefix("License ") {
-        return match state.licenses.iter().find(|l| l.key == key) {
-            Some(license) => Ok(Caller::License(license.id.clone())),
-            None => Err(error(
-                401,
-                "Unauthorized",
-                "License key is invalid",
-                Some("LICENSE_INVALID"),
-                None,
-            )),
-        };
-    }
-    Err(error(
-        401,
-        "Unauthorized",
-        "Token format is invalid",
-        Some("TOKEN_FORMAT_INVALID"),
-        None,
-    ))
 }
 
 /// A JSON:API error document.

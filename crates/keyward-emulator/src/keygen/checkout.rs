@@ -6,7 +6,8 @@
 use serde_json::{Value, json};
 use wiremock::Request;
 
-use super::answer::{Answer, Caller, error, forbidden, not_found};
+use super::answer::{Answer, error, forbidden, not_found};
+use super::auth::Caller;
 use super::sign::certificate;
 use super::state::{State, timestamp};
 use crate::support;

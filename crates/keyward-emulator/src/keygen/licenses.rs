@@ -5,8 +5,11 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use wiremock::Request;
 
-use super::answer::{Answer, Caller, error, not_found, page, unauthenticated};
-use super::state::{ExpirationStrategy, LicenseRecord, MachineMatching, Overage, State, timestamp};
+use super::answer::{Answer, error, not_found, page, unauthenticated};
+use super::auth::Caller;
+use super::state::{
+    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, Overage, State, timestamp,
+};
 use super::validation::validate;
 use crate::support;
 
@@ -223,6 +226,8 @@ impl LicenseRecord {
             max_memory: None,
             max_disk: None,
             overage: Overage::None,
+            authentication: AuthStrategy::Mixed,
+            token: None,
             floating: false,
             strict: false,
             require_heartbeat: false,

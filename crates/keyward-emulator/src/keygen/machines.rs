@@ -5,7 +5,8 @@
 use serde_json::{Value, json};
 use wiremock::Request;
 
-use super::answer::{Answer, Caller, error, forbidden, not_found, page, unprocessable};
+use super::answer::{Answer, error, forbidden, not_found, page, unprocessable};
+use super::auth::Caller;
 use super::limits;
 use super::state::{MachineRecord, State};
 use crate::support;

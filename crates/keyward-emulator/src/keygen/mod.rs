@@ -16,12 +16,14 @@
 //! ```
 
 mod answer;
+mod auth;
 mod checkout;
 mod license_admin;
 mod licenses;
 mod limits;
 mod machine_seed;
 mod machines;
+mod policy;
 mod route;
 mod seed;
 mod sign;
@@ -38,7 +40,7 @@ use answer::Answer;
 pub use machine_seed::MachineSeed;
 pub use seed::LicenseSeed;
 pub use state::{
-    ExpirationStrategy, LicenseRecord, MachineMatching, MachineRecord, Overage, State,
+    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, MachineRecord, Overage, State,
 };
 
 use crate::SeedError;

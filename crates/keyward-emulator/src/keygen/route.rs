@@ -3,7 +3,8 @@
 
 use wiremock::Request;
 
-use super::answer::{self, Answer, Caller, caller, error, unauthenticated};
+use super::answer::{self, Answer, error, unauthenticated};
+use super::auth::{Caller, caller};
 use super::state::State;
 use super::{checkout, license_admin, licenses, machines};
 use crate::support;

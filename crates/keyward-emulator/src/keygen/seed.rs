@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use super::state::{ExpirationStrategy, LicenseRecord, MachineMatching, Overage, State};
+use super::state::{
+    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, Overage, State,
+};
 use crate::SeedError;
 
 /// A license to add to the emulator, with its policy's settings. Defaults as
@@ -64,6 +66,21 @@ impl LicenseSeed {
     #[must_use]
     pub fn overage(mut self, overage: Overage) -> Self {
         self.record.overage = overage;
+        self
+    }
+
+    /// Sets which of its credentials authenticate (the emulator's default: `Mixed`, key and
+    /// token; Keygen's policy default is `Token`).
+    #[must_use]
+    pub fn authentication(mut self, strategy: AuthStrategy) -> Self {
+        self.record.authentication = strategy;
+        self
+    }
+
+    /// Gives it a token: `Authorization: Bearer <token>` then acts as the license.
+    #[must_use]
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.record.token = Some(token.into());
         self
     }
 

@@ -4,50 +4,8 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
+pub use super::policy::{AuthStrategy, ExpirationStrategy, MachineMatching, Overage};
 use crate::shell::{Clock, Outbox};
-
-/// How a license's expiry is treated (the policy's `expirationStrategy`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ExpirationStrategy {
-    /// `REVOKE_ACCESS`: expired is `EXPIRED` before any other check.
-    RevokeAccess,
-    /// `RESTRICT_ACCESS` (Keygen's default): `EXPIRED` after the other checks, invalid.
-    RestrictAccess,
-    /// `MAINTAIN_ACCESS` / `ALLOW_ACCESS`: `EXPIRED` after the other checks, but valid.
-    AllowAccess,
-}
-
-/// How far past a limit the policy allows (`overageStrategy`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Overage {
-    /// `NO_OVERAGE` (Keygen's default).
-    None,
-    /// `ALLOW_1_25X_OVERAGE`.
-    Allow125x,
-    /// `ALLOW_1_5X_OVERAGE`.
-    Allow15x,
-    /// `ALLOW_2X_OVERAGE`.
-    Allow2x,
-    /// `ALWAYS_ALLOW_OVERAGE`.
-    Always,
-}
-
-/// How many of a validation's fingerprints must match alive machines (the policy's
-/// `machineMatchingStrategy`; one fingerprint must always match).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum MachineMatching {
-    /// `MATCH_ANY` (Keygen's default): one.
-    Any,
-    /// `MATCH_TWO`: two.
-    Two,
-    /// `MATCH_MOST`: half, rounded up.
-    Most,
-    /// `MATCH_ALL`: all.
-    All,
-}
 
 /// A license and the settings of its policy.
 #[derive(Debug, Clone)]
@@ -77,6 +35,10 @@ pub struct LicenseRecord {
     pub max_disk: Option<u64>,
     /// How far past the limits it may go.
     pub overage: Overage,
+    /// Which of its credentials authenticate.
+    pub authentication: AuthStrategy,
+    /// A token of the license (`Bearer` authenticates as the license).
+    pub token: Option<String>,
     /// Whether it may be used on several machines.
     pub floating: bool,
     /// Whether validation checks machines (strict policy).

@@ -52,11 +52,15 @@ async fn send(
         Some(Credential::Token(Bearer::Admin(false))) => {
             request.header("authorization", "Bearer another-accounts-admin-token")
         }
-        // A license's token acts as the license (`authentication_steps.rb` makes one for the
-        // bearer); the emulator knows licenses by key only.
-        Some(Credential::Token(Bearer::License(i)) | Credential::Key(i)) => {
-            request.header("authorization", format!("License {}", key(i)))
-        }
+        // `authentication_steps.rb` makes the bearer a token; the seeds give each license one.
+        Some(Credential::Token(Bearer::License(i))) => request.header(
+            "authorization",
+            format!(
+                "Bearer {}",
+                seeding::license_token(&world.all(Kind::License)[i])
+            ),
+        ),
+        Some(Credential::Key(i)) => request.header("authorization", format!("License {}", key(i))),
         Some(Credential::InvalidKey) => {
             request.header("authorization", "License 5b2a0c7e9d1f4a3b8c6e2d0f1a9b7c5e")
         }

@@ -5,7 +5,8 @@
 
 use chrono::{DateTime, Utc};
 use keyward_emulator::keygen::{
-    ExpirationStrategy, KeygenEmulator, LicenseSeed, MachineMatching, MachineSeed, Overage,
+    AuthStrategy, ExpirationStrategy, KeygenEmulator, LicenseSeed, MachineMatching, MachineSeed,
+    Overage,
 };
 use std::collections::BTreeMap as Map;
 
@@ -39,6 +40,11 @@ fn flag(name: &str, value: &Value) -> Result<bool, Skip> {
     value
         .as_bool()
         .ok_or_else(|| format!("attribute {name} = {value}"))
+}
+
+/// The token `I use an authentication token` makes for a license bearer.
+pub(crate) fn license_token(license: &Entity) -> String {
+    format!("license-token-{}", license.id)
 }
 
 /// A policy's check-in interval in seconds (`check_in_interval_count.send(check_in_interval)`,
@@ -112,7 +118,11 @@ fn with_policy(
     mut seed: LicenseSeed,
     policy: &Entity,
 ) -> Result<(LicenseSeed, Option<Option<u64>>), Skip> {
-    seed = seed.floating(true).duration(14 * 86_400);
+    // Keygen's `before_create` default: only the license's tokens authenticate.
+    seed = seed
+        .floating(true)
+        .duration(14 * 86_400)
+        .authentication(AuthStrategy::Token);
     let mut heartbeat: Option<u64> = None;
     let mut require_heartbeat = false;
     let mut max_machines: Option<Option<u64>> = None;
@@ -147,6 +157,13 @@ fn with_policy(
                 resources.insert(name.clone(), limit(name, value)?);
                 seed
             }
+            "authentication_strategy" => seed.authentication(match value.as_str() {
+                Some("TOKEN") => AuthStrategy::Token,
+                Some("LICENSE") => AuthStrategy::License,
+                Some("MIXED") => AuthStrategy::Mixed,
+                Some("NONE") => AuthStrategy::None,
+                _ => return Err(format!("policy {name} = {value}")),
+            }),
             "overage_strategy" => seed.overage(match value.as_str() {
                 Some("NO_OVERAGE") => Overage::None,
                 Some("ALLOW_1_25X_OVERAGE") => Overage::Allow125x,
@@ -195,7 +212,8 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
     let product = &world.all(Kind::Product)[policy.parent];
     let seed = LicenseSeed::new(&license.secret)
         .id(&license.id)
-        .product(&product.id, &policy.id);
+        .product(&product.id, &policy.id)
+        .token(license_token(license));
     let (mut seed, mut max_machines) = with_policy(seed, policy)?;
     let mut last_check_in = None;
     for (name, value) in &license.attrs {

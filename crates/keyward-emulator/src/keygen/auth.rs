@@ -1,0 +1,109 @@
+//! Who is calling: the admin token, a license's token or key, or no one.
+
+use wiremock::Request;
+
+use super::answer::{Answer, error};
+use super::state::{AuthStrategy, ExpirationStrategy, State};
+use crate::support;
+
+impl AuthStrategy {
+    /// Whether a license's token may authenticate (`TOKEN`, `MIXED`).
+    fn allows_token(self) -> bool {
+        matches!(self, AuthStrategy::Token | AuthStrategy::Mixed)
+    }
+
+    /// Whether a license's key may authenticate (`LICENSE`, `MIXED`).
+    fn allows_license(self) -> bool {
+        matches!(self, AuthStrategy::License | AuthStrategy::Mixed)
+    }
+}
+
+/// Who is calling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Caller {
+    /// No credential.
+    Anonymous,
+    /// The admin token.
+    Admin,
+    /// A license key: the license's id.
+    License(String),
+}
+
+impl Caller {
+    /// Whether the caller may act on license `id`.
+    pub(crate) fn owns(&self, license_id: &str) -> bool {
+        match self {
+            Caller::Admin => true,
+            Caller::License(id) => id == license_id,
+            Caller::Anonymous => false,
+        }
+    }
+}
+
+/// The caller, or the 401/403 its credential gets (`concerns/authentication.rb`): an unknown
+/// token or key; a license's token or key its policy's authentication strategy refuses
+/// (`TOKEN_NOT_ALLOWED`, `LICENSE_NOT_ALLOWED`); a suspended license's key, or a revoked-by-expiry
+/// one's.
+pub(crate) fn caller(state: &State, request: &Request) -> Result<Caller, Answer> {
+    let Some(auth) = support::header(request, "authorization") else {
+        return Ok(Caller::Anonymous);
+    };
+    let refused =
+        |code: &str, detail: &str| Err(error(403, "Access denied", detail, Some(code), None));
+    if let Some(token) = auth.strip_prefix("Bearer ") {
+        if token == state.token {
+            return Ok(Caller::Admin);
+        }
+        return match state
+            .licenses
+            .iter()
+            .find(|l| l.token.as_deref() == Some(token))
+        {
+            Some(license) if license.authentication.allows_token() => {
+                Ok(Caller::License(license.id.clone()))
+            }
+            Some(_) => refused(
+                "TOKEN_NOT_ALLOWED",
+                "Token authentication is not allowed by policy",
+            ),
+            None => Err(error(
+                401,
+                "Unauthorized",
+                "Token is invalid",
+                Some("TOKEN_INVALID"),
+                None,
+            )),
+        };
+    }
+    if let Some(key) = auth.strip_prefix("License ") {
+        let now = state.now();
+        return match state.licenses.iter().find(|l| l.key == key) {
+            Some(l) if l.suspended => refused("LICENSE_SUSPENDED", "License is suspended"),
+            Some(l)
+                if l.expiration_strategy == ExpirationStrategy::RevokeAccess
+                    && l.expiry.is_some_and(|e| e < now) =>
+            {
+                refused("LICENSE_EXPIRED", "License is expired")
+            }
+            Some(l) if !l.authentication.allows_license() => refused(
+                "LICENSE_NOT_ALLOWED",
+                "License key authentication is not allowed by policy",
+            ),
+            Some(license) => Ok(Caller::License(license.id.clone())),
+            None => Err(error(
+                401,
+                "Unauthorized",
+                "License key is invalid",
+                Some("LICENSE_INVALID"),
+                None,
+            )),
+        };
+    }
+    Err(error(
+        401,
+        "Unauthorized",
+        "Token format is invalid",
+        Some("TOKEN_FORMAT_INVALID"),
+        None,
+    ))
+}
