@@ -25,16 +25,24 @@ pub(crate) enum Caller {
     Anonymous,
     /// The admin token.
     Admin,
-    /// A license key: the license's id.
+    /// A license key or token: the license's id.
     License(String),
+    /// A product's token: its id and its licenses' ids.
+    Product(String, Vec<String>),
 }
 
 impl Caller {
+    /// Whether the caller manages licenses (an admin, a product for its own).
+    pub(crate) fn manages(&self) -> bool {
+        matches!(self, Caller::Admin | Caller::Product(..))
+    }
+
     /// Whether the caller may act on license `id`.
     pub(crate) fn owns(&self, license_id: &str) -> bool {
         match self {
             Caller::Admin => true,
             Caller::License(id) => id == license_id,
+            Caller::Product(_, licenses) => licenses.iter().any(|l| l == license_id),
             Caller::Anonymous => false,
         }
     }
@@ -53,6 +61,11 @@ pub(crate) fn caller(state: &State, request: &Request) -> Result<Caller, Answer>
     if let Some(token) = auth.strip_prefix("Bearer ") {
         if token == state.token {
             return Ok(Caller::Admin);
+        }
+        if let Some((_, product)) = state.product_tokens.iter().find(|(t, _)| t == token) {
+            let licenses = state.licenses.iter().filter(|l| l.product_id == *product);
+            let licenses = licenses.map(|l| l.id.clone()).collect();
+            return Ok(Caller::Product(product.clone(), licenses));
         }
         return match state
             .licenses

@@ -6,11 +6,12 @@ use serde_json::{Value, json};
 use wiremock::Request;
 
 use super::answer::{Answer, error, not_found, unprocessable};
+use super::auth::Caller;
 use super::state::{LicenseRecord, State};
 use crate::support;
 
 /// `POST /licenses` (admin): `data.relationships.policy` required.
-pub(crate) fn create(state: &mut State, request: &Request) -> Answer {
+pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> Answer {
     let body = support::json_body(request);
     let data = &body["data"];
     if data["id"]
@@ -53,6 +54,10 @@ pub(crate) fn create(state: &mut State, request: &Request) -> Answer {
         now,
     );
     license.policy_id = policy.to_owned();
+    // A product's license is of that product (the emulator holds no policy records to ask).
+    if let Caller::Product(product, _) = caller {
+        license.product_id.clone_from(product);
+    }
     if let Err(answer) = apply(&mut license, attributes) {
         return answer;
     }

@@ -215,6 +215,13 @@ impl Emulator<State> {
         });
     }
 
+    /// Makes `token` a product token of product `product_id` (`Authorization: Bearer <token>`
+    /// then manages that product's licenses and machines; others' are not found).
+    pub fn add_product_token(&self, product_id: &str, token: &str) {
+        let entry = (token.to_owned(), product_id.to_owned());
+        self.write(|state| state.product_tokens.push(entry));
+    }
+
     /// The account id clients put in their paths.
     pub fn account_id(&self) -> String {
         self.read(|state| state.account_id.clone())

@@ -76,7 +76,7 @@ pub(crate) fn route(state: &mut State, request: &Request) -> Answer {
     if caller == Caller::Anonymous {
         return unauthenticated();
     }
-    let admin = caller == Caller::Admin;
+    let admin = caller.manages();
     match (method, parts.as_slice()) {
         ("POST" | "GET", ["licenses", id, "actions", "validate"]) => {
             licenses::validation(state, request, &caller, Some(id))
@@ -102,14 +102,13 @@ pub(crate) fn route(state: &mut State, request: &Request) -> Answer {
         ("POST", ["machines", id, "actions", "reset" | "reset-heartbeat"]) => {
             machines::reset(state, &caller, id)
         }
-        // Another license's is not found to a license; its own it may not change.
-        (_, ["licenses", id, ..])
-            if !admin && !state.license(id).is_some_and(|l| caller.owns(&l.id)) =>
-        {
+        // A license the caller may not see is not found (another license's to a license,
+        // another product's to a product); a license may not change its own.
+        (_, ["licenses", id, ..]) if !state.license(id).is_some_and(|l| caller.owns(&l.id)) => {
             answer::not_found("license", id)
         }
         (_, ["licenses", ..]) if !admin => answer::forbidden(),
-        ("POST", ["licenses"]) => license_admin::create(state, request),
+        ("POST", ["licenses"]) => license_admin::create(state, request, &caller),
         ("PATCH", ["licenses", id]) => license_admin::update(state, request, id),
         (
             "POST",

@@ -110,6 +110,8 @@ pub struct State {
     pub(crate) sign_responses: bool,
     pub(crate) tamper: bool,
     pub(crate) licenses: Vec<LicenseRecord>,
+    /// Product tokens: `(token, product id)`.
+    pub(crate) product_tokens: Vec<(String, String)>,
     pub(crate) machines: Vec<MachineRecord>,
     pub(crate) outbox: Outbox,
 }

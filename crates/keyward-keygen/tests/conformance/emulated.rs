@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use keyward_emulator::keygen::{ACCOUNT_ID, KeygenEmulator};
 use serde_json::Value;
 
-use super::seeding;
 use super::world::{Bearer, Credential, Kind, Skip, World};
+use super::{attributes, seeding};
 
 /// What happened to the cases of one feature file.
 #[derive(Debug, Default)]
@@ -57,7 +57,14 @@ async fn send(
             "authorization",
             format!(
                 "Bearer {}",
-                seeding::license_token(&world.all(Kind::License)[i])
+                attributes::license_token(&world.all(Kind::License)[i])
+            ),
+        ),
+        Some(Credential::Token(Bearer::Product(i))) => request.header(
+            "authorization",
+            format!(
+                "Bearer {}",
+                attributes::product_token(&world.all(Kind::Product)[i])
             ),
         ),
         Some(Credential::Key(i)) => request.header("authorization", format!("License {}", key(i))),
@@ -161,6 +168,14 @@ async fn case(
     emulator.use_system_clock();
     if world.frozen {
         emulator.set_now(world.now);
+    }
+    if matches!(world.bearer, Some(Bearer::Product(_)))
+        && case["method"] == "POST"
+        && case["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("/licenses"))
+    {
+        return Err("a product creating a license (policies are not emulator records)".to_owned());
     }
     seeding::seed(&world, emulator)?;
     let (status, body) = send(emulator, http, &world, case).await?;

@@ -6,25 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use super::world::{Bearer, Credential, Kind, Skip, World};
-
-/// `first` … `ninth`, `last` as ActiveRecord reads them (creation order).
-fn named_index(word: &str, len: usize) -> Result<usize, Skip> {
-    let index = match word {
-        "first" => 0,
-        "second" => 1,
-        "third" => 2,
-        "fourth" => 3,
-        "fifth" => 4,
-        "last" => len.checked_sub(1).ok_or("`last` of none")?,
-        other => return Err(format!("index `{other}`")),
-    };
-    if index < len {
-        Ok(index)
-    } else {
-        Err(format!("index `{word}` of {len}"))
-    }
-}
+use super::world::{Bearer, Credential, Kind, Skip, World, named_index};
 
 /// Webhook endpoints only decide which webhooks are queued, which no case here compares.
 fn ignored(resource: &str) -> bool {
@@ -119,6 +101,12 @@ impl World {
                 };
                 self.bearer = Some(match role {
                     "admin" => Bearer::Admin(quoted[0] == "test1"),
+                    "product" | "license" if quoted[0] != "test1" => {
+                        return Err(format!("a {role} of another account"));
+                    }
+                    "product" => {
+                        Bearer::Product(named_index(which, self.all(Kind::Product).len())?)
+                    }
                     "license" if quoted[0] != "test1" => {
                         return Err("a license of another account".to_owned());
                     }

@@ -60,6 +60,8 @@ pub(crate) struct Entity {
 pub(crate) enum Bearer {
     /// An admin of this account (`true`) or of another one.
     Admin(bool),
+    /// A product (its index).
+    Product(usize),
     License(usize),
 }
 
@@ -168,5 +170,23 @@ impl World {
             }
         }
         Ok(())
+    }
+}
+
+/// `first` … `ninth`, `last` as ActiveRecord reads them (creation order).
+pub(crate) fn named_index(word: &str, len: usize) -> Result<usize, Skip> {
+    let index = match word {
+        "first" => 0,
+        "second" => 1,
+        "third" => 2,
+        "fourth" => 3,
+        "fifth" => 4,
+        "last" => len.checked_sub(1).ok_or("`last` of none")?,
+        other => return Err(format!("index `{other}`")),
+    };
+    if index < len {
+        Ok(index)
+    } else {
+        Err(format!("index `{word}` of {len}"))
     }
 }
