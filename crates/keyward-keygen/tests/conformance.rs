@@ -85,18 +85,18 @@ async fn every_case_of_the_features_replays_against_the_client() {
 /// Cases the emulator must answer as the feature asserts, at least, per feature file: the counts
 /// reached, so a regression (a case newly skipped or wrong) fails.
 const EMULATED_FLOORS: &[(&str, usize)] = &[
-    ("licenses.checkouts.json", 52),
-    ("licenses.validations.json", 203),
-    ("licenses.create.json", 19),
-    ("licenses.index.json", 74),
-    ("licenses.show.json", 28),
-    ("licenses.update.json", 25),
-    ("machines.checkouts.json", 51),
-    ("machines.heartbeats.json", 18),
-    ("machines.create.json", 66),
-    ("machines.destroy.json", 9),
-    ("machines.index.json", 20),
-    ("machines.show.json", 12),
+    ("licenses.checkouts.json", 54),
+    ("licenses.validations.json", 206),
+    ("licenses.create.json", 30),
+    ("licenses.index.json", 75),
+    ("licenses.show.json", 29),
+    ("licenses.update.json", 26),
+    ("machines.checkouts.json", 53),
+    ("machines.heartbeats.json", 20),
+    ("machines.create.json", 67),
+    ("machines.destroy.json", 10),
+    ("machines.index.json", 21),
+    ("machines.show.json", 13),
 ];
 
 /// The emulator answers the features' requests (their setup seeded through its public API) with

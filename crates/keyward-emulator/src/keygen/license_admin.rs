@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use wiremock::Request;
 
-use super::answer::{Answer, error, not_found, unprocessable};
+use super::answer::{Answer, error, forbidden, not_found, unprocessable};
 use super::auth::Caller;
 use super::state::{LicenseRecord, State};
 use crate::support;
@@ -27,9 +27,31 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
             Some("/data/id"),
         );
     }
+    // Custom permissions are Keygen EE's: the CE's params do not permit them.
+    if !data["attributes"]["permissions"].is_null() {
+        return error(
+            400,
+            "Bad request",
+            "unpermitted parameter",
+            None,
+            Some("/data/attributes/permissions"),
+        );
+    }
     let Some(policy) = data["relationships"]["policy"]["data"]["id"].as_str() else {
         return unprocessable("must exist", None, "/data/relationships/policy");
     };
+    let template = state
+        .policies
+        .iter()
+        .find(|p| p.policy_id == policy)
+        .cloned();
+    // A product may use only its own policies (`create.feature`: "Product attempts to create a
+    // license using a policy they don't own").
+    if let Caller::Product(product, _) = caller
+        && template.as_ref().is_none_or(|t| t.product_id != *product)
+    {
+        return forbidden();
+    }
     let attributes = &data["attributes"];
     let key = attributes["key"]
         .as_str()
@@ -46,18 +68,21 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
         );
     }
     let now = state.now();
-    let mut license = LicenseRecord::new(
-        data["id"]
-            .as_str()
-            .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned),
-        key,
-        now,
-    );
+    let id = data["id"]
+        .as_str()
+        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
+    // The policy's settings when it is known (`add_policy`), Keygen's defaults otherwise.
+    let mut license = match template {
+        Some(template) => LicenseRecord {
+            id,
+            key,
+            created: now,
+            updated: now,
+            ..template
+        },
+        None => LicenseRecord::new(id, key, now),
+    };
     license.policy_id = policy.to_owned();
-    // A product's license is of that product (the emulator holds no policy records to ask).
-    if let Caller::Product(product, _) = caller {
-        license.product_id.clone_from(product);
-    }
     if let Err(answer) = apply(&mut license, attributes) {
         return answer;
     }
@@ -73,6 +98,10 @@ pub(crate) fn update(state: &mut State, request: &Request, id: &str) -> Answer {
     // `licenses_controller.rb`'s `update` params permit neither the key nor the policy.
     let unpermitted = [
         ("/data/attributes/key", &body["data"]["attributes"]["key"]),
+        (
+            "/data/attributes/permissions",
+            &body["data"]["attributes"]["permissions"],
+        ),
         (
             "/data/relationships/policy",
             &body["data"]["relationships"]["policy"],
@@ -149,6 +178,23 @@ fn apply(license: &mut LicenseRecord, attributes: &Value) -> Result<(), Answer> 
                     ));
                 }
             },
+            // `license.rb`: an override is 1 for a node-locked policy, at least 1 for a
+            // floating one.
+            ("maxMachines", v)
+                if v.as_i64()
+                    .is_some_and(|n| if license.floating { n < 1 } else { n != 1 }) =>
+            {
+                let detail = if license.floating {
+                    "must be greater than or equal to 1 for floating policy"
+                } else {
+                    "must be equal to 1 for non-floating policy"
+                };
+                return Err(unprocessable(
+                    detail,
+                    Some("MAX_MACHINES_INVALID"),
+                    "/data/attributes/maxMachines",
+                ));
+            }
             ("maxMachines", v) => license.max_machines = v.as_u64(),
             ("maxCores" | "maxMemory" | "maxDisk", v) if v.as_i64().is_some_and(|n| n < 1) => {
                 let field = name.trim_start_matches("max").to_uppercase();

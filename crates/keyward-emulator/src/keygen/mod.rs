@@ -215,11 +215,29 @@ impl Emulator<State> {
         });
     }
 
+    /// Registers policy `policy_id` with the settings of `settings` (its product, limits,
+    /// strategies): a license `POST /licenses` creates under that policy gets them, and a
+    /// product token may create licenses only under its own product's policies.
+    pub fn add_policy(&self, policy_id: &str, settings: LicenseSeed) {
+        self.write(|state| {
+            let mut template = seed::record(settings);
+            template.policy_id = policy_id.to_owned();
+            state.policies.retain(|p| p.policy_id != policy_id);
+            state.policies.push(template);
+        });
+    }
+
     /// Makes `token` a product token of product `product_id` (`Authorization: Bearer <token>`
     /// then manages that product's licenses and machines; others' are not found).
     pub fn add_product_token(&self, product_id: &str, token: &str) {
         let entry = (token.to_owned(), product_id.to_owned());
         self.write(|state| state.product_tokens.push(entry));
+    }
+
+    /// Makes the account's subscription lapse (`false`: every request is 403, as Keygen
+    /// answers a canceled account) or active again.
+    pub fn set_subscription_active(&self, active: bool) {
+        self.write(|state| state.inactive = !active);
     }
 
     /// The account id clients put in their paths.

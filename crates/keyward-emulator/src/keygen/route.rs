@@ -43,6 +43,16 @@ pub(crate) fn route(state: &mut State, request: &Request) -> Answer {
         }
         parts.drain(..2);
     }
+    // `current_account_constraints.rb`: before any credential is read.
+    if state.inactive {
+        return error(
+            403,
+            "Account does not have an active subscription",
+            "must have an active subscription to access this resource",
+            None,
+            None,
+        );
+    }
     // An Accept header without a JSON type (or a wildcard) is refused (`show.feature`, "Admin
     // retrieves a license for their account with an unsupported accept header"; the error is
     // `lib/keygen/middleware.rb`'s for a mime type it cannot serve).

@@ -190,6 +190,11 @@ impl LicenseSeed {
     }
 }
 
+/// The record `seed` describes.
+pub(crate) fn record(seed: LicenseSeed) -> LicenseRecord {
+    seed.record
+}
+
 /// Adds `seed`, stamped on the emulator's clock; returns its id.
 pub(crate) fn insert_license(state: &mut State, seed: LicenseSeed) -> String {
     let mut record = seed.record;

@@ -109,7 +109,11 @@ pub struct State {
     pub(crate) signing_seed: [u8; 32],
     pub(crate) sign_responses: bool,
     pub(crate) tamper: bool,
+    /// Whether the account's subscription lapsed (every request 403).
+    pub(crate) inactive: bool,
     pub(crate) licenses: Vec<LicenseRecord>,
+    /// Policies, as the settings a license created under each gets (`add_policy`).
+    pub(crate) policies: Vec<LicenseRecord>,
     /// Product tokens: `(token, product id)`.
     pub(crate) product_tokens: Vec<(String, String)>,
     pub(crate) machines: Vec<MachineRecord>,

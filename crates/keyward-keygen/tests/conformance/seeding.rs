@@ -189,9 +189,18 @@ pub(crate) fn seed(world: &World, emulator: &KeygenEmulator) -> Result<(), Skip>
             ))
         })
         .collect::<Result<_, Skip>>()?;
-    // A policy no license uses still names what the case depends on.
-    for policy in world.all(Kind::Policy) {
-        with_policy(LicenseSeed::new("unused"), policy)?;
+    // Every policy, used or not, as the settings of the licenses created under it.
+    let policies: Vec<(String, LicenseSeed)> = world
+        .all(Kind::Policy)
+        .iter()
+        .map(|policy| {
+            let product = &world.all(Kind::Product)[policy.parent];
+            let seed = LicenseSeed::new("policy").product(&product.id, &policy.id);
+            Ok((policy.id.clone(), with_policy(seed, policy)?.0))
+        })
+        .collect::<Result<_, Skip>>()?;
+    for (id, settings) in policies {
+        emulator.add_policy(&id, settings);
     }
     for product in world.all(Kind::Product) {
         emulator.add_product_token(&product.id, &product_token(product));

@@ -71,15 +71,18 @@ impl World {
                 let attrs = self.attributes(step)?;
                 (0..self.all(kind).len()).try_for_each(|i| self.assign(kind, i, &attrs))
             }
-            [
-                "the",
-                which,
-                "\"_\"",
-                "has",
-                "the",
-                "following",
-                "attributes:",
-            ] => {
+            ["the", "account", _, "is", "canceled"] if quoted[0] == "test1" => {
+                self.canceled = true;
+                Ok(())
+            }
+            // `the first "policy" [of account "test1"] has the following attributes:`
+            ["the", which, "\"_\"", rest @ ..]
+                if rest.ends_with(&["has", "the", "following", "attributes:"])
+                    && (rest.len() == 4
+                        || (rest.len() == 7
+                            && rest[..2] == ["of", "account"]
+                            && quoted[1] == "test1")) =>
+            {
                 let kind = resource(quoted[0])?;
                 let index = named_index(which, self.all(kind).len())?;
                 let attrs = self.attributes(step)?;

@@ -85,6 +85,8 @@ pub(crate) struct World {
     /// The current account's slug (`test1`).
     pub(crate) account: String,
     pub(crate) now: DateTime<Utc>,
+    /// `the account "test1" is canceled`.
+    pub(crate) canceled: bool,
     /// `time is frozen at …`: the emulator's clock is pinned to `now`.
     pub(crate) frozen: bool,
     /// Headers the case sends (`I send the following (raw) headers:`), placeholders resolved.
