@@ -88,15 +88,15 @@ const EMULATED_FLOORS: &[(&str, usize)] = &[
     ("licenses.checkouts.json", 54),
     ("licenses.validations.json", 206),
     ("licenses.create.json", 30),
-    ("licenses.index.json", 75),
-    ("licenses.show.json", 29),
+    ("licenses.index.json", 83),
+    ("licenses.show.json", 34),
     ("licenses.update.json", 26),
     ("machines.checkouts.json", 53),
     ("machines.heartbeats.json", 20),
     ("machines.create.json", 67),
     ("machines.destroy.json", 10),
     ("machines.index.json", 21),
-    ("machines.show.json", 13),
+    ("machines.show.json", 15),
 ];
 
 /// The emulator answers the features' requests (their setup seeded through its public API) with

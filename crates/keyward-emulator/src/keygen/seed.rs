@@ -147,6 +147,13 @@ impl LicenseSeed {
         self
     }
 
+    /// Sets when it was last validated.
+    #[must_use]
+    pub fn last_validated(mut self, at: DateTime<Utc>) -> Self {
+        self.record.last_validated = Some(at);
+        self
+    }
+
     /// Sets the expiry.
     #[must_use]
     pub fn expiry(mut self, expiry: DateTime<Utc>) -> Self {

@@ -6,12 +6,17 @@ use serde_json::Value;
 
 use super::world::{Entity, Skip};
 
+/// A timestamp as ActiveRecord reads one: RFC 3339, or with single-digit fields
+/// (`2024-7-22T00:00:00.000Z`).
 pub(crate) fn time(name: &str, value: &Value) -> Result<DateTime<Utc>, Skip> {
-    value
-        .as_str()
-        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+    let text = value.as_str().unwrap_or_default();
+    DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| format!("attribute {name} = {value}"))
+        .or_else(|_| {
+            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.fZ")
+                .map(|t| t.and_utc())
+        })
+        .map_err(|_| format!("attribute {name} = {value}"))
 }
 
 /// A number, or a string of one (ActiveRecord casts `"3600"` for an integer column, which is
@@ -85,6 +90,8 @@ pub(crate) fn is_default(name: &str, value: &Value) -> bool {
     let text = value.as_str().unwrap_or_default();
     match name {
         "name" | "metadata" | "protected" => true,
+        // No owner, group or validation yet.
+        "user_id" | "owner_id" | "group_id" | "last_validated_at" => value.is_null(),
         n if n.starts_with("require_") && n.ends_with("_scope") => value == &Value::Bool(false),
         "require_check_in" | "use_pool" | "encrypted" => value == &Value::Bool(false),
         "overage_strategy" => text == "NO_OVERAGE",

@@ -127,6 +127,7 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
             "expiry" => seed.expiry(time(name, value)?),
             "suspended" => seed.suspended(flag(name, value)?),
             "created_at" => seed.created(time(name, value)?),
+            "last_validated_at" if !value.is_null() => seed.last_validated(time(name, value)?),
             "last_check_in_at" => {
                 last_check_in = Some(time(name, value)?);
                 seed
