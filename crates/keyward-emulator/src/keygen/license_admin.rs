@@ -72,6 +72,7 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
         .as_str()
         .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
     // The policy's settings when it is known (`add_policy`), Keygen's defaults otherwise.
+    let known_policy = template.is_some();
     let mut license = match template {
         Some(template) => LicenseRecord {
             id,
@@ -83,7 +84,7 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
         None => LicenseRecord::new(id, key, now),
     };
     license.policy_id = policy.to_owned();
-    if let Err(answer) = apply(&mut license, attributes) {
+    if let Err(answer) = apply(&mut license, attributes, known_policy) {
         return answer;
     }
     let resource = state.license_resource(&license);
@@ -117,10 +118,13 @@ pub(crate) fn update(state: &mut State, request: &Request, id: &str) -> Answer {
         );
     }
     let now = state.now();
+    let known_policy = state
+        .license(id)
+        .is_some_and(|l| state.policies.iter().any(|p| p.policy_id == l.policy_id));
     let Some(license) = state.license_mut(id) else {
         return not_found("license", id);
     };
-    if let Err(answer) = apply(license, &body["data"]["attributes"]) {
+    if let Err(answer) = apply(license, &body["data"]["attributes"], known_policy) {
         return answer;
     }
     license.updated = now;
@@ -150,7 +154,11 @@ fn invalid_key(state: &State, key: &str) -> Option<Answer> {
 }
 
 /// The attributes a create or update may set.
-fn apply(license: &mut LicenseRecord, attributes: &Value) -> Result<(), Answer> {
+fn apply(
+    license: &mut LicenseRecord,
+    attributes: &Value,
+    known_policy: bool,
+) -> Result<(), Answer> {
     let Value::Object(attributes) = attributes else {
         return Ok(());
     };
@@ -179,10 +187,11 @@ fn apply(license: &mut LicenseRecord, attributes: &Value) -> Result<(), Answer> 
                 }
             },
             // `license.rb`: an override is 1 for a node-locked policy, at least 1 for a
-            // floating one.
+            // floating one (checked for a policy the emulator knows: `add_policy`).
             ("maxMachines", v)
-                if v.as_i64()
-                    .is_some_and(|n| if license.floating { n < 1 } else { n != 1 }) =>
+                if known_policy
+                    && v.as_i64()
+                        .is_some_and(|n| if license.floating { n < 1 } else { n != 1 }) =>
             {
                 let detail = if license.floating {
                     "must be greater than or equal to 1 for floating policy"
