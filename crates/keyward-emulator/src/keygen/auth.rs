@@ -6,6 +6,68 @@ use super::answer::{Answer, error};
 use super::state::{AuthStrategy, ExpirationStrategy, State};
 use crate::support;
 
+/// `Permission::LICENSE_PERMISSIONS`: what a license may do unless its own permissions say
+/// otherwise.
+const LICENSE_PERMISSIONS: &[&str] = &[
+    "account.read",
+    "arch.read",
+    "artifact.read",
+    "component.create",
+    "component.delete",
+    "component.read",
+    "component.update",
+    "channel.read",
+    "constraint.read",
+    "engine.read",
+    "entitlement.read",
+    "group.owners.read",
+    "group.read",
+    "license.check-in",
+    "license.check-out",
+    "license.read",
+    "license.usage.increment",
+    "license.validate",
+    "machine.check-out",
+    "machine.create",
+    "machine.delete",
+    "machine.heartbeat.ping",
+    "machine.proofs.generate",
+    "machine.read",
+    "machine.update",
+    "package.read",
+    "platform.read",
+    "policy.read",
+    "process.create",
+    "process.delete",
+    "process.heartbeat.ping",
+    "process.read",
+    "process.update",
+    "product.read",
+    "release.download",
+    "release.read",
+    "release.upgrade",
+    "token.read",
+    "token.regenerate",
+    "token.revoke",
+    "user.read",
+];
+
+/// The permissions reading an `include` needs (`license.policy`: the license's and the
+/// policy's).
+pub(crate) fn include_permissions(include: &str) -> impl Iterator<Item = &'static str> + '_ {
+    include.split('.').map(|part| match part {
+        "license" => "license.read",
+        "policy" => "policy.read",
+        "product" => "product.read",
+        "owner" | "user" | "users" => "user.read",
+        "entitlements" => "entitlement.read",
+        "components" => "component.read",
+        "environment" => "environment.read",
+        "group" => "group.read",
+        _ => "unknown.read",
+    })
+}
+
 impl AuthStrategy {
     /// Whether a license's token may authenticate (`TOKEN`, `MIXED`).
     fn allows_token(self) -> bool {
@@ -35,6 +97,19 @@ impl Caller {
     /// Whether the caller manages licenses (an admin, a product for its own).
     pub(crate) fn manages(&self) -> bool {
         matches!(self, Caller::Admin | Caller::Product(..))
+    }
+
+    /// Whether the caller holds `permission`: an admin or a product every one, a license its
+    /// own (`LicenseSeed::permissions`) or Keygen's default set.
+    pub(crate) fn may(&self, state: &State, permission: &str) -> bool {
+        match self {
+            Caller::License(id) => state.license(id).is_some_and(|l| match &l.permissions {
+                Some(own) => own.iter().any(|p| p == permission),
+                None => LICENSE_PERMISSIONS.contains(&permission),
+            }),
+            Caller::Anonymous => false,
+            Caller::Admin | Caller::Product(..) => true,
+        }
     }
 
     /// Whether the caller may act on license `id`.

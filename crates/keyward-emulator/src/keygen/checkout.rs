@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use wiremock::Request;
 
 use super::answer::{Answer, error, forbidden, not_found};
-use super::auth::Caller;
+use super::auth::{Caller, include_permissions};
 use super::sign::certificate;
 use super::state::{State, timestamp};
 use crate::support;
@@ -106,12 +106,6 @@ pub(crate) fn check_out(
             "code": "CHECKOUT_INCLUDE_INVALID", "source": {"parameter": "include"}}]});
         return Answer::Json(400, answer);
     }
-    // A license may not read environments (`Permission::LICENSE_PERMISSIONS` has no
-    // `environment.read`): `checkouts.feature`, "License performs a license checkout including
-    // environment without permission".
-    if matches!(caller, Caller::License(_)) && includes.iter().any(|i| i == "environment") {
-        return forbidden();
-    }
     let (resource, license_id, secret, included) = if machine {
         let Some(machine) = state.machine(id).cloned() else {
             return not_found("machine", id);
@@ -146,6 +140,18 @@ pub(crate) fn check_out(
     // found (`checkouts.feature`: "License performs a license checkout for another license").
     if !caller.owns(&license_id) {
         return not_found(if machine { "machine" } else { "license" }, id);
+    }
+    // The check-out permission, and the read permission of each include (a license may not
+    // read environments: `checkouts.feature`, "License performs a license checkout including
+    // environment without permission").
+    let action = if machine {
+        "machine.check-out"
+    } else {
+        "license.check-out"
+    };
+    let mut needed = includes.iter().flat_map(|i| include_permissions(i));
+    if !caller.may(state, action) || needed.any(|p| !caller.may(state, p)) {
+        return forbidden();
     }
     let now = state.now();
     let expiry = ttl.map(|t| now + chrono::Duration::seconds(i64::try_from(t).unwrap_or(i64::MAX)));

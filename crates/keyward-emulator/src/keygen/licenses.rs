@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use wiremock::Request;
 
-use super::answer::{Answer, error, not_found, page, unauthenticated};
+use super::answer::{Answer, error, forbidden, not_found, page, unauthenticated};
 use super::auth::Caller;
 use super::state::{
     AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, Overage, State, timestamp,
@@ -54,7 +54,13 @@ pub(crate) fn validation(
             match state.license(id) {
                 // Another license's is not found to a license (`validations.feature`:
                 // "License attempts to validate another license").
-                Some(license) if caller.owns(&license.id) => Some(license.id.clone()),
+                Some(license) if caller.owns(&license.id) => {
+                    // `validations.feature`: "License validates itself without permission".
+                    if !caller.may(state, "license.validate") {
+                        return forbidden();
+                    }
+                    Some(license.id.clone())
+                }
                 Some(_) | None => return not_found("license", id),
             }
         }
@@ -169,6 +175,9 @@ pub(crate) fn bad_scope(scope: &Value) -> Option<Answer> {
 /// `GET /licenses/{id}`.
 pub(crate) fn get(state: &State, caller: &Caller, id: &str) -> Answer {
     match state.license(id) {
+        Some(license) if caller.owns(&license.id) && !caller.may(state, "license.read") => {
+            forbidden()
+        }
         Some(license) if caller.owns(&license.id) => {
             Answer::Json(200, json!({"data": state.license_resource(license)}))
         }
@@ -228,6 +237,7 @@ impl LicenseRecord {
             overage: Overage::None,
             authentication: AuthStrategy::Mixed,
             token: None,
+            permissions: None,
             floating: false,
             strict: false,
             require_heartbeat: false,

@@ -44,7 +44,7 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
             "/data/relationships/license",
         );
     };
-    if !caller.owns(&license.id) {
+    if !caller.owns(&license.id) || !caller.may(state, "machine.create") {
         return forbidden();
     }
     let machines = state.machines_of(&license.id);
@@ -139,19 +139,30 @@ fn invalid(state: &State, attributes: &Value, fingerprint: &str) -> Option<Answe
     })
 }
 
-/// The machine `id` (or fingerprint) the caller may act on: another license's is not found
-/// (`destroy.feature`: "License deletes a machine that belongs to another license").
-fn owned<'a>(state: &'a State, caller: &Caller, id: &str) -> Result<&'a MachineRecord, Answer> {
-    state
+/// The machine `id` (or fingerprint) the caller may act on with `permission`: another
+/// license's is not found (`destroy.feature`: "License deletes a machine that belongs to another
+/// license"); without the permission, 403 (`destroy.feature`: `["license.validate"]` only).
+fn owned<'a>(
+    state: &'a State,
+    caller: &Caller,
+    id: &str,
+    permission: &str,
+) -> Result<&'a MachineRecord, Answer> {
+    let machine = state
         .machines
         .iter()
         .find(|m| (m.id == id || m.fingerprint == id) && caller.owns(&m.license_id))
-        .ok_or_else(|| not_found("machine", id))
+        .ok_or_else(|| not_found("machine", id))?;
+    if caller.may(state, permission) {
+        Ok(machine)
+    } else {
+        Err(forbidden())
+    }
 }
 
 /// `DELETE /machines/{id}`: 204.
 pub(crate) fn delete(state: &mut State, caller: &Caller, id: &str) -> Answer {
-    let machine = match owned(state, caller, id) {
+    let machine = match owned(state, caller, id, "machine.delete") {
         Ok(machine) => machine.clone(),
         Err(answer) => return answer,
     };
@@ -163,7 +174,7 @@ pub(crate) fn delete(state: &mut State, caller: &Caller, id: &str) -> Answer {
 
 /// `GET /machines/{id}`.
 pub(crate) fn get(state: &State, caller: &Caller, id: &str) -> Answer {
-    match owned(state, caller, id) {
+    match owned(state, caller, id, "machine.read") {
         Ok(machine) => Answer::Json(200, json!({"data": state.machine_resource(machine)})),
         Err(answer) => answer,
     }
@@ -197,7 +208,7 @@ pub(crate) fn list(state: &State, request: &Request, caller: &Caller) -> Answer 
 
 /// `POST /machines/{id}/actions/ping` (and the older `ping-heartbeat`): the heartbeat.
 pub(crate) fn ping(state: &mut State, caller: &Caller, id: &str) -> Answer {
-    let machine = match owned(state, caller, id) {
+    let machine = match owned(state, caller, id, "machine.heartbeat.ping") {
         Ok(machine) => machine,
         Err(answer) => return answer,
     };
@@ -222,7 +233,7 @@ pub(crate) fn ping(state: &mut State, caller: &Caller, id: &str) -> Answer {
 
 /// `POST /machines/{id}/actions/reset` (admin): the heartbeat forgotten, `NOT_STARTED` again.
 pub(crate) fn reset(state: &mut State, caller: &Caller, id: &str) -> Answer {
-    let machine_id = match owned(state, caller, id) {
+    let machine_id = match owned(state, caller, id, "machine.heartbeat.reset") {
         Ok(machine) => machine.id.clone(),
         Err(answer) => return answer,
     };

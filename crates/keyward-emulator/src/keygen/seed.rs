@@ -77,6 +77,17 @@ impl LicenseSeed {
         self
     }
 
+    /// Limits what it may do to `permissions` (`license.validate`, `machine.create`, …; by
+    /// default Keygen's license permissions).
+    #[must_use]
+    pub fn permissions<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        permissions: I,
+    ) -> Self {
+        self.record.permissions = Some(permissions.into_iter().map(Into::into).collect());
+        self
+    }
+
     /// Gives it a token: `Authorization: Bearer <token>` then acts as the license.
     #[must_use]
     pub fn token(mut self, token: impl Into<String>) -> Self {

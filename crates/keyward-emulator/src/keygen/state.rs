@@ -37,6 +37,8 @@ pub struct LicenseRecord {
     pub overage: Overage,
     /// Which of its credentials authenticate.
     pub authentication: AuthStrategy,
+    /// What it may do (`None`: Keygen's default license permissions).
+    pub permissions: Option<Vec<String>>,
     /// A token of the license (`Bearer` authenticates as the license).
     pub token: Option<String>,
     /// Whether it may be used on several machines.

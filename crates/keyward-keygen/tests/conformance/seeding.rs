@@ -127,6 +127,10 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
             "expiry" => seed.expiry(time(name, value)?),
             "suspended" => seed.suspended(flag(name, value)?),
             "created_at" => seed.created(time(name, value)?),
+            "permissions" => {
+                let list = value.as_array().ok_or("permissions that are not a list")?;
+                seed.permissions(list.iter().filter_map(Value::as_str))
+            }
             "last_validated_at" if !value.is_null() => seed.last_validated(time(name, value)?),
             "last_check_in_at" => {
                 last_check_in = Some(time(name, value)?);
