@@ -8,7 +8,8 @@ use wiremock::Request;
 use super::answer::{Answer, error, forbidden, not_found, page, unauthenticated};
 use super::auth::Caller;
 use super::state::{
-    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, Overage, State, timestamp,
+    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, Overage, Resurrection, State,
+    timestamp,
 };
 use super::validation::validate;
 use crate::support;
@@ -241,6 +242,8 @@ impl LicenseRecord {
             floating: false,
             strict: false,
             require_heartbeat: false,
+            heartbeat_from_creation: true,
+            resurrection: Resurrection::Never,
             heartbeat_duration: 600,
             duration: None,
             check_in_interval: None,

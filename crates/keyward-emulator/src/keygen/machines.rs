@@ -8,7 +8,7 @@ use wiremock::Request;
 use super::answer::{Answer, error, forbidden, not_found, page, unprocessable};
 use super::auth::Caller;
 use super::limits;
-use super::state::{MachineRecord, State};
+use super::state::{MachineRecord, Resurrection, State};
 use crate::support;
 
 /// `POST /machines`: 201, or 422 `FINGERPRINT_TAKEN` / `MACHINE_LIMIT_EXCEEDED`.
@@ -72,7 +72,8 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
         disk: data["attributes"]["disk"].as_u64(),
         // A policy that requires heartbeats starts them at creation (`machine.rb`, the
         // default `heartbeat_basis` `FROM_CREATION`).
-        last_heartbeat: license.require_heartbeat.then_some(now),
+        last_heartbeat: (license.require_heartbeat && license.heartbeat_from_creation)
+            .then_some(now),
         created: now,
         updated: now,
     };
@@ -213,12 +214,27 @@ pub(crate) fn ping(state: &mut State, caller: &Caller, id: &str) -> Answer {
         Err(answer) => return answer,
     };
     let now = state.now();
-    let dead = state
-        .license(&machine.license_id)
-        .is_some_and(|license| State::is_dead(license, machine, now));
-    if dead {
+    // `machine.resurrect!`: within the policy's revive period after the missed heartbeat.
+    let refused = state.license(&machine.license_id).is_some_and(|license| {
+        let window = chrono::Duration::seconds(
+            i64::try_from(license.heartbeat_duration).unwrap_or(i64::MAX),
+        );
+        let revivable_until = |period: u64| {
+            machine.last_heartbeat.map(|last| {
+                last + window + chrono::Duration::seconds(i64::try_from(period).unwrap_or(0))
+            })
+        };
+        State::is_dead(license, machine, now)
+            && match license.resurrection {
+                Resurrection::Never => true,
+                Resurrection::Always => false,
+                Resurrection::Within(period) => revivable_until(period).is_none_or(|t| now > t),
+            }
+    });
+    if refused {
         // `machine.resurrect!` refuses without a resurrection strategy (the default
-        // `NO_REVIVE`): `heartbeats.feature`, "Admin pings a dead machine's heartbeat".
+        // `NO_REVIVE`) or past its period: `heartbeats.feature`, "Admin pings a dead machine's
+        // heartbeat" and "… that supports resurrection (period passed)".
         return error(
             422,
             "Unprocessable entity",

@@ -26,6 +26,7 @@ mod machines;
 mod policy;
 mod route;
 mod seed;
+mod seed_document;
 mod sign;
 mod state;
 mod validation;
@@ -40,7 +41,8 @@ use answer::Answer;
 pub use machine_seed::MachineSeed;
 pub use seed::LicenseSeed;
 pub use state::{
-    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, MachineRecord, Overage, State,
+    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, MachineRecord, Overage,
+    Resurrection, State,
 };
 
 use crate::SeedError;
@@ -168,7 +170,7 @@ impl Emulator<State> {
     pub fn seed_json(&self, body: &str) -> Result<usize, SeedError> {
         self.write(|state| {
             let mut draft = state.clone();
-            let added = seed::seed_document(&mut draft, body)?;
+            let added = seed_document::seed_document(&mut draft, body)?;
             *state = draft;
             Ok(added)
         })

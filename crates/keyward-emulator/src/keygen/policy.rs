@@ -56,3 +56,15 @@ pub enum ExpirationStrategy {
     /// `MAINTAIN_ACCESS` / `ALLOW_ACCESS`: `EXPIRED` after the other checks, but valid.
     AllowAccess,
 }
+
+/// Whether a dead machine's ping brings it back (the policy's `heartbeatResurrectionStrategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Resurrection {
+    /// `NO_REVIVE` (Keygen's default): 422 `MACHINE_HEARTBEAT_DEAD`.
+    Never,
+    /// `1_MINUTE_REVIVE` … `15_MINUTE_REVIVE`: within this many seconds of its death.
+    Within(u64),
+    /// `ALWAYS_REVIVE`.
+    Always,
+}

@@ -4,7 +4,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
-pub use super::policy::{AuthStrategy, ExpirationStrategy, MachineMatching, Overage};
+pub use super::policy::{AuthStrategy, ExpirationStrategy, MachineMatching, Overage, Resurrection};
 use crate::shell::{Clock, Outbox};
 
 /// A license and the settings of its policy.
@@ -47,6 +47,11 @@ pub struct LicenseRecord {
     pub strict: bool,
     /// Whether machines must send heartbeats.
     pub require_heartbeat: bool,
+    /// Whether a machine's heartbeats start at its activation (`heartbeatBasis`
+    /// `FROM_CREATION`, Keygen's default when they are required) or at its first ping.
+    pub heartbeat_from_creation: bool,
+    /// Whether a dead machine may come back.
+    pub resurrection: Resurrection,
     /// Seconds between heartbeats (Keygen's default: 600).
     pub heartbeat_duration: u64,
     /// The policy's check-in interval (seconds) when it requires check-ins.

@@ -5,7 +5,7 @@
 
 use keyward_emulator::keygen::{
     AuthStrategy, ExpirationStrategy, KeygenEmulator, LicenseSeed, MachineMatching, MachineSeed,
-    Overage,
+    Overage, Resurrection,
 };
 use std::collections::BTreeMap;
 
@@ -68,6 +68,24 @@ fn with_policy(
                 Some("MIXED") => AuthStrategy::Mixed,
                 Some("NONE") => AuthStrategy::None,
                 _ => return Err(format!("policy {name} = {value}")),
+            }),
+            "heartbeat_basis" => match value.as_str() {
+                Some("FROM_CREATION") => seed,
+                Some("FROM_FIRST_PING") => seed.heartbeat_from_first_ping(),
+                _ => return Err(format!("policy {name} = {value}")),
+            },
+            "heartbeat_resurrection_strategy" => seed.resurrection(match value.as_str() {
+                Some("NO_REVIVE") => Resurrection::Never,
+                Some("ALWAYS_REVIVE") => Resurrection::Always,
+                Some(revive) => {
+                    let minutes = revive
+                        .strip_suffix("_MINUTE_REVIVE")
+                        .and_then(|m| m.parse::<u64>().ok());
+                    Resurrection::Within(
+                        60 * minutes.ok_or_else(|| format!("policy {name} = {value}"))?,
+                    )
+                }
+                None => return Err(format!("policy {name} = {value}")),
             }),
             "overage_strategy" => seed.overage(match value.as_str() {
                 Some("NO_OVERAGE") => Overage::None,
