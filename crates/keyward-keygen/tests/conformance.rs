@@ -96,7 +96,7 @@ const EMULATED_FLOORS: &[(&str, usize)] = &[
     ("licenses.update.json", 26),
     ("machines.checkouts.json", 67),
     ("machines.heartbeats.json", 23),
-    ("machines.create.json", 71),
+    ("machines.create.json", 70),
     ("machines.destroy.json", 12),
     ("machines.index.json", 21),
     ("machines.show.json", 15),

@@ -89,7 +89,8 @@ pub(crate) fn required_scope(attribute: &str) -> Option<&str> {
 pub(crate) fn is_default(name: &str, value: &Value) -> bool {
     let text = value.as_str().unwrap_or_default();
     match name {
-        "name" | "metadata" | "protected" => true,
+        "name" | "metadata" => true,
+        "protected" => value == &Value::Bool(false),
         // No owner, group or validation yet.
         "user_id" | "owner_id" | "group_id" | "last_validated_at" => value.is_null(),
         n if n.starts_with("require_") && n.ends_with("_scope") => value == &Value::Bool(false),
