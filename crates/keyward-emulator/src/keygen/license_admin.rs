@@ -84,6 +84,10 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
         None => LicenseRecord::new(id, key, now),
     };
     license.policy_id = policy.to_owned();
+    // `license.rb`'s `set_expiry_on_creation`: the policy's duration from now, unless given.
+    if let Some(seconds) = license.duration.and_then(|d| i64::try_from(d).ok()) {
+        license.expiry = Some(now + chrono::Duration::seconds(seconds));
+    }
     if let Err(answer) = apply(&mut license, attributes, known_policy) {
         return answer;
     }
