@@ -69,6 +69,7 @@ fn with_policy(
                 Some("NONE") => AuthStrategy::None,
                 _ => return Err(format!("policy {name} = {value}")),
             }),
+            "entitlements" => seed,
             "heartbeat_basis" => match value.as_str() {
                 Some("FROM_CREATION") => seed,
                 Some("FROM_FIRST_PING") => seed.heartbeat_from_first_ping(),
@@ -145,6 +146,7 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
             "expiry" => seed.expiry(time(name, value)?),
             "suspended" => seed.suspended(flag(name, value)?),
             "created_at" => seed.created(time(name, value)?),
+            "entitlements" => seed,
             "permissions" => {
                 let list = value.as_array().ok_or("permissions that are not a list")?;
                 seed.permissions(list.iter().filter_map(Value::as_str))
@@ -163,6 +165,15 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
         };
     }
     let floating = policy.attrs.get("floating") != Some(&Value::Bool(false));
+    // A license's entitlements are its own and its policy's.
+    let codes = [policy, license]
+        .into_iter()
+        .filter_map(|e| e.attrs.get("entitlements").and_then(Value::as_array))
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+    seed = seed.entitlements(codes);
     if let Some(last) = last_check_in.filter(|_| requires_check_in(policy)) {
         seed = seed.check_in(check_in_interval(policy)?, Some(last));
     }

@@ -71,6 +71,36 @@ impl World {
                 let attrs = self.attributes(step)?;
                 (0..self.all(kind).len()).try_for_each(|i| self.assign(kind, i, &attrs))
             }
+            // `resource_steps.rb`: entitlements made with these codes and attached to the
+            // license, or to its policy.
+            [
+                "the",
+                which,
+                "\"_\"",
+                "has",
+                "the",
+                "following",
+                whose @ ("license" | "policy"),
+                "entitlements:",
+            ] if quoted[0] == "license" => {
+                let license = named_index(which, self.all(Kind::License).len())?;
+                let codes = step["docstring"]
+                    .as_array()
+                    .cloned()
+                    .ok_or("entitlement codes that are not a list")?;
+                let (kind, index) = match *whose {
+                    "policy" => (Kind::Policy, self.all(Kind::License)[license].parent),
+                    _ => (Kind::License, license),
+                };
+                let attrs = &mut self.of[kind as usize][index].attrs;
+                let held = attrs
+                    .entry("entitlements")
+                    .or_insert_with(|| Value::Array(Vec::new()));
+                if let Value::Array(held) = held {
+                    held.extend(codes);
+                }
+                Ok(())
+            }
             ["the", "account", _, "is", "canceled"] if quoted[0] == "test1" => {
                 self.canceled = true;
                 Ok(())
