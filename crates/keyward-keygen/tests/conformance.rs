@@ -19,6 +19,8 @@ use crate::common;
 
 #[path = "conformance/attributes.rs"]
 mod attributes;
+#[path = "conformance/creation.rs"]
+mod creation;
 #[path = "conformance/emulated.rs"]
 mod emulated;
 #[path = "conformance/placeholders.rs"]
