@@ -252,6 +252,7 @@ impl LicenseRecord {
             entitlements: Vec::new(),
             required_scopes: Vec::new(),
             machine_matching: MachineMatching::Any,
+            component_matching: MachineMatching::Any,
             metadata: Map::new(),
             last_validated: None,
             created: now,

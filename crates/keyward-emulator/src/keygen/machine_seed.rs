@@ -13,6 +13,7 @@ pub struct MachineSeed {
     cores: Option<u64>,
     memory: Option<u64>,
     disk: Option<u64>,
+    components: Vec<String>,
     last_heartbeat: Option<DateTime<Utc>>,
     created: Option<DateTime<Utc>>,
 }
@@ -27,6 +28,7 @@ impl MachineSeed {
             cores: None,
             memory: None,
             disk: None,
+            components: Vec::new(),
             last_heartbeat: None,
             created: None,
         }
@@ -67,6 +69,16 @@ impl MachineSeed {
         self
     }
 
+    /// Gives it hardware components (their fingerprints).
+    #[must_use]
+    pub fn components<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        fingerprints: I,
+    ) -> Self {
+        self.components = fingerprints.into_iter().map(Into::into).collect();
+        self
+    }
+
     /// Sets the last heartbeat.
     #[must_use]
     pub fn last_heartbeat(mut self, at: DateTime<Utc>) -> Self {
@@ -101,6 +113,7 @@ pub(crate) fn insert_machine(
         cores: seed.cores,
         memory: seed.memory,
         disk: seed.disk,
+        components: seed.components,
         last_heartbeat: seed.last_heartbeat,
         created,
         updated: created,

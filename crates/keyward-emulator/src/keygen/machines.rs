@@ -70,6 +70,7 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
         cores: data["attributes"]["cores"].as_u64(),
         memory: data["attributes"]["memory"].as_u64(),
         disk: data["attributes"]["disk"].as_u64(),
+        components: Vec::new(),
         // A policy that requires heartbeats starts them at creation (`machine.rb`, the
         // default `heartbeat_basis` `FROM_CREATION`).
         last_heartbeat: (license.require_heartbeat && license.heartbeat_from_creation)

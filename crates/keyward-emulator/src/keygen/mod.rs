@@ -23,6 +23,7 @@ mod licenses;
 mod limits;
 mod machine_seed;
 mod machines;
+mod matching;
 mod policy;
 mod route;
 mod seed;

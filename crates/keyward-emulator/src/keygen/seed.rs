@@ -155,6 +155,14 @@ impl LicenseSeed {
         self
     }
 
+    /// Sets how a validation's components match the machine's (the policy's
+    /// `componentMatchingStrategy`).
+    #[must_use]
+    pub fn component_matching(mut self, matching: MachineMatching) -> Self {
+        self.record.component_matching = matching;
+        self
+    }
+
     /// Sets when it was created (the emulator's now by default).
     #[must_use]
     pub fn created(mut self, at: DateTime<Utc>) -> Self {

@@ -69,6 +69,8 @@ pub struct LicenseRecord {
     pub required_scopes: Vec<String>,
     /// How several fingerprints match.
     pub machine_matching: MachineMatching,
+    /// How a validation's components match the machine's.
+    pub component_matching: MachineMatching,
     /// Metadata.
     pub metadata: Map<String, Value>,
     /// The last validation.
@@ -99,6 +101,8 @@ pub struct MachineRecord {
     pub memory: Option<u64>,
     /// Disk (bytes).
     pub disk: Option<u64>,
+    /// Its hardware components' fingerprints.
+    pub components: Vec<String>,
     /// The last heartbeat.
     pub last_heartbeat: Option<DateTime<Utc>>,
     /// Created.

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use super::limits;
-use super::state::{ExpirationStrategy, LicenseRecord, MachineMatching, MachineRecord, State};
+use super::state::{ExpirationStrategy, LicenseRecord, MachineRecord, State};
+use super::{limits, matching};
 
 /// `(valid, detail, code)` as Keygen's service returns them.
 pub(crate) type Verdict = (bool, &'static str, &'static str);
@@ -73,32 +73,6 @@ fn missing(license: &LicenseRecord, scope: &Map<String, Value>, name: &str) -> O
         _ => return None,
     };
     Some((false, detail, code))
-}
-
-/// The detail of `FINGERPRINT_SCOPE_MISMATCH` when too few of `wanted` fingerprints match
-/// `alive` machines (`None`: enough do).
-fn too_few(matching: MachineMatching, wanted: usize, alive: usize) -> Option<&'static str> {
-    let short = match (wanted > 1, matching) {
-        (true, MachineMatching::Most) => alive < wanted.div_ceil(2),
-        (true, MachineMatching::Two) => alive < 2,
-        (true, MachineMatching::All) => alive < wanted,
-        _ => alive == 0,
-    };
-    short.then_some(match (wanted > 1, matching) {
-        (true, MachineMatching::Most) => {
-            "one or more fingerprint is not activated (does not match enough associated machines)"
-        }
-        (true, MachineMatching::Two) => {
-            "one or more fingerprint is not activated (does not match at least 2 associated machines)"
-        }
-        (true, MachineMatching::All) => {
-            "one or more fingerprint is not activated (does not match all associated machines)"
-        }
-        (true, _) => {
-            "one or more fingerprint is not activated (does not match any associated machines)"
-        }
-        (false, _) => "fingerprint is not activated (does not match any associated machines)",
-    })
 }
 
 fn scoped(
@@ -235,7 +209,9 @@ fn scoped(
             return Some((false, "machine heartbeat is dead", "HEARTBEAT_DEAD"));
         }
         let alive: Vec<&&&MachineRecord> = matching.iter().filter(|m| !dead(m)).collect();
-        if let Some(detail) = too_few(license.machine_matching, fingerprints.len(), alive.len()) {
+        if let Some(detail) =
+            matching::too_few(license.machine_matching, fingerprints.len(), alive.len())
+        {
             return Some((false, detail, "FINGERPRINT_SCOPE_MISMATCH"));
         }
         if license.require_heartbeat && alive.iter().any(|m| m.last_heartbeat.is_none()) {
@@ -265,6 +241,11 @@ fn scoped(
         ),
     ] {
         if let Some(verdict) = missing(license, scope, name) {
+            return Some(verdict);
+        }
+        if name == "components"
+            && let Some(verdict) = matching::components(license, machines, scope)
+        {
             return Some(verdict);
         }
         if let Some((detail, code)) = mismatch.filter(|_| scope.contains_key(name)) {

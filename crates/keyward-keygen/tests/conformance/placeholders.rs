@@ -149,9 +149,8 @@ impl World {
             .ok_or_else(|| format!("${name}[{index}] of {}", all.len()))?;
         match (kind, attr) {
             (_, None | Some("id")) => Ok(entity.id.clone()),
-            (Kind::License, Some("key")) | (Kind::Machine, Some("fingerprint")) => {
-                Ok(entity.secret.clone())
-            }
+            (Kind::License, Some("key"))
+            | (Kind::Machine | Kind::Component, Some("fingerprint")) => Ok(entity.secret.clone()),
             (_, Some(other)) => match entity.attrs.get(other) {
                 Some(Value::String(s)) => Ok(s.clone()),
                 Some(value) => Ok(value.to_string()),

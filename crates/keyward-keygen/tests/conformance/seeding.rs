@@ -17,6 +17,16 @@ use super::attributes::{
 };
 use super::world::{Entity, Kind, Skip, World};
 
+fn matching(name: &str, value: &Value) -> Result<MachineMatching, Skip> {
+    Ok(match value.as_str() {
+        Some("MATCH_ANY") => MachineMatching::Any,
+        Some("MATCH_TWO") => MachineMatching::Two,
+        Some("MATCH_MOST") => MachineMatching::Most,
+        Some("MATCH_ALL") => MachineMatching::All,
+        _ => return Err(format!("policy {name} = {value}")),
+    })
+}
+
 /// `seed` with `policy`'s settings (the factory's defaults: floating, a two-week duration), and
 /// the policy's machine limit (`Some(None)`: set to none).
 fn with_policy(
@@ -96,13 +106,8 @@ fn with_policy(
                 Some("ALWAYS_ALLOW_OVERAGE") => Overage::Always,
                 _ => return Err(format!("policy {name} = {value}")),
             }),
-            "machine_matching_strategy" => seed.machine_matching(match value.as_str() {
-                Some("MATCH_ANY") => MachineMatching::Any,
-                Some("MATCH_TWO") => MachineMatching::Two,
-                Some("MATCH_MOST") => MachineMatching::Most,
-                Some("MATCH_ALL") => MachineMatching::All,
-                _ => return Err(format!("policy {name} = {value}")),
-            }),
+            "machine_matching_strategy" => seed.machine_matching(matching(name, value)?),
+            "component_matching_strategy" => seed.component_matching(matching(name, value)?),
             // A signed or encrypted key is found by its text, as Keygen finds it: the emulator
             // treats every key as opaque text, so the scheme changes no answer compared here.
             "scheme" => seed,
@@ -189,8 +194,15 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
     Ok(seed)
 }
 
-fn machine_seed(machine: &Entity) -> Result<MachineSeed, Skip> {
-    let mut seed = MachineSeed::new(&machine.secret).id(&machine.id);
+fn machine_seed(world: &World, index: usize) -> Result<MachineSeed, Skip> {
+    let machine = &world.all(Kind::Machine)[index];
+    let components = world
+        .all(Kind::Component)
+        .iter()
+        .filter(|c| c.parent == index);
+    let mut seed = MachineSeed::new(&machine.secret)
+        .id(&machine.id)
+        .components(components.map(|c| c.secret.clone()));
     for (name, value) in &machine.attrs {
         seed = match name.as_str() {
             "name" | "metadata" => seed,
@@ -216,10 +228,11 @@ pub(crate) fn seed(world: &World, emulator: &KeygenEmulator) -> Result<(), Skip>
     let machines: Vec<(String, MachineSeed)> = world
         .all(Kind::Machine)
         .iter()
-        .map(|m| {
+        .enumerate()
+        .map(|(i, m)| {
             Ok((
                 world.all(Kind::License)[m.parent].id.clone(),
-                machine_seed(m)?,
+                machine_seed(world, i)?,
             ))
         })
         .collect::<Result<_, Skip>>()?;

@@ -18,6 +18,7 @@ pub(crate) enum Kind {
     Policy = 1,
     License = 2,
     Machine = 3,
+    Component = 4,
 }
 
 impl Kind {
@@ -28,6 +29,7 @@ impl Kind {
             "policy" | "policies" => Some(Kind::Policy),
             "license" | "licenses" => Some(Kind::License),
             "machine" | "machines" => Some(Kind::Machine),
+            "component" | "components" => Some(Kind::Component),
             _ => None,
         }
     }
@@ -39,6 +41,7 @@ impl Kind {
             Kind::Policy => Some((Kind::Product, "product_id")),
             Kind::License => Some((Kind::Policy, "policy_id")),
             Kind::Machine => Some((Kind::License, "license_id")),
+            Kind::Component => Some((Kind::Machine, "machine_id")),
         }
     }
 }
@@ -79,7 +82,7 @@ pub(crate) enum Credential {
 /// The account a case builds.
 #[derive(Debug, Default)]
 pub(crate) struct World {
-    pub(crate) of: [Vec<Entity>; 4],
+    pub(crate) of: [Vec<Entity>; 5],
     pub(crate) bearer: Option<Bearer>,
     pub(crate) credential: Option<Credential>,
     /// The current account's slug (`test1`).
@@ -132,6 +135,7 @@ impl World {
         let secret = match kind {
             Kind::License => format!("FEATURE-{n:06}-KEY"),
             Kind::Machine => format!("FE:A7:{n:06X}"),
+            Kind::Component => format!("C0:{n:06X}"),
             _ => String::new(),
         };
         self.of[kind as usize].push(Entity {
