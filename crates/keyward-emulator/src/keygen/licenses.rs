@@ -8,8 +8,8 @@ use wiremock::Request;
 use super::answer::{Answer, error, forbidden, not_found, page, unauthenticated};
 use super::auth::Caller;
 use super::state::{
-    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, Overage, Resurrection, State,
-    timestamp,
+    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, Overage, ProcessLeasing,
+    Resurrection, State, timestamp,
 };
 use super::validation::validate;
 use crate::support;
@@ -235,6 +235,8 @@ impl LicenseRecord {
             max_cores: None,
             max_memory: None,
             max_disk: None,
+            max_processes: None,
+            process_leasing: ProcessLeasing::PerMachine,
             overage: Overage::None,
             authentication: AuthStrategy::Mixed,
             token: None,

@@ -1,8 +1,11 @@
 //! Machine, core, memory and disk limits under the policy's overage strategy: the strict part of
 //! `license_validation_service.rb` (after the scopes) and `machine.rb`'s activation checks.
 
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+
 use super::answer::{Answer, unprocessable};
-use super::state::{LicenseRecord, MachineRecord, Overage};
+use super::state::{LicenseRecord, MachineRecord, Overage, ProcessLeasing, State};
 use super::validation::Verdict;
 
 impl Overage {
@@ -53,7 +56,12 @@ fn totals(
 }
 
 /// The verdict of a strict license's machines (`None`: within every limit).
-pub(crate) fn strict(license: &LicenseRecord, machines: &[&MachineRecord]) -> Option<Verdict> {
+pub(crate) fn strict(
+    license: &LicenseRecord,
+    machines: &[&MachineRecord],
+    scope: Option<&Map<String, Value>>,
+    now: DateTime<Utc>,
+) -> Option<Verdict> {
     let count = machines.len() as u64;
     if !license.floating && count == 0 {
         return Some((
@@ -83,6 +91,42 @@ pub(crate) fn strict(license: &LicenseRecord, machines: &[&MachineRecord]) -> Op
             let limit = limit.filter(|l| total > *l)?;
             Some((license.overage.allows(total, limit), detail, code))
         })
+        .or_else(|| processes(license, machines, scope.unwrap_or(&Map::new()), now))
+}
+
+/// `TOO_MANY_PROCESSES`: per machine, those of the alive machine the scope names (none named,
+/// none counted); per license, all of them.
+fn processes(
+    license: &LicenseRecord,
+    machines: &[&MachineRecord],
+    scope: &Map<String, Value>,
+    now: DateTime<Utc>,
+) -> Option<Verdict> {
+    let limit = license.max_processes?;
+    let count = match license.process_leasing {
+        ProcessLeasing::PerLicense => machines.iter().map(|m| m.processes).sum(),
+        ProcessLeasing::PerMachine => {
+            let named: Vec<&str> = match (scope.get("fingerprint"), scope.get("fingerprints")) {
+                (Some(Value::String(f)), _) => vec![f.as_str()],
+                (_, Some(Value::Array(list))) => list.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            let id = scope.get("machine").and_then(Value::as_str);
+            machines
+                .iter()
+                .filter(|m| !State::is_dead(license, m, now))
+                .find(|m| named.contains(&m.fingerprint.as_str()) || Some(m.id.as_str()) == id)
+                .map_or(0, |m| m.processes)
+        }
+    };
+    (count > limit).then(|| {
+        let allowed = license.overage.allows(count, limit);
+        (
+            allowed,
+            "has too many associated processes",
+            "TOO_MANY_PROCESSES",
+        )
+    })
 }
 
 /// The 422 when activating `machine` would pass a limit the overage does not allow (the first

@@ -14,6 +14,7 @@ pub struct MachineSeed {
     memory: Option<u64>,
     disk: Option<u64>,
     components: Vec<String>,
+    processes: u64,
     last_heartbeat: Option<DateTime<Utc>>,
     created: Option<DateTime<Utc>>,
 }
@@ -29,6 +30,7 @@ impl MachineSeed {
             memory: None,
             disk: None,
             components: Vec::new(),
+            processes: 0,
             last_heartbeat: None,
             created: None,
         }
@@ -79,6 +81,13 @@ impl MachineSeed {
         self
     }
 
+    /// Sets how many processes run on it.
+    #[must_use]
+    pub fn processes(mut self, count: u64) -> Self {
+        self.processes = count;
+        self
+    }
+
     /// Sets the last heartbeat.
     #[must_use]
     pub fn last_heartbeat(mut self, at: DateTime<Utc>) -> Self {
@@ -114,6 +123,7 @@ pub(crate) fn insert_machine(
         memory: seed.memory,
         disk: seed.disk,
         components: seed.components,
+        processes: seed.processes,
         last_heartbeat: seed.last_heartbeat,
         created,
         updated: created,

@@ -71,6 +71,7 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
         memory: data["attributes"]["memory"].as_u64(),
         disk: data["attributes"]["disk"].as_u64(),
         components: Vec::new(),
+        processes: 0,
         // A policy that requires heartbeats starts them at creation (`machine.rb`, the
         // default `heartbeat_basis` `FROM_CREATION`).
         last_heartbeat: (license.require_heartbeat && license.heartbeat_from_creation)

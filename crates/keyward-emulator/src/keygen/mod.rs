@@ -43,7 +43,7 @@ pub use machine_seed::MachineSeed;
 pub use seed::LicenseSeed;
 pub use state::{
     AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, MachineRecord, Overage,
-    Resurrection, State,
+    ProcessLeasing, Resurrection, State,
 };
 
 use crate::SeedError;

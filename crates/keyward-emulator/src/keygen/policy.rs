@@ -68,3 +68,13 @@ pub enum Resurrection {
     /// `ALWAYS_REVIVE`.
     Always,
 }
+
+/// How a policy's process limit counts (`processLeasingStrategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProcessLeasing {
+    /// `PER_MACHINE` (Keygen's default): the processes of the machine a validation names.
+    PerMachine,
+    /// `PER_LICENSE`: all the license's processes.
+    PerLicense,
+}

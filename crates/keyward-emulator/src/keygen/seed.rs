@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use super::state::{
-    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, Overage, Resurrection, State,
+    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, Overage, ProcessLeasing,
+    Resurrection, State,
 };
 
 /// A license to add to the emulator, with its policy's settings. Defaults as
@@ -57,6 +58,14 @@ impl LicenseSeed {
         self.record.max_cores = cores;
         self.record.max_memory = memory;
         self.record.max_disk = disk;
+        self
+    }
+
+    /// Limits its processes, counted per machine or per license.
+    #[must_use]
+    pub fn max_processes(mut self, limit: u64, leasing: ProcessLeasing) -> Self {
+        self.record.max_processes = Some(limit);
+        self.record.process_leasing = leasing;
         self
     }
 

@@ -4,7 +4,9 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
-pub use super::policy::{AuthStrategy, ExpirationStrategy, MachineMatching, Overage, Resurrection};
+pub use super::policy::{
+    AuthStrategy, ExpirationStrategy, MachineMatching, Overage, ProcessLeasing, Resurrection,
+};
 use crate::shell::{Clock, Outbox};
 
 /// A license and the settings of its policy.
@@ -33,6 +35,10 @@ pub struct LicenseRecord {
     pub max_memory: Option<u64>,
     /// See `max_cores`.
     pub max_disk: Option<u64>,
+    /// The process limit.
+    pub max_processes: Option<u64>,
+    /// How the process limit counts.
+    pub process_leasing: ProcessLeasing,
     /// How far past the limits it may go.
     pub overage: Overage,
     /// Which of its credentials authenticate.
@@ -101,6 +107,8 @@ pub struct MachineRecord {
     pub memory: Option<u64>,
     /// Disk (bytes).
     pub disk: Option<u64>,
+    /// How many processes run on it.
+    pub processes: u64,
     /// Its hardware components' fingerprints.
     pub components: Vec<String>,
     /// The last heartbeat.

@@ -39,7 +39,7 @@ pub(crate) fn validate(
     }
     if let Some(verdict) = license
         .strict
-        .then(|| limits::strict(license, machines))
+        .then(|| limits::strict(license, machines, scope, now))
         .flatten()
     {
         return verdict;

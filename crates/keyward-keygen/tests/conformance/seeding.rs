@@ -5,7 +5,7 @@
 
 use keyward_emulator::keygen::{
     AuthStrategy, ExpirationStrategy, KeygenEmulator, LicenseSeed, MachineMatching, MachineSeed,
-    Overage, Resurrection,
+    Overage, ProcessLeasing, Resurrection,
 };
 use std::collections::BTreeMap;
 
@@ -42,6 +42,7 @@ fn with_policy(
     let mut require_heartbeat = false;
     let mut max_machines: Option<Option<u64>> = None;
     let mut resources: BTreeMap<String, Option<u64>> = BTreeMap::new();
+    let (mut max_processes, mut leasing) = (None, ProcessLeasing::PerMachine);
     for (name, value) in &policy.attrs {
         seed = match name.as_str() {
             "strict" => seed.strict(flag(name, value)?),
@@ -68,6 +69,18 @@ fn with_policy(
             }
             // Read together below.
             "require_check_in" | "check_in_interval" | "check_in_interval_count" => seed,
+            "max_processes" => {
+                max_processes = limit(name, value)?;
+                seed
+            }
+            "process_leasing_strategy" => {
+                leasing = match value.as_str() {
+                    Some("PER_MACHINE") => ProcessLeasing::PerMachine,
+                    Some("PER_LICENSE") => ProcessLeasing::PerLicense,
+                    _ => return Err(format!("policy {name} = {value}")),
+                };
+                seed
+            }
             "max_cores" | "max_memory" | "max_disk" => {
                 resources.insert(name.clone(), limit(name, value)?);
                 seed
@@ -125,6 +138,9 @@ fn with_policy(
     }
     if requires_check_in(policy) {
         seed = seed.check_in(check_in_interval(policy)?, None);
+    }
+    if let Some(limit) = max_processes {
+        seed = seed.max_processes(limit, leasing);
     }
     let resource = |name: &str| resources.get(name).copied().flatten();
     seed = seed.max_resources(
@@ -196,13 +212,19 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
 
 fn machine_seed(world: &World, index: usize) -> Result<MachineSeed, Skip> {
     let machine = &world.all(Kind::Machine)[index];
-    let components = world
-        .all(Kind::Component)
-        .iter()
-        .filter(|c| c.parent == index);
+    let of_machine = |kind: Kind| world.all(kind).iter().filter(move |e| e.parent == index);
+    let processes = of_machine(Kind::Process);
+    if let Some((name, value)) = processes
+        .clone()
+        .flat_map(|p| p.attrs.iter())
+        .find(|(name, _)| name.as_str() != "pid")
+    {
+        return Err(format!("process attribute {name} = {value}"));
+    }
     let mut seed = MachineSeed::new(&machine.secret)
         .id(&machine.id)
-        .components(components.map(|c| c.secret.clone()));
+        .components(of_machine(Kind::Component).map(|c| c.secret.clone()))
+        .processes(processes.count() as u64);
     for (name, value) in &machine.attrs {
         seed = match name.as_str() {
             "name" | "metadata" => seed,

@@ -19,6 +19,7 @@ pub(crate) enum Kind {
     License = 2,
     Machine = 3,
     Component = 4,
+    Process = 5,
 }
 
 impl Kind {
@@ -30,6 +31,7 @@ impl Kind {
             "license" | "licenses" => Some(Kind::License),
             "machine" | "machines" => Some(Kind::Machine),
             "component" | "components" => Some(Kind::Component),
+            "process" | "processes" => Some(Kind::Process),
             _ => None,
         }
     }
@@ -41,7 +43,7 @@ impl Kind {
             Kind::Policy => Some((Kind::Product, "product_id")),
             Kind::License => Some((Kind::Policy, "policy_id")),
             Kind::Machine => Some((Kind::License, "license_id")),
-            Kind::Component => Some((Kind::Machine, "machine_id")),
+            Kind::Component | Kind::Process => Some((Kind::Machine, "machine_id")),
         }
     }
 }
@@ -82,7 +84,7 @@ pub(crate) enum Credential {
 /// The account a case builds.
 #[derive(Debug, Default)]
 pub(crate) struct World {
-    pub(crate) of: [Vec<Entity>; 5],
+    pub(crate) of: [Vec<Entity>; 6],
     pub(crate) bearer: Option<Bearer>,
     pub(crate) credential: Option<Credential>,
     /// The current account's slug (`test1`).
