@@ -100,7 +100,7 @@ const EMULATED_FLOORS: &[(&str, usize)] = &[
     ("machines.heartbeats.json", 23),
     ("machines.create.json", 70),
     ("machines.destroy.json", 12),
-    ("machines.index.json", 21),
+    ("machines.index.json", 23),
     ("machines.show.json", 14),
 ];
 

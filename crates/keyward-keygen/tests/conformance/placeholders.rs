@@ -109,7 +109,7 @@ fn time(attr: &str, now: DateTime<Utc>) -> Result<String, Skip> {
         _ => return Err(format!("placeholder $time.{attr}")),
     };
     match rest {
-        [] => Ok(span.num_seconds().to_string()),
+        [] | ["to_i"] => Ok(span.num_seconds().to_string()),
         ["ago"] => Ok(iso(now - span)),
         ["from_now"] => Ok(iso(now + span)),
         _ => Err(format!("placeholder $time.{attr}")),
