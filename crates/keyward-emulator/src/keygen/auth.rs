@@ -1,5 +1,6 @@
 //! Who is calling: the admin token, a license's token or key, or no one.
 
+use base64::Engine as _;
 use wiremock::Request;
 
 use super::answer::{Answer, error};
@@ -131,6 +132,20 @@ pub(crate) fn caller(state: &State, request: &Request) -> Result<Caller, Answer>
     let Some(auth) = support::header(request, "authorization") else {
         return Ok(Caller::Anonymous);
     };
+    // `Basic base64(token:)` is the token, `Basic base64(license:key)` the key
+    // (`authentication_steps.rb` sends either form at random).
+    let basic = auth.strip_prefix("Basic ").and_then(|b| {
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(b.trim())
+            .ok()?;
+        let decoded = String::from_utf8(decoded).ok()?;
+        let (user, password) = decoded.split_once(':')?;
+        Some(match user {
+            "license" => format!("License {password}"),
+            token => format!("Bearer {token}"),
+        })
+    });
+    let auth = basic.as_deref().unwrap_or(auth);
     let refused =
         |code: &str, detail: &str| Err(error(403, "Access denied", detail, Some(code), None));
     if let Some(token) = auth.strip_prefix("Bearer ") {

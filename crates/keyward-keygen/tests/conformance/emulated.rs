@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use base64::Engine as _;
 use keyward_emulator::keygen::{ACCOUNT_ID, KeygenEmulator};
 use serde_json::Value;
 
@@ -19,6 +20,38 @@ pub(crate) struct Tally {
     pub(crate) mismatches: Vec<String>,
 }
 
+/// The `Authorization` header of the case's credential: `Bearer <token>` or `License <key>`,
+/// or (`basic`) the same as `Basic` credentials, as `authentication_steps.rb` sends either.
+fn authorization(emulator: &KeygenEmulator, world: &World, basic: bool) -> Option<String> {
+    let (scheme, secret) = match world.credential? {
+        Credential::Token(Bearer::Admin(true)) => ("Bearer", emulator.api_key()),
+        // Another account's token is, to this account, a token it never issued.
+        Credential::Token(Bearer::Admin(false)) => ("Bearer", "another-accounts-token".into()),
+        // `authentication_steps.rb` makes the bearer a token; the seeds give each one.
+        Credential::Token(Bearer::License(i)) => (
+            "Bearer",
+            attributes::license_token(&world.all(Kind::License)[i]),
+        ),
+        Credential::Token(Bearer::Product(i)) => (
+            "Bearer",
+            attributes::product_token(&world.all(Kind::Product)[i]),
+        ),
+        Credential::Key(i) => ("License", world.all(Kind::License)[i].secret.clone()),
+        Credential::InvalidKey => ("License", "5b2a0c7e9d1f4a3b8c6e2d0f1a9b7c5e".into()),
+    };
+    if !basic {
+        return Some(format!("{scheme} {secret}"));
+    }
+    let pair = match scheme {
+        "License" => format!("license:{secret}"),
+        _ => format!("{secret}:"),
+    };
+    Some(format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    ))
+}
+
 /// The request of `case`, its path and body resolved in `world`, sent to `emulator`; its
 /// status and body.
 async fn send(
@@ -27,6 +60,11 @@ async fn send(
     world: &World,
     case: &Value,
 ) -> Result<(u16, Value), Skip> {
+    // Half the cases (odd feature lines) send their credential as `Basic`.
+    let line = case["source"].as_str().and_then(|s| s.rsplit(':').next());
+    let basic = line
+        .and_then(|l| l.parse::<u64>().ok())
+        .is_some_and(|l| l % 2 == 1);
     let path = world.resolve_path(case["path"].as_str().unwrap_or_default())?;
     let rest = path
         .strip_prefix("/accounts/")
@@ -42,36 +80,9 @@ async fn send(
         .request(method, url)
         .header("content-type", "application/vnd.api+json")
         .header("accept", "application/vnd.api+json");
-    let key = |i: usize| world.all(Kind::License)[i].secret.clone();
-    request = match world.credential {
-        None => request,
-        Some(Credential::Token(Bearer::Admin(true))) => {
-            request.header("authorization", format!("Bearer {}", emulator.api_key()))
-        }
-        // Another account's token is, to this account, a token it never issued.
-        Some(Credential::Token(Bearer::Admin(false))) => {
-            request.header("authorization", "Bearer another-accounts-admin-token")
-        }
-        // `authentication_steps.rb` makes the bearer a token; the seeds give each license one.
-        Some(Credential::Token(Bearer::License(i))) => request.header(
-            "authorization",
-            format!(
-                "Bearer {}",
-                attributes::license_token(&world.all(Kind::License)[i])
-            ),
-        ),
-        Some(Credential::Token(Bearer::Product(i))) => request.header(
-            "authorization",
-            format!(
-                "Bearer {}",
-                attributes::product_token(&world.all(Kind::Product)[i])
-            ),
-        ),
-        Some(Credential::Key(i)) => request.header("authorization", format!("License {}", key(i))),
-        Some(Credential::InvalidKey) => {
-            request.header("authorization", "License 5b2a0c7e9d1f4a3b8c6e2d0f1a9b7c5e")
-        }
-    };
+    if let Some(value) = authorization(emulator, world, basic) {
+        request = request.header("authorization", value);
+    }
     // The case's own headers replace the defaults (`Accept: text/plain, text/html`).
     let mut headers = reqwest::header::HeaderMap::new();
     for (name, value) in &world.headers {
