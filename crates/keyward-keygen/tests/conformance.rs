@@ -10,18 +10,35 @@
 //! validation, a machine's fingerprint and license, check-out options), the body it sends must
 //! equal the feature's. Cases for older API versions (this client pins 1.7) and routes the client
 //! does not offer are counted, not replayed.
+//!
+//! The second test sends the same requests to the Keygen emulator, each case's setup (its Given
+//! steps) seeded first, and asserts the emulator answers with the feature's status and codes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
 
+#[path = "conformance/attributes.rs"]
+mod attributes;
+#[path = "conformance/creation.rs"]
+mod creation;
+#[path = "conformance/emulated.rs"]
+mod emulated;
+#[path = "conformance/placeholders.rs"]
+mod placeholders;
 #[path = "conformance/replay.rs"]
 mod replay;
 #[path = "conformance/requests.rs"]
 mod requests;
+#[path = "conformance/seeding.rs"]
+mod seeding;
+#[path = "conformance/steps.rs"]
+mod steps;
 #[path = "conformance/typed.rs"]
 mod typed;
 #[path = "conformance/verdict.rs"]
 mod verdict;
+#[path = "conformance/world.rs"]
+mod world;
 
 use std::collections::BTreeMap;
 
@@ -68,4 +85,54 @@ async fn every_case_of_the_features_replays_against_the_client() {
         .sum();
     assert_eq!(replayed, 1259, "{tally:#?}");
     assert_eq!(requests_compared, 590);
+}
+
+/// Cases the emulator must answer as the feature asserts, at least, per feature file: the counts
+/// reached, so a regression (a case newly skipped or wrong) fails.
+const EMULATED_FLOORS: &[(&str, usize)] = &[
+    ("licenses.checkouts.json", 59),
+    ("licenses.validations.json", 248),
+    ("licenses.create.json", 34),
+    ("licenses.index.json", 83),
+    ("licenses.show.json", 33),
+    ("licenses.update.json", 26),
+    ("machines.checkouts.json", 66),
+    ("machines.heartbeats.json", 23),
+    ("machines.create.json", 70),
+    ("machines.destroy.json", 12),
+    ("machines.index.json", 23),
+    ("machines.show.json", 14),
+];
+
+/// The emulator answers the features' requests (their setup seeded through its public API) with
+/// the status, `meta.valid`/`meta.code` and first error code each feature asserts.
+#[tokio::test]
+async fn the_emulator_answers_the_features_requests_as_keygen_does() {
+    let emulator = keyward_emulator::keygen::KeygenEmulator::start().await;
+    let http = reqwest::Client::new();
+    let mut mismatches = Vec::new();
+    for (feature, floor) in EMULATED_FLOORS {
+        let file: Value =
+            serde_json::from_str(&common::fixture(&format!("features/{feature}"))).unwrap();
+        let tally = emulated::feature(&emulator, &http, &file).await;
+        let skipped: usize = tally.skipped.values().sum();
+        println!("{feature}: {} replayed, {skipped} skipped", tally.replayed);
+        let mut reasons: Vec<_> = tally.skipped.iter().collect();
+        reasons.sort_by(|a, b| b.1.cmp(a.1));
+        for (reason, n) in reasons {
+            println!("    {n:4}  {reason}");
+        }
+        assert!(
+            tally.replayed >= *floor,
+            "{feature}: {} replayed, the floor is {floor}",
+            tally.replayed
+        );
+        mismatches.extend(tally.mismatches);
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} cases answered otherwise than the feature:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
 }

@@ -193,8 +193,11 @@ async fn machines_respect_the_limit_and_deactivate_by_fingerprint() {
     );
 }
 
-/// features/api/v1/machines/actions/heartbeats.feature: a ping keeps a machine alive; without
-/// one past the duration, validation says HEARTBEAT_DEAD.
+/// features/api/v1/machines/actions/heartbeats.feature: a machine activated under a policy that
+/// requires heartbeats starts with one (`heartbeat_basis` `FROM_CREATION`, validations.feature
+/// "requires a machine heartbeat (not started)" is VALID); a ping keeps it alive; without one
+/// past the duration, validation says HEARTBEAT_DEAD. A machine that never sent one (seeded) is
+/// HEARTBEAT_NOT_STARTED.
 #[tokio::test]
 async fn heartbeats_keep_machines_alive_on_the_emulator_clock() {
     let emulator = KeygenEmulator::start().await;
@@ -214,10 +217,8 @@ async fn heartbeats_keep_machines_alive_on_the_emulator_clock() {
         .unwrap()
         .into_data();
     let scope = ValidationScope::fingerprint("hb-1");
-    assert_eq!(
-        code(&client, "HB", &scope).await,
-        ValidationCode::HeartbeatNotStarted
-    );
+    assert_eq!(code(&client, "HB", &scope).await, ValidationCode::Valid);
+    emulator.advance(chrono::Duration::seconds(300));
     let pinged = client
         .machines()
         .ping(&machine.id)
@@ -228,11 +229,18 @@ async fn heartbeats_keep_machines_alive_on_the_emulator_clock() {
         pinged.attributes.heartbeat_status.unwrap().as_str(),
         "ALIVE"
     );
+    emulator.advance(chrono::Duration::seconds(500));
     assert_eq!(code(&client, "HB", &scope).await, ValidationCode::Valid);
-    emulator.advance(chrono::Duration::seconds(601));
+    emulator.advance(chrono::Duration::seconds(101));
     assert_eq!(
         code(&client, "HB", &scope).await,
         ValidationCode::HeartbeatDead
+    );
+    let seeded = emulator.add_license(LicenseSeed::new("HB2").require_heartbeat(600));
+    emulator.add_instance(&seeded, "hb-2").unwrap();
+    assert_eq!(
+        code(&client, "HB2", &ValidationScope::fingerprint("hb-2")).await,
+        ValidationCode::HeartbeatNotStarted
     );
 }
 

@@ -1,4 +1,4 @@
-//! How the emulated Keygen answers: the request's caller, JSON:API errors, pages, webhooks.
+//! How the emulated Keygen answers: JSON:API errors, pages, webhooks.
 
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -16,67 +16,6 @@ pub(crate) enum Answer {
     Empty(u16),
     /// A certificate (`application/octet-stream`).
     Raw(u16, String, String),
-}
-
-/// Who is calling.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Caller {
-    /// No credential.
-    Anonymous,
-    /// The admin token.
-    Admin,
-    /// A license key: the license's id.
-    License(String),
-}
-
-impl Caller {
-    /// Whether the caller may act on license `id`.
-    pub(crate) fn owns(&self, license_id: &str) -> bool {
-        match self {
-            Caller::Admin => true,
-            Caller::License(id) => id == license_id,
-            Caller::Anonymous => false,
-        }
-    }
-}
-
-/// The caller, or the 401 an unknown credential gets (`authentication.rb`).
-pub(crate) fn caller(state: &State, request: &Request) -> Result<Caller, Answer> {
-    let Some(auth) = support::header(request, "authorization") else {
-        return Ok(Caller::Anonymous);
-    };
-    if let Some(token) = auth.strip_prefix("Bearer ") {
-        return if token == state.token {
-            Ok(Caller::Admin)
-        } else {
-            Err(error(
-                401,
-                "Unauthorized",
-                "Token is invalid",
-                Some("TOKEN_INVALID"),
-                None,
-            ))
-        };
-    }
-    if let Some(key) = auth.strip_prefix("License ") {
-        return match state.licenses.iter().find(|l| l.key == key) {
-            Some(license) => Ok(Caller::License(license.id.clone())),
-            None => Err(error(
-                401,
-                "Unauthorized",
-                "License key is invalid",
-                Some("LICENSE_INVALID"),
-                None,
-            )),
-        };
-    }
-    Err(error(
-        401,
-        "Unauthorized",
-        "Token format is invalid",
-        Some("TOKEN_FORMAT_INVALID"),
-        None,
-    ))
 }
 
 /// A JSON:API error document.
@@ -135,25 +74,75 @@ pub(crate) fn unprocessable(detail: &str, code: Option<&str>, pointer: &str) -> 
     error(422, "Unprocessable resource", detail, code, Some(pointer))
 }
 
+/// Ruby's `String#to_i`: the leading integer, 0 when there is none.
+fn to_i(text: &str) -> i64 {
+    let text = text.trim_start();
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let end = digits
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(digits.len());
+    digits[..end].parse::<i64>().map_or(0, |n| sign * n)
+}
+
+/// A 400 of `pagination.rb` (`Keygen::Error::InvalidParameterError`).
+fn bad_page(detail: &str, parameter: &str) -> Answer {
+    let body = json!({"errors": [{"title": "Bad request", "detail": detail,
+        "code": "PARAMETER_INVALID", "source": {"parameter": parameter}}]});
+    Answer::Json(400, body)
+}
+
 /// One page of `items` as `pagination.rb` cuts it: `limit` (default 10) without `page`, else
-/// `page[number]`/`page[size]` with `links` and `meta`, or `page[cursor]`/`page[size]`.
+/// `page[number]`/`page[size]` with `links` and `meta`, or `page[cursor]`/`page[size]`; the
+/// bounds of `pageable.rb` and `limitable.rb` (1 to 100) and a UUID cursor, else 400.
 pub(crate) fn page(request: &Request, path: &str, items: Vec<(String, Value)>) -> Answer {
     let query = support::query(request);
-    let number: Option<u64> = query.get("page[number]").and_then(|n| n.parse().ok());
-    let size: u64 = query
-        .get("page[size]")
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(10);
-    let cursor = query.get("page[cursor]");
-    if !(1..=100).contains(&size) || number == Some(0) {
-        return error(
-            400,
-            "Bad request",
+    let mut page_keys = query.keys().filter(|k| k.starts_with("page"));
+    if page_keys.any(|k| !matches!(k.as_str(), "page[number]" | "page[size]" | "page[cursor]"))
+        || (query.contains_key("page[size]")
+            && !query.contains_key("page[number]")
+            && !query.contains_key("page[cursor]"))
+    {
+        return bad_page(
             "page must be an object containing a cursor or number and optional size",
-            Some("PARAMETER_INVALID"),
-            None,
+            "page",
         );
     }
+    let limit = query.get("limit").map_or(10, |l| to_i(l));
+    let size = query.get("page[size]").map_or(limit, |s| to_i(s));
+    let number = query.get("page[number]").map(|n| to_i(n));
+    let cursor = query.get("page[cursor]");
+    if let Some(n) = number.filter(|n| !(1..=100).contains(n)) {
+        return bad_page(
+            &format!("page number must be a number between 1 and 100 (got {n})"),
+            "page[number]",
+        );
+    }
+    if cursor.is_some_and(|c| !c.is_empty() && uuid::Uuid::try_parse(c).is_err()) {
+        return bad_page(
+            &format!(
+                "page cursor must be a valid UUID (got {:?})",
+                cursor.map_or("", |c| c)
+            ),
+            "page[cursor]",
+        );
+    }
+    if (number.is_some() || cursor.is_some()) && !(1..=100).contains(&size) {
+        return bad_page(
+            &format!("page size must be a number between 1 and 100 (got {size})"),
+            "page[size]",
+        );
+    }
+    if number.is_none() && cursor.is_none() && !(1..=100).contains(&limit) {
+        return bad_page(
+            &format!("limit must be a number between 1 and 100 (got {limit})"),
+            "limit",
+        );
+    }
+    let number = number.and_then(|n| u64::try_from(n).ok());
+    let size = u64::try_from(size).unwrap_or(10);
     let data = |slice: &[(String, Value)]| slice.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>();
     let size_usize = usize::try_from(size).unwrap_or(usize::MAX);
     if let Some(number) = number {
@@ -192,11 +181,7 @@ pub(crate) fn page(request: &Request, path: &str, items: Vec<(String, Value)>) -
             json!({"data": data(&items[start..end]), "links": links}),
         );
     }
-    let limit = query
-        .get("limit")
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(10usize)
-        .min(100);
+    let limit = usize::try_from(limit).unwrap_or(10);
     Answer::Json(
         200,
         json!({"data": data(&items[..limit.min(items.len())]), "links": {}}),

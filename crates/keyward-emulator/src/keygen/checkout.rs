@@ -6,7 +6,8 @@
 use serde_json::{Value, json};
 use wiremock::Request;
 
-use super::answer::{Answer, Caller, error, forbidden, not_found};
+use super::answer::{Answer, error, forbidden, not_found};
+use super::auth::{Caller, include_permissions};
 use super::sign::certificate;
 use super::state::{State, timestamp};
 use crate::support;
@@ -26,8 +27,10 @@ pub(crate) fn check_out(
     let query = support::query(request);
     let option = |name: &str| -> Option<Value> {
         body["meta"].get(name).cloned().or_else(|| {
+            // An empty query value is no value (`?algorithm=&ttl=`: the defaults, 200).
             query
                 .get(name)
+                .filter(|v| !v.is_empty())
                 .map(|v| v.parse().unwrap_or(Value::String(v.clone())))
         })
     };
@@ -64,9 +67,45 @@ pub(crate) fn check_out(
             .iter()
             .filter_map(|i| i.as_str().map(str::to_owned))
             .collect(),
-        Some(Value::String(list)) => list.split(',').map(str::to_owned).collect(),
+        Some(Value::String(list)) => list
+            .split(',')
+            .filter(|i| !i.is_empty())
+            .map(str::to_owned)
+            .collect(),
         _ => Vec::new(),
     };
+    // `{License,Machine}CheckoutService::ALLOWED_INCLUDES` (`user` is the older `owner`).
+    let allowed: &[&str] = if machine {
+        &[
+            "license.entitlements",
+            "license.product",
+            "license.policy",
+            "license.owner",
+            "license.user",
+            "license.users",
+            "license",
+            "components",
+            "environment",
+            "group",
+            "owner",
+        ]
+    } else {
+        &[
+            "entitlements",
+            "environment",
+            "product",
+            "policy",
+            "group",
+            "owner",
+            "user",
+            "users",
+        ]
+    };
+    if includes.iter().any(|i| !allowed.contains(&i.as_str())) {
+        let answer = json!({"errors": [{"title": "Bad request", "detail": "invalid includes",
+            "code": "CHECKOUT_INCLUDE_INVALID", "source": {"parameter": "include"}}]});
+        return Answer::Json(400, answer);
+    }
     let (resource, license_id, secret, included) = if machine {
         let Some(machine) = state.machine(id).cloned() else {
             return not_found("machine", id);
@@ -97,7 +136,21 @@ pub(crate) fn check_out(
             Vec::new(),
         )
     };
+    // Keygen looks resources up among those the caller may see: another license's is not
+    // found (`checkouts.feature`: "License performs a license checkout for another license").
     if !caller.owns(&license_id) {
+        return not_found(if machine { "machine" } else { "license" }, id);
+    }
+    // The check-out permission, and the read permission of each include (a license may not
+    // read environments: `checkouts.feature`, "License performs a license checkout including
+    // environment without permission").
+    let action = if machine {
+        "machine.check-out"
+    } else {
+        "license.check-out"
+    };
+    let mut needed = includes.iter().flat_map(|i| include_permissions(i));
+    if !caller.may(state, action) || needed.any(|p| !caller.may(state, p)) {
         return forbidden();
     }
     let now = state.now();

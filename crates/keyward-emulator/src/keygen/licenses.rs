@@ -1,14 +1,16 @@
-//! `/licenses`: validation (`validations_controller.rb`), reading, listing, and the admin calls
-//! (`licenses_controller.rb`, `licenses/actions/permits_controller.rb`).
+//! `/licenses`: validation (`validations_controller.rb`), reading and listing; the license
+//! record's defaults. The admin calls are in [`license_admin`](super::license_admin).
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use wiremock::Request;
 
-use super::answer::{
-    Answer, Caller, error, forbidden, not_found, page, unauthenticated, unprocessable,
+use super::answer::{Answer, error, forbidden, not_found, page, unauthenticated};
+use super::auth::Caller;
+use super::state::{
+    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, Overage, ProcessLeasing,
+    Resurrection, State, timestamp,
 };
-use super::state::{ExpirationStrategy, LicenseRecord, State, timestamp};
 use super::validation::validate;
 use crate::support;
 
@@ -23,8 +25,14 @@ pub(crate) fn validation(
     let body = support::json_body(request);
     let meta = &body["meta"];
     let quick = request.method.as_str() == "GET";
+    if let Some(answer) = bad_scope(&meta["scope"]) {
+        return answer;
+    }
+    // A legacy encrypted key is looked up by its hash: the emulator holds no such license.
+    let legacy = meta["encrypted"] == Value::Bool(true);
     let license_id = match id {
         None => match meta["key"].as_str().filter(|k| !k.is_empty()) {
+            Some(_) if legacy => None,
             Some(key) => state
                 .licenses
                 .iter()
@@ -45,29 +53,37 @@ pub(crate) fn validation(
                 return unauthenticated();
             }
             match state.license(id) {
-                Some(license) if caller.owns(&license.id) => Some(license.id.clone()),
-                Some(_) => return forbidden(),
-                None => return not_found("license", id),
+                // Another license's is not found to a license (`validations.feature`:
+                // "License attempts to validate another license").
+                Some(license) if caller.owns(&license.id) => {
+                    // `validations.feature`: "License validates itself without permission".
+                    if !caller.may(state, "license.validate") {
+                        return forbidden();
+                    }
+                    Some(license.id.clone())
+                }
+                Some(_) | None => return not_found("license", id),
             }
         }
     };
+    // The quick validation (`GET`) checks no scope, not even a required one.
     let scope = if quick {
-        Value::Null
+        None
     } else {
-        meta["scope"].clone()
+        Some(meta["scope"].clone())
     };
     let now = state.now();
     let license = license_id.as_deref().and_then(|id| state.license(id));
     let machines = license
         .map(|l| state.machines_of(&l.id))
         .unwrap_or_default();
-    let (valid, detail, code) = validate(license, &machines, &scope, now);
+    let (valid, detail, code) = validate(license, &machines, scope.as_ref(), now);
     let mut answer_meta =
         json!({"ts": timestamp(now), "valid": valid, "detail": detail, "code": code});
     if let Some(nonce) = meta.get("nonce").filter(|_| !quick) {
         answer_meta["nonce"] = nonce.clone();
     }
-    if !scope.is_null() {
+    if let Some(scope) = scope.filter(|s| !s.is_null()) {
         answer_meta["scope"] = scope;
     }
     let data = match license_id {
@@ -94,14 +110,79 @@ pub(crate) fn validation(
     Answer::Json(200, json!({"data": data, "meta": answer_meta}))
 }
 
+/// The 400 of `validations_controller.rb`'s `typed_params` for `meta.scope`: a key it does not
+/// permit (`environment` is Keygen EE's), or a value of another type.
+pub(crate) fn bad_scope(scope: &Value) -> Option<Answer> {
+    let Value::Object(scope) = scope else {
+        return None;
+    };
+    let kind = |value: &Value| match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "hash",
+    };
+    for (name, value) in scope {
+        let pointer = format!("/meta/scope/{name}");
+        let wanted = match (name.as_str(), value) {
+            ("user", Value::Null | Value::String(_)) => continue,
+            (
+                "product" | "policy" | "user" | "machine" | "fingerprint" | "checksum" | "version",
+                v,
+            ) => {
+                if v.is_string() {
+                    continue;
+                } else {
+                    "string"
+                }
+            }
+            ("fingerprints" | "components" | "entitlements", Value::Array(items)) => {
+                match items.iter().position(|i| !i.is_string()) {
+                    None => continue,
+                    Some(i) => {
+                        let detail = format!(
+                            "type mismatch (received {} expected string)",
+                            kind(&items[i])
+                        );
+                        return Some(error(
+                            400,
+                            "Bad request",
+                            &detail,
+                            None,
+                            Some(&format!("{pointer}/{i}")),
+                        ));
+                    }
+                }
+            }
+            ("fingerprints" | "components" | "entitlements", _) => "array",
+            _ => {
+                return Some(error(
+                    400,
+                    "Bad request",
+                    "unpermitted parameter",
+                    None,
+                    Some(&pointer),
+                ));
+            }
+        };
+        let detail = format!("type mismatch (received {} expected {wanted})", kind(value));
+        return Some(error(400, "Bad request", &detail, None, Some(&pointer)));
+    }
+    None
+}
+
 /// `GET /licenses/{id}`.
 pub(crate) fn get(state: &State, caller: &Caller, id: &str) -> Answer {
     match state.license(id) {
+        Some(license) if caller.owns(&license.id) && !caller.may(state, "license.read") => {
+            forbidden()
+        }
         Some(license) if caller.owns(&license.id) => {
             Answer::Json(200, json!({"data": state.license_resource(license)}))
         }
-        Some(_) => forbidden(),
-        None => not_found("license", id),
+        Some(_) | None => not_found("license", id),
     }
 }
 
@@ -132,160 +213,13 @@ pub(crate) fn list(state: &State, request: &Request, caller: &Caller) -> Answer 
     )
 }
 
-/// `POST /licenses` (admin): `data.relationships.policy` required.
-pub(crate) fn create(state: &mut State, request: &Request) -> Answer {
-    let body = support::json_body(request);
-    let data = &body["data"];
-    let Some(policy) = data["relationships"]["policy"]["data"]["id"].as_str() else {
-        return unprocessable("must exist", None, "/data/relationships/policy");
-    };
-    let attributes = &data["attributes"];
-    let key = attributes["key"]
-        .as_str()
-        .map(str::to_owned)
-        .unwrap_or_else(generated_key);
-    if state.licenses.iter().any(|l| l.key == key) {
-        return unprocessable(
-            "has already been taken",
-            Some("KEY_TAKEN"),
-            "/data/attributes/key",
-        );
-    }
-    let now = state.now();
-    let mut license = LicenseRecord::new(
-        data["id"]
-            .as_str()
-            .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned),
-        key,
-        now,
-    );
-    license.policy_id = policy.to_owned();
-    if let Err(answer) = apply(&mut license, attributes) {
-        return answer;
-    }
-    let resource = state.license_resource(&license);
-    state.licenses.push(license);
-    state.emit("license.created", resource.clone());
-    Answer::Json(201, json!({"data": resource}))
-}
-
-/// `PATCH /licenses/{id}` (admin).
-pub(crate) fn update(state: &mut State, request: &Request, id: &str) -> Answer {
-    let body = support::json_body(request);
-    let now = state.now();
-    let Some(license) = state.license_mut(id) else {
-        return not_found("license", id);
-    };
-    if let Err(answer) = apply(license, &body["data"]["attributes"]) {
-        return answer;
-    }
-    license.updated = now;
-    let id = license.id.clone();
-    changed(state, &id, "license.updated")
-}
-
-/// The attributes a create or update may set.
-fn apply(license: &mut LicenseRecord, attributes: &Value) -> Result<(), Answer> {
-    let Value::Object(attributes) = attributes else {
-        return Ok(());
-    };
-    for (name, value) in attributes {
-        match (name.as_str(), value) {
-            ("name", v) => license.name = v.as_str().map(str::to_owned),
-            ("key", _) => {}
-            ("expiry", Value::Null) => license.expiry = None,
-            ("expiry", v) => match v
-                .as_str()
-                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-            {
-                Some(t) => license.expiry = Some(t.with_timezone(&Utc)),
-                None => {
-                    return Err(unprocessable(
-                        "must be a valid ISO 8601 timestamp",
-                        None,
-                        "/data/attributes/expiry",
-                    ));
-                }
-            },
-            ("maxMachines", v) => license.max_machines = v.as_u64(),
-            ("metadata", Value::Object(m)) => license.metadata = m.clone(),
-            ("suspended", Value::Bool(b)) => license.suspended = *b,
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-/// `POST /licenses/{id}/actions/{suspend|reinstate|renew}` (admin).
-pub(crate) fn action(state: &mut State, id: &str, action: &str) -> Answer {
-    let now = state.now();
-    let Some(license) = state.license_mut(id) else {
-        return not_found("license", id);
-    };
-    match action {
-        "suspend" if license.suspended => {
-            return unprocessable("is already suspended", None, "/data");
-        }
-        "suspend" => license.suspended = true,
-        "reinstate" if !license.suspended => {
-            return unprocessable("is not suspended", None, "/data");
-        }
-        "reinstate" => license.suspended = false,
-        _ => match license.duration {
-            None => {
-                return unprocessable(
-                    "cannot be renewed because the policy does not have a duration",
-                    None,
-                    "/data",
-                );
-            }
-            Some(seconds) => {
-                let from = license.expiry.unwrap_or(now);
-                license.expiry =
-                    Some(from + chrono::Duration::seconds(i64::try_from(seconds).unwrap_or(0)));
-            }
-        },
-    }
-    license.updated = now;
-    let id = license.id.clone();
-    let event = match action {
-        "suspend" => "license.suspended",
-        "reinstate" => "license.reinstated",
-        _ => "license.renewed",
-    };
-    changed(state, &id, event)
-}
-
-/// `DELETE /licenses/{id}/actions/revoke` (admin): the license and its machines go.
-pub(crate) fn revoke(state: &mut State, id: &str) -> Answer {
-    let Some(license) = state.license(id) else {
-        return not_found("license", id);
-    };
-    let resource = state.license_resource(license);
-    let id = license.id.clone();
-    state.licenses.retain(|l| l.id != id);
-    state.machines.retain(|m| m.license_id != id);
-    state.emit("license.revoked", resource);
-    Answer::Empty(204)
-}
-
-fn changed(state: &mut State, id: &str, event: &str) -> Answer {
-    let resource = state
-        .license(id)
-        .map(|l| state.license_resource(l))
-        .unwrap_or(Value::Null);
-    state.emit(event, resource.clone());
-    Answer::Json(200, json!({"data": resource}))
-}
-
-/// A key in Keygen's default form (`XXXXXX-XXXXXX-XXXXXX-XXXXXX-XXXXXX-V3`).
-pub(crate) fn generated_key() -> String {
-    let hex = uuid::Uuid::new_v4().simple().to_string().to_uppercase();
-    let parts: Vec<&str> = (0..5).map(|i| &hex[i * 6..i * 6 + 6]).collect();
-    format!("{}-V3", parts.join("-"))
-}
-
 impl LicenseRecord {
+    /// When the next check-in is due (`license.rb`'s `next_check_in_at`: only once one came).
+    pub(crate) fn next_check_in(&self) -> Option<DateTime<Utc>> {
+        let interval = i64::try_from(self.check_in_interval?).ok()?;
+        Some(self.last_check_in? + chrono::Duration::seconds(interval))
+    }
+
     /// A license with Keygen's defaults: node-locked, not strict, no heartbeat (600 s when
     /// required), restrict-access expiry, no duration.
     pub(crate) fn new(id: String, key: String, now: DateTime<Utc>) -> Self {
@@ -298,13 +232,29 @@ impl LicenseRecord {
             expiry: None,
             suspended: false,
             max_machines: None,
+            max_cores: None,
+            max_memory: None,
+            max_disk: None,
+            max_processes: None,
+            process_leasing: ProcessLeasing::PerMachine,
+            overage: Overage::None,
+            authentication: AuthStrategy::Mixed,
+            token: None,
+            permissions: None,
             floating: false,
             strict: false,
             require_heartbeat: false,
+            heartbeat_from_creation: true,
+            resurrection: Resurrection::Never,
             heartbeat_duration: 600,
             duration: None,
+            check_in_interval: None,
+            last_check_in: None,
             expiration_strategy: ExpirationStrategy::RestrictAccess,
             entitlements: Vec::new(),
+            required_scopes: Vec::new(),
+            machine_matching: MachineMatching::Any,
+            component_matching: MachineMatching::Any,
             metadata: Map::new(),
             last_validated: None,
             created: now,

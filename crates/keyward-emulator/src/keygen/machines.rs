@@ -5,14 +5,19 @@
 use serde_json::{Value, json};
 use wiremock::Request;
 
-use super::answer::{Answer, Caller, error, forbidden, not_found, page, unprocessable};
-use super::state::{MachineRecord, State};
+use super::answer::{Answer, error, forbidden, not_found, page, unprocessable};
+use super::auth::Caller;
+use super::limits;
+use super::state::{MachineRecord, Resurrection, State};
 use crate::support;
 
 /// `POST /machines`: 201, or 422 `FINGERPRINT_TAKEN` / `MACHINE_LIMIT_EXCEEDED`.
 pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> Answer {
     let body = support::json_body(request);
     let data = &body["data"];
+    if let Some(answer) = bad_parameters(data) {
+        return answer;
+    }
     let Some(fingerprint) = data["attributes"]["fingerprint"]
         .as_str()
         .filter(|f| !f.is_empty())
@@ -39,7 +44,7 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
             "/data/relationships/license",
         );
     };
-    if !caller.owns(&license.id) {
+    if !caller.owns(&license.id) || !caller.may(state, "machine.create") {
         return forbidden();
     }
     let machines = state.machines_of(&license.id);
@@ -50,10 +55,8 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
             "/data/attributes/fingerprint",
         );
     }
-    let limit = license.max_machines.or((!license.floating).then_some(1));
-    if let Some(limit) = limit.filter(|l| machines.len() as u64 >= *l) {
-        let detail = format!("machine count has exceeded maximum allowed for license ({limit})");
-        return unprocessable(&detail, Some("MACHINE_LIMIT_EXCEEDED"), "/data");
+    if let Some(answer) = invalid(state, &data["attributes"], fingerprint) {
+        return answer;
     }
     let now = state.now();
     let machine = MachineRecord {
@@ -65,32 +68,104 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
         name: data["attributes"]["name"].as_str().map(str::to_owned),
         platform: data["attributes"]["platform"].as_str().map(str::to_owned),
         cores: data["attributes"]["cores"].as_u64(),
-        last_heartbeat: None,
+        memory: data["attributes"]["memory"].as_u64(),
+        disk: data["attributes"]["disk"].as_u64(),
+        components: Vec::new(),
+        processes: 0,
+        // A policy that requires heartbeats starts them at creation (`machine.rb`, the
+        // default `heartbeat_basis` `FROM_CREATION`).
+        last_heartbeat: (license.require_heartbeat && license.heartbeat_from_creation)
+            .then_some(now),
         created: now,
         updated: now,
     };
+    if let Some(answer) = limits::refused(license, &machines, &machine) {
+        return answer;
+    }
     let resource = state.machine_resource(&machine);
     state.machines.push(machine);
     state.emit("machine.created", resource.clone());
     Answer::Json(201, json!({"data": resource}))
 }
 
-/// The machine `id` (or fingerprint) the caller may act on.
-fn owned<'a>(state: &'a State, caller: &Caller, id: &str) -> Result<&'a MachineRecord, Answer> {
+/// The 400s of the request's schema (`machines_controller.rb`'s `typed_params`): a missing
+/// fingerprint, an id that is not a UUID.
+fn bad_parameters(data: &Value) -> Option<Answer> {
+    let bad = |detail: &str, code: &str, pointer: &str| {
+        Some(error(400, "Bad request", detail, Some(code), Some(pointer)))
+    };
+    if data["attributes"].get("fingerprint").is_none() {
+        return bad(
+            "is missing",
+            "PARAMETER_MISSING",
+            "/data/attributes/fingerprint",
+        );
+    }
+    match &data["id"] {
+        Value::Null => None,
+        Value::String(id) if uuid::Uuid::try_parse(id).is_ok() => None,
+        _ => bad(
+            "type mismatch (received string expected UUID string)",
+            "PARAMETER_INVALID",
+            "/data/id",
+        ),
+    }
+}
+
+/// The 422s of `machine.rb`'s validations before the limit: a reserved fingerprint, one that is
+/// another machine's id, a core, memory or disk count below 1.
+fn invalid(state: &State, attributes: &Value, fingerprint: &str) -> Option<Answer> {
+    let pointer = "/data/attributes/fingerprint";
+    if matches!(fingerprint, "actions" | "action") {
+        return Some(unprocessable(
+            "is reserved",
+            Some("FINGERPRINT_NOT_ALLOWED"),
+            pointer,
+        ));
+    }
+    if state.machines.iter().any(|m| m.id == fingerprint) {
+        return Some(unprocessable(
+            "must not conflict with another machine's identifier (UUID)",
+            Some("FINGERPRINT_CONFLICT"),
+            pointer,
+        ));
+    }
+    ["cores", "memory", "disk"].into_iter().find_map(|name| {
+        let value = attributes.get(name).filter(|v| !v.is_null())?;
+        (value.as_i64().is_none_or(|n| n < 1)).then(|| {
+            unprocessable(
+                "must be greater than or equal to 1",
+                Some(&format!("{}_INVALID", name.to_uppercase())),
+                &format!("/data/attributes/{name}"),
+            )
+        })
+    })
+}
+
+/// The machine `id` (or fingerprint) the caller may act on with `permission`: another
+/// license's is not found (`destroy.feature`: "License deletes a machine that belongs to another
+/// license"); without the permission, 403 (`destroy.feature`: `["license.validate"]` only).
+fn owned<'a>(
+    state: &'a State,
+    caller: &Caller,
+    id: &str,
+    permission: &str,
+) -> Result<&'a MachineRecord, Answer> {
     let machine = state
         .machines
         .iter()
-        .find(|m| (m.id == id || m.fingerprint == id) && caller.owns(&m.license_id));
-    match (machine, state.machine(id)) {
-        (Some(machine), _) => Ok(machine),
-        (None, Some(_)) => Err(forbidden()),
-        (None, None) => Err(not_found("machine", id)),
+        .find(|m| (m.id == id || m.fingerprint == id) && caller.owns(&m.license_id))
+        .ok_or_else(|| not_found("machine", id))?;
+    if caller.may(state, permission) {
+        Ok(machine)
+    } else {
+        Err(forbidden())
     }
 }
 
 /// `DELETE /machines/{id}`: 204.
 pub(crate) fn delete(state: &mut State, caller: &Caller, id: &str) -> Answer {
-    let machine = match owned(state, caller, id) {
+    let machine = match owned(state, caller, id, "machine.delete") {
         Ok(machine) => machine.clone(),
         Err(answer) => return answer,
     };
@@ -102,7 +177,7 @@ pub(crate) fn delete(state: &mut State, caller: &Caller, id: &str) -> Answer {
 
 /// `GET /machines/{id}`.
 pub(crate) fn get(state: &State, caller: &Caller, id: &str) -> Answer {
-    match owned(state, caller, id) {
+    match owned(state, caller, id, "machine.read") {
         Ok(machine) => Answer::Json(200, json!({"data": state.machine_resource(machine)})),
         Err(answer) => answer,
     }
@@ -136,19 +211,69 @@ pub(crate) fn list(state: &State, request: &Request, caller: &Caller) -> Answer 
 
 /// `POST /machines/{id}/actions/ping` (and the older `ping-heartbeat`): the heartbeat.
 pub(crate) fn ping(state: &mut State, caller: &Caller, id: &str) -> Answer {
-    let machine_id = match owned(state, caller, id) {
-        Ok(machine) => machine.id.clone(),
+    let machine = match owned(state, caller, id, "machine.heartbeat.ping") {
+        Ok(machine) => machine,
         Err(answer) => return answer,
     };
     let now = state.now();
+    // `machine.resurrect!`: within the policy's revive period after the missed heartbeat.
+    let refused = state.license(&machine.license_id).is_some_and(|license| {
+        let window = chrono::Duration::seconds(
+            i64::try_from(license.heartbeat_duration).unwrap_or(i64::MAX),
+        );
+        let revivable_until = |period: u64| {
+            machine.last_heartbeat.map(|last| {
+                last + window + chrono::Duration::seconds(i64::try_from(period).unwrap_or(0))
+            })
+        };
+        State::is_dead(license, machine, now)
+            && match license.resurrection {
+                Resurrection::Never => true,
+                Resurrection::Always => false,
+                Resurrection::Within(period) => revivable_until(period).is_none_or(|t| now > t),
+            }
+    });
+    if refused {
+        // `machine.resurrect!` refuses without a resurrection strategy (the default
+        // `NO_REVIVE`) or past its period: `heartbeats.feature`, "Admin pings a dead machine's
+        // heartbeat" and "… that supports resurrection (period passed)".
+        return error(
+            422,
+            "Unprocessable entity",
+            "is dead",
+            Some("MACHINE_HEARTBEAT_DEAD"),
+            None,
+        );
+    }
+    let machine_id = machine.id.clone();
+    set_heartbeat(state, &machine_id, Some(now), "machine.heartbeat.ping")
+}
+
+/// `POST /machines/{id}/actions/reset` (admin): the heartbeat forgotten, `NOT_STARTED` again.
+pub(crate) fn reset(state: &mut State, caller: &Caller, id: &str) -> Answer {
+    let machine_id = match owned(state, caller, id, "machine.heartbeat.reset") {
+        Ok(machine) => machine.id.clone(),
+        Err(answer) => return answer,
+    };
+    set_heartbeat(state, &machine_id, None, "machine.heartbeat.reset")
+}
+
+/// Sets machine `machine_id`'s last heartbeat, emits `event`, answers the machine.
+fn set_heartbeat(
+    state: &mut State,
+    machine_id: &str,
+    heartbeat: Option<chrono::DateTime<chrono::Utc>>,
+    event: &str,
+) -> Answer {
+    let now = state.now();
     if let Some(machine) = state.machines.iter_mut().find(|m| m.id == machine_id) {
-        machine.last_heartbeat = Some(now);
+        machine.last_heartbeat = heartbeat;
         machine.updated = now;
     }
     let resource = state
-        .machine(&machine_id)
+        .machine(machine_id)
         .map(|m| state.machine_resource(m))
         .unwrap_or(Value::Null);
-    state.emit("machine.heartbeat.ping", resource.clone());
+    state.emit(event, resource.clone());
     Answer::Json(200, json!({"data": resource}))
 }

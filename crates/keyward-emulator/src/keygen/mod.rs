@@ -16,10 +16,18 @@
 //! ```
 
 mod answer;
+mod auth;
 mod checkout;
+mod license_admin;
 mod licenses;
+mod limits;
+mod machine_seed;
 mod machines;
+mod matching;
+mod policy;
+mod route;
 mod seed;
+mod seed_document;
 mod sign;
 mod state;
 mod validation;
@@ -30,13 +38,16 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use wiremock::{Request, ResponseTemplate};
 
-use answer::{Answer, Caller, caller, error, unauthenticated};
+use answer::Answer;
+pub use machine_seed::MachineSeed;
 pub use seed::LicenseSeed;
-pub use state::{ExpirationStrategy, LicenseRecord, MachineRecord, State};
+pub use state::{
+    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, MachineRecord, Overage,
+    ProcessLeasing, Resurrection, State,
+};
 
 use crate::SeedError;
 use crate::shell::{Clock, Emulator, Keyed, Outbox, Provider};
-use crate::support;
 
 /// The admin token the emulator accepts unless another is set.
 pub const DEFAULT_TOKEN: &str = "keygen_emulator_admin_token";
@@ -69,7 +80,7 @@ impl Provider for State {
     }
 
     fn respond(&mut self, request: &Request) -> ResponseTemplate {
-        let answer = route(self, request);
+        let answer = route::route(self, request);
         let (status, body) = match answer {
             Answer::Json(status, value) => (
                 status,
@@ -129,85 +140,6 @@ impl Keyed for State {
     }
 }
 
-fn route(state: &mut State, request: &Request) -> Answer {
-    let segments = support::segments(request);
-    let mut parts: Vec<&str> = segments.iter().map(String::as_str).collect();
-    if parts.first() != Some(&"v1") {
-        return error(
-            404,
-            "Not found",
-            "The requested endpoint was not found",
-            Some("NOT_FOUND"),
-            None,
-        );
-    }
-    parts.remove(0);
-    if parts.first() == Some(&"accounts") {
-        if parts.get(1) != Some(&state.account_id.as_str()) {
-            return error(
-                404,
-                "Not found",
-                "The requested account was not found",
-                Some("NOT_FOUND"),
-                None,
-            );
-        }
-        parts.drain(..2);
-    }
-    let method = request.method.as_str();
-    let caller = match caller(state, request) {
-        Ok(caller) => caller,
-        Err(answer) => return answer,
-    };
-    if method == "POST" && parts.as_slice() == ["licenses", "actions", "validate-key"] {
-        return licenses::validation(state, request, &caller, None);
-    }
-    if caller == Caller::Anonymous {
-        return unauthenticated();
-    }
-    let admin = caller == Caller::Admin;
-    match (method, parts.as_slice()) {
-        ("POST" | "GET", ["licenses", id, "actions", "validate"]) => {
-            licenses::validation(state, request, &caller, Some(id))
-        }
-        ("POST" | "GET", ["licenses", id, "actions", "check-out"]) => {
-            checkout::check_out(state, request, &caller, id, false)
-        }
-        ("POST" | "GET", ["machines", id, "actions", "check-out"]) => {
-            checkout::check_out(state, request, &caller, id, true)
-        }
-        ("GET", ["licenses", id]) => licenses::get(state, &caller, id),
-        ("GET", ["licenses"]) => licenses::list(state, request, &caller),
-        ("POST", ["machines"]) => machines::create(state, request, &caller),
-        ("DELETE", ["machines", id]) => machines::delete(state, &caller, id),
-        ("GET", ["machines", id]) => machines::get(state, &caller, id),
-        ("GET", ["machines"]) => machines::list(state, request, &caller),
-        ("POST", ["machines", id, "actions", "ping" | "ping-heartbeat"]) => {
-            machines::ping(state, &caller, id)
-        }
-        (_, ["licenses", ..]) if !admin => answer::forbidden(),
-        ("POST", ["licenses"]) => licenses::create(state, request),
-        ("PATCH", ["licenses", id]) => licenses::update(state, request, id),
-        (
-            "POST",
-            [
-                "licenses",
-                id,
-                "actions",
-                action @ ("suspend" | "reinstate" | "renew"),
-            ],
-        ) => licenses::action(state, id, action),
-        ("DELETE", ["licenses", id, "actions", "revoke"]) => licenses::revoke(state, id),
-        _ => error(
-            404,
-            "Not found",
-            "The requested endpoint was not found",
-            Some("NOT_FOUND"),
-            None,
-        ),
-    }
-}
-
 impl Emulator<State> {
     /// Adds a license and returns its id.
     pub fn add_license(&self, seed: LicenseSeed) -> String {
@@ -225,7 +157,13 @@ impl Emulator<State> {
     /// Activates a machine with `fingerprint` on license `license_id` (no limit checked) and
     /// returns its id; `None` for an unknown license.
     pub fn add_instance(&self, license_id: &str, fingerprint: &str) -> Option<String> {
-        self.write(|state| seed::insert_machine(state, license_id, fingerprint))
+        self.add_machine(license_id, MachineSeed::new(fingerprint))
+    }
+
+    /// Adds a machine to license `license_id` (id or key; no limit checked) and returns its id;
+    /// `None` for an unknown license.
+    pub fn add_machine(&self, license_id: &str, seed: MachineSeed) -> Option<String> {
+        self.write(|state| machine_seed::insert_machine(state, license_id, seed))
     }
 
     /// Seeds from a JSON:API document of `licenses` (single or list; a decrypted license file
@@ -233,7 +171,7 @@ impl Emulator<State> {
     pub fn seed_json(&self, body: &str) -> Result<usize, SeedError> {
         self.write(|state| {
             let mut draft = state.clone();
-            let added = seed::seed_document(&mut draft, body)?;
+            let added = seed_document::seed_document(&mut draft, body)?;
             *state = draft;
             Ok(added)
         })
@@ -278,6 +216,31 @@ impl Emulator<State> {
                 license.expiry = expiry;
             }
         });
+    }
+
+    /// Registers policy `policy_id` with the settings of `settings` (its product, limits,
+    /// strategies): a license `POST /licenses` creates under that policy gets them, and a
+    /// product token may create licenses only under its own product's policies.
+    pub fn add_policy(&self, policy_id: &str, settings: LicenseSeed) {
+        self.write(|state| {
+            let mut template = seed::record(settings);
+            template.policy_id = policy_id.to_owned();
+            state.policies.retain(|p| p.policy_id != policy_id);
+            state.policies.push(template);
+        });
+    }
+
+    /// Makes `token` a product token of product `product_id` (`Authorization: Bearer <token>`
+    /// then manages that product's licenses and machines; others' are not found).
+    pub fn add_product_token(&self, product_id: &str, token: &str) {
+        let entry = (token.to_owned(), product_id.to_owned());
+        self.write(|state| state.product_tokens.push(entry));
+    }
+
+    /// Makes the account's subscription lapse (`false`: every request is 403, as Keygen
+    /// answers a canceled account) or active again.
+    pub fn set_subscription_active(&self, active: bool) {
+        self.write(|state| state.inactive = !active);
     }
 
     /// The account id clients put in their paths.

@@ -1,10 +1,11 @@
-//! Seeding: licenses built in code, or read from Keygen's JSON:API license documents.
+//! Seeding: licenses built in code, with their policies' settings.
 
 use chrono::{DateTime, Utc};
-use serde_json::{Map, Value};
 
-use super::state::{ExpirationStrategy, LicenseRecord, MachineRecord, State};
-use crate::SeedError;
+use super::state::{
+    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, Overage, ProcessLeasing,
+    Resurrection, State,
+};
 
 /// A license to add to the emulator, with its policy's settings. Defaults as
 /// [`Keygen`'s](super::state::LicenseRecord): node-locked (one machine), not strict, no
@@ -12,6 +13,7 @@ use crate::SeedError;
 #[derive(Debug, Clone)]
 pub struct LicenseSeed {
     record: LicenseRecord,
+    created: Option<DateTime<Utc>>,
 }
 
 impl LicenseSeed {
@@ -19,6 +21,7 @@ impl LicenseSeed {
     pub fn new(key: impl Into<String>) -> Self {
         Self {
             record: LicenseRecord::new(uuid::Uuid::new_v4().to_string(), key.into(), Utc::now()),
+            created: None,
         }
     }
 
@@ -44,6 +47,61 @@ impl LicenseSeed {
         self
     }
 
+    /// Limits the machines' total cores, memory and disk (bytes); `None` leaves one unlimited.
+    #[must_use]
+    pub fn max_resources(
+        mut self,
+        cores: Option<u64>,
+        memory: Option<u64>,
+        disk: Option<u64>,
+    ) -> Self {
+        self.record.max_cores = cores;
+        self.record.max_memory = memory;
+        self.record.max_disk = disk;
+        self
+    }
+
+    /// Limits its processes, counted per machine or per license.
+    #[must_use]
+    pub fn max_processes(mut self, limit: u64, leasing: ProcessLeasing) -> Self {
+        self.record.max_processes = Some(limit);
+        self.record.process_leasing = leasing;
+        self
+    }
+
+    /// Sets how far past its limits it may go (the policy's `overageStrategy`).
+    #[must_use]
+    pub fn overage(mut self, overage: Overage) -> Self {
+        self.record.overage = overage;
+        self
+    }
+
+    /// Sets which of its credentials authenticate (the emulator's default: `Mixed`, key and
+    /// token; Keygen's policy default is `Token`).
+    #[must_use]
+    pub fn authentication(mut self, strategy: AuthStrategy) -> Self {
+        self.record.authentication = strategy;
+        self
+    }
+
+    /// Limits what it may do to `permissions` (`license.validate`, `machine.create`, …; by
+    /// default Keygen's license permissions).
+    #[must_use]
+    pub fn permissions<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        permissions: I,
+    ) -> Self {
+        self.record.permissions = Some(permissions.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Gives it a token: `Authorization: Bearer <token>` then acts as the license.
+    #[must_use]
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.record.token = Some(token.into());
+        self
+    }
+
     /// Makes it floating (several machines) or node-locked (one).
     #[must_use]
     pub fn floating(mut self, floating: bool) -> Self {
@@ -63,6 +121,77 @@ impl LicenseSeed {
     pub fn require_heartbeat(mut self, seconds: u64) -> Self {
         self.record.require_heartbeat = true;
         self.record.heartbeat_duration = seconds;
+        self
+    }
+
+    /// Starts a machine's heartbeats at its first ping rather than its activation (the
+    /// policy's `heartbeatBasis` `FROM_FIRST_PING`).
+    #[must_use]
+    pub fn heartbeat_from_first_ping(mut self) -> Self {
+        self.record.heartbeat_from_creation = false;
+        self
+    }
+
+    /// Sets whether a dead machine's ping revives it.
+    #[must_use]
+    pub fn resurrection(mut self, resurrection: Resurrection) -> Self {
+        self.record.resurrection = resurrection;
+        self
+    }
+
+    /// Sets the policy's heartbeat duration (seconds) without requiring heartbeats: a machine
+    /// that sent one is dead once it is this old.
+    #[must_use]
+    pub fn heartbeat_duration(mut self, seconds: u64) -> Self {
+        self.record.heartbeat_duration = seconds;
+        self
+    }
+
+    /// Requires validations to give scope `name` (`product`, `policy`, `machine`,
+    /// `fingerprint`, `components`, `checksum`, `version`, `user`): the policy's
+    /// `require<Name>Scope`.
+    #[must_use]
+    pub fn require_scope(mut self, name: impl Into<String>) -> Self {
+        self.record.required_scopes.push(name.into());
+        self
+    }
+
+    /// Sets how several fingerprints of a validation match (the policy's
+    /// `machineMatchingStrategy`).
+    #[must_use]
+    pub fn machine_matching(mut self, matching: MachineMatching) -> Self {
+        self.record.machine_matching = matching;
+        self
+    }
+
+    /// Sets how a validation's components match the machine's (the policy's
+    /// `componentMatchingStrategy`).
+    #[must_use]
+    pub fn component_matching(mut self, matching: MachineMatching) -> Self {
+        self.record.component_matching = matching;
+        self
+    }
+
+    /// Sets when it was created (the emulator's now by default).
+    #[must_use]
+    pub fn created(mut self, at: DateTime<Utc>) -> Self {
+        self.created = Some(at);
+        self
+    }
+
+    /// Requires check-ins every `seconds` (the policy's `requireCheckIn` and interval), the
+    /// last at `last` (`None`: none yet, never overdue).
+    #[must_use]
+    pub fn check_in(mut self, seconds: u64, last: Option<DateTime<Utc>>) -> Self {
+        self.record.check_in_interval = Some(seconds);
+        self.record.last_check_in = last;
+        self
+    }
+
+    /// Sets when it was last validated.
+    #[must_use]
+    pub fn last_validated(mut self, at: DateTime<Utc>) -> Self {
+        self.record.last_validated = Some(at);
         self
     }
 
@@ -109,107 +238,19 @@ impl LicenseSeed {
     }
 }
 
+/// The record `seed` describes.
+pub(crate) fn record(seed: LicenseSeed) -> LicenseRecord {
+    seed.record
+}
+
 /// Adds `seed`, stamped on the emulator's clock; returns its id.
 pub(crate) fn insert_license(state: &mut State, seed: LicenseSeed) -> String {
     let mut record = seed.record;
-    let now = state.now();
-    record.created = now;
-    record.updated = now;
+    let created = seed.created.unwrap_or_else(|| state.now());
+    record.created = created;
+    record.updated = created;
     let id = record.id.clone();
     state.licenses.retain(|l| l.id != id);
     state.licenses.push(record);
     id
-}
-
-/// Adds a machine with `fingerprint` to license `license_id`; `None` when there is no such
-/// license.
-pub(crate) fn insert_machine(
-    state: &mut State,
-    license_id: &str,
-    fingerprint: &str,
-) -> Option<String> {
-    let license_id = state.license(license_id)?.id.clone();
-    let now = state.now();
-    let id = uuid::Uuid::new_v4().to_string();
-    state.machines.push(MachineRecord {
-        id: id.clone(),
-        license_id,
-        fingerprint: fingerprint.to_owned(),
-        name: None,
-        platform: None,
-        cores: None,
-        last_heartbeat: None,
-        created: now,
-        updated: now,
-    });
-    Some(id)
-}
-
-/// Adds the `licenses` resources of a JSON:API document (single or list; a license file's
-/// decrypted payload too). Returns how many were added.
-pub(crate) fn seed_document(state: &mut State, body: &str) -> Result<usize, SeedError> {
-    let document = SeedError::parse("keygen document", body)?;
-    let resources: Vec<&Value> = match &document["data"] {
-        Value::Array(items) => items.iter().collect(),
-        Value::Object(_) => vec![&document["data"]],
-        _ => {
-            return Err(SeedError::Shape {
-                what: "keygen document",
-                expected: "a `data` resource or list",
-            });
-        }
-    };
-    let mut added = 0;
-    for (index, resource) in resources
-        .into_iter()
-        .filter(|r| r["type"] == "licenses")
-        .enumerate()
-    {
-        let attributes = &resource["attributes"];
-        let (Some(id), Some(key)) = (resource["id"].as_str(), attributes["key"].as_str()) else {
-            return Err(SeedError::Field {
-                record: "license",
-                index,
-                field: "id and attributes.key (strings)",
-            });
-        };
-        let time = |name: &str| {
-            attributes[name]
-                .as_str()
-                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-                .map(|t| t.with_timezone(&Utc))
-        };
-        let mut record = LicenseRecord::new(
-            id.to_owned(),
-            key.to_owned(),
-            time("created").unwrap_or_else(|| state.now()),
-        );
-        record.name = attributes["name"].as_str().map(str::to_owned);
-        record.expiry = time("expiry");
-        record.suspended = attributes["suspended"].as_bool().unwrap_or(false);
-        record.max_machines = attributes["maxMachines"].as_u64();
-        record.floating = attributes["floating"].as_bool().unwrap_or(false);
-        record.strict = attributes["strict"].as_bool().unwrap_or(false);
-        record.require_heartbeat = attributes["requireHeartbeat"].as_bool().unwrap_or(false);
-        record.metadata = attributes["metadata"]
-            .as_object()
-            .cloned()
-            .unwrap_or_else(Map::new);
-        record.updated = time("updated").unwrap_or(record.created);
-        let related = |name: &str| {
-            resource["relationships"][name]["data"]["id"]
-                .as_str()
-                .map(str::to_owned)
-        };
-        if let Some(product) = related("product") {
-            record.product_id = product;
-        }
-        if let Some(policy) = related("policy") {
-            record.policy_id = policy;
-        }
-        state.licenses.retain(|l| l.id != record.id);
-        state.licenses.push(record);
-        added += 1;
-    }
-    Ok(added)
 }

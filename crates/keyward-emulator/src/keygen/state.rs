@@ -4,19 +4,10 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
+pub use super::policy::{
+    AuthStrategy, ExpirationStrategy, MachineMatching, Overage, ProcessLeasing, Resurrection,
+};
 use crate::shell::{Clock, Outbox};
-
-/// How a license's expiry is treated (the policy's `expirationStrategy`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ExpirationStrategy {
-    /// `REVOKE_ACCESS`: expired is `EXPIRED` before any other check.
-    RevokeAccess,
-    /// `RESTRICT_ACCESS` (Keygen's default): `EXPIRED` after the other checks, invalid.
-    RestrictAccess,
-    /// `MAINTAIN_ACCESS` / `ALLOW_ACCESS`: `EXPIRED` after the other checks, but valid.
-    AllowAccess,
-}
 
 /// A license and the settings of its policy.
 #[derive(Debug, Clone)]
@@ -38,20 +29,54 @@ pub struct LicenseRecord {
     pub suspended: bool,
     /// The machine limit (`None`: unlimited when floating, 1 when node-locked).
     pub max_machines: Option<u64>,
+    /// The limit of the machines' cores, memory (bytes) and disk (bytes).
+    pub max_cores: Option<u64>,
+    /// See `max_cores`.
+    pub max_memory: Option<u64>,
+    /// See `max_cores`.
+    pub max_disk: Option<u64>,
+    /// The process limit.
+    pub max_processes: Option<u64>,
+    /// How the process limit counts.
+    pub process_leasing: ProcessLeasing,
+    /// How far past the limits it may go.
+    pub overage: Overage,
+    /// Which of its credentials authenticate.
+    pub authentication: AuthStrategy,
+    /// What it may do (`None`: Keygen's default license permissions).
+    pub permissions: Option<Vec<String>>,
+    /// A token of the license (`Bearer` authenticates as the license).
+    pub token: Option<String>,
     /// Whether it may be used on several machines.
     pub floating: bool,
     /// Whether validation checks machines (strict policy).
     pub strict: bool,
     /// Whether machines must send heartbeats.
     pub require_heartbeat: bool,
+    /// Whether a machine's heartbeats start at its activation (`heartbeatBasis`
+    /// `FROM_CREATION`, Keygen's default when they are required) or at its first ping.
+    pub heartbeat_from_creation: bool,
+    /// Whether a dead machine may come back.
+    pub resurrection: Resurrection,
     /// Seconds between heartbeats (Keygen's default: 600).
     pub heartbeat_duration: u64,
+    /// The policy's check-in interval (seconds) when it requires check-ins.
+    pub check_in_interval: Option<u64>,
+    /// The last check-in.
+    pub last_check_in: Option<DateTime<Utc>>,
     /// The policy's duration, in seconds, for `renew`.
     pub duration: Option<u64>,
     /// What expiry does.
     pub expiration_strategy: ExpirationStrategy,
     /// Entitlement codes.
     pub entitlements: Vec<String>,
+    /// The scopes a validation must give (`requireProductScope`, …): `product`, `policy`,
+    /// `machine`, `fingerprint`, `components`, `checksum`, `version`, `user`.
+    pub required_scopes: Vec<String>,
+    /// How several fingerprints match.
+    pub machine_matching: MachineMatching,
+    /// How a validation's components match the machine's.
+    pub component_matching: MachineMatching,
     /// Metadata.
     pub metadata: Map<String, Value>,
     /// The last validation.
@@ -78,6 +103,14 @@ pub struct MachineRecord {
     pub platform: Option<String>,
     /// Cores.
     pub cores: Option<u64>,
+    /// Memory (bytes).
+    pub memory: Option<u64>,
+    /// Disk (bytes).
+    pub disk: Option<u64>,
+    /// How many processes run on it.
+    pub processes: u64,
+    /// Its hardware components' fingerprints.
+    pub components: Vec<String>,
     /// The last heartbeat.
     pub last_heartbeat: Option<DateTime<Utc>>,
     /// Created.
@@ -95,7 +128,13 @@ pub struct State {
     pub(crate) signing_seed: [u8; 32],
     pub(crate) sign_responses: bool,
     pub(crate) tamper: bool,
+    /// Whether the account's subscription lapsed (every request 403).
+    pub(crate) inactive: bool,
     pub(crate) licenses: Vec<LicenseRecord>,
+    /// Policies, as the settings a license created under each gets (`add_policy`).
+    pub(crate) policies: Vec<LicenseRecord>,
+    /// Product tokens: `(token, product id)`.
+    pub(crate) product_tokens: Vec<(String, String)>,
     pub(crate) machines: Vec<MachineRecord>,
     pub(crate) outbox: Outbox,
 }
@@ -141,8 +180,9 @@ impl State {
             .collect()
     }
 
-    /// Whether a machine's heartbeat is dead at `now` (only when heartbeats are required):
-    /// no heartbeat within the duration of its last one, or of its creation when none came.
+    /// Whether a machine's heartbeat is dead at `now` (`machine.rb`'s `heartbeat_status`): a
+    /// heartbeat older than the duration, whether or not the policy requires them; with none
+    /// yet, only when they are required and the machine is older than the duration.
     pub(crate) fn is_dead(
         license: &LicenseRecord,
         machine: &MachineRecord,
@@ -151,8 +191,10 @@ impl State {
         let window = chrono::Duration::seconds(
             i64::try_from(license.heartbeat_duration).unwrap_or(i64::MAX),
         );
-        license.require_heartbeat
-            && machine.last_heartbeat.unwrap_or(machine.created) + window < now
+        match machine.last_heartbeat {
+            Some(last) => last + window < now,
+            None => license.require_heartbeat && machine.created + window < now,
+        }
     }
 
     /// The license as Keygen's serializer writes it.
@@ -183,11 +225,13 @@ impl State {
                 "suspended": license.suspended, "scheme": null, "encrypted": false,
                 "strict": license.strict, "floating": license.floating, "protected": true,
                 "version": null, "maxMachines": license.max_machines.or((!license.floating).then_some(1)),
-                "maxProcesses": null, "maxUsers": null, "maxCores": null, "maxMemory": null,
-                "maxDisk": null, "maxUses": null,
-                "requireHeartbeat": license.require_heartbeat, "requireCheckIn": false,
-                "lastValidated": license.last_validated.map(timestamp), "lastCheckIn": null,
-                "nextCheckIn": null, "lastCheckOut": null, "metadata": license.metadata,
+                "maxProcesses": null, "maxUsers": null, "maxCores": license.max_cores,
+                "maxMemory": license.max_memory, "maxDisk": license.max_disk, "maxUses": null,
+                "requireHeartbeat": license.require_heartbeat,
+                "requireCheckIn": license.check_in_interval.is_some(),
+                "lastValidated": license.last_validated.map(timestamp),
+                "lastCheckIn": license.last_check_in.map(timestamp),
+                "nextCheckIn": license.next_check_in().map(timestamp), "lastCheckOut": null, "metadata": license.metadata,
                 "created": timestamp(license.created), "updated": timestamp(license.updated),
             },
             "relationships": {
@@ -222,8 +266,8 @@ impl State {
             "id": machine.id,
             "type": "machines",
             "attributes": {
-                "fingerprint": machine.fingerprint, "cores": machine.cores, "memory": null,
-                "disk": null, "ip": null, "hostname": null, "platform": machine.platform,
+                "fingerprint": machine.fingerprint, "cores": machine.cores, "memory": machine.memory,
+                "disk": machine.disk, "ip": null, "hostname": null, "platform": machine.platform,
                 "name": machine.name, "requireHeartbeat": require, "heartbeatStatus": status,
                 "heartbeatDuration": duration, "maxProcesses": null, "lastCheckOut": null,
                 "lastHeartbeat": machine.last_heartbeat.map(timestamp), "nextHeartbeat": next,

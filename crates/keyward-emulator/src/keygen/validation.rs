@@ -3,18 +3,20 @@
 //! the scope and the time.
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::state::{ExpirationStrategy, LicenseRecord, MachineRecord, State};
+use super::{limits, matching};
 
 /// `(valid, detail, code)` as Keygen's service returns them.
 pub(crate) type Verdict = (bool, &'static str, &'static str);
 
-/// Validates `license` (`None`: not found) against `scope` (`meta.scope`, `Null` when absent).
+/// Validates `license` (`None`: not found) against `scope` (`meta.scope`, `Null` when absent;
+/// `None` for the quick validation, which checks no scope).
 pub(crate) fn validate(
     license: Option<&LicenseRecord>,
     machines: &[&MachineRecord],
-    scope: &Value,
+    scope: Option<&Value>,
     now: DateTime<Utc>,
 ) -> Verdict {
     let Some(license) = license else {
@@ -27,33 +29,20 @@ pub(crate) fn validate(
     if expired && license.expiration_strategy == ExpirationStrategy::RevokeAccess {
         return (false, "is expired", "EXPIRED");
     }
-    if let Some(verdict) = scoped(license, machines, scope, now) {
+    if license.next_check_in().is_some_and(|due| due < now) {
+        return (false, "is overdue for check in", "OVERDUE");
+    }
+    let empty = serde_json::Map::new();
+    let scope = scope.map(|s| s.as_object().unwrap_or(&empty));
+    if let Some(verdict) = scope.and_then(|scope| scoped(license, machines, scope, now)) {
         return verdict;
     }
-    let count = machines.len() as u64;
-    if license.strict {
-        if !license.floating && count == 0 {
-            return (
-                false,
-                "must have exactly 1 associated machine",
-                "NO_MACHINE",
-            );
-        }
-        let limit = license.max_machines.or((!license.floating).then_some(1));
-        if license.floating && count == 0 {
-            return (
-                false,
-                "must have at least 1 associated machine",
-                "NO_MACHINES",
-            );
-        }
-        if limit.is_some_and(|limit| count > limit && count > 1) {
-            return (
-                false,
-                "has too many associated machines",
-                "TOO_MANY_MACHINES",
-            );
-        }
+    if let Some(verdict) = license
+        .strict
+        .then(|| limits::strict(license, machines, scope, now))
+        .flatten()
+    {
+        return verdict;
     }
     if expired {
         let allowed = license.expiration_strategy == ExpirationStrategy::AllowAccess;
@@ -64,29 +53,53 @@ pub(crate) fn validate(
 
 /// The scope checks: product, policy, entitlements, machine, fingerprint(s), components,
 /// checksum, version (the emulator publishes no releases: any checksum or version mismatches).
+/// `<name> scope is required` when the policy requires scope `name` and `scope` lacks it.
+fn missing(license: &LicenseRecord, scope: &Map<String, Value>, name: &str) -> Option<Verdict> {
+    if scope.contains_key(name) || !license.required_scopes.iter().any(|s| s == name) {
+        return None;
+    }
+    let (detail, code) = match name {
+        "product" => ("product scope is required", "PRODUCT_SCOPE_REQUIRED"),
+        "policy" => ("policy scope is required", "POLICY_SCOPE_REQUIRED"),
+        "user" => ("user scope is required", "USER_SCOPE_REQUIRED"),
+        "machine" => ("machine scope is required", "MACHINE_SCOPE_REQUIRED"),
+        "fingerprint" => (
+            "fingerprint scope is required",
+            "FINGERPRINT_SCOPE_REQUIRED",
+        ),
+        "components" => ("components scope is required", "COMPONENTS_SCOPE_REQUIRED"),
+        "checksum" => ("checksum scope is required", "CHECKSUM_SCOPE_REQUIRED"),
+        "version" => ("version scope is required", "VERSION_SCOPE_REQUIRED"),
+        _ => return None,
+    };
+    Some((false, detail, code))
+}
+
 fn scoped(
     license: &LicenseRecord,
     machines: &[&MachineRecord],
-    scope: &Value,
+    scope: &Map<String, Value>,
     now: DateTime<Utc>,
 ) -> Option<Verdict> {
-    let Value::Object(scope) = scope else {
-        return None;
-    };
     let text = |name: &str| scope.get(name).and_then(Value::as_str);
-    if text("product").is_some_and(|p| p != license.product_id) {
-        return Some((
-            false,
-            "product scope does not match",
-            "PRODUCT_SCOPE_MISMATCH",
-        ));
-    }
-    if text("policy").is_some_and(|p| p != license.policy_id) {
-        return Some((
-            false,
-            "policy scope does not match",
-            "POLICY_SCOPE_MISMATCH",
-        ));
+    for name in ["product", "policy", "user"] {
+        if let Some(verdict) = missing(license, scope, name) {
+            return Some(verdict);
+        }
+        if name == "product" && text("product").is_some_and(|p| p != license.product_id) {
+            return Some((
+                false,
+                "product scope does not match",
+                "PRODUCT_SCOPE_MISMATCH",
+            ));
+        }
+        if name == "policy" && text("policy").is_some_and(|p| p != license.policy_id) {
+            return Some((
+                false,
+                "policy scope does not match",
+                "POLICY_SCOPE_MISMATCH",
+            ));
+        }
     }
     if let Some(wanted) = scope.get("entitlements") {
         let wanted: Vec<&str> = wanted
@@ -158,6 +171,14 @@ fn scoped(
             return Some((false, "machine heartbeat is dead", "HEARTBEAT_DEAD"));
         }
     }
+    if let Some(verdict) = missing(license, scope, "machine") {
+        return Some(verdict);
+    }
+    if !scope.contains_key("fingerprints")
+        && let Some(verdict) = missing(license, scope, "fingerprint")
+    {
+        return Some(verdict);
+    }
     if scope.contains_key("fingerprint") || scope.contains_key("fingerprints") {
         let mut fingerprints: Vec<&str> =
             match (scope.get("fingerprint"), scope.get("fingerprints")) {
@@ -165,6 +186,7 @@ fn scoped(
                 (_, Some(Value::Array(list))) => list.iter().filter_map(Value::as_str).collect(),
                 _ => Vec::new(),
             };
+        fingerprints.sort_unstable();
         fingerprints.dedup();
         if fingerprints.is_empty() {
             return Some((
@@ -187,12 +209,9 @@ fn scoped(
             return Some((false, "machine heartbeat is dead", "HEARTBEAT_DEAD"));
         }
         let alive: Vec<&&&MachineRecord> = matching.iter().filter(|m| !dead(m)).collect();
-        if alive.is_empty() {
-            let detail = if fingerprints.len() > 1 {
-                "one or more fingerprint is not activated (does not match any associated machines)"
-            } else {
-                "fingerprint is not activated (does not match any associated machines)"
-            };
+        if let Some(detail) =
+            matching::too_few(license.machine_matching, fingerprints.len(), alive.len())
+        {
             return Some((false, detail, "FINGERPRINT_SCOPE_MISMATCH"));
         }
         if license.require_heartbeat && alive.iter().any(|m| m.last_heartbeat.is_none()) {
@@ -203,19 +222,35 @@ fn scoped(
             ));
         }
     }
-    if scope.contains_key("checksum") {
-        return Some((
-            false,
-            "checksum scope is not valid (does not match any accessible artifacts)",
-            "CHECKSUM_SCOPE_MISMATCH",
-        ));
-    }
-    if scope.contains_key("version") {
-        return Some((
-            false,
-            "version scope is not valid (does not match any accessible releases)",
-            "VERSION_SCOPE_MISMATCH",
-        ));
+    // The emulator publishes no releases: a checksum or version never matches.
+    for (name, mismatch) in [
+        ("components", None),
+        (
+            "checksum",
+            Some((
+                "checksum scope is not valid (does not match any accessible artifacts)",
+                "CHECKSUM_SCOPE_MISMATCH",
+            )),
+        ),
+        (
+            "version",
+            Some((
+                "version scope is not valid (does not match any accessible releases)",
+                "VERSION_SCOPE_MISMATCH",
+            )),
+        ),
+    ] {
+        if let Some(verdict) = missing(license, scope, name) {
+            return Some(verdict);
+        }
+        if name == "components"
+            && let Some(verdict) = matching::components(license, machines, scope)
+        {
+            return Some(verdict);
+        }
+        if let Some((detail, code)) = mismatch.filter(|_| scope.contains_key(name)) {
+            return Some((false, detail, code));
+        }
     }
     None
 }

@@ -1,0 +1,295 @@
+//! `/licenses` admin calls (`licenses_controller.rb`, `licenses/actions/permits_controller.rb`):
+//! create and update with `license.rb`'s validations, suspend, reinstate, renew, revoke.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use wiremock::Request;
+
+use super::answer::{Answer, error, forbidden, not_found, unprocessable};
+use super::auth::Caller;
+use super::state::{LicenseRecord, State};
+use crate::support;
+
+/// `POST /licenses` (admin): `data.relationships.policy` required.
+pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> Answer {
+    let body = support::json_body(request);
+    let data = &body["data"];
+    if data["id"]
+        .as_str()
+        .is_some_and(|id| uuid::Uuid::try_parse(id).is_err())
+    {
+        let detail = "type mismatch (received string expected UUID string)";
+        return error(
+            400,
+            "Bad request",
+            detail,
+            Some("PARAMETER_INVALID"),
+            Some("/data/id"),
+        );
+    }
+    // Custom permissions are Keygen EE's: the CE's params do not permit them.
+    if !data["attributes"]["permissions"].is_null() {
+        return error(
+            400,
+            "Bad request",
+            "unpermitted parameter",
+            None,
+            Some("/data/attributes/permissions"),
+        );
+    }
+    let Some(policy) = data["relationships"]["policy"]["data"]["id"].as_str() else {
+        return unprocessable("must exist", None, "/data/relationships/policy");
+    };
+    let template = state
+        .policies
+        .iter()
+        .find(|p| p.policy_id == policy)
+        .cloned();
+    // A product may use only its own policies (`create.feature`: "Product attempts to create a
+    // license using a policy they don't own").
+    if let Caller::Product(product, _) = caller
+        && template.as_ref().is_none_or(|t| t.product_id != *product)
+    {
+        return forbidden();
+    }
+    let attributes = &data["attributes"];
+    let key = attributes["key"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(generated_key);
+    if let Some(answer) = invalid_key(state, &key) {
+        return answer;
+    }
+    if state.licenses.iter().any(|l| l.key == key) {
+        return unprocessable(
+            "has already been taken",
+            Some("KEY_TAKEN"),
+            "/data/attributes/key",
+        );
+    }
+    let now = state.now();
+    let id = data["id"]
+        .as_str()
+        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
+    // The policy's settings when it is known (`add_policy`), Keygen's defaults otherwise.
+    let known_policy = template.is_some();
+    let mut license = match template {
+        Some(template) => LicenseRecord {
+            id,
+            key,
+            created: now,
+            updated: now,
+            ..template
+        },
+        None => LicenseRecord::new(id, key, now),
+    };
+    license.policy_id = policy.to_owned();
+    // `license.rb`'s `set_expiry_on_creation`: the policy's duration from now, unless given.
+    if let Some(seconds) = license.duration.and_then(|d| i64::try_from(d).ok()) {
+        license.expiry = Some(now + chrono::Duration::seconds(seconds));
+    }
+    if let Err(answer) = apply(&mut license, attributes, known_policy) {
+        return answer;
+    }
+    let resource = state.license_resource(&license);
+    state.licenses.push(license);
+    state.emit("license.created", resource.clone());
+    Answer::Json(201, json!({"data": resource}))
+}
+
+/// `PATCH /licenses/{id}` (admin).
+pub(crate) fn update(state: &mut State, request: &Request, id: &str) -> Answer {
+    let body = support::json_body(request);
+    // `licenses_controller.rb`'s `update` params permit neither the key nor the policy.
+    let unpermitted = [
+        ("/data/attributes/key", &body["data"]["attributes"]["key"]),
+        (
+            "/data/attributes/permissions",
+            &body["data"]["attributes"]["permissions"],
+        ),
+        (
+            "/data/relationships/policy",
+            &body["data"]["relationships"]["policy"],
+        ),
+    ];
+    if let Some((pointer, _)) = unpermitted.iter().find(|(_, v)| !v.is_null()) {
+        return error(
+            400,
+            "Bad request",
+            "unpermitted parameter",
+            None,
+            Some(pointer),
+        );
+    }
+    let now = state.now();
+    let known_policy = state
+        .license(id)
+        .is_some_and(|l| state.policies.iter().any(|p| p.policy_id == l.policy_id));
+    let Some(license) = state.license_mut(id) else {
+        return not_found("license", id);
+    };
+    if let Err(answer) = apply(license, &body["data"]["attributes"], known_policy) {
+        return answer;
+    }
+    license.updated = now;
+    let id = license.id.clone();
+    changed(state, &id, "license.updated")
+}
+
+/// The 422 of `license.rb`'s key validations on create: reserved, shorter than 6 characters,
+/// another license's id.
+fn invalid_key(state: &State, key: &str) -> Option<Answer> {
+    let pointer = "/data/attributes/key";
+    if matches!(key, "actions" | "action") {
+        return Some(unprocessable(
+            "is reserved",
+            Some("KEY_NOT_ALLOWED"),
+            pointer,
+        ));
+    }
+    if key.chars().count() < 6 {
+        let detail = "is too short (minimum is 6 characters)";
+        return Some(unprocessable(detail, Some("KEY_TOO_SHORT"), pointer));
+    }
+    state.licenses.iter().any(|l| l.id == key).then(|| {
+        let detail = "must not conflict with another license's identifier (UUID)";
+        unprocessable(detail, Some("KEY_CONFLICT"), pointer)
+    })
+}
+
+/// The attributes a create or update may set.
+fn apply(
+    license: &mut LicenseRecord,
+    attributes: &Value,
+    known_policy: bool,
+) -> Result<(), Answer> {
+    let Value::Object(attributes) = attributes else {
+        return Ok(());
+    };
+    for (name, value) in attributes {
+        match (name.as_str(), value) {
+            ("name", v) => license.name = v.as_str().map(str::to_owned),
+            ("key", _) => {}
+            ("expiry", Value::Null) => license.expiry = None,
+            // An ISO 8601 timestamp, or UNIX seconds as a number or a string
+            // (`update.feature`: "Admin updates a license expiry (UNIX string)").
+            ("expiry", v) => match v
+                .as_str()
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&Utc))
+                .or_else(|| {
+                    let seconds = v.as_i64().or_else(|| v.as_str()?.parse().ok())?;
+                    DateTime::from_timestamp(seconds, 0)
+                }) {
+                Some(t) => license.expiry = Some(t),
+                None => {
+                    return Err(unprocessable(
+                        "must be a valid ISO 8601 timestamp",
+                        None,
+                        "/data/attributes/expiry",
+                    ));
+                }
+            },
+            // `license.rb`: an override is 1 for a node-locked policy, at least 1 for a
+            // floating one (checked for a policy the emulator knows: `add_policy`).
+            ("maxMachines", v)
+                if known_policy
+                    && v.as_i64()
+                        .is_some_and(|n| if license.floating { n < 1 } else { n != 1 }) =>
+            {
+                let detail = if license.floating {
+                    "must be greater than or equal to 1 for floating policy"
+                } else {
+                    "must be equal to 1 for non-floating policy"
+                };
+                return Err(unprocessable(
+                    detail,
+                    Some("MAX_MACHINES_INVALID"),
+                    "/data/attributes/maxMachines",
+                ));
+            }
+            ("maxMachines", v) => license.max_machines = v.as_u64(),
+            ("maxCores" | "maxMemory" | "maxDisk", v) if v.as_i64().is_some_and(|n| n < 1) => {
+                let field = name.trim_start_matches("max").to_uppercase();
+                return Err(unprocessable(
+                    "must be greater than or equal to 1",
+                    Some(&format!("MAX_{field}_INVALID")),
+                    &format!("/data/attributes/{name}"),
+                ));
+            }
+            ("metadata", Value::Object(m)) => license.metadata = m.clone(),
+            ("suspended", Value::Bool(b)) => license.suspended = *b,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// `POST /licenses/{id}/actions/{suspend|reinstate|renew}` (admin).
+pub(crate) fn action(state: &mut State, id: &str, action: &str) -> Answer {
+    let now = state.now();
+    let Some(license) = state.license_mut(id) else {
+        return not_found("license", id);
+    };
+    match action {
+        "suspend" if license.suspended => {
+            return unprocessable("is already suspended", None, "/data");
+        }
+        "suspend" => license.suspended = true,
+        "reinstate" if !license.suspended => {
+            return unprocessable("is not suspended", None, "/data");
+        }
+        "reinstate" => license.suspended = false,
+        _ => match license.duration {
+            None => {
+                return unprocessable(
+                    "cannot be renewed because the policy does not have a duration",
+                    None,
+                    "/data",
+                );
+            }
+            Some(seconds) => {
+                let from = license.expiry.unwrap_or(now);
+                license.expiry =
+                    Some(from + chrono::Duration::seconds(i64::try_from(seconds).unwrap_or(0)));
+            }
+        },
+    }
+    license.updated = now;
+    let id = license.id.clone();
+    let event = match action {
+        "suspend" => "license.suspended",
+        "reinstate" => "license.reinstated",
+        _ => "license.renewed",
+    };
+    changed(state, &id, event)
+}
+
+/// `DELETE /licenses/{id}/actions/revoke` (admin): the license and its machines go.
+pub(crate) fn revoke(state: &mut State, id: &str) -> Answer {
+    let Some(license) = state.license(id) else {
+        return not_found("license", id);
+    };
+    let resource = state.license_resource(license);
+    let id = license.id.clone();
+    state.licenses.retain(|l| l.id != id);
+    state.machines.retain(|m| m.license_id != id);
+    state.emit("license.revoked", resource);
+    Answer::Empty(204)
+}
+
+fn changed(state: &mut State, id: &str, event: &str) -> Answer {
+    let resource = state
+        .license(id)
+        .map(|l| state.license_resource(l))
+        .unwrap_or(Value::Null);
+    state.emit(event, resource.clone());
+    Answer::Json(200, json!({"data": resource}))
+}
+
+/// A key in Keygen's default form (`XXXXXX-XXXXXX-XXXXXX-XXXXXX-XXXXXX-V3`).
+pub(crate) fn generated_key() -> String {
+    let hex = uuid::Uuid::new_v4().simple().to_string().to_uppercase();
+    let parts: Vec<&str> = (0..5).map(|i| &hex[i * 6..i * 6 + 6]).collect();
+    format!("{}-V3", parts.join("-"))
+}

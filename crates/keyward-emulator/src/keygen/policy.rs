@@ -1,0 +1,80 @@
+//! A policy's strategies the emulator models, held by each license it governs.
+
+/// Which credentials of a license authenticate (the policy's `authenticationStrategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthStrategy {
+    /// `TOKEN` (Keygen's default): the license's tokens.
+    Token,
+    /// `LICENSE`: its key.
+    License,
+    /// `MIXED`: both (the emulator's seeds' default, so a key works unless a test says not).
+    Mixed,
+    /// `NONE`: neither.
+    None,
+}
+
+/// How far past a limit the policy allows (`overageStrategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Overage {
+    /// `NO_OVERAGE` (Keygen's default).
+    None,
+    /// `ALLOW_1_25X_OVERAGE`.
+    Allow125x,
+    /// `ALLOW_1_5X_OVERAGE`.
+    Allow15x,
+    /// `ALLOW_2X_OVERAGE`.
+    Allow2x,
+    /// `ALWAYS_ALLOW_OVERAGE`.
+    Always,
+}
+
+/// How many of a validation's fingerprints must match alive machines (the policy's
+/// `machineMatchingStrategy`; one fingerprint must always match).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MachineMatching {
+    /// `MATCH_ANY` (Keygen's default): one.
+    Any,
+    /// `MATCH_TWO`: two.
+    Two,
+    /// `MATCH_MOST`: half, rounded up.
+    Most,
+    /// `MATCH_ALL`: all.
+    All,
+}
+
+/// How a license's expiry is treated (the policy's `expirationStrategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ExpirationStrategy {
+    /// `REVOKE_ACCESS`: expired is `EXPIRED` before any other check.
+    RevokeAccess,
+    /// `RESTRICT_ACCESS` (Keygen's default): `EXPIRED` after the other checks, invalid.
+    RestrictAccess,
+    /// `MAINTAIN_ACCESS` / `ALLOW_ACCESS`: `EXPIRED` after the other checks, but valid.
+    AllowAccess,
+}
+
+/// Whether a dead machine's ping brings it back (the policy's `heartbeatResurrectionStrategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Resurrection {
+    /// `NO_REVIVE` (Keygen's default): 422 `MACHINE_HEARTBEAT_DEAD`.
+    Never,
+    /// `1_MINUTE_REVIVE` … `15_MINUTE_REVIVE`: within this many seconds of its death.
+    Within(u64),
+    /// `ALWAYS_REVIVE`.
+    Always,
+}
+
+/// How a policy's process limit counts (`processLeasingStrategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProcessLeasing {
+    /// `PER_MACHINE` (Keygen's default): the processes of the machine a validation names.
+    PerMachine,
+    /// `PER_LICENSE`: all the license's processes.
+    PerLicense,
+}

@@ -1,0 +1,117 @@
+//! The attribute values of a case's resources as the emulator's seeds take them: timestamps,
+//! numbers (ActiveRecord casts), Keygen's defaults, the tokens the seeds give bearers.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::world::{Entity, Skip};
+
+/// A timestamp as ActiveRecord reads one: RFC 3339, or with single-digit fields
+/// (`2024-7-22T00:00:00.000Z`).
+pub(crate) fn time(name: &str, value: &Value) -> Result<DateTime<Utc>, Skip> {
+    let text = value.as_str().unwrap_or_default();
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .or_else(|_| {
+            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.fZ")
+                .map(|t| t.and_utc())
+        })
+        .map_err(|_| format!("attribute {name} = {value}"))
+}
+
+/// A number, or a string of one (ActiveRecord casts `"3600"` for an integer column, which is
+/// what `$time.1.hour` gives).
+pub(crate) fn number(name: &str, value: &Value) -> Result<u64, Skip> {
+    value
+        .as_u64()
+        .or_else(|| value.as_str().and_then(|s| s.parse().ok()))
+        .ok_or_else(|| format!("attribute {name} = {value}"))
+}
+
+/// A machine limit: a number, or `null` (none).
+pub(crate) fn limit(name: &str, value: &Value) -> Result<Option<u64>, Skip> {
+    (!value.is_null()).then(|| number(name, value)).transpose()
+}
+
+pub(crate) fn flag(name: &str, value: &Value) -> Result<bool, Skip> {
+    value
+        .as_bool()
+        .ok_or_else(|| format!("attribute {name} = {value}"))
+}
+
+/// The token `I use an authentication token` makes for a license bearer.
+pub(crate) fn license_token(license: &Entity) -> String {
+    format!("license-token-{}", license.id)
+}
+
+/// The token `I use an authentication token` makes for a product bearer.
+pub(crate) fn product_token(product: &Entity) -> String {
+    format!("product-token-{}", product.id)
+}
+
+/// A policy's check-in interval in seconds (`check_in_interval_count.send(check_in_interval)`,
+/// ActiveSupport's lengths: a month is 2,629,746 s, a year 31,556,952 s).
+pub(crate) fn check_in_interval(policy: &Entity) -> Result<u64, Skip> {
+    let count = policy
+        .attrs
+        .get("check_in_interval_count")
+        .map_or(Ok(1), |v| number("count", v))?;
+    let unit = match policy
+        .attrs
+        .get("check_in_interval")
+        .and_then(Value::as_str)
+    {
+        Some("day") => 86_400,
+        Some("week") => 604_800,
+        Some("month") => 2_629_746,
+        Some("year") => 31_556_952,
+        other => return Err(format!("check-in interval {other:?}")),
+    };
+    Ok(count * unit)
+}
+
+pub(crate) fn requires_check_in(policy: &Entity) -> bool {
+    policy.attrs.get("require_check_in") == Some(&Value::Bool(true))
+}
+
+/// The scope a policy's `require_<scope>_scope` names, when the emulator models it.
+pub(crate) fn required_scope(attribute: &str) -> Option<&str> {
+    let scope = attribute.strip_prefix("require_")?.strip_suffix("_scope")?;
+    matches!(
+        scope,
+        "product" | "policy" | "machine" | "fingerprint" | "components" | "checksum" | "version"
+    )
+    .then_some(scope)
+}
+
+/// Whether `value` is what Keygen gives `name` when no one sets it (`app/models/policy.rb`'s
+/// `before_create` defaults and the factory's).
+pub(crate) fn is_default(name: &str, value: &Value) -> bool {
+    let text = value.as_str().unwrap_or_default();
+    match name {
+        "name" | "metadata" => true,
+        "protected" => value == &Value::Bool(false),
+        // No owner, group or validation yet.
+        "user_id" | "owner_id" | "group_id" | "last_validated_at" => value.is_null(),
+        n if n.starts_with("require_") && n.ends_with("_scope") => value == &Value::Bool(false),
+        "require_check_in" | "use_pool" | "encrypted" => value == &Value::Bool(false),
+        "overage_strategy" => text == "NO_OVERAGE",
+        "machine_matching_strategy" | "component_matching_strategy" => text == "MATCH_ANY",
+        "machine_uniqueness_strategy" => text == "UNIQUE_PER_LICENSE",
+        "machine_leasing_strategy" => text == "PER_LICENSE",
+        "process_leasing_strategy" => text == "PER_MACHINE",
+        "heartbeat_cull_strategy" => text == "DEACTIVATE_DEAD",
+        "heartbeat_resurrection_strategy" => text == "NO_REVIVE",
+        "expiration_basis" => text == "FROM_CREATION",
+        "scheme"
+        | "max_processes"
+        | "max_cores"
+        | "max_memory"
+        | "max_disk"
+        | "max_users"
+        | "max_uses"
+        | "check_in_interval"
+        | "check_in_interval_count" => value.is_null(),
+        _ => false,
+    }
+}

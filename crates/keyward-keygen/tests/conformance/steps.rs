@@ -1,0 +1,216 @@
+//! The setup steps of a feature case applied to a [`World`], as keygen-api's step definitions
+//! read them (`resource_steps.rb`: `the current account has 2 "machines" for the last "license"`,
+//! `all "policies" have the following attributes:`; `authentication_steps.rb`: `I am an admin of
+//! account "test1"`, `I use an authentication token`). A step outside this vocabulary is an
+//! `Err` naming it.
+
+use serde_json::{Map, Value};
+
+use super::world::{Bearer, Credential, Kind, Skip, World, named_index};
+
+/// Webhook endpoints only decide which webhooks are queued, which no case here compares.
+pub(crate) fn ignored(resource: &str) -> bool {
+    matches!(resource, "webhook-endpoint" | "webhook-endpoints")
+}
+
+pub(crate) fn resource(name: &str) -> Result<Kind, Skip> {
+    Kind::parse(name).ok_or_else(|| format!("resource \"{name}\" (not modeled)"))
+}
+
+impl World {
+    /// The step's docstring, placeholders resolved, as attributes.
+    pub(crate) fn attributes(&self, step: &Value) -> Result<Map<String, Value>, Skip> {
+        // A docstring that is JSON only once resolved (`"heartbeatDuration": $time.5.minutes`)
+        // was kept as text.
+        let text = match &step["docstring"] {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        let resolved = self.resolve(&text)?;
+        match serde_json::from_str(&resolved) {
+            Ok(Value::Object(map)) => Ok(map),
+            _ => Err("a docstring that is not a JSON object".to_owned()),
+        }
+    }
+
+    /// Applies one setup step.
+    pub(crate) fn step(&mut self, step: &Value) -> Result<(), Skip> {
+        let text = step["step"].as_str().unwrap_or_default();
+        let parts: Vec<&str> = text.split('"').collect();
+        let quoted: Vec<&str> = parts.iter().skip(1).step_by(2).copied().collect();
+        let shape = parts
+            .iter()
+            .step_by(2)
+            .copied()
+            .collect::<Vec<_>>()
+            .join("\"_\"");
+        let words: Vec<&str> = shape.split(' ').collect();
+        match words.as_slice() {
+            ["the", "current", "account", "is", _] => {
+                self.account = quoted[0].to_owned();
+                Ok(())
+            }
+            ["the", "current", "account", "has", count, rest @ ..] => {
+                let count: usize = count.parse().map_err(|_| format!("step `{shape}`"))?;
+                self.has(count, rest, &quoted, step, &shape)
+            }
+            ["all" | "the", "\"_\"", "have", ..] | ["the", _, "\"_\"", "has", ..]
+                if ignored(quoted[0]) && shape.ends_with(" the following attributes:") =>
+            {
+                Ok(())
+            }
+            [
+                "all" | "the",
+                "\"_\"",
+                "have",
+                "the",
+                "following",
+                "attributes:",
+            ] => {
+                let kind = resource(quoted[0])?;
+                let attrs = self.attributes(step)?;
+                (0..self.all(kind).len()).try_for_each(|i| self.assign(kind, i, &attrs))
+            }
+            // `resource_steps.rb`: entitlements made with these codes and attached to the
+            // license, or to its policy.
+            [
+                "the",
+                which,
+                "\"_\"",
+                "has",
+                "the",
+                "following",
+                whose @ ("license" | "policy"),
+                "entitlements:",
+            ] if quoted[0] == "license" => {
+                let license = named_index(which, self.all(Kind::License).len())?;
+                let codes = step["docstring"]
+                    .as_array()
+                    .cloned()
+                    .ok_or("entitlement codes that are not a list")?;
+                let (kind, index) = match *whose {
+                    "policy" => (Kind::Policy, self.all(Kind::License)[license].parent),
+                    _ => (Kind::License, license),
+                };
+                let attrs = &mut self.of[kind as usize][index].attrs;
+                let held = attrs
+                    .entry("entitlements")
+                    .or_insert_with(|| Value::Array(Vec::new()));
+                if let Value::Array(held) = held {
+                    held.extend(codes);
+                }
+                Ok(())
+            }
+            ["the", "account", _, "is", "canceled"] if quoted[0] == "test1" => {
+                self.canceled = true;
+                Ok(())
+            }
+            // `the first "policy" [of account "test1"] has the following attributes:`
+            ["the", which, "\"_\"", rest @ ..]
+                if rest.ends_with(&["has", "the", "following", "attributes:"])
+                    && (rest.len() == 4
+                        || (rest.len() == 7
+                            && rest[..2] == ["of", "account"]
+                            && quoted[1] == "test1")) =>
+            {
+                let kind = resource(quoted[0])?;
+                let index = named_index(which, self.all(kind).len())?;
+                let attrs = self.attributes(step)?;
+                self.assign(kind, index, &attrs)
+            }
+            [
+                "I",
+                "am",
+                "an" | "a" | "the",
+                role @ ..,
+                "of" | "for",
+                "account",
+                _,
+            ] => {
+                let (which, role) = match role {
+                    [which, role] => (*which, *role),
+                    [role] => ("first", *role),
+                    _ => return Err(format!("step `{shape}`")),
+                };
+                self.bearer = Some(match role {
+                    "admin" => Bearer::Admin(quoted[0] == "test1"),
+                    "product" | "license" if quoted[0] != "test1" => {
+                        return Err(format!("a {role} of another account"));
+                    }
+                    "product" => {
+                        Bearer::Product(named_index(which, self.all(Kind::Product).len())?)
+                    }
+                    "license" if quoted[0] != "test1" => {
+                        return Err("a license of another account".to_owned());
+                    }
+                    "license" => {
+                        Bearer::License(named_index(which, self.all(Kind::License).len())?)
+                    }
+                    other => return Err(format!("bearer: {other} (roles not modeled)")),
+                });
+                Ok(())
+            }
+            ["I", "use" | "authenticate", "an" | "my" | "with", ..] => self.authenticate(&shape),
+            ["I", "send", "and", "accept", "JSON"] | ["I", "use", "API", "version", _] => Ok(()),
+            ["time", "is", "frozen", "at", _] => {
+                let at = chrono::DateTime::parse_from_rfc3339(quoted[0])
+                    .map_err(|_| format!("frozen time {:?}", quoted[0]))?;
+                self.now = at.with_timezone(&chrono::Utc);
+                self.frozen = true;
+                Ok(())
+            }
+            ["I", "send", "the", "following", "headers:"] => {
+                let headers = step["docstring"].as_object().cloned().unwrap_or_default();
+                for (name, value) in &headers {
+                    match (name.to_ascii_lowercase().as_str(), value.as_str()) {
+                        ("keygen-environment", _) => {
+                            return Err("environments (not modeled)".to_owned());
+                        }
+                        ("authorization", _) => return Err("a hand-made credential".to_owned()),
+                        (_, Some(value)) => {
+                            let value = self.resolve(value.trim())?;
+                            self.headers.push((name.clone(), value));
+                        }
+                        (_, None) => return Err(format!("header {name} = {value}")),
+                    }
+                }
+                Ok(())
+            }
+            ["I", "send", "the", "following", "raw", "headers:"] => {
+                let text = step["docstring"].as_str().unwrap_or_default();
+                for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                    let (name, value) = line.split_once(':').ok_or("a raw header line")?;
+                    if name.trim().eq_ignore_ascii_case("authorization") {
+                        return Err("a hand-made credential".to_owned());
+                    }
+                    let value = self.resolve(value.trim())?;
+                    self.headers.push((name.trim().to_owned(), value));
+                }
+                Ok(())
+            }
+            _ => Err(format!("step `{shape}`")),
+        }
+    }
+
+    fn authenticate(&mut self, shape: &str) -> Result<(), Skip> {
+        let bearer = self.bearer;
+        self.credential = Some(match shape {
+            "I use an authentication token"
+            | "I use my authentication token"
+            | "I authenticate with a token"
+            | "I authenticate with my token" => {
+                Credential::Token(bearer.ok_or("a token of no one")?)
+            }
+            "I authenticate with my license key"
+            | "I authenticate with my key"
+            | "I authenticate with a license key"
+            | "I authenticate with a key" => match bearer {
+                Some(Bearer::License(i)) => Credential::Key(i),
+                _ => return Err("a license key of no license".to_owned()),
+            },
+            "I authenticate with an invalid key" => Credential::InvalidKey,
+            other => return Err(format!("credential `{other}`")),
+        });
+        Ok(())
+    }
+}
