@@ -4,6 +4,7 @@
 use std::process::{Command, ExitCode};
 
 mod app_check;
+mod ci_disk;
 mod conformance;
 mod emulate;
 mod examples;
@@ -163,6 +164,7 @@ fn ci() -> Result<(), String> {
     )?;
     examples::run_all()?;
     faketime::run()?;
+    ci_disk::free_test_executables()?;
     run(
         "cargo",
         &["doc", "--workspace", "--no-deps", "--all-features"],
@@ -176,29 +178,10 @@ fn ci() -> Result<(), String> {
     )?;
     package::run()?;
     conformance::run(&[String::from("all")])?;
-    free_debug_build_on_ci()?;
+    ci_disk::free_debug_build()?;
     fuzz::ci()?;
     println!("xtask ci: all checks passed");
     Ok(())
-}
-
-/// On a CI machine (`CI` set), removes the debug build once nothing after this point uses it:
-/// the fuzz build shares none of it, and a CI disk holds both only just (about 3 GB and 2 GB).
-/// Left alone on a developer's machine, whose next build would have to start over.
-fn free_debug_build_on_ci() -> Result<(), String> {
-    if std::env::var_os("CI").is_none() {
-        return Ok(());
-    }
-    let debug = target_dir::main()?.join("debug");
-    println!(
-        "$ rm -r {} (CI: the fuzz build shares none of it)",
-        debug.display()
-    );
-    match std::fs::remove_dir_all(&debug) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(format!("could not remove {}: {e}", debug.display())),
-    }
 }
 
 /// The docs as docs.rs builds them (nightly, `--cfg docsrs`, every feature), so feature-gated

@@ -1,14 +1,15 @@
-//! `licensectl migrate` to Keygen, as a user runs it: keys move from the Lemon Squeezy emulator
-//! to the Keygen emulator (a Keygen license is made from a policy: the mapping names it), keep
-//! their key text, limit and expiry, and a rerun moves nothing twice.
+//! `licensectl migrate` to and from Keygen, as a user runs it: keys move from the Lemon Squeezy
+//! emulator to the Keygen emulator (a Keygen license is made from a policy: the mapping names
+//! it) and from the Keygen emulator to the Dodo one, keep their key text, limit and expiry, and a
+//! rerun moves nothing twice.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support;
 
 use keyward::KeygenProvider;
 use keyward_core::{LicenseAdmin, LicenseProvider, ValidateRequest};
-use keyward_emulator::keygen::KeygenEmulator;
-use support::migrate::{PRODUCT, Rig, key};
+use keyward_emulator::keygen::{KeygenEmulator, LicenseSeed};
+use support::migrate::{PRODUCT, Rig, TARGET_CUSTOMER, TARGET_PRODUCT, key};
 use support::{json, run, text};
 
 /// The Keygen policy the source product maps to.
@@ -70,4 +71,71 @@ async fn keys_move_from_lemon_squeezy_to_keygen_once() {
     let summary = json(&out);
     assert_eq!(summary["plan"]["create"], 0, "{summary}");
     assert_eq!(json(&out)["applied"]["created"], 0, "{summary}");
+}
+
+/// The Keygen product the moved keys are of.
+const KEYGEN_PRODUCT: &str = "5b8f3a2e-0000-4000-8000-0000000050c1";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn keys_move_from_keygen_to_dodo_once() {
+    let rig = Rig::start(0).await;
+    let keygen = KeygenEmulator::start().await;
+    let expiry = chrono::DateTime::from_timestamp(1_900_000_000, 0).unwrap();
+    for i in 0..3 {
+        let mut seed = LicenseSeed::new(key(i))
+            .product(KEYGEN_PRODUCT, POLICY)
+            .max_machines(3);
+        if i % 2 == 0 {
+            seed = seed.expiry(expiry);
+        }
+        keygen.add_license(seed);
+    }
+    // A suspended key stays behind.
+    keygen.add_license(
+        LicenseSeed::new("MIGRATE-SUSPENDED-SECRET")
+            .product(KEYGEN_PRODUCT, POLICY)
+            .suspended(true),
+    );
+    std::fs::write(
+        rig.path("mapping.json"),
+        format!(
+            r#"{{"products": {{"{KEYGEN_PRODUCT}": "{TARGET_PRODUCT}"}}, "default_customer": "{TARGET_CUSTOMER}"}}"#
+        ),
+    )
+    .unwrap();
+    let mut a = rig.args(&["--apply", "--json"]);
+    let from = a.iter().position(|s| s == "lemonsqueezy").unwrap();
+    a[from] = "keygen".into();
+    let url = a.iter().position(|s| *s == rig.ls.uri()).unwrap();
+    a[url] = keygen.uri();
+    let mut envs = rig.envs();
+    envs.push(("KEYGEN_ACCOUNT".into(), keygen.account_id()));
+    envs.push(("KEYGEN_PUBLIC_KEY".into(), keygen.public_key_hex()));
+    envs.push(("KEYGEN_TOKEN".into(), keygen.api_key()));
+
+    let out = run(a.clone(), envs.clone(), None).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let summary = json(&out);
+    assert_eq!(summary["applied"]["created"], 3, "{summary}");
+    assert!(!text(&out).contains("SECRET"));
+
+    // At Dodo: the same key texts, of the mapped product and customer, with limit and expiry.
+    let mut moved = rig.at_dodo().await;
+    moved.sort_by_key(|l| l.key.as_ref().unwrap().expose().to_owned());
+    assert_eq!(moved.len(), 3, "{moved:?}");
+    for (i, license) in moved.iter().enumerate() {
+        assert_eq!(license.key.as_ref().unwrap().expose(), key(i));
+        assert_eq!(license.product.id.as_deref(), Some(TARGET_PRODUCT), "{i}");
+        assert_eq!(license.customer.id.as_deref(), Some(TARGET_CUSTOMER), "{i}");
+        assert_eq!(license.activation_limit, Some(3), "{i}");
+        assert_eq!(license.expires_at, (i % 2 == 0).then_some(expiry), "{i}");
+    }
+
+    // The rerun creates nothing.
+    let out = run(a, envs, None).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let summary = json(&out);
+    assert_eq!(summary["plan"]["create"], 0, "{summary}");
+    assert_eq!(summary["applied"]["created"], 0, "{summary}");
+    assert_eq!(rig.at_dodo().await.len(), 3);
 }
