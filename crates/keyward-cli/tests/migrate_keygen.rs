@@ -12,6 +12,29 @@ use keyward_emulator::keygen::{KeygenEmulator, LicenseSeed};
 use support::migrate::{PRODUCT, Rig, TARGET_CUSTOMER, TARGET_PRODUCT, key};
 use support::{json, run, text};
 
+/// The rig's `migrate --apply --json` arguments with `replaced` (a provider name and its base
+/// URL, the rig's source or target) swapped for the Keygen emulator, and the environment with
+/// Keygen's account, public key and token.
+fn with_keygen(
+    rig: &Rig,
+    keygen: &KeygenEmulator,
+    replaced: (&str, &str),
+) -> (Vec<String>, Vec<(String, String)>) {
+    let mut a = rig.args(&["--apply", "--json"]);
+    for (old, new) in [
+        (replaced.0.to_owned(), "keygen".to_owned()),
+        (replaced.1.to_owned(), keygen.uri()),
+    ] {
+        let at = a.iter().position(|s| *s == old).unwrap();
+        a[at] = new;
+    }
+    let mut envs = rig.envs();
+    envs.push(("KEYGEN_ACCOUNT".into(), keygen.account_id()));
+    envs.push(("KEYGEN_PUBLIC_KEY".into(), keygen.public_key_hex()));
+    envs.push(("KEYGEN_TOKEN".into(), keygen.api_key()));
+    (a, envs)
+}
+
 /// The Keygen policy the source product maps to.
 const POLICY: &str = "9a3e2c1d-0000-4000-8000-00000000a11c";
 
@@ -24,15 +47,7 @@ async fn keys_move_from_lemon_squeezy_to_keygen_once() {
         format!(r#"{{"products": {{"{PRODUCT}": "{POLICY}"}}}}"#),
     )
     .unwrap();
-    let mut a = rig.args(&["--apply", "--json"]);
-    let to = a.iter().position(|s| s == "dodo").unwrap();
-    a[to] = "keygen".into();
-    let url = a.iter().position(|s| *s == rig.dodo.uri()).unwrap();
-    a[url] = keygen.uri();
-    let mut envs = rig.envs();
-    envs.push(("KEYGEN_ACCOUNT".into(), keygen.account_id()));
-    envs.push(("KEYGEN_PUBLIC_KEY".into(), keygen.public_key_hex()));
-    envs.push(("KEYGEN_TOKEN".into(), keygen.api_key()));
+    let (a, envs) = with_keygen(&rig, &keygen, ("dodo", &rig.dodo.uri()));
 
     let out = run(a.clone(), envs.clone(), None).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -103,15 +118,7 @@ async fn keys_move_from_keygen_to_dodo_once() {
         ),
     )
     .unwrap();
-    let mut a = rig.args(&["--apply", "--json"]);
-    let from = a.iter().position(|s| s == "lemonsqueezy").unwrap();
-    a[from] = "keygen".into();
-    let url = a.iter().position(|s| *s == rig.ls.uri()).unwrap();
-    a[url] = keygen.uri();
-    let mut envs = rig.envs();
-    envs.push(("KEYGEN_ACCOUNT".into(), keygen.account_id()));
-    envs.push(("KEYGEN_PUBLIC_KEY".into(), keygen.public_key_hex()));
-    envs.push(("KEYGEN_TOKEN".into(), keygen.api_key()));
+    let (a, envs) = with_keygen(&rig, &keygen, ("lemonsqueezy", &rig.ls.uri()));
 
     let out = run(a.clone(), envs.clone(), None).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
