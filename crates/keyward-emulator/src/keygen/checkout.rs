@@ -157,6 +157,10 @@ pub(crate) fn check_out(
     let expiry = ttl.map(|t| now + chrono::Duration::seconds(i64::try_from(t).unwrap_or(i64::MAX)));
     let meta = json!({"issued": timestamp(now), "expiry": expiry.map(timestamp), "ttl": ttl});
     let payload = json!({"data": resource, "included": included, "meta": meta});
+    // `license.touch_async!(:last_check_out_at)`: after the answer is built.
+    if let Some(license) = state.license_mut(&license_id).filter(|_| !machine) {
+        license.last_check_out = Some(now);
+    }
     let (certificate, algorithm) = certificate(
         &state.signing_seed,
         machine,

@@ -7,6 +7,7 @@ use wiremock::Request;
 
 use super::answer::{Answer, error, forbidden, not_found, page, unauthenticated};
 use super::auth::Caller;
+use super::filters::license_matches;
 use super::state::{
     AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, Overage, ProcessLeasing,
     Resurrection, State, timestamp,
@@ -186,26 +187,18 @@ pub(crate) fn get(state: &State, caller: &Caller, id: &str) -> Answer {
     }
 }
 
-/// `GET /licenses` (an admin sees all, a license itself).
+/// `GET /licenses` (an admin sees all, a license itself), with `licenses_controller.rb`'s
+/// filters ([`filters`](super::filters)).
 pub(crate) fn list(state: &State, request: &Request, caller: &Caller) -> Answer {
     let query = support::query(request);
-    let mut items: Vec<(String, Value)> = state
+    let items: Vec<(String, Value)> = state
         .licenses
         .iter()
         .rev()
         .filter(|l| caller.owns(&l.id))
-        .filter(|l| query.get("product").is_none_or(|p| *p == l.product_id))
-        .filter(|l| query.get("policy").is_none_or(|p| *p == l.policy_id))
-        .filter(|l| {
-            query
-                .get("suspended")
-                .is_none_or(|s| *s == l.suspended.to_string())
-        })
+        .filter(|l| license_matches(state, l, &query))
         .map(|l| (l.id.clone(), state.license_resource(l)))
         .collect();
-    if let Some(status) = query.get("status") {
-        items.retain(|(_, l)| l["attributes"]["status"].as_str() == Some(status.as_str()));
-    }
     page(
         request,
         &format!("/v1/accounts/{}/licenses", state.account_id),
@@ -257,6 +250,7 @@ impl LicenseRecord {
             component_matching: MachineMatching::Any,
             metadata: Map::new(),
             last_validated: None,
+            last_check_out: None,
             created: now,
             updated: now,
         }

@@ -1,6 +1,7 @@
 //! Seeding machines: a machine added to a license as `POST /machines` would have made it.
 
 use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
 
 use super::state::{MachineRecord, State};
 
@@ -10,12 +11,15 @@ pub struct MachineSeed {
     id: String,
     fingerprint: String,
     name: Option<String>,
+    ip: Option<String>,
+    hostname: Option<String>,
     cores: Option<u64>,
     memory: Option<u64>,
     disk: Option<u64>,
     components: Vec<String>,
     processes: u64,
     last_heartbeat: Option<DateTime<Utc>>,
+    metadata: Map<String, Value>,
     created: Option<DateTime<Utc>>,
 }
 
@@ -26,12 +30,15 @@ impl MachineSeed {
             id: uuid::Uuid::new_v4().to_string(),
             fingerprint: fingerprint.into(),
             name: None,
+            ip: None,
+            hostname: None,
             cores: None,
             memory: None,
             disk: None,
             components: Vec::new(),
             processes: 0,
             last_heartbeat: None,
+            metadata: Map::new(),
             created: None,
         }
     }
@@ -47,6 +54,20 @@ impl MachineSeed {
     #[must_use]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
+        self
+    }
+
+    /// Sets its IP address.
+    #[must_use]
+    pub fn ip(mut self, ip: impl Into<String>) -> Self {
+        self.ip = Some(ip.into());
+        self
+    }
+
+    /// Sets its hostname.
+    #[must_use]
+    pub fn hostname(mut self, hostname: impl Into<String>) -> Self {
+        self.hostname = Some(hostname.into());
         self
     }
 
@@ -101,6 +122,13 @@ impl MachineSeed {
         self.created = Some(at);
         self
     }
+
+    /// Sets its metadata.
+    #[must_use]
+    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
+        self.metadata = metadata;
+        self
+    }
 }
 
 /// Adds `seed` to license `license_id` (id or key); its id, or `None` when there is no such
@@ -119,12 +147,15 @@ pub(crate) fn insert_machine(
         fingerprint: seed.fingerprint,
         name: seed.name,
         platform: None,
+        ip: seed.ip,
+        hostname: seed.hostname,
         cores: seed.cores,
         memory: seed.memory,
         disk: seed.disk,
         components: seed.components,
         processes: seed.processes,
         last_heartbeat: seed.last_heartbeat,
+        metadata: seed.metadata,
         created,
         updated: created,
     });

@@ -7,6 +7,7 @@ use wiremock::Request;
 
 use super::answer::{Answer, error, forbidden, not_found, page, unprocessable};
 use super::auth::Caller;
+use super::filters::machine_matches;
 use super::limits;
 use super::state::{MachineRecord, Resurrection, State};
 use crate::support;
@@ -67,11 +68,17 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
         fingerprint: fingerprint.to_owned(),
         name: data["attributes"]["name"].as_str().map(str::to_owned),
         platform: data["attributes"]["platform"].as_str().map(str::to_owned),
+        ip: data["attributes"]["ip"].as_str().map(str::to_owned),
+        hostname: data["attributes"]["hostname"].as_str().map(str::to_owned),
         cores: data["attributes"]["cores"].as_u64(),
         memory: data["attributes"]["memory"].as_u64(),
         disk: data["attributes"]["disk"].as_u64(),
         components: Vec::new(),
         processes: 0,
+        metadata: data["attributes"]["metadata"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
         // A policy that requires heartbeats starts them at creation (`machine.rb`, the
         // default `heartbeat_basis` `FROM_CREATION`).
         last_heartbeat: (license.require_heartbeat && license.heartbeat_from_creation)
@@ -183,7 +190,8 @@ pub(crate) fn get(state: &State, caller: &Caller, id: &str) -> Answer {
     }
 }
 
-/// `GET /machines` (filters `license`, `fingerprint`).
+/// `GET /machines`, with `machines_controller.rb`'s filters ([`filters`](super::filters));
+/// `license` takes the license's id or key.
 pub(crate) fn list(state: &State, request: &Request, caller: &Caller) -> Answer {
     let query = support::query(request);
     let license = query
@@ -199,7 +207,7 @@ pub(crate) fn list(state: &State, request: &Request, caller: &Caller) -> Answer 
         .rev()
         .filter(|m| caller.owns(&m.license_id))
         .filter(|m| license.as_ref().is_none_or(|l| *l == m.license_id))
-        .filter(|m| query.get("fingerprint").is_none_or(|f| *f == m.fingerprint))
+        .filter(|m| machine_matches(state, m, &query))
         .map(|m| (m.id.clone(), state.machine_resource(m)))
         .collect();
     page(

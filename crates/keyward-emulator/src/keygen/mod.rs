@@ -18,6 +18,9 @@
 mod answer;
 mod auth;
 mod checkout;
+mod filter_metadata;
+mod filter_time;
+mod filters;
 mod license_admin;
 mod licenses;
 mod limits;

@@ -230,6 +230,20 @@ impl LicenseSeed {
         self
     }
 
+    /// Sets its metadata.
+    #[must_use]
+    pub fn metadata(mut self, metadata: serde_json::Map<String, serde_json::Value>) -> Self {
+        self.record.metadata = metadata;
+        self
+    }
+
+    /// Sets when it was last checked out.
+    #[must_use]
+    pub fn last_check_out(mut self, at: DateTime<Utc>) -> Self {
+        self.record.last_check_out = Some(at);
+        self
+    }
+
     /// Sets a name.
     #[must_use]
     pub fn name(mut self, name: impl Into<String>) -> Self {

@@ -81,6 +81,8 @@ pub struct LicenseRecord {
     pub metadata: Map<String, Value>,
     /// The last validation.
     pub last_validated: Option<DateTime<Utc>>,
+    /// The last check-out (of a license file).
+    pub last_check_out: Option<DateTime<Utc>>,
     /// Created.
     pub created: DateTime<Utc>,
     /// Updated.
@@ -101,6 +103,10 @@ pub struct MachineRecord {
     pub name: Option<String>,
     /// Platform.
     pub platform: Option<String>,
+    /// Its IP address, as the client sent it.
+    pub ip: Option<String>,
+    /// Its hostname.
+    pub hostname: Option<String>,
     /// Cores.
     pub cores: Option<u64>,
     /// Memory (bytes).
@@ -113,6 +119,8 @@ pub struct MachineRecord {
     pub components: Vec<String>,
     /// The last heartbeat.
     pub last_heartbeat: Option<DateTime<Utc>>,
+    /// Metadata.
+    pub metadata: Map<String, Value>,
     /// Created.
     pub created: DateTime<Utc>,
     /// Updated.
@@ -231,7 +239,7 @@ impl State {
                 "requireCheckIn": license.check_in_interval.is_some(),
                 "lastValidated": license.last_validated.map(timestamp),
                 "lastCheckIn": license.last_check_in.map(timestamp),
-                "nextCheckIn": license.next_check_in().map(timestamp), "lastCheckOut": null, "metadata": license.metadata,
+                "nextCheckIn": license.next_check_in().map(timestamp), "lastCheckOut": license.last_check_out.map(timestamp), "metadata": license.metadata,
                 "created": timestamp(license.created), "updated": timestamp(license.updated),
             },
             "relationships": {
@@ -267,11 +275,11 @@ impl State {
             "type": "machines",
             "attributes": {
                 "fingerprint": machine.fingerprint, "cores": machine.cores, "memory": machine.memory,
-                "disk": machine.disk, "ip": null, "hostname": null, "platform": machine.platform,
+                "disk": machine.disk, "ip": machine.ip, "hostname": machine.hostname, "platform": machine.platform,
                 "name": machine.name, "requireHeartbeat": require, "heartbeatStatus": status,
                 "heartbeatDuration": duration, "maxProcesses": null, "lastCheckOut": null,
                 "lastHeartbeat": machine.last_heartbeat.map(timestamp), "nextHeartbeat": next,
-                "metadata": {}, "created": timestamp(machine.created), "updated": timestamp(machine.updated),
+                "metadata": machine.metadata, "created": timestamp(machine.created), "updated": timestamp(machine.updated),
             },
             "relationships": {
                 "account": {"data": {"type": "accounts", "id": self.account_id}},

@@ -1,7 +1,7 @@
 //! The features' requests sent to the Keygen emulator: each case's setup seeded
 //! ([`World`] → [`seeding`](super::seeding)), its request sent with plain HTTP, and the answer's
-//! status, `meta.valid`/`meta.code` and first error `code` compared with what the feature
-//! asserts. A case whose setup the emulator cannot hold is skipped with the reason.
+//! status, `meta.valid`/`meta.code`, first error `code` and a list's length ("the response body
+//! should be an array with N …") compared with what the feature asserts. A case whose setup the emulator cannot hold is skipped with the reason.
 
 use std::collections::BTreeMap;
 
@@ -128,6 +128,13 @@ fn differences(case: &Value, status: u16, body: &Value) -> Vec<String> {
             "error code {}, feature {wanted}",
             body["errors"][0]["code"]
         ));
+    }
+    // "the response body should be an array with N …": the list holds N items.
+    if let Some(wanted) = case["array"]["count"].as_u64() {
+        let len = body["data"].as_array().map(|items| items.len() as u64);
+        if len != Some(wanted) {
+            out.push(format!("array length {len:?}, feature {wanted}"));
+        }
     }
     if !out.is_empty() {
         out.push(format!(

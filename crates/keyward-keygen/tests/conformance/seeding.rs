@@ -173,6 +173,8 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
                 seed.permissions(list.iter().filter_map(Value::as_str))
             }
             "last_validated_at" if !value.is_null() => seed.last_validated(time(name, value)?),
+            "last_check_out_at" if !value.is_null() => seed.last_check_out(time(name, value)?),
+            "metadata" => seed.metadata(metadata(value)?),
             "last_check_in_at" => {
                 last_check_in = Some(time(name, value)?);
                 seed
@@ -227,7 +229,10 @@ fn machine_seed(world: &World, index: usize) -> Result<MachineSeed, Skip> {
         .processes(processes.count() as u64);
     for (name, value) in &machine.attrs {
         seed = match name.as_str() {
-            "name" | "metadata" => seed,
+            "name" => seed,
+            "metadata" => seed.metadata(metadata(value)?),
+            "ip" => seed.ip(value.as_str().ok_or("an ip that is not text")?),
+            "hostname" => seed.hostname(value.as_str().ok_or("a hostname that is not text")?),
             "cores" => seed.cores(number(name, value)?),
             "memory" => seed.memory(number(name, value)?),
             "disk" => seed.disk(number(name, value)?),
@@ -238,6 +243,15 @@ fn machine_seed(world: &World, index: usize) -> Result<MachineSeed, Skip> {
         };
     }
     Ok(seed)
+}
+
+/// A record's `metadata` attribute.
+fn metadata(value: &Value) -> Result<serde_json::Map<String, Value>, Skip> {
+    match value {
+        Value::Null => Ok(serde_json::Map::new()),
+        Value::Object(map) => Ok(map.clone()),
+        other => Err(format!("metadata {other}")),
+    }
 }
 
 /// Puts `world` into `emulator` (all or nothing: the seeds are built before any is added).

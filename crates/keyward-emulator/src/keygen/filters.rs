@@ -1,0 +1,220 @@
+//! The filters of `GET /licenses` and `GET /machines`: the `has_scope`s of Keygen's
+//! `licenses_controller.rb` and `machines_controller.rb`, each doing what the scope of
+//! `license.rb` / `machine.rb` it calls does. The time-based ones (`expires`, `expired`,
+//! `activity`, …) read their parameters with [`filter_time`](super::filter_time).
+
+use std::collections::HashMap;
+
+use super::filter_metadata::metadata_matches;
+use super::filter_time::{Range, cast_bool, instant, window};
+use super::state::{LicenseRecord, MachineRecord, State};
+use chrono::{DateTime, Duration, Utc};
+
+/// The query of a list request: `name → value`, as sent.
+pub(crate) type Query = HashMap<String, String>;
+
+/// Whether `license` passes every filter of `query` (`licenses_controller.rb`).
+pub(crate) fn license_matches(state: &State, license: &LicenseRecord, query: &Query) -> bool {
+    let now = state.now();
+    let machines = state.machines_of(&license.id).len();
+    let scope = |name: &str| given(query, name);
+    // The emulator's licenses have no owner, user or group: a filter by one matches none
+    // (`for_owner`, `for_user`, `for_group`), one asking for the unassigned matches all.
+    if ["owner", "user", "group"]
+        .iter()
+        .any(|n| scope(n).is_some())
+    {
+        return false;
+    }
+    let assigned = [("assigned", false), ("unassigned", true)]
+        .iter()
+        .filter_map(|(name, flip)| scope(name).map(|v| cast_bool(v) != Some(!flip)))
+        .all(|unassigned_wanted| unassigned_wanted);
+    assigned
+        && metadata_matches(&license.metadata, query)
+        && scope("product").is_none_or(|p| p == license.product_id)
+        && scope("policy").is_none_or(|p| p == license.policy_id)
+        && scope("machine").is_none_or(|m| {
+            state
+                .machines_of(&license.id)
+                .iter()
+                .any(|machine| machine.id == m)
+        })
+        && scope("status").is_none_or(|s| with_status(license, s, now))
+        && hash(query, "expires").is_none_or(|h| expires(license.expiry, &h, now))
+        && hash(query, "activity").is_none_or(|h| activity(license, &h, now))
+        && scope("suspended").is_none_or(|s| license.suspended == (cast_bool(s) == Some(true)))
+        && scope("expiring")
+            .is_none_or(|s| expiring(license.expiry, now) == (cast_bool(s) == Some(true)))
+        && expired_scope(license.expiry, query, now)
+        && scope("activated").is_none_or(|s| (machines >= 1) == (cast_bool(s) == Some(true)))
+        && hash(query, "activations").is_none_or(|h| activations(machines, &h))
+}
+
+/// Whether `machine` passes every filter of `query` (`machines_controller.rb`).
+pub(crate) fn machine_matches(state: &State, machine: &MachineRecord, query: &Query) -> bool {
+    let scope = |name: &str| given(query, name);
+    let license = state.license(&machine.license_id);
+    // No machine has an owner, a user or a group (`for_owner`, `for_user`, `for_group`).
+    if ["owner", "user", "group"]
+        .iter()
+        .any(|n| scope(n).is_some())
+    {
+        return false;
+    }
+    metadata_matches(&machine.metadata, query)
+        && scope("fingerprint").is_none_or(|f| f == machine.fingerprint)
+        && scope("ip").is_none_or(|ip| machine.ip.as_deref() == Some(ip))
+        && scope("hostname").is_none_or(|h| machine.hostname.as_deref() == Some(h))
+        && scope("status").is_none_or(|s| {
+            let dead = license.is_some_and(|l| State::is_dead(l, machine, state.now()));
+            match s.to_uppercase().as_str() {
+                "ALIVE" => !dead,
+                "DEAD" => dead,
+                _ => false,
+            }
+        })
+        && scope("product").is_none_or(|p| license.is_some_and(|l| l.product_id == p))
+        && scope("policy").is_none_or(|p| license.is_some_and(|l| l.policy_id == p))
+        && scope("key").is_none_or(|k| license.is_some_and(|l| l.key == k))
+}
+
+/// A scope's value: `has_scope` skips a blank one.
+fn given<'q>(query: &'q Query, name: &str) -> Option<&'q str> {
+    query
+        .get(name)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
+}
+
+/// A `type: :hash` scope (`expires[within]=…`): its keys, or `None` when none was sent.
+fn hash(query: &Query, name: &str) -> Option<HashMap<String, String>> {
+    let prefix = format!("{name}[");
+    let map: HashMap<String, String> = query
+        .iter()
+        .filter_map(|(k, v)| {
+            let key = k.strip_prefix(&prefix)?.strip_suffix(']')?;
+            Some((key.to_owned(), v.clone()))
+        })
+        .collect();
+    (!map.is_empty()).then_some(map)
+}
+
+/// The first of `names` given a non-blank value (Ruby's `present?`), with it.
+fn first<'h>(
+    hash: &'h HashMap<String, String>,
+    names: &[&'static str],
+) -> Option<(&'static str, &'h str)> {
+    names.iter().find_map(|n| {
+        let value = hash.get(*n).map(String::as_str)?;
+        (!value.trim().is_empty()).then_some((*n, value))
+    })
+}
+
+/// `license.rb`'s `with_status`. No license has an owner, so none is `BANNED`.
+fn with_status(license: &LicenseRecord, status: &str, now: DateTime<Utc>) -> bool {
+    let ninety_days_ago = now - Duration::days(90);
+    match status.to_uppercase().as_str() {
+        "SUSPENDED" => license.suspended,
+        "EXPIRED" => license.expiry.is_some_and(|e| e < now),
+        "EXPIRING" => expiring(license.expiry, now),
+        "INACTIVE" => !active(license, ninety_days_ago),
+        "ACTIVE" => active(license, ninety_days_ago),
+        _ => false,
+    }
+}
+
+/// `license.rb`'s `active(start)`: created since, or validated, checked out or checked in
+/// since. (`inactive(start)` is exactly the others.)
+fn active(license: &LicenseRecord, start: DateTime<Utc>) -> bool {
+    license.created >= start
+        || [
+            license.last_validated,
+            license.last_check_out,
+            license.last_check_in,
+        ]
+        .iter()
+        .flatten()
+        .any(|t| *t >= start)
+}
+
+/// `license.rb`'s `expiring`: expires within the next 3 days.
+fn expiring(expiry: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    expiry.is_some_and(|e| e > now && e < now + Duration::days(3))
+}
+
+/// `license.rb`'s `expires(within:, in:, before:, after:, on:)` (the first given).
+fn expires(
+    expiry: Option<DateTime<Utc>>,
+    hash: &HashMap<String, String>,
+    now: DateTime<Utc>,
+) -> bool {
+    let Some(expiry) = expiry else { return false };
+    let range = match first(hash, &["within", "in", "before", "after", "on"]) {
+        Some(("within" | "in", value)) => window(value).map(|d| Range::new(now, d.after(now))),
+        Some(("before", value)) => instant(value).map(|t| Range::new(now, t)),
+        Some(("after", value)) => {
+            instant(value).map(|t| Range::new(now.max(t), DateTime::<Utc>::MAX_UTC))
+        }
+        Some((_, value)) => Range::day(value),
+        None => None,
+    };
+    range.is_some_and(|r| r.holds(expiry))
+}
+
+/// `has_scope :expired` (`type: :any`): `expired=true|false`, or `expired[within|in|before|
+/// after|on]=…` (`license.rb`'s `expired`).
+fn expired_scope(expiry: Option<DateTime<Utc>>, query: &Query, now: DateTime<Utc>) -> bool {
+    let past = expiry.filter(|e| *e < now);
+    if let Some(hash) = hash(query, "expired") {
+        let Some(past) = past else { return false };
+        let range = match first(&hash, &["within", "in", "before", "after", "on"]) {
+            Some(("within" | "in", value)) => window(value).map(|d| Range::new(d.before(now), now)),
+            Some(("before", value)) => {
+                instant(value).map(|t| Range::new(DateTime::<Utc>::MIN_UTC, t))
+            }
+            Some(("after", value)) => instant(value).map(|t| Range::new(t, now)),
+            Some((_, value)) => Range::day(value),
+            // No key it knows: the general `expired` scope.
+            None => Some(Range::new(DateTime::<Utc>::MIN_UTC, now)),
+        };
+        return range.is_some_and(|r| r.holds(past));
+    }
+    match given(query, "expired").map(cast_bool) {
+        None => true,
+        Some(Some(true)) => past.is_some(),
+        Some(_) => past.is_none(),
+    }
+}
+
+/// `license.rb`'s `activity(inside:, outside:, before:, after:)`: active or inactive since.
+fn activity(license: &LicenseRecord, hash: &HashMap<String, String>, now: DateTime<Utc>) -> bool {
+    match first(hash, &["inside", "outside", "before", "after"]) {
+        Some(("inside", value)) => window(value).is_some_and(|d| active(license, d.before(now))),
+        Some(("outside", value)) => window(value).is_some_and(|d| !active(license, d.before(now))),
+        Some(("before", value)) => instant(value).is_some_and(|t| !active(license, t)),
+        Some((_, value)) => instant(value).is_some_and(|t| active(license, t)),
+        None => false,
+    }
+}
+
+/// `license.rb`'s `activations(eq:, gt:, gte:, lt:, lte:)` on the license's machine count.
+fn activations(count: usize, hash: &HashMap<String, String>) -> bool {
+    let Some((op, value)) = first(hash, &["eq", "gt", "gte", "lt", "lte"]) else {
+        return false;
+    };
+    // Ruby's `to_i`: the leading digits, 0 when there are none.
+    let digits: String = value
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let n: usize = digits.parse().unwrap_or(0);
+    match op {
+        "eq" => count == n,
+        "gt" => count > n,
+        "gte" => count >= n,
+        "lt" => count < n,
+        _ => count <= n,
+    }
+}
