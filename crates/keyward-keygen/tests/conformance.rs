@@ -93,14 +93,14 @@ const EMULATED_FLOORS: &[(&str, usize)] = &[
     ("licenses.checkouts.json", 59),
     ("licenses.validations.json", 248),
     ("licenses.create.json", 34),
-    ("licenses.index.json", 94),
+    ("licenses.index.json", 96),
     ("licenses.show.json", 35),
     ("licenses.update.json", 26),
     ("machines.checkouts.json", 66),
     ("machines.heartbeats.json", 23),
     ("machines.create.json", 70),
     ("machines.destroy.json", 12),
-    ("machines.index.json", 25),
+    ("machines.index.json", 27),
     ("machines.show.json", 14),
 ];
 

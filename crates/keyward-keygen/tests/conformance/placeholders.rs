@@ -132,9 +132,17 @@ impl World {
         };
         let all = self.all(kind);
         let index = match index {
-            Some(i) => i
-                .parse::<usize>()
-                .map_err(|_| format!("placeholder ${name}[{i}]"))?,
+            // Ruby's `all[-5]`: the fifth from the end.
+            Some(i) => match i.strip_prefix('-') {
+                Some(back) => back
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|back| all.len().checked_sub(back))
+                    .ok_or_else(|| format!("placeholder ${name}[{i}] of {}", all.len()))?,
+                None => i
+                    .parse::<usize>()
+                    .map_err(|_| format!("placeholder ${name}[{i}]"))?,
+            },
             // `sample`: only one answer when there is one.
             None if all.len() == 1 => 0,
             None => {
