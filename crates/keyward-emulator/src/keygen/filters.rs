@@ -18,19 +18,18 @@ pub(crate) fn license_matches(state: &State, license: &LicenseRecord, query: &Qu
     let now = state.now();
     let machines = state.machines_of(&license.id).len();
     let scope = |name: &str| given(query, name);
+    // A boolean scope (`suspended=true`): whether it asks for `true`.
+    let wants = |name: &str| scope(name).map(|v| cast_bool(v) == Some(true));
     // The emulator's licenses have no owner, user or group: a filter by one matches none
-    // (`for_owner`, `for_user`, `for_group`), one asking for the unassigned matches all.
+    // (`for_owner`, `for_user`, `for_group`), and every license is unassigned.
     if ["owner", "user", "group"]
         .iter()
         .any(|n| scope(n).is_some())
     {
         return false;
     }
-    let assigned = [("assigned", false), ("unassigned", true)]
-        .iter()
-        .filter_map(|(name, flip)| scope(name).map(|v| cast_bool(v) != Some(!flip)))
-        .all(|unassigned_wanted| unassigned_wanted);
-    assigned
+    wants("assigned").is_none_or(|assigned| !assigned)
+        && wants("unassigned").is_none_or(|unassigned| unassigned)
         && metadata_matches(&license.metadata, query)
         && scope("product").is_none_or(|p| p == license.product_id)
         && scope("policy").is_none_or(|p| p == license.policy_id)
@@ -43,11 +42,10 @@ pub(crate) fn license_matches(state: &State, license: &LicenseRecord, query: &Qu
         && scope("status").is_none_or(|s| with_status(license, s, now))
         && hash(query, "expires").is_none_or(|h| expires(license.expiry, &h, now))
         && hash(query, "activity").is_none_or(|h| activity(license, &h, now))
-        && scope("suspended").is_none_or(|s| license.suspended == (cast_bool(s) == Some(true)))
-        && scope("expiring")
-            .is_none_or(|s| expiring(license.expiry, now) == (cast_bool(s) == Some(true)))
+        && wants("suspended").is_none_or(|w| w == license.suspended)
+        && wants("expiring").is_none_or(|w| w == expiring(license.expiry, now))
         && expired_scope(license.expiry, query, now)
-        && scope("activated").is_none_or(|s| (machines >= 1) == (cast_bool(s) == Some(true)))
+        && wants("activated").is_none_or(|w| w == (machines >= 1))
         && hash(query, "activations").is_none_or(|h| activations(machines, &h))
 }
 
@@ -218,3 +216,7 @@ fn activations(count: usize, hash: &HashMap<String, String>) -> bool {
         _ => count <= n,
     }
 }
+
+#[cfg(test)]
+#[path = "filters_tests.rs"]
+mod tests;
