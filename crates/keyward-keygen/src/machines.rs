@@ -101,7 +101,7 @@ impl Machines {
 pub type ListMachines = Listing<Machine>;
 
 impl Listing<Machine> {
-    /// `license=…` (an id or key).
+    /// `license=…`: the license's id (Keygen's `for_license` compares ids; a key matches none).
     pub fn license(self, id: &str) -> Self {
         self.filter("license", id)
     }

@@ -62,6 +62,8 @@ pub(crate) fn machine_matches(state: &State, machine: &MachineRecord, query: &Qu
     }
     metadata_matches(&machine.metadata, query)
         && scope("fingerprint").is_none_or(|f| f == machine.fingerprint)
+        // `for_license`: `where license: id`, so a license's key matches none (`key=` does).
+        && scope("license").is_none_or(|l| l == machine.license_id)
         && scope("ip").is_none_or(|ip| machine.ip.as_deref() == Some(ip))
         && scope("hostname").is_none_or(|h| machine.hostname.as_deref() == Some(h))
         && scope("status").is_none_or(|s| {

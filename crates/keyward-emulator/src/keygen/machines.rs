@@ -190,23 +190,14 @@ pub(crate) fn get(state: &State, caller: &Caller, id: &str) -> Answer {
     }
 }
 
-/// `GET /machines`, with `machines_controller.rb`'s filters ([`filters`](super::filters));
-/// `license` takes the license's id or key.
+/// `GET /machines`, with `machines_controller.rb`'s filters ([`filters`](super::filters)).
 pub(crate) fn list(state: &State, request: &Request, caller: &Caller) -> Answer {
     let query = support::query(request);
-    let license = query
-        .get("license")
-        .and_then(|l| state.license(l))
-        .map(|l| l.id.clone());
-    if query.contains_key("license") && license.is_none() {
-        return page(request, "", Vec::new());
-    }
     let items: Vec<(String, Value)> = state
         .machines
         .iter()
         .rev()
         .filter(|m| caller.owns(&m.license_id))
-        .filter(|m| license.as_ref().is_none_or(|l| *l == m.license_id))
         .filter(|m| machine_matches(state, m, &query))
         .map(|m| (m.id.clone(), state.machine_resource(m)))
         .collect();
