@@ -111,6 +111,22 @@ fn first<'h>(
     })
 }
 
+/// `license.rb`'s `status`: the first of `SUSPENDED`, `EXPIRED`, `EXPIRING`, `INACTIVE` (no
+/// activity in 90 days), else `ACTIVE` (no license has an owner to be `BANNED`).
+pub(crate) fn license_status(license: &LicenseRecord, now: DateTime<Utc>) -> &'static str {
+    if license.suspended {
+        "SUSPENDED"
+    } else if license.expiry.is_some_and(|e| e < now) {
+        "EXPIRED"
+    } else if expiring(license.expiry, now) {
+        "EXPIRING"
+    } else if !active(license, now - Duration::days(90)) {
+        "INACTIVE"
+    } else {
+        "ACTIVE"
+    }
+}
+
 /// `license.rb`'s `with_status`. No license has an owner, so none is `BANNED`.
 fn with_status(license: &LicenseRecord, status: &str, now: DateTime<Utc>) -> bool {
     let ninety_days_ago = now - Duration::days(90);

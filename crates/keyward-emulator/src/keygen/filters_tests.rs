@@ -90,3 +90,34 @@ fn activity_and_activations_follow_license_rb() {
     }
     assert!(!activations(2, &hash(&[("other", "2")])));
 }
+
+#[test]
+fn a_license_s_status_follows_license_rb() {
+    let now = at(10);
+    let old = Utc
+        .with_ymd_and_hms(2022, 1, 1, 0, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let license = |created: DateTime<Utc>| LicenseRecord::new("id".into(), "key".into(), created);
+    let mut suspended = license(at(1));
+    suspended.suspended = true;
+    suspended.expiry = Some(at(1));
+    let mut expired = license(at(1));
+    expired.expiry = Some(at(9));
+    let mut expiring = license(old);
+    expiring.expiry = Some(at(12));
+    let mut checked_out = license(old);
+    checked_out.last_check_out = Some(at(5));
+    let table = [
+        (suspended, "SUSPENDED"),
+        (expired, "EXPIRED"),
+        (expiring, "EXPIRING"),
+        (license(old), "INACTIVE"),
+        (checked_out, "ACTIVE"),
+        (license(at(1)), "ACTIVE"),
+    ];
+    for (record, want) in table {
+        assert_eq!(license_status(&record, now), want);
+        assert!(with_status(&record, want, now), "{want}");
+    }
+}

@@ -208,14 +208,7 @@ impl State {
     /// The license as Keygen's serializer writes it.
     pub(crate) fn license_resource(&self, license: &LicenseRecord) -> Value {
         let now = self.now();
-        let expired = license.expiry.is_some_and(|e| e < now);
-        let status = if license.suspended {
-            "SUSPENDED"
-        } else if expired {
-            "EXPIRED"
-        } else {
-            "ACTIVE"
-        };
+        let status = super::filters::license_status(license, now);
         let path = format!("{}/licenses/{}", self.account_path(), license.id);
         let machines = self.machines_of(&license.id);
         let cores: u64 = machines.iter().filter_map(|m| m.cores).sum();
