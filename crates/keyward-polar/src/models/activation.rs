@@ -4,8 +4,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use keyward_core::de::with_field;
 use keyward_core::{AttachRaw, RawJson};
 use serde::Deserialize;
+use serde::de::{self, Deserializer};
 use serde_json::Value;
 
 use super::LicenseKey;
@@ -39,48 +41,77 @@ keyward_core::attach_raw!(Activation);
 /// The answer of validate (`ValidatedLicenseKey`): the key, and the activation when an
 /// `activation_id` was sent. Polar answers 200 only for a usable key; every refusal is an error
 /// (see [`Refusal`](crate::Refusal)).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ValidatedLicenseKey {
     /// The key (its `raw` is the whole answer).
-    #[serde(flatten)]
     pub license_key: LicenseKey,
     /// The activation validated, when one was named.
-    #[serde(default)]
     pub activation: Option<Activation>,
     /// The JSON Polar sent, as received (holds the key: never logged).
-    #[serde(skip)]
     pub raw: RawJson,
 }
 
 /// The answer of activate and of the admin activation get (`LicenseKeyActivationRead`): the new
 /// activation with its key.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ActivatedLicenseKey {
     /// The activation (its `raw` is the whole answer).
-    #[serde(flatten)]
     pub activation: Activation,
     /// The key it belongs to.
     pub license_key: LicenseKey,
     /// The JSON Polar sent, as received (holds the key: never logged).
-    #[serde(skip)]
     pub raw: RawJson,
 }
 
 /// A key with its activations (`LicenseKeyWithActivations`), from the admin get.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LicenseKeyWithActivations {
     /// The key (its `raw` is the whole answer).
-    #[serde(flatten)]
     pub license_key: LicenseKey,
-    /// Its live (not deactivated) activations.
-    #[serde(default, deserialize_with = "keyward_core::de::null_as_default")]
+    /// Its live (not deactivated) activations (`null` and absent read as none).
     pub activations: Vec<Activation>,
     /// The JSON Polar sent, as received (holds the key: never logged).
-    #[serde(skip)]
     pub raw: RawJson,
+}
+
+// The three answers above are a key (or an activation) with one more field: decoded in one pass
+// with `with_field` (serde's `flatten` buffered the whole answer and decoded it twice).
+
+impl<'de> Deserialize<'de> for ValidatedLicenseKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (license_key, activation) = with_field::<_, _, Option<Activation>>(d, "activation")?;
+        Ok(Self {
+            license_key,
+            activation: activation.flatten(),
+            raw: RawJson::default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for ActivatedLicenseKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (activation, license_key) = with_field(d, "license_key")?;
+        Ok(Self {
+            activation,
+            license_key: license_key.ok_or_else(|| de::Error::missing_field("license_key"))?,
+            raw: RawJson::default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for LicenseKeyWithActivations {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (license_key, activations) =
+            with_field::<_, _, Option<Vec<Activation>>>(d, "activations")?;
+        Ok(Self {
+            license_key,
+            activations: activations.flatten().unwrap_or_default(),
+            raw: RawJson::default(),
+        })
+    }
 }
 
 impl AttachRaw for ValidatedLicenseKey {

@@ -9,12 +9,16 @@
 //! [`open_enum!`](crate::open_enum) declares the string enums every provider crate uses: a value
 //! the provider adds tomorrow decodes to `Other(String)` instead of failing.
 
+mod field;
+
 use std::fmt;
 use std::marker::PhantomData;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
+
+pub use field::with_field;
 
 /// What a flexible scalar turned out to be.
 enum Flex<T> {
