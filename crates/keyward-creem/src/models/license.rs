@@ -159,25 +159,78 @@ fn count<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
 }
 
 /// `instance` as one object, or (as the licenses guide shows it) an array of which the last
-/// active entry (else the last) is taken.
+/// active entry (else the last) is taken. Read in place by shape (an untagged enum would buffer
+/// the value and, on a bad one, say only that no variant matched).
 fn one_instance<'de, D: Deserializer<'de>>(d: D) -> Result<Option<LicenseInstance>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(LicenseInstance),
-        Many(Vec<LicenseInstance>),
-    }
-    Ok(match Option::<OneOrMany>::deserialize(d)? {
-        None => None,
-        Some(OneOrMany::One(instance)) => Some(instance),
-        Some(OneOrMany::Many(mut all)) => {
+    struct OneOrMany;
+
+    impl<'de> serde::de::Visitor<'de> for OneOrMany {
+        type Value = Option<LicenseInstance>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an instance object, an array of them, or null")
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+
+        fn visit_map<M: serde::de::MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
+            LicenseInstance::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                .map(Some)
+        }
+
+        fn visit_seq<S: serde::de::SeqAccess<'de>>(self, seq: S) -> Result<Self::Value, S::Error> {
+            let mut all = Vec::<LicenseInstance>::deserialize(
+                serde::de::value::SeqAccessDeserializer::new(seq),
+            )?;
             let active = all
                 .iter()
                 .rposition(|i| i.status == Some(InstanceStatus::Active));
-            match active {
+            Ok(match active {
                 Some(index) => Some(all.swap_remove(index)),
                 None => all.pop(),
-            }
+            })
         }
-    })
+    }
+
+    d.deserialize_option(OneOrMany)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(instance: &str) -> Result<License, String> {
+        let json = format!(
+            r#"{{"id": "lic_1", "status": "active", "key": "K-1", "activation": 1{instance}}}"#
+        );
+        let mut d = serde_json::Deserializer::from_str(&json);
+        serde_path_to_error::deserialize(&mut d).map_err(|e| format!("{e}"))
+    }
+
+    #[test]
+    fn the_instance_reads_as_an_object_an_array_null_or_absent() {
+        let one = decode(r#", "instance": {"id": "ins_1", "name": "a", "status": "active"}"#);
+        assert_eq!(one.unwrap().instance.unwrap().id, "ins_1");
+        let many = decode(
+            r#", "instance": [{"id": "ins_1", "status": "active"}, {"id": "ins_2", "status": "deactivated"}]"#,
+        );
+        assert_eq!(many.unwrap().instance.unwrap().id, "ins_1");
+        assert!(decode(r#", "instance": []"#).unwrap().instance.is_none());
+        assert!(decode(r#", "instance": null"#).unwrap().instance.is_none());
+        assert!(decode("").unwrap().instance.is_none());
+        let bad = decode(r#", "instance": [{"id": 7}]"#).unwrap_err();
+        assert!(bad.starts_with("instance[0].id"), "{bad}");
+        let bad = decode(r#", "instance": "ins_1""#).unwrap_err();
+        assert!(bad.starts_with("instance"), "{bad}");
+    }
 }
