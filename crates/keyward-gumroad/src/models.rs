@@ -52,7 +52,7 @@ pub struct Purchase {
     #[serde(default)]
     pub license_key: Option<SecretLicenseKey>,
     /// When the purchase was made.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub created_at: Option<DateTime<Utc>>,
     /// Refunded.
     #[serde(default, deserialize_with = "keyward_core::de::bool_or_false")]
@@ -67,13 +67,13 @@ pub struct Purchase {
     #[serde(default)]
     pub subscription_id: Option<String>,
     /// When the subscription ended.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub subscription_ended_at: Option<DateTime<Utc>>,
     /// When the subscription was cancelled (it runs to the end of the period).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub subscription_cancelled_at: Option<DateTime<Utc>>,
     /// When charging the subscriber failed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub subscription_failed_at: Option<DateTime<Utc>>,
 }
 

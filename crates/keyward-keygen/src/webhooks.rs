@@ -41,7 +41,7 @@ pub struct WebhookEventAttributes {
     #[serde(default)]
     pub api_version: Option<String>,
     /// When Keygen recorded the event (the same for every retry of it).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub created: Option<DateTime<Utc>>,
 }
 

@@ -10,6 +10,7 @@
 //! the provider adds tomorrow decodes to `Other(String)` instead of failing.
 
 mod field;
+mod time;
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -19,6 +20,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
 pub use field::with_field;
+pub use time::{opt_rfc3339, parse_rfc3339, rfc3339};
 
 /// What a flexible scalar turned out to be.
 enum Flex<T> {
@@ -303,6 +305,9 @@ pub fn opt_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<
 
 /// Parses the timestamp forms [`opt_timestamp`] accepts.
 pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
+    if let Some(t) = time::fast_rfc3339(text) {
+        return Some(t);
+    }
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Some(t.with_timezone(&Utc));
     }

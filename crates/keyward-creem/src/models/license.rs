@@ -65,10 +65,10 @@ pub struct License {
     #[serde(default, deserialize_with = "opt_count")]
     pub activation_limit: Option<u64>,
     /// When the license expires; `None` means never.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub expires_at: Option<DateTime<Utc>>,
     /// When the license was created.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub created_at: Option<DateTime<Utc>>,
     /// The instance the call was about (the new one on activate), read from an object or from
     /// the array some documents show.
@@ -94,7 +94,7 @@ pub struct LicenseInstance {
     #[serde(default)]
     pub status: Option<InstanceStatus>,
     /// When it was created.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub created_at: Option<DateTime<Utc>>,
 }
 

@@ -16,6 +16,7 @@ pub struct Activation {
     /// The merchant's business (`bus_…`).
     pub business_id: String,
     /// When the instance was created.
+    #[serde(deserialize_with = "keyward_core::de::rfc3339")]
     pub created_at: DateTime<Utc>,
     /// The license key activated (`lic_…`).
     pub license_key_id: String,

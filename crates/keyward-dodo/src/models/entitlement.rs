@@ -86,9 +86,10 @@ pub struct Entitlement {
     #[serde(default, deserialize_with = "keyward_core::de::null_as_default")]
     pub metadata: BTreeMap<String, Value>,
     /// When it was created.
+    #[serde(deserialize_with = "keyward_core::de::rfc3339")]
     pub created_at: DateTime<Utc>,
     /// When it last changed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub updated_at: Option<DateTime<Utc>>,
     /// The JSON Dodo sent for this entitlement, as received.
     #[serde(skip)]

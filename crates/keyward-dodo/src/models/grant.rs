@@ -68,9 +68,10 @@ pub struct EntitlementGrant {
     /// The merchant's business (`bus_…`).
     pub business_id: String,
     /// When the grant was created.
+    #[serde(deserialize_with = "keyward_core::de::rfc3339")]
     pub created_at: DateTime<Utc>,
     /// When the grant last changed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub updated_at: Option<DateTime<Utc>>,
     /// The customer it was granted to (`cus_…`).
     pub customer_id: String,
@@ -85,10 +86,10 @@ pub struct EntitlementGrant {
     #[serde(deserialize_with = "grant_status")]
     pub status: GrantStatus,
     /// When it was delivered.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub delivered_at: Option<DateTime<Utc>>,
     /// When it was revoked.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub revoked_at: Option<DateTime<Utc>>,
     /// Why it was revoked.
     #[serde(default)]
@@ -149,7 +150,7 @@ pub struct LicenseKeyGrant {
     #[serde(default)]
     pub activations_limit: Option<i64>,
     /// When the key expires; `None` means never.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub expires_at: Option<DateTime<Utc>>,
     /// The JSON of this payload, as received (holds the key: never log it).
     #[serde(skip)]

@@ -13,6 +13,7 @@ pub struct LicenseKeyInstance {
     /// The merchant's business (`bus_…`).
     pub business_id: String,
     /// When it was activated.
+    #[serde(deserialize_with = "keyward_core::de::rfc3339")]
     pub created_at: DateTime<Utc>,
     /// The license key it belongs to (`lic_…`).
     pub license_key_id: String,

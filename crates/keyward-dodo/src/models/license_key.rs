@@ -20,6 +20,7 @@ pub struct LicenseKey {
     /// The merchant's business (`bus_…`).
     pub business_id: String,
     /// When the key was created.
+    #[serde(deserialize_with = "keyward_core::de::rfc3339")]
     pub created_at: DateTime<Utc>,
     /// The owning customer (`cus_…`).
     pub customer_id: String,
@@ -38,7 +39,7 @@ pub struct LicenseKey {
     #[serde(default)]
     pub activations_limit: Option<i64>,
     /// When the key expires; `None` means never.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub expires_at: Option<DateTime<Utc>>,
     /// The payment that produced the key; `None` for imported keys.
     #[serde(default)]

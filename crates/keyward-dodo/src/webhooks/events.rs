@@ -68,6 +68,7 @@ struct RawEnvelope {
     business_id: String,
     #[serde(rename = "type")]
     event_type: String,
+    #[serde(deserialize_with = "keyward_core::de::rfc3339")]
     timestamp: DateTime<Utc>,
     data: Value,
 }

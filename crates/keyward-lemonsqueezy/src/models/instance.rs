@@ -43,7 +43,9 @@ pub struct LicenseKeyInstanceAttributes {
     #[serde(default, deserialize_with = "keyward_core::de::string_or_empty")]
     pub name: String,
     /// When it was created.
+    #[serde(deserialize_with = "keyward_core::de::rfc3339")]
     pub created_at: DateTime<Utc>,
     /// When it last changed.
+    #[serde(deserialize_with = "keyward_core::de::rfc3339")]
     pub updated_at: DateTime<Utc>,
 }

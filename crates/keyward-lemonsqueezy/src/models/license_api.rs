@@ -63,10 +63,10 @@ pub struct LicenseApiKey {
     #[serde(default, deserialize_with = "keyward_core::de::uint_or_zero")]
     pub activation_usage: u32,
     /// When the key was created.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub created_at: Option<DateTime<Utc>>,
     /// When it expires; `None` means never.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub expires_at: Option<DateTime<Utc>>,
     /// Whether it belongs to test mode (missing from the docs, present live).
     #[serde(default)]
@@ -88,7 +88,7 @@ pub struct LicenseApiInstance {
     #[serde(default)]
     pub name: Option<String>,
     /// When it was created.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub created_at: Option<DateTime<Utc>>,
     /// The JSON Lemon Squeezy sent for this activation, as received (it may hold secrets: never log it).
     #[serde(skip)]

@@ -75,11 +75,13 @@ pub struct LicenseKeyAttributes {
     #[serde(default, deserialize_with = "keyward_core::de::string_or_empty")]
     pub status_formatted: String,
     /// When it expires; `None` means never.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub expires_at: Option<DateTime<Utc>>,
     /// When it was created.
+    #[serde(deserialize_with = "keyward_core::de::rfc3339")]
     pub created_at: DateTime<Utc>,
     /// When it last changed.
+    #[serde(deserialize_with = "keyward_core::de::rfc3339")]
     pub updated_at: DateTime<Utc>,
     /// Whether it belongs to test mode (left out of the docs, present live).
     #[serde(default)]

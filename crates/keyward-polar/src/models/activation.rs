@@ -27,9 +27,10 @@ pub struct Activation {
     #[serde(default, deserialize_with = "keyward_core::de::null_as_default")]
     pub meta: BTreeMap<String, Value>,
     /// When the activation was created.
+    #[serde(deserialize_with = "keyward_core::de::rfc3339")]
     pub created_at: DateTime<Utc>,
     /// When it last changed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub modified_at: Option<DateTime<Utc>>,
     /// The JSON Polar sent for this activation, as received.
     #[serde(skip)]

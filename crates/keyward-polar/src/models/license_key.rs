@@ -38,10 +38,10 @@ pub struct LicenseKey {
     /// The key's id (a UUID): what the admin endpoints take.
     pub id: String,
     /// When the key was created (absent from Polar's older documentation examples).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub created_at: Option<DateTime<Utc>>,
     /// When the key last changed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub modified_at: Option<DateTime<Utc>>,
     /// The organization the key belongs to.
     pub organization_id: String,
@@ -72,10 +72,10 @@ pub struct LicenseKey {
     #[serde(default)]
     pub validations: i64,
     /// When the key was last validated.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub last_validated_at: Option<DateTime<Utc>>,
     /// When the key expires; `None` means never.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub expires_at: Option<DateTime<Utc>>,
     /// The JSON Polar sent for this key, as received (holds secrets: never logged).
     #[serde(skip)]
@@ -121,7 +121,7 @@ pub struct LicenseKeyCustomer {
     #[serde(default, deserialize_with = "keyward_core::de::null_as_default")]
     pub metadata: BTreeMap<String, Value>,
     /// When the customer was deleted, if it was.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub deleted_at: Option<DateTime<Utc>>,
 }
 

@@ -36,10 +36,10 @@ pub struct BenefitGrant {
     #[serde(default)]
     pub is_revoked: bool,
     /// When it was granted.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub granted_at: Option<DateTime<Utc>>,
     /// When it was revoked.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     pub revoked_at: Option<DateTime<Utc>>,
     /// The order that granted it, if any.
     #[serde(default)]
@@ -127,7 +127,7 @@ struct Head {
 struct Payload {
     #[serde(rename = "type")]
     event_type: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "keyward_core::de::opt_rfc3339")]
     timestamp: Option<DateTime<Utc>>,
     data: BenefitGrant,
 }
