@@ -11,17 +11,16 @@ use serde::{Deserialize, Serialize};
 use crate::canned;
 use crate::ops::Op;
 
+mod answers;
 mod models;
+pub use answers::{
+    CreemInstance, CreemLicense, GumroadPurchase, GumroadVerification, PolarActivation,
+    PolarCustomer, PolarLicenseKey,
+};
 pub use models::{
     DodoLicenseKey, GkmPayload, LsApiInstance, LsApiKey, LsAttributes, LsDocument, LsLicenseKey,
     LsLinks, LsMeta, LsRelationship, LsValidation,
 };
-
-/// Polar's and Creem's answers, read as far as a validity check needs.
-#[derive(Deserialize)]
-struct StatusOnly {
-    status: String,
-}
 
 #[derive(Serialize)]
 struct PolarValidateBody<'a> {
@@ -40,23 +39,6 @@ struct GumroadVerifyForm<'a> {
     product_id: &'a str,
     license_key: &'a str,
     increment_uses_count: &'a str,
-}
-
-/// Gumroad's verify answer, read as far as a validity check needs.
-#[derive(Deserialize)]
-struct GumroadVerification {
-    success: bool,
-    purchase: Option<GumroadPurchase>,
-}
-
-#[derive(Deserialize)]
-struct GumroadPurchase {
-    #[serde(default)]
-    refunded: bool,
-    #[serde(default)]
-    chargebacked: bool,
-    subscription_ended_at: Option<String>,
-    subscription_failed_at: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -187,7 +169,7 @@ impl Bare {
     /// Polar `POST /v1/customer-portal/license-keys/validate` (no token, version pinned): 200
     /// only for a usable key.
     pub async fn polar_validate(&self, key: &str) -> Result<bool, String> {
-        let answer: StatusOnly = self
+        let answer: PolarLicenseKey = self
             .http
             .post(format!(
                 "{}/v1/customer-portal/license-keys/validate",
@@ -205,7 +187,7 @@ impl Bare {
 
     /// Creem `POST /v1/licenses/validate` with the secret `x-api-key`.
     pub async fn creem_validate(&self, key: &str, instance_id: &str) -> Result<bool, String> {
-        let answer: StatusOnly = self
+        let answer: CreemLicense = self
             .http
             .post(format!(
                 "{}/{}/v1/licenses/validate",

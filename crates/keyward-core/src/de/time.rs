@@ -83,7 +83,8 @@ impl<'de> Visitor<'de> for OptionVisitor {
 /// Two ASCII digits at `at` as a number.
 fn two(bytes: &[u8], at: usize) -> Option<u32> {
     let (a, b) = (bytes.get(at)?, bytes.get(at + 1)?);
-    (a.is_ascii_digit() && b.is_ascii_digit()).then(|| u32::from(a - b'0') * 10 + u32::from(b - b'0'))
+    (a.is_ascii_digit() && b.is_ascii_digit())
+        .then(|| u32::from(a - b'0') * 10 + u32::from(b - b'0'))
 }
 
 /// `YYYY-MM-DDTHH:MM:SS`, an optional `.` with 1–9 digits, then `Z` or `±HH:MM`; `None` for
@@ -91,7 +92,12 @@ fn two(bytes: &[u8], at: usize) -> Option<u32> {
 /// which the caller hands to chrono.
 pub(crate) fn fast_rfc3339(text: &str) -> Option<DateTime<Utc>> {
     let b = text.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':'
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
     {
         return None;
     }
