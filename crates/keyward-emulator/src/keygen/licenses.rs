@@ -58,7 +58,7 @@ pub(crate) fn validation(
                 // "License attempts to validate another license").
                 Some(license) if caller.owns(&license.id) => {
                     // `validations.feature`: "License validates itself without permission".
-                    if !caller.may(state, "license.validate") {
+                    if !caller.may_on(state, "license.validate", license, None) {
                         return forbidden();
                     }
                     Some(license.id.clone())
@@ -67,18 +67,41 @@ pub(crate) fn validation(
             }
         }
     };
+    // `license_policy.rb`'s `validate_key?`: anyone may validate a key, but a caller who
+    // authenticated must be allowed to validate that license (`validations.feature`: "A user
+    // validates a license key scoped to a different user").
+    let refused = id.is_none()
+        && *caller != Caller::Anonymous
+        && license_id
+            .as_deref()
+            .and_then(|id| state.license(id))
+            .is_some_and(|l| {
+                !caller.owns(&l.id) || !caller.may_on(state, "license.validate", l, None)
+            });
+    if refused {
+        return forbidden();
+    }
     // The quick validation (`GET`) checks no scope, not even a required one.
     let scope = if quick {
         None
     } else {
         Some(meta["scope"].clone())
     };
+    // A user named by email is read as its id (`license.users.where(email:)`).
+    let mut by_id = scope.clone();
+    if let Some(user) = by_id.as_mut().and_then(|s| s.get_mut("user"))
+        && let Some(found) = user
+            .as_str()
+            .and_then(|who| state.users.iter().find(|u| u.email.as_deref() == Some(who)))
+    {
+        *user = Value::String(found.id.clone());
+    }
     let now = state.now();
     let license = license_id.as_deref().and_then(|id| state.license(id));
     let machines = license
         .map(|l| state.machines_of(&l.id))
         .unwrap_or_default();
-    let (valid, detail, code) = validate(license, &machines, scope.as_ref(), now);
+    let (valid, detail, code) = validate(license, &machines, by_id.as_ref(), now);
     let mut answer_meta =
         json!({"ts": timestamp(now), "valid": valid, "detail": detail, "code": code});
     if let Some(nonce) = meta.get("nonce").filter(|_| !quick) {
@@ -177,7 +200,9 @@ pub(crate) fn bad_scope(scope: &Value) -> Option<Answer> {
 /// `GET /licenses/{id}`.
 pub(crate) fn get(state: &State, caller: &Caller, id: &str) -> Answer {
     match state.license(id) {
-        Some(license) if caller.owns(&license.id) && !caller.may(state, "license.read") => {
+        Some(license)
+            if caller.owns(&license.id) && !caller.may_on(state, "license.read", license, None) =>
+        {
             forbidden()
         }
         Some(license) if caller.owns(&license.id) => {
@@ -190,7 +215,7 @@ pub(crate) fn get(state: &State, caller: &Caller, id: &str) -> Answer {
 /// `GET /licenses` (an admin sees all, a license itself), with `licenses_controller.rb`'s
 /// filters ([`filters`](super::filters)).
 pub(crate) fn list(state: &State, request: &Request, caller: &Caller) -> Answer {
-    let query = support::query(request);
+    let query = super::filters::caller_query(caller, support::query(request));
     let items: Vec<(String, Value)> = state
         .licenses
         .iter()
@@ -233,6 +258,9 @@ impl LicenseRecord {
             overage: Overage::None,
             authentication: AuthStrategy::Mixed,
             token: None,
+            owner_id: None,
+            user_ids: Vec::new(),
+            protected: false,
             permissions: None,
             floating: false,
             strict: false,

@@ -45,7 +45,10 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
             "/data/relationships/license",
         );
     };
-    if !caller.owns(&license.id) || !caller.may(state, "machine.create") {
+    // `machines_controller.rb`: the owner (`relationships.owner`) is read before the policy,
+    // which lets a user activate a machine it owns or on a license it owns.
+    let owner = super::owners::requested(&data["relationships"]);
+    if !caller.owns(&license.id) || !caller.may_on(state, "machine.create", license, owner) {
         return forbidden();
     }
     let machines = state.machines_of(&license.id);
@@ -59,12 +62,16 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     if let Some(answer) = invalid(state, &data["attributes"], fingerprint) {
         return answer;
     }
+    if let Some(answer) = super::owners::invalid_machine_owner(state, license, owner) {
+        return answer;
+    }
     let now = state.now();
     let machine = MachineRecord {
         id: data["id"]
             .as_str()
             .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned),
         license_id: license.id.clone(),
+        owner_id: owner.map(str::to_owned),
         fingerprint: fingerprint.to_owned(),
         name: data["attributes"]["name"].as_str().map(str::to_owned),
         platform: data["attributes"]["platform"].as_str().map(str::to_owned),
@@ -163,7 +170,8 @@ fn owned<'a>(
         .iter()
         .find(|m| (m.id == id || m.fingerprint == id) && caller.owns(&m.license_id))
         .ok_or_else(|| not_found("machine", id))?;
-    if caller.may(state, permission) {
+    let license = state.license(&machine.license_id);
+    if license.is_some_and(|l| caller.may_on(state, permission, l, machine.owner_id.as_deref())) {
         Ok(machine)
     } else {
         Err(forbidden())
@@ -192,7 +200,7 @@ pub(crate) fn get(state: &State, caller: &Caller, id: &str) -> Answer {
 
 /// `GET /machines`, with `machines_controller.rb`'s filters ([`filters`](super::filters)).
 pub(crate) fn list(state: &State, request: &Request, caller: &Caller) -> Answer {
-    let query = support::query(request);
+    let query = super::filters::caller_query(caller, support::query(request));
     let items: Vec<(String, Value)> = state
         .machines
         .iter()

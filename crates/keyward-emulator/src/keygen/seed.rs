@@ -102,6 +102,30 @@ impl LicenseSeed {
         self
     }
 
+    /// Makes user `user_id` its owner.
+    #[must_use]
+    pub fn owner(mut self, user_id: impl Into<String>) -> Self {
+        self.record.owner_id = Some(user_id.into());
+        self
+    }
+
+    /// Adds users to it besides its owner (Keygen's `license_users`).
+    #[must_use]
+    pub fn users<I: IntoIterator<Item = S>, S: Into<String>>(mut self, user_ids: I) -> Self {
+        self.record
+            .user_ids
+            .extend(user_ids.into_iter().map(Into::into));
+        self
+    }
+
+    /// Protects it (or, for a policy's settings, the licenses created under it): then only
+    /// admins, products and the license itself act on it, not its users (`protected`).
+    #[must_use]
+    pub fn protected(mut self, protected: bool) -> Self {
+        self.record.protected = protected;
+        self
+    }
+
     /// Makes it floating (several machines) or node-locked (one).
     #[must_use]
     pub fn floating(mut self, floating: bool) -> Self {

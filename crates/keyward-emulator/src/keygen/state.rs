@@ -47,6 +47,13 @@ pub struct LicenseRecord {
     pub permissions: Option<Vec<String>>,
     /// A token of the license (`Bearer` authenticates as the license).
     pub token: Option<String>,
+    /// The user who owns it.
+    pub owner_id: Option<String>,
+    /// Its other users (`license_users`).
+    pub user_ids: Vec<String>,
+    /// Whether only admins may act on it (a user may not check it out or activate machines
+    /// on it; the policy's `protected`, unless the license's own says otherwise).
+    pub protected: bool,
     /// Whether it may be used on several machines.
     pub floating: bool,
     /// Whether validation checks machines (strict policy).
@@ -97,6 +104,8 @@ pub struct MachineRecord {
     pub id: String,
     /// Its license's id.
     pub license_id: String,
+    /// The user who owns it (one of its license's users).
+    pub owner_id: Option<String>,
     /// The fingerprint.
     pub fingerprint: String,
     /// A name.
@@ -143,6 +152,7 @@ pub struct State {
     pub(crate) policies: Vec<LicenseRecord>,
     /// Product tokens: `(token, product id)`.
     pub(crate) product_tokens: Vec<(String, String)>,
+    pub(crate) users: Vec<super::users::UserRecord>,
     pub(crate) machines: Vec<MachineRecord>,
     pub(crate) outbox: Outbox,
 }
@@ -224,7 +234,7 @@ impl State {
                 "name": license.name, "key": license.key,
                 "expiry": license.expiry.map(timestamp), "status": status, "uses": 0,
                 "suspended": license.suspended, "scheme": null, "encrypted": false,
-                "strict": license.strict, "floating": license.floating, "protected": true,
+                "strict": license.strict, "floating": license.floating, "protected": license.protected,
                 "version": null, "maxMachines": license.max_machines.or((!license.floating).then_some(1)),
                 "maxProcesses": null, "maxUsers": null, "maxCores": license.max_cores,
                 "maxMemory": license.max_memory, "maxDisk": license.max_disk, "maxUses": null,
@@ -239,7 +249,7 @@ impl State {
                 "account": {"data": {"type": "accounts", "id": self.account_id}},
                 "product": {"data": {"type": "products", "id": license.product_id}},
                 "policy": {"data": {"type": "policies", "id": license.policy_id}},
-                "owner": {"data": null},
+                "owner": {"data": license.owner_id.as_ref().map(|id| json!({"type": "users", "id": id}))},
                 "machines": {"links": {"related": format!("{path}/machines")}, "meta": {"cores": cores, "count": machines.len()}},
                 "entitlements": {"data": entitlements},
             },
@@ -277,7 +287,7 @@ impl State {
             "relationships": {
                 "account": {"data": {"type": "accounts", "id": self.account_id}},
                 "license": {"data": {"type": "licenses", "id": machine.license_id}},
-                "owner": {"data": null},
+                "owner": {"data": machine.owner_id.as_ref().map(|id| json!({"type": "users", "id": id}))},
             },
             "links": {"self": path},
         })

@@ -100,6 +100,15 @@ fn scoped(
                 "POLICY_SCOPE_MISMATCH",
             ));
         }
+        // The owner or one of the license's users (by id: the caller reads an email as its id).
+        let user = scope.get("user").map(Value::as_str);
+        let licensed = |user: Option<&str>| {
+            license.owner_id.as_deref() == user
+                || user.is_some_and(|u| license.user_ids.iter().any(|id| id == u))
+        };
+        if name == "user" && user.is_some_and(|user| !licensed(user)) {
+            return Some((false, "user scope does not match", "USER_SCOPE_MISMATCH"));
+        }
     }
     if let Some(wanted) = scope.get("entitlements") {
         let wanted: Vec<&str> = wanted
@@ -160,6 +169,15 @@ fn scoped(
                 "MACHINE_SCOPE_MISMATCH",
             ));
         };
+        if let (Some(user), Some(owner)) = (text("user"), machine.owner_id.as_deref())
+            && user != owner
+        {
+            return Some((
+                false,
+                "user scope does not match (does not match associated machine owner)",
+                "USER_SCOPE_MISMATCH",
+            ));
+        }
         if license.require_heartbeat && machine.last_heartbeat.is_none() && !dead(machine) {
             return Some((
                 false,
@@ -213,6 +231,17 @@ fn scoped(
             matching::too_few(license.machine_matching, fingerprints.len(), alive.len())
         {
             return Some((false, detail, "FINGERPRINT_SCOPE_MISMATCH"));
+        }
+        if let Some(user) = text("user")
+            && alive
+                .iter()
+                .any(|m| m.owner_id.as_deref().is_some_and(|o| o != user))
+        {
+            return Some((
+                false,
+                "user scope does not match (does not match associated machine owners)",
+                "USER_SCOPE_MISMATCH",
+            ));
         }
         if license.require_heartbeat && alive.iter().any(|m| m.last_heartbeat.is_none()) {
             return Some((

@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use keyward_emulator::keygen::MachineMatching;
+
 use super::world::{Entity, Skip};
 
 /// A timestamp as ActiveRecord reads one: RFC 3339, or with single-digit fields
@@ -42,6 +44,11 @@ pub(crate) fn flag(name: &str, value: &Value) -> Result<bool, Skip> {
 /// The token `I use an authentication token` makes for a license bearer.
 pub(crate) fn license_token(license: &Entity) -> String {
     format!("license-token-{}", license.id)
+}
+
+/// The token `I use an authentication token` makes for a user bearer.
+pub(crate) fn user_token(user: &Entity) -> String {
+    format!("user-token-{}", user.id)
 }
 
 /// The token `I use an authentication token` makes for a product bearer.
@@ -113,5 +120,25 @@ pub(crate) fn is_default(name: &str, value: &Value) -> bool {
         | "check_in_interval"
         | "check_in_interval_count" => value.is_null(),
         _ => false,
+    }
+}
+
+/// A policy's machine or component matching strategy.
+pub(crate) fn matching(name: &str, value: &Value) -> Result<MachineMatching, Skip> {
+    Ok(match value.as_str() {
+        Some("MATCH_ANY") => MachineMatching::Any,
+        Some("MATCH_TWO") => MachineMatching::Two,
+        Some("MATCH_MOST") => MachineMatching::Most,
+        Some("MATCH_ALL") => MachineMatching::All,
+        _ => return Err(format!("policy {name} = {value}")),
+    })
+}
+
+/// A record's `metadata` attribute.
+pub(crate) fn metadata(value: &Value) -> Result<serde_json::Map<String, Value>, Skip> {
+    match value {
+        Value::Null => Ok(serde_json::Map::new()),
+        Value::Object(map) => Ok(map.clone()),
+        other => Err(format!("metadata {other}")),
     }
 }
