@@ -260,6 +260,7 @@ impl LicenseRecord {
             token: None,
             owner_id: None,
             user_ids: Vec::new(),
+            max_users: None,
             protected: false,
             permissions: None,
             floating: false,

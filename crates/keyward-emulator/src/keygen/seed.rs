@@ -118,6 +118,13 @@ impl LicenseSeed {
         self
     }
 
+    /// Limits its users, the owner counted (the policy's `maxUsers`).
+    #[must_use]
+    pub fn max_users(mut self, limit: u64) -> Self {
+        self.record.max_users = Some(limit);
+        self
+    }
+
     /// Protects it (or, for a policy's settings, the licenses created under it): then only
     /// admins, products and the license itself act on it, not its users (`protected`).
     #[must_use]

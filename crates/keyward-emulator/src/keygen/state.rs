@@ -51,6 +51,8 @@ pub struct LicenseRecord {
     pub owner_id: Option<String>,
     /// Its other users (`license_users`).
     pub user_ids: Vec<String>,
+    /// The limit of its users, the owner counted (`maxUsers`).
+    pub max_users: Option<u64>,
     /// Whether only admins may act on it (a user may not check it out or activate machines
     /// on it; the policy's `protected`, unless the license's own says otherwise).
     pub protected: bool,
@@ -236,7 +238,7 @@ impl State {
                 "suspended": license.suspended, "scheme": null, "encrypted": false,
                 "strict": license.strict, "floating": license.floating, "protected": license.protected,
                 "version": null, "maxMachines": license.max_machines.or((!license.floating).then_some(1)),
-                "maxProcesses": null, "maxUsers": null, "maxCores": license.max_cores,
+                "maxProcesses": null, "maxUsers": license.max_users, "maxCores": license.max_cores,
                 "maxMemory": license.max_memory, "maxDisk": license.max_disk, "maxUses": null,
                 "requireHeartbeat": license.require_heartbeat,
                 "requireCheckIn": license.check_in_interval.is_some(),

@@ -37,6 +37,12 @@ pub(crate) fn validate(
     if let Some(verdict) = scope.and_then(|scope| scoped(license, machines, scope, now)) {
         return verdict;
     }
+    // `license.users_count`: its license users and its owner.
+    let users = license.user_ids.len() as u64 + u64::from(license.owner_id.is_some());
+    if let Some(limit) = license.max_users.filter(|limit| users > *limit) {
+        let allowed = license.overage.allows(users, limit);
+        return (allowed, "has too many associated users", "TOO_MANY_USERS");
+    }
     if let Some(verdict) = license
         .strict
         .then(|| limits::strict(license, machines, scope, now))

@@ -86,7 +86,14 @@ pub(crate) fn required_scope(attribute: &str) -> Option<&str> {
     let scope = attribute.strip_prefix("require_")?.strip_suffix("_scope")?;
     matches!(
         scope,
-        "product" | "policy" | "machine" | "fingerprint" | "components" | "checksum" | "version"
+        "product"
+            | "policy"
+            | "user"
+            | "machine"
+            | "fingerprint"
+            | "components"
+            | "checksum"
+            | "version"
     )
     .then_some(scope)
 }

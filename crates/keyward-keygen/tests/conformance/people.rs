@@ -33,14 +33,16 @@ pub(crate) fn user_seeds(world: &World) -> Result<Vec<UserSeed>, Skip> {
                     .and_then(Value::as_str)
                     .unwrap_or("user"),
             )?;
-            let mut seed = UserSeed::new(role).id(&user.id).token(user_token(user));
+            let mut seed = UserSeed::new(role)
+                .id(&user.id)
+                .email(&user.secret)
+                .token(user_token(user));
             for (name, value) in &user.attrs {
                 seed = match (name.as_str(), value) {
                     ("role", _) => seed,
                     ("permissions", Value::Array(list)) => {
                         seed.permissions(list.iter().filter_map(Value::as_str))
                     }
-                    ("email", Value::String(email)) => seed.email(email),
                     ("first_name" | "last_name", _) => seed,
                     _ if is_default(name, value) => seed,
                     _ => return Err(format!("user attribute {name} = {value}")),

@@ -116,6 +116,7 @@ fn with_policy(
             // treats every key as opaque text, so the scheme changes no answer compared here.
             "scheme" => seed,
             "protected" => seed.protected(flag(name, value)?),
+            "max_users" if !value.is_null() => seed.max_users(number(name, value)?),
             n if required_scope(n).is_some() && value == &Value::Bool(true) => {
                 seed.require_scope(required_scope(n).unwrap_or_default())
             }
@@ -176,6 +177,7 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
                 seed
             }
             "protected" => seed.protected(flag(name, value)?),
+            "max_users" if !value.is_null() => seed.max_users(number(name, value)?),
             "owner_id" if value.is_string() => seed.owner(value.as_str().unwrap_or_default()),
             _ if is_default(name, value) => seed,
             _ => return Err(format!("license attribute {name} = {value}")),

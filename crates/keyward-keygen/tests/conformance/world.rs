@@ -60,7 +60,7 @@ pub(crate) struct Entity {
     pub(crate) id: String,
     /// The parent's index (none for a product).
     pub(crate) parent: usize,
-    /// A license's key, a machine's fingerprint.
+    /// A license's key, a machine's fingerprint, a user's email.
     pub(crate) secret: String,
     /// The attributes the steps gave, snake_case as the step definitions store them.
     pub(crate) attrs: Map<String, Value>,
@@ -159,6 +159,8 @@ impl World {
             Kind::License => format!("FEATURE-{n:06}-KEY"),
             Kind::Machine => format!("FE:A7:{n:06X}"),
             Kind::Component => format!("C0:{n:06X}"),
+            // `spec/factories/user.rb`: a unique email (`hex + safe_email`).
+            Kind::User => format!("user-{n:06}@keygen.example"),
             _ => String::new(),
         };
         self.of[kind as usize].push(Entity {
@@ -187,6 +189,9 @@ impl World {
                 }
                 (_, "key", Value::String(key)) if kind == Kind::License => {
                     self.of[kind as usize][index].secret.clone_from(key);
+                }
+                (_, "email", Value::String(email)) if kind == Kind::User => {
+                    self.of[kind as usize][index].secret.clone_from(email);
                 }
                 (_, "fingerprint", Value::String(f)) if kind == Kind::Machine => {
                     self.of[kind as usize][index].secret.clone_from(f);
