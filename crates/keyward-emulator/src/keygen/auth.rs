@@ -174,6 +174,9 @@ pub(crate) fn caller(state: &State, request: &Request) -> Result<Caller, Answer>
             .iter()
             .find(|u| u.token.as_deref() == Some(token))
         {
+            if user.banned {
+                return refused("USER_BANNED", "User is banned");
+            }
             return Ok(Caller::User(UserCaller {
                 id: user.id.clone(),
                 role: user.role,
@@ -185,6 +188,8 @@ pub(crate) fn caller(state: &State, request: &Request) -> Result<Caller, Answer>
             .iter()
             .find(|l| l.token.as_deref() == Some(token))
         {
+            // `banned?` of any bearer: a license's is its owner's (the code is still `USER_…`).
+            Some(license) if state.banned(license) => refused("USER_BANNED", "User is banned"),
             Some(license) if license.authentication.allows_token() => {
                 Ok(Caller::License(license.id.clone()))
             }
@@ -204,6 +209,7 @@ pub(crate) fn caller(state: &State, request: &Request) -> Result<Caller, Answer>
     if let Some(key) = auth.strip_prefix("License ") {
         let now = state.now();
         return match state.licenses.iter().find(|l| l.key == key) {
+            Some(l) if state.banned(l) => refused("LICENSE_BANNED", "License is banned"),
             Some(l) if l.suspended => refused("LICENSE_SUSPENDED", "License is suspended"),
             Some(l)
                 if l.expiration_strategy == ExpirationStrategy::RevokeAccess

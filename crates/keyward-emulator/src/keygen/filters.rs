@@ -45,7 +45,7 @@ pub(crate) fn license_matches(state: &State, license: &LicenseRecord, query: &Qu
                 .iter()
                 .any(|machine| machine.id == m)
         })
-        && scope("status").is_none_or(|s| with_status(license, s, now))
+        && scope("status").is_none_or(|s| with_status(license, state.banned(license), s, now))
         && hash(query, "expires").is_none_or(|h| expires(license.expiry, &h, now))
         && hash(query, "activity").is_none_or(|h| activity(license, &h, now))
         && wants("suspended").is_none_or(|w| w == license.suspended)
@@ -134,10 +134,16 @@ fn first<'h>(
     })
 }
 
-/// `license.rb`'s `status`: the first of `SUSPENDED`, `EXPIRED`, `EXPIRING`, `INACTIVE` (no
-/// activity in 90 days), else `ACTIVE` (the emulator bans no owner: none is `BANNED`).
-pub(crate) fn license_status(license: &LicenseRecord, now: DateTime<Utc>) -> &'static str {
-    if license.suspended {
+/// `license.rb`'s `status`: the first of `BANNED` (its owner is), `SUSPENDED`, `EXPIRED`,
+/// `EXPIRING`, `INACTIVE` (no activity in 90 days), else `ACTIVE`.
+pub(crate) fn license_status(
+    license: &LicenseRecord,
+    banned: bool,
+    now: DateTime<Utc>,
+) -> &'static str {
+    if banned {
+        "BANNED"
+    } else if license.suspended {
         "SUSPENDED"
     } else if license.expiry.is_some_and(|e| e < now) {
         "EXPIRED"
@@ -150,10 +156,11 @@ pub(crate) fn license_status(license: &LicenseRecord, now: DateTime<Utc>) -> &'s
     }
 }
 
-/// `license.rb`'s `with_status`. The emulator bans no owner, so none is `BANNED`.
-fn with_status(license: &LicenseRecord, status: &str, now: DateTime<Utc>) -> bool {
+/// `license.rb`'s `with_status` (`BANNED`: its owner is).
+fn with_status(license: &LicenseRecord, banned: bool, status: &str, now: DateTime<Utc>) -> bool {
     let ninety_days_ago = now - Duration::days(90);
     match status.to_uppercase().as_str() {
+        "BANNED" => banned,
         "SUSPENDED" => license.suspended,
         "EXPIRED" => license.expiry.is_some_and(|e| e < now),
         "EXPIRING" => expiring(license.expiry, now),

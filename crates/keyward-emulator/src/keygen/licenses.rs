@@ -101,7 +101,13 @@ pub(crate) fn validation(
     let machines = license
         .map(|l| state.machines_of(&l.id))
         .unwrap_or_default();
-    let (valid, detail, code) = validate(license, &machines, by_id.as_ref(), now);
+    let (valid, detail, code) = validate(
+        license,
+        license.is_some_and(|l| state.banned(l)),
+        &machines,
+        by_id.as_ref(),
+        now,
+    );
     let mut answer_meta =
         json!({"ts": timestamp(now), "valid": valid, "detail": detail, "code": code});
     if let Some(nonce) = meta.get("nonce").filter(|_| !quick) {

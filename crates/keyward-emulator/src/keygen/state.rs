@@ -220,7 +220,7 @@ impl State {
     /// The license as Keygen's serializer writes it.
     pub(crate) fn license_resource(&self, license: &LicenseRecord) -> Value {
         let now = self.now();
-        let status = super::filters::license_status(license, now);
+        let status = super::filters::license_status(license, self.banned(license), now);
         let path = format!("{}/licenses/{}", self.account_path(), license.id);
         let machines = self.machines_of(&license.id);
         let cores: u64 = machines.iter().filter_map(|m| m.cores).sum();

@@ -2,7 +2,7 @@
 //! their own say otherwise; seeded in code as licenses and machines are.
 
 pub use super::roles::UserRole;
-use super::state::State;
+use super::state::{LicenseRecord, State};
 
 /// A user of the account.
 #[derive(Debug, Clone)]
@@ -18,6 +18,8 @@ pub struct UserRecord {
     pub permissions: Option<Vec<String>>,
     /// Its email (filters and scopes name a user by id or email).
     pub email: Option<String>,
+    /// Whether it is banned: its token and the licenses it owns stop working.
+    pub banned: bool,
 }
 
 /// A user to add to the emulator: a role (Keygen's default: `user`), optionally a token and
@@ -37,6 +39,7 @@ impl UserSeed {
                 token: None,
                 permissions: None,
                 email: None,
+                banned: false,
             },
         }
     }
@@ -52,6 +55,14 @@ impl UserSeed {
     #[must_use]
     pub fn email(mut self, email: impl Into<String>) -> Self {
         self.record.email = Some(email.into());
+        self
+    }
+
+    /// Bans it (`bannedAt`): its token is refused (`USER_BANNED`), the licenses it owns are
+    /// `BANNED`.
+    #[must_use]
+    pub fn banned(mut self, banned: bool) -> Self {
+        self.record.banned = banned;
         self
     }
 
@@ -97,6 +108,15 @@ impl State {
     /// A user by id.
     pub(crate) fn user(&self, id: &str) -> Option<&UserRecord> {
         self.users.iter().find(|u| u.id == id)
+    }
+
+    /// Whether `license`'s owner is banned (`license.rb`'s `banned?`).
+    pub(crate) fn banned(&self, license: &LicenseRecord) -> bool {
+        license
+            .owner_id
+            .as_deref()
+            .and_then(|id| self.user(id))
+            .is_some_and(|u| u.banned)
     }
 
     /// Whether user `id` is the one `who` names: its id, or its email.

@@ -11,10 +11,11 @@ use super::{limits, matching};
 /// `(valid, detail, code)` as Keygen's service returns them.
 pub(crate) type Verdict = (bool, &'static str, &'static str);
 
-/// Validates `license` (`None`: not found) against `scope` (`meta.scope`, `Null` when absent;
-/// `None` for the quick validation, which checks no scope).
+/// Validates `license` (`None`: not found; `banned`: its owner is) against `scope`
+/// (`meta.scope`, `Null` when absent; `None` for the quick validation, which checks no scope).
 pub(crate) fn validate(
     license: Option<&LicenseRecord>,
+    banned: bool,
     machines: &[&MachineRecord],
     scope: Option<&Value>,
     now: DateTime<Utc>,
@@ -22,6 +23,9 @@ pub(crate) fn validate(
     let Some(license) = license else {
         return (false, "does not exist", "NOT_FOUND");
     };
+    if banned {
+        return (false, "is banned", "BANNED");
+    }
     let expired = license.expiry.is_some_and(|e| e < now);
     if license.suspended {
         return (false, "is suspended", "SUSPENDED");

@@ -43,6 +43,7 @@ pub(crate) fn user_seeds(world: &World) -> Result<Vec<UserSeed>, Skip> {
                     ("permissions", Value::Array(list)) => {
                         seed.permissions(list.iter().filter_map(Value::as_str))
                     }
+                    ("banned_at", banned) => seed.banned(!banned.is_null()),
                     ("first_name" | "last_name", _) => seed,
                     _ if is_default(name, value) => seed,
                     _ => return Err(format!("user attribute {name} = {value}")),

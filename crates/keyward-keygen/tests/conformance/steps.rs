@@ -102,6 +102,23 @@ impl World {
                 }
                 Ok(())
             }
+            // `N "resource" have the following attributes:`: the first N (`limit(N)`).
+            [
+                count,
+                "\"_\"",
+                "have" | "has",
+                "the",
+                "following",
+                "attributes:",
+            ] if count.parse::<usize>().is_ok() => {
+                let kind = resource(quoted[0])?;
+                let attrs = self.attributes(step)?;
+                let count = count
+                    .parse::<usize>()
+                    .unwrap_or(0)
+                    .min(self.all(kind).len());
+                (0..count).try_for_each(|i| self.assign(kind, i, &attrs))
+            }
             ["the", "account", _, "is", "canceled"] if quoted[0] == "test1" => {
                 self.canceled = true;
                 Ok(())
