@@ -9,8 +9,8 @@ use super::answer::{Answer, error, forbidden, not_found, page, unauthenticated};
 use super::auth::Caller;
 use super::filters::license_matches;
 use super::state::{
-    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, Overage, ProcessLeasing,
-    Resurrection, State, timestamp,
+    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineLeasing, MachineMatching, Overage,
+    ProcessLeasing, Resurrection, State, timestamp,
 };
 use super::validation::validate;
 use crate::support;
@@ -261,6 +261,7 @@ impl LicenseRecord {
             max_disk: None,
             max_processes: None,
             process_leasing: ProcessLeasing::PerMachine,
+            machine_leasing: MachineLeasing::PerLicense,
             overage: Overage::None,
             authentication: AuthStrategy::Mixed,
             token: None,

@@ -50,8 +50,8 @@ use answer::Answer;
 pub use machine_seed::MachineSeed;
 pub use seed::LicenseSeed;
 pub use state::{
-    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, MachineRecord, Overage,
-    ProcessLeasing, Resurrection, State,
+    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineLeasing, MachineMatching,
+    MachineRecord, Overage, ProcessLeasing, Resurrection, State,
 };
 pub use users::{UserRecord, UserRole, UserSeed};
 

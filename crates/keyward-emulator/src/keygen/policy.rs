@@ -77,4 +77,17 @@ pub enum ProcessLeasing {
     PerMachine,
     /// `PER_LICENSE`: all the license's processes.
     PerLicense,
+    /// `PER_USER`: the processes of the machines of the user a validation names (of machines
+    /// without an owner when it names none).
+    PerUser,
+}
+
+/// How a policy's machine, core, memory and disk limits count (`machineLeasingStrategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MachineLeasing {
+    /// `PER_LICENSE` (Keygen's default): all the license's machines.
+    PerLicense,
+    /// `PER_USER`: the machines of one owner (those without one count together).
+    PerUser,
 }

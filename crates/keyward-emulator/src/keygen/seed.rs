@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use super::state::{
-    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, Overage, ProcessLeasing,
-    Resurrection, State,
+    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineLeasing, MachineMatching, Overage,
+    ProcessLeasing, Resurrection, State,
 };
 
 /// A license to add to the emulator, with its policy's settings. Defaults as
@@ -66,6 +66,14 @@ impl LicenseSeed {
     pub fn max_processes(mut self, limit: u64, leasing: ProcessLeasing) -> Self {
         self.record.max_processes = Some(limit);
         self.record.process_leasing = leasing;
+        self
+    }
+
+    /// Counts its machine, core, memory and disk limits per license or per user (the policy's
+    /// `machineLeasingStrategy`).
+    #[must_use]
+    pub fn machine_leasing(mut self, leasing: MachineLeasing) -> Self {
+        self.record.machine_leasing = leasing;
         self
     }
 

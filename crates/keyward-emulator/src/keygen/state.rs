@@ -5,7 +5,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
 pub use super::policy::{
-    AuthStrategy, ExpirationStrategy, MachineMatching, Overage, ProcessLeasing, Resurrection,
+    AuthStrategy, ExpirationStrategy, MachineLeasing, MachineMatching, Overage, ProcessLeasing,
+    Resurrection,
 };
 use crate::shell::{Clock, Outbox};
 
@@ -39,6 +40,8 @@ pub struct LicenseRecord {
     pub max_processes: Option<u64>,
     /// How the process limit counts.
     pub process_leasing: ProcessLeasing,
+    /// How the machine, core, memory and disk limits count.
+    pub machine_leasing: MachineLeasing,
     /// How far past the limits it may go.
     pub overage: Overage,
     /// Which of its credentials authenticate.

@@ -4,8 +4,8 @@
 //! an `Err` unless it holds Keygen's default (then it changes nothing).
 
 use keyward_emulator::keygen::{
-    AuthStrategy, ExpirationStrategy, KeygenEmulator, LicenseSeed, MachineSeed, Overage,
-    ProcessLeasing, Resurrection,
+    AuthStrategy, ExpirationStrategy, KeygenEmulator, LicenseSeed, MachineLeasing, MachineSeed,
+    Overage, ProcessLeasing, Resurrection,
 };
 use std::collections::BTreeMap;
 
@@ -68,10 +68,16 @@ fn with_policy(
                 leasing = match value.as_str() {
                     Some("PER_MACHINE") => ProcessLeasing::PerMachine,
                     Some("PER_LICENSE") => ProcessLeasing::PerLicense,
+                    Some("PER_USER") => ProcessLeasing::PerUser,
                     _ => return Err(format!("policy {name} = {value}")),
                 };
                 seed
             }
+            "machine_leasing_strategy" => seed.machine_leasing(match value.as_str() {
+                Some("PER_LICENSE") => MachineLeasing::PerLicense,
+                Some("PER_USER") => MachineLeasing::PerUser,
+                _ => return Err(format!("policy {name} = {value}")),
+            }),
             "max_cores" | "max_memory" | "max_disk" => {
                 resources.insert(name.clone(), limit(name, value)?);
                 seed
