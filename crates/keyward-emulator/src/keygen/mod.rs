@@ -35,6 +35,7 @@ mod roles;
 mod route;
 mod seed;
 mod seed_document;
+mod seed_users;
 mod sign;
 mod state;
 mod users;

@@ -12,7 +12,7 @@ use super::state::{
 /// heartbeat, never expires.
 #[derive(Debug, Clone)]
 pub struct LicenseSeed {
-    record: LicenseRecord,
+    pub(super) record: LicenseRecord,
     created: Option<DateTime<Utc>>,
 }
 
@@ -107,37 +107,6 @@ impl LicenseSeed {
     #[must_use]
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.record.token = Some(token.into());
-        self
-    }
-
-    /// Makes user `user_id` its owner.
-    #[must_use]
-    pub fn owner(mut self, user_id: impl Into<String>) -> Self {
-        self.record.owner_id = Some(user_id.into());
-        self
-    }
-
-    /// Adds users to it besides its owner (Keygen's `license_users`).
-    #[must_use]
-    pub fn users<I: IntoIterator<Item = S>, S: Into<String>>(mut self, user_ids: I) -> Self {
-        self.record
-            .user_ids
-            .extend(user_ids.into_iter().map(Into::into));
-        self
-    }
-
-    /// Limits its users, the owner counted (the policy's `maxUsers`).
-    #[must_use]
-    pub fn max_users(mut self, limit: u64) -> Self {
-        self.record.max_users = Some(limit);
-        self
-    }
-
-    /// Protects it (or, for a policy's settings, the licenses created under it): then only
-    /// admins, products and the license itself act on it, not its users (`protected`).
-    #[must_use]
-    pub fn protected(mut self, protected: bool) -> Self {
-        self.record.protected = protected;
         self
     }
 
