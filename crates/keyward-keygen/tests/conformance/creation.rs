@@ -22,6 +22,24 @@ pub(crate) fn user_role(name: &str) -> Option<&'static str> {
     })
 }
 
+/// What a step's `for …` part names: the parents to create under (`None`: a new chain), the
+/// other associations, and whether a docstring follows.
+struct Targets {
+    parents: Vec<Option<usize>>,
+    others: Vec<Association>,
+    with: bool,
+}
+
+impl Targets {
+    fn new(parents: Vec<Option<usize>>, with: bool) -> Self {
+        Targets {
+            parents,
+            others: Vec::new(),
+            with,
+        }
+    }
+}
+
 /// One `the <which> "<resource>"[ as "<name>"]` of a step.
 struct Association {
     kind: Kind,
@@ -71,7 +89,11 @@ impl World {
             }
             return Ok(());
         }
-        let (parents, associations, with) = self.associations(kind, rest, quoted, shape)?;
+        let Targets {
+            parents,
+            others: associations,
+            with,
+        } = self.associations(kind, rest, quoted, shape)?;
         let mut attrs = if with {
             self.attributes(step)?
         } else {
@@ -110,27 +132,25 @@ impl World {
         Ok(())
     }
 
-    /// The parents the step names (`None`: a new chain), its other associations, and whether
-    /// a docstring follows.
-    #[allow(clippy::type_complexity)]
+    /// What the step's `for …` part names.
     fn associations(
         &self,
         kind: Kind,
         rest: &[&str],
         quoted: &[&str],
         shape: &str,
-    ) -> Result<(Vec<Option<usize>>, Vec<Association>, bool), Skip> {
+    ) -> Result<Targets, Skip> {
         let parent_kind = kind.parent().map(|(k, _)| k);
         match rest {
-            [] => return Ok((vec![None], Vec::new(), false)),
+            [] => return Ok(Targets::new(vec![None], false)),
             ["with", "the", "following:" | "following", ..] => {
-                return Ok((vec![None], Vec::new(), true));
+                return Ok(Targets::new(vec![None], true));
             }
             ["for" | "with" | "in", "an", "existing", "\"_\""] => {
                 // `all.sample`: only one answer when there is one.
                 return match self.all(resource(quoted[1])?).len() {
                     1 if Some(resource(quoted[1])?) == parent_kind => {
-                        Ok((vec![Some(0)], Vec::new(), false))
+                        Ok(Targets::new(vec![Some(0)], false))
                     }
                     n => Err(format!("a random existing {} of {n}", quoted[1])),
                 };
@@ -140,7 +160,7 @@ impl World {
                     return Err(format!("{} for each {}", quoted[0], quoted[1]));
                 }
                 let parents = (0..self.all(resource(quoted[1])?).len()).map(Some);
-                return Ok((parents.collect(), Vec::new(), false));
+                return Ok(Targets::new(parents.collect(), false));
             }
             ["for" | "with" | "in", "the", ..] => {}
             _ => return Err(format!("step `{shape}`")),
@@ -190,7 +210,11 @@ impl World {
         };
         let parent = associations.iter().find(|a| is_parent(a)).map(|a| a.index);
         associations.retain(|a| !is_parent(a));
-        Ok((vec![parent], associations, with))
+        Ok(Targets {
+            parents: vec![parent],
+            others: associations,
+            with,
+        })
     }
 
     /// Gives entity `index` of `kind` a user association: a license's or machine's owner
