@@ -7,7 +7,7 @@ use wiremock::Request;
 
 use super::answer::{Answer, error, forbidden, not_found, unprocessable};
 use super::auth::Caller;
-use super::license_params::{invalid_key, metadata_too_deep};
+use super::license_params::{blank_key, invalid_key, metadata_too_deep};
 use super::owners;
 use super::state::{LicenseRecord, State};
 use crate::support;
@@ -16,8 +16,10 @@ use crate::support;
 pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> Answer {
     let body = support::json_body(request);
     let data = &body["data"];
-    if let Some(answer) =
-        owners::unpermitted_create(caller, data).or_else(|| metadata_too_deep(&data["attributes"]))
+    let attributes = &data["attributes"];
+    if let Some(answer) = owners::unpermitted_create(caller, data)
+        .or_else(|| blank_key(attributes))
+        .or_else(|| metadata_too_deep(attributes))
     {
         return answer;
     }
@@ -74,12 +76,10 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     if let Some(answer) = owners::unknown_owner(state, owner) {
         return answer;
     }
-    let attributes = &data["attributes"];
-    let key = attributes["key"]
-        .as_str()
-        .map(str::to_owned)
-        .unwrap_or_else(generated_key);
-    if let Some(answer) = invalid_key(state, &key) {
+    let given = attributes["key"].as_str().map(str::to_owned);
+    let key = given.clone().unwrap_or_else(generated_key);
+    let scheme = template.as_ref().and_then(|t| t.scheme.as_deref());
+    if let Some(answer) = invalid_key(state, &key, scheme, given.is_some()) {
         return answer;
     }
     if state.licenses.iter().any(|l| l.key == key) {

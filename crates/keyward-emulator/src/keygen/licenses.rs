@@ -281,6 +281,7 @@ impl LicenseRecord {
             last_check_in: None,
             expiration_strategy: ExpirationStrategy::RestrictAccess,
             entitlements: Vec::new(),
+            scheme: None,
             required_scopes: Vec::new(),
             machine_matching: MachineMatching::Any,
             component_matching: MachineMatching::Any,

@@ -231,6 +231,15 @@ impl LicenseSeed {
         self
     }
 
+    /// Sets the policy's key scheme (`ED25519_SIGN`, `RSA_2048_PKCS1_ENCRYPT`,
+    /// `RSA_2048_JWT_RS256`, `LEGACY_ENCRYPT`, …): a key given to `POST /licenses` is checked as
+    /// Keygen checks it for the scheme, then kept as given (not signed or encrypted).
+    #[must_use]
+    pub fn scheme(mut self, scheme: impl Into<String>) -> Self {
+        self.record.scheme = Some(scheme.into());
+        self
+    }
+
     /// Attaches entitlements (their codes).
     #[must_use]
     pub fn entitlements<I: IntoIterator<Item = S>, S: Into<String>>(mut self, codes: I) -> Self {

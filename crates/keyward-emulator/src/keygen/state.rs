@@ -82,6 +82,8 @@ pub struct LicenseRecord {
     pub expiration_strategy: ExpirationStrategy,
     /// Entitlement codes.
     pub entitlements: Vec<String>,
+    /// The policy's key scheme (`ED25519_SIGN`, …): a given key is checked for it, kept as is.
+    pub scheme: Option<String>,
     /// The scopes a validation must give (`requireProductScope`, …): `product`, `policy`,
     /// `machine`, `fingerprint`, `components`, `checksum`, `version`, `user`.
     pub required_scopes: Vec<String>,
@@ -238,7 +240,7 @@ impl State {
             "attributes": {
                 "name": license.name, "key": license.key,
                 "expiry": license.expiry.map(timestamp), "status": status, "uses": 0,
-                "suspended": license.suspended, "scheme": null, "encrypted": false,
+                "suspended": license.suspended, "scheme": license.scheme, "encrypted": false,
                 "strict": license.strict, "floating": license.floating, "protected": license.protected,
                 "version": null, "maxMachines": license.max_machines.or((!license.floating).then_some(1)),
                 "maxProcesses": null, "maxUsers": license.max_users, "maxCores": license.max_cores,

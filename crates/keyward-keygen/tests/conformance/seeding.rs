@@ -119,8 +119,9 @@ fn with_policy(
             "machine_matching_strategy" => seed.machine_matching(matching(name, value)?),
             "component_matching_strategy" => seed.component_matching(matching(name, value)?),
             // A signed or encrypted key is found by its text, as Keygen finds it: the emulator
-            // treats every key as opaque text, so the scheme changes no answer compared here.
-            "scheme" => seed,
+            // keeps every key as given, checked for the scheme on creation.
+            "scheme" if value.is_null() => seed,
+            "scheme" => seed.scheme(value.as_str().ok_or("a scheme that is not text")?),
             "protected" => seed.protected(flag(name, value)?),
             "max_users" if !value.is_null() => seed.max_users(number(name, value)?),
             n if required_scope(n).is_some() && value == &Value::Bool(true) => {
