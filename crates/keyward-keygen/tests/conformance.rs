@@ -100,7 +100,7 @@ const EMULATED_FLOORS: &[(&str, usize)] = &[
     ("licenses.update.json", 35),
     ("machines.checkouts.json", 78),
     ("machines.heartbeats.json", 29),
-    ("machines.create.json", 107),
+    ("machines.create.json", 117),
     ("machines.destroy.json", 25),
     ("machines.index.json", 39),
     ("machines.show.json", 22),

@@ -9,8 +9,8 @@ use super::answer::{Answer, error, forbidden, not_found, page, unauthenticated};
 use super::auth::Caller;
 use super::filters::license_matches;
 use super::state::{
-    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineLeasing, MachineMatching, Overage,
-    ProcessLeasing, Resurrection, State, timestamp,
+    AuthStrategy, ComponentUniqueness, ExpirationStrategy, LicenseRecord, MachineLeasing,
+    MachineMatching, Overage, ProcessLeasing, Resurrection, State, timestamp,
 };
 use super::validation::validate;
 use crate::support;
@@ -285,6 +285,7 @@ impl LicenseRecord {
             required_scopes: Vec::new(),
             machine_matching: MachineMatching::Any,
             component_matching: MachineMatching::Any,
+            component_uniqueness: ComponentUniqueness::PerMachine,
             metadata: Map::new(),
             last_validated: None,
             last_check_out: None,

@@ -8,8 +8,8 @@ use wiremock::Request;
 use super::answer::{Answer, error, forbidden, not_found, page, unprocessable};
 use super::auth::Caller;
 use super::filters::machine_matches;
-use super::limits;
 use super::state::{MachineRecord, Resurrection, State};
+use super::{components, limits};
 use crate::support;
 
 /// `POST /machines`: 201, or 422 `FINGERPRINT_TAKEN` / `MACHINE_LIMIT_EXCEEDED`.
@@ -48,7 +48,15 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     // `machines_controller.rb`: the owner (`relationships.owner`) is read before the policy,
     // which lets a user activate a machine it owns or on a license it owns.
     let owner = super::owners::requested(&data["relationships"]);
-    if !caller.owns(&license.id) || !caller.may_on(state, "machine.create", license, owner) {
+    let components = match components::requested(&data["relationships"]) {
+        Ok(components) => components,
+        Err(answer) => return answer,
+    };
+    // `machine_policy.rb`'s `permissions_for_create`: components need `component.create` too.
+    if !caller.owns(&license.id)
+        || !caller.may_on(state, "machine.create", license, owner)
+        || (!components.is_empty() && !caller.may(state, "component.create"))
+    {
         return forbidden();
     }
     let machines = state.machines_of(&license.id);
@@ -62,7 +70,9 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     if let Some(answer) = invalid(state, &data["attributes"], fingerprint) {
         return answer;
     }
-    if let Some(answer) = super::owners::invalid_machine_owner(state, license, owner) {
+    if let Some(answer) = super::owners::invalid_machine_owner(state, license, owner)
+        .or_else(|| components::refused(state, license, &components))
+    {
         return answer;
     }
     let now = state.now();
@@ -80,7 +90,7 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
         cores: data["attributes"]["cores"].as_u64(),
         memory: data["attributes"]["memory"].as_u64(),
         disk: data["attributes"]["disk"].as_u64(),
-        components: Vec::new(),
+        components,
         processes: 0,
         metadata: data["attributes"]["metadata"]
             .as_object()

@@ -19,6 +19,7 @@
 mod answer;
 mod auth;
 mod checkout;
+mod components;
 mod filter_metadata;
 mod filter_time;
 mod filters;
@@ -51,8 +52,8 @@ use answer::Answer;
 pub use machine_seed::MachineSeed;
 pub use seed::LicenseSeed;
 pub use state::{
-    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineLeasing, MachineMatching,
-    MachineRecord, Overage, ProcessLeasing, Resurrection, State,
+    AuthStrategy, ComponentUniqueness, ExpirationStrategy, LicenseRecord, MachineLeasing,
+    MachineMatching, MachineRecord, Overage, ProcessLeasing, Resurrection, State,
 };
 pub use users::{UserRecord, UserRole, UserSeed};
 

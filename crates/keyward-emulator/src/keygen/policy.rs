@@ -82,6 +82,22 @@ pub enum ProcessLeasing {
     PerUser,
 }
 
+/// Where a machine's component fingerprints must be unique (`componentUniquenessStrategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ComponentUniqueness {
+    /// `UNIQUE_PER_MACHINE` (Keygen's default): within the machine.
+    PerMachine,
+    /// `UNIQUE_PER_LICENSE`: among the license's machines.
+    PerLicense,
+    /// `UNIQUE_PER_POLICY`: among the machines of the policy's licenses.
+    PerPolicy,
+    /// `UNIQUE_PER_PRODUCT`: among the machines of the product's licenses.
+    PerProduct,
+    /// `UNIQUE_PER_ACCOUNT`: among every machine.
+    PerAccount,
+}
+
 /// How a policy's machine, core, memory and disk limits count (`machineLeasingStrategy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

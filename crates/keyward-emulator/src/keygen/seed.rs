@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use super::state::{
-    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineLeasing, MachineMatching, Overage,
-    ProcessLeasing, Resurrection, State,
+    AuthStrategy, ComponentUniqueness, ExpirationStrategy, LicenseRecord, MachineLeasing,
+    MachineMatching, Overage, ProcessLeasing, Resurrection, State,
 };
 
 /// A license to add to the emulator, with its policy's settings. Defaults as
@@ -177,6 +177,14 @@ impl LicenseSeed {
     #[must_use]
     pub fn component_matching(mut self, matching: MachineMatching) -> Self {
         self.record.component_matching = matching;
+        self
+    }
+
+    /// Sets where a new machine's component fingerprints must be unique (the policy's
+    /// `componentUniquenessStrategy`).
+    #[must_use]
+    pub fn component_uniqueness(mut self, uniqueness: ComponentUniqueness) -> Self {
+        self.record.component_uniqueness = uniqueness;
         self
     }
 

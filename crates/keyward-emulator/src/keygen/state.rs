@@ -5,8 +5,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
 pub use super::policy::{
-    AuthStrategy, ExpirationStrategy, MachineLeasing, MachineMatching, Overage, ProcessLeasing,
-    Resurrection,
+    AuthStrategy, ComponentUniqueness, ExpirationStrategy, MachineLeasing, MachineMatching,
+    Overage, ProcessLeasing, Resurrection,
 };
 use crate::shell::{Clock, Outbox};
 
@@ -91,6 +91,8 @@ pub struct LicenseRecord {
     pub machine_matching: MachineMatching,
     /// How a validation's components match the machine's.
     pub component_matching: MachineMatching,
+    /// Where a new machine's component fingerprints must be unique.
+    pub component_uniqueness: ComponentUniqueness,
     /// Metadata.
     pub metadata: Map<String, Value>,
     /// The last validation.

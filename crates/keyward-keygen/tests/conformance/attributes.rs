@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use keyward_emulator::keygen::MachineMatching;
+use keyward_emulator::keygen::{ComponentUniqueness, MachineMatching};
 
 use super::world::{Entity, Skip};
 
@@ -148,4 +148,16 @@ pub(crate) fn metadata(value: &Value) -> Result<serde_json::Map<String, Value>, 
         Value::Object(map) => Ok(map.clone()),
         other => Err(format!("metadata {other}")),
     }
+}
+
+/// A policy's component uniqueness strategy.
+pub(crate) fn uniqueness(value: &Value) -> Result<ComponentUniqueness, Skip> {
+    Ok(match value.as_str() {
+        Some("UNIQUE_PER_MACHINE") => ComponentUniqueness::PerMachine,
+        Some("UNIQUE_PER_LICENSE") => ComponentUniqueness::PerLicense,
+        Some("UNIQUE_PER_POLICY") => ComponentUniqueness::PerPolicy,
+        Some("UNIQUE_PER_PRODUCT") => ComponentUniqueness::PerProduct,
+        Some("UNIQUE_PER_ACCOUNT") => ComponentUniqueness::PerAccount,
+        _ => return Err(format!("policy component_uniqueness_strategy = {value}")),
+    })
 }

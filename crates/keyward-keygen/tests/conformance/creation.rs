@@ -155,12 +155,14 @@ impl World {
                     n => Err(format!("a random existing {} of {n}", quoted[1])),
                 };
             }
-            ["for" | "with" | "in", "each" | "all", "\"_\""] => {
+            ["for" | "with" | "in", "each" | "all", "\"_\"", tail @ ..]
+                if matches!(tail, [] | ["with", "the", "following:" | "following"]) =>
+            {
                 if Some(resource(quoted[1])?) != parent_kind {
                     return Err(format!("{} for each {}", quoted[0], quoted[1]));
                 }
                 let parents = (0..self.all(resource(quoted[1])?).len()).map(Some);
-                return Ok(Targets::new(parents.collect(), false));
+                return Ok(Targets::new(parents.collect(), !tail.is_empty()));
             }
             ["for" | "with" | "in", "the", ..] => {}
             _ => return Err(format!("step `{shape}`")),

@@ -203,7 +203,7 @@ async fn case(
         .into_iter()
         .flatten()
         .find(|(k, v)| match k.as_str() {
-            "policy" | "license" | "product" | "owner" | "user" => false,
+            "policy" | "license" | "product" | "owner" | "user" | "components" => false,
             "group" => !v["data"].is_null(),
             _ => true,
         })

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::attributes::{
     check_in_interval, flag, is_default, license_token, limit, matching, metadata, number,
-    product_token, required_scope, requires_check_in, time,
+    product_token, required_scope, requires_check_in, time, uniqueness,
 };
 use super::people;
 use super::world::{Entity, Kind, Skip, World};
@@ -117,6 +117,7 @@ fn with_policy(
                 _ => return Err(format!("policy {name} = {value}")),
             }),
             "machine_matching_strategy" => seed.machine_matching(matching(name, value)?),
+            "component_uniqueness_strategy" => seed.component_uniqueness(uniqueness(value)?),
             "component_matching_strategy" => seed.component_matching(matching(name, value)?),
             // A signed or encrypted key is found by its text, as Keygen finds it: the emulator
             // keeps every key as given, checked for the scheme on creation.
