@@ -32,6 +32,18 @@ fn app(emulator: &KeygenEmulator, key: &str) -> Client {
         .unwrap()
 }
 
+/// A client without credentials, as an app is before it holds a license key: Keygen refuses one
+/// license's credential validating another license's key (`license_policy.rb`'s
+/// `validate_key?`), so keys of several licenses are validated this way.
+fn anonymous(emulator: &KeygenEmulator) -> Client {
+    Client::builder()
+        .base_url(emulator.uri())
+        .account(emulator.account_id())
+        .public_key(&emulator.public_key_hex())
+        .build()
+        .unwrap()
+}
+
 async fn code(client: &Client, key: &str, scope: &ValidationScope) -> ValidationCode {
     let answer = client
         .licenses()
@@ -63,34 +75,44 @@ async fn validation_codes_follow_the_validation_service_order() {
             .expiration_strategy(ExpirationStrategy::AllowAccess),
     );
     let client = app(&emulator, "STRICT");
+    let anonymous = anonymous(&emulator);
     let none = ValidationScope::default();
     let fingerprint = ValidationScope::fingerprint("fp-1");
-    assert_eq!(code(&client, "NOPE", &none).await, ValidationCode::NotFound);
     assert_eq!(
-        code(&client, "SUSPENDED", &none).await,
+        code(&anonymous, "NOPE", &none).await,
+        ValidationCode::NotFound
+    );
+    let refused = client
+        .licenses()
+        .validate_key(&SecretLicenseKey::new("SUSPENDED"), &none)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.http().map(|h| h.status), Some(403));
+    assert_eq!(
+        code(&anonymous, "SUSPENDED", &none).await,
         ValidationCode::Suspended
     );
     assert_eq!(
-        code(&client, "REVOKED", &none).await,
+        code(&anonymous, "REVOKED", &none).await,
         ValidationCode::Expired
     );
-    let allowed = client
+    let allowed = anonymous
         .licenses()
         .validate_key(&SecretLicenseKey::new("ALLOWED"), &none)
         .await
         .unwrap();
     assert!(allowed.is_valid() && allowed.code() == &ValidationCode::Expired);
     assert_eq!(
-        code(&client, "STRICT", &none).await,
+        code(&anonymous, "STRICT", &none).await,
         ValidationCode::NoMachine
     );
     assert_eq!(
-        code(&client, "STRICT", &fingerprint).await,
+        code(&anonymous, "STRICT", &fingerprint).await,
         ValidationCode::NoMachine
     );
     assert_eq!(
         code(
-            &client,
+            &anonymous,
             "STRICT",
             &ValidationScope::default().with_entitlements(["ENT"])
         )
@@ -99,7 +121,7 @@ async fn validation_codes_follow_the_validation_service_order() {
     );
     assert_eq!(
         code(
-            &client,
+            &anonymous,
             "STRICT",
             &ValidationScope::default().with_product("other")
         )
@@ -112,7 +134,7 @@ async fn validation_codes_follow_the_validation_service_order() {
         .await
         .unwrap();
     assert_eq!(
-        code(&client, "STRICT", &ValidationScope::fingerprint("fp-2")).await,
+        code(&anonymous, "STRICT", &ValidationScope::fingerprint("fp-2")).await,
         ValidationCode::FingerprintScopeMismatch
     );
     let valid = client
@@ -238,8 +260,14 @@ async fn heartbeats_keep_machines_alive_on_the_emulator_clock() {
     );
     let seeded = emulator.add_license(LicenseSeed::new("HB2").require_heartbeat(600));
     emulator.add_instance(&seeded, "hb-2").unwrap();
+    let hb2 = Client::builder()
+        .base_url(emulator.uri())
+        .account(emulator.account_id())
+        .license_key(SecretLicenseKey::new("HB2"))
+        .build()
+        .unwrap();
     assert_eq!(
-        code(&client, "HB2", &ValidationScope::fingerprint("hb-2")).await,
+        code(&hb2, "HB2", &ValidationScope::fingerprint("hb-2")).await,
         ValidationCode::HeartbeatNotStarted
     );
 }

@@ -36,13 +36,14 @@ pub(crate) fn error(
     Answer::Json(status, json!({"errors": [error]}))
 }
 
-/// 401 for a route that needs a credential.
+/// 401 for a route that needs a credential (`authentication.rb`'s
+/// `request_http_token_authentication`: `TOKEN_MISSING`).
 pub(crate) fn unauthenticated() -> Answer {
     error(
         401,
         "Unauthorized",
         "You must be authenticated to complete the request",
-        None,
+        Some("TOKEN_MISSING"),
         None,
     )
 }

@@ -4,54 +4,9 @@ use base64::Engine as _;
 use wiremock::Request;
 
 use super::answer::{Answer, error};
-use super::state::{AuthStrategy, ExpirationStrategy, State};
+use super::roles::{LICENSE_PERMISSIONS, LICENSE_ROLE_RULES, Standing, UserRole};
+use super::state::{AuthStrategy, ExpirationStrategy, LicenseRecord, State};
 use crate::support;
-
-/// `Permission::LICENSE_PERMISSIONS`: what a license may do unless its own permissions say
-/// otherwise.
-const LICENSE_PERMISSIONS: &[&str] = &[
-    "account.read",
-    "arch.read",
-    "artifact.read",
-    "component.create",
-    "component.delete",
-    "component.read",
-    "component.update",
-    "channel.read",
-    "constraint.read",
-    "engine.read",
-    "entitlement.read",
-    "group.owners.read",
-    "group.read",
-    "license.check-in",
-    "license.check-out",
-    "license.read",
-    "license.usage.increment",
-    "license.validate",
-    "machine.check-out",
-    "machine.create",
-    "machine.delete",
-    "machine.heartbeat.ping",
-    "machine.proofs.generate",
-    "machine.read",
-    "machine.update",
-    "package.read",
-    "platform.read",
-    "policy.read",
-    "process.create",
-    "process.delete",
-    "process.heartbeat.ping",
-    "process.read",
-    "process.update",
-    "product.read",
-    "release.download",
-    "release.read",
-    "release.upgrade",
-    "token.read",
-    "token.regenerate",
-    "token.revoke",
-    "user.read",
-];
 
 /// The permissions reading an `include` needs (`license.policy`: the license's and the
 /// policy's).
@@ -92,12 +47,65 @@ pub(crate) enum Caller {
     License(String),
     /// A product's token: its id and its licenses' ids.
     Product(String, Vec<String>),
+    /// A user's token.
+    User(UserCaller),
+}
+
+/// A user calling with its token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UserCaller {
+    pub(crate) id: String,
+    pub(crate) role: UserRole,
+    /// The licenses it owns or is a user of (`License.for_user`).
+    pub(crate) licenses: Vec<String>,
 }
 
 impl Caller {
-    /// Whether the caller manages licenses (an admin, a product for its own).
+    /// Whether the caller may reach the admin routes (an admin, a product for its own, a
+    /// user as its role allows: [`Caller::may_on`]).
     pub(crate) fn manages(&self) -> bool {
-        matches!(self, Caller::Admin | Caller::Product(..))
+        matches!(self, Caller::Admin | Caller::Product(..) | Caller::User(_))
+    }
+
+    /// Whether the caller may do `permission` to `license` (or to its machine owned by
+    /// `machine_owner`): it holds the permission, and its role's case of the policy allows it
+    /// (a license acts on itself, a user on the licenses it owns or uses unless protected).
+    pub(crate) fn may_on(
+        &self,
+        state: &State,
+        permission: &str,
+        license: &LicenseRecord,
+        machine_owner: Option<&str>,
+    ) -> bool {
+        if !self.may(state, permission) {
+            return false;
+        }
+        let user = match self {
+            Caller::User(user) => user,
+            Caller::License(_) => return LICENSE_ROLE_RULES.contains(&permission),
+            _ => return true,
+        };
+        let owner = license.owner_id.as_deref() == Some(user.id.as_str())
+            || machine_owner == Some(user.id.as_str());
+        // Deleting, revoking and renewing ask whether the policy is protected, the rest the
+        // license (its own flag, the policy's by default).
+        let policy_protected = state
+            .policies
+            .iter()
+            .find(|p| p.policy_id == license.policy_id)
+            .map(|p| p.protected);
+        let protected = match permission {
+            "license.delete" | "license.revoke" | "license.renew" => {
+                policy_protected.unwrap_or(license.protected)
+            }
+            _ => license.protected,
+        };
+        let standing = Standing {
+            owner,
+            user: owner || license.user_ids.contains(&user.id),
+            protected,
+        };
+        user.role.allows(permission, standing)
     }
 
     /// Whether the caller holds `permission`: an admin or a product every one, a license its
@@ -108,6 +116,7 @@ impl Caller {
                 Some(own) => own.iter().any(|p| p == permission),
                 None => LICENSE_PERMISSIONS.contains(&permission),
             }),
+            Caller::User(user) => state.user(&user.id).is_some_and(|u| u.holds(permission)),
             Caller::Anonymous => false,
             Caller::Admin | Caller::Product(..) => true,
         }
@@ -119,6 +128,9 @@ impl Caller {
             Caller::Admin => true,
             Caller::License(id) => id == license_id,
             Caller::Product(_, licenses) => licenses.iter().any(|l| l == license_id),
+            Caller::User(user) => {
+                user.role.sees_all() || user.licenses.iter().any(|l| l == license_id)
+            }
             Caller::Anonymous => false,
         }
     }
@@ -157,11 +169,27 @@ pub(crate) fn caller(state: &State, request: &Request) -> Result<Caller, Answer>
             let licenses = licenses.map(|l| l.id.clone()).collect();
             return Ok(Caller::Product(product.clone(), licenses));
         }
+        if let Some(user) = state
+            .users
+            .iter()
+            .find(|u| u.token.as_deref() == Some(token))
+        {
+            if user.banned {
+                return refused("USER_BANNED", "User is banned");
+            }
+            return Ok(Caller::User(UserCaller {
+                id: user.id.clone(),
+                role: user.role,
+                licenses: state.licenses_of_user(&user.id),
+            }));
+        }
         return match state
             .licenses
             .iter()
             .find(|l| l.token.as_deref() == Some(token))
         {
+            // `banned?` of any bearer: a license's is its owner's (the code is still `USER_…`).
+            Some(license) if state.banned(license) => refused("USER_BANNED", "User is banned"),
             Some(license) if license.authentication.allows_token() => {
                 Ok(Caller::License(license.id.clone()))
             }
@@ -181,6 +209,7 @@ pub(crate) fn caller(state: &State, request: &Request) -> Result<Caller, Answer>
     if let Some(key) = auth.strip_prefix("License ") {
         let now = state.now();
         return match state.licenses.iter().find(|l| l.key == key) {
+            Some(l) if state.banned(l) => refused("LICENSE_BANNED", "License is banned"),
             Some(l) if l.suspended => refused("LICENSE_SUSPENDED", "License is suspended"),
             Some(l)
                 if l.expiration_strategy == ExpirationStrategy::RevokeAccess

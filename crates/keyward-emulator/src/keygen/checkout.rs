@@ -149,8 +149,14 @@ pub(crate) fn check_out(
     } else {
         "license.check-out"
     };
+    let machine_owner = machine
+        .then(|| state.machine(id).and_then(|m| m.owner_id.as_deref()))
+        .flatten();
+    let allowed = state
+        .license(&license_id)
+        .is_some_and(|l| caller.may_on(state, action, l, machine_owner));
     let mut needed = includes.iter().flat_map(|i| include_permissions(i));
-    if !caller.may(state, action) || needed.any(|p| !caller.may(state, p)) {
+    if !allowed || needed.any(|p| !caller.may(state, p)) {
         return forbidden();
     }
     let now = state.now();

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use super::auth::Caller;
 use super::filter_metadata::metadata_matches;
 use super::filter_time::{Range, cast_bool, instant, window};
 use super::state::{LicenseRecord, MachineRecord, State};
@@ -20,16 +21,21 @@ pub(crate) fn license_matches(state: &State, license: &LicenseRecord, query: &Qu
     let scope = |name: &str| given(query, name);
     // A boolean scope (`suspended=true`): whether it asks for `true`.
     let wants = |name: &str| scope(name).map(|v| cast_bool(v) == Some(true));
-    // The emulator's licenses have no owner, user or group: a filter by one matches none
-    // (`for_owner`, `for_user`, `for_group`), and every license is unassigned.
-    if ["owner", "user", "group"]
-        .iter()
-        .any(|n| scope(n).is_some())
-    {
+    // The emulator's licenses have no group: a filter by one matches none (`for_group`).
+    if scope("group").is_some() {
         return false;
     }
-    wants("assigned").is_none_or(|assigned| !assigned)
-        && wants("unassigned").is_none_or(|unassigned| unassigned)
+    // `assigned`: an owner or a license user.
+    let assigned = license.owner_id.is_some() || !license.user_ids.is_empty();
+    let is =
+        |id: &Option<String>, who: &str| id.as_deref().is_some_and(|id| state.user_is(id, who));
+    wants("assigned").is_none_or(|w| w == assigned)
+        && wants("unassigned").is_none_or(|w| w != assigned)
+        // `for_owner`, `for_user` (the owner or a license user), by id or email.
+        && scope("owner").is_none_or(|o| is(&license.owner_id, o))
+        && scope("user").is_none_or(|u| {
+            is(&license.owner_id, u) || license.user_ids.iter().any(|id| state.user_is(id, u))
+        })
         && metadata_matches(&license.metadata, query)
         && scope("product").is_none_or(|p| p == license.product_id)
         && scope("policy").is_none_or(|p| p == license.policy_id)
@@ -39,7 +45,7 @@ pub(crate) fn license_matches(state: &State, license: &LicenseRecord, query: &Qu
                 .iter()
                 .any(|machine| machine.id == m)
         })
-        && scope("status").is_none_or(|s| with_status(license, s, now))
+        && scope("status").is_none_or(|s| with_status(license, state.banned(license), s, now))
         && hash(query, "expires").is_none_or(|h| expires(license.expiry, &h, now))
         && hash(query, "activity").is_none_or(|h| activity(license, &h, now))
         && wants("suspended").is_none_or(|w| w == license.suspended)
@@ -53,14 +59,19 @@ pub(crate) fn license_matches(state: &State, license: &LicenseRecord, query: &Qu
 pub(crate) fn machine_matches(state: &State, machine: &MachineRecord, query: &Query) -> bool {
     let scope = |name: &str| given(query, name);
     let license = state.license(&machine.license_id);
-    // No machine has an owner, a user or a group (`for_owner`, `for_user`, `for_group`).
-    if ["owner", "user", "group"]
-        .iter()
-        .any(|n| scope(n).is_some())
-    {
+    // No machine has a group (`for_group`).
+    if scope("group").is_some() {
         return false;
     }
-    metadata_matches(&machine.metadata, query)
+    let is = |id: Option<&str>, who: &str| id.is_some_and(|id| state.user_is(id, who));
+    // `for_owner`; `for_user`: the machines of the licenses the user owns or uses.
+    scope("owner").is_none_or(|o| is(machine.owner_id.as_deref(), o))
+        && scope("user").is_none_or(|u| {
+            license.is_some_and(|l| {
+                is(l.owner_id.as_deref(), u) || l.user_ids.iter().any(|id| state.user_is(id, u))
+            })
+        })
+        && metadata_matches(&machine.metadata, query)
         && scope("fingerprint").is_none_or(|f| f == machine.fingerprint)
         // `for_license`: `where license: id`, so a license's key matches none (`key=` does).
         && scope("license").is_none_or(|l| l == machine.license_id)
@@ -77,6 +88,18 @@ pub(crate) fn machine_matches(state: &State, machine: &MachineRecord, query: &Qu
         && scope("product").is_none_or(|p| license.is_some_and(|l| l.product_id == p))
         && scope("policy").is_none_or(|p| license.is_some_and(|l| l.policy_id == p))
         && scope("key").is_none_or(|k| license.is_some_and(|l| l.key == k))
+}
+
+/// The query a caller's list is filtered by: for a user (role `user`), without `user=`, which
+/// Keygen's own scope for it replaces (`for_user` is a `from(…)` subquery, and the policy's
+/// `for_user(bearer)` is applied after the filter's, so the last `from` wins).
+pub(crate) fn caller_query(caller: &Caller, mut query: Query) -> Query {
+    if let Caller::User(user) = caller
+        && !user.role.sees_all()
+    {
+        query.remove("user");
+    }
+    query
 }
 
 /// A scope's value: `has_scope` skips a blank one.
@@ -111,10 +134,16 @@ fn first<'h>(
     })
 }
 
-/// `license.rb`'s `status`: the first of `SUSPENDED`, `EXPIRED`, `EXPIRING`, `INACTIVE` (no
-/// activity in 90 days), else `ACTIVE` (no license has an owner to be `BANNED`).
-pub(crate) fn license_status(license: &LicenseRecord, now: DateTime<Utc>) -> &'static str {
-    if license.suspended {
+/// `license.rb`'s `status`: the first of `BANNED` (its owner is), `SUSPENDED`, `EXPIRED`,
+/// `EXPIRING`, `INACTIVE` (no activity in 90 days), else `ACTIVE`.
+pub(crate) fn license_status(
+    license: &LicenseRecord,
+    banned: bool,
+    now: DateTime<Utc>,
+) -> &'static str {
+    if banned {
+        "BANNED"
+    } else if license.suspended {
         "SUSPENDED"
     } else if license.expiry.is_some_and(|e| e < now) {
         "EXPIRED"
@@ -127,10 +156,11 @@ pub(crate) fn license_status(license: &LicenseRecord, now: DateTime<Utc>) -> &'s
     }
 }
 
-/// `license.rb`'s `with_status`. No license has an owner, so none is `BANNED`.
-fn with_status(license: &LicenseRecord, status: &str, now: DateTime<Utc>) -> bool {
+/// `license.rb`'s `with_status` (`BANNED`: its owner is).
+fn with_status(license: &LicenseRecord, banned: bool, status: &str, now: DateTime<Utc>) -> bool {
     let ninety_days_ago = now - Duration::days(90);
     match status.to_uppercase().as_str() {
+        "BANNED" => banned,
         "SUSPENDED" => license.suspended,
         "EXPIRED" => license.expiry.is_some_and(|e| e < now),
         "EXPIRING" => expiring(license.expiry, now),

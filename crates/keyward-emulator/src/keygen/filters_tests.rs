@@ -117,7 +117,13 @@ fn a_license_s_status_follows_license_rb() {
         (license(at(1)), "ACTIVE"),
     ];
     for (record, want) in table {
-        assert_eq!(license_status(&record, now), want);
-        assert!(with_status(&record, want, now), "{want}");
+        assert_eq!(license_status(&record, false, now), want);
+        assert!(with_status(&record, false, want, now), "{want}");
     }
+    // An owner's ban comes first, even before a suspension.
+    let mut banned = license(at(1));
+    banned.suspended = true;
+    assert_eq!(license_status(&banned, true, now), "BANNED");
+    assert!(with_status(&banned, true, "BANNED", now));
+    assert!(!with_status(&banned, false, "BANNED", now));
 }

@@ -7,6 +7,8 @@ use wiremock::Request;
 
 use super::answer::{Answer, error, forbidden, not_found, unprocessable};
 use super::auth::Caller;
+use super::license_params::{blank_key, invalid_key, metadata_too_deep};
+use super::owners;
 use super::state::{LicenseRecord, State};
 use crate::support;
 
@@ -14,6 +16,13 @@ use crate::support;
 pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> Answer {
     let body = support::json_body(request);
     let data = &body["data"];
+    let attributes = &data["attributes"];
+    if let Some(answer) = owners::unpermitted_create(caller, data)
+        .or_else(|| blank_key(attributes))
+        .or_else(|| metadata_too_deep(attributes))
+    {
+        return answer;
+    }
     if data["id"]
         .as_str()
         .is_some_and(|id| uuid::Uuid::try_parse(id).is_err())
@@ -38,7 +47,14 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
         );
     }
     let Some(policy) = data["relationships"]["policy"]["data"]["id"].as_str() else {
-        return unprocessable("must exist", None, "/data/relationships/policy");
+        let pointer = "/data/relationships/policy";
+        return error(
+            400,
+            "Bad request",
+            "is missing",
+            Some("PARAMETER_MISSING"),
+            Some(pointer),
+        );
     };
     let template = state
         .policies
@@ -52,12 +68,18 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     {
         return forbidden();
     }
-    let attributes = &data["attributes"];
-    let key = attributes["key"]
-        .as_str()
-        .map(str::to_owned)
-        .unwrap_or_else(generated_key);
-    if let Some(answer) = invalid_key(state, &key) {
+    let owner = owners::requested(&data["relationships"]);
+    let protected = template.as_ref().is_some_and(|t| t.protected);
+    if !owners::may_create(state, caller, owner, protected) {
+        return forbidden();
+    }
+    if let Some(answer) = owners::unknown_owner(state, owner) {
+        return answer;
+    }
+    let given = attributes["key"].as_str().map(str::to_owned);
+    let key = given.clone().unwrap_or_else(generated_key);
+    let scheme = template.as_ref().and_then(|t| t.scheme.as_deref());
+    if let Some(answer) = invalid_key(state, &key, scheme, given.is_some()) {
         return answer;
     }
     if state.licenses.iter().any(|l| l.key == key) {
@@ -84,6 +106,7 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
         None => LicenseRecord::new(id, key, now),
     };
     license.policy_id = policy.to_owned();
+    license.owner_id = owner.map(str::to_owned);
     // `license.rb`'s `set_expiry_on_creation`: the policy's duration from now, unless given.
     if let Some(seconds) = license.duration.and_then(|d| i64::try_from(d).ok()) {
         license.expiry = Some(now + chrono::Duration::seconds(seconds));
@@ -121,6 +144,9 @@ pub(crate) fn update(state: &mut State, request: &Request, id: &str) -> Answer {
             Some(pointer),
         );
     }
+    if let Some(answer) = metadata_too_deep(&body["data"]["attributes"]) {
+        return answer;
+    }
     let now = state.now();
     let known_policy = state
         .license(id)
@@ -134,27 +160,6 @@ pub(crate) fn update(state: &mut State, request: &Request, id: &str) -> Answer {
     license.updated = now;
     let id = license.id.clone();
     changed(state, &id, "license.updated")
-}
-
-/// The 422 of `license.rb`'s key validations on create: reserved, shorter than 6 characters,
-/// another license's id.
-fn invalid_key(state: &State, key: &str) -> Option<Answer> {
-    let pointer = "/data/attributes/key";
-    if matches!(key, "actions" | "action") {
-        return Some(unprocessable(
-            "is reserved",
-            Some("KEY_NOT_ALLOWED"),
-            pointer,
-        ));
-    }
-    if key.chars().count() < 6 {
-        let detail = "is too short (minimum is 6 characters)";
-        return Some(unprocessable(detail, Some("KEY_TOO_SHORT"), pointer));
-    }
-    state.licenses.iter().any(|l| l.id == key).then(|| {
-        let detail = "must not conflict with another license's identifier (UUID)";
-        unprocessable(detail, Some("KEY_CONFLICT"), pointer)
-    })
 }
 
 /// The attributes a create or update may set.
@@ -219,6 +224,7 @@ fn apply(
             }
             ("metadata", Value::Object(m)) => license.metadata = m.clone(),
             ("suspended", Value::Bool(b)) => license.suspended = *b,
+            ("protected", Value::Bool(b)) => license.protected = *b,
             _ => {}
         }
     }

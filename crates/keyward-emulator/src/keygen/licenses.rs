@@ -9,8 +9,8 @@ use super::answer::{Answer, error, forbidden, not_found, page, unauthenticated};
 use super::auth::Caller;
 use super::filters::license_matches;
 use super::state::{
-    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, Overage, ProcessLeasing,
-    Resurrection, State, timestamp,
+    AuthStrategy, ComponentUniqueness, ExpirationStrategy, LicenseRecord, MachineLeasing,
+    MachineMatching, Overage, ProcessLeasing, Resurrection, State, timestamp,
 };
 use super::validation::validate;
 use crate::support;
@@ -58,7 +58,7 @@ pub(crate) fn validation(
                 // "License attempts to validate another license").
                 Some(license) if caller.owns(&license.id) => {
                     // `validations.feature`: "License validates itself without permission".
-                    if !caller.may(state, "license.validate") {
+                    if !caller.may_on(state, "license.validate", license, None) {
                         return forbidden();
                     }
                     Some(license.id.clone())
@@ -67,18 +67,47 @@ pub(crate) fn validation(
             }
         }
     };
+    // `license_policy.rb`'s `validate_key?`: anyone may validate a key, but a caller who
+    // authenticated must be allowed to validate that license (`validations.feature`: "A user
+    // validates a license key scoped to a different user").
+    let refused = id.is_none()
+        && *caller != Caller::Anonymous
+        && license_id
+            .as_deref()
+            .and_then(|id| state.license(id))
+            .is_some_and(|l| {
+                !caller.owns(&l.id) || !caller.may_on(state, "license.validate", l, None)
+            });
+    if refused {
+        return forbidden();
+    }
     // The quick validation (`GET`) checks no scope, not even a required one.
     let scope = if quick {
         None
     } else {
         Some(meta["scope"].clone())
     };
+    // A user named by email is read as its id (`license.users.where(email:)`).
+    let mut by_id = scope.clone();
+    if let Some(user) = by_id.as_mut().and_then(|s| s.get_mut("user"))
+        && let Some(found) = user
+            .as_str()
+            .and_then(|who| state.users.iter().find(|u| u.email.as_deref() == Some(who)))
+    {
+        *user = Value::String(found.id.clone());
+    }
     let now = state.now();
     let license = license_id.as_deref().and_then(|id| state.license(id));
     let machines = license
         .map(|l| state.machines_of(&l.id))
         .unwrap_or_default();
-    let (valid, detail, code) = validate(license, &machines, scope.as_ref(), now);
+    let (valid, detail, code) = validate(
+        license,
+        license.is_some_and(|l| state.banned(l)),
+        &machines,
+        by_id.as_ref(),
+        now,
+    );
     let mut answer_meta =
         json!({"ts": timestamp(now), "valid": valid, "detail": detail, "code": code});
     if let Some(nonce) = meta.get("nonce").filter(|_| !quick) {
@@ -177,7 +206,9 @@ pub(crate) fn bad_scope(scope: &Value) -> Option<Answer> {
 /// `GET /licenses/{id}`.
 pub(crate) fn get(state: &State, caller: &Caller, id: &str) -> Answer {
     match state.license(id) {
-        Some(license) if caller.owns(&license.id) && !caller.may(state, "license.read") => {
+        Some(license)
+            if caller.owns(&license.id) && !caller.may_on(state, "license.read", license, None) =>
+        {
             forbidden()
         }
         Some(license) if caller.owns(&license.id) => {
@@ -190,7 +221,7 @@ pub(crate) fn get(state: &State, caller: &Caller, id: &str) -> Answer {
 /// `GET /licenses` (an admin sees all, a license itself), with `licenses_controller.rb`'s
 /// filters ([`filters`](super::filters)).
 pub(crate) fn list(state: &State, request: &Request, caller: &Caller) -> Answer {
-    let query = support::query(request);
+    let query = super::filters::caller_query(caller, support::query(request));
     let items: Vec<(String, Value)> = state
         .licenses
         .iter()
@@ -230,9 +261,14 @@ impl LicenseRecord {
             max_disk: None,
             max_processes: None,
             process_leasing: ProcessLeasing::PerMachine,
+            machine_leasing: MachineLeasing::PerLicense,
             overage: Overage::None,
             authentication: AuthStrategy::Mixed,
             token: None,
+            owner_id: None,
+            user_ids: Vec::new(),
+            max_users: None,
+            protected: false,
             permissions: None,
             floating: false,
             strict: false,
@@ -245,9 +281,11 @@ impl LicenseRecord {
             last_check_in: None,
             expiration_strategy: ExpirationStrategy::RestrictAccess,
             entitlements: Vec::new(),
+            scheme: None,
             required_scopes: Vec::new(),
             machine_matching: MachineMatching::Any,
             component_matching: MachineMatching::Any,
+            component_uniqueness: ComponentUniqueness::PerMachine,
             metadata: Map::new(),
             last_validated: None,
             last_check_out: None,

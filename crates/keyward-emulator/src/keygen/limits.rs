@@ -1,11 +1,12 @@
-//! Machine, core, memory and disk limits under the policy's overage strategy: the strict part of
-//! `license_validation_service.rb` (after the scopes) and `machine.rb`'s activation checks.
+//! Machine, core, memory and disk limits under the policy's overage strategy, counted per license
+//! or per user (`machineLeasingStrategy`): the strict part of `license_validation_service.rb`
+//! (after the scopes) and `machine.rb`'s activation checks.
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
 use super::answer::{Answer, unprocessable};
-use super::state::{LicenseRecord, MachineRecord, Overage, ProcessLeasing, State};
+use super::state::{LicenseRecord, MachineLeasing, MachineRecord, Overage, ProcessLeasing, State};
 use super::validation::Verdict;
 
 impl Overage {
@@ -25,6 +26,33 @@ impl Overage {
 /// The license's machine limit (a node-locked policy's is 1).
 fn machine_limit(license: &LicenseRecord) -> Option<u64> {
     license.max_machines.or((!license.floating).then_some(1))
+}
+
+/// The user a validation's scope names, when it is one of the license's (Keygen's
+/// `license.users.where(id: scope[:user]).take`; the caller read an email as the id).
+fn scoped_owner<'s>(
+    license: &LicenseRecord,
+    scope: Option<&'s Map<String, Value>>,
+) -> Option<&'s str> {
+    let user = scope?.get("user")?.as_str()?;
+    let licensed =
+        license.owner_id.as_deref() == Some(user) || license.user_ids.iter().any(|u| u == user);
+    licensed.then_some(user)
+}
+
+/// The machines a limit counts: all of them, or, leased per user, those of `owner`
+/// (`where(owner:)`: `None` counts the machines without an owner).
+fn leased<'m>(
+    license: &LicenseRecord,
+    machines: &[&'m MachineRecord],
+    owner: Option<&str>,
+) -> Vec<&'m MachineRecord> {
+    let per_user = license.machine_leasing == MachineLeasing::PerUser;
+    machines
+        .iter()
+        .copied()
+        .filter(|m| !per_user || m.owner_id.as_deref() == owner)
+        .collect()
 }
 
 /// The sums of the machines' cores, memory and disk, with the limit and the verdict of each.
@@ -77,34 +105,45 @@ pub(crate) fn strict(
             "NO_MACHINES",
         ));
     }
-    if let Some(limit) = machine_limit(license).filter(|l| count > *l && count > 1) {
-        let allowed = license.overage.allows(count, limit);
+    let owner = scoped_owner(license, scope);
+    let leased = leased(license, machines, owner);
+    let leased_count = leased.len() as u64;
+    if let Some(limit) = machine_limit(license).filter(|l| count > 1 && leased_count > *l) {
+        let allowed = license.overage.allows(leased_count, limit);
         return Some((
             allowed,
             "has too many associated machines",
             "TOO_MANY_MACHINES",
         ));
     }
-    totals(license, machines)
+    totals(license, &leased)
         .into_iter()
         .find_map(|(total, limit, detail, code)| {
             let limit = limit.filter(|l| total > *l)?;
             Some((license.overage.allows(total, limit), detail, code))
         })
-        .or_else(|| processes(license, machines, scope.unwrap_or(&Map::new()), now))
+        .or_else(|| processes(license, machines, scope, now))
 }
 
 /// `TOO_MANY_PROCESSES`: per machine, those of the alive machine the scope names (none named,
-/// none counted); per license, all of them.
+/// none counted); per license, all of them; per user, those of the user's machines.
 fn processes(
     license: &LicenseRecord,
     machines: &[&MachineRecord],
-    scope: &Map<String, Value>,
+    scope: Option<&Map<String, Value>>,
     now: DateTime<Utc>,
 ) -> Option<Verdict> {
     let limit = license.max_processes?;
+    let owner = scoped_owner(license, scope);
+    let empty = Map::new();
+    let scope = scope.unwrap_or(&empty);
     let count = match license.process_leasing {
         ProcessLeasing::PerLicense => machines.iter().map(|m| m.processes).sum(),
+        ProcessLeasing::PerUser => machines
+            .iter()
+            .filter(|m| m.owner_id.as_deref() == owner)
+            .map(|m| m.processes)
+            .sum(),
         ProcessLeasing::PerMachine => {
             let named: Vec<&str> = match (scope.get("fingerprint"), scope.get("fingerprints")) {
                 (Some(Value::String(f)), _) => vec![f.as_str()],
@@ -136,19 +175,24 @@ pub(crate) fn refused(
     machines: &[&MachineRecord],
     machine: &MachineRecord,
 ) -> Option<Answer> {
+    let machines = leased(license, machines, machine.owner_id.as_deref());
+    let whose = match license.machine_leasing {
+        MachineLeasing::PerUser => "user",
+        MachineLeasing::PerLicense => "license",
+    };
     let count = machines.len() as u64;
     if let Some(limit) = machine_limit(license)
         && count > 0
         && !license.overage.allows(count + 1, limit)
     {
-        let detail = format!("machine count has exceeded maximum allowed for license ({limit})");
+        let detail = format!("machine count has exceeded maximum allowed for {whose} ({limit})");
         return Some(unprocessable(
             &detail,
             Some("MACHINE_LIMIT_EXCEEDED"),
             "/data",
         ));
     }
-    let mut all = machines.to_vec();
+    let mut all = machines;
     all.push(machine);
     let names = [
         ("core count", "CORE"),
@@ -161,7 +205,7 @@ pub(crate) fn refused(
         .find_map(|((total, limit, _, _), (what, code))| {
             let limit = limit.filter(|l| !license.overage.allows(total, *l))?;
             let detail =
-                format!("machine {what} has exceeded maximum allowed for license ({limit})");
+                format!("machine {what} has exceeded maximum allowed for {whose} ({limit})");
             Some(unprocessable(
                 &detail,
                 Some(&format!("MACHINE_{code}_LIMIT_EXCEEDED")),

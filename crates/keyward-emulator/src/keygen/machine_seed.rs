@@ -21,6 +21,7 @@ pub struct MachineSeed {
     last_heartbeat: Option<DateTime<Utc>>,
     metadata: Map<String, Value>,
     created: Option<DateTime<Utc>>,
+    owner: Option<String>,
 }
 
 impl MachineSeed {
@@ -40,6 +41,7 @@ impl MachineSeed {
             last_heartbeat: None,
             metadata: Map::new(),
             created: None,
+            owner: None,
         }
     }
 
@@ -123,6 +125,13 @@ impl MachineSeed {
         self
     }
 
+    /// Makes user `user_id` (one of its license's users) its owner.
+    #[must_use]
+    pub fn owner(mut self, user_id: impl Into<String>) -> Self {
+        self.owner = Some(user_id.into());
+        self
+    }
+
     /// Sets its metadata.
     #[must_use]
     pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
@@ -144,6 +153,7 @@ pub(crate) fn insert_machine(
     state.machines.push(MachineRecord {
         id: seed.id.clone(),
         license_id,
+        owner_id: seed.owner,
         fingerprint: seed.fingerprint,
         name: seed.name,
         platform: None,

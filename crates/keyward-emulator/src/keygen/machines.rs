@@ -8,8 +8,8 @@ use wiremock::Request;
 use super::answer::{Answer, error, forbidden, not_found, page, unprocessable};
 use super::auth::Caller;
 use super::filters::machine_matches;
-use super::limits;
 use super::state::{MachineRecord, Resurrection, State};
+use super::{components, limits};
 use crate::support;
 
 /// `POST /machines`: 201, or 422 `FINGERPRINT_TAKEN` / `MACHINE_LIMIT_EXCEEDED`.
@@ -45,7 +45,18 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
             "/data/relationships/license",
         );
     };
-    if !caller.owns(&license.id) || !caller.may(state, "machine.create") {
+    // `machines_controller.rb`: the owner (`relationships.owner`) is read before the policy,
+    // which lets a user activate a machine it owns or on a license it owns.
+    let owner = super::owners::requested(&data["relationships"]);
+    let components = match components::requested(&data["relationships"]) {
+        Ok(components) => components,
+        Err(answer) => return answer,
+    };
+    // `machine_policy.rb`'s `permissions_for_create`: components need `component.create` too.
+    if !caller.owns(&license.id)
+        || !caller.may_on(state, "machine.create", license, owner)
+        || (!components.is_empty() && !caller.may(state, "component.create"))
+    {
         return forbidden();
     }
     let machines = state.machines_of(&license.id);
@@ -59,12 +70,18 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     if let Some(answer) = invalid(state, &data["attributes"], fingerprint) {
         return answer;
     }
+    if let Some(answer) = super::owners::invalid_machine_owner(state, license, owner)
+        .or_else(|| components::refused(state, license, &components))
+    {
+        return answer;
+    }
     let now = state.now();
     let machine = MachineRecord {
         id: data["id"]
             .as_str()
             .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned),
         license_id: license.id.clone(),
+        owner_id: owner.map(str::to_owned),
         fingerprint: fingerprint.to_owned(),
         name: data["attributes"]["name"].as_str().map(str::to_owned),
         platform: data["attributes"]["platform"].as_str().map(str::to_owned),
@@ -73,7 +90,7 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
         cores: data["attributes"]["cores"].as_u64(),
         memory: data["attributes"]["memory"].as_u64(),
         disk: data["attributes"]["disk"].as_u64(),
-        components: Vec::new(),
+        components,
         processes: 0,
         metadata: data["attributes"]["metadata"]
             .as_object()
@@ -163,7 +180,8 @@ fn owned<'a>(
         .iter()
         .find(|m| (m.id == id || m.fingerprint == id) && caller.owns(&m.license_id))
         .ok_or_else(|| not_found("machine", id))?;
-    if caller.may(state, permission) {
+    let license = state.license(&machine.license_id);
+    if license.is_some_and(|l| caller.may_on(state, permission, l, machine.owner_id.as_deref())) {
         Ok(machine)
     } else {
         Err(forbidden())
@@ -192,7 +210,7 @@ pub(crate) fn get(state: &State, caller: &Caller, id: &str) -> Answer {
 
 /// `GET /machines`, with `machines_controller.rb`'s filters ([`filters`](super::filters)).
 pub(crate) fn list(state: &State, request: &Request, caller: &Caller) -> Answer {
-    let query = support::query(request);
+    let query = super::filters::caller_query(caller, support::query(request));
     let items: Vec<(String, Value)> = state
         .machines
         .iter()

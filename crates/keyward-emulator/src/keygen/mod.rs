@@ -1,6 +1,7 @@
 //! A stateful Keygen account with its own Ed25519 key: validation with scopes and the server's
 //! codes in the server's order, machines with the license's limit, heartbeats, licenses and
-//! their admin actions, check-out of license and machine files (optionally AES-256-GCM
+//! their admin actions, users by role (license owners and license users, each caller allowed
+//! what Keygen's policies allow it), check-out of license and machine files (optionally AES-256-GCM
 //! encrypted), signed responses (`Keygen-Signature`) and signed webhooks. Paths with
 //! `/v1/accounts/{account}/…` (hosted) and `/v1/…` (self-hosted) are both served.
 //!
@@ -18,21 +19,27 @@
 mod answer;
 mod auth;
 mod checkout;
+mod components;
 mod filter_metadata;
 mod filter_time;
 mod filters;
 mod license_admin;
+mod license_params;
 mod licenses;
 mod limits;
 mod machine_seed;
 mod machines;
 mod matching;
+mod owners;
 mod policy;
+mod roles;
 mod route;
 mod seed;
 mod seed_document;
+mod seed_users;
 mod sign;
 mod state;
+mod users;
 mod validation;
 
 use std::path::Path;
@@ -45,9 +52,10 @@ use answer::Answer;
 pub use machine_seed::MachineSeed;
 pub use seed::LicenseSeed;
 pub use state::{
-    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, MachineRecord, Overage,
-    ProcessLeasing, Resurrection, State,
+    AuthStrategy, ComponentUniqueness, ExpirationStrategy, LicenseRecord, MachineLeasing,
+    MachineMatching, MachineRecord, Overage, ProcessLeasing, Resurrection, State,
 };
+pub use users::{UserRecord, UserRole, UserSeed};
 
 use crate::SeedError;
 use crate::shell::{Clock, Emulator, Keyed, Outbox, Provider};
@@ -231,6 +239,13 @@ impl Emulator<State> {
             state.policies.retain(|p| p.policy_id != policy_id);
             state.policies.push(template);
         });
+    }
+
+    /// Adds a user of the account and returns its id: the owner or a user of licenses
+    /// ([`LicenseSeed::owner`], [`LicenseSeed::users`]) and, with a token, a caller acting
+    /// as its role allows.
+    pub fn add_user(&self, seed: UserSeed) -> String {
+        self.write(|state| users::insert_user(state, seed))
     }
 
     /// Makes `token` a product token of product `product_id` (`Authorization: Bearer <token>`

@@ -77,4 +77,33 @@ pub enum ProcessLeasing {
     PerMachine,
     /// `PER_LICENSE`: all the license's processes.
     PerLicense,
+    /// `PER_USER`: the processes of the machines of the user a validation names (of machines
+    /// without an owner when it names none).
+    PerUser,
+}
+
+/// Where a machine's component fingerprints must be unique (`componentUniquenessStrategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ComponentUniqueness {
+    /// `UNIQUE_PER_MACHINE` (Keygen's default): within the machine.
+    PerMachine,
+    /// `UNIQUE_PER_LICENSE`: among the license's machines.
+    PerLicense,
+    /// `UNIQUE_PER_POLICY`: among the machines of the policy's licenses.
+    PerPolicy,
+    /// `UNIQUE_PER_PRODUCT`: among the machines of the product's licenses.
+    PerProduct,
+    /// `UNIQUE_PER_ACCOUNT`: among every machine.
+    PerAccount,
+}
+
+/// How a policy's machine, core, memory and disk limits count (`machineLeasingStrategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MachineLeasing {
+    /// `PER_LICENSE` (Keygen's default): all the license's machines.
+    PerLicense,
+    /// `PER_USER`: the machines of one owner (those without one count together).
+    PerUser,
 }

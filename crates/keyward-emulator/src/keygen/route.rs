@@ -117,7 +117,10 @@ pub(crate) fn route(state: &mut State, request: &Request) -> Answer {
         (_, ["licenses", id, ..]) if !state.license(id).is_some_and(|l| caller.owns(&l.id)) => {
             answer::not_found("license", id)
         }
-        (_, ["licenses", ..]) if !admin => answer::forbidden(),
+        ("POST", ["licenses"]) if !admin => answer::forbidden(),
+        (_, ["licenses", id, rest @ ..]) if !may_administer(state, &caller, method, id, rest) => {
+            answer::forbidden()
+        }
         ("POST", ["licenses"]) => license_admin::create(state, request, &caller),
         ("PATCH", ["licenses", id]) => license_admin::update(state, request, id),
         (
@@ -138,4 +141,23 @@ pub(crate) fn route(state: &mut State, request: &Request) -> Answer {
             None,
         ),
     }
+}
+
+/// Whether the caller may make the admin call `method` `rest` on license `id`
+/// (`license_policy.rb`'s `update?`, `suspend?`, `reinstate?`, `renew?`, `revoke?`,
+/// `destroy?`); a call that is no admin call is left to the routes (404).
+fn may_administer(state: &State, caller: &Caller, method: &str, id: &str, rest: &[&str]) -> bool {
+    let permission = match (method, rest) {
+        ("PATCH", []) => "license.update",
+        ("DELETE", []) => "license.delete",
+        ("DELETE", ["actions", "revoke"]) => "license.revoke",
+        ("POST", ["actions", "suspend"]) => "license.suspend",
+        ("POST", ["actions", "reinstate"]) => "license.reinstate",
+        ("POST", ["actions", "renew"]) => "license.renew",
+        _ => return true,
+    };
+    caller.manages()
+        && state
+            .license(id)
+            .is_some_and(|license| caller.may_on(state, permission, license, None))
 }

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use super::state::{
-    AuthStrategy, ExpirationStrategy, LicenseRecord, MachineMatching, Overage, ProcessLeasing,
-    Resurrection, State,
+    AuthStrategy, ComponentUniqueness, ExpirationStrategy, LicenseRecord, MachineLeasing,
+    MachineMatching, Overage, ProcessLeasing, Resurrection, State,
 };
 
 /// A license to add to the emulator, with its policy's settings. Defaults as
@@ -12,7 +12,7 @@ use super::state::{
 /// heartbeat, never expires.
 #[derive(Debug, Clone)]
 pub struct LicenseSeed {
-    record: LicenseRecord,
+    pub(super) record: LicenseRecord,
     created: Option<DateTime<Utc>>,
 }
 
@@ -66,6 +66,14 @@ impl LicenseSeed {
     pub fn max_processes(mut self, limit: u64, leasing: ProcessLeasing) -> Self {
         self.record.max_processes = Some(limit);
         self.record.process_leasing = leasing;
+        self
+    }
+
+    /// Counts its machine, core, memory and disk limits per license or per user (the policy's
+    /// `machineLeasingStrategy`).
+    #[must_use]
+    pub fn machine_leasing(mut self, leasing: MachineLeasing) -> Self {
+        self.record.machine_leasing = leasing;
         self
     }
 
@@ -172,6 +180,14 @@ impl LicenseSeed {
         self
     }
 
+    /// Sets where a new machine's component fingerprints must be unique (the policy's
+    /// `componentUniquenessStrategy`).
+    #[must_use]
+    pub fn component_uniqueness(mut self, uniqueness: ComponentUniqueness) -> Self {
+        self.record.component_uniqueness = uniqueness;
+        self
+    }
+
     /// Sets when it was created (the emulator's now by default).
     #[must_use]
     pub fn created(mut self, at: DateTime<Utc>) -> Self {
@@ -220,6 +236,15 @@ impl LicenseSeed {
     #[must_use]
     pub fn suspended(mut self, suspended: bool) -> Self {
         self.record.suspended = suspended;
+        self
+    }
+
+    /// Sets the policy's key scheme (`ED25519_SIGN`, `RSA_2048_PKCS1_ENCRYPT`,
+    /// `RSA_2048_JWT_RS256`, `LEGACY_ENCRYPT`, …): a key given to `POST /licenses` is checked as
+    /// Keygen checks it for the scheme, then kept as given (not signed or encrypted).
+    #[must_use]
+    pub fn scheme(mut self, scheme: impl Into<String>) -> Self {
+        self.record.scheme = Some(scheme.into());
         self
     }
 

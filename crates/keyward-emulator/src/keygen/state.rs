@@ -5,7 +5,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
 pub use super::policy::{
-    AuthStrategy, ExpirationStrategy, MachineMatching, Overage, ProcessLeasing, Resurrection,
+    AuthStrategy, ComponentUniqueness, ExpirationStrategy, MachineLeasing, MachineMatching,
+    Overage, ProcessLeasing, Resurrection,
 };
 use crate::shell::{Clock, Outbox};
 
@@ -39,6 +40,8 @@ pub struct LicenseRecord {
     pub max_processes: Option<u64>,
     /// How the process limit counts.
     pub process_leasing: ProcessLeasing,
+    /// How the machine, core, memory and disk limits count.
+    pub machine_leasing: MachineLeasing,
     /// How far past the limits it may go.
     pub overage: Overage,
     /// Which of its credentials authenticate.
@@ -47,6 +50,15 @@ pub struct LicenseRecord {
     pub permissions: Option<Vec<String>>,
     /// A token of the license (`Bearer` authenticates as the license).
     pub token: Option<String>,
+    /// The user who owns it.
+    pub owner_id: Option<String>,
+    /// Its other users (`license_users`).
+    pub user_ids: Vec<String>,
+    /// The limit of its users, the owner counted (`maxUsers`).
+    pub max_users: Option<u64>,
+    /// Whether only admins may act on it (a user may not check it out or activate machines
+    /// on it; the policy's `protected`, unless the license's own says otherwise).
+    pub protected: bool,
     /// Whether it may be used on several machines.
     pub floating: bool,
     /// Whether validation checks machines (strict policy).
@@ -70,6 +82,8 @@ pub struct LicenseRecord {
     pub expiration_strategy: ExpirationStrategy,
     /// Entitlement codes.
     pub entitlements: Vec<String>,
+    /// The policy's key scheme (`ED25519_SIGN`, …): a given key is checked for it, kept as is.
+    pub scheme: Option<String>,
     /// The scopes a validation must give (`requireProductScope`, …): `product`, `policy`,
     /// `machine`, `fingerprint`, `components`, `checksum`, `version`, `user`.
     pub required_scopes: Vec<String>,
@@ -77,6 +91,8 @@ pub struct LicenseRecord {
     pub machine_matching: MachineMatching,
     /// How a validation's components match the machine's.
     pub component_matching: MachineMatching,
+    /// Where a new machine's component fingerprints must be unique.
+    pub component_uniqueness: ComponentUniqueness,
     /// Metadata.
     pub metadata: Map<String, Value>,
     /// The last validation.
@@ -97,6 +113,8 @@ pub struct MachineRecord {
     pub id: String,
     /// Its license's id.
     pub license_id: String,
+    /// The user who owns it (one of its license's users).
+    pub owner_id: Option<String>,
     /// The fingerprint.
     pub fingerprint: String,
     /// A name.
@@ -143,6 +161,7 @@ pub struct State {
     pub(crate) policies: Vec<LicenseRecord>,
     /// Product tokens: `(token, product id)`.
     pub(crate) product_tokens: Vec<(String, String)>,
+    pub(crate) users: Vec<super::users::UserRecord>,
     pub(crate) machines: Vec<MachineRecord>,
     pub(crate) outbox: Outbox,
 }
@@ -208,7 +227,7 @@ impl State {
     /// The license as Keygen's serializer writes it.
     pub(crate) fn license_resource(&self, license: &LicenseRecord) -> Value {
         let now = self.now();
-        let status = super::filters::license_status(license, now);
+        let status = super::filters::license_status(license, self.banned(license), now);
         let path = format!("{}/licenses/{}", self.account_path(), license.id);
         let machines = self.machines_of(&license.id);
         let cores: u64 = machines.iter().filter_map(|m| m.cores).sum();
@@ -223,10 +242,10 @@ impl State {
             "attributes": {
                 "name": license.name, "key": license.key,
                 "expiry": license.expiry.map(timestamp), "status": status, "uses": 0,
-                "suspended": license.suspended, "scheme": null, "encrypted": false,
-                "strict": license.strict, "floating": license.floating, "protected": true,
+                "suspended": license.suspended, "scheme": license.scheme, "encrypted": false,
+                "strict": license.strict, "floating": license.floating, "protected": license.protected,
                 "version": null, "maxMachines": license.max_machines.or((!license.floating).then_some(1)),
-                "maxProcesses": null, "maxUsers": null, "maxCores": license.max_cores,
+                "maxProcesses": null, "maxUsers": license.max_users, "maxCores": license.max_cores,
                 "maxMemory": license.max_memory, "maxDisk": license.max_disk, "maxUses": null,
                 "requireHeartbeat": license.require_heartbeat,
                 "requireCheckIn": license.check_in_interval.is_some(),
@@ -239,7 +258,7 @@ impl State {
                 "account": {"data": {"type": "accounts", "id": self.account_id}},
                 "product": {"data": {"type": "products", "id": license.product_id}},
                 "policy": {"data": {"type": "policies", "id": license.policy_id}},
-                "owner": {"data": null},
+                "owner": {"data": license.owner_id.as_ref().map(|id| json!({"type": "users", "id": id}))},
                 "machines": {"links": {"related": format!("{path}/machines")}, "meta": {"cores": cores, "count": machines.len()}},
                 "entitlements": {"data": entitlements},
             },
@@ -277,7 +296,7 @@ impl State {
             "relationships": {
                 "account": {"data": {"type": "accounts", "id": self.account_id}},
                 "license": {"data": {"type": "licenses", "id": machine.license_id}},
-                "owner": {"data": null},
+                "owner": {"data": machine.owner_id.as_ref().map(|id| json!({"type": "users", "id": id}))},
             },
             "links": {"self": path},
         })

@@ -11,10 +11,11 @@ use super::{limits, matching};
 /// `(valid, detail, code)` as Keygen's service returns them.
 pub(crate) type Verdict = (bool, &'static str, &'static str);
 
-/// Validates `license` (`None`: not found) against `scope` (`meta.scope`, `Null` when absent;
-/// `None` for the quick validation, which checks no scope).
+/// Validates `license` (`None`: not found; `banned`: its owner is) against `scope`
+/// (`meta.scope`, `Null` when absent; `None` for the quick validation, which checks no scope).
 pub(crate) fn validate(
     license: Option<&LicenseRecord>,
+    banned: bool,
     machines: &[&MachineRecord],
     scope: Option<&Value>,
     now: DateTime<Utc>,
@@ -22,6 +23,9 @@ pub(crate) fn validate(
     let Some(license) = license else {
         return (false, "does not exist", "NOT_FOUND");
     };
+    if banned {
+        return (false, "is banned", "BANNED");
+    }
     let expired = license.expiry.is_some_and(|e| e < now);
     if license.suspended {
         return (false, "is suspended", "SUSPENDED");
@@ -36,6 +40,12 @@ pub(crate) fn validate(
     let scope = scope.map(|s| s.as_object().unwrap_or(&empty));
     if let Some(verdict) = scope.and_then(|scope| scoped(license, machines, scope, now)) {
         return verdict;
+    }
+    // `license.users_count`: its license users and its owner.
+    let users = license.user_ids.len() as u64 + u64::from(license.owner_id.is_some());
+    if let Some(limit) = license.max_users.filter(|limit| users > *limit) {
+        let allowed = license.overage.allows(users, limit);
+        return (allowed, "has too many associated users", "TOO_MANY_USERS");
     }
     if let Some(verdict) = license
         .strict
@@ -100,6 +110,15 @@ fn scoped(
                 "POLICY_SCOPE_MISMATCH",
             ));
         }
+        // The owner or one of the license's users (by id: the caller reads an email as its id).
+        let user = scope.get("user").map(Value::as_str);
+        let licensed = |user: Option<&str>| {
+            license.owner_id.as_deref() == user
+                || user.is_some_and(|u| license.user_ids.iter().any(|id| id == u))
+        };
+        if name == "user" && user.is_some_and(|user| !licensed(user)) {
+            return Some((false, "user scope does not match", "USER_SCOPE_MISMATCH"));
+        }
     }
     if let Some(wanted) = scope.get("entitlements") {
         let wanted: Vec<&str> = wanted
@@ -160,6 +179,15 @@ fn scoped(
                 "MACHINE_SCOPE_MISMATCH",
             ));
         };
+        if let (Some(user), Some(owner)) = (text("user"), machine.owner_id.as_deref())
+            && user != owner
+        {
+            return Some((
+                false,
+                "user scope does not match (does not match associated machine owner)",
+                "USER_SCOPE_MISMATCH",
+            ));
+        }
         if license.require_heartbeat && machine.last_heartbeat.is_none() && !dead(machine) {
             return Some((
                 false,
@@ -213,6 +241,17 @@ fn scoped(
             matching::too_few(license.machine_matching, fingerprints.len(), alive.len())
         {
             return Some((false, detail, "FINGERPRINT_SCOPE_MISMATCH"));
+        }
+        if let Some(user) = text("user")
+            && alive
+                .iter()
+                .any(|m| m.owner_id.as_deref().is_some_and(|o| o != user))
+        {
+            return Some((
+                false,
+                "user scope does not match (does not match associated machine owners)",
+                "USER_SCOPE_MISMATCH",
+            ));
         }
         if license.require_heartbeat && alive.iter().any(|m| m.last_heartbeat.is_none()) {
             return Some((

@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use keyward_emulator::keygen::{ComponentUniqueness, MachineMatching};
+
 use super::world::{Entity, Skip};
 
 /// A timestamp as ActiveRecord reads one: RFC 3339, or with single-digit fields
@@ -44,6 +46,11 @@ pub(crate) fn license_token(license: &Entity) -> String {
     format!("license-token-{}", license.id)
 }
 
+/// The token `I use an authentication token` makes for a user bearer.
+pub(crate) fn user_token(user: &Entity) -> String {
+    format!("user-token-{}", user.id)
+}
+
 /// The token `I use an authentication token` makes for a product bearer.
 pub(crate) fn product_token(product: &Entity) -> String {
     format!("product-token-{}", product.id)
@@ -79,7 +86,14 @@ pub(crate) fn required_scope(attribute: &str) -> Option<&str> {
     let scope = attribute.strip_prefix("require_")?.strip_suffix("_scope")?;
     matches!(
         scope,
-        "product" | "policy" | "machine" | "fingerprint" | "components" | "checksum" | "version"
+        "product"
+            | "policy"
+            | "user"
+            | "machine"
+            | "fingerprint"
+            | "components"
+            | "checksum"
+            | "version"
     )
     .then_some(scope)
 }
@@ -114,4 +128,36 @@ pub(crate) fn is_default(name: &str, value: &Value) -> bool {
         | "check_in_interval_count" => value.is_null(),
         _ => false,
     }
+}
+
+/// A policy's machine or component matching strategy.
+pub(crate) fn matching(name: &str, value: &Value) -> Result<MachineMatching, Skip> {
+    Ok(match value.as_str() {
+        Some("MATCH_ANY") => MachineMatching::Any,
+        Some("MATCH_TWO") => MachineMatching::Two,
+        Some("MATCH_MOST") => MachineMatching::Most,
+        Some("MATCH_ALL") => MachineMatching::All,
+        _ => return Err(format!("policy {name} = {value}")),
+    })
+}
+
+/// A record's `metadata` attribute.
+pub(crate) fn metadata(value: &Value) -> Result<serde_json::Map<String, Value>, Skip> {
+    match value {
+        Value::Null => Ok(serde_json::Map::new()),
+        Value::Object(map) => Ok(map.clone()),
+        other => Err(format!("metadata {other}")),
+    }
+}
+
+/// A policy's component uniqueness strategy.
+pub(crate) fn uniqueness(value: &Value) -> Result<ComponentUniqueness, Skip> {
+    Ok(match value.as_str() {
+        Some("UNIQUE_PER_MACHINE") => ComponentUniqueness::PerMachine,
+        Some("UNIQUE_PER_LICENSE") => ComponentUniqueness::PerLicense,
+        Some("UNIQUE_PER_POLICY") => ComponentUniqueness::PerPolicy,
+        Some("UNIQUE_PER_PRODUCT") => ComponentUniqueness::PerProduct,
+        Some("UNIQUE_PER_ACCOUNT") => ComponentUniqueness::PerAccount,
+        _ => return Err(format!("policy component_uniqueness_strategy = {value}")),
+    })
 }

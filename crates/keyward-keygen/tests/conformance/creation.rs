@@ -1,10 +1,51 @@
-//! `the current account has N [trait ]"resource"[ for the last "parent" | with the following:]`
-//! (`resource_steps.rb`): resources made as the factories make them, parents first.
+//! `the current account has N [trait ]"resource"[ for the last "parent"[ as "name"][ and the
+//! first "other"[ as "name"]] | with the following:]` (`resource_steps.rb`): resources made as
+//! the factories make them, parents first; a license's or machine's user association is its
+//! owner, a license user's the user it adds.
 
 use serde_json::{Map, Value};
 
 use super::steps::{ignored, resource};
 use super::world::{Kind, Skip, World, named_index};
+
+/// The role `the current account has N "<name>"` gives its users (`spec/factories/user.rb`'s
+/// `admin`, `developer`, … factories; `user` is the default role).
+pub(crate) fn user_role(name: &str) -> Option<&'static str> {
+    Some(match name.trim_end_matches('s') {
+        "user" => "user",
+        "admin" => "admin",
+        "developer" => "developer",
+        "sales-agent" => "sales_agent",
+        "support-agent" => "support_agent",
+        "read-only" | "read-onlie" => "read_only",
+        _ => return None,
+    })
+}
+
+/// What a step's `for …` part names: the parents to create under (`None`: a new chain), the
+/// other associations, and whether a docstring follows.
+struct Targets {
+    parents: Vec<Option<usize>>,
+    others: Vec<Association>,
+    with: bool,
+}
+
+impl Targets {
+    fn new(parents: Vec<Option<usize>>, with: bool) -> Self {
+        Targets {
+            parents,
+            others: Vec::new(),
+            with,
+        }
+    }
+}
+
+/// One `the <which> "<resource>"[ as "<name>"]` of a step.
+struct Association {
+    kind: Kind,
+    index: usize,
+    name: Option<String>,
+}
 
 impl World {
     /// `the current account has N [trait ]"resource"[ …]`.
@@ -21,13 +62,21 @@ impl World {
             [t, "\"_\"", rest @ ..] => (Some(*t), rest),
             _ => return Err(format!("step `{shape}`")),
         };
-        if let Some(t) = trait_ {
-            return Err(format!("factory trait `{t}`"));
-        }
         if ignored(quoted[0]) {
             return Ok(());
         }
-        let kind = resource(quoted[0])?;
+        let (kind, role) = match user_role(quoted[0]) {
+            Some(role) => (Kind::User, Some(role)),
+            None => (resource(quoted[0])?, None),
+        };
+        // `spec/factories/{license,policy}.rb`'s `protected` and `unprotected` traits.
+        let protected = match (trait_, kind) {
+            (None, _) => None,
+            (Some(t @ ("protected" | "unprotected")), Kind::License | Kind::Policy) => {
+                Some(t == "protected")
+            }
+            (Some(t), _) => return Err(format!("factory trait `{t}`")),
+        };
         if let (["using", "\"_\""], Kind::License) = (rest, kind) {
             // `… 1 "license" using "ED25519_SIGN"`: a license of a policy with that scheme.
             for _ in 0..count {
@@ -40,52 +89,162 @@ impl World {
             }
             return Ok(());
         }
-        let (parents, with): (Vec<usize>, bool) = match rest {
-            [] => (vec![usize::MAX], false),
-            ["with", "the", "following:" | "following", ..] => (vec![usize::MAX], true),
-            ["for" | "with" | "in", "the", which, "\"_\"", tail @ ..] => {
-                let parent_kind = resource(quoted[1])?;
-                if Some(parent_kind) != kind.parent().map(|(k, _)| k) {
-                    return Err(format!("{} for a {}", quoted[0], quoted[1]));
-                }
-                let index = named_index(which, self.all(parent_kind).len())?;
-                match tail {
-                    [] => (vec![index], false),
-                    ["with", "the", ..] => (vec![index], true),
-                    _ => return Err(format!("step `{shape}`")),
-                }
-            }
-            ["for" | "with" | "in", "an", "existing", "\"_\""] => {
-                // `all.sample`: only one answer when there is one.
-                let parent_kind = resource(quoted[1])?;
-                match self.all(parent_kind).len() {
-                    1 => (vec![0], false),
-                    n => return Err(format!("a random existing {} of {n}", quoted[1])),
-                }
-            }
-            ["for" | "with" | "in", "each" | "all", "\"_\""] => {
-                let parent_kind = resource(quoted[1])?;
-                if Some(parent_kind) != kind.parent().map(|(k, _)| k) {
-                    return Err(format!("{} for each {}", quoted[0], quoted[1]));
-                }
-                ((0..self.all(parent_kind).len()).collect(), false)
-            }
-            _ => return Err(format!("step `{shape}`")),
-        };
-        let attrs = if with {
+        let Targets {
+            parents,
+            others: associations,
+            with,
+        } = self.associations(kind, rest, quoted, shape)?;
+        let mut attrs = if with {
             self.attributes(step)?
         } else {
             Map::new()
         };
+        if let Some(role) = role {
+            attrs.insert("role".to_owned(), Value::from(role));
+        }
+        if let Some(protected) = protected {
+            attrs.insert("protected".to_owned(), Value::Bool(protected));
+        }
         for parent in parents {
             for _ in 0..count {
-                let index = self.create(kind, (parent != usize::MAX).then_some(parent));
+                let index = self.create(kind, parent);
+                for association in &associations {
+                    self.associate(kind, index, association)?;
+                }
                 self.assign(kind, index, &attrs)?;
                 if kind == Kind::Machine {
                     self.first_heartbeat(index);
                 }
+                if kind == Kind::LicenseUser && !self.all(kind)[index].attrs.contains_key("user_id")
+                {
+                    // `spec/factories/license_user.rb`: `user { build(:user) }`.
+                    let user = self.create(Kind::User, None);
+                    let user_id = self.all(Kind::User)[user].id.clone();
+                    self.of[kind as usize][index]
+                        .attrs
+                        .insert("user_id".to_owned(), Value::String(user_id));
+                    self.of[Kind::User as usize][user]
+                        .attrs
+                        .insert("role".to_owned(), Value::from("user"));
+                }
             }
         }
+        Ok(())
+    }
+
+    /// What the step's `for …` part names.
+    fn associations(
+        &self,
+        kind: Kind,
+        rest: &[&str],
+        quoted: &[&str],
+        shape: &str,
+    ) -> Result<Targets, Skip> {
+        let parent_kind = kind.parent().map(|(k, _)| k);
+        match rest {
+            [] => return Ok(Targets::new(vec![None], false)),
+            ["with", "the", "following:" | "following", ..] => {
+                return Ok(Targets::new(vec![None], true));
+            }
+            ["for" | "with" | "in", "an", "existing", "\"_\""] => {
+                // `all.sample`: only one answer when there is one.
+                return match self.all(resource(quoted[1])?).len() {
+                    1 if Some(resource(quoted[1])?) == parent_kind => {
+                        Ok(Targets::new(vec![Some(0)], false))
+                    }
+                    n => Err(format!("a random existing {} of {n}", quoted[1])),
+                };
+            }
+            ["for" | "with" | "in", "each" | "all", "\"_\"", tail @ ..]
+                if matches!(tail, [] | ["with", "the", "following:" | "following"]) =>
+            {
+                if Some(resource(quoted[1])?) != parent_kind {
+                    return Err(format!("{} for each {}", quoted[0], quoted[1]));
+                }
+                let parents = (0..self.all(resource(quoted[1])?).len()).map(Some);
+                return Ok(Targets::new(parents.collect(), !tail.is_empty()));
+            }
+            ["for" | "with" | "in", "the", ..] => {}
+            _ => return Err(format!("step `{shape}`")),
+        }
+        // `the <which> "<resource>"[ as "<name>"]`, once or twice (`and`).
+        let mut words = &rest[1..];
+        let mut next_quote = 1;
+        let mut associations = Vec::new();
+        let mut with = false;
+        loop {
+            let ["the", which, "\"_\"", tail @ ..] = words else {
+                return Err(format!("step `{shape}`"));
+            };
+            let name = quoted[next_quote];
+            let target = user_role(name)
+                .map(|_| Kind::User)
+                .map_or_else(|| resource(name), Ok)?;
+            let index = named_index(which, self.all(target).len())?;
+            next_quote += 1;
+            let (alias, tail) = match tail {
+                ["as", "\"_\"", tail @ ..] => {
+                    next_quote += 1;
+                    (Some(quoted[next_quote - 1].to_owned()), tail)
+                }
+                tail => (None, tail),
+            };
+            associations.push(Association {
+                kind: target,
+                index,
+                name: alias,
+            });
+            match tail {
+                [] => break,
+                ["and", tail @ ..] => words = tail,
+                ["with", "the", ..] => {
+                    with = true;
+                    break;
+                }
+                _ => return Err(format!("step `{shape}`")),
+            }
+        }
+        let is_parent = |a: &Association| {
+            Some(a.kind) == parent_kind
+                && a.name
+                    .as_deref()
+                    .is_none_or(|n| Kind::parse(n) == Some(a.kind))
+        };
+        let parent = associations.iter().find(|a| is_parent(a)).map(|a| a.index);
+        associations.retain(|a| !is_parent(a));
+        Ok(Targets {
+            parents: vec![parent],
+            others: associations,
+            with,
+        })
+    }
+
+    /// Gives entity `index` of `kind` a user association: a license's or machine's owner
+    /// (`as "owner"`, or the user's own name), a license user's user.
+    fn associate(
+        &mut self,
+        kind: Kind,
+        index: usize,
+        association: &Association,
+    ) -> Result<(), Skip> {
+        let name = association.name.as_deref();
+        let attr = match (kind, association.kind, name) {
+            (Kind::License | Kind::Machine, Kind::User, None | Some("owner" | "user")) => {
+                "owner_id"
+            }
+            (Kind::LicenseUser, Kind::User, None | Some("user")) => "user_id",
+            _ => {
+                return Err(format!(
+                    "{kind:?} associated with a {:?}{}",
+                    association.kind,
+                    name.map(|n| format!(" as {n}")).unwrap_or_default()
+                ));
+            }
+        };
+        let id = self.all(association.kind)[association.index].id.clone();
+        self.of[kind as usize][index]
+            .attrs
+            .insert(attr.to_owned(), Value::String(id));
         Ok(())
     }
 

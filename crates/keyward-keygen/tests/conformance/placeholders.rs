@@ -158,7 +158,8 @@ impl World {
         match (kind, attr) {
             (_, None | Some("id")) => Ok(entity.id.clone()),
             (Kind::License, Some("key"))
-            | (Kind::Machine | Kind::Component, Some("fingerprint")) => Ok(entity.secret.clone()),
+            | (Kind::Machine | Kind::Component, Some("fingerprint"))
+            | (Kind::User, Some("email")) => Ok(entity.secret.clone()),
             (_, Some(other)) => match entity.attrs.get(other) {
                 Some(Value::String(s)) => Ok(s.clone()),
                 Some(value) => Ok(value.to_string()),

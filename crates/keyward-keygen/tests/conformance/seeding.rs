@@ -4,7 +4,7 @@
 //! an `Err` unless it holds Keygen's default (then it changes nothing).
 
 use keyward_emulator::keygen::{
-    AuthStrategy, ExpirationStrategy, KeygenEmulator, LicenseSeed, MachineMatching, MachineSeed,
+    AuthStrategy, ExpirationStrategy, KeygenEmulator, LicenseSeed, MachineLeasing, MachineSeed,
     Overage, ProcessLeasing, Resurrection,
 };
 use std::collections::BTreeMap;
@@ -12,20 +12,11 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::attributes::{
-    check_in_interval, flag, is_default, license_token, limit, number, product_token,
-    required_scope, requires_check_in, time,
+    check_in_interval, flag, is_default, license_token, limit, matching, metadata, number,
+    product_token, required_scope, requires_check_in, time, uniqueness,
 };
+use super::people;
 use super::world::{Entity, Kind, Skip, World};
-
-fn matching(name: &str, value: &Value) -> Result<MachineMatching, Skip> {
-    Ok(match value.as_str() {
-        Some("MATCH_ANY") => MachineMatching::Any,
-        Some("MATCH_TWO") => MachineMatching::Two,
-        Some("MATCH_MOST") => MachineMatching::Most,
-        Some("MATCH_ALL") => MachineMatching::All,
-        _ => return Err(format!("policy {name} = {value}")),
-    })
-}
 
 /// `seed` with `policy`'s settings (the factory's defaults: floating, a two-week duration), and
 /// the policy's machine limit (`Some(None)`: set to none).
@@ -77,10 +68,16 @@ fn with_policy(
                 leasing = match value.as_str() {
                     Some("PER_MACHINE") => ProcessLeasing::PerMachine,
                     Some("PER_LICENSE") => ProcessLeasing::PerLicense,
+                    Some("PER_USER") => ProcessLeasing::PerUser,
                     _ => return Err(format!("policy {name} = {value}")),
                 };
                 seed
             }
+            "machine_leasing_strategy" => seed.machine_leasing(match value.as_str() {
+                Some("PER_LICENSE") => MachineLeasing::PerLicense,
+                Some("PER_USER") => MachineLeasing::PerUser,
+                _ => return Err(format!("policy {name} = {value}")),
+            }),
             "max_cores" | "max_memory" | "max_disk" => {
                 resources.insert(name.clone(), limit(name, value)?);
                 seed
@@ -120,10 +117,14 @@ fn with_policy(
                 _ => return Err(format!("policy {name} = {value}")),
             }),
             "machine_matching_strategy" => seed.machine_matching(matching(name, value)?),
+            "component_uniqueness_strategy" => seed.component_uniqueness(uniqueness(value)?),
             "component_matching_strategy" => seed.component_matching(matching(name, value)?),
             // A signed or encrypted key is found by its text, as Keygen finds it: the emulator
-            // treats every key as opaque text, so the scheme changes no answer compared here.
-            "scheme" => seed,
+            // keeps every key as given, checked for the scheme on creation.
+            "scheme" if value.is_null() => seed,
+            "scheme" => seed.scheme(value.as_str().ok_or("a scheme that is not text")?),
+            "protected" => seed.protected(flag(name, value)?),
+            "max_users" if !value.is_null() => seed.max_users(number(name, value)?),
             n if required_scope(n).is_some() && value == &Value::Bool(true) => {
                 seed.require_scope(required_scope(n).unwrap_or_default())
             }
@@ -183,6 +184,9 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
                 max_machines = Some(limit(name, value)?);
                 seed
             }
+            "protected" => seed.protected(flag(name, value)?),
+            "max_users" if !value.is_null() => seed.max_users(number(name, value)?),
+            "owner_id" if value.is_string() => seed.owner(value.as_str().unwrap_or_default()),
             _ if is_default(name, value) => seed,
             _ => return Err(format!("license attribute {name} = {value}")),
         };
@@ -196,7 +200,9 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
         .filter_map(Value::as_str)
         .map(str::to_owned)
         .collect::<Vec<_>>();
-    seed = seed.entitlements(codes);
+    seed = seed
+        .entitlements(codes)
+        .users(people::license_users(world, license));
     if let Some(last) = last_check_in.filter(|_| requires_check_in(policy)) {
         seed = seed.check_in(check_in_interval(policy)?, Some(last));
     }
@@ -239,19 +245,12 @@ fn machine_seed(world: &World, index: usize) -> Result<MachineSeed, Skip> {
             "last_heartbeat_at" if value.is_null() => seed,
             "last_heartbeat_at" => seed.last_heartbeat(time(name, value)?),
             "created_at" => seed.created(time(name, value)?),
+            "owner_id" if value.is_string() => seed.owner(value.as_str().unwrap_or_default()),
+            _ if is_default(name, value) => seed,
             _ => return Err(format!("machine attribute {name} = {value}")),
         };
     }
     Ok(seed)
-}
-
-/// A record's `metadata` attribute.
-fn metadata(value: &Value) -> Result<serde_json::Map<String, Value>, Skip> {
-    match value {
-        Value::Null => Ok(serde_json::Map::new()),
-        Value::Object(map) => Ok(map.clone()),
-        other => Err(format!("metadata {other}")),
-    }
 }
 
 /// Puts `world` into `emulator` (all or nothing: the seeds are built before any is added).
@@ -282,6 +281,10 @@ pub(crate) fn seed(world: &World, emulator: &KeygenEmulator) -> Result<(), Skip>
             Ok((policy.id.clone(), with_policy(seed, policy)?.0))
         })
         .collect::<Result<_, Skip>>()?;
+    let users = people::user_seeds(world)?;
+    for user in users {
+        emulator.add_user(user);
+    }
     for (id, settings) in policies {
         emulator.add_policy(&id, settings);
     }

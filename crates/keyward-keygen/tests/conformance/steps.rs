@@ -6,6 +6,7 @@
 
 use serde_json::{Map, Value};
 
+use super::people;
 use super::world::{Bearer, Credential, Kind, Skip, World, named_index};
 
 /// Webhook endpoints only decide which webhooks are queued, which no case here compares.
@@ -101,6 +102,23 @@ impl World {
                 }
                 Ok(())
             }
+            // `N "resource" have the following attributes:`: the first N (`limit(N)`).
+            [
+                count,
+                "\"_\"",
+                "have" | "has",
+                "the",
+                "following",
+                "attributes:",
+            ] if count.parse::<usize>().is_ok() => {
+                let kind = resource(quoted[0])?;
+                let attrs = self.attributes(step)?;
+                let count = count
+                    .parse::<usize>()
+                    .unwrap_or(0)
+                    .min(self.all(kind).len());
+                (0..count).try_for_each(|i| self.assign(kind, i, &attrs))
+            }
             ["the", "account", _, "is", "canceled"] if quoted[0] == "test1" => {
                 self.canceled = true;
                 Ok(())
@@ -128,25 +146,25 @@ impl World {
                 _,
             ] => {
                 let (which, role) = match role {
-                    [which, role] => (*which, *role),
-                    [role] => ("first", *role),
-                    _ => return Err(format!("step `{shape}`")),
+                    [
+                        which @ ("first" | "second" | "third" | "fourth" | "fifth" | "last"),
+                        role @ ..,
+                    ] => (*which, role.join(" ")),
+                    role => ("first", role.join(" ")),
                 };
-                self.bearer = Some(match role {
-                    "admin" => Bearer::Admin(quoted[0] == "test1"),
-                    "product" | "license" if quoted[0] != "test1" => {
-                        return Err(format!("a {role} of another account"));
-                    }
+                let here = quoted[0] == "test1";
+                self.bearer = Some(match role.as_str() {
+                    "admin" if !here => Bearer::Admin(false),
+                    _ if !here => return Err(format!("a {role} of another account")),
                     "product" => {
                         Bearer::Product(named_index(which, self.all(Kind::Product).len())?)
-                    }
-                    "license" if quoted[0] != "test1" => {
-                        return Err("a license of another account".to_owned());
                     }
                     "license" => {
                         Bearer::License(named_index(which, self.all(Kind::License).len())?)
                     }
-                    other => return Err(format!("bearer: {other} (roles not modeled)")),
+                    "admin" | "developer" | "sales agent" | "support agent" | "read only"
+                    | "user" => people::bearer(self, which, &role)?,
+                    other => return Err(format!("bearer: {other} (not modeled)")),
                 });
                 Ok(())
             }

@@ -20,6 +20,10 @@ pub(crate) enum Kind {
     Machine = 3,
     Component = 4,
     Process = 5,
+    /// Users of every role (`role` among their attributes); the account's admin is the first.
+    User = 6,
+    /// A user of a license besides its owner (`license_users`; `user_id` among its attributes).
+    LicenseUser = 7,
 }
 
 impl Kind {
@@ -32,6 +36,8 @@ impl Kind {
             "machine" | "machines" => Some(Kind::Machine),
             "component" | "components" => Some(Kind::Component),
             "process" | "processes" => Some(Kind::Process),
+            "user" | "users" => Some(Kind::User),
+            "license-user" | "license-users" => Some(Kind::LicenseUser),
             _ => None,
         }
     }
@@ -39,10 +45,10 @@ impl Kind {
     /// What a factory builds it for, and the attribute that names that one.
     pub(crate) fn parent(self) -> Option<(Kind, &'static str)> {
         match self {
-            Kind::Product => None,
+            Kind::Product | Kind::User => None,
             Kind::Policy => Some((Kind::Product, "product_id")),
             Kind::License => Some((Kind::Policy, "policy_id")),
-            Kind::Machine => Some((Kind::License, "license_id")),
+            Kind::Machine | Kind::LicenseUser => Some((Kind::License, "license_id")),
             Kind::Component | Kind::Process => Some((Kind::Machine, "machine_id")),
         }
     }
@@ -54,7 +60,7 @@ pub(crate) struct Entity {
     pub(crate) id: String,
     /// The parent's index (none for a product).
     pub(crate) parent: usize,
-    /// A license's key, a machine's fingerprint.
+    /// A license's key, a machine's fingerprint, a user's email.
     pub(crate) secret: String,
     /// The attributes the steps gave, snake_case as the step definitions store them.
     pub(crate) attrs: Map<String, Value>,
@@ -68,6 +74,8 @@ pub(crate) enum Bearer {
     /// A product (its index).
     Product(usize),
     License(usize),
+    /// A user of any role (its index), except the account's admin (`Admin(true)`).
+    User(usize),
 }
 
 /// The credential the request carries.
@@ -84,7 +92,7 @@ pub(crate) enum Credential {
 /// The account a case builds.
 #[derive(Debug, Default)]
 pub(crate) struct World {
-    pub(crate) of: [Vec<Entity>; 6],
+    pub(crate) of: [Vec<Entity>; 8],
     pub(crate) bearer: Option<Bearer>,
     pub(crate) credential: Option<Credential>,
     /// The current account's slug (`test1`).
@@ -112,12 +120,25 @@ fn snake(name: &str) -> String {
 }
 
 impl World {
+    /// The account `test1`, made as `spec/factories/account.rb` makes it: with one admin.
     pub(crate) fn new(now: DateTime<Utc>) -> Self {
-        World {
+        let mut world = World {
             account: "test1".to_owned(),
             now,
             ..World::default()
-        }
+        };
+        let admin = world.create(Kind::User, None);
+        world.of[Kind::User as usize][admin]
+            .attrs
+            .insert("role".to_owned(), Value::String("admin".to_owned()));
+        world
+    }
+
+    /// The users with role `role` (`account.users.with_roles(role)`), in creation order.
+    pub(crate) fn users_with_role(&self, role: &str) -> Vec<usize> {
+        (0..self.all(Kind::User).len())
+            .filter(|&i| self.all(Kind::User)[i].attrs.get("role") == Some(&Value::from(role)))
+            .collect()
     }
 
     pub(crate) fn all(&self, kind: Kind) -> &[Entity] {
@@ -138,6 +159,8 @@ impl World {
             Kind::License => format!("FEATURE-{n:06}-KEY"),
             Kind::Machine => format!("FE:A7:{n:06X}"),
             Kind::Component => format!("C0:{n:06X}"),
+            // `spec/factories/user.rb`: a unique email (`hex + safe_email`).
+            Kind::User => format!("user-{n:06}@keygen.example"),
             _ => String::new(),
         };
         self.of[kind as usize].push(Entity {
@@ -167,8 +190,20 @@ impl World {
                 (_, "key", Value::String(key)) if kind == Kind::License => {
                     self.of[kind as usize][index].secret.clone_from(key);
                 }
+                (_, "email", Value::String(email)) if kind == Kind::User => {
+                    self.of[kind as usize][index].secret.clone_from(email);
+                }
                 (_, "fingerprint", Value::String(f)) if kind == Kind::Machine => {
                     self.of[kind as usize][index].secret.clone_from(f);
+                }
+                (_, "id", Value::String(id)) if kind == Kind::User => {
+                    self.of[kind as usize][index].id.clone_from(id);
+                }
+                // `user_id` is `license.rb`'s column behind `owner_id`.
+                (_, "user_id", _) if kind == Kind::License => {
+                    self.of[kind as usize][index]
+                        .attrs
+                        .insert("owner_id".to_owned(), value.clone());
                 }
                 _ => {
                     self.of[kind as usize][index]
