@@ -64,7 +64,7 @@ async fn scenario(demo: &DemoProvider, lines: &mut Vec<String>) -> Result<(), Li
 
     let unknown = SecretLicenseKey::new("00000000-DEMO-UNKNOWN-KEY");
     let mut request = with_name(ValidateRequest::new(unknown), demo);
-    if let Some(instance) = demo.unknown_instance {
+    if let Some(instance) = demo.extras.unknown_instance {
         request = request.instance_id(instance);
     }
     let outcome = provider.validate(request).await?;
@@ -124,7 +124,7 @@ async fn scenario(demo: &DemoProvider, lines: &mut Vec<String>) -> Result<(), Li
 
     if caps.list {
         let mut request = ListRequest::new().page_size(10);
-        if let Some(customer) = demo.customer {
+        if let Some(customer) = demo.extras.customer {
             request = request.customer_id(customer);
         }
         let page = provider.list(request).await?;
@@ -138,7 +138,7 @@ async fn scenario(demo: &DemoProvider, lines: &mut Vec<String>) -> Result<(), Li
     }
 
     if caps.update
-        && let Some(id) = &demo.license_id
+        && let Some(id) = &demo.extras.license_id
     {
         let mut update = UpdateRequest::new(id.clone());
         update.disabled = Some(true);
@@ -155,11 +155,11 @@ async fn scenario(demo: &DemoProvider, lines: &mut Vec<String>) -> Result<(), Li
 
     guard_step(demo, lines).await?;
 
-    if let Some(offline_file) = &demo.offline_file {
+    if let Some(offline_file) = &demo.extras.offline_file {
         lines.push(step("a machine file, offline", offline_file().await?));
     }
 
-    if let Some(tamper) = &demo.tamper {
+    if let Some(tamper) = &demo.extras.tamper {
         tamper();
         let result = provider
             .validate(with_name(ValidateRequest::new(key.clone()), demo))
@@ -199,7 +199,8 @@ async fn guard_step(demo: &DemoProvider, lines: &mut Vec<String>) -> Result<(), 
             .fingerprint(Fingerprint::from_id(machine, "licensectl-demo")?)
             .state_dir(dir)
             .clock(clock.clone());
-        if let (false, Some(name)) = (provider.capabilities().activate, &demo.instance_name) {
+        if let (false, Some(name)) = (provider.capabilities().activate, &demo.extras.instance_name)
+        {
             builder = builder.validate_name(name.clone());
         }
         builder.build()
@@ -299,7 +300,7 @@ impl Drop for StateDir {
 
 /// Adds the demo's instance name (DevPayr validates per domain).
 fn with_name(request: ValidateRequest, demo: &DemoProvider) -> ValidateRequest {
-    match &demo.instance_name {
+    match &demo.extras.instance_name {
         Some(name) => request.instance_name(name.clone()),
         None => request,
     }

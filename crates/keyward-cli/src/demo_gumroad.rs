@@ -7,7 +7,9 @@ use keyward::GumroadProvider;
 use keyward_core::{LicenseError, SecretLicenseKey};
 use keyward_emulator::gumroad::{DEFAULT_PRODUCT_ID, GumroadEmulator, LicenseSeed};
 
-use crate::demo_setup::{DEMO_KEY, DemoProvider, GUARD_KEY, add_with, dead_url, offline_options};
+use crate::demo_setup::{
+    DEMO_KEY, DemoExtras, DemoProvider, GUARD_KEY, add_with, dead_url, offline_options,
+};
 
 pub(crate) async fn gumroad() -> Result<DemoProvider, LicenseError> {
     let emulator = Arc::new(GumroadEmulator::start().await);
@@ -32,12 +34,10 @@ pub(crate) async fn gumroad() -> Result<DemoProvider, LicenseError> {
         }),
         key: SecretLicenseKey::new(DEMO_KEY),
         // Gumroad's only handle on a license is its key.
-        license_id: Some(DEMO_KEY.to_owned()),
-        instance_name: None,
-        unknown_instance: None,
-        customer: None,
-        tamper: None,
-        offline_file: None,
+        extras: DemoExtras {
+            license_id: Some(DEMO_KEY.to_owned()),
+            ..DemoExtras::default()
+        },
         _emulator: Box::new(emulator),
     })
 }

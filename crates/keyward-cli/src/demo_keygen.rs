@@ -9,7 +9,7 @@ use keyward_emulator::keygen::{KeygenEmulator, LicenseSeed};
 use keyward_keygen::{CheckoutOptions, FileStanding, MachineFile, NewMachine, PublicKey};
 
 use crate::demo_setup::{
-    DEMO_KEY, DemoProvider, GUARD_KEY, OfflineFile, add_with, dead_url, offline_options,
+    DEMO_KEY, DemoExtras, DemoProvider, GUARD_KEY, OfflineFile, add_with, dead_url, offline_options,
 };
 
 /// The fingerprint of the machine whose file the demo checks out.
@@ -46,12 +46,12 @@ pub(crate) async fn keygen() -> Result<DemoProvider, LicenseError> {
             e.add_license(LicenseSeed::new(GUARD_KEY).strict(true).max_machines(1));
         }),
         key: SecretLicenseKey::new(DEMO_KEY),
-        license_id: Some(id),
-        instance_name: None,
-        unknown_instance: None,
-        customer: None,
-        tamper: Some(Box::new(move || tampering.set_tampering(true))),
-        offline_file: Some(machine_file(&emulator)?),
+        extras: DemoExtras {
+            license_id: Some(id),
+            tamper: Some(Box::new(move || tampering.set_tampering(true))),
+            offline_file: Some(machine_file(&emulator)?),
+            ..DemoExtras::default()
+        },
         _emulator: Box::new(emulator),
     })
 }

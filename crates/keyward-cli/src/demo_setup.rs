@@ -36,6 +36,16 @@ pub(crate) struct DemoProvider {
     pub add_guard_license: AddLicense,
     /// A license key with an activation limit of 2.
     pub key: SecretLicenseKey,
+    /// What only some providers have.
+    pub extras: DemoExtras,
+    /// The emulator; stops when dropped.
+    pub _emulator: Box<dyn Any + Send + Sync>,
+}
+
+/// The parts of a [`DemoProvider`] only some providers have (`None`: the step is skipped or the
+/// default used).
+#[derive(Default)]
+pub(crate) struct DemoExtras {
     /// The provider's id of that license, for `update`.
     pub license_id: Option<String>,
     /// The instance name validations are for (DevPayr checks a domain).
@@ -50,8 +60,6 @@ pub(crate) struct DemoProvider {
     /// Checks out a signed file and reads it without the network, for providers that have
     /// them: the report's line.
     pub offline_file: Option<OfflineFile>,
-    /// The emulator; stops when dropped.
-    pub _emulator: Box<dyn Any + Send + Sync>,
 }
 
 /// Adds a license to a running emulator and returns its key.
@@ -131,12 +139,10 @@ async fn dodo() -> Result<DemoProvider, LicenseError> {
             e.add_license(DodoSeed::new(GUARD_KEY).activation_limit(1));
         }),
         key: SecretLicenseKey::new(DEMO_KEY),
-        license_id: Some(id),
-        instance_name: None,
-        unknown_instance: None,
-        customer: None,
-        tamper: None,
-        offline_file: None,
+        extras: DemoExtras {
+            license_id: Some(id),
+            ..DemoExtras::default()
+        },
         _emulator: Box::new(emulator),
     })
 }
@@ -163,12 +169,10 @@ async fn polar() -> Result<DemoProvider, LicenseError> {
             e.add_license(PolarSeed::new(GUARD_KEY).limit_activations(1));
         }),
         key: SecretLicenseKey::new(DEMO_KEY),
-        license_id: Some(id),
-        instance_name: None,
-        unknown_instance: None,
-        customer: None,
-        tamper: None,
-        offline_file: None,
+        extras: DemoExtras {
+            license_id: Some(id),
+            ..DemoExtras::default()
+        },
         _emulator: Box::new(emulator),
     })
 }
@@ -195,12 +199,11 @@ async fn creem() -> Result<DemoProvider, LicenseError> {
             e.add_license(CreemSeed::new(GUARD_KEY).activation_limit(1));
         }),
         key: SecretLicenseKey::new(DEMO_KEY),
-        license_id: None,
-        instance_name: None,
-        unknown_instance: Some("inst_demo_unknown"),
-        customer: Some("cust_emulator"),
-        tamper: None,
-        offline_file: None,
+        extras: DemoExtras {
+            unknown_instance: Some("inst_demo_unknown"),
+            customer: Some("cust_emulator"),
+            ..DemoExtras::default()
+        },
         _emulator: Box::new(emulator),
     })
 }
@@ -225,12 +228,10 @@ async fn lemonsqueezy() -> Result<DemoProvider, LicenseError> {
             e.add_license(LemonSeed::new(GUARD_KEY).activation_limit(1));
         }),
         key: SecretLicenseKey::new(DEMO_KEY),
-        license_id: Some(id.to_string()),
-        instance_name: None,
-        unknown_instance: None,
-        customer: None,
-        tamper: None,
-        offline_file: None,
+        extras: DemoExtras {
+            license_id: Some(id.to_string()),
+            ..DemoExtras::default()
+        },
         _emulator: Box::new(emulator),
     })
 }
@@ -269,12 +270,11 @@ async fn devpayr() -> Result<DemoProvider, LicenseError> {
         offline: Arc::new(DevPayrProvider::new(offline, SEED_PROJECT)),
         add_guard_license,
         key: license.uuid.clone(),
-        license_id: Some(license.id.to_string()),
-        instance_name: Some(String::from("app.example.com")),
-        unknown_instance: None,
-        customer: None,
-        tamper: None,
-        offline_file: None,
+        extras: DemoExtras {
+            license_id: Some(license.id.to_string()),
+            instance_name: Some(String::from("app.example.com")),
+            ..DemoExtras::default()
+        },
         _emulator: Box::new(emulator),
     })
 }
@@ -307,12 +307,11 @@ async fn signed_license() -> Result<DemoProvider, LicenseError> {
             e.add_license(GkmSeed::new(GUARD_KEY).activation_limit(1));
         }),
         key: SecretLicenseKey::new(DEMO_KEY),
-        license_id: None,
-        instance_name: Some(String::from("laptop")),
-        unknown_instance: None,
-        customer: None,
-        tamper: Some(Box::new(move || tampering.set_mode(SigningMode::Tampered))),
-        offline_file: None,
+        extras: DemoExtras {
+            instance_name: Some(String::from("laptop")),
+            tamper: Some(Box::new(move || tampering.set_mode(SigningMode::Tampered))),
+            ..DemoExtras::default()
+        },
         _emulator: Box::new(emulator),
     })
 }
