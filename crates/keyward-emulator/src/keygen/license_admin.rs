@@ -107,6 +107,10 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     };
     license.policy_id = policy.to_owned();
     license.owner_id = owner.map(str::to_owned);
+    // `license.rb`: the current environment, else `has_environment default: -> { policy&.environment_id }`.
+    if let Some(environment) = state.current_environment.clone() {
+        license.environment_id = Some(environment);
+    }
     // `license.rb`'s `set_expiry_on_creation`: the policy's duration from now, unless given.
     if let Some(seconds) = license.duration.and_then(|d| i64::try_from(d).ok()) {
         license.expiry = Some(now + chrono::Duration::seconds(seconds));

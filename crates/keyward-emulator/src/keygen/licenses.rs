@@ -96,6 +96,14 @@ pub(crate) fn validation(
     {
         *user = Value::String(found.id.clone());
     }
+    // An environment named by code is read as its id (`license.environment&.code == …`).
+    if let Some(environment) = by_id.as_mut().and_then(|s| s.get_mut("environment"))
+        && let Some(found) = environment
+            .as_str()
+            .and_then(|code| state.environments.iter().find(|e| e.code == code))
+    {
+        *environment = Value::String(found.id.clone());
+    }
     let now = state.now();
     let license = license_id.as_deref().and_then(|id| state.license(id));
     let machines = license
@@ -141,7 +149,7 @@ pub(crate) fn validation(
 }
 
 /// The 400 of `validations_controller.rb`'s `typed_params` for `meta.scope`: a key it does not
-/// permit (`environment` is Keygen EE's), or a value of another type.
+/// permit, or a value of another type.
 pub(crate) fn bad_scope(scope: &Value) -> Option<Answer> {
     let Value::Object(scope) = scope else {
         return None;
@@ -157,9 +165,10 @@ pub(crate) fn bad_scope(scope: &Value) -> Option<Answer> {
     for (name, value) in scope {
         let pointer = format!("/meta/scope/{name}");
         let wanted = match (name.as_str(), value) {
-            ("user", Value::Null | Value::String(_)) => continue,
+            ("user" | "environment", Value::Null | Value::String(_)) => continue,
             (
-                "product" | "policy" | "user" | "machine" | "fingerprint" | "checksum" | "version",
+                "product" | "policy" | "user" | "machine" | "fingerprint" | "checksum" | "version"
+                | "environment",
                 v,
             ) => {
                 if v.is_string() {
@@ -287,6 +296,7 @@ impl LicenseRecord {
             component_matching: MachineMatching::Any,
             component_uniqueness: ComponentUniqueness::PerMachine,
             metadata: Map::new(),
+            environment_id: None,
             last_validated: None,
             last_check_out: None,
             created: now,

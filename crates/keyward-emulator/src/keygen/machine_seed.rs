@@ -22,6 +22,7 @@ pub struct MachineSeed {
     metadata: Map<String, Value>,
     created: Option<DateTime<Utc>>,
     owner: Option<String>,
+    environment: Option<String>,
 }
 
 impl MachineSeed {
@@ -42,7 +43,15 @@ impl MachineSeed {
             metadata: Map::new(),
             created: None,
             owner: None,
+            environment: None,
         }
+    }
+
+    /// Puts it in environment `environment_id` (by default its license's).
+    #[must_use]
+    pub fn environment(mut self, environment_id: impl Into<String>) -> Self {
+        self.environment = Some(environment_id.into());
+        self
     }
 
     /// Uses this id.
@@ -147,7 +156,8 @@ pub(crate) fn insert_machine(
     license_id: &str,
     seed: MachineSeed,
 ) -> Option<String> {
-    let license_id = state.license(license_id)?.id.clone();
+    let license = state.license(license_id)?;
+    let (license_id, license_environment) = (license.id.clone(), license.environment_id.clone());
     let created = seed.created.unwrap_or_else(|| state.now());
     state.machines.retain(|m| m.id != seed.id);
     state.machines.push(MachineRecord {
@@ -166,6 +176,8 @@ pub(crate) fn insert_machine(
         processes: seed.processes,
         last_heartbeat: seed.last_heartbeat,
         metadata: seed.metadata,
+        // `machine.rb`: `has_environment default: -> { license&.environment_id }`.
+        environment_id: seed.environment.or(license_environment),
         created,
         updated: created,
     });

@@ -96,6 +96,7 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
             .as_object()
             .cloned()
             .unwrap_or_default(),
+        environment_id: state.current_environment.clone(),
         // A policy that requires heartbeats starts them at creation (`machine.rb`, the
         // default `heartbeat_basis` `FROM_CREATION`).
         last_heartbeat: (license.require_heartbeat && license.heartbeat_from_creation)

@@ -2,7 +2,8 @@
 //! codes in the server's order, machines with the license's limit, heartbeats, licenses and
 //! their admin actions, users by role (license owners and license users, each caller allowed
 //! what Keygen's policies allow it), check-out of license and machine files (optionally AES-256-GCM
-//! encrypted), signed responses (`Keygen-Signature`) and signed webhooks. Paths with
+//! encrypted), signed responses (`Keygen-Signature`) and signed webhooks, and Keygen EE's
+//! isolated and shared environments. Paths with
 //! `/v1/accounts/{account}/…` (hosted) and `/v1/…` (self-hosted) are both served.
 //!
 //! ```no_run
@@ -20,6 +21,7 @@ mod answer;
 mod auth;
 mod checkout;
 mod components;
+mod environments;
 mod filter_metadata;
 mod filter_time;
 mod filters;
@@ -49,6 +51,7 @@ use serde_json::{Value, json};
 use wiremock::{Request, ResponseTemplate};
 
 use answer::Answer;
+pub use environments::{EnvironmentSeed, Isolation};
 pub use machine_seed::MachineSeed;
 pub use seed::LicenseSeed;
 pub use state::{

@@ -95,6 +95,8 @@ pub struct LicenseRecord {
     pub component_uniqueness: ComponentUniqueness,
     /// Metadata.
     pub metadata: Map<String, Value>,
+    /// Its environment's id (`None`: the global environment).
+    pub environment_id: Option<String>,
     /// The last validation.
     pub last_validated: Option<DateTime<Utc>>,
     /// The last check-out (of a license file).
@@ -139,6 +141,8 @@ pub struct MachineRecord {
     pub last_heartbeat: Option<DateTime<Utc>>,
     /// Metadata.
     pub metadata: Map<String, Value>,
+    /// Its environment's id (`None`: the global environment).
+    pub environment_id: Option<String>,
     /// Created.
     pub created: DateTime<Utc>,
     /// Updated.
@@ -163,6 +167,12 @@ pub struct State {
     pub(crate) product_tokens: Vec<(String, String)>,
     pub(crate) users: Vec<super::users::UserRecord>,
     pub(crate) machines: Vec<MachineRecord>,
+    /// Keygen EE's environments.
+    pub(crate) environments: Vec<super::environments::EnvironmentSeed>,
+    /// The environment each token was made in, where it is not its bearer's.
+    pub(crate) token_environments: Vec<(String, Option<String>)>,
+    /// The environment of the request being answered (Keygen's `Current.environment`).
+    pub(crate) current_environment: Option<String>,
     pub(crate) outbox: Outbox,
 }
 

@@ -20,6 +20,8 @@ pub struct UserRecord {
     pub email: Option<String>,
     /// Whether it is banned: its token and the licenses it owns stop working.
     pub banned: bool,
+    /// Its environment's id (`None`: the global environment).
+    pub environment_id: Option<String>,
 }
 
 /// A user to add to the emulator: a role (Keygen's default: `user`), optionally a token and
@@ -40,6 +42,7 @@ impl UserSeed {
                 permissions: None,
                 email: None,
                 banned: false,
+                environment_id: None,
             },
         }
     }
@@ -63,6 +66,13 @@ impl UserSeed {
     #[must_use]
     pub fn banned(mut self, banned: bool) -> Self {
         self.record.banned = banned;
+        self
+    }
+
+    /// Puts it in environment `environment_id` (Keygen EE; by default the global one).
+    #[must_use]
+    pub fn environment(mut self, environment_id: impl Into<String>) -> Self {
+        self.record.environment_id = Some(environment_id.into());
         self
     }
 

@@ -86,7 +86,8 @@ pub(crate) fn required_scope(attribute: &str) -> Option<&str> {
     let scope = attribute.strip_prefix("require_")?.strip_suffix("_scope")?;
     matches!(
         scope,
-        "product"
+        "environment"
+            | "product"
             | "policy"
             | "user"
             | "machine"

@@ -37,6 +37,9 @@ pub(crate) fn user_seeds(world: &World) -> Result<Vec<UserSeed>, Skip> {
                 .id(&user.id)
                 .email(&user.secret)
                 .token(user_token(user));
+            if let Some(environment) = world.environment_id(user.environment) {
+                seed = seed.environment(environment);
+            }
             for (name, value) in &user.attrs {
                 seed = match (name.as_str(), value) {
                     ("role", _) => seed,

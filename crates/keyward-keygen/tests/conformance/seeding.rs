@@ -161,6 +161,9 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
         .product(&product.id, &policy.id)
         .token(license_token(license));
     let (mut seed, mut max_machines) = with_policy(seed, policy)?;
+    if let Some(environment) = world.environment_id(license.environment) {
+        seed = seed.environment(environment);
+    }
     let mut last_check_in = None;
     for (name, value) in &license.attrs {
         seed = match name.as_str() {
@@ -233,6 +236,9 @@ fn machine_seed(world: &World, index: usize) -> Result<MachineSeed, Skip> {
         .id(&machine.id)
         .components(of_machine(Kind::Component).map(|c| c.secret.clone()))
         .processes(processes.count() as u64);
+    if let Some(environment) = world.environment_id(machine.environment) {
+        seed = seed.environment(environment);
+    }
     for (name, value) in &machine.attrs {
         seed = match name.as_str() {
             "name" => seed,
@@ -277,11 +283,17 @@ pub(crate) fn seed(world: &World, emulator: &KeygenEmulator) -> Result<(), Skip>
         .iter()
         .map(|policy| {
             let product = &world.all(Kind::Product)[policy.parent];
-            let seed = LicenseSeed::new("policy").product(&product.id, &policy.id);
+            let mut seed = LicenseSeed::new("policy").product(&product.id, &policy.id);
+            if let Some(environment) = world.environment_id(policy.environment) {
+                seed = seed.environment(environment);
+            }
             Ok((policy.id.clone(), with_policy(seed, policy)?.0))
         })
         .collect::<Result<_, Skip>>()?;
     let users = people::user_seeds(world)?;
+    for environment in super::environments::seeds(world) {
+        emulator.add_environment(environment);
+    }
     for user in users {
         emulator.add_user(user);
     }

@@ -48,6 +48,12 @@ impl World {
         let words: Vec<&str> = shape.split(' ').collect();
         match words.as_slice() {
             ["the", "current", "account", "is", _] => {
+                // `I am an admin of account "ent1"` may come before the account is current.
+                if self.bearer == Some(Bearer::Admin(false))
+                    && self.foreign_admin.as_deref() == Some(quoted[0])
+                {
+                    self.bearer = Some(Bearer::Admin(true));
+                }
                 self.account = quoted[0].to_owned();
                 Ok(())
             }
@@ -119,7 +125,7 @@ impl World {
                     .min(self.all(kind).len());
                 (0..count).try_for_each(|i| self.assign(kind, i, &attrs))
             }
-            ["the", "account", _, "is", "canceled"] if quoted[0] == "test1" => {
+            ["the", "account", _, "is", "canceled"] if quoted[0] == self.account => {
                 self.canceled = true;
                 Ok(())
             }
@@ -129,7 +135,7 @@ impl World {
                     && (rest.len() == 4
                         || (rest.len() == 7
                             && rest[..2] == ["of", "account"]
-                            && quoted[1] == "test1")) =>
+                            && quoted[1] == self.account)) =>
             {
                 let kind = resource(quoted[0])?;
                 let index = named_index(which, self.all(kind).len())?;
@@ -152,15 +158,21 @@ impl World {
                     ] => (*which, role.join(" ")),
                     role => ("first", role.join(" ")),
                 };
-                let here = quoted[0] == "test1";
+                let here = quoted[0] == self.account;
                 self.bearer = Some(match role.as_str() {
-                    "admin" if !here => Bearer::Admin(false),
+                    "admin" if !here => {
+                        self.foreign_admin = Some(quoted[0].to_owned());
+                        Bearer::Admin(false)
+                    }
                     _ if !here => return Err(format!("a {role} of another account")),
                     "product" => {
                         Bearer::Product(named_index(which, self.all(Kind::Product).len())?)
                     }
                     "license" => {
                         Bearer::License(named_index(which, self.all(Kind::License).len())?)
+                    }
+                    "environment" => {
+                        Bearer::Environment(named_index(which, self.all(Kind::Environment).len())?)
                     }
                     "admin" | "developer" | "sales agent" | "support agent" | "read only"
                     | "user" => people::bearer(self, which, &role)?,
@@ -170,6 +182,7 @@ impl World {
             }
             ["I", "use" | "authenticate", "an" | "my" | "with", ..] => self.authenticate(&shape),
             ["I", "send", "and", "accept", "JSON"] | ["I", "use", "API", "version", _] => Ok(()),
+            ["the", "current", "environment", "is", _] => self.set_current_environment(quoted[0]),
             ["time", "is", "frozen", "at", _] => {
                 let at = chrono::DateTime::parse_from_rfc3339(quoted[0])
                     .map_err(|_| format!("frozen time {:?}", quoted[0]))?;
@@ -181,9 +194,6 @@ impl World {
                 let headers = step["docstring"].as_object().cloned().unwrap_or_default();
                 for (name, value) in &headers {
                     match (name.to_ascii_lowercase().as_str(), value.as_str()) {
-                        ("keygen-environment", _) => {
-                            return Err("environments (not modeled)".to_owned());
-                        }
                         ("authorization", _) => return Err("a hand-made credential".to_owned()),
                         (_, Some(value)) => {
                             let value = self.resolve(value.trim())?;
