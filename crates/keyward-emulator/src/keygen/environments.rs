@@ -154,7 +154,8 @@ impl State {
     }
 
     /// Runs `handle` on the account as the request sees it: only the licenses and machines of
-    /// its environment (`for_environment`), the others put back afterwards in their order.
+    /// its environment (`for_environment`); the others, which only an association reaches
+    /// ([`State::license_anywhere`]), put back afterwards in their order.
     pub(crate) fn scoped<T>(&mut self, handle: impl FnOnce(&mut State) -> T) -> T {
         let order: Vec<String> = self.licenses.iter().map(|l| l.id.clone()).collect();
         let machine_order: Vec<String> = self.machines.iter().map(|m| m.id.clone()).collect();
@@ -166,13 +167,24 @@ impl State {
             .partition(|m| self.seen(m.environment_id.as_deref()));
         self.licenses = licenses;
         self.machines = machines;
+        self.elsewhere_licenses = hidden;
         let out = handle(self);
+        let hidden = std::mem::take(&mut self.elsewhere_licenses);
         self.licenses.extend(hidden);
         self.machines.extend(hidden_machines);
         let at = |ids: &[String], id: &str| ids.iter().position(|i| i == id).unwrap_or(usize::MAX);
         self.licenses.sort_by_key(|l| at(&order, &l.id));
         self.machines.sort_by_key(|m| at(&machine_order, &m.id));
         out
+    }
+
+    /// A license by id, in the request's environment or another (what `belongs_to :license`
+    /// loads: associations are not scoped).
+    pub(crate) fn license_anywhere(&self, id: &str) -> Option<&super::state::LicenseRecord> {
+        self.licenses
+            .iter()
+            .chain(&self.elsewhere_licenses)
+            .find(|l| l.id == id)
     }
 
     /// Whether `method` on `parts` changes a license or machine the request may only read

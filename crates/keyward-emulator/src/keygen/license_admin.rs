@@ -68,12 +68,21 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     {
         return forbidden();
     }
+    // `license.rb`: `has_environment default: -> { policy&.environment_id }`.
+    let policy_environment = template.as_ref().and_then(|t| t.environment_id.clone());
+    let environment = match state.created_environment(data, policy_environment.as_deref()) {
+        Ok(environment) => environment,
+        Err(answer) => return answer,
+    };
     let owner = owners::requested(&data["relationships"]);
     let protected = template.as_ref().is_some_and(|t| t.protected);
     if !owners::may_create(state, caller, owner, protected) {
         return forbidden();
     }
-    if let Some(answer) = owners::unknown_owner(state, owner) {
+    if let Some(answer) = owners::unknown_owner(state, owner).or_else(|| {
+        let policy = template.as_ref().map(|_| policy_environment.as_deref());
+        state.incompatible_creation(environment.as_deref(), policy, "policy", owner)
+    }) {
         return answer;
     }
     let given = attributes["key"].as_str().map(str::to_owned);
@@ -107,10 +116,7 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     };
     license.policy_id = policy.to_owned();
     license.owner_id = owner.map(str::to_owned);
-    // `license.rb`: the current environment, else `has_environment default: -> { policy&.environment_id }`.
-    if let Some(environment) = state.current_environment.clone() {
-        license.environment_id = Some(environment);
-    }
+    license.environment_id = environment;
     // `license.rb`'s `set_expiry_on_creation`: the policy's duration from now, unless given.
     if let Some(seconds) = license.duration.and_then(|d| i64::try_from(d).ok()) {
         license.expiry = Some(now + chrono::Duration::seconds(seconds));

@@ -38,12 +38,17 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
             Some("/data/relationships/license"),
         );
     };
-    let Some(license) = state.licenses.iter().find(|l| l.id == license_id) else {
+    let Some(license) = state.license_anywhere(license_id) else {
         return unprocessable(
             "must exist",
             Some("LICENSE_BLANK"),
             "/data/relationships/license",
         );
+    };
+    // `machine.rb`: `has_environment default: -> { license&.environment_id }`.
+    let environment = match state.created_environment(data, license.environment_id.as_deref()) {
+        Ok(environment) => environment,
+        Err(answer) => return answer,
     };
     // `machines_controller.rb`: the owner (`relationships.owner`) is read before the policy,
     // which lets a user activate a machine it owns or on a license it owns.
@@ -70,7 +75,9 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     if let Some(answer) = invalid(state, &data["attributes"], fingerprint) {
         return answer;
     }
+    let parent = Some(license.environment_id.as_deref());
     if let Some(answer) = super::owners::invalid_machine_owner(state, license, owner)
+        .or_else(|| state.incompatible_creation(environment.as_deref(), parent, "license", owner))
         .or_else(|| components::refused(state, license, &components))
     {
         return answer;
@@ -96,7 +103,7 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
             .as_object()
             .cloned()
             .unwrap_or_default(),
-        environment_id: state.current_environment.clone(),
+        environment_id: environment.clone(),
         // A policy that requires heartbeats starts them at creation (`machine.rb`, the
         // default `heartbeat_basis` `FROM_CREATION`).
         last_heartbeat: (license.require_heartbeat && license.heartbeat_from_creation)

@@ -21,6 +21,7 @@ mod answer;
 mod auth;
 mod checkout;
 mod components;
+mod environment_creation;
 mod environments;
 mod filter_metadata;
 mod filter_time;

@@ -171,6 +171,8 @@ pub struct State {
     pub(crate) environments: Vec<super::environments::EnvironmentSeed>,
     /// The environment each token was made in, where it is not its bearer's.
     pub(crate) token_environments: Vec<(String, Option<String>)>,
+    /// While a request is answered, the licenses of other environments than its own.
+    pub(crate) elsewhere_licenses: Vec<LicenseRecord>,
     /// The environment of the request being answered (Keygen's `Current.environment`).
     pub(crate) current_environment: Option<String>,
     pub(crate) outbox: Outbox,

@@ -103,9 +103,18 @@ impl World {
         }
         let Targets {
             parents,
-            others: associations,
+            others: mut associations,
             with,
         } = self.associations(kind, rest, quoted, shape)?;
+        // `for the last "environment"`: made in it, as a trait would (parents too).
+        let mut environment = environment;
+        associations.retain(|a| {
+            let named = a.kind == Kind::Environment;
+            if named {
+                environment = Some(Some(a.index));
+            }
+            !named
+        });
         let mut attrs = if with {
             self.attributes(step)?
         } else {

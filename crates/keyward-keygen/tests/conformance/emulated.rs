@@ -219,7 +219,9 @@ async fn case(
         .into_iter()
         .flatten()
         .find(|(k, v)| match k.as_str() {
-            "policy" | "license" | "product" | "owner" | "user" | "components" => false,
+            "policy" | "license" | "product" | "owner" | "user" | "components" | "environment" => {
+                false
+            }
             "group" => !v["data"].is_null(),
             _ => true,
         })
