@@ -7,7 +7,7 @@ use wiremock::Request;
 
 use super::answer::{Answer, error, forbidden, not_found, unprocessable};
 use super::auth::Caller;
-use super::license_params::{blank_key, invalid_key, metadata_too_deep};
+use super::license_params::{blank_key, custom_permissions, invalid_key, metadata_too_deep};
 use super::owners;
 use super::state::{LicenseRecord, State};
 use crate::support;
@@ -36,16 +36,10 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
             Some("/data/id"),
         );
     }
-    // Custom permissions are Keygen EE's: the CE's params do not permit them.
-    if !data["attributes"]["permissions"].is_null() {
-        return error(
-            400,
-            "Bad request",
-            "unpermitted parameter",
-            None,
-            Some("/data/attributes/permissions"),
-        );
-    }
+    let permissions = match custom_permissions(caller, attributes) {
+        Ok(permissions) => permissions,
+        Err(answer) => return answer,
+    };
     let Some(policy) = data["relationships"]["policy"]["data"]["id"].as_str() else {
         let pointer = "/data/relationships/policy";
         return error(
@@ -117,6 +111,9 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     license.policy_id = policy.to_owned();
     license.owner_id = owner.map(str::to_owned);
     license.environment_id = environment;
+    if permissions.is_some() {
+        license.permissions = permissions;
+    }
     // `license.rb`'s `set_expiry_on_creation`: the policy's duration from now, unless given.
     if let Some(seconds) = license.duration.and_then(|d| i64::try_from(d).ok()) {
         license.expiry = Some(now + chrono::Duration::seconds(seconds));

@@ -184,15 +184,6 @@ async fn case(
     {
         return Err("@ce (Keygen's community edition; the emulator answers as EE)".to_owned());
     }
-    let ee = case["tags"]
-        .as_array()
-        .is_some_and(|tags| tags.iter().any(|t| t == "@ee"));
-    if ee && !case["request"]["data"]["attributes"]["permissions"].is_null() {
-        return Err(
-            "a license's custom permissions (Keygen EE's; the emulator permits CE's params)"
-                .to_owned(),
-        );
-    }
     // Keygen migrates answers for older API versions (`constant` for `code`, overage verdicts,
     // …); the emulator answers as 1.7.
     if case["version"].as_str().is_some_and(|v| v != "1.7") {
