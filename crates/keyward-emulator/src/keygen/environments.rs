@@ -168,8 +168,10 @@ impl State {
         self.licenses = licenses;
         self.machines = machines;
         self.elsewhere_licenses = hidden;
+        self.elsewhere_machines = hidden_machines;
         let out = handle(self);
         let hidden = std::mem::take(&mut self.elsewhere_licenses);
+        let hidden_machines = std::mem::take(&mut self.elsewhere_machines);
         self.licenses.extend(hidden);
         self.machines.extend(hidden_machines);
         let at = |ids: &[String], id: &str| ids.iter().position(|i| i == id).unwrap_or(usize::MAX);

@@ -7,6 +7,7 @@ use wiremock::Request;
 
 use super::answer::{Answer, error, forbidden, not_found, unprocessable};
 use super::auth::Caller;
+use super::groups::Member;
 use super::license_params::{blank_key, custom_permissions, invalid_key, metadata_too_deep};
 use super::owners;
 use super::state::{LicenseRecord, State};
@@ -36,8 +37,10 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
             Some("/data/id"),
         );
     }
-    let permissions = match custom_permissions(caller, attributes) {
-        Ok(permissions) => permissions,
+    let (permissions, group) = match custom_permissions(caller, attributes)
+        .and_then(|p| Ok((p, State::requested_group(caller, data)?)))
+    {
+        Ok(given) => given,
         Err(answer) => return answer,
     };
     let Some(policy) = data["relationships"]["policy"]["data"]["id"].as_str() else {
@@ -73,10 +76,15 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     if !owners::may_create(state, caller, owner, protected) {
         return forbidden();
     }
-    if let Some(answer) = owners::unknown_owner(state, owner).or_else(|| {
-        let policy = template.as_ref().map(|_| policy_environment.as_deref());
-        state.incompatible_creation(environment.as_deref(), policy, "policy", owner)
-    }) {
+    // `license.rb`: a license without a group joins its owner's.
+    let group = group.flatten().or_else(|| state.group_of_owner(owner));
+    if let Some(answer) = owners::unknown_owner(state, owner)
+        .or_else(|| {
+            let policy = template.as_ref().map(|_| policy_environment.as_deref());
+            state.incompatible_creation(environment.as_deref(), policy, "policy", owner)
+        })
+        .or_else(|| state.refused_group(group.as_deref(), Member::License))
+    {
         return answer;
     }
     let given = attributes["key"].as_str().map(str::to_owned);
@@ -111,6 +119,7 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     license.policy_id = policy.to_owned();
     license.owner_id = owner.map(str::to_owned);
     license.environment_id = environment;
+    license.group_id = group;
     if permissions.is_some() {
         license.permissions = permissions;
     }

@@ -297,6 +297,7 @@ impl LicenseRecord {
             component_uniqueness: ComponentUniqueness::PerMachine,
             metadata: Map::new(),
             environment_id: None,
+            group_id: None,
             last_validated: None,
             last_check_out: None,
             created: now,

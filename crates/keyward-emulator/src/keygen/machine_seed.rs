@@ -23,6 +23,7 @@ pub struct MachineSeed {
     created: Option<DateTime<Utc>>,
     owner: Option<String>,
     environment: Option<String>,
+    group: Option<String>,
 }
 
 impl MachineSeed {
@@ -44,6 +45,7 @@ impl MachineSeed {
             created: None,
             owner: None,
             environment: None,
+            group: None,
         }
     }
 
@@ -51,6 +53,13 @@ impl MachineSeed {
     #[must_use]
     pub fn environment(mut self, environment_id: impl Into<String>) -> Self {
         self.environment = Some(environment_id.into());
+        self
+    }
+
+    /// Puts it in group `group_id`.
+    #[must_use]
+    pub fn group(mut self, group_id: impl Into<String>) -> Self {
+        self.group = Some(group_id.into());
         self
     }
 
@@ -178,6 +187,7 @@ pub(crate) fn insert_machine(
         metadata: seed.metadata,
         // `machine.rb`: `has_environment default: -> { license&.environment_id }`.
         environment_id: seed.environment.or(license_environment),
+        group_id: seed.group,
         created,
         updated: created,
     });

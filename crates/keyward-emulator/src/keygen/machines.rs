@@ -8,6 +8,7 @@ use wiremock::Request;
 use super::answer::{Answer, error, forbidden, not_found, page, unprocessable};
 use super::auth::Caller;
 use super::filters::machine_matches;
+use super::groups::Member;
 use super::state::{MachineRecord, Resurrection, State};
 use super::{components, limits};
 use crate::support;
@@ -19,6 +20,10 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     if let Some(answer) = bad_parameters(data) {
         return answer;
     }
+    let group = match State::requested_group(caller, data) {
+        Ok(group) => group,
+        Err(answer) => return answer,
+    };
     let Some(fingerprint) = data["attributes"]["fingerprint"]
         .as_str()
         .filter(|f| !f.is_empty())
@@ -76,8 +81,12 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
         return answer;
     }
     let parent = Some(license.environment_id.as_deref());
+    // `machine.rb`: a machine without a group joins its license's, else its owner's.
+    let group = (group.flatten().or_else(|| license.group_id.clone()))
+        .or_else(|| state.group_of_owner(owner));
     if let Some(answer) = super::owners::invalid_machine_owner(state, license, owner)
         .or_else(|| state.incompatible_creation(environment.as_deref(), parent, "license", owner))
+        .or_else(|| state.refused_group(group.as_deref(), Member::Machine))
         .or_else(|| components::refused(state, license, &components))
     {
         return answer;
@@ -104,6 +113,7 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
             .cloned()
             .unwrap_or_default(),
         environment_id: environment.clone(),
+        group_id: group,
         // A policy that requires heartbeats starts them at creation (`machine.rb`, the
         // default `heartbeat_basis` `FROM_CREATION`).
         last_heartbeat: (license.require_heartbeat && license.heartbeat_from_creation)

@@ -26,6 +26,7 @@ mod environments;
 mod filter_metadata;
 mod filter_time;
 mod filters;
+mod groups;
 mod license_admin;
 mod license_params;
 mod licenses;
@@ -53,6 +54,7 @@ use wiremock::{Request, ResponseTemplate};
 
 use answer::Answer;
 pub use environments::{EnvironmentSeed, Isolation};
+pub use groups::GroupSeed;
 pub use machine_seed::MachineSeed;
 pub use seed::LicenseSeed;
 pub use state::{

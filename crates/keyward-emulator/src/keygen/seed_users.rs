@@ -42,4 +42,11 @@ impl LicenseSeed {
         self.record.environment_id = Some(environment_id.into());
         self
     }
+
+    /// Puts it in group `group_id`.
+    #[must_use]
+    pub fn group(mut self, group_id: impl Into<String>) -> Self {
+        self.record.group_id = Some(group_id.into());
+        self
+    }
 }

@@ -97,6 +97,8 @@ pub struct LicenseRecord {
     pub metadata: Map<String, Value>,
     /// Its environment's id (`None`: the global environment).
     pub environment_id: Option<String>,
+    /// Its group's id.
+    pub group_id: Option<String>,
     /// The last validation.
     pub last_validated: Option<DateTime<Utc>>,
     /// The last check-out (of a license file).
@@ -143,6 +145,8 @@ pub struct MachineRecord {
     pub metadata: Map<String, Value>,
     /// Its environment's id (`None`: the global environment).
     pub environment_id: Option<String>,
+    /// Its group's id.
+    pub group_id: Option<String>,
     /// Created.
     pub created: DateTime<Utc>,
     /// Updated.
@@ -171,8 +175,11 @@ pub struct State {
     pub(crate) environments: Vec<super::environments::EnvironmentSeed>,
     /// The environment each token was made in, where it is not its bearer's.
     pub(crate) token_environments: Vec<(String, Option<String>)>,
-    /// While a request is answered, the licenses of other environments than its own.
+    /// While a request is answered, the licenses and machines of other environments.
     pub(crate) elsewhere_licenses: Vec<LicenseRecord>,
+    pub(crate) elsewhere_machines: Vec<MachineRecord>,
+    /// Groups.
+    pub(crate) groups: Vec<super::groups::GroupSeed>,
     /// The environment of the request being answered (Keygen's `Current.environment`).
     pub(crate) current_environment: Option<String>,
     pub(crate) outbox: Outbox,

@@ -22,6 +22,8 @@ pub struct UserRecord {
     pub banned: bool,
     /// Its environment's id (`None`: the global environment).
     pub environment_id: Option<String>,
+    /// Its group's id: the licenses and machines it comes to own join it.
+    pub group_id: Option<String>,
 }
 
 /// A user to add to the emulator: a role (Keygen's default: `user`), optionally a token and
@@ -43,6 +45,7 @@ impl UserSeed {
                 email: None,
                 banned: false,
                 environment_id: None,
+                group_id: None,
             },
         }
     }
@@ -73,6 +76,13 @@ impl UserSeed {
     #[must_use]
     pub fn environment(mut self, environment_id: impl Into<String>) -> Self {
         self.record.environment_id = Some(environment_id.into());
+        self
+    }
+
+    /// Puts it in group `group_id`.
+    #[must_use]
+    pub fn group(mut self, group_id: impl Into<String>) -> Self {
+        self.record.group_id = Some(group_id.into());
         self
     }
 

@@ -48,6 +48,7 @@ pub(crate) fn user_seeds(world: &World) -> Result<Vec<UserSeed>, Skip> {
                     }
                     ("banned_at", banned) => seed.banned(!banned.is_null()),
                     ("first_name" | "last_name", _) => seed,
+                    ("group_id", Value::String(group)) => seed.group(group),
                     _ if is_default(name, value) => seed,
                     _ => return Err(format!("user attribute {name} = {value}")),
                 };

@@ -190,6 +190,7 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
             "protected" => seed.protected(flag(name, value)?),
             "max_users" if !value.is_null() => seed.max_users(number(name, value)?),
             "owner_id" if value.is_string() => seed.owner(value.as_str().unwrap_or_default()),
+            "group_id" if value.is_string() => seed.group(value.as_str().unwrap_or_default()),
             _ if is_default(name, value) => seed,
             _ => return Err(format!("license attribute {name} = {value}")),
         };
@@ -252,6 +253,7 @@ fn machine_seed(world: &World, index: usize) -> Result<MachineSeed, Skip> {
             "last_heartbeat_at" => seed.last_heartbeat(time(name, value)?),
             "created_at" => seed.created(time(name, value)?),
             "owner_id" if value.is_string() => seed.owner(value.as_str().unwrap_or_default()),
+            "group_id" if value.is_string() => seed.group(value.as_str().unwrap_or_default()),
             _ if is_default(name, value) => seed,
             _ => return Err(format!("machine attribute {name} = {value}")),
         };
@@ -291,8 +293,12 @@ pub(crate) fn seed(world: &World, emulator: &KeygenEmulator) -> Result<(), Skip>
         })
         .collect::<Result<_, Skip>>()?;
     let users = people::user_seeds(world)?;
+    let groups = super::groups::seeds(world)?;
     for environment in super::environments::seeds(world) {
         emulator.add_environment(environment);
+    }
+    for group in groups {
+        emulator.add_group(group);
     }
     for user in users {
         emulator.add_user(user);

@@ -26,6 +26,8 @@ pub(crate) enum Kind {
     LicenseUser = 7,
     /// A Keygen EE environment (its code the secret, `isolation_strategy` among its attributes).
     Environment = 8,
+    /// A group (`max_licenses`, `max_machines`, `max_users` among its attributes).
+    Group = 9,
 }
 
 impl Kind {
@@ -41,6 +43,7 @@ impl Kind {
             "user" | "users" => Some(Kind::User),
             "license-user" | "license-users" => Some(Kind::LicenseUser),
             "environment" | "environments" => Some(Kind::Environment),
+            "group" | "groups" => Some(Kind::Group),
             _ => None,
         }
     }
@@ -48,7 +51,7 @@ impl Kind {
     /// What a factory builds it for, and the attribute that names that one.
     pub(crate) fn parent(self) -> Option<(Kind, &'static str)> {
         match self {
-            Kind::Product | Kind::User | Kind::Environment => None,
+            Kind::Product | Kind::User | Kind::Environment | Kind::Group => None,
             Kind::Policy => Some((Kind::Product, "product_id")),
             Kind::License => Some((Kind::Policy, "policy_id")),
             Kind::Machine | Kind::LicenseUser => Some((Kind::License, "license_id")),
@@ -99,7 +102,7 @@ pub(crate) enum Credential {
 /// The account a case builds.
 #[derive(Debug, Default)]
 pub(crate) struct World {
-    pub(crate) of: [Vec<Entity>; 9],
+    pub(crate) of: [Vec<Entity>; 10],
     pub(crate) bearer: Option<Bearer>,
     pub(crate) credential: Option<Credential>,
     /// The current account's slug (`test1`).
