@@ -99,14 +99,14 @@ const EMULATED_FLOORS: &[(&str, usize)] = &[
     ("licenses.checkouts.json", 82),
     ("licenses.validations.json", 378),
     ("licenses.create.json", 134),
-    ("licenses.index.json", 114),
+    ("licenses.index.json", 115),
     ("licenses.show.json", 43),
     ("licenses.update.json", 38),
     ("machines.checkouts.json", 89),
     ("machines.heartbeats.json", 33),
     ("machines.create.json", 140),
-    ("machines.destroy.json", 28),
-    ("machines.index.json", 44),
+    ("machines.destroy.json", 29),
+    ("machines.index.json", 45),
     ("machines.show.json", 32),
 ];
 

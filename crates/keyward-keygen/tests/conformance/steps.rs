@@ -9,9 +9,14 @@ use serde_json::{Map, Value};
 use super::people;
 use super::world::{Bearer, Credential, Kind, Skip, World, named_index};
 
-/// Webhook endpoints only decide which webhooks are queued, which no case here compares.
+/// Webhook endpoints only decide which webhooks are queued, which no case here compares; a
+/// group's owners reach none of its licenses or machines on these routes (`License.for_user`
+/// and `Machine.for_user` join a user's own, not its groups').
 pub(crate) fn ignored(resource: &str) -> bool {
-    matches!(resource, "webhook-endpoint" | "webhook-endpoints")
+    matches!(
+        resource,
+        "webhook-endpoint" | "webhook-endpoints" | "group-owner" | "group-owners"
+    )
 }
 
 pub(crate) fn resource(name: &str) -> Result<Kind, Skip> {
