@@ -36,6 +36,7 @@ mod machines;
 mod matching;
 mod owners;
 mod policy;
+mod resources;
 mod roles;
 mod route;
 mod seed;
