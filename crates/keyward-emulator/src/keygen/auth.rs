@@ -149,20 +149,8 @@ pub(crate) fn caller(state: &State, request: &Request) -> Result<Caller, Answer>
     let Some(auth) = support::header(request, "authorization") else {
         return Ok(Caller::Anonymous);
     };
-    // `Basic base64(token:)` is the token, `Basic base64(license:key)` the key
-    // (`authentication_steps.rb` sends either form at random).
-    let basic = auth.strip_prefix("Basic ").and_then(|b| {
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(b.trim())
-            .ok()?;
-        let decoded = String::from_utf8(decoded).ok()?;
-        let (user, password) = decoded.split_once(':')?;
-        Some(match user {
-            "license" => format!("License {password}"),
-            token => format!("Bearer {token}"),
-        })
-    });
-    let auth = basic.as_deref().unwrap_or(auth);
+    let normalized = normalized(auth);
+    let auth = normalized.as_deref().unwrap_or(auth);
     let refused =
         |code: &str, detail: &str| Err(error(403, "Access denied", detail, Some(code), None));
     if let Some(token) = auth.strip_prefix("Bearer ") {
@@ -267,4 +255,28 @@ pub(crate) fn caller(state: &State, request: &Request) -> Result<Caller, Answer>
         Some("TOKEN_FORMAT_INVALID"),
         None,
     ))
+}
+
+/// `Authorization` as `Bearer <token>` or `License <key>`: `Basic base64(token:)` is the token,
+/// `Basic base64(license:key)` the key (`authentication_steps.rb` sends either form at random).
+fn normalized(auth: &str) -> Option<String> {
+    auth.strip_prefix("Basic ").and_then(|b| {
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(b.trim())
+            .ok()?;
+        let decoded = String::from_utf8(decoded).ok()?;
+        let (user, password) = decoded.split_once(':')?;
+        Some(match user {
+            "license" => format!("License {password}"),
+            token => format!("Bearer {token}"),
+        })
+    })
+}
+
+/// The token the request carries (none for a license key).
+pub(crate) fn token(request: &Request) -> Option<String> {
+    let auth = support::header(request, "authorization")?;
+    let normalized = normalized(auth);
+    let auth = normalized.as_deref().unwrap_or(auth);
+    auth.strip_prefix("Bearer ").map(str::to_owned)
 }

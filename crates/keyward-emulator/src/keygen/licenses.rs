@@ -298,6 +298,7 @@ impl LicenseRecord {
             metadata: Map::new(),
             environment_id: None,
             group_id: None,
+            token_activations: super::activations::TokenActivations::default(),
             last_validated: None,
             last_check_out: None,
             created: now,

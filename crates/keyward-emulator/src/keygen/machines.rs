@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 use wiremock::Request;
 
+use super::activations::Use;
 use super::answer::{Answer, error, forbidden, not_found, page, unprocessable};
 use super::auth::Caller;
 use super::filters::machine_matches;
@@ -124,6 +125,10 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     if let Some(answer) = limits::refused(license, &machines, &machine) {
         return answer;
     }
+    let license_id = license.id.clone();
+    if let Some(answer) = state.count_token_use(&license_id, Use::Activation) {
+        return answer;
+    }
     let resource = state.machine_resource(&machine);
     state.machines.push(machine);
     state.emit("machine.created", resource.clone());
@@ -142,6 +147,17 @@ fn bad_parameters(data: &Value) -> Option<Answer> {
             "PARAMETER_MISSING",
             "/data/attributes/fingerprint",
         );
+    }
+    // `typed_params` refuses a blank string before the model's presence check.
+    if data["attributes"]["fingerprint"] == "" {
+        let pointer = "/data/attributes/fingerprint";
+        return Some(error(
+            400,
+            "Bad request",
+            "cannot be blank",
+            None,
+            Some(pointer),
+        ));
     }
     match &data["id"] {
         Value::Null => None,
@@ -212,6 +228,9 @@ pub(crate) fn delete(state: &mut State, caller: &Caller, id: &str) -> Answer {
         Ok(machine) => machine.clone(),
         Err(answer) => return answer,
     };
+    if let Some(answer) = state.count_token_use(&machine.license_id, Use::Deactivation) {
+        return answer;
+    }
     let resource = state.machine_resource(&machine);
     state.machines.retain(|m| m.id != machine.id);
     state.emit("machine.deleted", resource);

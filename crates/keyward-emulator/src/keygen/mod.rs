@@ -17,6 +17,7 @@
 //! # let _ = id; }
 //! ```
 
+mod activations;
 mod answer;
 mod auth;
 mod checkout;
@@ -53,6 +54,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use wiremock::{Request, ResponseTemplate};
 
+pub use activations::TokenActivations;
 use answer::Answer;
 pub use environments::{EnvironmentSeed, Isolation};
 pub use groups::GroupSeed;

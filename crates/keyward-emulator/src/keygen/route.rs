@@ -83,8 +83,10 @@ pub(crate) fn route(state: &mut State, request: &Request) -> Answer {
         Ok(caller) => caller,
         Err(answer) => return answer,
     };
+    state.current_token = super::auth::token(request);
     let answer = state.scoped(|state| dispatch(state, request, &caller, &parts));
     state.current_environment = None;
+    state.current_token = None;
     answer
 }
 

@@ -100,6 +100,8 @@ pub struct LicenseRecord {
     pub environment_id: Option<String>,
     /// Its group's id.
     pub group_id: Option<String>,
+    /// Its token's activations and deactivations.
+    pub token_activations: super::activations::TokenActivations,
     /// The last validation.
     pub last_validated: Option<DateTime<Utc>>,
     /// The last check-out (of a license file).
@@ -181,6 +183,8 @@ pub struct State {
     pub(crate) elsewhere_machines: Vec<MachineRecord>,
     /// Groups.
     pub(crate) groups: Vec<super::groups::GroupSeed>,
+    /// The token the request being answered carries (Keygen's `Current.token`).
+    pub(crate) current_token: Option<String>,
     /// The environment of the request being answered (Keygen's `Current.environment`).
     pub(crate) current_environment: Option<String>,
     pub(crate) outbox: Outbox,

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::attributes::{
     check_in_interval, flag, is_default, license_token, limit, matching, metadata, number,
-    product_token, required_scope, requires_check_in, time, uniqueness,
+    product_token, required_scope, requires_check_in, time, token_activations, uniqueness,
 };
 use super::people;
 use super::world::{Entity, Kind, Skip, World};
@@ -191,6 +191,7 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
             "max_users" if !value.is_null() => seed.max_users(number(name, value)?),
             "owner_id" if value.is_string() => seed.owner(value.as_str().unwrap_or_default()),
             "group_id" if value.is_string() => seed.group(value.as_str().unwrap_or_default()),
+            "token" => seed.token_activations(token_activations(value)?),
             _ if is_default(name, value) => seed,
             _ => return Err(format!("license attribute {name} = {value}")),
         };

@@ -188,6 +188,25 @@ impl World {
             ["I", "use" | "authenticate", "an" | "my" | "with", ..] => self.authenticate(&shape),
             ["I", "send", "and", "accept", "JSON"] | ["I", "use", "API", "version", _] => Ok(()),
             ["the", "current", "environment", "is", _] => self.set_current_environment(quoted[0]),
+            // `the current token has the following attributes:`: a license's token's counts.
+            [
+                "the",
+                "current",
+                "token",
+                "has",
+                "the",
+                "following",
+                "attributes:",
+            ] => {
+                let Some(Credential::Token(Bearer::License(i))) = self.credential else {
+                    return Err("attributes of a token that is no license's".to_owned());
+                };
+                let attrs = Value::Object(self.attributes(step)?);
+                self.of[Kind::License as usize][i]
+                    .attrs
+                    .insert("token".to_owned(), attrs);
+                Ok(())
+            }
             ["time", "is", "frozen", "at", _] => {
                 let at = chrono::DateTime::parse_from_rfc3339(quoted[0])
                     .map_err(|_| format!("frozen time {:?}", quoted[0]))?;
