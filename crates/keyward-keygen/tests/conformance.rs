@@ -31,6 +31,8 @@ mod groups;
 mod people;
 #[path = "conformance/placeholders.rs"]
 mod placeholders;
+#[path = "conformance/policies.rs"]
+mod policies;
 #[path = "conformance/replay.rs"]
 mod replay;
 #[path = "conformance/requests.rs"]

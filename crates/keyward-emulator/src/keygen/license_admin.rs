@@ -8,7 +8,9 @@ use wiremock::Request;
 use super::answer::{Answer, error, forbidden, not_found, unprocessable};
 use super::auth::Caller;
 use super::groups::Member;
-use super::license_params::{blank_key, custom_permissions, invalid_key, metadata_too_deep};
+use super::license_params::{
+    blank_key, custom_permissions, invalid_id, invalid_key, metadata_too_deep,
+};
 use super::owners;
 use super::state::{LicenseRecord, State};
 use crate::support;
@@ -24,18 +26,8 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     {
         return answer;
     }
-    if data["id"]
-        .as_str()
-        .is_some_and(|id| uuid::Uuid::try_parse(id).is_err())
-    {
-        let detail = "type mismatch (received string expected UUID string)";
-        return error(
-            400,
-            "Bad request",
-            detail,
-            Some("PARAMETER_INVALID"),
-            Some("/data/id"),
-        );
+    if let Some(answer) = invalid_id(data) {
+        return answer;
     }
     let (permissions, group) = match custom_permissions(caller, attributes)
         .and_then(|p| Ok((p, State::requested_group(caller, data)?)))

@@ -169,3 +169,13 @@ pub(crate) fn custom_permissions(
     }
     Ok(Some(names))
 }
+
+/// The 400 of `typed_params` for an `id` that is not a UUID.
+pub(crate) fn invalid_id(data: &Value) -> Option<Answer> {
+    let id = data["id"].as_str()?;
+    uuid::Uuid::try_parse(id).is_err().then(|| {
+        let detail = "type mismatch (received string expected UUID string)";
+        let code = Some("PARAMETER_INVALID");
+        error(400, "Bad request", detail, code, Some("/data/id"))
+    })
+}

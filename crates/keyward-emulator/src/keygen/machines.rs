@@ -10,6 +10,7 @@ use super::answer::{Answer, error, forbidden, not_found, page, unprocessable};
 use super::auth::Caller;
 use super::filters::machine_matches;
 use super::groups::Member;
+use super::machine_params::{bad_parameters, invalid};
 use super::state::{MachineRecord, Resurrection, State};
 use super::{components, limits};
 use crate::support;
@@ -133,71 +134,6 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     state.machines.push(machine);
     state.emit("machine.created", resource.clone());
     Answer::Json(201, json!({"data": resource}))
-}
-
-/// The 400s of the request's schema (`machines_controller.rb`'s `typed_params`): a missing
-/// fingerprint, an id that is not a UUID.
-fn bad_parameters(data: &Value) -> Option<Answer> {
-    let bad = |detail: &str, code: &str, pointer: &str| {
-        Some(error(400, "Bad request", detail, Some(code), Some(pointer)))
-    };
-    if data["attributes"].get("fingerprint").is_none() {
-        return bad(
-            "is missing",
-            "PARAMETER_MISSING",
-            "/data/attributes/fingerprint",
-        );
-    }
-    // `typed_params` refuses a blank string before the model's presence check.
-    if data["attributes"]["fingerprint"] == "" {
-        let pointer = "/data/attributes/fingerprint";
-        return Some(error(
-            400,
-            "Bad request",
-            "cannot be blank",
-            None,
-            Some(pointer),
-        ));
-    }
-    match &data["id"] {
-        Value::Null => None,
-        Value::String(id) if uuid::Uuid::try_parse(id).is_ok() => None,
-        _ => bad(
-            "type mismatch (received string expected UUID string)",
-            "PARAMETER_INVALID",
-            "/data/id",
-        ),
-    }
-}
-
-/// The 422s of `machine.rb`'s validations before the limit: a reserved fingerprint, one that is
-/// another machine's id, a core, memory or disk count below 1.
-fn invalid(state: &State, attributes: &Value, fingerprint: &str) -> Option<Answer> {
-    let pointer = "/data/attributes/fingerprint";
-    if matches!(fingerprint, "actions" | "action") {
-        return Some(unprocessable(
-            "is reserved",
-            Some("FINGERPRINT_NOT_ALLOWED"),
-            pointer,
-        ));
-    }
-    if state.machines.iter().any(|m| m.id == fingerprint) {
-        return Some(unprocessable(
-            "must not conflict with another machine's identifier (UUID)",
-            Some("FINGERPRINT_CONFLICT"),
-            pointer,
-        ));
-    }
-    ["cores", "memory", "disk"].into_iter().find_map(|name| {
-        let value = attributes.get(name).filter(|v| !v.is_null())?;
-        (value.as_i64().is_none_or(|n| n < 1)).then(|| {
-            unprocessable(
-                "must be greater than or equal to 1",
-                Some(&format!("{}_INVALID", name.to_uppercase())),
-                &format!("/data/attributes/{name}"),
-            )
-        })
-    })
 }
 
 /// The machine `id` (or fingerprint) the caller may act on with `permission`: another

@@ -32,6 +32,7 @@ mod license_admin;
 mod license_params;
 mod licenses;
 mod limits;
+mod machine_params;
 mod machine_seed;
 mod machines;
 mod matching;
