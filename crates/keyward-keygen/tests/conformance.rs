@@ -106,7 +106,7 @@ const EMULATED_FLOORS: &[(&str, usize)] = &[
     ("licenses.update.json", 38),
     ("machines.checkouts.json", 89),
     ("machines.heartbeats.json", 33),
-    ("machines.create.json", 144),
+    ("machines.create.json", 148),
     ("machines.destroy.json", 30),
     ("machines.index.json", 45),
     ("machines.show.json", 32),

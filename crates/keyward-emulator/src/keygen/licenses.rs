@@ -295,6 +295,7 @@ impl LicenseRecord {
             machine_matching: MachineMatching::Any,
             component_matching: MachineMatching::Any,
             component_uniqueness: ComponentUniqueness::PerMachine,
+            machine_uniqueness: super::policy::MachineUniqueness::PerLicense,
             metadata: Map::new(),
             environment_id: None,
             group_id: None,

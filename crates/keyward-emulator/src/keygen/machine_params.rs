@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::answer::{Answer, error, unprocessable};
-use super::state::State;
+use super::state::{LicenseRecord, MachineUniqueness, State};
 
 /// The 400s of the request's schema (`machines_controller.rb`'s `typed_params`): a missing
 /// fingerprint, an id that is not a UUID.
@@ -69,4 +69,34 @@ pub(crate) fn invalid(state: &State, attributes: &Value, fingerprint: &str) -> O
             )
         })
     })
+}
+
+impl State {
+    /// The 422 `FINGERPRINT_TAKEN` for a fingerprint a machine has in the scope of `license`'s
+    /// `machineUniquenessStrategy` (`machine.rb`; every environment's machines count).
+    pub(crate) fn fingerprint_taken(
+        &self,
+        license: &LicenseRecord,
+        fingerprint: &str,
+    ) -> Option<Answer> {
+        let (scope, within) = license.machine_uniqueness.scope();
+        let taken = self
+            .machines
+            .iter()
+            .chain(&self.elsewhere_machines)
+            .any(|m| {
+                m.fingerprint == fingerprint
+                    && self
+                        .license_anywhere(&m.license_id)
+                        .is_some_and(|l| within(l, license))
+            });
+        let detail = match license.machine_uniqueness {
+            MachineUniqueness::PerLicense => "has already been taken".to_owned(),
+            _ => format!("has already been taken for this {scope}"),
+        };
+        taken.then(|| {
+            let pointer = "/data/attributes/fingerprint";
+            unprocessable(&detail, Some("FINGERPRINT_TAKEN"), pointer)
+        })
+    }
 }

@@ -72,12 +72,8 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
         return forbidden();
     }
     let machines = state.machines_of(&license.id);
-    if machines.iter().any(|m| m.fingerprint == fingerprint) {
-        return unprocessable(
-            "has already been taken",
-            Some("FINGERPRINT_TAKEN"),
-            "/data/attributes/fingerprint",
-        );
+    if let Some(answer) = state.fingerprint_taken(license, fingerprint) {
+        return answer;
     }
     if let Some(answer) = invalid(state, &data["attributes"], fingerprint) {
         return answer;

@@ -63,7 +63,8 @@ pub use machine_seed::MachineSeed;
 pub use seed::LicenseSeed;
 pub use state::{
     AuthStrategy, ComponentUniqueness, ExpirationStrategy, LicenseRecord, MachineLeasing,
-    MachineMatching, MachineRecord, Overage, ProcessLeasing, Resurrection, State,
+    MachineMatching, MachineRecord, MachineUniqueness, Overage, ProcessLeasing, Resurrection,
+    State,
 };
 pub use users::{UserRecord, UserRole, UserSeed};
 

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 pub use super::policy::{
     AuthStrategy, ComponentUniqueness, ExpirationStrategy, MachineLeasing, MachineMatching,
-    Overage, ProcessLeasing, Resurrection,
+    MachineUniqueness, Overage, ProcessLeasing, Resurrection,
 };
 use crate::shell::{Clock, Outbox};
 
@@ -94,6 +94,8 @@ pub struct LicenseRecord {
     pub component_matching: MachineMatching,
     /// Where a new machine's component fingerprints must be unique.
     pub component_uniqueness: ComponentUniqueness,
+    /// Where a new machine's fingerprint must be unique.
+    pub machine_uniqueness: MachineUniqueness,
     /// Metadata.
     pub metadata: Map<String, Value>,
     /// Its environment's id (`None`: the global environment).

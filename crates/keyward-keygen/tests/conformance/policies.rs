@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use keyward_emulator::keygen::{
-    AuthStrategy, ExpirationStrategy, LicenseSeed, MachineLeasing, Overage, ProcessLeasing,
-    Resurrection,
+    AuthStrategy, ExpirationStrategy, LicenseSeed, MachineLeasing, MachineUniqueness, Overage,
+    ProcessLeasing, Resurrection,
 };
 use serde_json::Value;
 
@@ -116,6 +116,13 @@ pub(crate) fn with_policy(
             }),
             "machine_matching_strategy" => seed.machine_matching(matching(name, value)?),
             "component_uniqueness_strategy" => seed.component_uniqueness(uniqueness(value)?),
+            "machine_uniqueness_strategy" => seed.machine_uniqueness(match value.as_str() {
+                Some("UNIQUE_PER_LICENSE") => MachineUniqueness::PerLicense,
+                Some("UNIQUE_PER_POLICY") => MachineUniqueness::PerPolicy,
+                Some("UNIQUE_PER_PRODUCT") => MachineUniqueness::PerProduct,
+                Some("UNIQUE_PER_ACCOUNT") => MachineUniqueness::PerAccount,
+                _ => return Err(format!("policy {name} = {value}")),
+            }),
             "component_matching_strategy" => seed.component_matching(matching(name, value)?),
             // A signed or encrypted key is found by its text, as Keygen finds it: the emulator
             // keeps every key as given, checked for the scheme on creation.
