@@ -49,6 +49,8 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
                 max_machines = Some(limit(name, value)?);
                 seed
             }
+            // `license.rb`: its own limits, else its policy's (read together below).
+            "max_cores" | "max_memory" | "max_disk" => seed,
             "protected" => seed.protected(flag(name, value)?),
             "max_users" if !value.is_null() => seed.max_users(number(name, value)?),
             "owner_id" if value.is_string() => seed.owner(value.as_str().unwrap_or_default()),
@@ -58,6 +60,15 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
             _ => return Err(format!("license attribute {name} = {value}")),
         };
     }
+    let resource = |name: &str| {
+        let value = license.attrs.get(name).or_else(|| policy.attrs.get(name));
+        value.map_or(Ok(None), |v| limit(name, v))
+    };
+    seed = seed.max_resources(
+        resource("max_cores")?,
+        resource("max_memory")?,
+        resource("max_disk")?,
+    );
     let floating = policy.attrs.get("floating") != Some(&Value::Bool(false));
     // A license's entitlements are its own and its policy's.
     let codes = [policy, license]
