@@ -103,7 +103,7 @@ const EMULATED_FLOORS: &[(&str, usize)] = &[
     ("licenses.create.json", 134),
     ("licenses.index.json", 115),
     ("licenses.show.json", 43),
-    ("licenses.update.json", 40),
+    ("licenses.update.json", 42),
     ("machines.checkouts.json", 89),
     ("machines.heartbeats.json", 33),
     ("machines.create.json", 151),

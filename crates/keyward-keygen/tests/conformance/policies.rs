@@ -63,12 +63,7 @@ pub(crate) fn with_policy(
                 seed
             }
             "process_leasing_strategy" => {
-                leasing = match value.as_str() {
-                    Some("PER_MACHINE") => ProcessLeasing::PerMachine,
-                    Some("PER_LICENSE") => ProcessLeasing::PerLicense,
-                    Some("PER_USER") => ProcessLeasing::PerUser,
-                    _ => return Err(format!("policy {name} = {value}")),
-                };
+                leasing = process_leasing(policy)?;
                 seed
             }
             "machine_leasing_strategy" => seed.machine_leasing(match value.as_str() {
@@ -155,4 +150,15 @@ pub(crate) fn with_policy(
         resource("max_disk"),
     );
     Ok((seed, max_machines))
+}
+
+/// The policy's `processLeasingStrategy` (`PER_MACHINE` by default).
+pub(crate) fn process_leasing(policy: &Entity) -> Result<ProcessLeasing, Skip> {
+    let value = policy.attrs.get("process_leasing_strategy");
+    Ok(match value.and_then(Value::as_str) {
+        None | Some("PER_MACHINE") => ProcessLeasing::PerMachine,
+        Some("PER_LICENSE") => ProcessLeasing::PerLicense,
+        Some("PER_USER") => ProcessLeasing::PerUser,
+        _ => return Err(format!("policy process_leasing_strategy = {value:?}")),
+    })
 }

@@ -11,7 +11,7 @@ use super::attributes::{
     requires_check_in, time, token_activations,
 };
 use super::people;
-use super::policies::with_policy;
+use super::policies::{process_leasing, with_policy};
 use super::world::{Entity, Kind, Skip, World};
 
 /// The license seed of `license` under its policy.
@@ -51,6 +51,10 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
             }
             // `license.rb`: its own limits, else its policy's (read together below).
             "max_cores" | "max_memory" | "max_disk" => seed,
+            "max_processes" => match limit(name, value)? {
+                Some(max) => seed.max_processes(max, process_leasing(policy)?),
+                None => seed,
+            },
             "protected" => seed.protected(flag(name, value)?),
             "max_users" if !value.is_null() => seed.max_users(number(name, value)?),
             "owner_id" if value.is_string() => seed.owner(value.as_str().unwrap_or_default()),
