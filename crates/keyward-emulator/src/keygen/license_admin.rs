@@ -7,6 +7,7 @@ use wiremock::Request;
 
 use super::answer::{Answer, error, forbidden, not_found, unprocessable};
 use super::auth::Caller;
+use super::expiration_basis::ExpirationBasis;
 use super::groups::Member;
 use super::license_params::{
     blank_key, custom_permissions, invalid_id, invalid_key, metadata_too_deep,
@@ -116,9 +117,7 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
         license.permissions = permissions;
     }
     // `license.rb`'s `set_expiry_on_creation`: the policy's duration from now, unless given.
-    if let Some(seconds) = license.duration.and_then(|d| i64::try_from(d).ok()) {
-        license.expiry = Some(now + chrono::Duration::seconds(seconds));
-    }
+    license.start_expiry(ExpirationBasis::FromCreation, now);
     if let Err(answer) = apply(&mut license, attributes, known_policy) {
         return answer;
     }

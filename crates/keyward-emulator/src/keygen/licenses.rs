@@ -7,6 +7,7 @@ use wiremock::Request;
 
 use super::answer::{Answer, error, forbidden, not_found, page, unauthenticated};
 use super::auth::Caller;
+use super::expiration_basis::ExpirationBasis;
 use super::filters::license_matches;
 use super::state::{
     AuthStrategy, ComponentUniqueness, ExpirationStrategy, LicenseRecord, MachineLeasing,
@@ -128,6 +129,7 @@ pub(crate) fn validation(
         Some(id) => {
             if let Some(license) = state.license_mut(&id) {
                 license.last_validated = Some(now);
+                license.start_expiry(ExpirationBasis::FromFirstValidation, now);
             }
             let resource = state
                 .license(&id)
@@ -289,6 +291,7 @@ impl LicenseRecord {
             check_in_interval: None,
             last_check_in: None,
             expiration_strategy: ExpirationStrategy::RestrictAccess,
+            expiration_basis: super::expiration_basis::ExpirationBasis::FromCreation,
             entitlements: Vec::new(),
             scheme: None,
             required_scopes: Vec::new(),

@@ -8,6 +8,7 @@ use wiremock::Request;
 use super::activations::Use;
 use super::answer::{Answer, error, forbidden, not_found, page, unprocessable};
 use super::auth::Caller;
+use super::expiration_basis::ExpirationBasis;
 use super::filters::machine_matches;
 use super::groups::Member;
 use super::machine_params::{bad_parameters, invalid};
@@ -125,6 +126,9 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     let license_id = license.id.clone();
     if let Some(answer) = state.count_token_use(&license_id, Use::Activation) {
         return answer;
+    }
+    if let Some(license) = state.license_mut(&machine.license_id) {
+        license.start_expiry(ExpirationBasis::FromFirstActivation, now);
     }
     let resource = state.machine_resource(&machine);
     state.machines.push(machine);

@@ -81,6 +81,8 @@ pub struct LicenseRecord {
     pub duration: Option<u64>,
     /// What expiry does.
     pub expiration_strategy: ExpirationStrategy,
+    /// When its expiry starts.
+    pub expiration_basis: super::expiration_basis::ExpirationBasis,
     /// Entitlement codes.
     pub entitlements: Vec<String>,
     /// The policy's key scheme (`ED25519_SIGN`, …): a given key is checked for it, kept as is.

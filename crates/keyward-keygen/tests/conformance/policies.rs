@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use keyward_emulator::keygen::{
-    AuthStrategy, ExpirationStrategy, LicenseSeed, MachineLeasing, MachineUniqueness, Overage,
-    ProcessLeasing, Resurrection,
+    AuthStrategy, ExpirationBasis, ExpirationStrategy, LicenseSeed, MachineLeasing,
+    MachineUniqueness, Overage, ProcessLeasing, Resurrection,
 };
 use serde_json::Value;
 
@@ -111,6 +111,12 @@ pub(crate) fn with_policy(
             }),
             "machine_matching_strategy" => seed.machine_matching(matching(name, value)?),
             "component_uniqueness_strategy" => seed.component_uniqueness(uniqueness(value)?),
+            "expiration_basis" => seed.expiration_basis(match value.as_str() {
+                Some("FROM_CREATION") => ExpirationBasis::FromCreation,
+                Some("FROM_FIRST_VALIDATION") => ExpirationBasis::FromFirstValidation,
+                Some("FROM_FIRST_ACTIVATION") => ExpirationBasis::FromFirstActivation,
+                _ => return Err(format!("policy {name} = {value}")),
+            }),
             "machine_uniqueness_strategy" => seed.machine_uniqueness(match value.as_str() {
                 Some("UNIQUE_PER_LICENSE") => MachineUniqueness::PerLicense,
                 Some("UNIQUE_PER_POLICY") => MachineUniqueness::PerPolicy,
