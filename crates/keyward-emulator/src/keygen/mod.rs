@@ -42,6 +42,7 @@ mod policy;
 mod resources;
 mod roles;
 mod route;
+mod scope_params;
 mod seed;
 mod seed_document;
 mod seed_users;
