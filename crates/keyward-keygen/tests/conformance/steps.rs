@@ -66,6 +66,29 @@ impl World {
                 let count: usize = count.parse().map_err(|_| format!("step `{shape}`"))?;
                 self.has(count, rest, &quoted, step, &shape)
             }
+            // `the account "test2" has 1 "license"`: the current account's are made as above;
+            // another account's are never seen by the emulated one (every lookup is scoped to
+            // `current_account`), so they are not made.
+            ["the", "account", "\"_\"", "has", count, rest @ ..] => {
+                let count: usize = count.parse().map_err(|_| format!("step `{shape}`"))?;
+                if quoted[0] == self.account {
+                    self.has(count, rest, &quoted[1..], step, &shape)
+                } else {
+                    Ok(())
+                }
+            }
+            [
+                "the",
+                _,
+                "\"_\"",
+                "of",
+                "account",
+                "\"_\"",
+                "has",
+                "the",
+                "following",
+                "attributes:",
+            ] if quoted[1] != self.account => Ok(()),
             ["all" | "the", "\"_\"", "have", ..] | ["the", _, "\"_\"", "has", ..]
                 if ignored(quoted[0]) && shape.ends_with(" the following attributes:") =>
             {
