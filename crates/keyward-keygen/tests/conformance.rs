@@ -23,6 +23,8 @@ mod attributes;
 mod creation;
 #[path = "conformance/emulated.rs"]
 mod emulated;
+#[path = "conformance/entitlements.rs"]
+mod entitlements;
 #[path = "conformance/environments.rs"]
 mod environments;
 #[path = "conformance/groups.rs"]
@@ -98,13 +100,13 @@ async fn every_case_of_the_features_replays_against_the_client() {
 /// Cases the emulator must answer as the feature asserts, at least, per feature file: the counts
 /// reached, so a regression (a case newly skipped or wrong) fails.
 const EMULATED_FLOORS: &[(&str, usize)] = &[
-    ("licenses.checkouts.json", 82),
+    ("licenses.checkouts.json", 84),
     ("licenses.validations.json", 378),
     ("licenses.create.json", 137),
     ("licenses.index.json", 115),
     ("licenses.show.json", 44),
     ("licenses.update.json", 42),
-    ("machines.checkouts.json", 89),
+    ("machines.checkouts.json", 91),
     ("machines.heartbeats.json", 33),
     ("machines.create.json", 155),
     ("machines.destroy.json", 30),

@@ -62,6 +62,30 @@ impl World {
                 self.account = quoted[0].to_owned();
                 Ok(())
             }
+            // `spec/factories/{policy,license}_entitlement.rb`: an entitlement made for and
+            // attached to the policy or license.
+            [
+                "the",
+                "current",
+                "account",
+                "has",
+                count,
+                "\"_\"",
+                "for",
+                "the",
+                which,
+                "\"_\"",
+            ] if matches!(
+                (quoted[0].trim_end_matches('s'), quoted[1]),
+                ("policy-entitlement", "policy") | ("license-entitlement", "license")
+            ) =>
+            {
+                let kind = resource(quoted[1])?;
+                let index = named_index(which, self.all(kind).len())?;
+                let count: usize = count.parse().map_err(|_| format!("step `{shape}`"))?;
+                self.entitle_new(kind, index, count);
+                Ok(())
+            }
             ["the", "current", "account", "has", count, rest @ ..] => {
                 let count: usize = count.parse().map_err(|_| format!("step `{shape}`"))?;
                 self.has(count, rest, &quoted, step, &shape)
@@ -127,13 +151,7 @@ impl World {
                     "policy" => (Kind::Policy, self.all(Kind::License)[license].parent),
                     _ => (Kind::License, license),
                 };
-                let attrs = &mut self.of[kind as usize][index].attrs;
-                let held = attrs
-                    .entry("entitlements")
-                    .or_insert_with(|| Value::Array(Vec::new()));
-                if let Value::Array(held) = held {
-                    held.extend(codes);
-                }
+                self.entitle(kind, index, codes);
                 Ok(())
             }
             // `N "resource" have the following attributes:`: the first N (`limit(N)`).
