@@ -10,7 +10,7 @@ use super::auth::Caller;
 use super::expiration_basis::ExpirationBasis;
 use super::groups::Member;
 use super::license_params::{
-    blank_key, custom_permissions, invalid_id, invalid_key, metadata_too_deep,
+    blank_key, custom_permissions, id_conflict, invalid_id, invalid_key, metadata_too_deep,
 };
 use super::owners;
 use super::state::{LicenseRecord, State};
@@ -84,6 +84,9 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     let key = given.clone().unwrap_or_else(generated_key);
     let scheme = template.as_ref().and_then(|t| t.scheme.as_deref());
     if let Some(answer) = invalid_key(state, &key, scheme, given.is_some()) {
+        return answer;
+    }
+    if let Some(answer) = id_conflict(data, "license", |id| state.license_anywhere(id).is_some()) {
         return answer;
     }
     if state.licenses.iter().any(|l| l.key == key) {

@@ -179,3 +179,15 @@ pub(crate) fn invalid_id(data: &Value) -> Option<Answer> {
         error(400, "Bad request", detail, code, Some("/data/id"))
     })
 }
+
+/// The 422 `ID_CONFLICT` for a given `id` a record of the account already has (`license.rb`,
+/// `machine.rb`: `must not conflict with another license`).
+pub(crate) fn id_conflict(
+    data: &Value,
+    what: &str,
+    taken: impl Fn(&str) -> bool,
+) -> Option<Answer> {
+    data["id"].as_str().filter(|id| taken(id))?;
+    let detail = format!("must not conflict with another {what}");
+    Some(unprocessable(&detail, Some("ID_CONFLICT"), "/data/id"))
+}

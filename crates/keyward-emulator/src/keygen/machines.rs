@@ -11,6 +11,7 @@ use super::auth::Caller;
 use super::expiration_basis::ExpirationBasis;
 use super::filters::machine_matches;
 use super::groups::Member;
+use super::license_params::id_conflict;
 use super::machine_params::{bad_parameters, invalid};
 use super::state::{MachineRecord, Resurrection, State};
 use super::{components, limits};
@@ -74,6 +75,16 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     }
     let machines = state.machines_of(&license.id);
     if let Some(answer) = state.fingerprint_taken(license, fingerprint) {
+        return answer;
+    }
+    let known = |id: &str| {
+        state
+            .machines
+            .iter()
+            .chain(&state.elsewhere_machines)
+            .any(|m| m.id == id)
+    };
+    if let Some(answer) = id_conflict(data, "machine", known) {
         return answer;
     }
     if let Some(answer) = invalid(state, &data["attributes"], fingerprint) {

@@ -216,7 +216,10 @@ impl World {
                 (_, "fingerprint", Value::String(f)) if kind == Kind::Machine => {
                     self.of[kind as usize][index].secret.clone_from(f);
                 }
-                (_, "id", Value::String(id)) if kind == Kind::User => {
+                // `the first "license" has the following attributes: {"id": …}`: its id.
+                (_, "id", Value::String(id))
+                    if matches!(kind, Kind::User | Kind::License | Kind::Machine) =>
+                {
                     self.of[kind as usize][index].id.clone_from(id);
                 }
                 // `user_id` is `license.rb`'s column behind `owner_id`.
