@@ -107,7 +107,7 @@ const EMULATED_FLOORS: &[(&str, usize)] = &[
     ("licenses.show.json", 46),
     ("licenses.update.json", 42),
     ("machines.checkouts.json", 92),
-    ("machines.heartbeats.json", 33),
+    ("machines.heartbeats.json", 34),
     ("machines.create.json", 156),
     ("machines.destroy.json", 30),
     ("machines.index.json", 45),

@@ -248,6 +248,9 @@ impl World {
                     .insert("token".to_owned(), attrs);
                 Ok(())
             }
+            ["time", "is", "frozen", n, unit, "into", "the", "future"] => {
+                self.freeze_ahead(n, unit)
+            }
             ["time", "is", "frozen", "at", _] => {
                 let at = chrono::DateTime::parse_from_rfc3339(quoted[0])
                     .map_err(|_| format!("frozen time {:?}", quoted[0]))?;
