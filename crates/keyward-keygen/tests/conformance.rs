@@ -29,6 +29,8 @@ mod entitlements;
 mod environments;
 #[path = "conformance/groups.rs"]
 mod groups;
+#[path = "conformance/headers.rs"]
+mod headers;
 #[path = "conformance/people.rs"]
 mod people;
 #[path = "conformance/placeholders.rs"]

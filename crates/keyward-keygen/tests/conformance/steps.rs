@@ -258,32 +258,8 @@ impl World {
                 self.frozen = true;
                 Ok(())
             }
-            ["I", "send", "the", "following", "headers:"] => {
-                let headers = step["docstring"].as_object().cloned().unwrap_or_default();
-                for (name, value) in &headers {
-                    match (name.to_ascii_lowercase().as_str(), value.as_str()) {
-                        ("authorization", _) => return Err("a hand-made credential".to_owned()),
-                        (_, Some(value)) => {
-                            let value = self.resolve(value.trim())?;
-                            self.headers.push((name.clone(), value));
-                        }
-                        (_, None) => return Err(format!("header {name} = {value}")),
-                    }
-                }
-                Ok(())
-            }
-            ["I", "send", "the", "following", "raw", "headers:"] => {
-                let text = step["docstring"].as_str().unwrap_or_default();
-                for line in text.lines().filter(|l| !l.trim().is_empty()) {
-                    let (name, value) = line.split_once(':').ok_or("a raw header line")?;
-                    if name.trim().eq_ignore_ascii_case("authorization") {
-                        return Err("a hand-made credential".to_owned());
-                    }
-                    let value = self.resolve(value.trim())?;
-                    self.headers.push((name.trim().to_owned(), value));
-                }
-                Ok(())
-            }
+            ["I", "send", "the", "following", "headers:"] => self.json_headers(step),
+            ["I", "send", "the", "following", "raw", "headers:"] => self.raw_headers(step),
             _ => Err(format!("step `{shape}`")),
         }
     }
