@@ -49,6 +49,8 @@ pub(crate) enum Caller {
     Product(String, Vec<String>),
     /// A user's token.
     User(UserCaller),
+    /// An environment's token (Keygen EE): its id.
+    Environment(String),
 }
 
 /// A user calling with its token.
@@ -64,7 +66,10 @@ impl Caller {
     /// Whether the caller may reach the admin routes (an admin, a product for its own, a
     /// user as its role allows: [`Caller::may_on`]).
     pub(crate) fn manages(&self) -> bool {
-        matches!(self, Caller::Admin | Caller::Product(..) | Caller::User(_))
+        matches!(
+            self,
+            Caller::Admin | Caller::Product(..) | Caller::User(_) | Caller::Environment(_)
+        )
     }
 
     /// Whether the caller may do `permission` to `license` (or to its machine owned by
@@ -118,14 +123,14 @@ impl Caller {
             }),
             Caller::User(user) => state.user(&user.id).is_some_and(|u| u.holds(permission)),
             Caller::Anonymous => false,
-            Caller::Admin | Caller::Product(..) => true,
+            Caller::Admin | Caller::Product(..) | Caller::Environment(_) => true,
         }
     }
 
     /// Whether the caller may act on license `id`.
     pub(crate) fn owns(&self, license_id: &str) -> bool {
         match self {
-            Caller::Admin => true,
+            Caller::Admin | Caller::Environment(_) => true,
             Caller::License(id) => id == license_id,
             Caller::Product(_, licenses) => licenses.iter().any(|l| l == license_id),
             Caller::User(user) => {
@@ -144,27 +149,33 @@ pub(crate) fn caller(state: &State, request: &Request) -> Result<Caller, Answer>
     let Some(auth) = support::header(request, "authorization") else {
         return Ok(Caller::Anonymous);
     };
-    // `Basic base64(token:)` is the token, `Basic base64(license:key)` the key
-    // (`authentication_steps.rb` sends either form at random).
-    let basic = auth.strip_prefix("Basic ").and_then(|b| {
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(b.trim())
-            .ok()?;
-        let decoded = String::from_utf8(decoded).ok()?;
-        let (user, password) = decoded.split_once(':')?;
-        Some(match user {
-            "license" => format!("License {password}"),
-            token => format!("Bearer {token}"),
-        })
-    });
-    let auth = basic.as_deref().unwrap_or(auth);
+    let normalized = normalized(auth);
+    let auth = normalized.as_deref().unwrap_or(auth);
     let refused =
         |code: &str, detail: &str| Err(error(403, "Access denied", detail, Some(code), None));
     if let Some(token) = auth.strip_prefix("Bearer ") {
+        // The token and its bearer must belong where the request is (Keygen EE).
+        let admitted = |bearer: Option<&str>, admin: bool| {
+            let token_environment = state.token_environment(token, bearer);
+            match state.refused_environment(token_environment.as_deref(), bearer, admin) {
+                Some(answer) => Err(answer),
+                None => Ok(()),
+            }
+        };
         if token == state.token {
+            admitted(None, true)?;
             return Ok(Caller::Admin);
         }
+        if let Some(env) = state
+            .environments
+            .iter()
+            .find(|e| e.token.as_deref() == Some(token))
+        {
+            admitted(Some(&env.id), false)?;
+            return Ok(Caller::Environment(env.id.clone()));
+        }
         if let Some((_, product)) = state.product_tokens.iter().find(|(t, _)| t == token) {
+            admitted(None, false)?;
             let licenses = state.licenses.iter().filter(|l| l.product_id == *product);
             let licenses = licenses.map(|l| l.id.clone()).collect();
             return Ok(Caller::Product(product.clone(), licenses));
@@ -174,6 +185,7 @@ pub(crate) fn caller(state: &State, request: &Request) -> Result<Caller, Answer>
             .iter()
             .find(|u| u.token.as_deref() == Some(token))
         {
+            admitted(user.environment_id.as_deref(), user.role == UserRole::Admin)?;
             if user.banned {
                 return refused("USER_BANNED", "User is banned");
             }
@@ -183,11 +195,14 @@ pub(crate) fn caller(state: &State, request: &Request) -> Result<Caller, Answer>
                 licenses: state.licenses_of_user(&user.id),
             }));
         }
-        return match state
+        let license = state
             .licenses
             .iter()
-            .find(|l| l.token.as_deref() == Some(token))
-        {
+            .find(|l| l.token.as_deref() == Some(token));
+        if let Some(license) = license {
+            admitted(license.environment_id.as_deref(), false)?;
+        }
+        return match license {
             // `banned?` of any bearer: a license's is its owner's (the code is still `USER_…`).
             Some(license) if state.banned(license) => refused("USER_BANNED", "User is banned"),
             Some(license) if license.authentication.allows_token() => {
@@ -208,7 +223,9 @@ pub(crate) fn caller(state: &State, request: &Request) -> Result<Caller, Answer>
     }
     if let Some(key) = auth.strip_prefix("License ") {
         let now = state.now();
-        return match state.licenses.iter().find(|l| l.key == key) {
+        // `LicenseKeyLookupService` finds only the licenses the request sees.
+        let found = state.licenses.iter().find(|l| l.key == key);
+        return match found.filter(|l| state.seen(l.environment_id.as_deref())) {
             Some(l) if state.banned(l) => refused("LICENSE_BANNED", "License is banned"),
             Some(l) if l.suspended => refused("LICENSE_SUSPENDED", "License is suspended"),
             Some(l)
@@ -238,4 +255,28 @@ pub(crate) fn caller(state: &State, request: &Request) -> Result<Caller, Answer>
         Some("TOKEN_FORMAT_INVALID"),
         None,
     ))
+}
+
+/// `Authorization` as `Bearer <token>` or `License <key>`: `Basic base64(token:)` is the token,
+/// `Basic base64(license:key)` the key (`authentication_steps.rb` sends either form at random).
+fn normalized(auth: &str) -> Option<String> {
+    auth.strip_prefix("Basic ").and_then(|b| {
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(b.trim())
+            .ok()?;
+        let decoded = String::from_utf8(decoded).ok()?;
+        let (user, password) = decoded.split_once(':')?;
+        Some(match user {
+            "license" => format!("License {password}"),
+            token => format!("Bearer {token}"),
+        })
+    })
+}
+
+/// The token the request carries (none for a license key).
+pub(crate) fn token(request: &Request) -> Option<String> {
+    let auth = support::header(request, "authorization")?;
+    let normalized = normalized(auth);
+    let auth = normalized.as_deref().unwrap_or(auth);
+    auth.strip_prefix("Bearer ").map(str::to_owned)
 }

@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use super::answer::{Answer, error, unprocessable};
+use super::policy::MachineUniqueness;
 use super::state::{ComponentUniqueness, LicenseRecord, State};
 
 /// `accepts_nested_attributes_for :components, limit: 20`.
@@ -56,15 +57,14 @@ pub(crate) fn refused(
             &pointer(i),
         ));
     }
-    let (scope, within): (&str, fn(&LicenseRecord, &LicenseRecord) -> bool) =
-        match license.component_uniqueness {
-            // A new machine has no components of its own yet.
-            ComponentUniqueness::PerMachine => return None,
-            ComponentUniqueness::PerLicense => ("license", |a, b| a.id == b.id),
-            ComponentUniqueness::PerPolicy => ("policy", |a, b| a.policy_id == b.policy_id),
-            ComponentUniqueness::PerProduct => ("product", |a, b| a.product_id == b.product_id),
-            ComponentUniqueness::PerAccount => ("account", |_, _| true),
-        };
+    let (scope, within) = match license.component_uniqueness {
+        // A new machine has no components of its own yet.
+        ComponentUniqueness::PerMachine => return None,
+        ComponentUniqueness::PerLicense => MachineUniqueness::PerLicense.scope(),
+        ComponentUniqueness::PerPolicy => MachineUniqueness::PerPolicy.scope(),
+        ComponentUniqueness::PerProduct => MachineUniqueness::PerProduct.scope(),
+        ComponentUniqueness::PerAccount => MachineUniqueness::PerAccount.scope(),
+    };
     let taken = |fingerprint: &String| {
         state.machines.iter().any(|m| {
             m.components.contains(fingerprint)

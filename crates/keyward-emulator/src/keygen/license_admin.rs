@@ -7,7 +7,11 @@ use wiremock::Request;
 
 use super::answer::{Answer, error, forbidden, not_found, unprocessable};
 use super::auth::Caller;
-use super::license_params::{blank_key, invalid_key, metadata_too_deep};
+use super::expiration_basis::ExpirationBasis;
+use super::groups::Member;
+use super::license_params::{
+    blank_key, custom_permissions, id_conflict, invalid_id, invalid_key, metadata_too_deep,
+};
 use super::owners;
 use super::state::{LicenseRecord, State};
 use crate::support;
@@ -23,29 +27,15 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     {
         return answer;
     }
-    if data["id"]
-        .as_str()
-        .is_some_and(|id| uuid::Uuid::try_parse(id).is_err())
+    if let Some(answer) = invalid_id(data) {
+        return answer;
+    }
+    let (permissions, group) = match custom_permissions(caller, attributes)
+        .and_then(|p| Ok((p, State::requested_group(caller, data)?)))
     {
-        let detail = "type mismatch (received string expected UUID string)";
-        return error(
-            400,
-            "Bad request",
-            detail,
-            Some("PARAMETER_INVALID"),
-            Some("/data/id"),
-        );
-    }
-    // Custom permissions are Keygen EE's: the CE's params do not permit them.
-    if !data["attributes"]["permissions"].is_null() {
-        return error(
-            400,
-            "Bad request",
-            "unpermitted parameter",
-            None,
-            Some("/data/attributes/permissions"),
-        );
-    }
+        Ok(given) => given,
+        Err(answer) => return answer,
+    };
     let Some(policy) = data["relationships"]["policy"]["data"]["id"].as_str() else {
         let pointer = "/data/relationships/policy";
         return error(
@@ -68,18 +58,35 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     {
         return forbidden();
     }
+    // `license.rb`: `has_environment default: -> { policy&.environment_id }`.
+    let policy_environment = template.as_ref().and_then(|t| t.environment_id.clone());
+    let environment = match state.created_environment(data, policy_environment.as_deref()) {
+        Ok(environment) => environment,
+        Err(answer) => return answer,
+    };
     let owner = owners::requested(&data["relationships"]);
     let protected = template.as_ref().is_some_and(|t| t.protected);
     if !owners::may_create(state, caller, owner, protected) {
         return forbidden();
     }
-    if let Some(answer) = owners::unknown_owner(state, owner) {
+    // `license.rb`: a license without a group joins its owner's.
+    let group = group.flatten().or_else(|| state.group_of_owner(owner));
+    if let Some(answer) = owners::unknown_owner(state, owner)
+        .or_else(|| {
+            let policy = template.as_ref().map(|_| policy_environment.as_deref());
+            state.incompatible_creation(environment.as_deref(), policy, "policy", owner)
+        })
+        .or_else(|| state.refused_group(group.as_deref(), Member::License))
+    {
         return answer;
     }
     let given = attributes["key"].as_str().map(str::to_owned);
     let key = given.clone().unwrap_or_else(generated_key);
     let scheme = template.as_ref().and_then(|t| t.scheme.as_deref());
     if let Some(answer) = invalid_key(state, &key, scheme, given.is_some()) {
+        return answer;
+    }
+    if let Some(answer) = id_conflict(data, "license", |id| state.license_anywhere(id).is_some()) {
         return answer;
     }
     if state.licenses.iter().any(|l| l.key == key) {
@@ -107,10 +114,13 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     };
     license.policy_id = policy.to_owned();
     license.owner_id = owner.map(str::to_owned);
-    // `license.rb`'s `set_expiry_on_creation`: the policy's duration from now, unless given.
-    if let Some(seconds) = license.duration.and_then(|d| i64::try_from(d).ok()) {
-        license.expiry = Some(now + chrono::Duration::seconds(seconds));
+    license.environment_id = environment;
+    license.group_id = group;
+    if permissions.is_some() {
+        license.permissions = permissions;
     }
+    // `license.rb`'s `set_expiry_on_creation`: the policy's duration from now, unless given.
+    license.start_expiry(ExpirationBasis::FromCreation, now);
     if let Err(answer) = apply(&mut license, attributes, known_policy) {
         return answer;
     }

@@ -1,10 +1,12 @@
 //! A license's create and update parameters checked before anything changes: `typed_params`'
 //! blank key and metadata depth (`licenses_controller.rb`: `depth: { maximum: 2 }`) and
-//! `license.rb`'s key validations, under the policy's key scheme.
+//! `license.rb`'s key validations, under the policy's key scheme, and its own permissions.
 
 use serde_json::Value;
 
 use super::answer::{Answer, error, unprocessable};
+use super::auth::Caller;
+use super::roles::{LICENSE_PERMISSIONS, UserRole};
 use super::state::State;
 
 /// The 400 of `typed_params` for a blank key (`"key": ""`).
@@ -120,4 +122,72 @@ fn json_type(value: &Value) -> &'static str {
         Value::Null => "nil",
         Value::Number(_) => "number",
     }
+}
+
+/// A license's own permissions in `POST /licenses` (Keygen EE, `licenses_controller.rb`'s
+/// `param :permissions, if: -> { current_bearer&.has_role?(:admin, :developer, :product,
+/// :environment) }`): 400 from any other caller, 422 `PERMISSIONS_NOT_ALLOWED` for one a license
+/// may not have (`permissible.rb`); `None` when not given.
+pub(crate) fn custom_permissions(
+    caller: &Caller,
+    attributes: &Value,
+) -> Result<Option<Vec<String>>, Answer> {
+    let given = &attributes["permissions"];
+    if given.is_null() {
+        return Ok(None);
+    }
+    let permitted = match caller {
+        Caller::Admin | Caller::Product(..) | Caller::Environment(_) => true,
+        Caller::User(user) => matches!(user.role, UserRole::Admin | UserRole::Developer),
+        Caller::License(_) | Caller::Anonymous => false,
+    };
+    let pointer = "/data/attributes/permissions";
+    let list = given.as_array().filter(|_| permitted).ok_or_else(|| {
+        error(
+            400,
+            "Bad request",
+            "unpermitted parameter",
+            None,
+            Some(pointer),
+        )
+    })?;
+    let names: Vec<String> = list
+        .iter()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect();
+    if names.len() != list.len()
+        || names
+            .iter()
+            .any(|p| !LICENSE_PERMISSIONS.contains(&p.as_str()))
+    {
+        return Err(unprocessable(
+            "unsupported permissions",
+            Some("PERMISSIONS_NOT_ALLOWED"),
+            pointer,
+        ));
+    }
+    Ok(Some(names))
+}
+
+/// The 400 of `typed_params` for an `id` that is not a UUID.
+pub(crate) fn invalid_id(data: &Value) -> Option<Answer> {
+    let id = data["id"].as_str()?;
+    uuid::Uuid::try_parse(id).is_err().then(|| {
+        let detail = "type mismatch (received string expected UUID string)";
+        let code = Some("PARAMETER_INVALID");
+        error(400, "Bad request", detail, code, Some("/data/id"))
+    })
+}
+
+/// The 422 `ID_CONFLICT` for a given `id` a record of the account already has (`license.rb`,
+/// `machine.rb`: `must not conflict with another license`).
+pub(crate) fn id_conflict(
+    data: &Value,
+    what: &str,
+    taken: impl Fn(&str) -> bool,
+) -> Option<Answer> {
+    data["id"].as_str().filter(|id| taken(id))?;
+    let detail = format!("must not conflict with another {what}");
+    Some(unprocessable(&detail, Some("ID_CONFLICT"), "/data/id"))
 }

@@ -7,7 +7,9 @@ use wiremock::Request;
 
 use super::answer::{Answer, error, forbidden, not_found, page, unauthenticated};
 use super::auth::Caller;
+use super::expiration_basis::ExpirationBasis;
 use super::filters::license_matches;
+use super::scope_params::bad_scope;
 use super::state::{
     AuthStrategy, ComponentUniqueness, ExpirationStrategy, LicenseRecord, MachineLeasing,
     MachineMatching, Overage, ProcessLeasing, Resurrection, State, timestamp,
@@ -96,6 +98,14 @@ pub(crate) fn validation(
     {
         *user = Value::String(found.id.clone());
     }
+    // An environment named by code is read as its id (`license.environment&.code == …`).
+    if let Some(environment) = by_id.as_mut().and_then(|s| s.get_mut("environment"))
+        && let Some(found) = environment
+            .as_str()
+            .and_then(|code| state.environments.iter().find(|e| e.code == code))
+    {
+        *environment = Value::String(found.id.clone());
+    }
     let now = state.now();
     let license = license_id.as_deref().and_then(|id| state.license(id));
     let machines = license
@@ -120,6 +130,7 @@ pub(crate) fn validation(
         Some(id) => {
             if let Some(license) = state.license_mut(&id) {
                 license.last_validated = Some(now);
+                license.start_expiry(ExpirationBasis::FromFirstValidation, now);
             }
             let resource = state
                 .license(&id)
@@ -138,69 +149,6 @@ pub(crate) fn validation(
         None => Value::Null,
     };
     Answer::Json(200, json!({"data": data, "meta": answer_meta}))
-}
-
-/// The 400 of `validations_controller.rb`'s `typed_params` for `meta.scope`: a key it does not
-/// permit (`environment` is Keygen EE's), or a value of another type.
-pub(crate) fn bad_scope(scope: &Value) -> Option<Answer> {
-    let Value::Object(scope) = scope else {
-        return None;
-    };
-    let kind = |value: &Value| match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "hash",
-    };
-    for (name, value) in scope {
-        let pointer = format!("/meta/scope/{name}");
-        let wanted = match (name.as_str(), value) {
-            ("user", Value::Null | Value::String(_)) => continue,
-            (
-                "product" | "policy" | "user" | "machine" | "fingerprint" | "checksum" | "version",
-                v,
-            ) => {
-                if v.is_string() {
-                    continue;
-                } else {
-                    "string"
-                }
-            }
-            ("fingerprints" | "components" | "entitlements", Value::Array(items)) => {
-                match items.iter().position(|i| !i.is_string()) {
-                    None => continue,
-                    Some(i) => {
-                        let detail = format!(
-                            "type mismatch (received {} expected string)",
-                            kind(&items[i])
-                        );
-                        return Some(error(
-                            400,
-                            "Bad request",
-                            &detail,
-                            None,
-                            Some(&format!("{pointer}/{i}")),
-                        ));
-                    }
-                }
-            }
-            ("fingerprints" | "components" | "entitlements", _) => "array",
-            _ => {
-                return Some(error(
-                    400,
-                    "Bad request",
-                    "unpermitted parameter",
-                    None,
-                    Some(&pointer),
-                ));
-            }
-        };
-        let detail = format!("type mismatch (received {} expected {wanted})", kind(value));
-        return Some(error(400, "Bad request", &detail, None, Some(&pointer)));
-    }
-    None
 }
 
 /// `GET /licenses/{id}`.
@@ -280,13 +228,18 @@ impl LicenseRecord {
             check_in_interval: None,
             last_check_in: None,
             expiration_strategy: ExpirationStrategy::RestrictAccess,
+            expiration_basis: super::expiration_basis::ExpirationBasis::FromCreation,
             entitlements: Vec::new(),
             scheme: None,
             required_scopes: Vec::new(),
             machine_matching: MachineMatching::Any,
             component_matching: MachineMatching::Any,
             component_uniqueness: ComponentUniqueness::PerMachine,
+            machine_uniqueness: super::policy::MachineUniqueness::PerLicense,
             metadata: Map::new(),
+            environment_id: None,
+            group_id: None,
+            token_activations: super::activations::TokenActivations::default(),
             last_validated: None,
             last_check_out: None,
             created: now,

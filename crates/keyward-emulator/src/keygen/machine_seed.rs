@@ -22,6 +22,8 @@ pub struct MachineSeed {
     metadata: Map<String, Value>,
     created: Option<DateTime<Utc>>,
     owner: Option<String>,
+    environment: Option<String>,
+    group: Option<String>,
 }
 
 impl MachineSeed {
@@ -42,7 +44,23 @@ impl MachineSeed {
             metadata: Map::new(),
             created: None,
             owner: None,
+            environment: None,
+            group: None,
         }
+    }
+
+    /// Puts it in environment `environment_id` (by default its license's).
+    #[must_use]
+    pub fn environment(mut self, environment_id: impl Into<String>) -> Self {
+        self.environment = Some(environment_id.into());
+        self
+    }
+
+    /// Puts it in group `group_id`.
+    #[must_use]
+    pub fn group(mut self, group_id: impl Into<String>) -> Self {
+        self.group = Some(group_id.into());
+        self
     }
 
     /// Uses this id.
@@ -147,7 +165,8 @@ pub(crate) fn insert_machine(
     license_id: &str,
     seed: MachineSeed,
 ) -> Option<String> {
-    let license_id = state.license(license_id)?.id.clone();
+    let license = state.license(license_id)?;
+    let (license_id, license_environment) = (license.id.clone(), license.environment_id.clone());
     let created = seed.created.unwrap_or_else(|| state.now());
     state.machines.retain(|m| m.id != seed.id);
     state.machines.push(MachineRecord {
@@ -166,6 +185,9 @@ pub(crate) fn insert_machine(
         processes: seed.processes,
         last_heartbeat: seed.last_heartbeat,
         metadata: seed.metadata,
+        // `machine.rb`: `has_environment default: -> { license&.environment_id }`.
+        environment_id: seed.environment.or(license_environment),
+        group_id: seed.group,
         created,
         updated: created,
     });

@@ -5,9 +5,14 @@
 use serde_json::{Value, json};
 use wiremock::Request;
 
+use super::activations::Use;
 use super::answer::{Answer, error, forbidden, not_found, page, unprocessable};
 use super::auth::Caller;
+use super::expiration_basis::ExpirationBasis;
 use super::filters::machine_matches;
+use super::groups::Member;
+use super::license_params::id_conflict;
+use super::machine_params::{bad_parameters, invalid};
 use super::state::{MachineRecord, Resurrection, State};
 use super::{components, limits};
 use crate::support;
@@ -19,6 +24,10 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     if let Some(answer) = bad_parameters(data) {
         return answer;
     }
+    let group = match State::requested_group(caller, data) {
+        Ok(group) => group,
+        Err(answer) => return answer,
+    };
     let Some(fingerprint) = data["attributes"]["fingerprint"]
         .as_str()
         .filter(|f| !f.is_empty())
@@ -38,12 +47,17 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
             Some("/data/relationships/license"),
         );
     };
-    let Some(license) = state.licenses.iter().find(|l| l.id == license_id) else {
+    let Some(license) = state.license_anywhere(license_id) else {
         return unprocessable(
             "must exist",
             Some("LICENSE_BLANK"),
             "/data/relationships/license",
         );
+    };
+    // `machine.rb`: `has_environment default: -> { license&.environment_id }`.
+    let environment = match state.created_environment(data, license.environment_id.as_deref()) {
+        Ok(environment) => environment,
+        Err(answer) => return answer,
     };
     // `machines_controller.rb`: the owner (`relationships.owner`) is read before the policy,
     // which lets a user activate a machine it owns or on a license it owns.
@@ -60,17 +74,29 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
         return forbidden();
     }
     let machines = state.machines_of(&license.id);
-    if machines.iter().any(|m| m.fingerprint == fingerprint) {
-        return unprocessable(
-            "has already been taken",
-            Some("FINGERPRINT_TAKEN"),
-            "/data/attributes/fingerprint",
-        );
+    if let Some(answer) = state.fingerprint_taken(license, fingerprint) {
+        return answer;
+    }
+    let known = |id: &str| {
+        state
+            .machines
+            .iter()
+            .chain(&state.elsewhere_machines)
+            .any(|m| m.id == id)
+    };
+    if let Some(answer) = id_conflict(data, "machine", known) {
+        return answer;
     }
     if let Some(answer) = invalid(state, &data["attributes"], fingerprint) {
         return answer;
     }
+    let parent = Some(license.environment_id.as_deref());
+    // `machine.rb`: a machine without a group joins its license's, else its owner's.
+    let group = (group.flatten().or_else(|| license.group_id.clone()))
+        .or_else(|| state.group_of_owner(owner));
     if let Some(answer) = super::owners::invalid_machine_owner(state, license, owner)
+        .or_else(|| state.incompatible_creation(environment.as_deref(), parent, "license", owner))
+        .or_else(|| state.refused_group(group.as_deref(), Member::Machine))
         .or_else(|| components::refused(state, license, &components))
     {
         return answer;
@@ -96,6 +122,8 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
             .as_object()
             .cloned()
             .unwrap_or_default(),
+        environment_id: environment.clone(),
+        group_id: group,
         // A policy that requires heartbeats starts them at creation (`machine.rb`, the
         // default `heartbeat_basis` `FROM_CREATION`).
         last_heartbeat: (license.require_heartbeat && license.heartbeat_from_creation)
@@ -106,64 +134,17 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     if let Some(answer) = limits::refused(license, &machines, &machine) {
         return answer;
     }
+    let license_id = license.id.clone();
+    if let Some(answer) = state.count_token_use(&license_id, Use::Activation) {
+        return answer;
+    }
+    if let Some(license) = state.license_mut(&machine.license_id) {
+        license.start_expiry(ExpirationBasis::FromFirstActivation, now);
+    }
     let resource = state.machine_resource(&machine);
     state.machines.push(machine);
     state.emit("machine.created", resource.clone());
     Answer::Json(201, json!({"data": resource}))
-}
-
-/// The 400s of the request's schema (`machines_controller.rb`'s `typed_params`): a missing
-/// fingerprint, an id that is not a UUID.
-fn bad_parameters(data: &Value) -> Option<Answer> {
-    let bad = |detail: &str, code: &str, pointer: &str| {
-        Some(error(400, "Bad request", detail, Some(code), Some(pointer)))
-    };
-    if data["attributes"].get("fingerprint").is_none() {
-        return bad(
-            "is missing",
-            "PARAMETER_MISSING",
-            "/data/attributes/fingerprint",
-        );
-    }
-    match &data["id"] {
-        Value::Null => None,
-        Value::String(id) if uuid::Uuid::try_parse(id).is_ok() => None,
-        _ => bad(
-            "type mismatch (received string expected UUID string)",
-            "PARAMETER_INVALID",
-            "/data/id",
-        ),
-    }
-}
-
-/// The 422s of `machine.rb`'s validations before the limit: a reserved fingerprint, one that is
-/// another machine's id, a core, memory or disk count below 1.
-fn invalid(state: &State, attributes: &Value, fingerprint: &str) -> Option<Answer> {
-    let pointer = "/data/attributes/fingerprint";
-    if matches!(fingerprint, "actions" | "action") {
-        return Some(unprocessable(
-            "is reserved",
-            Some("FINGERPRINT_NOT_ALLOWED"),
-            pointer,
-        ));
-    }
-    if state.machines.iter().any(|m| m.id == fingerprint) {
-        return Some(unprocessable(
-            "must not conflict with another machine's identifier (UUID)",
-            Some("FINGERPRINT_CONFLICT"),
-            pointer,
-        ));
-    }
-    ["cores", "memory", "disk"].into_iter().find_map(|name| {
-        let value = attributes.get(name).filter(|v| !v.is_null())?;
-        (value.as_i64().is_none_or(|n| n < 1)).then(|| {
-            unprocessable(
-                "must be greater than or equal to 1",
-                Some(&format!("{}_INVALID", name.to_uppercase())),
-                &format!("/data/attributes/{name}"),
-            )
-        })
-    })
 }
 
 /// The machine `id` (or fingerprint) the caller may act on with `permission`: another
@@ -194,6 +175,9 @@ pub(crate) fn delete(state: &mut State, caller: &Caller, id: &str) -> Answer {
         Ok(machine) => machine.clone(),
         Err(answer) => return answer,
     };
+    if let Some(answer) = state.count_token_use(&machine.license_id, Use::Deactivation) {
+        return answer;
+    }
     let resource = state.machine_resource(&machine);
     state.machines.retain(|m| m.id != machine.id);
     state.emit("machine.deleted", resource);

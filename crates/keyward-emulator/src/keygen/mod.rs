@@ -2,7 +2,8 @@
 //! codes in the server's order, machines with the license's limit, heartbeats, licenses and
 //! their admin actions, users by role (license owners and license users, each caller allowed
 //! what Keygen's policies allow it), check-out of license and machine files (optionally AES-256-GCM
-//! encrypted), signed responses (`Keygen-Signature`) and signed webhooks. Paths with
+//! encrypted), signed responses (`Keygen-Signature`) and signed webhooks, and Keygen EE's
+//! isolated and shared environments. Paths with
 //! `/v1/accounts/{account}/…` (hosted) and `/v1/…` (self-hosted) are both served.
 //!
 //! ```no_run
@@ -16,24 +17,32 @@
 //! # let _ = id; }
 //! ```
 
+mod activations;
 mod answer;
 mod auth;
 mod checkout;
 mod components;
+mod environment_creation;
+mod environments;
+mod expiration_basis;
 mod filter_metadata;
 mod filter_time;
 mod filters;
+mod groups;
 mod license_admin;
 mod license_params;
 mod licenses;
 mod limits;
+mod machine_params;
 mod machine_seed;
 mod machines;
 mod matching;
 mod owners;
 mod policy;
+mod resources;
 mod roles;
 mod route;
+mod scope_params;
 mod seed;
 mod seed_document;
 mod seed_users;
@@ -48,12 +57,17 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use wiremock::{Request, ResponseTemplate};
 
+pub use activations::TokenActivations;
 use answer::Answer;
+pub use environments::{EnvironmentSeed, Isolation};
+pub use expiration_basis::ExpirationBasis;
+pub use groups::GroupSeed;
 pub use machine_seed::MachineSeed;
 pub use seed::LicenseSeed;
 pub use state::{
     AuthStrategy, ComponentUniqueness, ExpirationStrategy, LicenseRecord, MachineLeasing,
-    MachineMatching, MachineRecord, Overage, ProcessLeasing, Resurrection, State,
+    MachineMatching, MachineRecord, MachineUniqueness, Overage, ProcessLeasing, Resurrection,
+    State,
 };
 pub use users::{UserRecord, UserRole, UserSeed};
 

@@ -76,7 +76,7 @@ pub(crate) fn invalid_machine_owner(
 /// when creating a license (`id`, `protected`, `expiry`, `suspended`, the `max…` limits).
 pub(crate) fn unpermitted_create(caller: &Caller, data: &Value) -> Option<Answer> {
     let privileged = match caller {
-        Caller::Admin | Caller::Product(..) => true,
+        Caller::Admin | Caller::Product(..) | Caller::Environment(_) => true,
         Caller::User(user) => matches!(
             user.role,
             UserRole::Admin | UserRole::Developer | UserRole::SalesAgent

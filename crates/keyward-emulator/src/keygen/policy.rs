@@ -98,6 +98,36 @@ pub enum ComponentUniqueness {
     PerAccount,
 }
 
+/// Where a machine's fingerprint must be unique (`machineUniquenessStrategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MachineUniqueness {
+    /// `UNIQUE_PER_LICENSE` (Keygen's default): among the license's machines.
+    PerLicense,
+    /// `UNIQUE_PER_POLICY`: among the machines of the policy's licenses.
+    PerPolicy,
+    /// `UNIQUE_PER_PRODUCT`: among the machines of the product's licenses.
+    PerProduct,
+    /// `UNIQUE_PER_ACCOUNT`: among every machine.
+    PerAccount,
+}
+
+/// Whether two licenses are in the same scope.
+pub(crate) type Within = fn(&super::state::LicenseRecord, &super::state::LicenseRecord) -> bool;
+
+impl MachineUniqueness {
+    /// The scope's name (`has already been taken for this policy`) and whether two licenses
+    /// share it.
+    pub(crate) fn scope(self) -> (&'static str, Within) {
+        match self {
+            MachineUniqueness::PerLicense => ("license", |a, b| a.id == b.id),
+            MachineUniqueness::PerPolicy => ("policy", |a, b| a.policy_id == b.policy_id),
+            MachineUniqueness::PerProduct => ("product", |a, b| a.product_id == b.product_id),
+            MachineUniqueness::PerAccount => ("account", |_, _| true),
+        }
+    }
+}
+
 /// How a policy's machine, core, memory and disk limits count (`machineLeasingStrategy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

@@ -75,19 +75,37 @@ pub(crate) fn route(state: &mut State, request: &Request) -> Answer {
             None,
         );
     }
-    let method = request.method.as_str();
+    state.current_environment = match state.environment_of(request) {
+        Ok(environment) => environment,
+        Err(answer) => return answer,
+    };
     let caller = match caller(state, request) {
         Ok(caller) => caller,
         Err(answer) => return answer,
     };
-    if method == "POST" && parts.as_slice() == ["licenses", "actions", "validate-key"] {
+    state.current_token = super::auth::token(request);
+    let answer = state.scoped(|state| dispatch(state, request, &caller, &parts));
+    state.current_environment = None;
+    state.current_token = None;
+    answer
+}
+
+/// The answer of the handler of `parts` to `caller`, the account scoped to the request's
+/// environment.
+fn dispatch(state: &mut State, request: &Request, caller: &Caller, parts: &[&str]) -> Answer {
+    let method = request.method.as_str();
+    let caller = caller.clone();
+    if method == "POST" && parts == ["licenses", "actions", "validate-key"] {
         return licenses::validation(state, request, &caller, None);
     }
     if caller == Caller::Anonymous {
         return unauthenticated();
     }
     let admin = caller.manages();
-    match (method, parts.as_slice()) {
+    if state.read_only_here(method, parts) {
+        return answer::forbidden();
+    }
+    match (method, parts) {
         ("POST" | "GET", ["licenses", id, "actions", "validate"]) => {
             licenses::validation(state, request, &caller, Some(id))
         }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::state::{
     AuthStrategy, ComponentUniqueness, ExpirationStrategy, LicenseRecord, MachineLeasing,
-    MachineMatching, Overage, ProcessLeasing, Resurrection, State,
+    MachineMatching, MachineUniqueness, Overage, ProcessLeasing, Resurrection, State,
 };
 
 /// A license to add to the emulator, with its policy's settings. Defaults as
@@ -185,6 +185,13 @@ impl LicenseSeed {
     #[must_use]
     pub fn component_uniqueness(mut self, uniqueness: ComponentUniqueness) -> Self {
         self.record.component_uniqueness = uniqueness;
+        self
+    }
+
+    /// Where a new machine's fingerprint must be unique (Keygen's default: the license).
+    #[must_use]
+    pub fn machine_uniqueness(mut self, uniqueness: MachineUniqueness) -> Self {
+        self.record.machine_uniqueness = uniqueness;
         self
     }
 

@@ -34,4 +34,19 @@ impl LicenseSeed {
         self.record.protected = protected;
         self
     }
+
+    /// Puts it (or, for a policy's settings, the policy) in environment `environment_id`
+    /// (Keygen EE; by default the global environment).
+    #[must_use]
+    pub fn environment(mut self, environment_id: impl Into<String>) -> Self {
+        self.record.environment_id = Some(environment_id.into());
+        self
+    }
+
+    /// Puts it in group `group_id`.
+    #[must_use]
+    pub fn group(mut self, group_id: impl Into<String>) -> Self {
+        self.record.group_id = Some(group_id.into());
+        self
+    }
 }

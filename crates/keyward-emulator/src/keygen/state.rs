@@ -1,12 +1,13 @@
 //! What the emulated Keygen account holds: licenses (each with its policy's settings), machines,
-//! the admin token, the account's Ed25519 key, and the resources as Keygen serializes them.
+//! users, environments, groups, the admin token and the account's Ed25519 key (`resources.rs`
+//! writes licenses and machines as Keygen serializes them).
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 pub use super::policy::{
     AuthStrategy, ComponentUniqueness, ExpirationStrategy, MachineLeasing, MachineMatching,
-    Overage, ProcessLeasing, Resurrection,
+    MachineUniqueness, Overage, ProcessLeasing, Resurrection,
 };
 use crate::shell::{Clock, Outbox};
 
@@ -80,6 +81,8 @@ pub struct LicenseRecord {
     pub duration: Option<u64>,
     /// What expiry does.
     pub expiration_strategy: ExpirationStrategy,
+    /// When its expiry starts.
+    pub expiration_basis: super::expiration_basis::ExpirationBasis,
     /// Entitlement codes.
     pub entitlements: Vec<String>,
     /// The policy's key scheme (`ED25519_SIGN`, …): a given key is checked for it, kept as is.
@@ -93,8 +96,16 @@ pub struct LicenseRecord {
     pub component_matching: MachineMatching,
     /// Where a new machine's component fingerprints must be unique.
     pub component_uniqueness: ComponentUniqueness,
+    /// Where a new machine's fingerprint must be unique.
+    pub machine_uniqueness: MachineUniqueness,
     /// Metadata.
     pub metadata: Map<String, Value>,
+    /// Its environment's id (`None`: the global environment).
+    pub environment_id: Option<String>,
+    /// Its group's id.
+    pub group_id: Option<String>,
+    /// Its token's activations and deactivations.
+    pub token_activations: super::activations::TokenActivations,
     /// The last validation.
     pub last_validated: Option<DateTime<Utc>>,
     /// The last check-out (of a license file).
@@ -139,6 +150,10 @@ pub struct MachineRecord {
     pub last_heartbeat: Option<DateTime<Utc>>,
     /// Metadata.
     pub metadata: Map<String, Value>,
+    /// Its environment's id (`None`: the global environment).
+    pub environment_id: Option<String>,
+    /// Its group's id.
+    pub group_id: Option<String>,
     /// Created.
     pub created: DateTime<Utc>,
     /// Updated.
@@ -163,6 +178,19 @@ pub struct State {
     pub(crate) product_tokens: Vec<(String, String)>,
     pub(crate) users: Vec<super::users::UserRecord>,
     pub(crate) machines: Vec<MachineRecord>,
+    /// Keygen EE's environments.
+    pub(crate) environments: Vec<super::environments::EnvironmentSeed>,
+    /// The environment each token was made in, where it is not its bearer's.
+    pub(crate) token_environments: Vec<(String, Option<String>)>,
+    /// While a request is answered, the licenses and machines of other environments.
+    pub(crate) elsewhere_licenses: Vec<LicenseRecord>,
+    pub(crate) elsewhere_machines: Vec<MachineRecord>,
+    /// Groups.
+    pub(crate) groups: Vec<super::groups::GroupSeed>,
+    /// The token the request being answered carries (Keygen's `Current.token`).
+    pub(crate) current_token: Option<String>,
+    /// The environment of the request being answered (Keygen's `Current.environment`).
+    pub(crate) current_environment: Option<String>,
     pub(crate) outbox: Outbox,
 }
 
@@ -176,7 +204,7 @@ impl State {
     }
 
     /// `/v1/accounts/{id}`, the prefix of every resource link.
-    fn account_path(&self) -> String {
+    pub(crate) fn account_path(&self) -> String {
         format!("/v1/accounts/{}", self.account_id)
     }
 
@@ -222,83 +250,5 @@ impl State {
             Some(last) => last + window < now,
             None => license.require_heartbeat && machine.created + window < now,
         }
-    }
-
-    /// The license as Keygen's serializer writes it.
-    pub(crate) fn license_resource(&self, license: &LicenseRecord) -> Value {
-        let now = self.now();
-        let status = super::filters::license_status(license, self.banned(license), now);
-        let path = format!("{}/licenses/{}", self.account_path(), license.id);
-        let machines = self.machines_of(&license.id);
-        let cores: u64 = machines.iter().filter_map(|m| m.cores).sum();
-        let entitlements: Vec<Value> = license
-            .entitlements
-            .iter()
-            .map(|code| json!({"type": "entitlements", "id": code}))
-            .collect();
-        json!({
-            "id": license.id,
-            "type": "licenses",
-            "attributes": {
-                "name": license.name, "key": license.key,
-                "expiry": license.expiry.map(timestamp), "status": status, "uses": 0,
-                "suspended": license.suspended, "scheme": license.scheme, "encrypted": false,
-                "strict": license.strict, "floating": license.floating, "protected": license.protected,
-                "version": null, "maxMachines": license.max_machines.or((!license.floating).then_some(1)),
-                "maxProcesses": null, "maxUsers": license.max_users, "maxCores": license.max_cores,
-                "maxMemory": license.max_memory, "maxDisk": license.max_disk, "maxUses": null,
-                "requireHeartbeat": license.require_heartbeat,
-                "requireCheckIn": license.check_in_interval.is_some(),
-                "lastValidated": license.last_validated.map(timestamp),
-                "lastCheckIn": license.last_check_in.map(timestamp),
-                "nextCheckIn": license.next_check_in().map(timestamp), "lastCheckOut": license.last_check_out.map(timestamp), "metadata": license.metadata,
-                "created": timestamp(license.created), "updated": timestamp(license.updated),
-            },
-            "relationships": {
-                "account": {"data": {"type": "accounts", "id": self.account_id}},
-                "product": {"data": {"type": "products", "id": license.product_id}},
-                "policy": {"data": {"type": "policies", "id": license.policy_id}},
-                "owner": {"data": license.owner_id.as_ref().map(|id| json!({"type": "users", "id": id}))},
-                "machines": {"links": {"related": format!("{path}/machines")}, "meta": {"cores": cores, "count": machines.len()}},
-                "entitlements": {"data": entitlements},
-            },
-            "links": {"self": path},
-        })
-    }
-
-    /// The machine as Keygen's serializer writes it.
-    pub(crate) fn machine_resource(&self, machine: &MachineRecord) -> Value {
-        let now = self.now();
-        let license = self.license(&machine.license_id);
-        let (require, duration) = license.map_or((false, 600), |l| {
-            (l.require_heartbeat, l.heartbeat_duration)
-        });
-        let status = match (machine.last_heartbeat, license) {
-            (_, Some(l)) if State::is_dead(l, machine, now) => "DEAD",
-            (None, _) => "NOT_STARTED",
-            (Some(_), _) => "ALIVE",
-        };
-        let next = machine.last_heartbeat.map(|t| {
-            timestamp(t + chrono::Duration::seconds(i64::try_from(duration).unwrap_or(0)))
-        });
-        let path = format!("{}/machines/{}", self.account_path(), machine.id);
-        json!({
-            "id": machine.id,
-            "type": "machines",
-            "attributes": {
-                "fingerprint": machine.fingerprint, "cores": machine.cores, "memory": machine.memory,
-                "disk": machine.disk, "ip": machine.ip, "hostname": machine.hostname, "platform": machine.platform,
-                "name": machine.name, "requireHeartbeat": require, "heartbeatStatus": status,
-                "heartbeatDuration": duration, "maxProcesses": null, "lastCheckOut": null,
-                "lastHeartbeat": machine.last_heartbeat.map(timestamp), "nextHeartbeat": next,
-                "metadata": machine.metadata, "created": timestamp(machine.created), "updated": timestamp(machine.updated),
-            },
-            "relationships": {
-                "account": {"data": {"type": "accounts", "id": self.account_id}},
-                "license": {"data": {"type": "licenses", "id": machine.license_id}},
-                "owner": {"data": machine.owner_id.as_ref().map(|id| json!({"type": "users", "id": id}))},
-            },
-            "links": {"self": path},
-        })
     }
 }

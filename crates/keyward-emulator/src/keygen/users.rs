@@ -20,6 +20,10 @@ pub struct UserRecord {
     pub email: Option<String>,
     /// Whether it is banned: its token and the licenses it owns stop working.
     pub banned: bool,
+    /// Its environment's id (`None`: the global environment).
+    pub environment_id: Option<String>,
+    /// Its group's id: the licenses and machines it comes to own join it.
+    pub group_id: Option<String>,
 }
 
 /// A user to add to the emulator: a role (Keygen's default: `user`), optionally a token and
@@ -40,6 +44,8 @@ impl UserSeed {
                 permissions: None,
                 email: None,
                 banned: false,
+                environment_id: None,
+                group_id: None,
             },
         }
     }
@@ -63,6 +69,20 @@ impl UserSeed {
     #[must_use]
     pub fn banned(mut self, banned: bool) -> Self {
         self.record.banned = banned;
+        self
+    }
+
+    /// Puts it in environment `environment_id` (Keygen EE; by default the global one).
+    #[must_use]
+    pub fn environment(mut self, environment_id: impl Into<String>) -> Self {
+        self.record.environment_id = Some(environment_id.into());
+        self
+    }
+
+    /// Puts it in group `group_id`.
+    #[must_use]
+    pub fn group(mut self, group_id: impl Into<String>) -> Self {
+        self.record.group_id = Some(group_id.into());
         self
     }
 

@@ -69,6 +69,10 @@ fn missing(license: &LicenseRecord, scope: &Map<String, Value>, name: &str) -> O
         return None;
     }
     let (detail, code) = match name {
+        "environment" => (
+            "environment scope is required",
+            "ENVIRONMENT_SCOPE_REQUIRED",
+        ),
         "product" => ("product scope is required", "PRODUCT_SCOPE_REQUIRED"),
         "policy" => ("policy scope is required", "POLICY_SCOPE_REQUIRED"),
         "user" => ("user scope is required", "USER_SCOPE_REQUIRED"),
@@ -92,6 +96,21 @@ fn scoped(
     now: DateTime<Utc>,
 ) -> Option<Verdict> {
     let text = |name: &str| scope.get(name).and_then(Value::as_str);
+    // Keygen EE's environment scope: the license's environment (its id or code; the caller
+    // reads a code as the id).
+    if let Some(verdict) = missing(license, scope, "environment") {
+        return Some(verdict);
+    }
+    if scope
+        .get("environment")
+        .is_some_and(|wanted| wanted.as_str() != license.environment_id.as_deref())
+    {
+        return Some((
+            false,
+            "environment scope does not match",
+            "ENVIRONMENT_SCOPE_MISMATCH",
+        ));
+    }
     for name in ["product", "policy", "user"] {
         if let Some(verdict) = missing(license, scope, name) {
             return Some(verdict);

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use keyward_emulator::keygen::{ComponentUniqueness, MachineMatching};
+use keyward_emulator::keygen::{ComponentUniqueness, MachineMatching, TokenActivations};
 
 use super::world::{Entity, Skip};
 
@@ -86,7 +86,8 @@ pub(crate) fn required_scope(attribute: &str) -> Option<&str> {
     let scope = attribute.strip_prefix("require_")?.strip_suffix("_scope")?;
     matches!(
         scope,
-        "product"
+        "environment"
+            | "product"
             | "policy"
             | "user"
             | "machine"
@@ -160,4 +161,25 @@ pub(crate) fn uniqueness(value: &Value) -> Result<ComponentUniqueness, Skip> {
         Some("UNIQUE_PER_ACCOUNT") => ComponentUniqueness::PerAccount,
         _ => return Err(format!("policy component_uniqueness_strategy = {value}")),
     })
+}
+
+/// `the current token has the following attributes:` (`activations`, `maxActivations`,
+/// `deactivations`, `maxDeactivations`).
+pub(crate) fn token_activations(value: &Value) -> Result<TokenActivations, Skip> {
+    let attrs = value
+        .as_object()
+        .ok_or("token attributes that are not an object")?;
+    let count = |name: &str| attrs.get(name).map_or(Ok(0), |v| number(name, v));
+    let max = |name: &str| attrs.get(name).map_or(Ok(None), |v| limit(name, v));
+    if let Some(name) = attrs.keys().find(|k| {
+        !matches!(
+            k.as_str(),
+            "activations" | "maxActivations" | "deactivations" | "maxDeactivations"
+        )
+    }) {
+        return Err(format!("token attribute {name}"));
+    }
+    Ok(TokenActivations::new()
+        .activations(count("activations")?, max("maxActivations")?)
+        .deactivations(count("deactivations")?, max("maxDeactivations")?))
 }

@@ -69,6 +69,18 @@ impl World {
             Some(role) => (Kind::User, Some(role)),
             None => (resource(quoted[0])?, None),
         };
+        if kind == Kind::Environment {
+            // `spec/factories/environment.rb`: `find_by(code:) || new`, one per code.
+            return match (trait_, rest) {
+                (Some(code @ ("isolated" | "shared")), []) => {
+                    self.environment_coded(code);
+                    Ok(())
+                }
+                _ => Err(format!("step `{shape}`")),
+            };
+        }
+        let environment = trait_.and_then(|t| self.trait_environment_of(t));
+        let trait_ = trait_.filter(|_| environment.is_none());
         // `spec/factories/{license,policy}.rb`'s `protected` and `unprotected` traits.
         let protected = match (trait_, kind) {
             (None, _) => None,
@@ -91,9 +103,18 @@ impl World {
         }
         let Targets {
             parents,
-            others: associations,
+            others: mut associations,
             with,
         } = self.associations(kind, rest, quoted, shape)?;
+        // `for the last "environment"`: made in it, as a trait would (parents too).
+        let mut environment = environment;
+        associations.retain(|a| {
+            let named = a.kind == Kind::Environment;
+            if named {
+                environment = Some(Some(a.index));
+            }
+            !named
+        });
         let mut attrs = if with {
             self.attributes(step)?
         } else {
@@ -105,13 +126,28 @@ impl World {
         if let Some(protected) = protected {
             attrs.insert("protected".to_owned(), Value::Bool(protected));
         }
+        self.trait_environment = environment;
+        let made = self.make(kind, count, parents, &associations, &attrs);
+        self.trait_environment = None;
+        made
+    }
+
+    /// `count` of `kind` for each of `parents`, with these associations and attributes.
+    fn make(
+        &mut self,
+        kind: Kind,
+        count: usize,
+        parents: Vec<Option<usize>>,
+        associations: &[Association],
+        attrs: &Map<String, Value>,
+    ) -> Result<(), Skip> {
         for parent in parents {
             for _ in 0..count {
                 let index = self.create(kind, parent);
-                for association in &associations {
+                for association in associations {
                     self.associate(kind, index, association)?;
                 }
-                self.assign(kind, index, &attrs)?;
+                self.assign(kind, index, attrs)?;
                 if kind == Kind::Machine {
                     self.first_heartbeat(index);
                 }

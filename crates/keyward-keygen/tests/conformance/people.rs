@@ -37,6 +37,9 @@ pub(crate) fn user_seeds(world: &World) -> Result<Vec<UserSeed>, Skip> {
                 .id(&user.id)
                 .email(&user.secret)
                 .token(user_token(user));
+            if let Some(environment) = world.environment_id(user.environment) {
+                seed = seed.environment(environment);
+            }
             for (name, value) in &user.attrs {
                 seed = match (name.as_str(), value) {
                     ("role", _) => seed,
@@ -45,6 +48,7 @@ pub(crate) fn user_seeds(world: &World) -> Result<Vec<UserSeed>, Skip> {
                     }
                     ("banned_at", banned) => seed.banned(!banned.is_null()),
                     ("first_name" | "last_name", _) => seed,
+                    ("group_id", Value::String(group)) => seed.group(group),
                     _ if is_default(name, value) => seed,
                     _ => return Err(format!("user attribute {name} = {value}")),
                 };

@@ -117,6 +117,17 @@ fn time(attr: &str, now: DateTime<Utc>) -> Result<String, Skip> {
 }
 
 impl World {
+    /// `time is frozen 2 months into the future` (`request_steps.rb`: `travel_to(2.months
+    /// .from_now)`), read as `$time.2.months.from_now`.
+    pub(crate) fn freeze_ahead(&mut self, n: &str, unit: &str) -> Result<(), Skip> {
+        let at = self.resolve(&format!("$time.{n}.{unit}.from_now"))?;
+        let at =
+            chrono::DateTime::parse_from_rfc3339(&at).map_err(|_| format!("frozen time {at}"))?;
+        self.now = at.with_timezone(&Utc);
+        self.frozen = true;
+        Ok(())
+    }
+
     /// One `$name[index].attr`.
     fn placeholder(
         &self,

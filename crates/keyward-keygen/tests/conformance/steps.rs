@@ -9,9 +9,14 @@ use serde_json::{Map, Value};
 use super::people;
 use super::world::{Bearer, Credential, Kind, Skip, World, named_index};
 
-/// Webhook endpoints only decide which webhooks are queued, which no case here compares.
+/// Webhook endpoints only decide which webhooks are queued, which no case here compares; a
+/// group's owners reach none of its licenses or machines on these routes (`License.for_user`
+/// and `Machine.for_user` join a user's own, not its groups').
 pub(crate) fn ignored(resource: &str) -> bool {
-    matches!(resource, "webhook-endpoint" | "webhook-endpoints")
+    matches!(
+        resource,
+        "webhook-endpoint" | "webhook-endpoints" | "group-owner" | "group-owners"
+    )
 }
 
 pub(crate) fn resource(name: &str) -> Result<Kind, Skip> {
@@ -48,13 +53,66 @@ impl World {
         let words: Vec<&str> = shape.split(' ').collect();
         match words.as_slice() {
             ["the", "current", "account", "is", _] => {
+                // `I am an admin of account "ent1"` may come before the account is current.
+                if self.bearer == Some(Bearer::Admin(false))
+                    && self.foreign_admin.as_deref() == Some(quoted[0])
+                {
+                    self.bearer = Some(Bearer::Admin(true));
+                }
                 self.account = quoted[0].to_owned();
+                Ok(())
+            }
+            // `spec/factories/{policy,license}_entitlement.rb`: an entitlement made for and
+            // attached to the policy or license.
+            [
+                "the",
+                "current",
+                "account",
+                "has",
+                count,
+                "\"_\"",
+                "for",
+                "the",
+                which,
+                "\"_\"",
+            ] if matches!(
+                (quoted[0].trim_end_matches('s'), quoted[1]),
+                ("policy-entitlement", "policy") | ("license-entitlement", "license")
+            ) =>
+            {
+                let kind = resource(quoted[1])?;
+                let index = named_index(which, self.all(kind).len())?;
+                let count: usize = count.parse().map_err(|_| format!("step `{shape}`"))?;
+                self.entitle_new(kind, index, count);
                 Ok(())
             }
             ["the", "current", "account", "has", count, rest @ ..] => {
                 let count: usize = count.parse().map_err(|_| format!("step `{shape}`"))?;
                 self.has(count, rest, &quoted, step, &shape)
             }
+            // `the account "test2" has 1 "license"`: the current account's are made as above;
+            // another account's are never seen by the emulated one (every lookup is scoped to
+            // `current_account`), so they are not made.
+            ["the", "account", "\"_\"", "has", count, rest @ ..] => {
+                let count: usize = count.parse().map_err(|_| format!("step `{shape}`"))?;
+                if quoted[0] == self.account {
+                    self.has(count, rest, &quoted[1..], step, &shape)
+                } else {
+                    Ok(())
+                }
+            }
+            [
+                "the",
+                _,
+                "\"_\"",
+                "of",
+                "account",
+                "\"_\"",
+                "has",
+                "the",
+                "following",
+                "attributes:",
+            ] if quoted[1] != self.account => Ok(()),
             ["all" | "the", "\"_\"", "have", ..] | ["the", _, "\"_\"", "has", ..]
                 if ignored(quoted[0]) && shape.ends_with(" the following attributes:") =>
             {
@@ -93,13 +151,7 @@ impl World {
                     "policy" => (Kind::Policy, self.all(Kind::License)[license].parent),
                     _ => (Kind::License, license),
                 };
-                let attrs = &mut self.of[kind as usize][index].attrs;
-                let held = attrs
-                    .entry("entitlements")
-                    .or_insert_with(|| Value::Array(Vec::new()));
-                if let Value::Array(held) = held {
-                    held.extend(codes);
-                }
+                self.entitle(kind, index, codes);
                 Ok(())
             }
             // `N "resource" have the following attributes:`: the first N (`limit(N)`).
@@ -119,7 +171,7 @@ impl World {
                     .min(self.all(kind).len());
                 (0..count).try_for_each(|i| self.assign(kind, i, &attrs))
             }
-            ["the", "account", _, "is", "canceled"] if quoted[0] == "test1" => {
+            ["the", "account", _, "is", "canceled"] if quoted[0] == self.account => {
                 self.canceled = true;
                 Ok(())
             }
@@ -129,7 +181,7 @@ impl World {
                     && (rest.len() == 4
                         || (rest.len() == 7
                             && rest[..2] == ["of", "account"]
-                            && quoted[1] == "test1")) =>
+                            && quoted[1] == self.account)) =>
             {
                 let kind = resource(quoted[0])?;
                 let index = named_index(which, self.all(kind).len())?;
@@ -152,15 +204,21 @@ impl World {
                     ] => (*which, role.join(" ")),
                     role => ("first", role.join(" ")),
                 };
-                let here = quoted[0] == "test1";
+                let here = quoted[0] == self.account;
                 self.bearer = Some(match role.as_str() {
-                    "admin" if !here => Bearer::Admin(false),
+                    "admin" if !here => {
+                        self.foreign_admin = Some(quoted[0].to_owned());
+                        Bearer::Admin(false)
+                    }
                     _ if !here => return Err(format!("a {role} of another account")),
                     "product" => {
                         Bearer::Product(named_index(which, self.all(Kind::Product).len())?)
                     }
                     "license" => {
                         Bearer::License(named_index(which, self.all(Kind::License).len())?)
+                    }
+                    "environment" => {
+                        Bearer::Environment(named_index(which, self.all(Kind::Environment).len())?)
                     }
                     "admin" | "developer" | "sales agent" | "support agent" | "read only"
                     | "user" => people::bearer(self, which, &role)?,
@@ -170,6 +228,29 @@ impl World {
             }
             ["I", "use" | "authenticate", "an" | "my" | "with", ..] => self.authenticate(&shape),
             ["I", "send", "and", "accept", "JSON"] | ["I", "use", "API", "version", _] => Ok(()),
+            ["the", "current", "environment", "is", _] => self.set_current_environment(quoted[0]),
+            // `the current token has the following attributes:`: a license's token's counts.
+            [
+                "the",
+                "current",
+                "token",
+                "has",
+                "the",
+                "following",
+                "attributes:",
+            ] => {
+                let Some(Credential::Token(Bearer::License(i))) = self.credential else {
+                    return Err("attributes of a token that is no license's".to_owned());
+                };
+                let attrs = Value::Object(self.attributes(step)?);
+                self.of[Kind::License as usize][i]
+                    .attrs
+                    .insert("token".to_owned(), attrs);
+                Ok(())
+            }
+            ["time", "is", "frozen", n, unit, "into", "the", "future"] => {
+                self.freeze_ahead(n, unit)
+            }
             ["time", "is", "frozen", "at", _] => {
                 let at = chrono::DateTime::parse_from_rfc3339(quoted[0])
                     .map_err(|_| format!("frozen time {:?}", quoted[0]))?;
@@ -177,35 +258,8 @@ impl World {
                 self.frozen = true;
                 Ok(())
             }
-            ["I", "send", "the", "following", "headers:"] => {
-                let headers = step["docstring"].as_object().cloned().unwrap_or_default();
-                for (name, value) in &headers {
-                    match (name.to_ascii_lowercase().as_str(), value.as_str()) {
-                        ("keygen-environment", _) => {
-                            return Err("environments (not modeled)".to_owned());
-                        }
-                        ("authorization", _) => return Err("a hand-made credential".to_owned()),
-                        (_, Some(value)) => {
-                            let value = self.resolve(value.trim())?;
-                            self.headers.push((name.clone(), value));
-                        }
-                        (_, None) => return Err(format!("header {name} = {value}")),
-                    }
-                }
-                Ok(())
-            }
-            ["I", "send", "the", "following", "raw", "headers:"] => {
-                let text = step["docstring"].as_str().unwrap_or_default();
-                for line in text.lines().filter(|l| !l.trim().is_empty()) {
-                    let (name, value) = line.split_once(':').ok_or("a raw header line")?;
-                    if name.trim().eq_ignore_ascii_case("authorization") {
-                        return Err("a hand-made credential".to_owned());
-                    }
-                    let value = self.resolve(value.trim())?;
-                    self.headers.push((name.trim().to_owned(), value));
-                }
-                Ok(())
-            }
+            ["I", "send", "the", "following", "headers:"] => self.json_headers(step),
+            ["I", "send", "the", "following", "raw", "headers:"] => self.raw_headers(step),
             _ => Err(format!("step `{shape}`")),
         }
     }

@@ -24,6 +24,10 @@ pub(crate) enum Kind {
     User = 6,
     /// A user of a license besides its owner (`license_users`; `user_id` among its attributes).
     LicenseUser = 7,
+    /// A Keygen EE environment (its code the secret, `isolation_strategy` among its attributes).
+    Environment = 8,
+    /// A group (`max_licenses`, `max_machines`, `max_users` among its attributes).
+    Group = 9,
 }
 
 impl Kind {
@@ -38,6 +42,8 @@ impl Kind {
             "process" | "processes" => Some(Kind::Process),
             "user" | "users" => Some(Kind::User),
             "license-user" | "license-users" => Some(Kind::LicenseUser),
+            "environment" | "environments" => Some(Kind::Environment),
+            "group" | "groups" => Some(Kind::Group),
             _ => None,
         }
     }
@@ -45,7 +51,7 @@ impl Kind {
     /// What a factory builds it for, and the attribute that names that one.
     pub(crate) fn parent(self) -> Option<(Kind, &'static str)> {
         match self {
-            Kind::Product | Kind::User => None,
+            Kind::Product | Kind::User | Kind::Environment | Kind::Group => None,
             Kind::Policy => Some((Kind::Product, "product_id")),
             Kind::License => Some((Kind::Policy, "policy_id")),
             Kind::Machine | Kind::LicenseUser => Some((Kind::License, "license_id")),
@@ -64,6 +70,8 @@ pub(crate) struct Entity {
     pub(crate) secret: String,
     /// The attributes the steps gave, snake_case as the step definitions store them.
     pub(crate) attrs: Map<String, Value>,
+    /// Its environment's index (`None`: the global environment).
+    pub(crate) environment: Option<usize>,
 }
 
 /// Who the case is (`I am an admin / a license of account …`).
@@ -76,6 +84,8 @@ pub(crate) enum Bearer {
     License(usize),
     /// A user of any role (its index), except the account's admin (`Admin(true)`).
     User(usize),
+    /// An environment (its index).
+    Environment(usize),
 }
 
 /// The credential the request carries.
@@ -92,16 +102,24 @@ pub(crate) enum Credential {
 /// The account a case builds.
 #[derive(Debug, Default)]
 pub(crate) struct World {
-    pub(crate) of: [Vec<Entity>; 8],
+    pub(crate) of: [Vec<Entity>; 10],
     pub(crate) bearer: Option<Bearer>,
     pub(crate) credential: Option<Credential>,
     /// The current account's slug (`test1`).
     pub(crate) account: String,
     pub(crate) now: DateTime<Utc>,
+    /// The account of an admin of another account (`I am an admin of account "ent1"`).
+    pub(crate) foreign_admin: Option<String>,
     /// `the account "test1" is canceled`.
     pub(crate) canceled: bool,
     /// `time is frozen at …`: the emulator's clock is pinned to `now`.
     pub(crate) frozen: bool,
+    /// `the current environment is …` (Keygen's `Current.environment`): what new records and
+    /// the credential's token are made in.
+    pub(crate) environment: Option<usize>,
+    /// The environment a factory trait (`isolated`, `shared`, `global`) gives the records being
+    /// made (`None`: no trait).
+    pub(crate) trait_environment: Option<Option<usize>>,
     /// Headers the case sends (`I send the following (raw) headers:`), placeholders resolved.
     pub(crate) headers: Vec<(String, String)>,
 }
@@ -155,6 +173,7 @@ impl World {
         // Ids, keys and fingerprints numbered in creation order: a case replays the same way
         // every time.
         let n = self.of.iter().map(Vec::len).sum::<usize>() + 1;
+        let environment = self.new_environment(kind, parent);
         let secret = match kind {
             Kind::License => format!("FEATURE-{n:06}-KEY"),
             Kind::Machine => format!("FE:A7:{n:06X}"),
@@ -168,6 +187,7 @@ impl World {
             parent,
             secret,
             attrs: Map::new(),
+            environment,
         });
         self.of[kind as usize].len() - 1
     }
@@ -196,7 +216,10 @@ impl World {
                 (_, "fingerprint", Value::String(f)) if kind == Kind::Machine => {
                     self.of[kind as usize][index].secret.clone_from(f);
                 }
-                (_, "id", Value::String(id)) if kind == Kind::User => {
+                // `the first "license" has the following attributes: {"id": …}`: its id.
+                (_, "id", Value::String(id))
+                    if matches!(kind, Kind::User | Kind::License | Kind::Machine) =>
+                {
                     self.of[kind as usize][index].id.clone_from(id);
                 }
                 // `user_id` is `license.rb`'s column behind `owner_id`.
