@@ -50,6 +50,7 @@ mod sign;
 mod state;
 mod users;
 mod validation;
+mod versions;
 
 use std::path::Path;
 

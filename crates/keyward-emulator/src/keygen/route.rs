@@ -6,7 +6,7 @@ use wiremock::Request;
 use super::answer::{self, Answer, error, unauthenticated};
 use super::auth::{Caller, caller};
 use super::state::State;
-use super::{checkout, license_admin, licenses, machines};
+use super::{checkout, license_admin, licenses, machines, versions};
 use crate::support;
 
 pub(crate) fn route(state: &mut State, request: &Request) -> Answer {
@@ -75,6 +75,10 @@ pub(crate) fn route(state: &mut State, request: &Request) -> Answer {
             None,
         );
     }
+    let version = match versions::requested(request) {
+        Ok(version) => version,
+        Err(answer) => return answer,
+    };
     state.current_environment = match state.environment_of(request) {
         Ok(environment) => environment,
         Err(answer) => return answer,
@@ -84,7 +88,8 @@ pub(crate) fn route(state: &mut State, request: &Request) -> Answer {
         Err(answer) => return answer,
     };
     state.current_token = super::auth::token(request);
-    let answer = state.scoped(|state| dispatch(state, request, &caller, &parts));
+    let mut answer = state.scoped(|state| dispatch(state, request, &caller, &parts));
+    versions::migrate(state, version, request.method.as_str(), &parts, &mut answer);
     state.current_environment = None;
     state.current_token = None;
     answer
