@@ -80,12 +80,14 @@ impl State {
     /// The environment the request names (its id or code), `None` for the global one; 400
     /// `ENVIRONMENT_INVALID` for one the account does not have (`ResolveEnvironmentService`).
     pub(crate) fn environment_of(&self, request: &Request) -> Result<Option<String>, Answer> {
-        let named = support::header(request, "keygen-environment")
+        let header = support::header(request, "keygen-environment");
+        let named = header
             .map(str::to_owned)
             .or_else(|| support::query(request).get("environment").cloned());
         let Some(named) = named else {
             return Ok(None);
         };
+        self.environments_supported(header.is_some())?;
         match self
             .environments
             .iter()

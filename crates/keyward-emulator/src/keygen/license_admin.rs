@@ -21,7 +21,13 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     let body = support::json_body(request);
     let data = &body["data"];
     let attributes = &data["attributes"];
-    if let Some(answer) = owners::unpermitted_create(caller, data)
+    let ee_only = [
+        "/data/relationships/environment",
+        "/data/attributes/permissions",
+    ];
+    if let Some(answer) = state
+        .enterprise_parameter(&body, &ee_only)
+        .or_else(|| owners::unpermitted_create(caller, data))
         .or_else(|| blank_key(attributes))
         .or_else(|| metadata_too_deep(attributes))
     {

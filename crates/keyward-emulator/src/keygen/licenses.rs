@@ -28,7 +28,11 @@ pub(crate) fn validation(
     let body = support::json_body(request);
     let meta = &body["meta"];
     let quick = request.method.as_str() == "GET";
-    if let Some(answer) = bad_scope(&meta["scope"]) {
+    let ee_only = ["/meta/scope/environment"];
+    if let Some(answer) = state
+        .enterprise_parameter(&body, &ee_only)
+        .or_else(|| bad_scope(&meta["scope"]))
+    {
         return answer;
     }
     // A legacy encrypted key is looked up by its hash: the emulator holds no such license.

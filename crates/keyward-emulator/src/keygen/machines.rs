@@ -21,7 +21,11 @@ use crate::support;
 pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> Answer {
     let body = support::json_body(request);
     let data = &body["data"];
-    if let Some(answer) = bad_parameters(data) {
+    let ee_only = ["/data/relationships/environment"];
+    if let Some(answer) = state
+        .enterprise_parameter(&body, &ee_only)
+        .or_else(|| bad_parameters(data))
+    {
         return answer;
     }
     let group = match State::requested_group(caller, data) {

@@ -22,6 +22,7 @@ mod answer;
 mod auth;
 mod checkout;
 mod components;
+mod edition;
 mod environment_creation;
 mod environments;
 mod expiration_basis;
@@ -60,6 +61,7 @@ use wiremock::{Request, ResponseTemplate};
 
 pub use activations::TokenActivations;
 use answer::Answer;
+pub use edition::Edition;
 pub use environments::{EnvironmentSeed, Isolation};
 pub use expiration_basis::ExpirationBasis;
 pub use groups::GroupSeed;

@@ -171,6 +171,8 @@ pub struct State {
     pub(crate) tamper: bool,
     /// Whether the account's subscription lapsed (every request 403).
     pub(crate) inactive: bool,
+    /// The Keygen edition answering.
+    pub(crate) edition: super::edition::Edition,
     pub(crate) licenses: Vec<LicenseRecord>,
     /// Policies, as the settings a license created under each gets (`add_policy`).
     pub(crate) policies: Vec<LicenseRecord>,

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
-use keyward_emulator::keygen::{ACCOUNT_ID, KeygenEmulator};
+use keyward_emulator::keygen::{ACCOUNT_ID, Edition, KeygenEmulator};
 use serde_json::Value;
 
 use super::world::{Bearer, Credential, Kind, Skip, World};
@@ -181,13 +181,6 @@ async fn case(
     http: &reqwest::Client,
     case: &Value,
 ) -> Result<Vec<String>, Skip> {
-    // The emulator answers as Keygen EE, whose environments Keygen CE refuses.
-    if case["tags"]
-        .as_array()
-        .is_some_and(|tags| tags.iter().any(|t| t == "@ce"))
-    {
-        return Err("@ce (Keygen's community edition; the emulator answers as EE)".to_owned());
-    }
     // Keygen also signs check-outs with RSA and ECDSA keys; the emulator's account has only
     // its Ed25519 key (it answers 400 CHECKOUT_ALGORITHM_INVALID).
     let algorithm = case["request"]["meta"]["algorithm"]
@@ -230,6 +223,15 @@ async fn case(
     }
     creation_skip(&world, case)?;
     emulator.reset();
+    // `@ce`: the feature runs against Keygen CE.
+    let community = case["tags"]
+        .as_array()
+        .is_some_and(|tags| tags.iter().any(|t| t == "@ce"));
+    emulator.set_edition(if community {
+        Edition::Community
+    } else {
+        Edition::Enterprise
+    });
     emulator.use_system_clock();
     if world.frozen {
         emulator.set_now(world.now);
