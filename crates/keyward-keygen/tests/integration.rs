@@ -13,6 +13,8 @@ mod client;
 mod conformance;
 #[path = "emulator.rs"]
 mod emulator;
+#[path = "emulator_versions.rs"]
+mod emulator_versions;
 #[path = "signatures.rs"]
 mod signatures;
 #[path = "vectors.rs"]

@@ -20,6 +20,16 @@ pub enum Edition {
     Community,
 }
 
+impl Edition {
+    /// Its `Keygen-Edition` answer header (`Keygen.edition`).
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            Edition::Enterprise => "EE",
+            Edition::Community => "CE",
+        }
+    }
+}
+
 impl State {
     /// 400 `ENVIRONMENT_NOT_SUPPORTED` where the edition has no environments, for a request
     /// naming one by its `Keygen-Environment` header (`by_header`) or `?environment=`.

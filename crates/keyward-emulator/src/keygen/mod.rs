@@ -38,6 +38,7 @@ mod machine_params;
 mod machine_seed;
 mod machines;
 mod matching;
+mod metadata_casing;
 mod owners;
 mod policy;
 mod resources;

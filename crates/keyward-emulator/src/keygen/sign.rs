@@ -12,6 +12,7 @@ use serde_json::Value;
 use wiremock::{Request, ResponseTemplate};
 
 use super::state::State;
+use super::versions;
 use crate::shell::{Outgoing, SendsWebhooks, WebhookError};
 use crate::support;
 
@@ -78,8 +79,9 @@ pub(crate) fn response(
         state.now(),
     );
     let mut template = ResponseTemplate::new(status)
-        .insert_header("keygen-account", state.account_id.as_str())
-        .insert_header("keygen-version", "1.7")
+        .insert_header(versions::account_header(request), state.account_id.as_str())
+        .insert_header("keygen-version", versions::named(request))
+        .insert_header("keygen-edition", state.edition.code())
         .insert_header("date", date.as_str())
         .insert_header("keygen-date", date.as_str())
         .insert_header("digest", digest.as_str())

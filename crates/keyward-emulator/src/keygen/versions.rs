@@ -7,10 +7,11 @@
 //! validations, check-outs); those of policies, releases, artifacts and tokens have no
 //! endpoint here.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use wiremock::Request;
 
 use super::answer::{Answer, error};
+use super::metadata_casing::snake_case_metadata;
 use super::state::State;
 use crate::support;
 
@@ -43,6 +44,24 @@ fn minor(asked: Option<&str>) -> Result<u8, Answer> {
                 None,
             )
         })
+}
+
+/// The version Keygen names in its answer's `Keygen-Version` header (`current_api_version`:
+/// the requested one, a leading `v` dropped).
+pub(crate) fn named(request: &Request) -> String {
+    support::header(request, "keygen-version").map_or_else(
+        || format!("1.{CURRENT}"),
+        |asked| asked.strip_prefix('v').unwrap_or(asked).to_owned(),
+    )
+}
+
+/// The answer header naming the account: `Keygen-Account`, `Keygen-Account-Id` for a caller
+/// of 1.3 or older (`rename_keygen_id_headers_for_responses_migration.rb`).
+pub(crate) fn account_header(request: &Request) -> &'static str {
+    match requested(request) {
+        Ok(minor) if minor <= 3 => "keygen-account-id",
+        _ => "keygen-account",
+    }
 }
 
 /// The endpoint that answered, as far as the migrations tell endpoints apart.
@@ -222,72 +241,6 @@ fn machine_user(state: &State, machine: &mut Value) {
             "links": {"related": format!("{}/machines/{id}/v1.5/user", state.account_path())},
         }),
     );
-}
-
-/// The keys nested inside a resource's metadata values in snake_case (its own keys kept).
-fn snake_case_metadata(resource: &mut Value) {
-    let Some(metadata) = resource
-        .pointer_mut("/attributes/metadata")
-        .and_then(Value::as_object_mut)
-    else {
-        return;
-    };
-    for value in metadata.values_mut() {
-        match value {
-            Value::Object(_) => deep_underscore(value),
-            Value::Array(values) => values
-                .iter_mut()
-                .filter(|v| v.is_object())
-                .for_each(deep_underscore),
-            _ => {}
-        }
-    }
-}
-
-/// ActiveSupport's `deep_transform_keys { underscore }`: every key of every nested object.
-fn deep_underscore(value: &mut Value) {
-    match value {
-        Value::Object(object) => {
-            let old = std::mem::take(object);
-            *object = old
-                .into_iter()
-                .map(|(key, mut value)| {
-                    deep_underscore(&mut value);
-                    (underscore(&key), value)
-                })
-                .collect::<Map<_, _>>();
-        }
-        Value::Array(values) => values.iter_mut().for_each(deep_underscore),
-        _ => {}
-    }
-}
-
-/// ActiveSupport's `String#underscore` (`parentKey` → `parent_key`, `HTTPCode` → `http_code`,
-/// `a-b` → `a_b`). Written here: case crates (`heck`) also split on spaces and digits, which
-/// Rails does not.
-fn underscore(word: &str) -> String {
-    let chars: Vec<char> = word.replace("::", "/").chars().collect();
-    let mut out = String::with_capacity(word.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        let previous = i.checked_sub(1).map(|j| chars[j]);
-        let next = chars.get(i + 1);
-        if c.is_ascii_uppercase() {
-            // `([a-z\d])([A-Z])` and `([A-Z\d]+)([A-Z][a-z])`.
-            let after_lower =
-                previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
-            let ends_run = previous.is_some_and(|p| p.is_ascii_uppercase() || p.is_ascii_digit())
-                && next.is_some_and(char::is_ascii_lowercase);
-            if after_lower || ends_run {
-                out.push('_');
-            }
-        }
-        out.push(if c == '-' {
-            '_'
-        } else {
-            c.to_ascii_lowercase()
-        });
-    }
-    out
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use super::super::answer::Answer;
 use super::super::state::State;
-use super::{migrate, minor, underscore};
+use super::{migrate, minor};
 
 /// The body of `body` answered with `status` to `method` `path` for a caller of `1.{version}`.
 fn migrated(version: u8, method: &str, path: &str, status: u16, body: Value) -> Value {
@@ -145,18 +145,4 @@ fn a_new_machine_before_1_3_has_not_started() {
         migrated(3, "POST", "machines", 201, created.clone()),
         created
     );
-}
-
-#[test]
-fn keys_are_underscored_as_active_support_does() {
-    for (key, expected) in [
-        ("parentKey", "parent_key"),
-        ("child_key", "child_key"),
-        ("HTTPCode", "http_code"),
-        ("key2Value", "key2_value"),
-        ("a-b", "a_b"),
-        ("ABC", "abc"),
-    ] {
-        assert_eq!(underscore(key), expected, "{key}");
-    }
 }
