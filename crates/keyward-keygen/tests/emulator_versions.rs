@@ -64,6 +64,22 @@ async fn older_api_versions_get_keygens_migrated_answers() {
     assert_eq!(body["errors"][0]["code"], "INVALID_API_VERSION");
 }
 
+/// `request_version_resolver`: the header first, then the account's API version.
+#[tokio::test]
+async fn the_accounts_api_version_answers_requests_without_a_version() {
+    let emulator = KeygenEmulator::start().await;
+    let id = emulator.add_license(LicenseSeed::new("KEY-ACCOUNT-VERSION"));
+    assert!(emulator.set_api_version("v1.5").is_err());
+    assert!(emulator.set_api_version("1.9").is_err());
+    emulator.set_api_version("1.5").unwrap();
+    let (_, headers, body) = show(&emulator, &id, &[]).await;
+    assert_eq!(header(&headers, "keygen-version"), Some("1.5"));
+    assert!(body["data"]["relationships"]["user"].is_object());
+    let (_, headers, body) = show(&emulator, &id, &[("keygen-version", "1.7")]).await;
+    assert_eq!(header(&headers, "keygen-version"), Some("1.7"));
+    assert!(body["data"]["relationships"]["owner"].is_object());
+}
+
 #[tokio::test]
 async fn keygen_ce_refuses_environments() {
     let emulator = KeygenEmulator::start().await;

@@ -75,7 +75,7 @@ pub(crate) fn route(state: &mut State, request: &Request) -> Answer {
             None,
         );
     }
-    let version = match versions::requested(request) {
+    let version = match versions::requested(state, request) {
         Ok(version) => version,
         Err(answer) => return answer,
     };

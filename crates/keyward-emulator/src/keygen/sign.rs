@@ -79,8 +79,11 @@ pub(crate) fn response(
         state.now(),
     );
     let mut template = ResponseTemplate::new(status)
-        .insert_header(versions::account_header(request), state.account_id.as_str())
-        .insert_header("keygen-version", versions::named(request))
+        .insert_header(
+            versions::account_header(state, request),
+            state.account_id.as_str(),
+        )
+        .insert_header("keygen-version", versions::named(state, request))
         .insert_header("keygen-edition", state.edition.code())
         .insert_header("date", date.as_str())
         .insert_header("keygen-date", date.as_str())

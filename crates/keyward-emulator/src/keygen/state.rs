@@ -171,6 +171,8 @@ pub struct State {
     pub(crate) tamper: bool,
     /// Whether the account's subscription lapsed (every request 403).
     pub(crate) inactive: bool,
+    /// The account's API version's minor number (`None`: the current one).
+    pub(crate) api_version: Option<u8>,
     /// The Keygen edition answering.
     pub(crate) edition: super::edition::Edition,
     pub(crate) licenses: Vec<LicenseRecord>,

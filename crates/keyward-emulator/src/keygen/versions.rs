@@ -13,16 +13,22 @@ use wiremock::Request;
 use super::answer::{Answer, error};
 use super::metadata_casing::snake_case_metadata;
 use super::state::State;
+use crate::SeedError;
+use crate::shell::Emulator;
 use crate::support;
 
 /// Keygen's current API version's minor number (`1.7`), answered when no version is asked for.
 const CURRENT: u8 = 7;
 
 /// The minor number of the version `request` asks for (`request_version_resolver`: the
-/// `Keygen-Version` header, a leading `v` dropped, else the current one); 400
-/// `INVALID_API_VERSION` for one Keygen does not know (`application_controller.rb`).
-pub(crate) fn requested(request: &Request) -> Result<u8, Answer> {
-    minor(support::header(request, "keygen-version"))
+/// `Keygen-Version` header, a leading `v` dropped, else the account's API version, else the
+/// current one); 400 `INVALID_API_VERSION` for one Keygen does not know
+/// (`application_controller.rb`).
+pub(crate) fn requested(state: &State, request: &Request) -> Result<u8, Answer> {
+    match support::header(request, "keygen-version") {
+        Some(asked) => minor(Some(asked)),
+        None => Ok(state.api_version.unwrap_or(CURRENT)),
+    }
 }
 
 /// The minor number of the version `asked` (a `Keygen-Version` header).
@@ -47,20 +53,37 @@ fn minor(asked: Option<&str>) -> Result<u8, Answer> {
 }
 
 /// The version Keygen names in its answer's `Keygen-Version` header (`current_api_version`:
-/// the requested one, a leading `v` dropped).
-pub(crate) fn named(request: &Request) -> String {
+/// the resolved one, a leading `v` dropped).
+pub(crate) fn named(state: &State, request: &Request) -> String {
     support::header(request, "keygen-version").map_or_else(
-        || format!("1.{CURRENT}"),
+        || format!("1.{}", state.api_version.unwrap_or(CURRENT)),
         |asked| asked.strip_prefix('v').unwrap_or(asked).to_owned(),
     )
 }
 
 /// The answer header naming the account: `Keygen-Account`, `Keygen-Account-Id` for a caller
 /// of 1.3 or older (`rename_keygen_id_headers_for_responses_migration.rb`).
-pub(crate) fn account_header(request: &Request) -> &'static str {
-    match requested(request) {
+pub(crate) fn account_header(state: &State, request: &Request) -> &'static str {
+    match requested(state, request) {
         Ok(minor) if minor <= 3 => "keygen-account-id",
         _ => "keygen-account",
+    }
+}
+
+impl Emulator<State> {
+    /// Sets the account's API version (`account.rb`'s `api_version`, `1.0` … `1.7`): the one
+    /// a request without a `Keygen-Version` header is answered in. An unsupported version is
+    /// refused (`unsupported version`), as Keygen's account validation refuses it.
+    pub fn set_api_version(&self, version: &str) -> Result<(), SeedError> {
+        let minor = minor(Some(version))
+            .ok()
+            .filter(|_| !version.starts_with('v'))
+            .ok_or(SeedError::Shape {
+                what: "api version",
+                expected: "a version Keygen supports (1.0 … 1.7)",
+            })?;
+        self.write(|state| state.api_version = Some(minor));
+        Ok(())
     }
 }
 
