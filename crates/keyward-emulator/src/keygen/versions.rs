@@ -120,9 +120,8 @@ fn endpoint(method: &str, parts: &[&str]) -> Endpoint {
         ("POST", ["machines"]) => Endpoint::MachineCreate,
         ("GET", ["machines"]) => Endpoint::Machines,
         (_, ["machines", _, "actions", "check-out"]) => Endpoint::Other,
-        ("GET" | "PATCH", ["machines", _]) | ("POST", ["machines", _, "actions", "ping"]) => {
-            Endpoint::Machine
-        }
+        ("GET" | "PATCH", ["machines", _])
+        | ("POST", ["machines", _, "actions", "ping" | "ping-heartbeat"]) => Endpoint::Machine,
         _ => Endpoint::Other,
     }
 }
