@@ -20,7 +20,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
 pub use field::with_field;
-pub use time::{opt_rfc3339, parse_rfc3339, rfc3339};
+pub use time::{opt_rfc3339, rfc3339};
 
 /// What a flexible scalar turned out to be.
 enum Flex<T> {
