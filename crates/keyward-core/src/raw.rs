@@ -19,8 +19,11 @@ enum Repr {
     /// Nothing was received (a model built by hand).
     #[default]
     Empty,
-    /// A response body and the JSON pointer (`""` = the whole body) of the object.
-    Body { body: Bytes, pointer: Arc<str> },
+    /// A response body and the JSON pointer of the object (`None`: the whole body).
+    Body {
+        body: Bytes,
+        pointer: Option<Arc<str>>,
+    },
     /// JSON handed over already parsed (a webhook payload, a verified signed payload).
     Value(Arc<Value>),
 }
@@ -30,7 +33,7 @@ impl RawJson {
     pub fn from_body(body: Bytes) -> Self {
         Self(Repr::Body {
             body,
-            pointer: Arc::from(""),
+            pointer: None,
         })
     }
 
@@ -46,6 +49,9 @@ impl RawJson {
 
     /// The object at `pointer` (RFC 6901, such as `/items/3`) inside this one.
     pub fn at(&self, pointer: &str) -> Self {
+        if pointer.is_empty() {
+            return self.clone();
+        }
         match &self.0 {
             Repr::Empty => Self::default(),
             Repr::Body {
@@ -53,11 +59,10 @@ impl RawJson {
                 pointer: base,
             } => Self(Repr::Body {
                 body: body.clone(),
-                pointer: if base.is_empty() {
-                    Arc::from(pointer)
-                } else {
-                    Arc::from(format!("{base}{pointer}"))
-                },
+                pointer: Some(match base {
+                    None => Arc::from(pointer),
+                    Some(base) => Arc::from(format!("{base}{pointer}")),
+                }),
             }),
             Repr::Value(value) => Self(Repr::Value(Arc::new(
                 value.pointer(pointer).cloned().unwrap_or(Value::Null),
@@ -79,13 +84,12 @@ impl RawJson {
                 let Ok(mut whole) = serde_json::from_slice::<Value>(body) else {
                     return Value::Null;
                 };
-                if pointer.is_empty() {
-                    whole
-                } else {
-                    whole
+                match pointer {
+                    None => whole,
+                    Some(pointer) => whole
                         .pointer_mut(pointer)
                         .map(Value::take)
-                        .unwrap_or(Value::Null)
+                        .unwrap_or(Value::Null),
                 }
             }
         }
@@ -94,7 +98,10 @@ impl RawJson {
     /// The exact bytes received, when this is a whole response body.
     pub fn body_bytes(&self) -> Option<&[u8]> {
         match &self.0 {
-            Repr::Body { body, pointer } if pointer.is_empty() => Some(body),
+            Repr::Body {
+                body,
+                pointer: None,
+            } => Some(body),
             _ => None,
         }
     }
@@ -190,6 +197,9 @@ mod tests {
         assert_eq!(raw.at("/items").at("/1"), json!({"id": 2}));
         assert_eq!(raw.at("/missing").to_value(), Value::Null);
         assert!(raw.at("/n").body_bytes().is_none());
+        // The empty pointer is the whole, as RFC 6901 has it.
+        assert_eq!(raw.at("").body_bytes(), Some(&body[..]));
+        assert_eq!(raw.at("/items").at(""), raw.at("/items"));
         let from_value = RawJson::from_value(raw.to_value());
         assert_eq!(from_value, raw);
         assert_eq!(from_value.at("/items/0/key"), json!("SECRET-KEY-1"));

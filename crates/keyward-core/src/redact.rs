@@ -4,6 +4,9 @@
 
 use serde_json::Value;
 
+use crate::secret::SharedSecret;
+use crate::{ApiKey, SecretLicenseKey};
+
 /// Replacement text for a redacted value, everywhere.
 pub const REDACTED: &str = "[redacted]";
 
@@ -38,7 +41,8 @@ const SECRET_FIELDS: &[&str] = &[
 /// The secrets of one request, removed from anything that is kept of its response.
 #[derive(Clone, Default)]
 pub struct Redactor {
-    secrets: Vec<String>,
+    /// Shared with the keys they came from (no copy), and zeroized with them.
+    secrets: Vec<SharedSecret>,
 }
 
 impl std::fmt::Debug for Redactor {
@@ -50,9 +54,30 @@ impl std::fmt::Debug for Redactor {
 impl Redactor {
     /// Adds a secret; values shorter than 4 characters are ignored (they would redact noise).
     pub fn add(&mut self, secret: &str) {
-        if secret.chars().count() >= 4 && !self.secrets.iter().any(|s| s == secret) {
-            self.secrets.push(secret.to_owned());
+        if self.wants(secret) {
+            self.secrets.push(SharedSecret::new(secret.to_owned()));
         }
+    }
+
+    /// Adds a license key, shared with it rather than copied.
+    pub fn add_key(&mut self, key: &SecretLicenseKey) {
+        self.add_shared(key.shared());
+    }
+
+    /// Adds an API key, shared with it rather than copied.
+    pub fn add_api_key(&mut self, key: &ApiKey) {
+        self.add_shared(key.shared());
+    }
+
+    fn add_shared(&mut self, secret: &SharedSecret) {
+        if self.wants(secret.expose()) {
+            self.secrets.push(secret.clone());
+        }
+    }
+
+    /// Whether `secret` is long enough to redact and not held already.
+    fn wants(&self, secret: &str) -> bool {
+        secret.chars().count() >= 4 && !self.secrets.iter().any(|s| s.expose() == secret)
     }
 
     /// Redacts `text`: every known secret, the string value of every secret-looking JSON field
@@ -61,8 +86,9 @@ impl Redactor {
     pub fn redact(&self, text: &str) -> String {
         let mut out = text.to_owned();
         for secret in &self.secrets {
-            if out.contains(secret.as_str()) {
-                out = out.replace(secret.as_str(), REDACTED);
+            let secret = secret.expose();
+            if out.contains(secret) {
+                out = out.replace(secret, REDACTED);
             }
         }
         mask_uuids(&blank_secret_values(&out))
@@ -303,6 +329,20 @@ fn cut(text: &str, max_chars: usize, total_bytes: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_are_redacted_once_however_they_are_added() {
+        let key = SecretLicenseKey::new(" CANARY-LICENSE-KEY-77 ");
+        let api_key = ApiKey::new("canary-api-key-88").unwrap_or_else(|e| panic!("{e}"));
+        let mut r = Redactor::default();
+        r.add_key(&key);
+        r.add("CANARY-LICENSE-KEY-77");
+        r.add_api_key(&api_key);
+        r.add_key(&SecretLicenseKey::new("abc"));
+        assert_eq!(format!("{r:?}"), "Redactor(2 secrets)");
+        let out = r.redact("CANARY-LICENSE-KEY-77 / canary-api-key-88 / abc");
+        assert_eq!(out, "[redacted] / [redacted] / abc");
+    }
 
     #[test]
     fn secrets_fields_and_uuids_are_removed() {

@@ -1,18 +1,44 @@
 //! Secret newtypes: values that must never appear in `Debug`, `Display`, errors or logs.
 
 use std::fmt;
+use std::sync::Arc;
 
 use secrecy::{ExposeSecret, SecretString};
 use subtle::ConstantTimeEq;
 
 use crate::LicenseError;
 
+/// Secret text shared by its clones: a clone (a key handed to a request builder, to a request's
+/// redactor) costs no copy, and the text is zeroized once, when the last clone drops
+/// (`SecretString` zeroizes on drop, and an `Arc` drops its value exactly once).
+#[derive(Clone)]
+pub(crate) struct SharedSecret(Arc<SecretString>);
+
+impl SharedSecret {
+    pub(crate) fn new(value: String) -> Self {
+        Self(Arc::new(SecretString::from(value)))
+    }
+
+    /// Takes `value` trimmed, without a copy when there is nothing to trim.
+    fn trimmed(value: String) -> Self {
+        if value.trim().len() == value.len() {
+            Self::new(value)
+        } else {
+            Self::new(value.trim().to_owned())
+        }
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
 /// A provider API key or bearer token.
 ///
 /// `Debug` prints `ApiKey([redacted])`; there is no `Display`. Read the value only where it is
-/// sent, with [`ApiKey::expose`].
+/// sent, with [`ApiKey::expose`]. Clones share the key (no copy of the secret).
 #[derive(Clone)]
-pub struct ApiKey(SecretString);
+pub struct ApiKey(SharedSecret);
 
 impl ApiKey {
     /// Wraps an API key. Leading and trailing whitespace is trimmed (a common copy-paste slip);
@@ -28,12 +54,16 @@ impl ApiKey {
                 "the API key contains control characters",
             ));
         }
-        Ok(Self(SecretString::from(trimmed.to_owned())))
+        Ok(Self(SharedSecret::trimmed(value)))
     }
 
     /// The key itself, for the one place that puts it on the wire.
     pub fn expose(&self) -> &str {
-        self.0.expose_secret()
+        self.0.expose()
+    }
+
+    pub(crate) fn shared(&self) -> &SharedSecret {
+        &self.0
     }
 }
 
@@ -77,20 +107,24 @@ impl IntoApiKey for &String {
 /// A license key as the end user types it.
 ///
 /// `Debug` shows only its last four characters (`SecretLicenseKey(…WXYZ)`), enough to tell keys
-/// apart in a log without making them usable. There is no `Display`.
+/// apart in a log without making them usable. There is no `Display`. Clones share the key (no
+/// copy of the secret).
 #[derive(Clone)]
-pub struct SecretLicenseKey(SecretString);
+pub struct SecretLicenseKey(SharedSecret);
 
 impl SecretLicenseKey {
     /// Wraps a license key; surrounding whitespace is trimmed.
     pub fn new(value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        Self(SecretString::from(value.trim().to_owned()))
+        Self(SharedSecret::trimmed(value.into()))
     }
 
     /// The key itself, for the one place that puts it on the wire.
     pub fn expose(&self) -> &str {
-        self.0.expose_secret()
+        self.0.expose()
+    }
+
+    pub(crate) fn shared(&self) -> &SharedSecret {
+        &self.0
     }
 
     /// Whether the key is empty (an empty key is never sent to a provider).

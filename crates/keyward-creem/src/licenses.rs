@@ -72,7 +72,7 @@ impl Licenses {
             instance_name,
         };
         let request = Request::post(op::ACTIVATE, ["v1", "licenses", "activate"])?
-            .redact(key.expose())
+            .redact_key(key)
             .json(&body)?;
         check(self.client.send(request).await?)?.model()
     }
@@ -113,7 +113,7 @@ impl Licenses {
         if operation == op::VALIDATE {
             request = request.idempotency_override(Idempotency::Idempotent);
         }
-        let request = request.redact(key.expose()).json(&InstanceBody {
+        let request = request.redact_key(key).json(&InstanceBody {
             key: key.expose(),
             instance_id,
         })?;

@@ -36,7 +36,7 @@ impl Grants {
         let body = params.body(op::DELIVER_KEY)?;
         let request = Request::post(op::DELIVER_KEY, ["grants", grant_id, "license-key"])?
             .idempotency_override(Idempotency::NonIdempotent)
-            .redact(params.key().expose())
+            .redact_key(params.key())
             .json(&body)?;
         check(self.client.send_admin(request).await?)?.model()
     }

@@ -32,7 +32,7 @@ impl LicenseKeys {
     pub async fn create(&self, params: &CreateLicenseKey) -> Result<LicenseKey, LicenseError> {
         let body = params.body(op::CREATE_KEY)?;
         let request = Request::post(op::CREATE_KEY, ["license_keys"])?
-            .redact(params.key().expose())
+            .redact_key(params.key())
             .json(&body)?;
         check(self.client.send_admin(request).await?)?.model()
     }

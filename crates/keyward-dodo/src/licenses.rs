@@ -58,7 +58,7 @@ impl Licenses {
             return Err(invalid(op::ACTIVATE, "the instance name is empty"));
         }
         let request = Request::post(op::ACTIVATE, ["licenses", "activate"])?
-            .redact(key.expose())
+            .redact_key(key)
             .accept("application/json")?
             .json(&ActivateBody {
                 license_key: key.expose(),
@@ -83,7 +83,7 @@ impl Licenses {
         }
         let request = Request::post(op::VALIDATE, ["licenses", "validate"])?
             .idempotency_override(Idempotency::Idempotent)
-            .redact(key.expose())
+            .redact_key(key)
             .accept("application/json")?
             .json(&ValidateBody {
                 license_key: key.expose(),
@@ -108,7 +108,7 @@ impl Licenses {
             return Err(invalid(op::DEACTIVATE, "the instance id is empty"));
         }
         let request = Request::post(op::DEACTIVATE, ["licenses", "deactivate"])?
-            .redact(key.expose())
+            .redact_key(key)
             .accept("*/*")?
             .json(&DeactivateBody {
                 license_key: key.expose(),

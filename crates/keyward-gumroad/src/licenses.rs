@@ -92,7 +92,7 @@ impl Licenses {
         if key.is_empty() {
             return Err(empty(operation));
         }
-        let request = request.redact(key.expose()).form(&self.form(key, None))?;
+        let request = request.redact_key(key).form(&self.form(key, None))?;
         successful(check(self.client.send_admin(request).await?)?.model())
     }
 
@@ -105,7 +105,7 @@ impl Licenses {
         if key.is_empty() {
             return Err(empty(operation));
         }
-        Ok(Request::post(operation, ["v2", "licenses", action])?.redact(key.expose()))
+        Ok(Request::post(operation, ["v2", "licenses", action])?.redact_key(key))
     }
 }
 

@@ -7,7 +7,7 @@ use keyward_core::{ErrorKind, LicenseError};
 use url::Url;
 
 use crate::client::HttpClient;
-use crate::request::{Auth, Body, Request};
+use crate::request::{Auth, Body, Request, static_value};
 use crate::retry::{Attempt, may_have_been_applied};
 
 impl HttpClient {
@@ -111,7 +111,7 @@ impl HttpClient {
             bytes,
         } = &request.body
         {
-            let Some(value) = content_type_value(content_type) else {
+            let Some(value) = static_value(content_type) else {
                 // Not a valid header value: reqwest's own builder says why, as it always did.
                 return Err(self.unbuildable(request, url, content_type));
             };
@@ -136,19 +136,6 @@ impl HttpClient {
                 "the request could not be built",
             )),
         }
-    }
-}
-
-/// A content type as a header value, without copying it when it is plain visible ASCII (every
-/// content type this crate's callers use); `None` when it is not a valid header value.
-fn content_type_value(content_type: &'static str) -> Option<http::HeaderValue> {
-    let visible = content_type
-        .bytes()
-        .all(|b| b == b'\t' || (32..127).contains(&b));
-    if visible {
-        Some(http::HeaderValue::from_static(content_type))
-    } else {
-        http::HeaderValue::from_str(content_type).ok()
     }
 }
 

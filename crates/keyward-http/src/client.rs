@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 
 use backon::{BackoffBuilder, ExponentialBuilder};
 use keyward_core::{ErrorKind, LicenseError};
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use url::Url;
@@ -19,21 +18,6 @@ use crate::request::Request;
 use crate::response::Response;
 use crate::retry::{Attempt, may_have_been_applied};
 use crate::turns::Turns;
-
-/// What `url` percent-encodes in a path segment of an `http(s)` URL (its `SPECIAL_PATH_SEGMENT`).
-const PATH_SEGMENT: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'<')
-    .add(b'>')
-    .add(b'`')
-    .add(b'#')
-    .add(b'?')
-    .add(b'{')
-    .add(b'}')
-    .add(b'/')
-    .add(b'%')
-    .add(b'\\');
 
 /// Reads a provider's error body into `(code, message)`.
 pub type ProviderErrorParser = dyn Fn(&[u8]) -> (Option<String>, Option<String>) + Send + Sync;
@@ -163,8 +147,7 @@ impl HttpClient {
     /// Sends a request, retrying what is safe, and returns the final response whatever its
     /// status. `Err` means no usable response arrived.
     ///
-    /// (Not an `async fn`: a future that only wraps another would hold the request twice, and
-    /// every call's future is copied, and boxed behind a `dyn` provider.)
+    /// (Not an `async fn`: see the comment inside on the size of its future.)
     pub fn send(
         &self,
         request: Request,
@@ -178,7 +161,13 @@ impl HttpClient {
             status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        self.send_with_retries(request).instrument(span)
+        // Two small allocations keep every call's future small: the request and its URL, held
+        // across every await, in one; the future of the attempts in the other. A provider's
+        // call then holds 16 bytes of transport, however much the call's own state, and behind
+        // a `dyn` provider (whose future is boxed) stays within what the allocator's per-thread
+        // cache serves (1 KiB with glibc); a larger block costs more than both of these.
+        let call = Box::new(Call { request, url: None });
+        Box::pin(self.send_with_retries(call).instrument(span))
     }
 
     /// Sends a request and decodes a 2xx JSON body; any other status is an error.
@@ -201,22 +190,23 @@ impl HttpClient {
     )]
     fn send_with_retries(
         &self,
-        mut request: Request,
+        mut call: Box<Call>,
     ) -> impl Future<Output = Result<Response, LicenseError>> + Send + '_ {
         async move {
             let options = &self.inner.options;
             let started = Instant::now();
+            let Call { request, url } = &mut *call;
             if let Some(why) = &request.unsendable {
-                return Err(self.tag(&request, LicenseError::invalid_input(why.as_str()), 0));
+                return Err(self.tag(request, LicenseError::invalid_input(why.as_str()), 0));
             }
-            let url = self.url_for(&request)?;
+            let url = &*url.insert(self.url_for(request)?);
             let mut attempts: u32 = 0;
             loop {
                 attempts += 1;
                 let remaining = options.deadline.saturating_sub(started.elapsed());
                 if remaining.is_zero() {
                     return Err(self.fail(
-                        &request,
+                        request,
                         ErrorKind::Timeout,
                         "the deadline passed",
                         attempts - 1,
@@ -238,7 +228,7 @@ impl HttpClient {
                     turn.map(|t| t.ok().filter(|_| !remaining.is_zero()).ok_or(()))
                 else {
                     return Err(self.fail(
-                        &request,
+                        request,
                         ErrorKind::Timeout,
                         "the deadline passed while waiting for a free connection",
                         attempts - 1,
@@ -251,14 +241,14 @@ impl HttpClient {
                 let traced = !span.is_disabled() || tracing::enabled!(tracing::Level::DEBUG);
                 let attempt_started = traced.then(Instant::now);
                 let budget = options.attempt_timeout.min(remaining);
-                let outcome = tokio::time::timeout(budget, self.attempt(&request, &url)).await;
+                let outcome = tokio::time::timeout(budget, self.attempt(request, url)).await;
                 // The connection goes back to hyper's pool from a task of its own once it is ready
                 // for another request: the turn is handed on so that the next caller finds it
                 // rather than opening another (see `Turns::finish`).
                 self.inner.in_flight.finish(permit);
                 // Judged by plain functions: neither the outcome nor the answer is a local of
                 // this future (which stays small) across the wait before a retry.
-                let (attempt, result) = self.judge(outcome, &mut request, attempts, budget)?;
+                let (attempt, result) = self.judge(outcome, request, attempts, budget)?;
                 if let Some(attempt_started) = attempt_started {
                     span.record("attempts", attempts);
                     let latency_ms = millis(attempt_started.elapsed());
@@ -269,8 +259,7 @@ impl HttpClient {
                     tracing::debug!(attempt = attempts, outcome = ?attempt, latency_ms, "attempt finished");
                 }
 
-                let delay = match self.retry_delay(&mut request, attempt, result, attempts, started)
-                {
+                let delay = match self.retry_delay(request, attempt, result, attempts, started) {
                     ControlFlow::Continue(delay) => delay,
                     ControlFlow::Break(result) => return result,
                 };
@@ -289,14 +278,10 @@ impl HttpClient {
             return Err(LicenseError::config("the base URL cannot take a path")
                 .with_provider(self.provider()));
         }
-        // Each segment percent-encoded as `url` encodes a path segment, here rather than by
-        // `path_segments_mut`, whose parser drops tabs and newlines: an id `x\n` (a Keygen
-        // fingerprint may end in one) would be sent as `x`, another resource.
-        let mut path = url.path().trim_end_matches('/').to_owned();
-        for segment in &request.segments {
-            path.push('/');
-            path.extend(utf8_percent_encode(segment, PATH_SEGMENT));
-        }
+        let base = url.path().trim_end_matches('/');
+        let mut path = String::with_capacity(base.len() + request.path.len() + 1);
+        path.push_str(base);
+        path.push_str(&request.path);
         if request.trailing_slash {
             path.push('/');
         }
@@ -330,6 +315,12 @@ impl HttpClient {
             .with_operation(request.operation)
             .with_attempts(attempts)
     }
+}
+
+/// A request on its way, with the URL it goes to once that is built.
+pub(crate) struct Call {
+    request: Request,
+    url: Option<Url>,
 }
 
 /// Whole milliseconds, for traces (saturating rather than truncating).

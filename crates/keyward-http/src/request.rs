@@ -5,7 +5,23 @@ use std::fmt;
 use bytes::Bytes;
 use http::{HeaderName, HeaderValue, Method};
 use keyward_core::{ApiKey, LicenseError, Redactor, SecretLicenseKey};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::Serialize;
+
+/// What `url` percent-encodes in a path segment of an `http(s)` URL (its `SPECIAL_PATH_SEGMENT`).
+const PATH_SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'#')
+    .add(b'?')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b'%')
+    .add(b'\\');
 
 /// Whether sending a request twice has the same effect as sending it once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +66,8 @@ pub(crate) enum Body {
 pub struct Request {
     pub(crate) method: Method,
     pub(crate) operation: &'static str,
-    pub(crate) segments: Vec<String>,
+    /// The path below the base URL: `/` and a percent-encoded segment for each segment given.
+    pub(crate) path: String,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) body: Body,
@@ -77,17 +94,21 @@ impl Request {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let segments: Vec<String> = segments
-            .into_iter()
-            .map(|s| s.as_ref().to_owned())
-            .collect();
-        if let Some(bad) = segments
-            .iter()
-            .find(|s| s.is_empty() || *s == "." || *s == "..")
-        {
-            return Err(LicenseError::invalid_input(format!(
-                "{operation}: path segment {bad:?} is not allowed (empty ids cannot be sent)"
-            )));
+        // Each segment percent-encoded as `url` encodes a path segment, here rather than by
+        // `path_segments_mut`, whose parser drops tabs and newlines: an id `x\n` (a Keygen
+        // fingerprint may end in one) would be sent as `x`, another resource. Encoded once, into
+        // one string: a request is built for every call.
+        let mut path = String::new();
+        for segment in segments {
+            let segment = segment.as_ref();
+            if segment.is_empty() || segment == "." || segment == ".." {
+                return Err(LicenseError::invalid_input(format!(
+                    "{operation}: path segment {segment:?} is not allowed (empty ids cannot be sent)"
+                )));
+            }
+            path.reserve(segment.len() + 1);
+            path.push('/');
+            path.extend(utf8_percent_encode(segment, PATH_SEGMENT));
         }
         let idempotency = if matches!(method, Method::POST | Method::PATCH) {
             Idempotency::NonIdempotent
@@ -97,7 +118,7 @@ impl Request {
         Ok(Self {
             method,
             operation,
-            segments,
+            path,
             query: Vec::new(),
             headers: Vec::new(),
             body: Body::Empty,
@@ -238,7 +259,7 @@ impl Request {
         name: &'static str,
         key: &SecretLicenseKey,
     ) -> Result<Self, LicenseError> {
-        self.redactor.add(key.expose());
+        self.redactor.add_key(key);
         let name = self.header_name(name)?;
         let mut value = HeaderValue::from_str(key.expose()).map_err(|_| {
             LicenseError::invalid_input(format!(
@@ -254,7 +275,7 @@ impl Request {
     /// Sends `Authorization: Bearer <key>`.
     #[must_use]
     pub fn bearer(mut self, key: &ApiKey) -> Self {
-        self.redactor.add(key.expose());
+        self.redactor.add_api_key(key);
         self.auth = Some(Auth::Bearer(key.clone()));
         self
     }
@@ -263,7 +284,7 @@ impl Request {
     /// [`send`](crate::HttpClient::send) fail with an input error before anything is sent.
     #[must_use]
     pub fn api_key_header(mut self, name: &'static str, key: &ApiKey) -> Self {
-        self.redactor.add(key.expose());
+        self.redactor.add_api_key(key);
         match self.header_name(name) {
             Ok(name) => self.auth = Some(Auth::Header(name, key.clone())),
             Err(e) => self.unsendable = Some(e.message().to_owned()),
@@ -275,6 +296,14 @@ impl Request {
     #[must_use]
     pub fn redact(mut self, secret: &str) -> Self {
         self.redactor.add(secret);
+        self
+    }
+
+    /// Marks a license key as secret (as [`redact`](Self::redact) does), sharing it rather than
+    /// copying it.
+    #[must_use]
+    pub fn redact_key(mut self, key: &SecretLicenseKey) -> Self {
+        self.redactor.add_key(key);
         self
     }
 
@@ -318,8 +347,26 @@ impl Request {
     }
 
     /// Sets the `Accept` header.
-    pub fn accept(self, media_type: &str) -> Result<Self, LicenseError> {
-        self.header_named(http::header::ACCEPT, media_type)
+    pub fn accept(mut self, media_type: &'static str) -> Result<Self, LicenseError> {
+        let Some(value) = static_value(media_type) else {
+            return Err(LicenseError::invalid_input(format!(
+                "{}: invalid value for header accept",
+                self.operation
+            )));
+        };
+        self.headers.push((http::header::ACCEPT, value));
+        Ok(self)
+    }
+}
+
+/// A header value from static text, without copying it when it is plain visible ASCII (every
+/// media type this workspace sends); `None` when it is not a valid header value.
+pub(crate) fn static_value(text: &'static str) -> Option<HeaderValue> {
+    let visible = text.bytes().all(|b| b == b'\t' || (32..127).contains(&b));
+    if visible {
+        Some(HeaderValue::from_static(text))
+    } else {
+        HeaderValue::from_str(text).ok()
     }
 }
 
@@ -328,7 +375,7 @@ impl fmt::Debug for Request {
         f.debug_struct("Request")
             .field("method", &self.method)
             .field("operation", &self.operation)
-            .field("segments", &self.segments)
+            .field("path", &self.path)
             .field(
                 "query",
                 &self.query.iter().map(|(k, _)| k).collect::<Vec<_>>(),

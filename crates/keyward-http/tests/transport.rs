@@ -370,3 +370,16 @@ fn path_segments_are_encoded_whole_even_with_control_characters() {
         "https://api.example.com/v1/a%20b/x%2Fy/%252e/q%3F%23/k:1@$?page%5Bsize%5D=2"
     );
 }
+
+/// Every call's future holds the transport as one pointer: behind a `dyn` provider the boxed
+/// future of a call then stays within the allocator's per-thread cache (see `HttpClient::send`).
+#[test]
+fn a_call_holds_the_transport_as_one_pointer() {
+    let client = HttpClient::new(identity(), "http://127.0.0.1:9", HttpOptions::default()).unwrap();
+    let request = Request::post("op", ["a", "b"])
+        .unwrap()
+        .json(&serde_json::json!({"k": 1}))
+        .unwrap();
+    let sending = client.send(request);
+    assert!(std::mem::size_of_val(&sending) <= 16);
+}

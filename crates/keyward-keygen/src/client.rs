@@ -179,7 +179,7 @@ impl Client {
             (Some(key), token) if self.inner.license_first || token.is_none() => {
                 let value = SecretLicenseKey::new(format!("License {}", key.expose()));
                 request
-                    .redact(key.expose())
+                    .redact_key(key)
                     .license_key_header("authorization", &value)
             }
             (_, Some(token)) => Ok(request.bearer(token)),

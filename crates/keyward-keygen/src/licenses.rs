@@ -50,7 +50,7 @@ impl Licenses {
             "validate license key",
             self.client.path(&[PATH, "actions", "validate-key"]),
         )?
-        .redact(key.expose())
+        .redact_key(key)
         .idempotency_override(Idempotency::Idempotent)
         .json_as(JSON_API, &validation_meta(Some(key), scope, nonce))?;
         let request = self.client.prepare(request, false)?;
@@ -129,7 +129,7 @@ impl Licenses {
         let mut request = Request::post("create license", self.client.path(&[PATH]))?
             .json_as(JSON_API, &license.to_document())?;
         if let Some(key) = &license.key {
-            request = request.redact(key.expose());
+            request = request.redact_key(key);
         }
         let request = self.client.prepare_admin(request)?;
         self.client.send_document(request).await

@@ -114,7 +114,7 @@ impl Licenses {
         }
         let request = Request::post(operation, ["v1", "licenses", verb.path()])?
             .idempotency_override(idempotency)
-            .redact(key.expose())
+            .redact_key(key)
             .accept("application/json")?
             .form(form)?;
         let response = self.client.http().send(request).await?;

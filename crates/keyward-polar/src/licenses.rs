@@ -77,7 +77,7 @@ impl Licenses {
         if options.spends_nothing() {
             request = request.idempotency_override(Idempotency::Idempotent);
         }
-        let request = request.redact(key.expose()).json(&WithKey {
+        let request = request.redact_key(key).json(&WithKey {
             key: key.expose(),
             organization_id: self.client.organization_id(),
             options: &options,
@@ -101,7 +101,7 @@ impl Licenses {
         require_key(key, op::ACTIVATE)?;
         activation.check(op::ACTIVATE)?;
         let request = Request::post(op::ACTIVATE, self.route("activate"))?
-            .redact(key.expose())
+            .redact_key(key)
             .json(&WithKey {
                 key: key.expose(),
                 organization_id: self.client.organization_id(),
@@ -122,7 +122,7 @@ impl Licenses {
         require_key(key, op::DEACTIVATE)?;
         let activation_id = require_uuid(op::DEACTIVATE, "activation id", activation_id)?;
         let request = Request::post(op::DEACTIVATE, self.route("deactivate"))?
-            .redact(key.expose())
+            .redact_key(key)
             .accept("*/*")?
             .json(&DeactivateBody {
                 key: key.expose(),

@@ -13,7 +13,7 @@ use crate::error::VerifyError;
 use crate::keys::{KeySet, PublicKey};
 use crate::models::{Answer, Refusal, Reply};
 use crate::payload::{Payload, Verified};
-use crate::replay::StateStore;
+use crate::replay::{StateStore, Watermark};
 use crate::verifier::{Call, Verifier};
 use crate::verify::{KeyScope, Policy};
 
@@ -292,10 +292,47 @@ impl<'a> Op<'a> {
 impl Client {
     /// Sends a call and verifies the answer. Error-class codes become errors; success and
     /// refusal codes come back verified.
-    pub(crate) async fn call(
-        &self,
-        op: Op<'_>,
-    ) -> Result<(Verified<Payload>, Response), LicenseError> {
+    ///
+    /// (Not an `async fn`: the request is built before the future, which then holds only what
+    /// the answer is judged by. Every call's future is boxed behind a `dyn` provider.)
+    pub(crate) fn call<'a>(
+        &'a self,
+        op: Op<'a>,
+    ) -> impl Future<Output = Result<(Verified<Payload>, Response), LicenseError>> + Send + 'a {
+        let prepared = self.prepare(op);
+        async move {
+            let Prepared {
+                sending,
+                call,
+                slot,
+                sent,
+            } = prepared?;
+            let response = sending.await?;
+            let verified = match self.inner.verifier.check_answer_in(
+                response.body(),
+                &call,
+                sent,
+                slot.as_deref(),
+            ) {
+                Ok(v) => v,
+                Err(e) => return Err(verify_failure(response, e)),
+            };
+            let payload = verified.value();
+            if payload.code().class() == CodeClass::Error {
+                return Err(code_error(&response, payload));
+            }
+            Ok((verified, response))
+        }
+    }
+
+    /// The request of `op` and what its answer is judged by.
+    fn prepare<'a>(
+        &'a self,
+        op: Op<'a>,
+    ) -> Result<
+        Prepared<'a, impl Future<Output = Result<Response, LicenseError>> + Send + 'a>,
+        LicenseError,
+    > {
         let empty = if op.license_key.is_some_and(SecretLicenseKey::is_empty) {
             Some("the license key is empty")
         } else if op.identifier.is_some_and(|i| i.trim().is_empty()) {
@@ -329,7 +366,7 @@ impl Client {
         };
         request = request.bearer(key).accept("application/json")?;
         if let Some(license) = op.license_key {
-            request = request.redact(license.expose());
+            request = request.redact_key(license);
         }
         for secret in &op.secrets {
             request = request.redact(secret);
@@ -360,48 +397,51 @@ impl Client {
             .verifier
             .watermark_of(slot.as_deref())
             .map_err(|e| LicenseError::from(e).with_operation(op.operation))?;
-        let response = self.inner.base.send(request).await?;
-        let verified =
-            match self
-                .inner
-                .verifier
-                .check_answer_in(response.body(), &call, sent, slot.as_deref())
-            {
-                Ok(v) => v,
-                Err(e) => return Err(verify_failure(response, e)),
-            };
-        let payload = verified.value();
-        if payload.code().class() == CodeClass::Error {
-            return Err(code_error(&response, payload));
-        }
-        Ok((verified, response))
+        Ok(Prepared {
+            sending: self.inner.base.send(request),
+            call,
+            slot,
+            sent,
+        })
     }
 
     /// A call whose answer is done when `done` returns `Some`, refused otherwise.
-    pub(crate) async fn reply<T>(
-        &self,
-        op: Op<'_>,
-        done: impl FnOnce(&Payload) -> Result<Option<T>, LicenseError>,
-    ) -> Result<Reply<T>, LicenseError> {
+    pub(crate) fn reply<'a, T>(
+        &'a self,
+        op: Op<'a>,
+        done: impl FnOnce(&Payload) -> Result<Option<T>, LicenseError> + Send + 'a,
+    ) -> impl Future<Output = Result<Reply<T>, LicenseError>> + Send + 'a {
         let operation = op.operation;
-        let (verified, response) = self.call(op).await?;
-        let http_status = response.status();
-        let payload = verified.value();
-        // A verified answer whose data cannot be read still happened (`tag` says so for a
-        // non-idempotent call).
-        let answer = match done(payload).map_err(|e| response.tag(e.with_operation(operation)))? {
-            Some(t) => Answer::Done(t),
-            None => Answer::Refused(Refusal {
-                code: payload.code(),
-                message: response.redact(payload.message()),
-            }),
-        };
-        Ok(Reply {
-            answer,
-            verified,
-            http_status,
-        })
+        let call = self.call(op);
+        async move {
+            let (verified, response) = call.await?;
+            let http_status = response.status();
+            let payload = verified.value();
+            // A verified answer whose data cannot be read still happened (`tag` says so for a
+            // non-idempotent call).
+            let answer =
+                match done(payload).map_err(|e| response.tag(e.with_operation(operation)))? {
+                    Some(t) => Answer::Done(t),
+                    None => Answer::Refused(Refusal {
+                        code: payload.code(),
+                        message: response.redact(payload.message()),
+                    }),
+                };
+            Ok(Reply {
+                answer,
+                verified,
+                http_status,
+            })
+        }
     }
+}
+
+/// A request on its way, and what its answer is judged by.
+struct Prepared<'a, F> {
+    sending: F,
+    call: Call<'a>,
+    slot: Option<String>,
+    sent: Watermark,
 }
 
 /// Done on one of `codes`, with no data.
