@@ -41,6 +41,8 @@ mod matching;
 mod metadata_casing;
 mod owners;
 mod policy;
+mod release_seed;
+mod releases;
 mod resources;
 mod roles;
 mod route;
@@ -67,6 +69,9 @@ pub use environments::{EnvironmentSeed, Isolation};
 pub use expiration_basis::ExpirationBasis;
 pub use groups::GroupSeed;
 pub use machine_seed::MachineSeed;
+pub use releases::{
+    ArtifactSeed, ArtifactStatus, DistributionStrategy, ReleaseSeed, ReleaseStatus,
+};
 pub use seed::LicenseSeed;
 pub use state::{
     AuthStrategy, ComponentUniqueness, ExpirationStrategy, LicenseRecord, MachineLeasing,

@@ -26,7 +26,7 @@ impl State {
                 "expiry": license.expiry.map(timestamp), "status": status, "uses": 0,
                 "suspended": license.suspended, "scheme": license.scheme, "encrypted": false,
                 "strict": license.strict, "floating": license.floating, "protected": license.protected,
-                "version": null, "maxMachines": license.max_machines.or((!license.floating).then_some(1)),
+                "version": license.last_validated_version, "maxMachines": license.max_machines.or((!license.floating).then_some(1)),
                 "maxProcesses": null, "maxUsers": license.max_users, "maxCores": license.max_cores,
                 "maxMemory": license.max_memory, "maxDisk": license.max_disk, "maxUses": null,
                 "requireHeartbeat": license.require_heartbeat,

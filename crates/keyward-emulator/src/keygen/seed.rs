@@ -218,6 +218,13 @@ impl LicenseSeed {
         self
     }
 
+    /// Sets the release version its last validation matched (its `version` attribute).
+    #[must_use]
+    pub fn last_validated_version(mut self, version: impl Into<String>) -> Self {
+        self.record.last_validated_version = Some(version.into());
+        self
+    }
+
     /// Sets the expiry.
     #[must_use]
     pub fn expiry(mut self, expiry: DateTime<Utc>) -> Self {

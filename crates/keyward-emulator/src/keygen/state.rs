@@ -108,6 +108,9 @@ pub struct LicenseRecord {
     pub token_activations: super::activations::TokenActivations,
     /// The last validation.
     pub last_validated: Option<DateTime<Utc>>,
+    /// The release version its last validation's `checksum` or `version` scope matched
+    /// (`last_validated_version`, its `version` attribute).
+    pub last_validated_version: Option<String>,
     /// The last check-out (of a license file).
     pub last_check_out: Option<DateTime<Utc>>,
     /// Created.
@@ -191,6 +194,10 @@ pub struct State {
     pub(crate) elsewhere_machines: Vec<MachineRecord>,
     /// Groups.
     pub(crate) groups: Vec<super::groups::GroupSeed>,
+    /// Products' releases.
+    pub(crate) releases: Vec<super::releases::ReleaseSeed>,
+    /// Products' distribution strategies, where not the default.
+    pub(crate) distributions: Vec<(String, super::releases::DistributionStrategy)>,
     /// The token the request being answered carries (Keygen's `Current.token`).
     pub(crate) current_token: Option<String>,
     /// The environment of the request being answered (Keygen's `Current.environment`).

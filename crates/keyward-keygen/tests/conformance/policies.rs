@@ -45,7 +45,8 @@ pub(crate) fn with_policy(
             "expiration_strategy" => seed.expiration_strategy(match value.as_str() {
                 Some("REVOKE_ACCESS") => ExpirationStrategy::RevokeAccess,
                 Some("RESTRICT_ACCESS") => ExpirationStrategy::RestrictAccess,
-                Some("MAINTAIN_ACCESS" | "ALLOW_ACCESS") => ExpirationStrategy::AllowAccess,
+                Some("MAINTAIN_ACCESS") => ExpirationStrategy::MaintainAccess,
+                Some("ALLOW_ACCESS") => ExpirationStrategy::AllowAccess,
                 _ => return Err(format!("policy expiration_strategy = {value}")),
             }),
             "require_heartbeat" => {

@@ -40,6 +40,11 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
             }
             "last_validated_at" if !value.is_null() => seed.last_validated(time(name, value)?),
             "last_check_out_at" if !value.is_null() => seed.last_check_out(time(name, value)?),
+            "last_validated_version" => match value {
+                Value::String(version) => seed.last_validated_version(version),
+                Value::Null => seed,
+                _ => return Err(format!("license attribute {name} = {value}")),
+            },
             "metadata" => seed.metadata(metadata(value)?),
             "last_check_in_at" => {
                 last_check_in = Some(time(name, value)?);
@@ -170,6 +175,8 @@ pub(crate) fn seed(world: &World, emulator: &KeygenEmulator) -> Result<(), Skip>
             Ok((policy.id.clone(), with_policy(seed, policy)?.0))
         })
         .collect::<Result<_, Skip>>()?;
+    let releases = super::releases::seeds(world)?;
+    let distributions = super::releases::distributions(world)?;
     let users = people::user_seeds(world)?;
     let groups = super::groups::seeds(world)?;
     for environment in super::environments::seeds(world) {
@@ -187,6 +194,7 @@ pub(crate) fn seed(world: &World, emulator: &KeygenEmulator) -> Result<(), Skip>
     for product in world.all(Kind::Product) {
         emulator.add_product_token(&product.id, &product_token(product));
     }
+    super::releases::seed(emulator, releases, distributions);
     for license in licenses {
         emulator.add_license(license);
     }

@@ -28,6 +28,10 @@ pub(crate) enum Kind {
     Environment = 8,
     /// A group (`max_licenses`, `max_machines`, `max_users` among its attributes).
     Group = 9,
+    /// A release of a product (`version`, `status`, `backdated_to` among its attributes).
+    Release = 10,
+    /// A file of a release (`checksum`, `status` among its attributes).
+    Artifact = 11,
 }
 
 impl Kind {
@@ -44,6 +48,8 @@ impl Kind {
             "license-user" | "license-users" => Some(Kind::LicenseUser),
             "environment" | "environments" => Some(Kind::Environment),
             "group" | "groups" => Some(Kind::Group),
+            "release" | "releases" => Some(Kind::Release),
+            "artifact" | "artifacts" => Some(Kind::Artifact),
             _ => None,
         }
     }
@@ -56,6 +62,8 @@ impl Kind {
             Kind::License => Some((Kind::Policy, "policy_id")),
             Kind::Machine | Kind::LicenseUser => Some((Kind::License, "license_id")),
             Kind::Component | Kind::Process => Some((Kind::Machine, "machine_id")),
+            Kind::Release => Some((Kind::Product, "product_id")),
+            Kind::Artifact => Some((Kind::Release, "release_id")),
         }
     }
 }
@@ -102,7 +110,7 @@ pub(crate) enum Credential {
 /// The account a case builds.
 #[derive(Debug, Default)]
 pub(crate) struct World {
-    pub(crate) of: [Vec<Entity>; 10],
+    pub(crate) of: [Vec<Entity>; 12],
     pub(crate) bearer: Option<Bearer>,
     pub(crate) credential: Option<Credential>,
     /// The current account's slug (`test1`).
