@@ -238,6 +238,7 @@ fn apply(
                     &format!("/data/attributes/{name}"),
                 ));
             }
+            ("maxUses", v) => super::usage::set_max_uses(license, v)?,
             ("metadata", Value::Object(m)) => license.metadata = m.clone(),
             ("suspended", Value::Bool(b)) => license.suspended = *b,
             ("protected", Value::Bool(b)) => license.protected = *b,

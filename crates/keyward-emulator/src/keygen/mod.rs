@@ -52,6 +52,7 @@ mod seed_document;
 mod seed_users;
 mod sign;
 mod state;
+mod usage;
 mod users;
 mod validation;
 mod versions;

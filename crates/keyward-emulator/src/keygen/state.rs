@@ -39,6 +39,12 @@ pub struct LicenseRecord {
     pub max_disk: Option<u64>,
     /// The process limit.
     pub max_processes: Option<u64>,
+    /// How many times it was used (`uses`).
+    pub uses: u64,
+    /// Its policy's usage limit (`maxUses`).
+    pub max_uses: Option<u64>,
+    /// Its own usage limit, over its policy's (see [`LicenseRecord::usage_limit`]).
+    pub max_uses_override: Option<u64>,
     /// How the process limit counts.
     pub process_leasing: ProcessLeasing,
     /// How the machine, core, memory and disk limits count.

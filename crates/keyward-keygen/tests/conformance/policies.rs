@@ -132,6 +132,7 @@ pub(crate) fn with_policy(
             "scheme" => seed.scheme(value.as_str().ok_or("a scheme that is not text")?),
             "protected" => seed.protected(flag(name, value)?),
             "max_users" if !value.is_null() => seed.max_users(number(name, value)?),
+            "max_uses" if !value.is_null() => seed.max_uses(number(name, value)?),
             n if required_scope(n).is_some() && value == &Value::Bool(true) => {
                 seed.require_scope(required_scope(n).unwrap_or_default())
             }

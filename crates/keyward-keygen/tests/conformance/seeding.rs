@@ -62,6 +62,9 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
             },
             "protected" => seed.protected(flag(name, value)?),
             "max_users" if !value.is_null() => seed.max_users(number(name, value)?),
+            // `license.rb`: a license's own `max_uses` overrides its policy's.
+            "max_uses" if !value.is_null() => seed.max_uses_override(number(name, value)?),
+            "uses" => seed.uses(number(name, value)?),
             "owner_id" if value.is_string() => seed.owner(value.as_str().unwrap_or_default()),
             "group_id" if value.is_string() => seed.group(value.as_str().unwrap_or_default()),
             "token" => seed.token_activations(token_activations(value)?),
