@@ -130,6 +130,10 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     if let Err(answer) = apply(&mut license, attributes, known_policy) {
         return answer;
     }
+    // `before_create`, after the validations.
+    if let Some(answer) = state.licensed_user_limit_reached() {
+        return answer;
+    }
     let resource = state.license_resource(&license);
     state.licenses.push(license);
     state.emit("license.created", resource.clone());

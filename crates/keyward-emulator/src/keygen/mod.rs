@@ -40,6 +40,7 @@ mod machines;
 mod matching;
 mod metadata_casing;
 mod owners;
+mod plan;
 mod policy;
 mod release_seed;
 mod releases;
@@ -70,6 +71,7 @@ pub use environments::{EnvironmentSeed, Isolation};
 pub use expiration_basis::ExpirationBasis;
 pub use groups::GroupSeed;
 pub use machine_seed::MachineSeed;
+pub use plan::AccountPlan;
 pub use releases::{
     ArtifactSeed, ArtifactStatus, DistributionStrategy, ReleaseSeed, ReleaseStatus,
 };

@@ -200,6 +200,8 @@ pub struct State {
     pub(crate) elsewhere_machines: Vec<MachineRecord>,
     /// Groups.
     pub(crate) groups: Vec<super::groups::GroupSeed>,
+    /// The account's plan and billing (`None`: no plan limits, as self-hosted).
+    pub(crate) plan: Option<super::plan::AccountPlan>,
     /// Products' releases.
     pub(crate) releases: Vec<super::releases::ReleaseSeed>,
     /// Products' distribution strategies, where not the default.

@@ -179,6 +179,7 @@ pub(crate) fn seed(world: &World, emulator: &KeygenEmulator) -> Result<(), Skip>
         })
         .collect::<Result<_, Skip>>()?;
     let releases = super::releases::seeds(world)?;
+    let plan = super::billing::plan(world)?;
     let distributions = super::releases::distributions(world)?;
     let users = people::user_seeds(world)?;
     let groups = super::groups::seeds(world)?;
@@ -198,6 +199,9 @@ pub(crate) fn seed(world: &World, emulator: &KeygenEmulator) -> Result<(), Skip>
         emulator.add_product_token(&product.id, &product_token(product));
     }
     super::releases::seed(emulator, releases, distributions);
+    if let Some(plan) = plan {
+        emulator.set_account_plan(plan);
+    }
     for license in licenses {
         emulator.add_license(license);
     }

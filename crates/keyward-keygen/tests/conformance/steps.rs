@@ -90,6 +90,17 @@ impl World {
                 let count: usize = count.parse().map_err(|_| format!("step `{shape}`"))?;
                 self.has(count, rest, &quoted, step, &shape)
             }
+            ["the", "account", "\"_\"", rest @ ..]
+                if quoted[0] == self.account
+                    && matches!(
+                        rest,
+                        ["has", "a", "max", ..]
+                            | ["is", "on" | "trialing" | "subscribed" | "active", ..]
+                            | ["does", ..]
+                    ) =>
+            {
+                self.billing_step(rest)
+            }
             // `the account "test2" has 1 "license"`: the current account's are made as above;
             // another account's are never seen by the emulated one (every lookup is scoped to
             // `current_account`), so they are not made.
