@@ -55,6 +55,7 @@ mod sign;
 mod state;
 mod usage;
 mod users;
+mod uuid_re;
 mod validation;
 mod versions;
 

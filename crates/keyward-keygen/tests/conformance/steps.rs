@@ -276,6 +276,13 @@ impl World {
     }
 
     fn authenticate(&mut self, shape: &str) -> Result<(), Skip> {
+        if self
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("authorization"))
+        {
+            return Err("a hand-made credential besides the steps' own".to_owned());
+        }
         let bearer = self.bearer;
         self.credential = Some(match shape {
             "I use an authentication token"
