@@ -130,9 +130,15 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     if let Err(answer) = apply(&mut license, attributes, known_policy) {
         return answer;
     }
-    // `before_create`, after the validations.
+    // `before_create`, after the validations: the account's limit, then a pooled key.
     if let Some(answer) = state.licensed_user_limit_reached() {
         return answer;
+    }
+    if license.use_pool && given.is_none() {
+        match state.pop_pooled_key(&license.policy_id) {
+            Ok(key) => license.key = key,
+            Err(answer) => return answer,
+        }
     }
     let resource = state.license_resource(&license);
     state.licenses.push(license);

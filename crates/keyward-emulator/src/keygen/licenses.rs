@@ -225,6 +225,7 @@ impl LicenseRecord {
             uses: 0,
             max_uses: None,
             max_uses_override: None,
+            use_pool: false,
             process_leasing: ProcessLeasing::PerMachine,
             machine_leasing: MachineLeasing::PerLicense,
             overage: Overage::None,

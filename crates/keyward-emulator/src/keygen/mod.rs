@@ -42,6 +42,7 @@ mod metadata_casing;
 mod owners;
 mod plan;
 mod policy;
+mod pool;
 mod release_seed;
 mod releases;
 mod resources;

@@ -93,6 +93,8 @@ pub struct LicenseRecord {
     pub entitlements: Vec<String>,
     /// The policy's key scheme (`ED25519_SIGN`, …): a given key is checked for it, kept as is.
     pub scheme: Option<String>,
+    /// Whether its policy hands out keys from its pool (`usePool`).
+    pub use_pool: bool,
     /// The scopes a validation must give (`requireProductScope`, …): `product`, `policy`,
     /// `machine`, `fingerprint`, `components`, `checksum`, `version`, `user`.
     pub required_scopes: Vec<String>,
@@ -202,6 +204,8 @@ pub struct State {
     pub(crate) groups: Vec<super::groups::GroupSeed>,
     /// The account's plan and billing (`None`: no plan limits, as self-hosted).
     pub(crate) plan: Option<super::plan::AccountPlan>,
+    /// Pooled policies' keys, in the order they were added: `(policy id, key)`.
+    pub(crate) pool: Vec<(String, String)>,
     /// Products' releases.
     pub(crate) releases: Vec<super::releases::ReleaseSeed>,
     /// Products' distribution strategies, where not the default.

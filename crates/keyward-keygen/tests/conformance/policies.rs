@@ -133,6 +133,7 @@ pub(crate) fn with_policy(
             "protected" => seed.protected(flag(name, value)?),
             "max_users" if !value.is_null() => seed.max_users(number(name, value)?),
             "max_uses" if !value.is_null() => seed.max_uses(number(name, value)?),
+            "use_pool" => seed.use_pool(flag(name, value)?),
             n if required_scope(n).is_some() && value == &Value::Bool(true) => {
                 seed.require_scope(required_scope(n).unwrap_or_default())
             }

@@ -202,6 +202,10 @@ pub(crate) fn seed(world: &World, emulator: &KeygenEmulator) -> Result<(), Skip>
     if let Some(plan) = plan {
         emulator.set_account_plan(plan);
     }
+    for key in world.all(Kind::Key) {
+        let policy = &world.all(Kind::Policy)[key.parent];
+        emulator.add_pooled_key(&policy.id, &key.secret);
+    }
     for license in licenses {
         emulator.add_license(license);
     }

@@ -32,6 +32,8 @@ pub(crate) enum Kind {
     Release = 10,
     /// A file of a release (`checksum`, `status` among its attributes).
     Artifact = 11,
+    /// A key of a pooled policy's pool (its key the secret).
+    Key = 12,
 }
 
 impl Kind {
@@ -50,6 +52,7 @@ impl Kind {
             "group" | "groups" => Some(Kind::Group),
             "release" | "releases" => Some(Kind::Release),
             "artifact" | "artifacts" => Some(Kind::Artifact),
+            "key" | "keys" => Some(Kind::Key),
             _ => None,
         }
     }
@@ -64,6 +67,7 @@ impl Kind {
             Kind::Component | Kind::Process => Some((Kind::Machine, "machine_id")),
             Kind::Release => Some((Kind::Product, "product_id")),
             Kind::Artifact => Some((Kind::Release, "release_id")),
+            Kind::Key => Some((Kind::Policy, "policy_id")),
         }
     }
 }
@@ -110,7 +114,7 @@ pub(crate) enum Credential {
 /// The account a case builds.
 #[derive(Debug, Default)]
 pub(crate) struct World {
-    pub(crate) of: [Vec<Entity>; 12],
+    pub(crate) of: [Vec<Entity>; 13],
     pub(crate) bearer: Option<Bearer>,
     pub(crate) credential: Option<Credential>,
     /// The current account's slug (`test1`).
@@ -186,6 +190,7 @@ impl World {
         let environment = self.new_environment(kind, parent);
         let secret = match kind {
             Kind::License => format!("FEATURE-{n:06}-KEY"),
+            Kind::Key => format!("POOLED-{n:06}-KEY"),
             Kind::Machine => format!("FE:A7:{n:06X}"),
             Kind::Component => format!("C0:{n:06X}"),
             // `spec/factories/user.rb`: a unique email (`hex + safe_email`).
@@ -217,7 +222,7 @@ impl World {
                     self.of[kind as usize][index].parent =
                         parent.ok_or_else(|| format!("`{attr}` of an unknown resource"))?;
                 }
-                (_, "key", Value::String(key)) if kind == Kind::License => {
+                (_, "key", Value::String(key)) if matches!(kind, Kind::License | Kind::Key) => {
                     self.of[kind as usize][index].secret.clone_from(key);
                 }
                 (_, "email", Value::String(email)) if kind == Kind::User => {
