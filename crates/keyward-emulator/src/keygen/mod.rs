@@ -31,6 +31,7 @@ mod filter_time;
 mod filters;
 mod groups;
 mod license_admin;
+mod license_attributes;
 mod license_params;
 mod licenses;
 mod limits;
