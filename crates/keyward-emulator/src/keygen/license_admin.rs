@@ -125,6 +125,8 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     license.group_id = group;
     if permissions.is_some() {
         license.permissions = permissions;
+    } else if license.permissions.is_none() {
+        license.permissions = state.new_license_permissions();
     }
     // `license.rb`'s `set_expiry_on_creation`: the policy's duration from now, unless given.
     license.start_expiry(ExpirationBasis::FromCreation, now);

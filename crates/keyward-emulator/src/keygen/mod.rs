@@ -53,6 +53,7 @@ mod scope_params;
 mod seed;
 mod seed_document;
 mod seed_users;
+mod settings;
 mod sign;
 mod state;
 mod usage;

@@ -204,6 +204,9 @@ pub struct State {
     pub(crate) groups: Vec<super::groups::GroupSeed>,
     /// The account's plan and billing (`None`: no plan limits, as self-hosted).
     pub(crate) plan: Option<super::plan::AccountPlan>,
+    /// The account's `default_license_permissions` and `default_user_permissions` settings.
+    pub(crate) default_license_permissions: Option<Vec<String>>,
+    pub(crate) default_user_permissions: Option<Vec<String>>,
     /// Pooled policies' keys, in the order they were added: `(policy id, key)`.
     pub(crate) pool: Vec<(String, String)>,
     /// Products' releases.

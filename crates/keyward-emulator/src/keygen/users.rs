@@ -117,7 +117,10 @@ impl UserRecord {
 
 /// Adds `seed` (replacing a user with its id); returns its id.
 pub(crate) fn insert_user(state: &mut State, seed: UserSeed) -> String {
-    let record = seed.record;
+    let mut record = seed.record;
+    if record.permissions.is_none() {
+        record.permissions = state.new_user_permissions(record.role);
+    }
     let id = record.id.clone();
     state.users.retain(|u| u.id != id);
     state.users.push(record);

@@ -65,6 +65,11 @@ impl World {
         if ignored(quoted[0]) {
             return Ok(());
         }
+        if let (None, ["with", "the", "following:" | "following"], "setting" | "settings", 1) =
+            (trait_, rest, quoted[0], count)
+        {
+            return self.setting(&self.attributes(step)?);
+        }
         let (kind, role) = match user_role(quoted[0]) {
             Some(role) => (Kind::User, Some(role)),
             None => (resource(quoted[0])?, None),

@@ -189,6 +189,7 @@ pub(crate) fn seed(world: &World, emulator: &KeygenEmulator) -> Result<(), Skip>
     for group in groups {
         emulator.add_group(group);
     }
+    super::settings::seed(world, emulator);
     for user in users {
         emulator.add_user(user);
     }

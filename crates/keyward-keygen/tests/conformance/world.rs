@@ -132,6 +132,8 @@ pub(crate) struct World {
     /// The environment a factory trait (`isolated`, `shared`, `global`) gives the records being
     /// made (`None`: no trait).
     pub(crate) trait_environment: Option<Option<usize>>,
+    /// The account's settings (`default_license_permissions`, …) and their permissions.
+    pub(crate) settings: Vec<(String, Vec<String>)>,
     /// The account's plan and billing, once a step names them.
     pub(crate) plan: Option<super::billing::Plan>,
     /// Headers the case sends (`I send the following (raw) headers:`), placeholders resolved.
