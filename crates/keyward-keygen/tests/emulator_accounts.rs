@@ -3,7 +3,7 @@
 //! (features/api/v1/licenses/create.feature, update.feature).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use keyward_emulator::keygen::{AccountPlan, KeygenEmulator, LicenseSeed};
+use keyward_emulator::keygen::{AccountPlan, KeygenEmulator, LicenseSeed, UserRole, UserSeed};
 use serde_json::{Value, json};
 
 const PRODUCT: &str = "5b0e1f7c-8f4e-4c1a-9d2b-0a1b2c3d4e01";
@@ -149,4 +149,38 @@ async fn a_token_id_or_a_null_byte_is_refused() {
     assert_eq!((status, error_code(&body)), (401, "TOKEN_FORMAT_INVALID"));
     let (status, body) = create(&emulator, json!({"name": "Foo\u{0}"})).await;
     assert_eq!((status, error_code(&body)), (400, "ENCODING_INVALID"));
+}
+
+#[tokio::test]
+async fn a_users_token_may_do_only_what_both_it_and_the_user_may() {
+    let emulator = KeygenEmulator::start().await;
+    // An unprotected policy: a user may create licenses for themself.
+    emulator.add_policy(POLICY, policy().protected(false));
+    for (token, token_permissions, status) in [
+        ("NARROW-TOKEN", "license.read", 403),
+        ("WIDE-TOKEN", "*", 201),
+    ] {
+        let user = emulator.add_user(
+            UserSeed::new(UserRole::User)
+                .token(token)
+                .permissions(["license.create", "license.read"])
+                .token_permissions([token_permissions]),
+        );
+        let body = json!({"data": {
+            "type": "licenses",
+            "relationships": {
+                "policy": {"data": {"type": "policies", "id": POLICY}},
+                "user": {"data": {"type": "users", "id": user}},
+            },
+        }});
+        let answer = send(
+            &emulator,
+            reqwest::Method::POST,
+            "licenses",
+            body,
+            Some(token),
+        )
+        .await;
+        assert_eq!(answer.0, status, "{token}: {}", answer.1);
+    }
 }

@@ -121,7 +121,9 @@ impl Caller {
                 Some(own) => own.iter().any(|p| p == permission),
                 None => LICENSE_PERMISSIONS.contains(&permission),
             }),
-            Caller::User(user) => state.user(&user.id).is_some_and(|u| u.holds(permission)),
+            Caller::User(user) => state
+                .user(&user.id)
+                .is_some_and(|u| u.token_holds(permission)),
             Caller::Anonymous => false,
             Caller::Admin | Caller::Product(..) | Caller::Environment(_) => true,
         }

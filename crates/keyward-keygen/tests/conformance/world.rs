@@ -34,6 +34,8 @@ pub(crate) enum Kind {
     Artifact = 11,
     /// A key of a pooled policy's pool (its key the secret).
     Key = 12,
+    /// A user's token (`permissions` among its attributes).
+    Token = 13,
 }
 
 impl Kind {
@@ -53,6 +55,7 @@ impl Kind {
             "release" | "releases" => Some(Kind::Release),
             "artifact" | "artifacts" => Some(Kind::Artifact),
             "key" | "keys" => Some(Kind::Key),
+            "token" | "tokens" => Some(Kind::Token),
             _ => None,
         }
     }
@@ -68,6 +71,7 @@ impl Kind {
             Kind::Release => Some((Kind::Product, "product_id")),
             Kind::Artifact => Some((Kind::Release, "release_id")),
             Kind::Key => Some((Kind::Policy, "policy_id")),
+            Kind::Token => Some((Kind::User, "bearer_id")),
         }
     }
 }
@@ -114,7 +118,7 @@ pub(crate) enum Credential {
 /// The account a case builds.
 #[derive(Debug, Default)]
 pub(crate) struct World {
-    pub(crate) of: [Vec<Entity>; 13],
+    pub(crate) of: [Vec<Entity>; 14],
     pub(crate) bearer: Option<Bearer>,
     pub(crate) credential: Option<Credential>,
     /// The current account's slug (`test1`).
