@@ -1,5 +1,5 @@
-//! A stateful Keygen account with its own Ed25519 key: validation with scopes and the server's
-//! codes in the server's order, machines with the license's limit, heartbeats, licenses and
+//! A stateful Keygen account with its own Ed25519 key: validation with scopes (releases for the
+//! version and checksum scopes) and the server's codes in the server's order, machines with the license's limit, heartbeats, licenses and
 //! their admin actions, users by role (license owners and license users, each caller allowed
 //! what Keygen's policies allow it), check-out of license and machine files (optionally AES-256-GCM
 //! encrypted), signed responses (`Keygen-Signature`) and signed webhooks, and Keygen EE's
