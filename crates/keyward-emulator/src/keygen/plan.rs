@@ -14,7 +14,7 @@ use super::state::State;
 use crate::shell::Emulator;
 
 /// The account's plan (`plan.rb`) and billing (`billing.rb`).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AccountPlan {
     /// The plan's licensed user limit (`max_licenses`; `None`: its `max_users`).
@@ -33,8 +33,11 @@ impl AccountPlan {
     /// A paid, subscribed plan with a card on file and no limits (no limit applies to it).
     pub fn new() -> Self {
         AccountPlan {
+            max_licenses: None,
+            max_users: None,
+            free: false,
+            trialing: false,
             card_on_file: true,
-            ..AccountPlan::default()
         }
     }
 
@@ -73,14 +76,21 @@ impl AccountPlan {
     }
 }
 
+impl Default for AccountPlan {
+    fn default() -> Self {
+        AccountPlan::new()
+    }
+}
+
 impl State {
     /// `account.rb`'s `active_licensed_user_count`: each active license without users counts
-    /// one, each user (owner or licensee) of any active license one.
+    /// one, each user (owner or licensee) of any active license one; every environment's
+    /// (`account.licenses` is not scoped to the request's).
     fn active_licensed_users(&self) -> u64 {
         let since = self.now() - Duration::days(90);
         let mut unassigned = 0;
         let mut users = BTreeSet::new();
-        for license in self.licenses.iter() {
+        for license in self.licenses.iter().chain(&self.elsewhere_licenses) {
             if !super::filters::active(license, since) || self.banned(license) {
                 continue;
             }
