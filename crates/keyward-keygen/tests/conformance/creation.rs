@@ -86,26 +86,15 @@ impl World {
         }
         let environment = trait_.and_then(|t| self.trait_environment_of(t));
         let trait_ = trait_.filter(|_| environment.is_none());
-        // `spec/factories/{license,policy}.rb`'s `protected` and `unprotected` traits; the
-        // status traits of `release.rb` and `release_artifact.rb`, the distribution strategy
-        // traits of `product.rb`.
-        let mut protected = None;
-        let mut traited = None;
-        match (trait_, kind) {
-            (None, _) => {}
+        // `spec/factories/{license,policy}.rb`'s `protected` and `unprotected` traits; those
+        // of releases, artifacts and products.
+        let (protected, traited) = match (trait_, kind) {
+            (None, _) => (None, None),
             (Some(t @ ("protected" | "unprotected")), Kind::License | Kind::Policy) => {
-                protected = Some(t == "protected");
+                (Some(t == "protected"), None)
             }
-            (Some(t @ ("draft" | "published" | "yanked")), Kind::Release)
-            | (
-                Some(t @ ("waiting" | "processing" | "uploaded" | "failed" | "yanked")),
-                Kind::Artifact,
-            ) => traited = Some(("status", t.to_uppercase())),
-            (Some(t @ ("licensed" | "open" | "closed")), Kind::Product) => {
-                traited = Some(("distribution_strategy", t.to_uppercase()));
-            }
-            (Some(t), _) => return Err(format!("factory trait `{t}`")),
-        }
+            (Some(t), _) => (None, Some(super::releases::factory_trait(t, kind)?)),
+        };
         if let (["using", "\"_\""], Kind::License) = (rest, kind) {
             // `… 1 "license" using "ED25519_SIGN"`: a license of a policy with that scheme.
             for _ in 0..count {

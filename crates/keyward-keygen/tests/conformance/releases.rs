@@ -34,6 +34,21 @@ fn artifact_seed(artifact: &super::world::Entity) -> Result<ArtifactSeed, Skip> 
     Ok(seed)
 }
 
+/// The attribute a factory trait sets: the status traits of `spec/factories/release.rb` and
+/// `release_artifact.rb`, the distribution strategy traits of `product.rb`.
+pub(crate) fn factory_trait(name: &str, kind: Kind) -> Result<(&'static str, String), Skip> {
+    match (name, kind) {
+        ("draft" | "published" | "yanked", Kind::Release)
+        | ("waiting" | "processing" | "uploaded" | "failed" | "yanked", Kind::Artifact) => {
+            Ok(("status", name.to_uppercase()))
+        }
+        ("licensed" | "open" | "closed", Kind::Product) => {
+            Ok(("distribution_strategy", name.to_uppercase()))
+        }
+        _ => Err(format!("factory trait `{name}`")),
+    }
+}
+
 /// The releases of `world`, each with its artifacts.
 pub(crate) fn seeds(world: &World) -> Result<Vec<ReleaseSeed>, Skip> {
     let artifacts = world.all(Kind::Artifact);
