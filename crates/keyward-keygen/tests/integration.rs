@@ -13,6 +13,10 @@ mod client;
 mod conformance;
 #[path = "emulator.rs"]
 mod emulator;
+#[path = "emulator_accounts.rs"]
+mod emulator_accounts;
+#[path = "emulator_releases.rs"]
+mod emulator_releases;
 #[path = "emulator_versions.rs"]
 mod emulator_versions;
 #[path = "signatures.rs"]

@@ -39,11 +39,22 @@ pub(crate) fn error(
 /// 401 for a route that needs a credential (`authentication.rb`'s
 /// `request_http_token_authentication`: `TOKEN_MISSING`).
 pub(crate) fn unauthenticated() -> Answer {
+    unauthorized("TOKEN_MISSING")
+}
+
+/// 401 for a token the account does not hold (`authentication.rb`: `TOKEN_INVALID`).
+pub(crate) fn token_invalid() -> Answer {
+    unauthorized("TOKEN_INVALID")
+}
+
+/// `Keygen::Error::UnauthorizedError` with `code` and no detail of its own
+/// (`application_controller.rb`'s `render_unauthorized`).
+fn unauthorized(code: &str) -> Answer {
     error(
         401,
         "Unauthorized",
         "You must be authenticated to complete the request",
-        Some("TOKEN_MISSING"),
+        Some(code),
         None,
     )
 }

@@ -121,7 +121,9 @@ impl Caller {
                 Some(own) => own.iter().any(|p| p == permission),
                 None => LICENSE_PERMISSIONS.contains(&permission),
             }),
-            Caller::User(user) => state.user(&user.id).is_some_and(|u| u.holds(permission)),
+            Caller::User(user) => state
+                .user(&user.id)
+                .is_some_and(|u| u.token_holds(permission)),
             Caller::Anonymous => false,
             Caller::Admin | Caller::Product(..) | Caller::Environment(_) => true,
         }
@@ -154,6 +156,18 @@ pub(crate) fn caller(state: &State, request: &Request) -> Result<Caller, Answer>
     let refused =
         |code: &str, detail: &str| Err(error(403, "Access denied", detail, Some(code), None));
     if let Some(token) = auth.strip_prefix("Bearer ") {
+        // `authentication.rb`: a token id (a UUID) where the token belongs, a common mistake.
+        if super::uuid_re::matches_uuid_re(token) {
+            let detail = "Token format is invalid (make sure that you're providing a token \
+                          value, not a token's UUID identifier)";
+            return Err(error(
+                401,
+                "Unauthorized",
+                detail,
+                Some("TOKEN_FORMAT_INVALID"),
+                None,
+            ));
+        }
         // The token and its bearer must belong where the request is (Keygen EE).
         let admitted = |bearer: Option<&str>, admin: bool| {
             let token_environment = state.token_environment(token, bearer);
@@ -212,13 +226,7 @@ pub(crate) fn caller(state: &State, request: &Request) -> Result<Caller, Answer>
                 "TOKEN_NOT_ALLOWED",
                 "Token authentication is not allowed by policy",
             ),
-            None => Err(error(
-                401,
-                "Unauthorized",
-                "Token is invalid",
-                Some("TOKEN_INVALID"),
-                None,
-            )),
+            None => Err(super::answer::token_invalid()),
         };
     }
     if let Some(key) = auth.strip_prefix("License ") {

@@ -6,7 +6,7 @@
 
 use wiremock::Request;
 
-use super::answer::{Answer, error};
+use super::answer::{Answer, token_invalid};
 use super::state::State;
 use crate::shell::Emulator;
 use crate::support;
@@ -135,13 +135,7 @@ impl State {
         global_admin: bool,
     ) -> Option<Answer> {
         if !self.seen(token) {
-            return Some(error(
-                401,
-                "Unauthorized",
-                "Token is invalid",
-                Some("TOKEN_INVALID"),
-                None,
-            ));
+            return Some(token_invalid());
         }
         let allowed = self.seen(bearer) || (global_admin && bearer.is_none());
         (!allowed).then(super::answer::forbidden)

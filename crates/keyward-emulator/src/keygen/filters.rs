@@ -172,7 +172,7 @@ fn with_status(license: &LicenseRecord, banned: bool, status: &str, now: DateTim
 
 /// `license.rb`'s `active(start)`: created since, or validated, checked out or checked in
 /// since. (`inactive(start)` is exactly the others.)
-fn active(license: &LicenseRecord, start: DateTime<Utc>) -> bool {
+pub(crate) fn active(license: &LicenseRecord, start: DateTime<Utc>) -> bool {
     license.created >= start
         || [
             license.last_validated,

@@ -1,7 +1,6 @@
 //! `/licenses` admin calls (`licenses_controller.rb`, `licenses/actions/permits_controller.rb`):
 //! create and update with `license.rb`'s validations, suspend, reinstate, renew, revoke.
 
-use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use wiremock::Request;
 
@@ -9,8 +8,10 @@ use super::answer::{Answer, error, forbidden, not_found, unprocessable};
 use super::auth::Caller;
 use super::expiration_basis::ExpirationBasis;
 use super::groups::Member;
+use super::license_attributes::apply;
 use super::license_params::{
     blank_key, custom_permissions, id_conflict, invalid_id, invalid_key, metadata_too_deep,
+    null_byte,
 };
 use super::owners;
 use super::state::{LicenseRecord, State};
@@ -124,10 +125,26 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     license.group_id = group;
     if permissions.is_some() {
         license.permissions = permissions;
+    } else if license.permissions.is_none() {
+        license.permissions = state.new_license_permissions();
     }
     // `license.rb`'s `set_expiry_on_creation`: the policy's duration from now, unless given.
     license.start_expiry(ExpirationBasis::FromCreation, now);
     if let Err(answer) = apply(&mut license, attributes, known_policy) {
+        return answer;
+    }
+    // `before_create`, after the validations: the account's limit, then a pooled key.
+    if let Some(answer) = state.licensed_user_limit_reached() {
+        return answer;
+    }
+    if license.use_pool && given.is_none() {
+        match state.pop_pooled_key(&license.policy_id) {
+            Ok(key) => license.key = key,
+            Err(answer) => return answer,
+        }
+    }
+    // The insert.
+    if let Some(answer) = null_byte(attributes) {
         return answer;
     }
     let resource = state.license_resource(&license);
@@ -170,81 +187,15 @@ pub(crate) fn update(state: &mut State, request: &Request, id: &str) -> Answer {
     let Some(license) = state.license_mut(id) else {
         return not_found("license", id);
     };
+    if let Some(answer) = null_byte(&body["data"]["attributes"]) {
+        return answer;
+    }
     if let Err(answer) = apply(license, &body["data"]["attributes"], known_policy) {
         return answer;
     }
     license.updated = now;
     let id = license.id.clone();
     changed(state, &id, "license.updated")
-}
-
-/// The attributes a create or update may set.
-fn apply(
-    license: &mut LicenseRecord,
-    attributes: &Value,
-    known_policy: bool,
-) -> Result<(), Answer> {
-    let Value::Object(attributes) = attributes else {
-        return Ok(());
-    };
-    for (name, value) in attributes {
-        match (name.as_str(), value) {
-            ("name", v) => license.name = v.as_str().map(str::to_owned),
-            ("key", _) => {}
-            ("expiry", Value::Null) => license.expiry = None,
-            // An ISO 8601 timestamp, or UNIX seconds as a number or a string
-            // (`update.feature`: "Admin updates a license expiry (UNIX string)").
-            ("expiry", v) => match v
-                .as_str()
-                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-                .map(|t| t.with_timezone(&Utc))
-                .or_else(|| {
-                    let seconds = v.as_i64().or_else(|| v.as_str()?.parse().ok())?;
-                    DateTime::from_timestamp(seconds, 0)
-                }) {
-                Some(t) => license.expiry = Some(t),
-                None => {
-                    return Err(unprocessable(
-                        "must be a valid ISO 8601 timestamp",
-                        None,
-                        "/data/attributes/expiry",
-                    ));
-                }
-            },
-            // `license.rb`: an override is 1 for a node-locked policy, at least 1 for a
-            // floating one (checked for a policy the emulator knows: `add_policy`).
-            ("maxMachines", v)
-                if known_policy
-                    && v.as_i64()
-                        .is_some_and(|n| if license.floating { n < 1 } else { n != 1 }) =>
-            {
-                let detail = if license.floating {
-                    "must be greater than or equal to 1 for floating policy"
-                } else {
-                    "must be equal to 1 for non-floating policy"
-                };
-                return Err(unprocessable(
-                    detail,
-                    Some("MAX_MACHINES_INVALID"),
-                    "/data/attributes/maxMachines",
-                ));
-            }
-            ("maxMachines", v) => license.max_machines = v.as_u64(),
-            ("maxCores" | "maxMemory" | "maxDisk", v) if v.as_i64().is_some_and(|n| n < 1) => {
-                let field = name.trim_start_matches("max").to_uppercase();
-                return Err(unprocessable(
-                    "must be greater than or equal to 1",
-                    Some(&format!("MAX_{field}_INVALID")),
-                    &format!("/data/attributes/{name}"),
-                ));
-            }
-            ("metadata", Value::Object(m)) => license.metadata = m.clone(),
-            ("suspended", Value::Bool(b)) => license.suspended = *b,
-            ("protected", Value::Bool(b)) => license.protected = *b,
-            _ => {}
-        }
-    }
-    Ok(())
 }
 
 /// `POST /licenses/{id}/actions/{suspend|reinstate|renew}` (admin).

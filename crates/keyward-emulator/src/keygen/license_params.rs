@@ -191,3 +191,21 @@ pub(crate) fn id_conflict(
     let detail = format!("must not conflict with another {what}");
     Some(unprocessable(&detail, Some("ID_CONFLICT"), "/data/id"))
 }
+
+/// The 400 a string with a null byte gets once it reaches the database, which refuses it
+/// (`application_controller.rb` rescues Postgres' `string contains null byte`).
+pub(crate) fn null_byte(attributes: &Value) -> Option<Answer> {
+    fn holds(value: &Value) -> bool {
+        match value {
+            Value::String(text) => text.contains('\0'),
+            Value::Array(items) => items.iter().any(holds),
+            Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || holds(v)),
+            _ => false,
+        }
+    }
+    holds(attributes).then(|| {
+        let detail = "The request could not be completed because it contains an unexpected \
+                      null byte (check encoding)";
+        error(400, "Bad request", detail, Some("ENCODING_INVALID"), None)
+    })
+}

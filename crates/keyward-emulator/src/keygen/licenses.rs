@@ -9,12 +9,12 @@ use super::answer::{Answer, error, forbidden, not_found, page, unauthenticated};
 use super::auth::Caller;
 use super::expiration_basis::ExpirationBasis;
 use super::filters::license_matches;
-use super::scope_params::bad_scope;
+use super::scope_params::{bad_scope, without_nil_optionals};
 use super::state::{
     AuthStrategy, ComponentUniqueness, ExpirationStrategy, LicenseRecord, MachineLeasing,
     MachineMatching, Overage, ProcessLeasing, Resurrection, State, timestamp,
 };
-use super::validation::validate;
+use super::validation::{Context, validate};
 use crate::support;
 
 /// `POST /licenses/actions/validate-key` (no credential) and `POST|GET
@@ -91,7 +91,7 @@ pub(crate) fn validation(
     let scope = if quick {
         None
     } else {
-        Some(meta["scope"].clone())
+        Some(without_nil_optionals(&meta["scope"]))
     };
     // A user named by email is read as its id (`license.users.where(email:)`).
     let mut by_id = scope.clone();
@@ -115,12 +115,19 @@ pub(crate) fn validation(
     let machines = license
         .map(|l| state.machines_of(&l.id))
         .unwrap_or_default();
+    let published = state.published(license, by_id.as_ref());
+    let context = Context {
+        machines: &machines,
+        published: &published,
+        now,
+    };
+    let mut version = None;
     let (valid, detail, code) = validate(
         license,
         license.is_some_and(|l| state.banned(l)),
-        &machines,
         by_id.as_ref(),
-        now,
+        &context,
+        &mut version,
     );
     let mut answer_meta =
         json!({"ts": timestamp(now), "valid": valid, "detail": detail, "code": code});
@@ -134,6 +141,9 @@ pub(crate) fn validation(
         Some(id) => {
             if let Some(license) = state.license_mut(&id) {
                 license.last_validated = Some(now);
+                if version.is_some() {
+                    license.last_validated_version = version;
+                }
                 license.start_expiry(ExpirationBasis::FromFirstValidation, now);
             }
             let resource = state
@@ -212,6 +222,10 @@ impl LicenseRecord {
             max_memory: None,
             max_disk: None,
             max_processes: None,
+            uses: 0,
+            max_uses: None,
+            max_uses_override: None,
+            use_pool: false,
             process_leasing: ProcessLeasing::PerMachine,
             machine_leasing: MachineLeasing::PerLicense,
             overage: Overage::None,
@@ -245,6 +259,7 @@ impl LicenseRecord {
             group_id: None,
             token_activations: super::activations::TokenActivations::default(),
             last_validated: None,
+            last_validated_version: None,
             last_check_out: None,
             created: now,
             updated: now,

@@ -1,5 +1,5 @@
-//! A stateful Keygen account with its own Ed25519 key: validation with scopes and the server's
-//! codes in the server's order, machines with the license's limit, heartbeats, licenses and
+//! A stateful Keygen account with its own Ed25519 key: validation with scopes (releases for the
+//! version and checksum scopes) and the server's codes in the server's order, machines with the license's limit, heartbeats, licenses and
 //! their admin actions, users by role (license owners and license users, each caller allowed
 //! what Keygen's policies allow it), check-out of license and machine files (optionally AES-256-GCM
 //! encrypted), signed responses (`Keygen-Signature`) and signed webhooks, and Keygen EE's
@@ -31,6 +31,7 @@ mod filter_time;
 mod filters;
 mod groups;
 mod license_admin;
+mod license_attributes;
 mod license_params;
 mod licenses;
 mod limits;
@@ -40,7 +41,11 @@ mod machines;
 mod matching;
 mod metadata_casing;
 mod owners;
+mod plan;
 mod policy;
+mod pool;
+mod release_seed;
+mod releases;
 mod resources;
 mod roles;
 mod route;
@@ -48,9 +53,12 @@ mod scope_params;
 mod seed;
 mod seed_document;
 mod seed_users;
+mod settings;
 mod sign;
 mod state;
+mod usage;
 mod users;
+mod uuid_re;
 mod validation;
 mod versions;
 
@@ -67,6 +75,10 @@ pub use environments::{EnvironmentSeed, Isolation};
 pub use expiration_basis::ExpirationBasis;
 pub use groups::GroupSeed;
 pub use machine_seed::MachineSeed;
+pub use plan::AccountPlan;
+pub use releases::{
+    ArtifactSeed, ArtifactStatus, DistributionStrategy, ReleaseSeed, ReleaseStatus,
+};
 pub use seed::LicenseSeed;
 pub use state::{
     AuthStrategy, ComponentUniqueness, ExpirationStrategy, LicenseRecord, MachineLeasing,

@@ -53,8 +53,11 @@ pub enum ExpirationStrategy {
     RevokeAccess,
     /// `RESTRICT_ACCESS` (Keygen's default): `EXPIRED` after the other checks, invalid.
     RestrictAccess,
-    /// `MAINTAIN_ACCESS` / `ALLOW_ACCESS`: `EXPIRED` after the other checks, but valid.
+    /// `ALLOW_ACCESS`: `EXPIRED` after the other checks, but valid.
     AllowAccess,
+    /// `MAINTAIN_ACCESS`: as `ALLOW_ACCESS`, but releases created after the expiry (and not
+    /// backdated before it) are out of reach (`release.rb`'s `within_expiry_for`).
+    MaintainAccess,
 }
 
 /// Whether a dead machine's ping brings it back (the policy's `heartbeatResurrectionStrategy`).

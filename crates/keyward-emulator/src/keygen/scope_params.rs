@@ -3,6 +3,38 @@
 
 use serde_json::Value;
 
+/// The scope keys `validations_controller.rb` permits.
+const PERMITTED: &[&str] = &[
+    "product",
+    "policy",
+    "user",
+    "machine",
+    "fingerprint",
+    "fingerprints",
+    "components",
+    "entitlements",
+    "checksum",
+    "version",
+    "environment",
+];
+
+/// The keys whose `null` the service reads (`allow_nil: true`); a permitted key's other `null`
+/// is dropped, as if absent (`config/initializers/typed_params.rb`'s `ignore_nil_optionals`).
+fn nil_allowed(name: &str) -> bool {
+    matches!(name, "user" | "environment")
+}
+
+/// `scope` as the service reads it: its permitted keys' `null`s dropped where not allowed.
+pub(crate) fn without_nil_optionals(scope: &Value) -> Value {
+    let Value::Object(map) = scope else {
+        return scope.clone();
+    };
+    let kept = map.iter().filter(|(name, value)| {
+        !(value.is_null() && PERMITTED.contains(&name.as_str()) && !nil_allowed(name))
+    });
+    Value::Object(kept.map(|(k, v)| (k.clone(), v.clone())).collect())
+}
+
 use super::answer::{Answer, error};
 
 /// The 400 of `validations_controller.rb`'s `typed_params` for `meta.scope`: a key it does not
@@ -22,7 +54,8 @@ pub(crate) fn bad_scope(scope: &Value) -> Option<Answer> {
     for (name, value) in scope {
         let pointer = format!("/meta/scope/{name}");
         let wanted = match (name.as_str(), value) {
-            ("user" | "environment", Value::Null | Value::String(_)) => continue,
+            (name, Value::Null) if PERMITTED.contains(&name) => continue,
+            ("user" | "environment", Value::String(_)) => continue,
             (
                 "product" | "policy" | "user" | "machine" | "fingerprint" | "checksum" | "version"
                 | "environment",

@@ -218,6 +218,13 @@ impl LicenseSeed {
         self
     }
 
+    /// Sets the release version its last validation matched (its `version` attribute).
+    #[must_use]
+    pub fn last_validated_version(mut self, version: impl Into<String>) -> Self {
+        self.record.last_validated_version = Some(version.into());
+        self
+    }
+
     /// Sets the expiry.
     #[must_use]
     pub fn expiry(mut self, expiry: DateTime<Utc>) -> Self {
@@ -292,6 +299,9 @@ pub(crate) fn record(seed: LicenseSeed) -> LicenseRecord {
 /// Adds `seed`, stamped on the emulator's clock; returns its id.
 pub(crate) fn insert_license(state: &mut State, seed: LicenseSeed) -> String {
     let mut record = seed.record;
+    if record.permissions.is_none() {
+        record.permissions = state.new_license_permissions();
+    }
     let created = seed.created.unwrap_or_else(|| state.now());
     record.created = created;
     record.updated = created;

@@ -39,6 +39,12 @@ pub struct LicenseRecord {
     pub max_disk: Option<u64>,
     /// The process limit.
     pub max_processes: Option<u64>,
+    /// How many times it was used (`uses`).
+    pub uses: u64,
+    /// Its policy's usage limit (`maxUses`).
+    pub max_uses: Option<u64>,
+    /// Its own usage limit, over its policy's (see [`LicenseRecord::usage_limit`]).
+    pub max_uses_override: Option<u64>,
     /// How the process limit counts.
     pub process_leasing: ProcessLeasing,
     /// How the machine, core, memory and disk limits count.
@@ -87,6 +93,8 @@ pub struct LicenseRecord {
     pub entitlements: Vec<String>,
     /// The policy's key scheme (`ED25519_SIGN`, …): a given key is checked for it, kept as is.
     pub scheme: Option<String>,
+    /// Whether its policy hands out keys from its pool (`usePool`).
+    pub use_pool: bool,
     /// The scopes a validation must give (`requireProductScope`, …): `product`, `policy`,
     /// `machine`, `fingerprint`, `components`, `checksum`, `version`, `user`.
     pub required_scopes: Vec<String>,
@@ -108,6 +116,9 @@ pub struct LicenseRecord {
     pub token_activations: super::activations::TokenActivations,
     /// The last validation.
     pub last_validated: Option<DateTime<Utc>>,
+    /// The release version its last validation's `checksum` or `version` scope matched
+    /// (`last_validated_version`, its `version` attribute).
+    pub last_validated_version: Option<String>,
     /// The last check-out (of a license file).
     pub last_check_out: Option<DateTime<Utc>>,
     /// Created.
@@ -191,6 +202,17 @@ pub struct State {
     pub(crate) elsewhere_machines: Vec<MachineRecord>,
     /// Groups.
     pub(crate) groups: Vec<super::groups::GroupSeed>,
+    /// The account's plan and billing (`None`: no plan limits, as self-hosted).
+    pub(crate) plan: Option<super::plan::AccountPlan>,
+    /// The account's `default_license_permissions` and `default_user_permissions` settings.
+    pub(crate) default_license_permissions: Option<Vec<String>>,
+    pub(crate) default_user_permissions: Option<Vec<String>>,
+    /// Pooled policies' keys, in the order they were added: `(policy id, key)`.
+    pub(crate) pool: Vec<(String, String)>,
+    /// Products' releases.
+    pub(crate) releases: Vec<super::releases::ReleaseSeed>,
+    /// Products' distribution strategies, where not the default.
+    pub(crate) distributions: Vec<(String, super::releases::DistributionStrategy)>,
     /// The token the request being answered carries (Keygen's `Current.token`).
     pub(crate) current_token: Option<String>,
     /// The environment of the request being answered (Keygen's `Current.environment`).

@@ -16,6 +16,9 @@ pub struct UserRecord {
     pub token: Option<String>,
     /// What it may do (`None`: its role's default permissions).
     pub permissions: Option<Vec<String>>,
+    /// Its token's own permissions (`None`: the wildcard `*`): the token may do what both it
+    /// and the user may (`token.rb`'s `permissions`).
+    pub token_permissions: Option<Vec<String>>,
     /// Its email (filters and scopes name a user by id or email).
     pub email: Option<String>,
     /// Whether it is banned: its token and the licenses it owns stop working.
@@ -42,6 +45,7 @@ impl UserSeed {
                 role,
                 token: None,
                 permissions: None,
+                token_permissions: None,
                 email: None,
                 banned: false,
                 environment_id: None,
@@ -103,6 +107,16 @@ impl UserSeed {
         self.record.permissions = Some(permissions.into_iter().map(Into::into).collect());
         self
     }
+
+    /// Limits what its token may do to `permissions` besides the user's own (Keygen EE).
+    #[must_use]
+    pub fn token_permissions<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        permissions: I,
+    ) -> Self {
+        self.record.token_permissions = Some(permissions.into_iter().map(Into::into).collect());
+        self
+    }
 }
 
 impl UserRecord {
@@ -113,11 +127,23 @@ impl UserRecord {
             None => self.role.holds(permission),
         }
     }
+
+    /// Whether its token may use `permission` (the user's, intersected with the token's own
+    /// unless those hold the wildcard).
+    pub(crate) fn token_holds(&self, permission: &str) -> bool {
+        let token = self.token_permissions.as_deref().unwrap_or_default();
+        self.holds(permission)
+            && (self.token_permissions.is_none()
+                || token.iter().any(|p| p == "*" || p == permission))
+    }
 }
 
 /// Adds `seed` (replacing a user with its id); returns its id.
 pub(crate) fn insert_user(state: &mut State, seed: UserSeed) -> String {
-    let record = seed.record;
+    let mut record = seed.record;
+    if record.permissions.is_none() {
+        record.permissions = state.new_user_permissions(record.role);
+    }
     let id = record.id.clone();
     state.users.retain(|u| u.id != id);
     state.users.push(record);

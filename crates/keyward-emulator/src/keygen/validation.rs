@@ -5,21 +5,32 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
+use super::releases::Published;
 use super::state::{ExpirationStrategy, LicenseRecord, MachineRecord, State};
 use super::{limits, matching};
 
 /// `(valid, detail, code)` as Keygen's service returns them.
 pub(crate) type Verdict = (bool, &'static str, &'static str);
 
+/// What a validation reads besides the license: its machines, the releases its scope reaches
+/// and the time.
+pub(crate) struct Context<'a> {
+    pub(crate) machines: &'a [&'a MachineRecord],
+    pub(crate) published: &'a Published,
+    pub(crate) now: DateTime<Utc>,
+}
+
 /// Validates `license` (`None`: not found; `banned`: its owner is) against `scope`
 /// (`meta.scope`, `Null` when absent; `None` for the quick validation, which checks no scope).
+/// `touched` gets the version the scope matched (the service's `last_validated_version` touch).
 pub(crate) fn validate(
     license: Option<&LicenseRecord>,
     banned: bool,
-    machines: &[&MachineRecord],
     scope: Option<&Value>,
-    now: DateTime<Utc>,
+    context: &Context<'_>,
+    touched: &mut Option<String>,
 ) -> Verdict {
+    let (machines, now) = (context.machines, context.now);
     let Some(license) = license else {
         return (false, "does not exist", "NOT_FOUND");
     };
@@ -38,7 +49,7 @@ pub(crate) fn validate(
     }
     let empty = serde_json::Map::new();
     let scope = scope.map(|s| s.as_object().unwrap_or(&empty));
-    if let Some(verdict) = scope.and_then(|scope| scoped(license, machines, scope, now)) {
+    if let Some(verdict) = scope.and_then(|scope| scoped(license, scope, context, touched)) {
         return verdict;
     }
     // `license.users_count`: its license users and its owner.
@@ -55,16 +66,23 @@ pub(crate) fn validate(
         return verdict;
     }
     if expired {
-        let allowed = license.expiration_strategy == ExpirationStrategy::AllowAccess;
+        let allowed = matches!(
+            license.expiration_strategy,
+            ExpirationStrategy::AllowAccess | ExpirationStrategy::MaintainAccess
+        );
         return (allowed, "is expired", "EXPIRED");
     }
     (true, "is valid", "VALID")
 }
 
 /// The scope checks: product, policy, entitlements, machine, fingerprint(s), components,
-/// checksum, version (the emulator publishes no releases: any checksum or version mismatches).
+/// checksum, version (of the releases the license may access).
 /// `<name> scope is required` when the policy requires scope `name` and `scope` lacks it.
-fn missing(license: &LicenseRecord, scope: &Map<String, Value>, name: &str) -> Option<Verdict> {
+pub(crate) fn missing(
+    license: &LicenseRecord,
+    scope: &Map<String, Value>,
+    name: &str,
+) -> Option<Verdict> {
     if scope.contains_key(name) || !license.required_scopes.iter().any(|s| s == name) {
         return None;
     }
@@ -91,10 +109,11 @@ fn missing(license: &LicenseRecord, scope: &Map<String, Value>, name: &str) -> O
 
 fn scoped(
     license: &LicenseRecord,
-    machines: &[&MachineRecord],
     scope: &Map<String, Value>,
-    now: DateTime<Utc>,
+    context: &Context<'_>,
+    touched: &mut Option<String>,
 ) -> Option<Verdict> {
+    let (machines, now) = (context.machines, context.now);
     let text = |name: &str| scope.get(name).and_then(Value::as_str);
     // Keygen EE's environment scope: the license's environment (its id or code; the caller
     // reads a code as the id).
@@ -280,35 +299,11 @@ fn scoped(
             ));
         }
     }
-    // The emulator publishes no releases: a checksum or version never matches.
-    for (name, mismatch) in [
-        ("components", None),
-        (
-            "checksum",
-            Some((
-                "checksum scope is not valid (does not match any accessible artifacts)",
-                "CHECKSUM_SCOPE_MISMATCH",
-            )),
-        ),
-        (
-            "version",
-            Some((
-                "version scope is not valid (does not match any accessible releases)",
-                "VERSION_SCOPE_MISMATCH",
-            )),
-        ),
-    ] {
-        if let Some(verdict) = missing(license, scope, name) {
-            return Some(verdict);
-        }
-        if name == "components"
-            && let Some(verdict) = matching::components(license, machines, scope)
-        {
-            return Some(verdict);
-        }
-        if let Some((detail, code)) = mismatch.filter(|_| scope.contains_key(name)) {
-            return Some((false, detail, code));
-        }
+    if let Some(verdict) = missing(license, scope, "components") {
+        return Some(verdict);
     }
-    None
+    if let Some(verdict) = matching::components(license, machines, scope) {
+        return Some(verdict);
+    }
+    super::releases::scopes(license, scope, context.published, touched)
 }

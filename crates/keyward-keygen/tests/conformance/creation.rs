@@ -65,6 +65,11 @@ impl World {
         if ignored(quoted[0]) {
             return Ok(());
         }
+        if let (None, ["with", "the", "following:" | "following"], "setting" | "settings", 1) =
+            (trait_, rest, quoted[0], count)
+        {
+            return self.setting(&self.attributes(step)?);
+        }
         let (kind, role) = match user_role(quoted[0]) {
             Some(role) => (Kind::User, Some(role)),
             None => (resource(quoted[0])?, None),
@@ -81,13 +86,14 @@ impl World {
         }
         let environment = trait_.and_then(|t| self.trait_environment_of(t));
         let trait_ = trait_.filter(|_| environment.is_none());
-        // `spec/factories/{license,policy}.rb`'s `protected` and `unprotected` traits.
-        let protected = match (trait_, kind) {
-            (None, _) => None,
+        // `spec/factories/{license,policy}.rb`'s `protected` and `unprotected` traits; those
+        // of releases, artifacts and products.
+        let (protected, traited) = match (trait_, kind) {
+            (None, _) => (None, None),
             (Some(t @ ("protected" | "unprotected")), Kind::License | Kind::Policy) => {
-                Some(t == "protected")
+                (Some(t == "protected"), None)
             }
-            (Some(t), _) => return Err(format!("factory trait `{t}`")),
+            (Some(t), _) => (None, Some(super::releases::factory_trait(t, kind)?)),
         };
         if let (["using", "\"_\""], Kind::License) = (rest, kind) {
             // `… 1 "license" using "ED25519_SIGN"`: a license of a policy with that scheme.
@@ -125,6 +131,9 @@ impl World {
         }
         if let Some(protected) = protected {
             attrs.insert("protected".to_owned(), Value::Bool(protected));
+        }
+        if let Some((name, value)) = traited {
+            attrs.insert(name.to_owned(), Value::String(value));
         }
         self.trait_environment = environment;
         let made = self.make(kind, count, parents, &associations, &attrs);
@@ -265,6 +274,9 @@ impl World {
     ) -> Result<(), Skip> {
         let name = association.name.as_deref();
         let attr = match (kind, association.kind, name) {
+            // `license.rb`'s `denormalizes :product_id, from: :policy`: the product of the
+            // policy the factory builds replaces the one given.
+            (Kind::License, Kind::Product, None) => return Ok(()),
             (Kind::License | Kind::Machine, Kind::User, None | Some("owner" | "user")) => {
                 "owner_id"
             }

@@ -26,7 +26,8 @@ pub(crate) fn user_seeds(world: &World) -> Result<Vec<UserSeed>, Skip> {
     world
         .all(Kind::User)
         .iter()
-        .map(|user| {
+        .enumerate()
+        .map(|(index, user)| {
             let role = role(
                 user.attrs
                     .get("role")
@@ -39,6 +40,9 @@ pub(crate) fn user_seeds(world: &World) -> Result<Vec<UserSeed>, Skip> {
                 .token(user_token(user));
             if let Some(environment) = world.environment_id(user.environment) {
                 seed = seed.environment(environment);
+            }
+            if let Some(permissions) = token_permissions(world, index)? {
+                seed = seed.token_permissions(permissions);
             }
             for (name, value) in &user.attrs {
                 seed = match (name.as_str(), value) {
@@ -56,6 +60,29 @@ pub(crate) fn user_seeds(world: &World) -> Result<Vec<UserSeed>, Skip> {
             Ok(seed)
         })
         .collect()
+}
+
+/// The permissions of user `index`'s first token, the one `I use an authentication token`
+/// takes (`authentication_steps.rb`: `@bearer.tokens.first_or_create!`), when it has its own.
+fn token_permissions(world: &World, index: usize) -> Result<Option<Vec<String>>, Skip> {
+    let Some(token) = world.all(Kind::Token).iter().find(|t| t.parent == index) else {
+        return Ok(None);
+    };
+    let mut permissions = None;
+    for (name, value) in &token.attrs {
+        match (name.as_str(), value) {
+            ("permissions", Value::Array(list)) => {
+                permissions = Some(
+                    list.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect(),
+                );
+            }
+            _ => return Err(format!("token attribute {name} = {value}")),
+        }
+    }
+    Ok(permissions)
 }
 
 /// The ids of `license`'s users besides its owner (its `license_users`).

@@ -138,6 +138,10 @@ impl World {
         if name == "time" {
             return time(attr.unwrap_or_default(), self.now);
         }
+        // `placeholder_steps.rb`: the text `foo-\u0000-bar`, a null byte once read as JSON.
+        if name == "null_byte" {
+            return Ok("foo-\\u0000-bar".to_owned());
+        }
         let Some(kind) = Kind::parse(name) else {
             return Err(format!("placeholder ${name} (not modeled)"));
         };

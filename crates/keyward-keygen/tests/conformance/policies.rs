@@ -45,7 +45,8 @@ pub(crate) fn with_policy(
             "expiration_strategy" => seed.expiration_strategy(match value.as_str() {
                 Some("REVOKE_ACCESS") => ExpirationStrategy::RevokeAccess,
                 Some("RESTRICT_ACCESS") => ExpirationStrategy::RestrictAccess,
-                Some("MAINTAIN_ACCESS" | "ALLOW_ACCESS") => ExpirationStrategy::AllowAccess,
+                Some("MAINTAIN_ACCESS") => ExpirationStrategy::MaintainAccess,
+                Some("ALLOW_ACCESS") => ExpirationStrategy::AllowAccess,
                 _ => return Err(format!("policy expiration_strategy = {value}")),
             }),
             "require_heartbeat" => {
@@ -131,6 +132,8 @@ pub(crate) fn with_policy(
             "scheme" => seed.scheme(value.as_str().ok_or("a scheme that is not text")?),
             "protected" => seed.protected(flag(name, value)?),
             "max_users" if !value.is_null() => seed.max_users(number(name, value)?),
+            "max_uses" if !value.is_null() => seed.max_uses(number(name, value)?),
+            "use_pool" => seed.use_pool(flag(name, value)?),
             n if required_scope(n).is_some() && value == &Value::Bool(true) => {
                 seed.require_scope(required_scope(n).unwrap_or_default())
             }

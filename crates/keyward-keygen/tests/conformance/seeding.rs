@@ -40,6 +40,11 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
             }
             "last_validated_at" if !value.is_null() => seed.last_validated(time(name, value)?),
             "last_check_out_at" if !value.is_null() => seed.last_check_out(time(name, value)?),
+            "last_validated_version" => match value {
+                Value::String(version) => seed.last_validated_version(version),
+                Value::Null => seed,
+                _ => return Err(format!("license attribute {name} = {value}")),
+            },
             "metadata" => seed.metadata(metadata(value)?),
             "last_check_in_at" => {
                 last_check_in = Some(time(name, value)?);
@@ -57,6 +62,9 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
             },
             "protected" => seed.protected(flag(name, value)?),
             "max_users" if !value.is_null() => seed.max_users(number(name, value)?),
+            // `license.rb`: a license's own `max_uses` overrides its policy's.
+            "max_uses" if !value.is_null() => seed.max_uses_override(number(name, value)?),
+            "uses" => seed.uses(number(name, value)?),
             "owner_id" if value.is_string() => seed.owner(value.as_str().unwrap_or_default()),
             "group_id" if value.is_string() => seed.group(value.as_str().unwrap_or_default()),
             "token" => seed.token_activations(token_activations(value)?),
@@ -170,6 +178,9 @@ pub(crate) fn seed(world: &World, emulator: &KeygenEmulator) -> Result<(), Skip>
             Ok((policy.id.clone(), with_policy(seed, policy)?.0))
         })
         .collect::<Result<_, Skip>>()?;
+    let releases = super::releases::seeds(world)?;
+    let plan = super::billing::plan(world)?;
+    let distributions = super::releases::distributions(world)?;
     let users = people::user_seeds(world)?;
     let groups = super::groups::seeds(world)?;
     for environment in super::environments::seeds(world) {
@@ -178,6 +189,7 @@ pub(crate) fn seed(world: &World, emulator: &KeygenEmulator) -> Result<(), Skip>
     for group in groups {
         emulator.add_group(group);
     }
+    super::settings::seed(world, emulator);
     for user in users {
         emulator.add_user(user);
     }
@@ -186,6 +198,14 @@ pub(crate) fn seed(world: &World, emulator: &KeygenEmulator) -> Result<(), Skip>
     }
     for product in world.all(Kind::Product) {
         emulator.add_product_token(&product.id, &product_token(product));
+    }
+    super::releases::seed(emulator, releases, distributions);
+    if let Some(plan) = plan {
+        emulator.set_account_plan(plan);
+    }
+    for key in world.all(Kind::Key) {
+        let policy = &world.all(Kind::Policy)[key.parent];
+        emulator.add_pooled_key(&policy.id, &key.secret);
     }
     for license in licenses {
         emulator.add_license(license);

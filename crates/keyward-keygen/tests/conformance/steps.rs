@@ -90,6 +90,17 @@ impl World {
                 let count: usize = count.parse().map_err(|_| format!("step `{shape}`"))?;
                 self.has(count, rest, &quoted, step, &shape)
             }
+            ["the", "account", "\"_\"", rest @ ..]
+                if quoted[0] == self.account
+                    && matches!(
+                        rest,
+                        ["has", "a", "max", ..]
+                            | ["is", "on" | "trialing" | "subscribed" | "active", ..]
+                            | ["does", ..]
+                    ) =>
+            {
+                self.billing_step(rest)
+            }
             // `the account "test2" has 1 "license"`: the current account's are made as above;
             // another account's are never seen by the emulated one (every lookup is scoped to
             // `current_account`), so they are not made.
@@ -265,6 +276,13 @@ impl World {
     }
 
     fn authenticate(&mut self, shape: &str) -> Result<(), Skip> {
+        if self
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("authorization"))
+        {
+            return Err("a hand-made credential besides the steps' own".to_owned());
+        }
         let bearer = self.bearer;
         self.credential = Some(match shape {
             "I use an authentication token"

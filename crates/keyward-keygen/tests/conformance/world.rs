@@ -28,6 +28,14 @@ pub(crate) enum Kind {
     Environment = 8,
     /// A group (`max_licenses`, `max_machines`, `max_users` among its attributes).
     Group = 9,
+    /// A release of a product (`version`, `status`, `backdated_to` among its attributes).
+    Release = 10,
+    /// A file of a release (`checksum`, `status` among its attributes).
+    Artifact = 11,
+    /// A key of a pooled policy's pool (its key the secret).
+    Key = 12,
+    /// A user's token (`permissions` among its attributes).
+    Token = 13,
 }
 
 impl Kind {
@@ -44,6 +52,10 @@ impl Kind {
             "license-user" | "license-users" => Some(Kind::LicenseUser),
             "environment" | "environments" => Some(Kind::Environment),
             "group" | "groups" => Some(Kind::Group),
+            "release" | "releases" => Some(Kind::Release),
+            "artifact" | "artifacts" => Some(Kind::Artifact),
+            "key" | "keys" => Some(Kind::Key),
+            "token" | "tokens" => Some(Kind::Token),
             _ => None,
         }
     }
@@ -56,6 +68,10 @@ impl Kind {
             Kind::License => Some((Kind::Policy, "policy_id")),
             Kind::Machine | Kind::LicenseUser => Some((Kind::License, "license_id")),
             Kind::Component | Kind::Process => Some((Kind::Machine, "machine_id")),
+            Kind::Release => Some((Kind::Product, "product_id")),
+            Kind::Artifact => Some((Kind::Release, "release_id")),
+            Kind::Key => Some((Kind::Policy, "policy_id")),
+            Kind::Token => Some((Kind::User, "bearer_id")),
         }
     }
 }
@@ -102,7 +118,7 @@ pub(crate) enum Credential {
 /// The account a case builds.
 #[derive(Debug, Default)]
 pub(crate) struct World {
-    pub(crate) of: [Vec<Entity>; 10],
+    pub(crate) of: [Vec<Entity>; 14],
     pub(crate) bearer: Option<Bearer>,
     pub(crate) credential: Option<Credential>,
     /// The current account's slug (`test1`).
@@ -120,6 +136,10 @@ pub(crate) struct World {
     /// The environment a factory trait (`isolated`, `shared`, `global`) gives the records being
     /// made (`None`: no trait).
     pub(crate) trait_environment: Option<Option<usize>>,
+    /// The account's settings (`default_license_permissions`, …) and their permissions.
+    pub(crate) settings: Vec<(String, Vec<String>)>,
+    /// The account's plan and billing, once a step names them.
+    pub(crate) plan: Option<super::billing::Plan>,
     /// Headers the case sends (`I send the following (raw) headers:`), placeholders resolved.
     pub(crate) headers: Vec<(String, String)>,
 }
@@ -176,6 +196,7 @@ impl World {
         let environment = self.new_environment(kind, parent);
         let secret = match kind {
             Kind::License => format!("FEATURE-{n:06}-KEY"),
+            Kind::Key => format!("POOLED-{n:06}-KEY"),
             Kind::Machine => format!("FE:A7:{n:06X}"),
             Kind::Component => format!("C0:{n:06X}"),
             // `spec/factories/user.rb`: a unique email (`hex + safe_email`).
@@ -207,7 +228,7 @@ impl World {
                     self.of[kind as usize][index].parent =
                         parent.ok_or_else(|| format!("`{attr}` of an unknown resource"))?;
                 }
-                (_, "key", Value::String(key)) if kind == Kind::License => {
+                (_, "key", Value::String(key)) if matches!(kind, Kind::License | Kind::Key) => {
                     self.of[kind as usize][index].secret.clone_from(key);
                 }
                 (_, "email", Value::String(email)) if kind == Kind::User => {
