@@ -58,6 +58,10 @@ impl World {
         shape: &str,
     ) -> Result<(), Skip> {
         let (trait_, rest) = match rest {
+            ["legacy", "encrypted", "\"_\""] if resource(quoted[0])? == Kind::License => {
+                self.legacy_encrypted(count);
+                return Ok(());
+            }
             ["\"_\"", rest @ ..] => (None, rest),
             [t, "\"_\"", rest @ ..] => (Some(*t), rest),
             _ => return Err(format!("step `{shape}`")),
@@ -82,8 +86,13 @@ impl World {
         let environment = trait_.and_then(|t| self.trait_environment_of(t));
         let trait_ = trait_.filter(|_| environment.is_none());
         // `spec/factories/{license,policy}.rb`'s `protected` and `unprotected` traits.
+        let owned = matches!(
+            (trait_, kind),
+            (Some("owned" | "with_owner"), Kind::Machine)
+        );
         let protected = match (trait_, kind) {
             (None, _) => None,
+            _ if owned => None,
             (Some(t @ ("protected" | "unprotected")), Kind::License | Kind::Policy) => {
                 Some(t == "protected")
             }
@@ -127,8 +136,12 @@ impl World {
             attrs.insert("protected".to_owned(), Value::Bool(protected));
         }
         self.trait_environment = environment;
+        let (first, new_chain) = (self.all(Kind::Machine).len(), parents.contains(&None));
         let made = self.make(kind, count, parents, &associations, &attrs);
         self.trait_environment = None;
+        if owned && made.is_ok() {
+            self.own_machines(first, new_chain);
+        }
         made
     }
 

@@ -138,6 +138,9 @@ impl World {
         if name == "time" {
             return time(attr.unwrap_or_default(), self.now);
         }
+        if name == "crypt" {
+            return self.crypt(index, attr);
+        }
         let Some(kind) = Kind::parse(name) else {
             return Err(format!("placeholder ${name} (not modeled)"));
         };

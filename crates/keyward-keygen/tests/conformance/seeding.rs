@@ -56,6 +56,7 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
                 None => seed,
             },
             "protected" => seed.protected(flag(name, value)?),
+            "legacy_encrypted" => seed.legacy_encrypted(),
             "max_users" if !value.is_null() => seed.max_users(number(name, value)?),
             "owner_id" if value.is_string() => seed.owner(value.as_str().unwrap_or_default()),
             "group_id" if value.is_string() => seed.group(value.as_str().unwrap_or_default()),

@@ -122,6 +122,8 @@ pub(crate) struct World {
     pub(crate) trait_environment: Option<Option<usize>>,
     /// Headers the case sends (`I send the following (raw) headers:`), placeholders resolved.
     pub(crate) headers: Vec<(String, String)>,
+    /// The legacy encrypted licenses, in creation order (`@crypt`, `$crypt[i].raw`).
+    pub(crate) crypt: Vec<usize>,
 }
 
 fn snake(name: &str) -> String {
