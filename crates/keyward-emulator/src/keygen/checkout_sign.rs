@@ -8,14 +8,18 @@
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
+use aws_lc_rs::encoding::{AsDer, PublicKeyX509Der};
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::KeySize;
 use aws_lc_rs::signature::{
-    ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, RSA_PKCS1_SHA256, RSA_PSS_SHA256, RsaEncoding,
-    RsaKeyPair, RsaPssSaltLength, RsaSignatureEncoding,
+    ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, KeyPair, RSA_PKCS1_SHA256, RSA_PSS_SHA256,
+    RsaEncoding, RsaKeyPair, RsaPssSaltLength, RsaSignatureEncoding,
 };
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+
+use super::state::State;
+use crate::shell::Emulator;
 
 /// Ruby's `sign_pss(…, salt_length: :max, mgf1_hash: 'SHA256')`.
 const RSA_PSS_SHA256_MAX_SALT: RsaSignatureEncoding =
@@ -99,15 +103,63 @@ impl fmt::Debug for CheckoutKeys {
     }
 }
 
+impl Emulator<State> {
+    /// The account's RSA-2048 public key, PEM (`-----BEGIN PUBLIC KEY-----`, as Keygen's
+    /// account `publicKey`): what verifies check-outs signed `rsa-pss-sha256` (maximum salt
+    /// length) or `rsa-sha256`. Empty if the key could not be made.
+    pub fn rsa_public_key_pem(&self) -> String {
+        self.read(|state| state.checkout_keys.rsa_public_pem())
+            .unwrap_or_default()
+    }
+
+    /// The account's ECDSA P-256 public key, PEM: what verifies check-outs signed
+    /// `ecdsa-p256` (DER signatures over SHA-256). Empty if the key could not be made.
+    pub fn ecdsa_public_key_pem(&self) -> String {
+        self.read(|state| state.checkout_keys.ecdsa_public_pem())
+            .unwrap_or_default()
+    }
+}
+
+/// `der` as a PEM `PUBLIC KEY` (64 base64 characters a line).
+fn public_key_pem(der: &[u8]) -> String {
+    let encoded = STANDARD.encode(der);
+    let mut pem = String::from("-----BEGIN PUBLIC KEY-----\n");
+    for line in encoded.as_bytes().chunks(64) {
+        pem.push_str(std::str::from_utf8(line).unwrap_or_default());
+        pem.push('\n');
+    }
+    pem.push_str("-----END PUBLIC KEY-----\n");
+    pem
+}
+
 impl CheckoutKeys {
+    fn rsa(&self) -> Option<&RsaKeyPair> {
+        self.rsa
+            .get_or_init(|| RsaKeyPair::generate(KeySize::Rsa2048).ok())
+            .as_ref()
+    }
+
+    fn ecdsa(&self) -> Option<&EcdsaKeyPair> {
+        self.ecdsa
+            .get_or_init(|| EcdsaKeyPair::generate(&ECDSA_P256_SHA256_ASN1_SIGNING).ok())
+            .as_ref()
+    }
+
+    fn rsa_public_pem(&self) -> Option<String> {
+        let der: PublicKeyX509Der<'_> = self.rsa()?.public_key().as_der().ok()?;
+        Some(public_key_pem(der.as_ref()))
+    }
+
+    fn ecdsa_public_pem(&self) -> Option<String> {
+        let der: PublicKeyX509Der<'_> = self.ecdsa()?.public_key().as_der().ok()?;
+        Some(public_key_pem(der.as_ref()))
+    }
+
     /// The signature of `message` under `signing` (Ed25519 under `seed`), base64; `None` when
     /// the key could not be made.
     pub(crate) fn sign(&self, seed: &[u8; 32], signing: Signing, message: &[u8]) -> Option<String> {
         let rsa = |encoding: &'static dyn RsaEncoding| {
-            let pair = self
-                .rsa
-                .get_or_init(|| RsaKeyPair::generate(KeySize::Rsa2048).ok())
-                .as_ref()?;
+            let pair = self.rsa()?;
             let mut signature = vec![0; pair.public_modulus_len()];
             pair.sign(encoding, &SystemRandom::new(), message, &mut signature)
                 .ok()?;
@@ -118,10 +170,7 @@ impl CheckoutKeys {
             Signing::RsaPssSha256 => rsa(&RSA_PSS_SHA256_MAX_SALT),
             Signing::RsaSha256 => rsa(&RSA_PKCS1_SHA256),
             Signing::EcdsaP256 => {
-                let pair = self
-                    .ecdsa
-                    .get_or_init(|| EcdsaKeyPair::generate(&ECDSA_P256_SHA256_ASN1_SIGNING).ok())
-                    .as_ref()?;
+                let pair = self.ecdsa()?;
                 let signature = pair.sign(&SystemRandom::new(), message).ok()?;
                 Some(STANDARD.encode(signature.as_ref()))
             }
@@ -132,7 +181,7 @@ impl CheckoutKeys {
 #[cfg(test)]
 mod tests {
     use aws_lc_rs::signature::{
-        ECDSA_P256_SHA256_ASN1, KeyPair, RSA_PKCS1_2048_8192_SHA256, RSA_PSS_2048_8192_SHA256,
+        ECDSA_P256_SHA256_ASN1, RSA_PKCS1_2048_8192_SHA256, RSA_PSS_2048_8192_SHA256,
         UnparsedPublicKey, VerificationAlgorithm,
     };
 
@@ -187,10 +236,16 @@ mod tests {
             let sig = STANDARD.decode(sig).unwrap();
             UnparsedPublicKey::new(alg, public).verify(message, &sig)
         };
+        // The public keys as the emulator gives them: PEM, SubjectPublicKeyInfo.
+        let der = |pem: Option<String>| {
+            let pem = pem.unwrap();
+            let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+            assert!(pem.starts_with("-----BEGIN PUBLIC KEY-----\n"), "{pem}");
+            STANDARD.decode(body).unwrap()
+        };
         let pss = keys.sign(&[7; 32], Signing::RsaPssSha256, message).unwrap();
         let pkcs1 = keys.sign(&[7; 32], Signing::RsaSha256, message).unwrap();
-        let rsa = keys.rsa.get().unwrap().as_ref().unwrap();
-        let public = rsa.public_key().as_ref();
+        let public = &der(keys.rsa_public_pem());
         // Keygen's maximum salt: a verifier that expects it (or detects it) accepts.
         const PSS_MAX: aws_lc_rs::signature::RsaParameters =
             RSA_PSS_2048_8192_SHA256.with_pss_salt_length(RsaPssSaltLength::Max);
@@ -198,7 +253,8 @@ mod tests {
         assert!(verify(&RSA_PKCS1_2048_8192_SHA256, public, &pkcs1).is_ok());
         assert!(verify(&RSA_PKCS1_2048_8192_SHA256, public, &pss).is_err());
         let ecdsa = keys.sign(&[7; 32], Signing::EcdsaP256, message).unwrap();
-        let pair = keys.ecdsa.get().unwrap().as_ref().unwrap();
-        assert!(verify(&ECDSA_P256_SHA256_ASN1, pair.public_key().as_ref(), &ecdsa).is_ok());
+        let public = &der(keys.ecdsa_public_pem());
+        assert!(verify(&ECDSA_P256_SHA256_ASN1, public, &ecdsa).is_ok());
+        assert!(verify(&ECDSA_P256_SHA256_ASN1, public, &pss).is_err());
     }
 }
