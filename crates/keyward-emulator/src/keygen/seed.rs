@@ -253,7 +253,7 @@ impl LicenseSeed {
     pub fn scheme(mut self, scheme: impl Into<String>) -> Self {
         let scheme = scheme.into();
         // A license created under a legacy encrypted policy has its key stored hashed.
-        self.record.key_hashed = scheme == super::legacy::SCHEME;
+        self.record.key_hashed |= scheme == super::legacy::SCHEME;
         self.record.scheme = Some(scheme);
         self
     }
