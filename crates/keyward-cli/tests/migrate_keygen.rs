@@ -42,6 +42,8 @@ const POLICY: &str = "9a3e2c1d-0000-4000-8000-00000000a11c";
 async fn keys_move_from_lemon_squeezy_to_keygen_once() {
     let rig = Rig::start(3).await;
     let keygen = KeygenEmulator::start().await;
+    // Keygen creates licenses only under a policy the account holds.
+    keygen.add_policy(POLICY, LicenseSeed::new("policy").floating(true));
     std::fs::write(
         rig.path("mapping.json"),
         format!(r#"{{"products": {{"{PRODUCT}": "{POLICY}"}}}}"#),

@@ -35,6 +35,9 @@ mod gumroad;
 ))]
 #[path = "hostile_input.rs"]
 mod hostile_input;
+#[cfg(feature = "keygen")]
+#[path = "keygen_checkout.rs"]
+mod keygen_checkout;
 #[cfg(feature = "lemonsqueezy")]
 #[path = "lemonsqueezy.rs"]
 mod lemonsqueezy;

@@ -112,7 +112,8 @@ async fn the_admin_side_needs_the_token_and_maps_every_operation() {
     assert!(provider(&emulator, false).admin().unwrap_err().is_config());
     let admin: Box<dyn LicenseAdmin> = Box::new(provider(&emulator, true).admin().unwrap());
     assert!(admin.capabilities().list && admin.capabilities().signed);
-    // Keygen makes licenses from a policy: `product_id` names it.
+    // Keygen makes licenses from a policy the account holds: `product_id` names it.
+    emulator.add_policy("policy-1", LicenseSeed::new("policy-1").floating(true));
     let mut create = CreateRequest::for_product("policy-1");
     create.activation_limit = Some(3);
     create.title = Some("Team".into());

@@ -16,6 +16,9 @@ use crate::demo_setup::DEMO_KEY;
 
 /// The key of the demo seed's DevPayr license (DevPayr keys are UUIDs).
 const DEVPAYR_DEMO_KEY: &str = "7f3a41c2-9b8e-4d60-8a1b-2c3d4e5f6071";
+/// The Keygen demo license's product and policy (the emulator's default ids).
+const KEYGEN_PRODUCT: &str = "a3a7c2f5-1d5e-4d7c-9a8f-2f3e6d1b0c01";
+const KEYGEN_POLICY: &str = "b4b8d3a6-2e6f-4e8d-8b9a-3a4f7e2c1d02";
 
 /// What the seed left: the test keys, and DevPayr's API key and first project.
 pub(crate) struct Seeded {
@@ -85,12 +88,15 @@ pub(crate) fn demo(t: &Targets<'_>) -> Result<Seeded, String> {
         .map_err(|e| format!("the demo seed: {e}"))?;
     t.signed
         .add_license(GkmSeed::new(DEMO_KEY).activation_limit(2));
-    t.keygen.add_license(
-        KeygenSeed::new(DEMO_KEY)
-            .floating(true)
-            .strict(true)
-            .max_machines(2),
-    );
+    let keygen_policy = KeygenSeed::new(DEMO_KEY)
+        .product(KEYGEN_PRODUCT, KEYGEN_POLICY)
+        .floating(true)
+        .strict(true)
+        .max_machines(2);
+    // Keygen creates licenses only under a policy the account holds: the demo license's is one
+    // (`licensectl create --provider keygen --product <policy>`).
+    t.keygen.add_policy(KEYGEN_POLICY, keygen_policy.clone());
+    t.keygen.add_license(keygen_policy);
     let mut keys = vec![
         key("dodo", DEMO_KEY, "activation limit 2"),
         key("lemonsqueezy", DEMO_KEY, "activation limit 2"),
@@ -111,7 +117,11 @@ pub(crate) fn demo(t: &Targets<'_>) -> Result<Seeded, String> {
             "project 2, valid for the domain app.example.com",
         ),
         key("signed-license", DEMO_KEY, "activation limit 2, product 1"),
-        key("keygen", DEMO_KEY, "floating, strict, 2 machines"),
+        key(
+            "keygen",
+            DEMO_KEY,
+            format!("floating, strict, 2 machines, policy {KEYGEN_POLICY}"),
+        ),
     ];
     for id in [5, 4] {
         if let Some(k) = t.devpayr.license_key(id) {

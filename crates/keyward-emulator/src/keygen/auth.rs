@@ -232,7 +232,7 @@ pub(crate) fn caller(state: &State, request: &Request) -> Result<Caller, Answer>
     if let Some(key) = auth.strip_prefix("License ") {
         let now = state.now();
         // `LicenseKeyLookupService` finds only the licenses the request sees.
-        let found = state.licenses.iter().find(|l| l.key == key);
+        let found = state.licenses.iter().find(|l| l.has_key(key));
         return match found.filter(|l| state.seen(l.environment_id.as_deref())) {
             Some(l) if state.banned(l) => refused("LICENSE_BANNED", "License is banned"),
             Some(l) if l.suspended => refused("LICENSE_SUSPENDED", "License is suspended"),

@@ -8,6 +8,7 @@ use wiremock::Request;
 
 use super::answer::{Answer, error, forbidden, not_found};
 use super::auth::{Caller, include_permissions};
+use super::checkout_sign::{Signing, asked_algorithm};
 use super::sign::certificate;
 use super::state::{State, timestamp};
 use crate::support;
@@ -23,7 +24,7 @@ pub(crate) fn check_out(
     id: &str,
     machine: bool,
 ) -> Answer {
-    let body = support::json_body(request);
+    let body = super::body::json(request);
     let query = support::query(request);
     let option = |name: &str| -> Option<Value> {
         body["meta"].get(name).cloned().or_else(|| {
@@ -50,18 +51,16 @@ pub(crate) fn check_out(
             }
         },
     };
-    let algorithm = option("algorithm").and_then(|a| a.as_str().map(str::to_owned));
-    if algorithm.is_some_and(|a| !matches!(a.as_str(), "base64+ed25519" | "aes-256-gcm+ed25519")) {
-        return error(
-            400,
-            "Bad request",
-            "unsupported algorithm",
-            Some("CHECKOUT_ALGORITHM_INVALID"),
-            None,
-        );
-    }
-    let encrypt = matches!(option("encrypt"), Some(Value::Bool(true)))
-        || option("algorithm").is_some_and(|a| a.as_str() == Some("aes-256-gcm+ed25519"));
+    let asked = option("algorithm").and_then(|a| a.as_str().map(str::to_owned));
+    let asked = match asked_algorithm(asked.as_deref()) {
+        Ok(asked) => asked,
+        Err(detail) => {
+            let answer = json!({"errors": [{"title": "Bad request", "detail": detail,
+                "code": "CHECKOUT_ALGORITHM_INVALID", "source": {"parameter": "algorithm"}}]});
+            return Answer::Json(400, answer);
+        }
+    };
+    let encrypt_asked = matches!(option("encrypt"), Some(Value::Bool(true)));
     let includes: Vec<String> = match option("include") {
         Some(Value::Array(items)) => items
             .iter()
@@ -106,7 +105,7 @@ pub(crate) fn check_out(
             "code": "CHECKOUT_INCLUDE_INVALID", "source": {"parameter": "include"}}]});
         return Answer::Json(400, answer);
     }
-    let (resource, license_id, secret, included) = if machine {
+    let (resource, license_id, secret, included, scheme) = if machine {
         let Some(machine) = state.machine(id).cloned() else {
             return not_found("machine", id);
         };
@@ -124,6 +123,7 @@ pub(crate) fn check_out(
             license.id.clone(),
             secret,
             included,
+            license.scheme.clone(),
         )
     } else {
         let Some(license) = state.license(id) else {
@@ -134,6 +134,7 @@ pub(crate) fn check_out(
             license.id.clone(),
             license.key.clone(),
             Vec::new(),
+            license.scheme.clone(),
         )
     };
     // Keygen looks resources up among those the caller may see: another license's is not
@@ -167,12 +168,25 @@ pub(crate) fn check_out(
     if let Some(license) = state.license_mut(&license_id).filter(|_| !machine) {
         license.last_check_out = Some(now);
     }
-    let (certificate, algorithm) = certificate(
-        &state.signing_seed,
+    // Without an algorithm asked for, the license's key scheme chooses the signing.
+    let (encrypt, signing) =
+        asked.unwrap_or_else(|| (encrypt_asked, Signing::of_scheme(scheme.as_deref())));
+    let (keys, seed) = (&state.checkout_keys, &state.signing_seed);
+    let signer = |message: &[u8]| keys.sign(seed, signing, message);
+    let Some((certificate, algorithm)) = certificate(
+        (signing.name(), &signer),
         machine,
         &payload,
         encrypt.then_some(secret.as_str()),
-    );
+    ) else {
+        return error(
+            500,
+            "Internal server error",
+            "the check-out could not be signed",
+            None,
+            None,
+        );
+    };
     let (kind, event) = if machine {
         ("machine-files", "machine.checked-out")
     } else {

@@ -15,11 +15,10 @@ use super::license_params::{
 };
 use super::owners;
 use super::state::{LicenseRecord, State};
-use crate::support;
 
 /// `POST /licenses` (admin): `data.relationships.policy` required.
 pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> Answer {
-    let body = support::json_body(request);
+    let body = super::body::json(request);
     let data = &body["data"];
     let attributes = &data["attributes"];
     let ee_only = [
@@ -76,11 +75,21 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     if !owners::may_create(state, caller, owner, protected) {
         return forbidden();
     }
+    // `license.rb`'s `belongs_to :policy`: a policy the account does not hold (registered with
+    // `add_policy`) is 422 `POLICY_NOT_FOUND` (`create.feature`: "Admin attempts to create a
+    // license with an invalid policy").
+    let Some(template) = template else {
+        return unprocessable(
+            "must exist",
+            Some("POLICY_NOT_FOUND"),
+            "/data/relationships/policy",
+        );
+    };
     // `license.rb`: a license without a group joins its owner's.
     let group = group.flatten().or_else(|| state.group_of_owner(owner));
     if let Some(answer) = owners::unknown_owner(state, owner)
         .or_else(|| {
-            let policy = template.as_ref().map(|_| policy_environment.as_deref());
+            let policy = Some(policy_environment.as_deref());
             state.incompatible_creation(environment.as_deref(), policy, "policy", owner)
         })
         .or_else(|| state.refused_group(group.as_deref(), Member::License))
@@ -89,14 +98,15 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     }
     let given = attributes["key"].as_str().map(str::to_owned);
     let key = given.clone().unwrap_or_else(generated_key);
-    let scheme = template.as_ref().and_then(|t| t.scheme.as_deref());
+    let scheme = template.scheme.as_deref();
     if let Some(answer) = invalid_key(state, &key, scheme, given.is_some()) {
         return answer;
     }
     if let Some(answer) = id_conflict(data, "license", |id| state.license_anywhere(id).is_some()) {
         return answer;
     }
-    if state.licenses.iter().any(|l| l.key == key) {
+    // A hashed key is never taken: the stored hash is not the key.
+    if state.licenses.iter().any(|l| l.has_key(&key)) {
         return unprocessable(
             "has already been taken",
             Some("KEY_TAKEN"),
@@ -107,17 +117,13 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     let id = data["id"]
         .as_str()
         .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
-    // The policy's settings when it is known (`add_policy`), Keygen's defaults otherwise.
-    let known_policy = template.is_some();
-    let mut license = match template {
-        Some(template) => LicenseRecord {
-            id,
-            key,
-            created: now,
-            updated: now,
-            ..template
-        },
-        None => LicenseRecord::new(id, key, now),
+    // The policy's settings (`add_policy`).
+    let mut license = LicenseRecord {
+        id,
+        key,
+        created: now,
+        updated: now,
+        ..template
     };
     license.policy_id = policy.to_owned();
     license.owner_id = owner.map(str::to_owned);
@@ -130,7 +136,7 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
     }
     // `license.rb`'s `set_expiry_on_creation`: the policy's duration from now, unless given.
     license.start_expiry(ExpirationBasis::FromCreation, now);
-    if let Err(answer) = apply(&mut license, attributes, known_policy) {
+    if let Err(answer) = apply(&mut license, attributes, true) {
         return answer;
     }
     // `before_create`, after the validations: the account's limit, then a pooled key.
@@ -143,11 +149,16 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
             Err(answer) => return answer,
         }
     }
+    // `license.rb`'s `generate_legacy_encrypted_key!` (a given key was refused above).
+    if license.key_hashed {
+        license.key = super::legacy::generated_key(&license.id);
+    }
     // The insert.
     if let Some(answer) = null_byte(attributes) {
         return answer;
     }
-    let resource = state.license_resource(&license);
+    // The license as created holds its raw key: it is shown, legacy encrypted or not.
+    let resource = state.license_resource_with_key(&license);
     state.licenses.push(license);
     state.emit("license.created", resource.clone());
     Answer::Json(201, json!({"data": resource}))
@@ -155,7 +166,7 @@ pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> A
 
 /// `PATCH /licenses/{id}` (admin).
 pub(crate) fn update(state: &mut State, request: &Request, id: &str) -> Answer {
-    let body = support::json_body(request);
+    let body = super::body::json(request);
     // `licenses_controller.rb`'s `update` params permit neither the key nor the policy.
     let unpermitted = [
         ("/data/attributes/key", &body["data"]["attributes"]["key"]),

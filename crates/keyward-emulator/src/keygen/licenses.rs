@@ -25,7 +25,7 @@ pub(crate) fn validation(
     caller: &Caller,
     id: Option<&str>,
 ) -> Answer {
-    let body = support::json_body(request);
+    let body = super::body::json(request);
     let meta = &body["meta"];
     let quick = request.method.as_str() == "GET";
     let ee_only = ["/meta/scope/environment"];
@@ -35,15 +35,22 @@ pub(crate) fn validation(
     {
         return answer;
     }
-    // A legacy encrypted key is looked up by its hash: the emulator holds no such license.
-    let legacy = meta["encrypted"] == Value::Bool(true);
+    // `validations_controller.rb`: `legacy_encrypted` (or `encrypted`) looks the key up as a
+    // legacy encrypted one ([`legacy::find`](super::legacy::find)).
+    let legacy = [
+        &meta["encrypted"],
+        &meta["legacyEncrypted"],
+        &meta["legacy_encrypted"],
+    ]
+    .iter()
+    .any(|flag| **flag == Value::Bool(true));
     let license_id = match id {
         None => match meta["key"].as_str().filter(|k| !k.is_empty()) {
-            Some(_) if legacy => None,
+            Some(key) if legacy => super::legacy::find(state, key).map(|l| l.id.clone()),
             Some(key) => state
                 .licenses
                 .iter()
-                .find(|l| l.key == key)
+                .find(|l| l.has_key(key))
                 .map(|l| l.id.clone()),
             None => {
                 return error(
@@ -200,6 +207,11 @@ pub(crate) fn list(state: &State, request: &Request, caller: &Caller) -> Answer 
 }
 
 impl LicenseRecord {
+    /// Whether `key` finds it as a key (`find_by(key:)`: a hashed key never does).
+    pub(crate) fn has_key(&self, key: &str) -> bool {
+        !self.key_hashed && self.key == key
+    }
+
     /// When the next check-in is due (`license.rb`'s `next_check_in_at`: only once one came).
     pub(crate) fn next_check_in(&self) -> Option<DateTime<Utc>> {
         let interval = i64::try_from(self.check_in_interval?).ok()?;
@@ -249,6 +261,7 @@ impl LicenseRecord {
             expiration_basis: super::expiration_basis::ExpirationBasis::FromCreation,
             entitlements: Vec::new(),
             scheme: None,
+            key_hashed: false,
             required_scopes: Vec::new(),
             machine_matching: MachineMatching::Any,
             component_matching: MachineMatching::Any,

@@ -19,7 +19,7 @@ use crate::support;
 
 /// `POST /machines`: 201, or 422 `FINGERPRINT_TAKEN` / `MACHINE_LIMIT_EXCEEDED`.
 pub(crate) fn create(state: &mut State, request: &Request, caller: &Caller) -> Answer {
-    let body = support::json_body(request);
+    let body = super::body::json(request);
     let data = &body["data"];
     let ee_only = ["/data/relationships/environment"];
     if let Some(answer) = state

@@ -2,7 +2,7 @@
 //! version and checksum scopes) and the server's codes in the server's order, machines with the license's limit, heartbeats, licenses and
 //! their admin actions, users by role (license owners and license users, each caller allowed
 //! what Keygen's policies allow it), check-out of license and machine files (optionally AES-256-GCM
-//! encrypted), signed responses (`Keygen-Signature`) and signed webhooks, and Keygen EE's
+//! encrypted; signed with the account's Ed25519, RSA-2048 or P-256 key), signed responses (`Keygen-Signature`) and signed webhooks, and Keygen EE's
 //! isolated and shared environments. Paths with
 //! `/v1/accounts/{account}/…` (hosted) and `/v1/…` (self-hosted) are both served.
 //!
@@ -20,7 +20,9 @@
 mod activations;
 mod answer;
 mod auth;
+mod body;
 mod checkout;
+mod checkout_sign;
 mod components;
 mod edition;
 mod environment_creation;
@@ -30,6 +32,7 @@ mod filter_metadata;
 mod filter_time;
 mod filters;
 mod groups;
+mod legacy;
 mod license_admin;
 mod license_attributes;
 mod license_params;
@@ -261,7 +264,9 @@ impl Emulator<State> {
 
     /// Registers policy `policy_id` with the settings of `settings` (its product, limits,
     /// strategies): a license `POST /licenses` creates under that policy gets them, and a
-    /// product token may create licenses only under its own product's policies.
+    /// product token may create licenses only under its own product's policies. `POST
+    /// /licenses` under a policy not registered here is 422 `POLICY_NOT_FOUND`, as Keygen
+    /// answers for a policy the account does not hold.
     pub fn add_policy(&self, policy_id: &str, settings: LicenseSeed) {
         self.write(|state| {
             let mut template = seed::record(settings);

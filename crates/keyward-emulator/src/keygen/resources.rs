@@ -8,6 +8,18 @@ use super::state::{LicenseRecord, MachineRecord, State, timestamp};
 impl State {
     /// The license as Keygen's serializer writes it.
     pub(crate) fn license_resource(&self, license: &LicenseRecord) -> Value {
+        let mut resource = self.license_resource_with_key(license);
+        // `license_serializer.rb`: a legacy encrypted license's key is shown only as created.
+        if license.scheme.as_deref() == Some(super::legacy::SCHEME)
+            && let Some(attributes) = resource["attributes"].as_object_mut()
+        {
+            attributes.remove("key");
+        }
+        resource
+    }
+
+    /// The license with its key, as Keygen answers the request that creates it.
+    pub(crate) fn license_resource_with_key(&self, license: &LicenseRecord) -> Value {
         let now = self.now();
         let status = super::filters::license_status(license, self.banned(license), now);
         let path = format!("{}/licenses/{}", self.account_path(), license.id);
@@ -24,7 +36,8 @@ impl State {
             "attributes": {
                 "name": license.name, "key": license.key,
                 "expiry": license.expiry.map(timestamp), "status": status, "uses": license.uses,
-                "suspended": license.suspended, "scheme": license.scheme, "encrypted": false,
+                "suspended": license.suspended, "scheme": license.scheme,
+                "encrypted": license.scheme.as_deref() == Some(super::legacy::SCHEME),
                 "strict": license.strict, "floating": license.floating, "protected": license.protected,
                 "version": license.last_validated_version, "maxMachines": license.max_machines.or((!license.floating).then_some(1)),
                 "maxProcesses": null, "maxUsers": license.max_users, "maxCores": license.max_cores,

@@ -75,6 +75,9 @@ pub(crate) fn route(state: &mut State, request: &Request) -> Answer {
             None,
         );
     }
+    if let Some(answer) = super::body::refusal(request) {
+        return answer;
+    }
     let version = match versions::requested(state, request) {
         Ok(version) => version,
         Err(answer) => return answer,

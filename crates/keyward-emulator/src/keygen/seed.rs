@@ -258,7 +258,21 @@ impl LicenseSeed {
     /// Keygen checks it for the scheme, then kept as given (not signed or encrypted).
     #[must_use]
     pub fn scheme(mut self, scheme: impl Into<String>) -> Self {
-        self.record.scheme = Some(scheme.into());
+        let scheme = scheme.into();
+        // A license created under a legacy encrypted policy has its key stored hashed.
+        self.record.key_hashed |= scheme == super::legacy::SCHEME;
+        self.record.scheme = Some(scheme);
+        self
+    }
+
+    /// Marks the license as created under a legacy encrypted policy (`LEGACY_ENCRYPT`, which
+    /// [`scheme`](Self::scheme) implies), kept even if its policy changes: Keygen stores its key
+    /// only hashed, so the key finds it only in a validation that says it is encrypted
+    /// (`meta.encrypted`), whose key starts with the license's id (without dashes) in the
+    /// first 32 characters, as Keygen generates such keys; it is found by id, never as a key.
+    #[must_use]
+    pub fn legacy_encrypted(mut self) -> Self {
+        self.record.key_hashed = true;
         self
     }
 

@@ -98,25 +98,30 @@ pub(crate) fn response(
     }
 }
 
-/// A license or machine file certificate for `payload`: `base64+ed25519`, or
-/// `aes-256-gcm+ed25519` under SHA-256(`secret`) when a secret is given.
+/// What signs a check-out: the signature of a message, base64 (`None`: it cannot sign).
+pub(crate) type Signer<'a> = &'a dyn Fn(&[u8]) -> Option<String>;
+
+/// A license or machine file certificate for `payload` and its `alg`: `base64+<signing>`, or
+/// `aes-256-gcm+<signing>` under SHA-256(`secret`) when a secret is given, signed by `signer`
+/// (named `signing`; `None` when it cannot sign).
 pub(crate) fn certificate(
-    seed: &[u8; 32],
+    (signing, signer): (&str, Signer<'_>),
     machine: bool,
     payload: &Value,
     secret: Option<&str>,
-) -> (String, &'static str) {
+) -> Option<(String, String)> {
     let plaintext = payload.to_string();
-    let (enc, alg) = match secret.and_then(|s| encrypt(plaintext.as_bytes(), s)) {
-        Some(enc) => (enc, "aes-256-gcm+ed25519"),
-        None => (STANDARD.encode(plaintext.as_bytes()), "base64+ed25519"),
+    let (enc, encoding) = match secret {
+        Some(secret) => (encrypt(plaintext.as_bytes(), secret)?, "aes-256-gcm"),
+        None => (STANDARD.encode(plaintext.as_bytes()), "base64"),
     };
+    let alg = format!("{encoding}+{signing}");
     let (prefix, label) = if machine {
         ("machine/", "MACHINE FILE")
     } else {
         ("license/", "LICENSE FILE")
     };
-    let sig = sign(seed, format!("{prefix}{enc}").as_bytes());
+    let sig = signer(format!("{prefix}{enc}").as_bytes())?;
     let envelope = serde_json::json!({"enc": enc, "sig": sig, "alg": alg}).to_string();
     // Ruby's `Base64.encode64`: a newline every 60 characters.
     let encoded = STANDARD.encode(envelope.as_bytes());
@@ -125,10 +130,10 @@ pub(crate) fn certificate(
         lines.push_str(std::str::from_utf8(chunk).unwrap_or_default());
         lines.push('\n');
     }
-    (
+    Some((
         format!("-----BEGIN {label}-----\n{lines}-----END {label}-----\n"),
         alg,
-    )
+    ))
 }
 
 /// `ciphertext.iv.tag`, each base64, with a random 12-byte IV.

@@ -95,6 +95,10 @@ pub struct LicenseRecord {
     pub scheme: Option<String>,
     /// Whether its policy hands out keys from its pool (`usePool`).
     pub use_pool: bool,
+    /// Whether its key is stored hashed, as a license created under a legacy encrypted policy
+    /// (`LEGACY_ENCRYPT`) has it: found by id and by a legacy encrypted validation, never as a
+    /// key ([`LicenseSeed::legacy_encrypted`](super::LicenseSeed::legacy_encrypted)).
+    pub key_hashed: bool,
     /// The scopes a validation must give (`requireProductScope`, …): `product`, `policy`,
     /// `machine`, `fingerprint`, `components`, `checksum`, `version`, `user`.
     pub required_scopes: Vec<String>,
@@ -178,6 +182,8 @@ pub struct State {
     pub(crate) account_id: String,
     pub(crate) token: String,
     pub(crate) signing_seed: [u8; 32],
+    /// The account's RSA and ECDSA keys, for check-outs that ask for them.
+    pub(crate) checkout_keys: super::checkout_sign::CheckoutKeys,
     pub(crate) sign_responses: bool,
     pub(crate) tamper: bool,
     /// Whether the account's subscription lapsed (every request 403).
@@ -238,13 +244,13 @@ impl State {
     pub(crate) fn license(&self, id_or_key: &str) -> Option<&LicenseRecord> {
         self.licenses
             .iter()
-            .find(|l| l.id == id_or_key || l.key == id_or_key)
+            .find(|l| l.id == id_or_key || l.has_key(id_or_key))
     }
 
     pub(crate) fn license_mut(&mut self, id_or_key: &str) -> Option<&mut LicenseRecord> {
         self.licenses
             .iter_mut()
-            .find(|l| l.id == id_or_key || l.key == id_or_key)
+            .find(|l| l.id == id_or_key || l.has_key(id_or_key))
     }
 
     /// A machine by id or fingerprint, among those `visible` allows.

@@ -58,6 +58,10 @@ impl World {
         shape: &str,
     ) -> Result<(), Skip> {
         let (trait_, rest) = match rest {
+            ["legacy", "encrypted", "\"_\""] if resource(quoted[0])? == Kind::License => {
+                self.legacy_encrypted(count);
+                return Ok(());
+            }
             ["\"_\"", rest @ ..] => (None, rest),
             [t, "\"_\"", rest @ ..] => (Some(*t), rest),
             _ => return Err(format!("step `{shape}`")),
@@ -88,8 +92,13 @@ impl World {
         let trait_ = trait_.filter(|_| environment.is_none());
         // `spec/factories/{license,policy}.rb`'s `protected` and `unprotected` traits; those
         // of releases, artifacts and products.
+        let owned = matches!(
+            (trait_, kind),
+            (Some("owned" | "with_owner"), Kind::Machine)
+        );
         let (protected, traited) = match (trait_, kind) {
             (None, _) => (None, None),
+            _ if owned => (None, None),
             (Some(t @ ("protected" | "unprotected")), Kind::License | Kind::Policy) => {
                 (Some(t == "protected"), None)
             }
@@ -136,8 +145,12 @@ impl World {
             attrs.insert(name.to_owned(), Value::String(value));
         }
         self.trait_environment = environment;
+        let (first, new_chain) = (self.all(Kind::Machine).len(), parents.contains(&None));
         let made = self.make(kind, count, parents, &associations, &attrs);
         self.trait_environment = None;
+        if owned && made.is_ok() {
+            self.own_machines(first, new_chain);
+        }
         made
     }
 

@@ -142,6 +142,9 @@ impl World {
         if name == "null_byte" {
             return Ok("foo-\\u0000-bar".to_owned());
         }
+        if name == "crypt" {
+            return self.crypt(index, attr);
+        }
         let Some(kind) = Kind::parse(name) else {
             return Err(format!("placeholder ${name} (not modeled)"));
         };

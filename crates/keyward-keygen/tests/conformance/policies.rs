@@ -128,6 +128,12 @@ pub(crate) fn with_policy(
             "component_matching_strategy" => seed.component_matching(matching(name, value)?),
             // A signed or encrypted key is found by its text, as Keygen finds it: the emulator
             // keeps every key as given, checked for the scheme on creation.
+            // `policy.rb`: an encrypted policy's scheme is `LEGACY_ENCRYPT` (its default).
+            "encrypted" if value == &Value::Bool(true) => match policy.attrs.get("scheme") {
+                None | Some(Value::Null) => seed.scheme("LEGACY_ENCRYPT"),
+                Some(scheme) if scheme == "LEGACY_ENCRYPT" => seed,
+                Some(scheme) => return Err(format!("an encrypted policy of scheme {scheme}")),
+            },
             "scheme" if value.is_null() => seed,
             "scheme" => seed.scheme(value.as_str().ok_or("a scheme that is not text")?),
             "protected" => seed.protected(flag(name, value)?),

@@ -61,6 +61,7 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
                 None => seed,
             },
             "protected" => seed.protected(flag(name, value)?),
+            "legacy_encrypted" => seed.legacy_encrypted(),
             "max_users" if !value.is_null() => seed.max_users(number(name, value)?),
             // `license.rb`: a license's own `max_uses` overrides its policy's.
             "max_uses" if !value.is_null() => seed.max_uses_override(number(name, value)?),

@@ -182,6 +182,19 @@ impl World {
                     .min(self.all(kind).len());
                 (0..count).try_for_each(|i| self.assign(kind, i, &attrs))
             }
+            // `"machines" 0...5 have the following attributes:`.
+            [
+                "\"_\"",
+                range,
+                "have" | "has",
+                "the",
+                "following",
+                "attributes:",
+            ] if range.contains("..") => {
+                let kind = resource(quoted[0])?;
+                let attrs = self.attributes(step)?;
+                self.assign_range(kind, range, &attrs)
+            }
             ["the", "account", _, "is", "canceled"] if quoted[0] == self.account => {
                 self.canceled = true;
                 Ok(())

@@ -142,6 +142,8 @@ pub(crate) struct World {
     pub(crate) plan: Option<super::billing::Plan>,
     /// Headers the case sends (`I send the following (raw) headers:`), placeholders resolved.
     pub(crate) headers: Vec<(String, String)>,
+    /// The legacy encrypted licenses, in creation order (`@crypt`, `$crypt[i].raw`).
+    pub(crate) crypt: Vec<usize>,
 }
 
 fn snake(name: &str) -> String {

@@ -74,6 +74,9 @@ impl Emulators {
         let creem_id = creem.add_license(CreemSeed::new(LICENSE_KEY).activation_limit(3));
         let keygen = KeygenEmulator::start().await;
         keygen.set_api_key(KEYGEN_TOKEN);
+        // The policy the facade's `create` names (Keygen creates licenses only under a policy
+        // the account holds).
+        keygen.add_policy("pdt_canary", KeygenSeed::new("policy").floating(true));
         let keygen_id =
             keygen.add_license(KeygenSeed::new(LICENSE_KEY).floating(true).max_machines(3));
         let gumroad = GumroadEmulator::start().await;
