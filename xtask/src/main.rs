@@ -51,6 +51,8 @@ const USAGE: &str = "usage: cargo xtask <task>
 tasks:
   bench [--size]   ours against a bare reqwest + serde client per call (provider crates and facade),
                    signed verify against raw aws-lc-rs, peak RSS, redaction, emulator round trips (release);
+                   instructions per call under callgrind (where valgrind is installed), failing when
+                   the facade is over 1.05x the bare client;
                    `licensectl migrate`'s keys/s at concurrency 1, 4, 16 and its peak RSS at 5,000
                    and 50,000 keys (failing beyond 10 % apart); then the size budget: a stripped app validating one Lemon Squeezy key through the
                    facade against the same with bare reqwest + serde, failing at 1 MB (10^6 bytes)
@@ -104,6 +106,21 @@ fn bench(args: &[String]) -> Result<(), String> {
     run(
         "cargo",
         &["run", "--quiet", "--release", "--package", "keyward-bench"],
+        &[],
+    )?;
+    // Instructions per call under callgrind (where valgrind is installed): the facade within
+    // 1.05x of the bare client, or the bench fails.
+    run(
+        "cargo",
+        &[
+            "run",
+            "--quiet",
+            "--release",
+            "--package",
+            "keyward-bench",
+            "--",
+            "callgrind",
+        ],
         &[],
     )?;
     // `licensectl migrate` against the emulators: keys/s at concurrency 1, 4 and 16, and the

@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 pub mod bare;
+pub mod callgrind;
 pub mod canned;
 pub mod compare;
 pub mod deliveries;

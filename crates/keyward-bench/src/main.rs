@@ -9,7 +9,9 @@
 //! - a webhook delivery's reserve + acknowledge in the memory and the Redis delivery stores.
 //!
 //! `keyward-bench profile …` runs one operation for callgrind (see [`keyward_bench::profile`]);
-//! `keyward-bench deliveries` only the delivery stores.
+//! `keyward-bench callgrind` every operation through each client under callgrind, failing when
+//! the facade is over its budget (see [`keyward_bench::callgrind`]); `keyward-bench deliveries`
+//! only the delivery stores.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -17,7 +19,7 @@ use std::time::{Duration, Instant};
 use keyward::{DodoProvider, KeygenProvider, LemonSqueezyProvider, SignedLicenseProvider};
 use keyward_bench::compare::{self, Plan};
 use keyward_bench::ops::{Clients, Op};
-use keyward_bench::{profile, rss, signed};
+use keyward_bench::{callgrind, profile, rss, signed};
 use keyward_core::{ApiKey, LicenseProvider, SecretLicenseKey, ValidateRequest};
 use keyward_emulator::dodo::{DodoEmulator, LicenseSeed as DodoSeed};
 use keyward_emulator::keygen::{KeygenEmulator, LicenseSeed as KeygenSeed};
@@ -32,12 +34,13 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("profile") => profile::run(&args[1..]),
+        Some("callgrind") => callgrind::run(),
         Some("deliveries") => {
             keyward_bench::runtime().and_then(|rt| rt.block_on(delivery_stores()))
         }
         None => keyward_bench::runtime().and_then(|rt| rt.block_on(run())),
         Some(other) => Err(format!(
-            "unknown argument `{other}` (none, `deliveries`, or `profile …`)"
+            "unknown argument `{other}` (none, `callgrind`, `deliveries`, or `profile …`)"
         )),
     };
     match result {

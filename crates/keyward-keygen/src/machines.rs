@@ -71,6 +71,22 @@ impl Machines {
         self.client.send_document(request).await
     }
 
+    /// `POST /machines/{id}/actions/reset`: forgets the machine's heartbeat (its
+    /// `heartbeatStatus` is `NOT_STARTED` again), as an admin may (`heartbeats_controller.rb`).
+    /// Retried like an idempotent call (a second reset changes nothing).
+    pub async fn reset_heartbeat(&self, id: &str) -> Result<Document<Machine>, LicenseError> {
+        let request = Request::post(
+            "reset machine heartbeat",
+            self.client.path(&[PATH, id, "actions", "reset"]),
+        )?
+        .idempotency_override(Idempotency::Idempotent);
+        let request = self
+            .client
+            .prepare(request, true)?
+            .header("content-type", JSON_API)?;
+        self.client.send_document(request).await
+    }
+
     /// `POST /machines/{id}/actions/check-out`: a machine file (verify it with
     /// [`MachineFile`](crate::MachineFile) before reading it).
     pub async fn check_out(

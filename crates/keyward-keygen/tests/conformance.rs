@@ -105,7 +105,7 @@ async fn every_case_of_the_features_replays_against_the_client() {
         .filter(|(k, _)| k.starts_with("replayed"))
         .map(|(_, n)| n)
         .sum();
-    assert_eq!(replayed, 1260, "{tally:#?}");
+    assert_eq!(replayed, 1269, "{tally:#?}");
     assert_eq!(requests_compared, 590);
 }
 
