@@ -120,7 +120,7 @@ const EMULATED_FLOORS: &[(&str, usize)] = &[
     ("licenses.update.json", 45),
     ("machines.checkouts.json", 98),
     ("machines.heartbeats.json", 34),
-    ("machines.create.json", 158),
+    ("machines.create.json", 159),
     ("machines.destroy.json", 30),
     ("machines.index.json", 45),
     ("machines.show.json", 38),

@@ -55,6 +55,8 @@ mod route;
 mod scope_params;
 mod seed;
 mod seed_document;
+mod seed_limits;
+mod seed_machine_rules;
 mod seed_users;
 mod settings;
 mod sign;
@@ -269,7 +271,7 @@ impl Emulator<State> {
     /// answers for a policy the account does not hold.
     pub fn add_policy(&self, policy_id: &str, settings: LicenseSeed) {
         self.write(|state| {
-            let mut template = seed::record(settings);
+            let mut template = settings.into_record();
             template.policy_id = policy_id.to_owned();
             state.policies.retain(|p| p.policy_id != policy_id);
             state.policies.push(template);

@@ -170,6 +170,9 @@ impl World {
                     self.associate(kind, index, association)?;
                 }
                 self.assign(kind, index, attrs)?;
+                if kind == Kind::Policy {
+                    self.created_policy(index);
+                }
                 if kind == Kind::Machine {
                     self.first_heartbeat(index);
                 }
@@ -188,6 +191,17 @@ impl World {
             }
         }
         Ok(())
+    }
+
+    /// `policy.rb`'s `before_create`: a policy created node-locked gets a machine limit of 1,
+    /// whatever was given (one made node-locked later keeps the factory's none).
+    fn created_policy(&mut self, index: usize) {
+        let policy = &mut self.of[Kind::Policy as usize][index];
+        if policy.attrs.get("floating") == Some(&Value::Bool(false)) {
+            policy
+                .attrs
+                .insert("max_machines".to_owned(), Value::from(1));
+        }
     }
 
     /// What the step's `for …` part names.
