@@ -17,8 +17,12 @@
 
 use crate::common;
 
+#[path = "conformance/associations.rs"]
+mod associations;
 #[path = "conformance/attributes.rs"]
 mod attributes;
+#[path = "conformance/bearers.rs"]
+mod bearers;
 #[path = "conformance/billing.rs"]
 mod billing;
 #[path = "conformance/creation.rs"]
