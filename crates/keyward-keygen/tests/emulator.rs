@@ -12,7 +12,8 @@ use keyward_keygen::{
     SecretLicenseKey, ValidationCode, ValidationScope,
 };
 
-fn admin(emulator: &KeygenEmulator) -> Client {
+/// A client holding the emulator's admin token.
+pub(crate) fn admin(emulator: &KeygenEmulator) -> Client {
     Client::builder()
         .base_url(emulator.uri())
         .account(emulator.account_id())

@@ -15,6 +15,8 @@ mod conformance;
 mod emulator;
 #[path = "emulator_accounts.rs"]
 mod emulator_accounts;
+#[path = "emulator_machine_limits.rs"]
+mod emulator_machine_limits;
 #[path = "emulator_releases.rs"]
 mod emulator_releases;
 #[path = "emulator_versions.rs"]

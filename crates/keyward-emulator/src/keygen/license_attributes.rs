@@ -41,7 +41,8 @@ pub(crate) fn apply(
                 }
             },
             // `license.rb`: an override is 1 for a node-locked policy, at least 1 for a
-            // floating one (checked for a policy the emulator knows: `add_policy`).
+            // floating one (checked for a policy the emulator knows: `add_policy`); `null`
+            // clears it, leaving the policy's.
             ("maxMachines", v)
                 if known_policy
                     && v.as_i64()
@@ -58,7 +59,7 @@ pub(crate) fn apply(
                     "/data/attributes/maxMachines",
                 ));
             }
-            ("maxMachines", v) => license.max_machines = v.as_u64(),
+            ("maxMachines", v) => license.max_machines_override = v.as_u64(),
             ("maxCores" | "maxMemory" | "maxDisk", v) if v.as_i64().is_some_and(|n| n < 1) => {
                 let field = name.trim_start_matches("max").to_uppercase();
                 return Err(unprocessable(

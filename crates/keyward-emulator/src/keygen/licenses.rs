@@ -230,6 +230,7 @@ impl LicenseRecord {
             expiry: None,
             suspended: false,
             max_machines: None,
+            max_machines_override: None,
             max_cores: None,
             max_memory: None,
             max_disk: None,

@@ -23,9 +23,19 @@ impl Overage {
     }
 }
 
-/// The license's machine limit (a node-locked policy's is 1).
-fn machine_limit(license: &LicenseRecord) -> Option<u64> {
-    license.max_machines.or((!license.floating).then_some(1))
+impl LicenseRecord {
+    /// Its machine limit: its own override, else its policy's (`license.rb`'s
+    /// `max_machines`); `None`: no limit.
+    pub fn machine_limit(&self) -> Option<u64> {
+        self.max_machines_override.or(self.max_machines)
+    }
+}
+
+/// The machine limit a validation holds the license to: a node-locked license without one is
+/// held to 1 (`license_validation_service.rb`'s `license.max_machines || 1`); activations are
+/// limited only by a limit it has (`machine.rb`).
+fn validated_machine_limit(license: &LicenseRecord) -> Option<u64> {
+    license.machine_limit().or((!license.floating).then_some(1))
 }
 
 /// The user a validation's scope names, when it is one of the license's (Keygen's
@@ -108,7 +118,8 @@ pub(crate) fn strict(
     let owner = scoped_owner(license, scope);
     let leased = leased(license, machines, owner);
     let leased_count = leased.len() as u64;
-    if let Some(limit) = machine_limit(license).filter(|l| count > 1 && leased_count > *l) {
+    if let Some(limit) = validated_machine_limit(license).filter(|l| count > 1 && leased_count > *l)
+    {
         let allowed = license.overage.allows(leased_count, limit);
         return Some((
             allowed,
@@ -181,7 +192,7 @@ pub(crate) fn refused(
         MachineLeasing::PerLicense => "license",
     };
     let count = machines.len() as u64;
-    if let Some(limit) = machine_limit(license)
+    if let Some(limit) = license.machine_limit()
         && count > 0
         && !license.overage.allows(count + 1, limit)
     {

@@ -47,6 +47,7 @@ mod owners;
 mod plan;
 mod policy;
 mod pool;
+mod provider;
 mod release_seed;
 mod releases;
 mod resources;
@@ -55,6 +56,8 @@ mod route;
 mod scope_params;
 mod seed;
 mod seed_document;
+mod seed_limits;
+mod seed_machine_rules;
 mod seed_users;
 mod settings;
 mod sign;
@@ -63,16 +66,16 @@ mod usage;
 mod users;
 mod uuid_re;
 mod validation;
+mod validation_machines;
+mod validation_scope;
 mod versions;
 
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
-use wiremock::{Request, ResponseTemplate};
+use serde_json::Value;
 
 pub use activations::TokenActivations;
-use answer::Answer;
 pub use edition::Edition;
 pub use environments::{EnvironmentSeed, Isolation};
 pub use expiration_basis::ExpirationBasis;
@@ -91,7 +94,7 @@ pub use state::{
 pub use users::{UserRecord, UserRole, UserSeed};
 
 use crate::SeedError;
-use crate::shell::{Clock, Emulator, Keyed, Outbox, Provider};
+use crate::shell::Emulator;
 
 /// The admin token the emulator accepts unless another is set.
 pub const DEFAULT_TOKEN: &str = "keygen_emulator_admin_token";
@@ -101,88 +104,6 @@ pub const ACCOUNT_ID: &str = "6198a0ea-2c2c-4b41-9b9c-3e3f3e9c7a10";
 
 /// A Keygen emulator on a loopback port (the shell's knobs: [`Emulator`]).
 pub type KeygenEmulator = Emulator<State>;
-
-impl Provider for State {
-    const NAME: &'static str = "KeygenEmulator";
-
-    /// Empty, with a fresh Ed25519 key, the token [`DEFAULT_TOKEN`], signed responses.
-    fn initial(_base_url: &str) -> Self {
-        let mut seed = [0u8; 32];
-        // A fixed key only if the system has no randomness, which aws-lc-rs does not expect.
-        let _ = aws_lc_rs::rand::fill(&mut seed);
-        State {
-            account_id: ACCOUNT_ID.to_owned(),
-            token: DEFAULT_TOKEN.to_owned(),
-            signing_seed: seed,
-            sign_responses: true,
-            ..State::default()
-        }
-    }
-
-    fn clock(&mut self) -> &mut Clock {
-        &mut self.clock
-    }
-
-    fn respond(&mut self, request: &Request) -> ResponseTemplate {
-        let answer = route::route(self, request);
-        let (status, body) = match answer {
-            Answer::Json(status, value) => (
-                status,
-                Some((value.to_string().into_bytes(), "application/vnd.api+json")),
-            ),
-            Answer::Empty(status) => (status, None),
-            Answer::Raw(status, text, disposition) => {
-                let template = sign::response(
-                    self,
-                    request,
-                    status,
-                    Some((text.into_bytes(), "application/octet-stream")),
-                );
-                return template.insert_header("content-disposition", disposition.as_str());
-            }
-        };
-        let tampered = self
-            .tamper
-            .then(|| body.clone())
-            .flatten()
-            .map(|(mut bytes, t)| {
-                // Signed as sent, then changed on the way: what a man in the middle does.
-                if let Some(i) = bytes.iter().position(|b| *b == b'"') {
-                    bytes.insert(i, b' ');
-                }
-                (bytes, t)
-            });
-        let template = sign::response(self, request, status, body);
-        match tampered {
-            Some((bytes, content_type)) => template.set_body_raw(bytes, content_type),
-            None => template,
-        }
-    }
-
-    fn outbox(&mut self) -> Option<&mut Outbox> {
-        Some(&mut self.outbox)
-    }
-
-    fn dump(&self) -> Value {
-        let licenses: Vec<Value> = self
-            .licenses
-            .iter()
-            .map(|l| self.license_resource(l))
-            .collect();
-        let machines: Vec<Value> = self
-            .machines
-            .iter()
-            .map(|m| self.machine_resource(m))
-            .collect();
-        json!({"licenses": licenses, "machines": machines})
-    }
-}
-
-impl Keyed for State {
-    fn api_key(&mut self) -> &mut String {
-        &mut self.token
-    }
-}
 
 impl Emulator<State> {
     /// Adds a license and returns its id.
@@ -269,7 +190,7 @@ impl Emulator<State> {
     /// answers for a policy the account does not hold.
     pub fn add_policy(&self, policy_id: &str, settings: LicenseSeed) {
         self.write(|state| {
-            let mut template = seed::record(settings);
+            let mut template = settings.into_record();
             template.policy_id = policy_id.to_owned();
             state.policies.retain(|p| p.policy_id != policy_id);
             state.policies.push(template);

@@ -12,7 +12,8 @@ pub use super::release_seed::{
     ArtifactSeed, ArtifactStatus, DistributionStrategy, ReleaseSeed, ReleaseStatus,
 };
 use super::state::{ExpirationStrategy, LicenseRecord, State};
-use super::validation::{Verdict, missing};
+use super::validation::Verdict;
+use super::validation_scope::missing;
 use crate::shell::Emulator;
 
 /// The versions a validation's `checksum` and `version` scopes reach for its license: that of

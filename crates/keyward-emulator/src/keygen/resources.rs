@@ -39,7 +39,7 @@ impl State {
                 "suspended": license.suspended, "scheme": license.scheme,
                 "encrypted": license.scheme.as_deref() == Some(super::legacy::SCHEME),
                 "strict": license.strict, "floating": license.floating, "protected": license.protected,
-                "version": license.last_validated_version, "maxMachines": license.max_machines.or((!license.floating).then_some(1)),
+                "version": license.last_validated_version, "maxMachines": license.machine_limit(),
                 "maxProcesses": null, "maxUsers": license.max_users, "maxCores": license.max_cores,
                 "maxMemory": license.max_memory, "maxDisk": license.max_disk, "maxUses": license.usage_limit(),
                 "requireHeartbeat": license.require_heartbeat,

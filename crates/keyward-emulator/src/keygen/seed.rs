@@ -2,17 +2,18 @@
 
 use chrono::{DateTime, Utc};
 
-use super::state::{
-    AuthStrategy, ComponentUniqueness, ExpirationStrategy, LicenseRecord, MachineLeasing,
-    MachineMatching, MachineUniqueness, Overage, ProcessLeasing, Resurrection, State,
-};
+use super::state::{AuthStrategy, ExpirationStrategy, LicenseRecord, State};
 
 /// A license to add to the emulator, with its policy's settings. Defaults as
 /// [`Keygen`'s](super::state::LicenseRecord): node-locked (one machine), not strict, no
-/// heartbeat, never expires.
+/// heartbeat, never expires. Its limits are set in `seed_limits.rs`, how its policy treats
+/// machines in `seed_machine_rules.rs`.
 #[derive(Debug, Clone)]
 pub struct LicenseSeed {
     pub(super) record: LicenseRecord,
+    /// Whether the machine limit was said (`max_machines`, `unlimited_machines`): otherwise
+    /// the seed gets a created policy's (`seed_limits::created_policy_machine_limit`).
+    pub(super) machine_limit_given: bool,
     created: Option<DateTime<Utc>>,
 }
 
@@ -21,6 +22,7 @@ impl LicenseSeed {
     pub fn new(key: impl Into<String>) -> Self {
         Self {
             record: LicenseRecord::new(uuid::Uuid::new_v4().to_string(), key.into(), Utc::now()),
+            machine_limit_given: false,
             created: None,
         }
     }
@@ -37,50 +39,6 @@ impl LicenseSeed {
     pub fn product(mut self, product_id: impl Into<String>, policy_id: impl Into<String>) -> Self {
         self.record.product_id = product_id.into();
         self.record.policy_id = policy_id.into();
-        self
-    }
-
-    /// Sets the machine limit.
-    #[must_use]
-    pub fn max_machines(mut self, limit: u64) -> Self {
-        self.record.max_machines = Some(limit);
-        self
-    }
-
-    /// Limits the machines' total cores, memory and disk (bytes); `None` leaves one unlimited.
-    #[must_use]
-    pub fn max_resources(
-        mut self,
-        cores: Option<u64>,
-        memory: Option<u64>,
-        disk: Option<u64>,
-    ) -> Self {
-        self.record.max_cores = cores;
-        self.record.max_memory = memory;
-        self.record.max_disk = disk;
-        self
-    }
-
-    /// Limits its processes, counted per machine or per license.
-    #[must_use]
-    pub fn max_processes(mut self, limit: u64, leasing: ProcessLeasing) -> Self {
-        self.record.max_processes = Some(limit);
-        self.record.process_leasing = leasing;
-        self
-    }
-
-    /// Counts its machine, core, memory and disk limits per license or per user (the policy's
-    /// `machineLeasingStrategy`).
-    #[must_use]
-    pub fn machine_leasing(mut self, leasing: MachineLeasing) -> Self {
-        self.record.machine_leasing = leasing;
-        self
-    }
-
-    /// Sets how far past its limits it may go (the policy's `overageStrategy`).
-    #[must_use]
-    pub fn overage(mut self, overage: Overage) -> Self {
-        self.record.overage = overage;
         self
     }
 
@@ -107,91 +65,6 @@ impl LicenseSeed {
     #[must_use]
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.record.token = Some(token.into());
-        self
-    }
-
-    /// Makes it floating (several machines) or node-locked (one).
-    #[must_use]
-    pub fn floating(mut self, floating: bool) -> Self {
-        self.record.floating = floating;
-        self
-    }
-
-    /// Makes validation check machines (a strict policy).
-    #[must_use]
-    pub fn strict(mut self, strict: bool) -> Self {
-        self.record.strict = strict;
-        self
-    }
-
-    /// Requires heartbeats every `seconds`.
-    #[must_use]
-    pub fn require_heartbeat(mut self, seconds: u64) -> Self {
-        self.record.require_heartbeat = true;
-        self.record.heartbeat_duration = seconds;
-        self
-    }
-
-    /// Starts a machine's heartbeats at its first ping rather than its activation (the
-    /// policy's `heartbeatBasis` `FROM_FIRST_PING`).
-    #[must_use]
-    pub fn heartbeat_from_first_ping(mut self) -> Self {
-        self.record.heartbeat_from_creation = false;
-        self
-    }
-
-    /// Sets whether a dead machine's ping revives it.
-    #[must_use]
-    pub fn resurrection(mut self, resurrection: Resurrection) -> Self {
-        self.record.resurrection = resurrection;
-        self
-    }
-
-    /// Sets the policy's heartbeat duration (seconds) without requiring heartbeats: a machine
-    /// that sent one is dead once it is this old.
-    #[must_use]
-    pub fn heartbeat_duration(mut self, seconds: u64) -> Self {
-        self.record.heartbeat_duration = seconds;
-        self
-    }
-
-    /// Requires validations to give scope `name` (`product`, `policy`, `machine`,
-    /// `fingerprint`, `components`, `checksum`, `version`, `user`): the policy's
-    /// `require<Name>Scope`.
-    #[must_use]
-    pub fn require_scope(mut self, name: impl Into<String>) -> Self {
-        self.record.required_scopes.push(name.into());
-        self
-    }
-
-    /// Sets how several fingerprints of a validation match (the policy's
-    /// `machineMatchingStrategy`).
-    #[must_use]
-    pub fn machine_matching(mut self, matching: MachineMatching) -> Self {
-        self.record.machine_matching = matching;
-        self
-    }
-
-    /// Sets how a validation's components match the machine's (the policy's
-    /// `componentMatchingStrategy`).
-    #[must_use]
-    pub fn component_matching(mut self, matching: MachineMatching) -> Self {
-        self.record.component_matching = matching;
-        self
-    }
-
-    /// Sets where a new machine's component fingerprints must be unique (the policy's
-    /// `componentUniquenessStrategy`).
-    #[must_use]
-    pub fn component_uniqueness(mut self, uniqueness: ComponentUniqueness) -> Self {
-        self.record.component_uniqueness = uniqueness;
-        self
-    }
-
-    /// Where a new machine's fingerprint must be unique (Keygen's default: the license).
-    #[must_use]
-    pub fn machine_uniqueness(mut self, uniqueness: MachineUniqueness) -> Self {
-        self.record.machine_uniqueness = uniqueness;
         self
     }
 
@@ -305,18 +178,13 @@ impl LicenseSeed {
     }
 }
 
-/// The record `seed` describes.
-pub(crate) fn record(seed: LicenseSeed) -> LicenseRecord {
-    seed.record
-}
-
 /// Adds `seed`, stamped on the emulator's clock; returns its id.
 pub(crate) fn insert_license(state: &mut State, seed: LicenseSeed) -> String {
-    let mut record = seed.record;
+    let created = seed.created.unwrap_or_else(|| state.now());
+    let mut record = seed.into_record();
     if record.permissions.is_none() {
         record.permissions = state.new_license_permissions();
     }
-    let created = seed.created.unwrap_or_else(|| state.now());
     record.created = created;
     record.updated = created;
     let id = record.id.clone();

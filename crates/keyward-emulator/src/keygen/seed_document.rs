@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
+use super::seed_limits::created_policy_machine_limit;
 use super::state::{LicenseRecord, State};
 use crate::SeedError;
 
@@ -48,8 +49,12 @@ pub(crate) fn seed_document(state: &mut State, body: &str) -> Result<usize, Seed
         record.name = attributes["name"].as_str().map(str::to_owned);
         record.expiry = time("expiry");
         record.suspended = attributes["suspended"].as_bool().unwrap_or(false);
-        record.max_machines = attributes["maxMachines"].as_u64();
         record.floating = attributes["floating"].as_bool().unwrap_or(false);
+        // A document without `maxMachines` has a created policy's; `null` is no limit.
+        record.max_machines = match attributes.get("maxMachines") {
+            Some(limit) => limit.as_u64(),
+            None => created_policy_machine_limit(record.floating),
+        };
         record.strict = attributes["strict"].as_bool().unwrap_or(false);
         record.require_heartbeat = attributes["requireHeartbeat"].as_bool().unwrap_or(false);
         record.metadata = attributes["metadata"]

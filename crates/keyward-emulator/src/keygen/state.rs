@@ -29,8 +29,11 @@ pub struct LicenseRecord {
     pub expiry: Option<DateTime<Utc>>,
     /// Whether it is suspended.
     pub suspended: bool,
-    /// The machine limit (`None`: unlimited when floating, 1 when node-locked).
+    /// Its policy's machine limit (`None`: none; a node-locked policy gets 1 when it is
+    /// created, see [`LicenseSeed::max_machines`](super::LicenseSeed::max_machines)).
     pub max_machines: Option<u64>,
+    /// Its own machine limit, over its policy's (see [`LicenseRecord::machine_limit`]).
+    pub max_machines_override: Option<u64>,
     /// The limit of the machines' cores, memory (bytes) and disk (bytes).
     pub max_cores: Option<u64>,
     /// See `max_cores`.

@@ -1,6 +1,6 @@
 //! A [`World`] put into the Keygen emulator through its public seeding API: each license with its
 //! policy's settings (factory defaults: floating, not strict, no machine limit, two-week
-//! duration), each machine with its fingerprint. An attribute the emulator does not model is
+//! duration; a node-locked policy created so has Keygen's limit of 1), each machine with its fingerprint. An attribute the emulator does not model is
 //! an `Err` unless it holds Keygen's default (then it changes nothing).
 
 use keyward_emulator::keygen::{KeygenEmulator, LicenseSeed, MachineSeed};
@@ -22,7 +22,7 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
         .id(&license.id)
         .product(&product.id, &policy.id)
         .token(license_token(license));
-    let (mut seed, mut max_machines) = with_policy(seed, policy)?;
+    let (mut seed, max_machines) = with_policy(seed, policy)?;
     if let Some(environment) = world.environment_id(license.environment) {
         seed = seed.environment(environment);
     }
@@ -50,10 +50,11 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
                 last_check_in = Some(time(name, value)?);
                 seed
             }
-            "max_machines" => {
-                max_machines = Some(limit(name, value)?);
-                seed
-            }
+            // `license.rb`: its own machine limit, else (`null`) its policy's.
+            "max_machines" => match limit(name, value)? {
+                Some(own) => seed.max_machines_override(own),
+                None => seed,
+            },
             // `license.rb`: its own limits, else its policy's (read together below).
             "max_cores" | "max_memory" | "max_disk" => seed,
             "max_processes" => match limit(name, value)? {
@@ -82,7 +83,6 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
         resource("max_memory")?,
         resource("max_disk")?,
     );
-    let floating = policy.attrs.get("floating") != Some(&Value::Bool(false));
     // A license's entitlements are its own and its policy's.
     let codes = [policy, license]
         .into_iter()
@@ -97,15 +97,12 @@ fn license_seed(world: &World, license: &Entity) -> Result<LicenseSeed, Skip> {
     if let Some(last) = last_check_in.filter(|_| requires_check_in(policy)) {
         seed = seed.check_in(check_in_interval(policy)?, Some(last));
     }
-    match max_machines {
-        Some(Some(limit)) => seed = seed.max_machines(limit),
-        // Keygen's `before_create` gives a node-locked policy a limit of 1; only an update that
-        // skips validations leaves it without one, which the emulator cannot hold.
-        Some(None) if !floating => {
-            return Err("a node-locked policy without a machine limit".to_owned());
-        }
-        _ => {}
-    }
+    // `spec/factories/policy.rb`'s `max_machines { nil }`: a policy keeps no limit unless one
+    // was given or it was created node-locked (`World::make`), node-locked later too.
+    seed = match max_machines.flatten() {
+        Some(limit) => seed.max_machines(limit),
+        None => seed.unlimited_machines(),
+    };
     Ok(seed)
 }
 

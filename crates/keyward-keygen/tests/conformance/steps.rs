@@ -1,12 +1,11 @@
 //! The setup steps of a feature case applied to a [`World`], as keygen-api's step definitions
 //! read them (`resource_steps.rb`: `the current account has 2 "machines" for the last "license"`,
 //! `all "policies" have the following attributes:`; `authentication_steps.rb`: `I am an admin of
-//! account "test1"`, `I use an authentication token`). A step outside this vocabulary is an
-//! `Err` naming it.
+//! account "test1"`, `I use an authentication token`, read in `bearers.rs`; creations in
+//! `creation.rs`). A step outside this vocabulary is an `Err` naming it.
 
 use serde_json::{Map, Value};
 
-use super::people;
 use super::world::{Bearer, Credential, Kind, Skip, World, named_index};
 
 /// Webhook endpoints only decide which webhooks are queued, which no case here compares; a
@@ -220,36 +219,7 @@ impl World {
                 "of" | "for",
                 "account",
                 _,
-            ] => {
-                let (which, role) = match role {
-                    [
-                        which @ ("first" | "second" | "third" | "fourth" | "fifth" | "last"),
-                        role @ ..,
-                    ] => (*which, role.join(" ")),
-                    role => ("first", role.join(" ")),
-                };
-                let here = quoted[0] == self.account;
-                self.bearer = Some(match role.as_str() {
-                    "admin" if !here => {
-                        self.foreign_admin = Some(quoted[0].to_owned());
-                        Bearer::Admin(false)
-                    }
-                    _ if !here => return Err(format!("a {role} of another account")),
-                    "product" => {
-                        Bearer::Product(named_index(which, self.all(Kind::Product).len())?)
-                    }
-                    "license" => {
-                        Bearer::License(named_index(which, self.all(Kind::License).len())?)
-                    }
-                    "environment" => {
-                        Bearer::Environment(named_index(which, self.all(Kind::Environment).len())?)
-                    }
-                    "admin" | "developer" | "sales agent" | "support agent" | "read only"
-                    | "user" => people::bearer(self, which, &role)?,
-                    other => return Err(format!("bearer: {other} (not modeled)")),
-                });
-                Ok(())
-            }
+            ] => self.be(role, quoted[0]),
             ["I", "use" | "authenticate", "an" | "my" | "with", ..] => self.authenticate(&shape),
             ["I", "send", "and", "accept", "JSON"] | ["I", "use", "API", "version", _] => Ok(()),
             ["the", "current", "environment", "is", _] => self.set_current_environment(quoted[0]),
@@ -286,34 +256,5 @@ impl World {
             ["I", "send", "the", "following", "raw", "headers:"] => self.raw_headers(step),
             _ => Err(format!("step `{shape}`")),
         }
-    }
-
-    fn authenticate(&mut self, shape: &str) -> Result<(), Skip> {
-        if self
-            .headers
-            .iter()
-            .any(|(name, _)| name.eq_ignore_ascii_case("authorization"))
-        {
-            return Err("a hand-made credential besides the steps' own".to_owned());
-        }
-        let bearer = self.bearer;
-        self.credential = Some(match shape {
-            "I use an authentication token"
-            | "I use my authentication token"
-            | "I authenticate with a token"
-            | "I authenticate with my token" => {
-                Credential::Token(bearer.ok_or("a token of no one")?)
-            }
-            "I authenticate with my license key"
-            | "I authenticate with my key"
-            | "I authenticate with a license key"
-            | "I authenticate with a key" => match bearer {
-                Some(Bearer::License(i)) => Credential::Key(i),
-                _ => return Err("a license key of no license".to_owned()),
-            },
-            "I authenticate with an invalid key" => Credential::InvalidKey,
-            other => return Err(format!("credential `{other}`")),
-        });
-        Ok(())
     }
 }
