@@ -59,27 +59,25 @@ impl Machines {
     /// `POST /machines/{id}/actions/ping`: a heartbeat. Retried like an idempotent call (a
     /// second ping only moves `lastHeartbeat`).
     pub async fn ping(&self, id: &str) -> Result<Document<Machine>, LicenseError> {
-        let request = Request::post(
-            "ping machine heartbeat",
-            self.client.path(&[PATH, id, "actions", "ping"]),
-        )?
-        .idempotency_override(Idempotency::Idempotent);
-        let request = self
-            .client
-            .prepare(request, true)?
-            .header("content-type", JSON_API)?;
-        self.client.send_document(request).await
+        self.heartbeat("ping machine heartbeat", id, "ping").await
     }
 
     /// `POST /machines/{id}/actions/reset`: forgets the machine's heartbeat (its
     /// `heartbeatStatus` is `NOT_STARTED` again), as an admin may (`heartbeats_controller.rb`).
     /// Retried like an idempotent call (a second reset changes nothing).
     pub async fn reset_heartbeat(&self, id: &str) -> Result<Document<Machine>, LicenseError> {
-        let request = Request::post(
-            "reset machine heartbeat",
-            self.client.path(&[PATH, id, "actions", "reset"]),
-        )?
-        .idempotency_override(Idempotency::Idempotent);
+        self.heartbeat("reset machine heartbeat", id, "reset").await
+    }
+
+    /// A heartbeat action (`ping`, `reset`): both safe to repeat, both answer the machine.
+    async fn heartbeat(
+        &self,
+        operation: &'static str,
+        id: &str,
+        action: &str,
+    ) -> Result<Document<Machine>, LicenseError> {
+        let request = Request::post(operation, self.client.path(&[PATH, id, "actions", action]))?
+            .idempotency_override(Idempotency::Idempotent);
         let request = self
             .client
             .prepare(request, true)?
