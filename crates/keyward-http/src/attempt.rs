@@ -37,7 +37,7 @@ impl HttpClient {
                     has_retry_after: false,
                 };
                 AttemptError::Fatal(body_too_large(cap, status).with_may_have_been_applied(
-                    may_have_been_applied(request.idempotency, attempt),
+                    may_have_been_applied(request.0.idempotency, attempt),
                 ))
             };
         if response
@@ -80,16 +80,16 @@ impl HttpClient {
     fn build(&self, request: &Request, url: &Url) -> Result<reqwest::Request, AttemptError> {
         // Built as a `reqwest::Request` in place (headers sized once) rather than through a
         // `RequestBuilder`, which is moved by value at every step.
-        let mut built = reqwest::Request::new(request.method.clone(), url.clone());
+        let mut built = reqwest::Request::new(request.0.method.clone(), url.clone());
         let headers = built.headers_mut();
         // (Room for what reqwest and hyper add too: `accept`, `content-length`.)
-        headers.reserve(request.headers.len() + 6);
+        headers.reserve(request.0.headers.len() + 6);
         // Set per request so that an injected client sends it too.
         headers.append(http::header::USER_AGENT, self.inner.user_agent.clone());
-        for (name, value) in &request.headers {
+        for (name, value) in &request.0.headers {
             headers.append(name, value.clone());
         }
-        let auth = match &request.auth {
+        let auth = match &request.0.auth {
             Some(Auth::Bearer(key)) => Some((
                 http::header::AUTHORIZATION,
                 Cow::Owned(format!("Bearer {}", key.expose())),
@@ -109,7 +109,7 @@ impl HttpClient {
         if let Body::Bytes {
             content_type,
             bytes,
-        } = &request.body
+        } = &request.0.body
         {
             let Some(value) = static_value(content_type) else {
                 // Not a valid header value: reqwest's own builder says why, as it always did.
@@ -127,7 +127,7 @@ impl HttpClient {
         let built = self
             .inner
             .client
-            .request(request.method.clone(), url.clone())
+            .request(request.0.method.clone(), url.clone())
             .header(http::header::CONTENT_TYPE, content_type)
             .build();
         match built {

@@ -155,19 +155,17 @@ impl HttpClient {
         let span = tracing::info_span!(
             "keyward_http.request",
             provider = self.inner.identity.provider,
-            operation = request.operation,
-            method = %request.method,
+            operation = request.0.operation,
+            method = %request.0.method,
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        // Two small allocations keep every call's future small: the request and its URL, held
-        // across every await, in one; the future of the attempts in the other. A provider's
-        // call then holds 16 bytes of transport, however much the call's own state, and behind
-        // a `dyn` provider (whose future is boxed) stays within what the allocator's per-thread
-        // cache serves (1 KiB with glibc); a larger block costs more than both of these.
-        let call = Box::new(Call { request, url: None });
-        Box::pin(self.send_with_retries(call).instrument(span))
+        // Boxed: a provider's call then holds 16 bytes of transport (the request is one box
+        // already), and its future, boxed behind a `dyn` provider, stays within what the
+        // allocator's per-thread cache serves (1 KiB with glibc); a larger block costs more
+        // than this one.
+        Box::pin(self.send_with_retries(request).instrument(span))
     }
 
     /// Sends a request and decodes a 2xx JSON body; any other status is an error.
@@ -190,23 +188,22 @@ impl HttpClient {
     )]
     fn send_with_retries(
         &self,
-        mut call: Box<Call>,
+        mut request: Request,
     ) -> impl Future<Output = Result<Response, LicenseError>> + Send + '_ {
         async move {
             let options = &self.inner.options;
             let started = Instant::now();
-            let Call { request, url } = &mut *call;
-            if let Some(why) = &request.unsendable {
-                return Err(self.tag(request, LicenseError::invalid_input(why.as_str()), 0));
+            if let Some(why) = &request.0.unsendable {
+                return Err(self.tag(&request, LicenseError::invalid_input(why.as_str()), 0));
             }
-            let url = &*url.insert(self.url_for(request)?);
+            let url = self.url_for(&request)?;
             let mut attempts: u32 = 0;
             loop {
                 attempts += 1;
                 let remaining = options.deadline.saturating_sub(started.elapsed());
                 if remaining.is_zero() {
                     return Err(self.fail(
-                        request,
+                        &request,
                         ErrorKind::Timeout,
                         "the deadline passed",
                         attempts - 1,
@@ -228,7 +225,7 @@ impl HttpClient {
                     turn.map(|t| t.ok().filter(|_| !remaining.is_zero()).ok_or(()))
                 else {
                     return Err(self.fail(
-                        request,
+                        &request,
                         ErrorKind::Timeout,
                         "the deadline passed while waiting for a free connection",
                         attempts - 1,
@@ -241,14 +238,14 @@ impl HttpClient {
                 let traced = !span.is_disabled() || tracing::enabled!(tracing::Level::DEBUG);
                 let attempt_started = traced.then(Instant::now);
                 let budget = options.attempt_timeout.min(remaining);
-                let outcome = tokio::time::timeout(budget, self.attempt(request, url)).await;
+                let outcome = tokio::time::timeout(budget, self.attempt(&request, &url)).await;
                 // The connection goes back to hyper's pool from a task of its own once it is ready
                 // for another request: the turn is handed on so that the next caller finds it
                 // rather than opening another (see `Turns::finish`).
                 self.inner.in_flight.finish(permit);
                 // Judged by plain functions: neither the outcome nor the answer is a local of
                 // this future (which stays small) across the wait before a retry.
-                let (attempt, result) = self.judge(outcome, request, attempts, budget)?;
+                let (attempt, result) = self.judge(outcome, &mut request, attempts, budget)?;
                 if let Some(attempt_started) = attempt_started {
                     span.record("attempts", attempts);
                     let latency_ms = millis(attempt_started.elapsed());
@@ -259,7 +256,8 @@ impl HttpClient {
                     tracing::debug!(attempt = attempts, outcome = ?attempt, latency_ms, "attempt finished");
                 }
 
-                let delay = match self.retry_delay(request, attempt, result, attempts, started) {
+                let delay = match self.retry_delay(&mut request, attempt, result, attempts, started)
+                {
                     ControlFlow::Continue(delay) => delay,
                     ControlFlow::Break(result) => return result,
                 };
@@ -279,15 +277,15 @@ impl HttpClient {
                 .with_provider(self.provider()));
         }
         let base = url.path().trim_end_matches('/');
-        let mut path = String::with_capacity(base.len() + request.path.len() + 1);
+        let mut path = String::with_capacity(base.len() + request.0.path.len() + 1);
         path.push_str(base);
-        path.push_str(&request.path);
-        if request.trailing_slash {
+        path.push_str(&request.0.path);
+        if request.0.trailing_slash {
             path.push('/');
         }
         url.set_path(&path);
-        if !request.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(&request.query);
+        if !request.0.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&request.0.query);
         }
         Ok(url)
     }
@@ -301,7 +299,7 @@ impl HttpClient {
         attempt: Attempt,
     ) -> LicenseError {
         self.tag(request, LicenseError::new(kind, message), attempts)
-            .with_may_have_been_applied(may_have_been_applied(request.idempotency, attempt))
+            .with_may_have_been_applied(may_have_been_applied(request.0.idempotency, attempt))
     }
 
     pub(crate) fn tag(
@@ -312,15 +310,9 @@ impl HttpClient {
     ) -> LicenseError {
         error
             .with_provider(self.inner.identity.provider)
-            .with_operation(request.operation)
+            .with_operation(request.0.operation)
             .with_attempts(attempts)
     }
-}
-
-/// A request on its way, with the URL it goes to once that is built.
-pub(crate) struct Call {
-    request: Request,
-    url: Option<Url>,
 }
 
 /// Whole milliseconds, for traces (saturating rather than truncating).

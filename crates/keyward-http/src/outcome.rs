@@ -79,12 +79,12 @@ impl HttpClient {
                     headers,
                     body,
                     retry_after,
-                    may_have_been_applied: may_have_been_applied(request.idempotency, attempt),
+                    may_have_been_applied: may_have_been_applied(request.0.idempotency, attempt),
                     attempts,
                     provider: self.inner.identity.provider,
-                    operation: request.operation,
+                    operation: request.0.operation,
                     // Moved, not copied: a retry takes it back (`retry_delay`).
-                    redactor: std::mem::take(&mut request.redactor),
+                    redactor: std::mem::take(&mut request.0.redactor),
                     error_parser: self.inner.error_parser.clone(),
                 };
                 (attempt, Ok(response))
@@ -106,7 +106,7 @@ impl HttpClient {
     ) -> ControlFlow<Result<Response, LicenseError>, Duration> {
         let options = &self.inner.options;
         let succeeded = matches!(&result, Ok(r) if r.is_success());
-        if succeeded || !should_retry(request.idempotency, attempt) {
+        if succeeded || !should_retry(request.0.idempotency, attempt) {
             return ControlFlow::Break(result);
         }
         // The policy's delay before retry number `attempts`: its schedule is built only when a
@@ -129,7 +129,7 @@ impl HttpClient {
             return ControlFlow::Break(result);
         }
         if let Ok(response) = result {
-            request.redactor = response.redactor;
+            request.0.redactor = response.redactor;
         }
         ControlFlow::Continue(delay)
     }

@@ -63,7 +63,13 @@ pub(crate) enum Body {
 /// # let _ = request;
 /// ```
 #[derive(Clone)]
-pub struct Request {
+pub struct Request(pub(crate) Box<Parts>);
+
+/// What a [`Request`] holds, in one allocation: a request is held by every layer of a call's
+/// future (the provider's call, its helpers, the transport), each of which would otherwise hold
+/// its 264 bytes, and a call's future is boxed behind a `dyn` provider.
+#[derive(Clone)]
+pub(crate) struct Parts {
     pub(crate) method: Method,
     pub(crate) operation: &'static str,
     /// The path below the base URL: `/` and a percent-encoded segment for each segment given.
@@ -115,7 +121,7 @@ impl Request {
         } else {
             Idempotency::Idempotent
         };
-        Ok(Self {
+        Ok(Self(Box::new(Parts {
             method,
             operation,
             path,
@@ -127,13 +133,13 @@ impl Request {
             redactor: Redactor::default(),
             unsendable: None,
             trailing_slash: false,
-        })
+        })))
     }
 
     /// Ends the path in `/`, for routes declared that way (Polar's `/v1/license-keys/`); the
     /// segments stay non-empty.
     pub fn trailing_slash(mut self) -> Self {
-        self.trailing_slash = true;
+        self.0.trailing_slash = true;
         self
     }
 
@@ -179,31 +185,31 @@ impl Request {
 
     /// The operation name, as used in errors and traces.
     pub fn operation(&self) -> &'static str {
-        self.operation
+        self.0.operation
     }
 
     /// The method.
     pub fn method(&self) -> &Method {
-        &self.method
+        &self.0.method
     }
 
     /// Whether the request may be repeated.
     pub fn idempotency(&self) -> Idempotency {
-        self.idempotency
+        self.0.idempotency
     }
 
     /// Overrides the idempotency the method implies (a read-only POST, or a PATCH that sets
     /// absolute values, is safe to repeat).
     #[must_use]
     pub fn idempotency_override(mut self, idempotency: Idempotency) -> Self {
-        self.idempotency = idempotency;
+        self.0.idempotency = idempotency;
         self
     }
 
     /// Adds a query parameter.
     #[must_use]
     pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.query.push((name.into(), value.into()));
+        self.0.query.push((name.into(), value.into()));
         self
     }
 
@@ -219,7 +225,7 @@ impl Request {
     /// Adds a query parameter whose value is a secret: it is redacted from everything kept.
     #[must_use]
     pub fn secret_query(mut self, name: impl Into<String>, value: &str) -> Self {
-        self.redactor.add(value);
+        self.0.redactor.add(value);
         self.query(name, value)
     }
 
@@ -235,10 +241,10 @@ impl Request {
         let value = HeaderValue::from_str(value).map_err(|_| {
             LicenseError::invalid_input(format!(
                 "{}: invalid value for header {name}",
-                self.operation
+                self.0.operation
             ))
         })?;
-        self.headers.push((name, value));
+        self.0.headers.push((name, value));
         Ok(self)
     }
 
@@ -247,7 +253,7 @@ impl Request {
         HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
             LicenseError::invalid_input(format!(
                 "{}: {name:?} is not a valid header name",
-                self.operation
+                self.0.operation
             ))
         })
     }
@@ -259,24 +265,24 @@ impl Request {
         name: &'static str,
         key: &SecretLicenseKey,
     ) -> Result<Self, LicenseError> {
-        self.redactor.add_key(key);
+        self.0.redactor.add_key(key);
         let name = self.header_name(name)?;
         let mut value = HeaderValue::from_str(key.expose()).map_err(|_| {
             LicenseError::invalid_input(format!(
                 "{}: the license key cannot be sent in a header",
-                self.operation
+                self.0.operation
             ))
         })?;
         value.set_sensitive(true);
-        self.headers.push((name, value));
+        self.0.headers.push((name, value));
         Ok(self)
     }
 
     /// Sends `Authorization: Bearer <key>`.
     #[must_use]
     pub fn bearer(mut self, key: &ApiKey) -> Self {
-        self.redactor.add_api_key(key);
-        self.auth = Some(Auth::Bearer(key.clone()));
+        self.0.redactor.add_api_key(key);
+        self.0.auth = Some(Auth::Bearer(key.clone()));
         self
     }
 
@@ -284,10 +290,10 @@ impl Request {
     /// [`send`](crate::HttpClient::send) fail with an input error before anything is sent.
     #[must_use]
     pub fn api_key_header(mut self, name: &'static str, key: &ApiKey) -> Self {
-        self.redactor.add_api_key(key);
+        self.0.redactor.add_api_key(key);
         match self.header_name(name) {
-            Ok(name) => self.auth = Some(Auth::Header(name, key.clone())),
-            Err(e) => self.unsendable = Some(e.message().to_owned()),
+            Ok(name) => self.0.auth = Some(Auth::Header(name, key.clone())),
+            Err(e) => self.0.unsendable = Some(e.message().to_owned()),
         }
         self
     }
@@ -295,7 +301,7 @@ impl Request {
     /// Marks a value as secret: it is redacted from error bodies and decode errors.
     #[must_use]
     pub fn redact(mut self, secret: &str) -> Self {
-        self.redactor.add(secret);
+        self.0.redactor.add(secret);
         self
     }
 
@@ -303,7 +309,7 @@ impl Request {
     /// copying it.
     #[must_use]
     pub fn redact_key(mut self, key: &SecretLicenseKey) -> Self {
-        self.redactor.add_key(key);
+        self.0.redactor.add_key(key);
         self
     }
 
@@ -321,10 +327,10 @@ impl Request {
         let bytes = serde_json::to_vec(body).map_err(|e| {
             LicenseError::invalid_input(format!(
                 "{}: the body cannot be encoded: {e}",
-                self.operation
+                self.0.operation
             ))
         })?;
-        self.body = Body::Bytes {
+        self.0.body = Body::Bytes {
             content_type,
             bytes: Bytes::from(bytes),
         };
@@ -336,10 +342,10 @@ impl Request {
         let text = serde_urlencoded::to_string(body).map_err(|e| {
             LicenseError::invalid_input(format!(
                 "{}: the form cannot be encoded: {e}",
-                self.operation
+                self.0.operation
             ))
         })?;
-        self.body = Body::Bytes {
+        self.0.body = Body::Bytes {
             content_type: "application/x-www-form-urlencoded",
             bytes: Bytes::from(text),
         };
@@ -351,10 +357,10 @@ impl Request {
         let Some(value) = static_value(media_type) else {
             return Err(LicenseError::invalid_input(format!(
                 "{}: invalid value for header accept",
-                self.operation
+                self.0.operation
             )));
         };
-        self.headers.push((http::header::ACCEPT, value));
+        self.0.headers.push((http::header::ACCEPT, value));
         Ok(self)
     }
 }
@@ -373,14 +379,14 @@ pub(crate) fn static_value(text: &'static str) -> Option<HeaderValue> {
 impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
-            .field("method", &self.method)
-            .field("operation", &self.operation)
-            .field("path", &self.path)
+            .field("method", &self.0.method)
+            .field("operation", &self.0.operation)
+            .field("path", &self.0.path)
             .field(
                 "query",
-                &self.query.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+                &self.0.query.iter().map(|(k, _)| k).collect::<Vec<_>>(),
             )
-            .field("idempotency", &self.idempotency)
+            .field("idempotency", &self.0.idempotency)
             .finish_non_exhaustive()
     }
 }

@@ -292,37 +292,33 @@ impl<'a> Op<'a> {
 impl Client {
     /// Sends a call and verifies the answer. Error-class codes become errors; success and
     /// refusal codes come back verified.
-    ///
-    /// (Not an `async fn`: the request is built before the future, which then holds only what
-    /// the answer is judged by. Every call's future is boxed behind a `dyn` provider.)
-    pub(crate) fn call<'a>(
-        &'a self,
-        op: Op<'a>,
-    ) -> impl Future<Output = Result<(Verified<Payload>, Response), LicenseError>> + Send + 'a {
-        let prepared = self.prepare(op);
-        async move {
-            let Prepared {
-                sending,
-                call,
-                slot,
-                sent,
-            } = prepared?;
-            let response = sending.await?;
-            let verified = match self.inner.verifier.check_answer_in(
-                response.body(),
-                &call,
-                sent,
-                slot.as_deref(),
-            ) {
+    pub(crate) async fn call(
+        &self,
+        op: Op<'_>,
+    ) -> Result<(Verified<Payload>, Response), LicenseError> {
+        // Built by a plain function: the request under construction is no local of this
+        // future (boxed behind a `dyn` provider, it is best kept small).
+        let Prepared {
+            sending,
+            call,
+            slot,
+            sent,
+        } = self.prepare(op)?;
+        let response = sending.await?;
+        let verified =
+            match self
+                .inner
+                .verifier
+                .check_answer_in(response.body(), &call, sent, slot.as_deref())
+            {
                 Ok(v) => v,
                 Err(e) => return Err(verify_failure(response, e)),
             };
-            let payload = verified.value();
-            if payload.code().class() == CodeClass::Error {
-                return Err(code_error(&response, payload));
-            }
-            Ok((verified, response))
+        let payload = verified.value();
+        if payload.code().class() == CodeClass::Error {
+            return Err(code_error(&response, payload));
         }
+        Ok((verified, response))
     }
 
     /// The request of `op` and what its answer is judged by.
@@ -406,33 +402,29 @@ impl Client {
     }
 
     /// A call whose answer is done when `done` returns `Some`, refused otherwise.
-    pub(crate) fn reply<'a, T>(
-        &'a self,
-        op: Op<'a>,
-        done: impl FnOnce(&Payload) -> Result<Option<T>, LicenseError> + Send + 'a,
-    ) -> impl Future<Output = Result<Reply<T>, LicenseError>> + Send + 'a {
+    pub(crate) async fn reply<T>(
+        &self,
+        op: Op<'_>,
+        done: impl FnOnce(&Payload) -> Result<Option<T>, LicenseError>,
+    ) -> Result<Reply<T>, LicenseError> {
         let operation = op.operation;
-        let call = self.call(op);
-        async move {
-            let (verified, response) = call.await?;
-            let http_status = response.status();
-            let payload = verified.value();
-            // A verified answer whose data cannot be read still happened (`tag` says so for a
-            // non-idempotent call).
-            let answer =
-                match done(payload).map_err(|e| response.tag(e.with_operation(operation)))? {
-                    Some(t) => Answer::Done(t),
-                    None => Answer::Refused(Refusal {
-                        code: payload.code(),
-                        message: response.redact(payload.message()),
-                    }),
-                };
-            Ok(Reply {
-                answer,
-                verified,
-                http_status,
-            })
-        }
+        let (verified, response) = self.call(op).await?;
+        let http_status = response.status();
+        let payload = verified.value();
+        // A verified answer whose data cannot be read still happened (`tag` says so for a
+        // non-idempotent call).
+        let answer = match done(payload).map_err(|e| response.tag(e.with_operation(operation)))? {
+            Some(t) => Answer::Done(t),
+            None => Answer::Refused(Refusal {
+                code: payload.code(),
+                message: response.redact(payload.message()),
+            }),
+        };
+        Ok(Reply {
+            answer,
+            verified,
+            http_status,
+        })
     }
 }
 
