@@ -22,6 +22,7 @@ pub mod de;
 mod error;
 mod http_details;
 mod json;
+pub mod jsonapi;
 mod lease;
 mod model;
 mod page;

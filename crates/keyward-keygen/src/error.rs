@@ -2,21 +2,17 @@
 //! [`LicenseError`]; [`json_api_errors`] recovers the typed array it keeps (redacted).
 
 use keyward_core::LicenseError;
+use keyward_core::jsonapi::ErrorDocument;
 use serde::Deserialize;
 
 use crate::models::JsonApiError;
-
-#[derive(Deserialize)]
-struct JsonApiErrors {
-    errors: Vec<JsonApiError>,
-}
 
 /// The `errors` array an error's response carried (a typed view of
 /// [`LicenseError::provider_body`]); empty when there was none.
 pub fn json_api_errors(error: &LicenseError) -> Vec<JsonApiError> {
     error
         .provider_body()
-        .and_then(|body| JsonApiErrors::deserialize(body).ok())
+        .and_then(|body| ErrorDocument::deserialize(body).ok())
         .map(|e| e.errors)
         .unwrap_or_default()
 }
@@ -24,17 +20,9 @@ pub fn json_api_errors(error: &LicenseError) -> Vec<JsonApiError> {
 /// Reads a Keygen error body into `(code, message)`: the first error's `code` (else its
 /// `source.pointer`), and every error's `detail` (else `title`), joined.
 pub(crate) fn parse_error_body(body: &[u8]) -> (Option<String>, Option<String>) {
-    let Ok(JsonApiErrors { errors }) = serde_json::from_slice::<JsonApiErrors>(body) else {
-        return (None, None);
-    };
-    let code = errors.first().and_then(|e| {
-        e.code
-            .clone()
-            .or_else(|| e.source.as_ref().and_then(|s| s.pointer.clone()))
-    });
-    let messages: Vec<&str> = errors.iter().filter_map(JsonApiError::message).collect();
-    let message = (!messages.is_empty()).then(|| messages.join("; "));
-    (code, message)
+    serde_json::from_slice::<ErrorDocument>(body)
+        .map(|document| document.code_and_message())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

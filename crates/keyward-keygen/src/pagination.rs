@@ -166,11 +166,8 @@ impl<T: DeserializeOwned + AttachRaw + Send + 'static> Listing<T> {
                 };
                 let page: ListPage<T> =
                     fetch_page(&client, operation, path, &filters, &paging).await?;
-                let following = if page.data.is_empty() {
-                    None
-                } else {
-                    next_paging(&paging, &page)
-                };
+                // An empty page has no next page (see `ListPage::next_page_number`).
+                let following = next_paging(&paging, &page);
                 Ok(Some((page, following)))
             }
         })

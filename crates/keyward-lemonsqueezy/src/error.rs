@@ -3,15 +3,11 @@
 //! the typed body it keeps (redacted, as the transport stored it).
 
 use keyward_core::LicenseError;
+use keyward_core::jsonapi::ErrorDocument;
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::models::{JsonApiError, LicenseApiErrorBody};
-
-#[derive(Deserialize)]
-struct JsonApiErrors {
-    errors: Vec<JsonApiError>,
-}
 
 /// The JSON:API `errors` array an error's response carried, whole (a typed view of
 /// [`LicenseError::provider_body`]). Empty when the response had none (a License API error, a
@@ -19,7 +15,7 @@ struct JsonApiErrors {
 pub fn json_api_errors(error: &LicenseError) -> Vec<JsonApiError> {
     error
         .provider_body()
-        .and_then(|body| JsonApiErrors::deserialize(body).ok())
+        .and_then(|body| ErrorDocument::deserialize(body).ok())
         .map(|e| e.errors)
         .unwrap_or_default()
 }
@@ -42,15 +38,8 @@ pub(crate) fn parse_error_body(body: &[u8]) -> (Option<String>, Option<String>) 
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
         return (None, None);
     };
-    if let Ok(JsonApiErrors { errors }) = serde_json::from_value::<JsonApiErrors>(value.clone()) {
-        let code = errors.first().and_then(|e| {
-            e.code
-                .clone()
-                .or_else(|| e.source.as_ref().and_then(|s| s.pointer.clone()))
-        });
-        let messages: Vec<&str> = errors.iter().filter_map(JsonApiError::message).collect();
-        let message = (!messages.is_empty()).then(|| messages.join("; "));
-        return (code, message);
+    if let Ok(document) = ErrorDocument::deserialize(&value) {
+        return document.code_and_message();
     }
     if let Some(message) = value.get("message").and_then(Value::as_str) {
         let code = value

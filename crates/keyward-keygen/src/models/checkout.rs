@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use keyward_core::RawJson;
 use serde::Deserialize;
 
-use super::jsonapi::Relationships;
+use super::Relationships;
 
 /// A checked-out license or machine file, as the JSON:API resource carries it. Read its
 /// [`certificate`](CheckoutAttributes::certificate) with [`crate::LicenseFile`] or

@@ -5,7 +5,9 @@ use keyward_core::{RawJson, SecretLicenseKey};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::jsonapi::{Relationships, related_id};
+use keyward_core::jsonapi::related_id;
+
+use super::Relationships;
 
 /// A `licenses` resource (`app/serializers/license_serializer.rb`).
 #[derive(Debug, Clone, Deserialize)]

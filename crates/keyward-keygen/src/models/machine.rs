@@ -5,7 +5,9 @@ use keyward_core::RawJson;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::jsonapi::{Relationships, related_id};
+use keyward_core::jsonapi::related_id;
+
+use super::Relationships;
 
 /// A `machines` resource (`app/serializers/machine_serializer.rb`).
 #[derive(Debug, Clone, Deserialize)]

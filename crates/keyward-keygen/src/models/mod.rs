@@ -1,7 +1,6 @@
 //! The resources Keygen sends and the requests the client builds.
 
 mod checkout;
-mod jsonapi;
 mod license;
 mod machine;
 mod requests;
@@ -9,9 +8,8 @@ mod scope;
 mod validation;
 
 pub use checkout::{Checkout, CheckoutAttributes};
-pub use jsonapi::{
-    Document, ErrorSource, JsonApiError, ListLinks, ListPage, PageCounts, Relationship,
-    Relationships,
+pub use keyward_core::jsonapi::{
+    Document, ErrorSource, JsonApiError, ListLinks, ListPage, PageCounts,
 };
 pub use license::{License, LicenseAttributes, LicenseStatus};
 pub use machine::{HeartbeatStatus, Machine, MachineAttributes};
@@ -19,3 +17,10 @@ pub use requests::{CheckoutOptions, NewLicense, NewMachine, UpdateLicense};
 pub use scope::ValidationScope;
 pub(crate) use scope::validation_meta;
 pub use validation::{Validation, ValidationCode, ValidationMeta};
+
+/// A relationship as Keygen sends it: its `links` kept as sent (the JSON:API model lives in
+/// [`keyward_core::jsonapi`]).
+pub type Relationship = keyward_core::jsonapi::Relationship<serde_json::Value>;
+
+/// Relationships by name (`policy`, `product`, `owner`, `machines`, …).
+pub type Relationships = keyward_core::jsonapi::Relationships<serde_json::Value>;

@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::jsonapi::{Relationships, ResourceLinks};
 use crate::ids::{InstanceId, LicenseKeyId, LicenseKeyInstanceId};
 use keyward_core::RawJson;
+use keyward_core::jsonapi::{Relationships, ResourceLinks};
 
 /// A `license-key-instances` resource.
 #[derive(Debug, Clone, Deserialize)]

@@ -6,9 +6,9 @@ use chrono::{DateTime, Utc};
 use keyward_core::{LicenseStatus, Patch, SecretLicenseKey};
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::jsonapi::{Relationships, ResourceLinks};
 use crate::ids::{CustomerId, LicenseKeyId, OrderId, OrderItemId, ProductId, StoreId};
 use keyward_core::RawJson;
+use keyward_core::jsonapi::{Relationships, ResourceLinks};
 
 /// A `license-keys` resource (also the `data` of the `license_key_*` webhooks).
 #[derive(Debug, Clone, Deserialize)]

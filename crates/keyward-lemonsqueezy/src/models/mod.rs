@@ -6,9 +6,10 @@ pub(crate) mod license_api;
 mod license_key;
 
 pub use instance::{LicenseKeyInstance, LicenseKeyInstanceAttributes};
-pub use jsonapi::{
-    Document, ErrorSource, JsonApiError, ListLinks, ListPage, PageMeta, Relationship,
-    RelationshipLinks, ResourceIdentifier, ResourceLinks,
+pub use jsonapi::{ListPage, PageMeta};
+pub use keyward_core::jsonapi::{
+    Document, ErrorSource, JsonApiError, ListLinks, Relationship, RelationshipLinks,
+    ResourceIdentifier, ResourceLinks,
 };
 pub use license_api::{
     LicenseAnswer, LicenseApiErrorBody, LicenseApiInstance, LicenseApiKey, LicenseApiMeta,
