@@ -6,6 +6,7 @@ use std::time::Duration;
 use keyward_core::{Clock, IntoApiKey, LicenseError, SecretLicenseKey, SystemClock};
 use keyward_http::ClientSettings;
 
+use crate::account_keys::{AccountKeys, EcdsaPublicKey, RsaPublicKey};
 use crate::client::{
     ACCOUNT_ENV, Client, DEFAULT_BASE_URL, DEFAULT_MAX_CLOCK_DRIFT, PROFILE, PROVIDER,
     PUBLIC_KEY_ENV, Verifier,
@@ -20,6 +21,8 @@ pub struct ClientBuilder {
     account: Option<String>,
     license_key: Option<SecretLicenseKey>,
     public_key: Option<Result<PublicKey, LicenseError>>,
+    rsa_public_key: Option<Result<RsaPublicKey, LicenseError>>,
+    ecdsa_public_key: Option<Result<EcdsaPublicKey, LicenseError>>,
     clock: Option<Arc<dyn Clock>>,
     max_drift: Option<Duration>,
 }
@@ -55,6 +58,21 @@ impl ClientBuilder {
     /// The account's Ed25519 public key (64 hex characters): every response is then verified.
     pub fn public_key(mut self, hex_key: &str) -> Self {
         self.public_key = Some(PublicKey::from_hex(hex_key));
+        self
+    }
+
+    /// The account's RSA public key, PEM as Keygen shows it (`-----BEGIN PUBLIC KEY-----`):
+    /// license and machine files signed `rsa-pss-sha256` or `rsa-sha256` then verify (see
+    /// [`Client::account_keys`]).
+    pub fn rsa_public_key(mut self, pem: &str) -> Self {
+        self.rsa_public_key = Some(RsaPublicKey::from_pem(pem));
+        self
+    }
+
+    /// The account's ECDSA P-256 public key, PEM (`-----BEGIN PUBLIC KEY-----`): files signed
+    /// `ecdsa-p256` then verify.
+    pub fn ecdsa_public_key(mut self, pem: &str) -> Self {
+        self.ecdsa_public_key = Some(EcdsaPublicKey::from_pem(pem));
         self
     }
 
@@ -99,7 +117,8 @@ impl ClientBuilder {
     }
 
     /// Checks the configuration and builds the client. The hosted API needs an account; an
-    /// account must be a plain id or slug; a public key must be 32 bytes of hex.
+    /// account must be a plain id or slug; a public key must be 32 bytes of hex, an RSA or
+    /// ECDSA one a PEM key of its kind.
     pub fn build(self) -> Result<Client, LicenseError> {
         let config = |m: String| LicenseError::config(m).with_provider(PROVIDER);
         let hosted = self
@@ -128,13 +147,24 @@ impl ClientBuilder {
         {
             return Err(config("the license key is empty".to_owned()));
         }
+        let mut keys = AccountKeys::new();
+        if let Some(key) = self.rsa_public_key {
+            keys = keys.with_rsa(key?);
+        }
+        if let Some(key) = self.ecdsa_public_key {
+            keys = keys.with_ecdsa(key?);
+        }
         let verifier = match self.public_key {
             None => None,
-            Some(key) => Some(Verifier {
-                key: key.map_err(|e| e.with_provider(PROVIDER))?,
-                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
-                max_drift: self.max_drift.unwrap_or(DEFAULT_MAX_CLOCK_DRIFT),
-            }),
+            Some(key) => {
+                let key = key.map_err(|e| e.with_provider(PROVIDER))?;
+                keys = keys.with_ed25519(key.clone());
+                Some(Verifier {
+                    key,
+                    clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                    max_drift: self.max_drift.unwrap_or(DEFAULT_MAX_CLOCK_DRIFT),
+                })
+            }
         };
         let base = self.settings.build(&PROFILE, DEFAULT_BASE_URL)?;
         Ok(Client::from_parts(
@@ -142,6 +172,7 @@ impl ClientBuilder {
             self.account,
             self.license_key,
             verifier,
+            keys,
         ))
     }
 }

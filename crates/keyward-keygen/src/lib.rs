@@ -37,6 +37,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod account_keys;
 mod builder;
 mod client;
 pub mod error;
@@ -50,6 +51,9 @@ pub mod signatures;
 mod signed_keys;
 pub mod webhooks;
 
+pub use account_keys::{
+    AccountKeys, EcdsaPublicKey, RsaPublicKey, SigningAlgorithm, VerifyingKeys,
+};
 pub use builder::ClientBuilder;
 pub use client::{
     ACCOUNT_ENV, API_VERSION, BASE_URL_ENV, Client, DEFAULT_BASE_URL, DEFAULT_MAX_CLOCK_DRIFT,

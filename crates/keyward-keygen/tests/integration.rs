@@ -7,6 +7,8 @@
 /// Helpers the test modules share, compiled once.
 mod common;
 
+#[path = "checkout_vectors.rs"]
+mod checkout_vectors;
 #[path = "client.rs"]
 mod client;
 #[path = "conformance.rs"]
