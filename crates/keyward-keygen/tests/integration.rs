@@ -17,6 +17,8 @@ mod conformance;
 mod emulator;
 #[path = "emulator_accounts.rs"]
 mod emulator_accounts;
+#[path = "emulator_checkouts.rs"]
+mod emulator_checkouts;
 #[path = "emulator_releases.rs"]
 mod emulator_releases;
 #[path = "emulator_versions.rs"]
