@@ -70,7 +70,7 @@ pub use models::{
     ValidationCode, ValidationScope,
 };
 pub use pagination::Listing;
-pub use signed_keys::SignedKey;
+pub use signed_keys::{KeyScheme, SignedKey};
 
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]

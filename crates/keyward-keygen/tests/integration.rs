@@ -25,5 +25,7 @@ mod emulator_releases;
 mod emulator_versions;
 #[path = "signatures.rs"]
 mod signatures;
+#[path = "signed_key_schemes.rs"]
+mod signed_key_schemes;
 #[path = "vectors.rs"]
 mod vectors;
