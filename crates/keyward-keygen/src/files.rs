@@ -21,6 +21,8 @@
 //! fingerprint). A restored older file still verifies: its signed `expiry` is what bounds it,
 //! checked against a clock the caller supplies ([`FileStanding`]).
 
+use std::fmt;
+
 use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
 use aws_lc_rs::digest::{SHA256, digest};
 use base64::Engine;
@@ -75,7 +77,8 @@ impl FileMeta {
 }
 
 /// The verified, decrypted payload of a file: the resource, what was included, the signed times.
-#[derive(Debug, Clone, Deserialize)]
+/// `Debug` shows the included resources by type and id only (an included license holds its key).
+#[derive(Clone, Deserialize)]
 #[non_exhaustive]
 pub struct FilePayload<T> {
     /// The license or machine.
@@ -95,6 +98,27 @@ pub struct FilePayload<T> {
     /// How it was signed (and verified).
     #[serde(skip)]
     pub algorithm: SigningAlgorithm,
+}
+
+impl<T: fmt::Debug> fmt::Debug for FilePayload<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let included: Vec<String> = self
+            .included
+            .iter()
+            .map(|v| {
+                let field = |name: &str| v.get(name).and_then(Value::as_str).unwrap_or("?");
+                format!("{}/{}", field("type"), field("id"))
+            })
+            .collect();
+        f.debug_struct("FilePayload")
+            .field("data", &self.data)
+            .field("included", &included)
+            .field("meta", &self.meta)
+            .field("raw", &self.raw)
+            .field("encrypted", &self.encrypted)
+            .field("algorithm", &self.algorithm)
+            .finish()
+    }
 }
 
 impl<T> FilePayload<T> {
