@@ -1,7 +1,8 @@
 //! Keygen (keygen.sh) licensing: license validation (by key with no credential, by id with a
 //! scope), machines (activate, deactivate, list, heartbeats), licenses (read, list, create,
 //! update, suspend, reinstate, renew, revoke), and everything Keygen signs, verified before it
-//! is read: response signatures, webhooks, `ED25519_SIGN` keys, license files and machine files.
+//! is read: response signatures, webhooks, signed keys, license files and machine files (Ed25519,
+//! RSA and ECDSA: [`AccountKeys`]).
 //!
 //! An invalid license is an answer ([`Validation`] with `valid: false` and a
 //! [`ValidationCode`]); `Err` means no verdict was obtained. With the account's public key set,
