@@ -8,8 +8,8 @@ use keyward_http::ClientSettings;
 
 use crate::account_keys::{AccountKeys, EcdsaPublicKey, RsaPublicKey};
 use crate::client::{
-    ACCOUNT_ENV, Client, DEFAULT_BASE_URL, DEFAULT_MAX_CLOCK_DRIFT, PROFILE, PROVIDER,
-    PUBLIC_KEY_ENV, Verifier,
+    ACCOUNT_ENV, Client, DEFAULT_BASE_URL, DEFAULT_MAX_CLOCK_DRIFT, ECDSA_PUBLIC_KEY_ENV, PROFILE,
+    PROVIDER, PUBLIC_KEY_ENV, RSA_PUBLIC_KEY_ENV, Verifier,
 };
 use crate::keys::PublicKey;
 
@@ -94,8 +94,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Reads `KEYGEN_TOKEN` (required), `KEYGEN_ACCOUNT`, `KEYGEN_BASE_URL` and
-    /// `KEYGEN_PUBLIC_KEY` from the environment.
+    /// Reads `KEYGEN_TOKEN` (required), `KEYGEN_ACCOUNT`, `KEYGEN_BASE_URL`,
+    /// `KEYGEN_PUBLIC_KEY`, `KEYGEN_RSA_PUBLIC_KEY` and `KEYGEN_ECDSA_PUBLIC_KEY` from the
+    /// environment.
     pub fn from_env(self) -> Result<Self, LicenseError> {
         self.from_env_with(|name| std::env::var(name).ok())
     }
@@ -112,6 +113,13 @@ impl ClientBuilder {
         }
         if let Some(key) = set(PUBLIC_KEY_ENV) {
             self = self.public_key(&key);
+        }
+        // A PEM on one line, its newlines written `\n` (no PEM holds a backslash).
+        if let Some(pem) = set(RSA_PUBLIC_KEY_ENV) {
+            self = self.rsa_public_key(&pem.replace("\\n", "\n"));
+        }
+        if let Some(pem) = set(ECDSA_PUBLIC_KEY_ENV) {
+            self = self.ecdsa_public_key(&pem.replace("\\n", "\n"));
         }
         Ok(self)
     }

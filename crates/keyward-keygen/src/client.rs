@@ -39,6 +39,14 @@ pub const BASE_URL_ENV: &str = "KEYGEN_BASE_URL";
 /// The environment variable holding the account's Ed25519 public key (64 hex characters).
 pub const PUBLIC_KEY_ENV: &str = "KEYGEN_PUBLIC_KEY";
 
+/// The environment variable holding the account's RSA public key, PEM (newlines may be written
+/// `\n`, as in a `.env` file).
+pub const RSA_PUBLIC_KEY_ENV: &str = "KEYGEN_RSA_PUBLIC_KEY";
+
+/// The environment variable holding the account's ECDSA P-256 public key, PEM (newlines may be
+/// written `\n`).
+pub const ECDSA_PUBLIC_KEY_ENV: &str = "KEYGEN_ECDSA_PUBLIC_KEY";
+
 /// How far a signed `Date` may lie from the clock before a response is refused (keygen-go's
 /// `MaxClockDrift`).
 pub const DEFAULT_MAX_CLOCK_DRIFT: Duration = Duration::from_secs(5 * 60);

@@ -58,7 +58,7 @@ pub use account_keys::{
 pub use builder::ClientBuilder;
 pub use client::{
     ACCOUNT_ENV, API_VERSION, BASE_URL_ENV, Client, DEFAULT_BASE_URL, DEFAULT_MAX_CLOCK_DRIFT,
-    JSON_API, PUBLIC_KEY_ENV, TOKEN_ENV,
+    ECDSA_PUBLIC_KEY_ENV, JSON_API, PUBLIC_KEY_ENV, RSA_PUBLIC_KEY_ENV, TOKEN_ENV,
 };
 pub use files::{FileMeta, FilePayload, FileStanding, LicenseFile, MachineFile};
 pub use keys::{PublicKey, SigningKey};

@@ -237,4 +237,23 @@ fn keys_that_are_not_the_accounts_kind_are_configuration_errors() {
     assert!(!keys.supports(SigningAlgorithm::Ed25519) && client.public_key().is_none());
     assert!(!client.verifies_responses());
     assert!(LicenseFile::verify(&certificate("rsa-sha256"), keys, None).is_ok());
+    // From the environment: a PEM on one line with `\n`, or with its newlines.
+    let from_env = |rsa: String| {
+        let ecdsa_pem = ecdsa_pem.clone();
+        Client::builder()
+            .from_env_with(move |name| match name {
+                "KEYGEN_TOKEN" => Some("prod-token".into()),
+                "KEYGEN_BASE_URL" => Some("http://127.0.0.1:9".into()),
+                "KEYGEN_RSA_PUBLIC_KEY" => Some(rsa.clone()),
+                "KEYGEN_ECDSA_PUBLIC_KEY" => Some(ecdsa_pem.clone()),
+                _ => None,
+            })
+            .unwrap()
+            .build()
+    };
+    let client = from_env(rsa_pem.replace('\n', "\\n")).unwrap();
+    for (name, _) in SIGNINGS {
+        assert!(LicenseFile::verify(&certificate(name), client.account_keys(), None).is_ok());
+    }
+    assert!(from_env(ecdsa_pem.clone()).unwrap_err().is_config());
 }
