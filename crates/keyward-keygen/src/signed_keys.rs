@@ -1,14 +1,15 @@
-//! Signed license keys: `key/<base64url dataset>.<base64url signature>`, the form of the schemes
-//! `ED25519_SIGN`, `RSA_2048_PKCS1_PSS_SIGN_V2`, `RSA_2048_PKCS1_SIGN_V2` and `ECDSA_P256_SIGN`
-//! (keygen-api `license.rb` `generate_*_signed_key!`).
+//! Signed license keys (keygen-api `license.rb` `generate_*_signed_key!`):
+//! `key/<base64url dataset>.<base64url signature>` for `ED25519_SIGN`,
+//! `RSA_2048_PKCS1_PSS_SIGN_V2`, `RSA_2048_PKCS1_SIGN_V2` and `ECDSA_P256_SIGN`, the signature
+//! covering `key/` and the dataset part exactly as written in the key (keygen-go `verifyKey`);
+//! `<base64url dataset>.<base64url signature>` for the first RSA schemes `RSA_2048_PKCS1_SIGN`
+//! and `RSA_2048_PKCS1_PSS_SIGN`, the signature covering the decoded dataset.
 //!
-//! The signature covers `key/` and the dataset part exactly as written in the key (keygen-go
-//! `verifyKey`), under the account's key of the scheme's algorithm
+//! The signature is checked under the account's key of the scheme's algorithm
 //! ([`SigningAlgorithm`]); the dataset is read only after it verifies. An app can then trust the
 //! key's embedded license (id, expiry, policy) offline. The scheme is the caller's (the
-//! policy's), never read from the key. The older schemes sign another form (`RSA_2048_PKCS1_SIGN`
-//! and `_PSS_SIGN` without `key/`, `RSA_2048_PKCS1_ENCRYPT`, `RSA_2048_JWT_RS256`) and are
-//! not verified here.
+//! policy's), never read from the key. `RSA_2048_PKCS1_ENCRYPT` (RSA-encrypted keys) and
+//! `RSA_2048_JWT_RS256` (JWTs) are not signed keys of this kind and are not verified here.
 
 use base64::Engine;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
@@ -31,6 +32,10 @@ pub enum KeyScheme {
     Rsa2048Pkcs1SignV2,
     /// `ECDSA_P256_SIGN`: ECDSA P-256, SHA-256, DER signature.
     EcdsaP256Sign,
+    /// `RSA_2048_PKCS1_PSS_SIGN` (the first version): RSA-PSS over the dataset, no `key/`.
+    Rsa2048Pkcs1PssSign,
+    /// `RSA_2048_PKCS1_SIGN` (the first version): RSA PKCS#1 v1.5 over the dataset, no `key/`.
+    Rsa2048Pkcs1Sign,
 }
 
 impl KeyScheme {
@@ -41,6 +46,8 @@ impl KeyScheme {
             "RSA_2048_PKCS1_PSS_SIGN_V2" => Self::Rsa2048Pkcs1PssSignV2,
             "RSA_2048_PKCS1_SIGN_V2" => Self::Rsa2048Pkcs1SignV2,
             "ECDSA_P256_SIGN" => Self::EcdsaP256Sign,
+            "RSA_2048_PKCS1_PSS_SIGN" => Self::Rsa2048Pkcs1PssSign,
+            "RSA_2048_PKCS1_SIGN" => Self::Rsa2048Pkcs1Sign,
             _ => return None,
         })
     }
@@ -52,6 +59,8 @@ impl KeyScheme {
             Self::Rsa2048Pkcs1PssSignV2 => "RSA_2048_PKCS1_PSS_SIGN_V2",
             Self::Rsa2048Pkcs1SignV2 => "RSA_2048_PKCS1_SIGN_V2",
             Self::EcdsaP256Sign => "ECDSA_P256_SIGN",
+            Self::Rsa2048Pkcs1PssSign => "RSA_2048_PKCS1_PSS_SIGN",
+            Self::Rsa2048Pkcs1Sign => "RSA_2048_PKCS1_SIGN",
         }
     }
 
@@ -59,10 +68,17 @@ impl KeyScheme {
     pub fn signing(self) -> SigningAlgorithm {
         match self {
             Self::Ed25519Sign => SigningAlgorithm::Ed25519,
-            Self::Rsa2048Pkcs1PssSignV2 => SigningAlgorithm::RsaPssSha256,
-            Self::Rsa2048Pkcs1SignV2 => SigningAlgorithm::RsaSha256,
+            Self::Rsa2048Pkcs1PssSignV2 | Self::Rsa2048Pkcs1PssSign => {
+                SigningAlgorithm::RsaPssSha256
+            }
+            Self::Rsa2048Pkcs1SignV2 | Self::Rsa2048Pkcs1Sign => SigningAlgorithm::RsaSha256,
             Self::EcdsaP256Sign => SigningAlgorithm::EcdsaP256,
         }
+    }
+
+    /// Whether its keys sign `key/<dataset>` as written (else the decoded dataset).
+    fn signs_key_prefix(self) -> bool {
+        !matches!(self, Self::Rsa2048Pkcs1PssSign | Self::Rsa2048Pkcs1Sign)
     }
 }
 
@@ -97,20 +113,28 @@ impl SignedKey {
         scheme: KeyScheme,
     ) -> Result<Self, LicenseError> {
         let text = key.expose();
-        let signed = text
-            .rsplit_once('.')
-            .map(|(signed, _)| signed)
-            .filter(|s| s.starts_with("key/"))
-            .ok_or_else(|| refused("not a signed key (key/<dataset>.<signature>)"))?;
-        let signature = &text[signed.len() + 1..];
+        let prefixed = scheme.signs_key_prefix();
+        let form = || refused("not a signed key of its scheme ([key/]<dataset>.<signature>)");
+        let (signed, signature) = text.rsplit_once('.').ok_or_else(form)?;
+        let encoded = if prefixed {
+            signed.strip_prefix("key/").ok_or_else(form)?
+        } else {
+            signed
+        };
         let signature = URL_SAFE_ANY_PADDING
             .decode(signature)
             .map_err(|_| refused("the key's signature is not base64url"))?;
-        keys.verify_signed(scheme.signing(), signed.as_bytes(), &signature)?;
+        // Decoded, not read: the first RSA schemes sign the decoded bytes.
         let dataset = URL_SAFE_ANY_PADDING
-            .decode(&signed["key/".len()..])
-            .or_else(|_| general_purpose::STANDARD.decode(&signed["key/".len()..]))
+            .decode(encoded)
+            .or_else(|_| general_purpose::STANDARD.decode(encoded))
             .map_err(|_| refused("the key's dataset is not base64url"))?;
+        let message = if prefixed {
+            signed.as_bytes()
+        } else {
+            &dataset
+        };
+        keys.verify_signed(scheme.signing(), message, &signature)?;
         let dataset =
             String::from_utf8(dataset).map_err(|_| refused("the key's dataset is not UTF-8"))?;
         Ok(Self {

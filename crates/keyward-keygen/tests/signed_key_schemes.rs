@@ -1,5 +1,5 @@
-//! Signed license keys of every `key/<dataset>.<signature>` scheme (keygen-api `license.rb`
-//! `generate_*_signed_key!`): signed here in Keygen's exact form with generated RSA-2048 and
+//! Signed license keys of every signed scheme (keygen-api `license.rb` `generate_*_signed_key!`,
+//! the `key/` form and the first RSA schemes' bare form): signed here in Keygen's exact form with generated RSA-2048 and
 //! ECDSA P-256 keys, verified with the account's public keys as PEM; a key of another scheme,
 //! another account, a changed dataset or a missing key is refused.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -53,10 +53,24 @@ impl Account {
             .with_ecdsa(EcdsaPublicKey::from_pem(&ecdsa).unwrap())
     }
 
-    /// `key/<base64url dataset>.<base64url signature>`, as `license.rb` makes it.
+    /// `key/<base64url dataset>.<base64url signature>`, or for the first RSA schemes
+    /// `<base64url dataset>.<base64url signature>` over the dataset, as `license.rb` makes them.
     fn sign(&self, scheme: KeyScheme, dataset: &str) -> String {
-        let signing_data = format!("key/{}", URL_SAFE.encode(dataset));
-        let message = signing_data.as_bytes();
+        let first = matches!(
+            scheme,
+            KeyScheme::Rsa2048Pkcs1PssSign | KeyScheme::Rsa2048Pkcs1Sign
+        );
+        let encoded = URL_SAFE.encode(dataset);
+        let signing_data = if first {
+            encoded
+        } else {
+            format!("key/{encoded}")
+        };
+        let message = if first {
+            dataset.as_bytes()
+        } else {
+            signing_data.as_bytes()
+        };
         let rng = SystemRandom::new();
         let rsa = |encoding: &'static RsaSignatureEncoding| {
             let mut signature = vec![0; self.rsa.public_modulus_len()];
@@ -67,8 +81,8 @@ impl Account {
         };
         let signature = match scheme {
             KeyScheme::Ed25519Sign => self.ed25519.sign(message),
-            KeyScheme::Rsa2048Pkcs1PssSignV2 => rsa(&PSS_MAX_SALT),
-            KeyScheme::Rsa2048Pkcs1SignV2 => rsa(&RSA_PKCS1_SHA256),
+            KeyScheme::Rsa2048Pkcs1PssSignV2 | KeyScheme::Rsa2048Pkcs1PssSign => rsa(&PSS_MAX_SALT),
+            KeyScheme::Rsa2048Pkcs1SignV2 | KeyScheme::Rsa2048Pkcs1Sign => rsa(&RSA_PKCS1_SHA256),
             KeyScheme::EcdsaP256Sign => self.ecdsa.sign(&rng, message).unwrap().as_ref().to_vec(),
             _ => unreachable!(),
         };
@@ -76,11 +90,13 @@ impl Account {
     }
 }
 
-const SCHEMES: [KeyScheme; 4] = [
+const SCHEMES: [KeyScheme; 6] = [
     KeyScheme::Ed25519Sign,
     KeyScheme::Rsa2048Pkcs1PssSignV2,
     KeyScheme::Rsa2048Pkcs1SignV2,
     KeyScheme::EcdsaP256Sign,
+    KeyScheme::Rsa2048Pkcs1PssSign,
+    KeyScheme::Rsa2048Pkcs1Sign,
 ];
 
 #[test]
@@ -105,9 +121,7 @@ fn keys_of_every_signed_scheme_verify_and_nothing_else_does() {
         let err = SignedKey::verify(&signed, &foreign, scheme).unwrap_err();
         assert!(err.is_signature(), "{scheme:?}: {err}");
         // A changed dataset.
-        let text = account
-            .sign(scheme, DATASET)
-            .replacen("key/eyJ", "key/eyK", 1);
+        let text = account.sign(scheme, DATASET).replacen("eyJ", "eyK", 1);
         let err = SignedKey::verify(&SecretLicenseKey::new(text), &keys, scheme).unwrap_err();
         assert!(err.is_signature(), "{scheme:?}: {err}");
         // Without the scheme's key: a configuration error, never a verdict.
@@ -116,8 +130,6 @@ fn keys_of_every_signed_scheme_verify_and_nothing_else_does() {
     }
     // Schemes whose keys are of another form.
     for name in [
-        "RSA_2048_PKCS1_SIGN",
-        "RSA_2048_PKCS1_PSS_SIGN",
         "RSA_2048_PKCS1_ENCRYPT",
         "RSA_2048_JWT_RS256",
         "LEGACY_ENCRYPT",
