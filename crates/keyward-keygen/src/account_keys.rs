@@ -79,7 +79,8 @@ pub struct RsaPublicKey {
 
 impl RsaPublicKey {
     /// Reads a PEM key as Keygen shows it (`-----BEGIN PUBLIC KEY-----`, or PKCS#1
-    /// `-----BEGIN RSA PUBLIC KEY-----`); anything else is a configuration error.
+    /// `-----BEGIN RSA PUBLIC KEY-----`; newlines may be written `\n`); anything else is a
+    /// configuration error.
     pub fn from_pem(pem: &str) -> Result<Self, LicenseError> {
         Self::from_der(&pem_der(pem, &["PUBLIC KEY", "RSA PUBLIC KEY"], "RSA")?)
     }
@@ -114,7 +115,8 @@ pub struct EcdsaPublicKey {
 }
 
 impl EcdsaPublicKey {
-    /// Reads a PEM key as Keygen keeps it (`-----BEGIN PUBLIC KEY-----`).
+    /// Reads a PEM key as Keygen keeps it (`-----BEGIN PUBLIC KEY-----`; newlines may be
+    /// written `\n`).
     pub fn from_pem(pem: &str) -> Result<Self, LicenseError> {
         Self::from_der(&pem_der(pem, &["PUBLIC KEY"], "ECDSA")?)
     }
@@ -135,9 +137,10 @@ impl fmt::Debug for EcdsaPublicKey {
     }
 }
 
-/// The DER inside one PEM block whose label is one of `labels`.
+/// The DER inside one PEM block whose label is one of `labels`. Newlines written `\n` (a PEM
+/// kept on one line, as in a `.env` file) are read as newlines: no PEM holds a backslash.
 fn pem_der(text: &str, labels: &[&str], kind: &str) -> Result<Vec<u8>, LicenseError> {
-    let block = pem::parse(text.trim()).map_err(|_| {
+    let block = pem::parse(text.trim().replace("\\n", "\n")).map_err(|_| {
         LicenseError::config(format!("the Keygen {kind} public key is not PEM"))
             .with_provider(PROVIDER)
     })?;

@@ -114,12 +114,11 @@ impl ClientBuilder {
         if let Some(key) = set(PUBLIC_KEY_ENV) {
             self = self.public_key(&key);
         }
-        // A PEM on one line, its newlines written `\n` (no PEM holds a backslash).
         if let Some(pem) = set(RSA_PUBLIC_KEY_ENV) {
-            self = self.rsa_public_key(&pem.replace("\\n", "\n"));
+            self = self.rsa_public_key(&pem);
         }
         if let Some(pem) = set(ECDSA_PUBLIC_KEY_ENV) {
-            self = self.ecdsa_public_key(&pem.replace("\\n", "\n"));
+            self = self.ecdsa_public_key(&pem);
         }
         Ok(self)
     }
