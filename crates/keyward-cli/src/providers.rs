@@ -328,8 +328,9 @@ pub(crate) fn build_with(
 }
 
 /// A Keygen client: the account from `KEYGEN_ACCOUNT` (needed for the hosted API), the public
-/// key from `KEYGEN_PUBLIC_KEY` (required: every answer is verified against it), the token from
-/// `KEYGEN_TOKEN` (only for the admin commands).
+/// key from `KEYGEN_PUBLIC_KEY` (required: every answer is verified against it), the RSA and
+/// ECDSA ones from `KEYGEN_RSA_PUBLIC_KEY` / `KEYGEN_ECDSA_PUBLIC_KEY` (optional: files signed
+/// with them), the token from `KEYGEN_TOKEN` (only for the admin commands).
 fn keygen(
     base_url: Option<&str>,
     options: HttpOptions,
@@ -351,6 +352,12 @@ fn keygen(
     }
     if let Some(token) = env(keyward_keygen::TOKEN_ENV) {
         builder = builder.token(ApiKey::new(token)?);
+    }
+    if let Some(pem) = env(keyward_keygen::RSA_PUBLIC_KEY_ENV) {
+        builder = builder.rsa_public_key(&pem);
+    }
+    if let Some(pem) = env(keyward_keygen::ECDSA_PUBLIC_KEY_ENV) {
+        builder = builder.ecdsa_public_key(&pem);
     }
     builder.build()
 }

@@ -6,9 +6,10 @@ use std::time::Duration;
 use keyward_core::{Clock, IntoApiKey, LicenseError, SecretLicenseKey, SystemClock};
 use keyward_http::ClientSettings;
 
+use crate::account_keys::{AccountKeys, EcdsaPublicKey, RsaPublicKey};
 use crate::client::{
-    ACCOUNT_ENV, Client, DEFAULT_BASE_URL, DEFAULT_MAX_CLOCK_DRIFT, PROFILE, PROVIDER,
-    PUBLIC_KEY_ENV, Verifier,
+    ACCOUNT_ENV, Client, DEFAULT_BASE_URL, DEFAULT_MAX_CLOCK_DRIFT, ECDSA_PUBLIC_KEY_ENV, PROFILE,
+    PROVIDER, PUBLIC_KEY_ENV, RSA_PUBLIC_KEY_ENV, Verifier,
 };
 use crate::keys::PublicKey;
 
@@ -20,6 +21,8 @@ pub struct ClientBuilder {
     account: Option<String>,
     license_key: Option<SecretLicenseKey>,
     public_key: Option<Result<PublicKey, LicenseError>>,
+    rsa_public_key: Option<Result<RsaPublicKey, LicenseError>>,
+    ecdsa_public_key: Option<Result<EcdsaPublicKey, LicenseError>>,
     clock: Option<Arc<dyn Clock>>,
     max_drift: Option<Duration>,
 }
@@ -58,6 +61,21 @@ impl ClientBuilder {
         self
     }
 
+    /// The account's RSA public key, PEM as Keygen shows it (`-----BEGIN PUBLIC KEY-----`):
+    /// license and machine files signed `rsa-pss-sha256` or `rsa-sha256` then verify (see
+    /// [`Client::account_keys`]).
+    pub fn rsa_public_key(mut self, pem: &str) -> Self {
+        self.rsa_public_key = Some(RsaPublicKey::from_pem(pem));
+        self
+    }
+
+    /// The account's ECDSA P-256 public key, PEM (`-----BEGIN PUBLIC KEY-----`): files signed
+    /// `ecdsa-p256` then verify.
+    pub fn ecdsa_public_key(mut self, pem: &str) -> Self {
+        self.ecdsa_public_key = Some(EcdsaPublicKey::from_pem(pem));
+        self
+    }
+
     /// The clock signed `Date`s are compared with (the system clock by default).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = Some(clock);
@@ -76,8 +94,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Reads `KEYGEN_TOKEN` (required), `KEYGEN_ACCOUNT`, `KEYGEN_BASE_URL` and
-    /// `KEYGEN_PUBLIC_KEY` from the environment.
+    /// Reads `KEYGEN_TOKEN` (required), `KEYGEN_ACCOUNT`, `KEYGEN_BASE_URL`,
+    /// `KEYGEN_PUBLIC_KEY`, `KEYGEN_RSA_PUBLIC_KEY` and `KEYGEN_ECDSA_PUBLIC_KEY` from the
+    /// environment.
     pub fn from_env(self) -> Result<Self, LicenseError> {
         self.from_env_with(|name| std::env::var(name).ok())
     }
@@ -95,11 +114,18 @@ impl ClientBuilder {
         if let Some(key) = set(PUBLIC_KEY_ENV) {
             self = self.public_key(&key);
         }
+        if let Some(pem) = set(RSA_PUBLIC_KEY_ENV) {
+            self = self.rsa_public_key(&pem);
+        }
+        if let Some(pem) = set(ECDSA_PUBLIC_KEY_ENV) {
+            self = self.ecdsa_public_key(&pem);
+        }
         Ok(self)
     }
 
     /// Checks the configuration and builds the client. The hosted API needs an account; an
-    /// account must be a plain id or slug; a public key must be 32 bytes of hex.
+    /// account must be a plain id or slug; a public key must be 32 bytes of hex, an RSA or
+    /// ECDSA one a PEM key of its kind.
     pub fn build(self) -> Result<Client, LicenseError> {
         let config = |m: String| LicenseError::config(m).with_provider(PROVIDER);
         let hosted = self
@@ -128,13 +154,24 @@ impl ClientBuilder {
         {
             return Err(config("the license key is empty".to_owned()));
         }
+        let mut keys = AccountKeys::new();
+        if let Some(key) = self.rsa_public_key {
+            keys = keys.with_rsa(key?);
+        }
+        if let Some(key) = self.ecdsa_public_key {
+            keys = keys.with_ecdsa(key?);
+        }
         let verifier = match self.public_key {
             None => None,
-            Some(key) => Some(Verifier {
-                key: key.map_err(|e| e.with_provider(PROVIDER))?,
-                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
-                max_drift: self.max_drift.unwrap_or(DEFAULT_MAX_CLOCK_DRIFT),
-            }),
+            Some(key) => {
+                let key = key.map_err(|e| e.with_provider(PROVIDER))?;
+                keys = keys.with_ed25519(key.clone());
+                Some(Verifier {
+                    key,
+                    clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                    max_drift: self.max_drift.unwrap_or(DEFAULT_MAX_CLOCK_DRIFT),
+                })
+            }
         };
         let base = self.settings.build(&PROFILE, DEFAULT_BASE_URL)?;
         Ok(Client::from_parts(
@@ -142,6 +179,7 @@ impl ClientBuilder {
             self.account,
             self.license_key,
             verifier,
+            keys,
         ))
     }
 }

@@ -9,6 +9,7 @@ use keyward_http::{
 };
 use serde::de::DeserializeOwned;
 
+use crate::account_keys::AccountKeys;
 use crate::builder::ClientBuilder;
 use crate::error::parse_error_body;
 use crate::keys::PublicKey;
@@ -37,6 +38,14 @@ pub const BASE_URL_ENV: &str = "KEYGEN_BASE_URL";
 
 /// The environment variable holding the account's Ed25519 public key (64 hex characters).
 pub const PUBLIC_KEY_ENV: &str = "KEYGEN_PUBLIC_KEY";
+
+/// The environment variable holding the account's RSA public key, PEM (newlines may be written
+/// `\n`, as in a `.env` file).
+pub const RSA_PUBLIC_KEY_ENV: &str = "KEYGEN_RSA_PUBLIC_KEY";
+
+/// The environment variable holding the account's ECDSA P-256 public key, PEM (newlines may be
+/// written `\n`).
+pub const ECDSA_PUBLIC_KEY_ENV: &str = "KEYGEN_ECDSA_PUBLIC_KEY";
 
 /// How far a signed `Date` may lie from the clock before a response is refused (keygen-go's
 /// `MaxClockDrift`).
@@ -76,6 +85,8 @@ struct Inner {
     /// Whether the license key is sent even when a token is held.
     license_first: bool,
     verifier: Option<Verifier>,
+    /// The account's keys files are verified with (the Ed25519 one also the verifier's).
+    keys: AccountKeys,
 }
 
 /// The account key and the clock responses are checked with.
@@ -121,6 +132,7 @@ impl Client {
                 license_key: Some(key),
                 license_first: true,
                 verifier: inner.verifier.clone(),
+                keys: inner.keys.clone(),
             }),
         }
     }
@@ -144,6 +156,12 @@ impl Client {
     /// and webhooks it checks).
     pub fn public_key(&self) -> Option<&PublicKey> {
         self.inner.verifier.as_ref().map(|v| &v.key)
+    }
+
+    /// The account's public keys the client was given (Ed25519, RSA, ECDSA): what license and
+    /// machine files are verified with ([`LicenseFile::verify`](crate::LicenseFile::verify)).
+    pub fn account_keys(&self) -> &AccountKeys {
+        &self.inner.keys
     }
 
     /// Whether this client holds a token (the admin credential).
@@ -281,6 +299,7 @@ impl Client {
         account: Option<String>,
         license_key: Option<SecretLicenseKey>,
         verifier: Option<Verifier>,
+        keys: AccountKeys,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -289,6 +308,7 @@ impl Client {
                 license_key,
                 license_first: false,
                 verifier,
+                keys,
             }),
         }
     }

@@ -2,17 +2,26 @@
 //! (`app/services/abstract_checkout_service.rb`).
 //!
 //! A certificate is `-----BEGIN LICENSE FILE-----`, the base64 of `{"enc", "sig", "alg"}`, and
-//! `-----END LICENSE FILE-----` (`MACHINE FILE` for machine files). `sig` is the Ed25519
-//! signature of `license/` (or `machine/`) followed by `enc`, exactly as sent; `enc` is the
+//! `-----END LICENSE FILE-----` (`MACHINE FILE` for machine files). `alg` is
+//! `<encoding>+<signing>`: `base64` or `aes-256-gcm`, then `ed25519`, `rsa-pss-sha256`,
+//! `rsa-sha256` or `ecdsa-p256` ([`SigningAlgorithm`]). `sig` is the base64 signature, under the
+//! account's key of that algorithm, of `license/` (or `machine/`) followed by `enc`, exactly as
+//! sent; `enc` is the
 //! base64 payload, or `ciphertext.iv.tag` (each base64) under AES-256-GCM keyed with the SHA-256
 //! of the license key (plus the machine's fingerprint for a machine file).
 //!
 //! The signature is checked over the exact `enc` text first; only then is `enc` decrypted and
-//! read. Threat model: an attacker who can edit, swap or restore files on the user's disk but
+//! read. A file names its own algorithm, but only the account's key of that algorithm verifies
+//! it, so choosing another gains nothing; an algorithm whose key was not given is refused.
+//! (`alg` itself is outside the signature, as Keygen made the format: naming the other encoding
+//! only makes the signed `enc` fail to decode or decrypt.)
+//! Threat model: an attacker who can edit, swap or restore files on the user's disk but
 //! does not hold the account's private key cannot make a file verify with other contents, and
 //! cannot move a machine file to another machine when it is encrypted (its key needs the
 //! fingerprint). A restored older file still verifies: its signed `expiry` is what bounds it,
 //! checked against a clock the caller supplies ([`FileStanding`]).
+
+use std::fmt;
 
 use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
 use aws_lc_rs::digest::{SHA256, digest};
@@ -24,8 +33,8 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::account_keys::{SigningAlgorithm, VerifyingKeys};
 use crate::client::PROVIDER;
-use crate::keys::PublicKey;
 use crate::models::{License, Machine};
 use crate::signatures::refused;
 
@@ -68,7 +77,8 @@ impl FileMeta {
 }
 
 /// The verified, decrypted payload of a file: the resource, what was included, the signed times.
-#[derive(Debug, Clone, Deserialize)]
+/// `Debug` shows the included resources by type and id only (an included license holds its key).
+#[derive(Clone, Deserialize)]
 #[non_exhaustive]
 pub struct FilePayload<T> {
     /// The license or machine.
@@ -82,9 +92,33 @@ pub struct FilePayload<T> {
     /// The whole decrypted payload, as signed.
     #[serde(skip)]
     pub raw: RawJson,
-    /// Whether the file came encrypted (`aes-256-gcm+ed25519`).
+    /// Whether the file came encrypted (`aes-256-gcm+…`).
     #[serde(skip)]
     pub encrypted: bool,
+    /// How it was signed (and verified).
+    #[serde(skip)]
+    pub algorithm: SigningAlgorithm,
+}
+
+impl<T: fmt::Debug> fmt::Debug for FilePayload<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let included: Vec<String> = self
+            .included
+            .iter()
+            .map(|v| {
+                let field = |name: &str| v.get(name).and_then(Value::as_str).unwrap_or("?");
+                format!("{}/{}", field("type"), field("id"))
+            })
+            .collect();
+        f.debug_struct("FilePayload")
+            .field("data", &self.data)
+            .field("included", &included)
+            .field("meta", &self.meta)
+            .field("raw", &self.raw)
+            .field("encrypted", &self.encrypted)
+            .field("algorithm", &self.algorithm)
+            .finish()
+    }
 }
 
 impl<T> FilePayload<T> {
@@ -108,29 +142,30 @@ pub type LicenseFile = FilePayload<License>;
 pub type MachineFile = FilePayload<Machine>;
 
 impl LicenseFile {
-    /// Verifies a license file certificate with the account key, decrypts it with the license
-    /// key when it is encrypted, and reads it. Anything that does not verify is a signature
-    /// error; an encrypted file without `license_key` is an input error.
+    /// Verifies a license file certificate with the account's key of its algorithm, decrypts it
+    /// with the license key when it is encrypted, and reads it. Anything that does not verify
+    /// is a signature error; an algorithm whose key `keys` lacks is a configuration error; an
+    /// encrypted file without `license_key` is an input error.
     pub fn verify(
         certificate: &str,
-        key: &PublicKey,
+        keys: &impl VerifyingKeys,
         license_key: Option<&SecretLicenseKey>,
     ) -> Result<Self, LicenseError> {
         let secret = license_key.map(|k| k.expose().to_owned());
-        open(certificate, Kind::License, key, secret.as_deref())
+        open(certificate, Kind::License, keys, secret.as_deref())
     }
 }
 
 impl MachineFile {
-    /// Verifies a machine file certificate with the account key, decrypts it with the license
-    /// key and the machine's fingerprint when it is encrypted, and reads it.
+    /// Verifies a machine file certificate with the account's key of its algorithm, decrypts
+    /// it with the license key and the machine's fingerprint when it is encrypted, and reads it.
     pub fn verify(
         certificate: &str,
-        key: &PublicKey,
+        keys: &impl VerifyingKeys,
         decryption: Option<(&SecretLicenseKey, &str)>,
     ) -> Result<Self, LicenseError> {
         let secret = decryption.map(|(k, fingerprint)| format!("{}{fingerprint}", k.expose()));
-        open(certificate, Kind::Machine, key, secret.as_deref())
+        open(certificate, Kind::Machine, keys, secret.as_deref())
     }
 
     /// The license included in the file (checked out with `include=license`).
@@ -176,26 +211,24 @@ struct Envelope {
 fn open<T: DeserializeOwned + AttachRaw>(
     certificate: &str,
     kind: Kind,
-    key: &PublicKey,
+    keys: &impl VerifyingKeys,
     secret: Option<&str>,
 ) -> Result<FilePayload<T>, LicenseError> {
     let envelope = envelope(certificate, kind)?;
-    let encrypted = match envelope.alg.as_str() {
-        "base64+ed25519" => false,
-        "aes-256-gcm+ed25519" => true,
-        _ => {
-            return Err(refused(
-                "the file's algorithm is not ed25519 (base64 or aes-256-gcm)",
-            ));
-        }
+    let (encoding, signing) = envelope.alg.split_once('+').unwrap_or_default();
+    let encrypted = match encoding {
+        "base64" => false,
+        "aes-256-gcm" => true,
+        _ => return Err(refused("the file's encoding is not base64 or aes-256-gcm")),
     };
+    let algorithm = SigningAlgorithm::from_name(signing).ok_or_else(|| {
+        refused("the file's signing is not ed25519, rsa-pss-sha256, rsa-sha256 or ecdsa-p256")
+    })?;
     let signature = STANDARD
         .decode(envelope.sig.as_bytes())
         .map_err(|_| refused("the file's signature is not base64"))?;
     let signed = format!("{}{}", kind.prefix(), envelope.enc);
-    if !key.verifies(signed.as_bytes(), &signature) {
-        return Err(refused("the file's signature does not match"));
-    }
+    keys.verify_signed(algorithm, signed.as_bytes(), &signature)?;
     let plaintext = if encrypted {
         let secret = secret.ok_or_else(|| {
             LicenseError::invalid_input(
@@ -219,6 +252,7 @@ fn open<T: DeserializeOwned + AttachRaw>(
     payload.data.attach_raw(raw.at("/data"));
     payload.raw = raw;
     payload.encrypted = encrypted;
+    payload.algorithm = algorithm;
     Ok(payload)
 }
 

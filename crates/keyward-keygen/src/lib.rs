@@ -1,7 +1,8 @@
 //! Keygen (keygen.sh) licensing: license validation (by key with no credential, by id with a
 //! scope), machines (activate, deactivate, list, heartbeats), licenses (read, list, create,
 //! update, suspend, reinstate, renew, revoke), and everything Keygen signs, verified before it
-//! is read: response signatures, webhooks, `ED25519_SIGN` keys, license files and machine files.
+//! is read: response signatures, webhooks, signed keys, license files and machine files (Ed25519,
+//! RSA and ECDSA: [`AccountKeys`]).
 //!
 //! An invalid license is an answer ([`Validation`] with `valid: false` and a
 //! [`ValidationCode`]); `Err` means no verdict was obtained. With the account's public key set,
@@ -37,6 +38,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod account_keys;
 mod builder;
 mod client;
 pub mod error;
@@ -50,10 +52,13 @@ pub mod signatures;
 mod signed_keys;
 pub mod webhooks;
 
+pub use account_keys::{
+    AccountKeys, EcdsaPublicKey, RsaPublicKey, SigningAlgorithm, VerifyingKeys,
+};
 pub use builder::ClientBuilder;
 pub use client::{
     ACCOUNT_ENV, API_VERSION, BASE_URL_ENV, Client, DEFAULT_BASE_URL, DEFAULT_MAX_CLOCK_DRIFT,
-    JSON_API, PUBLIC_KEY_ENV, TOKEN_ENV,
+    ECDSA_PUBLIC_KEY_ENV, JSON_API, PUBLIC_KEY_ENV, RSA_PUBLIC_KEY_ENV, TOKEN_ENV,
 };
 pub use files::{FileMeta, FilePayload, FileStanding, LicenseFile, MachineFile};
 pub use keys::{PublicKey, SigningKey};
@@ -66,7 +71,7 @@ pub use models::{
     ValidationCode, ValidationScope,
 };
 pub use pagination::Listing;
-pub use signed_keys::SignedKey;
+pub use signed_keys::{KeyScheme, SignedKey};
 
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]

@@ -1,8 +1,15 @@
-//! Signed license keys (scheme `ED25519_SIGN`): `key/<base64url dataset>.<base64url signature>`.
+//! Signed license keys (keygen-api `license.rb` `generate_*_signed_key!`):
+//! `key/<base64url dataset>.<base64url signature>` for `ED25519_SIGN`,
+//! `RSA_2048_PKCS1_PSS_SIGN_V2`, `RSA_2048_PKCS1_SIGN_V2` and `ECDSA_P256_SIGN`, the signature
+//! covering `key/` and the dataset part exactly as written in the key (keygen-go `verifyKey`);
+//! `<base64url dataset>.<base64url signature>` for the first RSA schemes `RSA_2048_PKCS1_SIGN`
+//! and `RSA_2048_PKCS1_PSS_SIGN`, the signature covering the decoded dataset.
 //!
-//! The signature covers `key/` and the dataset part exactly as written in the key (keygen-go
-//! `verifyKey`); the dataset is read only after it verifies. An app can then trust the key's
-//! embedded license (id, expiry, policy) offline.
+//! The signature is checked under the account's key of the scheme's algorithm
+//! ([`SigningAlgorithm`]); the dataset is read only after it verifies. An app can then trust the
+//! key's embedded license (id, expiry, policy) offline. The scheme is the caller's (the
+//! policy's), never read from the key. `RSA_2048_PKCS1_ENCRYPT` (RSA-encrypted keys) and
+//! `RSA_2048_JWT_RS256` (JWTs) are not signed keys of this kind and are not verified here.
 
 use base64::Engine;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
@@ -10,8 +17,70 @@ use base64::engine::{DecodePaddingMode, general_purpose};
 use keyward_core::{LicenseError, RawJson, SecretLicenseKey};
 use serde_json::Value;
 
-use crate::keys::PublicKey;
+use crate::account_keys::{SigningAlgorithm, VerifyingKeys};
 use crate::signatures::refused;
+
+/// A policy's key scheme whose keys are signed `key/<dataset>.<signature>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeyScheme {
+    /// `ED25519_SIGN`: Ed25519.
+    Ed25519Sign,
+    /// `RSA_2048_PKCS1_PSS_SIGN_V2`: RSA-PSS, SHA-256, maximum salt.
+    Rsa2048Pkcs1PssSignV2,
+    /// `RSA_2048_PKCS1_SIGN_V2`: RSA PKCS#1 v1.5, SHA-256.
+    Rsa2048Pkcs1SignV2,
+    /// `ECDSA_P256_SIGN`: ECDSA P-256, SHA-256, DER signature.
+    EcdsaP256Sign,
+    /// `RSA_2048_PKCS1_PSS_SIGN` (the first version): RSA-PSS over the dataset, no `key/`.
+    Rsa2048Pkcs1PssSign,
+    /// `RSA_2048_PKCS1_SIGN` (the first version): RSA PKCS#1 v1.5 over the dataset, no `key/`.
+    Rsa2048Pkcs1Sign,
+}
+
+impl KeyScheme {
+    /// The scheme of a policy's `scheme` name; `None` for one whose keys are not of this form.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "ED25519_SIGN" => Self::Ed25519Sign,
+            "RSA_2048_PKCS1_PSS_SIGN_V2" => Self::Rsa2048Pkcs1PssSignV2,
+            "RSA_2048_PKCS1_SIGN_V2" => Self::Rsa2048Pkcs1SignV2,
+            "ECDSA_P256_SIGN" => Self::EcdsaP256Sign,
+            "RSA_2048_PKCS1_PSS_SIGN" => Self::Rsa2048Pkcs1PssSign,
+            "RSA_2048_PKCS1_SIGN" => Self::Rsa2048Pkcs1Sign,
+            _ => return None,
+        })
+    }
+
+    /// Its name as Keygen writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Ed25519Sign => "ED25519_SIGN",
+            Self::Rsa2048Pkcs1PssSignV2 => "RSA_2048_PKCS1_PSS_SIGN_V2",
+            Self::Rsa2048Pkcs1SignV2 => "RSA_2048_PKCS1_SIGN_V2",
+            Self::EcdsaP256Sign => "ECDSA_P256_SIGN",
+            Self::Rsa2048Pkcs1PssSign => "RSA_2048_PKCS1_PSS_SIGN",
+            Self::Rsa2048Pkcs1Sign => "RSA_2048_PKCS1_SIGN",
+        }
+    }
+
+    /// How its keys are signed.
+    pub fn signing(self) -> SigningAlgorithm {
+        match self {
+            Self::Ed25519Sign => SigningAlgorithm::Ed25519,
+            Self::Rsa2048Pkcs1PssSignV2 | Self::Rsa2048Pkcs1PssSign => {
+                SigningAlgorithm::RsaPssSha256
+            }
+            Self::Rsa2048Pkcs1SignV2 | Self::Rsa2048Pkcs1Sign => SigningAlgorithm::RsaSha256,
+            Self::EcdsaP256Sign => SigningAlgorithm::EcdsaP256,
+        }
+    }
+
+    /// Whether its keys sign `key/<dataset>` as written (else the decoded dataset).
+    fn signs_key_prefix(self) -> bool {
+        !matches!(self, Self::Rsa2048Pkcs1PssSign | Self::Rsa2048Pkcs1Sign)
+    }
+}
 
 /// Base64url with or without padding (Keygen pads).
 const URL_SAFE_ANY_PADDING: GeneralPurpose = GeneralPurpose::new(
@@ -25,6 +94,8 @@ const URL_SAFE_ANY_PADDING: GeneralPurpose = GeneralPurpose::new(
 pub struct SignedKey {
     /// The dataset as signed (JSON text, as embedded).
     pub raw: RawJson,
+    /// The scheme it verified under.
+    pub scheme: KeyScheme,
 }
 
 impl SignedKey {
@@ -33,30 +104,42 @@ impl SignedKey {
         self.raw.to_value()
     }
 
-    /// Verifies a signed key with the account key. Any other form, a bad signature or a dataset
-    /// that is not UTF-8 is a signature error.
-    pub fn verify(key: &SecretLicenseKey, public_key: &PublicKey) -> Result<Self, LicenseError> {
+    /// Verifies a signed key of `scheme` (the policy's) with the account's key of its
+    /// algorithm. Any other form, a bad signature or a dataset that is not UTF-8 is a signature
+    /// error; a scheme whose key `keys` lacks is a configuration error.
+    pub fn verify(
+        key: &SecretLicenseKey,
+        keys: &impl VerifyingKeys,
+        scheme: KeyScheme,
+    ) -> Result<Self, LicenseError> {
         let text = key.expose();
-        let signed = text
-            .rsplit_once('.')
-            .map(|(signed, _)| signed)
-            .filter(|s| s.starts_with("key/"))
-            .ok_or_else(|| refused("not an ED25519_SIGN key (key/<dataset>.<signature>)"))?;
-        let signature = &text[signed.len() + 1..];
+        let prefixed = scheme.signs_key_prefix();
+        let form = || refused("not a signed key of its scheme ([key/]<dataset>.<signature>)");
+        let (signed, signature) = text.rsplit_once('.').ok_or_else(form)?;
+        let encoded = if prefixed {
+            signed.strip_prefix("key/").ok_or_else(form)?
+        } else {
+            signed
+        };
         let signature = URL_SAFE_ANY_PADDING
             .decode(signature)
             .map_err(|_| refused("the key's signature is not base64url"))?;
-        if !public_key.verifies(signed.as_bytes(), &signature) {
-            return Err(refused("the key's signature does not match"));
-        }
+        // Decoded, not read: the first RSA schemes sign the decoded bytes.
         let dataset = URL_SAFE_ANY_PADDING
-            .decode(&signed["key/".len()..])
-            .or_else(|_| general_purpose::STANDARD.decode(&signed["key/".len()..]))
+            .decode(encoded)
+            .or_else(|_| general_purpose::STANDARD.decode(encoded))
             .map_err(|_| refused("the key's dataset is not base64url"))?;
+        let message = if prefixed {
+            signed.as_bytes()
+        } else {
+            &dataset
+        };
+        keys.verify_signed(scheme.signing(), message, &signature)?;
         let dataset =
             String::from_utf8(dataset).map_err(|_| refused("the key's dataset is not UTF-8"))?;
         Ok(Self {
             raw: RawJson::from_text(dataset),
+            scheme,
         })
     }
 }

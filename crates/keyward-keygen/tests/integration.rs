@@ -7,6 +7,8 @@
 /// Helpers the test modules share, compiled once.
 mod common;
 
+#[path = "checkout_vectors.rs"]
+mod checkout_vectors;
 #[path = "client.rs"]
 mod client;
 #[path = "conformance.rs"]
@@ -15,6 +17,8 @@ mod conformance;
 mod emulator;
 #[path = "emulator_accounts.rs"]
 mod emulator_accounts;
+#[path = "emulator_checkouts.rs"]
+mod emulator_checkouts;
 #[path = "emulator_machine_limits.rs"]
 mod emulator_machine_limits;
 #[path = "emulator_releases.rs"]
@@ -23,5 +27,7 @@ mod emulator_releases;
 mod emulator_versions;
 #[path = "signatures.rs"]
 mod signatures;
+#[path = "signed_key_schemes.rs"]
+mod signed_key_schemes;
 #[path = "vectors.rs"]
 mod vectors;

@@ -6,7 +6,9 @@
 use crate::common;
 
 use chrono::{TimeZone, Utc};
-use keyward_keygen::{FileStanding, LicenseFile, PublicKey, SecretLicenseKey, SignedKey};
+use keyward_keygen::{
+    FileStanding, KeyScheme, LicenseFile, PublicKey, SecretLicenseKey, SignedKey,
+};
 use serde_json::Value;
 
 const PUBLIC_KEY: &str = "e8601e48b69383ba520245fd07971e983d06d22c4257cfd82304601479cee788";
@@ -96,9 +98,12 @@ fn the_license_file_of_keygen_rust_example_3798e1e_verifies_and_decrypts() {
 
 const SIGNED_KEY: &str = "key/eyJhY2NvdW50Ijp7ImlkIjoiMWZkZGNlYzgtOGRkMy00ZDhkLTliMTYtMjE1Y2FjMGY5YjUyIn0sInByb2R1Y3QiOnsiaWQiOiIxZjA4NmVjOS1hOTQzLTQ2ZWEtOWRhNC1lNjJjMjE4MGMyZjQifSwicG9saWN5Ijp7ImlkIjoiMjlkOWQ4ZDMtYmYxZC00NGQxLWExYjktODIwNDQwZDQyMmZmIiwiZHVyYXRpb24iOm51bGx9LCJ1c2VyIjpudWxsLCJsaWNlbnNlIjp7ImlkIjoiZjNkNjU3ZGUtMmI1MC00YWRmLTg2N2ItZWYwM2RjODZhM2ZlIiwiY3JlYXRlZCI6IjIwMjEtMTAtMTRUMTU6MjA6MzIuNjcwWiIsImV4cGlyeSI6IjIwMjEtMTAtMTVUMDA6MDA6MDAuMDAwWiJ9fQ==.Z_fDBaVqmBxHWkzi_TCPWGOrE0rItN_xEFdc8TtR0ahB-Gx84S6r4pXPuTxeIREtLCVJt3lcFy_WuCNeCOFRAA==";
 
+const ED25519_SIGN: KeyScheme = KeyScheme::Ed25519Sign;
+
 #[test]
 fn the_ed25519_sign_key_of_the_java_example_verifies() {
-    let verified = SignedKey::verify(&SecretLicenseKey::new(SIGNED_KEY), &key()).unwrap();
+    let verified =
+        SignedKey::verify(&SecretLicenseKey::new(SIGNED_KEY), &key(), ED25519_SIGN).unwrap();
     let dataset = verified.dataset();
     assert_eq!(
         dataset["license"]["id"],
@@ -120,11 +125,11 @@ fn the_ed25519_sign_key_of_the_java_example_verifies() {
         "988214-879010",
         "",
     ] {
-        let err = SignedKey::verify(&SecretLicenseKey::new(bad), &key()).unwrap_err();
+        let err = SignedKey::verify(&SecretLicenseKey::new(bad), &key(), ED25519_SIGN).unwrap_err();
         assert!(err.is_signature(), "{bad}: {err}");
     }
     let other = PublicKey::from_bytes([9; 32]);
-    assert!(SignedKey::verify(&SecretLicenseKey::new(SIGNED_KEY), &other).is_err());
+    assert!(SignedKey::verify(&SecretLicenseKey::new(SIGNED_KEY), &other, ED25519_SIGN).is_err());
 }
 
 fn keyward_core_ts(value: &Value) -> chrono::DateTime<Utc> {

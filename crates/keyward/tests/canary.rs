@@ -29,6 +29,8 @@ mod echo;
 mod faults;
 #[path = "canary/guard.rs"]
 mod guard;
+#[path = "canary/keygen_files.rs"]
+mod keygen_files;
 #[path = "canary/rig.rs"]
 mod rig;
 #[path = "canary/success.rs"]
@@ -94,6 +96,7 @@ async fn drive(shown: Arc<Shown>) -> usize {
     paths += webhooks::all(&shown).await;
     paths += guard::all(&emulators, &shown).await;
     paths += faults::matrix(shown.clone()).await;
+    paths += keygen_files::all(&emulators, &shown).await;
     emulators.show(&shown);
     paths
 }

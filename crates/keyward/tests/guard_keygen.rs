@@ -151,3 +151,46 @@ async fn a_lease_verifies_only_for_its_own_key_and_machine() {
     assert!(app.verify_lease(&key, &tampered.to_string()).is_err());
     assert!(app.verify_lease(&key, "not a lease").is_err());
 }
+
+/// A license whose key scheme makes Keygen sign its files with the account's RSA or ECDSA key
+/// (`machine_checkout_service.rb`): with that key given, its machine file is the lease and
+/// verifies again; with only the Ed25519 key, no lease is kept (the validation stands).
+#[tokio::test]
+async fn a_machine_file_signed_with_the_schemes_key_is_the_lease_when_that_key_is_given() {
+    for scheme in [
+        "RSA_2048_PKCS1_PSS_SIGN_V2",
+        "RSA_2048_PKCS1_SIGN_V2",
+        "ECDSA_P256_SIGN",
+    ] {
+        let emulator = KeygenEmulator::start().await;
+        emulator.add_license(LicenseSeed::new(KEY).scheme(scheme).max_machines(2));
+        let client = keyward::keygen::Client::builder()
+            .base_url(emulator.uri())
+            .account(emulator.account_id())
+            .public_key(&emulator.public_key_hex())
+            .rsa_public_key(&emulator.rsa_public_key_pem())
+            .ecdsa_public_key(&emulator.ecdsa_public_key_pem())
+            .build()
+            .unwrap();
+        let app: Arc<dyn LicenseProvider> = Arc::new(KeygenProvider::new(client));
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(FixedClock::new(Utc::now()));
+        let online = guard(app.clone(), dir.path(), &clock, "desk");
+        assert!(online.check().await.is_licensed(), "{scheme}");
+        let lease = online.stored_state().unwrap().lease.unwrap();
+        let key = SecretLicenseKey::new(KEY);
+        assert_eq!(app.verify_lease(&key, &lease.proof).unwrap(), lease);
+
+        let ed25519_only = provider(
+            &emulator.uri(),
+            &emulator.account_id(),
+            &emulator.public_key_hex(),
+        );
+        let err = ed25519_only.verify_lease(&key, &lease.proof).unwrap_err();
+        assert!(err.is_config(), "{scheme}: {err}");
+        let dir = tempfile::tempdir().unwrap();
+        let without = guard(ed25519_only, dir.path(), &clock, "laptop");
+        assert!(without.check().await.is_licensed(), "{scheme}");
+        assert_eq!(without.stored_state().unwrap().lease, None, "{scheme}");
+    }
+}

@@ -5,21 +5,22 @@
 //! Keygen encrypts files): the proof kept on disk is that certificate and the fingerprint, and
 //! holds no license key, not even encoded. The lease is signed at the file's signed `issued` and
 //! ends at its signed `expiry` (the check-out's TTL). [`verify`] checks it again before each use:
-//! the Ed25519 signature over the exact `enc` first, then the decryption (which only the license
+//! the signature over the exact `enc` first (under the account key of the file's algorithm:
+//! Ed25519, RSA or ECDSA, [`Client::account_keys`]), then the decryption (which only the license
 //! key and fingerprint it was made for can do), then that the signed machine is that
 //! fingerprint. Threat model: someone who can edit, swap or restore the state file but holds
 //! neither the account's private key nor the license key cannot make a lease verify with other
 //! times or for another key or machine; a restored older file still verifies, and its signed
 //! expiry is what bounds it.
 
-use ::keyward_keygen::{CheckoutOptions, Client, MachineFile, PublicKey};
+use ::keyward_keygen::{AccountKeys, CheckoutOptions, Client, MachineFile};
 use keyward_core::{Lease, LicenseError, SecretLicenseKey};
 use serde_json::{Value, json};
 
 use super::PROVIDER;
 
 /// Checks out the machine `machine` (an id or the fingerprint) as an encrypted machine file and
-/// answers it as a lease; `None` when the client pins no public key, or the check-out fails
+/// answers it as a lease; `None` when the client holds no account key, or the check-out fails
 /// (the validation stands; only offline time is not granted).
 pub(super) async fn check_out(
     client: &Client,
@@ -27,7 +28,7 @@ pub(super) async fn check_out(
     machine: &str,
     fingerprint: &str,
 ) -> Option<Lease> {
-    let public_key = client.public_key()?;
+    let keys = Some(client.account_keys()).filter(|k| !k.is_empty())?;
     let mut options = CheckoutOptions::default();
     options.encrypt = true;
     let as_app = client.with_license_key(key.clone());
@@ -44,7 +45,7 @@ pub(super) async fn check_out(
     if proof.contains(key.expose()) {
         return None;
     }
-    read(public_key, key, &proof).ok()
+    read(keys, key, &proof).ok()
 }
 
 /// The lease's machine file verified again, offline (see the module's threat model).
@@ -53,15 +54,18 @@ pub(super) fn verify(
     key: &SecretLicenseKey,
     proof: &str,
 ) -> Result<Lease, LicenseError> {
-    let public_key = client.public_key().ok_or_else(|| {
-        LicenseError::config("verifying a Keygen lease needs the account's public key")
-            .with_provider(PROVIDER.as_str())
-            .with_operation("verify lease")
-    })?;
-    read(public_key, key, proof)
+    let keys = client.account_keys();
+    if keys.is_empty() {
+        return Err(LicenseError::config(
+            "verifying a Keygen lease needs the account's public key",
+        )
+        .with_provider(PROVIDER.as_str())
+        .with_operation("verify lease"));
+    }
+    read(keys, key, proof)
 }
 
-fn read(public_key: &PublicKey, key: &SecretLicenseKey, text: &str) -> Result<Lease, LicenseError> {
+fn read(keys: &AccountKeys, key: &SecretLicenseKey, text: &str) -> Result<Lease, LicenseError> {
     let fail = |message: &str| {
         LicenseError::signature(message.to_owned())
             .with_provider(PROVIDER.as_str())
@@ -74,7 +78,7 @@ fn read(public_key: &PublicKey, key: &SecretLicenseKey, text: &str) -> Result<Le
     ) else {
         return Err(fail("the lease is not a Keygen machine file"));
     };
-    let file = MachineFile::verify(certificate, public_key, Some((key, fingerprint)))
+    let file = MachineFile::verify(certificate, keys, Some((key, fingerprint)))
         .map_err(|e| e.with_operation("verify lease"))?;
     if !file.encrypted {
         return Err(fail("the lease's machine file is not encrypted"));

@@ -194,9 +194,11 @@ impl LicenseProvider for KeygenProvider {
 
 impl KeygenProvider {
     /// The machine file of a valid, machine-scoped validation as a lease: `None` without a
-    /// public key or a machine, or when the file cannot be had (the validation stands).
+    /// account key or a machine, or when the file cannot be had (the validation stands).
     async fn machine_lease(&self, request: &ValidateRequest) -> Option<Lease> {
-        self.client.public_key()?;
+        if self.client.account_keys().is_empty() {
+            return None;
+        }
         let (machine, fingerprint) = match (&request.instance_id, &request.instance_name) {
             (Some(id), Some(fingerprint)) => (id.clone(), fingerprint.clone()),
             (None, Some(fingerprint)) => (fingerprint.clone(), fingerprint.clone()),
