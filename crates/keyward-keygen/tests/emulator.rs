@@ -2,15 +2,8 @@
 //! keygen-api feature file (`features/api/v1/…`) whose behaviour it follows.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::time::Duration;
-
-use keyward_emulator::WebhookTarget;
 use keyward_emulator::keygen::{ExpirationStrategy, KeygenEmulator, LicenseSeed};
-use keyward_keygen::webhooks::{WebhookEndpoint, verify_and_parse};
-use keyward_keygen::{
-    CheckoutOptions, Client, FileStanding, LicenseFile, MachineFile, NewMachine, Patch, PublicKey,
-    SecretLicenseKey, ValidationCode, ValidationScope,
-};
+use keyward_keygen::{Client, NewMachine, SecretLicenseKey, ValidationCode, ValidationScope};
 
 /// A client holding the emulator's admin token.
 pub(crate) fn admin(emulator: &KeygenEmulator) -> Client {
@@ -23,7 +16,7 @@ pub(crate) fn admin(emulator: &KeygenEmulator) -> Client {
         .unwrap()
 }
 
-fn app(emulator: &KeygenEmulator, key: &str) -> Client {
+pub(crate) fn app(emulator: &KeygenEmulator, key: &str) -> Client {
     Client::builder()
         .base_url(emulator.uri())
         .account(emulator.account_id())
@@ -36,7 +29,7 @@ fn app(emulator: &KeygenEmulator, key: &str) -> Client {
 /// A client without credentials, as an app is before it holds a license key: Keygen refuses one
 /// license's credential validating another license's key (`license_policy.rb`'s
 /// `validate_key?`), so keys of several licenses are validated this way.
-fn anonymous(emulator: &KeygenEmulator) -> Client {
+pub(crate) fn anonymous(emulator: &KeygenEmulator) -> Client {
     Client::builder()
         .base_url(emulator.uri())
         .account(emulator.account_id())
@@ -45,7 +38,7 @@ fn anonymous(emulator: &KeygenEmulator) -> Client {
         .unwrap()
 }
 
-async fn code(client: &Client, key: &str, scope: &ValidationScope) -> ValidationCode {
+pub(crate) async fn code(client: &Client, key: &str, scope: &ValidationScope) -> ValidationCode {
     let answer = client
         .licenses()
         .validate_key(&SecretLicenseKey::new(key), scope)
@@ -271,208 +264,4 @@ async fn heartbeats_keep_machines_alive_on_the_emulator_clock() {
         code(&hb2, "HB2", &ValidationScope::fingerprint("hb-2")).await,
         ValidationCode::HeartbeatNotStarted
     );
-}
-
-/// features/api/v1/licenses/actions/checkouts.feature and machines/actions/checkouts.feature:
-/// files signed with the account key, encrypted with the key (and fingerprint), with a TTL.
-#[tokio::test]
-async fn checked_out_files_verify_and_decrypt_offline() {
-    let emulator = KeygenEmulator::start().await;
-    let id = emulator.add_license(LicenseSeed::new("FILE-KEY").entitlements(["PRO"]));
-    let machine = emulator.add_instance(&id, "fp-9").unwrap();
-    let client = app(&emulator, "FILE-KEY");
-    let key = PublicKey::from_hex(&emulator.public_key_hex()).unwrap();
-    let license_key = SecretLicenseKey::new("FILE-KEY");
-
-    let mut options = CheckoutOptions::default();
-    options.ttl = Patch::Set(3600);
-    let plain = client
-        .licenses()
-        .check_out(&id, &options)
-        .await
-        .unwrap()
-        .into_data();
-    let file = LicenseFile::verify(&plain.attributes.certificate, &key, None).unwrap();
-    assert_eq!(file.data.id, id);
-    assert_eq!(file.meta.ttl, Some(3600));
-    let issued = file.meta.issued.unwrap();
-    assert_eq!(
-        file.standing(issued + chrono::Duration::seconds(3601)),
-        FileStanding::Expired
-    );
-
-    options.encrypt = true;
-    options.include = vec!["license".into()];
-    let sealed = client
-        .machines()
-        .check_out(&machine, &options)
-        .await
-        .unwrap()
-        .into_data();
-    assert_eq!(
-        sealed.attributes.algorithm.as_deref(),
-        Some("aes-256-gcm+ed25519")
-    );
-    let certificate = &sealed.attributes.certificate;
-    let file = MachineFile::verify(certificate, &key, Some((&license_key, "fp-9"))).unwrap();
-    assert_eq!(file.data.attributes.fingerprint, "fp-9");
-    assert_eq!(file.license().unwrap().id, id);
-    // On another machine (another fingerprint) the file cannot be opened.
-    assert!(
-        MachineFile::verify(certificate, &key, Some((&license_key, "fp-0")))
-            .unwrap_err()
-            .is_signature()
-    );
-    let downloaded = client
-        .licenses()
-        .download_file(&id, &CheckoutOptions::default())
-        .await
-        .unwrap();
-    assert!(LicenseFile::verify(&downloaded, &key, None).is_ok());
-    let mut short = CheckoutOptions::default();
-    short.ttl = Patch::Set(60);
-    let err = client.licenses().check_out(&id, &short).await.unwrap_err();
-    assert_eq!(err.provider_code(), Some("CHECKOUT_TTL_INVALID"));
-}
-
-/// features/api/v1/licenses/show.feature, index.feature and update.feature, and the admin
-/// actions: suspend, reinstate, renew, revoke.
-#[tokio::test]
-async fn admin_calls_change_the_license_and_signed_webhooks_tell_of_it() {
-    let emulator = KeygenEmulator::start().await;
-    let receiver = wiremock::MockServer::start().await;
-    wiremock::Mock::given(wiremock::matchers::any())
-        .respond_with(wiremock::ResponseTemplate::new(204))
-        .mount(&receiver)
-        .await;
-    let hook_url = format!("{}/keygen/hooks", receiver.uri());
-    emulator
-        .set_webhooks(WebhookTarget::new(&hook_url, emulator.signing_seed_hex()).attempts(1))
-        .unwrap();
-    let id = emulator.add_license(LicenseSeed::new("ADMIN-KEY").duration(86_400));
-    for n in 0..3 {
-        emulator.add_license(LicenseSeed::new(format!("LIST-{n}")));
-    }
-    let client = admin(&emulator);
-    assert_eq!(
-        client
-            .licenses()
-            .get("ADMIN-KEY")
-            .await
-            .unwrap()
-            .into_data()
-            .id,
-        id
-    );
-    let pages: Vec<_> = futures_util::TryStreamExt::try_collect(
-        client.licenses().list().page(1).per_page(2).pages(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(
-        pages.iter().map(|p| p.data.len()).collect::<Vec<_>>(),
-        [2, 2]
-    );
-    let cursor: Vec<_> = futures_util::TryStreamExt::try_collect(
-        client.licenses().list().cursor(None).per_page(3).stream(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(cursor.len(), 4);
-    let suspended = client.licenses().suspend(&id).await.unwrap().into_data();
-    assert!(suspended.attributes.suspended);
-    assert_eq!(
-        client.licenses().suspend(&id).await.unwrap_err().status(),
-        Some(422)
-    );
-    client.licenses().reinstate(&id).await.unwrap();
-    let renewed = client.licenses().renew(&id).await.unwrap().into_data();
-    assert!(renewed.attributes.expiry.is_some());
-    client.licenses().revoke(&id).await.unwrap();
-    assert!(client.licenses().get(&id).await.unwrap_err().is_not_found());
-    // A license key cannot reach the admin calls, even when it sends them.
-    let app = app(&emulator, "LIST-0").with_license_key(SecretLicenseKey::new("LIST-0"));
-    assert!(app.licenses().suspend("x").await.unwrap_err().is_config());
-
-    let deliveries = emulator.wait_for_webhooks(8, Duration::from_secs(10)).await;
-    let events: Vec<&str> = deliveries.iter().map(|d| d.event_type.as_str()).collect();
-    assert!(
-        events.contains(&"license.suspended") && events.contains(&"license.revoked"),
-        "{events:?}"
-    );
-    let received = receiver.received_requests().await.unwrap();
-    let endpoint = WebhookEndpoint::new(&hook_url).unwrap();
-    let key = PublicKey::from_hex(&emulator.public_key_hex()).unwrap();
-    for request in &received {
-        let event = verify_and_parse(
-            &key,
-            &endpoint,
-            &request.headers,
-            &request.body,
-            chrono::Utc::now(),
-            Duration::from_secs(300),
-        )
-        .unwrap();
-        assert!(event.attributes.event.starts_with("license."));
-    }
-    assert!(!received.is_empty());
-}
-
-/// Signed answers: a tampered or unsigned answer is refused; an outage is an error, not a verdict.
-#[tokio::test]
-async fn tampered_unsigned_and_unavailable_answers_are_errors() {
-    let emulator = KeygenEmulator::start().await;
-    emulator.add_license(LicenseSeed::new("SIGNED"));
-    let client = app(&emulator, "SIGNED");
-    assert_eq!(
-        code(&client, "SIGNED", &ValidationScope::default()).await,
-        ValidationCode::Valid
-    );
-    emulator.set_tampering(true);
-    let err = refused(&client).await;
-    assert!(err.is_signature(), "{err}");
-    emulator.set_tampering(false);
-    emulator.set_signed_responses(false);
-    let err = refused(&client).await;
-    assert!(err.is_signature(), "{err}");
-    emulator.set_signed_responses(true);
-    emulator.outage(keyward_emulator::Outage::Refuse);
-    let err = refused(&client).await;
-    assert!(err.is_network(), "{err}");
-    emulator.restore();
-    // The emulator's clock signs the Date: a client whose clock is far off refuses it.
-    emulator.advance(chrono::Duration::hours(1));
-    let err = refused(&client).await;
-    assert!(err.is_signature(), "{err}");
-}
-
-/// The error a validation of `SIGNED` comes back with.
-async fn refused(client: &Client) -> keyward_keygen::LicenseError {
-    let key = SecretLicenseKey::new("SIGNED");
-    let scope = ValidationScope::default();
-    client
-        .licenses()
-        .validate_key(&key, &scope)
-        .await
-        .unwrap_err()
-}
-
-/// The emulator seeds from Keygen's genuine license documents (fixtures/keygen).
-#[tokio::test]
-async fn seeds_from_the_genuine_license_documents() {
-    let emulator = KeygenEmulator::start().await;
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/keygen");
-    assert_eq!(emulator.seed_from_dir(dir).unwrap(), 2);
-    let license = emulator
-        .license("988214-879010-F1185E-B37E91-E53AF5-V3")
-        .unwrap();
-    assert_eq!(license.id, "5224caee-595b-44cc-bac9-d01787642bac");
-    let client = admin(&emulator);
-    let got = client
-        .licenses()
-        .get(&license.id)
-        .await
-        .unwrap()
-        .into_data();
-    assert_eq!(got.attributes.max_machines, Some(1));
 }

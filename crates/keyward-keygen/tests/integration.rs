@@ -17,12 +17,16 @@ mod conformance;
 mod emulator;
 #[path = "emulator_accounts.rs"]
 mod emulator_accounts;
+#[path = "emulator_admin.rs"]
+mod emulator_admin;
 #[path = "emulator_checkouts.rs"]
 mod emulator_checkouts;
 #[path = "emulator_machine_limits.rs"]
 mod emulator_machine_limits;
 #[path = "emulator_releases.rs"]
 mod emulator_releases;
+#[path = "emulator_signed.rs"]
+mod emulator_signed;
 #[path = "emulator_versions.rs"]
 mod emulator_versions;
 #[path = "signatures.rs"]
