@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use keyward_core::{AttachRaw, Clock, LicenseError, SecretLicenseKey};
 use keyward_http::{
-    ClientIdentity, HttpClient, Idempotency, ProviderClient, ProviderProfile, Request, Response,
+    ClientIdentity, HttpClient, ProviderClient, ProviderProfile, Request, Response,
 };
 use serde::de::DeserializeOwned;
 
@@ -15,7 +15,6 @@ use crate::error::parse_error_body;
 use crate::keys::PublicKey;
 use crate::licenses::Licenses;
 use crate::machines::Machines;
-use crate::models::{Checkout, CheckoutOptions, Document};
 use crate::signatures::{self, SignedRequest};
 
 /// The hosted API.
@@ -252,38 +251,6 @@ impl Client {
         request: Request,
     ) -> Result<T, LicenseError> {
         self.send(request).await?.error_for_status()?.model()
-    }
-
-    /// Checks out a license or machine file: `POST …/actions/check-out` for the JSON:API
-    /// resource.
-    pub(crate) async fn check_out(
-        &self,
-        operation: &'static str,
-        path: &[&str],
-        options: &CheckoutOptions,
-    ) -> Result<Document<Checkout>, LicenseError> {
-        let request = Request::post(operation, self.path(path))?
-            .idempotency_override(Idempotency::Idempotent)
-            .json_as(JSON_API, &options.to_meta())?;
-        let request = self.prepare(request, true)?;
-        self.send_document(request).await
-    }
-
-    /// `GET …/actions/check-out`: the certificate alone, as text.
-    pub(crate) async fn download(
-        &self,
-        operation: &'static str,
-        path: &[&str],
-        options: &CheckoutOptions,
-    ) -> Result<String, LicenseError> {
-        let mut request = Request::get(operation, self.path(path))?;
-        for (name, value) in options.to_query() {
-            request = request.query(name, value);
-        }
-        let request = self.prepare(request, true)?;
-        let response = self.send(request).await?.error_for_status()?;
-        String::from_utf8(response.body().to_vec())
-            .map_err(|_| response.tag(LicenseError::decode("the certificate is not UTF-8 text")))
     }
 
     /// Sends a request whose 2xx answer has no body worth reading (204).

@@ -40,6 +40,7 @@
 
 mod account_keys;
 mod builder;
+mod checkouts;
 mod client;
 pub mod error;
 mod files;
