@@ -32,9 +32,6 @@ pub(crate) async fn case(server: &MockServer, clients: &mut Clients, case: &Valu
     if case["version"].as_str().is_some_and(|v| v != "1.7") {
         return skipped("skipped: an older API version (the client pins 1.7)");
     }
-    if case["request"].is_string() {
-        return skipped("skipped: an XML body (the client sends JSON)");
-    }
     let full = case["path"].as_str().unwrap();
     let (path, query) = full.split_once('?').unwrap_or((full, ""));
     let mut segments: Vec<String> = path.split('/').skip(1).map(percent_decode).collect();
@@ -70,8 +67,14 @@ pub(crate) async fn case(server: &MockServer, clients: &mut Clients, case: &Valu
             .build()
             .unwrap()
     });
-    let request = &case["request"];
+    // A body written as text is not JSON as it stands (an XML document; JSON with raw control
+    // characters in its strings, which keygen-api's parser, Oj, reads): the client sends JSON,
+    // so its request is not compared, but what the server answered is still read by it.
+    let written = case["request"].as_str();
+    let lenient = written.map(|text| lenient_json(text).unwrap_or(Value::Null));
+    let request = lenient.as_ref().unwrap_or(&case["request"]);
     let (result, expressible) = call(client, method, &route, query, request).await;
+    let expressible = expressible.filter(|_| written.is_none());
     let result = match result {
         Some(result) => result,
         None => return skipped("skipped: a route the client does not offer"),
@@ -245,6 +248,27 @@ async fn call(
         _ => return (None, None),
     };
     (Some(result), None)
+}
+
+/// `text` read as JSON with raw control characters inside its strings escaped; `None` when it is
+/// not JSON even so.
+fn lenient_json(text: &str) -> Option<Value> {
+    let mut out = String::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in text.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            c if in_string && c.is_control() => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    serde_json::from_str(&out).ok()
 }
 
 pub(crate) fn percent_decode(text: &str) -> String {
