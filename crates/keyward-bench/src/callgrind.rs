@@ -6,7 +6,7 @@
 //! server's share included (it runs on the same thread). Instruction counts repeat from run to
 //! run where wall-clock times on a shared machine do not; a run can still differ from the next
 //! by about 1.5 % (the allocator's free lists and the timer wheel), so each cell is the lowest
-//! of [`RUNS`].
+//! of two runs.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
